@@ -1,0 +1,49 @@
+//! The command line: arguments are parsed once into resolved settings
+//! (flags over `KARTOTEK_*` environment variables over defaults), then one
+//! file per subcommand does the work.
+
+pub mod facets;
+pub mod ingest;
+pub mod progress;
+pub mod search;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+
+/// Kartotek: full-text and faceted search for regional EU and Nordic policy documents.
+#[derive(Debug, Parser)]
+#[command(name = "kartotek", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Index folder.
+    #[arg(long, global = true, env = "KARTOTEK_INDEX", default_value = crate::config::DEFAULT_INDEX_DIR)]
+    pub index: PathBuf,
+    /// Taxonomy folder (region.toml, programme.toml, network.toml, theme.toml); default: built in.
+    #[arg(long, global = true, env = "KARTOTEK_TAXONOMY")]
+    pub taxonomy: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add files, folders and URLs to the index (default: the built-in corpus).
+    Ingest(ingest::Args),
+    /// Search the index.
+    Search(search::Args),
+    /// Show the facet tree with document counts.
+    Facets(facets::Args),
+}
+
+/// Run the parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    match &cli.command {
+        Command::Ingest(a) => ingest::run(&cli, a),
+        Command::Search(a) => search::run(&cli, a),
+        Command::Facets(a) => facets::run(&cli, a),
+    }
+}

@@ -1,0 +1,79 @@
+//! `kartotek search QUERY`: ranked hits with title, language, source, page
+//! and a snippet; `--json` prints `{"total", "hits"}` with the same hit
+//! objects the HTTP API serves.
+
+use std::io::IsTerminal;
+
+use crate::cli::Cli;
+use crate::error::{Error, Result};
+use crate::index::Index;
+use crate::search::{Request, Searcher};
+
+/// Arguments of `search`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The query: words, "phrases", -excluded, a OR b, title:word.
+    pub query: Vec<String>,
+    /// Only documents in this language (ISO 639-1, repeatable).
+    #[arg(long)]
+    pub lang: Vec<String>,
+    /// Facet filter FACET=PATH, e.g. `programme=/interreg` (repeatable).
+    #[arg(long = "filter", value_name = "FACET=PATH")]
+    pub filters: Vec<String>,
+    /// Number of hits.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Run `search`.
+pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
+    let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
+    let index = Index::open_or_create(&cli.index)?;
+    crate::cli::ingest::ensure_default_corpus(&index, taxonomy)?;
+    let mut req = Request::new(args.query.join(" "));
+    req.limit = args.limit;
+    req.offset = args.offset;
+    req.facets = false;
+    for l in &args.lang {
+        req = req.filter("lang", l);
+    }
+    for f in &args.filters {
+        let (name, path) = f.split_once('=').ok_or_else(|| {
+            Error::Usage(format!("`--filter {f}` must look like FACET=PATH\nhint: e.g. `--filter programme=/interreg`"))
+        })?;
+        req = req.filter(name.trim(), path.trim());
+    }
+    let searcher = Searcher::new(index, taxonomy);
+    let resp = searcher.search(&req)?;
+    if args.json {
+        let out = serde_json::json!({ "total": resp.total, "hits": resp.hits });
+        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| Error::Internal(e.to_string()))?);
+        return Ok(0);
+    }
+    print!("{}", render(&resp, std::io::stdout().is_terminal()));
+    Ok(0)
+}
+
+/// Human-readable results; `<mark>` becomes bold on a terminal, `[…]` otherwise.
+pub fn render(resp: &crate::search::Response, color: bool) -> String {
+    let mut out = String::new();
+    if resp.hits.is_empty() {
+        out.push_str(&format!("no documents match `{}`\n", resp.query));
+        return out;
+    }
+    out.push_str(&format!("{} documents match `{}`\n\n", resp.total, resp.query));
+    for (i, h) in resp.hits.iter().enumerate() {
+        let page = h.page.map(|p| format!(", page {p}")).unwrap_or_default();
+        out.push_str(&format!("{}. {} [{}]\n   {}{}\n", i + 1, h.title, h.lang, h.url, page));
+        let (on, off) = if color { ("\x1b[1m", "\x1b[0m") } else { ("[", "]") };
+        let text = html_escape::decode_html_entities(&h.snippet.replace("<mark>", on).replace("</mark>", off)).into_owned();
+        out.push_str(&format!("   {text}\n\n"));
+    }
+    out
+}

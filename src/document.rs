@@ -1,0 +1,237 @@
+//! The records every pipeline stage shares: a [`Document`] made of
+//! [`Passage`]s, with its [`Format`], language and facet [`FacetValue`]s.
+//!
+//! A passage is the unit the index stores and scores: a PDF page, or a
+//! ~1,500-character slice of a long page or web text, cut at paragraph or
+//! sentence boundaries so a hit always knows its page.
+
+use serde::{Deserialize, Serialize};
+
+use crate::lang::Language;
+
+/// Target passage size in characters; a passage is cut at the last paragraph
+/// or sentence end before [`MAX_PASSAGE_CHARS`].
+pub const TARGET_PASSAGE_CHARS: usize = 1_500;
+/// Hard upper bound for one passage.
+pub const MAX_PASSAGE_CHARS: usize = 2_000;
+
+/// The format a source was read as (sniffed from its bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Portable Document Format.
+    Pdf,
+    /// A web page.
+    Html,
+    /// Plain text.
+    Text,
+}
+
+impl Format {
+    /// Lowercase name used in the index and the API (`pdf`, `html`, `text`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Text => "text",
+        }
+    }
+
+    /// Parse the name written by [`Format::as_str`].
+    pub fn from_name(s: &str) -> Option<Format> {
+        match s {
+            "pdf" => Some(Format::Pdf),
+            "html" => Some(Format::Html),
+            "text" => Some(Format::Text),
+            _ => None,
+        }
+    }
+}
+
+/// Where a facet value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Tagged automatically from the document's text.
+    Text,
+    /// Set by a person in a sidecar or folder metadata file.
+    Metadata,
+}
+
+/// One facet value on a document, with the evidence for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FacetValue {
+    /// Facet name: `region`, `programme`, `network` or `theme`.
+    pub facet: String,
+    /// Concept path, e.g. `/norway/trondelag`.
+    pub path: String,
+    /// How many times the text mentions it (0 for metadata).
+    pub count: u32,
+    /// The first phrase in the text that matched, as written there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_match: Option<String>,
+    /// Text or metadata.
+    pub origin: Origin,
+}
+
+/// A slice of a document's text that is indexed and scored on its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// 1-based page number for paged formats.
+    pub page: Option<u32>,
+    /// The passage text as extracted.
+    pub text: String,
+    /// The passage's own language (may differ from the document's).
+    #[serde(with = "lang_code")]
+    pub lang: Language,
+}
+
+/// A source turned into text, with everything the index needs to know.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable id derived from the source key (see [`Document::id_for`]).
+    pub id: String,
+    /// The key the id is derived from: canonical path or URL.
+    pub source: String,
+    /// What users click: the URL, or the file path.
+    pub url: String,
+    /// Title from metadata, headings or the file name.
+    pub title: String,
+    /// Majority language of the passages.
+    #[serde(with = "lang_code")]
+    pub lang: Language,
+    /// Sniffed format.
+    pub format: Format,
+    /// Meta description, when the source has one.
+    pub description: Option<String>,
+    /// Publication date (`YYYY-MM-DD`) when the source states one.
+    pub date: Option<String>,
+    /// Number of pages (PDF) or 1.
+    pub pages: u32,
+    /// Content hash of the source bytes (blake3, hex).
+    pub hash: String,
+    /// Size of the source in bytes.
+    pub bytes: u64,
+    /// Facet values with evidence.
+    pub facets: Vec<FacetValue>,
+    /// The passages, in reading order.
+    pub passages: Vec<Passage>,
+}
+
+impl Document {
+    /// The stable document id for a source key: 16 hex digits of its blake3 hash.
+    pub fn id_for(source: &str) -> String {
+        let h = blake3::hash(source.as_bytes());
+        h.to_hex()[..16].to_string()
+    }
+
+    /// Total characters of text over all passages.
+    pub fn text_len(&self) -> usize {
+        self.passages.iter().map(|p| p.text.len()).sum()
+    }
+}
+
+/// Languages travel as their ISO 639-1 code.
+mod lang_code {
+    use crate::lang::Language;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(l: &Language, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(l.code())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Language, D::Error> {
+        let code = String::deserialize(d)?;
+        Ok(Language::from_code(&code).unwrap_or(Language::Other))
+    }
+}
+
+/// Split one page (or a whole text) into passages of about
+/// [`TARGET_PASSAGE_CHARS`], cutting at paragraph, then sentence, then word
+/// boundaries. Empty input gives no passages.
+pub fn split_passages(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        if rest.len() <= MAX_PASSAGE_CHARS {
+            out.push(rest);
+            break;
+        }
+        let window = floor_char_boundary(rest, MAX_PASSAGE_CHARS);
+        let head = &rest[..window];
+        let min = floor_char_boundary(rest, TARGET_PASSAGE_CHARS / 2);
+        let cut = best_cut(head, min).unwrap_or(window);
+        let (piece, tail) = rest.split_at(cut);
+        let piece = piece.trim();
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+        rest = tail.trim_start();
+    }
+    out
+}
+
+fn best_cut(head: &str, min: usize) -> Option<usize> {
+    let target = TARGET_PASSAGE_CHARS.min(head.len());
+    let search = |pat: &str| -> Option<usize> {
+        // prefer the boundary closest to the target, after `min`
+        let after = head[..floor_char_boundary(head, target)]
+            .rfind(pat)
+            .filter(|&i| i >= min);
+        after.or_else(|| head.rfind(pat).filter(|&i| i >= min))
+            .map(|i| i + pat.len())
+    };
+    search("\n\n")
+        .or_else(|| search(". "))
+        .or_else(|| search("\n"))
+        .or_else(|| search(" "))
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_id_is_stable_and_short() {
+        assert_eq!(Document::id_for("corpus/a.pdf"), Document::id_for("corpus/a.pdf"));
+        assert_ne!(Document::id_for("corpus/a.pdf"), Document::id_for("corpus/b.pdf"));
+        assert_eq!(Document::id_for("x").len(), 16);
+    }
+
+    #[test]
+    fn long_text_is_split_at_sentence_ends_within_bounds() {
+        let sentence = "Trøndelag fylkeskommune samarbeider med regionene i Europa. ";
+        let text = sentence.repeat(200);
+        let parts = split_passages(&text);
+        assert!(parts.len() > 5);
+        for p in &parts {
+            assert!(p.len() <= MAX_PASSAGE_CHARS);
+            assert!(p.ends_with('.'), "cut mid-sentence: {p}");
+        }
+        let total: usize = parts.iter().map(|p| p.split_whitespace().count()).sum();
+        assert_eq!(total, text.split_whitespace().count(), "no words lost");
+    }
+
+    #[test]
+    fn text_without_spaces_is_still_split() {
+        let text = "æ".repeat(5_000);
+        let parts = split_passages(&text);
+        assert!(parts.iter().all(|p| p.len() <= MAX_PASSAGE_CHARS));
+        assert_eq!(parts.concat(), text);
+    }
+
+    #[test]
+    fn empty_text_has_no_passages() {
+        assert!(split_passages("   \n ").is_empty());
+    }
+}

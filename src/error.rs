@@ -1,0 +1,273 @@
+//! One error type for the whole crate, and the table that maps each error to
+//! a stable snake_case code, an HTTP status and a process exit code.
+//!
+//! User errors (bad input, bad parameters, a broken file) are kept apart from
+//! internal ones: an internal error's details are logged, never shown.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Convenience alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why one source (file or URL) could not be turned into a document.
+///
+/// These never stop a batch: they are reported with the source's name,
+/// counted, and the run goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    /// The bytes are no format Kartotek reads.
+    #[error("unsupported format ({0})")]
+    Unsupported(String),
+    /// No text at all.
+    #[error("the file is empty")]
+    Empty,
+    /// The source holds no extractable text (e.g. only whitespace).
+    #[error("no text could be extracted")]
+    NoText,
+    /// Encrypted with a password we do not have.
+    #[error("the PDF is encrypted with a password\nhint: remove the password (e.g. `qpdf --decrypt`) and ingest it again")]
+    Encrypted,
+    /// A scan without a text layer.
+    #[error("the PDF has no text layer ({0} image-only pages)\nhint: run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the result")]
+    ImageOnly(usize),
+    /// Broken or truncated file.
+    #[error("the file is damaged: {0}")]
+    Malformed(String),
+    /// Larger than the configured limit.
+    #[error("the file is too large ({size} bytes; the limit is {limit} bytes)")]
+    TooLarge {
+        /// Size seen.
+        size: u64,
+        /// Configured limit.
+        limit: u64,
+    },
+    /// Extraction ran out of time.
+    #[error("extraction took longer than {0} seconds and was abandoned")]
+    Timeout(u64),
+    /// A third-party parser panicked; caught and reported as this file's error.
+    #[error("the parser crashed on this file: {0}")]
+    ParserCrashed(String),
+    /// Reading the file failed.
+    #[error("cannot read it: {0}")]
+    Io(String),
+    /// Fetching a URL failed.
+    #[error("cannot fetch it: {0}")]
+    Fetch(String),
+}
+
+/// Every error Kartotek reports.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Wrong command-line usage or configuration.
+    #[error("{0}")]
+    Usage(String),
+    /// A request parameter is invalid; `name` is the parameter.
+    #[error("invalid parameter `{name}`: {message}")]
+    InvalidParameter {
+        /// Parameter name as the user wrote it.
+        name: String,
+        /// What is wrong and what would be right.
+        message: String,
+    },
+    /// No such document or resource.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// Credentials missing.
+    #[error("missing or malformed `Authorization: Bearer <key>` header")]
+    Unauthorized,
+    /// Credentials wrong or action not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Request body too large.
+    #[error("the request body is larger than the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    /// One source failed; carries its display name.
+    #[error("{source_name}: {reason}")]
+    Extract {
+        /// Path or URL as the user gave it.
+        source_name: String,
+        /// Why it failed.
+        reason: ExtractError,
+    },
+    /// The taxonomy files are invalid.
+    #[error("taxonomy: {0}")]
+    Taxonomy(String),
+    /// Filesystem error on a path we manage (index, config).
+    #[error("cannot use `{path}`: {source}")]
+    Io {
+        /// Path concerned.
+        path: PathBuf,
+        /// Underlying cause.
+        source: std::io::Error,
+    },
+    /// The index cannot be opened or written.
+    #[error("index error: {0}\nhint: if the index is from an older Kartotek, delete the index folder and ingest again")]
+    Index(#[from] tantivy::TantivyError),
+    /// Anything else: a bug or an environment problem. Details are logged.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Stable codes, one per kind of error: the table API clients and scripts rely on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// `usage_error`: 400, exit 2.
+    UsageError,
+    /// `invalid_parameter`: 400, exit 2.
+    InvalidParameter,
+    /// `not_found`: 404, exit 1.
+    NotFound,
+    /// `unauthorized`: 401, exit 2.
+    Unauthorized,
+    /// `forbidden`: 403, exit 2.
+    Forbidden,
+    /// `payload_too_large`: 413, exit 1.
+    PayloadTooLarge,
+    /// `extract_failed`: 422, exit 1.
+    ExtractFailed,
+    /// `invalid_taxonomy`: 500 (operator error), exit 2.
+    InvalidTaxonomy,
+    /// `io_error`: 500, exit 1.
+    IoError,
+    /// `index_error`: 500, exit 1.
+    IndexError,
+    /// `internal`: 500, exit 1.
+    Internal,
+}
+
+impl Code {
+    /// The snake_case code used in JSON bodies.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::UsageError => "usage_error",
+            Code::InvalidParameter => "invalid_parameter",
+            Code::NotFound => "not_found",
+            Code::Unauthorized => "unauthorized",
+            Code::Forbidden => "forbidden",
+            Code::PayloadTooLarge => "payload_too_large",
+            Code::ExtractFailed => "extract_failed",
+            Code::InvalidTaxonomy => "invalid_taxonomy",
+            Code::IoError => "io_error",
+            Code::IndexError => "index_error",
+            Code::Internal => "internal",
+        }
+    }
+
+    /// HTTP status for this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Code::UsageError | Code::InvalidParameter => 400,
+            Code::Unauthorized => 401,
+            Code::Forbidden => 403,
+            Code::NotFound => 404,
+            Code::PayloadTooLarge => 413,
+            Code::ExtractFailed => 422,
+            Code::InvalidTaxonomy | Code::IoError | Code::IndexError | Code::Internal => 500,
+        }
+    }
+
+    /// Process exit code: 2 for usage/configuration errors, 1 otherwise.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Code::UsageError
+            | Code::InvalidParameter
+            | Code::Unauthorized
+            | Code::Forbidden
+            | Code::InvalidTaxonomy => 2,
+            _ => 1,
+        }
+    }
+
+    /// True when the error is the caller's to fix (4xx).
+    pub fn is_user_error(self) -> bool {
+        self.http_status() < 500
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    /// The error's code in the table.
+    pub fn code(&self) -> Code {
+        match self {
+            Error::Usage(_) => Code::UsageError,
+            Error::InvalidParameter { .. } => Code::InvalidParameter,
+            Error::NotFound(_) => Code::NotFound,
+            Error::Unauthorized => Code::Unauthorized,
+            Error::Forbidden(_) => Code::Forbidden,
+            Error::PayloadTooLarge(_) => Code::PayloadTooLarge,
+            Error::Extract { .. } => Code::ExtractFailed,
+            Error::Taxonomy(_) => Code::InvalidTaxonomy,
+            Error::Io { .. } => Code::IoError,
+            Error::Index(_) => Code::IndexError,
+            Error::Internal(_) => Code::Internal,
+        }
+    }
+
+    /// Shorthand for an invalid request parameter.
+    pub fn param(name: &str, message: impl Into<String>) -> Error {
+        Error::InvalidParameter {
+            name: name.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for an I/O error on a path.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl From<tantivy::directory::error::OpenDirectoryError> for Error {
+    fn from(e: tantivy::directory::error::OpenDirectoryError) -> Self {
+        Error::Index(tantivy::TantivyError::from(e))
+    }
+}
+
+impl From<tantivy::query::QueryParserError> for Error {
+    fn from(e: tantivy::query::QueryParserError) -> Self {
+        Error::Internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_maps_to_a_status_and_exit_code() {
+        let all = [
+            Code::UsageError,
+            Code::InvalidParameter,
+            Code::NotFound,
+            Code::Unauthorized,
+            Code::Forbidden,
+            Code::PayloadTooLarge,
+            Code::ExtractFailed,
+            Code::InvalidTaxonomy,
+            Code::IoError,
+            Code::IndexError,
+            Code::Internal,
+        ];
+        for c in all {
+            assert!((400..600).contains(&c.http_status()), "{c}");
+            assert!(matches!(c.exit_code(), 1 | 2));
+            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
+        }
+    }
+
+    #[test]
+    fn invalid_parameter_message_names_the_parameter() {
+        let e = Error::param("limit", "must be a number between 1 and 100");
+        assert_eq!(e.to_string(), "invalid parameter `limit`: must be a number between 1 and 100");
+        assert_eq!(e.code().http_status(), 400);
+    }
+}

@@ -1,0 +1,254 @@
+//! Per-language analyzers, registered on the index by name.
+//!
+//! Every analysed language `xx` gets two analyzers (and two fields, see
+//! [`super::schema`]):
+//! - `xx`: simple tokenizer → remove long tokens → lowercase → Snowball
+//!   stemmer from `rust-stemmers` (Norwegian for both nb and nn).
+//! - `xx_fold`: the same, then folded to ASCII after stemming, so
+//!   `Trondelag` meets `Trøndelag` and `baerekraft` meets `bærekraft`.
+//!   Stemming runs before folding because the Snowball rules are written
+//!   for the real letters.
+//!
+//! Languages without a Snowball stemmer use `xx` = unstemmed. A query is
+//! analysed with every analyzer whose field holds terms, and the exact
+//! (unfolded) field carries more weight, so exact spellings rank first.
+
+use std::borrow::Cow;
+use std::mem;
+
+use rust_stemmers::Algorithm;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+};
+
+use crate::lang::Language;
+
+/// Tokens longer than this (in bytes) are dropped: they are never words.
+pub const MAX_TOKEN_LEN: usize = 40;
+
+/// An analysed language: one stemmed field pair in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnalyzedLanguage {
+    /// Key used in field and analyzer names (`no`, `sv`, `xx`, …).
+    pub key: &'static str,
+    /// Snowball algorithm, or `None` for the unstemmed analyzer.
+    pub stemmer: Option<Algorithm>,
+}
+
+/// Every analysed language, in field order. `xx` (unstemmed) must stay last.
+pub const ANALYZED: &[AnalyzedLanguage] = &[
+    AnalyzedLanguage { key: "no", stemmer: Some(Algorithm::Norwegian) },
+    AnalyzedLanguage { key: "sv", stemmer: Some(Algorithm::Swedish) },
+    AnalyzedLanguage { key: "da", stemmer: Some(Algorithm::Danish) },
+    AnalyzedLanguage { key: "fi", stemmer: Some(Algorithm::Finnish) },
+    AnalyzedLanguage { key: "en", stemmer: Some(Algorithm::English) },
+    AnalyzedLanguage { key: "de", stemmer: Some(Algorithm::German) },
+    AnalyzedLanguage { key: "fr", stemmer: Some(Algorithm::French) },
+    AnalyzedLanguage { key: "nl", stemmer: Some(Algorithm::Dutch) },
+    AnalyzedLanguage { key: "es", stemmer: Some(Algorithm::Spanish) },
+    AnalyzedLanguage { key: "it", stemmer: Some(Algorithm::Italian) },
+    AnalyzedLanguage { key: "pt", stemmer: Some(Algorithm::Portuguese) },
+    AnalyzedLanguage { key: "ru", stemmer: Some(Algorithm::Russian) },
+    AnalyzedLanguage { key: "xx", stemmer: None },
+];
+
+/// Name of the analyzer used for titles: lowercase + fold, no stemming.
+pub const TITLE_ANALYZER: &str = "title";
+
+/// The analysed language a passage in `lang` is indexed under.
+pub fn analyzed_for(lang: Language) -> &'static AnalyzedLanguage {
+    let key = match lang {
+        Language::Nb | Language::Nn => "no",
+        Language::Sv => "sv",
+        Language::Da => "da",
+        Language::Fi => "fi",
+        Language::En => "en",
+        Language::De => "de",
+        Language::Fr => "fr",
+        Language::Nl => "nl",
+        Language::Es => "es",
+        Language::It => "it",
+        Language::Pt => "pt",
+        Language::Ru => "ru",
+        _ => "xx",
+    };
+    ANALYZED
+        .iter()
+        .find(|a| a.key == key)
+        .unwrap_or(&ANALYZED[ANALYZED.len() - 1])
+}
+
+/// Analyzer name for the exact (unfolded) field of a language key.
+pub fn exact_name(key: &str) -> String {
+    key.to_string()
+}
+
+/// Analyzer name for the folded field of a language key.
+pub fn fold_name(key: &str) -> String {
+    format!("{key}_fold")
+}
+
+/// Build the exact analyzer for one language.
+pub fn exact_analyzer(lang: &AnalyzedLanguage) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser);
+    match lang.stemmer {
+        Some(alg) => base.filter(Snowball(alg)).build(),
+        None => base.build(),
+    }
+}
+
+/// Build the folded analyzer for one language.
+pub fn fold_analyzer(lang: &AnalyzedLanguage) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser);
+    match lang.stemmer {
+        Some(alg) => base.filter(Snowball(alg)).filter(AsciiFoldingFilter).build(),
+        None => base.filter(AsciiFoldingFilter).build(),
+    }
+}
+
+/// The title analyzer: lowercase and fold, no stemming (titles are short and
+/// often mix languages).
+pub fn title_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Register every analyzer on an index's tokenizer manager.
+pub fn register_all(manager: &TokenizerManager) {
+    for lang in ANALYZED {
+        manager.register(&exact_name(lang.key), exact_analyzer(lang));
+        manager.register(&fold_name(lang.key), fold_analyzer(lang));
+    }
+    manager.register(TITLE_ANALYZER, title_analyzer());
+}
+
+/// Run an analyzer over `text` and collect the tokens (text, byte offsets).
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+/// Snowball stemming token filter backed by `rust-stemmers`.
+#[derive(Clone, Copy)]
+pub struct Snowball(pub Algorithm);
+
+impl TokenFilter for Snowball {
+    type Tokenizer<T: Tokenizer> = SnowballFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> SnowballFilter<T> {
+        SnowballFilter {
+            algorithm: self.0,
+            inner: tokenizer,
+        }
+    }
+}
+
+/// The tokenizer produced by [`Snowball`].
+#[derive(Clone)]
+pub struct SnowballFilter<T> {
+    algorithm: Algorithm,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for SnowballFilter<T> {
+    type TokenStream<'a> = SnowballTokenStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        SnowballTokenStream {
+            tail: self.inner.token_stream(text),
+            stemmer: rust_stemmers::Stemmer::create(self.algorithm),
+            buffer: String::new(),
+        }
+    }
+}
+
+/// Token stream of [`SnowballFilter`].
+pub struct SnowballTokenStream<T> {
+    tail: T,
+    stemmer: rust_stemmers::Stemmer,
+    buffer: String,
+}
+
+impl<T: TokenStream> TokenStream for SnowballTokenStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        // Numbers and very short words are left alone: stemming `EU` or `2030`
+        // only creates collisions.
+        if token.text.chars().count() < 3 || token.text.chars().all(|c| c.is_ascii_digit()) {
+            return true;
+        }
+        match self.stemmer.stem(&token.text) {
+            Cow::Owned(stemmed) => token.text = stemmed,
+            Cow::Borrowed(stemmed) => {
+                self.buffer.clear();
+                self.buffer.push_str(stemmed);
+                mem::swap(&mut token.text, &mut self.buffer);
+            }
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(mut a: TextAnalyzer, s: &str) -> Vec<String> {
+        tokens(&mut a, s).into_iter().map(|t| t.text).collect()
+    }
+
+    fn lang(key: &str) -> &'static AnalyzedLanguage {
+        ANALYZED.iter().find(|a| a.key == key).unwrap()
+    }
+
+    #[test]
+    fn norwegian_inflections_share_a_stem() {
+        let a = texts(exact_analyzer(lang("no")), "strategien strategier strategi");
+        assert_eq!(a[0], a[1]);
+        assert_eq!(a[1], a[2]);
+    }
+
+    #[test]
+    fn swedish_plural_and_singular_share_a_stem() {
+        let a = texts(exact_analyzer(lang("sv")), "regionerna regionen region");
+        assert_eq!(a[0], a[2]);
+        assert_eq!(a[1], a[2]);
+    }
+
+    #[test]
+    fn folded_analyzer_forgives_missing_diacritics_both_ways() {
+        let f = |s| texts(fold_analyzer(lang("no")), s);
+        assert_eq!(f("Trøndelag"), f("Trondelag"));
+        assert_eq!(f("bærekraft"), f("baerekraft"));
+        let e = |s| texts(exact_analyzer(lang("no")), s);
+        assert_ne!(e("Trøndelag"), e("Trondelag"), "the exact field keeps diacritics");
+    }
+
+    #[test]
+    fn numbers_and_acronyms_are_not_stemmed() {
+        assert_eq!(texts(exact_analyzer(lang("en")), "EU 2030 ERRIN's"), ["eu", "2030", "errin", "s"]);
+    }
+}

@@ -1,0 +1,371 @@
+//! The index stage: opens or creates the tantivy index with Kartotek's
+//! schema and analyzers, writes [`Document`]s as passages, and reads
+//! stored documents back.
+//!
+//! Commits are atomic (tantivy writes `meta.json` last), so a run killed
+//! with `kill -9` leaves an index that opens and holds every document
+//! committed before the kill. The reader reloads manually after each commit,
+//! so a write is visible to searches as soon as the call that made it
+//! returns.
+
+pub mod analyzer;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::{DocAddress, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::document::{Document, FacetValue, Format, Passage};
+use crate::error::{Error, Result};
+use crate::lang::Language;
+pub use schema::Fields;
+
+/// Default writer heap: 128 MiB split over the indexing threads.
+pub const DEFAULT_WRITER_HEAP: usize = 128 * 1024 * 1024;
+
+/// An open Kartotek index: the tantivy index, its reader and field handles.
+#[derive(Clone)]
+pub struct Index {
+    inner: tantivy::Index,
+    reader: IndexReader,
+    fields: Fields,
+    path: Option<PathBuf>,
+}
+
+/// Document-level values stored once (on passage 0) as JSON.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StoredMeta {
+    /// Meta description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Publication date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Page count.
+    pub pages: u32,
+    /// Source size in bytes.
+    pub bytes: u64,
+    /// Facet values with evidence.
+    #[serde(default)]
+    pub facets: Vec<FacetValue>,
+}
+
+impl Index {
+    /// Open the index in `dir`, creating the folder and an empty index if needed.
+    pub fn open_or_create(dir: &Path) -> Result<Index> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mmap = tantivy::directory::MmapDirectory::open(dir)?;
+        let exists = tantivy::Index::exists(&mmap).map_err(|e| Error::Internal(e.to_string()))?;
+        let inner = if exists {
+            let idx = tantivy::Index::open(mmap)?;
+            if Fields::new(&idx.schema()).is_err() {
+                return Err(Error::Usage(format!(
+                    "the index in `{}` was built by another version of Kartotek\nhint: delete that folder and run `kartotek ingest` again",
+                    dir.display()
+                )));
+            }
+            idx
+        } else {
+            tantivy::Index::create(mmap, schema::build(), tantivy::IndexSettings::default())?
+        };
+        Self::wrap(inner, Some(dir.to_path_buf()))
+    }
+
+    /// A fresh index in memory (tests, benchmarks).
+    pub fn in_ram() -> Result<Index> {
+        Self::wrap(tantivy::Index::create_in_ram(schema::build()), None)
+    }
+
+    fn wrap(inner: tantivy::Index, path: Option<PathBuf>) -> Result<Index> {
+        analyzer::register_all(inner.tokenizers());
+        let reader = inner
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let fields = Fields::new(&inner.schema())?;
+        Ok(Index {
+            inner,
+            reader,
+            fields,
+            path,
+        })
+    }
+
+    /// The folder this index lives in (`None` in RAM).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The underlying tantivy index.
+    pub fn tantivy(&self) -> &tantivy::Index {
+        &self.inner
+    }
+
+    /// Field handles.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// A searcher over the last committed state.
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// Make the last commit visible to new searchers.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Open the single writer. Fails with a clear message when another
+    /// process (an `ingest` or a `serve`) holds the index.
+    pub fn writer(&self, heap_bytes: usize) -> Result<Writer> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        let heap = heap_bytes.max(threads * 16 * 1024 * 1024);
+        match self.inner.writer_with_num_threads(threads, heap) {
+            Ok(w) => Ok(Writer {
+                writer: w,
+                index: self.clone(),
+                pending: 0,
+            }),
+            Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Usage(format!(
+                "the index `{}` is in use by another Kartotek process\nhint: stop the other `kartotek ingest` or `kartotek serve`, or use the HTTP API to add documents",
+                self.path.as_deref().map(|p| p.display().to_string()).unwrap_or_else(|| "in memory".into())
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Number of documents (passage 0 records).
+    pub fn num_documents(&self) -> u64 {
+        let searcher = self.searcher();
+        let q = TermQuery::new(
+            Term::from_field_u64(self.fields.passage, 0),
+            IndexRecordOption::Basic,
+        );
+        searcher.search(&q, &Count).map(|c| c as u64).unwrap_or(0)
+    }
+
+    /// Number of passages.
+    pub fn num_passages(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    /// True when no document is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.num_passages() == 0
+    }
+
+    fn first_passage(&self, id: &str) -> Option<(tantivy::Searcher, DocAddress)> {
+        let searcher = self.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score()).ok()?;
+        let (_, addr) = *top.first()?;
+        Some((searcher, addr))
+    }
+
+    /// The stored content hash of a document, if the id is indexed.
+    pub fn stored_hash(&self, id: &str) -> Option<String> {
+        let (searcher, addr) = self.first_passage(id)?;
+        let doc: TantivyDocument = searcher.doc(addr).ok()?;
+        doc.get_first(self.fields.hash)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    }
+
+    /// Every `(id, source)` in the index.
+    pub fn sources(&self) -> Result<Vec<(String, String)>> {
+        let searcher = self.searcher();
+        let q = TermQuery::new(
+            Term::from_field_u64(self.fields.passage, 0),
+            IndexRecordOption::Basic,
+        );
+        let n = searcher.search(&q, &Count)?.max(1);
+        let top = searcher.search(&q, &TopDocs::with_limit(n).order_by_score())?;
+        let mut out = Vec::with_capacity(top.len());
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let get = |f| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            out.push((get(self.fields.id), get(self.fields.source)));
+        }
+        Ok(out)
+    }
+
+    /// Read a whole document back (all passages, in order).
+    pub fn get_document(&self, id: &str) -> Result<Option<Document>> {
+        let searcher = self.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let n = searcher.search(&q, &Count)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let top = searcher.search(&q, &TopDocs::with_limit(n).order_by_score())?;
+        let mut rows: Vec<(u64, TantivyDocument)> = Vec::with_capacity(n);
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let ord = doc
+                .get_first(self.fields.passage)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0);
+            rows.push((ord, doc));
+        }
+        rows.sort_by_key(|(o, _)| *o);
+        let f = &self.fields;
+        let first = &rows[0].1;
+        let s = |d: &TantivyDocument, field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let meta: StoredMeta = serde_json::from_str(&s(first, f.meta)).unwrap_or_default();
+        let lang = first
+            .get_first(f.lang)
+            .and_then(|v| v.as_facet())
+            .and_then(|p| Language::from_code(p.trim_start_matches('/')))
+            .unwrap_or(Language::Other);
+        let format = first
+            .get_first(f.doctype)
+            .and_then(|v| v.as_facet())
+            .and_then(|p| Format::from_name(p.trim_start_matches('/')))
+            .unwrap_or(Format::Text);
+        let passages = rows
+            .iter()
+            .map(|(_, d)| Passage {
+                page: d
+                    .get_first(f.page)
+                    .and_then(|v| v.as_u64())
+                    .filter(|p| *p > 0)
+                    .map(|p| p as u32),
+                text: s(d, f.text),
+                lang: Language::from_code(&s(d, f.passage_lang)).unwrap_or(lang),
+            })
+            .collect();
+        Ok(Some(Document {
+            id: id.to_string(),
+            source: s(first, f.source),
+            url: s(first, f.url),
+            title: s(first, f.title),
+            lang,
+            format,
+            description: meta.description,
+            date: meta.date,
+            pages: meta.pages,
+            hash: s(first, f.hash),
+            bytes: meta.bytes,
+            facets: meta.facets,
+            passages,
+        }))
+    }
+
+    /// Facet paths stored on a document's passages, per facet field name.
+    pub fn all_documents_query() -> AllQuery {
+        AllQuery
+    }
+}
+
+/// The single index writer, with Kartotek's document layout.
+pub struct Writer {
+    writer: IndexWriter<TantivyDocument>,
+    index: Index,
+    pending: usize,
+}
+
+impl Writer {
+    /// Replace (or add) a document: its old passages are deleted and the new
+    /// ones added in the same commit, so readers see either version, never both.
+    pub fn upsert(&mut self, doc: &Document) -> Result<()> {
+        self.delete(&doc.id);
+        let f = self.index.fields.clone();
+        let key = schema::doc_key(&doc.id);
+        let meta = StoredMeta {
+            description: doc.description.clone(),
+            date: doc.date.clone(),
+            pages: doc.pages,
+            bytes: doc.bytes,
+            facets: doc.facets.clone(),
+        };
+        let meta_json = serde_json::to_string(&meta).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut facet_paths: Vec<(tantivy::schema::Field, Facet)> = Vec::new();
+        for fv in &doc.facets {
+            if let (Some(field), Ok(facet)) = (f.facet(&fv.facet), Facet::from_text(&fv.path)) {
+                if !facet_paths.iter().any(|(fl, fc)| *fl == field && *fc == facet) {
+                    facet_paths.push((field, facet));
+                }
+            }
+        }
+        for (i, p) in doc.passages.iter().enumerate() {
+            let mut t = TantivyDocument::new();
+            t.add_text(f.id, &doc.id);
+            t.add_u64(f.doc_key, key);
+            t.add_text(f.source, &doc.source);
+            t.add_text(f.url, &doc.url);
+            t.add_text(f.title, &doc.title);
+            t.add_facet(f.lang, Facet::from_path([doc.lang.code()]));
+            t.add_text(f.passage_lang, p.lang.code());
+            t.add_u64(f.page, p.page.unwrap_or(0) as u64);
+            t.add_u64(f.passage, i as u64);
+            t.add_text(f.text, &p.text);
+            t.add_text(f.hash, &doc.hash);
+            t.add_facet(f.doctype, Facet::from_path([doc.format.as_str()]));
+            if i == 0 {
+                t.add_text(f.meta, &meta_json);
+            }
+            for (field, facet) in &facet_paths {
+                t.add_facet(*field, facet.clone());
+            }
+            let lang = analyzer::analyzed_for(p.lang);
+            if let Some((exact, fold)) = f.body(lang.key) {
+                t.add_text(exact, &p.text);
+                t.add_text(fold, &p.text);
+            }
+            self.writer.add_document(t)?;
+        }
+        self.pending += 1;
+        Ok(())
+    }
+
+    /// Delete a document's passages (takes effect at the next commit).
+    pub fn delete(&mut self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.index.fields.id, id));
+        self.pending += 1;
+    }
+
+    /// Changes not yet committed.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// Commit and make the changes visible to searches.
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer.commit()?;
+        self.pending = 0;
+        self.index.reload()
+    }
+
+    /// Drop uncommitted changes.
+    pub fn rollback(&mut self) -> Result<()> {
+        self.writer.rollback()?;
+        self.pending = 0;
+        Ok(())
+    }
+}

@@ -1,0 +1,201 @@
+//! The tantivy schema: every field name is a constant here, and [`Fields`]
+//! resolves them once so the rest of the code never spells a name.
+//!
+//! One tantivy document per *passage*. Document-level values (id, title,
+//! url, facets, hash) are repeated on each passage so a hit is
+//! self-contained; document metadata that only the document view needs
+//! (description, date, facet evidence) is stored once, on passage 0, in
+//! [`META`].
+
+use tantivy::schema::{
+    FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions, FAST, INDEXED, STORED, STRING,
+};
+
+use super::analyzer::{exact_name, fold_name, ANALYZED, TITLE_ANALYZER};
+
+/// Stable document id (16 hex digits).
+pub const ID: &str = "id";
+/// u64 form of the document id, a fast field used to group passages.
+pub const DOC_KEY: &str = "doc_key";
+/// Canonical source key (path or URL) the id derives from.
+pub const SOURCE: &str = "source";
+/// What users click.
+pub const URL: &str = "url";
+/// Document title.
+pub const TITLE: &str = "title";
+/// Document language (facet `/nb`).
+pub const LANG: &str = "lang";
+/// The passage's own language code.
+pub const PASSAGE_LANG: &str = "passage_lang";
+/// 1-based page number, 0 when the format has no pages.
+pub const PAGE: &str = "page";
+/// Passage ordinal within the document (0-based).
+pub const PASSAGE: &str = "passage";
+/// The passage text as extracted (stored only).
+pub const TEXT: &str = "text";
+/// blake3 of the source bytes.
+pub const HASH: &str = "hash";
+/// Document format facet (`/pdf`, `/html`, `/text`).
+pub const DOCTYPE: &str = "doctype";
+/// JSON metadata of the document, on passage 0 only.
+pub const META: &str = "meta";
+/// Region facet.
+pub const REGION: &str = "region";
+/// Programme facet.
+pub const PROGRAMME: &str = "programme";
+/// Network facet.
+pub const NETWORK: &str = "network";
+/// Theme facet.
+pub const THEME: &str = "theme";
+
+/// The four taxonomy facets, in display order.
+pub const TAXONOMY_FACETS: [&str; 4] = [REGION, PROGRAMME, NETWORK, THEME];
+/// Every facet the API counts: the taxonomy ones plus language and type.
+pub const ALL_FACETS: [&str; 6] = [REGION, PROGRAMME, NETWORK, THEME, LANG, DOCTYPE];
+
+/// Name of the exact body field for a language key (`body_no`).
+pub fn body_field_name(key: &str) -> String {
+    format!("body_{key}")
+}
+
+/// Name of the folded body field for a language key (`fold_no`).
+pub fn fold_field_name(key: &str) -> String {
+    format!("fold_{key}")
+}
+
+/// Build the schema.
+pub fn build() -> Schema {
+    let mut b = Schema::builder();
+    b.add_text_field(ID, STRING | STORED | FAST);
+    b.add_u64_field(DOC_KEY, NumericOptions::default().set_fast());
+    b.add_text_field(SOURCE, STRING | STORED);
+    b.add_text_field(URL, STORED);
+    let title = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TITLE_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    b.add_text_field(TITLE, title);
+    b.add_facet_field(LANG, FacetOptions::default().set_stored());
+    b.add_text_field(PASSAGE_LANG, STRING | STORED);
+    b.add_u64_field(PAGE, STORED | FAST);
+    b.add_u64_field(PASSAGE, STORED | INDEXED | FAST);
+    b.add_text_field(TEXT, STORED);
+    b.add_text_field(HASH, STRING | STORED);
+    b.add_facet_field(DOCTYPE, FacetOptions::default().set_stored());
+    b.add_text_field(META, STORED);
+    for facet in TAXONOMY_FACETS {
+        b.add_facet_field(facet, FacetOptions::default().set_stored());
+    }
+    for lang in ANALYZED {
+        let opts = |tokenizer: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+        };
+        b.add_text_field(&body_field_name(lang.key), opts(&exact_name(lang.key)));
+        b.add_text_field(&fold_field_name(lang.key), opts(&fold_name(lang.key)));
+    }
+    b.build()
+}
+
+/// Field handles resolved once from a schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// See [`ID`].
+    pub id: Field,
+    /// See [`DOC_KEY`].
+    pub doc_key: Field,
+    /// See [`SOURCE`].
+    pub source: Field,
+    /// See [`URL`].
+    pub url: Field,
+    /// See [`TITLE`].
+    pub title: Field,
+    /// See [`LANG`].
+    pub lang: Field,
+    /// See [`PASSAGE_LANG`].
+    pub passage_lang: Field,
+    /// See [`PAGE`].
+    pub page: Field,
+    /// See [`PASSAGE`].
+    pub passage: Field,
+    /// See [`TEXT`].
+    pub text: Field,
+    /// See [`HASH`].
+    pub hash: Field,
+    /// See [`DOCTYPE`].
+    pub doctype: Field,
+    /// See [`META`].
+    pub meta: Field,
+    /// Taxonomy facets, in [`TAXONOMY_FACETS`] order.
+    pub taxonomy: [Field; 4],
+    /// `(language key, exact field, folded field)` for each analysed language.
+    pub bodies: Vec<(&'static str, Field, Field)>,
+}
+
+impl Fields {
+    /// Resolve every field; fails if the index was built with another schema.
+    pub fn new(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |n: &str| schema.get_field(n);
+        let mut bodies = Vec::new();
+        for lang in ANALYZED {
+            bodies.push((
+                lang.key,
+                f(&body_field_name(lang.key))?,
+                f(&fold_field_name(lang.key))?,
+            ));
+        }
+        Ok(Fields {
+            id: f(ID)?,
+            doc_key: f(DOC_KEY)?,
+            source: f(SOURCE)?,
+            url: f(URL)?,
+            title: f(TITLE)?,
+            lang: f(LANG)?,
+            passage_lang: f(PASSAGE_LANG)?,
+            page: f(PAGE)?,
+            passage: f(PASSAGE)?,
+            text: f(TEXT)?,
+            hash: f(HASH)?,
+            doctype: f(DOCTYPE)?,
+            meta: f(META)?,
+            taxonomy: [f(REGION)?, f(PROGRAMME)?, f(NETWORK)?, f(THEME)?],
+            bodies,
+        })
+    }
+
+    /// The facet field for a facet name from [`ALL_FACETS`].
+    pub fn facet(&self, name: &str) -> Option<Field> {
+        match name {
+            REGION => Some(self.taxonomy[0]),
+            PROGRAMME => Some(self.taxonomy[1]),
+            NETWORK => Some(self.taxonomy[2]),
+            THEME => Some(self.taxonomy[3]),
+            LANG => Some(self.lang),
+            DOCTYPE => Some(self.doctype),
+            _ => None,
+        }
+    }
+
+    /// Exact and folded body fields for a language key.
+    pub fn body(&self, key: &str) -> Option<(Field, Field)> {
+        self.bodies
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, e, f)| (*e, *f))
+    }
+}
+
+/// u64 key of a document id (its first 16 hex digits), for fast grouping.
+pub fn doc_key(id: &str) -> u64 {
+    u64::from_str_radix(id.get(..16).unwrap_or(id), 16).unwrap_or_else(|_| {
+        let h = blake3::hash(id.as_bytes());
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&h.as_bytes()[..8]);
+        u64::from_le_bytes(b)
+    })
+}

@@ -1,0 +1,209 @@
+//! The extract stage: sniff the bytes, run the right extractor, and bound it.
+//!
+//! Each extraction runs on its own thread with a deadline and inside
+//! `catch_unwind`, so a pathological or hostile file costs at most the
+//! deadline and a crash in a third-party parser becomes that file's error.
+//! A thread that overruns the deadline cannot be killed in Rust; it is
+//! abandoned (it ends with the process) and the batch goes on.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use super::sniff::{sniff, Sniffed};
+use super::{html, pdf, text};
+use crate::document::Format;
+use crate::error::ExtractError;
+
+/// Name prefix of extraction threads (the panic hook stays quiet for them).
+pub const THREAD_PREFIX: &str = "kartotek-extract";
+
+/// Text extracted from one source, before language detection and tagging.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    /// Title from metadata or the first heading.
+    pub title: Option<String>,
+    /// Language the source declares (`<html lang>`), a hint only.
+    pub lang_hint: Option<String>,
+    /// Meta description.
+    pub description: Option<String>,
+    /// Publication date `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Canonical URL the source declares.
+    pub canonical: Option<String>,
+    /// One entry per page (PDF) or one entry (HTML, text).
+    pub pages: Vec<String>,
+    /// True for paged formats: page numbers are meaningful.
+    pub paged: bool,
+    /// Sniffed format.
+    pub format: Option<Format>,
+}
+
+/// Limits for one extraction.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Wall-clock deadline per source.
+    pub timeout: Duration,
+    /// Largest source accepted, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(60),
+            max_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// Extract text from `bytes`, sniffing the format, on a bounded worker thread.
+pub fn extract_bounded(
+    bytes: std::sync::Arc<Vec<u8>>,
+    content_type: Option<String>,
+    limits: Limits,
+) -> Result<Extracted, ExtractError> {
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(ExtractError::TooLarge {
+            size: bytes.len() as u64,
+            limit: limits.max_bytes,
+        });
+    }
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("{THREAD_PREFIX}-worker"))
+        .stack_size(16 * 1024 * 1024)
+        .spawn(move || {
+            let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                extract(&bytes, content_type.as_deref())
+            }));
+            let r = r.unwrap_or_else(|p| Err(ExtractError::ParserCrashed(panic_message(&*p))));
+            let _ = tx.send(r);
+        });
+    if let Err(e) = spawned {
+        return Err(ExtractError::Io(format!("cannot start a worker thread: {e}")));
+    }
+    match rx.recv_timeout(limits.timeout) {
+        Ok(r) => r,
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(ExtractError::Timeout(limits.timeout.as_secs())),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Err(ExtractError::ParserCrashed("the worker thread ended without a result".into()))
+        }
+    }
+}
+
+/// Extract text from `bytes` on the current thread (no deadline).
+pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, ExtractError> {
+    let format = match sniff(bytes) {
+        Sniffed::Empty => return Err(ExtractError::Empty),
+        Sniffed::Unsupported(what) => return Err(ExtractError::Unsupported(what.to_string())),
+        Sniffed::Known(f) => f,
+    };
+    let mut out = match format {
+        Format::Pdf => {
+            let p = pdf::extract(bytes).map_err(map_pdf_error)?;
+            Extracted {
+                title: p.title,
+                pages: p.pages.into_iter().map(|t| text::tidy(&t)).collect(),
+                paged: true,
+                ..Extracted::default()
+            }
+        }
+        Format::Html => {
+            let h = html::extract(bytes, content_type).map_err(|e| ExtractError::Malformed(e.to_string()))?;
+            Extracted {
+                title: h.title,
+                lang_hint: h.lang,
+                description: h.description,
+                date: h.date,
+                canonical: h.canonical,
+                pages: vec![h.text],
+                paged: false,
+                ..Extracted::default()
+            }
+        }
+        Format::Text => {
+            let (t, _) = text::decode(bytes);
+            Extracted {
+                pages: vec![text::tidy(&t)],
+                paged: false,
+                ..Extracted::default()
+            }
+        }
+    };
+    out.format = Some(format);
+    if out.pages.iter().all(|p| p.trim().is_empty()) {
+        return Err(ExtractError::NoText);
+    }
+    Ok(out)
+}
+
+fn map_pdf_error(e: pdf::PdfError) -> ExtractError {
+    match e {
+        pdf::PdfError::Encrypted => ExtractError::Encrypted,
+        pdf::PdfError::ImageOnly { pages } => ExtractError::ImageOnly(pages),
+        pdf::PdfError::Empty => ExtractError::NoText,
+        other => ExtractError::Malformed(other.to_string()),
+    }
+}
+
+/// The message of a caught panic payload.
+pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+/// Install a panic hook that keeps extraction-thread panics quiet (they are
+/// reported as the file's error) and leaves every other panic as it was.
+pub fn install_quiet_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let quiet = std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with(THREAD_PREFIX));
+            if !quiet {
+                previous(info);
+            }
+        }));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn junk_bytes_are_reported_not_indexed() {
+        let junk: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        let e = extract(&junk, None).unwrap_err();
+        assert!(matches!(e, ExtractError::Unsupported(_)), "{e}");
+    }
+
+    #[test]
+    fn a_truncated_pdf_is_an_error_not_a_panic() {
+        let e = extract_bounded(Arc::new(b"%PDF-1.4\n1 0 obj <<".to_vec()), None, Limits::default());
+        assert!(e.is_err());
+    }
+
+    #[test]
+    fn oversized_input_is_refused_before_parsing() {
+        let limits = Limits { timeout: Duration::from_secs(1), max_bytes: 10 };
+        let e = extract_bounded(Arc::new(vec![b'a'; 100]), None, limits).unwrap_err();
+        assert!(matches!(e, ExtractError::TooLarge { .. }));
+    }
+
+    #[test]
+    fn text_extraction_keeps_the_words() {
+        let x = extract("Interreg Aurora\n\nSamarbeid over grensene.".as_bytes(), None).unwrap();
+        assert_eq!(x.format, Some(Format::Text));
+        assert!(x.pages[0].contains("Samarbeid over grensene."));
+    }
+}

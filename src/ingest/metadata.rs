@@ -1,0 +1,168 @@
+//! Corrections by people: a sidecar `NAME.meta.toml` beside a document, or
+//! an entry in the folder's `metadata.toml`, can set the title, URL, date
+//! and language and add or remove facet values.
+//!
+//! ```toml
+//! # report.pdf.meta.toml  (or report.meta.toml)
+//! title = "Internasjonal strategi for Innherred"
+//! url = "https://example.org/strategi.pdf"
+//! date = "2021-06-01"
+//! [facets]            # added, shown as origin "metadata"
+//! region = ["/norway/trondelag/innherred"]
+//! [remove]            # dropped from what the text gave
+//! theme = ["/tourism"]
+//! ```
+//! A folder's `metadata.toml` has the same keys under `[files."report.pdf"]`,
+//! plus `[default]` for every file in that folder. The sidecar wins over the
+//! folder entry, which wins over `[default]`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Folder-level metadata file name.
+pub const FOLDER_FILE: &str = "metadata.toml";
+/// Sidecar suffix.
+pub const SIDECAR_SUFFIX: &str = ".meta.toml";
+
+/// What a person said about one document.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// Replaces the extracted title.
+    pub title: Option<String>,
+    /// Replaces the URL users click.
+    pub url: Option<String>,
+    /// Publication date `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Language code, when detection gets it wrong.
+    pub lang: Option<String>,
+    /// Facet values to add, per facet.
+    #[serde(default)]
+    pub facets: BTreeMap<String, Vec<String>>,
+    /// Facet values to remove, per facet.
+    #[serde(default)]
+    pub remove: BTreeMap<String, Vec<String>>,
+}
+
+impl Override {
+    /// Layer `other` over `self` (other wins on scalars; lists are merged).
+    pub fn merged_with(mut self, other: Override) -> Override {
+        self.title = other.title.or(self.title);
+        self.url = other.url.or(self.url);
+        self.date = other.date.or(self.date);
+        self.lang = other.lang.or(self.lang);
+        for (k, v) in other.facets {
+            self.facets.entry(k).or_default().extend(v);
+        }
+        for (k, v) in other.remove {
+            self.remove.entry(k).or_default().extend(v);
+        }
+        self
+    }
+
+    /// True when it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Override::default()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FolderFile {
+    #[serde(default)]
+    default: Option<Override>,
+    #[serde(default)]
+    files: BTreeMap<String, Override>,
+}
+
+/// True for files that hold metadata rather than documents.
+pub fn is_metadata_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n == FOLDER_FILE || n.ends_with(SIDECAR_SUFFIX))
+}
+
+/// Candidate sidecar paths for a document: `NAME.EXT.meta.toml`, `NAME.meta.toml`.
+fn sidecars(path: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+        out.push(path.with_file_name(format!("{name}{SIDECAR_SUFFIX}")));
+        if let Some(stem) = path.file_stem().and_then(|n| n.to_str()) {
+            out.push(path.with_file_name(format!("{stem}{SIDECAR_SUFFIX}")));
+        }
+    }
+    out
+}
+
+/// Load every override that applies to the document at `path`, with the
+/// raw text of the files read (it is part of the content hash, so editing a
+/// sidecar re-indexes the document). Errors name the file and the line.
+pub fn for_document(path: &Path) -> Result<(Override, String), String> {
+    let mut merged = Override::default();
+    let mut raw = String::new();
+    if let Some(dir) = path.parent() {
+        let folder = dir.join(FOLDER_FILE);
+        if let Ok(text) = std::fs::read_to_string(&folder) {
+            let parsed: FolderFile = toml::from_str(&text)
+                .map_err(|e| format!("`{}`: {}", folder.display(), e.message()))?;
+            if let Some(d) = parsed.default {
+                merged = merged.merged_with(d);
+            }
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if let Some(o) = parsed.files.get(name) {
+                merged = merged.merged_with(o.clone());
+            }
+            raw.push_str(&text);
+        }
+    }
+    for sidecar in sidecars(path) {
+        if let Ok(text) = std::fs::read_to_string(&sidecar) {
+            let parsed: Override = toml::from_str(&text)
+                .map_err(|e| format!("`{}`: {}", sidecar.display(), e.message()))?;
+            merged = merged.merged_with(parsed);
+            raw.push_str(&text);
+            break;
+        }
+    }
+    Ok((merged, raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sidecar_wins_over_folder_entry_and_default() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FOLDER_FILE),
+            "[default]\ntitle = \"folder default\"\n[files.\"a.pdf\"]\ntitle = \"folder entry\"\nfacets.region = [\"/norway\"]\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("a.pdf.meta.toml"), "title = \"sidecar\"\n[facets]\nprogramme = [\"/interreg\"]\n").unwrap();
+        let (o, raw) = for_document(&dir.path().join("a.pdf")).unwrap();
+        assert_eq!(o.title.as_deref(), Some("sidecar"));
+        assert_eq!(o.facets["region"], ["/norway"]);
+        assert_eq!(o.facets["programme"], ["/interreg"]);
+        assert!(raw.contains("sidecar"));
+        let (o, _) = for_document(&dir.path().join("b.pdf")).unwrap();
+        assert_eq!(o.title.as_deref(), Some("folder default"));
+    }
+
+    #[test]
+    fn a_broken_sidecar_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.meta.toml"), "title = \n").unwrap();
+        let e = for_document(&dir.path().join("a.pdf")).unwrap_err();
+        assert!(e.contains("a.meta.toml"), "{e}");
+    }
+
+    #[test]
+    fn metadata_files_are_not_documents() {
+        assert!(is_metadata_file(Path::new("x/metadata.toml")));
+        assert!(is_metadata_file(Path::new("x/a.pdf.meta.toml")));
+        assert!(!is_metadata_file(Path::new("x/a.pdf")));
+    }
+}

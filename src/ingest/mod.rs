@@ -1,0 +1,424 @@
+//! The ingest pipeline: source → extract → detect language → tag facets →
+//! index. [`run`] drives it for a batch with a small pool of extraction
+//! workers and one writer; a failure on one source is reported with its
+//! name and reason, counted, and the batch goes on.
+//!
+//! Incremental: a source whose bytes (and metadata sidecars) hash the same
+//! as the indexed version is skipped; a changed source replaces its old
+//! document in one commit. Commits happen every couple of seconds, so a
+//! killed run keeps everything committed before the kill.
+
+pub mod extract;
+pub mod fetch;
+pub mod html;
+pub mod metadata;
+pub mod pdf;
+pub mod sniff;
+pub mod source;
+pub mod text;
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::document::{split_passages, Document, FacetValue, Format, Origin as TagOrigin, Passage};
+use crate::error::{ExtractError, Result};
+use crate::index::{Index, Writer};
+use crate::lang::{self, Language};
+use crate::taxonomy::Taxonomy;
+pub use extract::{Extracted, Limits};
+pub use source::{Job, Origin};
+
+/// Settings for one ingest run.
+#[derive(Clone)]
+pub struct Options {
+    /// Per-source limits.
+    pub limits: Limits,
+    /// Remove documents whose source file is gone.
+    pub prune: bool,
+    /// Commit at least this often.
+    pub commit_every: Duration,
+    /// Writer heap in bytes.
+    pub writer_heap: usize,
+    /// Extraction workers (default: the number of cores).
+    pub workers: usize,
+    /// The taxonomy facets are tagged from.
+    pub taxonomy: &'static Taxonomy,
+}
+
+impl Options {
+    /// Defaults with the built-in taxonomy.
+    pub fn new(taxonomy: &'static Taxonomy) -> Options {
+        Options {
+            limits: Limits::default(),
+            prune: false,
+            commit_every: Duration::from_secs(2),
+            writer_heap: crate::index::DEFAULT_WRITER_HEAP,
+            workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            taxonomy,
+        }
+    }
+}
+
+/// What happened to one source.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Indexed (new or changed): pages and characters of text.
+    Indexed {
+        /// Pages (or 1).
+        pages: u32,
+        /// Bytes of extracted text.
+        text_bytes: usize,
+        /// Document id.
+        id: String,
+    },
+    /// Same bytes as already indexed.
+    Unchanged,
+    /// Could not be indexed.
+    Failed(String),
+}
+
+/// One failed source.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Failure {
+    /// Path or URL as shown to the user.
+    pub source: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The result of a batch.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Summary {
+    /// Documents indexed (new or changed).
+    pub indexed: usize,
+    /// Documents skipped because they did not change.
+    pub unchanged: usize,
+    /// Documents removed by `--prune`.
+    pub removed: usize,
+    /// Failed sources, with reasons.
+    pub failed: Vec<Failure>,
+    /// Pages indexed.
+    pub pages: u64,
+    /// Bytes of text indexed.
+    pub text_bytes: u64,
+    /// Wall time in seconds.
+    pub seconds: f64,
+    /// Ids of the documents indexed, in completion order.
+    #[serde(skip)]
+    pub ids: Vec<String>,
+}
+
+/// Receives progress while a batch runs.
+pub trait Progress: Send {
+    /// The batch has `total` sources.
+    fn begin(&mut self, total: usize);
+    /// One source is done.
+    fn item(&mut self, display: &str, outcome: &Outcome);
+    /// The batch is done.
+    fn end(&mut self, summary: &Summary);
+}
+
+/// A progress sink that reports nothing.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn begin(&mut self, _total: usize) {}
+    fn item(&mut self, _display: &str, _outcome: &Outcome) {}
+    fn end(&mut self, _summary: &Summary) {}
+}
+
+enum Built {
+    Doc(Box<Document>),
+    Unchanged,
+    Failed(String),
+}
+
+/// Ingest a batch of jobs into `index`.
+pub fn run(index: &Index, jobs: Vec<Job>, opts: &Options, progress: &mut dyn Progress) -> Result<Summary> {
+    let mut writer = index.writer(opts.writer_heap)?;
+    run_with_writer(index, &mut writer, jobs, opts, progress)
+}
+
+/// Like [`run`], with a writer the caller holds (the server keeps one).
+pub fn run_with_writer(
+    index: &Index,
+    writer: &mut Writer,
+    jobs: Vec<Job>,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<Summary> {
+    extract::install_quiet_panic_hook();
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    progress.begin(jobs.len());
+    let total = jobs.len();
+    let queue = Arc::new(Mutex::new(jobs.into_iter().enumerate().collect::<std::collections::VecDeque<_>>()));
+    let (tx, rx) = mpsc::channel::<(usize, String, Built)>();
+    let workers = opts.workers.clamp(1, 16).min(total.max(1));
+    let mut last_commit = Instant::now();
+    std::thread::scope(|scope| -> Result<()> {
+        for _ in 0..workers {
+            let queue = Arc::clone(&queue);
+            let tx = tx.clone();
+            let opts = opts.clone();
+            let index = index.clone();
+            scope.spawn(move || loop {
+                let next = match queue.lock() {
+                    Ok(mut q) => q.pop_front(),
+                    Err(_) => None,
+                };
+                let Some((n, job)) = next else { break };
+                let display = job.display.clone();
+                let built = build(&index, job, &opts);
+                if tx.send((n, display, built)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        for (_, display, built) in rx {
+            let outcome = match built {
+                Built::Doc(doc) => match writer.upsert(&doc) {
+                    Ok(()) => {
+                        summary.indexed += 1;
+                        summary.pages += doc.pages as u64;
+                        summary.text_bytes += doc.text_len() as u64;
+                        summary.ids.push(doc.id.clone());
+                        Outcome::Indexed {
+                            pages: doc.pages,
+                            text_bytes: doc.text_len(),
+                            id: doc.id.clone(),
+                        }
+                    }
+                    Err(e) => {
+                        summary.failed.push(Failure { source: display.clone(), reason: e.to_string() });
+                        Outcome::Failed(e.to_string())
+                    }
+                },
+                Built::Unchanged => {
+                    summary.unchanged += 1;
+                    Outcome::Unchanged
+                }
+                Built::Failed(reason) => {
+                    summary.failed.push(Failure { source: display.clone(), reason: reason.clone() });
+                    Outcome::Failed(reason)
+                }
+            };
+            progress.item(&display, &outcome);
+            if writer.pending() > 0 && last_commit.elapsed() >= opts.commit_every {
+                writer.commit()?;
+                last_commit = Instant::now();
+            }
+        }
+        Ok(())
+    })?;
+    if opts.prune {
+        summary.removed = prune(index, writer)?;
+    }
+    if writer.pending() > 0 {
+        writer.commit()?;
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    progress.end(&summary);
+    Ok(summary)
+}
+
+/// Delete documents whose source file no longer exists (and built-in corpus
+/// documents no longer in the binary). URL sources are the crawler's to prune.
+fn prune(index: &Index, writer: &mut Writer) -> Result<usize> {
+    let builtin: std::collections::HashSet<String> = source::builtin_jobs().into_iter().map(|j| j.key).collect();
+    let mut removed = 0;
+    for (id, src) in index.sources()? {
+        let gone = if let Some(rest) = src.strip_prefix(source::BUILTIN_PREFIX) {
+            !builtin.contains(&format!("{}{rest}", source::BUILTIN_PREFIX))
+        } else if src.starts_with('/') {
+            !std::path::Path::new(&src).exists()
+        } else {
+            false
+        };
+        if gone {
+            writer.delete(&id);
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+fn build(index: &Index, job: Job, opts: &Options) -> Built {
+    if let Some(e) = job.error {
+        return Built::Failed(e);
+    }
+    match build_inner(index, job, opts) {
+        Ok(Some(doc)) => Built::Doc(Box::new(doc)),
+        Ok(None) => Built::Unchanged,
+        Err(reason) => Built::Failed(reason),
+    }
+}
+
+fn build_inner(index: &Index, job: Job, opts: &Options) -> std::result::Result<Option<Document>, String> {
+    let (bytes, content_type, url) = match &job.origin {
+        Origin::File(path) => {
+            let meta = std::fs::metadata(path).map_err(|e| source::io_reason(&e))?;
+            if meta.len() > opts.limits.max_bytes {
+                return Err(ExtractError::TooLarge { size: meta.len(), limit: opts.limits.max_bytes }.to_string());
+            }
+            let bytes = std::fs::read(path).map_err(|e| ExtractError::Io(source::io_reason(&e)).to_string())?;
+            (Arc::new(bytes), None, job.url.clone())
+        }
+        Origin::Url(u) => {
+            let f = fetch::fetch(u, opts.limits.timeout, opts.limits.max_bytes).map_err(|e| e.to_string())?;
+            (Arc::new(f.bytes), f.content_type, f.final_url)
+        }
+        Origin::Bytes { bytes, content_type } => (Arc::clone(bytes), content_type.clone(), job.url.clone()),
+    };
+    let (overrides, raw_meta) = match &job.origin {
+        Origin::File(path) => metadata::for_document(path)?,
+        _ => (metadata::Override::default(), String::new()),
+    };
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&bytes);
+    hasher.update(raw_meta.as_bytes());
+    let hash = hasher.finalize().to_hex().to_string();
+    let id = Document::id_for(&job.key);
+    if index.stored_hash(&id).as_deref() == Some(hash.as_str()) {
+        return Ok(None);
+    }
+    let size = bytes.len() as u64;
+    let x = extract::extract_bounded(bytes, content_type, opts.limits).map_err(|e| e.to_string())?;
+    let mut doc = assemble(&job, id, url, hash, size, x, &opts.taxonomy);
+    apply_overrides(&mut doc, &overrides);
+    Ok(Some(doc))
+}
+
+/// Turn extracted text into a [`Document`]: passages, languages, facets.
+pub fn assemble(
+    job: &Job,
+    id: String,
+    url: String,
+    hash: String,
+    bytes: u64,
+    x: Extracted,
+    taxonomy: &Taxonomy,
+) -> Document {
+    let mut raw: Vec<(Option<u32>, &str)> = Vec::new();
+    for (i, page) in x.pages.iter().enumerate() {
+        let page_no = x.paged.then_some(i as u32 + 1);
+        for piece in split_passages(page) {
+            raw.push((page_no, piece));
+        }
+    }
+    let texts: Vec<&str> = raw.iter().map(|(_, t)| *t).collect();
+    let hint = x.lang_hint.as_deref().and_then(Language::from_code);
+    let (doc_lang, passage_langs) = lang::detect_document(&texts);
+    let doc_lang = if doc_lang.confidence < 0.2 { hint.unwrap_or(doc_lang.lang) } else { doc_lang.lang };
+    let passages: Vec<Passage> = raw
+        .iter()
+        .zip(passage_langs)
+        .map(|((page, text), d)| Passage {
+            page: *page,
+            text: text.to_string(),
+            lang: if d.lang == Language::Other || d.confidence < 0.1 { doc_lang } else { d.lang },
+        })
+        .collect();
+    let full: String = {
+        let mut s = String::with_capacity(texts.iter().map(|t| t.len() + 2).sum());
+        if let Some(t) = &x.title {
+            s.push_str(t);
+            s.push_str("\n\n");
+        }
+        for t in &texts {
+            s.push_str(t);
+            s.push_str("\n\n");
+        }
+        s
+    };
+    let facets = taxonomy
+        .tag(&full)
+        .into_iter()
+        .map(|t| FacetValue {
+            facet: t.kind.as_str().to_string(),
+            path: t.path,
+            count: t.count,
+            first_match: Some(t.first_match),
+            origin: TagOrigin::Text,
+        })
+        .collect();
+    let title = x
+        .title
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| title_from_name(&job.display));
+    Document {
+        id,
+        source: job.key.clone(),
+        url: x.canonical.filter(|_| matches!(job.origin, Origin::Url(_))).unwrap_or(url),
+        title,
+        lang: doc_lang,
+        format: x.format.unwrap_or(Format::Text),
+        description: x.description,
+        date: x.date,
+        pages: if x.paged { x.pages.len() as u32 } else { 1 },
+        hash,
+        bytes,
+        facets,
+        passages,
+    }
+}
+
+/// Apply a person's corrections to a document.
+pub fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
+    if let Some(t) = &o.title {
+        doc.title = t.clone();
+    }
+    if let Some(u) = &o.url {
+        doc.url = u.clone();
+    }
+    if let Some(d) = &o.date {
+        doc.date = Some(d.clone());
+    }
+    if let Some(l) = o.lang.as_deref().and_then(Language::from_code) {
+        doc.lang = l;
+    }
+    for (facet, paths) in &o.remove {
+        doc.facets
+            .retain(|f| !(f.facet == *facet && paths.iter().any(|p| f.path == *p || f.path.starts_with(&format!("{p}/")))));
+    }
+    for (facet, paths) in &o.facets {
+        for p in paths {
+            doc.facets.retain(|f| !(f.facet == *facet && f.path == *p));
+            doc.facets.push(FacetValue {
+                facet: facet.clone(),
+                path: p.clone(),
+                count: 0,
+                first_match: None,
+                origin: TagOrigin::Metadata,
+            });
+        }
+    }
+}
+
+/// A readable title from a file name: `trondelag-internasjonalt_plan.pdf` →
+/// `Trondelag internasjonalt plan`.
+pub fn title_from_name(display: &str) -> String {
+    let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
+    let stem = name.rsplit_once('.').map(|(s, _)| s).filter(|s| !s.is_empty()).unwrap_or(name);
+    let spaced: String = stem.chars().map(|c| if c == '-' || c == '_' { ' ' } else { c }).collect();
+    let mut chars = spaced.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_from_file_names_are_readable() {
+        assert_eq!(title_from_name("corpus/trondelag-internasjonalt_plan.pdf"), "Trondelag internasjonalt plan");
+        assert_eq!(title_from_name(".hidden"), ".hidden");
+    }
+}

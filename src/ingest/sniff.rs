@@ -1,0 +1,142 @@
+//! Format sniffing from the bytes, never from the file name: a `.pdf` that
+//! is really text is read as text, an HTML page saved as `.txt` as HTML.
+
+use crate::document::Format;
+
+/// What the first bytes say a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// A format Kartotek reads.
+    Known(Format),
+    /// A recognised binary format Kartotek does not read (its name).
+    Unsupported(&'static str),
+    /// No bytes at all.
+    Empty,
+}
+
+const MAGICS: &[(&[u8], &str)] = &[
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive or Office document"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\x7fELF", "executable"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Office document"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"Rar!", "RAR archive"),
+    (b"RIFF", "audio/video file"),
+    (b"\x00\x00\x00\x18ftyp", "MP4 video"),
+    (b"\x00\x00\x00\x20ftyp", "MP4 video"),
+];
+
+/// Sniff the format of `bytes`.
+pub fn sniff(bytes: &[u8]) -> Sniffed {
+    if bytes.is_empty() {
+        return Sniffed::Empty;
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    // PDF: the header may be preceded by junk, within the first 1 KiB.
+    if find(head, b"%PDF-").is_some() {
+        return Sniffed::Known(Format::Pdf);
+    }
+    for (magic, name) in MAGICS {
+        if bytes.starts_with(magic) {
+            return Sniffed::Unsupported(name);
+        }
+    }
+    if looks_like_html(head) {
+        return Sniffed::Known(Format::Html);
+    }
+    if looks_like_text(&bytes[..bytes.len().min(64 * 1024)]) {
+        return Sniffed::Known(Format::Text);
+    }
+    Sniffed::Unsupported("binary data")
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn looks_like_html(head: &[u8]) -> bool {
+    let start = head
+        .strip_prefix(b"\xef\xbb\xbf".as_slice())
+        .unwrap_or(head);
+    let lower: Vec<u8> = start.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let trimmed: &[u8] = {
+        let i = lower
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(lower.len());
+        &lower[i..]
+    };
+    const STARTS: [&[u8]; 6] = [b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title"];
+    if STARTS.iter().any(|s| trimmed.starts_with(s)) {
+        return true;
+    }
+    // An XML prolog or comment before <html …>.
+    (trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<!--")) && find(&lower, b"<html").is_some()
+}
+
+/// Plain text: valid UTF-8 / UTF-16 with BOM, or bytes that are mostly
+/// printable in Windows-1252, with no NUL bytes.
+fn looks_like_text(sample: &[u8]) -> bool {
+    if sample.starts_with(b"\xff\xfe") || sample.starts_with(b"\xfe\xff") {
+        return true;
+    }
+    if sample.contains(&0) {
+        return false;
+    }
+    if let Err(e) = std::str::from_utf8(sample) {
+        // a multi-byte char cut off at the end of the sample is still UTF-8
+        if e.error_len().is_none() && e.valid_up_to() + 4 >= sample.len() {
+            return true;
+        }
+    } else {
+        return true;
+    }
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    let undefined_1252 = sample
+        .iter()
+        .filter(|&&b| matches!(b, 0x81 | 0x8d | 0x8f | 0x90 | 0x9d))
+        .count();
+    (control + undefined_1252) * 100 <= sample.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_is_recognised_by_its_header_not_its_name() {
+        assert_eq!(sniff(b"%PDF-1.7\n%\xe2\xe3"), Sniffed::Known(Format::Pdf));
+        assert_eq!(sniff(b"\n\n%PDF-1.4"), Sniffed::Known(Format::Pdf));
+    }
+
+    #[test]
+    fn html_is_recognised_with_bom_doctype_or_comment() {
+        assert_eq!(sniff(b"\xef\xbb\xbf<!DOCTYPE html><p>x"), Sniffed::Known(Format::Html));
+        assert_eq!(sniff(b"  <HTML lang=nb>"), Sniffed::Known(Format::Html));
+        assert_eq!(sniff(b"<!-- x --><html>"), Sniffed::Known(Format::Html));
+    }
+
+    #[test]
+    fn text_in_utf8_and_latin1_is_text() {
+        assert_eq!(sniff("Trøndelag".as_bytes()), Sniffed::Known(Format::Text));
+        assert_eq!(sniff(b"Tr\xf8ndelag og B\xe6rum"), Sniffed::Known(Format::Text));
+    }
+
+    #[test]
+    fn binary_formats_are_named() {
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Sniffed::Unsupported("PNG image"));
+        assert_eq!(sniff(&[0u8, 1, 2, 3, 0, 0, 9]), Sniffed::Unsupported("binary data"));
+        assert_eq!(sniff(b""), Sniffed::Empty);
+    }
+}

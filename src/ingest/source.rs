@@ -1,0 +1,218 @@
+//! Sources: what the user named (files, folders, URLs) or the corpus built
+//! into the binary, expanded into a flat list of [`Job`]s. Folders are walked
+//! recursively in a stable order; hidden entries and metadata files are
+//! skipped; an unreadable entry becomes a failed job, not an abort.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::fetch;
+use super::metadata;
+
+/// What to read for one job.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A file on disk.
+    File(PathBuf),
+    /// A URL to fetch.
+    Url(String),
+    /// Bytes already in memory (the built-in corpus, an upload).
+    Bytes {
+        /// The bytes.
+        bytes: Arc<Vec<u8>>,
+        /// Content type, if known.
+        content_type: Option<String>,
+    },
+}
+
+/// One source to ingest.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// How the source is shown to the user (path as walked, URL, name).
+    pub display: String,
+    /// Stable key the document id derives from.
+    pub key: String,
+    /// What users click.
+    pub url: String,
+    /// Where the bytes come from.
+    pub origin: Origin,
+    /// A problem found while expanding (unreadable folder entry …).
+    pub error: Option<String>,
+}
+
+/// Prefix of source keys for the built-in corpus.
+pub const BUILTIN_PREFIX: &str = "builtin:";
+
+include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
+
+/// The corpus compiled into the binary: `(file name, bytes)`.
+pub fn builtin_corpus() -> &'static [(&'static str, &'static [u8])] {
+    BUILTIN_CORPUS
+}
+
+/// Jobs for the built-in corpus.
+pub fn builtin_jobs() -> Vec<Job> {
+    builtin_corpus()
+        .iter()
+        .map(|(name, bytes)| Job {
+            display: format!("corpus/{name}"),
+            key: format!("{BUILTIN_PREFIX}corpus/{name}"),
+            url: format!("corpus/{name}"),
+            origin: Origin::Bytes {
+                bytes: Arc::new(bytes.to_vec()),
+                content_type: None,
+            },
+            error: None,
+        })
+        .collect()
+}
+
+/// The job for one uploaded file (HTTP API).
+pub fn upload_job(file_name: &str, bytes: Vec<u8>, content_type: Option<String>) -> Job {
+    let clean: String = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file_name)
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    let name = if clean.trim().is_empty() { "upload".to_string() } else { clean };
+    Job {
+        display: name.clone(),
+        key: format!("upload:{name}"),
+        url: format!("uploads/{name}"),
+        origin: Origin::Bytes {
+            bytes: Arc::new(bytes),
+            content_type,
+        },
+        error: None,
+    }
+}
+
+/// Expand the user's arguments into jobs.
+pub fn expand(args: &[String]) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for arg in args {
+        if fetch::is_url(arg) {
+            jobs.push(Job {
+                display: arg.clone(),
+                key: arg.clone(),
+                url: arg.clone(),
+                origin: Origin::Url(arg.clone()),
+                error: fetch::check_scheme(arg).err().map(|e| e.to_string()),
+            });
+            continue;
+        }
+        let path = PathBuf::from(arg);
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => walk(&path, &mut jobs),
+            Ok(_) => jobs.push(file_job(&path)),
+            Err(e) => jobs.push(Job {
+                display: arg.clone(),
+                key: arg.clone(),
+                url: arg.clone(),
+                origin: Origin::File(path.clone()),
+                error: Some(io_reason(&e)),
+            }),
+        }
+    }
+    jobs
+}
+
+fn walk(root: &Path, jobs: &mut Vec<Job>) {
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                if !metadata::is_metadata_file(e.path()) && !is_readme(e.path(), root) {
+                    jobs.push(file_job(e.path()));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                let reason = e
+                    .io_error()
+                    .map(io_reason)
+                    .unwrap_or_else(|| e.to_string());
+                jobs.push(Job {
+                    display: p.display().to_string(),
+                    key: p.display().to_string(),
+                    url: p.display().to_string(),
+                    origin: Origin::File(p),
+                    error: Some(reason),
+                });
+            }
+        }
+    }
+}
+
+/// The README that documents a corpus folder is not a document of it.
+fn is_readme(path: &Path, root: &Path) -> bool {
+    path.parent() == Some(root)
+        && path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+fn file_job(path: &Path) -> Job {
+    let key = std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string();
+    Job {
+        display: path.display().to_string(),
+        url: key.clone(),
+        key,
+        origin: Origin::File(path.to_path_buf()),
+        error: None,
+    }
+}
+
+/// A short reason for an I/O error, without Rust debug formatting.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_are_walked_recursively_skipping_hidden_and_metadata() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("sub/.git")).unwrap();
+        std::fs::write(d.path().join("a.txt"), "a").unwrap();
+        std::fs::write(d.path().join("sub/b.pdf"), "b").unwrap();
+        std::fs::write(d.path().join("sub/b.pdf.meta.toml"), "").unwrap();
+        std::fs::write(d.path().join("sub/.git/c"), "c").unwrap();
+        let jobs = expand(&[d.path().display().to_string()]);
+        let names: Vec<_> = jobs.iter().map(|j| j.display.rsplit('/').next().unwrap().to_string()).collect();
+        assert_eq!(names, ["a.txt", "b.pdf"]);
+    }
+
+    #[test]
+    fn a_missing_path_becomes_a_failed_job() {
+        let jobs = expand(&["/no/such/kartotek/file.pdf".to_string()]);
+        assert_eq!(jobs[0].error.as_deref(), Some("no such file or folder"));
+    }
+
+    #[test]
+    fn upload_names_cannot_escape() {
+        let j = upload_job("../../etc/passwd", vec![], None);
+        assert_eq!(j.display, "passwd");
+    }
+}

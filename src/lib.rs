@@ -1,0 +1,26 @@
+//! Kartotek: full-text and faceted search for regional EU and Nordic policy
+//! documents.
+//!
+//! The pipeline, one module per stage, in the order data flows:
+//!
+//! source → [`ingest`] (walk, sniff, extract PDF/HTML/text) → [`lang`]
+//! (detect language per passage) → [`taxonomy`] (tag region, programme,
+//! network, theme) → [`index`] (tantivy, per-language analyzers, facets) →
+//! [`search`] (query, rank, snippets, facet counts) → [`cli`] and the HTTP
+//! server.
+//!
+//! [`document`] holds the records every stage shares; [`error`] the one
+//! error type and its code table; [`config`] settings resolved once.
+
+pub mod cli;
+pub mod config;
+pub mod document;
+pub mod error;
+pub mod index;
+pub mod ingest;
+pub mod lang;
+pub mod search;
+pub mod taxonomy;
+
+pub use document::{Document, Passage};
+pub use error::{Error, Result};

@@ -1,0 +1,30 @@
+//! The `kartotek` binary: parse the command line, set up logging, run, and
+//! map the outcome to an exit code (0 ok, 1 some failures, 2 usage errors).
+
+use clap::Parser;
+
+fn main() {
+    let cli = match kartotek::cli::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KARTOTEK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let code = match kartotek::cli::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.code().exit_code()
+        }
+    };
+    std::process::exit(code);
+}

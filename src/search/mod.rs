@@ -1,0 +1,375 @@
+//! The search stage: query → matching passages → documents ranked by their
+//! best passage → hits with snippets, plus facet counts.
+//!
+//! Facet counts count *documents* and are disjunctive: the counts for a
+//! facet ignore that facet's own filter but respect every other filter, so
+//! a user can widen a selection (InstantSearch semantics). Filters are OR
+//! inside one facet and AND across facets; a parent path matches all its
+//! descendants (tantivy indexes every facet ancestor).
+
+pub mod collector;
+pub mod query;
+pub mod snippet;
+
+use std::collections::{BTreeMap, HashMap};
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::{DocAddress, TantivyDocument, Term};
+
+use crate::error::{Error, Result};
+use crate::index::schema::{self, ALL_FACETS, TAXONOMY_FACETS};
+use crate::index::Index;
+use crate::lang::Language;
+use crate::taxonomy::{FacetKind, Taxonomy};
+use collector::{DocMatch, GroupByDocument};
+
+/// Largest page size.
+pub const MAX_LIMIT: usize = 100;
+/// Largest offset.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The query text (may be empty: browse by facets).
+    pub q: String,
+    /// Page size (1..=100).
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Filters: facet name → paths (OR inside, AND across). `lang` and
+    /// `doctype` are facets too (`/nb`, `/pdf`).
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// Compute facet counts.
+    pub facets: bool,
+    /// Compute snippets.
+    pub snippets: bool,
+}
+
+impl Request {
+    /// A query with defaults: 10 hits, facets and snippets on.
+    pub fn new(q: impl Into<String>) -> Request {
+        Request {
+            q: q.into(),
+            limit: 10,
+            offset: 0,
+            filters: BTreeMap::new(),
+            facets: true,
+            snippets: true,
+        }
+    }
+
+    /// Add a filter value (`lang` values may be bare codes: `nb`).
+    pub fn filter(mut self, facet: &str, path: &str) -> Request {
+        self.filters.entry(facet.to_string()).or_default().push(path.to_string());
+        self
+    }
+}
+
+/// One hit: the same object the CLI prints and the HTTP API returns.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hit {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Source URL, or the file path.
+    pub url: String,
+    /// Document language (ISO 639-1).
+    pub lang: String,
+    /// Relevance score.
+    pub score: f32,
+    /// Page of the best passage (paged formats).
+    pub page: Option<u32>,
+    /// HTML-escaped text where only `<mark>…</mark>` is markup.
+    pub snippet: String,
+    /// Facet values: facet → paths.
+    pub facets: BTreeMap<String, Vec<String>>,
+}
+
+/// One facet value with its count.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FacetCount {
+    /// Path (`/norway/trondelag`).
+    pub path: String,
+    /// Display label.
+    pub label: String,
+    /// Matching documents.
+    pub count: u64,
+}
+
+/// Search results.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Response {
+    /// The query as received.
+    pub query: String,
+    /// Matching documents.
+    pub total: u64,
+    /// Time taken, in milliseconds.
+    pub took_ms: f64,
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// Facet counts per facet (empty when not requested).
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+}
+
+/// Searches an index; cheap to clone.
+#[derive(Clone)]
+pub struct Searcher {
+    index: Index,
+    taxonomy: &'static Taxonomy,
+}
+
+impl Searcher {
+    /// A searcher over `index`, labelling facets from `taxonomy`.
+    pub fn new(index: Index, taxonomy: &'static Taxonomy) -> Searcher {
+        Searcher { index, taxonomy }
+    }
+
+    /// The index searched.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The taxonomy used for labels.
+    pub fn taxonomy(&self) -> &&'static Taxonomy {
+        &self.taxonomy
+    }
+
+    /// Run a search.
+    pub fn search(&self, req: &Request) -> Result<Response> {
+        let started = Instant::now();
+        validate(req)?;
+        let searcher = self.index.searcher();
+        let parsed = query::parse(&req.q);
+        let mut builder = query::Builder::new(&self.index, &searcher);
+        let text_query: Option<Box<dyn Query>> = builder.build(&parsed, true);
+        let filters = self.filter_queries(&req.filters)?;
+        let run = |text: Option<&dyn Query>, skip: Option<&str>| -> Result<Vec<DocMatch>> {
+            let q = combine(text, &filters, skip);
+            Ok(searcher.search(&*q, &GroupByDocument)?)
+        };
+        let mut matches = if parsed.is_empty() && !req.q.trim().is_empty() {
+            Vec::new()
+        } else {
+            run(text_query.as_deref(), None)?
+        };
+        // All words required found nothing: fall back to any word, ranked.
+        let mut text_query = text_query;
+        if matches.is_empty() && parsed.required.len() > 1 {
+            text_query = builder.build(&parsed, false);
+            matches = run(text_query.as_deref(), None)?;
+        }
+        let total = matches.len() as u64;
+        let forms_words: Vec<String> = parsed.positive_units().map(|u| u.text.clone()).collect();
+        let mut hits = Vec::new();
+        let mut forms_cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
+        for m in matches.iter().skip(req.offset).take(req.limit) {
+            let doc: TantivyDocument = searcher.doc(m.best_addr)?;
+            hits.push(self.hit(&doc, m, req.snippets, &forms_words, &mut forms_cache));
+        }
+        let mut facets = BTreeMap::new();
+        if req.facets {
+            for name in ALL_FACETS {
+                let own_filter = req.filters.get(name).is_some_and(|v| !v.is_empty());
+                let counted = if own_filter {
+                    let others = run(text_query.as_deref(), Some(name))?;
+                    self.count(&searcher, &others, name)?
+                } else {
+                    self.count(&searcher, &matches, name)?
+                };
+                facets.insert(name.to_string(), counted);
+            }
+        }
+        Ok(Response {
+            query: req.q.clone(),
+            total,
+            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+            hits,
+            facets,
+        })
+    }
+
+    /// The facet tree with document counts over the whole index.
+    pub fn facet_tree(&self) -> Result<BTreeMap<String, Vec<FacetCount>>> {
+        let mut req = Request::new("");
+        req.limit = 1;
+        req.snippets = false;
+        Ok(self.search(&req)?.facets)
+    }
+
+    fn filter_queries(&self, filters: &BTreeMap<String, Vec<String>>) -> Result<Vec<(String, Box<dyn Query>)>> {
+        let f = self.index.fields();
+        let mut out = Vec::new();
+        for (name, values) in filters {
+            let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+            if values.is_empty() {
+                continue;
+            }
+            let field = f.facet(name).ok_or_else(|| {
+                Error::param(name, format!("unknown facet; use one of {}", ALL_FACETS.join(", ")))
+            })?;
+            let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for v in values {
+                let path = normalise_path(name, v)?;
+                let facet = Facet::from_text(&path).map_err(|_| Error::param(name, format!("`{v}` is not a facet path like `/norway/trondelag`")))?;
+                alts.push((Occur::Should, Box::new(TermQuery::new(Term::from_facet(field, &facet), IndexRecordOption::Basic))));
+            }
+            out.push((name.clone(), Box::new(BooleanQuery::new(alts)) as Box<dyn Query>));
+        }
+        Ok(out)
+    }
+
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        m: &DocMatch,
+        with_snippet: bool,
+        words: &[String],
+        cache: &mut HashMap<&'static str, snippet::Forms>,
+    ) -> Hit {
+        let f = self.index.fields();
+        let s = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let lang = doc
+            .get_first(f.lang)
+            .and_then(|v| v.as_facet())
+            .map(|p| p.trim_start_matches('/').to_string())
+            .unwrap_or_else(|| "und".into());
+        let passage_lang = Language::from_code(&s(f.passage_lang)).unwrap_or(Language::Other);
+        let text = s(f.text);
+        let snippet = if with_snippet {
+            let al = crate::index::analyzer::analyzed_for(passage_lang);
+            let forms = cache
+                .entry(al.key)
+                .or_insert_with(|| snippet::Forms::new(words, al));
+            snippet::snippet(&text, passage_lang, forms)
+        } else {
+            String::new()
+        };
+        let mut facets = BTreeMap::new();
+        for name in TAXONOMY_FACETS {
+            let Some(field) = f.facet(name) else { continue };
+            let paths: Vec<String> = doc.get_all(field).filter_map(|v| v.as_facet().map(str::to_string)).collect();
+            facets.insert(name.to_string(), paths);
+        }
+        Hit {
+            id: s(f.id),
+            title: s(f.title),
+            url: s(f.url),
+            lang,
+            score: (m.score() * 1000.0).round() / 1000.0,
+            page: doc.get_first(f.page).and_then(|v| v.as_u64()).filter(|p| *p > 0).map(|p| p as u32),
+            snippet,
+            facets,
+        }
+    }
+
+    /// Count documents per facet value (with every ancestor) over `matches`.
+    fn count(&self, searcher: &tantivy::Searcher, matches: &[DocMatch], name: &str) -> Result<Vec<FacetCount>> {
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+        for m in matches {
+            by_segment.entry(m.best_addr.segment_ord).or_default().push(m.best_addr.doc_id);
+        }
+        for (seg, docs) in by_segment {
+            let reader = searcher.segment_reader(seg);
+            let facets = reader.facet_reader(name)?;
+            let mut ord_paths: HashMap<u64, String> = HashMap::new();
+            let mut facet = Facet::root();
+            for doc in docs {
+                let mut seen: Vec<String> = Vec::new();
+                for ord in facets.facet_ords(doc) {
+                    let path = match ord_paths.get(&ord) {
+                        Some(p) => p.clone(),
+                        None => {
+                            facets.facet_from_ord(ord, &mut facet)?;
+                            let p = facet.to_path_string();
+                            ord_paths.insert(ord, p.clone());
+                            p
+                        }
+                    };
+                    for anc in crate::taxonomy::ancestors(&path) {
+                        if !seen.contains(&anc) {
+                            seen.push(anc);
+                        }
+                    }
+                }
+                for p in seen {
+                    *counts.entry(p).or_default() += 1;
+                }
+            }
+        }
+        let mut out: Vec<FacetCount> = counts
+            .into_iter()
+            .map(|(path, count)| FacetCount { label: self.label(name, &path), path, count })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path)));
+        Ok(out)
+    }
+
+    /// Display label of a facet value.
+    pub fn label(&self, facet: &str, path: &str) -> String {
+        match facet {
+            schema::LANG => Language::from_code(path.trim_start_matches('/'))
+                .map(|l| l.name_en().to_string())
+                .unwrap_or_else(|| path.trim_start_matches('/').to_string()),
+            schema::DOCTYPE => match path {
+                "/pdf" => "PDF".into(),
+                "/html" => "Web page".into(),
+                "/text" => "Text".into(),
+                other => other.trim_start_matches('/').to_string(),
+            },
+            _ => match FacetKind::all().into_iter().find(|k| k.as_str() == facet) {
+                Some(kind) => self.taxonomy.label(kind, path, "en"),
+                None => path.to_string(),
+            },
+        }
+    }
+}
+
+fn validate(req: &Request) -> Result<()> {
+    if req.limit == 0 || req.limit > MAX_LIMIT {
+        return Err(Error::param("limit", format!("must be between 1 and {MAX_LIMIT}")));
+    }
+    if req.offset > MAX_OFFSET {
+        return Err(Error::param("offset", format!("must be at most {MAX_OFFSET}")));
+    }
+    Ok(())
+}
+
+/// Accept `nb` for `/nb` on lang/doctype, and require a leading `/` elsewhere.
+fn normalise_path(facet: &str, v: &str) -> Result<String> {
+    let v = v.trim();
+    if v.chars().any(char::is_control) || v.len() > 300 {
+        return Err(Error::param(facet, "contains control characters or is too long"));
+    }
+    let p = if v.starts_with('/') { v.to_string() } else { format!("/{v}") };
+    let p = p.trim_end_matches('/').to_string();
+    if facet == schema::LANG {
+        return Ok(p.to_lowercase());
+    }
+    Ok(if p.is_empty() { "/".into() } else { p })
+}
+
+fn combine(text: Option<&dyn Query>, filters: &[(String, Box<dyn Query>)], skip: Option<&str>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    match text {
+        Some(q) => clauses.push((Occur::Must, q.box_clone())),
+        None => clauses.push((Occur::Must, Box::new(AllQuery))),
+    }
+    for (name, q) in filters {
+        if Some(name.as_str()) != skip {
+            clauses.push((Occur::Must, q.box_clone()));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The hit's stored facet paths, unused fields skipped (helper for views).
+pub fn doc_address_debug(a: DocAddress) -> String {
+    format!("{}:{}", a.segment_ord, a.doc_id)
+}

@@ -1,0 +1,308 @@
+//! The query language and its translation into tantivy queries.
+//!
+//! Syntax: plain words (all must match), `"exact phrases"`, `-excluded`
+//! words or phrases, `a OR b`, and `title:word`. Parsing is lenient: an
+//! unbalanced quote, a stray operator or control characters never make an
+//! error, they degrade into plain words.
+//!
+//! Each word is analysed with every language's analyzer whose field holds
+//! terms, in the exact and the folded field; the per-word alternatives are
+//! combined with a dis-max, so the best-matching analyzer wins and an
+//! exact-diacritic match (weight [`EXACT_BOOST`]) outranks a folded one
+//! ([`FOLD_BOOST`]); a title match counts extra ([`TITLE_BOOST`]).
+
+use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Term;
+
+use crate::index::analyzer::{self, ANALYZED};
+use crate::index::{Fields, Index};
+
+/// Weight of a match in a language's exact (stemmed, unfolded) field.
+pub const EXACT_BOOST: f32 = 1.0;
+/// Weight of a match that needed diacritic folding.
+pub const FOLD_BOOST: f32 = 0.6;
+/// Weight of a title match.
+pub const TITLE_BOOST: f32 = 2.0;
+/// Tie-breaker of the per-word dis-max: other fields add a little.
+pub const TIE_BREAKER: f32 = 0.1;
+/// Longest query accepted, in characters; the rest is ignored.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+/// Most words used from one query.
+pub const MAX_WORDS: usize = 32;
+
+/// Which field a clause targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Body and title.
+    Any,
+    /// Title only (`title:`).
+    Title,
+}
+
+/// One unit of the query: a word or a phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// The text as the user wrote it (a word or a phrase's words).
+    pub text: String,
+    /// Quoted phrase.
+    pub phrase: bool,
+    /// Field restriction.
+    pub target: Target,
+}
+
+/// A parsed query: groups of alternatives (OR inside a group), all groups
+/// required, plus exclusions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    /// Every group must match; inside a group any unit may.
+    pub required: Vec<Vec<Unit>>,
+    /// No unit may match.
+    pub excluded: Vec<Unit>,
+}
+
+impl Parsed {
+    /// True when nothing searchable is left (an empty or all-punctuation query).
+    pub fn is_empty(&self) -> bool {
+        self.required.is_empty()
+    }
+
+    /// Every positive unit, flattened (for snippets).
+    pub fn positive_units(&self) -> impl Iterator<Item = &Unit> {
+        self.required.iter().flatten()
+    }
+}
+
+#[derive(Debug)]
+enum Tok {
+    Word { text: String, neg: bool, target: Target },
+    Phrase { text: String, neg: bool, target: Target },
+    Or,
+}
+
+/// Parse a user query leniently.
+pub fn parse(input: &str) -> Parsed {
+    let clean: String = input
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let toks = tokenize(&clean);
+    let mut parsed = Parsed::default();
+    let mut pending_or = false;
+    for t in toks {
+        match t {
+            Tok::Or => pending_or = !parsed.required.is_empty(),
+            Tok::Word { text, neg, target } | Tok::Phrase { text, neg, target } if !has_word_chars(&text) => {
+                let _ = (text, neg, target);
+            }
+            Tok::Word { text, neg, target } => push(&mut parsed, Unit { text, phrase: false, target }, neg, &mut pending_or),
+            Tok::Phrase { text, neg, target } => {
+                let phrase = text.split_whitespace().count() > 1;
+                push(&mut parsed, Unit { text, phrase, target }, neg, &mut pending_or)
+            }
+        }
+        if parsed.required.len() + parsed.excluded.len() >= MAX_WORDS {
+            break;
+        }
+    }
+    parsed
+}
+
+fn push(p: &mut Parsed, unit: Unit, neg: bool, pending_or: &mut bool) {
+    if neg {
+        p.excluded.push(unit);
+    } else if *pending_or {
+        if let Some(last) = p.required.last_mut() {
+            last.push(unit);
+        }
+    } else {
+        p.required.push(vec![unit]);
+    }
+    *pending_or = false;
+}
+
+fn has_word_chars(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+fn tokenize(s: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut neg = false;
+        let mut target = Target::Any;
+        let start = i;
+        if chars[i] == '-' && i + 1 < chars.len() && !chars[i + 1].is_whitespace() {
+            neg = true;
+            i += 1;
+        }
+        // field prefix
+        let rest: String = chars[i..chars.len().min(i + 6)].iter().collect();
+        if rest.to_lowercase() == "title:" {
+            target = Target::Title;
+            i += 6;
+        }
+        if i < chars.len() && chars[i] == '"' {
+            if let Some(end) = chars[i + 1..].iter().position(|&c| c == '"') {
+                let text: String = chars[i + 1..i + 1 + end].iter().collect();
+                out.push(Tok::Phrase { text, neg, target });
+                i = i + end + 2;
+                continue;
+            }
+            // unbalanced quote: the rest is plain words
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && !chars[j].is_whitespace() && chars[j] != '"' {
+            j += 1;
+        }
+        let text: String = chars[i..j].iter().collect();
+        if text == "OR" && !neg && target == Target::Any {
+            out.push(Tok::Or);
+        } else if !text.is_empty() {
+            out.push(Tok::Word { text, neg, target });
+        } else if j == start {
+            j += 1;
+        }
+        i = j.max(start + 1);
+    }
+    out
+}
+
+/// Builds tantivy queries for parsed queries against one index state.
+pub struct Builder<'a> {
+    fields: &'a Fields,
+    /// `(exact field, fold field, exact analyzer, fold analyzer)` per language
+    /// key with terms in the index.
+    langs: Vec<(Field, Field, TextAnalyzer, TextAnalyzer)>,
+    title: TextAnalyzer,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder that only queries language fields holding terms.
+    pub fn new(index: &'a Index, searcher: &tantivy::Searcher) -> Builder<'a> {
+        let fields = index.fields();
+        let mut langs = Vec::new();
+        for lang in ANALYZED {
+            let Some((exact, fold)) = fields.body(lang.key) else { continue };
+            let present = searcher.segment_readers().iter().any(|s| {
+                s.inverted_index(exact)
+                    .map(|ii| ii.terms().num_terms() > 0)
+                    .unwrap_or(false)
+            });
+            if present {
+                langs.push((exact, fold, analyzer::exact_analyzer(lang), analyzer::fold_analyzer(lang)));
+            }
+        }
+        Builder {
+            fields,
+            langs,
+            title: analyzer::title_analyzer(),
+        }
+    }
+
+    /// The tantivy query for a parsed query (`AND` of groups), or `None`
+    /// when nothing is searchable.
+    pub fn build(&mut self, parsed: &Parsed, all_required: bool) -> Option<Box<dyn Query>> {
+        if parsed.is_empty() {
+            return None;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let occur = if all_required { Occur::Must } else { Occur::Should };
+        for group in &parsed.required {
+            let alts: Vec<Box<dyn Query>> = group.iter().map(|u| self.unit(u)).collect();
+            let q: Box<dyn Query> = if alts.len() == 1 {
+                alts.into_iter().next()?
+            } else {
+                Box::new(BooleanQuery::new(alts.into_iter().map(|q| (Occur::Should, q)).collect()))
+            };
+            clauses.push((occur, q));
+        }
+        for u in &parsed.excluded {
+            clauses.push((Occur::MustNot, self.unit(u)));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Query for one unit: dis-max over every field's analysis of it.
+    pub fn unit(&mut self, u: &Unit) -> Box<dyn Query> {
+        let mut alts: Vec<Box<dyn Query>> = Vec::new();
+        if let Some(q) = analysed(self.fields.title, &mut self.title, &u.text) {
+            alts.push(Box::new(BoostQuery::new(q, TITLE_BOOST)));
+        }
+        if u.target == Target::Any {
+            for (exact, fold, ea, fa) in &mut self.langs {
+                if let Some(q) = analysed(*exact, ea, &u.text) {
+                    alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST)));
+                }
+                if let Some(q) = analysed(*fold, fa, &u.text) {
+                    alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST)));
+                }
+            }
+        }
+        if alts.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, TIE_BREAKER))
+    }
+}
+
+/// A term or phrase query for `text` analysed for `field`.
+fn analysed(field: Field, a: &mut TextAnalyzer, text: &str) -> Option<Box<dyn Query>> {
+    let toks = analyzer::tokens(a, text);
+    match toks.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &toks[0].text),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => {
+            let terms = toks
+                .iter()
+                .map(|t| (t.position, Term::from_field_text(field, &t.text)))
+                .collect();
+            Some(Box::new(PhraseQuery::new_with_offset(terms)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(p: &Parsed) -> Vec<Vec<String>> {
+        p.required.iter().map(|g| g.iter().map(|u| u.text.clone()).collect()).collect()
+    }
+
+    #[test]
+    fn plain_words_are_all_required() {
+        assert_eq!(words(&parse("interreg  aurora")), [["interreg"], ["aurora"]]);
+    }
+
+    #[test]
+    fn phrases_exclusions_or_and_title_prefix_parse() {
+        let p = parse(r#""grønt skifte" -Erasmus nordsjø OR østersjø title:strategi"#);
+        assert_eq!(p.required[0][0].text, "grønt skifte");
+        assert!(p.required[0][0].phrase);
+        assert_eq!(words(&p)[1], ["nordsjø", "østersjø"]);
+        assert_eq!(p.required[2][0].target, Target::Title);
+        assert_eq!(p.excluded[0].text, "Erasmus");
+    }
+
+    #[test]
+    fn malformed_queries_degrade_to_words() {
+        assert_eq!(words(&parse(r#""unbalanced quote"#)), [["unbalanced"], ["quote"]]);
+        assert!(parse("OR OR - -- \" \u{0}").is_empty());
+        assert_eq!(words(&parse("a\u{7}b")), [["a"], ["b"]]);
+        let long = "ord ".repeat(5_000);
+        assert!(parse(&long).required.len() <= MAX_WORDS);
+    }
+}

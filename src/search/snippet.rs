@@ -1,0 +1,171 @@
+//! Snippets: the best window of a passage, HTML-escaped, with the words that
+//! matched the query wrapped in `<mark>…</mark>` (the only markup).
+//!
+//! A word matches when its analysed form in the passage's language equals an
+//! analysed form of a query word, exactly or after folding, so `Trondelag`
+//! marks `Trøndelag` and `strategier` marks `strategien`.
+
+use std::collections::HashSet;
+
+use crate::index::analyzer::{self, AnalyzedLanguage};
+use crate::lang::Language;
+
+/// Target snippet length in characters.
+pub const SNIPPET_CHARS: usize = 240;
+
+/// Query forms for one language: exact and folded analysed terms.
+#[derive(Debug, Default, Clone)]
+pub struct Forms {
+    exact: HashSet<String>,
+    fold: HashSet<String>,
+}
+
+impl Forms {
+    /// Analyse `words` for `lang`.
+    pub fn new(words: &[String], lang: &AnalyzedLanguage) -> Forms {
+        let mut ea = analyzer::exact_analyzer(lang);
+        let mut fa = analyzer::fold_analyzer(lang);
+        let mut f = Forms::default();
+        for w in words {
+            f.exact.extend(analyzer::tokens(&mut ea, w).into_iter().map(|t| t.text));
+            f.fold.extend(analyzer::tokens(&mut fa, w).into_iter().map(|t| t.text));
+        }
+        f
+    }
+
+    /// Add more words (e.g. expansions), analysed for `lang`.
+    pub fn extend(&mut self, other: Forms) {
+        self.exact.extend(other.exact);
+        self.fold.extend(other.fold);
+    }
+
+    /// True when nothing can match.
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.fold.is_empty()
+    }
+}
+
+/// Build the snippet for `text` in `lang`, marking words matching `forms`.
+pub fn snippet(text: &str, lang: Language, forms: &Forms) -> String {
+    let al = analyzer::analyzed_for(lang);
+    let mut ea = analyzer::exact_analyzer(al);
+    let mut fa = analyzer::fold_analyzer(al);
+    let exact = analyzer::tokens(&mut ea, text);
+    let fold = analyzer::tokens(&mut fa, text);
+    // Both analyzers tokenize identically; only the term text differs.
+    let mut hits: Vec<(usize, usize, String)> = Vec::new();
+    for (e, f) in exact.iter().zip(fold.iter()) {
+        if forms.exact.contains(&e.text) || forms.fold.contains(&f.text) {
+            hits.push((e.offset_from, e.offset_to, f.text.clone()));
+        }
+    }
+    let (start, end) = best_window(text, &hits);
+    let mut out = String::with_capacity(SNIPPET_CHARS + 64);
+    if start > 0 {
+        out.push('…');
+    }
+    let mut cursor = start;
+    for (from, to, _) in hits.iter().filter(|(f, t, _)| *f >= start && *t <= end) {
+        out.push_str(&escape(&text[cursor..*from]));
+        out.push_str("<mark>");
+        out.push_str(&escape(&text[*from..*to]));
+        out.push_str("</mark>");
+        cursor = *to;
+    }
+    out.push_str(&escape(&text[cursor..end]));
+    if end < text.len() {
+        out.push('…');
+    }
+    collapse_ws(&out)
+}
+
+/// The window of about [`SNIPPET_CHARS`] with the most distinct matched
+/// terms (then the most matches), snapped to word boundaries.
+fn best_window(text: &str, hits: &[(usize, usize, String)]) -> (usize, usize) {
+    let budget = SNIPPET_CHARS * 2; // bytes: Nordic text is mostly 1-2 bytes/char
+    if text.len() <= budget {
+        return (0, text.len());
+    }
+    let mut best = (0usize, 0usize, 0usize); // (distinct, count, start index in hits)
+    for i in 0..hits.len() {
+        let limit = hits[i].0 + budget;
+        let mut distinct = HashSet::new();
+        let mut count = 0;
+        for h in hits[i..].iter().take_while(|h| h.1 <= limit) {
+            distinct.insert(&h.2);
+            count += 1;
+        }
+        if (distinct.len(), count) > (best.0, best.1) {
+            best = (distinct.len(), count, i);
+        }
+    }
+    let start = if hits.is_empty() {
+        0
+    } else {
+        // a little context before the first match, from a word start
+        let first = hits[best.2].0;
+        let back = first.saturating_sub(60);
+        let back = floor_boundary(text, back);
+        match text[back..first].find(char::is_whitespace) {
+            Some(i) if back > 0 => back + i + 1,
+            _ => back,
+        }
+    };
+    let end = floor_boundary(text, (start + budget).min(text.len()));
+    let end = if end < text.len() {
+        text[start..end].rfind(char::is_whitespace).map(|i| start + i).unwrap_or(end)
+    } else {
+        end
+    };
+    (start, end.max(start))
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Escape text for HTML (`& < > " '`).
+pub fn escape(s: &str) -> String {
+    html_escape::encode_safe(s).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forms(words: &[&str], lang: Language) -> Forms {
+        let w: Vec<String> = words.iter().map(|s| s.to_string()).collect();
+        Forms::new(&w, analyzer::analyzed_for(lang))
+    }
+
+    #[test]
+    fn folded_query_marks_the_diacritic_spelling() {
+        let s = snippet("Samarbeid i Trøndelag er viktig.", Language::Nb, &forms(&["Trondelag"], Language::Nb));
+        assert_eq!(s, "Samarbeid i <mark>Trøndelag</mark> er viktig.");
+    }
+
+    #[test]
+    fn markup_in_the_text_is_escaped_and_only_mark_is_markup() {
+        let s = snippet("<script>alert(1)</script> Erasmus+ & co", Language::En, &forms(&["erasmus"], Language::En));
+        assert!(s.contains("&lt;script&gt;"), "{s}");
+        assert!(s.contains("<mark>Erasmus</mark>+ &amp; co"), "{s}");
+        assert!(!s.contains("<script>"));
+    }
+
+    #[test]
+    fn long_text_gives_a_window_around_the_matches() {
+        let text = format!("{} Nordsjøprogrammet støtter prosjekter. {}", "fyll ".repeat(200), "fyll ".repeat(200));
+        let s = snippet(&text, Language::Nb, &forms(&["nordsjøprogrammet"], Language::Nb));
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("<mark>Nordsjøprogrammet</mark>"));
+        assert!(s.chars().count() < SNIPPET_CHARS * 3);
+    }
+}
