@@ -67,7 +67,8 @@ pub fn render(resp: &crate::search::Response, color: bool) -> String {
         out.push_str(&format!("no documents match `{}`\n", resp.query));
         return out;
     }
-    out.push_str(&format!("{} documents match `{}`\n\n", resp.total, resp.query));
+    let noun = if resp.total == 1 { "document matches" } else { "documents match" };
+    out.push_str(&format!("{} {noun} `{}`\n\n", resp.total, resp.query));
     for (i, h) in resp.hits.iter().enumerate() {
         let page = h.page.map(|p| format!(", page {p}")).unwrap_or_default();
         out.push_str(&format!("{}. {} [{}]\n   {}{}\n", i + 1, h.title, h.lang, h.url, page));

@@ -81,8 +81,8 @@ pub struct Hit {
     pub url: String,
     /// Document language (ISO 639-1).
     pub lang: String,
-    /// Relevance score.
-    pub score: f32,
+    /// Relevance score (higher is better; comparable within one response).
+    pub score: f64,
     /// Page of the best passage (paged formats).
     pub page: Option<u32>,
     /// HTML-escaped text where only `<mark>…</mark>` is markup.
@@ -261,7 +261,7 @@ impl Searcher {
             title: s(f.title),
             url: s(f.url),
             lang,
-            score: (m.score() * 1000.0).round() / 1000.0,
+            score: (m.score() as f64 * 1000.0).round() / 1000.0,
             page: doc.get_first(f.page).and_then(|v| v.as_u64()).filter(|p| *p > 0).map(|p| p as u32),
             snippet,
             facets,
