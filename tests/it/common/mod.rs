@@ -1,0 +1,71 @@
+//! Fixtures built once and shared by every integration test: an index in a
+//! temporary folder holding the built-in corpus plus the committed fixtures.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use kartotek::index::Index;
+use kartotek::ingest::{self, source, Options, Silent, Summary};
+use kartotek::search::{Request, Response, Searcher};
+use kartotek::taxonomy::Taxonomy;
+
+/// Path of a committed fixture.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}
+
+/// The shared corpus index and the summary of building it.
+pub struct Shared {
+    /// Kept alive for the test run.
+    _dir: tempfile::TempDir,
+    /// The index.
+    pub index: Index,
+    /// Searcher over it.
+    pub searcher: Searcher,
+    /// What ingesting the fixtures reported.
+    pub fixtures_summary: Summary,
+}
+
+/// Ingest options with the built-in taxonomy and no parallelism surprises.
+pub fn options() -> Options {
+    Options::new(Taxonomy::builtin())
+}
+
+/// The shared index: built-in corpus + the language, text and PDF fixtures.
+pub fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = Index::open_or_create(&dir.path().join("index")).expect("index");
+        let opts = options();
+        ingest::run(&index, source::builtin_jobs(), &opts, &mut Silent).expect("corpus");
+        let jobs = source::expand(&[
+            fixture("lang").display().to_string(),
+            fixture("text").display().to_string(),
+            fixture("long-report.pdf").display().to_string(),
+            fixture("page.txt").display().to_string(),
+            fixture("fake.pdf").display().to_string(),
+        ]);
+        let fixtures_summary = ingest::run(&index, jobs, &opts, &mut Silent).expect("fixtures");
+        let searcher = Searcher::new(index.clone(), Taxonomy::builtin());
+        Shared {
+            _dir: dir,
+            index,
+            searcher,
+            fixtures_summary,
+        }
+    })
+}
+
+/// Search the shared index with default settings.
+pub fn search(q: &str) -> Response {
+    shared().searcher.search(&Request::new(q)).expect("search")
+}
+
+/// The hit urls of a response, file names only.
+pub fn names(r: &Response) -> Vec<String> {
+    r.hits
+        .iter()
+        .map(|h| h.url.rsplit('/').next().unwrap_or(&h.url).to_string())
+        .collect()
+}

@@ -1,0 +1,172 @@
+//! Ingest: formats, languages, bad input, incremental re-runs.
+
+use kartotek::document::Format;
+use kartotek::index::Index;
+use kartotek::ingest::{self, source, Silent};
+use kartotek::lang::Language;
+
+use crate::common::{fixture, options, shared};
+
+fn doc_for(name: &str) -> kartotek::Document {
+    let s = shared();
+    let (id, _) = s
+        .index
+        .sources()
+        .unwrap()
+        .into_iter()
+        .find(|(_, src)| src.ends_with(name))
+        .unwrap_or_else(|| panic!("{name} not indexed"));
+    s.index.get_document(&id).unwrap().unwrap()
+}
+
+#[test]
+fn every_fixture_in_the_shared_batch_is_indexed() {
+    let s = &shared().fixtures_summary;
+    assert!(s.failed.is_empty(), "{:?}", s.failed);
+    assert_eq!(s.indexed, 10);
+}
+
+#[test]
+fn pdf_gets_its_title_from_metadata_and_text_per_page() {
+    let d = doc_for("long-report.pdf");
+    assert_eq!(d.format, Format::Pdf);
+    assert_eq!(d.title, "Kystsoneplan for regionen – sluttrapport");
+    assert_eq!(d.pages, 7);
+    let page5: String = d.passages.iter().filter(|p| p.page == Some(5)).map(|p| p.text.as_str()).collect();
+    assert!(page5.contains("Snøhvitfjorden"));
+    assert!(!d.passages.iter().any(|p| p.text.contains("Side 3 av 7")), "running footer not dropped");
+}
+
+#[test]
+fn html_saved_as_txt_is_read_as_html_without_its_chrome() {
+    let d = doc_for("page.txt");
+    assert_eq!(d.format, Format::Html);
+    assert!(d.title.starts_with("Kulturmidlar til lag og organisasjonar"), "{}", d.title);
+    assert_eq!(d.lang, Language::Nn);
+    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    assert!(!text.contains("function("), "script leaked: {text}");
+}
+
+#[test]
+fn built_in_web_page_drops_cookie_banner_and_footer() {
+    let d = doc_for("mid-norway-european-office-networks.html");
+    assert_eq!(d.format, Format::Html);
+    assert_eq!(d.lang, Language::En);
+    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    assert!(text.contains("European Regions Research and Innovation Network"));
+    assert!(!text.to_lowercase().contains("cookie"), "cookie banner leaked");
+}
+
+#[test]
+fn pdf_named_file_that_is_text_is_read_as_text() {
+    assert_eq!(doc_for("fake.pdf").format, Format::Text);
+}
+
+#[test]
+fn latin1_text_is_decoded_as_windows_1252() {
+    let d = doc_for("latin1.txt");
+    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    assert!(text.contains("bærekraftig"), "{text}");
+    assert!(!text.contains('\u{fffd}'));
+}
+
+#[test]
+fn bokmaal_nynorsk_danish_swedish_and_finnish_fixtures_get_the_right_language() {
+    for (file, lang) in [
+        ("bokmal.txt", Language::Nb),
+        ("nynorsk.txt", Language::Nn),
+        ("danish.txt", Language::Da),
+        ("swedish.txt", Language::Sv),
+        ("finnish.txt", Language::Fi),
+    ] {
+        assert_eq!(doc_for(file).lang, lang, "{file}");
+    }
+}
+
+#[test]
+fn mixed_document_has_majority_language_and_its_summary_passage_is_english() {
+    let d = doc_for("mixed-nb-en.txt");
+    assert_eq!(d.lang, Language::Nb);
+    // The fixture is short enough to be one passage; the detector still
+    // labels per passage, so split it the way a long plan would be.
+    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n\n");
+    let (summary_start, _) = text.match_indices("English summary").next().expect("summary heading");
+    let (doc, passages) = kartotek::lang::detect_document(&[&text[..summary_start], &text[summary_start..]]);
+    assert_eq!(doc.lang, Language::Nb);
+    assert_eq!(passages[1].lang, Language::En);
+}
+
+#[test]
+fn broken_pdf_and_junk_are_reported_while_the_rest_is_indexed() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let jobs = source::expand(&[
+        fixture("broken.pdf").display().to_string(),
+        fixture("junk.bin").display().to_string(),
+        fixture("empty.txt").display().to_string(),
+        fixture("lang/bokmal.txt").display().to_string(),
+        "/no/such/file.pdf".to_string(),
+    ]);
+    let s = ingest::run(&index, jobs, &options(), &mut Silent).unwrap();
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    assert_eq!(s.failed.len(), 4);
+    let reason = |name: &str| s.failed.iter().find(|f| f.source.ends_with(name)).map(|f| f.reason.clone()).unwrap();
+    assert!(reason("broken.pdf").contains("damaged"), "{}", reason("broken.pdf"));
+    assert!(reason("junk.bin").contains("unsupported"), "{}", reason("junk.bin"));
+    assert!(reason("empty.txt").contains("empty"));
+    assert!(reason("file.pdf").contains("no such file"));
+    assert_eq!(index.num_documents(), 1);
+}
+
+#[test]
+fn encrypted_pdf_with_empty_password_is_read_and_with_a_password_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let jobs = source::expand(&[
+        fixture("encrypted-empty-password.pdf").display().to_string(),
+        fixture("encrypted-with-password.pdf").display().to_string(),
+    ]);
+    let s = ingest::run(&index, jobs, &options(), &mut Silent).unwrap();
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    assert_eq!(s.failed.len(), 1);
+    assert!(s.failed[0].reason.contains("encrypted with a password"), "{}", s.failed[0].reason);
+}
+
+#[test]
+fn reingesting_unchanged_files_changes_nothing_and_a_changed_file_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("a.txt"), "Interreg Aurora finansierer samarbeid i nord.").unwrap();
+    std::fs::write(docs.join("b.txt"), "Nordplus støtter utveksling.").unwrap();
+    let args = [docs.display().to_string()];
+    let first = ingest::run(&index, source::expand(&args), &options(), &mut Silent).unwrap();
+    assert_eq!((first.indexed, first.unchanged), (2, 0));
+    let passages = index.num_passages();
+    let second = ingest::run(&index, source::expand(&args), &options(), &mut Silent).unwrap();
+    assert_eq!((second.indexed, second.unchanged), (0, 2));
+    assert_eq!(index.num_passages(), passages);
+    std::fs::write(docs.join("a.txt"), "Interreg Nord finansierer samarbeid.").unwrap();
+    let third = ingest::run(&index, source::expand(&args), &options(), &mut Silent).unwrap();
+    assert_eq!((third.indexed, third.unchanged), (1, 1));
+    assert_eq!(index.num_documents(), 2);
+}
+
+#[test]
+fn prune_removes_documents_whose_file_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("a.txt"), "Første dokument om Horisont Europa.").unwrap();
+    std::fs::write(docs.join("b.txt"), "Andre dokument om Erasmus+.").unwrap();
+    let args = [docs.display().to_string()];
+    ingest::run(&index, source::expand(&args), &options(), &mut Silent).unwrap();
+    std::fs::remove_file(docs.join("b.txt")).unwrap();
+    let mut opts = options();
+    opts.prune = true;
+    let s = ingest::run(&index, source::expand(&args), &opts, &mut Silent).unwrap();
+    assert_eq!(s.removed, 1);
+    assert_eq!(index.num_documents(), 1);
+}

@@ -1,0 +1,7 @@
+//! Kartotek's one integration-test binary. Each area has its own file;
+//! shared fixtures are built once in `common`.
+
+mod cli;
+mod common;
+mod ingest;
+mod search;

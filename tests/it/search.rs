@@ -1,0 +1,76 @@
+//! Search over the shared corpus: stemming, diacritics, pages, snippets.
+
+use crate::common::{names, search};
+
+#[test]
+fn trondelag_without_diacritics_finds_the_trondelag_document() {
+    let r = search("Trondelag");
+    assert!(names(&r).contains(&"trondelag-internasjonalt-handlingsprogram.pdf".to_string()), "{:?}", names(&r));
+}
+
+#[test]
+fn trondelag_with_diacritics_also_finds_the_ocr_document_that_lost_them() {
+    let r = search("Trøndelag");
+    let n = names(&r);
+    assert!(n.contains(&"innherred-internasjonal-strategi.pdf".to_string()), "{n:?}");
+    // the exact spelling ranks above the folded one
+    let pos = |name: &str| n.iter().position(|x| x == name).unwrap();
+    assert!(pos("trondelag-internasjonalt-handlingsprogram.pdf") < pos("innherred-internasjonal-strategi.pdf"));
+}
+
+#[test]
+fn swedish_plural_matches_a_singular_query() {
+    // the fixture says `regionerna` / `kommunerna`, never the bare singular
+    let r = search("kommun");
+    assert!(names(&r).contains(&"swedish.txt".to_string()), "{:?}", names(&r));
+    let r = search("regionen");
+    assert!(names(&r).contains(&"swedish.txt".to_string()), "{:?}", names(&r));
+}
+
+#[test]
+fn norwegian_inflected_form_matches_the_base_form() {
+    // the action programme says `strategier`/`strategien`; query the base form
+    let r = search("strategi");
+    assert!(names(&r).contains(&"trondelag-internasjonalt-handlingsprogram.pdf".to_string()));
+}
+
+#[test]
+fn long_multi_page_pdf_returns_the_right_page() {
+    let r = search("Snøhvitfjorden");
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].page, Some(5));
+    assert!(r.hits[0].snippet.contains("<mark>Snøhvitfjorden</mark>"), "{}", r.hits[0].snippet);
+}
+
+#[test]
+fn hits_carry_the_agreed_fields() {
+    let r = search("Erasmus");
+    let h = &r.hits[0];
+    assert_eq!(h.id.len(), 16);
+    assert!(!h.title.is_empty());
+    assert!(h.url.starts_with("corpus/"));
+    assert!(["nb", "en"].contains(&h.lang.as_str()));
+    assert!(h.score > 0.0);
+    for facet in ["region", "programme", "network", "theme"] {
+        assert!(h.facets.contains_key(facet));
+    }
+}
+
+#[test]
+fn an_unbalanced_quote_returns_results_not_an_error() {
+    let r = search("\"Erasmus");
+    assert!(r.total > 0);
+}
+
+#[test]
+fn a_phrase_matches_only_adjacent_words() {
+    assert!(search("\"Mid-Norway European Office\"").total >= 1);
+    assert_eq!(search("\"Office European Mid-Norway\"").total, 0);
+}
+
+#[test]
+fn an_excluded_word_removes_documents() {
+    let all = search("Interreg").total;
+    let without = search("Interreg -Erasmus").total;
+    assert!(without < all, "{without} !< {all}");
+}
