@@ -24,6 +24,9 @@ pub struct Args {
     /// Largest file accepted, in MB.
     #[arg(long, env = "KARTOTEK_MAX_FILE_MB", default_value_t = 256)]
     pub max_file_mb: u64,
+    /// Commit at least every this many seconds (0 = after every document).
+    #[arg(long, env = "KARTOTEK_COMMIT_SECS", default_value_t = 2)]
+    pub commit_every: u64,
     /// Print failures and the summary only.
     #[arg(long, short)]
     pub quiet: bool,
@@ -40,6 +43,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     };
     let mut opts = Options::new(taxonomy);
     opts.prune = args.prune;
+    opts.commit_every = Duration::from_secs(args.commit_every);
     opts.limits.timeout = Duration::from_secs(args.file_timeout.max(1));
     opts.limits.max_bytes = args.max_file_mb.max(1) * 1024 * 1024;
     let summary = ingest::run(&index, jobs, &opts, &mut Terminal::new(args.quiet))?;

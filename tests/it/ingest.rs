@@ -170,3 +170,49 @@ fn prune_removes_documents_whose_file_is_gone() {
     assert_eq!(s.removed, 1);
     assert_eq!(index.num_documents(), 1);
 }
+
+#[test]
+fn an_ingest_killed_mid_run_leaves_an_index_that_opens_with_what_was_committed() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    for i in 0..400 {
+        std::fs::write(docs.join(format!("{i:03}.txt")), format!("Dokument nummer {i} om regional utvikling i Trøndelag.")).unwrap();
+    }
+    let index_dir = dir.path().join("index");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kartotek"))
+        .args(["--index", &index_dir.display().to_string(), "ingest", "--commit-every", "0"])
+        .arg(&docs)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut seen = 0;
+    for line in BufReader::new(stderr).lines() {
+        if line.unwrap().contains("indexed ") {
+            seen += 1;
+            if seen == 50 {
+                break;
+            }
+        }
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    assert_eq!(seen, 50, "the run ended before it could be killed");
+    let index = Index::open_or_create(&index_dir).unwrap();
+    // every document reported before the kill had its commit started; all
+    // but the one in flight must be there
+    let n = index.num_documents();
+    assert!(n >= 49, "only {n} documents survived");
+    drop(index);
+    // and the next run completes the batch
+    let s = Command::new(env!("CARGO_BIN_EXE_kartotek"))
+        .args(["--index", &index_dir.display().to_string(), "ingest", "-q"])
+        .arg(&docs)
+        .output()
+        .unwrap();
+    assert_eq!(s.status.code(), Some(0), "{}", String::from_utf8_lossy(&s.stderr));
+    assert_eq!(Index::open_or_create(&index_dir).unwrap().num_documents(), 400);
+}
