@@ -1,0 +1,335 @@
+//! Measures the PDF extraction stage against `pdftotext` on a folder of PDFs.
+//!
+//! For every `*.pdf` under the folder (default `/work/shared/testdata/pdfs`) it runs
+//! `kartotek::ingest::pdf::extract` and compares the text with the `NAME.pdftotext.txt` reference
+//! beside the file: pass rate (readable, plausibly spaced text), word-level F1 (bag of words,
+//! NFKC + lowercase, punctuation stripped at token edges) and pages per second against
+//! `pdftotext` run as a subprocess on the same files. Files that need a password (listed in
+//! `pdfs_index.json`) and files where pdftotext itself found no text are reported apart.
+//!
+//! Usage: `cargo run --release --example measure_pdf -- [DIR] [--reps N]`
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use kartotek::ingest::pdf::{extract, PdfError, PdfText};
+use unicode_normalization::UnicodeNormalization;
+
+/// Longest one extraction may take before it is counted as a time-out.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What one extraction gave.
+enum Outcome {
+    Text(PdfText),
+    Error(PdfError),
+    TimedOut,
+}
+
+fn main() {
+    let mut dir = PathBuf::from("/work/shared/testdata/pdfs");
+    let mut reps = 3usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--reps" {
+            reps = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
+        } else {
+            dir = PathBuf::from(arg);
+        }
+    }
+    // The lead's binary installs a quiet hook too: pdf-extract panics are caught and reported.
+    std::panic::set_hook(Box::new(|_| {}));
+
+    let index = load_index(&dir);
+    let mut files = Vec::new();
+    collect_pdfs(&dir, &mut files);
+    files.sort();
+
+    let mut rows = Vec::new();
+    for path in &files {
+        let rel = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .to_string();
+        let bytes = std::fs::read(path).unwrap_or_default();
+        let reference = std::fs::read_to_string(reference_path(path)).unwrap_or_default();
+        let (outcome, _) = run_extract(bytes);
+        let info = index.get(&rel).cloned().unwrap_or_default();
+        rows.push((rel, info, reference, outcome));
+    }
+
+    // --- Quality -------------------------------------------------------------------------------
+    let mut needs_pw = (0, 0); // (correctly reported Encrypted, total)
+    let mut ref_empty_err = Vec::new();
+    let mut ref_empty_text = Vec::new();
+    let mut normal_total = 0;
+    let mut normal_pass = 0;
+    let mut normal_fail = Vec::new();
+    let mut f1s: Vec<(f64, String)> = Vec::new();
+    for (rel, info, reference, outcome) in &rows {
+        if info.password.is_some() {
+            needs_pw.1 += 1;
+            if matches!(outcome, Outcome::Error(PdfError::Encrypted)) {
+                needs_pw.0 += 1;
+            } else {
+                println!(
+                    "password file not reported as encrypted: {rel}: {}",
+                    describe(outcome)
+                );
+            }
+            continue;
+        }
+        // No letter or digit at all (e.g. two control bytes) counts as "pdftotext found nothing".
+        if !reference.chars().any(char::is_alphanumeric) {
+            match outcome {
+                Outcome::Text(t) => ref_empty_text.push(format!(
+                    "{rel} ({} chars)",
+                    t.pages.iter().map(|p| p.chars().count()).sum::<usize>()
+                )),
+                other => ref_empty_err.push(format!("{rel}: {}", describe(other))),
+            }
+            continue;
+        }
+        normal_total += 1;
+        let text = match outcome {
+            Outcome::Text(t) => t.pages.join("\n"),
+            _ => String::new(),
+        };
+        let f1 = word_f1(&text, reference);
+        f1s.push((f1, rel.clone()));
+        match outcome {
+            Outcome::Text(_) if plausible(&text) => normal_pass += 1,
+            Outcome::Text(_) => normal_fail.push(format!("{rel}: implausible text (F1 {f1:.3})")),
+            other => normal_fail.push(format!("{rel}: {}", describe(other))),
+        }
+    }
+    f1s.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let median_f1 = median(&f1s.iter().map(|x| x.0).collect::<Vec<_>>());
+
+    println!(
+        "\n== quality over {} PDFs in {} ==",
+        rows.len(),
+        dir.display()
+    );
+    println!(
+        "needs a password: {}/{} correctly reported as encrypted",
+        needs_pw.0, needs_pw.1
+    );
+    println!(
+        "pdftotext found no text ({} files): we report an error for {}, we return text for {}",
+        ref_empty_err.len() + ref_empty_text.len(),
+        ref_empty_err.len(),
+        ref_empty_text.len()
+    );
+    for line in &ref_empty_err {
+        println!("  error  {line}");
+    }
+    for line in &ref_empty_text {
+        println!("  text   {line}");
+    }
+    println!(
+        "pdftotext found text ({normal_total} files): pass {normal_pass}/{normal_total} = {:.1}%",
+        100.0 * normal_pass as f64 / normal_total.max(1) as f64
+    );
+    for line in &normal_fail {
+        println!("  fail   {line}");
+    }
+    println!(
+        "word F1 vs pdftotext: median {median_f1:.4} over {} files",
+        f1s.len()
+    );
+    println!("worst 5:");
+    for (f1, rel) in f1s.iter().take(5) {
+        println!("  {f1:.3}  {rel}");
+    }
+
+    // --- Speed ---------------------------------------------------------------------------------
+    let total_pages: usize = rows.iter().map(|r| r.1.pages).sum();
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    for _ in 0..reps {
+        let start = Instant::now();
+        for path in &files {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            let _ = run_extract(bytes);
+        }
+        ours.push(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        for path in &files {
+            let _ = Command::new("pdftotext")
+                .args(["-q", "-enc", "UTF-8"])
+                .arg(path)
+                .arg("-")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        theirs.push(start.elapsed().as_secs_f64());
+    }
+    let (o, t) = (median(&ours), median(&theirs));
+    println!(
+        "\n== speed over {} files, {total_pages} pages (pdfs_index.json), median of {reps} runs ==",
+        files.len()
+    );
+    println!(
+        "kartotek:  {o:.2} s  {:.1} pages/s   runs {ours:.2?}",
+        total_pages as f64 / o
+    );
+    println!(
+        "pdftotext: {t:.2} s  {:.1} pages/s   runs {theirs:.2?}",
+        total_pages as f64 / t
+    );
+    println!("ratio kartotek/pdftotext pages/s: {:.2}x", t / o);
+}
+
+/// Runs `extract` in a worker thread with a time limit; returns the outcome and the time taken.
+fn run_extract(bytes: Vec<u8>) -> (Outcome, Duration) {
+    let (tx, rx) = mpsc::channel();
+    let start = Instant::now();
+    std::thread::spawn(move || {
+        let _ = tx.send(extract(&bytes));
+    });
+    let outcome = match rx.recv_timeout(TIMEOUT) {
+        Ok(Ok(text)) => Outcome::Text(text),
+        Ok(Err(e)) => Outcome::Error(e),
+        Err(_) => Outcome::TimedOut,
+    };
+    (outcome, start.elapsed())
+}
+
+fn describe(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Text(t) => format!(
+            "text ({} chars)",
+            t.pages.iter().map(|p| p.chars().count()).sum::<usize>()
+        ),
+        Outcome::Error(e) => match e {
+            PdfError::Encrypted => "Encrypted".to_string(),
+            PdfError::ImageOnly { .. } => "ImageOnly".to_string(),
+            PdfError::NoText { .. } => "NoText".to_string(),
+            PdfError::NoUnicodeText { .. } => "NoUnicodeText".to_string(),
+            PdfError::Empty => "Empty".to_string(),
+            PdfError::TooLarge { .. } => "TooLarge".to_string(),
+            PdfError::Malformed(why) => format!("Malformed({why})"),
+        },
+        Outcome::TimedOut => "timed out".to_string(),
+    }
+}
+
+/// Readable text: ≥ 90% valid characters and a mean word length of 2..=15.
+fn plausible(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.iter().all(|c| c.is_whitespace()) {
+        return false;
+    }
+    let good = chars
+        .iter()
+        .filter(|&&c| {
+            !(c == '\u{FFFD}'
+                || (c.is_control() && !c.is_whitespace())
+                || ('\u{E000}'..='\u{F8FF}').contains(&c)
+                || c >= '\u{F0000}')
+        })
+        .count();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mean = words.iter().map(|w| w.chars().count()).sum::<usize>() as f64 / words.len() as f64;
+    good as f64 >= 0.9 * chars.len() as f64 && (2.0..=15.0).contains(&mean)
+}
+
+fn tokens(text: &str) -> HashMap<String, usize> {
+    let mut bag = HashMap::new();
+    let norm: String = text.nfkc().collect::<String>().to_lowercase();
+    for raw in norm.split_whitespace() {
+        let t = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        if !t.is_empty() {
+            *bag.entry(t.to_string()).or_insert(0) += 1;
+        }
+    }
+    bag
+}
+
+/// Bag-of-words F1 of `ours` against `reference`.
+fn word_f1(ours: &str, reference: &str) -> f64 {
+    let (a, b) = (tokens(ours), tokens(reference));
+    let (na, nb): (usize, usize) = (a.values().sum(), b.values().sum());
+    if na == 0 || nb == 0 {
+        return if na == nb { 1.0 } else { 0.0 };
+    }
+    let common: usize = a
+        .iter()
+        .map(|(k, &n)| n.min(b.get(k).copied().unwrap_or(0)))
+        .sum();
+    let (p, r) = (common as f64 / na as f64, common as f64 / nb as f64);
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+fn median(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
+}
+
+fn collect_pdfs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_pdfs(&path, out);
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+        {
+            out.push(path);
+        }
+    }
+}
+
+fn reference_path(pdf: &Path) -> PathBuf {
+    pdf.with_extension("pdftotext.txt")
+}
+
+/// What `pdfs_index.json` says about one file.
+#[derive(Clone, Default)]
+struct IndexInfo {
+    password: Option<String>,
+    pages: usize,
+}
+
+fn load_index(dir: &Path) -> HashMap<String, IndexInfo> {
+    let Ok(text) = std::fs::read_to_string(dir.join("pdfs_index.json")) else {
+        return HashMap::new();
+    };
+    let Ok(serde_json::Value::Array(records)) = serde_json::from_str(&text) else {
+        return HashMap::new();
+    };
+    records
+        .iter()
+        .filter_map(|r| {
+            let file = r.get("file")?.as_str()?.to_string();
+            let password = r.get("password").and_then(|p| p.as_str()).map(String::from);
+            let pages = match r.get("pages") {
+                Some(serde_json::Value::String(s)) => s.parse().unwrap_or(0),
+                Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or(0) as usize,
+                _ => 0,
+            };
+            Some((file, IndexInfo { password, pages }))
+        })
+        .collect()
+}

@@ -1,0 +1,1650 @@
+//! PDF text extraction: turns the bytes of one PDF into clean text, one string per page.
+//!
+//! Parsing and font decoding (encodings, ToUnicode CMaps, CID fonts) are done by `lopdf` and
+//! `pdf-extract`; this module supplies its own [`pdf_extract::OutputDev`] that receives every
+//! glyph with its position and rebuilds words and lines itself, because pdf-extract's plain-text
+//! output drops spaces on producers that position words without space glyphs. Non-obvious
+//! choices:
+//!
+//! - Each page is rendered on its own inside `catch_unwind`: pdf-extract panics on many odd
+//!   files, and one bad page should not lose the rest of the document. The panic message still
+//!   goes to the global panic hook (a scoped hook would not be thread-safe); the caller installs
+//!   a quiet one if it wants.
+//! - lopdf 0.38 already tries the empty user password while loading, so an encrypted document
+//!   whose objects are readable after loading is one with an empty password; anything else
+//!   encrypted is reported as [`PdfError::Encrypted`].
+//! - Glyph positions are projected onto each glyph's own baseline direction, so rotated pages
+//!   read like upright ones; overprinted duplicate glyphs (fake bold) are dropped.
+//! - Clean-up is deliberately narrow: only the ligature code points U+FB00..U+FB06 are NFKC
+//!   normalised (a full NFKC would also rewrite superscripts, fractions and the like), soft
+//!   hyphens are removed, and a hyphen at a line end is removed only when the word goes on in
+//!   lower case and the first part is not an acronym or a mid-sentence capitalised name
+//!   (`Interreg-\nprosjekter` keeps its hyphen, `regio-\nnal` becomes `regional`).
+//! - Running headers and footers are lines among the top or bottom three of a page that, with
+//!   digits ignored, repeat on at least 60% of the pages (and at least three pages).
+//! - Text that is mostly U+FFFD, private-use or control characters (fonts without a Unicode
+//!   mapping) is refused as [`PdfError::NoUnicodeText`] instead of being indexed as garbage.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use unicode_normalization::UnicodeNormalization;
+
+/// Largest PDF accepted, in bytes.
+pub const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
+/// Most glyphs collected from one page; the rest of the page is skipped.
+pub const MAX_PAGE_GLYPHS: usize = 2_000_000;
+/// Most characters of text kept for one page.
+pub const MAX_PAGE_CHARS: usize = 2 * 1024 * 1024;
+
+/// How many lines at the top and at the bottom of a page may be a running header or footer.
+const EDGE_LINES: usize = 3;
+/// Share of pages a line must repeat on to count as a running header or footer.
+const REPEAT_SHARE: f64 = 0.6;
+/// Fewest pages a line must repeat on to count as a running header or footer.
+const REPEAT_MIN_PAGES: usize = 3;
+
+/// Text of one PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfText {
+    /// Document title from the metadata or, failing that, a heading on page 1.
+    pub title: Option<String>,
+    /// One entry per page, in order; `""` for a page without text.
+    pub pages: Vec<String>,
+    /// True when the file was encrypted but opened with the empty user password.
+    pub encrypted_empty_password: bool,
+}
+
+/// Why a PDF gave no text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PdfError {
+    /// The PDF is encrypted and needs a password.
+    Encrypted,
+    /// The pages hold images but no text layer: a scan that needs OCR.
+    ImageOnly {
+        /// Number of pages in the document.
+        pages: usize,
+    },
+    /// The pages hold neither text nor images (blank, or text drawn as vector paths).
+    NoText {
+        /// Number of pages in the document.
+        pages: usize,
+    },
+    /// The text is mostly unmappable glyphs (fonts without a Unicode mapping).
+    NoUnicodeText {
+        /// Percentage of the non-space characters that were unmappable.
+        unreadable_percent: u32,
+    },
+    /// The file is not a PDF or is too damaged to read.
+    Malformed(String),
+    /// The document has zero pages.
+    Empty,
+    /// The file is larger than [`MAX_INPUT_BYTES`].
+    TooLarge {
+        /// Size of the input in bytes.
+        bytes: usize,
+    },
+}
+
+impl fmt::Display for PdfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PdfError::Encrypted => write!(
+                f,
+                "the PDF is encrypted with a password; remove the password (e.g. `qpdf --decrypt`) and add it again"
+            ),
+            PdfError::ImageOnly { pages } => write!(
+                f,
+                "the PDF has no text layer (`{pages}` page(s) of images, probably a scan); run OCR on it first (e.g. `ocrmypdf`)"
+            ),
+            PdfError::NoText { pages } => write!(
+                f,
+                "the PDF has no extractable text on any of its `{pages}` page(s)"
+            ),
+            PdfError::NoUnicodeText { unreadable_percent } => write!(
+                f,
+                "the PDF's fonts have no Unicode mapping (`{unreadable_percent}%` of the characters are unreadable); re-export it with embedded Unicode fonts or run OCR on it"
+            ),
+            PdfError::Malformed(why) => write!(f, "the PDF is damaged or not a PDF: {why}"),
+            PdfError::Empty => write!(f, "the PDF has no pages"),
+            PdfError::TooLarge { bytes } => write!(
+                f,
+                "the PDF is too large (`{bytes}` bytes, the limit is `{MAX_INPUT_BYTES}`); split it into smaller files"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PdfError {}
+
+/// Extracts the title and the per-page text of a PDF held in memory.
+pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(PdfError::TooLarge { bytes: bytes.len() });
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return Err(PdfError::Malformed("no `%PDF-` header".to_string()));
+    }
+    match extract_once(bytes) {
+        Err(e @ (PdfError::Malformed(_) | PdfError::NoText { .. } | PdfError::Empty)) => {
+            // A damaged cross-reference table is the commonest breakage: rebuild it by scanning
+            // for objects and try once more, keeping the first error if that does not help.
+            match rebuild_xref(bytes).map(|fixed| extract_once(&fixed)) {
+                Some(Ok(text)) => Ok(text),
+                _ => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
+fn load(bytes: &[u8]) -> Result<Document, PdfError> {
+    match catch_unwind(|| Document::load_mem(bytes)) {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(PdfError::Malformed(format!("the PDF parser failed: {e}"))),
+        Err(panic) => Err(PdfError::Malformed(format!(
+            "the PDF parser failed: {}",
+            panic_text(&panic)
+        ))),
+    }
+}
+
+/// True when the document is encrypted and lopdf could not open it with the empty password.
+fn locked(doc: &Document) -> bool {
+    doc.trailer.has(b"Encrypt") && doc.encryption_state.is_none()
+}
+
+fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
+    let mut doc = load(bytes)?;
+    if locked(&doc) {
+        // lopdf 0.38 rejects some valid encryption dictionaries (a `/Length` with `/V 1`,
+        // 127-byte `/O` and `/U` strings from Acrobat); fix those in place and retry.
+        let patched = patch_encryption(bytes, &doc).ok_or(PdfError::Encrypted)?;
+        doc = load(&patched).map_err(|_| PdfError::Encrypted)?;
+        if locked(&doc) {
+            return Err(PdfError::Encrypted);
+        }
+    }
+    let encrypted = doc.trailer.has(b"Encrypt");
+    let page_ids: Vec<(u32, ObjectId)> = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {
+        Ok(pages) => pages.into_iter().collect(),
+        Err(panic) => {
+            return Err(PdfError::Malformed(format!(
+                "the PDF parser failed: {}",
+                panic_text(&panic)
+            )))
+        }
+    };
+    if page_ids.is_empty() {
+        return Err(PdfError::Empty);
+    }
+    let had_images = match catch_unwind(AssertUnwindSafe(|| prepare(&mut doc, &page_ids))) {
+        Ok(had_images) => had_images,
+        Err(panic) => {
+            return Err(PdfError::Malformed(format!(
+                "the PDF parser failed: {}",
+                panic_text(&panic)
+            )))
+        }
+    };
+
+    let mut pages: Vec<Vec<Line>> = Vec::with_capacity(page_ids.len());
+    let mut failures: Vec<String> = Vec::new();
+    for &(number, _) in &page_ids {
+        let mut sink = PageSink::default();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            pdf_extract::output_doc_page(&doc, &mut sink, number)
+        }));
+        match outcome {
+            Ok(Ok(())) => {}
+            // The glyph cap ends a page early on purpose: keep what was collected.
+            Ok(Err(_)) if sink.capped => {}
+            Ok(Err(e)) => failures.push(format!("page `{number}`: {}", output_error_text(&e))),
+            Err(panic) => failures.push(format!("page `{number}`: {}", panic_text(&panic))),
+        }
+        pages.push(sink.finish());
+    }
+
+    let has_text = pages.iter().any(|lines| !lines.is_empty());
+    if !has_text {
+        if failures.len() == page_ids.len() {
+            return Err(PdfError::Malformed(format!(
+                "the PDF parser failed: {}",
+                failures
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or("no page could be read")
+            )));
+        }
+        return Err(if had_images {
+            PdfError::ImageOnly {
+                pages: page_ids.len(),
+            }
+        } else {
+            PdfError::NoText {
+                pages: page_ids.len(),
+            }
+        });
+    }
+
+    let garbage = garbage_share(&pages);
+    if garbage > 0.5 {
+        return Err(PdfError::NoUnicodeText {
+            unreadable_percent: (garbage * 100.0).round() as u32,
+        });
+    }
+
+    let heading = heading_of_first_page(&pages);
+    remove_running_lines(&mut pages);
+    let texts: Vec<String> = pages.iter().map(|lines| page_text(lines)).collect();
+    let title = metadata_title(&doc).or(heading);
+    Ok(PdfText {
+        title,
+        pages: texts,
+        encrypted_empty_password: encrypted,
+    })
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        format!("`{s}`")
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        format!("`{s}`")
+    } else {
+        "an internal error".to_string()
+    }
+}
+
+fn output_error_text(e: &OutputError) -> String {
+    match e {
+        OutputError::PdfError(e) => format!("`{e}`"),
+        OutputError::IoError(e) => format!("`{e}`"),
+        OutputError::FormatError(_) => "a formatting error".to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Glyph collection
+// ---------------------------------------------------------------------------------------------
+
+/// One glyph as drawn, in the coordinates of its own baseline direction.
+#[derive(Debug, Clone)]
+struct Glyph {
+    /// Position along the baseline.
+    x: f64,
+    /// Position across the baseline (up is positive).
+    y: f64,
+    /// Advance width along the baseline.
+    advance: f64,
+    /// Font size in device units.
+    size: f64,
+    /// Baseline direction, quantised to whole degrees.
+    dir: i32,
+    /// Device-space y of the glyph (for top/bottom of page).
+    page_y: f64,
+    text: String,
+}
+
+/// One rebuilt line of text.
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    /// Position across the baseline, in the line's own direction.
+    y: f64,
+    /// Largest font size on the line.
+    size: f64,
+    dir: i32,
+    /// Device-space y of the line, for finding headers and footers.
+    page_y: f64,
+}
+
+/// An [`OutputDev`] that keeps the glyphs of one page.
+#[derive(Default)]
+struct PageSink {
+    glyphs: Vec<Glyph>,
+    capped: bool,
+}
+
+impl OutputDev for PageSink {
+    fn begin_page(
+        &mut self,
+        _page_num: u32,
+        _media_box: &MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), OutputError> {
+        if self.glyphs.len() >= MAX_PAGE_GLYPHS {
+            self.capped = true;
+            return Err(OutputError::FormatError(fmt::Error));
+        }
+        if char.is_empty() {
+            return Ok(());
+        }
+        let (px, py) = (trm.m31, trm.m32);
+        let along = (trm.m11.hypot(trm.m12)).max(1e-9);
+        let across = trm.m21.hypot(trm.m22);
+        let (dx, dy) = (trm.m11 / along, trm.m12 / along);
+        let mut size = (font_size * across).abs();
+        if !size.is_finite() || size < 0.01 {
+            size = (font_size * along).abs().max(0.01);
+        }
+        let mut advance = width * font_size * along;
+        if !advance.is_finite() || advance <= 0.0 {
+            advance = 0.5 * size * char.chars().count() as f64;
+        }
+        let dir = (dy.atan2(dx).to_degrees().round() as i32).rem_euclid(360);
+        let x = px * dx + py * dy;
+        let y = -px * dy + py * dx;
+        if !(x.is_finite() && y.is_finite()) {
+            return Ok(());
+        }
+        self.glyphs.push(Glyph {
+            x,
+            y,
+            advance,
+            size,
+            dir,
+            page_y: py,
+            text: char.to_string(),
+        });
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+impl PageSink {
+    /// Rebuilds the lines of the page from its glyphs, in content-stream order.
+    fn finish(self) -> Vec<Line> {
+        let mut lines: Vec<Line> = Vec::new();
+        let mut cur = String::new();
+        let mut cur_meta: Option<(f64, f64, i32, f64)> = None; // y, size, dir, page_y
+        let mut prev: Option<&Glyph> = None;
+        let mut prev_end = 0.0;
+        let mut pending_space = false;
+        let mut chars_kept = 0usize;
+
+        let flush =
+            |cur: &mut String, meta: &mut Option<(f64, f64, i32, f64)>, lines: &mut Vec<Line>| {
+                let text = tidy_line(cur);
+                if let Some((y, size, dir, page_y)) = meta.take() {
+                    if !text.is_empty() {
+                        lines.push(Line {
+                            text,
+                            y,
+                            size,
+                            dir,
+                            page_y,
+                        });
+                    }
+                }
+                cur.clear();
+            };
+
+        for g in &self.glyphs {
+            if chars_kept >= MAX_PAGE_CHARS {
+                break;
+            }
+            let blank = g.text.chars().all(char::is_whitespace);
+            if let Some(p) = prev {
+                let size = g.size.max(p.size);
+                let same_dir = g.dir == p.dir;
+                let dy = (g.y - p.y).abs();
+                // Overprinted duplicate (fake bold): same glyph at (almost) the same spot.
+                if same_dir
+                    && !blank
+                    && g.text == p.text
+                    && (g.x - p.x).abs() < 0.1 * size
+                    && dy < 0.1 * size
+                {
+                    continue;
+                }
+                let new_line = !same_dir || dy > 0.5 * size || g.x < prev_end - 1.5 * size;
+                if new_line {
+                    flush(&mut cur, &mut cur_meta, &mut lines);
+                    pending_space = false;
+                } else if !blank && (pending_space || g.x > prev_end + 0.15 * size) {
+                    cur.push(' ');
+                    pending_space = false;
+                }
+            }
+            if blank {
+                pending_space = true;
+            } else {
+                match cur_meta.as_mut() {
+                    None => cur_meta = Some((g.y, g.size, g.dir, g.page_y)),
+                    Some(meta) => {
+                        if g.size > meta.1 {
+                            meta.1 = g.size;
+                        }
+                    }
+                }
+                cur.push_str(&g.text);
+                chars_kept += g.text.len();
+            }
+            prev = Some(g);
+            prev_end = g.x + g.advance;
+        }
+        flush(&mut cur, &mut cur_meta, &mut lines);
+        lines
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text clean-up
+// ---------------------------------------------------------------------------------------------
+
+/// Normalises ligatures, drops soft hyphens and control characters, and collapses spaces.
+fn tidy_line(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut space = false;
+    for c in raw.chars() {
+        match c {
+            '\u{00AD}' => {}
+            '\u{FB00}'..='\u{FB06}' => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.extend(c.to_string().nfkc());
+            }
+            c if c.is_whitespace() => space = true,
+            c if c.is_control() || is_format_junk(c) => {}
+            c => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Zero-width and byte-order characters that only disturb tokenisation.
+fn is_format_junk(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// True for characters that mean "the font had no Unicode mapping".
+fn is_garbage(c: char) -> bool {
+    c == '\u{FFFD}'
+        || (c.is_control() && !c.is_whitespace())
+        || ('\u{E000}'..='\u{F8FF}').contains(&c)
+        || c >= '\u{F0000}'
+}
+
+fn garbage_share(pages: &[Vec<Line>]) -> f64 {
+    let (mut bad, mut all) = (0usize, 0usize);
+    for line in pages.iter().flatten() {
+        for c in line.text.chars().filter(|c| !c.is_whitespace()) {
+            all += 1;
+            if is_garbage(c) {
+                bad += 1;
+            }
+        }
+    }
+    if all == 0 {
+        0.0
+    } else {
+        bad as f64 / all as f64
+    }
+}
+
+/// Joins the lines of a page into text: hyphenated words rejoined, paragraphs as blank lines.
+fn page_text(lines: &[Line]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&Line> = None;
+    for line in lines {
+        let text: String = line.text.chars().filter(|&c| !is_garbage(c)).collect();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if let Some(p) = prev {
+            if let Some(joined) = join_hyphenated(&out, text) {
+                out = joined;
+                prev = Some(line);
+                continue;
+            }
+            let gap = p.y - line.y;
+            let size = p.size.max(line.size);
+            let paragraph = p.dir == line.dir && (gap > 1.9 * size || gap < -0.5 * size);
+            out.push_str(if paragraph { "\n\n" } else { "\n" });
+        }
+        out.push_str(text);
+        prev = Some(line);
+        if out.len() >= MAX_PAGE_CHARS {
+            let mut cut = MAX_PAGE_CHARS;
+            while !out.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.truncate(cut);
+            break;
+        }
+    }
+    out
+}
+
+/// If `before` ends in a word broken by a hyphen, returns `before` joined with `next`.
+fn join_hyphenated(before: &str, next: &str) -> Option<String> {
+    let stem = before.strip_suffix(['-', '\u{2010}'])?;
+    let first_part: String = {
+        let rev: Vec<char> = stem
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        rev.into_iter().rev().collect()
+    };
+    let last = first_part.chars().last()?;
+    if !last.is_alphabetic() {
+        return None;
+    }
+    let next_first = next.chars().next()?;
+    if !next_first.is_alphabetic() {
+        return None;
+    }
+    let acronym = first_part.chars().filter(|c| c.is_uppercase()).count() >= 2
+        || first_part.chars().any(|c| c.is_ascii_digit());
+    let capitalised = first_part.chars().next().is_some_and(char::is_uppercase);
+    let sentence_start = {
+        let before_word = stem[..stem.len() - first_part.len()].trim_end();
+        before_word.is_empty() || before_word.ends_with(['.', '!', '?', ':', '\n'])
+    };
+    let keep_hyphen = next_first.is_uppercase() || acronym || (capitalised && !sentence_start);
+    let mut joined = String::with_capacity(before.len() + next.len());
+    if keep_hyphen {
+        joined.push_str(before);
+    } else {
+        joined.push_str(stem);
+    }
+    joined.push_str(next);
+    Some(joined)
+}
+
+/// Key under which repeating header/footer lines are compared: digits and case ignored.
+fn running_key(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    let mut last_digit = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() || c.is_numeric() {
+            if !last_digit {
+                key.push('#');
+            }
+            last_digit = true;
+        } else {
+            last_digit = false;
+            if !c.is_whitespace() {
+                key.extend(c.to_lowercase());
+            }
+        }
+    }
+    key
+}
+
+/// Indices of the lines among the top and bottom [`EDGE_LINES`] of a page.
+fn edge_lines(lines: &[Line]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by(|&a, &b| lines[b].page_y.total_cmp(&lines[a].page_y));
+    let mut picked: Vec<usize> = order.iter().take(EDGE_LINES).copied().collect();
+    picked.extend(order.iter().rev().take(EDGE_LINES).copied());
+    picked.sort_unstable();
+    picked.dedup();
+    picked
+}
+
+/// Drops running headers and footers (see the module doc for the rule).
+fn remove_running_lines(pages: &mut [Vec<Line>]) {
+    let total = pages.len();
+    let needed = ((total as f64 * REPEAT_SHARE).ceil() as usize).max(REPEAT_MIN_PAGES);
+    if total < needed {
+        return;
+    }
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for lines in pages.iter() {
+        let keys: HashSet<String> = edge_lines(lines)
+            .into_iter()
+            .map(|i| running_key(&lines[i].text))
+            .collect();
+        for key in keys {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    let running: HashSet<&String> = counts
+        .iter()
+        .filter(|&(_, &n)| n >= needed)
+        .map(|(k, _)| k)
+        .collect();
+    if running.is_empty() {
+        return;
+    }
+    for lines in pages.iter_mut() {
+        let drop: HashSet<usize> = edge_lines(lines)
+            .into_iter()
+            .filter(|&i| running.contains(&running_key(&lines[i].text)))
+            .collect();
+        // A page that is nothing but the repeated line is content, not decoration.
+        if drop.len() >= lines.len() {
+            continue;
+        }
+        let mut i = 0;
+        lines.retain(|_| {
+            let keep = !drop.contains(&i);
+            i += 1;
+            keep
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images
+// ---------------------------------------------------------------------------------------------
+
+fn deref<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a Object> {
+    doc.dereference(obj).ok().map(|(_, o)| o)
+}
+
+fn deref_dict<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a Dictionary> {
+    deref(doc, obj).and_then(|o| o.as_dict().ok())
+}
+
+fn inherited<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut current = dict;
+    for _ in 0..32 {
+        if let Ok(obj) = current.get(key) {
+            return deref(doc, obj);
+        }
+        let parent = current.get(b"Parent").ok()?.as_reference().ok()?;
+        current = doc.get_dictionary(parent).ok()?;
+    }
+    None
+}
+
+fn subtype_is(dict: &Dictionary, name: &[u8]) -> bool {
+    dict.get(b"Subtype")
+        .and_then(Object::as_name)
+        .is_ok_and(|n| n == name)
+}
+
+/// Works around pdf-extract's weak spots before it sees the document; returns whether the
+/// document draws any image.
+///
+/// - Image XObjects become empty forms: pdf-extract would otherwise parse their pixel data as a
+///   content stream (slow, and it panics on some).
+/// - Inline images are cut out of page contents (lopdf's content parser fails on many).
+/// - Form XObjects that draw themselves (directly or in a loop) lose their `Do` operators:
+///   pdf-extract recurses without a limit and would overflow the stack, which no
+///   `catch_unwind` can stop.
+/// - Simple fonts with an `/Encoding` lose their embedded Type1/CFF program: pdf-extract lets
+///   the program's built-in encoding override `/Encoding`, the reverse of the PDF rule.
+fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> bool {
+    let mut had_images = false;
+
+    let image_ids: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(_, o)| o.as_stream().is_ok_and(|s| subtype_is(&s.dict, b"Image")))
+        .map(|(&id, _)| id)
+        .collect();
+    had_images |= !image_ids.is_empty();
+    for id in image_ids {
+        let mut dict = Dictionary::new();
+        dict.set("Type", Object::Name(b"XObject".to_vec()));
+        dict.set("Subtype", Object::Name(b"Form".to_vec()));
+        dict.set(
+            "BBox",
+            Object::Array(vec![0.into(), 0.into(), 1.into(), 1.into()]),
+        );
+        doc.objects
+            .insert(id, Object::Stream(lopdf::Stream::new(dict, Vec::new())));
+    }
+
+    for &(_, page_id) in page_ids {
+        let Ok(content) = doc.get_page_content(page_id) else {
+            continue;
+        };
+        if let Some(stripped) = strip_inline_images(&content) {
+            had_images = true;
+            let new_id = doc.add_object(lopdf::Stream::new(Dictionary::new(), stripped));
+            if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
+                page.set("Contents", Object::Reference(new_id));
+            }
+        }
+    }
+
+    let mut strip = HashSet::new();
+    {
+        let mut done = HashSet::new();
+        for &(_, page_id) in page_ids {
+            let Ok(page) = doc.get_dictionary(page_id) else {
+                continue;
+            };
+            if let Some(res) = inherited(doc, page, b"Resources").and_then(|o| o.as_dict().ok()) {
+                let mut stack = Vec::new();
+                find_form_loops(doc, res, &mut stack, &mut done, &mut strip);
+            }
+        }
+    }
+    for id in strip {
+        if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
+            let content = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            let kept = lopdf::content::Content::decode(&content)
+                .ok()
+                .and_then(|mut c| {
+                    c.operations.retain(|op| op.operator != "Do");
+                    c.encode().ok()
+                })
+                .unwrap_or_default();
+            stream.set_plain_content(kept);
+        }
+    }
+
+    let mut with_encoding = HashSet::new();
+    let mut without_encoding = HashSet::new();
+    for obj in doc.objects.values() {
+        let Ok(font) = obj.as_dict() else { continue };
+        let simple = matches!(
+            font.get(b"Subtype").and_then(Object::as_name),
+            Ok(b"Type1" | b"MMType1" | b"TrueType")
+        );
+        let Ok(descriptor) = font.get(b"FontDescriptor").and_then(Object::as_reference) else {
+            continue;
+        };
+        if !simple {
+            continue;
+        }
+        if font.has(b"Encoding") {
+            with_encoding.insert(descriptor);
+        } else {
+            without_encoding.insert(descriptor);
+        }
+    }
+    for id in with_encoding.difference(&without_encoding) {
+        if let Ok(Object::Dictionary(descriptor)) = doc.get_object_mut(*id) {
+            descriptor.remove(b"FontFile");
+            descriptor.remove(b"FontFile3");
+        }
+    }
+    had_images
+}
+
+/// Most nested form XObjects followed when looking for loops.
+const MAX_FORM_DEPTH: usize = 32;
+
+/// Depth-first walk over the form XObjects reachable from `res`; forms that would draw a form
+/// already being drawn go into `strip`.
+fn find_form_loops(
+    doc: &Document,
+    res: &Dictionary,
+    stack: &mut Vec<ObjectId>,
+    done: &mut HashSet<(ObjectId, usize)>,
+    strip: &mut HashSet<ObjectId>,
+) {
+    let Some(xobjects) = res.get(b"XObject").ok().and_then(|o| deref_dict(doc, o)) else {
+        return;
+    };
+    for (_, entry) in xobjects.iter() {
+        let Ok(id) = entry.as_reference() else {
+            continue;
+        };
+        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+            continue;
+        };
+        if !subtype_is(&stream.dict, b"Form") {
+            continue;
+        }
+        if stack.contains(&id) || stack.len() >= MAX_FORM_DEPTH {
+            if let Some(&top) = stack.last() {
+                strip.insert(top);
+            }
+            continue;
+        }
+        let effective = stream
+            .dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|o| deref_dict(doc, o))
+            .unwrap_or(res);
+        let key = (id, effective as *const Dictionary as usize);
+        if done.contains(&key) {
+            continue;
+        }
+        stack.push(id);
+        find_form_loops(doc, effective, stack, done, strip);
+        stack.pop();
+        done.insert(key);
+    }
+}
+
+fn is_pdf_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0')
+}
+
+/// Position of the next `token` (delimited by whitespace) at or after `from`.
+fn find_token(data: &[u8], token: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i + token.len() <= data.len() {
+        if &data[i..i + token.len()] == token
+            && (i == 0 || is_pdf_space(data[i - 1]))
+            && data.get(i + token.len()).is_none_or(|&b| is_pdf_space(b))
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Content with every inline image (`BI … ID data EI`) cut out; `None` when there is none.
+fn strip_inline_images(content: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(content.len());
+    let mut pos = 0;
+    let mut found = false;
+    while let Some(bi) = find_token(content, b"BI", pos) {
+        let Some(id) = find_token(content, b"ID", bi + 2) else {
+            break;
+        };
+        let Some(ei) = find_token(content, b"EI", id + 3) else {
+            break;
+        };
+        out.extend_from_slice(&content[pos..bi]);
+        out.push(b'\n');
+        pos = ei + 2;
+        found = true;
+    }
+    if !found {
+        return None;
+    }
+    out.extend_from_slice(&content[pos..]);
+    Some(out)
+}
+
+/// Writes `obj` in PDF syntax (enough for an encryption dictionary; streams become `null`).
+fn write_object(out: &mut Vec<u8>, obj: &Object) {
+    match obj {
+        Object::Null | Object::Stream(_) => out.extend_from_slice(b"null"),
+        Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Object::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        Object::Real(r) => out.extend_from_slice(format!("{r}").as_bytes()),
+        Object::Name(name) => write_name(out, name),
+        // Literal form with minimal escapes: never longer than the string as first written.
+        Object::String(bytes, _) => {
+            out.push(b'(');
+            for &b in bytes {
+                match b {
+                    b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    _ => out.push(b),
+                }
+            }
+            out.push(b')');
+        }
+        Object::Array(items) => {
+            out.push(b'[');
+            for item in items {
+                write_object(out, item);
+                out.push(b' ');
+            }
+            out.push(b']');
+        }
+        Object::Dictionary(dict) => write_dict(out, dict),
+        Object::Reference((num, generation)) => {
+            out.extend_from_slice(format!("{num} {generation} R").as_bytes());
+        }
+    }
+}
+
+fn write_name(out: &mut Vec<u8>, name: &[u8]) {
+    out.push(b'/');
+    for &b in name {
+        if b.is_ascii_graphic() && !b"()<>[]{}/%#".contains(&b) {
+            out.push(b);
+        } else {
+            out.extend_from_slice(format!("#{b:02X}").as_bytes());
+        }
+    }
+}
+
+fn write_dict(out: &mut Vec<u8>, dict: &Dictionary) {
+    out.extend_from_slice(b"<<");
+    for (key, value) in dict.iter() {
+        write_name(out, key);
+        out.push(b' ');
+        write_object(out, value);
+        out.push(b' ');
+    }
+    out.extend_from_slice(b">>");
+}
+
+/// A copy of `bytes` whose encryption dictionary is fixed so lopdf accepts it, written over the
+/// original in the same number of bytes; `None` when there is nothing to fix or no room.
+fn patch_encryption(bytes: &[u8], doc: &Document) -> Option<Vec<u8>> {
+    let id = doc.trailer.get(b"Encrypt").ok()?.as_reference().ok()?;
+    let mut dict = doc.get_dictionary(id).ok()?.clone();
+    let version = dict.get(b"V").and_then(Object::as_i64).unwrap_or(0);
+    let revision = dict.get(b"R").and_then(Object::as_i64).unwrap_or(0);
+    let mut changed = false;
+    if version <= 1 && dict.has(b"Length") {
+        dict.remove(b"Length");
+        changed = true;
+    }
+    let hash_len = if revision >= 5 { 48 } else { 32 };
+    for key in [&b"O"[..], &b"U"[..]] {
+        if let Ok(Object::String(s, _)) = dict.get_mut(key) {
+            if s.len() > hash_len {
+                s.truncate(hash_len);
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return None;
+    }
+    let lopdf::xref::XrefEntry::Normal { offset, .. } = doc.reference_table.get(id.0)? else {
+        return None;
+    };
+    let start = *offset as usize;
+    let obj_kw = start + find_subslice(bytes.get(start..)?, b"obj")? + 3;
+    let end = obj_kw + find_subslice(bytes.get(obj_kw..)?, b"endobj")?;
+    let mut body = vec![b'\n'];
+    write_dict(&mut body, &dict);
+    if body.len() > end - obj_kw {
+        return None;
+    }
+    body.resize(end - obj_kw, b' ');
+    let mut patched = bytes.to_vec();
+    patched[obj_kw..end].copy_from_slice(&body);
+    Some(patched)
+}
+
+fn find_subslice(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Parses an unsigned decimal number at `pos`; returns it and the position after it.
+fn read_number(data: &[u8], pos: usize) -> Option<(u64, usize)> {
+    let digits = data[pos..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits == 0 || digits > 10 {
+        return None;
+    }
+    let n = std::str::from_utf8(&data[pos..pos + digits])
+        .ok()?
+        .parse()
+        .ok()?;
+    Some((n, pos + digits))
+}
+
+fn skip_space(data: &[u8], mut pos: usize) -> usize {
+    while pos < data.len() && is_pdf_space(data[pos]) {
+        pos += 1;
+    }
+    pos
+}
+
+/// Reads `N G R` at `pos`.
+fn read_reference(data: &[u8], pos: usize) -> Option<(u64, u64)> {
+    let (num, p) = read_number(data, skip_space(data, pos))?;
+    let (generation, p) = read_number(data, skip_space(data, p))?;
+    let p = skip_space(data, p);
+    (data.get(p) == Some(&b'R')).then_some((num, generation))
+}
+
+/// The last `/Key N G R` in `data`.
+fn last_reference(data: &[u8], key: &[u8]) -> Option<(u64, u64)> {
+    let mut found = None;
+    let mut from = 0;
+    while let Some(at) = find_subslice(&data[from..], key) {
+        let after = from + at + key.len();
+        if let Some(r) = read_reference(data, after) {
+            found = Some(r);
+        }
+        from = after;
+    }
+    found
+}
+
+/// Most object numbers a rebuilt cross-reference table may hold.
+const MAX_REBUILT_OBJECTS: u64 = 4_000_000;
+
+/// A copy of `bytes` with a new cross-reference table and trailer appended, made by scanning
+/// for `N G obj`; `None` when no objects or no catalog are found.
+fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut offsets: HashMap<u64, (usize, u64)> = HashMap::new();
+    let mut catalog = None;
+    let mut i = 0;
+    while let Some(at) = find_subslice(&bytes[i..], b"obj") {
+        let kw = i + at;
+        i = kw + 3;
+        if bytes.get(kw + 3).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
+        // Walk back over `N G ` before `obj`.
+        let mut p = kw;
+        while p > 0 && is_pdf_space(bytes[p - 1]) {
+            p -= 1;
+        }
+        let gen_end = p;
+        while p > 0 && bytes[p - 1].is_ascii_digit() {
+            p -= 1;
+        }
+        if p == gen_end {
+            continue;
+        }
+        let gen_start = p;
+        while p > 0 && is_pdf_space(bytes[p - 1]) {
+            p -= 1;
+        }
+        if p == gen_start {
+            continue;
+        }
+        let num_end = p;
+        while p > 0 && bytes[p - 1].is_ascii_digit() {
+            p -= 1;
+        }
+        if p == num_end || (p > 0 && !is_pdf_space(bytes[p - 1]) && bytes[p - 1] != b'>') {
+            continue;
+        }
+        let (Some((num, _)), Some((generation, _))) =
+            (read_number(bytes, p), read_number(bytes, gen_start))
+        else {
+            continue;
+        };
+        if num == 0 || num >= MAX_REBUILT_OBJECTS || generation > 65535 {
+            continue;
+        }
+        offsets.insert(num, (p, generation));
+        let head = &bytes[kw..bytes.len().min(kw + 400)];
+        if find_subslice(head, b"/Catalog").is_some() {
+            catalog = Some((num, generation));
+        }
+    }
+    let root = last_reference(bytes, b"/Root").or(catalog)?;
+    let size = offsets.keys().max()? + 1;
+    let mut out = bytes.to_vec();
+    // lopdf takes the first `%%EOF` in the last 512 bytes: push the old one out of that window.
+    out.push(b'\n');
+    out.extend_from_slice(&[b' '; 600]);
+    out.push(b'\n');
+    let xref_at = out.len();
+    out.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
+    for num in 0..size {
+        let line = match offsets.get(&num) {
+            Some(&(offset, generation)) => format!("{offset:010} {generation:05} n\r\n"),
+            None => "0000000000 65535 f\r\n".to_string(),
+        };
+        out.extend_from_slice(line.as_bytes());
+    }
+    let mut trailer = format!("trailer\n<< /Size {size} /Root {} {} R", root.0, root.1);
+    for key in ["Info", "Encrypt"] {
+        if let Some((n, g)) = last_reference(bytes, format!("/{key}").as_bytes()) {
+            trailer.push_str(&format!(" /{key} {n} {g} R"));
+        }
+    }
+    trailer.push_str(&format!(" >>\nstartxref\n{xref_at}\n%%EOF\n"));
+    out.extend_from_slice(trailer.as_bytes());
+    Some(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Title
+// ---------------------------------------------------------------------------------------------
+
+/// Title from the info dictionary or, failing that, the XMP `dc:title`; junk titles are skipped.
+fn metadata_title(doc: &Document) -> Option<String> {
+    let info_title = doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| doc.dereference(o).ok())
+        .and_then(|(_, o)| o.as_dict().ok())
+        .and_then(|d| d.get(b"Title").ok())
+        .and_then(|o| doc.dereference(o).ok())
+        .and_then(|(_, o)| match o {
+            Object::String(bytes, _) => Some(decode_pdf_string(bytes)),
+            _ => None,
+        });
+    if let Some(t) = info_title.and_then(|t| clean_title(&t)) {
+        return Some(t);
+    }
+    xmp_title(doc).and_then(|t| clean_title(&t))
+}
+
+fn xmp_title(doc: &Document) -> Option<String> {
+    let catalog = doc.catalog().ok()?;
+    let (_, meta) = doc.dereference(catalog.get(b"Metadata").ok()?).ok()?;
+    let stream = meta.as_stream().ok()?;
+    let content = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    let xml = String::from_utf8_lossy(&content);
+    let start = xml.find("<dc:title")?;
+    let rest = &xml[start..];
+    let end = rest.find("</dc:title>")?;
+    let block = &rest[..end];
+    let li = block.find("<rdf:li")?;
+    let after = &block[li..];
+    let open_end = after.find('>')?;
+    let inner = &after[open_end + 1..];
+    let close = inner.find("</rdf:li>").unwrap_or(inner.len());
+    Some(xml_unescape(&inner[..close]))
+}
+
+fn xml_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Decodes a PDF text string: UTF-16BE or UTF-8 with a byte-order mark, else PDFDocEncoding.
+fn decode_pdf_string(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    bytes.iter().map(|&b| pdf_doc_char(b)).collect()
+}
+
+/// One byte of PDFDocEncoding (PDF 32000-1, annex D).
+fn pdf_doc_char(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '\u{2022}', '\u{2020}', '\u{2021}', '\u{2026}', '\u{2014}', '\u{2013}', '\u{0192}',
+        '\u{2044}', '\u{2039}', '\u{203A}', '\u{2212}', '\u{2030}', '\u{201E}', '\u{201C}',
+        '\u{201D}', '\u{2018}', '\u{2019}', '\u{201A}', '\u{2122}', '\u{FB01}', '\u{FB02}',
+        '\u{0141}', '\u{0152}', '\u{0160}', '\u{0178}', '\u{017D}', '\u{0131}', '\u{0142}',
+        '\u{0153}', '\u{0161}', '\u{017E}', '\u{FFFD}',
+    ];
+    const LOW: [char; 8] = [
+        '\u{02D8}', '\u{02C7}', '\u{02C6}', '\u{02D9}', '\u{02DD}', '\u{02DB}', '\u{02DA}',
+        '\u{02DC}',
+    ];
+    match b {
+        0x18..=0x1F => LOW[(b - 0x18) as usize],
+        0x80..=0x9F => HIGH[(b - 0x80) as usize],
+        0xA0 => '\u{20AC}',
+        _ => char::from(b),
+    }
+}
+
+/// Cleans a metadata title; `None` for junk (empty, "untitled", file names).
+fn clean_title(raw: &str) -> Option<String> {
+    let mut t: String = tidy_line(raw).trim().to_string();
+    for prefix in [
+        "Microsoft Word - ",
+        "Microsoft PowerPoint - ",
+        "Microsoft Excel - ",
+    ] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = strip_extension(rest.trim()).to_string();
+        }
+    }
+    let t = t.trim();
+    let lower = t.to_lowercase();
+    let junk = t.chars().filter(|c| c.is_alphabetic()).count() < 2
+        || [
+            "untitled",
+            "unbenannt",
+            "uten tittel",
+            "namnlös",
+            "no title",
+            "title",
+        ]
+        .iter()
+        .any(|j| {
+            lower == *j
+                || lower.starts_with(&format!("{j} "))
+                || lower.starts_with(&format!("{j}-"))
+        })
+        || looks_like_file_name(t);
+    if junk {
+        None
+    } else {
+        Some(t.to_string())
+    }
+}
+
+fn strip_extension(name: &str) -> &str {
+    match name.rsplit_once('.') {
+        Some((stem, ext))
+            if (2..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            stem
+        }
+        _ => name,
+    }
+}
+
+/// True for titles such as `report_final_v2.docx`, `C:\docs\x.pdf` or `scan0001`.
+fn looks_like_file_name(t: &str) -> bool {
+    let lower = t.to_lowercase();
+    let has_ext = [
+        ".doc", ".docx", ".pdf", ".odt", ".rtf", ".txt", ".ppt", ".pptx", ".xls", ".xlsx", ".indd",
+        ".tex", ".dvi", ".html", ".htm", ".qxd", ".tif", ".tiff", ".jpg", ".png",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e));
+    let path_like = t.contains('\\') || (t.contains('/') && !t.contains(' '));
+    let no_spaces_with_separators = !t.contains(' ')
+        && (t.contains('_') || t.chars().filter(|c| c.is_ascii_digit()).count() >= 3);
+    has_ext || path_like || no_spaces_with_separators
+}
+
+/// A heading-like line of page 1: the largest-font short line among the first lines.
+fn heading_of_first_page(pages: &[Vec<Line>]) -> Option<String> {
+    let lines = pages.first()?;
+    let candidates: Vec<&Line> = lines
+        .iter()
+        .take(15)
+        .filter(|l| {
+            let n = l.text.chars().count();
+            (3..=150).contains(&n)
+                && l.text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && !l.text.chars().any(is_garbage)
+        })
+        .collect();
+    let best = candidates
+        .iter()
+        .max_by(|a, b| a.size.total_cmp(&b.size))
+        .or(candidates.first())?;
+    Some(best.text.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::content::{Content, Operation};
+    use lopdf::{dictionary, Stream};
+
+    /// One text line to draw: x, y, font size, text.
+    type Draw<'a> = (f64, f64, f64, &'a str);
+
+    /// Builds a PDF with one page per entry of `pages`, drawn in Helvetica.
+    fn make_pdf(pages: &[Vec<Draw>], info_title: Option<Object>) -> Vec<u8> {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let font_id = doc.add_object(dictionary! {
+            "Type" => "Font",
+            "Subtype" => "Type1",
+            "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        let resources_id = doc.add_object(dictionary! {
+            "Font" => dictionary! { "F1" => font_id },
+        });
+        let mut kids = Vec::new();
+        for draws in pages {
+            let mut ops = Vec::new();
+            for &(x, y, size, text) in draws {
+                ops.push(Operation::new("BT", vec![]));
+                ops.push(Operation::new("Tf", vec!["F1".into(), size.into()]));
+                ops.push(Operation::new("Td", vec![x.into(), y.into()]));
+                ops.push(Operation::new("Tj", vec![Object::string_literal(text)]));
+                ops.push(Operation::new("ET", vec![]));
+            }
+            let content = Content { operations: ops };
+            let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+            let page_id = doc.add_object(dictionary! {
+                "Type" => "Page",
+                "Parent" => pages_id,
+                "Contents" => content_id,
+            });
+            kids.push(Object::from(page_id));
+        }
+        let count = kids.len() as i64;
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => kids,
+                "Count" => count,
+                "Resources" => resources_id,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            }),
+        );
+        let catalog_id = doc.add_object(dictionary! {
+            "Type" => "Catalog",
+            "Pages" => pages_id,
+        });
+        doc.trailer.set("Root", catalog_id);
+        if let Some(title) = info_title {
+            let info_id = doc.add_object(dictionary! { "Title" => title });
+            doc.trailer.set("Info", info_id);
+        }
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn text_is_returned_per_page_in_order() {
+        let pdf = make_pdf(
+            &[
+                vec![(72.0, 700.0, 12.0, "First page text")],
+                vec![(72.0, 700.0, 12.0, "Second page text")],
+            ],
+            None,
+        );
+        let text = extract(&pdf).unwrap();
+        assert_eq!(text.pages, vec!["First page text", "Second page text"]);
+        assert!(!text.encrypted_empty_password);
+    }
+
+    #[test]
+    fn word_broken_at_line_end_is_rejoined() {
+        let pdf = make_pdf(
+            &[vec![
+                (72.0, 700.0, 12.0, "the regio-"),
+                (72.0, 686.0, 12.0, "nal plan"),
+            ]],
+            None,
+        );
+        assert_eq!(extract(&pdf).unwrap().pages[0], "the regional plan");
+    }
+
+    #[test]
+    fn compound_with_capitalised_first_part_keeps_its_hyphen() {
+        let pdf = make_pdf(
+            &[vec![
+                (72.0, 700.0, 12.0, "nye Interreg-"),
+                (72.0, 686.0, 12.0, "prosjekter i nord"),
+            ]],
+            None,
+        );
+        assert_eq!(
+            extract(&pdf).unwrap().pages[0],
+            "nye Interreg-prosjekter i nord"
+        );
+    }
+
+    #[test]
+    fn hyphen_without_line_break_is_kept() {
+        assert_eq!(
+            tidy_line("Interreg-prosjekter  og\u{00AD}så"),
+            "Interreg-prosjekter også"
+        );
+    }
+
+    #[test]
+    fn ligatures_are_expanded_but_other_compatibility_characters_kept() {
+        assert_eq!(
+            tidy_line("\u{FB01}nal \u{FB03}x x\u{00B2}"),
+            "final ffix x\u{00B2}"
+        );
+    }
+
+    #[test]
+    fn running_header_and_page_number_are_removed_across_four_pages() {
+        let pages: Vec<Vec<Draw>> = (1..=4)
+            .map(|_| {
+                vec![
+                    (72.0, 800.0, 9.0, "Regional plan 2024"),
+                    (72.0, 700.0, 12.0, "Body text that differs"),
+                    (72.0, 40.0, 9.0, "Side X av 4"),
+                ]
+            })
+            .collect();
+        // Give each page its own body and page number.
+        let bodies = ["Alpha body", "Beta body", "Gamma body", "Delta body"];
+        let numbers = ["Side 1 av 4", "Side 2 av 4", "Side 3 av 4", "Side 4 av 4"];
+        let pages: Vec<Vec<Draw>> = pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut p)| {
+                p[1].3 = bodies[i];
+                p[2].3 = numbers[i];
+                p
+            })
+            .collect();
+        let text = extract(&make_pdf(&pages, None)).unwrap();
+        assert_eq!(text.pages, bodies.to_vec());
+    }
+
+    #[test]
+    fn title_comes_from_the_info_dictionary() {
+        let pdf = make_pdf(
+            &[vec![(72.0, 700.0, 12.0, "Body")]],
+            Some(Object::string_literal("Regional utvikling i nord")),
+        );
+        assert_eq!(
+            extract(&pdf).unwrap().title.as_deref(),
+            Some("Regional utvikling i nord")
+        );
+    }
+
+    #[test]
+    fn utf16_title_is_decoded() {
+        let mut bytes = vec![0xFE, 0xFF];
+        for u in "Fylkesplan for Møre".encode_utf16() {
+            bytes.extend(u.to_be_bytes());
+        }
+        let pdf = make_pdf(
+            &[vec![(72.0, 700.0, 12.0, "Body")]],
+            Some(Object::String(bytes, lopdf::StringFormat::Hexadecimal)),
+        );
+        assert_eq!(
+            extract(&pdf).unwrap().title.as_deref(),
+            Some("Fylkesplan for Møre")
+        );
+    }
+
+    #[test]
+    fn microsoft_word_prefix_and_extension_are_stripped_from_title() {
+        let pdf = make_pdf(
+            &[vec![(72.0, 700.0, 12.0, "Body")]],
+            Some(Object::string_literal(
+                "Microsoft Word - Strategi for regionen.docx",
+            )),
+        );
+        assert_eq!(
+            extract(&pdf).unwrap().title.as_deref(),
+            Some("Strategi for regionen")
+        );
+    }
+
+    #[test]
+    fn junk_title_falls_back_to_largest_heading_on_first_page() {
+        let pdf = make_pdf(
+            &[vec![
+                (72.0, 780.0, 9.0, "Rapport 3/2024"),
+                (72.0, 740.0, 20.0, "Klimatilpasning i kommunene"),
+                (72.0, 700.0, 11.0, "Innledning og bakgrunn for arbeidet"),
+            ]],
+            Some(Object::string_literal("untitled")),
+        );
+        assert_eq!(
+            extract(&pdf).unwrap().title.as_deref(),
+            Some("Klimatilpasning i kommunene")
+        );
+    }
+
+    #[test]
+    fn file_name_titles_are_junk() {
+        assert_eq!(clean_title("rapport_endelig_v2.pdf"), None);
+        assert_eq!(clean_title("C:\\docs\\plan.doc"), None);
+        assert_eq!(clean_title(""), None);
+        assert_eq!(clean_title("Untitled"), None);
+        assert_eq!(
+            clean_title("Plan for 2024"),
+            Some("Plan for 2024".to_string())
+        );
+    }
+
+    #[test]
+    fn zero_pages_is_empty() {
+        let pdf = make_pdf(&[], None);
+        assert_eq!(extract(&pdf), Err(PdfError::Empty));
+    }
+
+    #[test]
+    fn blank_pages_report_no_text() {
+        let pdf = make_pdf(&[vec![], vec![]], None);
+        assert_eq!(extract(&pdf), Err(PdfError::NoText { pages: 2 }));
+    }
+
+    #[test]
+    fn garbage_bytes_are_malformed_not_a_panic() {
+        assert!(matches!(
+            extract(b"hello world"),
+            Err(PdfError::Malformed(_))
+        ));
+        assert!(matches!(extract(b""), Err(PdfError::Malformed(_))));
+        assert!(matches!(
+            extract(b"%PDF-1.4\n%%EOF"),
+            Err(PdfError::Malformed(_) | PdfError::Empty)
+        ));
+    }
+
+    #[test]
+    fn truncated_and_mutated_pdfs_never_panic() {
+        let pdf = make_pdf(
+            &[
+                vec![(72.0, 700.0, 12.0, "Some text on page one")],
+                vec![(72.0, 700.0, 12.0, "More text on page two")],
+            ],
+            Some(Object::string_literal("A title")),
+        );
+        for cut in (0..pdf.len()).step_by(7) {
+            let _ = extract(&pdf[..cut]);
+        }
+        // Cheap deterministic pseudo-random byte flips.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..300 {
+            let mut copy = pdf.clone();
+            for _ in 0..4 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let at = (state % copy.len() as u64) as usize;
+                copy[at] = (state >> 32) as u8;
+            }
+            let _ = extract(&copy);
+        }
+    }
+
+    #[test]
+    fn mostly_unmapped_glyphs_are_refused() {
+        let lines = vec![vec![Line {
+            text: "\u{FFFD}\u{FFFD}\u{E001}\u{E002} ab".to_string(),
+            y: 0.0,
+            size: 10.0,
+            dir: 0,
+            page_y: 0.0,
+        }]];
+        assert!(garbage_share(&lines) > 0.5);
+    }
+
+    #[test]
+    fn pdf_doc_encoding_title_is_decoded() {
+        assert_eq!(
+            decode_pdf_string(b"Caf\xe9 \x8dx\x8e \x84"),
+            "Café \u{201C}x\u{201D} \u{2014}"
+        );
+    }
+
+    #[test]
+    fn empty_password_pdf_is_opened() {
+        let text = extract(include_bytes!(
+            "../../tests/fixtures/encrypted-empty-password.pdf"
+        ))
+        .unwrap();
+        assert_eq!(text.pages, vec!["Hello World!"]);
+        assert!(text.encrypted_empty_password);
+    }
+
+    #[test]
+    fn password_protected_pdf_is_reported_as_encrypted() {
+        let bytes = include_bytes!("../../tests/fixtures/encrypted-with-password.pdf");
+        assert_eq!(extract(bytes), Err(PdfError::Encrypted));
+    }
+
+    #[test]
+    fn scanned_pdf_is_reported_as_image_only() {
+        let bytes = include_bytes!("../../tests/fixtures/image-only.pdf");
+        assert_eq!(extract(bytes), Err(PdfError::ImageOnly { pages: 1 }));
+    }
+
+    #[test]
+    fn truncated_pdf_is_malformed() {
+        let bytes = include_bytes!("../../tests/fixtures/broken.pdf");
+        assert!(matches!(extract(bytes), Err(PdfError::Malformed(_))));
+    }
+
+    #[test]
+    fn self_drawing_form_does_not_overflow_the_stack() {
+        // Form X1 draws text and then itself; pdf-extract alone would recurse forever.
+        let pdf = b"%PDF-1.4
+1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
+2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
+3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R
+  /Resources << /XObject << /X1 5 0 R >> /Font << /F1 6 0 R >> >> >> endobj
+4 0 obj << /Length 6 >> stream
+/X1 Do
+endstream endobj
+5 0 obj << /Type /XObject /Subtype /Form /BBox [0 0 200 200] /Length 48 >> stream
+BT /F1 12 Tf 10 10 Td (Hello world) Tj ET /X1 Do
+endstream endobj
+6 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj
+trailer << /Root 1 0 R >>
+%%EOF
+";
+        let text = extract(pdf).unwrap();
+        assert_eq!(text.pages, vec!["Hello world"]);
+    }
+
+    #[test]
+    fn errors_display_lowercase_messages() {
+        for e in [
+            PdfError::Encrypted,
+            PdfError::ImageOnly { pages: 2 },
+            PdfError::Empty,
+            PdfError::TooLarge { bytes: 1 },
+            PdfError::Malformed("x".into()),
+        ] {
+            let s = e.to_string();
+            assert!(s.starts_with(char::is_lowercase), "{s}");
+        }
+    }
+}
