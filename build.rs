@@ -21,7 +21,12 @@ fn main() {
             continue;
         }
         println!("cargo:rerun-if-changed={}", f.display());
-        let _ = writeln!(out, "    ({:?}, include_bytes!({:?})),", name, f.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({:?}, include_bytes!({:?})),",
+            name,
+            f.display().to_string()
+        );
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("corpus.rs");

@@ -178,7 +178,8 @@ fn best_cut(head: &str, min: usize) -> Option<usize> {
         let after = head[..floor_char_boundary(head, target)]
             .rfind(pat)
             .filter(|&i| i >= min);
-        after.or_else(|| head.rfind(pat).filter(|&i| i >= min))
+        after
+            .or_else(|| head.rfind(pat).filter(|&i| i >= min))
             .map(|i| i + pat.len())
     };
     search("\n\n")
@@ -203,8 +204,14 @@ mod tests {
 
     #[test]
     fn document_id_is_stable_and_short() {
-        assert_eq!(Document::id_for("corpus/a.pdf"), Document::id_for("corpus/a.pdf"));
-        assert_ne!(Document::id_for("corpus/a.pdf"), Document::id_for("corpus/b.pdf"));
+        assert_eq!(
+            Document::id_for("corpus/a.pdf"),
+            Document::id_for("corpus/a.pdf")
+        );
+        assert_ne!(
+            Document::id_for("corpus/a.pdf"),
+            Document::id_for("corpus/b.pdf")
+        );
         assert_eq!(Document::id_for("x").len(), 16);
     }
 

@@ -260,14 +260,20 @@ mod tests {
         for c in all {
             assert!((400..600).contains(&c.http_status()), "{c}");
             assert!(matches!(c.exit_code(), 1 | 2));
-            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
+            assert!(c
+                .as_str()
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '_'));
         }
     }
 
     #[test]
     fn invalid_parameter_message_names_the_parameter() {
         let e = Error::param("limit", "must be a number between 1 and 100");
-        assert_eq!(e.to_string(), "invalid parameter `limit`: must be a number between 1 and 100");
+        assert_eq!(
+            e.to_string(),
+            "invalid parameter `limit`: must be a number between 1 and 100"
+        );
         assert_eq!(e.code().http_status(), 400);
     }
 }

@@ -20,7 +20,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     crate::cli::ingest::ensure_default_corpus(&index, taxonomy)?;
     let tree = Searcher::new(index, taxonomy).facet_tree()?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&tree).map_err(|e| Error::Internal(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&tree).map_err(|e| Error::Internal(e.to_string()))?
+        );
         return Ok(0);
     }
     for (facet, values) in &tree {
@@ -29,7 +32,13 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         sorted.sort_by(|a, b| a.path.cmp(&b.path));
         for v in sorted {
             let depth = v.path.matches('/').count();
-            println!("{}{} ({})  {}", "  ".repeat(depth), v.label, v.count, v.path);
+            println!(
+                "{}{} ({})  {}",
+                "  ".repeat(depth),
+                v.label,
+                v.count,
+                v.path
+            );
         }
     }
     Ok(0)

@@ -52,12 +52,20 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
 
 /// Ingest the built-in corpus into an empty index (first start of `search`
 /// and `serve`), reporting progress on the terminal.
-pub fn ensure_default_corpus(index: &Index, taxonomy: &'static crate::taxonomy::Taxonomy) -> Result<()> {
+pub fn ensure_default_corpus(
+    index: &Index,
+    taxonomy: &'static crate::taxonomy::Taxonomy,
+) -> Result<()> {
     if !index.is_empty() {
         return Ok(());
     }
     eprintln!("the index is empty: indexing the built-in corpus first");
     let opts = Options::new(taxonomy);
-    ingest::run(index, source::builtin_jobs(), &opts, &mut Terminal::new(true))?;
+    ingest::run(
+        index,
+        source::builtin_jobs(),
+        &opts,
+        &mut Terminal::new(true),
+    )?;
     Ok(())
 }

@@ -35,9 +35,9 @@ impl Progress for Terminal {
         self.total = total;
         if std::io::stderr().is_terminal() && !self.quiet {
             let bar = ProgressBar::new(total as u64);
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} [{bar:30}] {pos}/{len} files · {msg}",
-            ) {
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} files · {msg}")
+            {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar.enable_steady_tick(Duration::from_millis(120));

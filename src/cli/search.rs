@@ -53,7 +53,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let resp = searcher.search(&req)?;
     if args.json {
         let out = serde_json::json!({ "total": resp.total, "hits": resp.hits });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| Error::Internal(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| Error::Internal(e.to_string()))?
+        );
         return Ok(0);
     }
     print!("{}", render(&resp, std::io::stdout().is_terminal()));
@@ -67,13 +70,31 @@ pub fn render(resp: &crate::search::Response, color: bool) -> String {
         out.push_str(&format!("no documents match `{}`\n", resp.query));
         return out;
     }
-    let noun = if resp.total == 1 { "document matches" } else { "documents match" };
+    let noun = if resp.total == 1 {
+        "document matches"
+    } else {
+        "documents match"
+    };
     out.push_str(&format!("{} {noun} `{}`\n\n", resp.total, resp.query));
     for (i, h) in resp.hits.iter().enumerate() {
         let page = h.page.map(|p| format!(", page {p}")).unwrap_or_default();
-        out.push_str(&format!("{}. {} [{}]\n   {}{}\n", i + 1, h.title, h.lang, h.url, page));
-        let (on, off) = if color { ("\x1b[1m", "\x1b[0m") } else { ("[", "]") };
-        let text = html_escape::decode_html_entities(&h.snippet.replace("<mark>", on).replace("</mark>", off)).into_owned();
+        out.push_str(&format!(
+            "{}. {} [{}]\n   {}{}\n",
+            i + 1,
+            h.title,
+            h.lang,
+            h.url,
+            page
+        ));
+        let (on, off) = if color {
+            ("\x1b[1m", "\x1b[0m")
+        } else {
+            ("[", "]")
+        };
+        let text = html_escape::decode_html_entities(
+            &h.snippet.replace("<mark>", on).replace("</mark>", off),
+        )
+        .into_owned();
         out.push_str(&format!("   {text}\n\n"));
     }
     out

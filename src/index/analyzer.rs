@@ -38,19 +38,58 @@ pub struct AnalyzedLanguage {
 
 /// Every analysed language, in field order. `xx` (unstemmed) must stay last.
 pub const ANALYZED: &[AnalyzedLanguage] = &[
-    AnalyzedLanguage { key: "no", stemmer: Some(Algorithm::Norwegian) },
-    AnalyzedLanguage { key: "sv", stemmer: Some(Algorithm::Swedish) },
-    AnalyzedLanguage { key: "da", stemmer: Some(Algorithm::Danish) },
-    AnalyzedLanguage { key: "fi", stemmer: Some(Algorithm::Finnish) },
-    AnalyzedLanguage { key: "en", stemmer: Some(Algorithm::English) },
-    AnalyzedLanguage { key: "de", stemmer: Some(Algorithm::German) },
-    AnalyzedLanguage { key: "fr", stemmer: Some(Algorithm::French) },
-    AnalyzedLanguage { key: "nl", stemmer: Some(Algorithm::Dutch) },
-    AnalyzedLanguage { key: "es", stemmer: Some(Algorithm::Spanish) },
-    AnalyzedLanguage { key: "it", stemmer: Some(Algorithm::Italian) },
-    AnalyzedLanguage { key: "pt", stemmer: Some(Algorithm::Portuguese) },
-    AnalyzedLanguage { key: "ru", stemmer: Some(Algorithm::Russian) },
-    AnalyzedLanguage { key: "xx", stemmer: None },
+    AnalyzedLanguage {
+        key: "no",
+        stemmer: Some(Algorithm::Norwegian),
+    },
+    AnalyzedLanguage {
+        key: "sv",
+        stemmer: Some(Algorithm::Swedish),
+    },
+    AnalyzedLanguage {
+        key: "da",
+        stemmer: Some(Algorithm::Danish),
+    },
+    AnalyzedLanguage {
+        key: "fi",
+        stemmer: Some(Algorithm::Finnish),
+    },
+    AnalyzedLanguage {
+        key: "en",
+        stemmer: Some(Algorithm::English),
+    },
+    AnalyzedLanguage {
+        key: "de",
+        stemmer: Some(Algorithm::German),
+    },
+    AnalyzedLanguage {
+        key: "fr",
+        stemmer: Some(Algorithm::French),
+    },
+    AnalyzedLanguage {
+        key: "nl",
+        stemmer: Some(Algorithm::Dutch),
+    },
+    AnalyzedLanguage {
+        key: "es",
+        stemmer: Some(Algorithm::Spanish),
+    },
+    AnalyzedLanguage {
+        key: "it",
+        stemmer: Some(Algorithm::Italian),
+    },
+    AnalyzedLanguage {
+        key: "pt",
+        stemmer: Some(Algorithm::Portuguese),
+    },
+    AnalyzedLanguage {
+        key: "ru",
+        stemmer: Some(Algorithm::Russian),
+    },
+    AnalyzedLanguage {
+        key: "xx",
+        stemmer: None,
+    },
 ];
 
 /// Name of the analyzer used for titles: lowercase + fold, no stemming.
@@ -106,7 +145,10 @@ pub fn fold_analyzer(lang: &AnalyzedLanguage) -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser);
     match lang.stemmer {
-        Some(alg) => base.filter(Snowball(alg)).filter(AsciiFoldingFilter).build(),
+        Some(alg) => base
+            .filter(Snowball(alg))
+            .filter(AsciiFoldingFilter)
+            .build(),
         None => base.filter(AsciiFoldingFilter).build(),
     }
 }
@@ -244,11 +286,18 @@ mod tests {
         assert_eq!(f("Trøndelag"), f("Trondelag"));
         assert_eq!(f("bærekraft"), f("baerekraft"));
         let e = |s| texts(exact_analyzer(lang("no")), s);
-        assert_ne!(e("Trøndelag"), e("Trondelag"), "the exact field keeps diacritics");
+        assert_ne!(
+            e("Trøndelag"),
+            e("Trondelag"),
+            "the exact field keeps diacritics"
+        );
     }
 
     #[test]
     fn numbers_and_acronyms_are_not_stemmed() {
-        assert_eq!(texts(exact_analyzer(lang("en")), "EU 2030 ERRIN's"), ["eu", "2030", "errin", "s"]);
+        assert_eq!(
+            texts(exact_analyzer(lang("en")), "EU 2030 ERRIN's"),
+            ["eu", "2030", "errin", "s"]
+        );
     }
 }

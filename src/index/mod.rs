@@ -169,7 +169,9 @@ impl Index {
             Term::from_field_text(self.fields.id, id),
             IndexRecordOption::Basic,
         );
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score()).ok()?;
+        let top = searcher
+            .search(&q, &TopDocs::with_limit(1).order_by_score())
+            .ok()?;
         let (_, addr) = *top.first()?;
         Some((searcher, addr))
     }
@@ -307,7 +309,10 @@ impl Writer {
         let mut facet_paths: Vec<(tantivy::schema::Field, Facet)> = Vec::new();
         for fv in &doc.facets {
             if let (Some(field), Ok(facet)) = (f.facet(&fv.facet), Facet::from_text(&fv.path)) {
-                if !facet_paths.iter().any(|(fl, fc)| *fl == field && *fc == facet) {
+                if !facet_paths
+                    .iter()
+                    .any(|(fl, fc)| *fl == field && *fc == facet)
+                {
                     facet_paths.push((field, facet));
                 }
             }

@@ -81,14 +81,18 @@ pub fn extract_bounded(
             let _ = tx.send(r);
         });
     if let Err(e) = spawned {
-        return Err(ExtractError::Io(format!("cannot start a worker thread: {e}")));
+        return Err(ExtractError::Io(format!(
+            "cannot start a worker thread: {e}"
+        )));
     }
     match rx.recv_timeout(limits.timeout) {
         Ok(r) => r,
-        Err(mpsc::RecvTimeoutError::Timeout) => Err(ExtractError::Timeout(limits.timeout.as_secs())),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Err(ExtractError::ParserCrashed("the worker thread ended without a result".into()))
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            Err(ExtractError::Timeout(limits.timeout.as_secs()))
         }
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(ExtractError::ParserCrashed(
+            "the worker thread ended without a result".into(),
+        )),
     }
 }
 
@@ -110,7 +114,8 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
             }
         }
         Format::Html => {
-            let h = html::extract(bytes, content_type).map_err(|e| ExtractError::Malformed(e.to_string()))?;
+            let h = html::extract(bytes, content_type)
+                .map_err(|e| ExtractError::Malformed(e.to_string()))?;
             Extracted {
                 title: h.title,
                 lang_hint: h.lang,
@@ -182,27 +187,40 @@ mod tests {
 
     #[test]
     fn junk_bytes_are_reported_not_indexed() {
-        let junk: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        let junk: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
         let e = extract(&junk, None).unwrap_err();
         assert!(matches!(e, ExtractError::Unsupported(_)), "{e}");
     }
 
     #[test]
     fn a_truncated_pdf_is_an_error_not_a_panic() {
-        let e = extract_bounded(Arc::new(b"%PDF-1.4\n1 0 obj <<".to_vec()), None, Limits::default());
+        let e = extract_bounded(
+            Arc::new(b"%PDF-1.4\n1 0 obj <<".to_vec()),
+            None,
+            Limits::default(),
+        );
         assert!(e.is_err());
     }
 
     #[test]
     fn oversized_input_is_refused_before_parsing() {
-        let limits = Limits { timeout: Duration::from_secs(1), max_bytes: 10 };
+        let limits = Limits {
+            timeout: Duration::from_secs(1),
+            max_bytes: 10,
+        };
         let e = extract_bounded(Arc::new(vec![b'a'; 100]), None, limits).unwrap_err();
         assert!(matches!(e, ExtractError::TooLarge { .. }));
     }
 
     #[test]
     fn text_extraction_keeps_the_words() {
-        let x = extract("Interreg Aurora\n\nSamarbeid over grensene.".as_bytes(), None).unwrap();
+        let x = extract(
+            "Interreg Aurora\n\nSamarbeid over grensene.".as_bytes(),
+            None,
+        )
+        .unwrap();
         assert_eq!(x.format, Some(Format::Text));
         assert!(x.pages[0].contains("Samarbeid over grensene."));
     }

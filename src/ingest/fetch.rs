@@ -29,7 +29,10 @@ pub struct Fetched {
 pub fn is_url(s: &str) -> bool {
     match s.split_once("://") {
         Some((scheme, _)) => {
-            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+')
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+')
         }
         None => s.starts_with("data:") || s.starts_with("file:") || s.starts_with("javascript:"),
     }
@@ -63,7 +66,9 @@ pub fn fetch(url: &str, timeout: Duration, max_bytes: u64) -> Result<Fetched, Ex
         .map_err(|e| ExtractError::Fetch(describe(&e)))?;
     let status = resp.status();
     if !status.is_success() {
-        return Err(ExtractError::Fetch(format!("the server answered HTTP {status}")));
+        return Err(ExtractError::Fetch(format!(
+            "the server answered HTTP {status}"
+        )));
     }
     let final_url = resp.url().to_string();
     let content_type = resp
@@ -117,7 +122,10 @@ mod tests {
         assert!(check_scheme("https://example.org/a.pdf").is_ok());
         for bad in ["file:///etc/passwd", "ftp://x/y", "data:text/plain,hi"] {
             let e = check_scheme(bad).unwrap_err().to_string();
-            assert!(e.contains("not allowed") || e.contains("not a valid"), "{e}");
+            assert!(
+                e.contains("not allowed") || e.contains("not a valid"),
+                "{e}"
+            );
         }
     }
 

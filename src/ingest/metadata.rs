@@ -110,7 +110,10 @@ pub fn for_document(path: &Path) -> Result<(Override, String), String> {
             if let Some(d) = parsed.default {
                 merged = merged.merged_with(d);
             }
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             if let Some(o) = parsed.files.get(name) {
                 merged = merged.merged_with(o.clone());
             }
@@ -141,7 +144,11 @@ mod tests {
             "[default]\ntitle = \"folder default\"\n[files.\"a.pdf\"]\ntitle = \"folder entry\"\nfacets.region = [\"/norway\"]\n",
         )
         .unwrap();
-        std::fs::write(dir.path().join("a.pdf.meta.toml"), "title = \"sidecar\"\n[facets]\nprogramme = [\"/interreg\"]\n").unwrap();
+        std::fs::write(
+            dir.path().join("a.pdf.meta.toml"),
+            "title = \"sidecar\"\n[facets]\nprogramme = [\"/interreg\"]\n",
+        )
+        .unwrap();
         let (o, raw) = for_document(&dir.path().join("a.pdf")).unwrap();
         assert_eq!(o.title.as_deref(), Some("sidecar"));
         assert_eq!(o.facets["region"], ["/norway"]);

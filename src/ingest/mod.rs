@@ -137,7 +137,12 @@ enum Built {
 }
 
 /// Ingest a batch of jobs into `index`.
-pub fn run(index: &Index, jobs: Vec<Job>, opts: &Options, progress: &mut dyn Progress) -> Result<Summary> {
+pub fn run(
+    index: &Index,
+    jobs: Vec<Job>,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<Summary> {
     let mut writer = index.writer(opts.writer_heap)?;
     run_with_writer(index, &mut writer, jobs, opts, progress)
 }
@@ -155,7 +160,11 @@ pub fn run_with_writer(
     let mut summary = Summary::default();
     progress.begin(jobs.len());
     let total = jobs.len();
-    let queue = Arc::new(Mutex::new(jobs.into_iter().enumerate().collect::<std::collections::VecDeque<_>>()));
+    let queue = Arc::new(Mutex::new(
+        jobs.into_iter()
+            .enumerate()
+            .collect::<std::collections::VecDeque<_>>(),
+    ));
     let (tx, rx) = mpsc::channel::<(usize, String, Built)>();
     let workers = opts.workers.clamp(1, 16).min(total.max(1));
     let mut last_commit = Instant::now();
@@ -194,7 +203,10 @@ pub fn run_with_writer(
                         }
                     }
                     Err(e) => {
-                        summary.failed.push(Failure { source: display.clone(), reason: e.to_string() });
+                        summary.failed.push(Failure {
+                            source: display.clone(),
+                            reason: e.to_string(),
+                        });
                         Outcome::Failed(e.to_string())
                     }
                 },
@@ -203,7 +215,10 @@ pub fn run_with_writer(
                     Outcome::Unchanged
                 }
                 Built::Failed(reason) => {
-                    summary.failed.push(Failure { source: display.clone(), reason: reason.clone() });
+                    summary.failed.push(Failure {
+                        source: display.clone(),
+                        reason: reason.clone(),
+                    });
                     Outcome::Failed(reason)
                 }
             };
@@ -229,7 +244,8 @@ pub fn run_with_writer(
 /// Delete documents whose source file no longer exists (and built-in corpus
 /// documents no longer in the binary). URL sources are the crawler's to prune.
 fn prune(index: &Index, writer: &mut Writer) -> Result<usize> {
-    let builtin: std::collections::HashSet<String> = source::builtin_jobs().into_iter().map(|j| j.key).collect();
+    let builtin: std::collections::HashSet<String> =
+        source::builtin_jobs().into_iter().map(|j| j.key).collect();
     let mut removed = 0;
     for (id, src) in index.sources()? {
         let gone = if let Some(rest) = src.strip_prefix(source::BUILTIN_PREFIX) {
@@ -258,21 +274,34 @@ fn build(index: &Index, job: Job, opts: &Options) -> Built {
     }
 }
 
-fn build_inner(index: &Index, job: Job, opts: &Options) -> std::result::Result<Option<Document>, String> {
+fn build_inner(
+    index: &Index,
+    job: Job,
+    opts: &Options,
+) -> std::result::Result<Option<Document>, String> {
     let (bytes, content_type, url) = match &job.origin {
         Origin::File(path) => {
             let meta = std::fs::metadata(path).map_err(|e| source::io_reason(&e))?;
             if meta.len() > opts.limits.max_bytes {
-                return Err(ExtractError::TooLarge { size: meta.len(), limit: opts.limits.max_bytes }.to_string());
+                return Err(ExtractError::TooLarge {
+                    size: meta.len(),
+                    limit: opts.limits.max_bytes,
+                }
+                .to_string());
             }
-            let bytes = std::fs::read(path).map_err(|e| ExtractError::Io(source::io_reason(&e)).to_string())?;
+            let bytes = std::fs::read(path)
+                .map_err(|e| ExtractError::Io(source::io_reason(&e)).to_string())?;
             (Arc::new(bytes), None, job.url.clone())
         }
         Origin::Url(u) => {
-            let f = fetch::fetch(u, opts.limits.timeout, opts.limits.max_bytes).map_err(|e| e.to_string())?;
+            let f = fetch::fetch(u, opts.limits.timeout, opts.limits.max_bytes)
+                .map_err(|e| e.to_string())?;
             (Arc::new(f.bytes), f.content_type, f.final_url)
         }
-        Origin::Bytes { bytes, content_type } => (Arc::clone(bytes), content_type.clone(), job.url.clone()),
+        Origin::Bytes {
+            bytes,
+            content_type,
+        } => (Arc::clone(bytes), content_type.clone(), job.url.clone()),
     };
     let (overrides, raw_meta) = match &job.origin {
         Origin::File(path) => metadata::for_document(path)?,
@@ -287,8 +316,9 @@ fn build_inner(index: &Index, job: Job, opts: &Options) -> std::result::Result<O
         return Ok(None);
     }
     let size = bytes.len() as u64;
-    let x = extract::extract_bounded(bytes, content_type, opts.limits).map_err(|e| e.to_string())?;
-    let mut doc = assemble(&job, id, url, hash, size, x, &opts.taxonomy);
+    let x =
+        extract::extract_bounded(bytes, content_type, opts.limits).map_err(|e| e.to_string())?;
+    let mut doc = assemble(&job, id, url, hash, size, x, opts.taxonomy);
     apply_overrides(&mut doc, &overrides);
     Ok(Some(doc))
 }
@@ -313,14 +343,22 @@ pub fn assemble(
     let texts: Vec<&str> = raw.iter().map(|(_, t)| *t).collect();
     let hint = x.lang_hint.as_deref().and_then(Language::from_code);
     let (doc_lang, passage_langs) = lang::detect_document(&texts);
-    let doc_lang = if doc_lang.confidence < 0.2 { hint.unwrap_or(doc_lang.lang) } else { doc_lang.lang };
+    let doc_lang = if doc_lang.confidence < 0.2 {
+        hint.unwrap_or(doc_lang.lang)
+    } else {
+        doc_lang.lang
+    };
     let passages: Vec<Passage> = raw
         .iter()
         .zip(passage_langs)
         .map(|((page, text), d)| Passage {
             page: *page,
             text: text.to_string(),
-            lang: if d.lang == Language::Other || d.confidence < 0.1 { doc_lang } else { d.lang },
+            lang: if d.lang == Language::Other || d.confidence < 0.1 {
+                doc_lang
+            } else {
+                d.lang
+            },
         })
         .collect();
     let full: String = {
@@ -353,7 +391,10 @@ pub fn assemble(
     Document {
         id,
         source: job.key.clone(),
-        url: x.canonical.filter(|_| matches!(job.origin, Origin::Url(_))).unwrap_or(url),
+        url: x
+            .canonical
+            .filter(|_| matches!(job.origin, Origin::Url(_)))
+            .unwrap_or(url),
         title,
         lang: doc_lang,
         format: x.format.unwrap_or(Format::Text),
@@ -382,8 +423,12 @@ pub fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
         doc.lang = l;
     }
     for (facet, paths) in &o.remove {
-        doc.facets
-            .retain(|f| !(f.facet == *facet && paths.iter().any(|p| f.path == *p || f.path.starts_with(&format!("{p}/")))));
+        doc.facets.retain(|f| {
+            !(f.facet == *facet
+                && paths
+                    .iter()
+                    .any(|p| f.path == *p || f.path.starts_with(&format!("{p}/"))))
+        });
     }
     for (facet, paths) in &o.facets {
         for p in paths {
@@ -403,8 +448,15 @@ pub fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
 /// `Trondelag internasjonalt plan`.
 pub fn title_from_name(display: &str) -> String {
     let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
-    let stem = name.rsplit_once('.').map(|(s, _)| s).filter(|s| !s.is_empty()).unwrap_or(name);
-    let spaced: String = stem.chars().map(|c| if c == '-' || c == '_' { ' ' } else { c }).collect();
+    let stem = name
+        .rsplit_once('.')
+        .map(|(s, _)| s)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(name);
+    let spaced: String = stem
+        .chars()
+        .map(|c| if c == '-' || c == '_' { ' ' } else { c })
+        .collect();
     let mut chars = spaced.trim().chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -418,7 +470,10 @@ mod tests {
 
     #[test]
     fn titles_from_file_names_are_readable() {
-        assert_eq!(title_from_name("corpus/trondelag-internasjonalt_plan.pdf"), "Trondelag internasjonalt plan");
+        assert_eq!(
+            title_from_name("corpus/trondelag-internasjonalt_plan.pdf"),
+            "Trondelag internasjonalt plan"
+        );
         assert_eq!(title_from_name(".hidden"), ".hidden");
     }
 }

@@ -22,7 +22,10 @@ const MAGICS: &[(&[u8], &str)] = &[
     (b"PK\x03\x04", "ZIP archive or Office document"),
     (b"\x1f\x8b", "gzip archive"),
     (b"\x7fELF", "executable"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Office document"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "legacy Office document",
+    ),
     (b"II*\x00", "TIFF image"),
     (b"MM\x00*", "TIFF image"),
     (b"BZh", "bzip2 archive"),
@@ -74,12 +77,20 @@ fn looks_like_html(head: &[u8]) -> bool {
             .unwrap_or(lower.len());
         &lower[i..]
     };
-    const STARTS: [&[u8]; 6] = [b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title"];
+    const STARTS: [&[u8]; 6] = [
+        b"<!doctype html",
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<meta",
+        b"<title",
+    ];
     if STARTS.iter().any(|s| trimmed.starts_with(s)) {
         return true;
     }
     // An XML prolog or comment before <html …>.
-    (trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<!--")) && find(&lower, b"<html").is_some()
+    (trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<!--"))
+        && find(&lower, b"<html").is_some()
 }
 
 /// Plain text: valid UTF-8 / UTF-16 with BOM, or bytes that are mostly
@@ -122,7 +133,10 @@ mod tests {
 
     #[test]
     fn html_is_recognised_with_bom_doctype_or_comment() {
-        assert_eq!(sniff(b"\xef\xbb\xbf<!DOCTYPE html><p>x"), Sniffed::Known(Format::Html));
+        assert_eq!(
+            sniff(b"\xef\xbb\xbf<!DOCTYPE html><p>x"),
+            Sniffed::Known(Format::Html)
+        );
         assert_eq!(sniff(b"  <HTML lang=nb>"), Sniffed::Known(Format::Html));
         assert_eq!(sniff(b"<!-- x --><html>"), Sniffed::Known(Format::Html));
     }
@@ -130,13 +144,22 @@ mod tests {
     #[test]
     fn text_in_utf8_and_latin1_is_text() {
         assert_eq!(sniff("Trøndelag".as_bytes()), Sniffed::Known(Format::Text));
-        assert_eq!(sniff(b"Tr\xf8ndelag og B\xe6rum"), Sniffed::Known(Format::Text));
+        assert_eq!(
+            sniff(b"Tr\xf8ndelag og B\xe6rum"),
+            Sniffed::Known(Format::Text)
+        );
     }
 
     #[test]
     fn binary_formats_are_named() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Sniffed::Unsupported("PNG image"));
-        assert_eq!(sniff(&[0u8, 1, 2, 3, 0, 0, 9]), Sniffed::Unsupported("binary data"));
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\n...."),
+            Sniffed::Unsupported("PNG image")
+        );
+        assert_eq!(
+            sniff(&[0u8, 1, 2, 3, 0, 0, 9]),
+            Sniffed::Unsupported("binary data")
+        );
         assert_eq!(sniff(b""), Sniffed::Empty);
     }
 }

@@ -76,7 +76,11 @@ pub fn upload_job(file_name: &str, bytes: Vec<u8>, content_type: Option<String>)
         .chars()
         .filter(|c| !c.is_control())
         .collect();
-    let name = if clean.trim().is_empty() { "upload".to_string() } else { clean };
+    let name = if clean.trim().is_empty() {
+        "upload".to_string()
+    } else {
+        clean
+    };
     Job {
         display: name.clone(),
         key: format!("upload:{name}"),
@@ -134,11 +138,11 @@ fn walk(root: &Path, jobs: &mut Vec<Job>) {
             }
             Ok(_) => {}
             Err(e) => {
-                let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
-                let reason = e
-                    .io_error()
-                    .map(io_reason)
-                    .unwrap_or_else(|| e.to_string());
+                let p = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
+                let reason = e.io_error().map(io_reason).unwrap_or_else(|| e.to_string());
                 jobs.push(Job {
                     display: p.display().to_string(),
                     key: p.display().to_string(),
@@ -200,7 +204,10 @@ mod tests {
         std::fs::write(d.path().join("sub/b.pdf.meta.toml"), "").unwrap();
         std::fs::write(d.path().join("sub/.git/c"), "c").unwrap();
         let jobs = expand(&[d.path().display().to_string()]);
-        let names: Vec<_> = jobs.iter().map(|j| j.display.rsplit('/').next().unwrap().to_string()).collect();
+        let names: Vec<_> = jobs
+            .iter()
+            .map(|j| j.display.rsplit('/').next().unwrap().to_string())
+            .collect();
         assert_eq!(names, ["a.txt", "b.pdf"]);
     }
 

@@ -49,7 +49,11 @@ impl Collector for GroupByDocument {
     type Fruit = Vec<DocMatch>;
     type Child = SegmentGroup;
 
-    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentGroup> {
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentGroup> {
         Ok(SegmentGroup {
             segment,
             keys: reader.fast_fields().u64(DOC_KEY)?,
@@ -86,7 +90,9 @@ impl SegmentCollector for SegmentGroup {
     type Fruit = HashMap<u64, DocMatch>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(key) = self.keys.first(doc) else { return };
+        let Some(key) = self.keys.first(doc) else {
+            return;
+        };
         let addr = DocAddress::new(self.segment, doc);
         self.map
             .entry(key)

@@ -65,7 +65,10 @@ impl Request {
 
     /// Add a filter value (`lang` values may be bare codes: `nb`).
     pub fn filter(mut self, facet: &str, path: &str) -> Request {
-        self.filters.entry(facet.to_string()).or_default().push(path.to_string());
+        self.filters
+            .entry(facet.to_string())
+            .or_default()
+            .push(path.to_string());
         self
     }
 }
@@ -202,7 +205,10 @@ impl Searcher {
         Ok(self.search(&req)?.facets)
     }
 
-    fn filter_queries(&self, filters: &BTreeMap<String, Vec<String>>) -> Result<Vec<(String, Box<dyn Query>)>> {
+    fn filter_queries(
+        &self,
+        filters: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Vec<(String, Box<dyn Query>)>> {
         let f = self.index.fields();
         let mut out = Vec::new();
         for (name, values) in filters {
@@ -211,15 +217,32 @@ impl Searcher {
                 continue;
             }
             let field = f.facet(name).ok_or_else(|| {
-                Error::param(name, format!("unknown facet; use one of {}", ALL_FACETS.join(", ")))
+                Error::param(
+                    name,
+                    format!("unknown facet; use one of {}", ALL_FACETS.join(", ")),
+                )
             })?;
             let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for v in values {
                 let path = normalise_path(name, v)?;
-                let facet = Facet::from_text(&path).map_err(|_| Error::param(name, format!("`{v}` is not a facet path like `/norway/trondelag`")))?;
-                alts.push((Occur::Should, Box::new(TermQuery::new(Term::from_facet(field, &facet), IndexRecordOption::Basic))));
+                let facet = Facet::from_text(&path).map_err(|_| {
+                    Error::param(
+                        name,
+                        format!("`{v}` is not a facet path like `/norway/trondelag`"),
+                    )
+                })?;
+                alts.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_facet(field, &facet),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
             }
-            out.push((name.clone(), Box::new(BooleanQuery::new(alts)) as Box<dyn Query>));
+            out.push((
+                name.clone(),
+                Box::new(BooleanQuery::new(alts)) as Box<dyn Query>,
+            ));
         }
         Ok(out)
     }
@@ -233,7 +256,12 @@ impl Searcher {
         cache: &mut HashMap<&'static str, snippet::Forms>,
     ) -> Hit {
         let f = self.index.fields();
-        let s = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let s = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
         let lang = doc
             .get_first(f.lang)
             .and_then(|v| v.as_facet())
@@ -253,7 +281,10 @@ impl Searcher {
         let mut facets = BTreeMap::new();
         for name in TAXONOMY_FACETS {
             let Some(field) = f.facet(name) else { continue };
-            let paths: Vec<String> = doc.get_all(field).filter_map(|v| v.as_facet().map(str::to_string)).collect();
+            let paths: Vec<String> = doc
+                .get_all(field)
+                .filter_map(|v| v.as_facet().map(str::to_string))
+                .collect();
             facets.insert(name.to_string(), paths);
         }
         Hit {
@@ -262,18 +293,30 @@ impl Searcher {
             url: s(f.url),
             lang,
             score: (m.score() as f64 * 1000.0).round() / 1000.0,
-            page: doc.get_first(f.page).and_then(|v| v.as_u64()).filter(|p| *p > 0).map(|p| p as u32),
+            page: doc
+                .get_first(f.page)
+                .and_then(|v| v.as_u64())
+                .filter(|p| *p > 0)
+                .map(|p| p as u32),
             snippet,
             facets,
         }
     }
 
     /// Count documents per facet value (with every ancestor) over `matches`.
-    fn count(&self, searcher: &tantivy::Searcher, matches: &[DocMatch], name: &str) -> Result<Vec<FacetCount>> {
+    fn count(
+        &self,
+        searcher: &tantivy::Searcher,
+        matches: &[DocMatch],
+        name: &str,
+    ) -> Result<Vec<FacetCount>> {
         let mut counts: HashMap<String, u64> = HashMap::new();
         let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
         for m in matches {
-            by_segment.entry(m.best_addr.segment_ord).or_default().push(m.best_addr.doc_id);
+            by_segment
+                .entry(m.best_addr.segment_ord)
+                .or_default()
+                .push(m.best_addr.doc_id);
         }
         for (seg, docs) in by_segment {
             let reader = searcher.segment_reader(seg);
@@ -305,7 +348,11 @@ impl Searcher {
         }
         let mut out: Vec<FacetCount> = counts
             .into_iter()
-            .map(|(path, count)| FacetCount { label: self.label(name, &path), path, count })
+            .map(|(path, count)| FacetCount {
+                label: self.label(name, &path),
+                path,
+                count,
+            })
             .collect();
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path)));
         Ok(out)
@@ -333,10 +380,16 @@ impl Searcher {
 
 fn validate(req: &Request) -> Result<()> {
     if req.limit == 0 || req.limit > MAX_LIMIT {
-        return Err(Error::param("limit", format!("must be between 1 and {MAX_LIMIT}")));
+        return Err(Error::param(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
     }
     if req.offset > MAX_OFFSET {
-        return Err(Error::param("offset", format!("must be at most {MAX_OFFSET}")));
+        return Err(Error::param(
+            "offset",
+            format!("must be at most {MAX_OFFSET}"),
+        ));
     }
     Ok(())
 }
@@ -345,9 +398,16 @@ fn validate(req: &Request) -> Result<()> {
 fn normalise_path(facet: &str, v: &str) -> Result<String> {
     let v = v.trim();
     if v.chars().any(char::is_control) || v.len() > 300 {
-        return Err(Error::param(facet, "contains control characters or is too long"));
+        return Err(Error::param(
+            facet,
+            "contains control characters or is too long",
+        ));
     }
-    let p = if v.starts_with('/') { v.to_string() } else { format!("/{v}") };
+    let p = if v.starts_with('/') {
+        v.to_string()
+    } else {
+        format!("/{v}")
+    };
     let p = p.trim_end_matches('/').to_string();
     if facet == schema::LANG {
         return Ok(p.to_lowercase());
@@ -355,7 +415,11 @@ fn normalise_path(facet: &str, v: &str) -> Result<String> {
     Ok(if p.is_empty() { "/".into() } else { p })
 }
 
-fn combine(text: Option<&dyn Query>, filters: &[(String, Box<dyn Query>)], skip: Option<&str>) -> Box<dyn Query> {
+fn combine(
+    text: Option<&dyn Query>,
+    filters: &[(String, Box<dyn Query>)],
+    skip: Option<&str>,
+) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     match text {
         Some(q) => clauses.push((Occur::Must, q.box_clone())),

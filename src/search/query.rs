@@ -11,7 +11,9 @@
 //! exact-diacritic match (weight [`EXACT_BOOST`]) outranks a folded one
 //! ([`FOLD_BOOST`]); a title match counts extra ([`TITLE_BOOST`]).
 
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
@@ -76,8 +78,16 @@ impl Parsed {
 
 #[derive(Debug)]
 enum Tok {
-    Word { text: String, neg: bool, target: Target },
-    Phrase { text: String, neg: bool, target: Target },
+    Word {
+        text: String,
+        neg: bool,
+        target: Target,
+    },
+    Phrase {
+        text: String,
+        neg: bool,
+        target: Target,
+    },
     Or,
 }
 
@@ -94,13 +104,33 @@ pub fn parse(input: &str) -> Parsed {
     for t in toks {
         match t {
             Tok::Or => pending_or = !parsed.required.is_empty(),
-            Tok::Word { text, neg, target } | Tok::Phrase { text, neg, target } if !has_word_chars(&text) => {
+            Tok::Word { text, neg, target } | Tok::Phrase { text, neg, target }
+                if !has_word_chars(&text) =>
+            {
                 let _ = (text, neg, target);
             }
-            Tok::Word { text, neg, target } => push(&mut parsed, Unit { text, phrase: false, target }, neg, &mut pending_or),
+            Tok::Word { text, neg, target } => push(
+                &mut parsed,
+                Unit {
+                    text,
+                    phrase: false,
+                    target,
+                },
+                neg,
+                &mut pending_or,
+            ),
             Tok::Phrase { text, neg, target } => {
                 let phrase = text.split_whitespace().count() > 1;
-                push(&mut parsed, Unit { text, phrase, target }, neg, &mut pending_or)
+                push(
+                    &mut parsed,
+                    Unit {
+                        text,
+                        phrase,
+                        target,
+                    },
+                    neg,
+                    &mut pending_or,
+                )
             }
         }
         if parsed.required.len() + parsed.excluded.len() >= MAX_WORDS {
@@ -192,14 +222,21 @@ impl<'a> Builder<'a> {
         let fields = index.fields();
         let mut langs = Vec::new();
         for lang in ANALYZED {
-            let Some((exact, fold)) = fields.body(lang.key) else { continue };
+            let Some((exact, fold)) = fields.body(lang.key) else {
+                continue;
+            };
             let present = searcher.segment_readers().iter().any(|s| {
                 s.inverted_index(exact)
                     .map(|ii| ii.terms().num_terms() > 0)
                     .unwrap_or(false)
             });
             if present {
-                langs.push((exact, fold, analyzer::exact_analyzer(lang), analyzer::fold_analyzer(lang)));
+                langs.push((
+                    exact,
+                    fold,
+                    analyzer::exact_analyzer(lang),
+                    analyzer::fold_analyzer(lang),
+                ));
             }
         }
         Builder {
@@ -216,13 +253,19 @@ impl<'a> Builder<'a> {
             return None;
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let occur = if all_required { Occur::Must } else { Occur::Should };
+        let occur = if all_required {
+            Occur::Must
+        } else {
+            Occur::Should
+        };
         for group in &parsed.required {
             let alts: Vec<Box<dyn Query>> = group.iter().map(|u| self.unit(u)).collect();
             let q: Box<dyn Query> = if alts.len() == 1 {
                 alts.into_iter().next()?
             } else {
-                Box::new(BooleanQuery::new(alts.into_iter().map(|q| (Occur::Should, q)).collect()))
+                Box::new(BooleanQuery::new(
+                    alts.into_iter().map(|q| (Occur::Should, q)).collect(),
+                ))
             };
             clauses.push((occur, q));
         }
@@ -279,12 +322,18 @@ mod tests {
     use super::*;
 
     fn words(p: &Parsed) -> Vec<Vec<String>> {
-        p.required.iter().map(|g| g.iter().map(|u| u.text.clone()).collect()).collect()
+        p.required
+            .iter()
+            .map(|g| g.iter().map(|u| u.text.clone()).collect())
+            .collect()
     }
 
     #[test]
     fn plain_words_are_all_required() {
-        assert_eq!(words(&parse("interreg  aurora")), [["interreg"], ["aurora"]]);
+        assert_eq!(
+            words(&parse("interreg  aurora")),
+            [["interreg"], ["aurora"]]
+        );
     }
 
     #[test]
@@ -299,7 +348,10 @@ mod tests {
 
     #[test]
     fn malformed_queries_degrade_to_words() {
-        assert_eq!(words(&parse(r#""unbalanced quote"#)), [["unbalanced"], ["quote"]]);
+        assert_eq!(
+            words(&parse(r#""unbalanced quote"#)),
+            [["unbalanced"], ["quote"]]
+        );
         assert!(parse("OR OR - -- \" \u{0}").is_empty());
         assert_eq!(words(&parse("a\u{7}b")), [["a"], ["b"]]);
         let long = "ord ".repeat(5_000);

@@ -27,8 +27,10 @@ impl Forms {
         let mut fa = analyzer::fold_analyzer(lang);
         let mut f = Forms::default();
         for w in words {
-            f.exact.extend(analyzer::tokens(&mut ea, w).into_iter().map(|t| t.text));
-            f.fold.extend(analyzer::tokens(&mut fa, w).into_iter().map(|t| t.text));
+            f.exact
+                .extend(analyzer::tokens(&mut ea, w).into_iter().map(|t| t.text));
+            f.fold
+                .extend(analyzer::tokens(&mut fa, w).into_iter().map(|t| t.text));
         }
         f
     }
@@ -113,7 +115,10 @@ fn best_window(text: &str, hits: &[(usize, usize, String)]) -> (usize, usize) {
     };
     let end = floor_boundary(text, (start + budget).min(text.len()));
     let end = if end < text.len() {
-        text[start..end].rfind(char::is_whitespace).map(|i| start + i).unwrap_or(end)
+        text[start..end]
+            .rfind(char::is_whitespace)
+            .map(|i| start + i)
+            .unwrap_or(end)
     } else {
         end
     };
@@ -148,13 +153,21 @@ mod tests {
 
     #[test]
     fn folded_query_marks_the_diacritic_spelling() {
-        let s = snippet("Samarbeid i Trøndelag er viktig.", Language::Nb, &forms(&["Trondelag"], Language::Nb));
+        let s = snippet(
+            "Samarbeid i Trøndelag er viktig.",
+            Language::Nb,
+            &forms(&["Trondelag"], Language::Nb),
+        );
         assert_eq!(s, "Samarbeid i <mark>Trøndelag</mark> er viktig.");
     }
 
     #[test]
     fn markup_in_the_text_is_escaped_and_only_mark_is_markup() {
-        let s = snippet("<script>alert(1)</script> Erasmus+ & co", Language::En, &forms(&["erasmus"], Language::En));
+        let s = snippet(
+            "<script>alert(1)</script> Erasmus+ & co",
+            Language::En,
+            &forms(&["erasmus"], Language::En),
+        );
         assert!(s.contains("&lt;script&gt;"), "{s}");
         assert!(s.contains("<mark>Erasmus</mark>+ &amp; co"), "{s}");
         assert!(!s.contains("<script>"));
@@ -162,8 +175,16 @@ mod tests {
 
     #[test]
     fn long_text_gives_a_window_around_the_matches() {
-        let text = format!("{} Nordsjøprogrammet støtter prosjekter. {}", "fyll ".repeat(200), "fyll ".repeat(200));
-        let s = snippet(&text, Language::Nb, &forms(&["nordsjøprogrammet"], Language::Nb));
+        let text = format!(
+            "{} Nordsjøprogrammet støtter prosjekter. {}",
+            "fyll ".repeat(200),
+            "fyll ".repeat(200)
+        );
+        let s = snippet(
+            &text,
+            Language::Nb,
+            &forms(&["nordsjøprogrammet"], Language::Nb),
+        );
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
         assert!(s.contains("<mark>Nordsjøprogrammet</mark>"));
         assert!(s.chars().count() < SNIPPET_CHARS * 3);

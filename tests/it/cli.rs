@@ -12,21 +12,31 @@ fn kartotek() -> Command {
 fn ingest_reports_each_bad_file_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let out = kartotek()
-        .args(["--index", &dir.path().join("i").display().to_string(), "ingest"])
+        .args([
+            "--index",
+            &dir.path().join("i").display().to_string(),
+            "ingest",
+        ])
         .arg(fixture("junk.bin"))
         .arg(fixture("lang/nynorsk.txt"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("junk.bin: unsupported format (binary data)"), "{err}");
+    assert!(
+        err.contains("junk.bin: unsupported format (binary data)"),
+        "{err}"
+    );
     assert!(err.contains("indexed 1 documents"), "{err}");
     assert!(err.contains("failed 1"), "{err}");
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = kartotek().args(["search", "--limit", "many", "x"]).output().unwrap();
+    let out = kartotek()
+        .args(["search", "--limit", "many", "x"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = kartotek().args(["frobnicate"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -36,14 +46,27 @@ fn usage_errors_exit_2() {
 fn search_json_prints_total_and_hits() {
     let dir = tempfile::tempdir().unwrap();
     let out = kartotek()
-        .args(["--index", &dir.path().join("i").display().to_string(), "search", "Erasmus", "--json"])
+        .args([
+            "--index",
+            &dir.path().join("i").display().to_string(),
+            "search",
+            "Erasmus",
+            "--json",
+        ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["total"].as_u64().unwrap() >= 1);
     let hit = &v["hits"][0];
-    for key in ["id", "title", "url", "lang", "score", "page", "snippet", "facets"] {
+    for key in [
+        "id", "title", "url", "lang", "score", "page", "snippet", "facets",
+    ] {
         assert!(hit.get(key).is_some(), "missing {key}");
     }
 }

@@ -32,16 +32,29 @@ fn pdf_gets_its_title_from_metadata_and_text_per_page() {
     assert_eq!(d.format, Format::Pdf);
     assert_eq!(d.title, "Kystsoneplan for regionen – sluttrapport");
     assert_eq!(d.pages, 7);
-    let page5: String = d.passages.iter().filter(|p| p.page == Some(5)).map(|p| p.text.as_str()).collect();
+    let page5: String = d
+        .passages
+        .iter()
+        .filter(|p| p.page == Some(5))
+        .map(|p| p.text.as_str())
+        .collect();
     assert!(page5.contains("Snøhvitfjorden"));
-    assert!(!d.passages.iter().any(|p| p.text.contains("Side 3 av 7")), "running footer not dropped");
+    assert!(
+        !d.passages.iter().any(|p| p.text.contains("Side 3 av 7")),
+        "running footer not dropped"
+    );
 }
 
 #[test]
 fn html_saved_as_txt_is_read_as_html_without_its_chrome() {
     let d = doc_for("page.txt");
     assert_eq!(d.format, Format::Html);
-    assert!(d.title.starts_with("Kulturmidlar til lag og organisasjonar"), "{}", d.title);
+    assert!(
+        d.title
+            .starts_with("Kulturmidlar til lag og organisasjonar"),
+        "{}",
+        d.title
+    );
     assert_eq!(d.lang, Language::Nn);
     let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
     assert!(!text.contains("function("), "script leaked: {text}");
@@ -54,7 +67,10 @@ fn built_in_web_page_drops_cookie_banner_and_footer() {
     assert_eq!(d.lang, Language::En);
     let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
     assert!(text.contains("European Regions Research and Innovation Network"));
-    assert!(!text.to_lowercase().contains("cookie"), "cookie banner leaked");
+    assert!(
+        !text.to_lowercase().contains("cookie"),
+        "cookie banner leaked"
+    );
 }
 
 #[test]
@@ -89,9 +105,18 @@ fn mixed_document_has_majority_language_and_its_summary_passage_is_english() {
     assert_eq!(d.lang, Language::Nb);
     // The fixture is short enough to be one passage; the detector still
     // labels per passage, so split it the way a long plan would be.
-    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n\n");
-    let (summary_start, _) = text.match_indices("English summary").next().expect("summary heading");
-    let (doc, passages) = kartotek::lang::detect_document(&[&text[..summary_start], &text[summary_start..]]);
+    let text: String = d
+        .passages
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let (summary_start, _) = text
+        .match_indices("English summary")
+        .next()
+        .expect("summary heading");
+    let (doc, passages) =
+        kartotek::lang::detect_document(&[&text[..summary_start], &text[summary_start..]]);
     assert_eq!(doc.lang, Language::Nb);
     assert_eq!(passages[1].lang, Language::En);
 }
@@ -110,9 +135,23 @@ fn broken_pdf_and_junk_are_reported_while_the_rest_is_indexed() {
     let s = ingest::run(&index, jobs, &options(), &mut Silent).unwrap();
     assert_eq!(s.indexed, 1, "{:?}", s.failed);
     assert_eq!(s.failed.len(), 4);
-    let reason = |name: &str| s.failed.iter().find(|f| f.source.ends_with(name)).map(|f| f.reason.clone()).unwrap();
-    assert!(reason("broken.pdf").contains("damaged"), "{}", reason("broken.pdf"));
-    assert!(reason("junk.bin").contains("unsupported"), "{}", reason("junk.bin"));
+    let reason = |name: &str| {
+        s.failed
+            .iter()
+            .find(|f| f.source.ends_with(name))
+            .map(|f| f.reason.clone())
+            .unwrap()
+    };
+    assert!(
+        reason("broken.pdf").contains("damaged"),
+        "{}",
+        reason("broken.pdf")
+    );
+    assert!(
+        reason("junk.bin").contains("unsupported"),
+        "{}",
+        reason("junk.bin")
+    );
     assert!(reason("empty.txt").contains("empty"));
     assert!(reason("file.pdf").contains("no such file"));
     assert_eq!(index.num_documents(), 1);
@@ -123,13 +162,19 @@ fn encrypted_pdf_with_empty_password_is_read_and_with_a_password_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let index = Index::open_or_create(&dir.path().join("index")).unwrap();
     let jobs = source::expand(&[
-        fixture("encrypted-empty-password.pdf").display().to_string(),
+        fixture("encrypted-empty-password.pdf")
+            .display()
+            .to_string(),
         fixture("encrypted-with-password.pdf").display().to_string(),
     ]);
     let s = ingest::run(&index, jobs, &options(), &mut Silent).unwrap();
     assert_eq!(s.indexed, 1, "{:?}", s.failed);
     assert_eq!(s.failed.len(), 1);
-    assert!(s.failed[0].reason.contains("encrypted with a password"), "{}", s.failed[0].reason);
+    assert!(
+        s.failed[0].reason.contains("encrypted with a password"),
+        "{}",
+        s.failed[0].reason
+    );
 }
 
 #[test]
@@ -138,7 +183,11 @@ fn reingesting_unchanged_files_changes_nothing_and_a_changed_file_is_replaced() 
     let index = Index::open_or_create(&dir.path().join("index")).unwrap();
     let docs = dir.path().join("docs");
     std::fs::create_dir_all(&docs).unwrap();
-    std::fs::write(docs.join("a.txt"), "Interreg Aurora finansierer samarbeid i nord.").unwrap();
+    std::fs::write(
+        docs.join("a.txt"),
+        "Interreg Aurora finansierer samarbeid i nord.",
+    )
+    .unwrap();
     std::fs::write(docs.join("b.txt"), "Nordplus støtter utveksling.").unwrap();
     let args = [docs.display().to_string()];
     let first = ingest::run(&index, source::expand(&args), &options(), &mut Silent).unwrap();
@@ -179,11 +228,21 @@ fn an_ingest_killed_mid_run_leaves_an_index_that_opens_with_what_was_committed()
     let docs = dir.path().join("docs");
     std::fs::create_dir_all(&docs).unwrap();
     for i in 0..400 {
-        std::fs::write(docs.join(format!("{i:03}.txt")), format!("Dokument nummer {i} om regional utvikling i Trøndelag.")).unwrap();
+        std::fs::write(
+            docs.join(format!("{i:03}.txt")),
+            format!("Dokument nummer {i} om regional utvikling i Trøndelag."),
+        )
+        .unwrap();
     }
     let index_dir = dir.path().join("index");
     let mut child = Command::new(env!("CARGO_BIN_EXE_kartotek"))
-        .args(["--index", &index_dir.display().to_string(), "ingest", "--commit-every", "0"])
+        .args([
+            "--index",
+            &index_dir.display().to_string(),
+            "ingest",
+            "--commit-every",
+            "0",
+        ])
         .arg(&docs)
         .stderr(Stdio::piped())
         .spawn()
@@ -213,6 +272,14 @@ fn an_ingest_killed_mid_run_leaves_an_index_that_opens_with_what_was_committed()
         .arg(&docs)
         .output()
         .unwrap();
-    assert_eq!(s.status.code(), Some(0), "{}", String::from_utf8_lossy(&s.stderr));
-    assert_eq!(Index::open_or_create(&index_dir).unwrap().num_documents(), 400);
+    assert_eq!(
+        s.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&s.stderr)
+    );
+    assert_eq!(
+        Index::open_or_create(&index_dir).unwrap().num_documents(),
+        400
+    );
 }

@@ -5,26 +5,44 @@ use crate::common::{names, search};
 #[test]
 fn trondelag_without_diacritics_finds_the_trondelag_document() {
     let r = search("Trondelag");
-    assert!(names(&r).contains(&"trondelag-internasjonalt-handlingsprogram.pdf".to_string()), "{:?}", names(&r));
+    assert!(
+        names(&r).contains(&"trondelag-internasjonalt-handlingsprogram.pdf".to_string()),
+        "{:?}",
+        names(&r)
+    );
 }
 
 #[test]
 fn trondelag_with_diacritics_also_finds_the_ocr_document_that_lost_them() {
     let r = search("Trøndelag");
     let n = names(&r);
-    assert!(n.contains(&"innherred-internasjonal-strategi.pdf".to_string()), "{n:?}");
+    assert!(
+        n.contains(&"innherred-internasjonal-strategi.pdf".to_string()),
+        "{n:?}"
+    );
     // the exact spelling ranks above the folded one
     let pos = |name: &str| n.iter().position(|x| x == name).unwrap();
-    assert!(pos("trondelag-internasjonalt-handlingsprogram.pdf") < pos("innherred-internasjonal-strategi.pdf"));
+    assert!(
+        pos("trondelag-internasjonalt-handlingsprogram.pdf")
+            < pos("innherred-internasjonal-strategi.pdf")
+    );
 }
 
 #[test]
 fn swedish_plural_matches_a_singular_query() {
     // the fixture says `regionerna` / `kommunerna`, never the bare singular
     let r = search("kommun");
-    assert!(names(&r).contains(&"swedish.txt".to_string()), "{:?}", names(&r));
+    assert!(
+        names(&r).contains(&"swedish.txt".to_string()),
+        "{:?}",
+        names(&r)
+    );
     let r = search("regionen");
-    assert!(names(&r).contains(&"swedish.txt".to_string()), "{:?}", names(&r));
+    assert!(
+        names(&r).contains(&"swedish.txt".to_string()),
+        "{:?}",
+        names(&r)
+    );
 }
 
 #[test]
@@ -39,7 +57,11 @@ fn long_multi_page_pdf_returns_the_right_page() {
     let r = search("Snøhvitfjorden");
     assert_eq!(r.total, 1);
     assert_eq!(r.hits[0].page, Some(5));
-    assert!(r.hits[0].snippet.contains("<mark>Snøhvitfjorden</mark>"), "{}", r.hits[0].snippet);
+    assert!(
+        r.hits[0].snippet.contains("<mark>Snøhvitfjorden</mark>"),
+        "{}",
+        r.hits[0].snippet
+    );
 }
 
 #[test]
