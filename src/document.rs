@@ -74,6 +74,15 @@ pub struct FacetValue {
     pub origin: Origin,
 }
 
+/// The web page that linked to a document (kept for PDFs found by crawling).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkContext {
+    /// Title of the linking page.
+    pub title: String,
+    /// URL of the linking page.
+    pub url: String,
+}
+
 /// A slice of a document's text that is indexed and scored on its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
@@ -114,6 +123,9 @@ pub struct Document {
     pub bytes: u64,
     /// Facet values with evidence.
     pub facets: Vec<FacetValue>,
+    /// The page that linked to this document, if it was found by crawling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<LinkContext>,
     /// The passages, in reading order.
     pub passages: Vec<Passage>,
 }

@@ -39,6 +39,20 @@ pub enum Command {
     Facets(facets::Args),
 }
 
+/// Write to stdout; a closed pipe (`kartotek search x | head`) ends the
+/// process quietly instead of panicking.
+pub fn print(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// Run the parsed command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match &cli.command {

@@ -59,7 +59,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         );
         return Ok(0);
     }
-    print!("{}", render(&resp, std::io::stdout().is_terminal()));
+    crate::cli::print(&render(&resp, std::io::stdout().is_terminal()));
     Ok(0)
 }
 

@@ -52,6 +52,9 @@ pub struct StoredMeta {
     /// Facet values with evidence.
     #[serde(default)]
     pub facets: Vec<FacetValue>,
+    /// The linking page, for crawled PDFs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<crate::document::LinkContext>,
 }
 
 impl Index {
@@ -274,6 +277,7 @@ impl Index {
             hash: s(first, f.hash),
             bytes: meta.bytes,
             facets: meta.facets,
+            context: meta.context,
             passages,
         }))
     }
@@ -304,6 +308,7 @@ impl Writer {
             pages: doc.pages,
             bytes: doc.bytes,
             facets: doc.facets.clone(),
+            context: doc.context.clone(),
         };
         let meta_json = serde_json::to_string(&meta).map_err(|e| Error::Internal(e.to_string()))?;
         let mut facet_paths: Vec<(tantivy::schema::Field, Facet)> = Vec::new();

@@ -303,10 +303,15 @@ fn build_inner(
             content_type,
         } => (Arc::clone(bytes), content_type.clone(), job.url.clone()),
     };
-    let (overrides, raw_meta) = match &job.origin {
+    let (mut overrides, mut raw_meta) = match &job.origin {
         Origin::File(path) => metadata::for_document(path)?,
         _ => (metadata::Override::default(), String::new()),
     };
+    if let Some(extra) = &job.overrides {
+        // the job's own corrections (a crawl source's facets) hash with the content
+        raw_meta.push_str(&format!("{extra:?}"));
+        overrides = extra.clone().merged_with(overrides);
+    }
     let mut hasher = blake3::Hasher::new();
     hasher.update(&bytes);
     hasher.update(raw_meta.as_bytes());
@@ -404,6 +409,7 @@ pub fn assemble(
         hash,
         bytes,
         facets,
+        context: job.context.clone(),
         passages,
     }
 }

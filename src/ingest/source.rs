@@ -38,6 +38,10 @@ pub struct Job {
     pub origin: Origin,
     /// A problem found while expanding (unreadable folder entry …).
     pub error: Option<String>,
+    /// Corrections to apply (a crawl source's facet values, an API caller's).
+    pub overrides: Option<super::metadata::Override>,
+    /// The page that linked to this source (a PDF found by the crawler).
+    pub context: Option<crate::document::LinkContext>,
 }
 
 /// Prefix of source keys for the built-in corpus.
@@ -63,6 +67,8 @@ pub fn builtin_jobs() -> Vec<Job> {
                 content_type: None,
             },
             error: None,
+            overrides: None,
+            context: None,
         })
         .collect()
 }
@@ -90,6 +96,8 @@ pub fn upload_job(file_name: &str, bytes: Vec<u8>, content_type: Option<String>)
             content_type,
         },
         error: None,
+        overrides: None,
+        context: None,
     }
 }
 
@@ -104,6 +112,8 @@ pub fn expand(args: &[String]) -> Vec<Job> {
                 url: arg.clone(),
                 origin: Origin::Url(arg.clone()),
                 error: fetch::check_scheme(arg).err().map(|e| e.to_string()),
+                overrides: None,
+                context: None,
             });
             continue;
         }
@@ -117,6 +127,8 @@ pub fn expand(args: &[String]) -> Vec<Job> {
                 url: arg.clone(),
                 origin: Origin::File(path.clone()),
                 error: Some(io_reason(&e)),
+                overrides: None,
+                context: None,
             }),
         }
     }
@@ -149,6 +161,8 @@ fn walk(root: &Path, jobs: &mut Vec<Job>) {
                     url: p.display().to_string(),
                     origin: Origin::File(p),
                     error: Some(reason),
+                    overrides: None,
+                    context: None,
                 });
             }
         }
@@ -179,6 +193,8 @@ fn file_job(path: &Path) -> Job {
         key,
         origin: Origin::File(path.to_path_buf()),
         error: None,
+        overrides: None,
+        context: None,
     }
 }
 
