@@ -20,26 +20,22 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     crate::cli::ingest::ensure_default_corpus(&index, taxonomy)?;
     let tree = Searcher::new(index, taxonomy).facet_tree()?;
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&tree).map_err(|e| Error::Internal(e.to_string()))?
-        );
+        let json =
+            serde_json::to_string_pretty(&tree).map_err(|e| Error::Internal(e.to_string()))?;
+        crate::cli::print(&format!("{json}\n"));
         return Ok(0);
     }
+    let mut out = String::new();
     for (facet, values) in &tree {
-        println!("{facet}");
+        out.push_str(&format!("{facet}\n"));
         let mut sorted = values.clone();
         sorted.sort_by(|a, b| a.path.cmp(&b.path));
         for v in sorted {
             let depth = v.path.matches('/').count();
-            println!(
-                "{}{} ({})  {}",
-                "  ".repeat(depth),
-                v.label,
-                v.count,
-                v.path
-            );
+            let indent = "  ".repeat(depth);
+            out.push_str(&format!("{indent}{} ({})  {}\n", v.label, v.count, v.path));
         }
     }
+    crate::cli::print(&out);
     Ok(0)
 }
