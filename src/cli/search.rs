@@ -53,10 +53,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let resp = searcher.search(&req)?;
     if args.json {
         let out = serde_json::json!({ "total": resp.total, "hits": resp.hits });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(|e| Error::Internal(e.to_string()))?
-        );
+        let json =
+            serde_json::to_string_pretty(&out).map_err(|e| Error::Internal(e.to_string()))?;
+        crate::cli::print(&format!("{json}\n"));
         return Ok(0);
     }
     crate::cli::print(&render(&resp, std::io::stdout().is_terminal()));
