@@ -245,12 +245,12 @@ impl Index {
         let lang = first
             .get_first(f.lang)
             .and_then(|v| v.as_facet())
-            .and_then(|p| Language::from_code(p.trim_start_matches('/')))
+            .and_then(|p| Language::from_code(schema::facet_path(p).trim_start_matches('/')))
             .unwrap_or(Language::Other);
         let format = first
             .get_first(f.doctype)
             .and_then(|v| v.as_facet())
-            .and_then(|p| Format::from_name(p.trim_start_matches('/')))
+            .and_then(|p| Format::from_name(schema::facet_path(p).trim_start_matches('/')))
             .unwrap_or(Format::Text);
         let passages = rows
             .iter()

@@ -190,6 +190,15 @@ impl Fields {
     }
 }
 
+/// A facet path (`/norway/trondelag`) from the encoded form tantivy stores
+/// (segments separated by NUL, no leading slash).
+pub fn facet_path(encoded: &str) -> String {
+    if encoded.starts_with('/') {
+        return encoded.to_string();
+    }
+    format!("/{}", encoded.replace('\0', "/"))
+}
+
 /// u64 key of a document id (its first 16 hex digits), for fast grouping.
 pub fn doc_key(id: &str) -> u64 {
     u64::from_str_radix(id.get(..16).unwrap_or(id), 16).unwrap_or_else(|_| {

@@ -10,6 +10,7 @@
 //! Only the first [`MAX_ANALYSED_BYTES`] of a text are analysed: ample for a stable verdict,
 //! and it bounds the cost on huge documents.
 
+mod ngram;
 mod nordic;
 
 use nordic::{DA, IS, NB, NN, SV};
@@ -298,6 +299,13 @@ const WHATLANG_PRIOR: f32 = 1.0;
 /// Tie-breaker in favour of Bokmål, the most common written Norwegian.
 const BOKMAL_PRIOR: f32 = 0.3;
 
+fn ngram_weight() -> f32 {
+    std::env::var("KT_NGW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.3)
+}
+
 fn analyse(text: &str) -> Analysis {
     let text = analysed_prefix(text);
     if !text.chars().any(char::is_alphabetic) {
@@ -353,6 +361,11 @@ fn analyse(text: &str) -> Analysis {
         }
     }
     scores.score[NB] += BOKMAL_PRIOR;
+    let ngram_weight = ngram_weight();
+    let rel = scores.ngram.relative_ll();
+    for (s, r) in scores.score.iter_mut().zip(rel) {
+        *s += ngram_weight * r;
+    }
     let ((best, s1), (_, s2)) = scores.top2();
     let margin = f64::from(s1 - s2);
     let confidence = 0.25 + 0.75 * (1.0 - (-margin / 4.0).exp());

@@ -11,6 +11,7 @@
 //! rules apply only to words the lexicon does not know, and not to capitalised words in the
 //! middle of a sentence (mostly names).
 
+use super::ngram::NgramScores;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -396,6 +397,8 @@ pub(super) struct NordicScores {
     pub icelandic_letters: u32,
     /// Unknown words with a strongly Nordic suffix or letter cluster.
     pub nordic_shapes: u32,
+    /// Character n-gram evidence over the same words (names mid-sentence left out).
+    pub ngram: NgramScores,
 }
 
 impl NordicScores {
@@ -428,6 +431,7 @@ pub(super) fn score(text: &str, buf: &mut String) -> NordicScores {
     let mut sentence_start = true;
     // What the previous word asks of an infinitive: 0 none, 1 modal verb, 2 the marker "å".
     let mut infinitive_slot = 0u8;
+    let (mut pad, mut bounds) = (String::with_capacity(48), Vec::with_capacity(48));
     let mut chars = text.chars().peekable();
     loop {
         // Skip to the next word, noting sentence ends.
@@ -456,6 +460,9 @@ pub(super) fn score(text: &str, buf: &mut String) -> NordicScores {
         sentence_start = false;
         out.words += 1;
         let word = buf.as_str();
+        if !is_name {
+            out.ngram.add_word(word, &mut pad, &mut bounds);
+        }
         let slot = std::mem::replace(&mut infinitive_slot, infinitive_kind(word));
         if slot > 0 && word.len() >= 4 && word.ends_with('a') {
             // Nynorsk a-infinitive ("å byggja", "kan takka"); Swedish has "att" instead of "å".

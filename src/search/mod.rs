@@ -265,7 +265,7 @@ impl Searcher {
         let lang = doc
             .get_first(f.lang)
             .and_then(|v| v.as_facet())
-            .map(|p| p.trim_start_matches('/').to_string())
+            .map(|p| schema::facet_path(p).trim_start_matches('/').to_string())
             .unwrap_or_else(|| "und".into());
         let passage_lang = Language::from_code(&s(f.passage_lang)).unwrap_or(Language::Other);
         let text = s(f.text);
@@ -283,7 +283,7 @@ impl Searcher {
             let Some(field) = f.facet(name) else { continue };
             let paths: Vec<String> = doc
                 .get_all(field)
-                .filter_map(|v| v.as_facet().map(str::to_string))
+                .filter_map(|v| v.as_facet().map(schema::facet_path))
                 .collect();
             facets.insert(name.to_string(), paths);
         }

@@ -3,5 +3,6 @@
 
 mod cli;
 mod common;
+mod facets;
 mod ingest;
 mod search;
