@@ -123,6 +123,9 @@ pub struct Document {
     pub bytes: u64,
     /// Facet values with evidence.
     pub facets: Vec<FacetValue>,
+    /// True when the text looks OCR-damaged (see `ingest::quality`).
+    #[serde(default)]
+    pub ocr_damaged: bool,
     /// The page that linked to this document, if it was found by crawling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<LinkContext>,

@@ -278,6 +278,10 @@ impl Index {
             bytes: meta.bytes,
             facets: meta.facets,
             context: meta.context,
+            ocr_damaged: first
+                .get_first(f.quality)
+                .and_then(|v| v.as_facet())
+                .is_some_and(|p| schema::facet_path(p) == "/ocr-damaged"),
             passages,
         }))
     }
@@ -285,6 +289,15 @@ impl Index {
     /// Facet paths stored on a document's passages, per facet field name.
     pub fn all_documents_query() -> AllQuery {
         AllQuery
+    }
+}
+
+/// Value of the quality facet.
+pub fn quality_name(ocr_damaged: bool) -> &'static str {
+    if ocr_damaged {
+        "ocr-damaged"
+    } else {
+        "clean"
     }
 }
 
@@ -336,6 +349,14 @@ impl Writer {
             t.add_text(f.text, &p.text);
             t.add_text(f.hash, &doc.hash);
             t.add_facet(f.doctype, Facet::from_path([doc.format.as_str()]));
+            t.add_facet(f.quality, Facet::from_path([quality_name(doc.ocr_damaged)]));
+            if i == 0 {
+                t.add_text(f.words, &doc.title);
+            }
+            t.add_text(f.words, &p.text);
+            if doc.ocr_damaged {
+                t.add_text(f.ocr, &p.text);
+            }
             if i == 0 {
                 t.add_text(f.meta, &meta_json);
             }

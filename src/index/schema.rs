@@ -12,7 +12,7 @@ use tantivy::schema::{
     FAST, INDEXED, STORED, STRING,
 };
 
-use super::analyzer::{exact_name, fold_name, ANALYZED, TITLE_ANALYZER};
+use super::analyzer::{exact_name, fold_name, ANALYZED, OCR_ANALYZER, TITLE_ANALYZER};
 
 /// Stable document id (16 hex digits).
 pub const ID: &str = "id";
@@ -40,6 +40,13 @@ pub const HASH: &str = "hash";
 pub const DOCTYPE: &str = "doctype";
 /// JSON metadata of the document, on passage 0 only.
 pub const META: &str = "meta";
+/// Every word of title and text, lowercased and folded, unstemmed: the
+/// field typo matching and "did you mean" work on.
+pub const WORDS: &str = "words";
+/// OCR skeletons of the text of documents flagged as OCR-damaged.
+pub const OCR: &str = "ocr";
+/// Text-quality facet (`/clean`, `/ocr-damaged`).
+pub const QUALITY: &str = "quality";
 /// Region facet.
 pub const REGION: &str = "region";
 /// Programme facet.
@@ -52,7 +59,7 @@ pub const THEME: &str = "theme";
 /// The four taxonomy facets, in display order.
 pub const TAXONOMY_FACETS: [&str; 4] = [REGION, PROGRAMME, NETWORK, THEME];
 /// Every facet the API counts: the taxonomy ones plus language and type.
-pub const ALL_FACETS: [&str; 6] = [REGION, PROGRAMME, NETWORK, THEME, LANG, DOCTYPE];
+pub const ALL_FACETS: [&str; 7] = [REGION, PROGRAMME, NETWORK, THEME, LANG, DOCTYPE, QUALITY];
 
 /// Name of the exact body field for a language key (`body_no`).
 pub fn body_field_name(key: &str) -> String {
@@ -85,6 +92,23 @@ pub fn build() -> Schema {
     b.add_text_field(HASH, STRING | STORED);
     b.add_facet_field(DOCTYPE, FacetOptions::default().set_stored());
     b.add_text_field(META, STORED);
+    b.add_facet_field(QUALITY, FacetOptions::default().set_stored());
+    b.add_text_field(
+        WORDS,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TITLE_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
+    b.add_text_field(
+        OCR,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(OCR_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        ),
+    );
     for facet in TAXONOMY_FACETS {
         b.add_facet_field(facet, FacetOptions::default().set_stored());
     }
@@ -131,6 +155,12 @@ pub struct Fields {
     pub doctype: Field,
     /// See [`META`].
     pub meta: Field,
+    /// See [`QUALITY`].
+    pub quality: Field,
+    /// See [`WORDS`].
+    pub words: Field,
+    /// See [`OCR`].
+    pub ocr: Field,
     /// Taxonomy facets, in [`TAXONOMY_FACETS`] order.
     pub taxonomy: [Field; 4],
     /// `(language key, exact field, folded field)` for each analysed language.
@@ -163,6 +193,9 @@ impl Fields {
             hash: f(HASH)?,
             doctype: f(DOCTYPE)?,
             meta: f(META)?,
+            quality: f(QUALITY)?,
+            words: f(WORDS)?,
+            ocr: f(OCR)?,
             taxonomy: [f(REGION)?, f(PROGRAMME)?, f(NETWORK)?, f(THEME)?],
             bodies,
         })
@@ -177,6 +210,7 @@ impl Fields {
             THEME => Some(self.taxonomy[3]),
             LANG => Some(self.lang),
             DOCTYPE => Some(self.doctype),
+            QUALITY => Some(self.quality),
             _ => None,
         }
     }

@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod html;
 pub mod metadata;
 pub mod pdf;
+pub mod quality;
 pub mod sniff;
 pub mod source;
 pub mod text;
@@ -410,6 +411,7 @@ pub fn assemble(
         bytes,
         facets,
         context: job.context.clone(),
+        ocr_damaged: quality::assess(&texts, doc_lang).ocr_damaged,
         passages,
     }
 }

@@ -8,8 +8,10 @@
 //! descendants (tantivy indexes every facet ancestor).
 
 pub mod collector;
+pub mod expand;
 pub mod query;
 pub mod snippet;
+pub mod suggest;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -29,6 +31,8 @@ use collector::{DocMatch, GroupByDocument};
 
 /// Largest page size.
 pub const MAX_LIMIT: usize = 100;
+/// "Did you mean" is offered when a query finds at most this many documents.
+pub const SUGGEST_BELOW: u64 = 2;
 /// Largest offset.
 pub const MAX_OFFSET: usize = 10_000;
 
@@ -48,6 +52,8 @@ pub struct Request {
     pub facets: bool,
     /// Compute snippets.
     pub snippets: bool,
+    /// Forgiving features (all on by default; the evaluation baseline turns them off).
+    pub features: query::Features,
 }
 
 impl Request {
@@ -60,6 +66,7 @@ impl Request {
             filters: BTreeMap::new(),
             facets: true,
             snippets: true,
+            features: query::Features::ALL,
         }
     }
 
@@ -118,6 +125,10 @@ pub struct Response {
     pub hits: Vec<Hit>,
     /// Facet counts per facet (empty when not requested).
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// "Did you mean": the query with unknown words replaced by the closest
+    /// words in the index, when it finds nothing or little.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 /// Searches an index; cheap to clone.
@@ -148,10 +159,22 @@ impl Searcher {
         let started = Instant::now();
         validate(req)?;
         let searcher = self.index.searcher();
-        let parsed = query::parse(&req.q);
-        let mut builder = query::Builder::new(&self.index, &searcher);
+        let mut parsed = query::parse(&req.q);
+        let mut filters_in = req.filters.clone();
+        for (facet, path) in std::mem::take(&mut parsed.filters) {
+            filters_in.entry(facet).or_default().push(path);
+        }
+        let literal = parsed.clone();
+        if req.features.expand {
+            let e = expand::Expand {
+                taxonomy: self.taxonomy,
+                thesaurus: expand::builtin(),
+            };
+            parsed = e.apply(&parsed);
+        }
+        let mut builder = query::Builder::new(&self.index, &searcher, req.features);
         let text_query: Option<Box<dyn Query>> = builder.build(&parsed, true);
-        let filters = self.filter_queries(&req.filters)?;
+        let filters = self.filter_queries(&filters_in)?;
         let run = |text: Option<&dyn Query>, skip: Option<&str>| -> Result<Vec<DocMatch>> {
             let q = combine(text, &filters, skip);
             Ok(searcher.search(&*q, &GroupByDocument)?)
@@ -168,7 +191,25 @@ impl Searcher {
             matches = run(text_query.as_deref(), None)?;
         }
         let total = matches.len() as u64;
-        let forms_words: Vec<String> = parsed.positive_units().map(|u| u.text.clone()).collect();
+        // Words the index does not know get their closest known word: it is
+        // highlighted (a typo's match) and offered as "did you mean".
+        let corrections = if req.features.fuzzy || total <= SUGGEST_BELOW {
+            suggest::corrections(&searcher, self.index.fields().words, &literal)
+        } else {
+            Vec::new()
+        };
+        let suggestion = (total <= SUGGEST_BELOW && !corrections.is_empty())
+            .then(|| suggest::rewrite(&req.q, &corrections));
+        let mut forms_words: Vec<String> = parsed
+            .positive_units()
+            .flat_map(|u| {
+                u.text
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        forms_words.extend(corrections.iter().map(|(_, to)| to.clone()));
         let mut hits = Vec::new();
         let mut forms_cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
         for m in matches.iter().skip(req.offset).take(req.limit) {
@@ -194,6 +235,7 @@ impl Searcher {
             took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
             hits,
             facets,
+            suggestion,
         })
     }
 

@@ -12,7 +12,8 @@
 //! ([`FOLD_BOOST`]); a title match counts extra ([`TITLE_BOOST`]).
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -43,25 +44,90 @@ pub enum Target {
     Title,
 }
 
-/// One unit of the query: a word or a phrase.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One unit of the query: a word, a phrase, or (after expansion) several
+/// words that must all match.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Unit {
     /// The text as the user wrote it (a word or a phrase's words).
     pub text: String,
-    /// Quoted phrase.
+    /// Quoted phrase: the words must be adjacent.
     pub phrase: bool,
+    /// Several words, all required, anywhere (a concept's words).
+    pub all_words: bool,
     /// Field restriction.
     pub target: Target,
+    /// 1.0 for what the user typed; less for expansions.
+    pub weight: f32,
 }
 
+impl Unit {
+    fn new(text: String, phrase: bool, target: Target) -> Unit {
+        Unit {
+            text,
+            phrase,
+            all_words: false,
+            target,
+            weight: 1.0,
+        }
+    }
+}
+
+/// Which forgiving features a search uses. The evaluation's baseline turns
+/// them all off: plain BM25 over the exact fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    /// Diacritic folding (`Trondelag` ↔ `Trøndelag`).
+    pub fold: bool,
+    /// Typo tolerance (edit distance 1 from 5 letters, 2 from 9).
+    pub fuzzy: bool,
+    /// Bokmål↔Nynorsk variants and cross-language concepts.
+    pub expand: bool,
+    /// OCR-skeleton matching of OCR-damaged documents.
+    pub ocr: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features::ALL
+    }
+}
+
+impl Features {
+    /// Everything on (the default).
+    pub const ALL: Features = Features {
+        fold: true,
+        fuzzy: true,
+        expand: true,
+        ocr: true,
+    };
+    /// Everything off: the plain BM25 baseline.
+    pub const NONE: Features = Features {
+        fold: false,
+        fuzzy: false,
+        expand: false,
+        ocr: false,
+    };
+}
+
+/// Weight of a typo-tolerant match (constant score, below any exact BM25 match of note).
+pub const FUZZY_BOOST: f32 = 0.3;
+/// Weight of an OCR-skeleton match.
+pub const OCR_BOOST: f32 = 0.5;
+/// Words shorter than this are never matched fuzzily.
+pub const FUZZY_MIN_CHARS: usize = 5;
+/// From this length two edits are allowed.
+pub const FUZZY_TWO_EDITS_CHARS: usize = 9;
+
 /// A parsed query: groups of alternatives (OR inside a group), all groups
-/// required, plus exclusions.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// required, plus exclusions and facet filters written in the query.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parsed {
     /// Every group must match; inside a group any unit may.
     pub required: Vec<Vec<Unit>>,
     /// No unit may match.
     pub excluded: Vec<Unit>,
+    /// `facet:/path` terms (`programme:/interreg`), added to the request's filters.
+    pub filters: Vec<(String, String)>,
 }
 
 impl Parsed {
@@ -88,8 +154,23 @@ enum Tok {
         neg: bool,
         target: Target,
     },
+    Filter {
+        facet: String,
+        path: String,
+    },
     Or,
 }
+
+/// Facet names that may prefix a path in the query text.
+const QUERY_FACETS: [&str; 7] = [
+    "region",
+    "programme",
+    "network",
+    "theme",
+    "lang",
+    "doctype",
+    "quality",
+];
 
 /// Parse a user query leniently.
 pub fn parse(input: &str) -> Parsed {
@@ -104,6 +185,7 @@ pub fn parse(input: &str) -> Parsed {
     for t in toks {
         match t {
             Tok::Or => pending_or = !parsed.required.is_empty(),
+            Tok::Filter { facet, path } => parsed.filters.push((facet, path)),
             Tok::Word { text, neg, target } | Tok::Phrase { text, neg, target }
                 if !has_word_chars(&text) =>
             {
@@ -111,11 +193,7 @@ pub fn parse(input: &str) -> Parsed {
             }
             Tok::Word { text, neg, target } => push(
                 &mut parsed,
-                Unit {
-                    text,
-                    phrase: false,
-                    target,
-                },
+                Unit::new(text, false, target),
                 neg,
                 &mut pending_or,
             ),
@@ -123,11 +201,7 @@ pub fn parse(input: &str) -> Parsed {
                 let phrase = text.split_whitespace().count() > 1;
                 push(
                     &mut parsed,
-                    Unit {
-                        text,
-                        phrase,
-                        target,
-                    },
+                    Unit::new(text, phrase, target),
                     neg,
                     &mut pending_or,
                 )
@@ -195,7 +269,15 @@ fn tokenize(s: &str) -> Vec<Tok> {
             j += 1;
         }
         let text: String = chars[i..j].iter().collect();
-        if text == "OR" && !neg && target == Target::Any {
+        let facet_filter = text.split_once(":/").filter(|(f, p)| {
+            !neg && target == Target::Any && QUERY_FACETS.contains(f) && !p.is_empty()
+        });
+        if let Some((facet, path)) = facet_filter {
+            out.push(Tok::Filter {
+                facet: facet.to_string(),
+                path: format!("/{path}"),
+            });
+        } else if text == "OR" && !neg && target == Target::Any {
             out.push(Tok::Or);
         } else if !text.is_empty() {
             out.push(Tok::Word { text, neg, target });
@@ -214,11 +296,13 @@ pub struct Builder<'a> {
     /// key with terms in the index.
     langs: Vec<(Field, Field, TextAnalyzer, TextAnalyzer)>,
     title: TextAnalyzer,
+    ocr: TextAnalyzer,
+    features: Features,
 }
 
 impl<'a> Builder<'a> {
     /// A builder that only queries language fields holding terms.
-    pub fn new(index: &'a Index, searcher: &tantivy::Searcher) -> Builder<'a> {
+    pub fn new(index: &'a Index, searcher: &tantivy::Searcher, features: Features) -> Builder<'a> {
         let fields = index.fields();
         let mut langs = Vec::new();
         for lang in ANALYZED {
@@ -243,6 +327,8 @@ impl<'a> Builder<'a> {
             fields,
             langs,
             title: analyzer::title_analyzer(),
+            ocr: analyzer::ocr_analyzer(),
+            features,
         }
     }
 
@@ -277,17 +363,48 @@ impl<'a> Builder<'a> {
 
     /// Query for one unit: dis-max over every field's analysis of it.
     pub fn unit(&mut self, u: &Unit) -> Box<dyn Query> {
+        if u.all_words {
+            let words: Vec<Box<dyn Query>> = u
+                .text
+                .split_whitespace()
+                .map(|w| {
+                    self.unit(&Unit {
+                        text: w.to_string(),
+                        all_words: false,
+                        ..u.clone()
+                    })
+                })
+                .collect();
+            return Box::new(BooleanQuery::new(
+                words.into_iter().map(|q| (Occur::Must, q)).collect(),
+            ));
+        }
+        let w = u.weight;
         let mut alts: Vec<Box<dyn Query>> = Vec::new();
         if let Some(q) = analysed(self.fields.title, &mut self.title, &u.text) {
-            alts.push(Box::new(BoostQuery::new(q, TITLE_BOOST)));
+            alts.push(Box::new(BoostQuery::new(q, TITLE_BOOST * w)));
         }
         if u.target == Target::Any {
+            let fold_on = self.features.fold;
             for (exact, fold, ea, fa) in &mut self.langs {
                 if let Some(q) = analysed(*exact, ea, &u.text) {
-                    alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST)));
+                    alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
                 }
-                if let Some(q) = analysed(*fold, fa, &u.text) {
-                    alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST)));
+                if fold_on {
+                    if let Some(q) = analysed(*fold, fa, &u.text) {
+                        alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
+                    }
+                }
+            }
+            let single_word = !u.phrase && !u.text.contains(char::is_whitespace);
+            if self.features.fuzzy && single_word && w == 1.0 {
+                if let Some(q) = self.fuzzy(&u.text) {
+                    alts.push(Box::new(BoostQuery::new(q, FUZZY_BOOST)));
+                }
+            }
+            if self.features.ocr && single_word {
+                if let Some(q) = analysed(self.fields.ocr, &mut self.ocr, &u.text) {
+                    alts.push(Box::new(BoostQuery::new(q, OCR_BOOST * w)));
                 }
             }
         }
@@ -295,6 +412,24 @@ impl<'a> Builder<'a> {
             return Box::new(EmptyQuery);
         }
         Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, TIE_BREAKER))
+    }
+
+    /// Typo-tolerant match on the unstemmed `words` field: one edit from
+    /// [`FUZZY_MIN_CHARS`] letters, two from [`FUZZY_TWO_EDITS_CHARS`];
+    /// never for short words or anything with a digit.
+    fn fuzzy(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let toks = analyzer::tokens(&mut self.title, word);
+        let [tok] = toks.as_slice() else { return None };
+        let n = tok.text.chars().count();
+        if n < FUZZY_MIN_CHARS || tok.text.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let distance = if n >= FUZZY_TWO_EDITS_CHARS { 2 } else { 1 };
+        Some(Box::new(FuzzyTermQuery::new(
+            Term::from_field_text(self.fields.words, &tok.text),
+            distance,
+            true,
+        )))
     }
 }
 
@@ -333,6 +468,19 @@ mod tests {
         assert_eq!(
             words(&parse("interreg  aurora")),
             [["interreg"], ["aurora"]]
+        );
+    }
+
+    #[test]
+    fn facet_terms_in_the_query_become_filters() {
+        let p = parse("Interreg programme:/interreg/aurora lang:/nn");
+        assert_eq!(words(&p), [["Interreg"]]);
+        assert_eq!(
+            p.filters,
+            [
+                ("programme".to_string(), "/interreg/aurora".to_string()),
+                ("lang".to_string(), "/nn".to_string())
+            ]
         );
     }
 

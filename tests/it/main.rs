@@ -4,5 +4,6 @@
 mod cli;
 mod common;
 mod facets;
+mod forgiving;
 mod ingest;
 mod search;

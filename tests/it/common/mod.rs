@@ -47,6 +47,7 @@ pub fn shared() -> &'static Shared {
             fixture("long-report.pdf").display().to_string(),
             fixture("page.txt").display().to_string(),
             fixture("fake.pdf").display().to_string(),
+            fixture("ocr").display().to_string(),
         ]);
         let fixtures_summary = ingest::run(&index, jobs, &opts, &mut Silent).expect("fixtures");
         let searcher = Searcher::new(index.clone(), Taxonomy::builtin());

@@ -1,0 +1,291 @@
+//! Query expansion: Bokmål ↔ Nynorsk variants and cross-language policy
+//! concepts from `taxonomy/thesaurus.toml`, plus the taxonomy's multilingual
+//! names for regions, programmes and networks.
+//!
+//! Expansions are extra alternatives of a query group, never requirements:
+//! a document matching the literal words still matches, and ranks first,
+//! because a variant weighs [`VARIANT_WEIGHT`] and a translation
+//! [`TRANSLATION_WEIGHT`] of a literal match.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::query::{Parsed, Target, Unit};
+use crate::index::analyzer::{self, ANALYZED};
+use crate::taxonomy::{FacetKind, Taxonomy};
+
+/// Weight of the other written standard of Norwegian (ranked as if direct).
+pub const VARIANT_WEIGHT: f32 = 0.95;
+/// Weight of a translation or a taxonomy alias in another language.
+pub const TRANSLATION_WEIGHT: f32 = 0.5;
+/// Longest phrase (in words) looked up.
+pub const MAX_NGRAM: usize = 4;
+/// Most alternatives added for one phrase.
+pub const MAX_ALTERNATIVES: usize = 16;
+
+#[derive(Debug, Deserialize)]
+struct ThesaurusFile {
+    #[serde(default)]
+    variant: Vec<[String; 2]>,
+    #[serde(default)]
+    concept: Vec<HashMap<String, Vec<String>>>,
+}
+
+/// The compiled thesaurus.
+#[derive(Debug, Default)]
+pub struct Thesaurus {
+    /// Norwegian stem key → the other standard's surface forms.
+    variants: HashMap<String, Vec<String>>,
+    /// Folded phrase key → concept index.
+    phrases: HashMap<String, usize>,
+    /// Every term of each concept.
+    concepts: Vec<Vec<String>>,
+}
+
+/// The built-in thesaurus, parsed once.
+pub fn builtin() -> &'static Thesaurus {
+    static T: OnceLock<Thesaurus> = OnceLock::new();
+    T.get_or_init(|| {
+        Thesaurus::parse(include_str!("../../taxonomy/thesaurus.toml")).unwrap_or_default()
+    })
+}
+
+impl Thesaurus {
+    /// Parse thesaurus TOML.
+    pub fn parse(text: &str) -> Result<Thesaurus, String> {
+        let file: ThesaurusFile = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let mut t = Thesaurus::default();
+        for [a, b] in file.variant {
+            if key(&a) == key(&b) {
+                continue;
+            }
+            t.variants
+                .entry(norwegian_key(&a))
+                .or_default()
+                .push(b.clone());
+            t.variants.entry(norwegian_key(&b)).or_default().push(a);
+        }
+        for c in file.concept {
+            let terms: Vec<String> = c.into_values().flatten().collect();
+            let idx = t.concepts.len();
+            for term in &terms {
+                t.phrases.entry(key(term)).or_insert(idx);
+                t.phrases.entry(norwegian_key(term)).or_insert(idx);
+                t.phrases.entry(english_key(term)).or_insert(idx);
+            }
+            t.concepts.push(terms);
+        }
+        Ok(t)
+    }
+
+    fn concept_alternatives(&self, phrase: &str) -> Option<&Vec<String>> {
+        let idx = self
+            .phrases
+            .get(&key(phrase))
+            .or_else(|| self.phrases.get(&norwegian_key(phrase)))
+            .or_else(|| self.phrases.get(&english_key(phrase)))?;
+        self.concepts.get(*idx)
+    }
+}
+
+fn key(s: &str) -> String {
+    let mut a = analyzer::title_analyzer();
+    analyzer::tokens(&mut a, s)
+        .into_iter()
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn keyed_with(lang_key: &str, s: &str) -> String {
+    let Some(lang) = ANALYZED.iter().find(|l| l.key == lang_key) else {
+        return key(s);
+    };
+    let mut a = analyzer::fold_analyzer(lang);
+    analyzer::tokens(&mut a, s)
+        .into_iter()
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn norwegian_key(s: &str) -> String {
+    keyed_with("no", s)
+}
+
+fn english_key(s: &str) -> String {
+    keyed_with("en", s)
+}
+
+/// Features of expansion to apply.
+#[derive(Debug, Clone, Copy)]
+pub struct Expand<'a> {
+    /// The taxonomy whose aliases translate names.
+    pub taxonomy: &'a Taxonomy,
+    /// The thesaurus.
+    pub thesaurus: &'a Thesaurus,
+}
+
+impl Expand<'_> {
+    /// Rewrite `parsed`: runs of plain words that name a concept become one
+    /// group holding the words (all required) and the concept's other names;
+    /// single words also get their other Norwegian written standard.
+    pub fn apply(&self, parsed: &Parsed) -> Parsed {
+        let mut out = Parsed {
+            required: Vec::new(),
+            excluded: parsed.excluded.clone(),
+            filters: parsed.filters.clone(),
+        };
+        let groups = &parsed.required;
+        let mut i = 0;
+        while i < groups.len() {
+            let mut matched = false;
+            for n in (1..=MAX_NGRAM.min(groups.len() - i)).rev() {
+                let slice = &groups[i..i + n];
+                if !slice
+                    .iter()
+                    .all(|g| g.len() == 1 && g[0].target == Target::Any && g[0].weight == 1.0)
+                {
+                    continue;
+                }
+                if n > 1 && slice.iter().any(|g| g[0].phrase) {
+                    continue;
+                }
+                let phrase = slice
+                    .iter()
+                    .map(|g| g[0].text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let alts = self.alternatives(&phrase);
+                if alts.is_empty() {
+                    continue;
+                }
+                let mut group = vec![Unit {
+                    text: phrase.clone(),
+                    phrase: slice[0][0].phrase,
+                    all_words: n > 1,
+                    target: Target::Any,
+                    weight: 1.0,
+                }];
+                let own = key(&phrase);
+                let mut seen = vec![own];
+                for (text, weight) in alts {
+                    let k = key(&text);
+                    if seen.contains(&k) || group.len() > MAX_ALTERNATIVES {
+                        continue;
+                    }
+                    seen.push(k);
+                    let multi = text.split_whitespace().count() > 1;
+                    group.push(Unit {
+                        text,
+                        phrase: multi,
+                        all_words: false,
+                        target: Target::Any,
+                        weight,
+                    });
+                }
+                out.required.push(group);
+                i += n;
+                matched = true;
+                break;
+            }
+            if !matched {
+                out.required.push(groups[i].clone());
+                i += 1;
+            }
+        }
+        out
+    }
+
+    fn alternatives(&self, phrase: &str) -> Vec<(String, f32)> {
+        let mut alts = Vec::new();
+        if let Some(v) = self.thesaurus.variants.get(&norwegian_key(phrase)) {
+            alts.extend(v.iter().map(|s| (s.clone(), VARIANT_WEIGHT)));
+        }
+        if let Some(c) = self.thesaurus.concept_alternatives(phrase) {
+            alts.extend(c.iter().map(|s| (s.clone(), TRANSLATION_WEIGHT)));
+        }
+        if phrase.chars().count() >= 3 {
+            if let Some((kind, concept)) = self.taxonomy.concept_for_phrase(phrase) {
+                if kind != FacetKind::Theme {
+                    alts.extend(
+                        self.taxonomy
+                            .all_aliases(kind, &concept.path)
+                            .into_iter()
+                            .filter(|a| !a.contains('*'))
+                            .map(|a| (a.to_string(), TRANSLATION_WEIGHT)),
+                    );
+                }
+            }
+        }
+        alts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::parse;
+
+    fn expand(q: &str) -> Vec<Vec<(String, f32)>> {
+        let e = Expand {
+            taxonomy: Taxonomy::builtin(),
+            thesaurus: builtin(),
+        };
+        e.apply(&parse(q))
+            .required
+            .into_iter()
+            .map(|g| g.into_iter().map(|u| (u.text, u.weight)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn nynorsk_word_gets_its_bokmaal_variant_at_near_full_weight() {
+        let g = expand("berekraftige");
+        assert!(
+            g[0].iter()
+                .any(|(t, w)| t == "bærekraftig" && *w == VARIANT_WEIGHT),
+            "{g:?}"
+        );
+    }
+
+    #[test]
+    fn english_concept_gets_nordic_names_below_literal_weight() {
+        let g = expand("circular economy");
+        assert_eq!(g.len(), 1, "the two words became one group: {g:?}");
+        assert_eq!(g[0][0], ("circular economy".to_string(), 1.0));
+        assert!(g[0]
+            .iter()
+            .any(|(t, w)| t == "sirkulær økonomi" && *w == TRANSLATION_WEIGHT));
+        assert!(g[0].iter().any(|(t, _)| t == "kiertotalous"));
+    }
+
+    #[test]
+    fn programme_names_translate_through_the_taxonomy() {
+        let g = expand("EEA Grants");
+        assert!(
+            g[0].iter()
+                .any(|(t, _)| t.to_lowercase().contains("eøs-midl")),
+            "{g:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_words_are_left_alone() {
+        assert_eq!(
+            expand("qwerty asdf"),
+            vec![
+                vec![("qwerty".to_string(), 1.0)],
+                vec![("asdf".to_string(), 1.0)]
+            ]
+        );
+    }
+
+    #[test]
+    fn thesaurus_file_parses() {
+        let t = Thesaurus::parse(include_str!("../../taxonomy/thesaurus.toml")).unwrap();
+        assert!(t.concepts.len() > 20 && t.variants.len() > 50);
+    }
+}

@@ -1,0 +1,117 @@
+//! "Did you mean": for query words the index does not hold, the closest word
+//! it does hold (Damerau-Levenshtein distance up to 2, more frequent words
+//! first), read from the unstemmed, folded `words` field.
+
+use std::collections::HashMap;
+
+use tantivy::schema::Field;
+use tantivy::Term;
+
+use super::query::Parsed;
+use crate::index::analyzer;
+
+/// Words shorter than this get no suggestion.
+pub const MIN_CHARS: usize = 4;
+
+/// `(query word, suggested word)` for each unknown word with a close match.
+pub fn corrections(
+    searcher: &tantivy::Searcher,
+    field: Field,
+    parsed: &Parsed,
+) -> Vec<(String, String)> {
+    let mut a = analyzer::title_analyzer();
+    let mut out = Vec::new();
+    for unit in parsed.positive_units() {
+        for word in unit.text.split_whitespace() {
+            let toks = analyzer::tokens(&mut a, word);
+            let [tok] = toks.as_slice() else { continue };
+            let w = &tok.text;
+            if w.chars().count() < MIN_CHARS || w.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let term = Term::from_field_text(field, w);
+            let known = searcher.doc_freq(&term).unwrap_or(0) > 0;
+            if known {
+                continue;
+            }
+            if let Some(best) = closest(searcher, field, w) {
+                out.push((word.to_string(), best));
+            }
+        }
+    }
+    out
+}
+
+fn closest(searcher: &tantivy::Searcher, field: Field, w: &str) -> Option<String> {
+    let max = if w.chars().count() >= 8 { 2 } else { 1 }.max(1);
+    let max = max.max(if w.chars().count() >= 6 { 2 } else { 1 });
+    let first: String = w.chars().take(1).collect();
+    let mut next = first.clone();
+    if let Some(c) = next.pop() {
+        next.push(char::from_u32(c as u32 + 1).unwrap_or(c));
+    }
+    let mut found: HashMap<String, (usize, u64)> = HashMap::new();
+    for seg in searcher.segment_readers() {
+        let Ok(ii) = seg.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = ii
+            .terms()
+            .range()
+            .ge(first.as_bytes())
+            .lt(next.as_bytes())
+            .into_stream()
+        else {
+            continue;
+        };
+        while stream.advance() {
+            let Ok(cand) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if cand.len().abs_diff(w.len()) > max {
+                continue;
+            }
+            let d = strsim::damerau_levenshtein(w, cand);
+            if d == 0 || d > max {
+                continue;
+            }
+            let df = stream.value().doc_freq as u64;
+            let e = found.entry(cand.to_string()).or_insert((d, 0));
+            e.1 += df;
+        }
+    }
+    found
+        .into_iter()
+        .min_by(|a, b| {
+            a.1 .0
+                .cmp(&b.1 .0)
+                .then(b.1 .1.cmp(&a.1 .1))
+                .then(a.0.cmp(&b.0))
+        })
+        .map(|(t, _)| t)
+}
+
+/// The query with each corrected word replaced.
+pub fn rewrite(q: &str, corrections: &[(String, String)]) -> String {
+    q.split_whitespace()
+        .map(|w| {
+            corrections
+                .iter()
+                .find(|(from, _)| from == w)
+                .map(|(_, to)| to.clone())
+                .unwrap_or_else(|| w.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrite_replaces_only_corrected_words() {
+        let c = vec![("Erazmsu".to_string(), "erasmus".to_string())];
+        assert_eq!(rewrite("Erazmsu Trøndelag", &c), "erasmus Trøndelag");
+    }
+}

@@ -1,0 +1,171 @@
+//! Search that finds what people mean: typos, OCR damage, Bokmål/Nynorsk,
+//! English queries over Nordic text, and ranking of literal matches first.
+
+use kartotek::index::Index;
+use kartotek::ingest::{self, source, Silent};
+use kartotek::search::query::Features;
+use kartotek::search::{Request, Response, Searcher};
+use kartotek::taxonomy::Taxonomy;
+
+use crate::common::{names, options, search, shared};
+
+fn with(q: &str, features: Features, lang: Option<&str>) -> Response {
+    let mut req = Request::new(q);
+    req.features = features;
+    if let Some(l) = lang {
+        req = req.filter("lang", l);
+    }
+    shared().searcher.search(&req).unwrap()
+}
+
+#[test]
+fn trondelag_finds_a_document_that_only_says_trendelag() {
+    let r = search("Trøndelag");
+    assert!(
+        names(&r).contains(&"innherred-scan.txt".to_string()),
+        "{:?}",
+        names(&r)
+    );
+    // the plain baseline cannot
+    let base = with("Trøndelag", Features::NONE, None);
+    assert!(!names(&base).contains(&"innherred-scan.txt".to_string()));
+}
+
+#[test]
+fn saerlig_finds_the_ocr_spelling_seerlig() {
+    assert!(names(&search("særlig")).contains(&"innherred-scan.txt".to_string()));
+}
+
+#[test]
+fn ocr_damaged_text_is_flagged_with_a_quality_facet() {
+    let r = shared()
+        .searcher
+        .search(&Request::new("").filter("quality", "/ocr-damaged"))
+        .unwrap();
+    let n = names(&r);
+    assert!(n.contains(&"innherred-scan.txt".to_string()), "{n:?}");
+    assert!(
+        n.contains(&"innherred-internasjonal-strategi.pdf".to_string()),
+        "{n:?}"
+    );
+    assert!(!n.contains(&"trondelag-internasjonalt-handlingsprogram.pdf".to_string()));
+}
+
+#[test]
+fn nynorsk_berekraft_finds_the_bokmaal_baerekraft_document() {
+    let r = with("berekraft", Features::ALL, Some("nb"));
+    assert!(
+        names(&r).contains(&"bokmal.txt".to_string()),
+        "{:?}",
+        names(&r)
+    );
+}
+
+#[test]
+fn bokmaal_hele_finds_nynorsk_heile() {
+    let r = with("hele", Features::ALL, Some("nn"));
+    assert!(
+        names(&r).contains(&"nynorsk.txt".to_string()),
+        "{:?}",
+        names(&r)
+    );
+    assert_eq!(
+        with("hele", Features::NONE, Some("nn")).total,
+        0,
+        "the baseline cannot"
+    );
+}
+
+#[test]
+fn circular_economy_finds_the_norwegian_sirkulaer_okonomi_document_with_its_words_marked() {
+    let r = with("circular economy", Features::ALL, Some("nb"));
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.url.ends_with("bokmal.txt"))
+        .expect("bokmal.txt found");
+    assert!(
+        hit.snippet
+            .contains("<mark>sirkulær</mark> <mark>økonomi</mark>"),
+        "{}",
+        hit.snippet
+    );
+    assert_eq!(
+        with("circular economy", Features::NONE, Some("nb")).total,
+        0,
+        "baseline finds nothing"
+    );
+}
+
+#[test]
+fn misspelt_erasmsu_finds_erasmus() {
+    let r = search("Erasmsu");
+    assert!(r.total >= 2, "{:?}", names(&r));
+    assert!(
+        r.hits[0].snippet.contains("<mark>Erasmus</mark>"),
+        "{}",
+        r.hits[0].snippet
+    );
+}
+
+#[test]
+fn an_exact_match_outranks_a_fuzzy_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    // the typo document mentions it more often, so only the weighting can put the exact one first
+    std::fs::write(
+        docs.join("typo.txt"),
+        "Nordpluss nettverket. Nordpluss midler. Nordpluss søknad.",
+    )
+    .unwrap();
+    std::fs::write(
+        docs.join("exact.txt"),
+        "Skolen deltar i Nordplus med to partnere.",
+    )
+    .unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    ingest::run(
+        &index,
+        source::expand(&[docs.display().to_string()]),
+        &options(),
+        &mut Silent,
+    )
+    .unwrap();
+    let r = Searcher::new(index, Taxonomy::builtin())
+        .search(&Request::new("Nordplus"))
+        .unwrap();
+    assert_eq!(names(&r), ["exact.txt", "typo.txt"]);
+}
+
+#[test]
+fn short_words_and_numbers_are_never_fuzzy() {
+    // `EØS` is 3 letters: `EUS` must not match it; `2030` must not match `2020`
+    assert_eq!(with("zqxj", Features::ALL, None).total, 0);
+    let y2030 = with("2030", Features::ALL, None).total;
+    let y2030_plain = with("2030", Features::NONE, None).total;
+    assert_eq!(y2030, y2030_plain);
+}
+
+#[test]
+fn a_nonsense_query_returns_nothing_with_a_suggestion() {
+    let r = search("Erazmsu");
+    assert_eq!(r.total, 0);
+    assert_eq!(r.suggestion.as_deref(), Some("erasmus"));
+    let r = search("qzxqzxqzx");
+    assert_eq!(r.total, 0);
+    assert_eq!(r.suggestion, None);
+}
+
+#[test]
+fn facet_filters_can_be_written_in_the_query() {
+    let r = search("samarbeid lang:/nn");
+    assert!(r.total >= 1);
+    assert!(r.hits.iter().all(|h| h.lang == "nn"));
+}
+
+#[test]
+fn title_prefix_searches_titles_only() {
+    let r = search("title:Kystsoneplan");
+    assert_eq!(names(&r), ["long-report.pdf"]);
+}
