@@ -139,6 +139,22 @@ fn first_words(s: &str, n: usize) -> String {
     s.split_whitespace().take(n).collect::<Vec<_>>().join(" ")
 }
 
+/// The first `n` words of `s` with its line breaks kept (tables arrive one cell per line).
+fn first_words_lines(s: &str, n: usize) -> String {
+    let mut out = String::new();
+    let mut left = n;
+    for line in s.lines() {
+        if left == 0 {
+            break;
+        }
+        let words: Vec<&str> = line.split_whitespace().take(left).collect();
+        left -= words.len();
+        out.push_str(&words.join(" "));
+        out.push('\n');
+    }
+    out
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root =
         std::env::var("KARTOTEK_TESTDATA").unwrap_or_else(|_| "/work/shared/testdata".to_string());
@@ -190,7 +206,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for line in jsonl.lines() {
         let v: serde_json::Value = serde_json::from_str(line)?;
         let lang = v["html_lang"].as_str().unwrap_or("");
-        let text = first_words(v["text"].as_str().unwrap_or(""), 2000);
+        let text = first_words_lines(v["text"].as_str().unwrap_or(""), 2000);
         if word_count(&text) < 150 {
             continue;
         }
@@ -226,7 +242,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let text = first_words(&text, 2000);
+        let text = first_words_lines(&text, 2000);
         if word_count(&text) >= 150 {
             regional.push((l, text));
         }

@@ -87,6 +87,14 @@ impl NgramScores {
         }
     }
 
+    /// Adds another part's evidence.
+    pub fn merge(&mut self, other: &NgramScores) {
+        for (a, b) in self.nll.iter_mut().zip(other.nll) {
+            *a += b;
+        }
+        self.hits += other.hits;
+    }
+
     /// Log-likelihood of each language relative to the likeliest one (all `<= 0`).
     pub fn relative_ll(&self) -> [f32; N] {
         let best = self.nll.iter().copied().fold(f32::INFINITY, f32::min);

@@ -399,9 +399,24 @@ pub(super) struct NordicScores {
     pub nordic_shapes: u32,
     /// Character n-gram evidence over the same words (names mid-sentence left out).
     pub ngram: NgramScores,
+    /// Words on left-out lines that look like prose (long lines), e.g. English paragraphs
+    /// around a Norwegian one; left-out short lines (table cells) are not counted.
+    pub prose_noise_words: u32,
 }
 
 impl NordicScores {
+    /// Adds another text part's evidence to this one.
+    fn merge(&mut self, other: &NordicScores) {
+        for (a, b) in self.score.iter_mut().zip(other.score) {
+            *a += b;
+        }
+        self.words += other.words;
+        self.nordic_words += other.nordic_words;
+        self.icelandic_letters += other.icelandic_letters;
+        self.nordic_shapes += other.nordic_shapes;
+        self.ngram.merge(&other.ngram);
+    }
+
     /// Best and second-best language index with their scores.
     pub fn top2(&self) -> ((usize, f32), (usize, f32)) {
         let mut best = (NB, f32::MIN);
@@ -427,17 +442,36 @@ fn add(score: &mut [f32; N], w: &Weights) {
 /// Scores `text`; `buf` is a reusable lowercase buffer so words need no allocation.
 pub(super) fn score(text: &str, buf: &mut String) -> NordicScores {
     let lex = lexicon();
+    // Scores of the current line; merged into `out` at its end unless it looks like a table
+    // row of names or terms (see `is_noise_line`), which go to `noise` instead.
+    let mut line = NordicScores::default();
+    let mut line_known = 0u32;
     let mut out = NordicScores::default();
+    let mut noise = NordicScores::default();
+    let mut prose_noise = 0u32;
     let mut sentence_start = true;
     // What the previous word asks of an infinitive: 0 none, 1 modal verb, 2 the marker "å".
     let mut infinitive_slot = 0u8;
     let (mut pad, mut bounds) = (String::with_capacity(48), Vec::with_capacity(48));
     let mut chars = text.chars().peekable();
     loop {
-        // Skip to the next word, noting sentence ends.
+        // Skip to the next word, noting sentence and line ends.
         while let Some(&c) = chars.peek() {
             if c.is_alphabetic() {
                 break;
+            }
+            if c == '\n' {
+                let target = if is_noise_line(&line, line_known) {
+                    if line.words >= PROSE_LINE_WORDS {
+                        prose_noise += line.words;
+                    }
+                    &mut noise
+                } else {
+                    &mut out
+                };
+                target.merge(&line);
+                line = NordicScores::default();
+                line_known = 0;
             }
             if matches!(c, '.' | '!' | '?' | ':' | '\n' | '"' | '«' | '-' | '–') {
                 sentence_start = true;
@@ -458,33 +492,58 @@ pub(super) fn score(text: &str, buf: &mut String) -> NordicScores {
         }
         let is_name = capitalised && !sentence_start;
         sentence_start = false;
-        out.words += 1;
+        line.words += 1;
         let word = buf.as_str();
         if !is_name {
-            out.ngram.add_word(word, &mut pad, &mut bounds);
+            line.ngram.add_word(word, &mut pad, &mut bounds);
         }
         let slot = std::mem::replace(&mut infinitive_slot, infinitive_kind(word));
         if slot > 0 && word.len() >= 4 && word.ends_with('a') {
             // Nynorsk a-infinitive ("å byggja", "kan takka"); Swedish has "att" instead of "å".
-            out.score[NN] += if slot == 2 { 3.0 } else { 1.0 };
+            line.score[NN] += if slot == 2 { 3.0 } else { 1.0 };
             if slot == 1 {
-                out.score[SV] += 1.0;
+                line.score[SV] += 1.0;
             }
         }
         if let Some((w, signal)) = lex.words.get(word) {
-            add(&mut out.score, w);
+            add(&mut line.score, w);
+            line_known += 1;
             if *signal {
-                out.nordic_words += 1;
+                line.nordic_words += 1;
             }
             if word.contains(['ð', 'þ']) {
-                out.icelandic_letters += 1;
+                line.icelandic_letters += 1;
             }
             continue;
         }
-        score_unknown(word, is_name, &mut out);
+        score_unknown(word, is_name, &mut line);
+    }
+    let target = if is_noise_line(&line, line_known) {
+        if line.words >= PROSE_LINE_WORDS {
+            prose_noise += line.words;
+        }
+        &mut noise
+    } else {
+        &mut out
+    };
+    target.merge(&line);
+    out.prose_noise_words = prose_noise;
+    if out.words == 0 {
+        // Nothing but table rows: judge them rather than nothing.
+        return noise;
     }
     out
 }
+
+/// A line without a distinctively Nordic word, or of which under a quarter are lexicon words,
+/// is taken for a table cell or a list of names/terms (species, medicines, sanctioned
+/// persons): its spelling says little about the language of the document around it.
+fn is_noise_line(line: &NordicScores, known: u32) -> bool {
+    line.nordic_words == 0 || known * 4 < line.words
+}
+
+/// Noise lines of at least this many words count as prose in [`NordicScores::prose_noise_words`].
+const PROSE_LINE_WORDS: u32 = 6;
 
 /// 2 for the infinitive marker "å", 1 for a modal verb, else 0.
 fn infinitive_kind(word: &str) -> u8 {
