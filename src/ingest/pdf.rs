@@ -10,9 +10,16 @@
 //!   files, and one bad page should not lose the rest of the document. The panic message still
 //!   goes to the global panic hook (a scoped hook would not be thread-safe); the caller installs
 //!   a quiet one if it wants.
-//! - lopdf 0.38 already tries the empty user password while loading, so an encrypted document
-//!   whose objects are readable after loading is one with an empty password; anything else
-//!   encrypted is reported as [`PdfError::Encrypted`].
+//! - lopdf already tries the empty user password while loading (0.42 then drops `/Encrypt` from
+//!   the trailer and keeps the decryption state), so an encrypted document whose objects are
+//!   readable after loading is one with an empty password; anything else encrypted is reported
+//!   as [`PdfError::Encrypted`].
+//! - Before drawing, the document is patched where pdf-extract 0.12 reads it wrong (see
+//!   `prepare`): visible annotations' appearance streams (text boxes, filled-in form fields) are
+//!   appended to the page as pdftotext draws them, and Type0 fonts are rewritten so that
+//!   embedded encoding CMaps, `/ToUnicode /Identity-H` and fonts without a ToUnicode map (via
+//!   the embedded TrueType `cmap` table) decode.
+//! - Drawing one document stops after [`MAX_EXTRACT_TIME`]; pages not reached come back empty.
 //! - Glyph positions are projected onto each glyph's own baseline direction, so rotated pages
 //!   read like upright ones; overprinted duplicate glyphs (fake bold) are dropped.
 //! - Clean-up is deliberately narrow: only the ligature code points U+FB00..U+FB06 are NFKC
@@ -28,6 +35,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
@@ -39,6 +47,9 @@ pub const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
 pub const MAX_PAGE_GLYPHS: usize = 2_000_000;
 /// Most characters of text kept for one page.
 pub const MAX_PAGE_CHARS: usize = 2 * 1024 * 1024;
+/// Longest time spent drawing the pages of one document; pages not reached by then are
+/// returned empty, so a pathological file cannot hold a worker for minutes.
+pub const MAX_EXTRACT_TIME: Duration = Duration::from_secs(20);
 
 /// How many lines at the top and at the bottom of a page may be a running header or footer.
 const EDGE_LINES: usize = 3;
@@ -161,7 +172,7 @@ fn locked(doc: &Document) -> bool {
 fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let mut doc = load(bytes)?;
     if locked(&doc) {
-        // lopdf 0.38 rejects some valid encryption dictionaries (a `/Length` with `/V 1`,
+        // lopdf rejects some valid encryption dictionaries (a `/Length` with `/V 1`,
         // 127-byte `/O` and `/U` strings from Acrobat); fix those in place and retry.
         let patched = patch_encryption(bytes, &doc).ok_or(PdfError::Encrypted)?;
         doc = load(&patched).map_err(|_| PdfError::Encrypted)?;
@@ -169,7 +180,8 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
             return Err(PdfError::Encrypted);
         }
     }
-    let encrypted = doc.trailer.has(b"Encrypt");
+    // lopdf 0.42 removes `/Encrypt` from the trailer once it has decrypted the objects.
+    let encrypted = doc.encryption_state.is_some() || doc.trailer.has(b"Encrypt");
     let page_ids: Vec<(u32, ObjectId)> = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {
         Ok(pages) => pages.into_iter().collect(),
         Err(panic) => {
@@ -194,14 +206,23 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
 
     let mut pages: Vec<Vec<Line>> = Vec::with_capacity(page_ids.len());
     let mut failures: Vec<String> = Vec::new();
+    let deadline = Instant::now() + MAX_EXTRACT_TIME;
     for &(number, _) in &page_ids {
-        let mut sink = PageSink::default();
+        if Instant::now() >= deadline {
+            pages.push(Vec::new());
+            continue;
+        }
+        let mut sink = PageSink {
+            deadline: Some(deadline),
+            ..PageSink::default()
+        };
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             pdf_extract::output_doc_page(&doc, &mut sink, number)
         }));
         match outcome {
             Ok(Ok(())) => {}
-            // The glyph cap ends a page early on purpose: keep what was collected.
+            // The glyph cap and the time limit end a page early on purpose: keep what was
+            // collected.
             Ok(Err(_)) if sink.capped => {}
             Ok(Err(e)) => failures.push(format!("page `{number}`: {}", output_error_text(&e))),
             Err(panic) => failures.push(format!("page `{number}`: {}", panic_text(&panic))),
@@ -306,7 +327,26 @@ struct Line {
 #[derive(Default)]
 struct PageSink {
     glyphs: Vec<Glyph>,
+    /// Set when the page was cut short by [`MAX_PAGE_GLYPHS`] or the deadline.
     capped: bool,
+    /// When to stop drawing (see [`MAX_EXTRACT_TIME`]).
+    deadline: Option<Instant>,
+    /// Drawing callbacks since the deadline was last checked.
+    calls: u32,
+}
+
+impl PageSink {
+    /// Errors out (ending pdf-extract's page) once the glyph cap or the deadline is reached.
+    fn check_limits(&mut self) -> Result<(), OutputError> {
+        self.calls = self.calls.wrapping_add(1);
+        let late =
+            self.calls.is_multiple_of(64) && self.deadline.is_some_and(|d| Instant::now() >= d);
+        if late || self.glyphs.len() >= MAX_PAGE_GLYPHS {
+            self.capped = true;
+            return Err(OutputError::FormatError(fmt::Error));
+        }
+        Ok(())
+    }
 }
 
 impl OutputDev for PageSink {
@@ -331,10 +371,7 @@ impl OutputDev for PageSink {
         font_size: f64,
         char: &str,
     ) -> Result<(), OutputError> {
-        if self.glyphs.len() >= MAX_PAGE_GLYPHS {
-            self.capped = true;
-            return Err(OutputError::FormatError(fmt::Error));
-        }
+        self.check_limits()?;
         if char.is_empty() {
             return Ok(());
         }
@@ -378,6 +415,26 @@ impl OutputDev for PageSink {
 
     fn end_line(&mut self) -> Result<(), OutputError> {
         Ok(())
+    }
+
+    fn stroke(
+        &mut self,
+        _ctm: &Transform,
+        _colorspace: &pdf_extract::ColorSpace,
+        _color: &[f64],
+        _path: &pdf_extract::Path,
+    ) -> Result<(), OutputError> {
+        self.check_limits()
+    }
+
+    fn fill(
+        &mut self,
+        _ctm: &Transform,
+        _colorspace: &pdf_extract::ColorSpace,
+        _color: &[f64],
+        _path: &pdf_extract::Path,
+    ) -> Result<(), OutputError> {
+        self.check_limits()
     }
 }
 
@@ -707,6 +764,10 @@ fn subtype_is(dict: &Dictionary, name: &[u8]) -> bool {
 ///   `catch_unwind` can stop.
 /// - Simple fonts with an `/Encoding` lose their embedded Type1/CFF program: pdf-extract lets
 ///   the program's built-in encoding override `/Encoding`, the reverse of the PDF rule.
+/// - Type0 fonts are rewritten where pdf-extract would decode them wrong or not at all (see
+///   `fix_composite_fonts`).
+/// - Pages without a usable `/MediaBox` get US Letter (pdf-extract panics without one).
+/// - Visible annotations are drawn after the page content (see `draw_annotations`).
 fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> bool {
     let mut had_images = false;
 
@@ -797,7 +858,723 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> bool {
             descriptor.remove(b"FontFile3");
         }
     }
+
+    fix_composite_fonts(doc);
+    for &(_, page_id) in page_ids {
+        if inherited_media_box(doc, page_id).is_none() {
+            if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
+                // US Letter, as other readers assume; pdf-extract needs some box.
+                page.set(
+                    "MediaBox",
+                    Object::Array(vec![0.into(), 0.into(), 612.into(), 792.into()]),
+                );
+            }
+        }
+        draw_annotations(doc, page_id);
+    }
     had_images
+}
+
+// ---------------------------------------------------------------------------------------------
+// Composite (Type0) fonts
+// ---------------------------------------------------------------------------------------------
+
+/// Most code ranges or single codes read from one embedded CMap.
+const MAX_CMAP_ENTRIES: usize = 70_000;
+
+/// Rewrites Type0 fonts into forms pdf-extract decodes correctly:
+///
+/// - An embedded encoding CMap is rewritten so that every code maps to itself: adobe-cmap-parser
+///   halves the byte width of code-space ranges and misreads several `cidrange` entries, and
+///   pdf-extract looks the CID up in the ToUnicode map, which is keyed by code. The widths are
+///   re-keyed from CID to code to match.
+/// - `/ToUnicode /Identity-H` (a name, not a CMap; pdf-extract drops all text) becomes an
+///   identity ToUnicode CMap; any other non-stream `/ToUnicode` is removed.
+/// - A font without `/ToUnicode` whose embedded TrueType program has a `cmap` table gets a
+///   ToUnicode CMap built from it (glyph id back to Unicode), as poppler does.
+fn fix_composite_fonts(doc: &mut Document) {
+    let type0: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(_, o)| o.as_dict().is_ok_and(|d| subtype_is(d, b"Type0")))
+        .map(|(&id, _)| id)
+        .collect();
+    for id in type0 {
+        let Ok(font) = doc.get_dictionary(id) else {
+            continue;
+        };
+        let descendant = font
+            .get(b"DescendantFonts")
+            .ok()
+            .and_then(|o| deref(doc, o))
+            .and_then(|o| o.as_array().ok())
+            .and_then(|a| a.first())
+            .and_then(|o| o.as_reference().ok());
+        let mut identity = matches!(
+            font.get(b"Encoding").and_then(Object::as_name),
+            Ok(b"Identity-H" | b"Identity-V")
+        );
+        let encoding_cmap = font
+            .get(b"Encoding")
+            .ok()
+            .and_then(|o| deref(doc, o))
+            .and_then(|o| o.as_stream().ok())
+            .and_then(|s| {
+                s.decompressed_content()
+                    .ok()
+                    .or_else(|| Some(s.content.clone()))
+            })
+            .and_then(|bytes| parse_encoding_cmap(&bytes));
+        let to_unicode = font
+            .get(b"ToUnicode")
+            .ok()
+            .and_then(|o| deref(doc, o))
+            .cloned();
+
+        let mut new_widths = None;
+        let mut new_encoding = None;
+        if let Some(cmap) = &encoding_cmap {
+            identity = cmap.is_identity();
+            if !identity {
+                new_widths = descendant.and_then(|d| rekey_widths(doc, d, cmap));
+            }
+            new_encoding = Some(cmap.to_self_mapping());
+        }
+        let new_to_unicode = match &to_unicode {
+            Some(Object::Stream(_)) => None,
+            Some(Object::Name(_)) => Some(Some(identity_to_unicode())),
+            Some(_) => Some(None),
+            None if identity => descendant
+                .and_then(|d| truetype_to_unicode(doc, d))
+                .map(Some),
+            None => None,
+        };
+
+        if let Some(cmap) = new_encoding {
+            let sid = doc.add_object(lopdf::Stream::new(Dictionary::new(), cmap));
+            if let Ok(Object::Dictionary(font)) = doc.get_object_mut(id) {
+                font.set("Encoding", Object::Reference(sid));
+            }
+        }
+        match new_to_unicode {
+            Some(Some(cmap)) => {
+                let sid = doc.add_object(lopdf::Stream::new(Dictionary::new(), cmap));
+                if let Ok(Object::Dictionary(font)) = doc.get_object_mut(id) {
+                    font.set("ToUnicode", Object::Reference(sid));
+                }
+            }
+            Some(None) => {
+                if let Ok(Object::Dictionary(font)) = doc.get_object_mut(id) {
+                    font.remove(b"ToUnicode");
+                }
+            }
+            None => {}
+        }
+        if let (Some(widths), Some(d)) = (new_widths, descendant) {
+            if let Ok(Object::Dictionary(cid_font)) = doc.get_object_mut(d) {
+                cid_font.set("W", Object::Array(widths));
+            }
+        }
+    }
+}
+
+/// The parts of an embedded encoding CMap that matter here.
+#[derive(Debug, Default)]
+struct EncodingCmap {
+    /// Code-space ranges: byte width, first and last code.
+    codespace: Vec<(usize, u32, u32)>,
+    /// CID ranges: first code, last code, CID of the first code.
+    cids: Vec<(u32, u32, u32)>,
+    vertical: bool,
+}
+
+impl EncodingCmap {
+    fn is_identity(&self) -> bool {
+        self.codespace.iter().all(|&(width, _, _)| width == 2)
+            && self.cids.iter().all(|&(lo, _, cid)| lo == cid)
+    }
+
+    fn cid_of(&self, code: u32) -> Option<u32> {
+        self.cids
+            .iter()
+            .find(|&&(lo, hi, _)| (lo..=hi).contains(&code))
+            .map(|&(lo, _, cid)| cid.saturating_add(code - lo))
+    }
+
+    /// A CMap in the form adobe-cmap-parser and pdf-extract read right: each code-space range
+    /// written with doubled, zero-padded hex strings (the parser takes half the length as the
+    /// byte width) and mapped onto itself.
+    fn to_self_mapping(&self) -> Vec<u8> {
+        let hex = |width: usize, v: u32| {
+            let mut s = "00".repeat(width);
+            s.push_str(&format!("{v:0w$X}", w = width * 2));
+            s
+        };
+        let mut out =
+            String::from("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n");
+        out.push_str(&format!("{} begincodespacerange\n", self.codespace.len()));
+        for &(width, lo, hi) in &self.codespace {
+            out.push_str(&format!("<{}> <{}>\n", hex(width, lo), hex(width, hi)));
+        }
+        out.push_str("endcodespacerange\n");
+        // One range per block: adobe-cmap-parser steps over entries two values at a time.
+        for &(width, lo, hi) in &self.codespace {
+            out.push_str(&format!(
+                "1 begincidrange\n<{:0w$X}> <{:0w$X}> 0\nendcidrange\n",
+                lo,
+                hi,
+                w = width * 2
+            ));
+        }
+        out.push_str(&format!(
+            "/WMode {} def\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n",
+            u8::from(self.vertical)
+        ));
+        out.into_bytes()
+    }
+}
+
+/// A token of a CMap: hex string bytes, a number, or a word (operator or name).
+#[derive(Debug, PartialEq)]
+enum CmapToken {
+    Hex(Vec<u8>),
+    Int(i64),
+    Word(Vec<u8>),
+}
+
+fn cmap_tokens(data: &[u8]) -> Vec<CmapToken> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < data.len() && out.len() < 4 * MAX_CMAP_ENTRIES {
+        let b = data[i];
+        if is_pdf_space(b) {
+            i += 1;
+        } else if b == b'%' {
+            while i < data.len() && data[i] != b'\n' && data[i] != b'\r' {
+                i += 1;
+            }
+        } else if b == b'<' && data.get(i + 1) != Some(&b'<') {
+            let end = data[i..]
+                .iter()
+                .position(|&c| c == b'>')
+                .map_or(data.len(), |p| i + p);
+            let digits: Vec<u8> = data[i + 1..end]
+                .iter()
+                .copied()
+                .filter(u8::is_ascii_hexdigit)
+                .collect();
+            let bytes = digits
+                .chunks(2)
+                .map(|pair| {
+                    let hi = (pair[0] as char).to_digit(16).unwrap_or(0);
+                    let lo = pair
+                        .get(1)
+                        .and_then(|&c| (c as char).to_digit(16))
+                        .unwrap_or(0);
+                    (hi * 16 + lo) as u8
+                })
+                .collect();
+            out.push(CmapToken::Hex(bytes));
+            i = end + 1;
+        } else if b == b'(' {
+            // Literal strings only appear in the CIDSystemInfo: skip them.
+            let mut depth = 0usize;
+            while i < data.len() {
+                match data[i] {
+                    b'\\' => i += 1,
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            i += 1;
+        } else if b"[]{}<>".contains(&b) {
+            i += 1;
+            if data.get(i) == Some(&b) {
+                i += 1;
+            }
+        } else {
+            let start = i;
+            i += 1;
+            while i < data.len() && !is_pdf_space(data[i]) && !b"[]{}<>()/%".contains(&data[i]) {
+                i += 1;
+            }
+            let word = &data[start..i];
+            match std::str::from_utf8(word)
+                .ok()
+                .and_then(|w| w.parse::<i64>().ok())
+            {
+                Some(n) => out.push(CmapToken::Int(n)),
+                None => out.push(CmapToken::Word(word.to_vec())),
+            }
+        }
+    }
+    out
+}
+
+fn code_of(bytes: &[u8]) -> Option<u32> {
+    (1..=4)
+        .contains(&bytes.len())
+        .then(|| bytes.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)))
+}
+
+/// Reads an embedded encoding CMap; `None` when it uses another CMap or has no code space.
+fn parse_encoding_cmap(data: &[u8]) -> Option<EncodingCmap> {
+    let tokens = cmap_tokens(data);
+    let mut cmap = EncodingCmap::default();
+    let mut section: &[u8] = b"";
+    let mut i = 0;
+    while i < tokens.len() {
+        match &tokens[i] {
+            CmapToken::Word(w) if w.as_slice() == b"usecmap" => return None,
+            CmapToken::Word(w) if w.as_slice() == b"/WMode" => {
+                cmap.vertical = tokens.get(i + 1) == Some(&CmapToken::Int(1));
+            }
+            CmapToken::Word(w) if w.starts_with(b"begin") => section = &w[5..],
+            CmapToken::Word(w) if w.starts_with(b"end") => section = b"",
+            CmapToken::Hex(lo) => match section {
+                b"codespacerange" => {
+                    if let Some(CmapToken::Hex(hi)) = tokens.get(i + 1) {
+                        if let (Some(l), Some(h)) = (code_of(lo), code_of(hi)) {
+                            if lo.len() == hi.len() && l <= h {
+                                cmap.codespace.push((lo.len(), l, h));
+                            }
+                        }
+                        i += 1;
+                    }
+                }
+                b"cidrange" => {
+                    if let (Some(CmapToken::Hex(hi)), Some(CmapToken::Int(cid))) =
+                        (tokens.get(i + 1), tokens.get(i + 2))
+                    {
+                        if let (Some(l), Some(h), Ok(c)) =
+                            (code_of(lo), code_of(hi), u32::try_from(*cid))
+                        {
+                            if l <= h {
+                                cmap.cids.push((l, h, c));
+                            }
+                        }
+                        i += 2;
+                    }
+                }
+                b"cidchar" => {
+                    if let Some(CmapToken::Int(cid)) = tokens.get(i + 1) {
+                        if let (Some(l), Ok(c)) = (code_of(lo), u32::try_from(*cid)) {
+                            cmap.cids.push((l, l, c));
+                        }
+                        i += 1;
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        if cmap.codespace.len() + cmap.cids.len() > MAX_CMAP_ENTRIES {
+            return None;
+        }
+        i += 1;
+    }
+    (!cmap.codespace.is_empty()).then_some(cmap)
+}
+
+/// The CID font's `/W` array re-keyed from CID to code through `cmap`; `None` if it has none.
+fn rekey_widths(doc: &Document, cid_font: ObjectId, cmap: &EncodingCmap) -> Option<Vec<Object>> {
+    let font = doc.get_dictionary(cid_font).ok()?;
+    let w = deref(doc, font.get(b"W").ok()?)?.as_array().ok()?;
+    let mut by_cid: HashMap<u32, Object> = HashMap::new();
+    let mut i = 0;
+    while i + 1 < w.len() && by_cid.len() <= MAX_CMAP_ENTRIES {
+        let first = deref(doc, &w[i])?.as_i64().ok()?;
+        match deref(doc, &w[i + 1])? {
+            Object::Array(list) => {
+                for (k, width) in list.iter().enumerate().take(MAX_CMAP_ENTRIES) {
+                    by_cid.insert(u32::try_from(first).ok()? + k as u32, width.clone());
+                }
+                i += 2;
+            }
+            last => {
+                let last = last.as_i64().ok()?;
+                let width = deref(doc, w.get(i + 2)?)?.clone();
+                for cid in first..=last.min(first + MAX_CMAP_ENTRIES as i64) {
+                    by_cid.insert(u32::try_from(cid).ok()?, width.clone());
+                }
+                i += 3;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen = 0usize;
+    for &(lo, hi, _) in &cmap.cids {
+        for code in lo..=hi {
+            seen += 1;
+            if seen > MAX_CMAP_ENTRIES {
+                return Some(out);
+            }
+            if let Some(width) = cmap.cid_of(code).and_then(|cid| by_cid.get(&cid)) {
+                out.push(Object::Integer(i64::from(code)));
+                out.push(Object::Array(vec![width.clone()]));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A ToUnicode CMap that maps every two-byte code to the same UTF-16 code unit.
+fn identity_to_unicode() -> Vec<u8> {
+    let mut out = String::from("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    let highs: Vec<u32> = (0..=0xFFu32)
+        .filter(|h| !(0xD8..=0xDF).contains(h))
+        .collect();
+    out.push_str(&format!("{} beginbfrange\n", highs.len()));
+    for h in highs {
+        out.push_str(&format!("<{h:02X}00> <{h:02X}FF> <{h:02X}00>\n"));
+    }
+    out.push_str("endbfrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    out.into_bytes()
+}
+
+/// A ToUnicode CMap for an Identity-encoded CID font built from the `cmap` table of its
+/// embedded TrueType program: CID to glyph id (through `/CIDToGIDMap`) to Unicode.
+fn truetype_to_unicode(doc: &Document, cid_font: ObjectId) -> Option<Vec<u8>> {
+    let font = doc.get_dictionary(cid_font).ok()?;
+    let descriptor = deref_dict(doc, font.get(b"FontDescriptor").ok()?)?;
+    let file = deref(doc, descriptor.get(b"FontFile2").ok()?)?
+        .as_stream()
+        .ok()?;
+    let program = file
+        .decompressed_content()
+        .ok()
+        .unwrap_or_else(|| file.content.clone());
+    let gid_to_unicode = truetype_glyph_unicodes(&program)?;
+    let cid_to_gid: Option<Vec<u8>> = font
+        .get(b"CIDToGIDMap")
+        .ok()
+        .and_then(|o| deref(doc, o))
+        .and_then(|o| o.as_stream().ok())
+        .map(|s| {
+            s.decompressed_content()
+                .unwrap_or_else(|_| s.content.clone())
+        });
+    let mut pairs: Vec<(u32, u32)> = match cid_to_gid {
+        Some(map) => map
+            .chunks_exact(2)
+            .enumerate()
+            .filter_map(|(cid, g)| {
+                let gid = u16::from_be_bytes([g[0], g[1]]);
+                gid_to_unicode.get(&gid).map(|&u| (cid as u32, u))
+            })
+            .collect(),
+        None => gid_to_unicode
+            .iter()
+            .map(|(&gid, &u)| (u32::from(gid), u))
+            .collect(),
+    };
+    pairs.retain(|&(cid, _)| cid <= 0xFFFF);
+    if pairs.is_empty() {
+        return None;
+    }
+    pairs.sort_unstable();
+    let mut out = String::from("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    out.push_str(&format!("{} beginbfchar\n", pairs.len()));
+    for (cid, u) in pairs {
+        let units: String = char::from_u32(u)
+            .map(|c| {
+                let mut buf = [0u16; 2];
+                c.encode_utf16(&mut buf)
+                    .iter()
+                    .map(|unit| format!("{unit:04X}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push_str(&format!("<{cid:04X}> <{units}>\n"));
+    }
+    out.push_str("endbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    Some(out.into_bytes())
+}
+
+fn be16(data: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]))
+}
+
+fn be32(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes([
+        *data.get(at)?,
+        *data.get(at + 1)?,
+        *data.get(at + 2)?,
+        *data.get(at + 3)?,
+    ]))
+}
+
+/// Glyph id to Unicode from a TrueType program's Unicode `cmap` subtable (format 4 or 12);
+/// when several code points share a glyph the lowest wins.
+fn truetype_glyph_unicodes(font: &[u8]) -> Option<HashMap<u16, u32>> {
+    let tables = usize::from(be16(font, 4)?);
+    let cmap = (0..tables.min(64)).find_map(|t| {
+        let rec = 12 + 16 * t;
+        (font.get(rec..rec + 4)? == b"cmap").then(|| be32(font, rec + 8))?
+    })? as usize;
+    let subtables = usize::from(be16(font, cmap + 2)?);
+    let mut best: Option<(u8, usize)> = None;
+    for s in 0..subtables.min(64) {
+        let rec = cmap + 4 + 8 * s;
+        let (platform, encoding) = (be16(font, rec)?, be16(font, rec + 2)?);
+        let offset = cmap + be32(font, rec + 4)? as usize;
+        let rank = match (platform, encoding) {
+            (3, 10) | (0, 4) | (0, 6) => 3,
+            (3, 1) | (0, _) => 2,
+            _ => continue,
+        };
+        if best.is_none_or(|(r, _)| rank > r) {
+            best = Some((rank, offset));
+        }
+    }
+    let (_, at) = best?;
+    let mut map: HashMap<u16, u32> = HashMap::new();
+    let mut add = |gid: u16, u: u32| {
+        if gid != 0 && char::from_u32(u).is_some() {
+            let slot = map.entry(gid).or_insert(u);
+            if u < *slot {
+                *slot = u;
+            }
+        }
+    };
+    match be16(font, at)? {
+        4 => {
+            let segs = usize::from(be16(font, at + 6)? / 2);
+            let ends = at + 14;
+            let starts = ends + 2 * segs + 2;
+            let deltas = starts + 2 * segs;
+            let ranges = deltas + 2 * segs;
+            for k in 0..segs {
+                let end = be16(font, ends + 2 * k)?;
+                let start = be16(font, starts + 2 * k)?;
+                let delta = be16(font, deltas + 2 * k)?;
+                let range = usize::from(be16(font, ranges + 2 * k)?);
+                if start > end || end == 0xFFFF && start == 0xFFFF {
+                    continue;
+                }
+                for c in start..=end {
+                    let gid = if range == 0 {
+                        c.wrapping_add(delta)
+                    } else {
+                        let at = ranges + 2 * k + range + 2 * usize::from(c - start);
+                        match be16(font, at) {
+                            Some(0) | None => continue,
+                            Some(g) => g.wrapping_add(delta),
+                        }
+                    };
+                    add(gid, u32::from(c));
+                }
+            }
+        }
+        12 => {
+            let groups = be32(font, at + 12)? as usize;
+            for k in 0..groups.min(MAX_CMAP_ENTRIES) {
+                let g = at + 16 + 12 * k;
+                let (start, end, first) = (be32(font, g)?, be32(font, g + 4)?, be32(font, g + 8)?);
+                for c in start..=end.min(start.saturating_add(MAX_CMAP_ENTRIES as u32)) {
+                    if let Ok(gid) = u16::try_from(first.saturating_add(c - start)) {
+                        add(gid, c);
+                    }
+                }
+            }
+        }
+        _ => return None,
+    }
+    (!map.is_empty()).then_some(map)
+}
+
+fn inherited_media_box(doc: &Document, page_id: ObjectId) -> Option<()> {
+    let page = doc.get_dictionary(page_id).ok()?;
+    let boxed = inherited(doc, page, b"MediaBox")?.as_array().ok()?;
+    (boxed.len() == 4 && boxed.iter().all(|n| n.as_float().is_ok())).then_some(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Annotations
+// ---------------------------------------------------------------------------------------------
+
+/// Most annotations drawn on one page.
+const MAX_PAGE_ANNOTATIONS: usize = 500;
+
+/// Annotation flags that keep an annotation off the screen: Hidden (2) and NoView (32).
+const HIDDEN_ANNOTATION: i64 = 2 | 32;
+
+/// Adds the visible annotations' normal appearance streams (text boxes, filled-in form fields,
+/// stamps) to the end of the page's content, where pdf-extract will draw them like pdftotext
+/// does. Each appearance is placed on its annotation rectangle (PDF 32000-1, 12.5.5), with the
+/// form matrix folded into the `cm` because pdf-extract ignores a form's `/Matrix`.
+fn draw_annotations(doc: &mut Document, page_id: ObjectId) {
+    let Some((names, ops)) = annotation_ops(doc, page_id) else {
+        return;
+    };
+    let Ok(page) = doc.get_dictionary(page_id) else {
+        return;
+    };
+    let mut resources = inherited(doc, page, b"Resources")
+        .and_then(|o| o.as_dict().ok())
+        .cloned()
+        .unwrap_or_default();
+    let mut xobjects = resources
+        .get(b"XObject")
+        .ok()
+        .and_then(|o| deref_dict(doc, o))
+        .cloned()
+        .unwrap_or_default();
+    for (name, id) in names {
+        xobjects.set(name, Object::Reference(id));
+    }
+    resources.set("XObject", Object::Dictionary(xobjects));
+    let mut content = b"q\n".to_vec();
+    content.extend(doc.get_page_content(page_id).unwrap_or_default());
+    content.extend_from_slice(b"\nQ\n");
+    content.extend(ops);
+    let content_id = doc.add_object(lopdf::Stream::new(Dictionary::new(), content));
+    if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
+        page.set("Resources", Object::Dictionary(resources));
+        page.set("Contents", Object::Reference(content_id));
+    }
+}
+
+/// The XObject names to add and the operators that draw the page's visible annotations.
+#[allow(clippy::type_complexity)]
+fn annotation_ops(doc: &Document, page_id: ObjectId) -> Option<(Vec<(String, ObjectId)>, Vec<u8>)> {
+    let page = doc.get_dictionary(page_id).ok()?;
+    let annots = deref(doc, page.get(b"Annots").ok()?)?.as_array().ok()?;
+    let mut names = Vec::new();
+    let mut ops = Vec::new();
+    for (i, annot) in annots.iter().take(MAX_PAGE_ANNOTATIONS).enumerate() {
+        let Some(annot) = deref_dict(doc, annot) else {
+            continue;
+        };
+        let flags = annot.get(b"F").and_then(Object::as_i64).unwrap_or_default();
+        if flags & HIDDEN_ANNOTATION != 0
+            || subtype_is(annot, b"Popup")
+            || subtype_is(annot, b"Link")
+        {
+            continue;
+        }
+        let Some(ap) = annot.get(b"AP").ok().and_then(|o| deref_dict(doc, o)) else {
+            continue;
+        };
+        let Ok(normal) = ap.get(b"N") else { continue };
+        // A state dictionary (check boxes, radio buttons) holds one stream per state.
+        let normal = match deref(doc, normal) {
+            Some(Object::Dictionary(states)) => {
+                let Ok(state) = annot.get(b"AS").and_then(Object::as_name) else {
+                    continue;
+                };
+                match states.get(state) {
+                    Ok(o) => o,
+                    Err(_) => continue,
+                }
+            }
+            _ => normal,
+        };
+        let Ok(form_id) = normal.as_reference() else {
+            continue;
+        };
+        let Ok(form) = doc.get_object(form_id).and_then(Object::as_stream) else {
+            continue;
+        };
+        let Some(rect) = number_array(doc, annot.get(b"Rect").ok()) else {
+            continue;
+        };
+        let bbox = number_array(doc, form.dict.get(b"BBox").ok()).unwrap_or(rect);
+        let matrix = form
+            .dict
+            .get(b"Matrix")
+            .ok()
+            .and_then(|o| deref(doc, o))
+            .and_then(|o| o.as_array().ok())
+            .filter(|a| a.len() == 6)
+            .and_then(|a| {
+                a.iter()
+                    .map(|n| n.as_float().ok().map(f64::from))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .unwrap_or_else(|| vec![1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+        let cm = appearance_matrix(&matrix, bbox, rect);
+        if !cm.iter().all(|v| v.is_finite()) {
+            continue;
+        }
+        let name = format!("KartotekAnnot{i}");
+        ops.extend_from_slice(
+            format!(
+                "q {} {} {} {} {} {} cm /{name} Do Q\n",
+                cm[0], cm[1], cm[2], cm[3], cm[4], cm[5]
+            )
+            .as_bytes(),
+        );
+        names.push((name, form_id));
+    }
+    (!names.is_empty()).then_some((names, ops))
+}
+
+/// Four numbers `[x0 y0 x1 y1]`, normalised so that x0 <= x1 and y0 <= y1.
+fn number_array(doc: &Document, obj: Option<&Object>) -> Option<[f64; 4]> {
+    let arr = deref(doc, obj?)?.as_array().ok()?;
+    if arr.len() != 4 {
+        return None;
+    }
+    let mut v = [0.0; 4];
+    for (slot, n) in v.iter_mut().zip(arr) {
+        *slot = f64::from(deref(doc, n)?.as_float().ok()?);
+    }
+    Some([
+        v[0].min(v[2]),
+        v[1].min(v[3]),
+        v[0].max(v[2]),
+        v[1].max(v[3]),
+    ])
+}
+
+/// The matrix that draws a form with matrix `m` and box `bbox` onto `rect`: `m` followed by
+/// the scale-and-shift that maps the transformed box onto the rectangle.
+fn appearance_matrix(m: &[f64], bbox: [f64; 4], rect: [f64; 4]) -> [f64; 6] {
+    let apply = |x: f64, y: f64| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
+    let corners = [
+        apply(bbox[0], bbox[1]),
+        apply(bbox[2], bbox[1]),
+        apply(bbox[0], bbox[3]),
+        apply(bbox[2], bbox[3]),
+    ];
+    let x0 = corners.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
+    let x1 = corners
+        .iter()
+        .map(|c| c.0)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let y0 = corners.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
+    let y1 = corners
+        .iter()
+        .map(|c| c.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let sx = if x1 - x0 > 1e-6 {
+        (rect[2] - rect[0]) / (x1 - x0)
+    } else {
+        1.0
+    };
+    let sy = if y1 - y0 > 1e-6 {
+        (rect[3] - rect[1]) / (y1 - y0)
+    } else {
+        1.0
+    };
+    let (tx, ty) = (rect[0] - x0 * sx, rect[1] - y0 * sy);
+    // m followed by [sx 0 0 sy tx ty].
+    [
+        m[0] * sx,
+        m[1] * sy,
+        m[2] * sx,
+        m[3] * sy,
+        m[4] * sx + tx,
+        m[5] * sy + ty,
+    ]
 }
 
 /// Most nested form XObjects followed when looking for loops.
@@ -1632,6 +2409,164 @@ trailer << /Root 1 0 R >>
 ";
         let text = extract(pdf).unwrap();
         assert_eq!(text.pages, vec!["Hello world"]);
+    }
+
+    /// A one-page PDF (no xref: the loader rebuilds it) with `objects` appended as objects 4, 5, …
+    /// after the catalog (1), page tree (2) and page (3, whose extra entries are `page`).
+    fn raw_pdf(page: &str, objects: &[&str]) -> Vec<u8> {
+        let mut out = String::from("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n");
+        out.push_str("2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n");
+        out.push_str(&format!(
+            "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] {page} >> endobj\n"
+        ));
+        for (i, body) in objects.iter().enumerate() {
+            out.push_str(&format!("{} 0 obj {body} endobj\n", i + 4));
+        }
+        out.push_str("trailer << /Root 1 0 R >>\n%%EOF\n");
+        out.into_bytes()
+    }
+
+    fn stream(dict: &str, data: &str) -> String {
+        format!(
+            "<< {dict} /Length {} >> stream\n{data}\nendstream",
+            data.len() + 1
+        )
+    }
+
+    #[test]
+    fn text_box_annotation_appearance_is_extracted() {
+        let appearance = stream(
+            "/Type /XObject /Subtype /Form /BBox [0 0 100 20] /Resources << /Font << /F1 6 0 R >> >>",
+            "BT /F1 12 Tf 2 5 Td (Comment in a box) Tj ET",
+        );
+        let pdf = raw_pdf(
+            "/Annots [4 0 R]",
+            &[
+                "<< /Type /Annot /Subtype /FreeText /Rect [10 100 110 120] /AP << /N 5 0 R >> >>",
+                &appearance,
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            ],
+        );
+        assert_eq!(extract(&pdf).unwrap().pages, vec!["Comment in a box"]);
+    }
+
+    #[test]
+    fn hidden_annotation_is_not_extracted() {
+        let appearance = stream(
+            "/Type /XObject /Subtype /Form /BBox [0 0 100 20] /Resources << /Font << /F1 6 0 R >> >>",
+            "BT /F1 12 Tf 2 5 Td (Hidden note) Tj ET",
+        );
+        let pdf = raw_pdf(
+            "/Annots [4 0 R]",
+            &[
+                "<< /Type /Annot /Subtype /FreeText /F 2 /Rect [10 100 110 120] /AP << /N 5 0 R >> >>",
+                &appearance,
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            ],
+        );
+        // No text at all (the loader's error about the missing xref table is the one kept).
+        assert!(extract(&pdf).is_err());
+        for cut in (0..pdf.len()).step_by(5) {
+            let _ = extract(&pdf[..cut]);
+        }
+    }
+
+    /// A page drawing `hex` with a Type0 font whose extra entries are `font`.
+    fn type0_pdf(font: &str, hex: &str, extra: &[&str]) -> Vec<u8> {
+        let content = stream("", &format!("BT /F1 12 Tf 10 100 Td <{hex}> Tj ET"));
+        let mut objects = vec![
+            content,
+            format!(
+                "<< /Type /Font /Subtype /Type0 /BaseFont /X /DescendantFonts [6 0 R] {font} >>"
+            ),
+            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /DW 500 /FontDescriptor 7 0 R \
+             /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>"
+                .to_string(),
+            "<< /Type /FontDescriptor /FontName /X /Flags 32 >>".to_string(),
+        ];
+        objects.extend(extra.iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = objects.iter().map(String::as_str).collect();
+        raw_pdf(
+            "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>",
+            &refs,
+        )
+    }
+
+    #[test]
+    fn identity_to_unicode_name_decodes_two_byte_codes() {
+        let pdf = type0_pdf(
+            "/Encoding /Identity-H /ToUnicode /Identity-H",
+            "0048006900E5",
+            &[],
+        );
+        assert_eq!(extract(&pdf).unwrap().pages, vec!["Hiå"]);
+    }
+
+    #[test]
+    fn one_byte_embedded_encoding_cmap_is_decoded() {
+        let cmap = stream(
+            "/Type /CMap",
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+             1 begincodespacerange <00> <FF> endcodespacerange\n\
+             1 begincidrange <00> <FF> 0 endcidrange endcmap end end",
+        );
+        let to_unicode = stream(
+            "",
+            "begincmap 1 begincodespacerange <00> <FF> endcodespacerange\n\
+             1 beginbfrange <20> <7E> <0020> endbfrange endcmap",
+        );
+        let pdf = type0_pdf(
+            "/Encoding 8 0 R /ToUnicode 9 0 R",
+            "4E6F7264",
+            &[&cmap, &to_unicode],
+        );
+        assert_eq!(extract(&pdf).unwrap().pages, vec!["Nord"]);
+        for cut in (0..pdf.len()).step_by(5) {
+            let _ = extract(&pdf[..cut]);
+        }
+    }
+
+    #[test]
+    fn encoding_cmap_ranges_and_chars_are_read() {
+        let cmap = parse_encoding_cmap(
+            b"% comment\n/WMode 1 def 2 begincodespacerange <00> <80> <8140> <FFFF> endcodespacerange\n\
+              2 begincidrange <20> <7E> 1 <8140> <817E> 633 endcidrange\n\
+              1 begincidchar <8180> 700 endcidchar",
+        )
+        .unwrap();
+        assert_eq!(cmap.codespace, vec![(1, 0, 0x80), (2, 0x8140, 0xFFFF)]);
+        assert_eq!(cmap.cid_of(0x21), Some(2));
+        assert_eq!(cmap.cid_of(0x8141), Some(634));
+        assert_eq!(cmap.cid_of(0x8180), Some(700));
+        assert!(cmap.vertical);
+        assert!(!cmap.is_identity());
+        assert!(parse_encoding_cmap(
+            b"/Foo usecmap 1 begincodespacerange <00> <FF> endcodespacerange"
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn garbage_font_programs_and_cmaps_never_panic() {
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        for len in [0usize, 3, 12, 40, 300, 2000] {
+            for _ in 0..50 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        (state >> 24) as u8
+                    })
+                    .collect();
+                let _ = truetype_glyph_unicodes(&bytes);
+                let _ = parse_encoding_cmap(&bytes);
+                let mut font =
+                    b"\0\x01\0\0\0\x01\0\0\0\0\0\0cmap\0\0\0\0\0\0\0\x1c\0\0\0\x20".to_vec();
+                font.extend_from_slice(&bytes);
+                let _ = truetype_glyph_unicodes(&font);
+            }
+        }
     }
 
     #[test]
