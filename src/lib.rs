@@ -16,10 +16,12 @@ pub mod cli;
 pub mod config;
 pub mod document;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod ingest;
 pub mod lang;
 pub mod search;
+pub mod server;
 pub mod taxonomy;
 
 pub use document::{Document, Passage};

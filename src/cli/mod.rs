@@ -2,10 +2,12 @@
 //! (flags over `KARTOTEK_*` environment variables over defaults), then one
 //! file per subcommand does the work.
 
+pub mod eval;
 pub mod facets;
 pub mod ingest;
 pub mod progress;
 pub mod search;
+pub mod serve;
 
 use std::path::PathBuf;
 
@@ -37,6 +39,10 @@ pub enum Command {
     Search(search::Args),
     /// Show the facet tree with document counts.
     Facets(facets::Args),
+    /// Evaluate search quality on a file of judged queries (nDCG@10, MRR, recall@10 vs plain BM25).
+    Eval(eval::Args),
+    /// Serve the search page, the JSON API and the widget over HTTP.
+    Serve(serve::Args),
 }
 
 /// Write to stdout; a closed pipe (`kartotek search x | head`) ends the
@@ -59,5 +65,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Ingest(a) => ingest::run(&cli, a),
         Command::Search(a) => search::run(&cli, a),
         Command::Facets(a) => facets::run(&cli, a),
+        Command::Serve(a) => serve::run(&cli, a),
+        Command::Eval(a) => eval::run(&cli, a),
     }
 }

@@ -1,9 +1,13 @@
 //! Kartotek's one integration-test binary. Each area has its own file;
 //! shared fixtures are built once in `common`.
 
+mod api;
+mod browser;
 mod cli;
 mod common;
+mod eval;
 mod facets;
 mod forgiving;
 mod ingest;
 mod search;
+mod server_fixture;

@@ -1,0 +1,88 @@
+//! `kartotek serve`: the HTTP server (JSON API, search page, widget).
+//!
+//! On an empty index it first ingests the built-in corpus, with progress,
+//! through the same writer the server then keeps for uploads, so the two
+//! never fight over the index lock. Prints `listening on http://ADDR`, and
+//! shuts down gracefully on Ctrl-C or SIGTERM.
+
+use crate::cli::progress::Terminal;
+use crate::cli::Cli;
+use crate::error::{Error, Result};
+use crate::index::Index;
+use crate::ingest::{self, source, Options};
+use crate::server::{self, AppState, Config};
+
+/// Arguments of `serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "KARTOTEK_ADDR", default_value = server::DEFAULT_ADDR)]
+    pub addr: String,
+    /// Origin allowed to use the API from a browser, e.g. `https://intranet.example` (repeatable; `*` = any).
+    #[arg(
+        long = "cors-origin",
+        env = "KARTOTEK_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+    /// Bearer key for uploads and deletes; unset = write endpoints disabled.
+    #[arg(long, env = "KARTOTEK_ADMIN_KEY", hide_env_values = true)]
+    pub admin_key: Option<String>,
+    /// Key required to search (`Authorization: Bearer` or `?key=`); unset = public.
+    #[arg(long, env = "KARTOTEK_SEARCH_KEY", hide_env_values = true)]
+    pub search_key: Option<String>,
+    /// Largest upload request, in MB.
+    #[arg(long, env = "KARTOTEK_MAX_UPLOAD_MB", default_value_t = 64)]
+    pub max_upload_mb: usize,
+}
+
+/// Run `serve`.
+pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
+    let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
+    let index = Index::open_or_create(&cli.index)?;
+    let config = Config {
+        admin_key: args.admin_key.clone().filter(|k| !k.trim().is_empty()),
+        search_key: args.search_key.clone().filter(|k| !k.trim().is_empty()),
+        cors_origins: args
+            .cors_origins
+            .iter()
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty())
+            .collect(),
+        max_upload_bytes: args.max_upload_mb.max(1) * 1024 * 1024,
+        ..Config::default()
+    };
+    let mut writer = None;
+    let mut failed_at_start = 0;
+    if index.is_empty() || config.admin_key.is_some() {
+        let mut w = index.writer(config.writer_heap)?;
+        if index.is_empty() {
+            eprintln!("the index is empty: indexing the built-in corpus first");
+            let opts = Options::new(taxonomy);
+            let summary = ingest::run_with_writer(
+                &index,
+                &mut w,
+                source::builtin_jobs(),
+                &opts,
+                &mut Terminal::new(false),
+            )?;
+            failed_at_start = summary.failed.len();
+        }
+        // Keep the writer only when uploads are allowed; otherwise release
+        // the lock so a scheduled `kartotek ingest` can write.
+        if config.admin_key.is_some() {
+            writer = Some(w);
+        }
+    }
+    if config.admin_key.is_none() {
+        eprintln!("write endpoints are disabled (set KARTOTEK_ADMIN_KEY to enable uploads)");
+    }
+    let state = AppState::with_writer(index, taxonomy, config, writer);
+    state.metrics.ingested(0, failed_at_start);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(server::serve(state, &args.addr))?;
+    Ok(0)
+}

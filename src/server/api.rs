@@ -1,0 +1,709 @@
+//! The JSON API handlers, plus `/corpus/{name}`, `/healthz` and `/metrics`.
+//!
+//! Query strings are parsed by hand into ordered `(key, value)` pairs
+//! (axum's `Query` keeps only one value per key), so repeated filters
+//! (`?programme=/interreg&programme=/horizon-europe`) all count, an unknown
+//! parameter is a 400 that names it, and a value given twice where one is
+//! expected is a 400 too. Blocking work (search, ingest, commit) runs in
+//! `spawn_blocking`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use super::error::{ApiResult, AppError};
+use super::{bytes_response, AppState, Config};
+use crate::document::Document;
+use crate::error::{Code, Error, Result};
+use crate::index::schema;
+use crate::ingest::{self, source, Outcome, Progress, Summary};
+use crate::lang::Language;
+use crate::search::{FacetCount, Request, Response as SearchResponse, MAX_LIMIT, MAX_OFFSET};
+use crate::taxonomy::FacetKind;
+
+/// The OpenAPI 3.1 document, served verbatim.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// Longest query text accepted, in bytes (the parser reads fewer characters).
+pub const MAX_Q_BYTES: usize = 20_000;
+
+/// Filter parameters, in the order facets are shown.
+pub const FILTERS: [&str; 6] = ["region", "programme", "network", "theme", "lang", "doctype"];
+
+/// A parsed search request plus the presentation parameters.
+#[derive(Debug, Clone)]
+pub struct SearchParams {
+    /// The search itself.
+    pub req: Request,
+    /// Interface language for labels (`en`, `nb`, `nn`), if given.
+    pub ui: Option<String>,
+    /// `?key=` credentials, if given.
+    pub key: Option<String>,
+}
+
+/// Decode a raw query string into ordered pairs, enforcing the size limit.
+pub fn pairs(raw: Option<&str>, cfg: &Config) -> Result<Vec<(String, String)>> {
+    let raw = raw.unwrap_or("");
+    if raw.len() > cfg.max_query_bytes {
+        return Err(Error::Usage(format!(
+            "the query string is {} bytes; the limit is {} bytes",
+            raw.len(),
+            cfg.max_query_bytes
+        )));
+    }
+    Ok(form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect())
+}
+
+impl SearchParams {
+    /// Parse search parameters; `extra` names further keys the caller accepts.
+    pub fn parse(pairs: &[(String, String)], extra: &[&str]) -> Result<SearchParams> {
+        let mut req = Request::new("");
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut ui = None;
+        let mut key = None;
+        for (k, v) in pairs {
+            let once = |seen: &mut HashMap<&str, usize>, name: &'static str| -> Result<()> {
+                let n = seen.entry(name).or_default();
+                *n += 1;
+                if *n > 1 {
+                    return Err(Error::param(name, "is given more than once"));
+                }
+                Ok(())
+            };
+            match k.as_str() {
+                "q" => {
+                    once(&mut seen, "q")?;
+                    if v.len() > MAX_Q_BYTES {
+                        return Err(Error::param(
+                            "q",
+                            format!("is {} bytes long; the limit is {MAX_Q_BYTES}", v.len()),
+                        ));
+                    }
+                    req.q = v.clone();
+                }
+                "limit" => {
+                    once(&mut seen, "limit")?;
+                    req.limit = number("limit", v, 1, MAX_LIMIT)?;
+                }
+                "offset" => {
+                    once(&mut seen, "offset")?;
+                    req.offset = number("offset", v, 0, MAX_OFFSET)?;
+                }
+                "ui" => {
+                    once(&mut seen, "ui")?;
+                    ui = Some(
+                        super::i18n::parse_ui(v)
+                            .ok_or_else(|| Error::param("ui", "must be one of `en`, `nb`, `nn`"))?
+                            .to_string(),
+                    );
+                }
+                "key" => {
+                    once(&mut seen, "key")?;
+                    key = Some(v.clone());
+                }
+                f if FILTERS.contains(&f) => {
+                    if v.chars().any(char::is_control) || v.len() > 300 {
+                        return Err(Error::param(
+                            f,
+                            "contains control characters or is longer than 300 bytes",
+                        ));
+                    }
+                    if !v.trim().is_empty() {
+                        req = req.filter(f, v.trim());
+                    }
+                }
+                other if extra.contains(&other) => {}
+                other => {
+                    let shown: String =
+                        other.chars().filter(|c| !c.is_control()).take(40).collect();
+                    return Err(Error::param(
+                        &shown,
+                        "is not a known parameter; use q, limit, offset, lang, region, programme, network, theme, doctype, ui",
+                    ));
+                }
+            }
+        }
+        Ok(SearchParams { req, ui, key })
+    }
+}
+
+fn number(name: &str, v: &str, min: usize, max: usize) -> Result<usize> {
+    match v.trim().parse::<usize>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(Error::param(
+            name,
+            format!("must be a whole number from {min} to {max}"),
+        )),
+    }
+}
+
+/// Run a search off the async runtime.
+pub async fn run_search(state: &AppState, req: Request) -> Result<SearchResponse> {
+    let searcher = state.searcher.clone();
+    let mut resp = tokio::task::spawn_blocking(move || searcher.search(&req))
+        .await
+        .map_err(|e| Error::Internal(format!("search task failed: {e}")))??;
+    for hit in &mut resp.hits {
+        for paths in hit.facets.values_mut() {
+            for p in paths.iter_mut() {
+                *p = facet_path(p);
+            }
+        }
+    }
+    Ok(resp)
+}
+
+/// A hit's facet path as the API spells it: tantivy's encoded form
+/// (`norway\0trondelag`) becomes `/norway/trondelag`; paths already in that
+/// form are returned unchanged.
+pub fn facet_path(p: &str) -> String {
+    if p.starts_with('/') {
+        return p.to_string();
+    }
+    format!("/{}", p.replace('\0', "/"))
+}
+
+/// Relabel facet values in the interface language (the searcher labels in English).
+pub fn relabel(state: &AppState, facets: &mut BTreeMap<String, Vec<FacetCount>>, ui: &str) {
+    for (name, values) in facets.iter_mut() {
+        for v in values.iter_mut() {
+            v.label = label(state, name, &v.path, ui);
+        }
+    }
+}
+
+/// The label of one facet value in `ui`.
+pub fn label(state: &AppState, facet: &str, path: &str, ui: &str) -> String {
+    if let Some(kind) = FacetKind::parse(facet) {
+        return state.taxonomy().label(kind, path, ui);
+    }
+    if facet == schema::LANG && ui != "en" {
+        if let Some(l) = Language::from_code(path.trim_start_matches('/')) {
+            return l.name_nb().to_string();
+        }
+    }
+    if facet == schema::DOCTYPE && ui != "en" {
+        return match path {
+            "/html" => "Nettside".into(),
+            "/text" => "Tekst".into(),
+            _ => state.searcher.label(facet, path),
+        };
+    }
+    state.searcher.label(facet, path)
+}
+
+/// `GET /api/search`.
+pub async fn search(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let p = SearchParams::parse(&pairs(raw.as_deref(), &state.config)?, &[])?;
+    state.authorize_read(&headers, p.key.as_deref())?;
+    let mut resp = run_search(&state, p.req).await?;
+    if let Some(ui) = p.ui.as_deref() {
+        relabel(&state, &mut resp.facets, ui);
+    }
+    Ok(Json(resp).into_response())
+}
+
+/// `GET /api/facets`.
+pub async fn facets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let pairs = pairs(raw.as_deref(), &state.config)?;
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "ui" && k != "key") {
+        return Err(Error::param(k, "is not a known parameter; use ui").into());
+    }
+    let p = SearchParams::parse(&pairs, &[])?;
+    state.authorize_read(&headers, p.key.as_deref())?;
+    let searcher = state.searcher.clone();
+    let (mut tree, documents) = tokio::task::spawn_blocking(move || -> Result<_> {
+        Ok((searcher.facet_tree()?, searcher.index().num_documents()))
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))??;
+    relabel(&state, &mut tree, p.ui.as_deref().unwrap_or("en"));
+    for values in tree.values_mut() {
+        values.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    Ok(Json(serde_json::json!({ "documents": documents, "facets": tree })).into_response())
+}
+
+/// One facet value of a document, with its evidence.
+#[derive(Debug, Serialize)]
+pub struct DocFacet {
+    /// Facet name.
+    pub facet: String,
+    /// Concept path.
+    pub path: String,
+    /// Label in the requested interface language.
+    pub label: String,
+    /// Mentions in the text (0 for metadata).
+    pub count: u32,
+    /// First phrase that matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_match: Option<String>,
+    /// `text` or `metadata`.
+    pub origin: crate::document::Origin,
+}
+
+/// The text of one page (or of the whole document when it has no pages).
+#[derive(Debug, Serialize)]
+pub struct PageText {
+    /// 1-based page, `null` for formats without pages.
+    pub page: Option<u32>,
+    /// The extracted text.
+    pub text: String,
+}
+
+/// `GET /api/documents/{id}` body.
+#[derive(Debug, Serialize)]
+pub struct DocumentView {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// What users click.
+    pub url: String,
+    /// Main language.
+    pub lang: String,
+    /// `pdf`, `html` or `text`.
+    pub format: String,
+    /// Meta description.
+    pub description: Option<String>,
+    /// Publication date.
+    pub date: Option<String>,
+    /// Page count (1 for formats without pages).
+    pub page_count: u32,
+    /// Source size in bytes.
+    pub bytes: u64,
+    /// Facet values with evidence.
+    pub facets: Vec<DocFacet>,
+    /// Extracted text per page.
+    pub pages: Vec<PageText>,
+}
+
+/// Build the document view (labels in `ui`).
+pub fn document_view(state: &AppState, doc: Document, ui: &str) -> DocumentView {
+    let mut pages: Vec<PageText> = Vec::new();
+    for p in doc.passages {
+        match pages.last_mut() {
+            Some(last) if last.page == p.page => {
+                last.text.push_str("\n\n");
+                last.text.push_str(&p.text);
+            }
+            _ => pages.push(PageText {
+                page: p.page,
+                text: p.text,
+            }),
+        }
+    }
+    DocumentView {
+        facets: doc
+            .facets
+            .into_iter()
+            .map(|f| DocFacet {
+                label: label(state, &f.facet, &f.path, ui),
+                facet: f.facet,
+                path: f.path,
+                count: f.count,
+                first_match: f.first_match,
+                origin: f.origin,
+            })
+            .collect(),
+        id: doc.id,
+        title: doc.title,
+        url: doc.url,
+        lang: doc.lang.code().to_string(),
+        format: doc.format.as_str().to_string(),
+        description: doc.description,
+        date: doc.date,
+        page_count: doc.pages,
+        bytes: doc.bytes,
+        pages,
+    }
+}
+
+fn plausible_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `GET /api/documents/{id}`.
+pub async fn document(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let pairs = pairs(raw.as_deref(), &state.config)?;
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "ui" && k != "key") {
+        return Err(Error::param(k, "is not a known parameter; use ui").into());
+    }
+    let p = SearchParams::parse(&pairs, &[])?;
+    state.authorize_read(&headers, p.key.as_deref())?;
+    let not_found = || {
+        AppError(Error::NotFound(format!(
+            "document `{}`",
+            id.chars().take(64).collect::<String>()
+        )))
+    };
+    if !plausible_id(&id) {
+        return Err(not_found());
+    }
+    let index = state.index().clone();
+    let lookup = id.clone();
+    let doc = tokio::task::spawn_blocking(move || index.get_document(&lookup))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))??;
+    let doc = doc.ok_or_else(not_found)?;
+    Ok(Json(document_view(&state, doc, p.ui.as_deref().unwrap_or("en"))).into_response())
+}
+
+/// What happened to one uploaded file.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FileResult {
+    /// File name as uploaded (path parts removed).
+    pub name: String,
+    /// `indexed`, `unchanged` or `failed`.
+    pub status: &'static str,
+    /// Document id (indexed and unchanged files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+struct Collect {
+    keys: HashMap<String, String>,
+    files: Vec<FileResult>,
+}
+
+impl Progress for Collect {
+    fn begin(&mut self, _total: usize) {}
+    fn item(&mut self, display: &str, outcome: &Outcome) {
+        let id_of = |d: &str| self.keys.get(d).map(|k| Document::id_for(k));
+        let r = match outcome {
+            Outcome::Indexed { id, .. } => FileResult {
+                name: display.into(),
+                status: "indexed",
+                id: Some(id.clone()),
+                reason: None,
+            },
+            Outcome::Unchanged => FileResult {
+                name: display.into(),
+                status: "unchanged",
+                id: id_of(display),
+                reason: None,
+            },
+            Outcome::Failed(reason) => FileResult {
+                name: display.into(),
+                status: "failed",
+                id: None,
+                reason: Some(reason.clone()),
+            },
+        };
+        self.files.push(r);
+    }
+    fn end(&mut self, _summary: &Summary) {}
+}
+
+/// `POST /api/documents`: multipart, one or more `file` fields.
+///
+/// 200 when every file was indexed or unchanged, 207 when some failed,
+/// 422 (`extract_failed`, with the same `files` list) when all failed.
+pub async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: std::result::Result<Multipart, MultipartRejection>,
+) -> ApiResult<Response> {
+    state.authorize_write(&headers)?;
+    let mut multipart = multipart.map_err(|e| {
+        Error::param(
+            "file",
+            format!("expected a `multipart/form-data` body ({})", e.body_text()),
+        )
+    })?;
+    let limit = state.config.max_upload_bytes;
+    let body_err = |e: axum::extract::multipart::MultipartError| -> Error {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge(limit)
+        } else {
+            Error::param(
+                "file",
+                format!("the multipart body is malformed ({})", e.body_text()),
+            )
+        }
+    };
+    let mut jobs = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(body_err)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name != "file" {
+            let shown: String = name.chars().filter(|c| !c.is_control()).take(40).collect();
+            return Err(Error::param(
+                &shown,
+                "is not a known form field; send files in the field `file`",
+            )
+            .into());
+        }
+        let file_name = field.file_name().unwrap_or("upload").to_string();
+        let content_type = field.content_type().map(str::to_string);
+        let bytes = field.bytes().await.map_err(body_err)?;
+        jobs.push(source::upload_job(&file_name, bytes.to_vec(), content_type));
+    }
+    if jobs.is_empty() {
+        return Err(Error::param(
+            "file",
+            "no file in the request; send one or more `file` form fields",
+        )
+        .into());
+    }
+    let Some(writer) = state.writer.clone() else {
+        return Err(Error::Forbidden("write endpoints are disabled on this server".into()).into());
+    };
+    let index = state.index().clone();
+    let taxonomy = state.taxonomy();
+    let keys = jobs
+        .iter()
+        .map(|j| (j.display.clone(), j.key.clone()))
+        .collect();
+    let files = tokio::task::spawn_blocking(move || -> Result<Vec<FileResult>> {
+        let mut w = match writer.lock() {
+            Ok(w) => w,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut opts = ingest::Options::new(taxonomy);
+        opts.workers = opts.workers.min(2);
+        let mut collect = Collect {
+            keys,
+            files: Vec::new(),
+        };
+        if let Err(e) = ingest::run_with_writer(&index, &mut w, jobs, &opts, &mut collect) {
+            let _ = w.rollback();
+            return Err(e);
+        }
+        Ok(collect.files)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("ingest task failed: {e}")))??;
+    let failed = files.iter().filter(|f| f.status == "failed").count();
+    let indexed = files.iter().filter(|f| f.status == "indexed").count();
+    state.metrics.ingested(indexed, failed);
+    let body = serde_json::json!({
+        "indexed": indexed,
+        "unchanged": files.iter().filter(|f| f.status == "unchanged").count(),
+        "failed": failed,
+        "files": files,
+    });
+    if failed == 0 {
+        return Ok((StatusCode::OK, Json(body)).into_response());
+    }
+    if failed < files.len() {
+        return Ok((StatusCode::MULTI_STATUS, Json(body)).into_response());
+    }
+    let reasons: Vec<String> = files
+        .iter()
+        .map(|f| format!("{}: {}", f.name, f.reason.as_deref().unwrap_or("")))
+        .collect();
+    let mut err = super::error::body(
+        Code::ExtractFailed,
+        &format!("no file could be indexed ({})", reasons.join("; ")),
+    );
+    err["files"] = body["files"].clone();
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(err)).into_response())
+}
+
+/// `DELETE /api/documents/{id}`: 204 when removed, 404 when unknown.
+pub async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    state.authorize_write(&headers)?;
+    let not_found = || {
+        AppError(Error::NotFound(format!(
+            "document `{}`",
+            id.chars().take(64).collect::<String>()
+        )))
+    };
+    if !plausible_id(&id) {
+        return Err(not_found());
+    }
+    let Some(writer) = state.writer.clone() else {
+        return Err(Error::Forbidden("write endpoints are disabled on this server".into()).into());
+    };
+    let index = state.index().clone();
+    let target = id.clone();
+    let found = tokio::task::spawn_blocking(move || -> Result<bool> {
+        if index.stored_hash(&target).is_none() {
+            return Ok(false);
+        }
+        let mut w = match writer.lock() {
+            Ok(w) => w,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        w.delete(&target);
+        w.commit()?;
+        Ok(true)
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))??;
+    if !found {
+        return Err(not_found());
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Content type of a corpus file, from its extension.
+pub fn content_type_for(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "html" | "htm" => "text/html; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `GET /corpus/{name}`: a file of the built-in corpus, so result links work.
+/// Web pages are served sandboxed: their scripts never run on our origin.
+pub async fn corpus_file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let key = pairs(raw.as_deref(), &state.config)?
+        .into_iter()
+        .find(|(k, _)| k == "key")
+        .map(|(_, v)| v);
+    state.authorize_read(&headers, key.as_deref())?;
+    let Some((n, bytes)) = source::builtin_corpus().iter().find(|(n, _)| *n == name) else {
+        return Err(Error::NotFound(format!(
+            "corpus file `{}`",
+            name.chars().take(100).collect::<String>()
+        ))
+        .into());
+    };
+    let mut resp = bytes_response(content_type_for(n), *bytes, "public, max-age=3600");
+    resp.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox"),
+    );
+    Ok(resp)
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi() -> Response {
+    bytes_response("application/json", OPENAPI, "public, max-age=300")
+}
+
+/// `GET /healthz`: 200 with document count while the index answers.
+pub async fn healthz(State(state): State<AppState>) -> ApiResult<Response> {
+    let index = state.index().clone();
+    let docs = tokio::task::spawn_blocking(move || index.num_documents())
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(Json(serde_json::json!({ "status": "ok", "documents": docs })).into_response())
+}
+
+/// `GET /metrics`: Prometheus text.
+pub async fn metrics(State(state): State<AppState>) -> ApiResult<Response> {
+    let index = state.index().clone();
+    let (docs, passages) =
+        tokio::task::spawn_blocking(move || (index.num_documents(), index.num_passages()))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+    let text = state.metrics.render(docs, passages);
+    Ok(bytes_response(
+        "text/plain; version=0.0.4; charset=utf-8",
+        text,
+        "no-store",
+    ))
+}
+
+/// Unknown path: 404 in the API's error shape.
+pub async fn not_found(uri: Uri) -> AppError {
+    let path: String = uri.path().chars().take(200).collect();
+    AppError(Error::NotFound(format!("`{path}`")))
+}
+
+/// Known path, wrong method: 405 in the API's error shape.
+pub async fn method_not_allowed() -> Response {
+    let body = serde_json::json!({ "error": { "code": "method_not_allowed", "message": "this method is not allowed on this path" } });
+    (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(q: &str) -> Result<SearchParams> {
+        SearchParams::parse(&pairs(Some(q), &Config::default())?, &[])
+    }
+
+    #[test]
+    fn repeated_filters_are_all_kept() {
+        let s = p("q=x&programme=%2Finterreg&programme=/horizon-europe&lang=nb").unwrap();
+        assert_eq!(s.req.filters["programme"], ["/interreg", "/horizon-europe"]);
+        assert_eq!(s.req.filters["lang"], ["nb"]);
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        assert!(p("limit=0").unwrap_err().to_string().contains("`limit`"));
+        assert!(p("limit=abc").unwrap_err().to_string().contains("`limit`"));
+        assert!(p("offset=-1").unwrap_err().to_string().contains("`offset`"));
+        assert!(p("q=a&q=b").unwrap_err().to_string().contains("`q`"));
+        assert!(p("regoin=/x").unwrap_err().to_string().contains("`regoin`"));
+        assert!(p("ui=fr").unwrap_err().to_string().contains("`ui`"));
+    }
+
+    #[test]
+    fn garbage_query_strings_never_panic() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..2000 {
+            let len = (seed % 64) as usize;
+            let mut s = String::new();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                const ALPHABET: &[u8] = b"q=&%+/\"'-limit0a9\x00\xff;";
+                let c = ALPHABET[(seed % ALPHABET.len() as u64) as usize];
+                s.push(c as char);
+            }
+            let _ = p(&s);
+        }
+    }
+
+    #[test]
+    fn encoded_facet_paths_are_made_readable() {
+        assert_eq!(facet_path("norway\0trondelag"), "/norway/trondelag");
+        assert_eq!(facet_path("/interreg"), "/interreg");
+    }
+
+    #[test]
+    fn corpus_content_types_follow_the_extension() {
+        assert_eq!(content_type_for("a.PDF"), "application/pdf");
+        assert_eq!(content_type_for("a.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type_for("noext"), "application/octet-stream");
+    }
+}

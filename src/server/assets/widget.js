@@ -1,0 +1,357 @@
+/*! Kartotek search box: <script src="https://kartotek.example/widget.js" defer></script>
+ *  then <kartotek-search></kartotek-search> anywhere on the page.
+ *
+ *  Attributes (all optional):
+ *    programme, region, network, theme, doctype  preset filters; several paths separated by spaces
+ *    doc-lang      only documents in these languages ("nb en")
+ *    ui            interface language: en, nb, nn (default: the element's or page's lang)
+ *    placeholder   text in the empty field
+ *    limit         number of results shown (1-20, default 6)
+ *    key           search key, for servers started with KARTOTEK_SEARCH_KEY
+ *
+ *  The API base is the origin (and folder) this script was loaded from. Results are built with
+ *  DOM methods only: document text is never parsed as HTML; the snippet's <mark> is rebuilt as
+ *  elements from the escaped text the API returns. */
+(() => {
+  "use strict";
+  if (window.customElements === undefined || customElements.get("kartotek-search")) return;
+
+  const script =
+    document.currentScript ||
+    Array.from(document.querySelectorAll("script[src]")).find((s) => /\/widget\.js(?:[?#]|$)/.test(s.src));
+  const BASE = script ? new URL(".", script.src).href.replace(/\/$/, "") : location.origin;
+
+  const TEXT = {
+    en: {
+      placeholder: "Search documents…", label: "Search documents", results: (n) => (n === 1 ? "1 document" : `${n} documents`),
+      none: "No documents match.", error: "Search is unavailable right now.", page: "page", all: "All results", searching: "Searching…",
+    },
+    nb: {
+      placeholder: "Søk i dokumenter …", label: "Søk i dokumenter", results: (n) => (n === 1 ? "1 dokument" : `${n} dokumenter`),
+      none: "Ingen dokumenter passer.", error: "Søket er ikke tilgjengelig akkurat nå.", page: "side", all: "Alle treff", searching: "Søker …",
+    },
+    nn: {
+      placeholder: "Søk i dokument …", label: "Søk i dokument", results: (n) => (n === 1 ? "1 dokument" : `${n} dokument`),
+      none: "Ingen dokument passar.", error: "Søket er ikkje tilgjengeleg no.", page: "side", all: "Alle treff", searching: "Søkjer …",
+    },
+  };
+  const FILTERS = ["programme", "region", "network", "theme", "doctype"];
+
+  const CSS = `
+:host { all: initial; display: block; position: relative; max-width: 640px; }
+:host([hidden]) { display: none; }
+/* Fonts and colours are set on an inner element: host-page rules on the element itself cannot reach it. */
+.k { position: relative; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "DejaVu Sans", Arial, sans-serif;
+  color: #14212b; text-align: left; letter-spacing: normal; text-transform: none; }
+* { box-sizing: border-box; }
+.box { display: flex; align-items: center; gap: 8px; background: #fff; border: 1.5px solid #c9d3dc; border-radius: 10px; padding: 0 12px; transition: border-color .15s, box-shadow .15s; }
+.box:focus-within { border-color: #1d5d93; box-shadow: 0 0 0 3px rgba(29, 93, 147, .18); }
+.box svg { flex: none; color: #5b6b78; }
+input { flex: 1; min-width: 0; border: 0; outline: 0; background: transparent; font: inherit; font-size: 1rem; color: inherit; padding: 11px 0; }
+input::-webkit-search-cancel-button { cursor: pointer; }
+.panel { position: absolute; z-index: 2147483000; left: 0; right: 0; top: calc(100% + 6px); background: #fff; border: 1px solid #dde4ea;
+  border-radius: 12px; box-shadow: 0 14px 40px rgba(15, 40, 60, .18); overflow: hidden; }
+.panel[hidden] { display: none; }
+.status { margin: 0; padding: 9px 14px; font-size: .8rem; color: #5b6b78; border-bottom: 1px solid #eef2f5; }
+ul { list-style: none; margin: 0; padding: 4px; max-height: min(70vh, 520px); overflow-y: auto; }
+li { margin: 0; }
+a.hit { display: block; padding: 10px 12px; border-radius: 8px; color: inherit; text-decoration: none; outline: none; }
+li[aria-selected="true"] a.hit, a.hit:hover { background: #eef4fa; }
+li[aria-selected="true"] a.hit { box-shadow: inset 3px 0 0 #1d5d93; }
+.t { display: block; font-weight: 650; color: #14436b; line-height: 1.35; }
+.m { display: block; font-size: .78rem; color: #2f7d4f; margin-top: 1px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.s { display: block; font-size: .86rem; color: #3a4955; margin-top: 3px; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; }
+.all { display: block; padding: 9px 14px; border-top: 1px solid #eef2f5; font-size: .84rem; color: #1d5d93; text-decoration: none; text-align: right; }
+.all:hover, .all:focus-visible { text-decoration: underline; }
+@media (prefers-color-scheme: dark) {
+  .k { color: #e6edf3; }
+  .box { background: #1b2530; border-color: #3b4b5a; }
+  .panel { background: #1b2530; border-color: #33424f; }
+  .t { color: #9cc8f2; } .s { color: #c7d2dc; } .m { color: #7fcf9d; } .status { color: #9fb0bf; border-color: #2b3845; }
+  li[aria-selected="true"] a.hit, a.hit:hover { background: #243342; }
+  mark { background: #6b5a12; }
+}`;
+
+  let uid = 0;
+
+  /** Decode the few entities the API's escaping produces (and numeric ones). */
+  function decode(s) {
+    return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (m, e) => {
+      if (e[0] === "#") {
+        const n = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        return n > 0 && n < 0x110000 ? String.fromCodePoint(n) : "";
+      }
+      return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[e];
+    });
+  }
+
+  /** Append a snippet to `el`: text nodes, and <mark> elements for the matched words. */
+  function appendSnippet(el, snippet) {
+    const parts = String(snippet).split(/(<mark>|<\/mark>)/);
+    let marked = false;
+    for (const p of parts) {
+      if (p === "<mark>") { marked = true; continue; }
+      if (p === "</mark>") { marked = false; continue; }
+      if (!p) continue;
+      const text = document.createTextNode(decode(p));
+      if (marked) {
+        const m = document.createElement("mark");
+        m.appendChild(text);
+        el.appendChild(m);
+      } else {
+        el.appendChild(text);
+      }
+    }
+  }
+
+  /** Where a hit links: its http(s) source, a corpus file on the server, or the document's JSON. */
+  function hrefFor(hit) {
+    const anchor = hit.page ? `#page=${encodeURIComponent(hit.page)}` : "";
+    const url = String(hit.url || "");
+    if (/^https?:\/\//i.test(url)) {
+      try {
+        const u = new URL(url);
+        if (u.protocol === "http:" || u.protocol === "https:") return u.href + anchor;
+      } catch (_) { /* fall through */ }
+    }
+    if (url.startsWith("corpus/")) return `${BASE}/corpus/${encodeURIComponent(url.slice(7))}${anchor}`;
+    return `${BASE}/api/documents/${encodeURIComponent(hit.id)}`;
+  }
+
+  function sourceLabel(url) {
+    const m = /^https?:\/\/(?:www\.)?(.*)$/i.exec(url);
+    return m ? m[1].replace(/\/$/, "") : url.split("/").pop();
+  }
+
+  class KartotekSearch extends HTMLElement {
+    connectedCallback() {
+      if (this._root) return;
+      const id = `ks${++uid}`;
+      const ui = this.uiLang();
+      this.t = TEXT[ui];
+      const root = (this._root = this.attachShadow({ mode: "open" }));
+      // A constructed stylesheet is not subject to the host page's `style-src` CSP; <style> is the fallback.
+      let adopted = false;
+      try {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        root.adoptedStyleSheets = [sheet];
+        adopted = true;
+      } catch (_) { /* older browsers */ }
+      if (!adopted) {
+        const style = document.createElement("style");
+        style.textContent = CSS;
+        root.appendChild(style);
+      }
+
+      const box = document.createElement("div");
+      box.className = "box";
+      box.setAttribute("role", "search");
+      const svgNS = "http://www.w3.org/2000/svg";
+      const svg = document.createElementNS(svgNS, "svg");
+      svg.setAttribute("viewBox", "0 0 20 20");
+      svg.setAttribute("width", "18");
+      svg.setAttribute("height", "18");
+      svg.setAttribute("aria-hidden", "true");
+      const c = document.createElementNS(svgNS, "circle");
+      for (const [k, v] of [["cx", "8.5"], ["cy", "8.5"], ["r", "5.5"], ["fill", "none"], ["stroke", "currentColor"], ["stroke-width", "2"]]) c.setAttribute(k, v);
+      const p = document.createElementNS(svgNS, "path");
+      for (const [k, v] of [["d", "M13 13l4.5 4.5"], ["stroke", "currentColor"], ["stroke-width", "2"], ["stroke-linecap", "round"]]) p.setAttribute(k, v);
+      svg.append(c, p);
+
+      const input = (this.input = document.createElement("input"));
+      input.type = "search";
+      input.id = `${id}-q`;
+      input.autocomplete = "off";
+      input.spellcheck = false;
+      input.placeholder = this.getAttribute("placeholder") || this.t.placeholder;
+      input.setAttribute("aria-label", this.getAttribute("placeholder") || this.t.label);
+      input.setAttribute("role", "combobox");
+      input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-expanded", "false");
+      input.setAttribute("aria-controls", `${id}-list`);
+      box.append(svg, input);
+
+      const panel = (this.panel = document.createElement("div"));
+      panel.className = "panel";
+      panel.hidden = true;
+      const status = (this.status = document.createElement("p"));
+      status.className = "status";
+      status.id = `${id}-status`;
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      const list = (this.list = document.createElement("ul"));
+      list.id = `${id}-list`;
+      list.setAttribute("role", "listbox");
+      list.setAttribute("aria-label", this.t.label);
+      const all = (this.allLink = document.createElement("a"));
+      all.className = "all";
+      all.textContent = `${this.t.all} →`;
+      panel.append(status, list, all);
+      const wrap = document.createElement("div");
+      wrap.className = "k";
+      wrap.append(box, panel);
+      root.append(wrap);
+
+      this.active = -1;
+      this.seq = 0;
+      this.timer = 0;
+      input.addEventListener("input", () => {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.search(), 220);
+      });
+      input.addEventListener("keydown", (e) => this.onKey(e));
+      input.addEventListener("focus", () => { if (this.list.childElementCount || this.status.textContent) this.open(true); });
+      list.addEventListener("mousedown", (e) => e.preventDefault());
+      this._outside = (e) => { if (!e.composedPath().includes(this)) this.open(false); };
+      document.addEventListener("pointerdown", this._outside);
+    }
+
+    disconnectedCallback() {
+      if (this._outside) document.removeEventListener("pointerdown", this._outside);
+      if (this.abort) this.abort.abort();
+      clearTimeout(this.timer);
+    }
+
+    uiLang() {
+      const given = (this.getAttribute("ui") || (this.closest("[lang]") && this.closest("[lang]").getAttribute("lang")) || "en").toLowerCase();
+      const primary = given.split(/[-_]/)[0];
+      if (primary === "nn") return "nn";
+      if (primary === "nb" || primary === "no") return "nb";
+      return "en";
+    }
+
+    params(q) {
+      const u = new URLSearchParams();
+      u.set("q", q);
+      const limit = Math.min(20, Math.max(1, parseInt(this.getAttribute("limit"), 10) || 6));
+      u.set("limit", String(limit));
+      for (const f of FILTERS) {
+        for (const v of (this.getAttribute(f) || "").split(/[\s,]+/)) if (v) u.append(f, v);
+      }
+      for (const v of (this.getAttribute("doc-lang") || "").split(/[\s,]+/)) if (v) u.append("lang", v);
+      u.set("ui", this.uiLang());
+      const key = this.getAttribute("key");
+      if (key) u.set("key", key);
+      return u;
+    }
+
+    async search() {
+      clearTimeout(this.timer);
+      const q = this.input.value.trim();
+      const seq = ++this.seq;
+      if (this.abort) this.abort.abort();
+      if (!q) {
+        this.render(null);
+        this.open(false);
+        return;
+      }
+      this.abort = new AbortController();
+      const params = this.params(q);
+      this.status.textContent = this.t.searching;
+      this.setAttribute("aria-busy", "true");
+      try {
+        const r = await fetch(`${BASE}/api/search?${params}`, { signal: this.abort.signal, credentials: "omit", headers: { Accept: "application/json" } });
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        const data = await r.json();
+        if (seq !== this.seq) return;
+        params.delete("limit");
+        this.allLink.href = `${BASE}/?${params}`;
+        this.render(data);
+        this.dispatchEvent(new CustomEvent("kartotek-results", { detail: { query: q, total: data.total }, bubbles: true, composed: true }));
+      } catch (e) {
+        if (e && e.name === "AbortError") return;
+        if (seq !== this.seq) return;
+        this.render(null);
+        this.status.textContent = this.t.error;
+        this.open(true);
+      } finally {
+        if (seq === this.seq) this.removeAttribute("aria-busy");
+      }
+    }
+
+    render(data) {
+      this.list.replaceChildren();
+      this.active = -1;
+      this.input.removeAttribute("aria-activedescendant");
+      if (!data) {
+        this.status.textContent = "";
+        return;
+      }
+      const hits = Array.isArray(data.hits) ? data.hits : [];
+      this.status.textContent = hits.length ? this.t.results(Number(data.total) || hits.length) : this.t.none;
+      hits.forEach((hit, i) => {
+        const li = document.createElement("li");
+        li.id = `${this.list.id}-${i}`;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        const a = document.createElement("a");
+        a.className = "hit";
+        a.href = hrefFor(hit);
+        a.tabIndex = -1;
+        if (this.getAttribute("target")) a.target = this.getAttribute("target");
+        const t = document.createElement("span");
+        t.className = "t";
+        t.textContent = String(hit.title || hit.url || "");
+        const m = document.createElement("span");
+        m.className = "m";
+        m.textContent = sourceLabel(String(hit.url || "")) + (hit.page ? ` · ${this.t.page} ${hit.page}` : "");
+        a.append(t, m);
+        if (hit.snippet) {
+          const s = document.createElement("span");
+          s.className = "s";
+          appendSnippet(s, hit.snippet);
+          a.append(s);
+        }
+        li.append(a);
+        this.list.append(li);
+      });
+      this.allLink.hidden = hits.length === 0;
+      this.open(true);
+    }
+
+    open(on) {
+      this.panel.hidden = !on;
+      this.input.setAttribute("aria-expanded", on ? "true" : "false");
+    }
+
+    move(to) {
+      const items = this.list.children;
+      if (!items.length) return;
+      if (this.active >= 0 && items[this.active]) items[this.active].setAttribute("aria-selected", "false");
+      this.active = (to + items.length) % items.length;
+      const li = items[this.active];
+      li.setAttribute("aria-selected", "true");
+      this.input.setAttribute("aria-activedescendant", li.id);
+      li.scrollIntoView({ block: "nearest" });
+    }
+
+    onKey(e) {
+      if (e.key === "ArrowDown") {
+        e.preventDefault();
+        if (this.panel.hidden && this.list.childElementCount) this.open(true);
+        this.move(this.active + 1);
+      } else if (e.key === "ArrowUp") {
+        e.preventDefault();
+        this.move(this.active - 1);
+      } else if (e.key === "Enter") {
+        e.preventDefault();
+        const li = this.active >= 0 ? this.list.children[this.active] : null;
+        if (li && !this.panel.hidden) li.querySelector("a").click();
+        else this.search();
+      } else if (e.key === "Escape") {
+        if (!this.panel.hidden) {
+          e.preventDefault();
+          this.open(false);
+        } else if (this.input.value) {
+          e.preventDefault();
+          this.input.value = "";
+          this.render(null);
+        }
+      }
+    }
+  }
+
+  customElements.define("kartotek-search", KartotekSearch);
+})();

@@ -1,0 +1,221 @@
+//! Interface text of the search page in English, Bokmål and Nynorsk.
+//!
+//! The language comes from `?ui=` when given, else from `Accept-Language`
+//! (first supported tag by q-value; `no` counts as Bokmål), else English.
+//! All strings are plain text: the page escapes them like any other value.
+
+/// Every string the search page shows.
+#[derive(Debug)]
+pub struct Strings {
+    /// Language code (`en`, `nb`, `nn`), also the page's `lang` attribute.
+    pub code: &'static str,
+    /// Tagline under the product name.
+    pub tagline: &'static str,
+    /// Search field placeholder.
+    pub placeholder: &'static str,
+    /// Search button.
+    pub search: &'static str,
+    /// "Filters" heading.
+    pub filters: &'static str,
+    /// Clear all filters.
+    pub clear: &'static str,
+    /// Facet names.
+    pub region: &'static str,
+    /// Programme facet.
+    pub programme: &'static str,
+    /// Network facet.
+    pub network: &'static str,
+    /// Theme facet.
+    pub theme: &'static str,
+    /// Language facet.
+    pub lang: &'static str,
+    /// Document type facet.
+    pub doctype: &'static str,
+    /// "N documents" (singular, plural).
+    pub documents: (&'static str, &'static str),
+    /// "for" in "12 documents for «query»".
+    pub for_query: &'static str,
+    /// Nothing found.
+    pub no_results: &'static str,
+    /// Suggestion when nothing is found.
+    pub no_results_hint: &'static str,
+    /// "page" before a page number.
+    pub page: &'static str,
+    /// Previous page.
+    pub previous: &'static str,
+    /// Next page.
+    pub next: &'static str,
+    /// Label of the pagination nav.
+    pub pagination: &'static str,
+    /// Remove a filter (screen readers).
+    pub remove_filter: &'static str,
+    /// Shown when a search fails.
+    pub error: &'static str,
+    /// Footer text.
+    pub footer: &'static str,
+    /// Label of the interface language switcher.
+    pub interface_language: &'static str,
+    /// Show more values of a facet.
+    pub more: &'static str,
+}
+
+/// English.
+pub static EN: Strings = Strings {
+    code: "en",
+    tagline: "Regional and EU policy documents, searchable",
+    placeholder: "Search strategies, programmes, reports…",
+    search: "Search",
+    filters: "Filters",
+    clear: "Clear filters",
+    region: "Region",
+    programme: "Programme",
+    network: "Network",
+    theme: "Theme",
+    lang: "Language",
+    doctype: "Type",
+    documents: ("document", "documents"),
+    for_query: "for",
+    no_results: "No documents match your search.",
+    no_results_hint: "Try fewer or different words, or remove a filter.",
+    page: "page",
+    previous: "Previous",
+    next: "Next",
+    pagination: "Result pages",
+    remove_filter: "Remove filter",
+    error: "The search could not be run",
+    footer: "Kartotek · full-text and faceted search",
+    interface_language: "Interface language",
+    more: "more",
+};
+
+/// Norwegian Bokmål.
+pub static NB: Strings = Strings {
+    code: "nb",
+    tagline: "Søk i regionale og europeiske plandokumenter",
+    placeholder: "Søk i strategier, programmer, rapporter …",
+    search: "Søk",
+    filters: "Filtre",
+    clear: "Fjern filtre",
+    region: "Region",
+    programme: "Program",
+    network: "Nettverk",
+    theme: "Tema",
+    lang: "Språk",
+    doctype: "Type",
+    documents: ("dokument", "dokumenter"),
+    for_query: "for",
+    no_results: "Ingen dokumenter passer til søket.",
+    no_results_hint: "Prøv færre eller andre ord, eller fjern et filter.",
+    page: "side",
+    previous: "Forrige",
+    next: "Neste",
+    pagination: "Resultatsider",
+    remove_filter: "Fjern filter",
+    error: "Søket kunne ikke utføres",
+    footer: "Kartotek · fulltekst- og fasettsøk",
+    interface_language: "Språk i grensesnittet",
+    more: "flere",
+};
+
+/// Norwegian Nynorsk.
+pub static NN: Strings = Strings {
+    code: "nn",
+    tagline: "Søk i regionale og europeiske plandokument",
+    placeholder: "Søk i strategiar, program, rapportar …",
+    search: "Søk",
+    filters: "Filter",
+    clear: "Fjern filter",
+    region: "Region",
+    programme: "Program",
+    network: "Nettverk",
+    theme: "Tema",
+    lang: "Språk",
+    doctype: "Type",
+    documents: ("dokument", "dokument"),
+    for_query: "for",
+    no_results: "Ingen dokument passar til søket.",
+    no_results_hint: "Prøv færre eller andre ord, eller fjern eit filter.",
+    page: "side",
+    previous: "Førre",
+    next: "Neste",
+    pagination: "Resultatsider",
+    remove_filter: "Fjern filter",
+    error: "Søket kunne ikkje utførast",
+    footer: "Kartotek · fulltekst- og fasettsøk",
+    interface_language: "Språk i grensesnittet",
+    more: "fleire",
+};
+
+/// Normalise a `?ui=` value: `en`, `nb` (also `no`, `nob`), `nn` (`nno`).
+pub fn parse_ui(v: &str) -> Option<&'static str> {
+    let v = v.trim().to_ascii_lowercase();
+    let primary = v.split(['-', '_']).next().unwrap_or("");
+    match primary {
+        "en" | "eng" => Some("en"),
+        "nb" | "no" | "nob" => Some("nb"),
+        "nn" | "nno" => Some("nn"),
+        _ => None,
+    }
+}
+
+/// The strings for a code from [`parse_ui`].
+pub fn strings(code: &str) -> &'static Strings {
+    match code {
+        "nb" => &NB,
+        "nn" => &NN,
+        _ => &EN,
+    }
+}
+
+/// Pick the interface language: `?ui=` first, then `Accept-Language`, then English.
+pub fn negotiate(ui: Option<&str>, accept_language: Option<&str>) -> &'static Strings {
+    if let Some(code) = ui.and_then(parse_ui) {
+        return strings(code);
+    }
+    let Some(header) = accept_language else {
+        return &EN;
+    };
+    let mut best: Option<(f32, &'static str)> = None;
+    for (i, part) in header.split(',').take(20).enumerate() {
+        let mut bits = part.split(';');
+        let tag = bits.next().unwrap_or("").trim();
+        let q = bits
+            .find_map(|b| b.trim().strip_prefix("q="))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        // Earlier tags win ties.
+        let q = q - i as f32 * 1e-4;
+        if let Some(code) = parse_ui(tag) {
+            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, code));
+            }
+        }
+    }
+    strings(best.map(|(_, c)| c).unwrap_or("en"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_parameter_overrides_accept_language() {
+        assert_eq!(negotiate(Some("en"), Some("nb-NO,nb;q=0.9")).code, "en");
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_supported_tag() {
+        assert_eq!(
+            negotiate(None, Some("de-DE,de;q=0.9,nn;q=0.8,en;q=0.7")).code,
+            "nn"
+        );
+        assert_eq!(negotiate(None, Some("no")).code, "nb");
+        assert_eq!(negotiate(None, Some("sv-SE")).code, "en");
+        assert_eq!(negotiate(None, None).code, "en");
+    }
+
+    #[test]
+    fn garbage_accept_language_falls_back_to_english() {
+        assert_eq!(negotiate(None, Some(";;;q=abc,,,\u{0}")).code, "en");
+    }
+}

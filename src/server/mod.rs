@@ -1,0 +1,412 @@
+//! The HTTP server: the JSON API under `/api`, the server-rendered search
+//! page at `/`, the embeddable `<kartotek-search>` widget at `/widget.js`,
+//! the built-in corpus at `/corpus/{name}`, `/healthz` and `/metrics`.
+//!
+//! [`app`] builds the whole router from an [`AppState`], so tests drive it
+//! with `app(state).oneshot(request)` and `kartotek serve` binds it to a
+//! socket. Searching and ingesting are blocking work: every handler moves
+//! them to `tokio::task::spawn_blocking`. Searches read the last committed
+//! index state through the reader and never take the writer lock, so a
+//! search never waits for an ingest. There is one index writer per process,
+//! behind a `std::sync::Mutex` that is only locked inside blocking tasks.
+
+pub mod api;
+pub mod error;
+pub mod i18n;
+pub mod metrics;
+pub mod page;
+pub mod widget;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+
+use crate::error::{Error, Result};
+use crate::index::{Index, Writer};
+use crate::search::Searcher;
+use crate::taxonomy::Taxonomy;
+pub use error::AppError;
+pub use metrics::Metrics;
+
+/// Default address of `kartotek serve`.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// Server settings, resolved once at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Bearer key for the write endpoints; `None` disables them.
+    pub admin_key: Option<String>,
+    /// Bearer key (or `?key=`) for the read endpoints; `None` = public.
+    pub search_key: Option<String>,
+    /// Origins allowed to call the API from a browser (`*` = any).
+    pub cors_origins: Vec<String>,
+    /// Largest upload request body, in bytes.
+    pub max_upload_bytes: usize,
+    /// Largest body of any other request, in bytes.
+    pub max_body_bytes: usize,
+    /// Longest raw query string accepted, in bytes.
+    pub max_query_bytes: usize,
+    /// Time allowed for a read request.
+    pub request_timeout: Duration,
+    /// Time allowed for an upload (extraction included).
+    pub upload_timeout: Duration,
+    /// Writer heap for the one index writer.
+    pub writer_heap: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            admin_key: None,
+            search_key: None,
+            cors_origins: Vec::new(),
+            max_upload_bytes: 64 * 1024 * 1024,
+            max_body_bytes: 64 * 1024,
+            max_query_bytes: 32 * 1024,
+            request_timeout: Duration::from_secs(15),
+            upload_timeout: Duration::from_secs(600),
+            writer_heap: crate::index::DEFAULT_WRITER_HEAP,
+        }
+    }
+}
+
+/// Everything handlers share; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Searches the index (reader side).
+    pub searcher: Searcher,
+    /// The single index writer; `None` when writes are disabled.
+    pub writer: Option<Arc<Mutex<Writer>>>,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Request and ingest counters.
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// State over `index`. Opens the index writer only when an admin key is
+    /// configured (writes are disabled otherwise, and another process may
+    /// then hold the writer, e.g. a scheduled `kartotek ingest`).
+    pub fn new(index: Index, taxonomy: &'static Taxonomy, config: Config) -> Result<AppState> {
+        let writer = match config.admin_key {
+            Some(_) => Some(index.writer(config.writer_heap)?),
+            None => None,
+        };
+        Ok(Self::with_writer(index, taxonomy, config, writer))
+    }
+
+    /// State with a writer the caller already opened (`serve` opens it
+    /// first to ingest the built-in corpus into an empty index).
+    pub fn with_writer(
+        index: Index,
+        taxonomy: &'static Taxonomy,
+        config: Config,
+        writer: Option<Writer>,
+    ) -> AppState {
+        AppState {
+            searcher: Searcher::new(index, taxonomy),
+            writer: writer.map(|w| Arc::new(Mutex::new(w))),
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+
+    /// The index served.
+    pub fn index(&self) -> &Index {
+        self.searcher.index()
+    }
+
+    /// The taxonomy used for labels.
+    pub fn taxonomy(&self) -> &'static Taxonomy {
+        self.searcher.taxonomy()
+    }
+
+    /// Check the read credentials: `Authorization: Bearer <search key>` (the
+    /// admin key works too) or `?key=` when a search key is configured.
+    pub fn authorize_read(&self, headers: &HeaderMap, query_key: Option<&str>) -> Result<()> {
+        let Some(expected) = self.config.search_key.as_deref() else {
+            return Ok(());
+        };
+        let given = bearer(headers)?.or(query_key);
+        match given {
+            None => Err(Error::Unauthorized),
+            Some(k) if key_eq(k, expected) => Ok(()),
+            Some(k)
+                if self
+                    .config
+                    .admin_key
+                    .as_deref()
+                    .is_some_and(|a| key_eq(k, a)) =>
+            {
+                Ok(())
+            }
+            Some(_) => Err(Error::Forbidden(
+                "the key is not valid for searching".into(),
+            )),
+        }
+    }
+
+    /// Check the admin credentials of a write request.
+    pub fn authorize_write(&self, headers: &HeaderMap) -> Result<()> {
+        let Some(expected) = self.config.admin_key.as_deref() else {
+            return Err(Error::Forbidden(
+                "write endpoints are disabled on this server\nhint: start `kartotek serve` with `KARTOTEK_ADMIN_KEY` set".into(),
+            ));
+        };
+        match bearer(headers)? {
+            None => Err(Error::Unauthorized),
+            Some(k) if key_eq(k, expected) => Ok(()),
+            Some(_) => Err(Error::Forbidden("the key is not the admin key".into())),
+        }
+    }
+}
+
+/// The bearer token of a request, if any; a malformed header is 401.
+fn bearer(headers: &HeaderMap) -> Result<Option<&str>> {
+    let Some(v) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let v = v.to_str().map_err(|_| Error::Unauthorized)?;
+    let (scheme, token) = v.split_once(' ').ok_or(Error::Unauthorized)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(Error::Unauthorized);
+    }
+    Ok(Some(token.trim()))
+}
+
+/// Compare keys in time independent of where they differ.
+fn key_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let cfg = Arc::clone(&state.config);
+    let writes = Router::new()
+        .route("/api/documents", axum::routing::post(api::upload))
+        .route("/api/documents/{id}", axum::routing::delete(api::delete))
+        .layer(DefaultBodyLimit::max(cfg.max_upload_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            cfg.upload_timeout,
+        ));
+    let reads = Router::new()
+        .route("/", get(page::search_page))
+        .route("/style.css", get(widget::style_css))
+        .route("/widget.js", get(widget::widget_js))
+        .route("/corpus/{name}", get(api::corpus_file))
+        .route("/api/search", get(api::search))
+        .route("/api/facets", get(api::facets))
+        .route("/api/documents/{id}", get(api::document))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/healthz", get(api::healthz))
+        .route("/metrics", get(api::metrics))
+        .layer(DefaultBodyLimit::max(cfg.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            cfg.request_timeout,
+        ));
+    let mut router = reads
+        .merge(writes)
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), observe));
+    if let Some(cors) = cors_layer(&cfg.cors_origins) {
+        router = router.layer(cors);
+    }
+    router
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// CORS for the configured origins; `None` when none are (same origin only).
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<&str> = origins
+        .iter()
+        .map(|o| o.trim().trim_end_matches('/'))
+        .filter(|o| !o.is_empty())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.contains(&"*") {
+        AllowOrigin::any()
+    } else {
+        let list: Vec<HeaderValue> = origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        AllowOrigin::list(list)
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+            .max_age(Duration::from_secs(3600)),
+    )
+}
+
+/// Record count and latency per route pattern.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let method = req.method().as_str().to_string();
+    let resp = next.run(req).await;
+    state
+        .metrics
+        .observe(&route, &method, resp.status().as_u16(), started.elapsed());
+    resp
+}
+
+/// Give error responses made by layers (timeouts, body limits) the API's
+/// JSON error shape; handler-made errors already have it.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let has_body_type = resp.headers().contains_key(header::CONTENT_TYPE);
+    if has_body_type && status != StatusCode::PAYLOAD_TOO_LARGE {
+        return resp;
+    }
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            "the request body is larger than the limit".to_string(),
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "timeout",
+            "the request took too long and was abandoned".to_string(),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this method is not allowed on this path".to_string(),
+        ),
+        s => (
+            "error",
+            s.canonical_reason().unwrap_or("error").to_lowercase(),
+        ),
+    };
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    let mut out = (status, axum::Json(body)).into_response();
+    for (k, v) in resp.headers() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
+/// A response with a fixed body and content type.
+pub(crate) fn bytes_response(
+    content_type: &'static str,
+    body: impl Into<Body>,
+    cache: &'static str,
+) -> Response {
+    let mut resp = Response::new(body.into());
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    resp
+}
+
+/// Bind `addr`, print where it listens, and serve until Ctrl-C or SIGTERM;
+/// then finish the requests in flight and return.
+pub async fn serve(state: AppState, addr: &str) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::Usage(format!("cannot listen on `{addr}`: {e}")))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    println!("listening on http://{local}");
+    // Without a writer of our own, another process may write: pick up its commits.
+    if state.writer.is_none() {
+        let index = state.index().clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                let i = index.clone();
+                let _ = tokio::task::spawn_blocking(move || i.reload()).await;
+            }
+        });
+    }
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| Error::Internal(format!("server stopped: {e}")))?;
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    eprintln!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_compare_exactly() {
+        assert!(key_eq("abc", "abc"));
+        assert!(!key_eq("abc", "abd"));
+        assert!(!key_eq("abc", "abcd"));
+    }
+
+    #[test]
+    fn malformed_authorization_is_unauthorized() {
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic xyz"));
+        assert!(matches!(bearer(&h), Err(Error::Unauthorized)));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer  k1 "),
+        );
+        assert_eq!(bearer(&h).ok().flatten(), Some("k1"));
+    }
+}

@@ -1,0 +1,718 @@
+//! The search page at `/`: server-rendered HTML that works without
+//! JavaScript. A GET form, result list, facet filters as links (each link is
+//! the current URL with one filter toggled), expandable hierarchies with
+//! `<details>`, pagination, and an interface in English, Bokmål or Nynorsk.
+//!
+//! Every value is escaped when written. The snippet is the one exception that
+//! carries markup, and only `<mark>`: it arrives escaped from the searcher and
+//! is re-checked here ([`safe_snippet`]) so no other tag can get through.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::api::{self, SearchParams, FILTERS};
+use super::i18n::{self, Strings};
+use super::AppState;
+use crate::search::{FacetCount, Hit, Response as SearchResponse, MAX_OFFSET};
+
+/// Escape text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Keep a snippet's `<mark>`/`</mark>` and escape any other `<`, `>` or `"`
+/// (entities the searcher wrote stay as they are).
+pub fn safe_snippet(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut rest = s;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("<mark>") {
+            out.push_str("<mark>");
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("</mark>") {
+            out.push_str("</mark>");
+            rest = r;
+        } else {
+            let mut chars = rest.chars();
+            let c = chars.next().unwrap_or(' ');
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                c => out.push(c),
+            }
+            rest = chars.as_str();
+        }
+    }
+    // Balance marks, so a truncated snippet cannot bleed highlighting.
+    let opened = out.matches("<mark>").count();
+    let closed = out.matches("</mark>").count();
+    for _ in closed..opened {
+        out.push_str("</mark>");
+    }
+    out
+}
+
+/// Where a hit's link goes: the source itself (corpus files are served at
+/// `/corpus/…`), PDFs at the page of the best passage; documents with no
+/// reachable source (uploads, local files) open their JSON view.
+pub fn hit_href(base: &str, hit: &Hit) -> String {
+    let anchor = hit.page.map(|p| format!("#page={p}")).unwrap_or_default();
+    let lower = hit.url.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return format!("{}{anchor}", hit.url);
+    }
+    if let Some(name) = hit.url.strip_prefix("corpus/") {
+        let enc: String = form_urlencoded::byte_serialize(name.as_bytes())
+            .collect::<String>()
+            .replace('+', "%20");
+        return format!("{base}/corpus/{enc}{anchor}");
+    }
+    format!("{base}/api/documents/{}", hit.id)
+}
+
+/// A short, readable source: host and path for URLs, the file name otherwise.
+pub fn source_label(url: &str) -> String {
+    let stripped = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .map(|s| s.strip_prefix("www.").unwrap_or(s));
+    let s = match stripped {
+        Some(s) => s.trim_end_matches('/').replace('/', " › "),
+        None => url.rsplit('/').next().unwrap_or(url).to_string(),
+    };
+    if s.chars().count() > 80 {
+        let cut: String = s.chars().take(77).collect();
+        format!("{cut}…")
+    } else {
+        s
+    }
+}
+
+/// The page's own query state, used to build every link.
+struct View<'a> {
+    q: &'a str,
+    filters: &'a BTreeMap<String, Vec<String>>,
+    ui: Option<&'a str>,
+    key: Option<&'a str>,
+    limit: usize,
+    offset: usize,
+}
+
+impl View<'_> {
+    /// `/?…` with the filters changed by `toggle` and the given offset.
+    fn href(&self, toggle: Option<(&str, &str)>, offset: usize, ui: Option<&str>) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        if !self.q.is_empty() {
+            s.append_pair("q", self.q);
+        }
+        for name in FILTERS {
+            let mut values: Vec<String> = self.filters.get(name).cloned().unwrap_or_default();
+            if let Some((f, p)) = toggle {
+                if f == name {
+                    if let Some(i) = values.iter().position(|v| norm(v) == p) {
+                        values.remove(i);
+                    } else {
+                        values.push(p.to_string());
+                    }
+                }
+            }
+            for v in values {
+                s.append_pair(name, &v);
+            }
+        }
+        if offset > 0 {
+            s.append_pair("offset", &offset.to_string());
+        }
+        if let Some(ui) = ui.or(self.ui) {
+            s.append_pair("ui", ui);
+        }
+        if let Some(k) = self.key {
+            s.append_pair("key", k);
+        }
+        let qs = s.finish();
+        if qs.is_empty() {
+            "/".into()
+        } else {
+            format!("/?{qs}")
+        }
+    }
+
+    fn selected(&self, facet: &str, path: &str) -> bool {
+        self.filters
+            .get(facet)
+            .is_some_and(|v| v.iter().any(|x| norm(x) == path))
+    }
+}
+
+/// `nb` → `/nb`, `/a/b/` → `/a/b`: how filter values compare to facet paths.
+fn norm(v: &str) -> String {
+    let v = v.trim().trim_end_matches('/');
+    if v.starts_with('/') {
+        v.to_string()
+    } else {
+        format!("/{v}")
+    }
+}
+
+fn facet_title<'a>(t: &'a Strings, facet: &str) -> &'a str {
+    match facet {
+        "region" => t.region,
+        "programme" => t.programme,
+        "network" => t.network,
+        "theme" => t.theme,
+        "lang" => t.lang,
+        _ => t.doctype,
+    }
+}
+
+/// `GET /`: the search page.
+pub async fn search_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let parsed = api::pairs(raw.as_deref(), &state.config).and_then(|p| {
+        let ui_raw = p.iter().find(|(k, _)| k == "ui").map(|(_, v)| v.clone());
+        SearchParams::parse(&p, &[]).map(|sp| (sp, ui_raw))
+    });
+    let (params, t) = match parsed {
+        Ok((sp, ui_raw)) => {
+            let t = i18n::negotiate(ui_raw.as_deref(), accept);
+            (sp, t)
+        }
+        Err(e) => {
+            let t = i18n::negotiate(None, accept);
+            return html(StatusCode::BAD_REQUEST, error_page(t, &e.to_string()));
+        }
+    };
+    if let Err(e) = state.authorize_read(&headers, params.key.as_deref()) {
+        let status =
+            StatusCode::from_u16(e.code().http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+        return html(status, error_page(t, &e.to_string()));
+    }
+    let mut req = params.req.clone();
+    req.limit = 10;
+    let limit = req.limit;
+    let result = api::run_search(&state, req).await;
+    let view = View {
+        q: &params.req.q,
+        filters: &params.req.filters,
+        ui: params.ui.as_deref(),
+        key: params.key.as_deref(),
+        limit,
+        offset: params.req.offset,
+    };
+    match result {
+        Ok(mut resp) => {
+            api::relabel(&state, &mut resp.facets, t.code);
+            html(StatusCode::OK, render(&state, t, &view, &resp))
+        }
+        Err(e) => {
+            let status = StatusCode::from_u16(e.code().http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let msg = if e.code().is_user_error() {
+                e.to_string()
+            } else {
+                tracing::error!(error = %e, "search page failed");
+                "internal error".to_string()
+            };
+            html(status, error_page(t, &msg))
+        }
+    }
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    let mut resp = (status, body).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    resp
+}
+
+fn head(out: &mut String, t: &Strings, title: &str) {
+    let _ = write!(
+        out,
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n\
+         <link rel=\"icon\" href=\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='4' fill='%231f4e79'/%3E%3C/svg%3E\">\n\
+         </head>\n<body>\n",
+        t.code,
+        esc(title)
+    );
+}
+
+fn error_page(t: &Strings, message: &str) -> String {
+    let mut out = String::new();
+    head(&mut out, t, "Kartotek");
+    let _ = write!(
+        out,
+        "<header class=\"top\"><div class=\"wrap bar\"><a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\"></span>Kartotek</a></div></header>\n\
+         <main class=\"wrap\"><div class=\"notice\" role=\"alert\"><h1>{}</h1><p>{}</p></div></main>\n</body>\n</html>\n",
+        esc(t.error),
+        esc(message)
+    );
+    out
+}
+
+fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) -> String {
+    let mut out = String::with_capacity(32 * 1024);
+    let title = if v.q.is_empty() {
+        "Kartotek".to_string()
+    } else {
+        format!("{} – Kartotek", v.q)
+    };
+    head(&mut out, t, &title);
+    // Header: brand, search form, interface language.
+    let _ = write!(
+        out,
+        "<header class=\"top\"><div class=\"wrap bar\">\
+         <a class=\"brand\" href=\"{home}\"><span class=\"logo\" aria-hidden=\"true\"></span>Kartotek</a>\
+         <form class=\"search\" role=\"search\" method=\"get\" action=\"/\">\
+         <input type=\"search\" name=\"q\" value=\"{q}\" placeholder=\"{ph}\" aria-label=\"{search}\" autocomplete=\"off\">",
+        home = esc(&View { q: "", filters: &BTreeMap::new(), ui: v.ui, key: v.key, limit: v.limit, offset: 0 }.href(None, 0, None)),
+        q = esc(v.q),
+        ph = esc(t.placeholder),
+        search = esc(t.search),
+    );
+    for name in FILTERS {
+        for val in v.filters.get(name).into_iter().flatten() {
+            let _ = write!(
+                out,
+                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+                esc(val)
+            );
+        }
+    }
+    if let Some(ui) = v.ui {
+        let _ = write!(
+            out,
+            "<input type=\"hidden\" name=\"ui\" value=\"{}\">",
+            esc(ui)
+        );
+    }
+    if let Some(k) = v.key {
+        let _ = write!(
+            out,
+            "<input type=\"hidden\" name=\"key\" value=\"{}\">",
+            esc(k)
+        );
+    }
+    let _ = write!(
+        out,
+        "<button type=\"submit\"><svg aria-hidden=\"true\" viewBox=\"0 0 20 20\" width=\"18\" height=\"18\"><circle cx=\"8.5\" cy=\"8.5\" r=\"5.5\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/><path d=\"M13 13l4.5 4.5\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\"/></svg><span>{}</span></button></form>\
+         <nav class=\"uilang\" aria-label=\"{}\">",
+        esc(t.search),
+        esc(t.interface_language)
+    );
+    for (code, name) in [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")] {
+        let current = if code == t.code {
+            " aria-current=\"true\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<a href=\"{}\" lang=\"{code}\"{current}>{name}</a>",
+            esc(&v.href(None, 0, Some(code)))
+        );
+    }
+    out.push_str("</nav></div>");
+    let _ = writeln!(
+        out,
+        "<p class=\"wrap tagline\">{}</p></header>",
+        esc(t.tagline)
+    );
+
+    out.push_str("<main class=\"wrap layout\">\n");
+    render_facets(&mut out, t, v, resp);
+    out.push_str("<section class=\"results\" aria-live=\"polite\">\n");
+    render_active(&mut out, state, t, v);
+    let noun = if resp.total == 1 {
+        t.documents.0
+    } else {
+        t.documents.1
+    };
+    if v.q.trim().is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"summary\"><strong>{}</strong> {}</p>",
+            resp.total,
+            esc(noun)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "<p class=\"summary\"><strong>{}</strong> {} {} <q>{}</q> <span class=\"took\">· {:.0} ms</span></p>",
+            resp.total,
+            esc(noun),
+            esc(t.for_query),
+            esc(v.q),
+            resp.took_ms.max(1.0)
+        );
+    }
+    if resp.hits.is_empty() {
+        let _ = writeln!(
+            out,
+            "<div class=\"empty\"><p><strong>{}</strong></p><p>{}</p></div>",
+            esc(t.no_results),
+            esc(t.no_results_hint)
+        );
+    } else {
+        let offset = v.offset;
+        let _ = writeln!(out, "<ol class=\"hits\" start=\"{}\">", offset + 1);
+        for hit in &resp.hits {
+            render_hit(&mut out, state, t, hit);
+        }
+        out.push_str("</ol>\n");
+        render_pagination(&mut out, t, v, resp.total as usize, offset);
+    }
+    out.push_str("</section>\n</main>\n");
+    let _ = writeln!(
+        out,
+        "<footer class=\"wrap foot\"><span>{}</span><a href=\"/api/openapi.json\">API</a></footer>\n</body>\n</html>",
+        esc(t.footer)
+    );
+    out
+}
+
+fn render_hit(out: &mut String, state: &AppState, t: &Strings, hit: &Hit) {
+    let href = hit_href("", hit);
+    let lang = api::label(state, "lang", &format!("/{}", hit.lang), t.code);
+    let _ = write!(
+        out,
+        "<li class=\"hit\"><h2><a href=\"{}\">{}</a></h2><div class=\"meta\"><span class=\"src\">{}</span><span class=\"lang\" lang=\"{}\">{}</span>",
+        esc(&href),
+        esc(&hit.title),
+        esc(&source_label(&hit.url)),
+        esc(&hit.lang),
+        esc(&lang)
+    );
+    if let Some(p) = hit.page {
+        let _ = write!(out, "<span class=\"page\">{} {p}</span>", esc(t.page));
+    }
+    out.push_str("</div>");
+    if !hit.snippet.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"snippet\" lang=\"{}\">{}</p>",
+            esc(&hit.lang),
+            safe_snippet(&hit.snippet)
+        );
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for name in ["programme", "region", "network"] {
+        for path in hit.facets.get(name).into_iter().flatten().take(2) {
+            tags.push(api::label(state, name, path, t.code));
+        }
+    }
+    if !tags.is_empty() {
+        out.push_str("<ul class=\"tags\">");
+        for tag in tags.iter().take(5) {
+            let _ = write!(out, "<li>{}</li>", esc(tag));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</li>\n");
+}
+
+fn render_active(out: &mut String, state: &AppState, t: &Strings, v: &View<'_>) {
+    let mut chips = String::new();
+    for name in FILTERS {
+        for val in v.filters.get(name).into_iter().flatten() {
+            let path = norm(val);
+            let _ = write!(
+                chips,
+                "<a class=\"chip\" href=\"{}\" aria-label=\"{}: {}\"><span class=\"k\">{}</span> {} <span aria-hidden=\"true\">×</span></a>",
+                esc(&v.href(Some((name, &path)), 0, None)),
+                esc(t.remove_filter),
+                esc(&api::label(state, name, &path, t.code)),
+                esc(facet_title(t, name)),
+                esc(&api::label(state, name, &path, t.code)),
+            );
+        }
+    }
+    if !chips.is_empty() {
+        let clear = View {
+            q: v.q,
+            filters: &BTreeMap::new(),
+            ui: v.ui,
+            key: v.key,
+            limit: v.limit,
+            offset: 0,
+        }
+        .href(None, 0, None);
+        let _ = writeln!(
+            out,
+            "<div class=\"active\">{chips}<a class=\"clear\" href=\"{}\">{}</a></div>",
+            esc(&clear),
+            esc(t.clear)
+        );
+    }
+}
+
+fn render_facets(out: &mut String, t: &Strings, v: &View<'_>, resp: &SearchResponse) {
+    let active: usize = v.filters.values().map(Vec::len).sum();
+    let badge = if active > 0 {
+        format!(" <span class=\"badge\">{active}</span>")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "<aside class=\"side\"><details class=\"filters\"><summary>{}{badge}</summary>",
+        esc(t.filters)
+    );
+    for name in FILTERS {
+        let Some(values) = resp.facets.get(name) else {
+            continue;
+        };
+        if values.is_empty() {
+            continue;
+        }
+        let open = if name == "lang" || name == "doctype" {
+            ""
+        } else {
+            " open"
+        };
+        let _ = write!(
+            out,
+            "<details class=\"facet\"{open}><summary>{}</summary>",
+            esc(facet_title(t, name))
+        );
+        tree(out, t, v, name, values, None, 0);
+        out.push_str("</details>\n");
+    }
+    out.push_str("</details></aside>\n");
+}
+
+fn parent_of(path: &str) -> Option<&str> {
+    let i = path.rfind('/')?;
+    (i > 0).then(|| &path[..i])
+}
+
+/// One level of a facet hierarchy; children nest in `<details>`.
+fn tree(
+    out: &mut String,
+    t: &Strings,
+    v: &View<'_>,
+    facet: &str,
+    all: &[FacetCount],
+    parent: Option<&str>,
+    depth: usize,
+) {
+    if depth > 8 {
+        return;
+    }
+    let mut level: Vec<&FacetCount> = all
+        .iter()
+        .filter(|f| parent_of(&f.path) == parent)
+        .collect();
+    level.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    if level.is_empty() {
+        return;
+    }
+    const SHOWN: usize = 6;
+    let class = if depth == 0 { "tree" } else { "tree sub" };
+    let _ = write!(out, "<ul class=\"{class}\">");
+    let mut more_open = false;
+    for (i, f) in level.iter().enumerate() {
+        if i == SHOWN && depth == 0 {
+            let any_selected_later = level[SHOWN..]
+                .iter()
+                .any(|f| subtree_selected(v, facet, &f.path));
+            let _ = write!(
+                out,
+                "</ul><details class=\"more\"{}><summary>+{} {}</summary><ul class=\"{class}\">",
+                if any_selected_later { " open" } else { "" },
+                level.len() - SHOWN,
+                esc(t.more)
+            );
+            more_open = true;
+        }
+        let on = v.selected(facet, &f.path);
+        let link = format!(
+            "<a class=\"opt{}\" href=\"{}\"{}><span class=\"box\" aria-hidden=\"true\"></span><span class=\"name\">{}</span><span class=\"n\">{}</span></a>",
+            if on { " on" } else { "" },
+            esc(&v.href(Some((facet, &f.path)), 0, None)),
+            if on { " aria-current=\"true\"" } else { "" },
+            esc(&f.label),
+            f.count
+        );
+        let has_children = all
+            .iter()
+            .any(|c| parent_of(&c.path) == Some(f.path.as_str()));
+        if has_children {
+            let open = if all
+                .iter()
+                .any(|c| c.path.starts_with(&format!("{}/", f.path)) && v.selected(facet, &c.path))
+                || on
+            {
+                " open"
+            } else {
+                ""
+            };
+            let _ = write!(
+                out,
+                "<li><details class=\"node\"{open}><summary>{link}</summary>"
+            );
+            tree(out, t, v, facet, all, Some(&f.path), depth + 1);
+            out.push_str("</details></li>");
+        } else {
+            let _ = write!(out, "<li>{link}</li>");
+        }
+    }
+    out.push_str("</ul>");
+    if more_open {
+        out.push_str("</details>");
+    }
+}
+
+fn subtree_selected(v: &View<'_>, facet: &str, path: &str) -> bool {
+    v.filters.get(facet).is_some_and(|vals| {
+        vals.iter().any(|x| {
+            let n = norm(x);
+            n == path || n.starts_with(&format!("{path}/"))
+        })
+    })
+}
+
+fn render_pagination(out: &mut String, t: &Strings, v: &View<'_>, total: usize, offset: usize) {
+    let per = v.limit.max(1);
+    let last_offset = total.saturating_sub(1).min(MAX_OFFSET) / per * per;
+    if total <= per {
+        return;
+    }
+    let current = offset / per;
+    let pages = last_offset / per + 1;
+    let _ = write!(
+        out,
+        "<nav class=\"pages\" aria-label=\"{}\">",
+        esc(t.pagination)
+    );
+    if current > 0 {
+        let _ = write!(
+            out,
+            "<a class=\"prev\" href=\"{}\" rel=\"prev\">← {}</a>",
+            esc(&v.href(None, (current - 1) * per, None)),
+            esc(t.previous)
+        );
+    }
+    let mut last_shown = None;
+    for p in 0..pages {
+        let near = p == 0 || p + 1 == pages || p.abs_diff(current) <= 2;
+        if !near {
+            continue;
+        }
+        if let Some(l) = last_shown {
+            if p > l + 1 {
+                out.push_str("<span class=\"gap\">…</span>");
+            }
+        }
+        if p == current {
+            let _ = write!(
+                out,
+                "<span class=\"num\" aria-current=\"page\">{}</span>",
+                p + 1
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<a class=\"num\" href=\"{}\">{}</a>",
+                esc(&v.href(None, p * per, None)),
+                p + 1
+            );
+        }
+        last_shown = Some(p);
+    }
+    if current + 1 < pages {
+        let _ = write!(
+            out,
+            "<a class=\"next\" href=\"{}\" rel=\"next\">{} →</a>",
+            esc(&v.href(None, (current + 1) * per, None)),
+            esc(t.next)
+        );
+    }
+    out.push_str("</nav>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_keep_only_mark_markup() {
+        assert_eq!(
+            safe_snippet("a <mark>b</mark> &amp; c"),
+            "a <mark>b</mark> &amp; c"
+        );
+        assert_eq!(
+            safe_snippet("<script>x</script><mark>y"),
+            "&lt;script&gt;x&lt;/script&gt;<mark>y</mark>"
+        );
+        assert_eq!(safe_snippet("<mar"), "&lt;mar");
+    }
+
+    #[test]
+    fn corpus_links_open_pdfs_at_the_page() {
+        let mut h = Hit {
+            id: "abc".into(),
+            title: "t".into(),
+            url: "corpus/a b.pdf".into(),
+            lang: "nb".into(),
+            score: 1.0,
+            page: Some(4),
+            snippet: String::new(),
+            facets: BTreeMap::new(),
+        };
+        assert_eq!(hit_href("", &h), "/corpus/a%20b.pdf#page=4");
+        h.url = "https://example.org/x".into();
+        h.page = None;
+        assert_eq!(hit_href("", &h), "https://example.org/x");
+        h.url = "uploads/x.txt".into();
+        assert_eq!(hit_href("http://k", &h), "http://k/api/documents/abc");
+    }
+
+    #[test]
+    fn source_labels_are_short() {
+        assert_eq!(
+            source_label("https://www.example.no/a/b/"),
+            "example.no › a › b"
+        );
+        assert_eq!(source_label("corpus/x.pdf"), "x.pdf");
+    }
+}
