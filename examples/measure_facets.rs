@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example measure_facets -- [SEED_DIR]          # precision / recall
+//! cargo run --release --example measure_facets -- --corpus             # same, on corpus/ through the whole pipeline
 //! cargo run --release --example measure_facets -- --themes FILE...     # theme scores per file
 //! cargo run --release --example measure_facets -- --speed FILE         # tagging throughput
 //! ```
@@ -28,8 +29,25 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("--themes") => themes(tax, &args[1..]),
         Some("--speed") => speed(tax, &args[1..]),
+        Some("--corpus") => {
+            if let Err(e) = gold(&corpus_tags()) {
+                eprintln!("error: {e}");
+                std::process::exit(2);
+            }
+        }
         dir => {
-            if let Err(e) = gold(tax, dir.unwrap_or("/work/shared/seeds")) {
+            let dir = dir.unwrap_or("/work/shared/seeds").to_string();
+            let seed_tags = |key: &str| -> Result<Vec<(FacetKind, String, String)>, String> {
+                let path = PathBuf::from(&dir).join(format!("{key}.txt"));
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+                Ok(tax
+                    .tag(&text)
+                    .into_iter()
+                    .map(|t| (t.kind, t.path, t.first_match))
+                    .collect())
+            };
+            if let Err(e) = gold(&seed_tags) {
                 eprintln!("error: {e}");
                 std::process::exit(2);
             }
@@ -39,14 +57,88 @@ fn main() {
 
 type Gold = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
-fn gold(tax: &Taxonomy, dir: &str) -> Result<(), String> {
+/// A tag as scored here: facet, path, first matched phrase.
+type Tagged = (FacetKind, String, String);
+
+/// Which seed each built-in corpus file was made from (corpus/README.md).
+const CORPUS_SEEDS: [(&str, &str); 5] = [
+    (
+        "mid-norway-european-office-networks.html",
+        "000_58bd7fe6a615ead5",
+    ),
+    (
+        "trondelag-internasjonalt-handlingsprogram.pdf",
+        "001_8fa7a99d63159691",
+    ),
+    (
+        "ntnu-horizon-europe-partners-contribution.pdf",
+        "002_67258826324c8ca8",
+    ),
+    (
+        "innherred-internasjonal-strategi.pdf",
+        "003_f82bca6b6e9738bc",
+    ),
+    ("interreg-historie.html", "004_45fcd7979664cbd4"),
+];
+
+/// Ingest the built-in corpus (extraction, language, tagging) and return
+/// each document's text-derived tags under its seed's key.
+fn corpus_tags() -> impl Fn(&str) -> Result<Vec<Tagged>, String> {
+    use kartotek::index::Index;
+    use kartotek::ingest::{self, source, Options, Silent};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = Index::open_or_create(dir.path()).expect("index");
+    ingest::run(
+        &index,
+        source::builtin_jobs(),
+        &Options::new(Taxonomy::builtin()),
+        &mut Silent,
+    )
+    .expect("ingest");
+    let mut by_key: BTreeMap<String, Vec<Tagged>> = BTreeMap::new();
+    for (id, src) in index.sources().expect("sources") {
+        let Some((_, key)) = CORPUS_SEEDS.iter().find(|(f, _)| src.ends_with(f)) else {
+            continue;
+        };
+        let doc = index.get_document(&id).expect("read").expect("doc");
+        let tags = doc
+            .facets
+            .iter()
+            .filter_map(|f| {
+                let kind = FacetKind::all()
+                    .into_iter()
+                    .find(|k| k.as_str() == f.facet)?;
+                Some((
+                    kind,
+                    f.path.clone(),
+                    f.first_match.clone().unwrap_or_default(),
+                ))
+            })
+            .collect();
+        by_key.insert(key.to_string(), tags);
+    }
+    move |key: &str| {
+        by_key
+            .get(key)
+            .cloned()
+            .ok_or_else(|| format!("no corpus document for `{key}`"))
+    }
+}
+
+fn gold(tags_for: &dyn Fn(&str) -> Result<Vec<Tagged>, String>) -> Result<(), String> {
     let gold: Gold = toml::from_str(GOLD).map_err(|e| format!("facets_gold.toml: {e}"))?;
     let mut totals: BTreeMap<FacetKind, (usize, usize, usize)> = BTreeMap::new();
     for (key, labels) in &gold {
-        let path = PathBuf::from(dir).join(format!("{key}.txt"));
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        let tags = tax.tag(&text);
+        let tags: Vec<kartotek::taxonomy::Tag> = tags_for(key)?
+            .into_iter()
+            .map(|(kind, path, first_match)| kartotek::taxonomy::Tag {
+                kind,
+                path,
+                count: 1,
+                first_match,
+                score: 0.0,
+            })
+            .collect();
         println!("== {key}");
         for kind in FacetKind::all() {
             let want: BTreeSet<&str> = labels
