@@ -83,6 +83,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         .enable_all()
         .build()
         .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
-    rt.block_on(server::serve(state, &args.addr))?;
-    Ok(0)
+    let result = rt.block_on(server::serve(state, &args.addr));
+    // Do not wait for idle blocking threads to time out.
+    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    result.map(|()| 0)
 }

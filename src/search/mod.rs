@@ -406,6 +406,11 @@ impl Searcher {
             schema::LANG => Language::from_code(path.trim_start_matches('/'))
                 .map(|l| l.name_en().to_string())
                 .unwrap_or_else(|| path.trim_start_matches('/').to_string()),
+            schema::QUALITY => match path {
+                "/ocr-damaged" => "OCR-damaged text".into(),
+                "/clean" => "Clean text".into(),
+                other => other.trim_start_matches('/').to_string(),
+            },
             schema::DOCTYPE => match path {
                 "/pdf" => "PDF".into(),
                 "/html" => "Web page".into(),

@@ -33,7 +33,15 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 pub const MAX_Q_BYTES: usize = 20_000;
 
 /// Filter parameters, in the order facets are shown.
-pub const FILTERS: [&str; 6] = ["region", "programme", "network", "theme", "lang", "doctype"];
+pub const FILTERS: [&str; 7] = [
+    "region",
+    "programme",
+    "network",
+    "theme",
+    "lang",
+    "doctype",
+    "quality",
+];
 
 /// A parsed search request plus the presentation parameters.
 #[derive(Debug, Clone)]

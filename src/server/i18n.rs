@@ -31,6 +31,8 @@ pub struct Strings {
     pub lang: &'static str,
     /// Document type facet.
     pub doctype: &'static str,
+    /// Heading of the text-quality facet.
+    pub quality: &'static str,
     /// "N documents" (singular, plural).
     pub documents: (&'static str, &'static str),
     /// "for" in "12 documents for «query»".
@@ -73,6 +75,7 @@ pub static EN: Strings = Strings {
     theme: "Theme",
     lang: "Language",
     doctype: "Type",
+    quality: "Text quality",
     documents: ("document", "documents"),
     for_query: "for",
     no_results: "No documents match your search.",
@@ -102,6 +105,7 @@ pub static NB: Strings = Strings {
     theme: "Tema",
     lang: "Språk",
     doctype: "Type",
+    quality: "Tekstkvalitet",
     documents: ("dokument", "dokumenter"),
     for_query: "for",
     no_results: "Ingen dokumenter passer til søket.",
@@ -131,6 +135,7 @@ pub static NN: Strings = Strings {
     theme: "Tema",
     lang: "Språk",
     doctype: "Type",
+    quality: "Tekstkvalitet",
     documents: ("dokument", "dokument"),
     for_query: "for",
     no_results: "Ingen dokument passar til søket.",

@@ -177,6 +177,7 @@ fn facet_title<'a>(t: &'a Strings, facet: &str) -> &'a str {
         "network" => t.network,
         "theme" => t.theme,
         "lang" => t.lang,
+        "quality" => t.quality,
         _ => t.doctype,
     }
 }
