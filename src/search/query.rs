@@ -161,17 +161,6 @@ enum Tok {
     Or,
 }
 
-/// Facet names that may prefix a path in the query text.
-const QUERY_FACETS: [&str; 7] = [
-    "region",
-    "programme",
-    "network",
-    "theme",
-    "lang",
-    "doctype",
-    "quality",
-];
-
 /// Parse a user query leniently.
 pub fn parse(input: &str) -> Parsed {
     let clean: String = input
@@ -270,7 +259,9 @@ fn tokenize(s: &str) -> Vec<Tok> {
         }
         let text: String = chars[i..j].iter().collect();
         let facet_filter = text.split_once(":/").filter(|(f, p)| {
-            !neg && target == Target::Any && QUERY_FACETS.contains(f) && !p.is_empty()
+            !neg && target == Target::Any
+                && crate::index::schema::ALL_FACETS.contains(f)
+                && !p.is_empty()
         });
         if let Some((facet, path)) = facet_filter {
             out.push(Tok::Filter {

@@ -32,16 +32,8 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 /// Longest query text accepted, in bytes (the parser reads fewer characters).
 pub const MAX_Q_BYTES: usize = 20_000;
 
-/// Filter parameters, in the order facets are shown.
-pub const FILTERS: [&str; 7] = [
-    "region",
-    "programme",
-    "network",
-    "theme",
-    "lang",
-    "doctype",
-    "quality",
-];
+/// Filter parameters, in the order facets are shown: every facet.
+pub const FILTERS: [&str; 7] = crate::index::schema::ALL_FACETS;
 
 /// A parsed search request plus the presentation parameters.
 #[derive(Debug, Clone)]
