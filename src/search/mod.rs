@@ -200,11 +200,16 @@ impl Searcher {
         };
         let suggestion = (total <= SUGGEST_BELOW && !corrections.is_empty())
             .then(|| suggest::rewrite(&req.q, &corrections));
+        // Words to mark in snippets: the user's words, and the longer words
+        // of expansions (an alias like `Interreg V A Nord` must not mark
+        // every `a`/`å` in the text).
         let mut forms_words: Vec<String> = parsed
             .positive_units()
             .flat_map(|u| {
+                let expansion = u.weight < 1.0;
                 u.text
                     .split_whitespace()
+                    .filter(move |w| !expansion || w.chars().count() >= 3)
                     .map(str::to_string)
                     .collect::<Vec<_>>()
             })
