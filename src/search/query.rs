@@ -115,6 +115,9 @@ pub const FUZZY_BOOST: f32 = 0.3;
 pub const OCR_BOOST: f32 = 0.5;
 /// Words shorter than this are never matched fuzzily.
 pub const FUZZY_MIN_CHARS: usize = 5;
+/// Words found in at least this many passages are not matched fuzzily: they
+/// are real words, and their neighbours are mostly other real words.
+pub const FUZZY_SKIP_DOC_FREQ: u64 = 20;
 /// From this length two edits are allowed.
 pub const FUZZY_TWO_EDITS_CHARS: usize = 9;
 
@@ -289,6 +292,7 @@ pub struct Builder<'a> {
     title: TextAnalyzer,
     ocr: TextAnalyzer,
     features: Features,
+    searcher: tantivy::Searcher,
 }
 
 impl<'a> Builder<'a> {
@@ -320,6 +324,7 @@ impl<'a> Builder<'a> {
             title: analyzer::title_analyzer(),
             ocr: analyzer::ocr_analyzer(),
             features,
+            searcher: searcher.clone(),
         }
     }
 
@@ -415,12 +420,14 @@ impl<'a> Builder<'a> {
         if n < FUZZY_MIN_CHARS || tok.text.chars().any(|c| c.is_ascii_digit()) {
             return None;
         }
+        // A word many documents already contain is no typo worth chasing,
+        // and expanding it to its neighbours is what typo tolerance costs.
+        let term = Term::from_field_text(self.fields.words, &tok.text);
+        if self.searcher.doc_freq(&term).unwrap_or(0) >= FUZZY_SKIP_DOC_FREQ {
+            return None;
+        }
         let distance = if n >= FUZZY_TWO_EDITS_CHARS { 2 } else { 1 };
-        Some(Box::new(FuzzyTermQuery::new(
-            Term::from_field_text(self.fields.words, &tok.text),
-            distance,
-            true,
-        )))
+        Some(Box::new(FuzzyTermQuery::new(term, distance, true)))
     }
 }
 
