@@ -14,6 +14,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod crawl;
 pub mod document;
 pub mod error;
 pub mod eval;

@@ -30,10 +30,16 @@ pub struct Args {
     /// Print failures and the summary only.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also crawl every site of this sources file (see `sources.example.toml`).
+    #[arg(long, value_name = "FILE")]
+    pub sources: Option<std::path::PathBuf>,
 }
 
 /// Run `ingest`.
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
+    if let Some(file) = &args.sources {
+        return crate::cli::crawl::run_sources(cli, args, file);
+    }
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
     let index = Index::open_or_create(&cli.index)?;
     let jobs = if args.paths.is_empty() {

@@ -2,6 +2,7 @@
 //! (flags over `KARTOTEK_*` environment variables over defaults), then one
 //! file per subcommand does the work.
 
+pub mod crawl;
 pub mod eval;
 pub mod facets;
 pub mod ingest;
@@ -39,6 +40,8 @@ pub enum Command {
     Search(search::Args),
     /// Show the facet tree with document counts.
     Facets(facets::Args),
+    /// Crawl web sites into the index (robots.txt, sitemaps, rate limits, re-crawls).
+    Crawl(crawl::Args),
     /// Evaluate search quality on a file of judged queries (nDCG@10, MRR, recall@10 vs plain BM25).
     Eval(eval::Args),
     /// Serve the search page, the JSON API and the widget over HTTP.
@@ -65,6 +68,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Ingest(a) => ingest::run(&cli, a),
         Command::Search(a) => search::run(&cli, a),
         Command::Facets(a) => facets::run(&cli, a),
+        Command::Crawl(a) => crawl::run(&cli, a),
         Command::Serve(a) => serve::run(&cli, a),
         Command::Eval(a) => eval::run(&cli, a),
     }

@@ -5,6 +5,7 @@ mod api;
 mod browser;
 mod cli;
 mod common;
+mod crawl;
 mod eval;
 mod facets;
 mod forgiving;

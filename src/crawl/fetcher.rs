@@ -1,0 +1,462 @@
+//! One HTTP request for the crawler: blocking reqwest over rustls, with a
+//! total timeout, a connect timeout, a body-size cap (the body is read
+//! through `take`, so an oversized or endless body is cut off after the
+//! cap, never buffered whole), conditional headers, and *no* automatic
+//! redirects: the crawler follows each hop itself so it can check robots,
+//! hosts and loops on every one and record where a page really lives.
+//!
+//! Safety: only http and https; unless private addresses are allowed, a
+//! host that is an IP literal in a loopback, private, link-local or other
+//! non-public range is refused before any connection, and host names are
+//! resolved through a guard that drops such addresses, so a DNS answer
+//! cannot point the crawler at the machine's own network (checked at
+//! connection time, which also stops DNS rebinding).
+
+use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::header::{self, HeaderMap};
+use reqwest::Url;
+
+/// Content types that are fetched as documents (anything else is skipped
+/// before its body is read). A missing type, or `application/octet-stream`,
+/// is fetched and sniffed.
+const DOCUMENT_TYPES: &[&str] = &[
+    "text/html",
+    "application/xhtml+xml",
+    "application/pdf",
+    "application/x-pdf",
+    "text/plain",
+    "application/octet-stream",
+    "binary/octet-stream",
+];
+
+/// What kind of resource a request is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A page or document: content type is checked.
+    Document,
+    /// robots.txt or a sitemap: any content type.
+    Meta,
+}
+
+/// One request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// URL (request form).
+    pub url: Url,
+    /// `If-None-Match` value.
+    pub etag: Option<String>,
+    /// `If-Modified-Since` value.
+    pub last_modified: Option<String>,
+    /// Document or meta file.
+    pub kind: Kind,
+}
+
+/// What the server answered.
+#[derive(Debug, Clone)]
+pub enum Response {
+    /// 2xx with a body of at most the cap.
+    Ok {
+        /// Status code.
+        status: u16,
+        /// `Content-Type`.
+        content_type: Option<String>,
+        /// `ETag`.
+        etag: Option<String>,
+        /// `Last-Modified`.
+        last_modified: Option<String>,
+        /// `X-Robots-Tag` says noindex.
+        noindex: bool,
+        /// The body.
+        body: Vec<u8>,
+    },
+    /// 304: the stored copy is current.
+    NotModified,
+    /// 3xx with a `Location` (unresolved, as sent).
+    Redirect {
+        /// Status code.
+        status: u16,
+        /// The `Location` header.
+        location: String,
+    },
+    /// Any other status (4xx, 5xx, a 3xx without a location).
+    Status {
+        /// Status code.
+        status: u16,
+        /// `Retry-After` in seconds, when sent with a 429 or 503.
+        retry_after: Option<Duration>,
+    },
+    /// A content type that is no document (body not read).
+    WrongType(String),
+}
+
+/// Why a request produced no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// The timeout passed.
+    Timeout(Duration),
+    /// The body is larger than the cap.
+    TooLarge(u64),
+    /// The host is (or resolves to) a non-public address.
+    Private(String),
+    /// Connection refused, DNS failure, TLS error, ….
+    Network(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Timeout(d) => {
+                write!(f, "timed out after {:.1} s", d.as_secs_f64())
+            }
+            FetchError::TooLarge(limit) => write!(
+                f,
+                "too large: the body is over the limit of {limit} bytes and was cut off"
+            ),
+            FetchError::Private(why) => write!(f, "refused: {why}"),
+            FetchError::Network(why) => write!(f, "cannot fetch it: {why}"),
+        }
+    }
+}
+
+/// Settings of a [`Fetcher`].
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// Whole-request timeout (connect + headers + body).
+    pub timeout: Duration,
+    /// Largest body read, in bytes.
+    pub max_bytes: u64,
+    /// Allow loopback and private address ranges.
+    pub allow_private: bool,
+    /// `User-Agent` header.
+    pub user_agent: String,
+}
+
+/// A reusable HTTP client with the crawler's limits.
+#[derive(Clone)]
+pub struct Fetcher {
+    client: reqwest::blocking::Client,
+    opts: FetchOptions,
+}
+
+impl Fetcher {
+    /// Build the client.
+    pub fn new(opts: FetchOptions) -> Result<Fetcher, FetchError> {
+        let mut b = reqwest::blocking::Client::builder()
+            .user_agent(opts.user_agent.clone())
+            .timeout(opts.timeout)
+            .connect_timeout(opts.timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(4);
+        if !opts.allow_private {
+            b = b.dns_resolver(Arc::new(PublicOnly));
+        }
+        let client = b
+            .build()
+            .map_err(|e| FetchError::Network(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(Fetcher { client, opts })
+    }
+
+    /// The options this fetcher was built with.
+    pub fn options(&self) -> &FetchOptions {
+        &self.opts
+    }
+
+    /// Send one request and read the answer within the limits.
+    pub fn fetch(&self, req: &Request) -> Result<Response, FetchError> {
+        if !self.opts.allow_private {
+            check_literal_host(&req.url)?;
+        }
+        let mut rb = self.client.get(req.url.clone());
+        if let Some(e) = &req.etag {
+            rb = rb.header(header::IF_NONE_MATCH, e);
+        }
+        if let Some(lm) = &req.last_modified {
+            rb = rb.header(header::IF_MODIFIED_SINCE, lm);
+        }
+        let resp = rb.send().map_err(|e| self.classify(&e))?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        if status == 304 {
+            return Ok(Response::NotModified);
+        }
+        if (300..400).contains(&status) {
+            if let Some(loc) = get(&headers, header::LOCATION) {
+                return Ok(Response::Redirect {
+                    status,
+                    location: loc,
+                });
+            }
+        }
+        if !(200..300).contains(&status) {
+            let retry_after = get(&headers, header::RETRY_AFTER)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            return Ok(Response::Status {
+                status,
+                retry_after,
+            });
+        }
+        let content_type = get(&headers, header::CONTENT_TYPE);
+        if req.kind == Kind::Document {
+            if let Some(ct) = &content_type {
+                let mime = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
+                if !mime.is_empty() && !DOCUMENT_TYPES.contains(&mime.as_str()) {
+                    return Ok(Response::WrongType(mime));
+                }
+            }
+        }
+        let max = self.opts.max_bytes;
+        if resp.content_length().is_some_and(|len| len > max) {
+            return Err(FetchError::TooLarge(max));
+        }
+        let mut body = Vec::new();
+        resp.take(max + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| self.classify_io(&e))?;
+        if body.len() as u64 > max {
+            return Err(FetchError::TooLarge(max));
+        }
+        let noindex = headers
+            .get_all("x-robots-tag")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(robots_header_says_noindex);
+        Ok(Response::Ok {
+            status,
+            content_type,
+            etag: get(&headers, header::ETAG),
+            last_modified: get(&headers, header::LAST_MODIFIED),
+            noindex,
+            body,
+        })
+    }
+
+    fn classify(&self, e: &reqwest::Error) -> FetchError {
+        if e.is_timeout() {
+            return FetchError::Timeout(self.opts.timeout);
+        }
+        let chain = error_chain(e);
+        if chain.contains("private or loopback") {
+            return FetchError::Private(
+                "the host resolves only to loopback or private addresses; pass `--allow-private` (or set `allow_private = true` in the sources file) to crawl it".into(),
+            );
+        }
+        if e.is_connect() {
+            FetchError::Network(format!("cannot connect to the server ({chain})"))
+        } else {
+            FetchError::Network(chain)
+        }
+    }
+
+    fn classify_io(&self, e: &std::io::Error) -> FetchError {
+        let chain = error_chain(e);
+        if e.kind() == std::io::ErrorKind::TimedOut || chain.contains("timed out") {
+            FetchError::Timeout(self.opts.timeout)
+        } else {
+            FetchError::Network(format!("the body could not be read ({chain})"))
+        }
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        let t = inner.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        src = inner.source();
+    }
+    s
+}
+
+fn get(h: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// True when an `X-Robots-Tag` value forbids indexing (for every agent or for Kartotek).
+pub fn robots_header_says_noindex(value: &str) -> bool {
+    let v = value.to_ascii_lowercase();
+    // "googlebot: noindex" targets another agent; "kartotek: noindex" or plain "noindex" us.
+    let (agent, rules) = match v.split_once(':') {
+        Some((a, r)) if !a.contains(',') && !a.trim().contains(' ') => (Some(a.trim()), r),
+        _ => (None, v.as_str()),
+    };
+    if agent.is_some_and(|a| a != super::robots::AGENT_TOKEN) {
+        return false;
+    }
+    rules
+        .split(',')
+        .any(|r| matches!(r.trim(), "noindex" | "none"))
+}
+
+/// Refuse an IP-literal host in a non-public range.
+pub fn check_literal_host(url: &Url) -> Result<(), FetchError> {
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let Ok(ip) = bare.parse::<IpAddr>() else {
+        return Ok(());
+    };
+    if is_public(ip) {
+        Ok(())
+    } else {
+        Err(FetchError::Private(format!(
+            "`{ip}` is a loopback, private or otherwise non-public address; pass `--allow-private` (or set `allow_private = true` in the sources file) to crawl it"
+        )))
+    }
+}
+
+/// Resolves host names and keeps only public addresses.
+struct PublicOnly;
+
+impl Resolve for PublicOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|a| is_public(a.ip()))
+                .collect();
+            if addrs.is_empty() {
+                return Err(
+                    format!("`{host}` resolves only to private or loopback addresses").into(),
+                );
+            }
+            Ok(Box::new(addrs.into_iter()) as Addrs)
+        })
+    }
+}
+
+/// True for addresses on the public internet: not loopback, private,
+/// link-local, shared (CGNAT), unspecified, multicast, broadcast,
+/// documentation, benchmarking or reserved ranges (IPv4 inside IPv6 is
+/// judged as IPv4).
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public_v4(v4);
+            }
+            let s = v6.segments();
+            // NAT64 well-known prefix 64:ff9b::/96 embeds an IPv4 address.
+            if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
+                let v4 =
+                    Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+                return is_public_v4(v4);
+            }
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
+                || (s[0] & 0xffc0) == 0xfe80 // link-local fe80::/10
+                || (s[0] & 0xffc0) == 0xfec0 // site-local fec0::/10 (deprecated)
+                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+                || v6 == Ipv6Addr::from([0u8; 16]))
+        }
+    }
+}
+
+fn is_public_v4(v4: Ipv4Addr) -> bool {
+    let o = v4.octets();
+    !(v4.is_loopback()
+        || v4.is_private()
+        || v4.is_link_local()
+        || v4.is_unspecified()
+        || v4.is_broadcast()
+        || v4.is_multicast()
+        || v4.is_documentation()
+        || o[0] == 0 // "this network"
+        || (o[0] == 100 && (64..128).contains(&o[1])) // shared 100.64/10
+        || (o[0] == 192 && o[1] == 0 && o[2] == 0) // IETF protocol assignments
+        || (o[0] == 198 && (18..20).contains(&o[1])) // benchmarking
+        || o[0] >= 240) // reserved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_and_loopback_ranges_are_not_public() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::7f00:1",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["1.1.1.1", "158.39.1.1", "2a00:1450:400f::1"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn loopback_literal_is_refused_with_a_clear_reason() {
+        let u = Url::parse("http://127.0.0.1:8080/x").unwrap();
+        let e = check_literal_host(&u).unwrap_err().to_string();
+        assert!(e.contains("`127.0.0.1`") && e.contains("private"), "{e}");
+        let u = Url::parse("http://[::1]/x").unwrap();
+        assert!(check_literal_host(&u).is_err());
+        assert!(check_literal_host(&Url::parse("https://example.org/").unwrap()).is_ok());
+    }
+
+    #[test]
+    fn localhost_name_is_refused_at_connection_time() {
+        let f = Fetcher::new(FetchOptions {
+            timeout: Duration::from_secs(2),
+            max_bytes: 1024,
+            allow_private: false,
+            user_agent: "t".into(),
+        })
+        .unwrap();
+        let e = f
+            .fetch(&Request {
+                url: Url::parse("http://localhost:9/").unwrap(),
+                etag: None,
+                last_modified: None,
+                kind: Kind::Document,
+            })
+            .unwrap_err();
+        assert!(matches!(e, FetchError::Private(_)), "{e}");
+    }
+
+    #[test]
+    fn x_robots_tag_noindex_is_read_for_us_only() {
+        assert!(robots_header_says_noindex("noindex, nofollow"));
+        assert!(robots_header_says_noindex("NONE"));
+        assert!(robots_header_says_noindex("kartotek: noindex"));
+        assert!(!robots_header_says_noindex("googlebot: noindex"));
+        assert!(!robots_header_says_noindex("nofollow"));
+        assert!(!robots_header_says_noindex(
+            "unavailable_after: 25 Jun 2010 15:00:00 PST"
+        ));
+    }
+}
