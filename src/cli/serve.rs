@@ -34,6 +34,9 @@ pub struct Args {
     /// Largest upload request, in MB.
     #[arg(long, env = "KARTOTEK_MAX_UPLOAD_MB", default_value_t = 64)]
     pub max_upload_mb: usize,
+    /// Sources file whose sites are re-crawled on their schedule (`every = "24h"`; see sources.example.toml).
+    #[arg(long, env = "KARTOTEK_SOURCES")]
+    pub sources: Option<std::path::PathBuf>,
 }
 
 /// Run `serve`.
@@ -52,9 +55,14 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         max_upload_bytes: args.max_upload_mb.max(1) * 1024 * 1024,
         ..Config::default()
     };
+    let sources = match &args.sources {
+        Some(path) => Some(crate::crawl::sources::SourcesFile::load(path)?),
+        None => None,
+    };
+    let keep_writer = config.admin_key.is_some() || sources.is_some();
     let mut writer = None;
     let mut failed_at_start = 0;
-    if index.is_empty() || config.admin_key.is_some() {
+    if index.is_empty() || keep_writer {
         let mut w = index.writer(config.writer_heap)?;
         if index.is_empty() {
             eprintln!("the index is empty: indexing the built-in corpus first");
@@ -68,23 +76,45 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
             )?;
             failed_at_start = summary.failed.len();
         }
-        // Keep the writer only when uploads are allowed; otherwise release
-        // the lock so a scheduled `kartotek ingest` can write.
-        if config.admin_key.is_some() {
+        // Keep the writer only when uploads or scheduled crawls need it;
+        // otherwise release the lock so a `kartotek ingest` can write.
+        if keep_writer {
             writer = Some(w);
         }
     }
     if config.admin_key.is_none() {
         eprintln!("write endpoints are disabled (set KARTOTEK_ADMIN_KEY to enable uploads)");
     }
-    let state = AppState::with_writer(index, taxonomy, config, writer);
+    let state = AppState::with_writer(index.clone(), taxonomy, config, writer);
     state.metrics.ingested(0, failed_at_start);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let schedule = match (sources, &state.writer) {
+        (Some(file), Some(w)) => {
+            eprintln!(
+                "re-crawling {} source(s) on their schedule",
+                file.sources.len()
+            );
+            let handle = crate::crawl::schedule::spawn_schedule(
+                file,
+                index,
+                std::sync::Arc::clone(w),
+                Options::new(taxonomy),
+                crate::crawl::CrawlOptions::default(),
+                std::sync::Arc::clone(&stop),
+            )
+            .map_err(|e| Error::Internal(format!("cannot start the crawl schedule: {e}")))?;
+            Some(handle)
+        }
+        _ => None,
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
     let result = rt.block_on(server::serve(state, &args.addr));
-    // Do not wait for idle blocking threads to time out.
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    drop(schedule); // the schedule thread ends at its next check; it holds no lock between runs
+                    // Do not wait for idle blocking threads to time out.
     rt.shutdown_timeout(std::time::Duration::from_secs(2));
     result.map(|()| 0)
 }
