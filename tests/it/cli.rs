@@ -77,3 +77,30 @@ fn help_lists_the_subcommands() {
     let help = String::from_utf8_lossy(&out.stdout);
     insta::assert_snapshot!(help);
 }
+
+#[test]
+fn readme_documents_every_flag_of_every_subcommand() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for sub in ["ingest", "search", "facets", "crawl", "eval", "serve"] {
+        let out = kartotek().args([sub, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            readme.contains(&format!("  {sub} ")),
+            "README lacks the `{sub}` subcommand"
+        );
+        for flag in help
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
+            .filter(|w| w.starts_with("--") && w.len() > 2)
+            .map(|w| w.split(['=', '<']).next().unwrap_or(w))
+        {
+            if flag == "--help" || flag == "--version" {
+                continue;
+            }
+            assert!(
+                readme.contains(flag),
+                "README does not document `{sub} {flag}`"
+            );
+        }
+    }
+}
