@@ -283,3 +283,62 @@ fn an_ingest_killed_mid_run_leaves_an_index_that_opens_with_what_was_committed()
         400
     );
 }
+
+/// Serve `body` once per connection on 127.0.0.1 (a minimal HTTP/1.1 reply).
+fn serve_once(body: &'static [u8], content_type: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(body);
+        }
+    });
+    format!("http://{addr}/side/strategi")
+}
+
+#[test]
+fn a_url_argument_is_fetched_and_read_as_its_content_type() {
+    let page: &'static [u8] = b"<!doctype html><html lang=\"nn\"><head><meta charset=\"windows-1252\"><title>Strategi for Vestland</title></head><body><nav>Meny Heim Kontakt</nav><main><h1>Strategi for Vestland</h1><p>Fylkeskommunen skal vere ein aktiv partnar i Interreg Nordsj\xf8programmet, og vi vil s\xe6rleg satse p\xe5 berekraftig verdiskaping i heile fylket.</p></main><footer>Personvern</footer></body></html>";
+    let url = serve_once(page, "text/html; charset=windows-1252");
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let s = ingest::run(
+        &index,
+        source::expand(&[url.clone(), "file:///etc/passwd".into()]),
+        &options(),
+        &mut Silent,
+    )
+    .unwrap();
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    assert_eq!(s.failed.len(), 1);
+    assert!(
+        s.failed[0].reason.contains("only http and https"),
+        "{}",
+        s.failed[0].reason
+    );
+    let (id, src) = index.sources().unwrap().remove(0);
+    assert_eq!(src, url);
+    let d = index.get_document(&id).unwrap().unwrap();
+    assert_eq!(d.title, "Strategi for Vestland");
+    assert_eq!(d.format, Format::Html);
+    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    assert!(
+        text.contains("Nordsjøprogrammet") && text.contains("særleg"),
+        "{text}"
+    );
+    assert!(!text.contains("Personvern"));
+    assert!(
+        d.facets.iter().any(|f| f.path == "/interreg/north-sea"),
+        "{:?}",
+        d.facets
+    );
+}
