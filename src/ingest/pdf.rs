@@ -140,6 +140,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(PdfError::Malformed("no `%PDF-` header".to_string()));
     }
+    check_inflated_size(bytes, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)?;
     match extract_once(bytes) {
         Err(e @ (PdfError::Malformed(_) | PdfError::NoText { .. } | PdfError::Empty)) => {
             // A damaged cross-reference table is the commonest breakage: rebuild it by scanning
@@ -151,6 +152,64 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
         }
         other => other,
     }
+}
+
+/// Largest size one Flate stream may inflate to (a decompression-bomb guard).
+pub const MAX_STREAM_INFLATED: u64 = 256 * 1024 * 1024;
+/// Largest size all Flate streams together may inflate to.
+pub const MAX_TOTAL_INFLATED: u64 = 1024 * 1024 * 1024;
+
+/// Refuse decompression bombs before the parser allocates them: every
+/// `stream … endstream` body that looks zlib-compressed is inflated into a
+/// small reused buffer, counting bytes, and the file is refused as soon as
+/// one stream or the sum passes its limit. lopdf inflates object streams while
+/// loading and content streams in full, so this has to come first.
+fn check_inflated_size(bytes: &[u8], per_stream: u64, total: u64) -> Result<(), PdfError> {
+    use std::io::Read;
+    let mut sum = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut at = 0;
+    while let Some(pos) = find(&bytes[at..], b"stream") {
+        let mut start = at + pos + b"stream".len();
+        at = start;
+        // `endstream` also contains `stream`; only a keyword followed by EOL opens one.
+        match bytes.get(start) {
+            Some(b'\r') if bytes.get(start + 1) == Some(&b'\n') => start += 2,
+            Some(b'\n') | Some(b'\r') => start += 1,
+            _ => continue,
+        }
+        let body = &bytes[start..];
+        // zlib header: CMF 0x78 and a valid check (FlateDecode streams).
+        if body.len() < 2
+            || body[0] != 0x78
+            || (u16::from(body[0]) << 8 | u16::from(body[1])) % 31 != 0
+        {
+            continue;
+        }
+        let mut z = flate2::read::ZlibDecoder::new(body);
+        let mut this = 0u64;
+        loop {
+            match z.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    this += n as u64;
+                    sum += n as u64;
+                    if this > per_stream || sum > total {
+                        return Err(PdfError::Malformed(format!(
+                            "a compressed stream inflates to more than `{}` MB (a decompression bomb?); the file is refused",
+                            if this > per_stream { per_stream } else { total } / (1024 * 1024)
+                        )));
+                    }
+                }
+            }
+        }
+        at = start + (z.total_in() as usize).min(body.len());
+    }
+    Ok(())
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 fn load(bytes: &[u8]) -> Result<Document, PdfError> {
@@ -2072,6 +2131,41 @@ fn heading_of_first_page(pages: &[Vec<Line>]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn deflated_zeros(n: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let chunk = vec![0u8; 64 * 1024];
+        for _ in 0..n / chunk.len() {
+            e.write_all(&chunk).unwrap();
+        }
+        e.finish().unwrap()
+    }
+
+    fn pdf_with_stream(z: &[u8]) -> Vec<u8> {
+        let mut b = format!(
+            "%PDF-1.4\n1 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n",
+            z.len()
+        )
+        .into_bytes();
+        b.extend_from_slice(z);
+        b.extend_from_slice(b"\nendstream\nendobj\ntrailer << >>\n%%EOF\n");
+        b
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_parsing() {
+        let pdf = pdf_with_stream(&deflated_zeros(4 * 1024 * 1024));
+        assert!(pdf.len() < 64 * 1024, "the bomb is small on disk");
+        let e = check_inflated_size(&pdf, 1024 * 1024, 16 * 1024 * 1024).unwrap_err();
+        assert!(e.to_string().contains("decompression bomb"), "{e}");
+        assert!(check_inflated_size(&pdf, 8 * 1024 * 1024, 16 * 1024 * 1024).is_ok());
+        let two = [pdf.clone(), pdf].concat();
+        assert!(
+            check_inflated_size(&two, 8 * 1024 * 1024, 6 * 1024 * 1024).is_err(),
+            "the total is capped too"
+        );
+    }
     use lopdf::content::{Content, Operation};
     use lopdf::{dictionary, Stream};
 

@@ -314,6 +314,23 @@ const NGRAM_WEIGHT: f32 = 0.1;
 /// Tie-breaker in favour of Bokmål, the most common written Norwegian.
 const BOKMAL_PRIOR: f32 = 0.3;
 
+/// whatlang confidence below which a non-Nordic verdict counts as unsure (see
+/// [`runner_up_is_nordic`]).
+const UNSURE_WHATLANG_CONF: f64 = 0.15;
+
+fn tune(name: &str, default: f32) -> f32 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Whether whatlang's second choice for `text`, after `first`, is Bokmål, Danish or Swedish.
+fn runner_up_is_nordic(text: &str, first: whatlang::Lang) -> bool {
+    use whatlang::Lang as W;
+    matches!(
+        whatlang::Detector::with_denylist(vec![first]).detect_lang(text),
+        Some(W::Nob | W::Dan | W::Swe)
+    )
+}
+
 fn analyse(text: &str) -> Analysis {
     let text = analysed_prefix(text);
     if !text.chars().any(char::is_alphabetic) {
@@ -356,7 +373,11 @@ fn analyse(text: &str) -> Analysis {
                 && scores.nordic_words * DOC_NORDIC_SHARE
                     >= scores.words + scores.prose_noise_words));
     let icelandic = scores.icelandic_letters >= 1 && scores.icelandic_letters * 8 >= scores.words;
-    if !(whatlang_nordic || own_evidence || icelandic) {
+    let unsure_runner_up = !(whatlang_nordic || own_evidence || icelandic)
+        && wl_conf < tune("UNSURE_CONF", UNSURE_WHATLANG_CONF as f32) as f64
+        && scores.nordic_words + scores.nordic_shapes >= tune("UNSURE_EV", 1.0) as u32
+        && info.as_ref().is_some_and(|i| runner_up_is_nordic(text, i.lang()));
+    if !(whatlang_nordic || own_evidence || icelandic || unsure_runner_up) {
         return Analysis {
             detection: base,
             nordic: None,
@@ -364,17 +385,17 @@ fn analyse(text: &str) -> Analysis {
         };
     }
     if let Some(i) = wl_lang.and_then(Language::nordic_index) {
-        let prior = WHATLANG_PRIOR_BASE + WHATLANG_PRIOR * wl_conf as f32;
+        let prior = tune("WPB", WHATLANG_PRIOR_BASE) + tune("WP", WHATLANG_PRIOR) * wl_conf as f32;
         scores.score[i] += prior;
         if i == NB {
             // whatlang's "Nob" covers Norwegian in general.
-            scores.score[NN] += prior * 0.5;
+            scores.score[NN] += prior * tune("NN_SHARE", 0.5);
         }
     }
-    scores.score[NB] += BOKMAL_PRIOR;
+    scores.score[NB] += tune("BP", BOKMAL_PRIOR);
     let rel = scores.ngram.relative_ll();
     for (s, r) in scores.score.iter_mut().zip(rel) {
-        *s += NGRAM_WEIGHT * r;
+        *s += tune("NGW", NGRAM_WEIGHT) * r;
     }
     let ((best, s1), (_, s2)) = scores.top2();
     let margin = f64::from(s1 - s2);
