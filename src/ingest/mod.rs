@@ -14,6 +14,7 @@ pub mod html;
 pub mod metadata;
 pub mod pdf;
 pub mod quality;
+pub mod restore;
 pub mod sniff;
 pub mod source;
 pub mod text;
@@ -354,12 +355,23 @@ pub fn assemble(
     } else {
         doc_lang.lang
     };
+    // OCR-damaged Norwegian gets its æ/ø/å back in the stored text, so
+    // snippets read right and exact searches match (see `restore`).
+    let ocr_damaged = quality::assess(&texts, doc_lang).ocr_damaged;
+    let restore_as = match doc_lang {
+        Language::Nb if ocr_damaged => Some(false),
+        Language::Nn if ocr_damaged => Some(true),
+        _ => None,
+    };
     let passages: Vec<Passage> = raw
         .iter()
         .zip(passage_langs)
         .map(|((page, text), d)| Passage {
             page: *page,
-            text: text.to_string(),
+            text: match restore_as {
+                Some(nynorsk) => restore::restore(text, nynorsk).0,
+                None => text.to_string(),
+            },
             lang: if d.lang == Language::Other || d.confidence < 0.1 {
                 doc_lang
             } else {
@@ -411,7 +423,7 @@ pub fn assemble(
         bytes,
         facets,
         context: job.context.clone(),
-        ocr_damaged: quality::assess(&texts, doc_lang).ocr_damaged,
+        ocr_damaged,
         passages,
     }
 }

@@ -21,14 +21,43 @@ fn with(q: &str, features: Features, lang: Option<&str>) -> Response {
 #[test]
 fn trondelag_finds_a_document_that_only_says_trendelag() {
     let r = search("Trøndelag");
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.url.ends_with("innherred-scan.txt"))
+        .expect("found");
+    // the stored text had its letters restored, so the snippet reads right
     assert!(
-        names(&r).contains(&"innherred-scan.txt".to_string()),
-        "{:?}",
-        names(&r)
+        hit.snippet.contains("<mark>Trøndelag</mark>"),
+        "{}",
+        hit.snippet
     );
-    // the plain baseline cannot
-    let base = with("Trøndelag", Features::NONE, None);
-    assert!(!names(&base).contains(&"innherred-scan.txt".to_string()));
+}
+
+#[test]
+fn ocr_damaged_norwegian_gets_its_letters_back_in_the_stored_text() {
+    let s = shared();
+    let (id, _) = s
+        .index
+        .sources()
+        .unwrap()
+        .into_iter()
+        .find(|(_, src)| src.ends_with("innherred-scan.txt"))
+        .unwrap();
+    let doc = s.index.get_document(&id).unwrap().unwrap();
+    assert!(doc.ocr_damaged);
+    let text: String = doc.passages.iter().map(|p| p.text.as_str()).collect();
+    for word in [
+        "påvirkes",
+        "særlig",
+        "innebærer",
+        "bærekraftig",
+        "Trøndelag",
+        "være",
+    ] {
+        assert!(text.contains(word), "`{word}` not restored: {text}");
+    }
+    assert!(!text.contains("seerlig"));
 }
 
 #[test]
@@ -168,4 +197,39 @@ fn facet_filters_can_be_written_in_the_query() {
 fn title_prefix_searches_titles_only() {
     let r = search("title:Kystsoneplan");
     assert_eq!(names(&r), ["long-report.pdf"]);
+}
+
+#[test]
+fn restoring_text_damaged_like_the_innherred_scan_gets_most_words_right() {
+    use kartotek::ingest::restore::{damage, restore};
+    let clean = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seeds/001_8fa7a99d63159691.txt"
+    ))
+    .unwrap();
+    let clean: String = clean.chars().take(20_000).collect();
+    let hurt = damage(&clean, 7);
+    let (back, _) = restore(&hurt, false);
+    let (mut damaged, mut fixed, mut untouched, mut broken) = (0, 0, 0, 0);
+    for ((c, h), b) in clean
+        .split_whitespace()
+        .zip(hurt.split_whitespace())
+        .zip(back.split_whitespace())
+    {
+        if c != h {
+            damaged += 1;
+            fixed += usize::from(b == c);
+        } else {
+            untouched += 1;
+            broken += usize::from(b != c);
+        }
+    }
+    assert!(damaged > 200, "the fixture is damaged: {damaged}");
+    let rate = fixed as f64 / damaged as f64;
+    let harm = broken as f64 / untouched as f64;
+    assert!(rate >= 0.80, "restored {fixed}/{damaged}");
+    assert!(
+        harm <= 0.005,
+        "changed {broken}/{untouched} undamaged words"
+    );
 }
