@@ -108,8 +108,12 @@ fn best_window(text: &str, hits: &[(usize, usize, String)]) -> (usize, usize) {
         let first = hits[best.2].0;
         let back = first.saturating_sub(60);
         let back = floor_boundary(text, back);
-        match text[back..first].find(char::is_whitespace) {
-            Some(i) if back > 0 => back + i + 1,
+        // whitespace may be wider than one byte (U+00A0 is two)
+        match text[back..first]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+        {
+            Some((i, c)) if back > 0 => back + i + c.len_utf8(),
             _ => back,
         }
     };
@@ -171,6 +175,26 @@ mod tests {
         assert!(s.contains("&lt;script&gt;"), "{s}");
         assert!(s.contains("<mark>Erasmus</mark>+ &amp; co"), "{s}");
         assert!(!s.contains("<script>"));
+    }
+
+    #[test]
+    fn wide_whitespace_before_the_window_does_not_panic() {
+        // U+00A0 (two bytes) where the window's start snaps to a word start
+        for pad in 0..8 {
+            let text = format!(
+                "{}{}\u{a0}ord {} Nordsjøprogrammet støtter prosjekter. {}",
+                "x".repeat(pad),
+                "fyll\u{a0}".repeat(150),
+                "ord ".repeat(12),
+                "fyll ".repeat(200)
+            );
+            let s = snippet(
+                &text,
+                Language::Nb,
+                &forms(&["nordsjøprogrammet"], Language::Nb),
+            );
+            assert!(s.contains("<mark>Nordsjøprogrammet</mark>"), "{s}");
+        }
     }
 
     #[test]
