@@ -393,6 +393,18 @@ impl Writer {
         self.index.reload()
     }
 
+    /// Merge every segment into one and wait for it (after a bulk load).
+    /// A search visits each segment; at 1M passages a bulk load leaves ten,
+    /// and one segment answers the benchmark's queries ~25 % faster. The
+    /// merge costs ~7 s per million passages on two cores.
+    pub fn merge_all(&mut self) -> Result<()> {
+        let ids = self.index.inner.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            self.writer.merge(&ids).wait()?;
+        }
+        self.index.reload()
+    }
+
     /// Drop uncommitted changes.
     pub fn rollback(&mut self) -> Result<()> {
         self.writer.rollback()?;

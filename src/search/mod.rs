@@ -190,6 +190,7 @@ impl Searcher {
             text_query = builder.build(&parsed, false);
             matches = run(text_query.as_deref(), None)?;
         }
+        collector::rank(&mut matches, req.offset + req.limit);
         let total = matches.len() as u64;
         // Words the index does not know get their closest known word: it is
         // highlighted (a typo's match) and offered as "did you mean".
@@ -223,13 +224,14 @@ impl Searcher {
         }
         let mut facets = BTreeMap::new();
         if req.facets {
+            let grouped = by_segment(&matches);
             for name in ALL_FACETS {
                 let own_filter = req.filters.get(name).is_some_and(|v| !v.is_empty());
                 let counted = if own_filter {
                     let others = run(text_query.as_deref(), Some(name))?;
-                    self.count(&searcher, &others, name)?
+                    self.count(&searcher, &by_segment(&others), name)?
                 } else {
-                    self.count(&searcher, &matches, name)?
+                    self.count(&searcher, &grouped, name)?
                 };
                 facets.insert(name.to_string(), counted);
             }
@@ -350,51 +352,76 @@ impl Searcher {
         }
     }
 
-    /// Count documents per facet value (with every ancestor) over `matches`.
+    /// Count documents per facet value (with every ancestor) over the
+    /// best passages of the matches, grouped by segment (doc ids sorted,
+    /// so the facet column is read in order). A document with one value —
+    /// every document for `lang`, `doctype` and `quality`, most for the
+    /// others — only bumps a counter per ordinal; ordinals are resolved to
+    /// their ancestor paths once per segment, at the end. A document with
+    /// several values is deduplicated per ancestor, so `/norway` counts it
+    /// once even when it has two Norwegian regions.
     fn count(
         &self,
         searcher: &tantivy::Searcher,
-        matches: &[DocMatch],
+        by_segment: &[(u32, Vec<u32>)],
         name: &str,
     ) -> Result<Vec<FacetCount>> {
-        let mut counts: HashMap<String, u64> = HashMap::new();
-        let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
-        for m in matches {
-            by_segment
-                .entry(m.best_addr.segment_ord)
-                .or_default()
-                .push(m.best_addr.doc_id);
-        }
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut paths: Vec<String> = Vec::new();
+        let mut counts: Vec<u64> = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
+        let mut ords: Vec<u64> = Vec::new();
         for (seg, docs) in by_segment {
-            let reader = searcher.segment_reader(seg);
+            let reader = searcher.segment_reader(*seg);
             let facets = reader.facet_reader(name)?;
-            let mut ord_paths: HashMap<u64, String> = HashMap::new();
+            let n = facets.num_facets();
+            let mut ord_ids: Vec<Option<Vec<usize>>> = vec![None; n];
+            let mut single: Vec<u64> = vec![0; n];
             let mut facet = Facet::root();
-            for doc in docs {
-                let mut seen: Vec<String> = Vec::new();
-                for ord in facets.facet_ords(doc) {
-                    let path = match ord_paths.get(&ord) {
-                        Some(p) => p.clone(),
-                        None => {
-                            facets.facet_from_ord(ord, &mut facet)?;
-                            let p = facet.to_path_string();
-                            ord_paths.insert(ord, p.clone());
-                            p
+            for &doc in docs {
+                ords.clear();
+                ords.extend(facets.facet_ords(doc).filter(|&o| (o as usize) < n));
+                match ords.as_slice() {
+                    [] => {}
+                    [one] => single[*one as usize] += 1,
+                    several => {
+                        seen.clear();
+                        for &ord in several {
+                            let mut interner = Interner {
+                                ids: &mut ids,
+                                paths: &mut paths,
+                                counts: &mut counts,
+                            };
+                            for &id in interner.resolve(&facets, &mut facet, &mut ord_ids, ord)? {
+                                if !seen.contains(&id) {
+                                    seen.push(id);
+                                }
+                            }
                         }
-                    };
-                    for anc in crate::taxonomy::ancestors(&path) {
-                        if !seen.contains(&anc) {
-                            seen.push(anc);
+                        for &id in &seen {
+                            counts[id] += 1;
                         }
                     }
                 }
-                for p in seen {
-                    *counts.entry(p).or_default() += 1;
+            }
+            for (ord, &c) in single.iter().enumerate() {
+                if c > 0 {
+                    let mut interner = Interner {
+                        ids: &mut ids,
+                        paths: &mut paths,
+                        counts: &mut counts,
+                    };
+                    let list = interner.resolve(&facets, &mut facet, &mut ord_ids, ord as u64)?;
+                    for &id in list {
+                        counts[id] += c;
+                    }
                 }
             }
         }
-        let mut out: Vec<FacetCount> = counts
+        let mut out: Vec<FacetCount> = paths
             .into_iter()
+            .zip(counts)
+            .filter(|(_, c)| *c > 0)
             .map(|(path, count)| FacetCount {
                 label: self.label(name, &path),
                 path,
@@ -428,6 +455,60 @@ impl Searcher {
             },
         }
     }
+}
+
+/// Facet paths seen while counting, each with a small id and a counter.
+struct Interner<'a> {
+    ids: &'a mut HashMap<String, usize>,
+    paths: &'a mut Vec<String>,
+    counts: &'a mut Vec<u64>,
+}
+
+impl Interner<'_> {
+    /// The path ids of a facet ordinal and all its ancestors, resolved once
+    /// per segment and cached in `cache`.
+    fn resolve<'c>(
+        &mut self,
+        facets: &tantivy::fastfield::FacetReader,
+        facet: &mut Facet,
+        cache: &'c mut [Option<Vec<usize>>],
+        ord: u64,
+    ) -> Result<&'c [usize]> {
+        let Some(slot) = cache.get_mut(ord as usize) else {
+            return Ok(&[]);
+        };
+        if slot.is_none() {
+            facets.facet_from_ord(ord, facet)?;
+            let list = crate::taxonomy::ancestors(&facet.to_path_string())
+                .into_iter()
+                .map(|p| {
+                    *self.ids.entry(p).or_insert_with_key(|p| {
+                        self.paths.push(p.clone());
+                        self.counts.push(0);
+                        self.paths.len() - 1
+                    })
+                })
+                .collect();
+            *slot = Some(list);
+        }
+        Ok(slot.as_deref().unwrap_or(&[]))
+    }
+}
+
+/// Best-passage addresses of `matches`, grouped by segment.
+fn by_segment(matches: &[DocMatch]) -> Vec<(u32, Vec<u32>)> {
+    let mut out: Vec<(u32, Vec<u32>)> = Vec::new();
+    for m in matches {
+        let seg = m.best_addr.segment_ord;
+        match out.iter_mut().find(|(s, _)| *s == seg) {
+            Some((_, docs)) => docs.push(m.best_addr.doc_id),
+            None => out.push((seg, vec![m.best_addr.doc_id])),
+        }
+    }
+    for (_, docs) in &mut out {
+        docs.sort_unstable();
+    }
+    out
 }
 
 fn validate(req: &Request) -> Result<()> {
