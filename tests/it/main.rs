@@ -2,6 +2,7 @@
 //! shared fixtures are built once in `common`.
 
 mod api;
+mod bench;
 mod browser;
 mod cli;
 mod common;
