@@ -201,26 +201,27 @@ impl Searcher {
         };
         let suggestion = (total <= SUGGEST_BELOW && !corrections.is_empty())
             .then(|| suggest::rewrite(&req.q, &corrections));
-        // Words to mark in snippets: the user's words, and the longer words
-        // of expansions (an alias like `Interreg V A Nord` must not mark
-        // every `a`/`å` in the text).
-        let mut forms_words: Vec<String> = parsed
-            .positive_units()
-            .flat_map(|u| {
-                let expansion = u.weight < 1.0;
-                u.text
-                    .split_whitespace()
-                    .filter(move |w| !expansion || w.chars().count() >= 3)
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        forms_words.extend(corrections.iter().map(|(_, to)| to.clone()));
+        // What to mark in snippets: the user's words anywhere; expansions
+        // only as a whole (an alias like `Interreg V A Nord` must not mark
+        // every `a`/`å`, nor `Erasmus+-programmet` every `programmet`).
+        let mut marks = Marks::default();
+        for u in parsed.positive_units() {
+            if u.weight < 1.0 {
+                marks.phrases.push(u.text.clone());
+            } else {
+                marks
+                    .words
+                    .extend(u.text.split_whitespace().map(str::to_string));
+            }
+        }
+        marks
+            .words
+            .extend(corrections.iter().map(|(_, to)| to.clone()));
         let mut hits = Vec::new();
         let mut forms_cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
         for m in matches.iter().skip(req.offset).take(req.limit) {
             let doc: TantivyDocument = searcher.doc(m.best_addr)?;
-            hits.push(self.hit(&doc, m, req.snippets, &forms_words, &mut forms_cache));
+            hits.push(self.hit(&doc, m, req.snippets, &marks, &mut forms_cache));
         }
         let mut facets = BTreeMap::new();
         if req.facets {
@@ -301,7 +302,7 @@ impl Searcher {
         doc: &TantivyDocument,
         m: &DocMatch,
         with_snippet: bool,
-        words: &[String],
+        marks: &Marks,
         cache: &mut HashMap<&'static str, snippet::Forms>,
     ) -> Hit {
         let f = self.index.fields();
@@ -322,7 +323,7 @@ impl Searcher {
             let al = crate::index::analyzer::analyzed_for(passage_lang);
             let forms = cache
                 .entry(al.key)
-                .or_insert_with(|| snippet::Forms::new(words, al));
+                .or_insert_with(|| snippet::Forms::with_phrases(&marks.words, &marks.phrases, al));
             snippet::snippet(&text, passage_lang, forms)
         } else {
             String::new()
@@ -509,6 +510,15 @@ fn by_segment(matches: &[DocMatch]) -> Vec<(u32, Vec<u32>)> {
         docs.sort_unstable();
     }
     out
+}
+
+/// Words and phrases a response's snippets mark.
+#[derive(Debug, Default)]
+struct Marks {
+    /// Marked wherever they occur.
+    words: Vec<String>,
+    /// Marked only where all their words occur together.
+    phrases: Vec<String>,
 }
 
 fn validate(req: &Request) -> Result<()> {

@@ -18,11 +18,20 @@ pub const SNIPPET_CHARS: usize = 240;
 pub struct Forms {
     exact: HashSet<String>,
     fold: HashSet<String>,
+    /// Folded token sequences marked only where they occur together.
+    phrases: Vec<Vec<String>>,
 }
 
 impl Forms {
     /// Analyse `words` for `lang`.
     pub fn new(words: &[String], lang: &AnalyzedLanguage) -> Forms {
+        Forms::with_phrases(words, &[], lang)
+    }
+
+    /// Analyse `words` (marked wherever they occur) and `phrases` (marked
+    /// only as a whole: an expansion like `Erasmus+-programmet` must not
+    /// mark every `programmet`) for `lang`.
+    pub fn with_phrases(words: &[String], phrases: &[String], lang: &AnalyzedLanguage) -> Forms {
         let mut ea = analyzer::exact_analyzer(lang);
         let mut fa = analyzer::fold_analyzer(lang);
         let mut f = Forms::default();
@@ -31,6 +40,17 @@ impl Forms {
                 .extend(analyzer::tokens(&mut ea, w).into_iter().map(|t| t.text));
             f.fold
                 .extend(analyzer::tokens(&mut fa, w).into_iter().map(|t| t.text));
+        }
+        for p in phrases {
+            let toks: Vec<String> = analyzer::tokens(&mut fa, p)
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+            match toks.len() {
+                0 => {}
+                1 => f.fold.extend(toks),
+                _ => f.phrases.push(toks),
+            }
         }
         f
     }
@@ -55,12 +75,29 @@ pub fn snippet(text: &str, lang: Language, forms: &Forms) -> String {
     let exact = analyzer::tokens(&mut ea, text);
     let fold = analyzer::tokens(&mut fa, text);
     // Both analyzers tokenize identically; only the term text differs.
-    let mut hits: Vec<(usize, usize, String)> = Vec::new();
-    for (e, f) in exact.iter().zip(fold.iter()) {
-        if forms.exact.contains(&e.text) || forms.fold.contains(&f.text) {
-            hits.push((e.offset_from, e.offset_to, f.text.clone()));
+    let mut marked = vec![false; fold.len()];
+    for (i, (e, f)) in exact.iter().zip(fold.iter()).enumerate() {
+        marked[i] = forms.exact.contains(&e.text) || forms.fold.contains(&f.text);
+    }
+    for phrase in &forms.phrases {
+        for i in 0..fold.len().saturating_sub(phrase.len() - 1) {
+            if phrase
+                .iter()
+                .enumerate()
+                .all(|(j, t)| fold[i + j].text == *t)
+            {
+                marked[i..i + phrase.len()]
+                    .iter_mut()
+                    .for_each(|m| *m = true);
+            }
         }
     }
+    let hits: Vec<(usize, usize, String)> = fold
+        .iter()
+        .zip(&marked)
+        .filter(|(_, m)| **m)
+        .map(|(t, _)| (t.offset_from, t.offset_to, t.text.clone()))
+        .collect();
     let (start, end) = best_window(text, &hits);
     let mut out = String::with_capacity(SNIPPET_CHARS + 64);
     if start > 0 {
@@ -163,6 +200,26 @@ mod tests {
             &forms(&["Trondelag"], Language::Nb),
         );
         assert_eq!(s, "Samarbeid i <mark>Trøndelag</mark> er viktig.");
+    }
+
+    #[test]
+    fn an_expansion_phrase_is_marked_only_where_it_occurs_whole() {
+        let al = analyzer::analyzed_for(Language::Nb);
+        let f = Forms::with_phrases(
+            &["Erasmus".to_string()],
+            &["Erasmus+-programmet".to_string()],
+            al,
+        );
+        let s = snippet(
+            "Programmet er nytt. Erasmus+-programmet gir midler.",
+            Language::Nb,
+            &f,
+        );
+        assert!(s.starts_with("Programmet er"), "{s}");
+        assert!(
+            s.contains("<mark>Erasmus</mark>+-<mark>programmet</mark>"),
+            "{s}"
+        );
     }
 
     #[test]
