@@ -214,18 +214,29 @@ pub async fn search(
     Ok(Json(resp).into_response())
 }
 
+/// Read endpoints that take only `ui` (and `key`): refuse other parameters
+/// by name, check the search key, and return the parsed parameters.
+fn authorize_ui_only(
+    state: &AppState,
+    headers: &HeaderMap,
+    raw: Option<&str>,
+) -> ApiResult<SearchParams> {
+    let pairs = pairs(raw, &state.config)?;
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "ui" && k != "key") {
+        return Err(Error::param(k, "is not a known parameter; use ui").into());
+    }
+    let p = SearchParams::parse(&pairs, &[])?;
+    state.authorize_read(headers, p.key.as_deref())?;
+    Ok(p)
+}
+
 /// `GET /api/facets`.
 pub async fn facets(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let pairs = pairs(raw.as_deref(), &state.config)?;
-    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "ui" && k != "key") {
-        return Err(Error::param(k, "is not a known parameter; use ui").into());
-    }
-    let p = SearchParams::parse(&pairs, &[])?;
-    state.authorize_read(&headers, p.key.as_deref())?;
+    let p = authorize_ui_only(&state, &headers, raw.as_deref())?;
     let searcher = state.searcher.clone();
     let (mut tree, documents) = tokio::task::spawn_blocking(move || -> Result<_> {
         Ok((searcher.facet_tree()?, searcher.index().num_documents()))
@@ -349,12 +360,7 @@ pub async fn document(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let pairs = pairs(raw.as_deref(), &state.config)?;
-    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "ui" && k != "key") {
-        return Err(Error::param(k, "is not a known parameter; use ui").into());
-    }
-    let p = SearchParams::parse(&pairs, &[])?;
-    state.authorize_read(&headers, p.key.as_deref())?;
+    let p = authorize_ui_only(&state, &headers, raw.as_deref())?;
     let not_found = || {
         AppError(Error::NotFound(format!(
             "document `{}`",
