@@ -2,12 +2,9 @@
 //! descendants), disjunctive counts, and corrections by people.
 
 use kartotek::document::Origin;
-use kartotek::index::Index;
-use kartotek::ingest::{self, source, Silent};
-use kartotek::search::{Request, Response, Searcher};
-use kartotek::taxonomy::Taxonomy;
+use kartotek::search::{Request, Response};
 
-use crate::common::{names, options, shared};
+use crate::common::{names, shared, Scratch};
 
 fn run(req: Request) -> Response {
     shared().searcher.search(&req).unwrap()
@@ -126,28 +123,19 @@ fn an_unknown_facet_is_a_parameter_error_naming_it() {
 
 #[test]
 fn a_sidecar_file_overrides_the_tags_from_the_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let docs = dir.path().join("docs");
-    std::fs::create_dir_all(&docs).unwrap();
-    std::fs::write(
-        docs.join("plan.txt"),
-        "Trøndelag fylkeskommune deltar i Interreg Aurora og i ERRIN. Samarbeidet gjelder forskning og innovasjon.",
-    )
-    .unwrap();
-    std::fs::write(
-        docs.join("plan.txt.meta.toml"),
-        "title = \"Plan for nordlig samarbeid\"\n[facets]\nregion = [\"/sweden/norrbotten\"]\n[remove]\nnetwork = [\"/errin\"]\n",
-    )
-    .unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    let s = ingest::run(
-        &index,
-        source::expand(&[docs.display().to_string()]),
-        &options(),
-        &mut Silent,
-    )
-    .unwrap();
-    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    let s = Scratch::new(&[
+        (
+            "plan.txt",
+            "Trøndelag fylkeskommune deltar i Interreg Aurora og i ERRIN. Samarbeidet gjelder forskning og innovasjon.",
+        ),
+        (
+            "plan.txt.meta.toml",
+            "title = \"Plan for nordlig samarbeid\"\n[facets]\nregion = [\"/sweden/norrbotten\"]\n[remove]\nnetwork = [\"/errin\"]\n",
+        ),
+    ]);
+    let summary = s.ingest();
+    assert_eq!(summary.indexed, 1, "{:?}", summary.failed);
+    let index = &s.index;
     let (id, _) = index.sources().unwrap().remove(0);
     let doc = index.get_document(&id).unwrap().unwrap();
     assert_eq!(doc.title, "Plan for nordlig samarbeid");
@@ -172,7 +160,7 @@ fn a_sidecar_file_overrides_the_tags_from_the_text() {
         find("network", "/errin").is_none(),
         "removed by the sidecar"
     );
-    let searcher = Searcher::new(index.clone(), Taxonomy::builtin());
+    let searcher = s.searcher();
     assert_eq!(
         searcher
             .search(&Request::new("").filter("region", "/sweden"))
@@ -188,14 +176,7 @@ fn a_sidecar_file_overrides_the_tags_from_the_text() {
         0
     );
     // editing the sidecar re-indexes the document
-    std::fs::write(docs.join("plan.txt.meta.toml"), "title = \"Ny tittel\"\n").unwrap();
-    let s = ingest::run(
-        &index,
-        source::expand(&[docs.display().to_string()]),
-        &options(),
-        &mut Silent,
-    )
-    .unwrap();
-    assert_eq!(s.indexed, 1);
+    s.write("plan.txt.meta.toml", "title = \"Ny tittel\"\n");
+    assert_eq!(s.ingest().indexed, 1);
     assert_eq!(index.get_document(&id).unwrap().unwrap().title, "Ny tittel");
 }

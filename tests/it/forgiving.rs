@@ -1,13 +1,10 @@
 //! Search that finds what people mean: typos, OCR damage, Bokmål/Nynorsk,
 //! English queries over Nordic text, and ranking of literal matches first.
 
-use kartotek::index::Index;
-use kartotek::ingest::{self, source, Silent};
 use kartotek::search::query::Features;
-use kartotek::search::{Request, Response, Searcher};
-use kartotek::taxonomy::Taxonomy;
+use kartotek::search::{Request, Response};
 
-use crate::common::{names, options, search, shared};
+use crate::common::{names, search, shared, Scratch};
 
 fn with(q: &str, features: Features, lang: Option<&str>) -> Response {
     let mut req = Request::new(q);
@@ -139,31 +136,16 @@ fn misspelt_erasmsu_finds_erasmus() {
 
 #[test]
 fn an_exact_match_outranks_a_fuzzy_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let docs = dir.path().join("docs");
-    std::fs::create_dir_all(&docs).unwrap();
     // the typo document mentions it more often, so only the weighting can put the exact one first
-    std::fs::write(
-        docs.join("typo.txt"),
-        "Nordpluss nettverket. Nordpluss midler. Nordpluss søknad.",
-    )
-    .unwrap();
-    std::fs::write(
-        docs.join("exact.txt"),
-        "Skolen deltar i Nordplus med to partnere.",
-    )
-    .unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    ingest::run(
-        &index,
-        source::expand(&[docs.display().to_string()]),
-        &options(),
-        &mut Silent,
-    )
-    .unwrap();
-    let r = Searcher::new(index, Taxonomy::builtin())
-        .search(&Request::new("Nordplus"))
-        .unwrap();
+    let s = Scratch::new(&[
+        (
+            "typo.txt",
+            "Nordpluss nettverket. Nordpluss midler. Nordpluss søknad.",
+        ),
+        ("exact.txt", "Skolen deltar i Nordplus med to partnere."),
+    ]);
+    s.ingest();
+    let r = s.searcher().search(&Request::new("Nordplus")).unwrap();
     assert_eq!(names(&r), ["exact.txt", "typo.txt"]);
 }
 

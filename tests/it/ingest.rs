@@ -5,7 +5,7 @@ use kartotek::index::Index;
 use kartotek::ingest::{self, source, Silent};
 use kartotek::lang::Language;
 
-use crate::common::{fixture, options, shared};
+use crate::common::{fixture, options, shared, Scratch};
 
 fn doc_for(name: &str) -> kartotek::Document {
     let s = shared();
@@ -179,45 +179,35 @@ fn encrypted_pdf_with_empty_password_is_read_and_with_a_password_is_reported() {
 
 #[test]
 fn reingesting_unchanged_files_changes_nothing_and_a_changed_file_is_replaced() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    let docs = dir.path().join("docs");
-    std::fs::create_dir_all(&docs).unwrap();
-    std::fs::write(
-        docs.join("a.txt"),
-        "Interreg Aurora finansierer samarbeid i nord.",
-    )
-    .unwrap();
-    std::fs::write(docs.join("b.txt"), "Nordplus støtter utveksling.").unwrap();
-    let args = [docs.display().to_string()];
-    let first = ingest::run(&index, source::expand(&args), &options(), &mut Silent).unwrap();
+    let s = Scratch::new(&[
+        ("a.txt", "Interreg Aurora finansierer samarbeid i nord."),
+        ("b.txt", "Nordplus støtter utveksling."),
+    ]);
+    let first = s.ingest();
     assert_eq!((first.indexed, first.unchanged), (2, 0));
-    let passages = index.num_passages();
-    let second = ingest::run(&index, source::expand(&args), &options(), &mut Silent).unwrap();
+    let passages = s.index.num_passages();
+    let second = s.ingest();
     assert_eq!((second.indexed, second.unchanged), (0, 2));
-    assert_eq!(index.num_passages(), passages);
-    std::fs::write(docs.join("a.txt"), "Interreg Nord finansierer samarbeid.").unwrap();
-    let third = ingest::run(&index, source::expand(&args), &options(), &mut Silent).unwrap();
+    assert_eq!(s.index.num_passages(), passages);
+    s.write("a.txt", "Interreg Nord finansierer samarbeid.");
+    let third = s.ingest();
     assert_eq!((third.indexed, third.unchanged), (1, 1));
-    assert_eq!(index.num_documents(), 2);
+    assert_eq!(s.index.num_documents(), 2);
 }
 
 #[test]
 fn prune_removes_documents_whose_file_is_gone() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    let docs = dir.path().join("docs");
-    std::fs::create_dir_all(&docs).unwrap();
-    std::fs::write(docs.join("a.txt"), "Første dokument om Horisont Europa.").unwrap();
-    std::fs::write(docs.join("b.txt"), "Andre dokument om Erasmus+.").unwrap();
-    let args = [docs.display().to_string()];
-    ingest::run(&index, source::expand(&args), &options(), &mut Silent).unwrap();
-    std::fs::remove_file(docs.join("b.txt")).unwrap();
+    let s = Scratch::new(&[
+        ("a.txt", "Første dokument om Horisont Europa."),
+        ("b.txt", "Andre dokument om Erasmus+."),
+    ]);
+    s.ingest();
+    std::fs::remove_file(s.docs.join("b.txt")).unwrap();
     let mut opts = options();
     opts.prune = true;
-    let s = ingest::run(&index, source::expand(&args), &opts, &mut Silent).unwrap();
-    assert_eq!(s.removed, 1);
-    assert_eq!(index.num_documents(), 1);
+    let summary = s.ingest_with(&opts);
+    assert_eq!(summary.removed, 1);
+    assert_eq!(s.index.num_documents(), 1);
 }
 
 #[test]

@@ -72,3 +72,53 @@ pub fn names(r: &Response) -> Vec<String> {
         .map(|h| h.url.rsplit('/').next().unwrap_or(&h.url).to_string())
         .collect()
 }
+
+/// A scratch folder of documents with an empty index beside it.
+pub struct Scratch {
+    /// Kept alive for the test.
+    _dir: tempfile::TempDir,
+    /// The documents folder.
+    pub docs: PathBuf,
+    /// The index.
+    pub index: Index,
+}
+
+impl Scratch {
+    /// A folder holding `files` (`(name, content)`) and an empty index.
+    pub fn new(files: &[(&str, &str)]) -> Scratch {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let docs = dir.path().join("docs");
+        std::fs::create_dir_all(&docs).expect("docs folder");
+        let index = Index::open_or_create(&dir.path().join("index")).expect("index");
+        let s = Scratch {
+            _dir: dir,
+            docs,
+            index,
+        };
+        for (name, content) in files {
+            s.write(name, content);
+        }
+        s
+    }
+
+    /// Write (or overwrite) one file of the folder.
+    pub fn write(&self, name: &str, content: &str) {
+        std::fs::write(self.docs.join(name), content).expect("write");
+    }
+
+    /// Ingest the folder with `opts`.
+    pub fn ingest_with(&self, opts: &Options) -> Summary {
+        let jobs = source::expand(&[self.docs.display().to_string()]);
+        ingest::run(&self.index, jobs, opts, &mut Silent).expect("ingest")
+    }
+
+    /// Ingest the folder with default options.
+    pub fn ingest(&self) -> Summary {
+        self.ingest_with(&options())
+    }
+
+    /// A searcher over the scratch index.
+    pub fn searcher(&self) -> Searcher {
+        Searcher::new(self.index.clone(), Taxonomy::builtin())
+    }
+}
