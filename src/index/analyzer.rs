@@ -104,20 +104,11 @@ pub const OCR_MIN_SKELETON: usize = 3;
 
 /// The analysed language a passage in `lang` is indexed under.
 pub fn analyzed_for(lang: Language) -> &'static AnalyzedLanguage {
+    // Bokmål and Nynorsk share the Norwegian stemmer; every other language
+    // uses its own code, and one without a stemmer falls back to `xx`.
     let key = match lang {
         Language::Nb | Language::Nn => "no",
-        Language::Sv => "sv",
-        Language::Da => "da",
-        Language::Fi => "fi",
-        Language::En => "en",
-        Language::De => "de",
-        Language::Fr => "fr",
-        Language::Nl => "nl",
-        Language::Es => "es",
-        Language::It => "it",
-        Language::Pt => "pt",
-        Language::Ru => "ru",
-        _ => "xx",
+        other => other.code(),
     };
     ANALYZED
         .iter()
