@@ -152,15 +152,16 @@ fn map_pdf_error(e: pdf::PdfError) -> ExtractError {
     }
 }
 
+/// The text of a caught panic payload, when it carries one.
+pub fn panic_payload(p: &(dyn std::any::Any + Send)) -> Option<&str> {
+    p.downcast_ref::<&str>()
+        .copied()
+        .or_else(|| p.downcast_ref::<String>().map(String::as_str))
+}
+
 /// The message of a caught panic payload.
 pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = p.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = p.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
+    panic_payload(p).unwrap_or("unknown panic").to_string()
 }
 
 /// Install a panic hook that keeps extraction-thread panics quiet (they are

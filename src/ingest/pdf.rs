@@ -330,12 +330,9 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
 }
 
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        format!("`{s}`")
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        format!("`{s}`")
-    } else {
-        "an internal error".to_string()
+    match super::extract::panic_payload(&**panic) {
+        Some(s) => format!("`{s}`"),
+        None => "an internal error".to_string(),
     }
 }
 
