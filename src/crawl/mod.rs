@@ -263,22 +263,39 @@ impl Sink for WriterSink<'_> {
         jobs: Vec<Job>,
         progress: &mut dyn ingest::Progress,
     ) -> Result<ingest::Summary> {
-        let opts = ingest::Options {
-            prune: false,
-            ..self.opts.clone()
-        };
-        ingest::run_with_writer(&self.index, self.writer, jobs, &opts, progress)
+        ingest_into(&self.index, self.writer, &self.opts, jobs, progress)
     }
     fn delete(&mut self, id: &str) -> Result<()> {
         self.writer.delete(id);
         Ok(())
     }
     fn commit(&mut self) -> Result<()> {
-        if self.writer.pending() > 0 {
-            self.writer.commit()?;
-        }
-        Ok(())
+        commit_pending(self.writer)
     }
+}
+
+/// Ingest a crawl batch through `writer`: never prunes (a crawl's batch is
+/// not the whole index).
+fn ingest_into(
+    index: &Index,
+    writer: &mut Writer,
+    opts: &ingest::Options,
+    jobs: Vec<Job>,
+    progress: &mut dyn ingest::Progress,
+) -> Result<ingest::Summary> {
+    let opts = ingest::Options {
+        prune: false,
+        ..opts.clone()
+    };
+    ingest::run_with_writer(index, writer, jobs, &opts, progress)
+}
+
+/// Commit when something is pending.
+fn commit_pending(writer: &mut Writer) -> Result<()> {
+    if writer.pending() > 0 {
+        writer.commit()?;
+    }
+    Ok(())
 }
 
 /// A [`Sink`] over a writer shared with others (the server): the lock is
@@ -306,23 +323,15 @@ impl Sink for SharedSink {
         jobs: Vec<Job>,
         progress: &mut dyn ingest::Progress,
     ) -> Result<ingest::Summary> {
-        let opts = ingest::Options {
-            prune: false,
-            ..self.opts.clone()
-        };
         let mut w = self.lock()?;
-        ingest::run_with_writer(&self.index, &mut w, jobs, &opts, progress)
+        ingest_into(&self.index, &mut w, &self.opts, jobs, progress)
     }
     fn delete(&mut self, id: &str) -> Result<()> {
         self.lock()?.delete(id);
         Ok(())
     }
     fn commit(&mut self) -> Result<()> {
-        let mut w = self.lock()?;
-        if w.pending() > 0 {
-            w.commit()?;
-        }
-        Ok(())
+        commit_pending(&mut *self.lock()?)
     }
 }
 
