@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::indexer::UserOperation;
 use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -23,6 +24,11 @@ use crate::document::{Document, FacetValue, Format, Passage};
 use crate::error::{Error, Result};
 use crate::lang::Language;
 pub use schema::Fields;
+
+/// Marks an index whose documents were written as one group each (their
+/// passages adjacent, see [`Writer::upsert`]); stored as the commit payload.
+/// An index without it was written by an earlier Kartotek and must be rebuilt.
+pub const LAYOUT: &str = "kartotek-layout-2";
 
 /// Default writer heap: 128 MiB split over the indexing threads.
 pub const DEFAULT_WRITER_HEAP: usize = 128 * 1024 * 1024;
@@ -65,7 +71,10 @@ impl Index {
         let exists = tantivy::Index::exists(&mmap).map_err(|e| Error::Internal(e.to_string()))?;
         let inner = if exists {
             let idx = tantivy::Index::open(mmap)?;
-            if Fields::new(&idx.schema()).is_err() {
+            let metas = idx.load_metas()?;
+            let older_layout =
+                !metas.segments.is_empty() && metas.payload.as_deref() != Some(LAYOUT);
+            if older_layout || Fields::new(&idx.schema()).is_err() {
                 return Err(Error::Usage(format!(
                     "the index in `{}` was built by another version of Kartotek\nhint: delete that folder and run `kartotek ingest` again",
                     dir.display()
@@ -311,8 +320,12 @@ pub struct Writer {
 impl Writer {
     /// Replace (or add) a document: its old passages are deleted and the new
     /// ones added in the same commit, so readers see either version, never both.
+    ///
+    /// The delete and every passage go to tantivy as one group
+    /// ([`IndexWriter::run`]), which puts them in one segment, in order: a
+    /// document's passages are always adjacent doc ids, which the search
+    /// collector relies on to group passages without a hash map.
     pub fn upsert(&mut self, doc: &Document) -> Result<()> {
-        self.delete(&doc.id);
         let f = self.index.fields.clone();
         let key = schema::doc_key(&doc.id);
         let meta = StoredMeta {
@@ -335,6 +348,9 @@ impl Writer {
                 }
             }
         }
+        let mut ops: Vec<UserOperation<TantivyDocument>> =
+            Vec::with_capacity(doc.passages.len() + 1);
+        ops.push(UserOperation::Delete(Term::from_field_text(f.id, &doc.id)));
         for (i, p) in doc.passages.iter().enumerate() {
             let mut t = TantivyDocument::new();
             t.add_text(f.id, &doc.id);
@@ -368,8 +384,9 @@ impl Writer {
                 t.add_text(exact, &p.text);
                 t.add_text(fold, &p.text);
             }
-            self.writer.add_document(t)?;
+            ops.push(UserOperation::Add(t));
         }
+        self.writer.run(ops)?;
         self.pending += 1;
         Ok(())
     }
@@ -388,7 +405,9 @@ impl Writer {
 
     /// Commit and make the changes visible to searches.
     pub fn commit(&mut self) -> Result<()> {
-        self.writer.commit()?;
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(LAYOUT);
+        prepared.commit()?;
         self.pending = 0;
         self.index.reload()
     }

@@ -4,13 +4,13 @@
 //! others ([`OTHER_PASSAGES_BONUS`] per doubling), so a long report that
 //! discusses a topic throughout edges out one passing mention.
 //!
-//! The per-document map is keyed by the document key, already a hash
-//! (blake3 of the id), so it is hashed by identity instead of SipHash; and
-//! the fruit is left unordered: [`rank`] orders only the page asked for,
+//! A document's passages are adjacent doc ids in one segment (the writer
+//! adds them as one group, see [`crate::index::Writer::upsert`]), and
+//! tantivy hands a collector its matches in doc-id order, so grouping is a
+//! comparison with the previous passage's key: no hash map, and the
+//! documents come out in doc-id order per segment, which is the order the
+//! facet counter wants. [`Matches::top`] orders only the page asked for,
 //! since facet counts and the total need no order.
-
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -41,38 +41,54 @@ impl DocMatch {
     }
 }
 
-/// Hashes a `u64` document key by identity (the key is a hash already).
-#[derive(Default)]
-pub struct KeyHasher(u64);
+/// The documents one segment matched, in doc-id order.
+#[derive(Debug, Clone, Default)]
+pub struct SegmentMatches {
+    /// The segment.
+    pub segment: SegmentOrdinal,
+    /// One entry per matching document, ascending doc ids.
+    pub docs: Vec<DocMatch>,
+}
 
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
+/// Every matching document, per segment.
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    /// Segments with at least one match.
+    pub segments: Vec<SegmentMatches>,
+}
+
+impl Matches {
+    /// Number of matching documents.
+    pub fn total(&self) -> usize {
+        self.segments.iter().map(|s| s.docs.len()).sum()
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
+    /// True when nothing matched.
+    pub fn is_empty(&self) -> bool {
+        self.total() == 0
     }
 
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+    /// The `n` best documents, best first (ties by key, so deterministic).
+    pub fn top(&self, n: usize) -> Vec<DocMatch> {
+        let mut all: Vec<DocMatch> = self
+            .segments
+            .iter()
+            .flat_map(|s| s.docs.iter().copied())
+            .collect();
+        rank(&mut all, n);
+        all.truncate(n);
+        all
     }
 }
 
-/// A map keyed by document key.
-pub type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
-
-/// Collects every matching passage grouped by document; the fruit is
-/// unordered (see [`rank`]).
+/// Collects every matching passage grouped by document.
 pub struct GroupByDocument;
 
 /// Per-segment half of [`GroupByDocument`].
 pub struct SegmentGroup {
     segment: SegmentOrdinal,
     keys: Column<u64>,
-    map: KeyMap<DocMatch>,
+    docs: Vec<DocMatch>,
 }
 
 /// The ranking order: best score first, ties by key (deterministic).
@@ -95,7 +111,7 @@ pub fn rank(matches: &mut [DocMatch], top: usize) {
 }
 
 impl Collector for GroupByDocument {
-    type Fruit = Vec<DocMatch>;
+    type Fruit = Matches;
     type Child = SegmentGroup;
 
     fn for_segment(
@@ -106,7 +122,7 @@ impl Collector for GroupByDocument {
         Ok(SegmentGroup {
             segment,
             keys: reader.fast_fields().u64(DOC_KEY)?,
-            map: KeyMap::default(),
+            docs: Vec::new(),
         })
     }
 
@@ -114,57 +130,44 @@ impl Collector for GroupByDocument {
         true
     }
 
-    fn merge_fruits(&self, mut fruits: Vec<KeyMap<DocMatch>>) -> tantivy::Result<Vec<DocMatch>> {
-        // merge into the largest map: with one segment there is nothing to move
-        let largest = (0..fruits.len()).max_by_key(|&i| fruits[i].len());
-        let mut all = match largest {
-            Some(i) => fruits.swap_remove(i),
-            None => return Ok(Vec::new()),
-        };
-        for fruit in fruits {
-            for (k, m) in fruit {
-                all.entry(k)
-                    .and_modify(|e| {
-                        e.passages += m.passages;
-                        if m.best > e.best {
-                            e.best = m.best;
-                            e.best_addr = m.best_addr;
-                        }
-                    })
-                    .or_insert(m);
-            }
-        }
-        Ok(all.into_values().collect())
+    fn merge_fruits(&self, fruits: Vec<SegmentMatches>) -> tantivy::Result<Matches> {
+        // a document lives in one segment: nothing to merge across them
+        Ok(Matches {
+            segments: fruits.into_iter().filter(|s| !s.docs.is_empty()).collect(),
+        })
     }
 }
 
 impl SegmentCollector for SegmentGroup {
-    type Fruit = KeyMap<DocMatch>;
+    type Fruit = SegmentMatches;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let Some(key) = self.keys.first(doc) else {
             return;
         };
-        let addr = DocAddress::new(self.segment, doc);
-        self.map
-            .entry(key)
-            .and_modify(|e| {
-                e.passages += 1;
-                if score > e.best {
-                    e.best = score;
-                    e.best_addr = addr;
+        if let Some(last) = self.docs.last_mut() {
+            if last.key == key {
+                last.passages += 1;
+                if score > last.best {
+                    last.best = score;
+                    last.best_addr = DocAddress::new(self.segment, doc);
                 }
-            })
-            .or_insert(DocMatch {
-                key,
-                best: score,
-                best_addr: addr,
-                passages: 1,
-            });
+                return;
+            }
+        }
+        self.docs.push(DocMatch {
+            key,
+            best: score,
+            best_addr: DocAddress::new(self.segment, doc),
+            passages: 1,
+        });
     }
 
     fn harvest(self) -> Self::Fruit {
-        self.map
+        SegmentMatches {
+            segment: self.segment,
+            docs: self.docs,
+        }
     }
 }
 

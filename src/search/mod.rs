@@ -8,7 +8,9 @@
 //! descendants (tantivy indexes every facet ancestor).
 
 pub mod collector;
+pub mod dismax;
 pub mod expand;
+pub mod facet_tables;
 pub mod query;
 pub mod snippet;
 pub mod suggest;
@@ -27,7 +29,7 @@ use crate::index::schema::{self, ALL_FACETS, TAXONOMY_FACETS};
 use crate::index::Index;
 use crate::lang::Language;
 use crate::taxonomy::{FacetKind, Taxonomy};
-use collector::{DocMatch, GroupByDocument};
+use collector::{DocMatch, GroupByDocument, Matches};
 
 /// Largest page size.
 pub const MAX_LIMIT: usize = 100;
@@ -136,12 +138,17 @@ pub struct Response {
 pub struct Searcher {
     index: Index,
     taxonomy: &'static Taxonomy,
+    facet_tables: facet_tables::FacetTables,
 }
 
 impl Searcher {
     /// A searcher over `index`, labelling facets from `taxonomy`.
     pub fn new(index: Index, taxonomy: &'static Taxonomy) -> Searcher {
-        Searcher { index, taxonomy }
+        Searcher {
+            index,
+            taxonomy,
+            facet_tables: facet_tables::FacetTables::default(),
+        }
     }
 
     /// The index searched.
@@ -175,12 +182,12 @@ impl Searcher {
         let mut builder = query::Builder::new(&self.index, &searcher, req.features);
         let text_query: Option<Box<dyn Query>> = builder.build(&parsed, true);
         let filters = self.filter_queries(&filters_in)?;
-        let run = |text: Option<&dyn Query>, skip: Option<&str>| -> Result<Vec<DocMatch>> {
+        let run = |text: Option<&dyn Query>, skip: Option<&str>| -> Result<Matches> {
             let q = combine(text, &filters, skip);
             Ok(searcher.search(&*q, &GroupByDocument)?)
         };
         let mut matches = if parsed.is_empty() && !req.q.trim().is_empty() {
-            Vec::new()
+            Matches::default()
         } else {
             run(text_query.as_deref(), None)?
         };
@@ -190,8 +197,8 @@ impl Searcher {
             text_query = builder.build(&parsed, false);
             matches = run(text_query.as_deref(), None)?;
         }
-        collector::rank(&mut matches, req.offset + req.limit);
-        let total = matches.len() as u64;
+        let top = matches.top(req.offset + req.limit);
+        let total = matches.total() as u64;
         // Words the index does not know get their closest known word: it is
         // highlighted (a typo's match) and offered as "did you mean".
         let corrections = if req.features.fuzzy || total <= SUGGEST_BELOW {
@@ -219,22 +226,25 @@ impl Searcher {
             .extend(corrections.iter().map(|(_, to)| to.clone()));
         let mut hits = Vec::new();
         let mut forms_cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
-        for m in matches.iter().skip(req.offset).take(req.limit) {
+        for m in top.iter().skip(req.offset) {
             let doc: TantivyDocument = searcher.doc(m.best_addr)?;
             hits.push(self.hit(&doc, m, req.snippets, &marks, &mut forms_cache));
         }
         let mut facets = BTreeMap::new();
         if req.facets {
-            let grouped = by_segment(&matches);
-            for name in ALL_FACETS {
-                let own_filter = req.filters.get(name).is_some_and(|v| !v.is_empty());
-                let counted = if own_filter {
-                    let others = run(text_query.as_deref(), Some(name))?;
-                    self.count(&searcher, &by_segment(&others), name)?
-                } else {
-                    self.count(&searcher, &grouped, name)?
-                };
-                facets.insert(name.to_string(), counted);
+            // facets with a filter of their own are counted without it
+            // (disjunctive), each from its own run of the query
+            let own: [bool; facet_tables::N] =
+                ALL_FACETS.map(|name| req.filters.get(name).is_some_and(|v| !v.is_empty()));
+            let mut counts = self.count(&searcher, &matches, own.map(|o| !o))?;
+            for (i, name) in ALL_FACETS.iter().enumerate().filter(|(i, _)| own[*i]) {
+                let others = run(text_query.as_deref(), Some(name))?;
+                let mut which = [false; facet_tables::N];
+                which[i] = true;
+                counts[i] = std::mem::take(&mut self.count(&searcher, &others, which)?[i]);
+            }
+            for (name, counted) in ALL_FACETS.iter().zip(counts) {
+                facets.insert(name.to_string(), self.sorted_counts(name, counted));
             }
         }
         Ok(Response {
@@ -354,75 +364,36 @@ impl Searcher {
     }
 
     /// Count documents per facet value (with every ancestor) over the
-    /// best passages of the matches, grouped by segment (doc ids sorted,
-    /// so the facet column is read in order). A document with one value —
-    /// every document for `lang`, `doctype` and `quality`, most for the
-    /// others — only bumps a counter per ordinal; ordinals are resolved to
-    /// their ancestor paths once per segment, at the end. A document with
-    /// several values is deduplicated per ancestor, so `/norway` counts it
-    /// once even when it has two Norwegian regions.
+    /// matches, for each facet `which` selects, from the per-segment
+    /// ordinal tables (see [`facet_tables`]).
     fn count(
         &self,
         searcher: &tantivy::Searcher,
-        by_segment: &[(u32, Vec<u32>)],
-        name: &str,
-    ) -> Result<Vec<FacetCount>> {
-        let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut paths: Vec<String> = Vec::new();
-        let mut counts: Vec<u64> = Vec::new();
-        let mut seen: Vec<usize> = Vec::new();
-        let mut ords: Vec<u64> = Vec::new();
-        for (seg, docs) in by_segment {
-            let reader = searcher.segment_reader(*seg);
-            let facets = reader.facet_reader(name)?;
-            let n = facets.num_facets();
-            let mut ord_ids: Vec<Option<Vec<usize>>> = vec![None; n];
-            let mut single: Vec<u64> = vec![0; n];
-            let mut facet = Facet::root();
-            for &doc in docs {
-                ords.clear();
-                ords.extend(facets.facet_ords(doc).filter(|&o| (o as usize) < n));
-                match ords.as_slice() {
-                    [] => {}
-                    [one] => single[*one as usize] += 1,
-                    several => {
-                        seen.clear();
-                        for &ord in several {
-                            let mut interner = Interner {
-                                ids: &mut ids,
-                                paths: &mut paths,
-                                counts: &mut counts,
-                            };
-                            for &id in interner.resolve(&facets, &mut facet, &mut ord_ids, ord)? {
-                                if !seen.contains(&id) {
-                                    seen.push(id);
-                                }
-                            }
-                        }
-                        for &id in &seen {
-                            counts[id] += 1;
-                        }
-                    }
-                }
-            }
-            for (ord, &c) in single.iter().enumerate() {
-                if c > 0 {
-                    let mut interner = Interner {
-                        ids: &mut ids,
-                        paths: &mut paths,
-                        counts: &mut counts,
-                    };
-                    let list = interner.resolve(&facets, &mut facet, &mut ord_ids, ord as u64)?;
-                    for &id in list {
-                        counts[id] += c;
-                    }
-                }
-            }
+        matches: &Matches,
+        which: [bool; facet_tables::N],
+    ) -> Result<[HashMap<String, u64>; facet_tables::N]> {
+        let live: Vec<tantivy::index::SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        let mut counts: [HashMap<String, u64>; facet_tables::N] = Default::default();
+        for seg in &matches.segments {
+            let reader = searcher.segment_reader(seg.segment);
+            let table = self.facet_tables.get(reader, &live)?;
+            table.count(
+                seg.docs.iter().map(|m| m.best_addr.doc_id),
+                &which,
+                &mut counts,
+            );
         }
-        let mut out: Vec<FacetCount> = paths
+        Ok(counts)
+    }
+
+    /// Facet counts with labels, most documents first.
+    fn sorted_counts(&self, name: &str, counts: HashMap<String, u64>) -> Vec<FacetCount> {
+        let mut out: Vec<FacetCount> = counts
             .into_iter()
-            .zip(counts)
-            .filter(|(_, c)| *c > 0)
             .map(|(path, count)| FacetCount {
                 label: self.label(name, &path),
                 path,
@@ -430,7 +401,7 @@ impl Searcher {
             })
             .collect();
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path)));
-        Ok(out)
+        out
     }
 
     /// Display label of a facet value.
@@ -456,60 +427,6 @@ impl Searcher {
             },
         }
     }
-}
-
-/// Facet paths seen while counting, each with a small id and a counter.
-struct Interner<'a> {
-    ids: &'a mut HashMap<String, usize>,
-    paths: &'a mut Vec<String>,
-    counts: &'a mut Vec<u64>,
-}
-
-impl Interner<'_> {
-    /// The path ids of a facet ordinal and all its ancestors, resolved once
-    /// per segment and cached in `cache`.
-    fn resolve<'c>(
-        &mut self,
-        facets: &tantivy::fastfield::FacetReader,
-        facet: &mut Facet,
-        cache: &'c mut [Option<Vec<usize>>],
-        ord: u64,
-    ) -> Result<&'c [usize]> {
-        let Some(slot) = cache.get_mut(ord as usize) else {
-            return Ok(&[]);
-        };
-        if slot.is_none() {
-            facets.facet_from_ord(ord, facet)?;
-            let list = crate::taxonomy::ancestors(&facet.to_path_string())
-                .into_iter()
-                .map(|p| {
-                    *self.ids.entry(p).or_insert_with_key(|p| {
-                        self.paths.push(p.clone());
-                        self.counts.push(0);
-                        self.paths.len() - 1
-                    })
-                })
-                .collect();
-            *slot = Some(list);
-        }
-        Ok(slot.as_deref().unwrap_or(&[]))
-    }
-}
-
-/// Best-passage addresses of `matches`, grouped by segment.
-fn by_segment(matches: &[DocMatch]) -> Vec<(u32, Vec<u32>)> {
-    let mut out: Vec<(u32, Vec<u32>)> = Vec::new();
-    for m in matches {
-        let seg = m.best_addr.segment_ord;
-        match out.iter_mut().find(|(s, _)| *s == seg) {
-            Some((_, docs)) => docs.push(m.best_addr.doc_id),
-            None => out.push((seg, vec![m.best_addr.doc_id])),
-        }
-    }
-    for (_, docs) in &mut out {
-        docs.sort_unstable();
-    }
-    out
 }
 
 /// Words and phrases a response's snippets mark.

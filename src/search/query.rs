@@ -12,8 +12,7 @@
 //! ([`FOLD_BOOST`]); a title match counts extra ([`TITLE_BOOST`]).
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, TermQuery,
+    BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -108,6 +107,10 @@ impl Features {
         ocr: false,
     };
 }
+
+/// A query word with diacritics is not also matched folded when its folded
+/// spelling is a word this many times as common (`før` → `for`).
+pub const FOLD_OTHER_WORD: u64 = 10;
 
 /// Weight of a typo-tolerant match (constant score, below any exact BM25 match of note).
 pub const FUZZY_BOOST: f32 = 0.3;
@@ -383,12 +386,20 @@ impl<'a> Builder<'a> {
         if u.target == Target::Any {
             let fold_on = self.features.fold;
             for (exact, fold, ea, fa) in &mut self.langs {
-                if let Some(q) = analysed(*exact, ea, &u.text) {
+                let exact_toks = analyzer::tokens(ea, &u.text);
+                if let Some(q) = term_or_phrase(*exact, &exact_toks) {
                     alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
                 }
                 if fold_on {
-                    if let Some(q) = analysed(*fold, fa, &u.text) {
-                        alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
+                    let fold_toks = analyzer::tokens(fa, &u.text);
+                    if !fold_adds_nothing(
+                        &self.searcher,
+                        (*exact, &exact_toks),
+                        (*fold, &fold_toks),
+                    ) {
+                        if let Some(q) = term_or_phrase(*fold, &fold_toks) {
+                            alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
+                        }
                     }
                 }
             }
@@ -407,7 +418,7 @@ impl<'a> Builder<'a> {
         if alts.is_empty() {
             return Box::new(EmptyQuery);
         }
-        Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, TIE_BREAKER))
+        Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))
     }
 
     /// Typo-tolerant match on the unstemmed `words` field: one edit from
@@ -431,9 +442,50 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// True when the folded field would add nothing worth its cost:
+///
+/// - it can only repeat the exact field's match: the folded field holds
+///   `fold(t)` for every exact token `t`, so its postings for `fold(e)`
+///   contain those of `e`; when both terms are in as many passages they are
+///   the same passages, and querying the folded field would walk a second,
+///   identical posting list (for a common word at a million passages, half
+///   the query's work) to change nothing but the tie-breaker. `Trondelag`
+///   still reaches `Trøndelag`: there the folded term is in more passages.
+/// - or the query has diacritics and its folded spelling is a different,
+///   far more common word ([`FOLD_OTHER_WORD`] times): `før` folds to `for`,
+///   `på` to `pa`, `år` to `ar`. Folding there finds that other word, not
+///   OCR damage, and would make `før` match nearly every Norwegian passage.
+///   `Trøndelag` still finds an OCR'd `Trondelag`, which is rarer.
+fn fold_adds_nothing(
+    searcher: &tantivy::Searcher,
+    (exact, exact_toks): (Field, &[tantivy::tokenizer::Token]),
+    (fold, fold_toks): (Field, &[tantivy::tokenizer::Token]),
+) -> bool {
+    let df = |field, text: &str| searcher.doc_freq(&Term::from_field_text(field, text)).ok();
+    if exact_toks.len() != fold_toks.len() {
+        return false;
+    }
+    if let ([e], [f]) = (exact_toks, fold_toks) {
+        if e.text != f.text {
+            if let (Some(word), Some(other)) = (df(exact, &e.text), df(exact, &f.text)) {
+                if other > 0 && other >= word.saturating_mul(FOLD_OTHER_WORD) {
+                    return true;
+                }
+            }
+        }
+    }
+    exact_toks.iter().zip(fold_toks).all(
+        |(e, f)| matches!((df(exact, &e.text), df(fold, &f.text)), (Some(a), Some(b)) if a == b),
+    )
+}
+
 /// A term or phrase query for `text` analysed for `field`.
 fn analysed(field: Field, a: &mut TextAnalyzer, text: &str) -> Option<Box<dyn Query>> {
-    let toks = analyzer::tokens(a, text);
+    term_or_phrase(field, &analyzer::tokens(a, text))
+}
+
+/// A term query for one token, a phrase query for several.
+fn term_or_phrase(field: Field, toks: &[tantivy::tokenizer::Token]) -> Option<Box<dyn Query>> {
     match toks.len() {
         0 => None,
         1 => Some(Box::new(TermQuery::new(

@@ -20,6 +20,23 @@ pub struct Forms {
     fold: HashSet<String>,
     /// Folded token sequences marked only where they occur together.
     phrases: Vec<Vec<String>>,
+    /// The first [`PREFIX`] characters, folded, of every form above: a
+    /// passage word whose folded start is none of these cannot match, so
+    /// only the few that pass are stemmed.
+    prefixes: HashSet<String>,
+}
+
+/// Characters compared before a passage word is stemmed. Snowball stemmers
+/// change endings (and German umlauts, which folding also removes), so a
+/// word and its stem agree on their first characters once folded.
+const PREFIX: usize = 3;
+
+/// The first [`PREFIX`] characters of an already folded term.
+fn prefix(folded: &str) -> &str {
+    match folded.char_indices().nth(PREFIX) {
+        Some((i, _)) => &folded[..i],
+        None => folded,
+    }
 }
 
 impl Forms {
@@ -52,13 +69,32 @@ impl Forms {
                 _ => f.phrases.push(toks),
             }
         }
+        f.index_prefixes();
         f
+    }
+
+    fn index_prefixes(&mut self) {
+        let mut ta = analyzer::title_analyzer();
+        let mut all: HashSet<String> = HashSet::new();
+        for form in self
+            .exact
+            .iter()
+            .chain(&self.fold)
+            .chain(self.phrases.iter().flatten())
+        {
+            // exact forms keep their diacritics: fold them like passage words
+            for t in analyzer::tokens(&mut ta, form) {
+                all.insert(prefix(&t.text).to_string());
+            }
+        }
+        self.prefixes = all;
     }
 
     /// Add more words (e.g. expansions), analysed for `lang`.
     pub fn extend(&mut self, other: Forms) {
         self.exact.extend(other.exact);
         self.fold.extend(other.fold);
+        self.index_prefixes();
     }
 
     /// True when nothing can match.
@@ -68,23 +104,37 @@ impl Forms {
 }
 
 /// Build the snippet for `text` in `lang`, marking words matching `forms`.
+///
+/// The passage is tokenized once, lowercased and folded without stemming;
+/// only words starting like a query form are stemmed (a passage has ~250
+/// words and a query a handful, so this skips nearly all stemming).
 pub fn snippet(text: &str, lang: Language, forms: &Forms) -> String {
     let al = analyzer::analyzed_for(lang);
+    let mut ta = analyzer::title_analyzer();
     let mut ea = analyzer::exact_analyzer(al);
     let mut fa = analyzer::fold_analyzer(al);
-    let exact = analyzer::tokens(&mut ea, text);
-    let fold = analyzer::tokens(&mut fa, text);
-    // Both analyzers tokenize identically; only the term text differs.
-    let mut marked = vec![false; fold.len()];
-    for (i, (e, f)) in exact.iter().zip(fold.iter()).enumerate() {
-        marked[i] = forms.exact.contains(&e.text) || forms.fold.contains(&f.text);
+    let words = analyzer::tokens(&mut ta, text);
+    // the folded stem of each word that could match anything, else None
+    let mut stems: Vec<Option<String>> = vec![None; words.len()];
+    let mut marked = vec![false; words.len()];
+    for (i, w) in words.iter().enumerate() {
+        if !forms.prefixes.contains(prefix(&w.text)) {
+            continue;
+        }
+        let surface = &text[w.offset_from..w.offset_to];
+        let exact = analyzer::tokens(&mut ea, surface);
+        let fold = analyzer::tokens(&mut fa, surface);
+        if let ([e], [f]) = (exact.as_slice(), fold.as_slice()) {
+            marked[i] = forms.exact.contains(&e.text) || forms.fold.contains(&f.text);
+            stems[i] = Some(f.text.clone());
+        }
     }
     for phrase in &forms.phrases {
-        for i in 0..fold.len().saturating_sub(phrase.len() - 1) {
+        for i in 0..words.len().saturating_sub(phrase.len() - 1) {
             if phrase
                 .iter()
                 .enumerate()
-                .all(|(j, t)| fold[i + j].text == *t)
+                .all(|(j, t)| stems[i + j].as_deref() == Some(t.as_str()))
             {
                 marked[i..i + phrase.len()]
                     .iter_mut()
@@ -92,11 +142,12 @@ pub fn snippet(text: &str, lang: Language, forms: &Forms) -> String {
             }
         }
     }
-    let hits: Vec<(usize, usize, String)> = fold
+    let hits: Vec<(usize, usize, String)> = words
         .iter()
         .zip(&marked)
-        .filter(|(_, m)| **m)
-        .map(|(t, _)| (t.offset_from, t.offset_to, t.text.clone()))
+        .zip(&stems)
+        .filter(|((_, m), _)| **m)
+        .map(|((t, _), s)| (t.offset_from, t.offset_to, s.clone().unwrap_or_default()))
         .collect();
     let (start, end) = best_window(text, &hits);
     let mut out = String::with_capacity(SNIPPET_CHARS + 64);

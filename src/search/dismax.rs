@@ -1,0 +1,284 @@
+//! A dis-max over a word's few field alternatives, built for intersections.
+//!
+//! Every query word is a dis-max over its analyses (title, each language's
+//! exact and folded field, OCR skeleton, typo neighbours), and a query of
+//! several words intersects those dis-maxes. tantivy's own
+//! `DisjunctionMaxQuery` runs on its buffered union, which is fast for
+//! walking every match but resets and refills a 4,096-document window on
+//! each `seek` past it, and an intersection seeks on every candidate: at a
+//! million passages that refill was the largest single cost of multi-word
+//! and filtered queries. A word has only a handful of alternatives, and a
+//! passage is in one language's field, so a plain minimum over the
+//! alternatives' cursors is cheap to advance and seeks each alternative
+//! with its own skip list. Where the alternatives together cover more than
+//! an eighth of the segment ([`DENSE`]), seeks land inside the buffered
+//! union's window anyway and its bitset walk is the faster one, so the
+//! word falls back to tantivy's dis-max there. Scores are the same either
+//! way: the best alternative plus `tie_breaker` times the others.
+
+use tantivy::query::{
+    DisjunctionMaxQuery, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
+};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+
+/// A word whose alternatives match more than `max_doc / DENSE` passages of
+/// a segment uses tantivy's buffered dis-max there.
+pub const DENSE: u32 = 8;
+
+/// Dis-max of `alternatives` with a tie breaker, for one query word.
+#[derive(Debug)]
+pub struct WordQuery {
+    alternatives: Vec<Box<dyn Query>>,
+    tie_breaker: Score,
+}
+
+impl WordQuery {
+    /// The best of `alternatives`, plus `tie_breaker` times the others.
+    pub fn new(alternatives: Vec<Box<dyn Query>>, tie_breaker: Score) -> WordQuery {
+        WordQuery {
+            alternatives,
+            tie_breaker,
+        }
+    }
+}
+
+impl Clone for WordQuery {
+    fn clone(&self) -> Self {
+        WordQuery {
+            alternatives: self.alternatives.iter().map(|q| q.box_clone()).collect(),
+            tie_breaker: self.tie_breaker,
+        }
+    }
+}
+
+impl Query for WordQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let weights = self
+            .alternatives
+            .iter()
+            .map(|q| q.weight(enable_scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let dense = DisjunctionMaxQuery::with_tie_breaker(
+            self.alternatives.iter().map(|q| q.box_clone()).collect(),
+            self.tie_breaker,
+        )
+        .weight(enable_scoring)?;
+        Ok(Box::new(WordWeight {
+            weights,
+            dense,
+            tie_breaker: self.tie_breaker,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for q in &self.alternatives {
+            q.query_terms(visitor);
+        }
+    }
+}
+
+struct WordWeight {
+    weights: Vec<Box<dyn Weight>>,
+    /// tantivy's dis-max, for segments where the word is dense.
+    dense: Box<dyn Weight>,
+    tie_breaker: Score,
+}
+
+impl Weight for WordWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut children = Vec::with_capacity(self.weights.len());
+        for w in &self.weights {
+            let s = w.scorer(reader, boost)?;
+            if s.doc() != TERMINATED {
+                children.push(s);
+            }
+        }
+        let hint: u64 = children.iter().map(|c| u64::from(c.size_hint())).sum();
+        if children.len() > 1 && hint > u64::from(reader.max_doc() / DENSE) {
+            return self.dense.scorer(reader, boost);
+        }
+        Ok(match children.len() {
+            0 => Box::new(EmptyScorer),
+            1 => children.pop().unwrap_or_else(|| Box::new(EmptyScorer)),
+            _ => Box::new(MinUnion::new(children, self.tie_breaker)),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new(
+            "dis-max of the word's fields",
+            scorer.score(),
+        ))
+    }
+}
+
+/// The union of a few scorers as the minimum of their cursors (each
+/// cursor's position kept beside it, so finding the minimum makes no calls).
+struct MinUnion {
+    children: Vec<Box<dyn Scorer>>,
+    docs: Vec<DocId>,
+    doc: DocId,
+    tie_breaker: Score,
+}
+
+impl MinUnion {
+    fn new(children: Vec<Box<dyn Scorer>>, tie_breaker: Score) -> MinUnion {
+        let docs = children.iter().map(|c| c.doc()).collect();
+        let mut u = MinUnion {
+            children,
+            docs,
+            doc: TERMINATED,
+            tie_breaker,
+        };
+        u.settle();
+        u
+    }
+
+    /// Drop finished children and take the smallest current doc.
+    fn settle(&mut self) {
+        let mut i = 0;
+        while i < self.docs.len() {
+            if self.docs[i] == TERMINATED {
+                self.docs.swap_remove(i);
+                drop(self.children.swap_remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        self.doc = self.docs.iter().copied().min().unwrap_or(TERMINATED);
+    }
+}
+
+impl DocSet for MinUnion {
+    fn advance(&mut self) -> DocId {
+        let at = self.doc;
+        for (c, d) in self.children.iter_mut().zip(self.docs.iter_mut()) {
+            if *d == at {
+                *d = c.advance();
+            }
+        }
+        self.settle();
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        for (c, d) in self.children.iter_mut().zip(self.docs.iter_mut()) {
+            if *d < target {
+                *d = c.seek(target);
+            }
+        }
+        self.settle();
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.children
+            .iter()
+            .map(|c| c.size_hint())
+            .fold(0u32, u32::saturating_add)
+    }
+
+    fn cost(&self) -> u64 {
+        self.children.iter().map(|c| c.cost()).sum()
+    }
+}
+
+impl Scorer for MinUnion {
+    fn score(&mut self) -> Score {
+        let at = self.doc;
+        let (mut best, mut sum) = (0.0f32, 0.0f32);
+        for (c, d) in self.children.iter_mut().zip(&self.docs) {
+            if *d == at {
+                let s = c.score();
+                best = best.max(s);
+                sum += s;
+            }
+        }
+        best + self.tie_breaker * (sum - best)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, TermQuery};
+    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+    use tantivy::{doc, Index};
+
+    /// Same documents and scores as tantivy's dis-max, alone and inside an
+    /// intersection (where the seeks happen).
+    #[test]
+    fn scores_and_matches_like_tantivy_dismax_alone_and_intersected() {
+        let mut sb = Schema::builder();
+        let title = sb.add_text_field("title", TEXT);
+        let body = sb.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(sb.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // `alpha` is sparse (the min-union), `beta` dense (tantivy's union)
+        for i in 0..3000u32 {
+            let t = if i % 97 == 0 { "alpha beta" } else { "gamma" };
+            let b = match (i % 89, i % 3) {
+                (0, _) => "alpha beta",
+                (_, 0) => "beta delta",
+                (_, 1) => "alpha alpha delta beta",
+                _ => "delta",
+            };
+            let b = if i % 89 != 0 && i % 3 == 1 && i % 11 != 0 {
+                "delta"
+            } else {
+                b
+            };
+            w.add_document(doc!(title => t, body => b)).unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let tq = |f, t: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f, t),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        for word in ["alpha", "beta"] {
+            let alts = || vec![tq(title, word), tq(body, word)];
+            let ours: Box<dyn Query> = Box::new(WordQuery::new(alts(), 0.1));
+            let theirs: Box<dyn Query> =
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(alts(), 0.1));
+            let and = |q: Box<dyn Query>| -> Box<dyn Query> {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, q),
+                    (Occur::Must, tq(body, "delta")),
+                ]))
+            };
+            for (a, b) in [
+                (ours.box_clone(), theirs.box_clone()),
+                (and(ours), and(theirs)),
+            ] {
+                let top = TopDocs::with_limit(5000).order_by_score();
+                let mut x = searcher.search(&*a, &top).unwrap();
+                let mut y = searcher.search(&*b, &top).unwrap();
+                assert!(!x.is_empty(), "{word}");
+                x.sort_by_key(|(_, d)| *d);
+                y.sort_by_key(|(_, d)| *d);
+                assert_eq!(x.len(), y.len(), "{word}");
+                for ((sa, da), (sb, db)) in x.iter().zip(&y) {
+                    assert_eq!(da, db);
+                    assert!((sa - sb).abs() < 1e-4, "{word}: {sa} vs {sb}");
+                }
+            }
+        }
+    }
+}
