@@ -4,7 +4,7 @@
 //! prints median / p95 / p99 per variant and the slowest queries.
 //!
 //! ```text
-//! cargo run --release --example measure_query_parts -- INDEX_DIR QUERIES.tsv [--reps N]
+//! cargo run --release --example measure_query_parts -- INDEX_DIR QUERIES.tsv [--reps N] [--only VARIANT]
 //! ```
 
 use std::time::Instant;
@@ -57,6 +57,11 @@ fn main() -> kartotek::Result<()> {
     }
     let index = Index::open_or_create(std::path::Path::new(dir))?;
     let searcher = Searcher::new(index, Taxonomy::builtin());
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let variants = [
         ("facets+snippets", true, true),
         ("facets only", true, false),
@@ -75,6 +80,9 @@ fn main() -> kartotek::Result<()> {
     println!("|---|---:|---:|---:|---:|");
     let mut slowest: Vec<(f64, String)> = Vec::new();
     for (name, facets, snippets) in variants {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
         let mut times = Vec::new();
         for _ in 0..reps {
             for (_, q, f) in &queries {

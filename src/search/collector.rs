@@ -37,6 +37,9 @@ pub struct DocMatch {
 impl DocMatch {
     /// Final document score.
     pub fn score(&self) -> Score {
+        if self.passages <= 1 {
+            return self.best; // log2(1) = 0; most matches are one passage
+        }
         self.best * (1.0 + OTHER_PASSAGES_BONUS * (self.passages as f32).log2())
     }
 }
@@ -69,15 +72,26 @@ impl Matches {
     }
 
     /// The `n` best documents, best first (ties by key, so deterministic).
+    /// Each score is computed once (it takes a logarithm), not per comparison.
     pub fn top(&self, n: usize) -> Vec<DocMatch> {
-        let mut all: Vec<DocMatch> = self
+        let mut all: Vec<(Score, DocMatch)> = self
             .segments
             .iter()
-            .flat_map(|s| s.docs.iter().copied())
+            .flat_map(|s| s.docs.iter().map(|m| (m.score(), *m)))
             .collect();
-        rank(&mut all, n);
+        let order = |a: &(Score, DocMatch), b: &(Score, DocMatch)| {
+            b.0.total_cmp(&a.0).then(a.1.key.cmp(&b.1.key))
+        };
+        let n = n.min(all.len());
+        if n == 0 {
+            return Vec::new();
+        }
+        if n < all.len() {
+            all.select_nth_unstable_by(n - 1, order);
+        }
         all.truncate(n);
-        all
+        all.sort_by(order);
+        all.into_iter().map(|(_, m)| m).collect()
     }
 }
 
@@ -89,25 +103,6 @@ pub struct SegmentGroup {
     segment: SegmentOrdinal,
     keys: Column<u64>,
     docs: Vec<DocMatch>,
-}
-
-/// The ranking order: best score first, ties by key (deterministic).
-fn by_rank(a: &DocMatch, b: &DocMatch) -> std::cmp::Ordering {
-    b.score().total_cmp(&a.score()).then(a.key.cmp(&b.key))
-}
-
-/// Put the `top` best matches first, in ranking order; the rest stay
-/// unordered after them. Cheaper than sorting every match when a query
-/// matches many documents and a page shows ten.
-pub fn rank(matches: &mut [DocMatch], top: usize) {
-    let top = top.min(matches.len());
-    if top == 0 {
-        return;
-    }
-    if top < matches.len() {
-        matches.select_nth_unstable_by(top - 1, by_rank);
-    }
-    matches[..top].sort_by(by_rank);
 }
 
 impl Collector for GroupByDocument {
@@ -185,19 +180,21 @@ mod tests {
     }
 
     #[test]
-    fn rank_orders_the_top_like_a_full_sort() {
+    fn top_orders_the_best_like_a_full_sort() {
         let all: Vec<DocMatch> = (0..200u64).map(|k| m(k, ((k * 37) % 11) as f32)).collect();
+        let matches = Matches {
+            segments: vec![SegmentMatches {
+                segment: 0,
+                docs: all.clone(),
+            }],
+        };
         let mut full = all.clone();
-        full.sort_by(by_rank);
+        full.sort_by(|a, b| b.score().total_cmp(&a.score()).then(a.key.cmp(&b.key)));
         for top in [0, 1, 10, 199, 200, 500] {
-            let mut v = all.clone();
-            rank(&mut v, top);
-            let n = top.min(v.len());
-            let keys: Vec<u64> = v[..n].iter().map(|d| d.key).collect();
-            let want: Vec<u64> = full[..n].iter().map(|d| d.key).collect();
+            let keys: Vec<u64> = matches.top(top).iter().map(|d| d.key).collect();
+            let want: Vec<u64> = full.iter().take(top).map(|d| d.key).collect();
             assert_eq!(keys, want, "top {top}");
-            assert_eq!(v.len(), all.len());
         }
-        rank(&mut [], 10);
+        assert!(Matches::default().top(10).is_empty());
     }
 }

@@ -31,8 +31,9 @@ use crate::index::schema::{ALL_FACETS, DOC_KEY};
 pub const N: usize = ALL_FACETS.len();
 /// Row value: no value for this facet.
 const NONE: u32 = u32::MAX;
-/// Row value flag: several values, listed in `overflow` from the index in
-/// the other bits (the length first).
+/// Row value flag: several values; the ids of their paths and ancestors,
+/// each once, are listed in `overflow` from the index in the other bits
+/// (the length first).
 const MULTI: u32 = 1 << 31;
 
 /// One facet's ordinal → path resolution for one segment.
@@ -71,28 +72,10 @@ impl SegmentFacets {
         let mut overflow = Vec::new();
         let mut resolved = Vec::with_capacity(N);
         let mut ords: Vec<u32> = Vec::new();
+        let mut seen: Vec<u32> = Vec::new();
         for (f, name) in ALL_FACETS.iter().enumerate() {
             let facets = reader.facet_reader(name)?;
             let n = facets.num_facets();
-            for (&doc, row) in starts.iter().zip(rows.iter_mut()) {
-                ords.clear();
-                ords.extend(
-                    facets
-                        .facet_ords(doc)
-                        .filter(|&o| (o as usize) < n && o < u64::from(MULTI))
-                        .map(|o| o as u32),
-                );
-                row[f] = match ords.as_slice() {
-                    [] => NONE,
-                    [one] => *one,
-                    several => {
-                        let at = overflow.len() as u32;
-                        overflow.push(several.len() as u32);
-                        overflow.extend_from_slice(several);
-                        MULTI | at
-                    }
-                };
-            }
             let mut r = Resolved::default();
             let mut ids: HashMap<String, u32> = HashMap::new();
             let mut facet = Facet::root();
@@ -108,6 +91,36 @@ impl SegmentFacets {
                     })
                     .collect();
                 r.ancestors.push(list);
+            }
+            for (&doc, row) in starts.iter().zip(rows.iter_mut()) {
+                ords.clear();
+                ords.extend(
+                    facets
+                        .facet_ords(doc)
+                        .filter(|&o| (o as usize) < n && o < u64::from(MULTI))
+                        .map(|o| o as u32),
+                );
+                row[f] = match ords.as_slice() {
+                    [] => NONE,
+                    [one] => *one,
+                    several => {
+                        // the paths of all values and their ancestors, each
+                        // once: `/norway` counts a document with two
+                        // Norwegian regions once
+                        seen.clear();
+                        for &ord in several {
+                            for &id in &r.ancestors[ord as usize] {
+                                if !seen.contains(&id) {
+                                    seen.push(id);
+                                }
+                            }
+                        }
+                        let at = overflow.len() as u32;
+                        overflow.push(seen.len() as u32);
+                        overflow.extend_from_slice(&seen);
+                        MULTI | at
+                    }
+                };
             }
             resolved.push(r);
         }
@@ -169,7 +182,6 @@ impl SegmentFacets {
                 ]
             })
             .collect();
-        let mut seen: Vec<u32> = Vec::new();
         let mut at_doc = 0;
         for doc in docs {
             if self.starts.first().is_none_or(|&first| doc < first) {
@@ -195,22 +207,10 @@ impl SegmentFacets {
                 }
                 let at = (v & !MULTI) as usize;
                 let len = self.overflow.get(at).copied().unwrap_or(0) as usize;
-                let several = self.overflow.get(at + 1..at + 1 + len).unwrap_or(&[]);
-                seen.clear();
-                for &ord in several {
-                    for &id in self.resolved[f]
-                        .ancestors
-                        .get(ord as usize)
-                        .into_iter()
-                        .flatten()
-                    {
-                        if !seen.contains(&id) {
-                            seen.push(id);
-                        }
+                for &id in self.overflow.get(at + 1..at + 1 + len).unwrap_or(&[]) {
+                    if let Some(c) = per_path[f].get_mut(id as usize) {
+                        *c += 1;
                     }
-                }
-                for &id in &seen {
-                    per_path[f][id as usize] += 1;
                 }
             }
         }

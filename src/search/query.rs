@@ -386,17 +386,23 @@ impl<'a> Builder<'a> {
         if u.target == Target::Any {
             let fold_on = self.features.fold;
             for (exact, fold, ea, fa) in &mut self.langs {
+                // a word absent from a field adds a clause that matches
+                // nothing but still costs its term look-ups: leave it out
                 let exact_toks = analyzer::tokens(ea, &u.text);
-                if let Some(q) = term_or_phrase(*exact, &exact_toks) {
-                    alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
+                if all_present(&self.searcher, *exact, &exact_toks) {
+                    if let Some(q) = term_or_phrase(*exact, &exact_toks) {
+                        alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
+                    }
                 }
                 if fold_on {
                     let fold_toks = analyzer::tokens(fa, &u.text);
-                    if !fold_adds_nothing(
-                        &self.searcher,
-                        (*exact, &exact_toks),
-                        (*fold, &fold_toks),
-                    ) {
+                    if all_present(&self.searcher, *fold, &fold_toks)
+                        && !fold_adds_nothing(
+                            &self.searcher,
+                            (*exact, &exact_toks),
+                            (*fold, &fold_toks),
+                        )
+                    {
                         if let Some(q) = term_or_phrase(*fold, &fold_toks) {
                             alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
                         }
@@ -477,6 +483,19 @@ fn fold_adds_nothing(
     exact_toks.iter().zip(fold_toks).all(
         |(e, f)| matches!((df(exact, &e.text), df(fold, &f.text)), (Some(a), Some(b)) if a == b),
     )
+}
+
+/// True when every token is in `field` (in at least one passage).
+fn all_present(
+    searcher: &tantivy::Searcher,
+    field: Field,
+    toks: &[tantivy::tokenizer::Token],
+) -> bool {
+    toks.iter().all(|t| {
+        searcher
+            .doc_freq(&Term::from_field_text(field, &t.text))
+            .map_or(true, |n| n > 0)
+    })
 }
 
 /// A term or phrase query for `text` analysed for `field`.
