@@ -30,6 +30,14 @@ pub use schema::Fields;
 /// An index without it was written by an earlier Kartotek and must be rebuilt.
 pub const LAYOUT: &str = "kartotek-layout-2";
 
+/// Threads that search one query's segments in parallel: the cores, at most four.
+pub fn search_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4)
+}
+
 /// Default writer heap: 128 MiB split over the indexing threads.
 pub const DEFAULT_WRITER_HEAP: usize = 128 * 1024 * 1024;
 
@@ -92,8 +100,13 @@ impl Index {
         Self::wrap(tantivy::Index::create_in_ram(schema::build()), None)
     }
 
-    fn wrap(inner: tantivy::Index, path: Option<PathBuf>) -> Result<Index> {
+    fn wrap(mut inner: tantivy::Index, path: Option<PathBuf>) -> Result<Index> {
         analyzer::register_all(inner.tokenizers());
+        // one query's segments are searched in parallel, one thread each
+        // (indexes in RAM are tests and small benchmarks: one thread)
+        if path.is_some() && search_threads() > 1 {
+            inner.set_multithread_executor(search_threads())?;
+        }
         let reader = inner
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -412,14 +425,37 @@ impl Writer {
         self.index.reload()
     }
 
-    /// Merge every segment into one and wait for it (after a bulk load).
-    /// A search visits each segment; at 1M passages a bulk load leaves ten,
-    /// and one segment answers the benchmark's queries ~25 % faster. The
-    /// merge costs ~7 s per million passages on two cores.
+    /// Merge the segments into one per search thread ([`search_threads`])
+    /// and wait (after a bulk load). A search visits each segment; at 1M
+    /// passages a bulk load leaves ten, and a few large segments answer the
+    /// benchmark's queries ~25 % faster than ten. One per thread, of about
+    /// equal size, lets a query's segments be searched in parallel. The
+    /// merge costs a few seconds per million passages on two cores.
     pub fn merge_all(&mut self) -> Result<()> {
-        let ids = self.index.inner.searchable_segment_ids()?;
-        if ids.len() > 1 {
-            self.writer.merge(&ids).wait()?;
+        let searcher = self.index.searcher();
+        let mut segments: Vec<(u32, tantivy::index::SegmentId)> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| (r.num_docs(), r.segment_id()))
+            .collect();
+        // largest first, each to the lightest group
+        segments.sort_by(|a, b| b.0.cmp(&a.0));
+        let groups_n = search_threads().max(1);
+        let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> =
+            vec![(0, Vec::new()); groups_n];
+        for (docs, id) in segments {
+            if let Some(g) = groups.iter_mut().min_by_key(|g| g.0) {
+                g.0 += u64::from(docs);
+                g.1.push(id);
+            }
+        }
+        let merges: Vec<_> = groups
+            .iter()
+            .filter(|g| g.1.len() > 1)
+            .map(|g| self.writer.merge(&g.1))
+            .collect();
+        for m in merges {
+            m.wait()?;
         }
         self.index.reload()
     }
