@@ -439,7 +439,7 @@ impl Writer {
             .map(|r| (r.num_docs(), r.segment_id()))
             .collect();
         // largest first, each to the lightest group
-        segments.sort_by(|a, b| b.0.cmp(&a.0));
+        segments.sort_by_key(|s| std::cmp::Reverse(s.0));
         let groups_n = search_threads().max(1);
         let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> =
             vec![(0, Vec::new()); groups_n];
