@@ -35,6 +35,10 @@ use collector::{DocMatch, GroupByDocument, Matches};
 pub const MAX_LIMIT: usize = 100;
 /// "Did you mean" is offered when a query finds at most this many documents.
 pub const SUGGEST_BELOW: u64 = 2;
+/// Indexes with at least this many passages search their segments in
+/// parallel (at 100k passages the hand-off cost more than it saved: 2,363
+/// vs 2,014 q/s; at 1M it saved 20 %).
+pub const PARALLEL_FROM: u64 = 500_000;
 /// Largest offset.
 pub const MAX_OFFSET: usize = 10_000;
 
@@ -184,7 +188,20 @@ impl Searcher {
         let filters = self.filter_queries(&filters_in)?;
         let run = |text: Option<&dyn Query>, skip: Option<&str>| -> Result<Matches> {
             let q = combine(text, &filters, skip);
-            Ok(searcher.search(&*q, &GroupByDocument)?)
+            // a thread per segment pays off on large indexes only: handing
+            // a small query to the pool costs more than it saves
+            let single = tantivy::Executor::single_thread();
+            let executor = if searcher.num_docs() >= PARALLEL_FROM {
+                searcher.index().search_executor()
+            } else {
+                &single
+            };
+            Ok(searcher.search_with_executor(
+                &*q,
+                &GroupByDocument,
+                executor,
+                tantivy::query::EnableScoring::enabled_from_searcher(&searcher),
+            )?)
         };
         let mut matches = if parsed.is_empty() && !req.q.trim().is_empty() {
             Matches::default()
