@@ -143,6 +143,7 @@ pub struct Searcher {
     index: Index,
     taxonomy: &'static Taxonomy,
     facet_tables: facet_tables::FacetTables,
+    parallel_from: u64,
 }
 
 impl Searcher {
@@ -152,7 +153,15 @@ impl Searcher {
             index,
             taxonomy,
             facet_tables: facet_tables::FacetTables::default(),
+            parallel_from: PARALLEL_FROM,
         }
+    }
+
+    /// Search segments in parallel from `passages` passages instead of
+    /// [`PARALLEL_FROM`] (`0`: always, `u64::MAX`: never).
+    pub fn with_parallel_from(mut self, passages: u64) -> Searcher {
+        self.parallel_from = passages;
+        self
     }
 
     /// The index searched.
@@ -191,7 +200,7 @@ impl Searcher {
             // a thread per segment pays off on large indexes only: handing
             // a small query to the pool costs more than it saves
             let single = tantivy::Executor::single_thread();
-            let executor = if searcher.num_docs() >= PARALLEL_FROM {
+            let executor = if searcher.num_docs() >= self.parallel_from {
                 searcher.index().search_executor()
             } else {
                 &single

@@ -332,3 +332,27 @@ fn a_url_argument_is_fetched_and_read_as_its_content_type() {
         d.facets
     );
 }
+
+#[test]
+fn an_index_written_by_an_older_kartotek_is_refused_with_a_rebuild_hint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("index");
+    // an index with Kartotek's schema whose commit lacks the layout marker,
+    // as every index written before passages were grouped per document
+    let index = kartotek::index::Index::open_or_create(&path).expect("create");
+    let mut w: tantivy::IndexWriter = index
+        .tantivy()
+        .writer_with_num_threads(1, 15_000_000)
+        .expect("writer");
+    let id = index.fields().id;
+    w.add_document(tantivy::doc!(id => "old")).expect("add");
+    w.commit().expect("commit");
+    drop(w);
+    drop(index);
+    let err = match kartotek::index::Index::open_or_create(&path) {
+        Ok(_) => panic!("an index without the layout marker opened"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("another version of Kartotek"), "{err}");
+    assert!(err.contains("run `kartotek ingest` again"), "{err}");
+}

@@ -98,3 +98,27 @@ fn an_excluded_word_removes_documents() {
     let without = search("Interreg -Erasmus").total;
     assert!(without < all, "{without} !< {all}");
 }
+
+#[test]
+fn searching_segments_in_parallel_gives_the_same_response_as_one_thread() {
+    let s = shared();
+    let segments = s.index.searcher().segment_readers().len();
+    assert!(segments >= 2, "needs several segments, has {segments}");
+    let parallel = s.searcher.clone().with_parallel_from(0);
+    let sequential = s.searcher.clone().with_parallel_from(u64::MAX);
+    let requests = [
+        Request::new("Trøndelag"),
+        Request::new("strategi internasjonal"),
+        Request::new("\"internasjonal strategi\""),
+        Request::new("Erasmus").filter("lang", "nb"),
+        Request::new(""),
+    ];
+    for r in &requests {
+        let mut a = parallel.search(r).expect("parallel");
+        let mut b = sequential.search(r).expect("sequential");
+        assert!(a.total > 0, "{:?} finds something", r.q);
+        a.took_ms = 0.0;
+        b.took_ms = 0.0;
+        assert_eq!(a, b, "{:?}", r.q);
+    }
+}
