@@ -7,7 +7,7 @@
 //! skipped, so they favour no language. The table is parsed once, on first use.
 
 use super::nordic::N;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 static TABLE_BYTES: &[u8] = include_bytes!("nordic_ngrams.bin");
@@ -19,7 +19,7 @@ const SCALE: f32 = 16.0;
 /// Longer words are cut to this many chars before taking n-grams.
 const MAX_WORD_CHARS: usize = 40;
 
-type Table = HashMap<&'static str, [u8; N]>;
+type Table = FxHashMap<&'static str, [u8; N]>;
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
@@ -28,7 +28,7 @@ fn table() -> &'static Table {
 
 /// Parses the binary table; a malformed tail is ignored rather than trusted.
 fn parse(bytes: &'static [u8]) -> Table {
-    let mut map = HashMap::with_capacity(32_768);
+    let mut map = FxHashMap::with_capacity_and_hasher(32_768, Default::default());
     let Some(mut rest) = bytes.strip_prefix(b"KNG1") else {
         return map;
     };

@@ -12,7 +12,7 @@
 //! middle of a sentence (mostly names).
 
 use super::ngram::NgramScores;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 /// Index of Bokmål in a score vector.
@@ -354,13 +354,14 @@ const SUFFIXES: &[(&str, [u8; N])] = &[
 type Weights = [u8; N];
 
 struct Lexicon {
-    words: HashMap<&'static str, (Weights, bool)>,
+    words: FxHashMap<&'static str, (Weights, bool)>,
 }
 
 fn lexicon() -> &'static Lexicon {
     static LEX: OnceLock<Lexicon> = OnceLock::new();
     LEX.get_or_init(|| {
-        let mut words: HashMap<&'static str, (Weights, bool)> = HashMap::with_capacity(2048);
+        let mut words: FxHashMap<&'static str, (Weights, bool)> =
+            FxHashMap::with_capacity_and_hasher(2048, Default::default());
         for (idx, list) in [LEX_NB, LEX_NN, LEX_DA, LEX_SV, LEX_IS]
             .into_iter()
             .enumerate()
