@@ -12,6 +12,8 @@
 //! facet counter wants. [`Matches::top`] orders only the page asked for,
 //! since facet counts and the total need no order.
 
+use std::collections::BinaryHeap;
+
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
@@ -72,26 +74,54 @@ impl Matches {
     }
 
     /// The `n` best documents, best first (ties by key, so deterministic).
-    /// Each score is computed once (it takes a logarithm), not per comparison.
+    /// Each score is computed once (it takes a logarithm), not per
+    /// comparison; a bounded heap keeps the best `n` without copying every
+    /// match (a common word matches tens of thousands of documents).
     pub fn top(&self, n: usize) -> Vec<DocMatch> {
-        let mut all: Vec<(Score, DocMatch)> = self
-            .segments
-            .iter()
-            .flat_map(|s| s.docs.iter().map(|m| (m.score(), *m)))
-            .collect();
-        let order = |a: &(Score, DocMatch), b: &(Score, DocMatch)| {
-            b.0.total_cmp(&a.0).then(a.1.key.cmp(&b.1.key))
-        };
-        let n = n.min(all.len());
         if n == 0 {
             return Vec::new();
         }
-        if n < all.len() {
-            all.select_nth_unstable_by(n - 1, order);
+        let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(n + 1);
+        for m in self.segments.iter().flat_map(|s| s.docs.iter()) {
+            let r = Ranked(m.score(), *m);
+            if heap.len() < n {
+                heap.push(r);
+            } else if heap.peek().is_some_and(|worst| r < *worst) {
+                heap.pop();
+                heap.push(r);
+            }
         }
-        all.truncate(n);
-        all.sort_by(order);
-        all.into_iter().map(|(_, m)| m).collect()
+        // ascending in `Ranked` order is best first
+        heap.into_sorted_vec().into_iter().map(|r| r.1).collect()
+    }
+}
+
+/// A document with its score, ordered best first: `a < b` when `a` ranks
+/// above `b` (higher score, then lower key), so a max-heap's top is the
+/// worst of the best `n`.
+#[derive(Clone, Copy)]
+struct Ranked(Score, DocMatch);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .0
+            .total_cmp(&self.0)
+            .then(self.1.key.cmp(&other.1.key))
     }
 }
 

@@ -403,15 +403,47 @@ impl Searcher {
             .iter()
             .map(|r| r.segment_id())
             .collect();
-        let mut counts: [HashMap<String, u64>; facet_tables::N] = Default::default();
-        for seg in &matches.segments {
+        type Counts = [HashMap<String, u64>; facet_tables::N];
+        let count_segment = |seg: &collector::SegmentMatches| -> Result<Counts> {
             let reader = searcher.segment_reader(seg.segment);
             let table = self.facet_tables.get(reader, &live)?;
+            let mut counts: Counts = Default::default();
             table.count(
                 seg.docs.iter().map(|m| m.best_addr.doc_id),
                 &which,
                 &mut counts,
             );
+            Ok(counts)
+        };
+        // on a large index each segment is counted on its own thread, like
+        // the search itself (see `PARALLEL_FROM`)
+        let per_segment: Vec<Counts> =
+            if searcher.num_docs() >= self.parallel_from && matches.segments.len() > 1 {
+                searcher.index().search_executor().map(
+                    |seg| {
+                        count_segment(seg)
+                            .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))
+                    },
+                    matches.segments.iter(),
+                )?
+            } else {
+                matches
+                    .segments
+                    .iter()
+                    .map(count_segment)
+                    .collect::<Result<_>>()?
+            };
+        let mut counts: Counts = Default::default();
+        for seg_counts in per_segment {
+            for (total, part) in counts.iter_mut().zip(seg_counts) {
+                if total.is_empty() {
+                    *total = part;
+                    continue;
+                }
+                for (path, n) in part {
+                    *total.entry(path).or_insert(0) += n;
+                }
+            }
         }
         Ok(counts)
     }
