@@ -30,7 +30,8 @@ pub use schema::Fields;
 /// An index without it was written by an earlier Kartotek and must be rebuilt.
 pub const LAYOUT: &str = "kartotek-layout-2";
 
-/// Threads that search one query's segments in parallel: the cores, at most four.
+/// Threads that search one query's segments in parallel, and that index:
+/// the cores, at most four.
 pub fn search_threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
@@ -149,10 +150,7 @@ impl Index {
     /// Open the single writer. Fails with a clear message when another
     /// process (an `ingest` or a `serve`) holds the index.
     pub fn writer(&self, heap_bytes: usize) -> Result<Writer> {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 4);
+        let threads = search_threads();
         let heap = heap_bytes.max(threads * 16 * 1024 * 1024);
         match self.inner.writer_with_num_threads(threads, heap) {
             Ok(w) => Ok(Writer {
@@ -363,7 +361,7 @@ impl Writer {
         }
         let mut ops: Vec<UserOperation<TantivyDocument>> =
             Vec::with_capacity(doc.passages.len() + 1);
-        ops.push(UserOperation::Delete(Term::from_field_text(f.id, &doc.id)));
+        ops.push(UserOperation::Delete(self.id_term(&doc.id)));
         for (i, p) in doc.passages.iter().enumerate() {
             let mut t = TantivyDocument::new();
             t.add_text(f.id, &doc.id);
@@ -406,9 +404,13 @@ impl Writer {
 
     /// Delete a document's passages (takes effect at the next commit).
     pub fn delete(&mut self, id: &str) {
-        self.writer
-            .delete_term(Term::from_field_text(self.index.fields.id, id));
+        self.writer.delete_term(self.id_term(id));
         self.pending += 1;
+    }
+
+    /// The term naming every passage of document `id`.
+    fn id_term(&self, id: &str) -> Term {
+        Term::from_field_text(self.index.fields.id, id)
     }
 
     /// Changes not yet committed.

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
-use tantivy::{DocId, SegmentReader};
+use tantivy::{DocId, SegmentOrdinal, SegmentReader};
 
 use crate::error::Result;
 use crate::index::schema::{ALL_FACETS, DOC_KEY};
@@ -239,10 +239,15 @@ pub struct FacetTables {
 }
 
 impl FacetTables {
-    /// The table for `reader`'s segment, read on first use. `live` are the
-    /// segments of the searcher asking: tables of any other segment are
-    /// dropped when a new table is made.
-    pub fn get(&self, reader: &SegmentReader, live: &[SegmentId]) -> Result<Arc<SegmentFacets>> {
+    /// The table for segment `segment` of `searcher`, read on first use.
+    /// Tables of segments `searcher` no longer holds are dropped when a new
+    /// table is made.
+    pub fn get(
+        &self,
+        searcher: &tantivy::Searcher,
+        segment: SegmentOrdinal,
+    ) -> Result<Arc<SegmentFacets>> {
+        let reader = searcher.segment_reader(segment);
         let key = reader.segment_id();
         if let Some(t) = self.lock().get(&key) {
             return Ok(t.clone());
@@ -250,6 +255,11 @@ impl FacetTables {
         // read outside the lock: two first searches may both read, which
         // costs time once but never blocks searches on other segments
         let table = Arc::new(SegmentFacets::read(reader)?);
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
         let mut tables = self.lock();
         tables.retain(|seg, _| live.contains(seg));
         tables.insert(key, table.clone());

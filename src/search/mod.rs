@@ -195,16 +195,17 @@ impl Searcher {
         let mut builder = query::Builder::new(&self.index, &searcher, req.features);
         let text_query: Option<Box<dyn Query>> = builder.build(&parsed, true);
         let filters = self.filter_queries(&filters_in)?;
+        // a thread per segment pays off on large indexes only: handing a
+        // small query to the pool costs more than it saves
+        let parallel = searcher.num_docs() >= self.parallel_from;
+        let single = tantivy::Executor::single_thread();
+        let executor = if parallel {
+            searcher.index().search_executor()
+        } else {
+            &single
+        };
         let run = |text: Option<&dyn Query>, skip: Option<&str>| -> Result<Matches> {
             let q = combine(text, &filters, skip);
-            // a thread per segment pays off on large indexes only: handing
-            // a small query to the pool costs more than it saves
-            let single = tantivy::Executor::single_thread();
-            let executor = if searcher.num_docs() >= self.parallel_from {
-                searcher.index().search_executor()
-            } else {
-                &single
-            };
             Ok(searcher.search_with_executor(
                 &*q,
                 &GroupByDocument,
@@ -262,12 +263,13 @@ impl Searcher {
             // (disjunctive), each from its own run of the query
             let own: [bool; facet_tables::N] =
                 ALL_FACETS.map(|name| req.filters.get(name).is_some_and(|v| !v.is_empty()));
-            let mut counts = self.count(&searcher, &matches, own.map(|o| !o))?;
+            let mut counts = self.count(&searcher, executor, &matches, own.map(|o| !o))?;
             for (i, name) in ALL_FACETS.iter().enumerate().filter(|(i, _)| own[*i]) {
                 let others = run(text_query.as_deref(), Some(name))?;
                 let mut which = [false; facet_tables::N];
                 which[i] = true;
-                counts[i] = std::mem::take(&mut self.count(&searcher, &others, which)?[i]);
+                counts[i] =
+                    std::mem::take(&mut self.count(&searcher, executor, &others, which)?[i]);
             }
             for (name, counted) in ALL_FACETS.iter().zip(counts) {
                 facets.insert(name.to_string(), self.sorted_counts(name, counted));
@@ -395,18 +397,13 @@ impl Searcher {
     fn count(
         &self,
         searcher: &tantivy::Searcher,
+        executor: &tantivy::Executor,
         matches: &Matches,
         which: [bool; facet_tables::N],
     ) -> Result<[HashMap<String, u64>; facet_tables::N]> {
-        let live: Vec<tantivy::index::SegmentId> = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.segment_id())
-            .collect();
         type Counts = [HashMap<String, u64>; facet_tables::N];
         let count_segment = |seg: &collector::SegmentMatches| -> Result<Counts> {
-            let reader = searcher.segment_reader(seg.segment);
-            let table = self.facet_tables.get(reader, &live)?;
+            let table = self.facet_tables.get(searcher, seg.segment)?;
             let mut counts: Counts = Default::default();
             table.count(
                 seg.docs.iter().map(|m| m.best_addr.doc_id),
@@ -415,24 +412,13 @@ impl Searcher {
             );
             Ok(counts)
         };
-        // on a large index each segment is counted on its own thread, like
-        // the search itself (see `PARALLEL_FROM`)
-        let per_segment: Vec<Counts> =
-            if searcher.num_docs() >= self.parallel_from && matches.segments.len() > 1 {
-                searcher.index().search_executor().map(
-                    |seg| {
-                        count_segment(seg)
-                            .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))
-                    },
-                    matches.segments.iter(),
-                )?
-            } else {
-                matches
-                    .segments
-                    .iter()
-                    .map(count_segment)
-                    .collect::<Result<_>>()?
-            };
+        // segments are counted on the executor the search ran on
+        let per_segment: Vec<Counts> = executor.map(
+            |seg| {
+                count_segment(seg).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))
+            },
+            matches.segments.iter(),
+        )?;
         let mut counts: Counts = Default::default();
         for seg_counts in per_segment {
             for (total, part) in counts.iter_mut().zip(seg_counts) {

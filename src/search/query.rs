@@ -388,22 +388,16 @@ impl<'a> Builder<'a> {
             for (exact, fold, ea, fa) in &mut self.langs {
                 // a word absent from a field adds a clause that matches
                 // nothing but still costs its term look-ups: leave it out
-                let exact_toks = analyzer::tokens(ea, &u.text);
-                if all_present(&self.searcher, *exact, &exact_toks) {
-                    if let Some(q) = term_or_phrase(*exact, &exact_toks) {
+                let exact = Analysed::new(&self.searcher, *exact, analyzer::tokens(ea, &u.text));
+                if exact.present() {
+                    if let Some(q) = term_or_phrase(exact.field, &exact.toks) {
                         alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
                     }
                 }
                 if fold_on {
-                    let fold_toks = analyzer::tokens(fa, &u.text);
-                    if all_present(&self.searcher, *fold, &fold_toks)
-                        && !fold_adds_nothing(
-                            &self.searcher,
-                            (*exact, &exact_toks),
-                            (*fold, &fold_toks),
-                        )
-                    {
-                        if let Some(q) = term_or_phrase(*fold, &fold_toks) {
+                    let fold = Analysed::new(&self.searcher, *fold, analyzer::tokens(fa, &u.text));
+                    if fold.present() && !fold_adds_nothing(&self.searcher, &exact, &fold) {
+                        if let Some(q) = term_or_phrase(fold.field, &fold.toks) {
                             alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
                         }
                     }
@@ -462,40 +456,59 @@ impl<'a> Builder<'a> {
 ///   `på` to `pa`, `år` to `ar`. Folding there finds that other word, not
 ///   OCR damage, and would make `før` match nearly every Norwegian passage.
 ///   `Trøndelag` still finds an OCR'd `Trondelag`, which is rarer.
-fn fold_adds_nothing(
-    searcher: &tantivy::Searcher,
-    (exact, exact_toks): (Field, &[tantivy::tokenizer::Token]),
-    (fold, fold_toks): (Field, &[tantivy::tokenizer::Token]),
-) -> bool {
-    let df = |field, text: &str| searcher.doc_freq(&Term::from_field_text(field, text)).ok();
-    if exact_toks.len() != fold_toks.len() {
+fn fold_adds_nothing(searcher: &tantivy::Searcher, exact: &Analysed, fold: &Analysed) -> bool {
+    if exact.toks.len() != fold.toks.len() {
         return false;
     }
-    if let ([e], [f]) = (exact_toks, fold_toks) {
+    if let ([e], [f], [Some(word)]) = (&exact.toks[..], &fold.toks[..], &exact.dfs[..]) {
         if e.text != f.text {
-            if let (Some(word), Some(other)) = (df(exact, &e.text), df(exact, &f.text)) {
+            let other = searcher
+                .doc_freq(&Term::from_field_text(exact.field, &f.text))
+                .ok();
+            if let Some(other) = other {
                 if other > 0 && other >= word.saturating_mul(FOLD_OTHER_WORD) {
                     return true;
                 }
             }
         }
     }
-    exact_toks.iter().zip(fold_toks).all(
-        |(e, f)| matches!((df(exact, &e.text), df(fold, &f.text)), (Some(a), Some(b)) if a == b),
-    )
+    exact
+        .dfs
+        .iter()
+        .zip(&fold.dfs)
+        .all(|(a, b)| matches!((a, b), (Some(a), Some(b)) if a == b))
 }
 
-/// True when every token is in `field` (in at least one passage).
-fn all_present(
-    searcher: &tantivy::Searcher,
+/// A word analysed for one field, with each token's document frequency
+/// there (`None` when it could not be read), looked up once.
+struct Analysed {
     field: Field,
-    toks: &[tantivy::tokenizer::Token],
-) -> bool {
-    toks.iter().all(|t| {
-        searcher
-            .doc_freq(&Term::from_field_text(field, &t.text))
-            .map_or(true, |n| n > 0)
-    })
+    toks: Vec<tantivy::tokenizer::Token>,
+    dfs: Vec<Option<u64>>,
+}
+
+impl Analysed {
+    fn new(
+        searcher: &tantivy::Searcher,
+        field: Field,
+        toks: Vec<tantivy::tokenizer::Token>,
+    ) -> Analysed {
+        let dfs = toks
+            .iter()
+            .map(|t| {
+                searcher
+                    .doc_freq(&Term::from_field_text(field, &t.text))
+                    .ok()
+            })
+            .collect();
+        Analysed { field, toks, dfs }
+    }
+
+    /// True when every token is in the field (in at least one passage); an
+    /// unreadable frequency counts as present.
+    fn present(&self) -> bool {
+        self.dfs.iter().all(|df| df.is_none_or(|n| n > 0))
+    }
 }
 
 /// A term or phrase query for `text` analysed for `field`.
