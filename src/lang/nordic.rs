@@ -440,6 +440,29 @@ fn add(score: &mut [f32; N], w: &Weights) {
     }
 }
 
+/// Finished lines, sorted into prose and noise (see [`is_noise_line`]).
+#[derive(Default)]
+struct Lines {
+    out: NordicScores,
+    noise: NordicScores,
+    /// Words of noise lines long enough to be prose.
+    prose_noise: u32,
+}
+
+impl Lines {
+    /// Add a finished line (with `known` lexicon words) to prose or noise.
+    fn end_line(&mut self, line: &NordicScores, known: u32) {
+        if is_noise_line(line, known) {
+            if line.words >= PROSE_LINE_WORDS {
+                self.prose_noise += line.words;
+            }
+            self.noise.merge(line);
+        } else {
+            self.out.merge(line);
+        }
+    }
+}
+
 /// Scores `text`; `buf` is a reusable lowercase buffer so words need no allocation.
 pub(super) fn score(text: &str, buf: &mut String) -> NordicScores {
     let lex = lexicon();
@@ -447,9 +470,7 @@ pub(super) fn score(text: &str, buf: &mut String) -> NordicScores {
     // row of names or terms (see `is_noise_line`), which go to `noise` instead.
     let mut line = NordicScores::default();
     let mut line_known = 0u32;
-    let mut out = NordicScores::default();
-    let mut noise = NordicScores::default();
-    let mut prose_noise = 0u32;
+    let mut sorted = Lines::default();
     let mut sentence_start = true;
     // What the previous word asks of an infinitive: 0 none, 1 modal verb, 2 the marker "å".
     let mut infinitive_slot = 0u8;
@@ -462,15 +483,7 @@ pub(super) fn score(text: &str, buf: &mut String) -> NordicScores {
                 break;
             }
             if c == '\n' {
-                let target = if is_noise_line(&line, line_known) {
-                    if line.words >= PROSE_LINE_WORDS {
-                        prose_noise += line.words;
-                    }
-                    &mut noise
-                } else {
-                    &mut out
-                };
-                target.merge(&line);
+                sorted.end_line(&line, line_known);
                 line = NordicScores::default();
                 line_known = 0;
             }
@@ -519,15 +532,12 @@ pub(super) fn score(text: &str, buf: &mut String) -> NordicScores {
         }
         score_unknown(word, is_name, &mut line);
     }
-    let target = if is_noise_line(&line, line_known) {
-        if line.words >= PROSE_LINE_WORDS {
-            prose_noise += line.words;
-        }
-        &mut noise
-    } else {
-        &mut out
-    };
-    target.merge(&line);
+    sorted.end_line(&line, line_known);
+    let Lines {
+        mut out,
+        noise,
+        prose_noise,
+    } = sorted;
     out.prose_noise_words = prose_noise;
     if out.words == 0 {
         // Nothing but table rows: judge them rather than nothing.
