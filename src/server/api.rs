@@ -353,6 +353,14 @@ fn plausible_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// The 404 for a document id (cut to 64 characters in the message).
+fn unknown_document(id: &str) -> AppError {
+    AppError(Error::NotFound(format!(
+        "document `{}`",
+        id.chars().take(64).collect::<String>()
+    )))
+}
+
 /// `GET /api/documents/{id}`.
 pub async fn document(
     State(state): State<AppState>,
@@ -361,12 +369,7 @@ pub async fn document(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let p = authorize_ui_only(&state, &headers, raw.as_deref())?;
-    let not_found = || {
-        AppError(Error::NotFound(format!(
-            "document `{}`",
-            id.chars().take(64).collect::<String>()
-        )))
-    };
+    let not_found = || unknown_document(&id);
     if !plausible_id(&id) {
         return Err(not_found());
     }
@@ -540,12 +543,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     state.authorize_write(&headers)?;
-    let not_found = || {
-        AppError(Error::NotFound(format!(
-            "document `{}`",
-            id.chars().take(64).collect::<String>()
-        )))
-    };
+    let not_found = || unknown_document(&id);
     if !plausible_id(&id) {
         return Err(not_found());
     }
