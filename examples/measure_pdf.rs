@@ -3,7 +3,8 @@
 //! For every `*.pdf` under the folder (default `/work/shared/testdata/pdfs`) it runs
 //! `kartotek::ingest::pdf::extract` and compares the text with the `NAME.pdftotext.txt` reference
 //! beside the file: pass rate (readable, plausibly spaced text), word-level F1 (bag of words,
-//! NFKC + lowercase, punctuation stripped at token edges) and pages per second against
+//! NFKC + lowercase, punctuation stripped at token edges; each Han or kana character counts as
+//! a word, since those scripts put no spaces between words) and pages per second against
 //! `pdftotext` run as a subprocess on the same files. Files that need a password (listed in
 //! `pdfs_index.json`) and files where pdftotext itself found no text are reported apart.
 //!
@@ -295,9 +296,40 @@ fn plausible_new(text: &str, reference: &str, f1: f64) -> bool {
     mostly_valid(text) && ((2.0..=15.0).contains(&ours) || like_reference)
 }
 
-/// Mean length in characters of the whitespace-separated words; 0 without words.
+/// The words of a text: whitespace-separated, except that each Han, kana or CJK punctuation
+/// character is a word of its own. Chinese and Japanese do not separate words with spaces, so a
+/// whitespace "word" there is a whole clause or, with vertical text drawn a glyph at a time, a
+/// single character; counted per character both texts are measured the same way.
+fn words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for word in text.split_whitespace() {
+        let mut start = 0;
+        for (at, c) in word.char_indices() {
+            if is_cjk(c) {
+                if start < at {
+                    out.push(&word[start..at]);
+                }
+                out.push(&word[at..at + c.len_utf8()]);
+                start = at + c.len_utf8();
+            }
+        }
+        if start < word.len() {
+            out.push(&word[start..]);
+        }
+    }
+    out
+}
+
+/// Han ideographs, kana and CJK punctuation and forms (not Hangul: Korean separates words).
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60)
+}
+
+/// Mean length in characters of the words (see [`words`]); 0 without words.
 fn mean_word_len(text: &str) -> f64 {
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let words = words(text);
     if words.is_empty() {
         return 0.0;
     }
@@ -325,7 +357,7 @@ fn mostly_valid(text: &str) -> bool {
 fn tokens(text: &str) -> HashMap<String, usize> {
     let mut bag = HashMap::new();
     let norm: String = text.nfkc().collect::<String>().to_lowercase();
-    for raw in norm.split_whitespace() {
+    for raw in words(&norm) {
         let t = raw.trim_matches(|c: char| !c.is_alphanumeric());
         if !t.is_empty() {
             *bag.entry(t.to_string()).or_insert(0) += 1;

@@ -504,6 +504,8 @@ impl PageSink {
         let mut prev_end = 0.0;
         let mut pending_space = false;
         let mut chars_kept = 0usize;
+        // x of the vertical (top-to-bottom) CJK column being read, if the line is one.
+        let mut column: Option<f64> = None;
 
         let flush =
             |cur: &mut String, meta: &mut Option<(f64, f64, i32, f64)>, lines: &mut Vec<Line>| {
@@ -540,6 +542,16 @@ impl PageSink {
                 {
                     continue;
                 }
+                if !blank && same_dir {
+                    column = continues_column(column, p, g, size);
+                    if column.is_some() {
+                        cur.push_str(&g.text);
+                        chars_kept += g.text.len();
+                        prev = Some(g);
+                        prev_end = g.x + g.advance;
+                        continue;
+                    }
+                }
                 let new_line = !same_dir || dy > 0.5 * size || g.x < prev_end - 1.5 * size;
                 if new_line {
                     flush(&mut cur, &mut cur_meta, &mut lines);
@@ -569,6 +581,45 @@ impl PageSink {
         flush(&mut cur, &mut cur_meta, &mut lines);
         lines
     }
+}
+
+/// Whether `g` continues a vertical (top-to-bottom) column of CJK text after `p`, returning the
+/// column's x if so. Vertical Japanese and Chinese is often drawn one glyph at a time, each
+/// placed about one em below the last (and through a horizontal font, so the text direction
+/// says nothing); read glyph by glyph it would be one character per line. A column starts
+/// where a CJK glyph sits directly below another at 0.8–1.3 em; it goes on while glyphs stay
+/// within 0.8 em of its x and up to 2.5 em lower, which lets through the small offsets of
+/// punctuation set in a separate font.
+fn continues_column(column: Option<f64>, p: &Glyph, g: &Glyph, size: f64) -> Option<f64> {
+    if !is_cjk_text(&g.text) {
+        return None;
+    }
+    let below = p.y - g.y;
+    match column {
+        Some(x) => ((g.x - x).abs() < 0.8 * size && (-0.2 * size..2.5 * size).contains(&below))
+            .then_some(x),
+        None => (is_cjk_text(&p.text)
+            && (g.x - p.x).abs() < 0.25 * size
+            && (0.8 * size..=1.3 * size).contains(&below))
+        .then_some(p.x),
+    }
+}
+
+/// True when every character is from a CJK script or CJK punctuation (the scripts written
+/// vertically).
+fn is_cjk_text(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().all(|c| {
+            matches!(c as u32,
+                0x3000..=0x30FF // CJK punctuation, hiragana, katakana
+                | 0x3400..=0x4DBF // CJK extension A
+                | 0x4E00..=0x9FFF // CJK unified ideographs
+                | 0xAC00..=0xD7AF // Hangul syllables
+                | 0xF900..=0xFAFF // CJK compatibility ideographs
+                | 0xFE30..=0xFE4F // CJK compatibility forms (vertical punctuation)
+                | 0xFF00..=0xFFEF // half- and full-width forms
+            )
+        })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -947,7 +998,8 @@ const MAX_CMAP_ENTRIES: usize = 70_000;
 /// - `/ToUnicode /Identity-H` (a name, not a CMap; pdf-extract drops all text) becomes an
 ///   identity ToUnicode CMap; any other non-stream `/ToUnicode` is removed.
 /// - A font without `/ToUnicode` whose embedded TrueType program has a `cmap` table gets a
-///   ToUnicode CMap built from it (glyph id back to Unicode), as poppler does.
+///   ToUnicode CMap built from it (glyph id back to Unicode), as poppler does; failing that, a
+///   font of one of Adobe's CJK collections gets one from Adobe's CID-to-Unicode table.
 fn fix_composite_fonts(doc: &mut Document) {
     let type0: Vec<ObjectId> = doc
         .objects
@@ -955,6 +1007,8 @@ fn fix_composite_fonts(doc: &mut Document) {
         .filter(|(_, o)| o.as_dict().is_ok_and(|d| subtype_is(d, b"Type0")))
         .map(|(&id, _)| id)
         .collect();
+    // Codes shown anywhere in the document, read only if a font needs them.
+    let mut shown: Option<HashSet<u32>> = None;
     for id in type0 {
         let Ok(font) = doc.get_dictionary(id) else {
             continue;
@@ -1001,7 +1055,12 @@ fn fix_composite_fonts(doc: &mut Document) {
             Some(Object::Name(_)) => Some(Some(identity_to_unicode())),
             Some(_) => Some(None),
             None if identity => descendant
-                .and_then(|d| truetype_to_unicode(doc, d))
+                .and_then(|d| {
+                    truetype_to_unicode(doc, d).or_else(|| {
+                        let shown = shown.get_or_insert_with(|| shown_two_byte_codes(doc));
+                        collection_to_unicode(doc, d, shown)
+                    })
+                })
                 .map(Some),
             None => None,
         };
@@ -1331,27 +1390,202 @@ fn truetype_to_unicode(doc: &Document, cid_font: ObjectId) -> Option<Vec<u8>> {
             .map(|(&gid, &u)| (u32::from(gid), u))
             .collect(),
     };
-    pairs.retain(|&(cid, _)| cid <= 0xFFFF);
+    pairs.sort_unstable();
+    cid_to_unicode_cmap(&pairs)
+}
+
+/// A two-byte ToUnicode CMap from (CID, Unicode scalar) pairs sorted by CID; `None` when no
+/// pair has a CID that fits in two bytes.
+fn cid_to_unicode_cmap(pairs: &[(u32, u32)]) -> Option<Vec<u8>> {
+    let pairs: Vec<(u32, char)> = pairs
+        .iter()
+        .filter(|&&(cid, _)| cid <= 0xFFFF)
+        .filter_map(|&(cid, u)| Some((cid, char::from_u32(u)?)))
+        .collect();
     if pairs.is_empty() {
         return None;
     }
-    pairs.sort_unstable();
     let mut out = String::from("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     out.push_str(&format!("{} beginbfchar\n", pairs.len()));
-    for (cid, u) in pairs {
-        let units: String = char::from_u32(u)
-            .map(|c| {
-                let mut buf = [0u16; 2];
-                c.encode_utf16(&mut buf)
-                    .iter()
-                    .map(|unit| format!("{unit:04X}"))
-                    .collect()
-            })
-            .unwrap_or_default();
+    for (cid, c) in pairs {
+        let mut buf = [0u16; 2];
+        let units: String = c
+            .encode_utf16(&mut buf)
+            .iter()
+            .map(|unit| format!("{unit:04X}"))
+            .collect();
         out.push_str(&format!("<{cid:04X}> <{units}>\n"));
     }
     out.push_str("endbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     Some(out.into_bytes())
+}
+
+/// Adobe's CJK character collections, whose CIDs have a published Unicode mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CjkCollection {
+    Japan1,
+    Gb1,
+    Cns1,
+    Korea1,
+}
+
+impl CjkCollection {
+    /// The collection a CID font declares in `/CIDSystemInfo`, or failing that (the strings can
+    /// be unreadable, e.g. encrypted with a key the file does not use) the one its base font
+    /// belongs to, for the CJK fonts PDF readers are expected to supply.
+    fn of(doc: &Document, cid_font: &Dictionary) -> Option<Self> {
+        let declared = cid_font
+            .get(b"CIDSystemInfo")
+            .ok()
+            .and_then(|o| deref_dict(doc, o))
+            .and_then(|info| {
+                let registry = info.get(b"Registry").and_then(Object::as_str).ok()?;
+                let ordering = info.get(b"Ordering").and_then(Object::as_str).ok()?;
+                (registry == b"Adobe").then_some(())?;
+                match ordering {
+                    b"Japan1" => Some(Self::Japan1),
+                    b"GB1" => Some(Self::Gb1),
+                    b"CNS1" => Some(Self::Cns1),
+                    b"Korea1" => Some(Self::Korea1),
+                    _ => None,
+                }
+            });
+        declared.or_else(|| {
+            let base = cid_font.get(b"BaseFont").and_then(Object::as_name).ok()?;
+            Self::of_base_font(base)
+        })
+    }
+
+    /// The collection of a well-known CJK font (PDF 1.7, table 5.21 of the PDF Reference, plus
+    /// the Kozuka and Adobe Song/Heiti/Ming/Myungjo families), by the start of its name.
+    fn of_base_font(name: &[u8]) -> Option<Self> {
+        const FAMILIES: &[(&[u8], CjkCollection)] = &[
+            (b"Ryumin", CjkCollection::Japan1),
+            (b"GothicBBB", CjkCollection::Japan1),
+            (b"HeiseiMin", CjkCollection::Japan1),
+            (b"HeiseiKakuGo", CjkCollection::Japan1),
+            (b"KozMin", CjkCollection::Japan1),
+            (b"KozGo", CjkCollection::Japan1),
+            (b"STSong", CjkCollection::Gb1),
+            (b"STHeiti", CjkCollection::Gb1),
+            (b"AdobeSongStd", CjkCollection::Gb1),
+            (b"AdobeHeitiStd", CjkCollection::Gb1),
+            (b"MSung", CjkCollection::Cns1),
+            (b"MHei", CjkCollection::Cns1),
+            (b"AdobeMingStd", CjkCollection::Cns1),
+            (b"HYSMyeongJo", CjkCollection::Korea1),
+            (b"HYGoThic", CjkCollection::Korea1),
+            (b"AdobeMyungjoStd", CjkCollection::Korea1),
+        ];
+        FAMILIES
+            .iter()
+            .find(|(prefix, _)| name.starts_with(prefix))
+            .map(|&(_, c)| c)
+    }
+
+    /// Adobe's `Adobe-*-UCS2` CMap for the collection, as hayro-cmap embeds it.
+    fn ucs2(self) -> hayro_cmap::CMapName<'static> {
+        use hayro_cmap::CMapName;
+        match self {
+            Self::Japan1 => CMapName::AdobeJapan1Ucs2,
+            Self::Gb1 => CMapName::AdobeGb1Ucs2,
+            Self::Cns1 => CMapName::AdobeCns1Ucs2,
+            Self::Korea1 => CMapName::AdobeKorea1Ucs2,
+        }
+    }
+
+    /// Every (CID, Unicode scalar) pair of the collection, sorted by CID; read from hayro-cmap's
+    /// copy of Adobe's table once per process.
+    fn unicode_pairs(self) -> &'static [(u32, u32)] {
+        use std::sync::OnceLock;
+        static BUILT: [OnceLock<Vec<(u32, u32)>>; 4] = [
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+        ];
+        BUILT[self as usize].get_or_init(|| {
+            let Some(cmap) = hayro_cmap::load_embedded(self.ucs2())
+                .and_then(|data| hayro_cmap::CMap::parse(data, hayro_cmap::load_embedded))
+            else {
+                return Vec::new();
+            };
+            (0..=0xFFFFu32)
+                .filter_map(|cid| match cmap.lookup_bf_string(cid)? {
+                    hayro_cmap::BfString::Char(c) => Some((cid, u32::from(c))),
+                    // A few CIDs map to a sequence (e.g. a ligature); its first character is
+                    // what a search index can use.
+                    hayro_cmap::BfString::String(s) => Some((cid, u32::from(s.chars().next()?))),
+                })
+                .collect()
+        })
+    }
+}
+
+/// A ToUnicode CMap for an Identity-encoded CID font of one of Adobe's CJK collections that has
+/// no map of its own (typically a non-embedded Ryumin-Light or STSong-Light): CID to Unicode
+/// through Adobe's published tables, as poppler and pdf.js do. Only the codes in `shown` are
+/// written: the whole table is ~20,000 entries, which pdf-extract's CMap parser reads slowly.
+fn collection_to_unicode(
+    doc: &Document,
+    cid_font: ObjectId,
+    shown: &HashSet<u32>,
+) -> Option<Vec<u8>> {
+    let font = doc.get_dictionary(cid_font).ok()?;
+    let pairs: Vec<(u32, u32)> = CjkCollection::of(doc, font)?
+        .unicode_pairs()
+        .iter()
+        .filter(|(cid, _)| shown.contains(cid))
+        .copied()
+        .collect();
+    cid_to_unicode_cmap(&pairs)
+}
+
+/// Every two-byte code that a text operator shows in the document's page contents and form
+/// XObjects: the codes an Identity-encoded font can be asked to decode. At most
+/// [`MAX_CMAP_ENTRIES`] codes.
+fn shown_two_byte_codes(doc: &Document) -> HashSet<u32> {
+    let mut streams: Vec<ObjectId> = doc
+        .get_pages()
+        .values()
+        .flat_map(|&page| doc.get_page_contents(page))
+        .collect();
+    streams.extend(doc.objects.iter().filter_map(|(&id, o)| {
+        o.as_stream()
+            .is_ok_and(|s| subtype_is(&s.dict, b"Form"))
+            .then_some(id)
+    }));
+    let mut codes = HashSet::new();
+    for id in streams {
+        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+            continue;
+        };
+        let bytes = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
+        let Ok(content) = lopdf::content::Content::decode(&bytes) else {
+            continue;
+        };
+        for op in &content.operations {
+            if !matches!(op.operator.as_str(), "Tj" | "TJ" | "'" | "\"") {
+                continue;
+            }
+            let strings = op.operands.iter().flat_map(|o| match o {
+                Object::Array(items) => items.iter().collect::<Vec<_>>(),
+                other => vec![other],
+            });
+            for s in strings.filter_map(|o| o.as_str().ok()) {
+                codes.extend(
+                    s.chunks_exact(2)
+                        .map(|pair| u32::from(u16::from_be_bytes([pair[0], pair[1]]))),
+                );
+            }
+            if codes.len() >= MAX_CMAP_ENTRIES {
+                return codes;
+            }
+        }
+    }
+    codes
 }
 
 fn be16(data: &[u8], at: usize) -> Option<u16> {
@@ -2128,6 +2362,83 @@ fn heading_of_first_page(pages: &[Vec<Line>]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn glyph(x: f64, y: f64, text: &str) -> Glyph {
+        Glyph {
+            x,
+            y,
+            advance: 10.0,
+            size: 10.0,
+            dir: 0,
+            page_y: y,
+            text: text.to_string(),
+        }
+    }
+
+    fn lines_of(glyphs: Vec<Glyph>) -> Vec<String> {
+        let sink = PageSink {
+            glyphs,
+            ..PageSink::default()
+        };
+        sink.finish().into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn vertical_cjk_drawn_a_glyph_at_a_time_reads_as_one_line_per_column() {
+        let lines = lines_of(vec![
+            // first column, top to bottom, with a comma set half an em right in another font
+            glyph(400.0, 700.0, "歩"),
+            glyph(400.0, 690.0, "行"),
+            glyph(400.0, 680.0, "者"),
+            glyph(400.0, 670.0, "は"),
+            glyph(405.0, 668.8, "、"),
+            glyph(400.0, 650.0, "進"),
+            // next column to the left starts at the top again
+            glyph(385.0, 700.0, "道"),
+            glyph(385.0, 690.0, "路"),
+        ]);
+        assert_eq!(lines, ["歩行者は、進", "道路"]);
+    }
+
+    #[test]
+    fn stacked_latin_lines_one_em_apart_stay_separate_lines() {
+        let lines = lines_of(vec![
+            glyph(100.0, 700.0, "1"),
+            glyph(100.0, 690.0, "2"),
+            glyph(100.0, 680.0, "A"),
+        ]);
+        assert_eq!(lines, ["1", "2", "A"]);
+    }
+
+    #[test]
+    fn cjk_fonts_are_placed_in_adobes_collections_by_name() {
+        assert_eq!(
+            CjkCollection::of_base_font(b"Ryumin-Light"),
+            Some(CjkCollection::Japan1)
+        );
+        assert_eq!(
+            CjkCollection::of_base_font(b"STSong-Light"),
+            Some(CjkCollection::Gb1)
+        );
+        assert_eq!(CjkCollection::of_base_font(b"Helvetica"), None);
+    }
+
+    #[test]
+    fn adobe_japan1_cids_map_to_unicode() {
+        // Adobe TN 5078: CID 1 is the space, 34 `A`, 843 `あ`, 1125 `亜` (the first kanji).
+        let pairs = CjkCollection::Japan1.unicode_pairs();
+        let of = |cid: u32| {
+            pairs
+                .binary_search_by_key(&cid, |p| p.0)
+                .ok()
+                .and_then(|i| char::from_u32(pairs[i].1))
+        };
+        assert_eq!(
+            [of(1), of(34), of(843), of(1125)],
+            [Some(' '), Some('A'), Some('あ'), Some('亜')]
+        );
+        assert!(pairs.len() > 20_000, "{}", pairs.len());
+    }
 
     fn deflated_zeros(n: usize) -> Vec<u8> {
         use std::io::Write;

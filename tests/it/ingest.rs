@@ -356,3 +356,13 @@ fn an_index_written_by_an_older_kartotek_is_refused_with_a_rebuild_hint() {
     assert!(err.contains("another version of Kartotek"), "{err}");
     assert!(err.contains("run `kartotek ingest` again"), "{err}");
 }
+
+#[test]
+fn japanese_pdf_whose_font_has_no_unicode_map_is_read_through_adobes_cid_table() {
+    // jo.pdf: Ryumin-Light, Identity-V, Adobe-Japan1, not embedded, no /ToUnicode.
+    let bytes = std::fs::read(fixture("japanese-cid-font.pdf")).unwrap();
+    let text = kartotek::ingest::pdf::extract(&bytes).unwrap();
+    let page = &text.pages[0];
+    assert!(page.contains("わたくしといふ現象は"), "{page}");
+    assert!(page.contains("ひとつの青い照明です"), "{page}");
+}
