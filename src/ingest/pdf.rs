@@ -966,6 +966,7 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> bool {
         }
     }
 
+    inflate_unfiltered_cmaps(doc);
     fix_composite_fonts(doc);
     for &(_, page_id) in page_ids {
         if inherited_media_box(doc, page_id).is_none() {
@@ -980,6 +981,35 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> bool {
         draw_annotations(doc, page_id);
     }
     had_images
+}
+
+/// Inflates `/ToUnicode` streams that are zlib-compressed but lack `/Filter /FlateDecode`
+/// (some generators forget it; pdf-extract then reads binary as a CMap and the font's text is
+/// lost). Only a body that inflates to something that looks like a CMap is replaced; the
+/// decompression-bomb guard has already bounded every zlib body in the file.
+fn inflate_unfiltered_cmaps(doc: &mut Document) {
+    use std::io::Read;
+    let targets: HashSet<ObjectId> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter_map(|d| d.get(b"ToUnicode").and_then(Object::as_reference).ok())
+        .collect();
+    for id in targets {
+        let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else {
+            continue;
+        };
+        if stream.dict.has(b"Filter") || !stream.content.starts_with(&[0x78]) {
+            continue;
+        }
+        let mut inflated = Vec::new();
+        let read = flate2::read::ZlibDecoder::new(stream.content.as_slice())
+            .take(MAX_STREAM_INFLATED)
+            .read_to_end(&mut inflated);
+        if read.is_ok() && find(&inflated, b"begincmap").is_some() {
+            stream.set_content(inflated);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2381,6 +2411,37 @@ mod tests {
             ..PageSink::default()
         };
         sink.finish().into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn a_compressed_to_unicode_map_without_a_filter_is_inflated() {
+        use std::io::Write;
+        let cmap = b"/CIDInit /ProcSet findresource begin\nbegincmap\n1 beginbfchar\n<0001> <0041>\nendbfchar\nendcmap\n";
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(cmap).unwrap();
+        let compressed = z.finish().unwrap();
+        let mut doc = Document::with_version("1.7");
+        let unfiltered = doc.add_object(lopdf::Stream::new(Dictionary::new(), compressed.clone()));
+        let mut filtered_dict = Dictionary::new();
+        filtered_dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        let filtered = doc.add_object(lopdf::Stream::new(filtered_dict, compressed.clone()));
+        for target in [unfiltered, filtered] {
+            let mut font = Dictionary::new();
+            font.set("ToUnicode", Object::Reference(target));
+            doc.add_object(font);
+        }
+        inflate_unfiltered_cmaps(&mut doc);
+        let content = |id| {
+            doc.get_object(id)
+                .unwrap()
+                .as_stream()
+                .unwrap()
+                .content
+                .clone()
+        };
+        assert_eq!(content(unfiltered), cmap.to_vec());
+        // A stream that declares its filter is left for the filter to decode.
+        assert_eq!(content(filtered), compressed);
     }
 
     #[test]
