@@ -155,6 +155,7 @@ impl Postgres {
             seconds,
             disk_bytes: size.max(0) as u64,
             peak_rss: 0,
+            runs_seconds: Vec::new(),
         };
         Ok((
             Postgres {

@@ -90,6 +90,7 @@ impl Sqlite {
             seconds,
             disk_bytes: file_size(path),
             peak_rss: peak_rss(),
+            runs_seconds: Vec::new(),
         };
         Ok((Sqlite { conn }, run))
     }

@@ -181,6 +181,9 @@ pub struct IndexRun {
     pub disk_bytes: u64,
     /// Peak resident memory during the run, bytes (0 when not measurable).
     pub peak_rss: u64,
+    /// Wall times of every repetition when the run was repeated (this one is the median).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub runs_seconds: Vec<f64>,
 }
 
 impl IndexRun {
@@ -247,6 +250,7 @@ pub fn index_kartotek(dir: &Path, docs: &[Document], heap: usize) -> Result<(Ind
         seconds,
         disk_bytes: dir_size(dir),
         peak_rss: peak_rss(),
+        runs_seconds: Vec::new(),
     };
     Ok((index, run))
 }
@@ -293,6 +297,7 @@ pub fn ingest_files(
         seconds,
         disk_bytes: dir_size(dir),
         peak_rss: peak_rss(),
+        runs_seconds: Vec::new(),
     })
 }
 
