@@ -286,8 +286,18 @@ pub fn ingest_files(
     let opts = crate::ingest::Options::new(taxonomy);
     reset_peak_rss();
     let started = Instant::now();
-    let summary = crate::ingest::run(&index, jobs, &opts, &mut crate::ingest::Silent)?;
+    let mut writer = index.writer(opts.writer_heap)?;
+    let summary = crate::ingest::run_with_writer(
+        &index,
+        &mut writer,
+        jobs,
+        &opts,
+        &mut crate::ingest::Silent,
+    )?;
     let seconds = started.elapsed().as_secs_f64();
+    // Not timed (a CLI ingest exits here and abandons them): background merges finish before
+    // the size is taken and before a repeated run starts.
+    writer.wait_merges()?;
     index.reload()?;
     Ok(IndexRun {
         engine: engine.into(),

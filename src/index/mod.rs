@@ -462,6 +462,14 @@ impl Writer {
         self.index.reload()
     }
 
+    /// Close the writer and wait for its background merges to finish (uncommitted changes are
+    /// dropped). A dropped writer leaves merges running; benchmarks wait here so that one
+    /// run's merges do not slow the next.
+    pub fn wait_merges(self) -> Result<()> {
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+
     /// Drop uncommitted changes.
     pub fn rollback(&mut self) -> Result<()> {
         self.writer.rollback()?;
