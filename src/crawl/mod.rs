@@ -1502,23 +1502,31 @@ fn worker(
     }
 }
 
-/// Title, canonical URL, robots meta and resolved links of an HTML page;
-/// `None` for anything else. A parser panic is caught and means "no links".
-fn parse_page(body: &[u8], content_type: Option<&str>, base: &Url) -> Option<Parsed> {
+/// Title, canonical URL, robots meta and resolved links of an HTML page at
+/// `page`; `None` for anything else. Links and the canonical URL resolve
+/// against the page's `<base href>` when it has an http(s) one, else against
+/// `page`. A parser panic is caught and means "no links".
+fn parse_page(body: &[u8], content_type: Option<&str>, page: &Url) -> Option<Parsed> {
     if ingest::sniff::sniff(body) != ingest::sniff::Sniffed::Known(Format::Html) {
         return None;
     }
     let h = std::panic::catch_unwind(|| ingest::html::extract(body, content_type))
         .ok()?
         .ok()?;
+    let base = h
+        .base
+        .as_deref()
+        .and_then(|b| page.join(b.trim()).ok())
+        .filter(|b| matches!(b.scheme(), "http" | "https"))
+        .unwrap_or_else(|| page.clone());
     let links = h
         .links
         .iter()
-        .filter_map(|l| normalize(&l.href, Some(base)).ok())
+        .filter_map(|l| normalize(&l.href, Some(&base)).ok())
         .collect();
     Some(Parsed {
         title: h.title,
-        canonical: h.canonical.and_then(|c| normalize(&c, Some(base)).ok()),
+        canonical: h.canonical.and_then(|c| normalize(&c, Some(&base)).ok()),
         noindex: h.noindex,
         links,
     })
@@ -1563,5 +1571,43 @@ fn ingester(sink: &mut dyn Sink, cmds: mpsc::Receiver<Cmd>, out: mpsc::Sender<Ms
     }
     if let Err(e) = sink.commit() {
         let _ = out.send(Msg::SinkFailed(e));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links_of(html: &str, page: &str) -> Vec<String> {
+        let page = Url::parse(page).unwrap();
+        parse_page(html.as_bytes(), Some("text/html"), &page)
+            .unwrap()
+            .links
+            .iter()
+            .map(Url::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn links_resolve_against_the_pages_base_href() {
+        let html = r#"<!doctype html><html><head><base href="/strategi/2024/"><title>t</title></head>
+            <body><a href="plan.html">Plan</a> <a href="/om">Om</a></body></html>"#;
+        assert_eq!(
+            links_of(html, "https://fylke.example/nyheter/side.html"),
+            [
+                "https://fylke.example/strategi/2024/plan.html",
+                "https://fylke.example/om"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_base_href_that_is_not_http_is_ignored() {
+        let html = r#"<!doctype html><html><head><base href="javascript:void(0)"><title>t</title></head>
+            <body><a href="plan.html">Plan</a></body></html>"#;
+        assert_eq!(
+            links_of(html, "https://fylke.example/nyheter/side.html"),
+            ["https://fylke.example/nyheter/plan.html"]
+        );
     }
 }

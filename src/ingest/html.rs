@@ -42,6 +42,8 @@ pub struct HtmlText {
     pub modified: Option<String>,
     /// `<link rel=canonical href>` as written.
     pub canonical: Option<String>,
+    /// `<base href>` as written (the first one): the page's links resolve against it.
+    pub base: Option<String>,
     /// True when a robots meta tag says `noindex` (or `none`).
     pub noindex: bool,
     /// Every `<a href>` in the page, in document order.
@@ -1478,6 +1480,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<HtmlText, Htm
         date,
         modified,
         canonical: meta.canonical,
+        base: meta.base,
         noindex: meta.noindex,
         links,
         headings: output.headings,
@@ -1529,6 +1532,7 @@ struct Meta {
     date: Option<String>,
     modified: Option<String>,
     canonical: Option<String>,
+    base: Option<String>,
     noindex: bool,
     json_ld: Vec<String>,
 }
@@ -1563,6 +1567,10 @@ fn read_meta(doc: &Html) -> Meta {
                     }
                 }
                 m.title = non_empty(&t);
+            }
+            // Only the first `<base>` with an href counts (HTML's "frozen base URL").
+            "base" if m.base.is_none() => {
+                m.base = el.attr("href").and_then(non_empty);
             }
             "link" if m.canonical.is_none() => {
                 let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
