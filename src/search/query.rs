@@ -380,9 +380,9 @@ impl<'a> Builder<'a> {
         }
         let w = u.weight;
         let mut alts: Vec<Box<dyn Query>> = Vec::new();
-        if let Some(q) = analysed(self.fields.title, &mut self.title, &u.text) {
-            alts.push(Box::new(BoostQuery::new(q, TITLE_BOOST * w)));
-        }
+        // Titles are indexed folded only: when folding makes the word another, far more
+        // common one (`før` → `for`), a title clause would match that other word.
+        let mut folds_into_other_word = false;
         if u.target == Target::Any {
             let fold_on = self.features.fold;
             for (exact, fold, ea, fa) in &mut self.langs {
@@ -394,12 +394,11 @@ impl<'a> Builder<'a> {
                         alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
                     }
                 }
-                if fold_on {
-                    let fold = Analysed::new(&self.searcher, *fold, analyzer::tokens(fa, &u.text));
-                    if fold.present() && !fold_adds_nothing(&self.searcher, &exact, &fold) {
-                        if let Some(q) = term_or_phrase(fold.field, &fold.toks) {
-                            alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
-                        }
+                let fold = Analysed::new(&self.searcher, *fold, analyzer::tokens(fa, &u.text));
+                folds_into_other_word |= folds_into_common_word(&self.searcher, &exact, &fold);
+                if fold_on && fold.present() && !fold_adds_nothing(&self.searcher, &exact, &fold) {
+                    if let Some(q) = term_or_phrase(fold.field, &fold.toks) {
+                        alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
                     }
                 }
             }
@@ -413,6 +412,11 @@ impl<'a> Builder<'a> {
                 if let Some(q) = analysed(self.fields.ocr, &mut self.ocr, &u.text) {
                     alts.push(Box::new(BoostQuery::new(q, OCR_BOOST * w)));
                 }
+            }
+        }
+        if !folds_into_other_word {
+            if let Some(q) = analysed(self.fields.title, &mut self.title, &u.text) {
+                alts.push(Box::new(BoostQuery::new(q, TITLE_BOOST * w)));
             }
         }
         if alts.is_empty() {
@@ -460,23 +464,30 @@ fn fold_adds_nothing(searcher: &tantivy::Searcher, exact: &Analysed, fold: &Anal
     if exact.toks.len() != fold.toks.len() {
         return false;
     }
-    if let ([e], [f], [Some(word)]) = (&exact.toks[..], &fold.toks[..], &exact.dfs[..]) {
-        if e.text != f.text {
-            let other = searcher
-                .doc_freq(&Term::from_field_text(exact.field, &f.text))
-                .ok();
-            if let Some(other) = other {
-                if other > 0 && other >= word.saturating_mul(FOLD_OTHER_WORD) {
-                    return true;
-                }
-            }
-        }
+    if folds_into_common_word(searcher, exact, fold) {
+        return true;
     }
     exact
         .dfs
         .iter()
         .zip(&fold.dfs)
         .all(|(a, b)| matches!((a, b), (Some(a), Some(b)) if a == b))
+}
+
+/// True when a one-word query has diacritics and its folded spelling is a
+/// different word [`FOLD_OTHER_WORD`] times as common in the exact field
+/// (`før` and `for`): folding there finds another word, not OCR damage.
+fn folds_into_common_word(searcher: &tantivy::Searcher, exact: &Analysed, fold: &Analysed) -> bool {
+    let ([e], [f], [Some(word)]) = (&exact.toks[..], &fold.toks[..], &exact.dfs[..]) else {
+        return false;
+    };
+    if e.text == f.text {
+        return false;
+    }
+    let other = searcher
+        .doc_freq(&Term::from_field_text(exact.field, &f.text))
+        .unwrap_or(0);
+    other > 0 && other >= word.saturating_mul(FOLD_OTHER_WORD)
 }
 
 /// A word analysed for one field, with each token's document frequency

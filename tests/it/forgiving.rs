@@ -220,9 +220,8 @@ fn restoring_text_damaged_like_the_innherred_scan_gets_most_words_right() {
 fn foer_is_not_matched_as_the_common_word_for_but_for_still_finds_foer() {
     // `før` folds to `for`, a different and far more common word: folding
     // the diacritic query would find every `for`. The other direction (a
-    // query typed without diacritics) still forgives them. (File names
-    // avoid `for`: titles are indexed folded only, so a title `for` would
-    // still match `før`.)
+    // query typed without diacritics) still forgives them. (Titles: see
+    // `foer_does_not_match_a_title_that_says_for`.)
     let mut files: Vec<(String, String)> = (0..12)
         .map(|i| {
             (
@@ -249,4 +248,34 @@ fn foer_is_not_matched_as_the_common_word_for_but_for_still_finds_foer() {
     let r = searcher.search(&for_all).unwrap();
     assert_eq!(r.total, 13, "{:?}", names(&r));
     assert_ne!(names(&r)[0], "foer.txt", "the exact spelling ranks first");
+}
+
+#[test]
+fn foer_does_not_match_a_title_that_says_for() {
+    // Titles are indexed folded only, so without care `før` would match the
+    // title `Tiltak for fylket` through `for`.
+    let mut files: Vec<(String, String)> = (0..12)
+        .map(|i| {
+            (
+                format!("tiltak-for-fylket-{i}.txt"),
+                format!("Planen gjelder for kommunene i regionen, og tiltak nummer {i} er viktig for fylket."),
+            )
+        })
+        .collect();
+    files.push((
+        "vedtak.txt".into(),
+        "Planen ble vedtatt av kommunene før sommeren, og tiltakene er viktige.".into(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let s = Scratch::new(&refs);
+    s.ingest();
+    let searcher = s.searcher();
+    let foer = searcher.search(&Request::new("før")).unwrap();
+    assert_eq!(names(&foer), ["vedtak.txt"]);
+    // `title:` asks for titles explicitly and still gets them.
+    let titled = searcher.search(&Request::new("title:fylket")).unwrap();
+    assert_eq!(titled.total, 12);
 }
