@@ -395,8 +395,9 @@ impl<'a> Builder<'a> {
                     }
                 }
                 let fold = Analysed::new(&self.searcher, *fold, analyzer::tokens(fa, &u.text));
-                folds_into_other_word |= folds_into_common_word(&self.searcher, &exact, &fold);
-                if fold_on && fold.present() && !fold_adds_nothing(&self.searcher, &exact, &fold) {
+                let other_word = folds_into_common_word(&self.searcher, &exact, &fold);
+                folds_into_other_word |= other_word;
+                if fold_on && fold.present() && !other_word && !same_postings(&exact, &fold) {
                     if let Some(q) = term_or_phrase(fold.field, &fold.toks) {
                         alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
                     }
@@ -446,37 +447,29 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// True when the folded field would add nothing worth its cost:
-///
-/// - it can only repeat the exact field's match: the folded field holds
-///   `fold(t)` for every exact token `t`, so its postings for `fold(e)`
-///   contain those of `e`; when both terms are in as many passages they are
-///   the same passages, and querying the folded field would walk a second,
-///   identical posting list (for a common word at a million passages, half
-///   the query's work) to change nothing but the tie-breaker. `Trondelag`
-///   still reaches `Trøndelag`: there the folded term is in more passages.
-/// - or the query has diacritics and its folded spelling is a different,
-///   far more common word ([`FOLD_OTHER_WORD`] times): `før` folds to `for`,
-///   `på` to `pa`, `år` to `ar`. Folding there finds that other word, not
-///   OCR damage, and would make `før` match nearly every Norwegian passage.
-///   `Trøndelag` still finds an OCR'd `Trondelag`, which is rarer.
-fn fold_adds_nothing(searcher: &tantivy::Searcher, exact: &Analysed, fold: &Analysed) -> bool {
-    if exact.toks.len() != fold.toks.len() {
-        return false;
-    }
-    if folds_into_common_word(searcher, exact, fold) {
-        return true;
-    }
-    exact
-        .dfs
-        .iter()
-        .zip(&fold.dfs)
-        .all(|(a, b)| matches!((a, b), (Some(a), Some(b)) if a == b))
+/// True when the folded field can only repeat the exact field's match: it
+/// holds `fold(t)` for every exact token `t`, so its postings for `fold(e)`
+/// contain those of `e`; when both terms are in as many passages they are the
+/// same passages, and querying the folded field would walk a second,
+/// identical posting list (for a common word at a million passages, half the
+/// query's work) to change nothing but the tie-breaker. `Trondelag` still
+/// reaches `Trøndelag`: there the folded term is in more passages. (The other
+/// reason to leave the folded field out is [`folds_into_common_word`].)
+fn same_postings(exact: &Analysed, fold: &Analysed) -> bool {
+    exact.toks.len() == fold.toks.len()
+        && exact
+            .dfs
+            .iter()
+            .zip(&fold.dfs)
+            .all(|(a, b)| matches!((a, b), (Some(a), Some(b)) if a == b))
 }
 
 /// True when a one-word query has diacritics and its folded spelling is a
-/// different word [`FOLD_OTHER_WORD`] times as common in the exact field
-/// (`før` and `for`): folding there finds another word, not OCR damage.
+/// different word [`FOLD_OTHER_WORD`] times as common in the exact field:
+/// `før` folds to `for`, `på` to `pa`, `år` to `ar`. Folding there finds that
+/// other word, not OCR damage, and would make `før` match nearly every
+/// Norwegian passage (and every title with `for`, titles being indexed
+/// folded). `Trøndelag` still finds an OCR'd `Trondelag`, which is rarer.
 fn folds_into_common_word(searcher: &tantivy::Searcher, exact: &Analysed, fold: &Analysed) -> bool {
     let ([e], [f], [Some(word)]) = (&exact.toks[..], &fold.toks[..], &exact.dfs[..]) else {
         return false;
