@@ -70,20 +70,30 @@ pub fn safe_snippet(s: &str) -> String {
 
 /// Where a hit's link goes: the source itself (corpus files are served at
 /// `/corpus/…`), PDFs at the page of the best passage; documents with no
-/// reachable source (uploads, local files) open their JSON view.
-pub fn hit_href(base: &str, hit: &Hit) -> String {
+/// reachable source (uploads, local files) open their JSON view. Links to
+/// this server carry the search `key` when the page was opened with one (a
+/// browser following a link sends no `Authorization` header).
+pub fn hit_href(base: &str, hit: &Hit, key: Option<&str>) -> String {
     let anchor = hit.page.map(|p| format!("#page={p}")).unwrap_or_default();
     let lower = hit.url.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
         return format!("{}{anchor}", hit.url);
     }
+    let query: String = key
+        .map(|k| {
+            let pair = form_urlencoded::Serializer::new(String::new())
+                .append_pair("key", k)
+                .finish();
+            format!("?{pair}")
+        })
+        .unwrap_or_default();
     if let Some(name) = hit.url.strip_prefix("corpus/") {
         let enc: String = form_urlencoded::byte_serialize(name.as_bytes())
             .collect::<String>()
             .replace('+', "%20");
-        return format!("{base}/corpus/{enc}{anchor}");
+        return format!("{base}/corpus/{enc}{query}{anchor}");
     }
-    format!("{base}/api/documents/{}", hit.id)
+    format!("{base}/api/documents/{}{query}", hit.id)
 }
 
 /// A short, readable source: host and path for URLs, the file name otherwise.
@@ -397,7 +407,7 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
         let offset = v.offset;
         let _ = writeln!(out, "<ol class=\"hits\" start=\"{}\">", offset + 1);
         for hit in &resp.hits {
-            render_hit(&mut out, state, t, hit);
+            render_hit(&mut out, state, t, hit, v.key);
         }
         out.push_str("</ol>\n");
         render_pagination(&mut out, t, v, resp.total as usize, offset);
@@ -411,8 +421,8 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
     out
 }
 
-fn render_hit(out: &mut String, state: &AppState, t: &Strings, hit: &Hit) {
-    let href = hit_href("", hit);
+fn render_hit(out: &mut String, state: &AppState, t: &Strings, hit: &Hit, key: Option<&str>) {
+    let href = hit_href("", hit, key);
     let lang = api::label(state, "lang", &format!("/{}", hit.lang), t.code);
     let _ = write!(
         out,
@@ -700,12 +710,35 @@ mod tests {
             snippet: String::new(),
             facets: BTreeMap::new(),
         };
-        assert_eq!(hit_href("", &h), "/corpus/a%20b.pdf#page=4");
+        assert_eq!(hit_href("", &h, None), "/corpus/a%20b.pdf#page=4");
         h.url = "https://example.org/x".into();
         h.page = None;
-        assert_eq!(hit_href("", &h), "https://example.org/x");
+        assert_eq!(hit_href("", &h, None), "https://example.org/x");
         h.url = "uploads/x.txt".into();
-        assert_eq!(hit_href("http://k", &h), "http://k/api/documents/abc");
+        assert_eq!(hit_href("http://k", &h, None), "http://k/api/documents/abc");
+    }
+
+    #[test]
+    fn links_to_this_server_carry_the_search_key() {
+        let mut h = Hit {
+            id: "abc".into(),
+            title: "t".into(),
+            url: "corpus/a b.pdf".into(),
+            lang: "nb".into(),
+            score: 1.0,
+            page: Some(4),
+            snippet: String::new(),
+            facets: BTreeMap::new(),
+        };
+        assert_eq!(
+            hit_href("", &h, Some("s3cr&t")),
+            "/corpus/a%20b.pdf?key=s3cr%26t#page=4"
+        );
+        h.url = "uploads/x.txt".into();
+        assert_eq!(hit_href("", &h, Some("k")), "/api/documents/abc?key=k");
+        // other sites never see the key
+        h.url = "https://example.org/x".into();
+        assert_eq!(hit_href("", &h, Some("k")), "https://example.org/x#page=4");
     }
 
     #[test]

@@ -880,3 +880,29 @@ async fn widget_and_stylesheet_are_served_from_the_binary() {
         Some("text/css; charset=utf-8")
     );
 }
+
+#[tokio::test]
+async fn result_links_of_a_keyed_search_page_open_with_the_key() {
+    let app = read_app(Config {
+        search_key: Some("intra".into()),
+        ..Config::default()
+    });
+    // `strategi` finds the corpus PDFs and HTML pages; `skriptprøve` the upload.
+    for q in ["strategi", "skriptpr%C3%B8ve"] {
+        let page = get(&app, &format!("/?q={q}&key=intra")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = String::from_utf8(page.body).unwrap();
+        let links: Vec<&str> = html
+            .split("<h2><a href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|href| href.starts_with('/'))
+            .collect();
+        assert!(!links.is_empty(), "{q}: no links to this server in {html}");
+        for href in links {
+            let path = href.split('#').next().unwrap().replace("&amp;", "&");
+            assert!(path.contains("key=intra"), "{href}");
+            assert_eq!(get(&app, &path).await.status, StatusCode::OK, "{href}");
+        }
+    }
+}

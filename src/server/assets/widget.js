@@ -105,8 +105,12 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
     }
   }
 
-  /** Where a hit links: its http(s) source, a corpus file on the server, or the document's JSON. */
-  function hrefFor(hit) {
+  /**
+   * Where a hit links: its http(s) source, a corpus file on the server, or the document's JSON.
+   * Links to the server carry the search key, if any (a followed link sends no header).
+   */
+  function hrefFor(hit, key) {
+    const query = key ? `?key=${encodeURIComponent(key)}` : "";
     const anchor = hit.page ? `#page=${encodeURIComponent(hit.page)}` : "";
     const url = String(hit.url || "");
     if (/^https?:\/\//i.test(url)) {
@@ -115,8 +119,8 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
         if (u.protocol === "http:" || u.protocol === "https:") return u.href + anchor;
       } catch (_) { /* fall through */ }
     }
-    if (url.startsWith("corpus/")) return `${BASE}/corpus/${encodeURIComponent(url.slice(7))}${anchor}`;
-    return `${BASE}/api/documents/${encodeURIComponent(hit.id)}`;
+    if (url.startsWith("corpus/")) return `${BASE}/corpus/${encodeURIComponent(url.slice(7))}${query}${anchor}`;
+    return `${BASE}/api/documents/${encodeURIComponent(hit.id)}${query}`;
   }
 
   function sourceLabel(url) {
@@ -288,7 +292,7 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
         li.setAttribute("aria-selected", "false");
         const a = document.createElement("a");
         a.className = "hit";
-        a.href = hrefFor(hit);
+        a.href = hrefFor(hit, this.getAttribute("key"));
         a.tabIndex = -1;
         if (this.getAttribute("target")) a.target = this.getAttribute("target");
         const t = document.createElement("span");
