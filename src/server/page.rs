@@ -698,9 +698,9 @@ mod tests {
         assert_eq!(safe_snippet("<mar"), "&lt;mar");
     }
 
-    #[test]
-    fn corpus_links_open_pdfs_at_the_page() {
-        let mut h = Hit {
+    /// A hit on page 4 of the corpus file `a b.pdf`.
+    fn corpus_hit() -> Hit {
+        Hit {
             id: "abc".into(),
             title: "t".into(),
             url: "corpus/a b.pdf".into(),
@@ -709,7 +709,12 @@ mod tests {
             page: Some(4),
             snippet: String::new(),
             facets: BTreeMap::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn corpus_links_open_pdfs_at_the_page() {
+        let mut h = corpus_hit();
         assert_eq!(hit_href("", &h, None), "/corpus/a%20b.pdf#page=4");
         h.url = "https://example.org/x".into();
         h.page = None;
@@ -720,16 +725,7 @@ mod tests {
 
     #[test]
     fn links_to_this_server_carry_the_search_key() {
-        let mut h = Hit {
-            id: "abc".into(),
-            title: "t".into(),
-            url: "corpus/a b.pdf".into(),
-            lang: "nb".into(),
-            score: 1.0,
-            page: Some(4),
-            snippet: String::new(),
-            facets: BTreeMap::new(),
-        };
+        let mut h = corpus_hit();
         assert_eq!(
             hit_href("", &h, Some("s3cr&t")),
             "/corpus/a%20b.pdf?key=s3cr%26t#page=4"

@@ -216,22 +216,19 @@ fn restoring_text_damaged_like_the_innherred_scan_gets_most_words_right() {
     );
 }
 
-#[test]
-fn foer_is_not_matched_as_the_common_word_for_but_for_still_finds_foer() {
-    // `før` folds to `for`, a different and far more common word: folding
-    // the diacritic query would find every `for`. The other direction (a
-    // query typed without diacritics) still forgives them. (Titles: see
-    // `foer_does_not_match_a_title_that_says_for`.)
+/// Twelve documents (file names `{name}-{i}.txt`) that say `for` twice, and
+/// `foer_file` that says `før` once, ingested.
+fn for_and_foer(name: &str, foer_file: &str) -> Scratch {
     let mut files: Vec<(String, String)> = (0..12)
         .map(|i| {
             (
-                format!("plan-{i}.txt"),
+                format!("{name}-{i}.txt"),
                 format!("Planen gjelder for kommunene i regionen, og tiltak nummer {i} er viktig for fylket."),
             )
         })
         .collect();
     files.push((
-        "foer.txt".into(),
+        foer_file.into(),
         "Planen ble vedtatt av kommunene før sommeren, og tiltakene er viktige.".into(),
     ));
     let refs: Vec<(&str, &str)> = files
@@ -240,6 +237,16 @@ fn foer_is_not_matched_as_the_common_word_for_but_for_still_finds_foer() {
         .collect();
     let s = Scratch::new(&refs);
     s.ingest();
+    s
+}
+
+#[test]
+fn foer_is_not_matched_as_the_common_word_for_but_for_still_finds_foer() {
+    // `før` folds to `for`, a different and far more common word: folding
+    // the diacritic query would find every `for`. The other direction (a
+    // query typed without diacritics) still forgives them. (Titles: see
+    // `foer_does_not_match_a_title_that_says_for`.)
+    let s = for_and_foer("plan", "foer.txt");
     let searcher = s.searcher();
     let foer = searcher.search(&Request::new("før")).unwrap();
     assert_eq!(names(&foer), ["foer.txt"]);
@@ -253,25 +260,8 @@ fn foer_is_not_matched_as_the_common_word_for_but_for_still_finds_foer() {
 #[test]
 fn foer_does_not_match_a_title_that_says_for() {
     // Titles are indexed folded only, so without care `før` would match the
-    // title `Tiltak for fylket` through `for`.
-    let mut files: Vec<(String, String)> = (0..12)
-        .map(|i| {
-            (
-                format!("tiltak-for-fylket-{i}.txt"),
-                format!("Planen gjelder for kommunene i regionen, og tiltak nummer {i} er viktig for fylket."),
-            )
-        })
-        .collect();
-    files.push((
-        "vedtak.txt".into(),
-        "Planen ble vedtatt av kommunene før sommeren, og tiltakene er viktige.".into(),
-    ));
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    let s = Scratch::new(&refs);
-    s.ingest();
+    // titles `tiltak-for-fylket-N` through `for`.
+    let s = for_and_foer("tiltak-for-fylket", "vedtak.txt");
     let searcher = s.searcher();
     let foer = searcher.search(&Request::new("før")).unwrap();
     assert_eq!(names(&foer), ["vedtak.txt"]);
