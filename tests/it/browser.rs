@@ -229,6 +229,8 @@ const INTRANET_PAGE: &str = r#"<!doctype html>
     <kartotek-search id="all" ui="en" limit="8"></kartotek-search></section>
   <section><h2>Interreg-dokumenter</h2>
     <kartotek-search id="interreg" programme="/interreg" placeholder="Søk i Interreg-dokumenter" limit="8"></kartotek-search></section>
+  <section><h2>Med søkenøkkel</h2>
+    <kartotek-search id="keyed" key="intra k&amp;1" limit="8"></kartotek-search></section>
 </main>
 <script src="KARTOTEK/widget.js" defer></script>
 </body></html>"#;
@@ -490,4 +492,25 @@ fn widget_on_another_origin_searches_highlights_filters_and_escapes() {
         json!(false),
         "a script from document text ran"
     );
+
+    // 5. A widget given a search key sends it, and its links to this server carry it (a
+    //    followed link sends no header); links elsewhere never do.
+    focus(&mut b, "keyed");
+    b.type_text("interreg");
+    b.wait_for(r#"document.getElementById("keyed").shadowRoot.querySelectorAll('[role="listbox"] > li').length > 0"#, "keyed results");
+    let s = widget_state(&mut b, "keyed");
+    let hrefs: Vec<&str> = s["hrefs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap())
+        .collect();
+    assert!(hrefs.iter().any(|h| h.starts_with(&k_base)), "{s}");
+    for h in hrefs {
+        if h.starts_with(&k_base) {
+            assert!(h.contains("?key=intra%20k%261"), "{h}");
+        } else {
+            assert!(!h.contains("key="), "{h}");
+        }
+    }
 }
