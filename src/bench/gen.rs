@@ -4,7 +4,7 @@
 //!
 //! Sentences come from real text: Norsk Lovtidend (nb, nn), Swedish
 //! government pages (sv), Universal Dependencies sentences (all six
-//! languages) and the repository's English seeds, all read from
+//! languages) and the repository's seeds (each in its detected language), all read from
 //! `../shared/testdata` at run time, so nothing large is committed. Without
 //! that folder a small built-in pool keeps tests and CI working. A passage
 //! is a run of consecutive sentences from a random start in its language's
@@ -117,7 +117,7 @@ impl Pools {
     }
 
     /// Pools read from the shared test data folder (`../shared/testdata`)
-    /// and the repository's English seeds folder; a language without any
+    /// and the repository's seeds folder; a language without any
     /// readable sentence keeps the built-in ones. Missing files are skipped.
     pub fn from_dirs(testdata: &Path, seeds: Option<&Path>) -> Pools {
         let mut pools = Pools::builtin();
@@ -161,12 +161,17 @@ impl Pools {
             add(Language::Sv, sentences(&text, 5_000));
         }
         if let Some(seeds) = seeds {
+            // Each seed joins the pool of the language it is written in: two of the five are
+            // English, three Norwegian (until session 3 all went to English, so most
+            // "English" documents were Norwegian text indexed with the English stemmer).
             let mut files: Vec<_> = std::fs::read_dir(seeds)
                 .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
                 .unwrap_or_default();
+            files.retain(|f| f.extension().is_some_and(|e| e == "txt"));
             files.sort();
             for f in files {
-                add(Language::En, sentences(&read(&f), 5_000));
+                let text = read(&f);
+                add(crate::lang::detect(&text).lang, sentences(&text, 5_000));
             }
         }
         pools
@@ -371,6 +376,19 @@ pub fn passages(docs: &[Document]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seeds_join_the_pool_of_their_own_language() {
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let pools = Pools::from_dirs(Path::new("/nonexistent-testdata"), Some(&seeds));
+        let en = pools.sentences(Language::En);
+        let nb = pools.sentences(Language::Nb);
+        let has = |pool: &[String], words: &str| pool.iter().any(|s| s.contains(words));
+        // 000 is English, 004 Norwegian (Bokmål); neither lands in the other's pool.
+        assert!(has(en, "collaborating with others"), "{en:?}");
+        assert!(!has(en, "Interreg handler om"));
+        assert!(has(nb, "Interreg handler om"));
+    }
 
     #[test]
     fn generation_is_deterministic_and_hits_the_passage_count() {
