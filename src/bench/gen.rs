@@ -4,7 +4,8 @@
 //!
 //! Sentences come from real text: Norsk Lovtidend (nb, nn), Swedish
 //! government pages (sv), Universal Dependencies sentences (all six
-//! languages) and the repository's seeds (each in its detected language), all read from
+//! languages), the checked main text of the English pages in the HTML test
+//! set (en) and the repository's seeds (each in its detected language), all read from
 //! `../shared/testdata` at run time, so nothing large is committed. Without
 //! that folder a small built-in pool keeps tests and CI working. A passage
 //! is a run of consecutive sentences from a random start in its language's
@@ -160,6 +161,39 @@ impl Pools {
                 .join("\n");
             add(Language::Sv, sentences(&text, 5_000));
         }
+        // English: the human-checked main text of the English pages in the HTML test set
+        // (`html_index.json` says which; readability's `expected.txt`, newspaper4k's
+        // `NAME.expected.txt`, the article-extraction-benchmark's `articleBody`).
+        let html = testdata.join("html");
+        let index: serde_json::Value =
+            serde_json::from_str(&read(&html.join("html_index.json"))).unwrap_or_default();
+        let mut english = String::new();
+        for page in index.as_array().into_iter().flatten() {
+            if page["lang"] != "en" {
+                continue;
+            }
+            let file = Path::new(page["file"].as_str().unwrap_or_default());
+            let gold = match page["set"].as_str() {
+                Some("readability") => file.with_file_name("expected.txt"),
+                Some("newspaper4k") => file.with_extension("expected.txt"),
+                _ => continue,
+            };
+            english.push_str(&read(&html.join(gold)));
+            english.push('\n');
+        }
+        let truth: serde_json::Value = serde_json::from_str(&read(
+            &html
+                .join("article-extraction-benchmark")
+                .join("ground-truth.json"),
+        ))
+        .unwrap_or_default();
+        for article in truth.as_object().into_iter().flat_map(|o| o.values()) {
+            if article["lang"] == "en" {
+                english.push_str(article["articleBody"].as_str().unwrap_or_default());
+                english.push('\n');
+            }
+        }
+        add(Language::En, sentences(&english, 20_000));
         if let Some(seeds) = seeds {
             // Each seed joins the pool of the language it is written in: two of the five are
             // English, three Norwegian (until session 3 all went to English, so most
