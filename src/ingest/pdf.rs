@@ -1486,7 +1486,8 @@ impl CjkCollection {
         })
     }
 
-    /// The collection of a well-known CJK font (PDF 1.7, table 5.21 of the PDF Reference, plus
+    /// The collection of a well-known CJK font that readers are expected to supply (the
+    /// Acrobat Asian font packs: Ryumin, GothicBBB, Heisei, STSong, MSung, HYSMyeongJo…, plus
     /// the Kozuka and Adobe Song/Heiti/Ming/Myungjo families), by the start of its name.
     fn of_base_font(name: &[u8]) -> Option<Self> {
         const FAMILIES: &[(&[u8], CjkCollection)] = &[
