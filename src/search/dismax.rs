@@ -16,8 +16,11 @@
 //! word falls back to tantivy's dis-max there. Scores are the same either
 //! way: the best alternative plus `tie_breaker` times the others.
 
+use std::sync::Arc;
+
 use tantivy::query::{
-    DisjunctionMaxQuery, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
+    BooleanWeight, DisjunctionMaxCombiner, EmptyScorer, EnableScoring, Explanation, Occur, Query,
+    Scorer, Weight,
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
@@ -53,20 +56,33 @@ impl Clone for WordQuery {
 
 impl Query for WordQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        // Each alternative's weight is made once and shared by both paths: making one reads
+        // its terms' statistics, and a typo alternative builds its automaton.
         let weights = self
             .alternatives
             .iter()
-            .map(|q| q.weight(enable_scoring))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        let dense = DisjunctionMaxQuery::with_tie_breaker(
-            self.alternatives.iter().map(|q| q.box_clone()).collect(),
-            self.tie_breaker,
-        )
-        .weight(enable_scoring)?;
+            .map(|q| q.weight(enable_scoring).map(Arc::from))
+            .collect::<tantivy::Result<Vec<Arc<dyn Weight>>>>()?;
+        // tantivy's dis-max is this boolean weight (`DisjunctionMaxQuery::weight`)
+        let tie_breaker = self.tie_breaker;
+        let dense = BooleanWeight::with_minimum_number_should_match(
+            weights
+                .iter()
+                .map(|w| {
+                    (
+                        Occur::Should,
+                        Box::new(Shared(w.clone())) as Box<dyn Weight>,
+                    )
+                })
+                .collect(),
+            1,
+            enable_scoring.is_scoring_enabled(),
+            Box::new(move || DisjunctionMaxCombiner::with_tie_breaker(tie_breaker)),
+        );
         Ok(Box::new(WordWeight {
             weights,
-            dense,
-            tie_breaker: self.tie_breaker,
+            dense: Box::new(dense),
+            tie_breaker,
         }))
     }
 
@@ -77,8 +93,21 @@ impl Query for WordQuery {
     }
 }
 
+/// A weight both [`WordWeight`]'s own union and its dense fallback use.
+struct Shared(Arc<dyn Weight>);
+
+impl Weight for Shared {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.0.scorer(reader, boost)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
 struct WordWeight {
-    weights: Vec<Box<dyn Weight>>,
+    weights: Vec<Arc<dyn Weight>>,
     /// tantivy's dis-max, for segments where the word is dense.
     dense: Box<dyn Weight>,
     tie_breaker: Score,
