@@ -158,30 +158,14 @@ impl SegmentFacets {
         which: &[bool; N],
         out: &mut [HashMap<String, u64>; N],
     ) {
-        let mut per_ord: Vec<Vec<u64>> = (0..N)
-            .map(|f| {
-                vec![
-                    0;
-                    if which[f] {
-                        self.resolved[f].ancestors.len()
-                    } else {
-                        0
-                    }
-                ]
-            })
-            .collect();
-        let mut per_path: Vec<Vec<u64>> = (0..N)
-            .map(|f| {
-                vec![
-                    0;
-                    if which[f] {
-                        self.resolved[f].paths.len()
-                    } else {
-                        0
-                    }
-                ]
-            })
-            .collect();
+        // one counter per ordinal and per path of every counted facet
+        let counters = |len: fn(&Resolved) -> usize| -> Vec<Vec<u64>> {
+            (0..N)
+                .map(|f| vec![0; if which[f] { len(&self.resolved[f]) } else { 0 }])
+                .collect()
+        };
+        let mut per_ord = counters(|r| r.ancestors.len());
+        let mut per_path = counters(|r| r.paths.len());
         let mut at_doc = 0;
         for doc in docs {
             if self.starts.first().is_none_or(|&first| doc < first) {
