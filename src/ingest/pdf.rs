@@ -834,6 +834,13 @@ fn remove_running_lines(pages: &mut [Vec<Line>]) {
 // Images
 // ---------------------------------------------------------------------------------------------
 
+/// A stream's bytes, decompressed when its filters allow, else as stored.
+fn stream_bytes(stream: &lopdf::Stream) -> Vec<u8> {
+    stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone())
+}
+
 fn deref<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a Object> {
     doc.dereference(obj).ok().map(|(_, o)| o)
 }
@@ -925,9 +932,7 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> bool {
     }
     for id in strip {
         if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
-            let content = stream
-                .decompressed_content()
-                .unwrap_or_else(|_| stream.content.clone());
+            let content = stream_bytes(stream);
             let kept = lopdf::content::Content::decode(&content)
                 .ok()
                 .and_then(|mut c| {
@@ -1059,11 +1064,7 @@ fn fix_composite_fonts(doc: &mut Document) {
             .ok()
             .and_then(|o| deref(doc, o))
             .and_then(|o| o.as_stream().ok())
-            .and_then(|s| {
-                s.decompressed_content()
-                    .ok()
-                    .or_else(|| Some(s.content.clone()))
-            })
+            .map(stream_bytes)
             .and_then(|bytes| parse_encoding_cmap(&bytes));
         let to_unicode = font
             .get(b"ToUnicode")
@@ -1392,20 +1393,14 @@ fn truetype_to_unicode(doc: &Document, cid_font: ObjectId) -> Option<Vec<u8>> {
     let file = deref(doc, descriptor.get(b"FontFile2").ok()?)?
         .as_stream()
         .ok()?;
-    let program = file
-        .decompressed_content()
-        .ok()
-        .unwrap_or_else(|| file.content.clone());
+    let program = stream_bytes(file);
     let gid_to_unicode = truetype_glyph_unicodes(&program)?;
     let cid_to_gid: Option<Vec<u8>> = font
         .get(b"CIDToGIDMap")
         .ok()
         .and_then(|o| deref(doc, o))
         .and_then(|o| o.as_stream().ok())
-        .map(|s| {
-            s.decompressed_content()
-                .unwrap_or_else(|_| s.content.clone())
-        });
+        .map(stream_bytes);
     let mut pairs: Vec<(u32, u32)> = match cid_to_gid {
         Some(map) => map
             .chunks_exact(2)
@@ -1591,10 +1586,7 @@ fn shown_two_byte_codes(doc: &Document) -> HashSet<u32> {
         let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
             continue;
         };
-        let bytes = stream
-            .decompressed_content()
-            .unwrap_or_else(|_| stream.content.clone());
-        let Ok(content) = lopdf::content::Content::decode(&bytes) else {
+        let Ok(content) = lopdf::content::Content::decode(&stream_bytes(stream)) else {
             continue;
         };
         for op in &content.operations {
@@ -2246,9 +2238,7 @@ fn xmp_title(doc: &Document) -> Option<String> {
     let catalog = doc.catalog().ok()?;
     let (_, meta) = doc.dereference(catalog.get(b"Metadata").ok()?).ok()?;
     let stream = meta.as_stream().ok()?;
-    let content = stream
-        .decompressed_content()
-        .unwrap_or_else(|_| stream.content.clone());
+    let content = stream_bytes(stream);
     let xml = String::from_utf8_lossy(&content);
     let start = xml.find("<dc:title")?;
     let rest = &xml[start..];
