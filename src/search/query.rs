@@ -394,12 +394,16 @@ impl<'a> Builder<'a> {
                         alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
                     }
                 }
-                let fold = Analysed::new(&self.searcher, *fold, analyzer::tokens(fa, &u.text));
-                let other_word = folds_into_common_word(&self.searcher, &exact, &fold);
+                let fold_toks = analyzer::tokens(fa, &u.text);
+                let other_word = folds_into_common_word(&self.searcher, &exact, &fold_toks);
                 folds_into_other_word |= other_word;
-                if fold_on && fold.present() && !other_word && !same_postings(&exact, &fold) {
-                    if let Some(q) = term_or_phrase(fold.field, &fold.toks) {
-                        alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
+                if fold_on && !other_word {
+                    // frequencies are read only when the folded clause may be added
+                    let fold = Analysed::new(&self.searcher, *fold, fold_toks);
+                    if fold.present() && !same_postings(&exact, &fold) {
+                        if let Some(q) = term_or_phrase(fold.field, &fold.toks) {
+                            alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
+                        }
                     }
                 }
             }
@@ -470,8 +474,12 @@ fn same_postings(exact: &Analysed, fold: &Analysed) -> bool {
 /// other word, not OCR damage, and would make `før` match nearly every
 /// Norwegian passage (and every title with `for`, titles being indexed
 /// folded). `Trøndelag` still finds an OCR'd `Trondelag`, which is rarer.
-fn folds_into_common_word(searcher: &tantivy::Searcher, exact: &Analysed, fold: &Analysed) -> bool {
-    let ([e], [f], [Some(word)]) = (&exact.toks[..], &fold.toks[..], &exact.dfs[..]) else {
+fn folds_into_common_word(
+    searcher: &tantivy::Searcher,
+    exact: &Analysed,
+    fold: &[tantivy::tokenizer::Token],
+) -> bool {
+    let ([e], [f], [Some(word)]) = (&exact.toks[..], fold, &exact.dfs[..]) else {
         return false;
     };
     if e.text == f.text {
