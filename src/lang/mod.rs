@@ -441,7 +441,11 @@ const WEAK_WORDS: u32 = 4;
 /// the text evidence is weak or ambiguous: no letters, a short text with an unsure verdict,
 /// or a Nordic decision where the hinted language scores nearly as well as the winner.
 pub fn detect_with_hint(text: &str, hint: Option<Language>) -> Detection {
-    let analysis = analyse(text);
+    with_hint(&analyse(text), hint)
+}
+
+/// [`detect_with_hint`] on a text already analysed.
+fn with_hint(analysis: &Analysis, hint: Option<Language>) -> Detection {
     let Some(hint) = hint.filter(|h| *h != Language::Other) else {
         return analysis.detection;
     };
@@ -482,7 +486,8 @@ pub fn detect_with_hint(text: &str, hint: Option<Language>) -> Detection {
 /// (passages with no language do not vote). Each passage keeps its own language, except
 /// that a passage whose evidence is weak or ambiguous takes the document language as hint.
 pub fn detect_document(passages: &[&str]) -> (Detection, Vec<Detection>) {
-    let first: Vec<Detection> = passages.iter().map(|p| detect(p)).collect();
+    let analyses: Vec<Analysis> = passages.iter().map(|p| analyse(p)).collect();
+    let first: Vec<Detection> = analyses.iter().map(|a| a.detection).collect();
     let mut votes: Vec<(Language, f64, f64)> = Vec::new();
     let mut total = 0.0;
     for (p, d) in passages.iter().zip(&first) {
@@ -513,14 +518,14 @@ pub fn detect_document(passages: &[&str]) -> (Detection, Vec<Detection>) {
     if doc.lang == Language::Other {
         return (doc, first);
     }
-    let per_passage = passages
+    let per_passage = analyses
         .iter()
-        .zip(first)
-        .map(|(p, d)| {
+        .map(|a| {
+            let d = a.detection;
             if d.lang == doc.lang || d.confidence >= 0.9 {
                 d
             } else {
-                detect_with_hint(p, Some(doc.lang))
+                with_hint(a, Some(doc.lang))
             }
         })
         .collect();

@@ -474,7 +474,7 @@ pub(super) fn score(text: &str, buf: &mut String) -> NordicScores {
     let mut sentence_start = true;
     // What the previous word asks of an infinitive: 0 none, 1 modal verb, 2 the marker "å".
     let mut infinitive_slot = 0u8;
-    let (mut pad, mut bounds) = (String::with_capacity(48), Vec::with_capacity(48));
+    let mut pad = Vec::with_capacity(48);
     let mut chars = text.chars().peekable();
     loop {
         // Skip to the next word, noting sentence and line ends.
@@ -509,7 +509,7 @@ pub(super) fn score(text: &str, buf: &mut String) -> NordicScores {
         line.words += 1;
         let word = buf.as_str();
         if !is_name {
-            line.ngram.add_word(word, &mut pad, &mut bounds);
+            line.ngram.add_word(word, &mut pad);
         }
         let slot = std::mem::replace(&mut infinitive_slot, infinitive_kind(word));
         if slot > 0 && word.len() >= 4 && word.ends_with('a') {
@@ -563,6 +563,24 @@ fn infinitive_kind(word: &str) -> u8 {
         "kan" | "skal" | "vil" | "må" | "kunne" | "skulle" | "ville" | "måtte" | "bør" => 1,
         _ => 0,
     }
+}
+
+/// A suffix rule with its length in chars.
+type SuffixRule = (&'static str, [u8; N], usize);
+
+/// [`SUFFIXES`] grouped by their last byte, each group in the original order, so a word is
+/// compared only with the suffixes that can end it (the first match still wins).
+fn suffixes_by_last_byte() -> &'static [Vec<SuffixRule>] {
+    static BY_LAST: OnceLock<Vec<Vec<SuffixRule>>> = OnceLock::new();
+    BY_LAST.get_or_init(|| {
+        let mut by_last = vec![Vec::new(); 256];
+        for &(suffix, w) in SUFFIXES {
+            if let Some(&last) = suffix.as_bytes().last() {
+                by_last[usize::from(last)].push((suffix, w, suffix.chars().count()));
+            }
+        }
+        by_last
+    })
 }
 
 /// Orthographic evidence for a word outside the lexicon.
@@ -619,8 +637,9 @@ fn score_unknown(word: &str, is_name: bool, out: &mut NordicScores) {
     let n_chars = word.chars().count();
     let mut strong = false;
     if n_chars >= 5 {
-        for (suffix, w) in SUFFIXES {
-            if word.ends_with(suffix) && n_chars >= suffix.chars().count() + 2 {
+        let last = word.as_bytes().last().copied().unwrap_or(0);
+        for &(suffix, ref w, suffix_chars) in &suffixes_by_last_byte()[usize::from(last)] {
+            if word.ends_with(suffix) && n_chars >= suffix_chars + 2 {
                 add(&mut out.score, w);
                 strong = w.iter().any(|&x| x >= 3);
                 break;
@@ -641,15 +660,31 @@ fn score_unknown(word: &str, is_name: bool, out: &mut NordicScores) {
         out.nordic_shapes += 1;
     }
     // Letter clusters typical of one side of the nb/nn/da/sv divide.
+    // One pass over adjacent pairs (this runs for most words of every Nordic passage).
+    let (mut da_j, mut no_diphthong, mut no_palatal, mut foreign) = (false, false, false, false);
+    let mut prev = '\0';
+    for c in word.chars() {
+        match (prev, c) {
+            ('e' | 'ø', 'j') => da_j = true,
+            ('ø', 'y') | ('e', 'i') | ('a', 'u') => no_diphthong = true,
+            ('k' | 'g', 'j') => no_palatal = true,
+            ('p' | 'c', 'h') => foreign = true,
+            _ => {}
+        }
+        if c == 'c' {
+            foreign = true;
+        }
+        prev = c;
+    }
     let mut cluster = [0u8; N];
-    if word.contains("ej") || word.contains("øj") {
+    if da_j {
         cluster[DA] = 2;
     }
-    if word.contains("øy") || word.contains("ei") || word.contains("au") {
+    if no_diphthong {
         cluster[NB] = 1;
         cluster[NN] = 1;
     }
-    if word.contains("kj") || word.contains("gj") {
+    if no_palatal {
         cluster[NB] = cluster[NB].max(2);
         cluster[NN] = cluster[NN].max(2);
     }
@@ -657,7 +692,7 @@ fn score_unknown(word: &str, is_name: bool, out: &mut NordicScores) {
         cluster[NB] = cluster[NB].max(1);
         cluster[DA] = cluster[DA].max(1);
     }
-    if word.contains('c') || word.contains("ph") || word.contains("ch") {
+    if foreign {
         cluster[DA] = cluster[DA].max(1);
         cluster[SV] = cluster[SV].max(1);
     }
