@@ -50,23 +50,35 @@ pub fn assess(texts: &[&str], lang: Language) -> Assessment {
     let mut words = 0usize;
     let mut broken = 0usize;
     let specials = special_letters(lang);
+    // One pass per text: letters, special letters, and words (maximal runs of letters and
+    // digits), each word checked against the short broken-word list.
+    let longest_broken = BROKEN_WORDS.iter().map(|b| b.len()).max().unwrap_or(0);
     for t in texts {
-        for c in t.chars() {
-            if c.is_alphabetic() {
-                letters += 1;
-                if specials.is_some_and(|s| s.contains(c)) {
-                    special += 1;
-                }
-            }
-        }
-        for w in t
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-        {
+        let mut word_start: Option<usize> = None;
+        let mut end_word = |start: usize, end: usize| {
             words += 1;
-            if BROKEN_WORDS.iter().any(|b| w.eq_ignore_ascii_case(b)) {
+            let w = &t[start..end];
+            if w.len() <= longest_broken && BROKEN_WORDS.iter().any(|b| w.eq_ignore_ascii_case(b)) {
                 broken += 1;
             }
+        };
+        for (i, c) in t.char_indices() {
+            if c.is_alphanumeric() {
+                if word_start.is_none() {
+                    word_start = Some(i);
+                }
+                if c.is_alphabetic() {
+                    letters += 1;
+                    if !c.is_ascii() && specials.is_some_and(|s| s.contains(c)) {
+                        special += 1;
+                    }
+                }
+            } else if let Some(start) = word_start.take() {
+                end_word(start, i);
+            }
+        }
+        if let Some(start) = word_start {
+            end_word(start, t.len());
         }
     }
     let per_mille = if letters == 0 {
@@ -108,6 +120,14 @@ mod tests {
         let a = assess(&[&CLEAN.repeat(2)], Language::Nb);
         assert!(!a.ocr_damaged, "{a:?}");
         assert!(a.special_per_mille > 10.0);
+    }
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits_counted_to_the_end() {
+        let a = assess(&["Ogsa i år: 2 pa", "MA"], Language::Nb);
+        assert_eq!(a.letters, 11);
+        assert!((a.broken_words_percent - 50.0).abs() < 1e-9, "{a:?}");
+        assert!((a.special_per_mille - 1000.0 / 11.0).abs() < 1e-9, "{a:?}");
     }
 
     #[test]
