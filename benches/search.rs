@@ -25,12 +25,7 @@ fn searcher() -> (Searcher, Vec<queries::BenchQuery>) {
     let testdata = std::env::var_os("KARTOTEK_TESTDATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata"));
-    let seeds = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let pools = if testdata.exists() {
-        Pools::from_dirs(&testdata, Some(&seeds))
-    } else {
-        Pools::builtin()
-    };
+    let pools = Pools::for_benchmarks(&testdata);
     let docs = gen::generate(&pools, Taxonomy::builtin(), &Spec::new(10_000, 42));
     let index = Index::in_ram().expect("index in RAM");
     let mut w = index

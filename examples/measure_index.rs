@@ -15,9 +15,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use kartotek::bench::gen::{self, Pools, Spec};
+use kartotek::bench::gen;
 use kartotek::index::{analyzer, Index};
-use kartotek::taxonomy::Taxonomy;
 use tantivy::TantivyDocument;
 
 fn cpu_seconds() -> f64 {
@@ -35,18 +34,7 @@ fn main() -> kartotek::Result<()> {
     args.retain(|a| a != "--fields");
     let passages: usize = args.first().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let runs: usize = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(3);
-    let testdata = PathBuf::from(
-        args.get(2)
-            .cloned()
-            .unwrap_or_else(|| "../shared/testdata".into()),
-    );
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let pools = if testdata.exists() {
-        Pools::from_dirs(&testdata, Some(&seeds))
-    } else {
-        Pools::builtin()
-    };
-    let docs = gen::generate(&pools, Taxonomy::builtin(), &Spec::new(passages, 42));
+    let docs = gen::benchmark_corpus(passages, args.get(2).map(String::as_str));
     let mb = gen::text_bytes(&docs) as f64 / 1e6;
     println!(
         "{} documents, {} passages, {mb:.1} MB of text",

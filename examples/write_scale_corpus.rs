@@ -5,10 +5,9 @@
 //! cargo run --release --example write_scale_corpus -- PASSAGES OUT_DIR [TESTDATA]
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use kartotek::bench::gen::{self, Pools, Spec};
-use kartotek::taxonomy::Taxonomy;
+use kartotek::bench::gen;
 
 fn main() -> kartotek::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,18 +17,7 @@ fn main() -> kartotek::Result<()> {
             .cloned()
             .unwrap_or_else(|| "target/scale-corpus".into()),
     );
-    let testdata = PathBuf::from(
-        args.get(2)
-            .cloned()
-            .unwrap_or_else(|| "../shared/testdata".into()),
-    );
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let pools = if testdata.exists() {
-        Pools::from_dirs(&testdata, Some(&seeds))
-    } else {
-        Pools::builtin()
-    };
-    let docs = gen::generate(&pools, Taxonomy::builtin(), &Spec::new(passages, 42));
+    let docs = gen::benchmark_corpus(passages, args.get(2).map(String::as_str));
     kartotek::bench::measure::write_text_files(&out, &docs)?;
     println!("{} documents written under {}", docs.len(), out.display());
     Ok(())

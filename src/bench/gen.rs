@@ -117,6 +117,17 @@ impl Pools {
         }
     }
 
+    /// The benchmarks' pools: [`Pools::from_dirs`] on `testdata` and this
+    /// repository's `seeds/` when `testdata` exists, else [`Pools::builtin`].
+    pub fn for_benchmarks(testdata: &Path) -> Pools {
+        if testdata.exists() {
+            let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+            Pools::from_dirs(testdata, Some(&seeds))
+        } else {
+            Pools::builtin()
+        }
+    }
+
     /// Pools read from the shared test data folder (`../shared/testdata`)
     /// and the repository's seeds folder; a language without any
     /// readable sentence keeps the built-in ones. Missing files are skipped.
@@ -264,6 +275,15 @@ fn facet_paths(taxonomy: &Taxonomy) -> Vec<(FacetKind, Vec<String>)> {
             )
         })
         .collect()
+}
+
+/// The scale benchmark's corpus of `passages` passages (seed 42, built-in
+/// taxonomy), from the sentence pools of [`Pools::for_benchmarks`] on
+/// `testdata` (default `../shared/testdata`): what the benchmark tools
+/// share so that they measure the same documents.
+pub fn benchmark_corpus(passages: usize, testdata: Option<&str>) -> Vec<Document> {
+    let pools = Pools::for_benchmarks(Path::new(testdata.unwrap_or("../shared/testdata")));
+    generate(&pools, Taxonomy::builtin(), &Spec::new(passages, 42))
 }
 
 /// Generate documents holding `spec.passages` passages in total.
