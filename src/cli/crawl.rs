@@ -166,8 +166,9 @@ pub fn run_sources(cli: &Cli, args: &super::ingest::Args, file: &Path) -> Result
     opts.commit_every = Duration::from_secs(args.commit_every);
     opts.limits.timeout = Duration::from_secs(args.file_timeout.max(1));
     opts.limits.max_bytes = args.max_file_mb.max(1) * 1024 * 1024;
+    opts.prune = args.prune;
     let mut failed = false;
-    if !args.paths.is_empty() {
+    if !args.paths.is_empty() || args.prune {
         let s = ingest::run(
             &index,
             source::expand(&args.paths),
@@ -193,6 +194,15 @@ pub fn run_sources(cli: &Cli, args: &super::ingest::Args, file: &Path) -> Result
     )?;
     eprintln!("all sources: {}", summary_line(&summary));
     failed |= !summary.failed.is_empty();
+    if args.prune {
+        let removed = crate::crawl::schedule::prune_uncovered(
+            &index,
+            &mut sink,
+            &sources,
+            &CrawlOptions::default(),
+        )?;
+        eprintln!("pruned {removed} documents of pages no source covers any more");
+    }
     Ok(if failed { 1 } else { 0 })
 }
 

@@ -15,7 +15,8 @@ use crate::ingest::{self, source, Options};
 pub struct Args {
     /// Files, folders (walked recursively) and http(s) URLs; none = the built-in corpus.
     pub paths: Vec<String>,
-    /// Remove documents whose source file no longer exists.
+    /// Remove documents whose source file no longer exists; with --sources,
+    /// also those crawled from pages no source of the file covers any more.
     #[arg(long)]
     pub prune: bool,
     /// Seconds allowed per file before it is abandoned.

@@ -352,6 +352,57 @@ pub fn crawl_index(
     crawl(index, &mut sink, start, opts, progress)
 }
 
+/// The hosts of a crawl's start URLs and sitemaps, the sites it stays on.
+fn hosts_of<'a>(urls: impl Iterator<Item = &'a Url>) -> Vec<String> {
+    let mut hosts: Vec<String> = urls
+        .filter_map(|u| u.host_str().map(str::to_string))
+        .collect();
+    hosts.dedup();
+    hosts
+}
+
+/// Whether a crawl that started on `start_hosts` may visit `url`'s host: one
+/// of those sites (`www.example.org` and `example.org` are one site) or one
+/// of `allow_hosts` (`*.example.org` for subdomains).
+fn host_in_scope(start_hosts: &[String], allow_hosts: &[String], url: &Url) -> bool {
+    let Some(h) = url.host_str() else {
+        return false;
+    };
+    let bare = |x: &str| x.strip_prefix("www.").unwrap_or(x).to_string();
+    start_hosts.iter().any(|s| bare(s) == bare(h))
+        || allow_hosts.iter().any(|a| {
+            let a = a.trim().to_ascii_lowercase();
+            match a.strip_prefix("*.") {
+                Some(suffix) => h == suffix || h.ends_with(&format!(".{suffix}")),
+                None => a == h,
+            }
+        })
+}
+
+/// Whether the include/exclude patterns of `opts` leave out the page whose
+/// identity form is `ident`.
+fn filtered_out(opts: &CrawlOptions, ident: &str) -> bool {
+    (!opts.include.is_empty() && !opts.include.iter().any(|p| p.matches(ident)))
+        || opts.exclude.iter().any(|p| p.matches(ident))
+}
+
+/// Whether a crawl from `start` with `opts` covers the page at `url`: its
+/// host is one the crawl may visit and no include/exclude pattern leaves it
+/// out. (Whether the page is reachable within the depth and page limits is
+/// not asked.) Start URLs that do not parse cover nothing.
+pub fn covers(start: &[String], opts: &CrawlOptions, url: &str) -> bool {
+    let Ok(u) = normalize(url, None) else {
+        return false;
+    };
+    let seeds: Vec<Url> = start
+        .iter()
+        .chain(opts.sitemaps.iter())
+        .filter_map(|s| normalize(s, None).ok())
+        .collect();
+    host_in_scope(&hosts_of(seeds.iter()), &opts.allow_hosts, &u)
+        && !filtered_out(opts, &identity(&u))
+}
+
 /// Crawl from `start` (http/https URLs), sending documents to `sink`.
 ///
 /// A start URL that is not http(s) is a usage error and nothing is
@@ -394,12 +445,7 @@ pub fn crawl(
         user_agent: opts.user_agent.clone(),
     })
     .map_err(|e| Error::Internal(e.to_string()))?;
-    let mut start_hosts: Vec<String> = seeds
-        .iter()
-        .chain(sitemap_seeds.iter())
-        .filter_map(|u| u.host_str().map(str::to_string))
-        .collect();
-    start_hosts.dedup();
+    let start_hosts = hosts_of(seeds.iter().chain(sitemap_seeds.iter()));
     let mut c = Crawler {
         index,
         opts,
@@ -743,24 +789,11 @@ impl Crawler<'_> {
     }
 
     fn host_allowed(&self, url: &Url) -> bool {
-        let Some(h) = url.host_str() else {
-            return false;
-        };
-        // `www.example.org` and `example.org` are one site
-        let bare = |x: &str| x.strip_prefix("www.").unwrap_or(x).to_string();
-        self.start_hosts.iter().any(|s| bare(s) == bare(h))
-            || self.opts.allow_hosts.iter().any(|a| {
-                let a = a.trim().to_ascii_lowercase();
-                match a.strip_prefix("*.") {
-                    Some(suffix) => h == suffix || h.ends_with(&format!(".{suffix}")),
-                    None => a == h,
-                }
-            })
+        host_in_scope(&self.start_hosts, &self.opts.allow_hosts, url)
     }
 
     fn filtered(&self, ident: &str) -> bool {
-        (!self.opts.include.is_empty() && !self.opts.include.iter().any(|p| p.matches(ident)))
-            || self.opts.exclude.iter().any(|p| p.matches(ident))
+        filtered_out(self.opts, ident)
     }
 
     fn push(&mut self, item: Item, front: bool) {

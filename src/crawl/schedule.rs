@@ -69,6 +69,57 @@ pub fn crawl_sources(
     Ok(total)
 }
 
+/// Forget the pages no source of `file` covers any more (see
+/// [`super::covers`]) and delete their documents: what `ingest --sources
+/// FILE --prune` does after crawling, so that a site taken out of the file
+/// leaves the index. The schedule times of sources no longer in the file go
+/// too. Pages crawled by `kartotek crawl URL` are in the same state, so they
+/// count as uncovered unless a source covers them. Returns the number of
+/// documents deleted (committed before the state is saved).
+pub fn prune_uncovered(
+    index: &Index,
+    sink: &mut dyn Sink,
+    file: &SourcesFile,
+    base: &CrawlOptions,
+) -> Result<usize> {
+    let Some(path) = state_path(index, base) else {
+        return Ok(0);
+    };
+    let mut state = State::load(&path);
+    let scopes: Vec<(&[String], CrawlOptions)> = file
+        .sources
+        .iter()
+        .map(|s| (s.start.as_slice(), options_for(file, s, base)))
+        .collect();
+    let mut dropped: Vec<String> = Vec::new();
+    state.urls.retain(|key, entry| {
+        let url = entry.url.as_deref().unwrap_or(key);
+        let covered = scopes.iter().any(|(start, o)| super::covers(start, o, url));
+        if !covered {
+            dropped.extend(entry.doc_id.clone());
+        }
+        covered
+    });
+    // a document still named by a kept page (it redirected there) stays
+    let kept: std::collections::HashSet<&String> = state
+        .urls
+        .values()
+        .filter_map(|e| e.doc_id.as_ref())
+        .collect();
+    dropped.retain(|id| !kept.contains(id));
+    dropped.sort();
+    dropped.dedup();
+    for id in &dropped {
+        sink.delete(id)?;
+    }
+    sink.commit()?;
+    state
+        .last_run
+        .retain(|name, _| file.sources.iter().any(|s| &s.name == name));
+    state.save(&path)?;
+    Ok(dropped.len())
+}
+
 /// Names of the sources due at `now` (unix seconds) given the state's `last_run`.
 pub fn due<'a>(file: &'a SourcesFile, state: &State, now: u64) -> Vec<&'a Source> {
     file.sources

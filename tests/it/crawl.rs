@@ -822,6 +822,87 @@ fn ingest_sources_crawls_every_source_of_the_file() {
 }
 
 #[test]
+fn a_site_taken_out_of_the_sources_file_leaves_the_index_with_prune() {
+    // two sites, told apart by host name: 127.0.0.1 and localhost
+    let kept = Site::start();
+    kept.page("/", "Kept start", &["/a"]);
+    kept.page("/a", "Kept A", &[]);
+    let gone = Site::start();
+    gone.page("/", "Gone start", &["/b"]);
+    gone.page("/b", "Gone B", &[]);
+    let gone_url = |path: &str| gone.url(path).replace("127.0.0.1", "localhost");
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("i");
+    let file = dir.path().join("sources.toml");
+    let source = |name: &str, start: &str| {
+        format!("[[source]]\nname = \"{name}\"\nstart = [\"{start}\"]\ndelay_ms = 0\n")
+    };
+    let ingest = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kartotek"))
+            .args([
+                "--index",
+                &index_dir.display().to_string(),
+                "ingest",
+                "--quiet",
+                "--sources",
+            ])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        err
+    };
+    let docs = || {
+        let index = Index::open_or_create(&index_dir).unwrap();
+        let found = |u: &str| doc(&index, u).is_some();
+        [
+            found(&kept.url("/")),
+            found(&kept.url("/a")),
+            found(&gone_url("/")),
+            found(&gone_url("/b")),
+        ]
+    };
+    std::fs::write(
+        &file,
+        format!(
+            "allow_private = true\n{}{}",
+            source("kept", &kept.url("/")),
+            source("gone", &gone_url("/"))
+        ),
+    )
+    .unwrap();
+    ingest(&[]);
+    assert_eq!(docs(), [true; 4]);
+
+    std::fs::write(
+        &file,
+        format!("allow_private = true\n{}", source("kept", &kept.url("/"))),
+    )
+    .unwrap();
+    // without --prune nothing is removed
+    ingest(&[]);
+    assert_eq!(docs(), [true; 4]);
+    let err = ingest(&["--prune"]);
+    assert!(err.contains("pruned 2 documents"), "{err}");
+    assert_eq!(docs(), [true, true, false, false]);
+    // the state forgot them and the schedule time of the removed source
+    let state =
+        kartotek::crawl::state::State::load(&kartotek::crawl::state::State::path_for(&index_dir));
+    assert!(
+        state.urls.keys().all(|k| !k.contains("localhost")),
+        "{:?}",
+        state.urls.keys()
+    );
+    assert!(state.last_run.contains_key("kept") && !state.last_run.contains_key("gone"));
+    // pruning again finds nothing more
+    let err = ingest(&["--prune"]);
+    assert!(err.contains("pruned 0 documents"), "{err}");
+    assert_eq!(docs(), [true, true, false, false]);
+}
+
+#[test]
 fn the_charset_of_the_content_type_is_honoured() {
     let site = Site::start();
     site.page("/", "Start", &["/latin1"]);
