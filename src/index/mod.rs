@@ -9,9 +9,11 @@
 //! returns.
 
 pub mod analyzer;
+pub mod facet_tables;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
@@ -49,6 +51,9 @@ pub struct Index {
     reader: IndexReader,
     fields: Fields,
     path: Option<PathBuf>,
+    /// Facet tables per segment, built by the reader's warmer when a reload
+    /// brings new segments (see [`facet_tables`]).
+    facet_tables: Arc<facet_tables::FacetTables>,
 }
 
 /// Document-level values stored once (on passage 0) as JSON.
@@ -108,9 +113,14 @@ impl Index {
         if path.is_some() && search_threads() > 1 {
             inner.set_multithread_executor(search_threads())?;
         }
+        // facet tables are built when a reload brings new segments, on the
+        // thread that commits, not by the first search that needs them
+        let facet_tables = Arc::new(facet_tables::FacetTables::default());
+        let warmer: Arc<dyn tantivy::Warmer> = facet_tables.clone();
         let reader = inner
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![Arc::downgrade(&warmer)])
             .try_into()?;
         let fields = Fields::new(&inner.schema())?;
         Ok(Index {
@@ -118,7 +128,13 @@ impl Index {
             reader,
             fields,
             path,
+            facet_tables,
         })
+    }
+
+    /// The per-segment facet tables of this index.
+    pub fn facet_tables(&self) -> &facet_tables::FacetTables {
+        &self.facet_tables
     }
 
     /// The folder this index lives in (`None` in RAM).

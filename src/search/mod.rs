@@ -10,7 +10,6 @@
 pub mod collector;
 pub mod dismax;
 pub mod expand;
-pub mod facet_tables;
 pub mod query;
 pub mod snippet;
 pub mod suggest;
@@ -25,6 +24,7 @@ use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DocAddress, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
+use crate::index::facet_tables;
 use crate::index::schema::{self, ALL_FACETS, TAXONOMY_FACETS};
 use crate::index::Index;
 use crate::lang::Language;
@@ -142,7 +142,6 @@ pub struct Response {
 pub struct Searcher {
     index: Index,
     taxonomy: &'static Taxonomy,
-    facet_tables: facet_tables::FacetTables,
     parallel_from: u64,
 }
 
@@ -152,7 +151,6 @@ impl Searcher {
         Searcher {
             index,
             taxonomy,
-            facet_tables: facet_tables::FacetTables::default(),
             parallel_from: PARALLEL_FROM,
         }
     }
@@ -393,7 +391,7 @@ impl Searcher {
 
     /// Count documents per facet value (with every ancestor) over the
     /// matches, for each facet `which` selects, from the per-segment
-    /// ordinal tables (see [`facet_tables`]).
+    /// ordinal tables (see [`crate::index::facet_tables`]).
     fn count(
         &self,
         searcher: &tantivy::Searcher,
@@ -403,7 +401,7 @@ impl Searcher {
     ) -> Result<[HashMap<String, u64>; facet_tables::N]> {
         type Counts = [HashMap<String, u64>; facet_tables::N];
         let count_segment = |seg: &collector::SegmentMatches| -> Result<Counts> {
-            let table = self.facet_tables.get(searcher, seg.segment)?;
+            let table = self.index.facet_tables().get(searcher, seg.segment)?;
             let mut counts: Counts = Default::default();
             table.count(
                 seg.docs.iter().map(|m| m.best_addr.doc_id),

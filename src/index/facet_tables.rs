@@ -14,15 +14,18 @@
 //! ordinal to the ids of its path and ancestors once. A search then walks
 //! its matches in doc-id order with a galloping cursor over the document
 //! starts and reads one row per document. Segments are immutable, so a
-//! table stays right for the segment's life; tables of segments no longer
-//! searched are dropped when a newer searcher asks.
+//! table stays right for the segment's life. The index's reader builds the
+//! tables of new segments when it reloads (a tantivy [`Warmer`], so the
+//! thread that commits pays, not the first search after a commit or merge)
+//! and drops those of segments no live searcher holds; a search that finds
+//! no table (a failed warm) builds it itself.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
-use tantivy::{DocId, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer};
 
 use crate::error::Result;
 use crate::index::schema::{ALL_FACETS, DOC_KEY};
@@ -254,6 +257,38 @@ impl FacetTables {
         // a panic while holding the lock leaves a valid map: keep using it
         self.tables.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// Segments that have a table now.
+    pub fn segments(&self) -> Vec<SegmentId> {
+        self.lock().keys().copied().collect()
+    }
+}
+
+impl Warmer for FacetTables {
+    fn warm(&self, searcher: &tantivy::Searcher) -> tantivy::Result<()> {
+        for reader in searcher.segment_readers() {
+            let key = reader.segment_id();
+            if self.lock().contains_key(&key) {
+                continue;
+            }
+            match SegmentFacets::read(reader) {
+                Ok(table) => {
+                    self.lock().insert(key, Arc::new(table));
+                }
+                // not fatal for the reload: the first search on the segment tries again
+                Err(e) => tracing::warn!("facet table of segment {key:?} not built: {e}"),
+            }
+        }
+        Ok(())
+    }
+
+    fn garbage_collect(&self, live_generations: &[&SearcherGeneration]) {
+        self.lock().retain(|seg, _| {
+            live_generations
+                .iter()
+                .any(|g| g.segments().contains_key(seg))
+        });
+    }
 }
 
 #[cfg(test)]
@@ -261,6 +296,41 @@ mod tests {
     use super::*;
     use crate::index::schema::REGION;
     use tantivy::{doc, Index};
+
+    #[test]
+    fn a_reload_builds_the_tables_of_new_segments_before_any_search() {
+        let index = crate::index::Index::in_ram().unwrap();
+        let schema = index.tantivy().schema();
+        let region = schema.get_field(REGION).unwrap();
+        let key = schema.get_field(DOC_KEY).unwrap();
+        let mut w: tantivy::IndexWriter = index
+            .tantivy()
+            .writer_with_num_threads(1, 15_000_000)
+            .unwrap();
+        let live = || -> Vec<SegmentId> {
+            let mut ids: Vec<SegmentId> = index
+                .searcher()
+                .segment_readers()
+                .iter()
+                .map(|r| r.segment_id())
+                .collect();
+            ids.sort();
+            ids
+        };
+        let tabled = || {
+            let mut ids = index.facet_tables().segments();
+            ids.sort();
+            ids
+        };
+        for k in 1..=2u64 {
+            w.add_document(doc!(key => k, region => Facet::from_text("/norway").unwrap()))
+                .unwrap();
+            w.commit().unwrap();
+            index.reload().unwrap();
+            assert_eq!(live().len(), k as usize);
+            assert_eq!(tabled(), live(), "after commit {k}");
+        }
+    }
 
     #[test]
     fn counts_each_document_once_per_path_with_ancestors() {
