@@ -24,6 +24,10 @@
 //! as "reference unusable" and the pass rate is also printed without them. Per-file times are
 //! printed for the slowest files.
 //!
+//! Word order is measured apart: F1 over pairs of consecutive words against the same
+//! reference, with the files whose words agree but whose pairs do not listed (columns read
+//! across, lines out of reading order).
+//!
 //! Usage: `cargo run --release --example measure_pdf -- [DIR] [--reps N] [--f1]` (`--f1` prints
 //! every file's F1).
 
@@ -94,6 +98,7 @@ fn main() {
     let mut unusable: Vec<(String, bool, bool)> = Vec::new(); // name, pass new, pass old
     let mut normal_fail = Vec::new();
     let mut f1s: Vec<(f64, String)> = Vec::new();
+    let mut pair_f1s: Vec<(f64, f64, String)> = Vec::new(); // word F1, word-pair F1, name
     for (rel, info, reference, outcome) in &rows {
         if info.password.is_some() {
             needs_pw.1 += 1;
@@ -125,6 +130,7 @@ fn main() {
         };
         let f1 = word_f1(&text, reference);
         f1s.push((f1, rel.clone()));
+        pair_f1s.push((f1, bigram_f1(&text, reference), rel.clone()));
         let is_text = matches!(outcome, Outcome::Text(_));
         let pass_old = is_text && plausible_old(&text);
         let pass_new = is_text && plausible_new(&text, reference, f1);
@@ -153,6 +159,10 @@ fn main() {
     }
     f1s.sort_by(|a, b| a.0.total_cmp(&b.0));
     let median_f1 = median(&f1s.iter().map(|x| x.0).collect::<Vec<_>>());
+    // word order: among files whose words agree (F1 >= 0.9), those whose pairs agree least
+    let median_pair_f1 = median(&pair_f1s.iter().map(|x| x.1).collect::<Vec<_>>());
+    let mut order: Vec<&(f64, f64, String)> = pair_f1s.iter().filter(|x| x.0 >= 0.9).collect();
+    order.sort_by(|a, b| a.1.total_cmp(&b.1));
 
     println!(
         "\n== quality over {} PDFs in {} ==",
@@ -202,6 +212,13 @@ fn main() {
     println!("worst 5:");
     for (f1, rel) in f1s.iter().take(5) {
         println!("  {f1:.3}  {rel}");
+    }
+    println!(
+        "word-pair F1 vs pdftotext (order): median {median_pair_f1:.4}; lowest 8 of the {} files whose word F1 >= 0.9:",
+        order.len()
+    );
+    for (f1, pf1, rel) in order.iter().take(8) {
+        println!("  pairs {pf1:.3} (words {f1:.3})  {rel}");
     }
 
     times.sort_by_key(|t| std::cmp::Reverse(t.0));
@@ -354,21 +371,37 @@ fn mostly_valid(text: &str) -> bool {
     good as f64 >= 0.9 * chars.len() as f64
 }
 
-fn tokens(text: &str) -> HashMap<String, usize> {
-    let mut bag = HashMap::new();
+/// The normalised words of `text` in order (NFKC, lowercase, punctuation trimmed at the edges).
+fn token_list(text: &str) -> Vec<String> {
     let norm: String = text.nfkc().collect::<String>().to_lowercase();
-    for raw in words(&norm) {
-        let t = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        if !t.is_empty() {
-            *bag.entry(t.to_string()).or_insert(0) += 1;
-        }
+    words(&norm)
+        .into_iter()
+        .map(|raw| raw.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Bag of the runs of `n` consecutive words of `text`.
+fn ngram_bag(text: &str, n: usize) -> HashMap<String, usize> {
+    let mut bag = HashMap::new();
+    for w in token_list(text).windows(n) {
+        *bag.entry(w.join(" ")).or_insert(0) += 1;
     }
     bag
 }
 
 /// Bag-of-words F1 of `ours` against `reference`.
 fn word_f1(ours: &str, reference: &str) -> f64 {
-    let (a, b) = (tokens(ours), tokens(reference));
+    bag_f1(&ngram_bag(ours, 1), &ngram_bag(reference, 1))
+}
+
+/// F1 over word pairs: where the words agree, this tells whether their order does
+/// (columns interleaved, lines out of reading order) as bag-of-words F1 cannot.
+fn bigram_f1(ours: &str, reference: &str) -> f64 {
+    bag_f1(&ngram_bag(ours, 2), &ngram_bag(reference, 2))
+}
+
+fn bag_f1(a: &HashMap<String, usize>, b: &HashMap<String, usize>) -> f64 {
     let (na, nb): (usize, usize) = (a.values().sum(), b.values().sum());
     if na == 0 || nb == 0 {
         return if na == nb { 1.0 } else { 0.0 };
