@@ -1035,6 +1035,8 @@ const MAX_CMAP_ENTRIES: usize = 70_000;
 /// - A font without `/ToUnicode` whose embedded TrueType program has a `cmap` table gets a
 ///   ToUnicode CMap built from it (glyph id back to Unicode), as poppler does; failing that, a
 ///   font of one of Adobe's CJK collections gets one from Adobe's CID-to-Unicode table.
+/// - `/W` entries of the range form `c_first c_last w` are rewritten in the list form, which
+///   is the only one pdf-extract reads right (see `list_form_widths`).
 fn fix_composite_fonts(doc: &mut Document) {
     let type0: Vec<ObjectId> = doc
         .objects
@@ -1080,6 +1082,9 @@ fn fix_composite_fonts(doc: &mut Document) {
                 new_widths = descendant.and_then(|d| rekey_widths(doc, d, cmap));
             }
             new_encoding = Some(cmap.to_self_mapping());
+        }
+        if new_widths.is_none() {
+            new_widths = descendant.and_then(|d| list_form_widths(doc, d));
         }
         let new_to_unicode = match &to_unicode {
             Some(Object::Stream(_)) => None,
@@ -1329,11 +1334,13 @@ fn parse_encoding_cmap(data: &[u8]) -> Option<EncodingCmap> {
     (!cmap.codespace.is_empty()).then_some(cmap)
 }
 
-/// The CID font's `/W` array re-keyed from CID to code through `cmap`; `None` if it has none.
-fn rekey_widths(doc: &Document, cid_font: ObjectId, cmap: &EncodingCmap) -> Option<Vec<Object>> {
+/// The widths of a CID font's `/W` array by CID, and whether it used the range form
+/// (`c_first c_last w`) anywhere; `None` if it has none.
+fn cid_widths(doc: &Document, cid_font: ObjectId) -> Option<(HashMap<u32, Object>, bool)> {
     let font = doc.get_dictionary(cid_font).ok()?;
     let w = deref(doc, font.get(b"W").ok()?)?.as_array().ok()?;
     let mut by_cid: HashMap<u32, Object> = HashMap::new();
+    let mut ranges = false;
     let mut i = 0;
     while i + 1 < w.len() && by_cid.len() <= MAX_CMAP_ENTRIES {
         let first = deref(doc, &w[i])?.as_i64().ok()?;
@@ -1350,10 +1357,17 @@ fn rekey_widths(doc: &Document, cid_font: ObjectId, cmap: &EncodingCmap) -> Opti
                 for cid in first..=last.min(first + MAX_CMAP_ENTRIES as i64) {
                     by_cid.insert(u32::try_from(cid).ok()?, width.clone());
                 }
+                ranges = true;
                 i += 3;
             }
         }
     }
+    Some((by_cid, ranges))
+}
+
+/// The CID font's `/W` array re-keyed from CID to code through `cmap`; `None` if it has none.
+fn rekey_widths(doc: &Document, cid_font: ObjectId, cmap: &EncodingCmap) -> Option<Vec<Object>> {
+    let (by_cid, _) = cid_widths(doc, cid_font)?;
     let mut out = Vec::new();
     let mut seen = 0usize;
     for &(lo, hi, _) in &cmap.cids {
@@ -1367,6 +1381,38 @@ fn rekey_widths(doc: &Document, cid_font: ObjectId, cmap: &EncodingCmap) -> Opti
                 out.push(Object::Array(vec![width.clone()]));
             }
         }
+    }
+    Some(out)
+}
+
+/// The CID font's `/W` array with every range entry (`c_first c_last w`) written in the list
+/// form (`c [w1 w2 …]`), or `None` when it has no range entry. pdf-extract 0.12 reads a range
+/// entry's three numbers all from its first (an empty range), so every glyph of a range fell
+/// back to the default width: the text of Chrome's, Word's and LibreOffice's CID fonts came
+/// out with spaces inside words ("A ndreas", "JavaS cript") or words run together.
+fn list_form_widths(doc: &Document, cid_font: ObjectId) -> Option<Vec<Object>> {
+    let (by_cid, ranges) = cid_widths(doc, cid_font)?;
+    if !ranges {
+        return None;
+    }
+    let mut cids: Vec<u32> = by_cid.keys().copied().collect();
+    cids.sort_unstable();
+    let mut out = Vec::new();
+    let mut run: Vec<Object> = Vec::new();
+    let mut run_start = 0u32;
+    for (k, &cid) in cids.iter().enumerate() {
+        if k > 0 && cid != cids[k - 1] + 1 {
+            out.push(Object::Integer(i64::from(run_start)));
+            out.push(Object::Array(std::mem::take(&mut run)));
+        }
+        if run.is_empty() {
+            run_start = cid;
+        }
+        run.push(by_cid[&cid].clone());
+    }
+    if !run.is_empty() {
+        out.push(Object::Integer(i64::from(run_start)));
+        out.push(Object::Array(run));
     }
     Some(out)
 }
@@ -2927,15 +2973,23 @@ trailer << /Root 1 0 R >>
 
     /// A page drawing `hex` with a Type0 font whose extra entries are `font`.
     fn type0_pdf(font: &str, hex: &str, extra: &[&str]) -> Vec<u8> {
-        let content = stream("", &format!("BT /F1 12 Tf 10 100 Td <{hex}> Tj ET"));
+        let content = format!("BT /F1 12 Tf 10 100 Td <{hex}> Tj ET");
+        type0_page(font, "", &content, extra)
+    }
+
+    /// A page drawn by `content` (font `/F1`: a Type0 font whose extra entries are `font`,
+    /// its CID font's are `cid_font`).
+    fn type0_page(font: &str, cid_font: &str, content: &str, extra: &[&str]) -> Vec<u8> {
+        let content = stream("", content);
         let mut objects = vec![
             content,
             format!(
                 "<< /Type /Font /Subtype /Type0 /BaseFont /X /DescendantFonts [6 0 R] {font} >>"
             ),
-            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /DW 500 /FontDescriptor 7 0 R \
-             /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>"
-                .to_string(),
+            format!(
+                "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /DW 500 /FontDescriptor 7 0 R \
+                 /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> {cid_font} >>"
+            ),
             "<< /Type /FontDescriptor /FontName /X /Flags 32 >>".to_string(),
         ];
         objects.extend(extra.iter().map(|s| s.to_string()));
@@ -2944,6 +2998,36 @@ trailer << /Root 1 0 R >>
             "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>",
             &refs,
         )
+    }
+
+    #[test]
+    fn cid_widths_given_as_ranges_keep_glyphs_drawn_one_by_one_in_one_word() {
+        // Chrome and Word write `/W [first last width]`; each glyph here is placed 800/1000 em
+        // after the last, its real width, which pdf-extract alone read as the default 500.
+        let glyphs = [
+            "0057", "0069", "0064", "0065", "0020", "0077", "006F", "0072", "0064",
+        ];
+        let mut content = String::from("BT /F1 10 Tf 10 100 Td");
+        for (i, g) in glyphs.iter().enumerate() {
+            if i > 0 {
+                content.push_str(" 8 0 Td");
+            }
+            content.push_str(&format!(" <{g}> Tj"));
+        }
+        content.push_str(" ET");
+        for w in [
+            "/W [32 126 800]",
+            "/W [32 [800] 33 126 800]",
+            "/W [32 [800 800] 34 126 800]",
+        ] {
+            let pdf = type0_page(
+                "/Encoding /Identity-H /ToUnicode /Identity-H",
+                w,
+                &content,
+                &[],
+            );
+            assert_eq!(extract(&pdf).unwrap().pages, vec!["Wide word"], "{w}");
+        }
     }
 
     #[test]
