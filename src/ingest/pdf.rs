@@ -533,11 +533,14 @@ impl PageSink {
                 let size = g.size.max(p.size);
                 let same_dir = g.dir == p.dir;
                 let dy = (g.y - p.y).abs();
-                // Overprinted duplicate (fake bold): same glyph at (almost) the same spot.
+                // Overprinted duplicate (fake bold): same glyph at (almost) the same spot. Not
+                // one that starts where the last one ends: that is a doubled letter ("ll"), even
+                // when the font size says little about the glyphs' real size (Type3 fonts
+                // with a small /FontMatrix set at 58 pt draw letters of a few points).
                 if same_dir
                     && !blank
                     && g.text == p.text
-                    && (g.x - p.x).abs() < 0.1 * size
+                    && (g.x - p.x).abs() < (0.1 * size).min(0.5 * p.advance)
                     && dy < 0.1 * size
                 {
                     continue;
@@ -880,6 +883,7 @@ fn subtype_is(dict: &Dictionary, name: &[u8]) -> bool {
 ///   the program's built-in encoding override `/Encoding`, the reverse of the PDF rule.
 /// - Type0 fonts are rewritten where pdf-extract would decode them wrong or not at all (see
 ///   `fix_composite_fonts`).
+/// - Type3 fonts get `/Widths` in thousandths of an em (see `scale_type3_widths`).
 /// - Pages without a usable `/MediaBox` get US Letter (pdf-extract panics without one).
 /// - Visible annotations are drawn after the page content (see `draw_annotations`).
 fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> bool {
@@ -973,6 +977,7 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> bool {
 
     inflate_unfiltered_cmaps(doc);
     fix_composite_fonts(doc);
+    scale_type3_widths(doc);
     for &(_, page_id) in page_ids {
         if inherited_media_box(doc, page_id).is_none() {
             if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
@@ -1023,6 +1028,62 @@ fn inflate_unfiltered_cmaps(doc: &mut Document) {
 
 /// Most code ranges or single codes read from one embedded CMap.
 const MAX_CMAP_ENTRIES: usize = 70_000;
+
+/// Rescales the `/Widths` of Type3 fonts to thousandths of an em. A Type3 font's widths are in
+/// its own glyph space, which its `/FontMatrix` maps to text space (TeX's bitmap fonts use
+/// [0.01 0 0 0.01 0 0] or so); pdf-extract divides them by 1000 as for every other font, so
+/// their glyphs advanced a tenth of their width: `greengrocer` came out as `grengrocer`, each
+/// doubled letter landing on its twin and being taken for an overprint.
+fn scale_type3_widths(doc: &mut Document) {
+    let mut updates: Vec<(ObjectId, Vec<Object>)> = Vec::new();
+    for (&id, obj) in &doc.objects {
+        let Ok(font) = obj.as_dict() else { continue };
+        if !subtype_is(font, b"Type3") {
+            continue;
+        }
+        let matrix = font
+            .get(b"FontMatrix")
+            .ok()
+            .and_then(|o| deref(doc, o))
+            .and_then(|o| o.as_array().ok());
+        let Some(matrix) = matrix else { continue };
+        let number = |i: usize| {
+            matrix
+                .get(i)
+                .and_then(|o| deref(doc, o))
+                .and_then(|o| o.as_float().ok())
+                .map(f64::from)
+        };
+        let (Some(a), Some(b)) = (number(0), number(1)) else {
+            continue;
+        };
+        let scale = a.hypot(b) * 1000.0;
+        if !scale.is_finite() || scale <= 0.0 || (scale - 1.0).abs() < 1e-6 {
+            continue;
+        }
+        let widths = font
+            .get(b"Widths")
+            .ok()
+            .and_then(|o| deref(doc, o))
+            .and_then(|o| o.as_array().ok());
+        let Some(widths) = widths else { continue };
+        let scaled = widths
+            .iter()
+            .map(|w| {
+                let w = deref(doc, w)
+                    .and_then(|o| o.as_float().ok())
+                    .map_or(0.0, f64::from);
+                Object::Real((w * scale) as f32)
+            })
+            .collect();
+        updates.push((id, scaled));
+    }
+    for (id, widths) in updates {
+        if let Ok(Object::Dictionary(font)) = doc.get_object_mut(id) {
+            font.set("Widths", Object::Array(widths));
+        }
+    }
+}
 
 /// Rewrites Type0 fonts into forms pdf-extract decodes correctly:
 ///
@@ -3028,6 +3089,56 @@ trailer << /Root 1 0 R >>
             );
             assert_eq!(extract(&pdf).unwrap().pages, vec!["Wide word"], "{w}");
         }
+    }
+
+    /// A page drawn by `content` with `/F1`, a Type3 font for a–z of width `width` (glyph
+    /// space) under the font matrix [`unit` 0 0 `unit` 0 0].
+    fn type3_page(unit: f64, width: u32, content: &str) -> Vec<u8> {
+        let letters: Vec<String> = (b'a'..=b'z').map(|c| format!("/{}", c as char)).collect();
+        let widths = vec![width.to_string(); 26].join(" ");
+        let font = format!(
+            "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 100 100] \
+             /FontMatrix [{unit} 0 0 {unit} 0 0] /CharProcs << >> /Resources << >> \
+             /Encoding << /Type /Encoding /Differences [97 {}] >> \
+             /FirstChar 97 /LastChar 122 /Widths [{widths}] >>",
+            letters.join(" ")
+        );
+        raw_pdf(
+            "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>",
+            &[&stream("", content), &font],
+        )
+    }
+
+    #[test]
+    fn type3_widths_are_scaled_by_the_font_matrix() {
+        // 50 units of 1/100 em = half an em: at 10 pt `green` ends 25 pt on, where `grocer`
+        // starts. Read as thousandths (pdf-extract's way) it ended 2.5 pt on and a gap opened.
+        let pdf = type3_page(
+            0.01,
+            50,
+            "BT /F1 10 Tf 10 100 Td (green) Tj 25 0 Td (grocer) Tj ET",
+        );
+        assert_eq!(extract(&pdf).unwrap().pages, vec!["greengrocer"]);
+        let pdf = type3_page(
+            0.01,
+            50,
+            "BT /F1 10 Tf 10 100 Td (green) Tj 30 0 Td (grocer) Tj ET",
+        );
+        assert_eq!(extract(&pdf).unwrap().pages, vec!["green grocer"]);
+    }
+
+    #[test]
+    fn a_doubled_letter_is_not_taken_for_an_overprint_whatever_the_font_size() {
+        // glyphs of 0.02 em at 100 pt: each `l` starts 2 pt after the last, a tenth of the size
+        let pdf = type3_page(0.001, 20, "BT /F1 100 Tf 10 100 Td (will) Tj ET");
+        assert_eq!(extract(&pdf).unwrap().pages, vec!["will"]);
+        // a real overprint (fake bold: drawn again 0.3 pt to the right) is still dropped
+        let pdf = type3_page(
+            0.001,
+            500,
+            "BT /F1 10 Tf 10 100 Td (b) Tj 0.3 0 Td (b) Tj 4.7 0 Td (old) Tj ET",
+        );
+        assert_eq!(extract(&pdf).unwrap().pages, vec!["bold"]);
     }
 
     #[test]
