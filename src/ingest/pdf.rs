@@ -320,7 +320,11 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
 
     let heading = heading_of_first_page(&pages);
     remove_running_lines(&mut pages);
-    let texts: Vec<String> = pages.iter().map(|lines| page_text(lines)).collect();
+    let vocabulary = vocabulary(&pages);
+    let texts: Vec<String> = pages
+        .iter()
+        .map(|lines| page_text(lines, &vocabulary))
+        .collect();
     let title = metadata_title(&doc).or(heading);
     Ok(PdfText {
         title,
@@ -687,8 +691,24 @@ fn garbage_share(pages: &[Vec<Line>]) -> f64 {
     }
 }
 
+/// Every word of the document's lines, lowercased, edge punctuation trimmed, inner hyphens
+/// kept (`interreg-prosjekter`): how the document itself spells words, for
+/// [`join_hyphenated`].
+fn vocabulary(pages: &[Vec<Line>]) -> HashSet<String> {
+    let mut words = HashSet::new();
+    for line in pages.iter().flatten() {
+        for raw in line.text.split_whitespace() {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.chars().count() >= 2 {
+                words.insert(w.to_lowercase());
+            }
+        }
+    }
+    words
+}
+
 /// Joins the lines of a page into text: hyphenated words rejoined, paragraphs as blank lines.
-fn page_text(lines: &[Line]) -> String {
+fn page_text(lines: &[Line], vocabulary: &HashSet<String>) -> String {
     let mut out = String::new();
     let mut prev: Option<&Line> = None;
     for line in lines {
@@ -698,7 +718,7 @@ fn page_text(lines: &[Line]) -> String {
             continue;
         }
         if let Some(p) = prev {
-            if let Some(joined) = join_hyphenated(&out, text) {
+            if let Some(joined) = join_hyphenated(&out, text, vocabulary) {
                 out = joined;
                 prev = Some(line);
                 continue;
@@ -723,7 +743,13 @@ fn page_text(lines: &[Line]) -> String {
 }
 
 /// If `before` ends in a word broken by a hyphen, returns `before` joined with `next`.
-fn join_hyphenated(before: &str, next: &str) -> Option<String> {
+///
+/// Whether the hyphen stays is decided first by how the document spells the word elsewhere
+/// (`vocabulary`): `Con-|gress` becomes `Congress` where `Congress` occurs, `e-|post` stays
+/// `e-post` where `e-post` does. Otherwise by the word's shape: a hyphen stays before a
+/// capital, after an acronym or number, and after a capitalised word inside a sentence
+/// (`Interreg-|prosjekter`); elsewhere it was the line break's (`regio-|nal`).
+fn join_hyphenated(before: &str, next: &str, vocabulary: &HashSet<String>) -> Option<String> {
     let stem = before.strip_suffix(['-', '\u{2010}'])?;
     let first_part: String = {
         let rev: Vec<char> = stem
@@ -748,7 +774,17 @@ fn join_hyphenated(before: &str, next: &str) -> Option<String> {
         let before_word = stem[..stem.len() - first_part.len()].trim_end();
         before_word.is_empty() || before_word.ends_with(['.', '!', '?', ':', '\n'])
     };
-    let keep_hyphen = next_first.is_uppercase() || acronym || (capitalised && !sentence_start);
+    let second_part: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let whole = format!("{first_part}{second_part}").to_lowercase();
+    let hyphenated = format!("{first_part}-{second_part}").to_lowercase();
+    let keep_hyphen = match (
+        vocabulary.contains(&whole),
+        vocabulary.contains(&hyphenated),
+    ) {
+        (true, false) => false,
+        (false, true) => true,
+        _ => next_first.is_uppercase() || acronym || (capitalised && !sentence_start),
+    };
     let mut joined = String::with_capacity(before.len() + next.len());
     if keep_hyphen {
         joined.push_str(before);
@@ -2734,6 +2770,39 @@ mod tests {
         assert_eq!(
             extract(&pdf).unwrap().pages[0],
             "nye Interreg-prosjekter i nord"
+        );
+    }
+
+    #[test]
+    fn a_broken_word_the_document_spells_whole_elsewhere_is_joined_without_its_hyphen() {
+        let pdf = make_pdf(
+            &[vec![
+                (72.0, 700.0, 12.0, "But if Con-"),
+                (72.0, 686.0, 12.0, "gress had agreed."),
+                (72.0, 672.0, 12.0, "Congress did not. I Inn-"),
+                (72.0, 658.0, 12.0, "herred og Innherred"),
+            ]],
+            None,
+        );
+        assert_eq!(
+            extract(&pdf).unwrap().pages[0],
+            "But if Congress had agreed.\nCongress did not. I Innherred og Innherred"
+        );
+    }
+
+    #[test]
+    fn a_compound_the_document_spells_with_a_hyphen_elsewhere_keeps_it() {
+        let pdf = make_pdf(
+            &[vec![
+                (72.0, 700.0, 12.0, "send en e-"),
+                (72.0, 686.0, 12.0, "post til oss"),
+                (72.0, 672.0, 12.0, "per e-post"),
+            ]],
+            None,
+        );
+        assert_eq!(
+            extract(&pdf).unwrap().pages[0],
+            "send en e-post til oss\nper e-post"
         );
     }
 
