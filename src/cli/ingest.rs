@@ -16,7 +16,8 @@ pub struct Args {
     /// Files, folders (walked recursively) and http(s) URLs; none = the built-in corpus.
     pub paths: Vec<String>,
     /// Remove documents whose source file no longer exists; with --sources,
-    /// also those crawled from pages no source of the file covers any more.
+    /// also those crawled from pages no source of the file covers any more
+    /// (pages added by `kartotek crawl URL` included).
     #[arg(long)]
     pub prune: bool,
     /// Seconds allowed per file before it is abandoned.
