@@ -1094,7 +1094,8 @@ fn scale_type3_widths(doc: &mut Document) {
             continue;
         };
         let scale = a.hypot(b) * 1000.0;
-        if !scale.is_finite() || scale <= 0.0 || (scale - 1.0).abs() < 1e-6 {
+        // an absurd matrix (hostile or broken file) is left alone rather than trusted
+        if !(1e-4..=1e4).contains(&scale) || (scale - 1.0).abs() < 1e-6 {
             continue;
         }
         let widths = font
