@@ -3180,6 +3180,30 @@ trailer << /Root 1 0 R >>
     }
 
     #[test]
+    fn hostile_width_arrays_and_font_matrices_are_bounded() {
+        let content = "BT /F1 10 Tf 10 100 Td <00570069> Tj ET";
+        for w in [
+            "/W [0 4294967295 1000]",
+            "/W [-5 10 1000]",
+            "/W [32 126]",
+            "/W [32 [1e30 -1e30]]",
+            "/W 7",
+        ] {
+            let pdf = type0_page(
+                "/Encoding /Identity-H /ToUnicode /Identity-H",
+                w,
+                content,
+                &[],
+            );
+            let _ = extract(&pdf);
+        }
+        for unit in [1e30, -1.0, 0.0, 1e-30] {
+            let pdf = type3_page(unit, 50, "BT /F1 10 Tf 10 100 Td (ab) Tj ET");
+            let _ = extract(&pdf);
+        }
+    }
+
+    #[test]
     fn type3_widths_are_scaled_by_the_font_matrix() {
         // 50 units of 1/100 em = half an em: at 10 pt `green` ends 25 pt on, where `grocer`
         // starts. Read as thousandths (pdf-extract's way) it ended 2.5 pt on and a gap opened.
