@@ -219,37 +219,34 @@ impl SegmentFacets {
     }
 }
 
-/// Tables by segment, shared by every clone of a searcher.
-#[derive(Default, Clone)]
+/// Tables by segment, owned by the index (shared through its `Arc`).
+#[derive(Default)]
 pub struct FacetTables {
-    tables: Arc<Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>>,
+    tables: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
 }
 
 impl FacetTables {
-    /// The table for segment `segment` of `searcher`, read on first use.
-    /// Tables of segments `searcher` no longer holds are dropped when a new
-    /// table is made.
+    /// The table for segment `segment` of `searcher`: built by the warmer at
+    /// reload, or here if that failed.
     pub fn get(
         &self,
         searcher: &tantivy::Searcher,
         segment: SegmentOrdinal,
     ) -> Result<Arc<SegmentFacets>> {
-        let reader = searcher.segment_reader(segment);
+        self.table_of(searcher.segment_reader(segment))
+    }
+
+    /// The table of `reader`'s segment, read and kept on first use. Tables of
+    /// segments no live searcher holds are dropped by [`Warmer::garbage_collect`].
+    fn table_of(&self, reader: &SegmentReader) -> Result<Arc<SegmentFacets>> {
         let key = reader.segment_id();
         if let Some(t) = self.lock().get(&key) {
             return Ok(t.clone());
         }
-        // read outside the lock: two first searches may both read, which
+        // read outside the lock: two first readers may both read, which
         // costs time once but never blocks searches on other segments
         let table = Arc::new(SegmentFacets::read(reader)?);
-        let live: Vec<SegmentId> = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.segment_id())
-            .collect();
-        let mut tables = self.lock();
-        tables.retain(|seg, _| live.contains(seg));
-        tables.insert(key, table.clone());
+        self.lock().insert(key, table.clone());
         Ok(table)
     }
 
@@ -267,16 +264,12 @@ impl FacetTables {
 impl Warmer for FacetTables {
     fn warm(&self, searcher: &tantivy::Searcher) -> tantivy::Result<()> {
         for reader in searcher.segment_readers() {
-            let key = reader.segment_id();
-            if self.lock().contains_key(&key) {
-                continue;
-            }
-            match SegmentFacets::read(reader) {
-                Ok(table) => {
-                    self.lock().insert(key, Arc::new(table));
-                }
+            if let Err(e) = self.table_of(reader) {
                 // not fatal for the reload: the first search on the segment tries again
-                Err(e) => tracing::warn!("facet table of segment {key:?} not built: {e}"),
+                tracing::warn!(
+                    "facet table of segment {:?} not built: {e}",
+                    reader.segment_id()
+                );
             }
         }
         Ok(())
