@@ -352,55 +352,64 @@ pub fn crawl_index(
     crawl(index, &mut sink, start, opts, progress)
 }
 
-/// The hosts of a crawl's start URLs and sitemaps, the sites it stays on.
-fn hosts_of<'a>(urls: impl Iterator<Item = &'a Url>) -> Vec<String> {
-    let mut hosts: Vec<String> = urls
-        .filter_map(|u| u.host_str().map(str::to_string))
-        .collect();
-    hosts.dedup();
-    hosts
+/// What a crawl may index: pages on the hosts of its start URLs and
+/// sitemaps (`www.example.org` and `example.org` are one site) or on one of
+/// `allow_hosts` (`*.example.org` for subdomains), that no include/exclude
+/// pattern leaves out. Whether a page is reachable within the depth and page
+/// limits is not part of it.
+pub struct Scope<'a> {
+    start_hosts: Vec<String>,
+    opts: &'a CrawlOptions,
 }
 
-/// Whether a crawl that started on `start_hosts` may visit `url`'s host: one
-/// of those sites (`www.example.org` and `example.org` are one site) or one
-/// of `allow_hosts` (`*.example.org` for subdomains).
-fn host_in_scope(start_hosts: &[String], allow_hosts: &[String], url: &Url) -> bool {
-    let Some(h) = url.host_str() else {
-        return false;
-    };
-    let bare = |x: &str| x.strip_prefix("www.").unwrap_or(x).to_string();
-    start_hosts.iter().any(|s| bare(s) == bare(h))
-        || allow_hosts.iter().any(|a| {
-            let a = a.trim().to_ascii_lowercase();
-            match a.strip_prefix("*.") {
-                Some(suffix) => h == suffix || h.ends_with(&format!(".{suffix}")),
-                None => a == h,
-            }
-        })
-}
+impl<'a> Scope<'a> {
+    /// The scope of a crawl from `seeds` (start URLs and sitemaps) with `opts`.
+    fn new<'u>(seeds: impl Iterator<Item = &'u Url>, opts: &'a CrawlOptions) -> Scope<'a> {
+        let mut start_hosts: Vec<String> = seeds
+            .filter_map(|u| u.host_str().map(str::to_string))
+            .collect();
+        start_hosts.dedup();
+        Scope { start_hosts, opts }
+    }
 
-/// Whether the include/exclude patterns of `opts` leave out the page whose
-/// identity form is `ident`.
-fn filtered_out(opts: &CrawlOptions, ident: &str) -> bool {
-    (!opts.include.is_empty() && !opts.include.iter().any(|p| p.matches(ident)))
-        || opts.exclude.iter().any(|p| p.matches(ident))
-}
+    /// The scope of a crawl from `start` with `opts`; start URLs and sitemaps
+    /// that do not parse add no host.
+    pub fn of(start: &[String], opts: &'a CrawlOptions) -> Scope<'a> {
+        let seeds: Vec<Url> = start
+            .iter()
+            .chain(opts.sitemaps.iter())
+            .filter_map(|s| normalize(s, None).ok())
+            .collect();
+        Scope::new(seeds.iter(), opts)
+    }
 
-/// Whether a crawl from `start` with `opts` covers the page at `url`: its
-/// host is one the crawl may visit and no include/exclude pattern leaves it
-/// out. (Whether the page is reachable within the depth and page limits is
-/// not asked.) Start URLs that do not parse cover nothing.
-pub fn covers(start: &[String], opts: &CrawlOptions, url: &str) -> bool {
-    let Ok(u) = normalize(url, None) else {
-        return false;
-    };
-    let seeds: Vec<Url> = start
-        .iter()
-        .chain(opts.sitemaps.iter())
-        .filter_map(|s| normalize(s, None).ok())
-        .collect();
-    host_in_scope(&hosts_of(seeds.iter()), &opts.allow_hosts, &u)
-        && !filtered_out(opts, &identity(&u))
+    /// Whether the crawl may visit `url`'s host.
+    fn host_allowed(&self, url: &Url) -> bool {
+        let Some(h) = url.host_str() else {
+            return false;
+        };
+        let bare = |x: &str| x.strip_prefix("www.").unwrap_or(x).to_string();
+        self.start_hosts.iter().any(|s| bare(s) == bare(h))
+            || self.opts.allow_hosts.iter().any(|a| {
+                let a = a.trim().to_ascii_lowercase();
+                match a.strip_prefix("*.") {
+                    Some(suffix) => h == suffix || h.ends_with(&format!(".{suffix}")),
+                    None => a == h,
+                }
+            })
+    }
+
+    /// Whether the include/exclude patterns leave out the page whose identity
+    /// form is `ident`.
+    fn filtered(&self, ident: &str) -> bool {
+        (!self.opts.include.is_empty() && !self.opts.include.iter().any(|p| p.matches(ident)))
+            || self.opts.exclude.iter().any(|p| p.matches(ident))
+    }
+
+    /// Whether the page at `url` is in the scope.
+    pub fn covers(&self, url: &str) -> bool {
+        normalize(url, None).is_ok_and(|u| self.host_allowed(&u) && !self.filtered(&identity(&u)))
+    }
 }
 
 /// Crawl from `start` (http/https URLs), sending documents to `sink`.
@@ -445,12 +454,12 @@ pub fn crawl(
         user_agent: opts.user_agent.clone(),
     })
     .map_err(|e| Error::Internal(e.to_string()))?;
-    let start_hosts = hosts_of(seeds.iter().chain(sitemap_seeds.iter()));
+    let scope = Scope::new(seeds.iter().chain(sitemap_seeds.iter()), opts);
     let mut c = Crawler {
         index,
         opts,
         state,
-        start_hosts,
+        scope,
         hosts: BTreeMap::new(),
         seen: HashSet::new(),
         keys: HashSet::new(),
@@ -589,7 +598,7 @@ struct Crawler<'a> {
     index: &'a Index,
     opts: &'a CrawlOptions,
     state: State,
-    start_hosts: Vec<String>,
+    scope: Scope<'a>,
     hosts: BTreeMap<String, Host>,
     /// Identity forms queued or fetched in this crawl.
     seen: HashSet<String>,
@@ -789,11 +798,11 @@ impl Crawler<'_> {
     }
 
     fn host_allowed(&self, url: &Url) -> bool {
-        host_in_scope(&self.start_hosts, &self.opts.allow_hosts, url)
+        self.scope.host_allowed(url)
     }
 
     fn filtered(&self, ident: &str) -> bool {
-        filtered_out(self.opts, ident)
+        self.scope.filtered(ident)
     }
 
     fn push(&mut self, item: Item, front: bool) {
@@ -1038,7 +1047,7 @@ impl Crawler<'_> {
             .item
             .url
             .host_str()
-            .is_some_and(|h| self.start_hosts.iter().any(|s| s == h));
+            .is_some_and(|h| self.scope.start_hosts.iter().any(|s| s == h));
         if self.opts.discover_sitemaps && start_host {
             for s in robots.sitemaps() {
                 if let Ok(u) = normalize(s, Some(&done.item.url)) {

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use super::sources::{Source, SourcesFile};
 use super::state::{now_unix, State};
-use super::{crawl, CrawlOptions, CrawlProgress, CrawlSummary, SharedSink, Sink};
+use super::{crawl, CrawlOptions, CrawlProgress, CrawlSummary, Scope, SharedSink, Sink};
 use crate::error::Result;
 use crate::index::{Index, Writer};
 use crate::ingest;
@@ -70,7 +70,7 @@ pub fn crawl_sources(
 }
 
 /// Forget the pages no source of `file` covers any more (see
-/// [`super::covers`]) and delete their documents: what `ingest --sources
+/// [`Scope::covers`]) and delete their documents: what `ingest --sources
 /// FILE --prune` does after crawling, so that a site taken out of the file
 /// leaves the index. The schedule times of sources no longer in the file go
 /// too. Pages crawled by `kartotek crawl URL` are in the same state, so they
@@ -86,15 +86,21 @@ pub fn prune_uncovered(
         return Ok(0);
     };
     let mut state = State::load(&path);
-    let scopes: Vec<(&[String], CrawlOptions)> = file
+    let opts: Vec<CrawlOptions> = file
         .sources
         .iter()
-        .map(|s| (s.start.as_slice(), options_for(file, s, base)))
+        .map(|s| options_for(file, s, base))
+        .collect();
+    let scopes: Vec<Scope> = file
+        .sources
+        .iter()
+        .zip(&opts)
+        .map(|(s, o)| Scope::of(&s.start, o))
         .collect();
     let mut dropped: Vec<String> = Vec::new();
     state.urls.retain(|key, entry| {
         let url = entry.url.as_deref().unwrap_or(key);
-        let covered = scopes.iter().any(|(start, o)| super::covers(start, o, url));
+        let covered = scopes.iter().any(|scope| scope.covers(url));
         if !covered {
             dropped.extend(entry.doc_id.clone());
         }
