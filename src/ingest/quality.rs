@@ -52,13 +52,13 @@ pub fn assess(texts: &[&str], lang: Language) -> Assessment {
     let specials = special_letters(lang);
     // One pass per text: letters, special letters, and words (maximal runs of letters and
     // digits), each word checked against the short broken-word list.
-    let longest_broken = BROKEN_WORDS.iter().map(|b| b.len()).max().unwrap_or(0);
     for t in texts {
         let mut word_start: Option<usize> = None;
         let mut end_word = |start: usize, end: usize| {
             words += 1;
             let w = &t[start..end];
-            if w.len() <= longest_broken && BROKEN_WORDS.iter().any(|b| w.eq_ignore_ascii_case(b)) {
+            // (`eq_ignore_ascii_case` compares the lengths first: long words cost nothing)
+            if BROKEN_WORDS.iter().any(|b| w.eq_ignore_ascii_case(b)) {
                 broken += 1;
             }
         };

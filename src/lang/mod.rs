@@ -487,10 +487,9 @@ fn with_hint(analysis: &Analysis, hint: Option<Language>) -> Detection {
 /// that a passage whose evidence is weak or ambiguous takes the document language as hint.
 pub fn detect_document(passages: &[&str]) -> (Detection, Vec<Detection>) {
     let analyses: Vec<Analysis> = passages.iter().map(|p| analyse(p)).collect();
-    let first: Vec<Detection> = analyses.iter().map(|a| a.detection).collect();
     let mut votes: Vec<(Language, f64, f64)> = Vec::new();
     let mut total = 0.0;
-    for (p, d) in passages.iter().zip(&first) {
+    for (p, d) in passages.iter().zip(analyses.iter().map(|a| &a.detection)) {
         if d.lang == Language::Other && d.confidence == 0.0 {
             continue;
         }
@@ -516,7 +515,7 @@ pub fn detect_document(passages: &[&str]) -> (Detection, Vec<Detection>) {
             },
         });
     if doc.lang == Language::Other {
-        return (doc, first);
+        return (doc, analyses.iter().map(|a| a.detection).collect());
     }
     let per_passage = analyses
         .iter()

@@ -34,25 +34,6 @@ pub(crate) fn fold_with_map(input: &str, mode: Fold) -> Folded {
     let mut chars = input.char_indices().peekable();
     let mut pending_space: Option<usize> = None;
     while let Some((at, c)) = chars.next() {
-        // Fast path for the common case, an ASCII letter or digit: no dash, quote or
-        // whitespace handling, and lowercasing is the whole fold in every mode.
-        if c.is_ascii_alphanumeric() {
-            if let Some(space_at) = pending_space.take() {
-                text.push(' ');
-                origin.push(space_at);
-            }
-            if !in_word {
-                words += 1;
-                in_word = true;
-            }
-            text.push(if mode == Fold::Exact {
-                c
-            } else {
-                c.to_ascii_lowercase()
-            });
-            origin.push(at);
-            continue;
-        }
         if c.is_whitespace() {
             if !text.is_empty() && pending_space.is_none() {
                 pending_space = Some(at);
@@ -107,6 +88,17 @@ fn is_dash(c: char) -> bool {
 }
 
 fn push_folded(text: &mut String, origin: &mut Vec<usize>, at: usize, c: char, mode: Fold) {
+    // The common case, an ASCII letter or digit: lowercasing is the whole fold in every mode
+    // (no `to_lowercase` iterator, no diacritic table).
+    if c.is_ascii_alphanumeric() {
+        text.push(if mode == Fold::Exact {
+            c
+        } else {
+            c.to_ascii_lowercase()
+        });
+        origin.push(at);
+        return;
+    }
     let mut push = |s: &str| {
         for _ in 0..s.len() {
             origin.push(at);
