@@ -1077,20 +1077,8 @@ fn scale_type3_widths(doc: &mut Document) {
         if !subtype_is(font, b"Type3") {
             continue;
         }
-        let matrix = font
-            .get(b"FontMatrix")
-            .ok()
-            .and_then(|o| deref(doc, o))
-            .and_then(|o| o.as_array().ok());
-        let Some(matrix) = matrix else { continue };
-        let number = |i: usize| {
-            matrix
-                .get(i)
-                .and_then(|o| deref(doc, o))
-                .and_then(|o| o.as_float().ok())
-                .map(f64::from)
-        };
-        let (Some(a), Some(b)) = (number(0), number(1)) else {
+        let matrix = font.get(b"FontMatrix").ok().and_then(|o| numbers(doc, o));
+        let Some(&[a, b, ..]) = matrix.as_deref() else {
             continue;
         };
         let scale = a.hypot(b) * 1000.0;
@@ -1948,14 +1936,8 @@ fn annotation_ops(doc: &Document, page_id: ObjectId) -> Option<(Vec<(String, Obj
             .dict
             .get(b"Matrix")
             .ok()
-            .and_then(|o| deref(doc, o))
-            .and_then(|o| o.as_array().ok())
-            .filter(|a| a.len() == 6)
-            .and_then(|a| {
-                a.iter()
-                    .map(|n| n.as_float().ok().map(f64::from))
-                    .collect::<Option<Vec<_>>>()
-            })
+            .and_then(|o| numbers(doc, o))
+            .filter(|m| m.len() == 6)
             .unwrap_or_else(|| vec![1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
         let cm = appearance_matrix(&matrix, bbox, rect);
         if !cm.iter().all(|v| v.is_finite()) {
@@ -1974,16 +1956,20 @@ fn annotation_ops(doc: &Document, page_id: ObjectId) -> Option<(Vec<(String, Obj
     (!names.is_empty()).then_some((names, ops))
 }
 
+/// An array of numbers (the array and each entry possibly indirect); `None` if it is not an
+/// array or any entry is not a number.
+fn numbers(doc: &Document, obj: &Object) -> Option<Vec<f64>> {
+    deref(doc, obj)?
+        .as_array()
+        .ok()?
+        .iter()
+        .map(|n| Some(f64::from(deref(doc, n)?.as_float().ok()?)))
+        .collect()
+}
+
 /// Four numbers `[x0 y0 x1 y1]`, normalised so that x0 <= x1 and y0 <= y1.
 fn number_array(doc: &Document, obj: Option<&Object>) -> Option<[f64; 4]> {
-    let arr = deref(doc, obj?)?.as_array().ok()?;
-    if arr.len() != 4 {
-        return None;
-    }
-    let mut v = [0.0; 4];
-    for (slot, n) in v.iter_mut().zip(arr) {
-        *slot = f64::from(deref(doc, n)?.as_float().ok()?);
-    }
+    let v: [f64; 4] = numbers(doc, obj?)?.try_into().ok()?;
     Some([
         v[0].min(v[2]),
         v[1].min(v[3]),
