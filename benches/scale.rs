@@ -146,11 +146,9 @@ fn run(a: Args) -> kartotek::Result<()> {
         let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata");
         p.exists().then_some(p)
     });
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let pools = match &testdata {
-        Some(t) => Pools::from_dirs(t, Some(&seeds)),
-        None => Pools::builtin(),
-    };
+    let pools = testdata
+        .as_deref()
+        .map_or_else(Pools::builtin, Pools::for_benchmarks);
     log(&format!(
         "sentence pools: {:?}",
         pools

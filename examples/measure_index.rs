@@ -85,10 +85,6 @@ fn heap_mb() -> usize {
         .unwrap_or(128)
 }
 
-fn tantivy_error(e: tantivy::TantivyError) -> kartotek::Error {
-    kartotek::Error::Internal(e.to_string())
-}
-
 /// Analysed fields a bare passage document carries.
 #[derive(Clone, Copy)]
 struct Kept {
@@ -155,10 +151,8 @@ fn fields_ablation(
             let f = index.fields().clone();
             let started = Instant::now();
             // the product's writer settings: two threads, 128 MiB
-            let mut writer: tantivy::IndexWriter<TantivyDocument> = index
-                .tantivy()
-                .writer_with_num_threads(2, 128 << 20)
-                .map_err(tantivy_error)?;
+            let mut writer: tantivy::IndexWriter<TantivyDocument> =
+                index.tantivy().writer_with_num_threads(2, 128 << 20)?;
             for d in docs {
                 for p in &d.passages {
                     let mut t = TantivyDocument::new();
@@ -177,11 +171,11 @@ fn fields_ablation(
                             t.add_text(fold, &p.text);
                         }
                     }
-                    writer.add_document(t).map_err(tantivy_error)?;
+                    writer.add_document(t)?;
                 }
             }
-            writer.commit().map_err(tantivy_error)?;
-            writer.wait_merging_threads().map_err(tantivy_error)?;
+            writer.commit()?;
+            writer.wait_merging_threads()?;
             index.reload()?;
             // then the same bulk-load merge as the product's
             let mut w = index.writer(128 << 20)?;
