@@ -14,7 +14,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// These never stop a batch: they are reported with the source's name,
 /// counted, and the run goes on.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ExtractError {
     /// The bytes are no format Kartotek reads.
     #[error("unsupported format ({0})")]
@@ -42,10 +42,23 @@ pub enum ExtractError {
         /// Configured limit.
         limit: u64,
     },
-    /// Extraction ran out of time.
-    #[error("extraction took longer than {0} seconds and was abandoned")]
-    Timeout(u64),
-    /// A third-party parser panicked; caught and reported as this file's error.
+    /// Extraction ran out of time; the worker reading it was stopped.
+    #[error("extraction took longer than {seconds} seconds{} and was stopped\nhint: raise --file-timeout if the file is genuine and large", while_(.stage))]
+    Timeout {
+        /// The configured deadline.
+        seconds: u64,
+        /// What the reader was doing when time ran out (`reading page 3`), if known.
+        stage: Option<String>,
+    },
+    /// Reading the file needed more memory than a worker may use.
+    #[error("reading it needed more than the {limit_mb} MB a worker may use{}\nhint: raise --worker-memory-mb if the file is genuine", while_(.stage))]
+    MemoryExceeded {
+        /// The worker's memory limit in MB.
+        limit_mb: u64,
+        /// What the reader was doing, if known.
+        stage: Option<String>,
+    },
+    /// A third-party parser panicked or its worker process died; reported as this file's error.
     #[error("the parser crashed on this file: {0}")]
     ParserCrashed(String),
     /// Reading the file failed.
@@ -54,6 +67,14 @@ pub enum ExtractError {
     /// Fetching a URL failed.
     #[error("cannot fetch it: {0}")]
     Fetch(String),
+}
+
+/// ` while reading page 3`, or nothing.
+fn while_(stage: &Option<String>) -> String {
+    match stage {
+        Some(s) if !s.is_empty() => format!(" while {s}"),
+        _ => String::new(),
+    }
 }
 
 /// Every error Kartotek reports.

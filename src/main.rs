@@ -4,6 +4,17 @@
 use clap::Parser;
 
 fn main() {
+    // A worker process reads sources for a supervisor; see `ingest::worker`.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(kartotek::ingest::worker::WORKER_ARG) {
+        std::process::exit(kartotek::ingest::worker::serve(&args[2..]));
+    }
+    match std::env::current_exe() {
+        Ok(me) => kartotek::ingest::supervisor::set_program(me),
+        Err(e) => eprintln!(
+            "warning: cannot find this program's path ({e}); files are read in-process, without crash isolation"
+        ),
+    }
     let cli = match kartotek::cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

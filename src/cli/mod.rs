@@ -26,6 +26,11 @@ pub struct Cli {
     /// Taxonomy folder (region.toml, programme.toml, network.toml, theme.toml); default: built in.
     #[arg(long, global = true, env = "KARTOTEK_TAXONOMY")]
     pub taxonomy: Option<PathBuf>,
+    /// Memory each extraction worker process may use, in MB; a file that needs more fails
+    /// with that reason and the batch goes on.
+    #[arg(long, global = true, env = "KARTOTEK_WORKER_MEMORY_MB", default_value_t = 1024,
+          value_parser = clap::value_parser!(u64).range(64..=1_048_576))]
+    pub worker_memory_mb: u64,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -64,6 +69,7 @@ pub fn print(text: &str) {
 
 /// Run the parsed command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
+    crate::ingest::supervisor::set_memory_limit(cli.worker_memory_mb * 1024 * 1024);
     match &cli.command {
         Command::Ingest(a) => ingest::run(&cli, a),
         Command::Search(a) => search::run(&cli, a),

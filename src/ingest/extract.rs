@@ -1,10 +1,12 @@
 //! The extract stage: sniff the bytes, run the right extractor, and bound it.
 //!
-//! Each extraction runs on its own thread with a deadline and inside
-//! `catch_unwind`, so a pathological or hostile file costs at most the
-//! deadline and a crash in a third-party parser becomes that file's error.
-//! A thread that overruns the deadline cannot be killed in Rust; it is
-//! abandoned (it ends with the process) and the batch goes on.
+//! [`extract_bounded`] runs each extraction in a supervised worker process
+//! (see [`supervisor`](super::supervisor)) with a deadline and OS-enforced
+//! memory and CPU ceilings, so a stack overflow, a refused allocation or a
+//! runaway loop in a third-party parser fails that file, never the process.
+//! Inside the worker, `catch_unwind` still turns a panic into the file's
+//! error. [`extract_in_thread`] is the fallback when no worker program is
+//! set (a library user): a thread with a deadline, abandoned if it overruns.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
@@ -19,7 +21,7 @@ use crate::error::ExtractError;
 pub const THREAD_PREFIX: &str = "kartotek-extract";
 
 /// Text extracted from one source, before language detection and tagging.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Extracted {
     /// Title from metadata or the first heading.
     pub title: Option<String>,
@@ -57,8 +59,26 @@ impl Default for Limits {
     }
 }
 
-/// Extract text from `bytes`, sniffing the format, on a bounded worker thread.
+/// Extract text from `bytes`, sniffing the format, in a supervised worker
+/// process under `limits`.
 pub fn extract_bounded(
+    bytes: std::sync::Arc<Vec<u8>>,
+    content_type: Option<String>,
+    limits: Limits,
+) -> Result<Extracted, ExtractError> {
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(ExtractError::TooLarge {
+            size: bytes.len() as u64,
+            limit: limits.max_bytes,
+        });
+    }
+    super::supervisor::extract(bytes, content_type, limits)
+}
+
+/// Extract text from `bytes` on a thread of this process with a deadline;
+/// a thread that overruns it is abandoned. Protects against panics and
+/// slowness, not against aborts: the fallback when no worker is set.
+pub fn extract_in_thread(
     bytes: std::sync::Arc<Vec<u8>>,
     content_type: Option<String>,
     limits: Limits,
@@ -87,9 +107,10 @@ pub fn extract_bounded(
     }
     match rx.recv_timeout(limits.timeout) {
         Ok(r) => r,
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            Err(ExtractError::Timeout(limits.timeout.as_secs()))
-        }
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(ExtractError::Timeout {
+            seconds: limits.timeout.as_secs(),
+            stage: None,
+        }),
         Err(mpsc::RecvTimeoutError::Disconnected) => Err(ExtractError::ParserCrashed(
             "the worker thread ended without a result".into(),
         )),
@@ -103,6 +124,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
         Sniffed::Unsupported(what) => return Err(ExtractError::Unsupported(what.to_string())),
         Sniffed::Known(f) => f,
     };
+    super::worker::stage(format_args!("reading it as {}", format.as_str()));
     let mut out = match format {
         Format::Pdf => {
             let p = pdf::extract(bytes).map_err(map_pdf_error)?;

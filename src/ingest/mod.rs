@@ -13,11 +13,14 @@ pub mod fetch;
 pub mod html;
 pub mod metadata;
 pub mod pdf;
+pub mod pdf_repair;
 pub mod quality;
 pub mod restore;
 pub mod sniff;
 pub mod source;
+pub mod supervisor;
 pub mod text;
+pub mod worker;
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};

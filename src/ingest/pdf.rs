@@ -41,6 +41,9 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 use unicode_normalization::UnicodeNormalization;
 
+use super::pdf_repair;
+use super::worker::stage;
+
 /// Largest PDF accepted, in bytes.
 pub const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
 /// Most glyphs collected from one page; the rest of the page is skipped.
@@ -140,11 +143,15 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(PdfError::Malformed("no `%PDF-` header".to_string()));
     }
+    stage(format_args!("checking its compressed streams"));
     check_inflated_size(bytes, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)?;
+    let repaired = pdf_repair::object_stream_lengths(bytes).map_err(PdfError::Malformed)?;
+    let bytes: &[u8] = &repaired;
     match extract_once(bytes) {
         Err(e @ (PdfError::Malformed(_) | PdfError::NoText { .. } | PdfError::Empty)) => {
             // A damaged cross-reference table is the commonest breakage: rebuild it by scanning
             // for objects and try once more, keeping the first error if that does not help.
+            stage(format_args!("rebuilding its cross-reference table"));
             match rebuild_xref(bytes).map(|fixed| extract_once(&fixed)) {
                 Some(Ok(text)) => Ok(text),
                 _ => Err(e),
@@ -229,6 +236,7 @@ fn locked(doc: &Document) -> bool {
 }
 
 fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
+    stage(format_args!("parsing the document structure"));
     let mut doc = load(bytes)?;
     if locked(&doc) {
         // lopdf rejects some valid encryption dictionaries (a `/Length` with `/V 1`,
@@ -241,6 +249,8 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     }
     // lopdf 0.42 removes `/Encrypt` from the trailer once it has decrypted the objects.
     let encrypted = doc.encryption_state.is_some() || doc.trailer.has(b"Encrypt");
+    stage(format_args!("reading the page tree"));
+    pdf_repair::page_tree(&mut doc);
     let page_ids: Vec<(u32, ObjectId)> = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {
         Ok(pages) => pages.into_iter().collect(),
         Err(panic) => {
@@ -253,8 +263,9 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     if page_ids.is_empty() {
         return Err(PdfError::Empty);
     }
-    let had_images = match catch_unwind(AssertUnwindSafe(|| prepare(&mut doc, &page_ids))) {
-        Ok(had_images) => had_images,
+    stage(format_args!("preparing fonts and pages"));
+    let prepared = match catch_unwind(AssertUnwindSafe(|| prepare(&mut doc, &page_ids))) {
+        Ok(prepared) => prepared,
         Err(panic) => {
             return Err(PdfError::Malformed(format!(
                 "the PDF parser failed: {}",
@@ -264,13 +275,24 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     };
 
     let mut pages: Vec<Vec<Line>> = Vec::with_capacity(page_ids.len());
-    let mut failures: Vec<String> = Vec::new();
+    let had_images = prepared.had_images;
+    let mut failures: Vec<String> = prepared
+        .floods
+        .iter()
+        .map(|n| {
+            format!(
+                "page `{n}` draws more than {} operators and was skipped",
+                pdf_repair::MAX_OPERATORS
+            )
+        })
+        .collect();
     let deadline = Instant::now() + MAX_EXTRACT_TIME;
     for &(number, _) in &page_ids {
         if Instant::now() >= deadline {
             pages.push(Vec::new());
             continue;
         }
+        stage(format_args!("reading page {number}"));
         let mut sink = PageSink {
             deadline: Some(deadline),
             ..PageSink::default()
@@ -922,8 +944,9 @@ fn subtype_is(dict: &Dictionary, name: &[u8]) -> bool {
 /// - Type3 fonts get `/Widths` in thousandths of an em (see `scale_type3_widths`).
 /// - Pages without a usable `/MediaBox` get US Letter (pdf-extract panics without one).
 /// - Visible annotations are drawn after the page content (see `draw_annotations`).
-fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> bool {
+fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepared {
     let mut had_images = false;
+    let floods = skip_operator_floods(doc, page_ids);
 
     let image_ids: Vec<ObjectId> = doc
         .objects
@@ -1026,7 +1049,49 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> bool {
         }
         draw_annotations(doc, page_id);
     }
-    had_images
+    Prepared { had_images, floods }
+}
+
+/// What [`prepare`] found.
+struct Prepared {
+    /// The document draws images.
+    had_images: bool,
+    /// Pages not drawn because they (or a form they use) flood operators.
+    floods: Vec<u32>,
+}
+
+/// Empty every page content and form that draws more than
+/// [`pdf_repair::MAX_OPERATORS`] operators (pdf-extract holds gigabytes for
+/// such floods); returns the pages whose own content was emptied.
+fn skip_operator_floods(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Vec<u32> {
+    let cap = pdf_repair::MAX_OPERATORS + 1;
+    let forms: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(_, o)| o.as_stream().is_ok_and(|s| subtype_is(&s.dict, b"Form")))
+        .map(|(&id, _)| id)
+        .collect();
+    for id in forms {
+        if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
+            if pdf_repair::count_operators(&stream_bytes(stream), cap) >= cap {
+                stream.set_plain_content(Vec::new());
+            }
+        }
+    }
+    let mut floods = Vec::new();
+    for &(number, page_id) in page_ids {
+        let Ok(content) = doc.get_page_content(page_id) else {
+            continue;
+        };
+        if pdf_repair::count_operators(&content, cap) >= cap {
+            floods.push(number);
+            let empty = doc.add_object(lopdf::Stream::new(Dictionary::new(), Vec::new()));
+            if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
+                page.set("Contents", Object::Reference(empty));
+            }
+        }
+    }
+    floods
 }
 
 /// Inflates `/ToUnicode` streams that are zlib-compressed but lack `/Filter /FlateDecode`
@@ -2261,9 +2326,10 @@ fn last_reference(data: &[u8], key: &[u8]) -> Option<(u64, u64)> {
 /// Most object numbers a rebuilt cross-reference table may hold.
 const MAX_REBUILT_OBJECTS: u64 = 4_000_000;
 
-/// A copy of `bytes` with a new cross-reference table and trailer appended, made by scanning
-/// for `N G obj`; `None` when no objects or no catalog are found.
-fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
+/// Every top-level `N G obj` in `bytes` (object number → offset and generation, the last one
+/// winning), and the catalog if one is seen, found by scanning rather than by the
+/// cross-reference table.
+pub(super) fn scan_objects(bytes: &[u8]) -> (HashMap<u64, (usize, u64)>, Option<(u64, u64)>) {
     let mut offsets: HashMap<u64, (usize, u64)> = HashMap::new();
     let mut catalog = None;
     let mut i = 0;
@@ -2313,6 +2379,13 @@ fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
             catalog = Some((num, generation));
         }
     }
+    (offsets, catalog)
+}
+
+/// A copy of `bytes` with a new cross-reference table and trailer appended, made by scanning
+/// for `N G obj`; `None` when no objects or no catalog are found.
+fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (offsets, catalog) = scan_objects(bytes);
     let root = last_reference(bytes, b"/Root").or(catalog)?;
     let size = offsets.keys().max()? + 1;
     let mut out = bytes.to_vec();

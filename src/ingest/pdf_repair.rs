@@ -1,0 +1,372 @@
+//! Structural repairs made before a PDF reaches lopdf and pdf-extract, for
+//! the hostile shapes that make them overflow the stack, allocate without
+//! bound or loop (issue 13). The worker process contains such a failure;
+//! these repairs make the same files read, or fail fast, in-process.
+//!
+//! - **Object-stream lengths** ([`object_stream_lengths`]): lopdf 0.42
+//!   resolves an object stream's indirect `/Length` through
+//!   `get_compressed_object`, which starts a fresh cycle check, so a length
+//!   stored inside an object stream that needs that length recurses until
+//!   the stack overflows. The PDF standard (ISO 32000-1, 7.5.7) forbids
+//!   storing an object stream's length in an object stream, so such a
+//!   `/Length N G R` is replaced, in place and at the same width, by the
+//!   stream's real length measured up to `endstream`.
+//! - **The page tree** ([`page_tree`]): `/Count` values that lie (pdf-extract
+//!   and lopdf size allocations from them), kids that loop back, and
+//!   `/Parent` links that loop (inherited attributes are looked up along
+//!   them) are rewritten from one depth-bounded walk from the catalog, so
+//!   the tree the parsers see is a true tree with true counts.
+//! - **Operator floods** ([`count_operators`]): a content stream of millions
+//!   of operators (`q Q q Q …`) makes pdf-extract hold gigabytes; a page or
+//!   form drawing more than [`MAX_OPERATORS`] is not drawn, and said so.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use lopdf::{Document, Object, ObjectId};
+
+/// Operators one page or form may draw before it is skipped as a flood.
+pub const MAX_OPERATORS: usize = 2_000_000;
+/// Deepest page tree walked (lopdf's own limit).
+const MAX_TREE_DEPTH: usize = 256;
+
+/// Make object streams whose `/Length` is stored inside an object stream
+/// readable (see the module doc). `Err` names the object when the real
+/// length does not fit in the reference's place.
+pub fn object_stream_lengths(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
+    let (objects, _) = super::pdf::scan_objects(bytes);
+    let mut out: Option<Vec<u8>> = None;
+    for (&num, &(offset, _)) in &objects {
+        let head_end = bytes.len().min(offset + 4096);
+        let head = &bytes[offset..head_end];
+        let Some(stream_kw) = find(head, b"stream") else {
+            continue;
+        };
+        let dict = &head[..stream_kw];
+        if find(dict, b"/ObjStm").is_none() {
+            continue;
+        }
+        let Some(len_at) = find(dict, b"/Length") else {
+            continue;
+        };
+        let value_start = len_at + b"/Length".len();
+        let Some((target, value_end)) = reference_at(dict, value_start) else {
+            continue;
+        };
+        if objects.contains_key(&target) {
+            continue; // a top-level object: lopdf's cycle check covers it
+        }
+        let body_start = offset + stream_kw + b"stream".len();
+        let body_start = match bytes.get(body_start..body_start + 2) {
+            Some([b'\r', b'\n']) => body_start + 2,
+            Some([b'\n', _]) | Some([b'\r', _]) => body_start + 1,
+            _ => body_start,
+        };
+        let Some(end) = find(&bytes[body_start..], b"endstream") else {
+            continue;
+        };
+        let mut length = end;
+        while length > 0 && matches!(bytes[body_start + length - 1], b'\r' | b'\n') {
+            length -= 1;
+        }
+        let width = value_end - value_start;
+        let text = format!(" {length}");
+        if text.len() > width {
+            return Err(format!(
+                "object stream `{num}` stores its own length inside an object stream, which the PDF standard forbids"
+            ));
+        }
+        let buf = out.get_or_insert_with(|| bytes.to_vec());
+        let at = offset + value_start;
+        buf[at..at + width].fill(b' ');
+        buf[at..at + text.len()].copy_from_slice(text.as_bytes());
+    }
+    Ok(match out {
+        Some(v) => Cow::Owned(v),
+        None => Cow::Borrowed(bytes),
+    })
+}
+
+/// `N G R` after optional white space at `from`: the object number and the
+/// end of the `R`.
+fn reference_at(data: &[u8], from: usize) -> Option<(u64, usize)> {
+    let mut p = from;
+    let mut numbers = [0u64; 2];
+    for n in &mut numbers {
+        while data.get(p).is_some_and(|b| b.is_ascii_whitespace()) {
+            p += 1;
+        }
+        let start = p;
+        while data.get(p).is_some_and(u8::is_ascii_digit) {
+            p += 1;
+        }
+        if p == start || p - start > 10 {
+            return None;
+        }
+        *n = std::str::from_utf8(&data[start..p]).ok()?.parse().ok()?;
+    }
+    while data.get(p).is_some_and(|b| b.is_ascii_whitespace()) {
+        p += 1;
+    }
+    (data.get(p) == Some(&b'R')).then_some((numbers[0], p + 1))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// What [`page_tree`] changed.
+#[derive(Debug, Default, PartialEq)]
+pub struct TreeRepairs {
+    /// `/Count` values corrected.
+    pub counts: usize,
+    /// Kids dropped because they were reached twice (a loop or a shared node).
+    pub loops: usize,
+    /// `/Parent` links corrected.
+    pub parents: usize,
+}
+
+/// Rewrite the page tree from one bounded walk from the catalog: true
+/// `/Count`s, no repeated kids, `/Parent` pointing at the node that lists
+/// the kid. Returns what it changed.
+pub fn page_tree(doc: &mut Document) -> TreeRepairs {
+    let mut repairs = TreeRepairs::default();
+    let Some(root) = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Pages").ok())
+        .and_then(|o| o.as_reference().ok())
+    else {
+        return repairs;
+    };
+    let mut edits = Vec::new();
+    let mut seen = HashSet::from([root]);
+    let budget = doc.objects.len() + 1;
+    walk(
+        doc,
+        root,
+        None,
+        0,
+        &mut seen,
+        budget,
+        &mut edits,
+        &mut repairs,
+    );
+    for edit in edits {
+        if let Ok(Object::Dictionary(d)) = doc.get_object_mut(edit.id) {
+            if let Some(kids) = edit.kids {
+                d.set("Kids", Object::Array(kids));
+            }
+            if let Some(count) = edit.count {
+                d.set("Count", Object::Integer(count));
+            }
+            match edit.parent {
+                Some(Some(p)) => d.set("Parent", Object::Reference(p)),
+                Some(None) => {
+                    d.remove(b"Parent");
+                }
+                None => {}
+            }
+        }
+    }
+    repairs
+}
+
+/// One node's corrections.
+struct Edit {
+    id: ObjectId,
+    kids: Option<Vec<Object>>,
+    count: Option<i64>,
+    /// `Some(None)`: remove `/Parent`.
+    parent: Option<Option<ObjectId>>,
+}
+
+/// Walk the subtree at `id`; returns its number of pages.
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    doc: &Document,
+    id: ObjectId,
+    parent: Option<ObjectId>,
+    depth: usize,
+    seen: &mut HashSet<ObjectId>,
+    budget: usize,
+    edits: &mut Vec<Edit>,
+    repairs: &mut TreeRepairs,
+) -> i64 {
+    let Ok(node) = doc.get_dictionary(id) else {
+        return 0;
+    };
+    let stated_parent = node.get(b"Parent").and_then(Object::as_reference).ok();
+    let parent_edit = (stated_parent != parent).then_some(parent);
+    if parent_edit.is_some() {
+        repairs.parents += 1;
+    }
+    let is_pages = node
+        .get(b"Type")
+        .and_then(Object::as_name)
+        .is_ok_and(|t| t == b"Pages")
+        || (node.has(b"Kids") && !node.has(b"Contents"));
+    if !is_pages {
+        if parent_edit.is_some() {
+            edits.push(Edit {
+                id,
+                kids: None,
+                count: None,
+                parent: parent_edit,
+            });
+        }
+        return 1;
+    }
+    let kids: Vec<Object> = node
+        .get(b"Kids")
+        .ok()
+        .and_then(|k| match k {
+            Object::Reference(r) => doc.get_object(*r).ok(),
+            other => Some(other),
+        })
+        .and_then(|k| k.as_array().ok())
+        .cloned()
+        .unwrap_or_default();
+    let mut kept = Vec::with_capacity(kids.len().min(budget));
+    let mut count = 0i64;
+    for kid in &kids {
+        let Ok(kid_id) = kid.as_reference() else {
+            repairs.loops += 1;
+            continue;
+        };
+        if depth >= MAX_TREE_DEPTH || seen.len() >= budget || !seen.insert(kid_id) {
+            repairs.loops += 1;
+            continue;
+        }
+        count += walk(
+            doc,
+            kid_id,
+            Some(id),
+            depth + 1,
+            seen,
+            budget,
+            edits,
+            repairs,
+        );
+        kept.push(kid.clone());
+    }
+    let stated_count = node.get(b"Count").and_then(Object::as_i64).ok();
+    let count_edit = (stated_count != Some(count)).then_some(count);
+    if count_edit.is_some() {
+        repairs.counts += 1;
+    }
+    let kids_edit = (kept.len() != kids.len()
+        || matches!(node.get(b"Kids"), Ok(Object::Reference(_))))
+    .then_some(kept);
+    if count_edit.is_some() || kids_edit.is_some() || parent_edit.is_some() {
+        edits.push(Edit {
+            id,
+            kids: kids_edit,
+            count: count_edit,
+            parent: parent_edit,
+        });
+    }
+    count
+}
+
+/// Operators in a content stream, counted up to `cap`: keywords outside
+/// strings, names, numbers, arrays, dictionaries and comments.
+pub fn count_operators(content: &[u8], cap: usize) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    let len = content.len();
+    while i < len && n < cap {
+        let b = content[i];
+        match b {
+            b'(' => {
+                // literal string, balanced parentheses, backslash escapes
+                let mut depth = 1;
+                i += 1;
+                while i < len && depth > 0 {
+                    match content[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => depth -= 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'%' => {
+                while i < len && content[i] != b'\n' && content[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'<' if content.get(i + 1) != Some(&b'<') => {
+                while i < len && content[i] != b'>' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'/' => {
+                i += 1;
+                while i < len && is_regular(content[i]) {
+                    i += 1;
+                }
+            }
+            _ if b.is_ascii_alphabetic() || b == b'\'' || b == b'"' || b == b'*' => {
+                let start = i;
+                while i < len && is_regular(content[i]) {
+                    i += 1;
+                }
+                let word = &content[start..i.max(start + 1)];
+                if !matches!(word, b"true" | b"false" | b"null") {
+                    n += 1;
+                }
+                i = i.max(start + 1);
+            }
+            _ => i += 1,
+        }
+    }
+    n
+}
+
+/// A byte that continues a keyword, name or number.
+fn is_regular(b: u8) -> bool {
+    !b.is_ascii_whitespace() && !b"()<>[]{}/%".contains(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_are_counted_outside_strings_and_names() {
+        assert_eq!(count_operators(b"q Q q Q", 100), 4);
+        assert_eq!(
+            count_operators(b"BT /F1 12 Tf (q Q (nested) q) Tj ET % q Q q\n", 100),
+            4
+        );
+        assert_eq!(count_operators(b"[true false] 0 d <71 51> Tj", 100), 2);
+        assert_eq!(count_operators(&b"q Q ".repeat(1000), 10), 10);
+    }
+
+    #[test]
+    fn a_length_reference_is_read_with_its_extent() {
+        assert_eq!(reference_at(b"/Length 5 0 R >>", 7), Some((5, 13)));
+        assert_eq!(reference_at(b"/Length 57 >>", 7), None);
+    }
+
+    #[test]
+    fn an_object_stream_length_stored_in_an_object_stream_is_replaced_in_place() {
+        let pdf = b"%PDF-1.7\n6 0 obj\n<< /Type /ObjStm /N 1 /First 8 /Length 5 0 R >>\nstream\n5 0 100 \nendstream\nendobj\n";
+        let fixed = object_stream_lengths(pdf).unwrap();
+        assert_eq!(fixed.len(), pdf.len());
+        let text = String::from_utf8_lossy(&fixed);
+        assert!(
+            text.contains("/Length 8 ") && !text.contains("5 0 R"),
+            "{text}"
+        );
+        // A top-level length object is left to lopdf.
+        let ok = b"%PDF-1.7\n5 0 obj 9 endobj\n6 0 obj\n<< /Type /ObjStm /N 1 /First 8 /Length 5 0 R >>\nstream\n5 0 100 \nendstream\nendobj\n";
+        assert!(matches!(
+            object_stream_lengths(ok).unwrap(),
+            Cow::Borrowed(_)
+        ));
+    }
+}
