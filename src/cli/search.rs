@@ -1,6 +1,7 @@
 //! `kartotek search QUERY`: ranked hits with title, language, source, page
 //! and a snippet; `--json` prints `{"total", "hits"}` with the same hit
-//! objects the HTTP API serves.
+//! objects the HTTP API serves. `--limit` and `--offset` take the API's
+//! ranges and refuse what it refuses, with the same words.
 
 use std::io::IsTerminal;
 
@@ -20,15 +21,25 @@ pub struct Args {
     /// Facet filter FACET=PATH, e.g. `programme=/interreg` (repeatable).
     #[arg(long = "filter", value_name = "FACET=PATH")]
     pub filters: Vec<String>,
-    /// Number of hits.
-    #[arg(long, default_value_t = 10)]
+    /// Number of hits, 1 to 100 (as the API's `limit`; other values are refused).
+    #[arg(long, default_value_t = 10, value_parser = parse_limit)]
     pub limit: usize,
-    /// Hits to skip.
-    #[arg(long, default_value_t = 0)]
+    /// Hits to skip, 0 to 10000 (as the API's `offset`).
+    #[arg(long, default_value_t = 0, value_parser = parse_offset)]
     pub offset: usize,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--limit`: the API's range and words ([`crate::search::parse_bounded`]).
+fn parse_limit(v: &str) -> std::result::Result<usize, String> {
+    crate::search::parse_bounded(v, 1, crate::search::MAX_LIMIT)
+}
+
+/// `--offset`: the API's range and words.
+fn parse_offset(v: &str) -> std::result::Result<usize, String> {
+    crate::search::parse_bounded(v, 0, crate::search::MAX_OFFSET)
 }
 
 /// Run `search`.
@@ -97,4 +108,29 @@ pub fn render(resp: &crate::search::Response, color: bool) -> String {
         out.push_str(&format!("   {text}\n\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{MAX_LIMIT, MAX_OFFSET};
+    use clap::CommandFactory;
+
+    #[test]
+    fn limit_and_offset_take_the_apis_range_and_say_it_in_help() {
+        assert_eq!(parse_limit("100"), Ok(100));
+        assert_eq!(
+            parse_limit("500"),
+            Err(format!("must be a whole number from 1 to {MAX_LIMIT}"))
+        );
+        assert!(parse_limit("0").is_err());
+        assert!(parse_offset(&(MAX_OFFSET + 1).to_string()).is_err());
+        let mut cmd = crate::cli::Cli::command();
+        let help = cmd
+            .find_subcommand_mut("search")
+            .map(|s| s.render_long_help().to_string())
+            .unwrap_or_default();
+        assert!(help.contains(&format!("1 to {MAX_LIMIT}")), "{help}");
+        assert!(help.contains(&format!("0 to {MAX_OFFSET}")), "{help}");
+    }
 }

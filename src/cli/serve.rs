@@ -3,7 +3,11 @@
 //! On an empty index it first ingests the built-in corpus, with progress,
 //! through the same writer the server then keeps for uploads, so the two
 //! never fight over the index lock. Prints `listening on http://ADDR`, and
-//! shuts down gracefully on Ctrl-C or SIGTERM.
+//! shuts down gracefully on Ctrl-C or SIGTERM. Slow clients are bounded by
+//! a connection limit and header/body read timeouts (see
+//! [`crate::server::transport`]); blocking work by a bounded thread pool.
+
+use std::time::Duration;
 
 use crate::cli::progress::Terminal;
 use crate::cli::Cli;
@@ -34,6 +38,18 @@ pub struct Args {
     /// Largest upload request, in MB.
     #[arg(long, env = "KARTOTEK_MAX_UPLOAD_MB", default_value_t = 64)]
     pub max_upload_mb: usize,
+    /// Most connections open at once; more wait until one closes.
+    #[arg(long, env = "KARTOTEK_MAX_CONNECTIONS", default_value_t = server::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers (and that an idle kept-alive connection stays open).
+    #[arg(long, env = "KARTOTEK_HEADER_TIMEOUT", default_value_t = server::DEFAULT_HEADER_TIMEOUT_SECS)]
+    pub header_timeout: u64,
+    /// Longest pause, in seconds, allowed between two parts of a request body.
+    #[arg(long, env = "KARTOTEK_BODY_TIMEOUT", default_value_t = server::DEFAULT_BODY_TIMEOUT_SECS)]
+    pub body_timeout: u64,
+    /// Most threads for searches and ingests at once; more requests wait their turn.
+    #[arg(long, env = "KARTOTEK_BLOCKING_THREADS", default_value_t = server::DEFAULT_BLOCKING_THREADS)]
+    pub blocking_threads: usize,
     /// Sources file whose sites are re-crawled on their schedule (`every = "24h"`; see sources.example.toml).
     #[arg(long, env = "KARTOTEK_SOURCES")]
     pub sources: Option<std::path::PathBuf>,
@@ -53,6 +69,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
             .filter(|o| !o.is_empty())
             .collect(),
         max_upload_bytes: args.max_upload_mb.max(1) * 1024 * 1024,
+        max_connections: args.max_connections.max(1),
+        header_read_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        body_read_timeout: Duration::from_secs(args.body_timeout.max(1)),
         ..Config::default()
     };
     let sources = match &args.sources {
@@ -107,8 +126,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         }
         _ => None,
     };
+    // a bounded blocking pool: a load run without a bound reached 349 threads (issue 13)
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(args.blocking_threads.max(1))
         .build()
         .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
     let result = rt.block_on(server::serve(state, &args.addr));

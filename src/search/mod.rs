@@ -42,6 +42,16 @@ pub const PARALLEL_FROM: u64 = 500_000;
 /// Largest offset.
 pub const MAX_OFFSET: usize = 10_000;
 
+/// Read a whole number in `min..=max`, or say what is allowed. The API's
+/// `limit`/`offset` and the CLI's `--limit`/`--offset` both use it, so they
+/// refuse the same values (never clamp) in the same words (issue 13).
+pub fn parse_bounded(v: &str, min: usize, max: usize) -> std::result::Result<usize, String> {
+    match v.trim().parse::<usize>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("must be a whole number from {min} to {max}")),
+    }
+}
+
 /// What to search for.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -484,13 +494,13 @@ fn validate(req: &Request) -> Result<()> {
     if req.limit == 0 || req.limit > MAX_LIMIT {
         return Err(Error::param(
             "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
+            format!("must be a whole number from 1 to {MAX_LIMIT}"),
         ));
     }
     if req.offset > MAX_OFFSET {
         return Err(Error::param(
             "offset",
-            format!("must be at most {MAX_OFFSET}"),
+            format!("must be a whole number from 0 to {MAX_OFFSET}"),
         ));
     }
     Ok(())

@@ -135,13 +135,7 @@ impl SearchParams {
 }
 
 fn number(name: &str, v: &str, min: usize, max: usize) -> Result<usize> {
-    match v.trim().parse::<usize>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(Error::param(
-            name,
-            format!("must be a whole number from {min} to {max}"),
-        )),
-    }
+    crate::search::parse_bounded(v, min, max).map_err(|why| Error::param(name, why))
 }
 
 /// Run a search off the async runtime.
@@ -628,8 +622,20 @@ pub async fn healthz(State(state): State<AppState>) -> ApiResult<Response> {
     Ok(Json(serde_json::json!({ "status": "ok", "documents": docs })).into_response())
 }
 
-/// `GET /metrics`: Prometheus text.
-pub async fn metrics(State(state): State<AppState>) -> ApiResult<Response> {
+/// `GET /metrics`: Prometheus text. Like searching, it needs the search
+/// key (or the admin key) when one is set: bearer or `?key=` (issue 13).
+pub async fn metrics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let pairs = pairs(raw.as_deref(), &state.config)?;
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "key") {
+        let shown: String = k.chars().filter(|c| !c.is_control()).take(40).collect();
+        return Err(Error::param(&shown, "is not a known parameter; use key").into());
+    }
+    let key = pairs.into_iter().find(|(k, _)| k == "key").map(|(_, v)| v);
+    state.authorize_read(&headers, key.as_deref())?;
     let index = state.index().clone();
     let (docs, passages) =
         tokio::task::spawn_blocking(move || (index.num_documents(), index.num_passages()))

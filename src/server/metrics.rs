@@ -2,8 +2,13 @@
 //! request counts per route, method and status; a latency histogram per
 //! route; documents and passages in the index; ingest outcomes.
 //!
-//! Routes are labelled by their *pattern* (`/api/documents/{id}`), never by
-//! the raw path, so label cardinality stays bounded whatever clients send.
+//! Every label value is bounded whatever clients send (issue 13: 2,000 odd
+//! methods grew the page from 16 lines to 34,033). Routes are labelled by
+//! their *pattern* (`/api/documents/{id}`), never by the raw path; a method
+//! is its name when it is one of the nine standard ones, else `other`; and
+//! past [`MAX_SERIES`] route-and-method pairs, new ones count as
+//! `other`/`other`. `/metrics` itself asks for the search key when one is
+//! set (see [`crate::server::api::metrics`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -15,6 +20,23 @@ use std::time::Duration;
 pub const BUCKETS: [f64; 13] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
+
+/// Most `(route, method)` pairs kept apart; later ones are counted together.
+pub const MAX_SERIES: usize = 64;
+
+/// The methods that keep their own label; any other is `other`.
+const METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+];
+
+/// The label of a request method: a standard method's name, else `other`.
+pub fn method_label(method: &str) -> &'static str {
+    METHODS
+        .iter()
+        .find(|m| **m == method)
+        .copied()
+        .unwrap_or("other")
+}
 
 #[derive(Default)]
 struct RouteStats {
@@ -41,9 +63,12 @@ impl Metrics {
         let Ok(mut routes) = self.routes.lock() else {
             return;
         };
-        let s = routes
-            .entry((route.to_string(), method.to_string()))
-            .or_default();
+        let method = method_label(method);
+        let mut key = (route.to_string(), method.to_string());
+        if !routes.contains_key(&key) && routes.len() >= MAX_SERIES {
+            key = ("other".to_string(), "other".to_string());
+        }
+        let s = routes.entry(key).or_default();
         *s.by_status.entry(status).or_default() += 1;
         s.count += 1;
         s.sum += secs;
@@ -178,6 +203,35 @@ mod tests {
         assert!(text.contains("le=\"0.5\"} 2"));
         assert!(text.contains("le=\"+Inf\"} 2"));
         assert!(text.contains("kartotek_index_documents 5"));
+    }
+
+    #[test]
+    fn odd_methods_share_one_label_and_the_page_stays_small() {
+        let m = Metrics::default();
+        m.observe("/api/search", "GET", 200, Duration::from_millis(1));
+        let before = m.render(0, 0).lines().count();
+        for i in 0..2000 {
+            m.observe(
+                "unmatched",
+                &format!("X-ODD-{i}"),
+                405,
+                Duration::from_millis(1),
+            );
+            m.observe(&format!("/route-{i}"), "GET", 404, Duration::from_millis(1));
+        }
+        let text = m.render(0, 0);
+        assert!(!text.contains("X-ODD"), "{text}");
+        assert!(text.contains("method=\"other\""), "{text}");
+        let after = text.lines().count();
+        // each series costs 17 lines (status + 16 histogram lines)
+        assert!(after <= before + MAX_SERIES * 20, "{before} -> {after}");
+    }
+
+    #[test]
+    fn standard_methods_keep_their_name() {
+        assert_eq!(method_label("DELETE"), "DELETE");
+        assert_eq!(method_label("get"), "other");
+        assert_eq!(method_label("FOO\n"), "other");
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod error;
 pub mod i18n;
 pub mod metrics;
 pub mod page;
+pub mod transport;
 pub mod widget;
 
 use std::sync::{Arc, Mutex};
@@ -28,7 +29,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::error::{Error, Result};
 use crate::index::{Index, Writer};
@@ -39,6 +40,16 @@ pub use metrics::Metrics;
 
 /// Default address of `kartotek serve`.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// Default of [`Config::max_connections`] (`serve --max-connections`).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Default of [`Config::header_read_timeout`], in seconds (`serve --header-timeout`).
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
+/// Default of [`Config::body_read_timeout`], in seconds (`serve --body-timeout`).
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
+/// Default bound of the blocking thread pool (`serve --blocking-threads`):
+/// searches and ingests run there; more wait in its queue.
+pub const DEFAULT_BLOCKING_THREADS: usize = 32;
 
 /// Server settings, resolved once at start.
 #[derive(Debug, Clone)]
@@ -61,6 +72,13 @@ pub struct Config {
     pub upload_timeout: Duration,
     /// Writer heap for the one index writer.
     pub writer_heap: usize,
+    /// Most connections open at once; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// Time allowed for a request head to arrive (also the idle time of a
+    /// kept-alive connection).
+    pub header_read_timeout: Duration,
+    /// Longest pause allowed between two pieces of a request body.
+    pub body_read_timeout: Duration,
 }
 
 impl Default for Config {
@@ -75,6 +93,9 @@ impl Default for Config {
             request_timeout: Duration::from_secs(15),
             upload_timeout: Duration::from_secs(600),
             writer_heap: crate::index::DEFAULT_WRITER_HEAP,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_read_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECS),
+            body_read_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
         }
     }
 }
@@ -224,12 +245,15 @@ pub fn app(state: AppState) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(middleware::from_fn(json_errors))
-        .layer(middleware::from_fn_with_state(state.clone(), observe));
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(RequestBodyTimeoutLayer::new(cfg.body_read_timeout));
     if let Some(cors) = cors_layer(&cfg.cors_origins) {
         router = router.layer(cors);
     }
     router
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        // outermost, so CORS preflights and every error carry it too
+        .layer(middleware::from_fn(nosniff))
         .with_state(state)
 }
 
@@ -274,6 +298,17 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     state
         .metrics
         .observe(&route, &method, resp.status().as_u16(), started.elapsed());
+    resp
+}
+
+/// `X-Content-Type-Options: nosniff` on every response, so a browser never
+/// reads a JSON or text answer as HTML (issue 13).
+async fn nosniff(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    resp.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     resp
 }
 
@@ -334,8 +369,9 @@ pub(crate) fn bytes_response(
     resp
 }
 
-/// Bind `addr`, print where it listens, and serve until Ctrl-C or SIGTERM;
-/// then finish the requests in flight and return.
+/// Bind `addr`, print where it listens, and serve until Ctrl-C or SIGTERM
+/// with the connection limits of [`transport`]; then finish the requests in
+/// flight and return.
 pub async fn serve(state: AppState, addr: &str) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -356,8 +392,8 @@ pub async fn serve(state: AppState, addr: &str) -> Result<()> {
             }
         });
     }
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
+    let cfg = Arc::clone(&state.config);
+    transport::serve_connections(listener, app(state), cfg, shutdown_signal())
         .await
         .map_err(|e| Error::Internal(format!("server stopped: {e}")))?;
     eprintln!("stopped");

@@ -10,6 +10,7 @@ mod crawl;
 mod eval;
 mod facets;
 mod forgiving;
+mod hardening;
 mod ingest;
 mod search;
 mod server_fixture;

@@ -1,0 +1,329 @@
+//! What a security probe found on the server and the command line (issue
+//! 13, "Also found"), each as the behaviour that now holds: slow clients,
+//! unbounded metrics, missing headers, over-long URIs, inconsistent limits,
+//! demo documents in a user's index, index errors that name the wrong
+//! cause, private addresses fetched by `ingest URL`, and control characters
+//! in printed file names.
+//!
+//! Socket-level tests run the real accept loop
+//! ([`kartotek::server::transport::serve_connections`]) on a port of their
+//! own, with short timeouts so they finish in seconds.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use kartotek::index::Index;
+use kartotek::server::{app, transport, AppState, Config};
+use kartotek::taxonomy::Taxonomy;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::server_fixture::{fixture, get, read_app, send};
+
+/// A real server over the shared fixture with `config`; stops when the
+/// returned sender is dropped.
+async fn start(config: Config) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::with_writer(fixture().index.clone(), Taxonomy::builtin(), config, None);
+    let cfg = std::sync::Arc::clone(&state.config);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = transport::serve_connections(listener, app(state), cfg, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    (addr, tx)
+}
+
+/// Send raw bytes and read the answer until the server closes (or `wait` passes).
+async fn exchange(addr: SocketAddr, request: &[u8], wait: Duration) -> String {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(request).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(wait, s.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn status_of(raw: &str) -> u16 {
+    raw.split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+fn body_of(raw: &str) -> serde_json::Value {
+    let body = raw.split("\r\n\r\n").nth(1).unwrap_or_default();
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {raw}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_sent_request_head_is_cut_off_after_the_header_timeout() {
+    let (addr, _stop) = start(Config {
+        header_read_timeout: Duration::from_millis(300),
+        ..Config::default()
+    })
+    .await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the connection was still open after 5 s");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_past_the_limit_wait_and_never_starve_searches() {
+    let (addr, _stop) = start(Config {
+        max_connections: 2,
+        header_read_timeout: Duration::from_millis(500),
+        ..Config::default()
+    })
+    .await;
+    // two silent clients take every connection slot …
+    let _a = TcpStream::connect(addr).await.unwrap();
+    let _b = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // … and a real search still gets its answer once their time is up
+    let started = Instant::now();
+    let raw = exchange(
+        addr,
+        b"GET /api/search?q=interreg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(status_of(&raw), 200, "{raw}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_more_connections_than_the_limit_are_served_at_once() {
+    let (addr, _stop) = start(Config {
+        max_connections: 1,
+        header_read_timeout: Duration::from_secs(30),
+        ..Config::default()
+    })
+    .await;
+    let hog = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut s = TcpStream::connect(addr).await.unwrap(); // waits in the backlog
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    let early = tokio::time::timeout(Duration::from_millis(400), s.read_to_end(&mut out)).await;
+    assert!(early.is_err(), "served past the limit: {out:?}");
+    drop(hog);
+    tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out))
+        .await
+        .expect("served once a slot was free")
+        .unwrap();
+    assert_eq!(status_of(&String::from_utf8_lossy(&out)), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_request_body_is_abandoned_after_the_body_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = Config {
+        admin_key: Some("admin".into()),
+        body_read_timeout: Duration::from_millis(300),
+        ..Config::default()
+    };
+    let state = AppState::new(Index::in_ram().unwrap(), Taxonomy::builtin(), config).unwrap();
+    let cfg = std::sync::Arc::clone(&state.config);
+    tokio::spawn(transport::serve_connections(
+        listener,
+        app(state),
+        cfg,
+        std::future::pending(),
+    ));
+    let started = Instant::now();
+    let raw = exchange(
+        addr,
+        b"POST /api/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhei",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the stalled body held the connection"
+    );
+    let status = status_of(&raw);
+    assert!(status == 0 || (400..500).contains(&status), "{raw}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_100_kb_query_is_refused_in_the_json_error_shape_with_the_limit() {
+    let (addr, _stop) = start(Config::default()).await;
+    let q = "a".repeat(100_000);
+    let raw = exchange(
+        addr,
+        format!("GET /api/search?q={q} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+        Duration::from_secs(5),
+    )
+    .await;
+    assert_eq!(status_of(&raw), 414, "{}", &raw[..raw.len().min(300)]);
+    assert!(raw
+        .to_ascii_lowercase()
+        .contains("content-type: application/json"));
+    let v = body_of(&raw);
+    assert_eq!(v["error"]["code"], "uri_too_long");
+    let message = v["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("32768 bytes"), "{message}");
+    // under hyper's limit but over ours: the router's JSON error, naming the limit
+    let q = "a".repeat(40_000);
+    let raw = exchange(
+        addr,
+        format!("GET /api/search?q={q} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+        Duration::from_secs(5),
+    )
+    .await;
+    assert_eq!(status_of(&raw), 400);
+    let message = body_of(&raw)["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(message.contains("the limit is 32768 bytes"), "{message}");
+}
+
+#[tokio::test]
+async fn every_response_says_nosniff() {
+    let app = read_app(Config {
+        cors_origins: vec!["https://intranet.example".into()],
+        ..Config::default()
+    });
+    let mut responses = Vec::new();
+    for uri in [
+        "/api/search?q=interreg",
+        "/api/search?limit=500",
+        "/api/facets",
+        "/healthz",
+        "/metrics",
+        "/api/openapi.json",
+        "/no/such/path",
+        "/",
+    ] {
+        responses.push((uri.to_string(), get(&app, uri).await));
+    }
+    responses.push((
+        "DELETE /healthz".into(),
+        send(
+            &app,
+            Request::delete("/healthz").body(Body::empty()).unwrap(),
+        )
+        .await,
+    ));
+    responses.push((
+        "preflight".into(),
+        send(
+            &app,
+            Request::options("/api/search")
+                .header("origin", "https://intranet.example")
+                .header("access-control-request-method", "GET")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await,
+    ));
+    for (what, r) in responses {
+        assert_eq!(
+            r.header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{what} ({})",
+            r.status
+        );
+    }
+}
+
+#[tokio::test]
+async fn odd_http_methods_do_not_grow_the_metrics_page() {
+    let app = read_app(Config::default());
+    get(&app, "/healthz").await;
+    let before = get(&app, "/metrics").await.text().lines().count();
+    for i in 0..300 {
+        let req = Request::builder()
+            .method(format!("PROBE{i}").as_str())
+            .uri(format!("/x{i}"))
+            .body(Body::empty())
+            .unwrap();
+        let r = send(&app, req).await;
+        assert!(r.status.is_client_error(), "{}", r.status);
+    }
+    let text = get(&app, "/metrics").await.text();
+    assert!(!text.contains("PROBE"), "method names leaked into labels");
+    let after = text.lines().count();
+    assert!(after < before + 60, "{before} lines grew to {after}");
+}
+
+#[tokio::test]
+async fn metrics_need_the_search_key_when_one_is_set() {
+    let app = read_app(Config {
+        search_key: Some("s3cret".into()),
+        admin_key: Some("adm1n".into()),
+        ..Config::default()
+    });
+    let r = get(&app, "/metrics").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.json()["error"]["code"], "unauthorized");
+    assert_eq!(
+        get(&app, "/metrics?key=wrong").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(&app, "/metrics?key=s3cret").await.status,
+        StatusCode::OK
+    );
+    let with_admin = send(
+        &app,
+        Request::get("/metrics")
+            .header("authorization", "Bearer adm1n")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(with_admin.status, StatusCode::OK);
+    // without a search key it stays public, for scrapers on a private network
+    assert_eq!(
+        get(&read_app(Config::default()), "/metrics").await.status,
+        StatusCode::OK
+    );
+}
+
+fn kartotek() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kartotek"))
+}
+
+#[tokio::test]
+async fn the_api_and_the_cli_refuse_the_same_limits_in_the_same_words() {
+    let app = read_app(Config::default());
+    let r = get(&app, "/api/search?q=x&limit=500").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let api = r.json()["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(api.contains("from 1 to 100"), "{api}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = kartotek()
+        .args(["--index", &dir.path().display().to_string()])
+        .args(["search", "--limit", "500", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("from 1 to 100"), "{err}");
+    let help = kartotek().args(["search", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("1 to 100"));
+    assert_eq!(
+        get(&app, "/api/search?q=x&limit=100").await.status,
+        StatusCode::OK
+    );
+}
