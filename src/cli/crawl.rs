@@ -240,6 +240,7 @@ impl CrawlTerminal {
 
 impl CrawlProgress for CrawlTerminal {
     fn page(&mut self, url: &str, event: &Event, s: &CrawlSummary) {
+        let url = &*crate::cli::progress::escaped(url);
         let line = match event {
             Event::Indexed => format!("indexed {url}"),
             Event::Unchanged => format!("unchanged {url}"),

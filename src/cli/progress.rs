@@ -1,5 +1,11 @@
 //! Progress on the terminal: a bar with files done, pages and the current
 //! file when stderr is a terminal, plain lines otherwise; a final summary.
+//!
+//! Names of sources are printed through [`escaped`]: a file name is the
+//! outside world's text, and one holding ANSI escapes or newlines could
+//! otherwise repaint the terminal or forge log lines (issue 13). Control
+//! characters are shown `{:?}`-style (`\n`, `\u{1b}`); every other
+//! character, æøå included, is printed as it is.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -46,6 +52,7 @@ impl Progress for Terminal {
     }
 
     fn item(&mut self, display: &str, outcome: &Outcome) {
+        let display = &*escaped(display);
         self.done += 1;
         if let Outcome::Indexed { pages, .. } = outcome {
             self.pages += *pages as u64;
@@ -79,9 +86,40 @@ impl Progress for Terminal {
     }
 }
 
-/// `error: PATH: REASON`, with a hint line kept on its own line.
+/// `error: PATH: REASON`, with a hint line kept on its own line; control
+/// characters in the name and within each line of the reason are escaped.
 pub fn format_failure(display: &str, reason: &str) -> String {
-    format!("error: {display}: {reason}")
+    let reason: Vec<String> = reason
+        .split('\n')
+        .map(|l| escaped(l).into_owned())
+        .collect();
+    format!("error: {}: {}", escaped(display), reason.join("\n"))
+}
+
+/// `text` with control characters (and the invisible bidirectional
+/// overrides, which reorder what a terminal shows) escaped the way `{:?}`
+/// writes them; all other characters unchanged. Borrowed when nothing needs
+/// escaping.
+pub fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
+    fn needs(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(needs) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else if needs(c) {
+            // escape_debug leaves bidi marks as they are: spell them out
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The one-line summary of a batch.
@@ -108,5 +146,32 @@ pub fn human_bytes(b: u64) -> String {
         1_000..=999_999 => format!("{:.1} kB", b as f64 / 1e3),
         1_000_000..=999_999_999 => format!("{:.1} MB", b as f64 / 1e6),
         _ => format!("{:.2} GB", b as f64 / 1e9),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_in_names_are_escaped_and_nordic_letters_kept() {
+        assert_eq!(escaped("rapport æøå.pdf"), "rapport æøå.pdf");
+        assert_eq!(
+            escaped("a\x1b[31mred\nerror: forged.pdf"),
+            "a\\u{1b}[31mred\\nerror: forged.pdf"
+        );
+        assert_eq!(escaped("x\u{202e}fdp.exe"), "x\\u{202e}fdp.exe");
+        assert_eq!(escaped("tab\there"), "tab\\there");
+    }
+
+    #[test]
+    fn a_failure_line_cannot_be_split_by_its_file_name() {
+        let line = format_failure(
+            "evil\nerror: other.pdf: forged",
+            "the file is empty\nhint: add text",
+        );
+        assert_eq!(line.lines().count(), 2, "{line}");
+        assert!(line.starts_with("error: evil\\nerror: other.pdf: forged: the file is empty\n"));
+        assert!(line.ends_with("\nhint: add text"));
     }
 }
