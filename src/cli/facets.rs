@@ -17,7 +17,7 @@ pub struct Args {
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
     let index = Index::open_or_create(&cli.index)?;
-    crate::cli::ingest::ensure_default_corpus(&index, taxonomy)?;
+    crate::cli::ingest::ensure_default_corpus(&index, &cli.index, taxonomy)?;
     let tree = Searcher::new(index, taxonomy).facet_tree()?;
     if args.json {
         let json =

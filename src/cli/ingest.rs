@@ -1,6 +1,10 @@
 //! `kartotek ingest [PATH|URL]...`: add sources to the index. With no
 //! argument it ingests the corpus built into the binary. Exit code 0 when
 //! every source was indexed or unchanged, 1 when any failed.
+//!
+//! Also the one rule for the built-in corpus on other commands
+//! ([`empty_index_policy`]): only a brand-new index at the default location
+//! gets it, never an index that already existed or one named by `--index`.
 
 use std::time::Duration;
 
@@ -58,22 +62,69 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     Ok(if summary.failed.is_empty() { 0 } else { 1 })
 }
 
-/// Ingest the built-in corpus into an empty index (first start of `search`
-/// and `serve`), reporting progress on the terminal.
+/// What to do about an empty index before `search`, `facets` or `serve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmptyIndex {
+    /// The index has documents: nothing to do.
+    HasDocuments,
+    /// A brand-new index at the default location, created by this command:
+    /// fill it with the built-in example corpus.
+    FillWithBuiltin,
+    /// An index that is empty but not brand-new at the default location
+    /// (a first ingest killed before its commit, or a chosen `--index`):
+    /// leave it alone and say how to fill it.
+    LeaveEmpty,
+}
+
+/// Decide whether the built-in corpus goes into `index` (opened from
+/// `dir`). Only a brand-new index at the default location does: an index
+/// that exists, or one the user pointed at, is never filled with example
+/// documents (issue 13: a crash before the first commit got the user's
+/// index the demo corpus on the next `search`).
+pub fn empty_index_policy(index: &Index, dir: &std::path::Path) -> EmptyIndex {
+    if !index.is_empty() {
+        EmptyIndex::HasDocuments
+    } else if index.created() && dir == std::path::Path::new(crate::config::DEFAULT_INDEX_DIR) {
+        EmptyIndex::FillWithBuiltin
+    } else {
+        EmptyIndex::LeaveEmpty
+    }
+}
+
+/// The note printed when an empty index is left empty, with how to fill it.
+pub fn empty_index_note(dir: &std::path::Path) -> String {
+    let shown = crate::cli::progress::escaped(&dir.display().to_string()).into_owned();
+    format!(
+        "note: the index `{shown}` has no documents\nhint: add yours with `kartotek --index {shown} ingest PATH...`, or the built-in example documents with `kartotek --index {shown} ingest`"
+    )
+}
+
+/// The line printed before the built-in corpus goes into a new index.
+pub const BUILTIN_NOTE: &str = "a new index was created: indexing the built-in example corpus (5 documents) first\nhint: add your own documents with `kartotek ingest PATH...`";
+
+/// Before `search` and `facets`: fill a brand-new default index with the
+/// built-in corpus (saying so), or say how to fill an empty one.
 pub fn ensure_default_corpus(
     index: &Index,
+    dir: &std::path::Path,
     taxonomy: &'static crate::taxonomy::Taxonomy,
 ) -> Result<()> {
-    if !index.is_empty() {
-        return Ok(());
+    match empty_index_policy(index, dir) {
+        EmptyIndex::HasDocuments => Ok(()),
+        EmptyIndex::LeaveEmpty => {
+            eprintln!("{}", empty_index_note(dir));
+            Ok(())
+        }
+        EmptyIndex::FillWithBuiltin => {
+            eprintln!("{BUILTIN_NOTE}");
+            let opts = Options::new(taxonomy);
+            ingest::run(
+                index,
+                source::builtin_jobs(),
+                &opts,
+                &mut Terminal::new(true),
+            )?;
+            Ok(())
+        }
     }
-    eprintln!("the index is empty: indexing the built-in corpus first");
-    let opts = Options::new(taxonomy);
-    ingest::run(
-        index,
-        source::builtin_jobs(),
-        &opts,
-        &mut Terminal::new(true),
-    )?;
-    Ok(())
 }

@@ -1,10 +1,12 @@
 //! `kartotek search QUERY`: ranked hits with title, language, source, page
 //! and a snippet; `--json` prints `{"total", "hits"}` with the same hit
-//! objects the HTTP API serves. `--limit` and `--offset` take the API's
+//! objects the HTTP API serves. Titles, sources and snippets are printed
+//! with control characters escaped (they are documents' text). `--limit` and `--offset` take the API's
 //! ranges and refuse what it refuses, with the same words.
 
 use std::io::IsTerminal;
 
+use crate::cli::progress::escaped;
 use crate::cli::Cli;
 use crate::error::{Error, Result};
 use crate::index::Index;
@@ -46,7 +48,7 @@ fn parse_offset(v: &str) -> std::result::Result<usize, String> {
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
     let index = Index::open_or_create(&cli.index)?;
-    crate::cli::ingest::ensure_default_corpus(&index, taxonomy)?;
+    crate::cli::ingest::ensure_default_corpus(&index, &cli.index, taxonomy)?;
     let mut req = Request::new(args.query.join(" "));
     req.limit = args.limit;
     req.offset = args.offset;
@@ -91,9 +93,9 @@ pub fn render(resp: &crate::search::Response, color: bool) -> String {
         out.push_str(&format!(
             "{}. {} [{}]\n   {}{}\n",
             i + 1,
-            h.title,
+            escaped(&h.title),
             h.lang,
-            h.url,
+            escaped(&h.url),
             page
         ));
         let (on, off) = if color {
@@ -101,10 +103,12 @@ pub fn render(resp: &crate::search::Response, color: bool) -> String {
         } else {
             ("[", "]")
         };
-        let text = html_escape::decode_html_entities(
-            &h.snippet.replace("<mark>", on).replace("</mark>", off),
-        )
-        .into_owned();
+        // decode, then escape control characters (a document's `&#27;` must
+        // not reach the terminal as ESC), then add our own highlighting
+        let decoded = html_escape::decode_html_entities(&h.snippet);
+        let text = escaped(&decoded)
+            .replace("<mark>", on)
+            .replace("</mark>", off);
         out.push_str(&format!("   {text}\n\n"));
     }
     out

@@ -1,7 +1,9 @@
 //! `kartotek serve`: the HTTP server (JSON API, search page, widget).
 //!
-//! On an empty index it first ingests the built-in corpus, with progress,
-//! through the same writer the server then keeps for uploads, so the two
+//! On a brand-new index at the default location it first ingests the
+//! built-in corpus, with progress (an existing empty index, or one named by
+//! `--index`, is left empty with a hint: see
+//! [`crate::cli::ingest::empty_index_policy`]), through the same writer the server then keeps for uploads, so the two
 //! never fight over the index lock. Prints `listening on http://ADDR`, and
 //! shuts down gracefully on Ctrl-C or SIGTERM. Slow clients are bounded by
 //! a connection limit and header/body read timeouts (see
@@ -9,6 +11,7 @@
 
 use std::time::Duration;
 
+use crate::cli::ingest::EmptyIndex;
 use crate::cli::progress::Terminal;
 use crate::cli::Cli;
 use crate::error::{Error, Result};
@@ -81,10 +84,15 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let keep_writer = config.admin_key.is_some() || sources.is_some();
     let mut writer = None;
     let mut failed_at_start = 0;
-    if index.is_empty() || keep_writer {
+    let policy = crate::cli::ingest::empty_index_policy(&index, &cli.index);
+    if policy == EmptyIndex::LeaveEmpty {
+        eprintln!("{}", crate::cli::ingest::empty_index_note(&cli.index));
+    }
+    let builtin = policy == EmptyIndex::FillWithBuiltin;
+    if builtin || keep_writer {
         let mut w = index.writer(config.writer_heap)?;
-        if index.is_empty() {
-            eprintln!("the index is empty: indexing the built-in corpus first");
+        if builtin {
+            eprintln!("{}", crate::cli::ingest::BUILTIN_NOTE);
             let opts = Options::new(taxonomy);
             let summary = ingest::run_with_writer(
                 &index,

@@ -51,6 +51,8 @@ pub struct Index {
     reader: IndexReader,
     fields: Fields,
     path: Option<PathBuf>,
+    /// True when this open created the index (the folder held none).
+    created: bool,
     /// Facet tables per segment, built by the reader's warmer when a reload
     /// brings new segments (see [`facet_tables`]).
     facet_tables: Arc<facet_tables::FacetTables>,
@@ -83,6 +85,7 @@ impl Index {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let mmap = tantivy::directory::MmapDirectory::open(dir)?;
         let exists = tantivy::Index::exists(&mmap).map_err(|e| Error::Internal(e.to_string()))?;
+        let created = !exists;
         let inner = if exists {
             let idx = tantivy::Index::open(mmap)?;
             let metas = idx.load_metas()?;
@@ -98,7 +101,9 @@ impl Index {
         } else {
             tantivy::Index::create(mmap, schema::build(), tantivy::IndexSettings::default())?
         };
-        Self::wrap(inner, Some(dir.to_path_buf()))
+        let mut index = Self::wrap(inner, Some(dir.to_path_buf()))?;
+        index.created = created;
+        Ok(index)
     }
 
     /// A fresh index in memory (tests, benchmarks).
@@ -128,8 +133,16 @@ impl Index {
             reader,
             fields,
             path,
+            created: false,
             facet_tables,
         })
+    }
+
+    /// True when [`Index::open_or_create`] created this index: its folder held
+    /// no index before. An index that exists but is empty (a first ingest
+    /// killed before its first commit) is not new.
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// The per-segment facet tables of this index.

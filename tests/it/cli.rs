@@ -45,14 +45,11 @@ fn usage_errors_exit_2() {
 #[test]
 fn search_json_prints_total_and_hits() {
     let dir = tempfile::tempdir().unwrap();
+    // a brand-new index at the default location gets the built-in corpus
     let out = kartotek()
-        .args([
-            "--index",
-            &dir.path().join("i").display().to_string(),
-            "search",
-            "Erasmus",
-            "--json",
-        ])
+        .current_dir(dir.path())
+        .env_remove("KARTOTEK_INDEX")
+        .args(["search", "Erasmus", "--json"])
         .output()
         .unwrap();
     assert_eq!(

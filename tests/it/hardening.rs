@@ -327,3 +327,102 @@ async fn the_api_and_the_cli_refuse_the_same_limits_in_the_same_words() {
         StatusCode::OK
     );
 }
+
+fn documents_in(dir: &std::path::Path) -> u64 {
+    Index::open_or_create(dir).unwrap().num_documents()
+}
+
+#[test]
+fn an_existing_empty_index_is_never_filled_with_the_demo_corpus() {
+    // a first ingest killed before its first commit leaves exactly this
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    drop(Index::open_or_create(&index_dir).unwrap());
+    for args in [&["search", "interreg"][..], &["facets"][..]] {
+        let out = kartotek()
+            .current_dir(dir.path())
+            .env_remove("KARTOTEK_INDEX")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("has no documents"), "{err}");
+        assert!(
+            err.contains("hint: add yours with `kartotek --index index ingest PATH...`"),
+            "{err}"
+        );
+        assert!(!err.contains("built-in example corpus (5"), "{err}");
+    }
+    assert_eq!(
+        documents_in(&index_dir),
+        0,
+        "demo documents in the user's index"
+    );
+}
+
+#[test]
+fn a_new_index_named_by_the_user_is_left_empty_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("mine");
+    let out = kartotek()
+        .args(["--index", &index_dir.display().to_string(), "search", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("has no documents"), "{err}");
+    assert_eq!(documents_in(&index_dir), 0);
+}
+
+#[test]
+fn a_brand_new_default_index_gets_the_builtin_corpus_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        kartotek()
+            .current_dir(dir.path())
+            .env_remove("KARTOTEK_INDEX")
+            .args(["search", "interreg"])
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("a new index was created: indexing the built-in example corpus"),
+        "{err}"
+    );
+    assert_eq!(documents_in(&dir.path().join("index")), 5);
+    // the second run finds documents and says nothing about the corpus
+    let err = String::from_utf8_lossy(&run().stderr).into_owned();
+    assert!(!err.contains("built-in"), "{err}");
+}
+
+#[test]
+fn file_names_with_escapes_and_newlines_are_printed_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let evil = "rød\u{1b}[2J\nerror: forged.txt";
+    std::fs::write(docs.join(evil), "").unwrap(); // empty: reported as a failure
+    std::fs::write(
+        docs.join("æøå.txt"),
+        "Interreg Aurora i Nord-Norge og Sverige.",
+    )
+    .unwrap();
+    let out = kartotek()
+        .args(["--index", &dir.path().join("i").display().to_string()])
+        .arg("ingest")
+        .arg(&docs)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains('\u{1b}'), "raw ESC printed: {err}");
+    assert!(err.contains("rød\\u{1b}[2J\\nerror: forged.txt"), "{err}");
+    assert!(
+        !err.lines().any(|l| l.starts_with("error: forged.txt")),
+        "{err}"
+    );
+    assert!(err.contains("æøå.txt"), "{err}");
+}
