@@ -7,16 +7,23 @@
 //! committed before the kill. The reader reloads manually after each commit,
 //! so a write is visible to searches as soon as the call that made it
 //! returns.
+//!
+//! Searching needs no write access to the folder ([`directory`]), and an
+//! error opening or writing the index says what is wrong (lock held, no
+//! permission, disk full: [`index_error`]) rather than one hint for all.
 
 pub mod analyzer;
+pub mod directory;
 pub mod facet_tables;
 pub mod schema;
 
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::error::LockError;
 use tantivy::indexer::UserOperation;
 use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
@@ -82,12 +89,19 @@ pub struct StoredMeta {
 impl Index {
     /// Open the index in `dir`, creating the folder and an empty index if needed.
     pub fn open_or_create(dir: &Path) -> Result<Index> {
+        Self::open_dir(dir).map_err(|e| match e {
+            Error::Index(e) => index_error(e, Some(dir)),
+            other => other,
+        })
+    }
+
+    fn open_dir(dir: &Path) -> Result<Index> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let mmap = tantivy::directory::MmapDirectory::open(dir)?;
-        let exists = tantivy::Index::exists(&mmap).map_err(|e| Error::Internal(e.to_string()))?;
+        let folder = directory::SearchableDirectory::open(dir)?;
+        let exists = tantivy::Index::exists(&folder).map_err(|e| Error::Internal(e.to_string()))?;
         let created = !exists;
         let inner = if exists {
-            let idx = tantivy::Index::open(mmap)?;
+            let idx = tantivy::Index::open(folder)?;
             let metas = idx.load_metas()?;
             let older_layout =
                 !metas.segments.is_empty() && metas.payload.as_deref() != Some(LAYOUT);
@@ -99,7 +113,7 @@ impl Index {
             }
             idx
         } else {
-            tantivy::Index::create(mmap, schema::build(), tantivy::IndexSettings::default())?
+            tantivy::Index::create(folder, schema::build(), tantivy::IndexSettings::default())?
         };
         let mut index = Self::wrap(inner, Some(dir.to_path_buf()))?;
         index.created = created;
@@ -187,11 +201,7 @@ impl Index {
                 index: self.clone(),
                 pending: 0,
             }),
-            Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Usage(format!(
-                "the index `{}` is in use by another Kartotek process\nhint: stop the other `kartotek ingest` or `kartotek serve`, or use the HTTP API to add documents",
-                self.path.as_deref().map(|p| p.display().to_string()).unwrap_or_else(|| "in memory".into())
-            ))),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(index_error(e, self.path.as_deref())),
         }
     }
 
@@ -341,6 +351,65 @@ impl Index {
     }
 }
 
+/// What is wrong with an index, as a user can act on it: tantivy's error is
+/// inspected for the cause (another process holds the lock, no permission
+/// or a read-only file system, no space left) instead of one hint for all
+/// (issue 13). Other errors stay [`Error::Index`].
+pub fn index_error(e: tantivy::TantivyError, path: Option<&Path>) -> Error {
+    let shown = path
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "in memory".into());
+    if let tantivy::TantivyError::LockFailure(lock, _) = &e {
+        if !directory::is_unwritable(lock) {
+            return Error::Usage(format!(
+                "the index `{shown}` is in use by another Kartotek process\nhint: stop the other `kartotek ingest` or `kartotek serve`, or use the HTTP API to add documents"
+            ));
+        }
+    }
+    let (kind, hint) = match io_kind(&e) {
+        Some(io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem) => (
+            io::ErrorKind::PermissionDenied,
+            format!("Kartotek may not write to the index folder (permission denied or a read-only file system)\nhint: searching needs no write access; to add documents, run as a user who may write `{shown}` or mount it read-write"),
+        ),
+        Some(io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded) => (
+            io::ErrorKind::StorageFull,
+            "no space left on the device (or the disk quota is used up); what was not committed is not saved\nhint: free some space and run the same command again: what is already indexed is kept".to_string(),
+        ),
+        _ => return Error::Index(e),
+    };
+    let source = io::Error::new(kind, hint);
+    match path {
+        Some(p) => Error::io(p, source),
+        None => Error::Internal(source.to_string()),
+    }
+}
+
+/// The kind of the I/O error under a tantivy error, if there is one.
+fn io_kind(e: &tantivy::TantivyError) -> Option<io::ErrorKind> {
+    if let tantivy::TantivyError::LockFailure(LockError::IoError(io), _) = e {
+        return Some(io.kind());
+    }
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<io::Error>() {
+            return Some(io.kind());
+        }
+        if let Some(io) = err.downcast_ref::<Arc<io::Error>>() {
+            return Some(io.kind());
+        }
+        cur = err.source();
+    }
+    // some tantivy errors keep only the message
+    let text = e.to_string();
+    if text.contains("os error 28") || text.contains("No space left") {
+        Some(io::ErrorKind::StorageFull)
+    } else if text.contains("os error 13") || text.contains("os error 30") {
+        Some(io::ErrorKind::PermissionDenied)
+    } else {
+        None
+    }
+}
+
 /// Value of the quality facet.
 pub fn quality_name(ocr_damaged: bool) -> &'static str {
     if ocr_damaged {
@@ -449,9 +518,11 @@ impl Writer {
 
     /// Commit and make the changes visible to searches.
     pub fn commit(&mut self) -> Result<()> {
-        let mut prepared = self.writer.prepare_commit()?;
+        let path = self.index.path.clone();
+        let why = |e| index_error(e, path.as_deref());
+        let mut prepared = self.writer.prepare_commit().map_err(why)?;
         prepared.set_payload(LAYOUT);
-        prepared.commit()?;
+        prepared.commit().map_err(why)?;
         self.pending = 0;
         self.index.reload()
     }
@@ -504,5 +575,54 @@ impl Writer {
         self.writer.rollback()?;
         self.pending = 0;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(e: tantivy::TantivyError) -> String {
+        index_error(e, Some(Path::new("idx"))).to_string()
+    }
+
+    #[test]
+    fn a_full_disk_is_named_as_such_with_what_to_do() {
+        let e = tantivy::TantivyError::IoError(Arc::new(io::Error::from_raw_os_error(28)));
+        let text = shown(e);
+        assert!(text.contains("no space left"), "{text}");
+        assert!(text.contains("hint: free some space"), "{text}");
+        assert!(!text.contains("older Kartotek"), "{text}");
+    }
+
+    #[test]
+    fn a_read_only_index_is_named_as_such_when_writing() {
+        let io = Arc::new(io::Error::from(io::ErrorKind::PermissionDenied));
+        let e = tantivy::TantivyError::LockFailure(LockError::IoError(io), None);
+        let text = shown(e);
+        assert!(text.contains("may not write to the index folder"), "{text}");
+        assert!(text.contains("searching needs no write access"), "{text}");
+    }
+
+    #[test]
+    fn a_lock_held_elsewhere_names_the_other_process() {
+        let e = tantivy::TantivyError::LockFailure(LockError::LockBusy, None);
+        let text = shown(e);
+        assert!(
+            text.contains("in use by another Kartotek process"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_index_created_by_this_open_says_so_and_a_reopen_does_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("i");
+        assert!(Index::open_or_create(&path)
+            .map(|i| i.created())
+            .unwrap_or(false));
+        assert!(!Index::open_or_create(&path)
+            .map(|i| i.created())
+            .unwrap_or(true));
     }
 }

@@ -426,3 +426,69 @@ fn file_names_with_escapes_and_newlines_are_printed_escaped() {
     );
     assert!(err.contains("æøå.txt"), "{err}");
 }
+
+/// An index on disk holding the built-in corpus.
+fn index_with_documents(dir: &std::path::Path) {
+    let index = Index::open_or_create(dir).unwrap();
+    let s = kartotek::ingest::run(
+        &index,
+        kartotek::ingest::source::builtin_jobs(),
+        &kartotek::ingest::Options::new(Taxonomy::builtin()),
+        &mut kartotek::ingest::Silent,
+    )
+    .unwrap();
+    assert!(s.failed.is_empty());
+}
+
+#[test]
+fn an_index_whose_lock_file_cannot_be_created_can_still_be_searched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    index_with_documents(&path);
+    // the meta lock file cannot be created or opened for writing
+    let lock = path.join(".tantivy-meta.lock");
+    let _ = std::fs::remove_file(&lock);
+    std::fs::create_dir(&lock).unwrap();
+    let index = Index::open_or_create(&path).expect("opens without the lock");
+    assert_eq!(index.num_documents(), 5);
+    let out = kartotek()
+        .args(["--index", &path.display().to_string(), "search", "interreg"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("match"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_index_folder_can_be_searched() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    index_with_documents(&path);
+    let _ = std::fs::remove_file(path.join(".tantivy-meta.lock"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let writable = std::fs::write(path.join("probe"), b"").is_ok();
+    if !writable {
+        let out = kartotek()
+            .args(["--index", &path.display().to_string(), "search", "interreg"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        // and writing says what is wrong, not "an older Kartotek"
+        let out = kartotek()
+            .args(["--index", &path.display().to_string(), "ingest"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("may not write to the index folder"), "{err}");
+        assert!(!err.contains("older Kartotek"), "{err}");
+    } // else: running as root, where permissions do not bind; the lock-file test covers it
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
