@@ -39,6 +39,9 @@ pub struct Args {
     /// Also crawl every site of this sources file (see `sources.example.toml`).
     #[arg(long, value_name = "FILE")]
     pub sources: Option<std::path::PathBuf>,
+    /// Let URL arguments reach loopback and private addresses (refused by default, as by the crawler).
+    #[arg(long)]
+    pub allow_private: bool,
 }
 
 /// Run `ingest`.
@@ -48,6 +51,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     }
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
     let index = Index::open_or_create(&cli.index)?;
+    crate::ingest::fetch::allow_private_addresses(args.allow_private);
     let jobs = if args.paths.is_empty() {
         source::builtin_jobs()
     } else {

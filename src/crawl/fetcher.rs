@@ -153,7 +153,7 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .pool_max_idle_per_host(4);
         if !opts.allow_private {
-            b = b.dns_resolver(Arc::new(PublicOnly));
+            b = public_only(b);
         }
         let client = b
             .build()
@@ -319,6 +319,14 @@ pub fn check_literal_host(url: &Url) -> Result<(), FetchError> {
             "`{ip}` is a loopback, private or otherwise non-public address; pass `--allow-private` (or set `allow_private = true` in the sources file) to crawl it"
         )))
     }
+}
+
+/// Make a client resolve host names through the public-address guard. The
+/// one guard for every fetch Kartotek makes: the crawler's and `ingest URL`
+/// ([`crate::ingest::fetch`]); pair it with [`check_literal_host`] on every
+/// URL requested (IP literals are not resolved).
+pub fn public_only(b: reqwest::blocking::ClientBuilder) -> reqwest::blocking::ClientBuilder {
+    b.dns_resolver(Arc::new(PublicOnly))
 }
 
 /// Resolves host names and keeps only public addresses.

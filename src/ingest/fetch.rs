@@ -1,11 +1,33 @@
 //! Fetching one URL for `ingest URL`: http and https only, with a timeout,
 //! a redirect limit, a body-size cap and a clear User-Agent. Crawling whole
 //! sites is the crawler's job; this reads exactly the URL it is given.
+//!
+//! Loopback, private and other non-public addresses are refused with the
+//! crawler's own guard ([`crate::crawl::fetcher::public_only`] for names,
+//! at connection time, and [`check_literal_host`] for IP literals, on the
+//! URL and on every redirect hop), so `ingest URL` cannot reach the
+//! machine's own network either (issue 13). The escape hatch is
+//! `kartotek ingest --allow-private`, which sets [`allow_private_addresses`]
+//! for the process: it is an operator's switch for one run, like the
+//! crawler's flag, and the ingest options do not carry it yet.
 
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use crate::crawl::fetcher::{check_literal_host, public_only};
 use crate::error::ExtractError;
+
+/// Most redirects followed.
+const MAX_REDIRECTS: usize = 10;
+
+static ALLOW_PRIVATE: AtomicBool = AtomicBool::new(false);
+
+/// Allow (or again refuse) loopback and private addresses for every later
+/// [`fetch`] of this process (`ingest --allow-private`).
+pub fn allow_private_addresses(allow: bool) {
+    ALLOW_PRIVATE.store(allow, Ordering::Relaxed);
+}
 
 /// The User-Agent Kartotek sends.
 pub const USER_AGENT: &str = concat!(
@@ -50,20 +72,57 @@ pub fn check_scheme(url: &str) -> Result<reqwest::Url, ExtractError> {
     }
 }
 
-/// Fetch `url` with a timeout and a body-size cap.
+/// Fetch `url` with a timeout and a body-size cap; non-public addresses
+/// are refused unless [`allow_private_addresses`] allowed them.
 pub fn fetch(url: &str, timeout: Duration, max_bytes: u64) -> Result<Fetched, ExtractError> {
+    fetch_with(
+        url,
+        timeout,
+        max_bytes,
+        ALLOW_PRIVATE.load(Ordering::Relaxed),
+    )
+}
+
+/// [`fetch`] with the private-address choice made by the caller.
+pub fn fetch_with(
+    url: &str,
+    timeout: Duration,
+    max_bytes: u64,
+    allow_private: bool,
+) -> Result<Fetched, ExtractError> {
     let parsed = check_scheme(url)?;
-    let client = reqwest::blocking::Client::builder()
+    let refused = |why: String| ExtractError::Fetch(format!("refused: {why}"));
+    if !allow_private {
+        check_literal_host(&parsed).map_err(|e| refused(private_reason(&e.to_string())))?;
+    }
+    let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else if !allow_private && check_literal_host(attempt.url()).is_err() {
+            attempt.error("a redirect points to a loopback or private address")
+        } else {
+            attempt.follow()
+        }
+    });
+    let mut builder = reqwest::blocking::Client::builder()
         .user_agent(USER_AGENT)
         .timeout(timeout)
         .connect_timeout(Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::limited(10))
+        .redirect(redirects);
+    if !allow_private {
+        builder = public_only(builder);
+    }
+    let client = builder
         .build()
         .map_err(|e| ExtractError::Fetch(e.to_string()))?;
-    let resp = client
-        .get(parsed)
-        .send()
-        .map_err(|e| ExtractError::Fetch(describe(&e)))?;
+    let resp = client.get(parsed).send().map_err(|e| {
+        let chain = chain(&e);
+        if chain.contains("private or loopback") || chain.contains("loopback or private") {
+            refused(private_reason(&chain))
+        } else {
+            ExtractError::Fetch(describe(&e))
+        }
+    })?;
     let status = resp.status();
     if !status.is_success() {
         return Err(ExtractError::Fetch(format!(
@@ -101,6 +160,28 @@ pub fn fetch(url: &str, timeout: Duration, max_bytes: u64) -> Result<Fetched, Ex
     })
 }
 
+/// The guard's reason, with the escape hatch `ingest` has.
+fn private_reason(detail: &str) -> String {
+    let what = if detail.contains("redirect") {
+        "a redirect points to a loopback, private or otherwise non-public address"
+    } else {
+        "the address is loopback, private or otherwise non-public"
+    };
+    format!("{what}\nhint: pass `--allow-private` to `kartotek ingest` to fetch it anyway")
+}
+
+/// An error and its sources, as one line.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
+}
+
 fn describe(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         "the request timed out".into()
@@ -127,6 +208,30 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    #[test]
+    fn loopback_and_private_addresses_are_refused_with_the_crawlers_guard() {
+        let t = Duration::from_secs(5);
+        for url in [
+            "http://127.0.0.1:9/x",
+            "http://[::1]:9/x",
+            "http://10.0.0.1:9/x",
+            "http://localhost:9/x",
+        ] {
+            let e = fetch_with(url, t, 1000, false)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(e.contains("refused"), "{url}: {e}");
+            assert!(e.contains("--allow-private"), "{url}: {e}");
+        }
+        // allowed: the request is made (and fails to connect to the closed port)
+        let e = fetch_with("http://127.0.0.1:9/x", t, 1000, true)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(!e.contains("refused:"), "{e}");
     }
 
     #[test]

@@ -492,3 +492,46 @@ fn a_read_only_index_folder_can_be_searched() {
     } // else: running as root, where permissions do not bind; the lock-file test covers it
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// A one-page web site on loopback answering every request with `body`.
+fn loopback_site(body: &'static [u8]) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(body);
+        }
+    });
+    format!("http://{addr}/notat.txt")
+}
+
+#[test]
+fn ingest_url_refuses_loopback_addresses_unless_allowed() {
+    let url = loopback_site(b"Interreg Aurora samarbeider om grensekryssende utvikling i nord.");
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("i").display().to_string();
+    let out = kartotek()
+        .args(["--index", &index, "ingest", &url])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("refused"), "{err}");
+    assert!(err.contains("--allow-private"), "{err}");
+    let out = kartotek()
+        .args(["--index", &index, "ingest", "--allow-private", &url])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("indexed 1 documents"), "{err}");
+}
