@@ -66,7 +66,7 @@ pub async fn serve_connections(
 ) -> io::Result<()> {
     let max = cfg
         .max_connections
-        .clamp(1, Semaphore::MAX_PERMITS as usize);
+        .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
     let permits = Arc::new(Semaphore::new(max));
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
