@@ -2,8 +2,11 @@
 //! extract, detect, tag, index, commit) into a fresh on-disk index.
 //!
 //! ```sh
-//! cargo run --release --example measure_ingest -- [TESTDATA_DIR]
+//! cargo run --release --example measure_ingest -- [TESTDATA_DIR] [--in-process]
 //! ```
+//! Extraction runs in worker processes of `target/release/kartotek` (build
+//! it first), as in the product; `--in-process` extracts on threads of this
+//! process instead, to measure what the process boundary costs.
 //! Runs (1) the built-in corpus (3 PDFs + 2 web pages) and (2) the Norwegian
 //! law corpus from `TESTDATA_DIR/norwegian_corpus/lovtidend_avd1_2025.jsonl`
 //! (default `../shared/testdata`), each 3 times, and prints the medians.
@@ -56,9 +59,23 @@ fn run(label: &str, jobs: &dyn Fn() -> Vec<Job>) {
 }
 
 fn main() {
-    let testdata = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let testdata = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
         .unwrap_or_else(|| "../shared/testdata".into());
+    if args.iter().any(|a| a == "--in-process") {
+        println!("extraction: in-process threads");
+    } else {
+        let worker = std::env::current_exe()
+            .ok()
+            .and_then(|p| Some(p.parent()?.parent()?.join("kartotek")))
+            .filter(|p| p.exists())
+            .expect("build target/release/kartotek first (cargo build --release)");
+        println!("extraction: worker processes of {}", worker.display());
+        kartotek::ingest::supervisor::set_program(worker);
+    }
     println!(
         "cores: {}",
         std::thread::available_parallelism()

@@ -170,6 +170,8 @@ fn map_pdf_error(e: pdf::PdfError) -> ExtractError {
         pdf::PdfError::Encrypted => ExtractError::Encrypted,
         pdf::PdfError::ImageOnly { pages } => ExtractError::ImageOnly(pages),
         pdf::PdfError::Empty => ExtractError::NoText,
+        // `the file is damaged: …` already says what PdfError's own prefix would
+        pdf::PdfError::Malformed(why) => ExtractError::Malformed(why),
         other => ExtractError::Malformed(other.to_string()),
     }
 }

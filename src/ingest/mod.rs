@@ -285,19 +285,11 @@ fn build_inner(
     opts: &Options,
 ) -> std::result::Result<Option<Document>, String> {
     let (bytes, content_type, url) = match &job.origin {
-        Origin::File(path) => {
-            let meta = std::fs::metadata(path).map_err(|e| source::io_reason(&e))?;
-            if meta.len() > opts.limits.max_bytes {
-                return Err(ExtractError::TooLarge {
-                    size: meta.len(),
-                    limit: opts.limits.max_bytes,
-                }
-                .to_string());
-            }
-            let bytes = std::fs::read(path)
-                .map_err(|e| ExtractError::Io(source::io_reason(&e)).to_string())?;
-            (Arc::new(bytes), None, job.url.clone())
-        }
+        Origin::File(path) => (
+            Arc::new(read_file(path, opts.limits.max_bytes).map_err(|e| e.to_string())?),
+            None,
+            job.url.clone(),
+        ),
         Origin::Url(u) => {
             let f = fetch::fetch(u, opts.limits.timeout, opts.limits.max_bytes)
                 .map_err(|e| e.to_string())?;
@@ -331,6 +323,40 @@ fn build_inner(
     let mut doc = assemble(&job, id, url, hash, size, x, opts.taxonomy);
     apply_overrides(&mut doc, &overrides);
     Ok(Some(doc))
+}
+
+/// Read a source file, refusing what is not a regular file (a FIFO would
+/// block for ever, `/dev/zero` never ends) and never reading more than
+/// `max_bytes` (the file may grow while it is read).
+pub fn read_file(
+    path: &std::path::Path,
+    max_bytes: u64,
+) -> std::result::Result<Vec<u8>, ExtractError> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| ExtractError::Io(source::io_reason(&e)))?;
+    if !meta.is_file() {
+        return Err(ExtractError::Unsupported(
+            "not a regular file (a device, pipe or socket)".into(),
+        ));
+    }
+    if meta.len() > max_bytes {
+        return Err(ExtractError::TooLarge {
+            size: meta.len(),
+            limit: max_bytes,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(|e| ExtractError::Io(source::io_reason(&e)))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| ExtractError::Io(source::io_reason(&e)))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(ExtractError::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_bytes,
+        });
+    }
+    Ok(bytes)
 }
 
 /// Turn extracted text into a [`Document`]: passages, languages, facets.
@@ -490,6 +516,19 @@ pub fn title_from_name(display: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_device_is_refused_not_read() {
+        let e = read_file(std::path::Path::new("/dev/zero"), 1024).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("pipe.pdf");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+        let e = read_file(&fifo, 1024).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+    }
 
     #[test]
     fn titles_from_file_names_are_readable() {

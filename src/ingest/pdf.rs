@@ -249,6 +249,9 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     }
     // lopdf 0.42 removes `/Encrypt` from the trailer once it has decrypted the objects.
     let encrypted = doc.encryption_state.is_some() || doc.trailer.has(b"Encrypt");
+    stage(format_args!("measuring its compressed streams"));
+    pdf_repair::inflated_sizes(&doc, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)
+        .map_err(PdfError::Malformed)?;
     stage(format_args!("reading the page tree"));
     pdf_repair::page_tree(&mut doc);
     let page_ids: Vec<(u32, ObjectId)> = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {
@@ -2326,10 +2329,13 @@ fn last_reference(data: &[u8], key: &[u8]) -> Option<(u64, u64)> {
 /// Most object numbers a rebuilt cross-reference table may hold.
 const MAX_REBUILT_OBJECTS: u64 = 4_000_000;
 
+/// Object number → offset of `N G obj` and generation.
+pub(super) type ObjectOffsets = HashMap<u64, (usize, u64)>;
+
 /// Every top-level `N G obj` in `bytes` (object number → offset and generation, the last one
 /// winning), and the catalog if one is seen, found by scanning rather than by the
 /// cross-reference table.
-pub(super) fn scan_objects(bytes: &[u8]) -> (HashMap<u64, (usize, u64)>, Option<(u64, u64)>) {
+pub(super) fn scan_objects(bytes: &[u8]) -> (ObjectOffsets, Option<(u64, u64)>) {
     let mut offsets: HashMap<u64, (usize, u64)> = HashMap::new();
     let mut catalog = None;
     let mut i = 0;

@@ -16,6 +16,11 @@
 //!   `/Parent` links that loop (inherited attributes are looked up along
 //!   them) are rewritten from one depth-bounded walk from the catalog, so
 //!   the tree the parsers see is a true tree with true counts.
+//! - **Decompression bombs behind the byte scan** ([`inflated_sizes`]): the
+//!   scan before parsing sees only zlib-headed streams. After loading, every
+//!   stream with a filter chain, an LZW filter, or a Flate body without a
+//!   valid zlib header (lopdf then retries as raw deflate) is decoded once
+//!   into a bounded sink, and the file is refused past the limits.
 //! - **Operator floods** ([`count_operators`]): a content stream of millions
 //!   of operators (`q Q q Q …`) makes pdf-extract hold gigabytes; a page or
 //!   form drawing more than [`MAX_OPERATORS`] is not drawn, and said so.
@@ -267,6 +272,143 @@ fn walk(
         });
     }
     count
+}
+
+/// Refuse the document when a stream the byte scan could not measure (see
+/// the module doc) decodes to more than `per_stream` bytes, or all of them
+/// together to more than `total`.
+pub fn inflated_sizes(doc: &Document, per_stream: u64, total: u64) -> Result<(), String> {
+    let mut sum = 0u64;
+    // The scan read the bytes on disk; decrypted streams are other bytes.
+    let decrypted = doc.encryption_state.is_some();
+    for (id, obj) in &doc.objects {
+        let Ok(stream) = obj.as_stream() else {
+            continue;
+        };
+        let Ok(filters) = stream.filters() else {
+            continue;
+        };
+        if stream
+            .dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .is_ok_and(|n| n == b"Image")
+        {
+            continue; // images are never decoded (see `prepare`)
+        }
+        let checked_by_scan = !decrypted
+            && filters.len() == 1
+            && filters[0] == b"FlateDecode"
+            && zlib_header(&stream.content);
+        if checked_by_scan || filters.is_empty() {
+            continue;
+        }
+        let mut data = Cow::Borrowed(stream.content.as_slice());
+        for (i, filter) in filters.iter().enumerate() {
+            let last = i + 1 == filters.len();
+            let decoded = decode_bounded(filter, &data, per_stream, last)
+                .map_err(|limit| bomb(id.0, limit))?;
+            sum += decoded.size;
+            if sum > total {
+                return Err(bomb(id.0, total));
+            }
+            match decoded.bytes {
+                Some(b) => data = Cow::Owned(b),
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn bomb(object: u32, limit: u64) -> String {
+    format!(
+        "stream `{object}` decompresses to more than `{}` MB (a decompression bomb?); the file is refused",
+        limit / (1024 * 1024)
+    )
+}
+
+fn zlib_header(b: &[u8]) -> bool {
+    // the byte scan's test (`check_inflated_size`)
+    b.len() >= 2 && b[0] == 0x78 && (u16::from(b[0]) << 8 | u16::from(b[1])) % 31 == 0
+}
+
+/// One filter's output: its size, and its bytes when another filter follows.
+struct Decoded {
+    size: u64,
+    bytes: Option<Vec<u8>>,
+}
+
+/// Decode `input` with `filter` into a sink that stops past `limit` bytes
+/// (`Err(limit)`); keeps the bytes unless `last` (no filter follows). Filters lopdf does not decode are skipped.
+fn decode_bounded(filter: &[u8], input: &[u8], limit: u64, last: bool) -> Result<Decoded, u64> {
+    use std::io::Read;
+    let mut sink = Bounded {
+        size: 0,
+        limit,
+        bytes: (!last).then(Vec::new),
+    };
+    match filter {
+        b"FlateDecode" => {
+            let zlib = flate2::read::ZlibDecoder::new(input);
+            if std::io::copy(&mut zlib.take(limit + 1), &mut sink).is_err()
+                && sink.size == 0
+                && input.len() > 2
+            {
+                // lopdf's own fallback: raw deflate after the two header bytes
+                let raw = flate2::read::DeflateDecoder::new(&input[2..]);
+                let _ = std::io::copy(&mut raw.take(limit + 1), &mut sink);
+            }
+        }
+        b"LZWDecode" => {
+            let mut decoder =
+                weezl::decode::Decoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8);
+            let _ = decoder.into_stream(&mut sink).decode_all(input);
+        }
+        b"ASCII85Decode" | b"ASCIIHexDecode" => {
+            // at most four bytes out per byte in; decode for the next filter
+            let mut s = lopdf::Stream::new(lopdf::Dictionary::new(), input.to_vec());
+            s.dict.set("Filter", Object::Name(filter.to_vec()));
+            let out = s.decompressed_content().unwrap_or_default();
+            let _ = std::io::Write::write_all(&mut sink, &out);
+        }
+        _ => {
+            return Ok(Decoded {
+                size: 0,
+                bytes: None,
+            })
+        }
+    }
+    if sink.size > limit {
+        return Err(limit);
+    }
+    Ok(Decoded {
+        size: sink.size,
+        bytes: sink.bytes,
+    })
+}
+
+/// A writer that counts, keeps bytes if asked, and fails past its limit.
+struct Bounded {
+    size: u64,
+    limit: u64,
+    bytes: Option<Vec<u8>>,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.size += buf.len() as u64;
+        if self.size > self.limit {
+            return Err(std::io::Error::other("over the limit"));
+        }
+        if let Some(b) = &mut self.bytes {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Operators in a content stream, counted up to `cap`: keywords outside
