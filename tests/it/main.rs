@@ -11,6 +11,7 @@ mod eval;
 mod facets;
 mod forgiving;
 mod hardening;
+mod hostile;
 mod ingest;
 mod search;
 mod server_fixture;

@@ -33,6 +33,7 @@ pub struct Fixture {
 pub fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
+        crate::common::isolate();
         let index = Index::in_ram().unwrap();
         let mut jobs = source::builtin_jobs();
         jobs.push(source::upload_job(
@@ -70,6 +71,7 @@ pub fn read_app(config: Config) -> Router {
 
 /// The app over a fresh index with a writer and the admin key `admin`.
 pub fn write_app(admin: &str) -> (Router, Index) {
+    crate::common::isolate();
     let index = fresh_index();
     let config = Config {
         admin_key: Some(admin.to_string()),

@@ -16,6 +16,11 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Extract in worker processes of the real binary, as the product does.
+pub fn isolate() {
+    kartotek::ingest::supervisor::set_program(env!("CARGO_BIN_EXE_kartotek"));
+}
+
 /// The shared corpus index and the summary of building it.
 pub struct Shared {
     /// Kept alive for the test run.
@@ -30,6 +35,7 @@ pub struct Shared {
 
 /// Ingest options with the built-in taxonomy and no parallelism surprises.
 pub fn options() -> Options {
+    isolate();
     Options::new(Taxonomy::builtin())
 }
 
