@@ -488,6 +488,45 @@ mod tests {
         assert_eq!(count_operators(&b"q Q ".repeat(1000), 10), 10);
     }
 
+    fn doc_with_stream(filters: &[&[u8]], content: Vec<u8>) -> Document {
+        let mut doc = Document::with_version("1.7");
+        let mut s = lopdf::Stream::new(lopdf::Dictionary::new(), content);
+        s.dict.set(
+            "Filter",
+            Object::Array(filters.iter().map(|f| Object::Name(f.to_vec())).collect()),
+        );
+        doc.add_object(s);
+        doc
+    }
+
+    #[test]
+    fn an_lzw_bomb_is_refused_before_lopdf_decodes_it() {
+        let zeros = vec![0u8; 4 * 1024 * 1024];
+        let lzw = weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8)
+            .encode(&zeros)
+            .unwrap();
+        assert!(lzw.len() < zeros.len() / 50);
+        let doc = doc_with_stream(&[b"LZWDecode"], lzw);
+        let e = inflated_sizes(&doc, 1024 * 1024, 1 << 30).unwrap_err();
+        assert!(e.contains("decompresses to more than"), "{e}");
+        assert!(inflated_sizes(&doc, 8 * 1024 * 1024, 1 << 30).is_ok());
+    }
+
+    #[test]
+    fn a_bomb_inside_a_second_flate_is_measured_through_the_chain() {
+        use std::io::Write;
+        let flate = |data: &[u8]| {
+            let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let inner = flate(&vec![0u8; 4 * 1024 * 1024]);
+        let doc = doc_with_stream(&[b"FlateDecode", b"FlateDecode"], flate(&inner));
+        assert!(inflated_sizes(&doc, 1024 * 1024, 1 << 30).is_err());
+        assert!(inflated_sizes(&doc, 1024 * 1024, 2 * 1024 * 1024).is_err());
+        assert!(inflated_sizes(&doc, 8 * 1024 * 1024, 1 << 30).is_ok());
+    }
+
     #[test]
     fn a_length_reference_is_read_with_its_extent() {
         assert_eq!(reference_at(b"/Length 5 0 R >>", 7), Some((5, 13)));

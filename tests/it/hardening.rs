@@ -469,28 +469,44 @@ fn an_index_whose_lock_file_cannot_be_created_can_still_be_searched() {
 fn a_read_only_index_folder_can_be_searched() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
+    // Traversable by the unprivileged user the commands run as (below).
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let path = dir.path().join("index");
     index_with_documents(&path);
     let _ = std::fs::remove_file(path.join(".tantivy-meta.lock"));
+    // Readable by everyone, writable by no one but its owner: a shared index.
+    for entry in std::fs::read_dir(&path).unwrap() {
+        let entry = entry.unwrap().path();
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o555)).unwrap();
-    let writable = std::fs::write(path.join("probe"), b"").is_ok();
-    if !writable {
-        let out = kartotek()
-            .args(["--index", &path.display().to_string(), "search", "interreg"])
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{err}");
-        // and writing says what is wrong, not "an older Kartotek"
-        let out = kartotek()
-            .args(["--index", &path.display().to_string(), "ingest"])
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("may not write to the index folder"), "{err}");
-        assert!(!err.contains("older Kartotek"), "{err}");
-    } // else: running as root, where permissions do not bind; the lock-file test covers it
+    let out = unprivileged(&["--index", &path.display().to_string(), "search", "interreg"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // and writing says what is wrong, not "an older Kartotek"
+    let out = unprivileged(&["--index", &path.display().to_string(), "ingest"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("may not write to the index folder"), "{err}");
+    assert!(!err.contains("older Kartotek"), "{err}");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Run `kartotek ARGS` as a user that file permissions bind: as is, or, when
+/// the tests run as root (CI does), as `nobody` through util-linux `setpriv`.
+fn unprivileged(args: &[&str]) -> std::process::Output {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_kartotek"));
+        c
+    } else {
+        kartotek()
+    };
+    cmd.args(args)
+        .output()
+        .expect("run kartotek (as root this needs util-linux `setpriv`)")
 }
 
 /// A one-page web site on loopback answering every request with `body`.
