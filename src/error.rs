@@ -123,7 +123,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The index cannot be opened or written.
-    #[error("index error: {0}\nhint: if the index is from an older Kartotek, delete the index folder and ingest again")]
+    #[error("index error: {0}\nhint: check that the index folder is complete and readable; an index written by another version of Kartotek has to be rebuilt (delete the folder and ingest again)")]
     Index(#[from] tantivy::TantivyError),
     /// Anything else: a bug or an environment problem. Details are logged.
     #[error("internal error: {0}")]
@@ -155,6 +155,16 @@ pub enum Code {
     IndexError,
     /// `internal`: 500, exit 1.
     Internal,
+    /// `bad_request`: 400, the request is not valid HTTP (the server's transport says so).
+    BadRequest,
+    /// `method_not_allowed`: 405.
+    MethodNotAllowed,
+    /// `uri_too_long`: 414.
+    UriTooLong,
+    /// `headers_too_large`: 431.
+    HeadersTooLarge,
+    /// `timeout`: 503, the request took longer than the server allows.
+    Timeout,
 }
 
 impl Code {
@@ -172,13 +182,22 @@ impl Code {
             Code::IoError => "io_error",
             Code::IndexError => "index_error",
             Code::Internal => "internal",
+            Code::BadRequest => "bad_request",
+            Code::MethodNotAllowed => "method_not_allowed",
+            Code::UriTooLong => "uri_too_long",
+            Code::HeadersTooLarge => "headers_too_large",
+            Code::Timeout => "timeout",
         }
     }
 
     /// HTTP status for this code.
     pub fn http_status(self) -> u16 {
         match self {
-            Code::UsageError | Code::InvalidParameter => 400,
+            Code::UsageError | Code::InvalidParameter | Code::BadRequest => 400,
+            Code::MethodNotAllowed => 405,
+            Code::UriTooLong => 414,
+            Code::HeadersTooLarge => 431,
+            Code::Timeout => 503,
             Code::Unauthorized => 401,
             Code::Forbidden => 403,
             Code::NotFound => 404,
@@ -277,6 +296,11 @@ mod tests {
             Code::IoError,
             Code::IndexError,
             Code::Internal,
+            Code::BadRequest,
+            Code::MethodNotAllowed,
+            Code::UriTooLong,
+            Code::HeadersTooLarge,
+            Code::Timeout,
         ];
         for c in all {
             assert!((400..600).contains(&c.http_status()), "{c}");

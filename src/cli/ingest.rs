@@ -51,13 +51,13 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     }
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
     let index = Index::open_or_create(&cli.index)?;
-    crate::ingest::fetch::allow_private_addresses(args.allow_private);
     let jobs = if args.paths.is_empty() {
         source::builtin_jobs()
     } else {
         source::expand(&args.paths)
     };
     let mut opts = Options::new(taxonomy);
+    opts.allow_private = args.allow_private;
     opts.prune = args.prune;
     opts.commit_every = Duration::from_secs(args.commit_every);
     opts.limits.timeout = Duration::from_secs(args.file_timeout.max(1));

@@ -7,12 +7,10 @@
 //! at connection time, and [`check_literal_host`] for IP literals, on the
 //! URL and on every redirect hop), so `ingest URL` cannot reach the
 //! machine's own network either (issue 13). The escape hatch is
-//! `kartotek ingest --allow-private`, which sets [`allow_private_addresses`]
-//! for the process: it is an operator's switch for one run, like the
-//! crawler's flag, and the ingest options do not carry it yet.
+//! `kartotek ingest --allow-private` (`ingest::Options::allow_private`), an
+//! operator's switch for one run, like the crawler's flag.
 
 use std::io::Read;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::crawl::fetcher::{check_literal_host, public_only};
@@ -20,14 +18,6 @@ use crate::error::ExtractError;
 
 /// Most redirects followed.
 const MAX_REDIRECTS: usize = 10;
-
-static ALLOW_PRIVATE: AtomicBool = AtomicBool::new(false);
-
-/// Allow (or again refuse) loopback and private addresses for every later
-/// [`fetch`] of this process (`ingest --allow-private`).
-pub fn allow_private_addresses(allow: bool) {
-    ALLOW_PRIVATE.store(allow, Ordering::Relaxed);
-}
 
 /// The User-Agent Kartotek sends.
 pub const USER_AGENT: &str = concat!(
@@ -73,17 +63,7 @@ pub fn check_scheme(url: &str) -> Result<reqwest::Url, ExtractError> {
 }
 
 /// Fetch `url` with a timeout and a body-size cap; non-public addresses
-/// are refused unless [`allow_private_addresses`] allowed them.
-pub fn fetch(url: &str, timeout: Duration, max_bytes: u64) -> Result<Fetched, ExtractError> {
-    fetch_with(
-        url,
-        timeout,
-        max_bytes,
-        ALLOW_PRIVATE.load(Ordering::Relaxed),
-    )
-}
-
-/// [`fetch`] with the private-address choice made by the caller.
+/// are refused unless `allow_private`.
 pub fn fetch_with(
     url: &str,
     timeout: Duration,

@@ -49,6 +49,8 @@ pub struct Options {
     pub workers: usize,
     /// The taxonomy facets are tagged from.
     pub taxonomy: &'static Taxonomy,
+    /// Let URL sources reach loopback and private addresses (`--allow-private`).
+    pub allow_private: bool,
 }
 
 impl Options {
@@ -63,6 +65,7 @@ impl Options {
                 .map(|n| n.get())
                 .unwrap_or(2),
             taxonomy,
+            allow_private: false,
         }
     }
 }
@@ -291,7 +294,12 @@ fn build_inner(
             job.url.clone(),
         ),
         Origin::Url(u) => {
-            let f = fetch::fetch(u, opts.limits.timeout, opts.limits.max_bytes)
+            let f = fetch::fetch_with(
+                u,
+                opts.limits.timeout,
+                opts.limits.max_bytes,
+                opts.allow_private,
+            )
                 .map_err(|e| e.to_string())?;
             (Arc::new(f.bytes), f.content_type, f.final_url)
         }

@@ -657,7 +657,7 @@ pub async fn not_found(uri: Uri) -> AppError {
 
 /// Known path, wrong method: 405 in the API's error shape.
 pub async fn method_not_allowed() -> Response {
-    let body = serde_json::json!({ "error": { "code": "method_not_allowed", "message": "this method is not allowed on this path" } });
+    let body = serde_json::json!({ "error": { "code": Code::MethodNotAllowed.as_str(), "message": "this method is not allowed on this path" } });
     (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
 }
 

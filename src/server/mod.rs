@@ -31,7 +31,7 @@ use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::index::{Index, Writer};
 use crate::search::Searcher;
 use crate::taxonomy::Taxonomy;
@@ -326,15 +326,15 @@ async fn json_errors(req: Request, next: Next) -> Response {
     }
     let (code, message) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => (
-            "payload_too_large",
+            Code::PayloadTooLarge.as_str(),
             "the request body is larger than the limit".to_string(),
         ),
         StatusCode::SERVICE_UNAVAILABLE => (
-            "timeout",
+            Code::Timeout.as_str(),
             "the request took too long and was abandoned".to_string(),
         ),
         StatusCode::METHOD_NOT_ALLOWED => (
-            "method_not_allowed",
+            Code::MethodNotAllowed.as_str(),
             "this method is not allowed on this path".to_string(),
         ),
         s => (

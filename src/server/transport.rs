@@ -45,6 +45,7 @@ use tokio::sync::{watch, Semaphore};
 use tower::ServiceExt;
 
 use super::Config;
+use crate::error::Code;
 
 /// How long to pause after an accept error such as "too many open files".
 pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(250);
@@ -188,7 +189,7 @@ impl<T> JsonParseErrors<T> {
         let (reason, code, message) = match status {
             "414" => (
                 "URI Too Long",
-                "uri_too_long",
+                Code::UriTooLong.as_str(),
                 format!(
                     "the request URI is longer than {MAX_URI_BYTES} bytes; the limit for a query string is {} bytes",
                     self.max_query_bytes
@@ -196,12 +197,12 @@ impl<T> JsonParseErrors<T> {
             ),
             "431" => (
                 "Request Header Fields Too Large",
-                "headers_too_large",
+                Code::HeadersTooLarge.as_str(),
                 "the request line and headers are larger than the server accepts".to_string(),
             ),
             "400" => (
                 "Bad Request",
-                "bad_request",
+                Code::BadRequest.as_str(),
                 "the request line or a header is not valid HTTP/1.1".to_string(),
             ),
             _ => return None,

@@ -2,7 +2,7 @@
 
 use kartotek::document::Format;
 use kartotek::index::Index;
-use kartotek::ingest::{self, source, Silent};
+use kartotek::ingest::{self, source, Options, Silent};
 use kartotek::lang::Language;
 
 use crate::common::{fixture, options, shared, Scratch};
@@ -299,14 +299,17 @@ fn serve_once(body: &'static [u8], content_type: &'static str) -> String {
 fn a_url_argument_is_fetched_and_read_as_its_content_type() {
     let page: &'static [u8] = b"<!doctype html><html lang=\"nn\"><head><meta charset=\"windows-1252\"><title>Strategi for Vestland</title></head><body><nav>Meny Heim Kontakt</nav><main><h1>Strategi for Vestland</h1><p>Fylkeskommunen skal vere ein aktiv partnar i Interreg Nordsj\xf8programmet, og vi vil s\xe6rleg satse p\xe5 berekraftig verdiskaping i heile fylket.</p></main><footer>Personvern</footer></body></html>";
     let url = serve_once(page, "text/html; charset=windows-1252");
-    // the test site is on loopback, which `ingest URL` refuses by default
-    kartotek::ingest::fetch::allow_private_addresses(true);
     let dir = tempfile::tempdir().unwrap();
     let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    // the test site is on loopback, which `ingest URL` refuses by default
+    let opts = Options {
+        allow_private: true,
+        ..options()
+    };
     let s = ingest::run(
         &index,
         source::expand(&[url.clone(), "file:///etc/passwd".into()]),
-        &options(),
+        &opts,
         &mut Silent,
     )
     .unwrap();
