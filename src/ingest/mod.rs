@@ -300,7 +300,7 @@ fn build_inner(
                 opts.limits.max_bytes,
                 opts.allow_private,
             )
-                .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?;
             (Arc::new(f.bytes), f.content_type, f.final_url)
         }
         Origin::Bytes {
