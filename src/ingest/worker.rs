@@ -156,8 +156,27 @@ pub fn serve(args: &[String]) -> i32 {
     limits::restrict(memory);
     watch_parent();
     limits::no_new_files();
-    let mut input = io::stdin().lock();
     let max_body = memory.unwrap_or(u64::MAX);
+    // One thread with a large stack reads every file, so deep but legitimate
+    // nesting fits and no thread is started per file.
+    let reader = std::thread::Builder::new()
+        .name(format!("{}-worker", extract::THREAD_PREFIX))
+        .stack_size(32 * 1024 * 1024)
+        .spawn(move || answer_requests(max_body));
+    match reader.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => 5,
+        Err(e) => {
+            eprintln!("kartotek worker: cannot start its thread: {e}");
+            5
+        }
+    }
+}
+
+/// Read requests until stdin closes, answering each; a panic in an
+/// extractor is that file's error.
+fn answer_requests(max_body: u64) -> i32 {
+    let mut input = io::stdin().lock();
     loop {
         let (req, body) = match read_request(&mut input, max_body) {
             Ok(Some(r)) => r,
@@ -168,7 +187,11 @@ pub fn serve(args: &[String]) -> i32 {
             }
         };
         limits::cpu_budget(req.timeout_secs);
-        let result = run_one(body, req.content_type);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            extract::extract(&body, req.content_type.as_deref())
+        }))
+        .unwrap_or_else(|p| Err(ExtractError::ParserCrashed(extract::panic_message(&*p))));
+        drop(body);
         let json = serde_json::to_vec(&result).unwrap_or_else(|e| {
             serde_json::to_vec(&Err::<Extracted, _>(ExtractError::ParserCrashed(format!(
                 "the result could not be encoded: {e}"
@@ -182,26 +205,6 @@ pub fn serve(args: &[String]) -> i32 {
         {
             return 0;
         }
-    }
-}
-
-/// Extract on a thread with a large stack, so deep but legitimate nesting
-/// fits; a panic is the file's error.
-fn run_one(body: Vec<u8>, content_type: Option<String>) -> Result<Extracted, ExtractError> {
-    let handle = std::thread::Builder::new()
-        .name(format!("{}-worker", extract::THREAD_PREFIX))
-        .stack_size(32 * 1024 * 1024)
-        .spawn(move || {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                extract::extract(&body, content_type.as_deref())
-            }))
-            .unwrap_or_else(|p| Err(ExtractError::ParserCrashed(extract::panic_message(&*p))))
-        });
-    match handle {
-        Ok(h) => h
-            .join()
-            .unwrap_or_else(|p| Err(ExtractError::ParserCrashed(extract::panic_message(&*p)))),
-        Err(e) => Err(ExtractError::Io(format!("cannot start a thread: {e}"))),
     }
 }
 
