@@ -29,7 +29,7 @@ pub struct Cli {
     /// Memory each extraction worker process may use, in MB; a file that needs more fails
     /// with that reason and the batch goes on.
     #[arg(long, global = true, env = "KARTOTEK_WORKER_MEMORY_MB", default_value_t = 1024,
-          value_parser = clap::value_parser!(u64).range(64..=1_048_576))]
+          value_parser = clap::value_parser!(u64).range(128..=1_048_576))]
     pub worker_memory_mb: u64,
     /// What to do.
     #[command(subcommand)]

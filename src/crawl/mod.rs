@@ -1547,14 +1547,14 @@ fn worker(
 /// Title, canonical URL, robots meta and resolved links of an HTML page at
 /// `page`; `None` for anything else. Links and the canonical URL resolve
 /// against the page's `<base href>` when it has an http(s) one, else against
-/// `page`. A parser panic is caught and means "no links".
+/// `page`. A page the worker cannot read (a crash, a timeout) has no links.
 fn parse_page(body: &[u8], content_type: Option<&str>, page: &Url) -> Option<Parsed> {
     if ingest::sniff::sniff(body) != ingest::sniff::Sniffed::Known(Format::Html) {
         return None;
     }
-    let h = std::panic::catch_unwind(|| ingest::html::extract(body, content_type))
-        .ok()?
-        .ok()?;
+    // Read in an extraction worker: a hostile page cannot take the crawler down.
+    let limits = ingest::Limits::default();
+    let h = ingest::supervisor::page_links(body, content_type.map(str::to_string), limits).ok()?;
     let base = h
         .base
         .as_deref()
@@ -1564,7 +1564,7 @@ fn parse_page(body: &[u8], content_type: Option<&str>, page: &Url) -> Option<Par
     let links = h
         .links
         .iter()
-        .filter_map(|l| normalize(&l.href, Some(&base)).ok())
+        .filter_map(|href| normalize(href, Some(&base)).ok())
         .collect();
     Some(Parsed {
         title: h.title,

@@ -39,6 +39,15 @@ pub struct Extracted {
     pub paged: bool,
     /// Sniffed format.
     pub format: Option<Format>,
+    /// For [`page_links`]: every `<a href>` as written, in document order.
+    #[serde(default)]
+    pub links: Vec<String>,
+    /// For [`page_links`]: the first `<base href>` as written.
+    #[serde(default)]
+    pub base: Option<String>,
+    /// For [`page_links`]: a robots meta tag says `noindex`.
+    #[serde(default)]
+    pub noindex: bool,
 }
 
 /// Limits for one extraction.
@@ -115,6 +124,24 @@ pub fn extract_in_thread(
             "the worker thread ended without a result".into(),
         )),
     }
+}
+
+/// What a crawler needs of an HTML page, on the current thread: title,
+/// canonical URL, `<base href>`, robots `noindex` and every link, even when
+/// the page has no main text.
+pub fn page_links(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, ExtractError> {
+    super::worker::stage(format_args!("reading the page's links"));
+    let h =
+        html::extract(bytes, content_type).map_err(|e| ExtractError::Malformed(e.to_string()))?;
+    Ok(Extracted {
+        title: h.title,
+        canonical: h.canonical,
+        base: h.base,
+        noindex: h.noindex,
+        links: h.links.into_iter().map(|l| l.href).collect(),
+        format: Some(Format::Html),
+        ..Extracted::default()
+    })
 }
 
 /// Extract text from `bytes` on the current thread (no deadline).

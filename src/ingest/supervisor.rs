@@ -50,8 +50,12 @@ static MEMORY: AtomicU64 = AtomicU64::new(DEFAULT_MEMORY);
 /// (`--worker-memory-mb`). Workers started under another ceiling are
 /// replaced as they come back.
 pub fn set_memory_limit(bytes: u64) {
-    MEMORY.store(bytes.max(64 * 1024 * 1024), Ordering::Relaxed);
+    MEMORY.store(bytes.max(MIN_MEMORY), Ordering::Relaxed);
 }
+
+/// The smallest memory ceiling accepted: the worker program itself needs
+/// about 100 MB of address space (its code, a 32 MB reading stack).
+pub const MIN_MEMORY: u64 = 128 * 1024 * 1024;
 
 /// The memory ceiling of each extraction worker, in bytes.
 pub fn memory_limit() -> u64 {
@@ -91,6 +95,31 @@ pub fn extract(
     supervisor.extract(&bytes, content_type, limits.timeout, memory_limit())
 }
 
+/// What a crawler needs of an HTML page (see [`super::extract::page_links`]),
+/// read in a worker process under `limits`; in-process with no worker program.
+pub fn page_links(
+    bytes: &[u8],
+    content_type: Option<String>,
+    limits: Limits,
+) -> Result<Extracted, ExtractError> {
+    let Some(supervisor) = DEFAULT.get() else {
+        return std::panic::catch_unwind(|| {
+            super::extract::page_links(bytes, content_type.as_deref())
+        })
+        .unwrap_or_else(|p| {
+            Err(ExtractError::ParserCrashed(super::extract::panic_message(
+                &*p,
+            )))
+        });
+    };
+    let request = Request {
+        content_type,
+        timeout_secs: limits.timeout.as_secs().max(1),
+        links_only: true,
+    };
+    supervisor.run(&request, bytes, limits.timeout, memory_limit())
+}
+
 /// A pool of worker processes started as `program args… --memory-bytes N`.
 pub struct Supervisor {
     program: PathBuf,
@@ -116,6 +145,22 @@ impl Supervisor {
         timeout: Duration,
         memory: u64,
     ) -> Result<Extracted, ExtractError> {
+        let request = Request {
+            content_type,
+            timeout_secs: timeout.as_secs().max(1),
+            links_only: false,
+        };
+        self.run(&request, bytes, timeout, memory)
+    }
+
+    /// Send one request to a worker and wait for its answer.
+    fn run(
+        &self,
+        request: &Request,
+        bytes: &[u8],
+        timeout: Duration,
+        memory: u64,
+    ) -> Result<Extracted, ExtractError> {
         let mut worker = match self.checkout(memory) {
             Ok(w) => w,
             Err(e) => {
@@ -125,11 +170,7 @@ impl Supervisor {
                 )))
             }
         };
-        let request = Request {
-            content_type,
-            timeout_secs: timeout.as_secs().max(1),
-        };
-        match worker.run(&request, bytes, timeout) {
+        match worker.run(request, bytes, timeout) {
             Ok(result) => {
                 worker.files += 1;
                 if worker.files < RECYCLE_AFTER {
@@ -205,8 +246,10 @@ impl Worker {
             .arg(memory.to_string())
             .env_clear()
             .env("PATH", "/usr/bin:/bin")
-            // Fewer malloc arenas: less address space reserved under RLIMIT_AS.
-            .env("MALLOC_ARENA_MAX", "2")
+            // One malloc arena: the worker reads on one thread, and near the
+            // RLIMIT_AS ceiling glibc retries a failing per-thread heap mmap on
+            // every allocation (measured: 24 s of system time for one file).
+            .env("MALLOC_ARENA_MAX", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -393,7 +436,12 @@ fn classify(status: Option<ExitStatus>, stderr: &str, memory: u64) -> Death {
             };
         }
     }
-    let _ = memory;
+    if status.code() == Some(worker::EXIT_NO_THREAD) {
+        return Death::Other(format!(
+            "the extraction worker could not start within its {} MB memory limit; raise --worker-memory-mb",
+            memory / (1024 * 1024)
+        ));
+    }
     Death::Other(format!(
         "the extraction worker ended unexpectedly ({status})"
     ))

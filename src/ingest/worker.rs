@@ -35,6 +35,10 @@ pub const FRAME_STAGE: u8 = b'S';
 /// Frame tag: the result, ending a request.
 pub const FRAME_RESULT: u8 = b'R';
 
+/// Exit code of a worker that could not start its reading thread (its
+/// memory ceiling is below what the program itself needs).
+pub const EXIT_NO_THREAD: i32 = 5;
+
 /// Largest header a worker accepts.
 const MAX_HEADER: u32 = 64 * 1024;
 /// Largest stage text sent.
@@ -47,6 +51,10 @@ pub struct Request {
     pub content_type: Option<String>,
     /// Seconds the file may take (the CPU-time ceiling is set from it).
     pub timeout_secs: u64,
+    /// Read only what a crawler needs of an HTML page (see
+    /// [`extract::page_links`]) instead of the text.
+    #[serde(default)]
+    pub links_only: bool,
 }
 
 /// True in a worker process: [`stage`] then reports to the supervisor.
@@ -165,10 +173,10 @@ pub fn serve(args: &[String]) -> i32 {
         .spawn(move || answer_requests(max_body));
     match reader.map(|h| h.join()) {
         Ok(Ok(code)) => code,
-        Ok(Err(_)) => 5,
+        Ok(Err(_)) => EXIT_NO_THREAD,
         Err(e) => {
             eprintln!("kartotek worker: cannot start its thread: {e}");
-            5
+            EXIT_NO_THREAD
         }
     }
 }
@@ -188,7 +196,11 @@ fn answer_requests(max_body: u64) -> i32 {
         };
         limits::cpu_budget(req.timeout_secs);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            extract::extract(&body, req.content_type.as_deref())
+            if req.links_only {
+                extract::page_links(&body, req.content_type.as_deref())
+            } else {
+                extract::extract(&body, req.content_type.as_deref())
+            }
         }))
         .unwrap_or_else(|p| Err(ExtractError::ParserCrashed(extract::panic_message(&*p))));
         drop(body);
@@ -292,6 +304,7 @@ mod tests {
         let req = Request {
             content_type: Some("text/html".into()),
             timeout_secs: 7,
+            links_only: false,
         };
         write_request(&mut buf, &req, b"<html>hei</html>").unwrap();
         let (back, body) = read_request(&mut buf.as_slice(), 1 << 20).unwrap().unwrap();
@@ -307,6 +320,7 @@ mod tests {
         let req = Request {
             content_type: None,
             timeout_secs: 1,
+            links_only: false,
         };
         write_request(&mut buf, &req, &[b'a'; 100]).unwrap();
         assert!(read_request(&mut buf.as_slice(), 10).is_err());

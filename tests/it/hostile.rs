@@ -722,3 +722,99 @@ fn uploads_of_hostile_files_answer_422_and_the_server_keeps_answering_searches()
     let _ = server.kill();
     let _ = server.wait();
 }
+
+/// A loopback site: `/` is `front`, which links to `/god`, a good page;
+/// everything else is 404. Serves until the test ends.
+fn loopback_site(front: Vec<u8>) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let front = std::sync::Arc::new(front);
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut s) = conn else { continue };
+            let front = front.clone();
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let path = String::from_utf8_lossy(&head)
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .to_string();
+                let (status, body): (&str, Vec<u8>) = match path.as_str() {
+                    "/" => ("200 OK", front.to_vec()),
+                    "/god" => ("200 OK", b"<html lang=nb><head><title>Kystplan</title></head><body><main><h1>Kystplan</h1><p>Planen for Saltstraumvika omfatter hele kysten og revideres hvert fjerde aar.</p></main></body></html>".to_vec()),
+                    _ => ("404 Not Found", b"not found".to_vec()),
+                };
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = s.write_all(&body);
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn a_crawled_page_too_big_for_a_worker_fails_alone_and_the_crawl_goes_on() {
+    let mut front = String::from("<html><body><a href=\"/god\">Kystplan</a>");
+    for _ in 0..400_000 {
+        front.push_str("<div><p><b>ord</b> tekst</p></div>");
+    }
+    front.push_str("</body></html>");
+    let port = loopback_site(front.into_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let out = kartotek()
+        .arg("--index")
+        .arg(&index)
+        .args(["--worker-memory-mb", "128", "crawl"])
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .args([
+            "--allow-private",
+            "--no-sitemaps",
+            "--delay-ms",
+            "0",
+            "--max-body-mb",
+            "64",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the crawl must end normally:\n{err}"
+    );
+    assert!(err.contains("needed more than the 128 MB"), "{err}");
+    // The big page's links are lost with it; the good page, reached by its
+    // own URL, is read in a fresh worker.
+    let out = kartotek()
+        .arg("--index")
+        .arg(&index)
+        .arg("crawl")
+        .arg(format!("http://127.0.0.1:{port}/god"))
+        .args(["--allow-private", "--no-sitemaps", "--delay-ms", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = kartotek()
+        .arg("--index")
+        .arg(&index)
+        .args(["search", "saltstraumvika", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["total"], 1, "{json}");
+}
