@@ -946,6 +946,9 @@ fn subtype_is(dict: &Dictionary, name: &[u8]) -> bool {
 ///   `fix_composite_fonts`).
 /// - Type3 fonts get `/Widths` in thousandths of an em (see `scale_type3_widths`).
 /// - Pages without a usable `/MediaBox` get US Letter (pdf-extract panics without one).
+/// - The `'` and `"` text operators, which pdf-extract does not implement, are rewritten as
+///   `T*` and `Tj` (Ghostscript writes whole documents with them).
+/// - A page or form drawing more than `pdf_repair::MAX_OPERATORS` operators is not drawn.
 /// - Visible annotations are drawn after the page content (see `draw_annotations`).
 fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepared {
     let mut had_images = false;
@@ -982,6 +985,9 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepared {
             }
         }
     }
+
+    // after inline images are cut out: lopdf's content parser fails on many
+    expand_quote_operators(doc, page_ids);
 
     let mut strip = HashSet::new();
     {
@@ -1053,6 +1059,41 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepared {
         draw_annotations(doc, page_id);
     }
     Prepared { had_images, floods }
+}
+
+/// Rewrite the `'` and `"` text operators of pages and forms into what
+/// pdf-extract implements (see [`pdf_repair::expand_quote_operators`]).
+fn expand_quote_operators(doc: &mut Document, page_ids: &[(u32, ObjectId)]) {
+    let forms: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(_, o)| o.as_stream().is_ok_and(|s| subtype_is(&s.dict, b"Form")))
+        .map(|(&id, _)| id)
+        .collect();
+    for id in forms {
+        if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
+            let content = stream_bytes(stream);
+            if pdf_repair::uses_quote_operators(&content) {
+                if let Some(expanded) = pdf_repair::expand_quote_operators(&content) {
+                    stream.set_plain_content(expanded);
+                }
+            }
+        }
+    }
+    for &(_, page_id) in page_ids {
+        let Ok(content) = doc.get_page_content(page_id) else {
+            continue;
+        };
+        if !pdf_repair::uses_quote_operators(&content) {
+            continue;
+        }
+        if let Some(expanded) = pdf_repair::expand_quote_operators(&content) {
+            let new_id = doc.add_object(lopdf::Stream::new(Dictionary::new(), expanded));
+            if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
+                page.set("Contents", Object::Reference(new_id));
+            }
+        }
+    }
 }
 
 /// What [`prepare`] found.

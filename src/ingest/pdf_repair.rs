@@ -415,9 +415,57 @@ impl std::io::Write for Bounded {
 /// strings, names, numbers, arrays, dictionaries and comments.
 pub fn count_operators(content: &[u8], cap: usize) -> usize {
     let mut n = 0;
+    for_each_operator(content, |_| {
+        n += 1;
+        n < cap
+    });
+    n
+}
+
+/// True when a content stream shows text with `'` or `"`, which pdf-extract
+/// 0.12 does not implement (see [`expand_quote_operators`]).
+pub fn uses_quote_operators(content: &[u8]) -> bool {
+    let mut found = false;
+    for_each_operator(content, |op| {
+        found = matches!(op, b"'" | b"\"");
+        !found
+    });
+    found
+}
+
+/// Rewrite `string '` as `T* string Tj` and `aw ac string "` as
+/// `aw Tw ac Tc T* string Tj` (their definitions, ISO 32000-1 9.4.3), so
+/// pdf-extract draws the text: Ghostscript (`ps2pdf`, `pdfwrite`) writes
+/// whole documents with them, which came out nearly empty.
+pub fn expand_quote_operators(content: &[u8]) -> Option<Vec<u8>> {
+    use lopdf::content::{Content, Operation};
+    let decoded = Content::decode(content).ok()?;
+    let mut ops = Vec::with_capacity(decoded.operations.len() + 16);
+    for op in decoded.operations {
+        match (op.operator.as_str(), op.operands.as_slice()) {
+            ("'", [text]) => {
+                ops.push(Operation::new("T*", vec![]));
+                ops.push(Operation::new("Tj", vec![text.clone()]));
+            }
+            ("\"", [aw, ac, text]) => {
+                ops.push(Operation::new("Tw", vec![aw.clone()]));
+                ops.push(Operation::new("Tc", vec![ac.clone()]));
+                ops.push(Operation::new("T*", vec![]));
+                ops.push(Operation::new("Tj", vec![text.clone()]));
+            }
+            _ => ops.push(op),
+        }
+    }
+    Content { operations: ops }.encode().ok()
+}
+
+/// Call `f` with every operator of a content stream (keywords outside
+/// strings, names, numbers, arrays, dictionaries and comments) until it
+/// returns false.
+fn for_each_operator(content: &[u8], mut f: impl FnMut(&[u8]) -> bool) {
     let mut i = 0;
     let len = content.len();
-    while i < len && n < cap {
+    while i < len {
         let b = content[i];
         match b {
             b'(' => {
@@ -457,15 +505,14 @@ pub fn count_operators(content: &[u8], cap: usize) -> usize {
                     i += 1;
                 }
                 let word = &content[start..i.max(start + 1)];
-                if !matches!(word, b"true" | b"false" | b"null") {
-                    n += 1;
-                }
                 i = i.max(start + 1);
+                if !matches!(word, b"true" | b"false" | b"null") && !f(word) {
+                    return;
+                }
             }
             _ => i += 1,
         }
     }
-    n
 }
 
 /// A byte that continues a keyword, name or number.
@@ -525,6 +572,18 @@ mod tests {
         assert!(inflated_sizes(&doc, 1024 * 1024, 1 << 30).is_err());
         assert!(inflated_sizes(&doc, 1024 * 1024, 2 * 1024 * 1024).is_err());
         assert!(inflated_sizes(&doc, 8 * 1024 * 1024, 1 << 30).is_ok());
+    }
+
+    #[test]
+    fn quote_operators_become_next_line_and_show() {
+        let content = b"BT /F1 10 Tf 12 TL (first) Tj (second) ' 1 0.5 (third) \" ET";
+        assert!(uses_quote_operators(content));
+        assert!(!uses_quote_operators(b"BT (it's \"quoted\") Tj ET"));
+        let out = String::from_utf8(expand_quote_operators(content).unwrap()).unwrap();
+        let squeezed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(squeezed.contains("T* (second) Tj"), "{squeezed}");
+        assert!(squeezed.contains("1 Tw 0.5 Tc T* (third) Tj"), "{squeezed}");
+        assert!(!squeezed.contains('\''), "{squeezed}");
     }
 
     #[test]

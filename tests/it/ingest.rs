@@ -371,3 +371,37 @@ fn japanese_pdf_whose_font_has_no_unicode_map_is_read_through_adobes_cid_table()
     assert!(page.contains("わたくしといふ現象は"), "{page}");
     assert!(page.contains("ひとつの青い照明です"), "{page}");
 }
+
+/// Ghostscript (`ps2pdf`, CUPS print-to-PDF, "optimise PDF" tools) shows
+/// whole documents with the `'` operator, which pdf-extract 0.12 ignores:
+/// such files were indexed with only their first line (issue 14). The
+/// fixtures are made by `scripts/make-ghostscript-fixtures.sh`.
+#[test]
+fn ghostscript_pdfs_are_read_to_their_last_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let jobs = source::expand(&[
+        fixture("ghostscript/enscript-ps2pdf.pdf")
+            .display()
+            .to_string(),
+        fixture("ghostscript/groff-ps2pdf.pdf")
+            .display()
+            .to_string(),
+    ]);
+    let s = ingest::run(&index, jobs, &options(), &mut Silent).unwrap();
+    assert_eq!(s.indexed, 2, "{:?}", s.failed);
+    let searcher = kartotek::search::Searcher::new(index, kartotek::taxonomy::Taxonomy::builtin());
+    // The last line of each text, and words with æ, ø, å.
+    for word in [
+        "Kvernhusbekken",
+        "Bjørnsundøyra",
+        "næringslivet",
+        "søknader",
+        "reindriften",
+    ] {
+        let r = searcher
+            .search(&kartotek::search::Request::new(word))
+            .unwrap();
+        assert_eq!(r.total, 1, "`{word}` is not found in the Ghostscript PDFs");
+    }
+}
