@@ -31,6 +31,13 @@ pub struct Cli {
     #[arg(long, global = true, env = "KARTOTEK_WORKER_MEMORY_MB", default_value_t = 1024,
           value_parser = clap::value_parser!(u64).range(128..=1_048_576))]
     pub worker_memory_mb: u64,
+    /// Read scanned PDF pages by OCR (Tesseract): `auto` pages without a text layer, `off`, or
+    /// `force` every page.
+    #[arg(long, global = true, env = "KARTOTEK_OCR", value_enum, default_value_t = crate::ingest::ocr::Mode::Auto)]
+    pub ocr: crate::ingest::ocr::Mode,
+    /// Tesseract languages for OCR, joined by `+`.
+    #[arg(long, global = true, env = "KARTOTEK_OCR_LANGS", default_value = crate::ingest::ocr::DEFAULT_LANGS)]
+    pub ocr_langs: String,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -70,6 +77,10 @@ pub fn print(text: &str) {
 /// Run the parsed command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     crate::ingest::supervisor::set_memory_limit(cli.worker_memory_mb * 1024 * 1024);
+    crate::ingest::ocr::configure(crate::ingest::ocr::Options {
+        mode: cli.ocr,
+        langs: cli.ocr_langs.clone(),
+    });
     match &cli.command {
         Command::Ingest(a) => ingest::run(&cli, a),
         Command::Search(a) => search::run(&cli, a),

@@ -48,6 +48,12 @@ pub struct Extracted {
     /// For [`page_links`]: a robots meta tag says `noindex`.
     #[serde(default)]
     pub noindex: bool,
+    /// A PDF that draws images: its pages without text may be scans.
+    #[serde(default)]
+    pub has_images: bool,
+    /// Pages (1-based) whose text was read by OCR.
+    #[serde(default)]
+    pub ocr_pages: Vec<u32>,
 }
 
 /// Limits for one extraction.
@@ -159,6 +165,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
                 title: p.title,
                 pages: p.pages.into_iter().map(|t| text::tidy(&t)).collect(),
                 paged: true,
+                has_images: p.has_images,
                 ..Extracted::default()
             }
         }
@@ -187,7 +194,12 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
     };
     out.format = Some(format);
     if out.pages.iter().all(|p| p.trim().is_empty()) {
-        return Err(ExtractError::NoText);
+        // Blank pages that draw images are a scan: OCR's to read.
+        return Err(if out.has_images {
+            ExtractError::ImageOnly(out.pages.len())
+        } else {
+            ExtractError::NoText
+        });
     }
     Ok(out)
 }

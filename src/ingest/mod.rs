@@ -12,6 +12,7 @@ pub mod extract;
 pub mod fetch;
 pub mod html;
 pub mod metadata;
+pub mod ocr;
 pub mod pdf;
 pub mod pdf_repair;
 pub mod quality;
@@ -51,6 +52,8 @@ pub struct Options {
     pub taxonomy: &'static Taxonomy,
     /// Let URL sources reach loopback and private addresses (`--allow-private`).
     pub allow_private: bool,
+    /// When and in which languages scanned pages are read by OCR.
+    pub ocr: ocr::Options,
 }
 
 impl Options {
@@ -66,6 +69,7 @@ impl Options {
                 .unwrap_or(2),
             taxonomy,
             allow_private: false,
+            ocr: ocr::configured(),
         }
     }
 }
@@ -326,11 +330,64 @@ fn build_inner(
         return Ok(None);
     }
     let size = bytes.len() as u64;
-    let x =
-        extract::extract_bounded(bytes, content_type, opts.limits).map_err(|e| e.to_string())?;
+    let x = extract::extract_bounded(Arc::clone(&bytes), content_type, opts.limits);
+    let x = with_ocr(&bytes, x, opts).map_err(|e| e.to_string())?;
     let mut doc = assemble(&job, id, url, hash, size, x, opts.taxonomy);
     apply_overrides(&mut doc, &overrides);
     Ok(Some(doc))
+}
+
+/// Read the pages of a PDF that have no text layer by OCR, as `opts.ocr`
+/// says: every page of an image-only PDF, the empty pages of one that holds
+/// images (scanned annexes), or every page with `--ocr force`.
+fn with_ocr(
+    bytes: &[u8],
+    extracted: std::result::Result<Extracted, ExtractError>,
+    opts: &Options,
+) -> std::result::Result<Extracted, ExtractError> {
+    let (mut x, pages): (Extracted, Vec<u32>) = match (opts.ocr.mode, extracted) {
+        (ocr::Mode::Off, r) => return r,
+        (_, Err(ExtractError::ImageOnly(n))) => (
+            Extracted {
+                pages: vec![String::new(); n],
+                paged: true,
+                format: Some(Format::Pdf),
+                has_images: true,
+                ..Extracted::default()
+            },
+            (1..=n as u32).collect(),
+        ),
+        (mode, Ok(x)) if x.format == Some(Format::Pdf) => {
+            let pages = (1..=x.pages.len() as u32)
+                .filter(|&p| {
+                    mode == ocr::Mode::Force
+                        || (x.has_images && x.pages[p as usize - 1].trim().is_empty())
+                })
+                .collect();
+            (x, pages)
+        }
+        (_, r) => return r,
+    };
+    if pages.is_empty() {
+        return Ok(x);
+    }
+    let texts = ocr::read_pages(
+        bytes,
+        &pages,
+        &opts.ocr,
+        opts.limits.timeout,
+        supervisor::memory_limit(),
+    )?;
+    for (&page, text) in pages.iter().zip(texts) {
+        if let Some(slot) = x.pages.get_mut(page as usize - 1) {
+            *slot = text::tidy(&text);
+        }
+    }
+    x.ocr_pages = pages;
+    if x.pages.iter().all(|p| p.trim().is_empty()) {
+        return Err(ExtractError::NoText);
+    }
+    Ok(x)
 }
 
 /// Read a source file, refusing what is not a regular file (a FIFO would
@@ -394,10 +451,13 @@ pub fn assemble(
     };
     // OCR-damaged Norwegian gets its æ/ø/å back in the stored text, so
     // snippets read right and exact searches match (see `restore`).
-    let ocr_damaged = quality::assess(&texts, doc_lang).ocr_damaged;
+    let damaged = quality::assess(&texts, doc_lang).ocr_damaged;
+    // Text read by OCR here gets the OCR-tolerant matching too, but not the
+    // æ/ø/å restoring: Tesseract's `nor` model reads them right.
+    let ocr_damaged = damaged || !x.ocr_pages.is_empty();
     let restore_as = match doc_lang {
-        Language::Nb if ocr_damaged => Some(false),
-        Language::Nn if ocr_damaged => Some(true),
+        Language::Nb if damaged => Some(false),
+        Language::Nn if damaged => Some(true),
         _ => None,
     };
     let passages: Vec<Passage> = raw

@@ -70,6 +70,8 @@ pub struct PdfText {
     pub pages: Vec<String>,
     /// True when the file was encrypted but opened with the empty user password.
     pub encrypted_empty_password: bool,
+    /// True when the document draws images (its empty pages may be scans).
+    pub has_images: bool,
 }
 
 /// Why a PDF gave no text.
@@ -355,6 +357,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         title,
         pages: texts,
         encrypted_empty_password: encrypted,
+        has_images: had_images,
     })
 }
 

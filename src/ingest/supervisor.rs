@@ -224,22 +224,7 @@ struct Worker {
 impl Worker {
     fn start(program: &PathBuf, args: &[String], memory: u64) -> std::io::Result<Worker> {
         let mut command = Command::new(program);
-        #[cfg(unix)]
-        {
-            use std::os::unix::process::CommandExt;
-            // SAFETY: only setrlimit, which is async-signal-safe, runs between fork and exec.
-            unsafe {
-                command.pre_exec(|| {
-                    let none = libc::rlimit {
-                        rlim_cur: 0,
-                        rlim_max: 0,
-                    };
-                    // No core dumps of crashing workers.
-                    libc::setrlimit(libc::RLIMIT_CORE, &none);
-                    Ok(())
-                });
-            }
-        }
+        limit_child(&mut command, memory);
         let mut child = command
             .args(args)
             .arg("--memory-bytes")
@@ -378,6 +363,31 @@ impl Drop for Worker {
         }
         let _ = self.child.wait();
     }
+}
+
+/// Start `cmd` (a worker, or a tool such as an OCR engine) under an
+/// address-space ceiling of `memory` bytes and without core dumps.
+pub fn limit_child(cmd: &mut Command, memory: u64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: only setrlimit, which is async-signal-safe, runs between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let set = |resource, value: u64| {
+                    let lim = libc::rlimit {
+                        rlim_cur: value as libc::rlim_t,
+                        rlim_max: value as libc::rlim_t,
+                    };
+                    libc::setrlimit(resource, &lim);
+                };
+                set(libc::RLIMIT_CORE, 0);
+                set(libc::RLIMIT_AS, memory);
+                Ok(())
+            });
+        }
+    }
+    let _ = (cmd, memory);
 }
 
 /// Wait for a worker whose output has ended; kill it if it lingers.

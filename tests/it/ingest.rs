@@ -405,3 +405,126 @@ fn ghostscript_pdfs_are_read_to_their_last_line() {
         assert_eq!(r.total, 1, "`{word}` is not found in the Ghostscript PDFs");
     }
 }
+
+/// A scan made here: a text PDF rendered to a greyscale JPEG by `pdftoppm`
+/// and wrapped as the only content of a one-page image-only PDF.
+fn scan_of(pdf: &std::path::Path, page: u32, dpi: u32) -> Vec<u8> {
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .args(["-r", &dpi.to_string(), "-gray", "-jpeg"])
+        .arg(pdf)
+        .output()
+        .expect("pdftoppm (Debian poppler-utils) is needed for the OCR tests");
+    assert!(out.status.success(), "pdftoppm failed");
+    let jpeg = out.stdout;
+    // Width and height from the JPEG's start-of-frame marker.
+    let mut at = 2;
+    let (w, h, colour) = loop {
+        assert!(at + 9 < jpeg.len(), "no start-of-frame marker");
+        let (marker, len) = (
+            jpeg[at + 1],
+            u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]) as usize,
+        );
+        if (0xC0..=0xC2).contains(&marker) {
+            let h = u16::from_be_bytes([jpeg[at + 5], jpeg[at + 6]]);
+            let w = u16::from_be_bytes([jpeg[at + 7], jpeg[at + 8]]);
+            let colour = if jpeg[at + 9] == 1 {
+                "DeviceGray"
+            } else {
+                "DeviceRGB"
+            };
+            break (w, h, colour);
+        }
+        at += 2 + len;
+    };
+    let content = "q 612 0 0 792 0 0 cm /Im0 Do Q";
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im0 5 0 R >> >> >>".to_vec(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
+    ];
+    let mut image = format!(
+        "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /{colour} /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+        jpeg.len()
+    )
+    .into_bytes();
+    image.extend_from_slice(&jpeg);
+    image.extend_from_slice(b"\nendstream");
+    objects.push(image);
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(body);
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+#[test]
+fn a_scanned_pdf_is_read_by_ocr_and_found_by_its_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("skannet-side-5.pdf");
+    std::fs::write(&scan, scan_of(&fixture("long-report.pdf"), 5, 200)).unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let s = ingest::run(
+        &index,
+        source::expand(&[scan.display().to_string()]),
+        &options(),
+        &mut Silent,
+    )
+    .unwrap();
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    let searcher =
+        kartotek::search::Searcher::new(index.clone(), kartotek::taxonomy::Taxonomy::builtin());
+    // The made-up place name occurs once, on page 5 of the original.
+    let r = searcher
+        .search(&kartotek::search::Request::new("Snøhvitfjorden"))
+        .unwrap();
+    assert_eq!(r.total, 1, "the OCR'd scan is not found by its words");
+    let (id, _) = index.sources().unwrap().remove(0);
+    let d = index.get_document(&id).unwrap().unwrap();
+    assert!(
+        d.ocr_damaged,
+        "OCR'd text must get the OCR-tolerant matching"
+    );
+    // With OCR off, a scan is refused with a hint, as before.
+    let off = Options {
+        ocr: kartotek::ingest::ocr::Options {
+            mode: kartotek::ingest::ocr::Mode::Off,
+            ..Default::default()
+        },
+        ..options()
+    };
+    let other = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(&other.path().join("index")).unwrap();
+    let s = ingest::run(
+        &index,
+        source::expand(&[scan.display().to_string()]),
+        &off,
+        &mut Silent,
+    )
+    .unwrap();
+    assert_eq!(s.failed.len(), 1);
+    assert!(
+        s.failed[0].reason.contains("no text layer"),
+        "{}",
+        s.failed[0].reason
+    );
+}

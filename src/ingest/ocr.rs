@@ -1,0 +1,247 @@
+//! OCR for scanned PDFs (issue 14): pages without a text layer are rendered
+//! by poppler's `pdftoppm` and read by Tesseract 5, both as child processes.
+//!
+//! Why the command-line tools and not their libraries: both are Debian
+//! packages a user already has (`poppler-utils`, `tesseract-ocr` with its
+//! language data), no C library is linked into Kartotek, and each page's
+//! render and recognition runs in a process of its own, with the same
+//! bounds as an extraction worker: an address-space ceiling, no core dumps,
+//! and a kill at the file's deadline. A hostile image (a JBIG2 or JPX bomb, a
+//! page of 100,000 × 100,000 pixels) can only take that child down, and the
+//! page is always rendered to at most [`MAX_SIDE_PIXELS`] on its long side
+//! (300 dpi on A4), whatever size the page claims.
+//!
+//! OCR runs on the ingest threads that call it, one file each, so a batch of
+//! scans uses every core; Tesseract itself is kept to one thread
+//! (`OMP_THREAD_LIMIT=1`) so they do not oversubscribe the machine.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::error::ExtractError;
+
+/// Long side of a rendered page, in pixels: A4 at 300 dpi.
+pub const MAX_SIDE_PIXELS: u32 = 3508;
+/// Tesseract languages used when none is configured: the Scandinavian
+/// languages and English (Tesseract's `nor` reads Bokmål and Nynorsk).
+pub const DEFAULT_LANGS: &str = "nor+swe+dan+eng";
+
+/// When to OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Mode {
+    /// Pages without a text layer, in PDFs that hold images.
+    #[default]
+    Auto,
+    /// Never: an image-only PDF fails with a hint.
+    Off,
+    /// Every page of every PDF, replacing its text layer.
+    Force,
+}
+
+/// OCR settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// When to OCR.
+    pub mode: Mode,
+    /// Tesseract `-l` languages, e.g. `nor+eng`.
+    pub langs: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mode: Mode::Auto,
+            langs: DEFAULT_LANGS.to_string(),
+        }
+    }
+}
+
+static CONFIGURED: std::sync::OnceLock<Options> = std::sync::OnceLock::new();
+
+/// Set the process's OCR settings (`--ocr`, `--ocr-langs`), resolved once
+/// by the command line; only the first call counts.
+pub fn configure(opts: Options) {
+    let _ = CONFIGURED.set(opts);
+}
+
+/// The process's OCR settings: as configured, else the defaults.
+pub fn configured() -> Options {
+    CONFIGURED.get().cloned().unwrap_or_default()
+}
+
+/// Read `pages` (1-based) of the PDF `pdf` by OCR, each page rendered and
+/// read within `timeout`, each child limited to `memory` bytes of address
+/// space. Returns the text of each page, in the order asked.
+pub fn read_pages(
+    pdf: &[u8],
+    pages: &[u32],
+    opts: &Options,
+    timeout: Duration,
+    memory: u64,
+) -> Result<Vec<String>, ExtractError> {
+    let err = |what: &str, f: Failure| ocr_error(what, f, timeout);
+    check_langs(&opts.langs)?;
+    let mut texts = Vec::with_capacity(pages.len());
+    for &page in pages {
+        let deadline = Instant::now() + timeout;
+        let n = page.to_string();
+        let side = MAX_SIDE_PIXELS.to_string();
+        let png = run(
+            Command::new("pdftoppm").args([
+                "-f",
+                &n,
+                "-l",
+                &n,
+                "-scale-to",
+                &side,
+                "-gray",
+                "-png",
+                "-",
+            ]),
+            pdf,
+            deadline,
+            memory,
+        )
+        .map_err(|e| err(&format!("rendering page {page}"), e))?;
+        if png.is_empty() {
+            texts.push(String::new());
+            continue;
+        }
+        let text = run(
+            Command::new("tesseract")
+                .args(["stdin", "stdout", "-l", &opts.langs, "--psm", "3"])
+                .env("OMP_THREAD_LIMIT", "1"),
+            &png,
+            deadline,
+            memory,
+        )
+        .map_err(|e| err(&format!("reading page {page}"), e))?;
+        texts.push(String::from_utf8_lossy(&text).into_owned());
+    }
+    Ok(texts)
+}
+
+/// Why a child failed.
+enum Failure {
+    Missing(&'static str),
+    Timeout,
+    Failed(String),
+}
+
+fn ocr_error(what: &str, f: Failure, timeout: Duration) -> ExtractError {
+    match f {
+        Failure::Missing(tool) => ExtractError::Unsupported(format!(
+            "the PDF has no text layer and OCR needs `{tool}`, which is not installed\nhint: install it (Debian: `apt-get install poppler-utils tesseract-ocr tesseract-ocr-nor`) or run with --ocr off"
+        )),
+        Failure::Timeout => ExtractError::Timeout {
+            seconds: timeout.as_secs(),
+            stage: Some(format!("OCR {what}")),
+        },
+        Failure::Failed(why) => ExtractError::Malformed(format!("OCR failed {what}: {why}")),
+    }
+}
+
+/// Every language asked for must have its data installed, or the file
+/// fails with what to install (Tesseract would quietly fall back).
+fn check_langs(langs: &str) -> Result<(), ExtractError> {
+    let out = Command::new("tesseract")
+        .arg("--list-langs")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|_| ocr_error("", Failure::Missing("tesseract"), Duration::ZERO))?;
+    let listed =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let have: Vec<&str> = listed.lines().map(str::trim).collect();
+    let missing: Vec<&str> = langs
+        .split('+')
+        .filter(|l| !l.is_empty() && !have.contains(l))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(ExtractError::Unsupported(format!(
+        "the PDF has no text layer and Tesseract has no data for `{}`\nhint: install it (Debian: `apt-get install {}`) or choose others with --ocr-langs",
+        missing.join("+"),
+        missing
+            .iter()
+            .map(|l| format!("tesseract-ocr-{l}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    )))
+}
+
+/// Run `cmd` with `input` on its stdin until it ends or `deadline` passes
+/// (then it is killed), under an address-space ceiling; its stdout.
+fn run(
+    cmd: &mut Command,
+    input: &[u8],
+    deadline: Instant,
+    memory: u64,
+) -> Result<Vec<u8>, Failure> {
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    super::supervisor::limit_child(cmd, memory);
+    let mut child = match cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Failure::Missing(if program == "pdftoppm" {
+                "pdftoppm"
+            } else {
+                "tesseract"
+            }))
+        }
+        Err(e) => return Err(Failure::Failed(format!("cannot start `{program}`: {e}"))),
+    };
+    let mut stdin = child.stdin.take();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        if let Some(s) = stdin.as_mut() {
+            let _ = s.write_all(&input);
+        }
+    });
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = s.read_to_end(&mut out);
+        }
+        out
+    });
+    let mut stderr = child.stderr.take();
+    let err_reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        if let Some(s) = stderr.as_mut() {
+            let _ = s.take(4096).read_to_end(&mut out);
+        }
+        out
+    });
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let _ = writer.join();
+                return Err(Failure::Timeout);
+            }
+        }
+    };
+    let _ = writer.join();
+    let out = reader.join().unwrap_or_default();
+    let err = err_reader.join().unwrap_or_default();
+    if status.success() {
+        Ok(out)
+    } else {
+        let err = String::from_utf8_lossy(&err);
+        Err(Failure::Failed(format!(
+            "`{program}` ended with {status}: {}",
+            err.lines().last().unwrap_or("").trim()
+        )))
+    }
+}
