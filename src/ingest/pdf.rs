@@ -1067,6 +1067,21 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepared {
 /// Rewrite the `'` and `"` text operators of pages and forms into what
 /// pdf-extract implements (see [`pdf_repair::expand_quote_operators`]).
 fn expand_quote_operators(doc: &mut Document, page_ids: &[(u32, ObjectId)]) {
+    rewrite_contents(doc, page_ids, |content| {
+        pdf_repair::uses_quote_operators(content)
+            .then(|| pdf_repair::expand_quote_operators(content))
+            .flatten()
+    });
+}
+
+/// Run `rewrite` over every form's and every page's content, replacing the
+/// content where it returns new bytes; returns the pages whose own content
+/// was replaced.
+fn rewrite_contents(
+    doc: &mut Document,
+    page_ids: &[(u32, ObjectId)],
+    rewrite: impl Fn(&[u8]) -> Option<Vec<u8>>,
+) -> Vec<u32> {
     let forms: Vec<ObjectId> = doc
         .objects
         .iter()
@@ -1075,28 +1090,25 @@ fn expand_quote_operators(doc: &mut Document, page_ids: &[(u32, ObjectId)]) {
         .collect();
     for id in forms {
         if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
-            let content = stream_bytes(stream);
-            if pdf_repair::uses_quote_operators(&content) {
-                if let Some(expanded) = pdf_repair::expand_quote_operators(&content) {
-                    stream.set_plain_content(expanded);
-                }
+            if let Some(new) = rewrite(&stream_bytes(stream)) {
+                stream.set_plain_content(new);
             }
         }
     }
-    for &(_, page_id) in page_ids {
+    let mut replaced = Vec::new();
+    for &(number, page_id) in page_ids {
         let Ok(content) = doc.get_page_content(page_id) else {
             continue;
         };
-        if !pdf_repair::uses_quote_operators(&content) {
-            continue;
-        }
-        if let Some(expanded) = pdf_repair::expand_quote_operators(&content) {
-            let new_id = doc.add_object(lopdf::Stream::new(Dictionary::new(), expanded));
+        if let Some(new) = rewrite(&content) {
+            replaced.push(number);
+            let new_id = doc.add_object(lopdf::Stream::new(Dictionary::new(), new));
             if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
                 page.set("Contents", Object::Reference(new_id));
             }
         }
     }
+    replaced
 }
 
 /// What [`prepare`] found.
@@ -1112,33 +1124,9 @@ struct Prepared {
 /// such floods); returns the pages whose own content was emptied.
 fn skip_operator_floods(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Vec<u32> {
     let cap = pdf_repair::MAX_OPERATORS + 1;
-    let forms: Vec<ObjectId> = doc
-        .objects
-        .iter()
-        .filter(|(_, o)| o.as_stream().is_ok_and(|s| subtype_is(&s.dict, b"Form")))
-        .map(|(&id, _)| id)
-        .collect();
-    for id in forms {
-        if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
-            if pdf_repair::count_operators(&stream_bytes(stream), cap) >= cap {
-                stream.set_plain_content(Vec::new());
-            }
-        }
-    }
-    let mut floods = Vec::new();
-    for &(number, page_id) in page_ids {
-        let Ok(content) = doc.get_page_content(page_id) else {
-            continue;
-        };
-        if pdf_repair::count_operators(&content, cap) >= cap {
-            floods.push(number);
-            let empty = doc.add_object(lopdf::Stream::new(Dictionary::new(), Vec::new()));
-            if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
-                page.set("Contents", Object::Reference(empty));
-            }
-        }
-    }
-    floods
+    rewrite_contents(doc, page_ids, |content| {
+        (pdf_repair::count_operators(content, cap) >= cap).then(Vec::new)
+    })
 }
 
 /// Inflates `/ToUnicode` streams that are zlib-compressed but lack `/Filter /FlateDecode`
