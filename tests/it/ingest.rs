@@ -409,6 +409,11 @@ fn ghostscript_pdfs_are_read_to_their_last_line() {
 /// A scan made here: a text PDF rendered to a greyscale JPEG by `pdftoppm`
 /// and wrapped as the only content of a one-page image-only PDF.
 fn scan_of(pdf: &std::path::Path, page: u32, dpi: u32) -> Vec<u8> {
+    scan_sized(pdf, page, dpi, (612, 792))
+}
+
+/// [`scan_of`] on a page of `size` points.
+fn scan_sized(pdf: &std::path::Path, page: u32, dpi: u32, size: (u32, u32)) -> Vec<u8> {
     let out = std::process::Command::new("pdftoppm")
         .args(["-f", &page.to_string(), "-l", &page.to_string()])
         .args(["-r", &dpi.to_string(), "-gray", "-jpeg"])
@@ -437,11 +442,11 @@ fn scan_of(pdf: &std::path::Path, page: u32, dpi: u32) -> Vec<u8> {
         }
         at += 2 + len;
     };
-    let content = "q 612 0 0 792 0 0 cm /Im0 Do Q";
+    let content = format!("q {} 0 0 {} 0 0 cm /Im0 Do Q", size.0, size.1);
     let mut objects: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im0 5 0 R >> >> >>".to_vec(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {} {}] /Contents 4 0 R /Resources << /XObject << /Im0 5 0 R >> >> >>", size.0, size.1).into_bytes(),
         format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
     ];
     let mut image = format!(
@@ -505,4 +510,31 @@ fn a_scanned_pdf_is_read_by_ocr_and_found_by_its_words() {
         "{}",
         s.failed[0].reason
     );
+}
+
+/// A page claiming 100,000 × 100,000 points (1.4 km at 300 dpi) is rendered
+/// at most 3,508 pixels on its long side, so OCR stays bounded (issue 14).
+#[test]
+fn a_scan_page_of_absurd_size_is_downscaled_before_ocr() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("enorm-side.pdf");
+    std::fs::write(
+        &scan,
+        scan_sized(&fixture("long-report.pdf"), 5, 150, (100_000, 100_000)),
+    )
+    .unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let s = ingest::run(
+        &index,
+        source::expand(&[scan.display().to_string()]),
+        &options(),
+        &mut Silent,
+    )
+    .unwrap();
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    let searcher = kartotek::search::Searcher::new(index, kartotek::taxonomy::Taxonomy::builtin());
+    let r = searcher
+        .search(&kartotek::search::Request::new("Snøhvitfjorden"))
+        .unwrap();
+    assert_eq!(r.total, 1);
 }
