@@ -126,6 +126,9 @@ pub struct Document {
     /// True when the text looks OCR-damaged (see `ingest::quality`).
     #[serde(default)]
     pub ocr_damaged: bool,
+    /// What could not be read, or only in part: the text is incomplete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// The page that linked to this document, if it was found by crawling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<LinkContext>,

@@ -371,6 +371,7 @@ pub fn generate(pools: &Pools, taxonomy: &Taxonomy, spec: &Spec) -> Vec<Document
             bytes,
             facets,
             ocr_damaged: false,
+            warnings: Vec::new(),
             context: None,
             passages,
         });

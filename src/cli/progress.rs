@@ -82,6 +82,9 @@ impl Progress for Terminal {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
+        for w in &s.warnings {
+            eprintln!("warning: {}: {}", escaped(&w.source), escaped(&w.reason));
+        }
         eprintln!("{}", summary_line(s));
     }
 }
@@ -134,6 +137,11 @@ pub fn summary_line(s: &Summary) -> String {
     );
     if s.removed > 0 {
         line.push_str(&format!(", removed {}", s.removed));
+    }
+    if !s.warnings.is_empty() {
+        let files: std::collections::HashSet<&str> =
+            s.warnings.iter().map(|w| w.source.as_str()).collect();
+        line.push_str(&format!(", {} with warnings", files.len()));
     }
     line.push_str(&format!(", in {:.1} s", s.seconds));
     line

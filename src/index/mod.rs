@@ -84,6 +84,9 @@ pub struct StoredMeta {
     /// The linking page, for crawled PDFs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<crate::document::LinkContext>,
+    /// What could not be read, or only in part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl Index {
@@ -337,6 +340,7 @@ impl Index {
             bytes: meta.bytes,
             facets: meta.facets,
             context: meta.context,
+            warnings: meta.warnings,
             ocr_damaged: first
                 .get_first(f.quality)
                 .and_then(|v| v.as_facet())
@@ -411,6 +415,10 @@ fn io_kind(e: &tantivy::TantivyError) -> Option<io::ErrorKind> {
 }
 
 /// Value of the quality facet.
+/// Second `quality` value of a document whose text is incomplete.
+pub const PARTLY_EXTRACTED: &str = "partly-extracted";
+
+/// The `quality` facet value of a document's text.
 pub fn quality_name(ocr_damaged: bool) -> &'static str {
     if ocr_damaged {
         "ocr-damaged"
@@ -444,6 +452,7 @@ impl Writer {
             bytes: doc.bytes,
             facets: doc.facets.clone(),
             context: doc.context.clone(),
+            warnings: doc.warnings.clone(),
         };
         let meta_json = serde_json::to_string(&meta).map_err(|e| Error::Internal(e.to_string()))?;
         let mut facet_paths: Vec<(tantivy::schema::Field, Facet)> = Vec::new();
@@ -475,6 +484,9 @@ impl Writer {
             t.add_text(f.hash, &doc.hash);
             t.add_facet(f.doctype, Facet::from_path([doc.format.as_str()]));
             t.add_facet(f.quality, Facet::from_path([quality_name(doc.ocr_damaged)]));
+            if !doc.warnings.is_empty() {
+                t.add_facet(f.quality, Facet::from_path([PARTLY_EXTRACTED]));
+            }
             if i == 0 {
                 t.add_text(f.words, &doc.title);
             }

@@ -112,6 +112,8 @@ pub struct Summary {
     pub removed: usize,
     /// Failed sources, with reasons.
     pub failed: Vec<Failure>,
+    /// Sources indexed with something missing (a page read only in part).
+    pub warnings: Vec<Failure>,
     /// Pages indexed.
     pub pages: u64,
     /// Bytes of text indexed.
@@ -205,6 +207,12 @@ pub fn run_with_writer(
                 Built::Doc(doc) => match writer.upsert(&doc) {
                     Ok(()) => {
                         summary.indexed += 1;
+                        for w in &doc.warnings {
+                            summary.warnings.push(Failure {
+                                source: display.clone(),
+                                reason: w.clone(),
+                            });
+                        }
                         summary.pages += doc.pages as u64;
                         summary.text_bytes += doc.text_len() as u64;
                         summary.ids.push(doc.id.clone());
@@ -521,6 +529,7 @@ pub fn assemble(
         facets,
         context: job.context.clone(),
         ocr_damaged,
+        warnings: x.warnings,
         passages,
     }
 }

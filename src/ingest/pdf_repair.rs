@@ -459,18 +459,64 @@ pub fn expand_quote_operators(content: &[u8]) -> Option<Vec<u8>> {
     Content { operations: ops }.encode().ok()
 }
 
+/// Characters a content stream shows with `Tj`, `TJ`, `'` and `"`: the bytes
+/// of their strings, halved for the fonts named in `two_byte_fonts` (Type0
+/// fonts, which use two bytes a glyph). Text drawn by forms is not counted,
+/// so this is a lower bound of what the page draws.
+pub fn shown_characters(content: &[u8], two_byte_fonts: &[Vec<u8>]) -> usize {
+    let (mut shown, mut pending, mut two_byte) = (0usize, 0usize, false);
+    let mut last_name: &[u8] = b"";
+    for_each_token(content, |t| {
+        match t {
+            Token::Name(n) => last_name = n,
+            Token::String(bytes) => pending += bytes,
+            Token::Operator(op) => {
+                match op {
+                    b"Tf" => two_byte = two_byte_fonts.iter().any(|f| f.as_slice() == last_name),
+                    b"Tj" | b"TJ" | b"'" | b"\"" => {
+                        shown += if two_byte { pending / 2 } else { pending }
+                    }
+                    _ => {}
+                }
+                pending = 0;
+            }
+        }
+        true
+    });
+    shown
+}
+
+/// A token of a content stream that the scans here need.
+enum Token<'a> {
+    /// An operator keyword.
+    Operator(&'a [u8]),
+    /// A name, without its slash.
+    Name(&'a [u8]),
+    /// A string, by its number of bytes.
+    String(usize),
+}
+
 /// Call `f` with every operator of a content stream (keywords outside
 /// strings, names, numbers, arrays, dictionaries and comments) until it
 /// returns false.
 fn for_each_operator(content: &[u8], mut f: impl FnMut(&[u8]) -> bool) {
+    for_each_token(content, |t| match t {
+        Token::Operator(op) => f(op),
+        _ => true,
+    });
+}
+
+/// Call `f` with every operator, name and string of a content stream
+/// until it returns false.
+fn for_each_token<'a>(content: &'a [u8], mut f: impl FnMut(Token<'a>) -> bool) {
     let mut i = 0;
     let len = content.len();
     while i < len {
         let b = content[i];
-        match b {
+        let token = match b {
             b'(' => {
                 // literal string, balanced parentheses, backslash escapes
-                let mut depth = 1;
+                let (mut depth, mut bytes) = (1, 0usize);
                 i += 1;
                 while i < len && depth > 0 {
                     match content[i] {
@@ -479,25 +525,36 @@ fn for_each_operator(content: &[u8], mut f: impl FnMut(&[u8]) -> bool) {
                         b')' => depth -= 1,
                         _ => {}
                     }
+                    bytes += 1;
                     i += 1;
                 }
+                Some(Token::String(bytes.saturating_sub(1)))
             }
             b'%' => {
                 while i < len && content[i] != b'\n' && content[i] != b'\r' {
                     i += 1;
                 }
+                None
             }
             b'<' if content.get(i + 1) != Some(&b'<') => {
+                let start = i;
                 while i < len && content[i] != b'>' {
                     i += 1;
                 }
+                let digits = content[start..i]
+                    .iter()
+                    .filter(|c| c.is_ascii_hexdigit())
+                    .count();
                 i += 1;
+                Some(Token::String(digits.div_ceil(2)))
             }
             b'/' => {
+                let start = i + 1;
                 i += 1;
                 while i < len && is_regular(content[i]) {
                     i += 1;
                 }
+                Some(Token::Name(&content[start..i]))
             }
             _ if b.is_ascii_alphabetic() || b == b'\'' || b == b'"' || b == b'*' => {
                 let start = i;
@@ -506,11 +563,17 @@ fn for_each_operator(content: &[u8], mut f: impl FnMut(&[u8]) -> bool) {
                 }
                 let word = &content[start..i.max(start + 1)];
                 i = i.max(start + 1);
-                if !matches!(word, b"true" | b"false" | b"null") && !f(word) {
-                    return;
-                }
+                (!matches!(word, b"true" | b"false" | b"null")).then_some(Token::Operator(word))
             }
-            _ => i += 1,
+            _ => {
+                i += 1;
+                None
+            }
+        };
+        if let Some(t) = token {
+            if !f(t) {
+                return;
+            }
         }
     }
 }
@@ -572,6 +635,16 @@ mod tests {
         assert!(inflated_sizes(&doc, 1024 * 1024, 1 << 30).is_err());
         assert!(inflated_sizes(&doc, 1024 * 1024, 2 * 1024 * 1024).is_err());
         assert!(inflated_sizes(&doc, 8 * 1024 * 1024, 1 << 30).is_ok());
+    }
+
+    #[test]
+    fn shown_characters_count_string_bytes_of_text_operators_per_font_width() {
+        let content = b"BT /F1 10 Tf (Hei) Tj [(Tr) -20 (ondheim)] TJ (x) ' 1 2 (yz) \" /F2 10 Tf <00410042> Tj (skipped) Tz ET";
+        assert_eq!(
+            shown_characters(content, &[b"F2".to_vec()]),
+            3 + 9 + 1 + 2 + 2
+        );
+        assert_eq!(shown_characters(b"BT (a\\(b\\)) Tj ET", &[]), 4);
     }
 
     #[test]

@@ -207,7 +207,7 @@ impl Supervisor {
 /// What a worker sends back.
 enum Answer {
     Stage(String),
-    Result(Result<Extracted, ExtractError>),
+    Result(Box<Result<Extracted, ExtractError>>),
 }
 
 /// One worker process and the threads reading its output.
@@ -309,7 +309,7 @@ impl Worker {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.answers.recv_timeout(left) {
                 Ok(Answer::Stage(s)) => stage = Some(s),
-                Ok(Answer::Result(r)) => return Ok(r),
+                Ok(Answer::Result(r)) => return Ok(*r),
                 Err(RecvTimeoutError::Timeout) => {
                     let _ = self.child.kill();
                     let _ = self.child.wait();
@@ -462,11 +462,13 @@ fn read_answers(stdout: impl Read, tx: mpsc::Sender<Answer>) {
     while let Ok(Some((tag, payload))) = worker::read_frame(&mut r, MAX_ANSWER) {
         let answer = match tag {
             FRAME_STAGE => Answer::Stage(String::from_utf8_lossy(&payload).into_owned()),
-            FRAME_RESULT => Answer::Result(serde_json::from_slice(&payload).unwrap_or_else(|e| {
-                Err(ExtractError::ParserCrashed(format!(
-                    "the extraction worker's answer could not be read: {e}"
-                )))
-            })),
+            FRAME_RESULT => Answer::Result(Box::new(
+                serde_json::from_slice(&payload).unwrap_or_else(|e| {
+                    Err(ExtractError::ParserCrashed(format!(
+                        "the extraction worker's answer could not be read: {e}"
+                    )))
+                }),
+            )),
             _ => return,
         };
         if tx.send(answer).is_err() {

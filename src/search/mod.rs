@@ -464,6 +464,7 @@ impl Searcher {
                 .unwrap_or_else(|| path.trim_start_matches('/').to_string()),
             schema::QUALITY => match path {
                 "/ocr-damaged" => "OCR-damaged text".into(),
+                "/partly-extracted" => "Partly extracted".into(),
                 "/clean" => "Clean text".into(),
                 other => other.trim_start_matches('/').to_string(),
             },

@@ -294,6 +294,9 @@ pub struct DocumentView {
     pub bytes: u64,
     /// Facet values with evidence.
     pub facets: Vec<DocFacet>,
+    /// What could not be read, or only in part (the text is incomplete).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Extracted text per page.
     pub pages: Vec<PageText>,
 }
@@ -326,6 +329,7 @@ pub fn document_view(state: &AppState, doc: Document, ui: &str) -> DocumentView 
                 origin: f.origin,
             })
             .collect(),
+        warnings: doc.warnings,
         id: doc.id,
         title: doc.title,
         url: doc.url,

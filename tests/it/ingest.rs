@@ -538,3 +538,54 @@ fn a_scan_page_of_absurd_size_is_downscaled_before_ocr() {
         .unwrap();
     assert_eq!(r.total, 1);
 }
+
+/// A page that draws text the reader cannot read is never indexed as if the
+/// document were complete: the file is indexed with a warning naming the
+/// page, counted in the summary, kept with the document and marked with the
+/// `quality` value `/partly-extracted` (issue 14, "never a silent loss").
+#[test]
+fn a_page_drawn_in_a_way_the_reader_cannot_read_is_reported_not_lost_silently() {
+    let page2 = format!(
+        "BT /F9 12 Tf 72 720 Td ({}) Tj ET",
+        "Denne teksten bruker en skrift siden ikke definerer. ".repeat(8)
+    );
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
+        b"<< /Length 62 >>\nstream\nBT /F1 12 Tf 72 720 Td (Forste side om Lurfjellbakken.) Tj ET\nendstream".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 7 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
+        format!("<< /Length {} >>\nstream\n{page2}\nendstream", page2.len()).into_bytes(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("halvlest.pdf");
+    std::fs::write(&file, crate::common::pdf_from_objects(&objects)).unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let s = ingest::run(
+        &index,
+        source::expand(&[file.display().to_string()]),
+        &options(),
+        &mut Silent,
+    )
+    .unwrap();
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.reason.contains("partly extracted: page 2 gave 0 of ~")),
+        "{:?}",
+        s.warnings
+    );
+    let (id, _) = index.sources().unwrap().remove(0);
+    let d = index.get_document(&id).unwrap().unwrap();
+    assert!(
+        !d.warnings.is_empty(),
+        "the warning is kept with the document"
+    );
+    let searcher = kartotek::search::Searcher::new(index, kartotek::taxonomy::Taxonomy::builtin());
+    let mut req = kartotek::search::Request::new("Lurfjellbakken");
+    req.filters
+        .insert("quality".into(), vec!["/partly-extracted".into()]);
+    assert_eq!(searcher.search(&req).unwrap().total, 1);
+}
