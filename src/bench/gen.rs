@@ -207,8 +207,8 @@ impl Pools {
         add(Language::En, sentences(&english, 20_000));
         if let Some(seeds) = seeds {
             // Each seed joins the pool of the language it is written in: two of the five are
-            // English, three Norwegian (until session 3 all went to English, so most
-            // "English" documents were Norwegian text indexed with the English stemmer).
+            // English, three Norwegian (putting all in the English pool made most
+            // "English" documents Norwegian text indexed with the English stemmer).
             let mut files: Vec<_> = std::fs::read_dir(seeds)
                 .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
                 .unwrap_or_default();
