@@ -2,13 +2,9 @@
 //! and snippets on a small in-RAM index of the built-in corpus.
 #![no_main]
 
-/// libfuzzer-sys aborts on every panic, even one the product catches with
-/// `catch_unwind` (parser panics are a file's error, not a crash): keep
-/// panics silent so only what escapes, or kills the process, is a finding.
-fn product_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));
-}
+#[path = "common.rs"]
+mod common;
+use common::product_panics;
 
 use std::sync::OnceLock;
 

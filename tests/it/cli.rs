@@ -52,12 +52,7 @@ fn search_json_prints_total_and_hits() {
         .args(["search", "Erasmus", "--json"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::common::assert_exit_ok(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["total"].as_u64().unwrap() >= 1);
     let hit = &v["hits"][0];

@@ -455,12 +455,7 @@ fn an_index_whose_lock_file_cannot_be_created_can_still_be_searched() {
         .args(["--index", &path.display().to_string(), "search", "interreg"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::common::assert_exit_ok(&out);
     assert!(String::from_utf8_lossy(&out.stdout).contains("match"));
 }
 

@@ -778,12 +778,7 @@ fn a_crawled_page_too_big_for_a_worker_fails_alone_and_the_crawl_goes_on() {
         .args(["--allow-private", "--no-sitemaps", "--delay-ms", "0"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::common::assert_exit_ok(&out);
     let out = kartotek()
         .arg("--index")
         .arg(&index)

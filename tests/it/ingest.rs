@@ -2,10 +2,10 @@
 
 use kartotek::document::Format;
 use kartotek::index::Index;
-use kartotek::ingest::{self, source, Options, Silent};
+use kartotek::ingest::Options;
 use kartotek::lang::Language;
 
-use crate::common::{fixture, options, shared, Scratch};
+use crate::common::{fixture, hits, ingest_fresh, options, searcher, shared, Scratch};
 
 fn doc_for(name: &str) -> kartotek::Document {
     let s = shared();
@@ -123,16 +123,16 @@ fn mixed_document_has_majority_language_and_its_summary_passage_is_english() {
 
 #[test]
 fn broken_pdf_and_junk_are_reported_while_the_rest_is_indexed() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    let jobs = source::expand(&[
-        fixture("broken.pdf").display().to_string(),
-        fixture("junk.bin").display().to_string(),
-        fixture("empty.txt").display().to_string(),
-        fixture("lang/bokmal.txt").display().to_string(),
-        "/no/such/file.pdf".to_string(),
-    ]);
-    let s = ingest::run(&index, jobs, &options(), &mut Silent).unwrap();
+    let (_dir, index, s) = ingest_fresh(
+        &[
+            fixture("broken.pdf").display().to_string(),
+            fixture("junk.bin").display().to_string(),
+            fixture("empty.txt").display().to_string(),
+            fixture("lang/bokmal.txt").display().to_string(),
+            "/no/such/file.pdf".to_string(),
+        ],
+        &options(),
+    );
     assert_eq!(s.indexed, 1, "{:?}", s.failed);
     assert_eq!(s.failed.len(), 4);
     let reason = |name: &str| {
@@ -159,15 +159,15 @@ fn broken_pdf_and_junk_are_reported_while_the_rest_is_indexed() {
 
 #[test]
 fn encrypted_pdf_with_empty_password_is_read_and_with_a_password_is_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    let jobs = source::expand(&[
-        fixture("encrypted-empty-password.pdf")
-            .display()
-            .to_string(),
-        fixture("encrypted-with-password.pdf").display().to_string(),
-    ]);
-    let s = ingest::run(&index, jobs, &options(), &mut Silent).unwrap();
+    let (_dir, _index, s) = ingest_fresh(
+        &[
+            fixture("encrypted-empty-password.pdf")
+                .display()
+                .to_string(),
+            fixture("encrypted-with-password.pdf").display().to_string(),
+        ],
+        &options(),
+    );
     assert_eq!(s.indexed, 1, "{:?}", s.failed);
     assert_eq!(s.failed.len(), 1);
     assert!(
@@ -299,20 +299,12 @@ fn serve_once(body: &'static [u8], content_type: &'static str) -> String {
 fn a_url_argument_is_fetched_and_read_as_its_content_type() {
     let page: &'static [u8] = b"<!doctype html><html lang=\"nn\"><head><meta charset=\"windows-1252\"><title>Strategi for Vestland</title></head><body><nav>Meny Heim Kontakt</nav><main><h1>Strategi for Vestland</h1><p>Fylkeskommunen skal vere ein aktiv partnar i Interreg Nordsj\xf8programmet, og vi vil s\xe6rleg satse p\xe5 berekraftig verdiskaping i heile fylket.</p></main><footer>Personvern</footer></body></html>";
     let url = serve_once(page, "text/html; charset=windows-1252");
-    let dir = tempfile::tempdir().unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
     // the test site is on loopback, which `ingest URL` refuses by default
     let opts = Options {
         allow_private: true,
         ..options()
     };
-    let s = ingest::run(
-        &index,
-        source::expand(&[url.clone(), "file:///etc/passwd".into()]),
-        &opts,
-        &mut Silent,
-    )
-    .unwrap();
+    let (_dir, index, s) = ingest_fresh(&[url.clone(), "file:///etc/passwd".into()], &opts);
     assert_eq!(s.indexed, 1, "{:?}", s.failed);
     assert_eq!(s.failed.len(), 1);
     assert!(
@@ -378,19 +370,18 @@ fn japanese_pdf_whose_font_has_no_unicode_map_is_read_through_adobes_cid_table()
 /// fixtures are made by `scripts/make-ghostscript-fixtures.sh`.
 #[test]
 fn ghostscript_pdfs_are_read_to_their_last_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    let jobs = source::expand(&[
-        fixture("ghostscript/enscript-ps2pdf.pdf")
-            .display()
-            .to_string(),
-        fixture("ghostscript/groff-ps2pdf.pdf")
-            .display()
-            .to_string(),
-    ]);
-    let s = ingest::run(&index, jobs, &options(), &mut Silent).unwrap();
+    let (_dir, index, s) = ingest_fresh(
+        &[
+            fixture("ghostscript/enscript-ps2pdf.pdf")
+                .display()
+                .to_string(),
+            fixture("ghostscript/groff-ps2pdf.pdf")
+                .display()
+                .to_string(),
+        ],
+        &options(),
+    );
     assert_eq!(s.indexed, 2, "{:?}", s.failed);
-    let searcher = kartotek::search::Searcher::new(index, kartotek::taxonomy::Taxonomy::builtin());
     // The last line of each text, and words with æ, ø, å.
     for word in [
         "Kvernhusbekken",
@@ -399,10 +390,11 @@ fn ghostscript_pdfs_are_read_to_their_last_line() {
         "søknader",
         "reindriften",
     ] {
-        let r = searcher
-            .search(&kartotek::search::Request::new(word))
-            .unwrap();
-        assert_eq!(r.total, 1, "`{word}` is not found in the Ghostscript PDFs");
+        assert_eq!(
+            hits(&index, word),
+            1,
+            "`{word}` is not found in the Ghostscript PDFs"
+        );
     }
 }
 
@@ -465,22 +457,14 @@ fn a_scanned_pdf_is_read_by_ocr_and_found_by_its_words() {
     let dir = tempfile::tempdir().unwrap();
     let scan = dir.path().join("skannet-side-5.pdf");
     std::fs::write(&scan, scan_of(&fixture("long-report.pdf"), 5, 200)).unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    let s = ingest::run(
-        &index,
-        source::expand(&[scan.display().to_string()]),
-        &options(),
-        &mut Silent,
-    )
-    .unwrap();
+    let (_index_dir, index, s) = ingest_fresh(&[scan.display().to_string()], &options());
     assert_eq!(s.indexed, 1, "{:?}", s.failed);
-    let searcher =
-        kartotek::search::Searcher::new(index.clone(), kartotek::taxonomy::Taxonomy::builtin());
     // The made-up place name occurs once, on page 5 of the original.
-    let r = searcher
-        .search(&kartotek::search::Request::new("Snøhvitfjorden"))
-        .unwrap();
-    assert_eq!(r.total, 1, "the OCR'd scan is not found by its words");
+    assert_eq!(
+        hits(&index, "Snøhvitfjorden"),
+        1,
+        "the OCR'd scan is not found by its words"
+    );
     let (id, _) = index.sources().unwrap().remove(0);
     let d = index.get_document(&id).unwrap().unwrap();
     assert!(
@@ -495,15 +479,7 @@ fn a_scanned_pdf_is_read_by_ocr_and_found_by_its_words() {
         },
         ..options()
     };
-    let other = tempfile::tempdir().unwrap();
-    let index = Index::open_or_create(&other.path().join("index")).unwrap();
-    let s = ingest::run(
-        &index,
-        source::expand(&[scan.display().to_string()]),
-        &off,
-        &mut Silent,
-    )
-    .unwrap();
+    let (_other, _index, s) = ingest_fresh(&[scan.display().to_string()], &off);
     assert_eq!(s.failed.len(), 1);
     assert!(
         s.failed[0].reason.contains("no text layer"),
@@ -523,20 +499,9 @@ fn a_scan_page_of_absurd_size_is_downscaled_before_ocr() {
         scan_sized(&fixture("long-report.pdf"), 5, 150, (100_000, 100_000)),
     )
     .unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    let s = ingest::run(
-        &index,
-        source::expand(&[scan.display().to_string()]),
-        &options(),
-        &mut Silent,
-    )
-    .unwrap();
+    let (_index_dir, index, s) = ingest_fresh(&[scan.display().to_string()], &options());
     assert_eq!(s.indexed, 1, "{:?}", s.failed);
-    let searcher = kartotek::search::Searcher::new(index, kartotek::taxonomy::Taxonomy::builtin());
-    let r = searcher
-        .search(&kartotek::search::Request::new("Snøhvitfjorden"))
-        .unwrap();
-    assert_eq!(r.total, 1);
+    assert_eq!(hits(&index, "Snøhvitfjorden"), 1);
 }
 
 /// A page that draws text the reader cannot read is never indexed as if the
@@ -561,14 +526,7 @@ fn a_page_drawn_in_a_way_the_reader_cannot_read_is_reported_not_lost_silently() 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("halvlest.pdf");
     std::fs::write(&file, crate::common::pdf_from_objects(&objects)).unwrap();
-    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    let s = ingest::run(
-        &index,
-        source::expand(&[file.display().to_string()]),
-        &options(),
-        &mut Silent,
-    )
-    .unwrap();
+    let (_index_dir, index, s) = ingest_fresh(&[file.display().to_string()], &options());
     assert_eq!(s.indexed, 1, "{:?}", s.failed);
     assert!(
         s.warnings
@@ -583,9 +541,8 @@ fn a_page_drawn_in_a_way_the_reader_cannot_read_is_reported_not_lost_silently() 
         !d.warnings.is_empty(),
         "the warning is kept with the document"
     );
-    let searcher = kartotek::search::Searcher::new(index, kartotek::taxonomy::Taxonomy::builtin());
     let mut req = kartotek::search::Request::new("Lurfjellbakken");
     req.filters
         .insert("quality".into(), vec!["/partly-extracted".into()]);
-    assert_eq!(searcher.search(&req).unwrap().total, 1);
+    assert_eq!(searcher(&index).search(&req).unwrap().total, 1);
 }

@@ -2,6 +2,7 @@
 //! temporary folder holding the built-in corpus plus the committed fixtures.
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::sync::OnceLock;
 
 use kartotek::index::Index;
@@ -127,6 +128,38 @@ impl Scratch {
     pub fn searcher(&self) -> Searcher {
         Searcher::new(self.index.clone(), Taxonomy::builtin())
     }
+}
+
+/// Ingest `sources` (paths or URLs, as on the command line) with `opts` into
+/// a new index in a temporary folder; keep the folder alive while the index
+/// is used.
+pub fn ingest_fresh(sources: &[String], opts: &Options) -> (tempfile::TempDir, Index, Summary) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let s = ingest::run(&index, source::expand(sources), opts, &mut Silent).unwrap();
+    (dir, index, s)
+}
+
+/// A searcher over `index` with the built-in taxonomy.
+pub fn searcher(index: &Index) -> Searcher {
+    Searcher::new(index.clone(), Taxonomy::builtin())
+}
+
+/// How many documents of `index` a default search for `query` finds.
+pub fn hits(index: &Index, query: &str) -> u64 {
+    searcher(index).search(&Request::new(query)).unwrap().total
+}
+
+/// Assert that a run of the binary exited with status 0, showing its stderr
+/// if not.
+#[track_caller]
+pub fn assert_exit_ok(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A PDF from object bodies (numbered from 1) with a correct xref table.
