@@ -361,7 +361,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         .into_iter()
         .map(|f| format!("could not read {f}"))
         .collect();
-    warnings.extend(partly_read_pages(&doc, &page_ids, &texts));
+    warnings.extend(partly_read_pages(&page_ids, &prepared.shown, &texts));
     Ok(PdfText {
         title,
         pages: texts,
@@ -377,16 +377,12 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
 /// "never a silent loss"). Text in forms is not counted, so a page is only
 /// reported when its own content shows more than was read.
 fn partly_read_pages(
-    doc: &Document,
     page_ids: &[(u32, ObjectId)],
+    shown: &[usize],
     texts: &[String],
 ) -> Vec<String> {
     let mut out = Vec::new();
-    for (&(number, page_id), text) in page_ids.iter().zip(texts) {
-        let Ok(content) = doc.get_page_content(page_id) else {
-            continue;
-        };
-        let shown = pdf_repair::shown_characters(&content, &two_byte_fonts(doc, page_id));
+    for ((&(number, _), &shown), text) in page_ids.iter().zip(shown).zip(texts) {
         let read = text.chars().filter(|c| !c.is_whitespace()).count();
         if shown >= PARTLY_READ_MIN && read * 4 < shown {
             out.push(format!(
@@ -1018,7 +1014,6 @@ fn subtype_is(dict: &Dictionary, name: &[u8]) -> bool {
 /// - Visible annotations are drawn after the page content (see `draw_annotations`).
 fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepared {
     let mut had_images = false;
-    let floods = skip_operator_floods(doc, page_ids);
 
     let image_ids: Vec<ObjectId> = doc
         .objects
@@ -1039,21 +1034,7 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepared {
             .insert(id, Object::Stream(lopdf::Stream::new(dict, Vec::new())));
     }
 
-    for &(_, page_id) in page_ids {
-        let Ok(content) = doc.get_page_content(page_id) else {
-            continue;
-        };
-        if let Some(stripped) = strip_inline_images(&content) {
-            had_images = true;
-            let new_id = doc.add_object(lopdf::Stream::new(Dictionary::new(), stripped));
-            if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
-                page.set("Contents", Object::Reference(new_id));
-            }
-        }
-    }
-
-    // after inline images are cut out: lopdf's content parser fails on many
-    expand_quote_operators(doc, page_ids);
+    let (floods, shown) = rewrite_page_contents(doc, page_ids, &mut had_images);
 
     let mut strip = HashSet::new();
     {
@@ -1124,27 +1105,26 @@ fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepared {
         }
         draw_annotations(doc, page_id);
     }
-    Prepared { had_images, floods }
+    Prepared {
+        had_images,
+        floods,
+        shown,
+    }
 }
 
-/// Rewrite the `'` and `"` text operators of pages and forms into what
-/// pdf-extract implements (see [`pdf_repair::expand_quote_operators`]).
-fn expand_quote_operators(doc: &mut Document, page_ids: &[(u32, ObjectId)]) {
-    rewrite_contents(doc, page_ids, |content| {
-        pdf_repair::uses_quote_operators(content)
-            .then(|| pdf_repair::expand_quote_operators(content))
-            .flatten()
-    });
-}
-
-/// Run `rewrite` over every form's and every page's content, replacing the
-/// content where it returns new bytes; returns the pages whose own content
-/// was replaced.
-fn rewrite_contents(
+/// Read and inflate each page's content once, and in that one pass: empty
+/// it when it floods more than [`pdf_repair::MAX_OPERATORS`] operators
+/// (pdf-extract holds gigabytes for such floods), cut out inline images
+/// (lopdf's content parser fails on many), rewrite the `'` and `"` text
+/// operators pdf-extract does not implement, and count the characters it
+/// shows (for [`partly_read_pages`]). Forms get the same flood and operator
+/// rewriting. Returns the flooded pages and each page's shown characters.
+fn rewrite_page_contents(
     doc: &mut Document,
     page_ids: &[(u32, ObjectId)],
-    rewrite: impl Fn(&[u8]) -> Option<Vec<u8>>,
-) -> Vec<u32> {
+    had_images: &mut bool,
+) -> (Vec<u32>, Vec<usize>) {
+    let cap = pdf_repair::MAX_OPERATORS + 1;
     let forms: Vec<ObjectId> = doc
         .objects
         .iter()
@@ -1153,25 +1133,53 @@ fn rewrite_contents(
         .collect();
     for id in forms {
         if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
-            if let Some(new) = rewrite(&stream_bytes(stream)) {
-                stream.set_plain_content(new);
+            let content = stream_bytes(stream);
+            if pdf_repair::count_operators(&content, cap) >= cap {
+                stream.set_plain_content(Vec::new());
+            } else if pdf_repair::uses_quote_operators(&content) {
+                if let Some(expanded) = pdf_repair::expand_quote_operators(&content) {
+                    stream.set_plain_content(expanded);
+                }
             }
         }
     }
-    let mut replaced = Vec::new();
+    let mut floods = Vec::new();
+    let mut shown = Vec::with_capacity(page_ids.len());
     for &(number, page_id) in page_ids {
-        let Ok(content) = doc.get_page_content(page_id) else {
+        let Ok(mut content) = doc.get_page_content(page_id) else {
+            shown.push(0);
             continue;
         };
-        if let Some(new) = rewrite(&content) {
-            replaced.push(number);
-            let new_id = doc.add_object(lopdf::Stream::new(Dictionary::new(), new));
+        let mut changed = false;
+        if pdf_repair::count_operators(&content, cap) >= cap {
+            floods.push(number);
+            content = Vec::new();
+            changed = true;
+        } else {
+            if let Some(stripped) = strip_inline_images(&content) {
+                *had_images = true;
+                content = stripped;
+                changed = true;
+            }
+            if pdf_repair::uses_quote_operators(&content) {
+                if let Some(expanded) = pdf_repair::expand_quote_operators(&content) {
+                    content = expanded;
+                    changed = true;
+                }
+            }
+        }
+        shown.push(pdf_repair::shown_characters(
+            &content,
+            &two_byte_fonts(doc, page_id),
+        ));
+        if changed {
+            let new_id = doc.add_object(lopdf::Stream::new(Dictionary::new(), content));
             if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
                 page.set("Contents", Object::Reference(new_id));
             }
         }
     }
-    replaced
+    (floods, shown)
 }
 
 /// What [`prepare`] found.
@@ -1180,16 +1188,8 @@ struct Prepared {
     had_images: bool,
     /// Pages not drawn because they (or a form they use) flood operators.
     floods: Vec<u32>,
-}
-
-/// Empty every page content and form that draws more than
-/// [`pdf_repair::MAX_OPERATORS`] operators (pdf-extract holds gigabytes for
-/// such floods); returns the pages whose own content was emptied.
-fn skip_operator_floods(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Vec<u32> {
-    let cap = pdf_repair::MAX_OPERATORS + 1;
-    rewrite_contents(doc, page_ids, |content| {
-        (pdf_repair::count_operators(content, cap) >= cap).then(Vec::new)
-    })
+    /// Characters each page's own content shows, in `page_ids` order.
+    shown: Vec<usize>,
 }
 
 /// Inflates `/ToUnicode` streams that are zlib-compressed but lack `/Filter /FlateDecode`
