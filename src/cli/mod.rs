@@ -4,6 +4,7 @@
 
 pub mod crawl;
 pub mod eval;
+pub mod extract;
 pub mod facets;
 pub mod ingest;
 pub mod progress;
@@ -54,6 +55,8 @@ pub enum Command {
     Facets(facets::Args),
     /// Crawl web sites into the index (robots.txt, sitemaps, rate limits, re-crawls).
     Crawl(crawl::Args),
+    /// Print the text Kartotek reads from files, as `ingest` reads it, without indexing them.
+    Extract(extract::Args),
     /// Evaluate search quality on a file of judged queries (nDCG@10, MRR, recall@10 vs plain BM25).
     Eval(eval::Args),
     /// Serve the search page, the JSON API and the widget over HTTP.
@@ -88,5 +91,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Crawl(a) => crawl::run(&cli, a),
         Command::Serve(a) => serve::run(&cli, a),
         Command::Eval(a) => eval::run(&cli, a),
+        Command::Extract(a) => extract::run(&cli, a),
     }
 }

@@ -345,6 +345,18 @@ fn build_inner(
     Ok(Some(doc))
 }
 
+/// Read one file and extract its text exactly as `ingest` does (in a worker
+/// process, under `opts.limits`, with OCR as `opts.ocr` says), without
+/// indexing it: what `kartotek extract` prints.
+pub fn extract_file(
+    path: &std::path::Path,
+    opts: &Options,
+) -> std::result::Result<Extracted, ExtractError> {
+    let bytes = Arc::new(read_file(path, opts.limits.max_bytes)?);
+    let x = extract::extract_bounded(Arc::clone(&bytes), None, opts.limits);
+    with_ocr(&bytes, x, opts)
+}
+
 /// Read the pages of a PDF that have no text layer by OCR, as `opts.ocr`
 /// says: every page of an image-only PDF, the empty pages of one that holds
 /// images (scanned annexes), or every page with `--ocr force`.
