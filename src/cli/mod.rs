@@ -36,7 +36,8 @@ pub struct Cli {
     /// `force` every page.
     #[arg(long, global = true, env = "KARTOTEK_OCR", value_enum, default_value_t = crate::ingest::ocr::Mode::Auto)]
     pub ocr: crate::ingest::ocr::Mode,
-    /// Tesseract languages for OCR, joined by `+`.
+    /// Tesseract languages for OCR, joined by `+` (`nor+eng`), or `auto`: read the first page
+    /// with the Scandinavian languages and English, then the document in its detected language.
     #[arg(long, global = true, env = "KARTOTEK_OCR_LANGS", default_value = crate::ingest::ocr::DEFAULT_LANGS)]
     pub ocr_langs: String,
     /// What to do.

@@ -11,6 +11,15 @@
 //! page is always rendered to at most [`MAX_SIDE_PIXELS`] on its long side
 //! (300 dpi on A4), whatever size the page claims.
 //!
+//! Languages: with `--ocr-langs auto` (the default) the first page with
+//! text is read with the Scandinavian languages and English
+//! ([`FIRST_PASS_LANGS`]); Kartotek's own detector then names the
+//! document's language, and the rest of the document is read with that
+//! language and English only ([`tesseract_langs_for`]), which is faster and,
+//! for a language outside the first pass (Finnish, German...), far better:
+//! then the first page is read again. A list such as `nor+eng` is used as
+//! given, for every page.
+//!
 //! OCR runs on the ingest threads that call it, one file each, so a batch of
 //! scans uses every core; Tesseract itself is kept to one thread
 //! (`OMP_THREAD_LIMIT=1`) so they do not oversubscribe the machine.
@@ -23,9 +32,16 @@ use crate::error::ExtractError;
 
 /// Long side of a rendered page, in pixels: A4 at 300 dpi.
 pub const MAX_SIDE_PIXELS: u32 = 3508;
-/// Tesseract languages used when none is configured: the Scandinavian
-/// languages and English (Tesseract's `nor` reads Bokmål and Nynorsk).
-pub const DEFAULT_LANGS: &str = "nor+swe+dan+eng";
+/// `--ocr-langs` default: choose the languages per document (module doc).
+pub const DEFAULT_LANGS: &str = AUTO;
+/// The `--ocr-langs` value that chooses languages per document.
+pub const AUTO: &str = "auto";
+/// Languages of the first page read with `--ocr-langs auto`: the
+/// Scandinavian languages and English (Tesseract's `nor` reads Bokmål and
+/// Nynorsk).
+pub const FIRST_PASS_LANGS: &str = "nor+swe+dan+eng";
+/// Characters a first page must give before its language is trusted.
+const DETECT_MIN_CHARS: usize = 200;
 
 /// When to OCR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -81,7 +97,15 @@ pub fn read_pages(
     memory: u64,
 ) -> Result<Vec<String>, ExtractError> {
     let err = |what: &str, f: Failure| ocr_error(what, f, timeout);
-    check_langs(&opts.langs)?;
+    let installed = installed_langs()?;
+    let auto = opts.langs == AUTO;
+    let mut langs = if auto {
+        FIRST_PASS_LANGS.to_string()
+    } else {
+        opts.langs.clone()
+    };
+    check_langs(&langs, &installed)?;
+    let mut chosen = !auto;
     let mut texts = Vec::with_capacity(pages.len());
     for &page in pages {
         let deadline = Instant::now() + timeout;
@@ -108,18 +132,85 @@ pub fn read_pages(
             texts.push(String::new());
             continue;
         }
-        let text = run(
-            Command::new("tesseract")
-                .args(["stdin", "stdout", "-l", &opts.langs, "--psm", "3"])
-                .env("OMP_THREAD_LIMIT", "1"),
-            &png,
-            deadline,
-            memory,
-        )
-        .map_err(|e| err(&format!("reading page {page}"), e))?;
-        texts.push(String::from_utf8_lossy(&text).into_owned());
+        let read = |langs: &str| {
+            run(
+                Command::new("tesseract")
+                    .args(["stdin", "stdout", "-l", langs, "--psm", "3"])
+                    .env("OMP_THREAD_LIMIT", "1"),
+                &png,
+                deadline,
+                memory,
+            )
+            .map(|t| String::from_utf8_lossy(&t).into_owned())
+            .map_err(|e| err(&format!("reading page {page}"), e))
+        };
+        let mut text = read(&langs)?;
+        if !chosen && text.trim().chars().count() >= DETECT_MIN_CHARS {
+            chosen = true;
+            let detected = crate::lang::detect(&fold_vowels(&text)).lang;
+            if let Some(better) = tesseract_langs_for(detected, &installed) {
+                let again = !FIRST_PASS_LANGS.split('+').any(|l| better.starts_with(l));
+                langs = better;
+                if again {
+                    text = read(&langs)?;
+                }
+            }
+        }
+        texts.push(text);
     }
     Ok(texts)
+}
+
+/// `text` with å, æ, ä, ø and ö as plain vowels, for detecting the language
+/// of a first pass: read with the wrong language data, exactly these letters
+/// come out wrong (Finnish `kilpailukykyä` read as `kilpailukykyå` looks
+/// Scandinavian to the detector), while the words stay recognisable.
+fn fold_vowels(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'å' | 'æ' | 'ä' => 'a',
+            'Å' | 'Æ' | 'Ä' => 'A',
+            'ø' | 'ö' => 'o',
+            'Ø' | 'Ö' => 'O',
+            c => c,
+        })
+        .collect()
+}
+
+/// The Tesseract languages for a document detected as `lang`: its own and
+/// English, as far as their data is installed; `None` when Tesseract has
+/// no data for it (the first-pass languages then stay).
+pub fn tesseract_langs_for(lang: crate::lang::Language, installed: &[String]) -> Option<String> {
+    use crate::lang::Language as L;
+    let own = match lang {
+        L::Nb | L::Nn => "nor",
+        L::Sv => "swe",
+        L::Da => "dan",
+        L::Fi => "fin",
+        L::En => "eng",
+        L::De => "deu",
+        L::Fr => "fra",
+        L::Nl => "nld",
+        L::Is => "isl",
+        L::Es => "spa",
+        L::It => "ita",
+        L::Pt => "por",
+        L::Pl => "pol",
+        L::Et => "est",
+        L::Lt => "lit",
+        L::Lv => "lav",
+        L::Ru => "rus",
+        L::Other => return None,
+    };
+    let has = |l: &str| installed.iter().any(|i| i == l);
+    if !has(own) {
+        return None;
+    }
+    Some(if own == "eng" || !has("eng") {
+        own.to_string()
+    } else {
+        format!("{own}+eng")
+    })
 }
 
 /// Why a child failed.
@@ -142,9 +233,8 @@ fn ocr_error(what: &str, f: Failure, timeout: Duration) -> ExtractError {
     }
 }
 
-/// Every language asked for must have its data installed, or the file
-/// fails with what to install (Tesseract would quietly fall back).
-fn check_langs(langs: &str) -> Result<(), ExtractError> {
+/// The languages Tesseract has data for (`tesseract --list-langs`).
+fn installed_langs() -> Result<Vec<String>, ExtractError> {
     let out = Command::new("tesseract")
         .arg("--list-langs")
         .stdin(Stdio::null())
@@ -152,10 +242,15 @@ fn check_langs(langs: &str) -> Result<(), ExtractError> {
         .map_err(|_| ocr_error("", Failure::Missing("tesseract"), Duration::ZERO))?;
     let listed =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    let have: Vec<&str> = listed.lines().map(str::trim).collect();
+    Ok(listed.lines().map(|l| l.trim().to_string()).collect())
+}
+
+/// Every language asked for must have its data installed, or the file
+/// fails with what to install (Tesseract would quietly fall back).
+fn check_langs(langs: &str, installed: &[String]) -> Result<(), ExtractError> {
     let missing: Vec<&str> = langs
         .split('+')
-        .filter(|l| !l.is_empty() && !have.contains(l))
+        .filter(|l| !l.is_empty() && !installed.iter().any(|i| i == l))
         .collect();
     if missing.is_empty() {
         return Ok(());
@@ -243,5 +338,50 @@ fn run(
             "`{program}` ended with {status}: {}",
             err.lines().last().unwrap_or("").trim()
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Language;
+
+    fn have(langs: &[&str]) -> Vec<String> {
+        langs.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn a_detected_language_is_read_with_its_own_data_and_english() {
+        let installed = have(&["eng", "fin", "nor", "osd"]);
+        assert_eq!(
+            tesseract_langs_for(Language::Fi, &installed).as_deref(),
+            Some("fin+eng")
+        );
+        assert_eq!(
+            tesseract_langs_for(Language::Nn, &installed).as_deref(),
+            Some("nor+eng")
+        );
+        assert_eq!(
+            tesseract_langs_for(Language::En, &installed).as_deref(),
+            Some("eng")
+        );
+    }
+
+    #[test]
+    fn a_finnish_first_pass_misread_with_scandinavian_letters_is_still_finnish() {
+        let misread = "Yritysten kilpailukykyå parannetaan tukemalla tutkimusta, kehittåmistå ja \
+            innovaatiotoimintaa. Erityistå huomiota kiinnitetåån harvaan asuttuihin alueisiin, \
+            joissa våestö ikååntyy ja palvelujen jarjestaminen on vaikeaa.";
+        assert_eq!(
+            crate::lang::detect(&fold_vowels(misread)).lang,
+            Language::Fi
+        );
+    }
+
+    #[test]
+    fn a_language_without_installed_data_keeps_the_first_pass_languages() {
+        let installed = have(&["eng", "nor"]);
+        assert_eq!(tesseract_langs_for(Language::De, &installed), None);
+        assert_eq!(tesseract_langs_for(Language::Other, &installed), None);
     }
 }

@@ -96,3 +96,39 @@ fn readme_documents_every_flag_of_every_subcommand() {
         }
     }
 }
+
+#[test]
+fn extract_prints_each_files_text_and_names_the_ones_it_cannot_read() {
+    let out = kartotek()
+        .arg("extract")
+        .arg(fixture("ghostscript/enscript-ps2pdf.pdf"))
+        .arg(fixture("junk.bin"))
+        .arg(fixture("lang/nynorsk.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one of three files is unreadable"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("enscript-ps2pdf.pdf <=="), "{text}");
+    assert!(text.contains("Kvernhusbekken"), "{text}");
+    assert!(text.contains("nynorsk.txt <=="), "{text}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("junk.bin: unsupported format (binary data)"),
+        "{err}"
+    );
+
+    let out = kartotek()
+        .args(["extract", "--json"])
+        .arg(fixture("ghostscript/enscript-ps2pdf.pdf"))
+        .output()
+        .unwrap();
+    crate::common::assert_exit_ok(&out);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["pages"][0].as_str().unwrap().contains("Trøndelag"));
+    assert!(v["millis"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["warnings"], serde_json::json!([]));
+}
