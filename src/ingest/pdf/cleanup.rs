@@ -1,0 +1,260 @@
+//! Text clean-up: ligatures, soft hyphens and control characters, hyphens at line ends
+//! rejoined where the document's own spelling or the word's shape says so, running headers
+//! and footers removed, and the share of glyphs without a Unicode mapping measured. The
+//! rules are in the parent module's doc.
+
+use std::collections::{HashMap, HashSet};
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::glyphs::Line;
+use super::MAX_PAGE_CHARS;
+
+/// Normalises ligatures, drops soft hyphens and control characters, and collapses spaces.
+pub(super) fn tidy_line(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut space = false;
+    for c in raw.chars() {
+        match c {
+            '\u{00AD}' => {}
+            '\u{FB00}'..='\u{FB06}' => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.extend(c.to_string().nfkc());
+            }
+            c if c.is_whitespace() => space = true,
+            c if c.is_control() || is_format_junk(c) => {}
+            c => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Zero-width and byte-order characters that only disturb tokenisation.
+pub(super) fn is_format_junk(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// True for characters that mean "the font had no Unicode mapping".
+pub(super) fn is_garbage(c: char) -> bool {
+    c == '\u{FFFD}'
+        || (c.is_control() && !c.is_whitespace())
+        || ('\u{E000}'..='\u{F8FF}').contains(&c)
+        || c >= '\u{F0000}'
+}
+
+pub(super) fn garbage_share(pages: &[Vec<Line>]) -> f64 {
+    let (mut bad, mut all) = (0usize, 0usize);
+    for line in pages.iter().flatten() {
+        for c in line.text.chars().filter(|c| !c.is_whitespace()) {
+            all += 1;
+            if is_garbage(c) {
+                bad += 1;
+            }
+        }
+    }
+    if all == 0 {
+        0.0
+    } else {
+        bad as f64 / all as f64
+    }
+}
+
+/// Every word of the document's lines, lowercased, edge punctuation trimmed, inner hyphens
+/// kept (`interreg-prosjekter`): how the document itself spells words, for
+/// [`join_hyphenated`].
+pub(super) fn vocabulary(pages: &[Vec<Line>]) -> HashSet<String> {
+    let mut words = HashSet::new();
+    for line in pages.iter().flatten() {
+        for raw in line.text.split_whitespace() {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.chars().count() >= 2 {
+                words.insert(w.to_lowercase());
+            }
+        }
+    }
+    words
+}
+
+/// Joins the lines of a page into text: hyphenated words rejoined, paragraphs as blank lines.
+pub(super) fn page_text(lines: &[Line], vocabulary: &HashSet<String>) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&Line> = None;
+    for line in lines {
+        let text: String = line.text.chars().filter(|&c| !is_garbage(c)).collect();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if let Some(p) = prev {
+            if let Some(joined) = join_hyphenated(&out, text, vocabulary) {
+                out = joined;
+                prev = Some(line);
+                continue;
+            }
+            let gap = p.y - line.y;
+            let size = p.size.max(line.size);
+            let paragraph = p.dir == line.dir && (gap > 1.9 * size || gap < -0.5 * size);
+            out.push_str(if paragraph { "\n\n" } else { "\n" });
+        }
+        out.push_str(text);
+        prev = Some(line);
+        if out.len() >= MAX_PAGE_CHARS {
+            let mut cut = MAX_PAGE_CHARS;
+            while !out.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.truncate(cut);
+            break;
+        }
+    }
+    out
+}
+
+/// If `before` ends in a word broken by a hyphen, returns `before` joined with `next`.
+///
+/// Whether the hyphen stays is decided first by how the document spells the word elsewhere
+/// (`vocabulary`): `Con-|gress` becomes `Congress` where `Congress` occurs, `e-|post` stays
+/// `e-post` where `e-post` does. Otherwise by the word's shape: a hyphen stays before a
+/// capital, after an acronym or number, and after a capitalised word inside a sentence
+/// (`Interreg-|prosjekter`); elsewhere it was the line break's (`regio-|nal`).
+pub(super) fn join_hyphenated(
+    before: &str,
+    next: &str,
+    vocabulary: &HashSet<String>,
+) -> Option<String> {
+    let stem = before.strip_suffix(['-', '\u{2010}'])?;
+    let first_part: String = {
+        let rev: Vec<char> = stem
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        rev.into_iter().rev().collect()
+    };
+    let last = first_part.chars().last()?;
+    if !last.is_alphabetic() {
+        return None;
+    }
+    let next_first = next.chars().next()?;
+    if !next_first.is_alphabetic() {
+        return None;
+    }
+    let acronym = first_part.chars().filter(|c| c.is_uppercase()).count() >= 2
+        || first_part.chars().any(|c| c.is_ascii_digit());
+    let capitalised = first_part.chars().next().is_some_and(char::is_uppercase);
+    let sentence_start = {
+        let before_word = stem[..stem.len() - first_part.len()].trim_end();
+        before_word.is_empty() || before_word.ends_with(['.', '!', '?', ':', '\n'])
+    };
+    let second_part: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let whole = format!("{first_part}{second_part}").to_lowercase();
+    let hyphenated = format!("{first_part}-{second_part}").to_lowercase();
+    let keep_hyphen = match (
+        vocabulary.contains(&whole),
+        vocabulary.contains(&hyphenated),
+    ) {
+        (true, false) => false,
+        (false, true) => true,
+        _ => next_first.is_uppercase() || acronym || (capitalised && !sentence_start),
+    };
+    let mut joined = String::with_capacity(before.len() + next.len());
+    if keep_hyphen {
+        joined.push_str(before);
+    } else {
+        joined.push_str(stem);
+    }
+    joined.push_str(next);
+    Some(joined)
+}
+
+/// Key under which repeating header/footer lines are compared: digits and case ignored.
+pub(super) fn running_key(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    let mut last_digit = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() || c.is_numeric() {
+            if !last_digit {
+                key.push('#');
+            }
+            last_digit = true;
+        } else {
+            last_digit = false;
+            if !c.is_whitespace() {
+                key.extend(c.to_lowercase());
+            }
+        }
+    }
+    key
+}
+
+/// Indices of the lines among the top and bottom [`EDGE_LINES`] of a page.
+pub(super) fn edge_lines(lines: &[Line]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by(|&a, &b| lines[b].page_y.total_cmp(&lines[a].page_y));
+    let mut picked: Vec<usize> = order.iter().take(EDGE_LINES).copied().collect();
+    picked.extend(order.iter().rev().take(EDGE_LINES).copied());
+    picked.sort_unstable();
+    picked.dedup();
+    picked
+}
+
+/// Drops running headers and footers (see the module doc for the rule).
+pub(super) fn remove_running_lines(pages: &mut [Vec<Line>]) {
+    let total = pages.len();
+    let needed = ((total as f64 * REPEAT_SHARE).ceil() as usize).max(REPEAT_MIN_PAGES);
+    if total < needed {
+        return;
+    }
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for lines in pages.iter() {
+        let keys: HashSet<String> = edge_lines(lines)
+            .into_iter()
+            .map(|i| running_key(&lines[i].text))
+            .collect();
+        for key in keys {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    let running: HashSet<&String> = counts
+        .iter()
+        .filter(|&(_, &n)| n >= needed)
+        .map(|(k, _)| k)
+        .collect();
+    if running.is_empty() {
+        return;
+    }
+    for lines in pages.iter_mut() {
+        let drop: HashSet<usize> = edge_lines(lines)
+            .into_iter()
+            .filter(|&i| running.contains(&running_key(&lines[i].text)))
+            .collect();
+        // A page that is nothing but the repeated line is content, not decoration.
+        if drop.len() >= lines.len() {
+            continue;
+        }
+        let mut i = 0;
+        lines.retain(|_| {
+            let keep = !drop.contains(&i);
+            i += 1;
+            keep
+        });
+    }
+}
+
+/// How many lines at the top and at the bottom of a page may be a running header or footer.
+pub(super) const EDGE_LINES: usize = 3;
+
+/// Share of pages a line must repeat on to count as a running header or footer.
+pub(super) const REPEAT_SHARE: f64 = 0.6;
+
+/// Fewest pages a line must repeat on to count as a running header or footer.
+pub(super) const REPEAT_MIN_PAGES: usize = 3;
