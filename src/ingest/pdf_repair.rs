@@ -24,6 +24,12 @@
 //! - **Operator floods** ([`count_operators`]): a content stream of millions
 //!   of operators (`q Q q Q …`) makes pdf-extract hold gigabytes; a page or
 //!   form drawing more than [`MAX_OPERATORS`] is not drawn, and said so.
+//! - **Byte-swapped ToUnicode targets** ([`unswap_cmap_targets`]): Ghostscript
+//!   (10.0, behind `ps2pdf`, CUPS and most "optimise PDF" tools) writes the
+//!   target of a ligature glyph in a ToUnicode CMap as UTF-16 *little*-endian
+//!   (`<66006c00>` for `fl`), which every reader decodes as two CJK ideographs
+//!   (`昀氀ytter` for `flytter`). A target of two or more code units that are
+//!   all `XX00` with `XX` printable ASCII is such a target and is swapped back.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -583,10 +589,68 @@ fn is_regular(b: u8) -> bool {
     !b.is_ascii_whitespace() && !b"()<>[]{}/%".contains(&b)
 }
 
+/// Swap back the byte-swapped multi-unit targets of a ToUnicode CMap (see the
+/// module doc); `None` when there is none. Source codes are left alone: only
+/// hex strings of two or more UTF-16 units whose every unit reads `XX00`, with
+/// `XX` printable ASCII, are rewritten, and a real CJK mapping never looks so
+/// (ideographs are mapped one glyph to one character).
+pub fn unswap_cmap_targets(cmap: &[u8]) -> Option<Vec<u8>> {
+    let mut out = cmap.to_vec();
+    let mut changed = false;
+    let mut i = 0;
+    while i < cmap.len() {
+        if cmap[i] != b'<' || cmap.get(i + 1) == Some(&b'<') {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let Some(len) = cmap[start..].iter().position(|&b| b == b'>') else {
+            break;
+        };
+        let hex = &cmap[start..start + len];
+        i = start + len + 1;
+        if hex.len() < 8 || !hex.len().is_multiple_of(4) || !hex.iter().all(u8::is_ascii_hexdigit) {
+            continue;
+        }
+        let units: Vec<&[u8]> = hex.chunks(4).collect();
+        let swapped = units.iter().all(|u| {
+            let high =
+                u8::from_str_radix(std::str::from_utf8(&u[..2]).unwrap_or("0"), 16).unwrap_or(0);
+            (0x20..0x7f).contains(&high) && &u[2..] == b"00"
+        });
+        if swapped {
+            for (k, u) in units.iter().enumerate() {
+                let at = start + k * 4;
+                out[at..at + 2].copy_from_slice(b"00");
+                out[at + 2..at + 4].copy_from_slice(&u[..2]);
+            }
+            changed = true;
+        }
+    }
+    changed.then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[test]
+    fn ghostscript_little_endian_ligature_targets_are_swapped_back() {
+        let cmap =
+            b"2 beginbfrange\n<2d><2d><66006c00>\n<33><33><66006900>\n<01><01><0054>\nendbfrange";
+        let fixed = unswap_cmap_targets(cmap).expect("swapped targets found");
+        let text = String::from_utf8(fixed).unwrap();
+        assert!(text.contains("<2d><2d><0066006c>"), "{text}");
+        assert!(text.contains("<33><33><00660069>"), "{text}");
+        assert!(text.contains("<01><01><0054>"), "{text}");
+    }
+
+    #[test]
+    fn real_multi_character_targets_are_left_alone() {
+        // `fl` written correctly, an ideograph, and a two-unit source range
+        let cmap = b"<2d> <0066006C>\n<0cf3> <6600>\n<00000000> <ffffffff>";
+        assert_eq!(unswap_cmap_targets(cmap), None);
+    }
     #[test]
     fn operators_are_counted_outside_strings_and_names() {
         assert_eq!(count_operators(b"q Q q Q", 100), 4);

@@ -63,6 +63,12 @@ const ENDINGS: &[&str] = &["s", "en", "et", "ene", "a", "er", "e", "ens", "ets",
 /// Count given to names from the taxonomy (places, programmes, networks).
 const NAME_COUNT: u32 = 100;
 
+/// Whether `word` (lower case) is in the Norwegian word list or the
+/// taxonomy's names: evidence that a word broken at a line end is one word.
+pub fn is_known_word(word: &str) -> bool {
+    words().contains_key(word)
+}
+
 /// The word list plus every word of the taxonomy's names, parsed once.
 fn words() -> &'static HashMap<String, u32> {
     static W: OnceLock<HashMap<String, u32>> = OnceLock::new();

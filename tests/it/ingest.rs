@@ -398,6 +398,33 @@ fn ghostscript_pdfs_are_read_to_their_last_line() {
     }
 }
 
+/// Ghostscript re-distilling another producer's PDF damages the ToUnicode
+/// targets of the ligatures fi and fl: from LibreOffice it writes them
+/// little-endian (every reader shows `昀氀ytter`), from Chromium it collapses
+/// them into Latin-1 letters (`üytter`). Both are read as written.
+#[test]
+fn ligatures_damaged_by_a_ghostscript_rewrite_are_read_as_written() {
+    for name in ["libreoffice-gs.pdf", "chromium-gs.pdf"] {
+        let path = fixture(&format!("ghostscript/{name}"));
+        let x = kartotek::ingest::extract_file(&path, &options()).expect("read");
+        let text = x.pages.join(" ");
+        for word in [
+            "finansiere",
+            "flere",
+            "fiskebåter",
+            "flytter",
+            "finnes",
+            "flytebrygger",
+        ] {
+            assert!(text.contains(word), "`{word}` not in {name}:\n{text}");
+        }
+        assert!(
+            !text.contains(['\u{6600}', '\u{fb}', '\u{fc}']),
+            "{name}: {text}"
+        );
+    }
+}
+
 /// A scan made here: a text PDF rendered to a greyscale JPEG by `pdftoppm`
 /// and wrapped as the only content of a one-page image-only PDF.
 fn scan_of(pdf: &std::path::Path, page: u32, dpi: u32) -> Vec<u8> {

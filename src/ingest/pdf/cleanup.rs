@@ -68,17 +68,89 @@ pub(super) fn garbage_share(pages: &[Vec<Line>]) -> f64 {
     }
 }
 
+/// Letters Ghostscript 10.0 writes for the ligatures U+FB00..U+FB04 when it rewrites a
+/// ToUnicode range that starts at one: the range's high byte (`FB`) plus the offset, as a
+/// Latin-1 code point (`<0cf3><0cf4><FB01>` becomes `û` for `ﬁ` and `ü` for `ﬂ`).
+const COLLAPSED: [char; 5] = ['\u{fb}', '\u{fc}', '\u{fd}', '\u{fe}', '\u{ff}'];
+/// What a collapsed letter may stand for.
+const LIGATURES: [&str; 5] = ["ff", "fi", "fl", "ffi", "ffl"];
+
+/// Puts back ligatures that a Ghostscript rewrite collapsed into Latin-1 letters (see
+/// [`COLLAPSED`]): `üytter`, `ûskeri`. The information is gone from the file, so the choice
+/// is made from the words: a letter is replaced by a ligature in the whole document only when
+/// at least two different words containing it become known words (the Norwegian word list or
+/// words the document spells elsewhere), at least a third of them do, and none of them is a known
+/// word as it stands. German `für` and `über`, French `sûr` stay as they are.
+pub(super) fn restore_collapsed_ligatures(pages: &mut [Vec<Line>]) {
+    let mut words_with: HashMap<char, HashSet<String>> = HashMap::new();
+    let mut plain: HashSet<String> = HashSet::new();
+    for line in pages.iter().flatten() {
+        for raw in line.text.split_whitespace() {
+            let w = raw
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            match w.chars().find(|c| COLLAPSED.contains(c)) {
+                Some(c) => {
+                    words_with.entry(c).or_default().insert(w);
+                }
+                None => {
+                    plain.insert(w);
+                }
+            }
+        }
+    }
+    let known = |w: &str| plain.contains(w) || crate::ingest::restore::is_known_word(w);
+    let mut replace: Vec<(char, &str)> = Vec::new();
+    for (&c, words) in &words_with {
+        if words.iter().any(|w| known(w)) {
+            continue;
+        }
+        let best = LIGATURES
+            .iter()
+            .map(|lig| {
+                let hits = words.iter().filter(|w| known(&w.replace(c, lig))).count();
+                (hits, *lig)
+            })
+            .max_by_key(|&(hits, _)| hits);
+        if let Some((hits, lig)) = best {
+            if hits >= 2 && hits * 3 >= words.len() {
+                replace.push((c, lig));
+            }
+        }
+    }
+    if replace.is_empty() {
+        return;
+    }
+    for line in pages.iter_mut().flatten() {
+        for &(c, lig) in &replace {
+            if line.text.contains(c) {
+                line.text = line.text.replace(c, lig);
+            }
+        }
+    }
+}
+
 /// Every word of the document's lines, lowercased, edge punctuation trimmed, inner hyphens
 /// kept (`interreg-prosjekter`): how the document itself spells words, for
 /// [`join_hyphenated`].
 pub(super) fn vocabulary(pages: &[Vec<Line>]) -> HashSet<String> {
     let mut words = HashSet::new();
-    for line in pages.iter().flatten() {
-        for raw in line.text.split_whitespace() {
-            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-            if w.chars().count() >= 2 {
-                words.insert(w.to_lowercase());
+    let broken = |raw: &str| raw.ends_with(['-', '\u{2010}']);
+    for page in pages {
+        let mut after_break = false;
+        for line in page {
+            let raws: Vec<&str> = line.text.split_whitespace().collect();
+            for (i, raw) in raws.iter().enumerate() {
+                // the halves of a word broken at a line end are not words of the document
+                if (i == 0 && after_break) || (i + 1 == raws.len() && broken(raw)) {
+                    continue;
+                }
+                let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+                if w.chars().count() >= 2 {
+                    words.insert(w.to_lowercase());
+                }
             }
+            after_break = raws.last().is_some_and(|r| broken(r));
         }
     }
     words
@@ -122,10 +194,13 @@ pub(super) fn page_text(lines: &[Line], vocabulary: &HashSet<String>) -> String 
 /// If `before` ends in a word broken by a hyphen, returns `before` joined with `next`.
 ///
 /// Whether the hyphen stays is decided first by how the document spells the word elsewhere
-/// (`vocabulary`): `Con-|gress` becomes `Congress` where `Congress` occurs, `e-|post` stays
-/// `e-post` where `e-post` does. Otherwise by the word's shape: a hyphen stays before a
-/// capital, after an acronym or number, and after a capitalised word inside a sentence
-/// (`Interreg-|prosjekter`); elsewhere it was the line break's (`regio-|nal`).
+/// (`vocabulary`, which leaves out the halves of broken words) or in the Norwegian word list:
+/// `Con-|gress` becomes `Congress` where `Congress` occurs, `Univer-|sitet` becomes
+/// `Universitet`, `e-|post` stays `e-post` where `e-post` occurs. Otherwise by the word's
+/// shape: a hyphen stays before a capital, after an acronym or number, and after a
+/// capitalised word inside a sentence when one of the parts is a word of its own
+/// (`Interreg-|prosjekter`); elsewhere it was the line break's (`regio-|nal`, and names such
+/// as `Frederik-|shavn`).
 pub(super) fn join_hyphenated(
     before: &str,
     next: &str,
@@ -158,13 +233,27 @@ pub(super) fn join_hyphenated(
     let second_part: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
     let whole = format!("{first_part}{second_part}").to_lowercase();
     let hyphenated = format!("{first_part}-{second_part}").to_lowercase();
+    let known_whole = crate::ingest::restore::is_known_word(&whole);
+    // a part the document (or the word list) uses as a word of its own
+    let word_alone = |w: &str| {
+        let w = w.to_lowercase();
+        vocabulary.contains(&w) || crate::ingest::restore::is_known_word(&w)
+    };
     let keep_hyphen = match (
         vocabulary.contains(&whole),
         vocabulary.contains(&hyphenated),
     ) {
         (true, false) => false,
         (false, true) => true,
-        _ => next_first.is_uppercase() || acronym || (capitalised && !sentence_start),
+        _ if known_whole => false,
+        _ => {
+            next_first.is_uppercase()
+                || acronym
+                || (capitalised
+                    && !sentence_start
+                    && !known_whole
+                    && (word_alone(&first_part) || word_alone(&second_part)))
+        }
     };
     let mut joined = String::with_capacity(before.len() + next.len());
     if keep_hyphen {
@@ -207,6 +296,27 @@ pub(super) fn edge_lines(lines: &[Line]) -> Vec<usize> {
     picked
 }
 
+/// Keys that occur on more than one line of the same edge (top or bottom) of a page: a
+/// running header or page number occurs once there, so such lines (a column of figures at
+/// the top of a table, `5` and `6` under each other) are content.
+fn repeated_within_an_edge(lines: &[Line]) -> HashSet<String> {
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by(|&a, &b| lines[b].page_y.total_cmp(&lines[a].page_y));
+    let mut repeated = HashSet::new();
+    let top = order.iter().take(EDGE_LINES);
+    let bottom = order.iter().rev().take(EDGE_LINES);
+    for edge in [top.collect::<Vec<_>>(), bottom.collect::<Vec<_>>()] {
+        let mut seen = HashSet::new();
+        for &i in edge {
+            let key = running_key(&lines[i].text);
+            if !seen.insert(key.clone()) {
+                repeated.insert(key);
+            }
+        }
+    }
+    repeated
+}
+
 /// Drops running headers and footers (see the module doc for the rule).
 pub(super) fn remove_running_lines(pages: &mut [Vec<Line>]) {
     let total = pages.len();
@@ -216,9 +326,11 @@ pub(super) fn remove_running_lines(pages: &mut [Vec<Line>]) {
     }
     let mut counts: HashMap<String, usize> = HashMap::new();
     for lines in pages.iter() {
+        let repeated = repeated_within_an_edge(lines);
         let keys: HashSet<String> = edge_lines(lines)
             .into_iter()
             .map(|i| running_key(&lines[i].text))
+            .filter(|k| !repeated.contains(k))
             .collect();
         for key in keys {
             *counts.entry(key).or_default() += 1;
@@ -233,9 +345,13 @@ pub(super) fn remove_running_lines(pages: &mut [Vec<Line>]) {
         return;
     }
     for lines in pages.iter_mut() {
+        let repeated = repeated_within_an_edge(lines);
         let drop: HashSet<usize> = edge_lines(lines)
             .into_iter()
-            .filter(|&i| running.contains(&running_key(&lines[i].text)))
+            .filter(|&i| {
+                let key = running_key(&lines[i].text);
+                running.contains(&key) && !repeated.contains(&key)
+            })
             .collect();
         // A page that is nothing but the repeated line is content, not decoration.
         if drop.len() >= lines.len() {

@@ -27,8 +27,12 @@
 //!   hyphens are removed, and a hyphen at a line end is removed only when the word goes on in
 //!   lower case and the first part is not an acronym or a mid-sentence capitalised name
 //!   (`Interreg-\nprosjekter` keeps its hyphen, `regio-\nnal` becomes `regional`).
+//! - Ligatures that Ghostscript's ToUnicode maps collapsed into Latin-1 letters (`ﬂ` written
+//!   as `ü`: `üytter`) are put back when the word list and the document agree on it (see
+//!   `cleanup::restore_collapsed_ligatures`).
 //! - Running headers and footers are lines among the top or bottom three of a page that, with
-//!   digits ignored, repeat on at least 60% of the pages (and at least three pages).
+//!   digits ignored, repeat on at least 60% of the pages (and at least three pages), and occur
+//!   once among the lines of that edge of the page (a column of figures is content).
 //! - Text that is mostly U+FFFD, private-use or control characters (fonts without a Unicode
 //!   mapping) is refused as [`PdfError::NoUnicodeText`] instead of being indexed as garbage.
 //!
@@ -59,7 +63,9 @@ use pdf_extract::OutputError;
 
 use super::pdf_repair;
 use super::worker::stage;
-use cleanup::{garbage_share, page_text, remove_running_lines, vocabulary};
+use cleanup::{
+    garbage_share, page_text, remove_running_lines, restore_collapsed_ligatures, vocabulary,
+};
 use glyphs::{Line, PageSink};
 use objects::{deref, inherited, subtype_is};
 use prepare::prepare;
@@ -364,6 +370,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         });
     }
 
+    restore_collapsed_ligatures(&mut pages);
     let heading = heading_of_first_page(&pages);
     remove_running_lines(&mut pages);
     let vocabulary = vocabulary(&pages);

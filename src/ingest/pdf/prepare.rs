@@ -111,6 +111,7 @@ pub(super) fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepa
     }
 
     inflate_unfiltered_cmaps(doc);
+    unswap_to_unicode_targets(doc);
     fix_composite_fonts(doc);
     scale_type3_widths(doc);
     for &(_, page_id) in page_ids {
@@ -237,6 +238,35 @@ pub(super) fn inflate_unfiltered_cmaps(doc: &mut Document) {
             .read_to_end(&mut inflated);
         if read.is_ok() && find(&inflated, b"begincmap").is_some() {
             stream.set_content(inflated);
+        }
+    }
+}
+
+/// Swaps back the little-endian ligature targets Ghostscript writes into ToUnicode CMaps
+/// (see [`pdf_repair::unswap_cmap_targets`]): `fl` instead of `昀氀`.
+fn unswap_to_unicode_targets(doc: &mut Document) {
+    let targets: HashSet<ObjectId> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter_map(|d| d.get(b"ToUnicode").and_then(Object::as_reference).ok())
+        .collect();
+    for id in targets {
+        let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else {
+            continue;
+        };
+        let content = if stream.dict.has(b"Filter") {
+            match stream.decompressed_content() {
+                Ok(c) => c,
+                Err(_) => continue,
+            }
+        } else {
+            stream.content.clone()
+        };
+        if let Some(fixed) = pdf_repair::unswap_cmap_targets(&content) {
+            stream.dict.remove(b"Filter");
+            stream.dict.remove(b"DecodeParms");
+            stream.set_content(fixed);
         }
     }
 }

@@ -1,4 +1,3 @@
-
 use lopdf::{Dictionary, Object};
 
 use super::cleanup::tidy_line;
@@ -328,6 +327,41 @@ fn running_header_and_page_number_are_removed_across_four_pages() {
         .collect();
     let text = extract(&make_pdf(&pages, None)).unwrap();
     assert_eq!(text.pages, bodies.to_vec());
+}
+
+#[test]
+fn figures_at_the_top_of_every_page_are_content_not_page_numbers() {
+    // a table of sizes: `5` and `6` head every page, under each other
+    let pages: Vec<Vec<Draw>> = [("Arial", "Sans"), ("Batang", "Korean"), ("Times", "Serif")]
+        .iter()
+        .map(|&(font, body)| {
+            vec![
+                (72.0, 800.0, 12.0, font),
+                (72.0, 780.0, 12.0, "5"),
+                (72.0, 766.0, 12.0, "6"),
+                (72.0, 700.0, 12.0, body),
+            ]
+        })
+        .collect();
+    let text = extract(&make_pdf(&pages, None)).unwrap();
+    assert_eq!(text.pages[1], "Batang\n5\n6\n\nKorean");
+}
+
+#[test]
+fn a_word_broken_at_a_line_end_is_joined_when_the_word_list_knows_it() {
+    let pdf = make_pdf(
+        &[vec![
+            (72.0, 700.0, 12.0, "og Aalborg Univer-"),
+            (72.0, 686.0, 12.0, "sitet samarbejder med Frederik-"),
+            (72.0, 672.0, 12.0, "shavn om nye Interreg-"),
+            (72.0, 658.0, 12.0, "prosjekter"),
+        ]],
+        None,
+    );
+    assert_eq!(
+        extract(&pdf).unwrap().pages[0],
+        "og Aalborg Universitet samarbejder med Frederikshavn om nye Interreg-prosjekter"
+    );
 }
 
 #[test]
