@@ -361,6 +361,33 @@ def make_reportlab(columns):
     return make
 
 
+def make_reportlab_rows(work, docs, out):
+    """Two columns drawn one baseline at a time across both columns, as tax forms and some
+    typesetting systems draw them: reading order is not drawing order."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen import canvas
+    c = canvas.Canvas(out, pagesize=A4)
+    width = (A4[0] - 2 * 56 - 24) / 2
+    for text in docs:
+        ps = paragraphs(text)
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(56, A4[1] - 60, ps[0])
+        lines = []
+        for p in ps[1:]:
+            lines += simpleSplit(p, "Helvetica", 10, width) + [""]
+        half = (len(lines) + 1) // 2
+        left, right = lines[:half], lines[half:]
+        c.setFont("Helvetica", 10)
+        for i in range(half):
+            y = A4[1] - 90 - 13 * i
+            c.drawString(56, y, left[i])
+            if i < len(right):
+                c.drawString(56 + width + 24, y, right[i])
+        c.showPage()
+    c.save()
+
+
 def make_fpdf(ttf):
     def make(work, docs, out):
         from fpdf import FPDF
@@ -434,6 +461,7 @@ PRODUCERS = [
     ("Chromium two columns", "chromium", make_chromium(True), True),
     ("WeasyPrint two columns", "weasyprint", make_weasyprint(True), True),
     ("ReportLab two columns", "python:reportlab", make_reportlab(True), True),
+    ("ReportLab two columns drawn row by row", "python:reportlab", make_reportlab_rows, True),
 ]
 
 
@@ -545,8 +573,11 @@ def testdata(folder):
             path = os.path.join(dirpath, n)
             rel = os.path.relpath(path, folder)
             ref = path[:-4] + ".pdftotext.txt"
-            if not os.path.exists(ref) or (index.get(rel, {}).get("password")):
+            info = index.get(rel, {})
+            if not os.path.exists(ref) or info.get("password"):
                 continue
+            if "pdftotext output is garbage" in (info.get("description") or ""):
+                continue  # the reference itself is wrong (measure_pdf lists these apart)
             ref_text = open(ref, encoding="utf-8", errors="replace").read()
             if len(words(ref_text)) < 20:
                 continue

@@ -40,7 +40,14 @@ pub(super) struct Line {
     pub(super) dir: i32,
     /// Device-space y of the line, for finding headers and footers.
     pub(super) page_y: f64,
+    /// Where the line starts and ends along its baseline, for [`super::layout`].
+    pub(super) x0: f64,
+    pub(super) x1: f64,
 }
+
+/// A gap along the baseline wider than this many font sizes ends a line even on the same
+/// baseline: it is a column gutter or a table cell boundary, never a word space.
+const COLUMN_GAP: f64 = 1.5;
 
 /// An [`OutputDev`] that keeps the glyphs of one page.
 #[derive(Default)]
@@ -158,34 +165,35 @@ impl OutputDev for PageSink {
 }
 
 impl PageSink {
-    /// Rebuilds the lines of the page from its glyphs, in content-stream order.
+    /// Rebuilds the lines of the page from its glyphs, in content-stream order; a page where
+    /// one drawn line spans a column gutter or table cells is then put in reading order by
+    /// [`super::layout::reading_order`].
     pub(super) fn finish(self) -> Vec<Line> {
         let mut lines: Vec<Line> = Vec::new();
         let mut cur = String::new();
-        let mut cur_meta: Option<(f64, f64, i32, f64)> = None; // y, size, dir, page_y
+        let mut cur_meta: Option<Line> = None; // everything but the text and x1
         let mut prev: Option<&Glyph> = None;
         let mut prev_end = 0.0;
+        // end of the last glyph with ink (spaces drawn as glyphs do not bridge a gutter)
+        let mut ink_end = 0.0;
         let mut pending_space = false;
         let mut chars_kept = 0usize;
+        // lines ended by a gutter-wide gap on their own baseline
+        let mut gutters = 0usize;
         // x of the vertical (top-to-bottom) CJK column being read, if the line is one.
         let mut column: Option<f64> = None;
 
-        let flush =
-            |cur: &mut String, meta: &mut Option<(f64, f64, i32, f64)>, lines: &mut Vec<Line>| {
-                let text = tidy_line(cur);
-                if let Some((y, size, dir, page_y)) = meta.take() {
-                    if !text.is_empty() {
-                        lines.push(Line {
-                            text,
-                            y,
-                            size,
-                            dir,
-                            page_y,
-                        });
-                    }
+        let flush = |cur: &mut String, meta: &mut Option<Line>, x1: f64, lines: &mut Vec<Line>| {
+            let text = tidy_line(cur);
+            if let Some(mut line) = meta.take() {
+                if !text.is_empty() {
+                    line.text = text;
+                    line.x1 = x1;
+                    lines.push(line);
                 }
-                cur.clear();
-            };
+            }
+            cur.clear();
+        };
 
         for g in &self.glyphs {
             if chars_kept >= MAX_PAGE_CHARS {
@@ -215,13 +223,21 @@ impl PageSink {
                         chars_kept += g.text.len();
                         prev = Some(g);
                         prev_end = g.x + g.advance;
+                        ink_end = prev_end;
                         continue;
                     }
                 }
-                let new_line = !same_dir || dy > 0.5 * size || g.x < prev_end - 1.5 * size;
+                let gutter = !blank
+                    && same_dir
+                    && dy <= 0.5 * size
+                    && cur_meta.is_some()
+                    && g.x > ink_end + COLUMN_GAP * size;
+                let new_line =
+                    !same_dir || dy > 0.5 * size || g.x < prev_end - 1.5 * size || gutter;
                 if new_line {
-                    flush(&mut cur, &mut cur_meta, &mut lines);
+                    flush(&mut cur, &mut cur_meta, ink_end, &mut lines);
                     pending_space = false;
+                    gutters += usize::from(gutter);
                 } else if !blank && (pending_space || g.x > prev_end + 0.15 * size) {
                     cur.push(' ');
                     pending_space = false;
@@ -231,20 +247,34 @@ impl PageSink {
                 pending_space = true;
             } else {
                 match cur_meta.as_mut() {
-                    None => cur_meta = Some((g.y, g.size, g.dir, g.page_y)),
+                    None => {
+                        cur_meta = Some(Line {
+                            text: String::new(),
+                            y: g.y,
+                            size: g.size,
+                            dir: g.dir,
+                            page_y: g.page_y,
+                            x0: g.x,
+                            x1: g.x,
+                        })
+                    }
                     Some(meta) => {
-                        if g.size > meta.1 {
-                            meta.1 = g.size;
+                        if g.size > meta.size {
+                            meta.size = g.size;
                         }
                     }
                 }
                 cur.push_str(&g.text);
                 chars_kept += g.text.len();
+                ink_end = g.x + g.advance;
             }
             prev = Some(g);
             prev_end = g.x + g.advance;
         }
-        flush(&mut cur, &mut cur_meta, &mut lines);
+        flush(&mut cur, &mut cur_meta, ink_end, &mut lines);
+        if gutters > 0 {
+            super::layout::reading_order(&mut lines);
+        }
         lines
     }
 }

@@ -46,6 +46,7 @@ mod annotations;
 mod cleanup;
 mod fonts;
 mod glyphs;
+mod layout;
 mod objects;
 mod prepare;
 mod recover;

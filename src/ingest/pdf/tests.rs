@@ -365,6 +365,26 @@ fn a_word_broken_at_a_line_end_is_joined_when_the_word_list_knows_it() {
 }
 
 #[test]
+fn two_columns_drawn_one_baseline_at_a_time_are_read_column_by_column() {
+    // as tax forms and some typesetting systems draw them: each baseline across both columns
+    let pdf = make_pdf(
+        &[vec![
+            (72.0, 700.0, 10.0, "Fylket skal styrke"),
+            (320.0, 700.0, 10.0, "Kommunene kan"),
+            (72.0, 688.0, 10.0, "samarbeidet over"),
+            (320.0, 688.0, 10.0, "soke om midler"),
+            (72.0, 676.0, 10.0, "grensen."),
+            (320.0, 676.0, 10.0, "til bredband."),
+        ]],
+        None,
+    );
+    assert_eq!(
+        extract(&pdf).unwrap().pages[0],
+        "Fylket skal styrke\nsamarbeidet over\ngrensen.\n\nKommunene kan\nsoke om midler\ntil bredband."
+    );
+}
+
+#[test]
 fn title_comes_from_the_info_dictionary() {
     let pdf = make_pdf(
         &[vec![(72.0, 700.0, 12.0, "Body")]],
@@ -494,6 +514,8 @@ fn mostly_unmapped_glyphs_are_refused() {
         size: 10.0,
         dir: 0,
         page_y: 0.0,
+        x0: 0.0,
+        x1: 30.0,
     }]];
     assert!(garbage_share(&lines) > 0.5);
 }
