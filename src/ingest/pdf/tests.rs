@@ -1,4 +1,3 @@
-
 use lopdf::{Dictionary, Object};
 
 use super::cleanup::tidy_line;
