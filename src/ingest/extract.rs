@@ -12,6 +12,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use super::panics::panic_message;
 use super::sniff::{sniff, Sniffed};
 use super::{html, pdf, text};
 use crate::document::Format;
@@ -140,7 +141,7 @@ pub fn extract_in_thread(
 /// canonical URL, `<base href>`, robots `noindex` and every link, even when
 /// the page has no main text.
 pub fn page_links(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, ExtractError> {
-    super::worker::stage(format_args!("reading the page's links"));
+    super::frame::stage(format_args!("reading the page's links"));
     let h =
         html::extract(bytes, content_type).map_err(|e| ExtractError::Malformed(e.to_string()))?;
     Ok(Extracted {
@@ -161,7 +162,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
         Sniffed::Unsupported(what) => return Err(ExtractError::Unsupported(what.to_string())),
         Sniffed::Known(f) => f,
     };
-    super::worker::stage(format_args!("reading it as {}", format.as_str()));
+    super::frame::stage(format_args!("reading it as {}", format.as_str()));
     let mut out = match format {
         Format::Pdf => {
             let p = pdf::extract(bytes).map_err(map_pdf_error)?;
@@ -218,18 +219,6 @@ fn map_pdf_error(e: pdf::PdfError) -> ExtractError {
         pdf::PdfError::Malformed(why) => ExtractError::Malformed(why),
         other => ExtractError::Malformed(other.to_string()),
     }
-}
-
-/// The text of a caught panic payload, when it carries one.
-pub fn panic_payload(p: &(dyn std::any::Any + Send)) -> Option<&str> {
-    p.downcast_ref::<&str>()
-        .copied()
-        .or_else(|| p.downcast_ref::<String>().map(String::as_str))
-}
-
-/// The message of a caught panic payload.
-pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
-    panic_payload(p).unwrap_or("unknown panic").to_string()
 }
 
 /// Install a panic hook that keeps extraction-thread panics quiet (they are

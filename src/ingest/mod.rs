@@ -10,11 +10,12 @@
 
 pub mod extract;
 pub mod fetch;
+pub mod frame;
 pub mod html;
 pub mod metadata;
 pub mod ocr;
+pub mod panics;
 pub mod pdf;
-pub mod pdf_repair;
 pub mod quality;
 pub mod restore;
 pub mod sniff;

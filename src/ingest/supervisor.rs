@@ -28,7 +28,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::extract::{Extracted, Limits};
-use super::worker::{self, Request, FRAME_RESULT, FRAME_STAGE, WORKER_ARG};
+use super::frame::{self, FRAME_RESULT, FRAME_STAGE};
+use super::worker::{self, Request, WORKER_ARG};
 use crate::error::ExtractError;
 
 /// A worker is replaced after this many files.
@@ -107,7 +108,7 @@ pub fn page_links(
             super::extract::page_links(bytes, content_type.as_deref())
         })
         .unwrap_or_else(|p| {
-            Err(ExtractError::ParserCrashed(super::extract::panic_message(
+            Err(ExtractError::ParserCrashed(super::panics::panic_message(
                 &*p,
             )))
         });
@@ -459,7 +460,7 @@ fn classify(status: Option<ExitStatus>, stderr: &str, memory: u64) -> Death {
 
 fn read_answers(stdout: impl Read, tx: mpsc::Sender<Answer>) {
     let mut r = BufReader::new(stdout);
-    while let Ok(Some((tag, payload))) = worker::read_frame(&mut r, MAX_ANSWER) {
+    while let Ok(Some((tag, payload))) = frame::read_frame(&mut r, MAX_ANSWER) {
         let answer = match tag {
             FRAME_STAGE => Answer::Stage(String::from_utf8_lossy(&payload).into_owned()),
             FRAME_RESULT => Answer::Result(Box::new(

@@ -21,7 +21,6 @@
 mod ngram;
 mod nordic;
 
-use nordic::{DA, IS, NB, NN, SV};
 use std::cell::RefCell;
 
 /// How much of a text is analysed at most (cut at a char boundary).
@@ -253,7 +252,24 @@ impl std::fmt::Display for Language {
     }
 }
 
-const NORDIC_BY_INDEX: [Language; nordic::N] = [
+// The Nordic languages the n-gram model (`ngram.rs`) and the word evidence (`nordic.rs`)
+// score, as indices of their score vectors.
+
+/// Index of Bokmål in a score vector.
+const NB: usize = 0;
+/// Index of Nynorsk in a score vector.
+const NN: usize = 1;
+/// Index of Danish in a score vector.
+const DA: usize = 2;
+/// Index of Swedish in a score vector.
+const SV: usize = 3;
+/// Index of Icelandic in a score vector.
+const IS: usize = 4;
+/// Number of languages in a score vector.
+const N: usize = 5;
+
+/// The language at each index of a score vector.
+const NORDIC_BY_INDEX: [Language; N] = [
     Language::Nb,
     Language::Nn,
     Language::Da,

@@ -6,7 +6,7 @@
 //! a space each side) stores `-ln p * 16` per language. N-grams absent from the table are
 //! skipped, so they favour no language. The table is parsed once, on first use.
 
-use super::nordic::N;
+use super::N;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -116,7 +116,7 @@ impl NgramScores {
 
 #[cfg(test)]
 mod tests {
-    use super::super::nordic::{DA, NB, NN, SV};
+    use super::super::{DA, NB, NN, SV};
     use super::*;
 
     fn gram(s: &str) -> u128 {

@@ -12,21 +12,9 @@
 //! middle of a sentence (mostly names).
 
 use super::ngram::NgramScores;
+use super::{DA, IS, N, NB, NN, SV};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
-
-/// Index of Bokmål in a score vector.
-pub(super) const NB: usize = 0;
-/// Index of Nynorsk in a score vector.
-pub(super) const NN: usize = 1;
-/// Index of Danish in a score vector.
-pub(super) const DA: usize = 2;
-/// Index of Swedish in a score vector.
-pub(super) const SV: usize = 3;
-/// Index of Icelandic in a score vector.
-pub(super) const IS: usize = 4;
-/// Number of languages scored here.
-pub(super) const N: usize = 5;
 
 // Word lists: `word` (weight 1) or `word:N`. Weight 1 = common but shared, 2 = leaning,
 // 3 = distinctive, 4 = practically decisive.

@@ -277,3 +277,11 @@ pub(super) fn collapse(s: &str) -> String {
     }
     out
 }
+
+pub(super) fn is_semantic(a: &Arena, i: usize) -> bool {
+    let n = &a.nodes[i];
+    n.tag == "article"
+        || n.tag == "main"
+        || n.role == "main"
+        || n.itemprop.eq_ignore_ascii_case("articleBody")
+}

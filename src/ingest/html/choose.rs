@@ -2,7 +2,7 @@
 //! semantic container (`itemprop=articleBody`, `<article>`, `<main>`, `role=main`) preferred
 //! when it holds most of the candidate's text, then low-value sub-blocks cleaned out.
 
-use super::arena::Arena;
+use super::arena::{is_semantic, Arena};
 use super::hints::class_weight;
 use super::score::{has_block_child, is_ancestor, link_density, Flags, Stats};
 
@@ -193,14 +193,6 @@ pub(super) fn element_children(a: &Arena, i: usize, removed: &[bool]) -> Vec<usi
         j = nd.end;
     }
     out
-}
-
-pub(super) fn is_semantic(a: &Arena, i: usize) -> bool {
-    let n = &a.nodes[i];
-    n.tag == "article"
-        || n.tag == "main"
-        || n.role == "main"
-        || n.itemprop.eq_ignore_ascii_case("articleBody")
 }
 
 /// A semantic container near `top`: an ancestor not much larger than it, or a

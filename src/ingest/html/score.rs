@@ -2,8 +2,7 @@
 //! characters), and paragraphs scoring their ancestors weighted by class/id hints and link
 //! density.
 
-use super::arena::{is_block, Arena};
-use super::choose::is_semantic;
+use super::arena::{is_block, is_semantic, Arena};
 use super::hints::{ad_token, class_weight, has_any, ALWAYS_STRIP, MAYBE, UNLIKELY};
 
 /// Which heuristics a pass uses; later passes relax them when the first finds too little.

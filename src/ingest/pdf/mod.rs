@@ -33,7 +33,9 @@
 //!   mapping) is refused as [`PdfError::NoUnicodeText`] instead of being indexed as garbage.
 //!
 //! This file drives one document (guards, loading, drawing page by page); the steps live
-//! beside it: `recover` (damaged encryption dictionaries, rebuilt cross-reference tables),
+//! beside it: `repair` (the shapes that make the parsers overflow the stack, allocate
+//! without bound or loop, repaired or refused before parsing), `recover` (damaged encryption
+//! dictionaries, rebuilt cross-reference tables),
 //! `prepare` (patches before drawing), `fonts` (Type3 and Type0 font repairs), `annotations`,
 //! `glyphs` (the glyph sink that rebuilds lines), `cleanup` (lines to text, running headers),
 //! `title`, and `objects` (small lopdf helpers).
@@ -45,6 +47,7 @@ mod glyphs;
 mod objects;
 mod prepare;
 mod recover;
+mod repair;
 mod title;
 
 #[cfg(test)]
@@ -57,13 +60,11 @@ use std::time::{Duration, Instant};
 use lopdf::{Document, ObjectId};
 use pdf_extract::OutputError;
 
-use super::pdf_repair;
-use super::worker::stage;
+use super::frame::stage;
 use cleanup::{garbage_share, page_text, remove_running_lines, vocabulary};
-use glyphs::{Line, PageSink};
+use glyphs::PageSink;
 use objects::{deref, inherited, subtype_is};
 use prepare::prepare;
-pub(super) use recover::scan_objects;
 use recover::{patch_encryption, rebuild_xref};
 use title::{heading_of_first_page, metadata_title};
 
@@ -76,6 +77,19 @@ pub const MAX_PAGE_CHARS: usize = 2 * 1024 * 1024;
 /// Longest time spent drawing the pages of one document; pages not reached by then are
 /// returned empty, so a pathological file cannot hold a worker for minutes.
 pub const MAX_EXTRACT_TIME: Duration = Duration::from_secs(20);
+
+/// One rebuilt line of text.
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    /// Position across the baseline, in the line's own direction.
+    y: f64,
+    /// Largest font size on the line.
+    size: f64,
+    dir: i32,
+    /// Device-space y of the line, for finding headers and footers.
+    page_y: f64,
+}
 
 /// Text of one PDF.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,7 +180,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     }
     stage(format_args!("checking its compressed streams"));
     check_inflated_size(bytes, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)?;
-    let repaired = pdf_repair::object_stream_lengths(bytes).map_err(PdfError::Malformed)?;
+    let repaired = repair::object_stream_lengths(bytes).map_err(PdfError::Malformed)?;
     let bytes: &[u8] = &repaired;
     match extract_once(bytes) {
         Err(e @ (PdfError::Malformed(_) | PdfError::NoText { .. } | PdfError::Empty)) => {
@@ -271,10 +285,10 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     // lopdf 0.42 removes `/Encrypt` from the trailer once it has decrypted the objects.
     let encrypted = doc.encryption_state.is_some() || doc.trailer.has(b"Encrypt");
     stage(format_args!("measuring its compressed streams"));
-    pdf_repair::inflated_sizes(&doc, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)
+    repair::inflated_sizes(&doc, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)
         .map_err(PdfError::Malformed)?;
     stage(format_args!("reading the page tree"));
-    pdf_repair::page_tree(&mut doc);
+    repair::page_tree(&mut doc);
     let page_ids: Vec<(u32, ObjectId)> = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {
         Ok(pages) => pages.into_iter().collect(),
         Err(panic) => {
@@ -306,7 +320,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         .map(|n| {
             format!(
                 "page `{n}` draws more than {} operators and was skipped",
-                pdf_repair::MAX_OPERATORS
+                repair::MAX_OPERATORS
             )
         })
         .collect();
@@ -437,7 +451,7 @@ fn two_byte_fonts(doc: &Document, page_id: ObjectId) -> Vec<Vec<u8>> {
 }
 
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    match super::extract::panic_payload(&**panic) {
+    match super::panics::panic_payload(&**panic) {
         Some(s) => format!("`{s}`"),
         None => "an internal error".to_string(),
     }

@@ -39,7 +39,7 @@ const MAX_TREE_DEPTH: usize = 256;
 /// readable (see the module doc). `Err` names the object when the real
 /// length does not fit in the reference's place.
 pub fn object_stream_lengths(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
-    let (objects, _) = super::pdf::scan_objects(bytes);
+    let (objects, _) = super::recover::scan_objects(bytes);
     let mut out: Option<Vec<u8>> = None;
     for (&num, &(offset, _)) in &objects {
         let head_end = bytes.len().min(offset + 4096);
