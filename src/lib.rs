@@ -12,7 +12,6 @@
 //! [`document`] holds the records every stage shares; [`error`] the one
 //! error type and its code table; [`config`] settings resolved once.
 
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod crawl;

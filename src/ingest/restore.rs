@@ -7,7 +7,7 @@
 //! `aa`, `d` or `g`. For a word that is not a known word, every way of
 //! undoing up to [`MAX_REPAIRS`] such readings is looked up in a Norwegian
 //! word list (`nordic_words.txt`, built from Norsk Lovtidend by
-//! `examples/gen_nordic_words.rs`); the most frequent known word wins. Known
+//! `bench/examples/gen_nordic_words.rs`); the most frequent known word wins. Known
 //! words are never changed, so `for` stays `for` even where it was `før`.
 
 use std::collections::HashMap;

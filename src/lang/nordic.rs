@@ -5,7 +5,7 @@
 //! module to decide whenever the text looks Scandinavian. The lexicons are hand-written from
 //! knowledge of the languages; while tuning, only the misses on the first half of the UD
 //! evaluation sentences were inspected (some words were added after seeing them), so the
-//! second half is the honest held-out figure (see `examples/measure_lang.rs`). Each list gives a word's
+//! second half is the honest held-out figure (see `bench/examples/measure_lang.rs`). Each list gives a word's
 //! weight *for that language*; a word listed for several languages raises all of them, so
 //! shared words cancel out and only the distinctive ones move the verdict. Suffix and letter
 //! rules apply only to words the lexicon does not know, and not to capitalised words in the
