@@ -223,7 +223,7 @@ impl CrawlProgress for CrawlTerminal {
 }
 
 /// The summary of a crawl: counts, skip reasons, failure reasons.
-pub fn summary_line(s: &CrawlSummary) -> String {
+pub(crate) fn summary_line(s: &CrawlSummary) -> String {
     let mut line = format!(
         "crawled {} pages in {:.1} s: indexed {}, unchanged {}, not modified {}, removed {}, queued {}",
         s.fetched, s.seconds, s.indexed, s.unchanged, s.not_modified, s.removed, s.queued

@@ -74,7 +74,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
 
 /// `ingest --sources FILE [PATH...]`: ingest the paths given (if any), then
 /// crawl every source of the file.
-pub fn run_sources(cli: &Cli, args: &Args, file: &Path) -> Result<i32> {
+pub(crate) fn run_sources(cli: &Cli, args: &Args, file: &Path) -> Result<i32> {
     let sources = SourcesFile::load(file).map_err(|e| match e {
         Error::Io { path, source } => Error::Usage(format!(
             "cannot read the sources file `{}`: {source}",
@@ -143,7 +143,7 @@ pub enum EmptyIndex {
 /// that exists, or one the user pointed at, is never filled with example
 /// documents (issue 13: a crash before the first commit got the user's
 /// index the demo corpus on the next `search`).
-pub fn empty_index_policy(index: &Index, dir: &std::path::Path) -> EmptyIndex {
+pub(crate) fn empty_index_policy(index: &Index, dir: &std::path::Path) -> EmptyIndex {
     if !index.is_empty() {
         EmptyIndex::HasDocuments
     } else if index.created() && dir == std::path::Path::new(crate::config::DEFAULT_INDEX_DIR) {
@@ -154,7 +154,7 @@ pub fn empty_index_policy(index: &Index, dir: &std::path::Path) -> EmptyIndex {
 }
 
 /// The note printed when an empty index is left empty, with how to fill it.
-pub fn empty_index_note(dir: &std::path::Path) -> String {
+pub(crate) fn empty_index_note(dir: &std::path::Path) -> String {
     let shown = crate::cli::progress::escaped(&dir.display().to_string()).into_owned();
     format!(
         "note: the index `{shown}` has no documents\nhint: add yours with `kartotek --index {shown} ingest PATH...`, or the built-in example documents with `kartotek --index {shown} ingest`"
@@ -162,11 +162,11 @@ pub fn empty_index_note(dir: &std::path::Path) -> String {
 }
 
 /// The line printed before the built-in corpus goes into a new index.
-pub const BUILTIN_NOTE: &str = "a new index was created: indexing the built-in example corpus (5 documents) first\nhint: add your own documents with `kartotek ingest PATH...`";
+pub(crate) const BUILTIN_NOTE: &str = "a new index was created: indexing the built-in example corpus (5 documents) first\nhint: add your own documents with `kartotek ingest PATH...`";
 
 /// Before `search` and `facets`: fill a brand-new default index with the
 /// built-in corpus (saying so), or say how to fill an empty one.
-pub fn ensure_default_corpus(
+pub(crate) fn ensure_default_corpus(
     index: &Index,
     dir: &std::path::Path,
     taxonomy: &'static crate::taxonomy::Taxonomy,

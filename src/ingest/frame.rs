@@ -7,9 +7,9 @@ use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Frame tag: the reader's current stage.
-pub const FRAME_STAGE: u8 = b'S';
+pub(crate) const FRAME_STAGE: u8 = b'S';
 /// Frame tag: the result, ending a request.
-pub const FRAME_RESULT: u8 = b'R';
+pub(crate) const FRAME_RESULT: u8 = b'R';
 
 /// Largest stage text sent.
 const MAX_STAGE: usize = 200;
@@ -41,7 +41,7 @@ pub fn stage(what: std::fmt::Arguments<'_>) {
 }
 
 /// Write one answer frame.
-pub fn write_frame(out: &mut impl Write, tag: u8, payload: &[u8]) -> io::Result<()> {
+pub(crate) fn write_frame(out: &mut impl Write, tag: u8, payload: &[u8]) -> io::Result<()> {
     let len = u32::try_from(payload.len())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "frame too large"))?;
     out.write_all(&[tag])?;
@@ -50,7 +50,7 @@ pub fn write_frame(out: &mut impl Write, tag: u8, payload: &[u8]) -> io::Result<
 }
 
 /// Read one answer frame; `None` at a clean end of stream.
-pub fn read_frame(input: &mut impl Read, max_len: u32) -> io::Result<Option<(u8, Vec<u8>)>> {
+pub(crate) fn read_frame(input: &mut impl Read, max_len: u32) -> io::Result<Option<(u8, Vec<u8>)>> {
     let mut tag = [0u8; 1];
     match input.read_exact(&mut tag) {
         Ok(()) => {}

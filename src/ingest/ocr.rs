@@ -22,10 +22,10 @@ use std::time::{Duration, Instant};
 use crate::error::ExtractError;
 
 /// Long side of a rendered page, in pixels: A4 at 300 dpi.
-pub const MAX_SIDE_PIXELS: u32 = 3508;
+pub(crate) const MAX_SIDE_PIXELS: u32 = 3508;
 /// Tesseract languages used when none is configured: the Scandinavian
 /// languages and English (Tesseract's `nor` reads Bokmål and Nynorsk).
-pub const DEFAULT_LANGS: &str = "nor+swe+dan+eng";
+pub(crate) const DEFAULT_LANGS: &str = "nor+swe+dan+eng";
 
 /// When to OCR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -61,7 +61,7 @@ static CONFIGURED: std::sync::OnceLock<Options> = std::sync::OnceLock::new();
 
 /// Set the process's OCR settings (`--ocr`, `--ocr-langs`), resolved once
 /// by the command line; only the first call counts.
-pub fn configure(opts: Options) {
+pub(crate) fn configure(opts: Options) {
     let _ = CONFIGURED.set(opts);
 }
 
@@ -73,7 +73,7 @@ pub fn configured() -> Options {
 /// Read `pages` (1-based) of the PDF `pdf` by OCR, each page rendered and
 /// read within `timeout`, each child limited to `memory` bytes of address
 /// space. Returns the text of each page, in the order asked.
-pub fn read_pages(
+pub(crate) fn read_pages(
     pdf: &[u8],
     pages: &[u32],
     opts: &Options,

@@ -3,13 +3,13 @@
 //! (it lives apart so that none of them imports another for it).
 
 /// The text of a caught panic payload, when it carries one.
-pub fn panic_payload(p: &(dyn std::any::Any + Send)) -> Option<&str> {
+pub(crate) fn panic_payload(p: &(dyn std::any::Any + Send)) -> Option<&str> {
     p.downcast_ref::<&str>()
         .copied()
         .or_else(|| p.downcast_ref::<String>().map(String::as_str))
 }
 
 /// The message of a caught panic payload.
-pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
     panic_payload(p).unwrap_or("unknown panic").to_string()
 }

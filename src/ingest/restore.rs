@@ -14,9 +14,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Most damaged letters undone in one word.
-pub const MAX_REPAIRS: usize = 3;
+pub(crate) const MAX_REPAIRS: usize = 3;
 /// A word seen at least this often in the word list counts as known.
-pub const KNOWN_COUNT: u32 = 3;
+pub(crate) const KNOWN_COUNT: u32 = 3;
 
 /// `(damage as read, letter it stands for)`.
 const READINGS: &[(&str, char)] = &[
@@ -54,7 +54,7 @@ const SHORT: &[(&str, &str)] = &[
 
 /// A known word is replaced only by a candidate this many times more frequent
 /// (`mal` → `mål`, `far` → `får`), and only in text already judged damaged.
-pub const OVERRIDE_RATIO: u32 = 8;
+pub(crate) const OVERRIDE_RATIO: u32 = 8;
 
 /// Endings tried when a damaged word is an inflected or genitive form of a
 /// listed word (`Trondelags` → `Trøndelag` + `s`).

@@ -32,7 +32,7 @@ pub const WORKER_ARG: &str = "__extract-worker";
 
 /// Exit code of a worker that could not start its reading thread (its
 /// memory ceiling is below what the program itself needs).
-pub const EXIT_NO_THREAD: i32 = 5;
+pub(crate) const EXIT_NO_THREAD: i32 = 5;
 
 /// Largest header a worker accepts.
 const MAX_HEADER: u32 = 64 * 1024;
@@ -50,7 +50,7 @@ pub struct Request {
 }
 
 /// Write one request (header and body) to a worker's stdin.
-pub fn write_request(out: &mut impl Write, req: &Request, body: &[u8]) -> io::Result<()> {
+pub(crate) fn write_request(out: &mut impl Write, req: &Request, body: &[u8]) -> io::Result<()> {
     let header = serde_json::to_vec(req).map_err(io::Error::other)?;
     out.write_all(&(header.len() as u32).to_le_bytes())?;
     out.write_all(&header)?;
@@ -186,7 +186,7 @@ fn watch_parent() {
 mod limits {
     /// Memory (address space), no core dumps, no file writes, no new file
     /// descriptors. Best effort: a limit the OS refuses is left as it was.
-    pub fn restrict(memory_bytes: Option<u64>) {
+    pub(super) fn restrict(memory_bytes: Option<u64>) {
         #[cfg(unix)]
         {
             if let Some(m) = memory_bytes {
@@ -200,7 +200,7 @@ mod limits {
 
     /// Forbid new file descriptors: call after every thread and handle the
     /// worker needs exists (stdin, stdout, stderr stay open).
-    pub fn no_new_files() {
+    pub(super) fn no_new_files() {
         #[cfg(unix)]
         set(libc::RLIMIT_NOFILE, 3, 3);
     }
@@ -208,7 +208,7 @@ mod limits {
     /// Let the next file use at most `timeout_secs` (plus a margin) more CPU
     /// seconds than the process has used so far; past it the OS ends the
     /// worker (SIGXCPU), even if the supervisor is not watching.
-    pub fn cpu_budget(timeout_secs: u64) {
+    pub(super) fn cpu_budget(timeout_secs: u64) {
         #[cfg(unix)]
         {
             // SAFETY: getrusage writes into the struct we pass and nothing else.

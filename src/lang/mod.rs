@@ -24,7 +24,7 @@ mod nordic;
 use std::cell::RefCell;
 
 /// How much of a text is analysed at most (cut at a char boundary).
-pub const MAX_ANALYSED_BYTES: usize = 100_000;
+pub(crate) const MAX_ANALYSED_BYTES: usize = 100_000;
 
 /// A document or passage language, ISO 639-1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -456,7 +456,8 @@ const WEAK_WORDS: u32 = 4;
 /// Like [`detect`], but with a declared language (e.g. `<html lang>`) that is used only when
 /// the text evidence is weak or ambiguous: no letters, a short text with an unsure verdict,
 /// or a Nordic decision where the hinted language scores nearly as well as the winner.
-pub fn detect_with_hint(text: &str, hint: Option<Language>) -> Detection {
+#[cfg(test)]
+fn detect_with_hint(text: &str, hint: Option<Language>) -> Detection {
     with_hint(&analyse(text), hint)
 }
 

@@ -72,7 +72,7 @@ pub(super) struct NgramScores {
 
 impl NgramScores {
     /// Adds the n-grams of one lowercased `word`; `pad` is a reusable buffer.
-    pub fn add_word(&mut self, word: &str, pad: &mut Vec<char>) {
+    pub(super) fn add_word(&mut self, word: &str, pad: &mut Vec<char>) {
         let table = table();
         pad.clear();
         pad.push(' ');
@@ -96,7 +96,7 @@ impl NgramScores {
     }
 
     /// Adds another part's evidence.
-    pub fn merge(&mut self, other: &NgramScores) {
+    pub(super) fn merge(&mut self, other: &NgramScores) {
         for (a, b) in self.nll.iter_mut().zip(other.nll) {
             *a += b;
         }
@@ -104,7 +104,7 @@ impl NgramScores {
     }
 
     /// Log-likelihood of each language relative to the likeliest one (all `<= 0`).
-    pub fn relative_ll(&self) -> [f32; N] {
+    pub(super) fn relative_ll(&self) -> [f32; N] {
         let best = self.nll.iter().copied().fold(f32::INFINITY, f32::min);
         let mut out = [0.0; N];
         for (o, &x) in out.iter_mut().zip(&self.nll) {

@@ -407,7 +407,7 @@ impl NordicScores {
     }
 
     /// Best and second-best language index with their scores.
-    pub fn top2(&self) -> ((usize, f32), (usize, f32)) {
+    pub(super) fn top2(&self) -> ((usize, f32), (usize, f32)) {
         let mut best = (NB, f32::MIN);
         let mut second = (NB, f32::MIN);
         for (i, &s) in self.score.iter().enumerate() {

@@ -69,14 +69,14 @@ use recover::{patch_encryption, rebuild_xref};
 use title::{heading_of_first_page, metadata_title};
 
 /// Largest PDF accepted, in bytes.
-pub const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
+pub(crate) const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
 /// Most glyphs collected from one page; the rest of the page is skipped.
-pub const MAX_PAGE_GLYPHS: usize = 2_000_000;
+pub(crate) const MAX_PAGE_GLYPHS: usize = 2_000_000;
 /// Most characters of text kept for one page.
-pub const MAX_PAGE_CHARS: usize = 2 * 1024 * 1024;
+pub(crate) const MAX_PAGE_CHARS: usize = 2 * 1024 * 1024;
 /// Longest time spent drawing the pages of one document; pages not reached by then are
 /// returned empty, so a pathological file cannot hold a worker for minutes.
-pub const MAX_EXTRACT_TIME: Duration = Duration::from_secs(20);
+pub(crate) const MAX_EXTRACT_TIME: Duration = Duration::from_secs(20);
 
 /// One rebuilt line of text.
 #[derive(Debug, Clone)]
@@ -197,9 +197,9 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
 }
 
 /// Largest size one Flate stream may inflate to (a decompression-bomb guard).
-pub const MAX_STREAM_INFLATED: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_STREAM_INFLATED: u64 = 256 * 1024 * 1024;
 /// Largest size all Flate streams together may inflate to.
-pub const MAX_TOTAL_INFLATED: u64 = 1024 * 1024 * 1024;
+pub(crate) const MAX_TOTAL_INFLATED: u64 = 1024 * 1024 * 1024;
 
 /// Refuse decompression bombs before the parser allocates them: every
 /// `stream … endstream` body that looks zlib-compressed is inflated into a

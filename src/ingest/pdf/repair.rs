@@ -31,14 +31,14 @@ use std::collections::HashSet;
 use lopdf::{Document, Object, ObjectId};
 
 /// Operators one page or form may draw before it is skipped as a flood.
-pub const MAX_OPERATORS: usize = 2_000_000;
+pub(super) const MAX_OPERATORS: usize = 2_000_000;
 /// Deepest page tree walked (lopdf's own limit).
 const MAX_TREE_DEPTH: usize = 256;
 
 /// Make object streams whose `/Length` is stored inside an object stream
 /// readable (see the module doc). `Err` names the object when the real
 /// length does not fit in the reference's place.
-pub fn object_stream_lengths(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
+pub(super) fn object_stream_lengths(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
     let (objects, _) = super::recover::scan_objects(bytes);
     let mut out: Option<Vec<u8>> = None;
     for (&num, &(offset, _)) in &objects {
@@ -122,7 +122,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// What [`page_tree`] changed.
 #[derive(Debug, Default, PartialEq)]
-pub struct TreeRepairs {
+pub(super) struct TreeRepairs {
     /// `/Count` values corrected.
     pub counts: usize,
     /// Kids dropped because they were reached twice (a loop or a shared node).
@@ -134,7 +134,7 @@ pub struct TreeRepairs {
 /// Rewrite the page tree from one bounded walk from the catalog: true
 /// `/Count`s, no repeated kids, `/Parent` pointing at the node that lists
 /// the kid. Returns what it changed.
-pub fn page_tree(doc: &mut Document) -> TreeRepairs {
+pub(super) fn page_tree(doc: &mut Document) -> TreeRepairs {
     let mut repairs = TreeRepairs::default();
     let Some(root) = doc
         .catalog()
@@ -277,7 +277,7 @@ fn walk(
 /// Refuse the document when a stream the byte scan could not measure (see
 /// the module doc) decodes to more than `per_stream` bytes, or all of them
 /// together to more than `total`.
-pub fn inflated_sizes(doc: &Document, per_stream: u64, total: u64) -> Result<(), String> {
+pub(super) fn inflated_sizes(doc: &Document, per_stream: u64, total: u64) -> Result<(), String> {
     let mut sum = 0u64;
     // The scan read the bytes on disk; decrypted streams are other bytes.
     let decrypted = doc.encryption_state.is_some();
@@ -413,7 +413,7 @@ impl std::io::Write for Bounded {
 
 /// Operators in a content stream, counted up to `cap`: keywords outside
 /// strings, names, numbers, arrays, dictionaries and comments.
-pub fn count_operators(content: &[u8], cap: usize) -> usize {
+pub(super) fn count_operators(content: &[u8], cap: usize) -> usize {
     let mut n = 0;
     for_each_operator(content, |_| {
         n += 1;
@@ -424,7 +424,7 @@ pub fn count_operators(content: &[u8], cap: usize) -> usize {
 
 /// True when a content stream shows text with `'` or `"`, which pdf-extract
 /// 0.12 does not implement (see [`expand_quote_operators`]).
-pub fn uses_quote_operators(content: &[u8]) -> bool {
+pub(super) fn uses_quote_operators(content: &[u8]) -> bool {
     let mut found = false;
     for_each_operator(content, |op| {
         found = matches!(op, b"'" | b"\"");
@@ -437,7 +437,7 @@ pub fn uses_quote_operators(content: &[u8]) -> bool {
 /// `aw Tw ac Tc T* string Tj` (their definitions, ISO 32000-1 9.4.3), so
 /// pdf-extract draws the text: Ghostscript (`ps2pdf`, `pdfwrite`) writes
 /// whole documents with them, which came out nearly empty.
-pub fn expand_quote_operators(content: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn expand_quote_operators(content: &[u8]) -> Option<Vec<u8>> {
     use lopdf::content::{Content, Operation};
     let decoded = Content::decode(content).ok()?;
     let mut ops = Vec::with_capacity(decoded.operations.len() + 16);
@@ -463,7 +463,7 @@ pub fn expand_quote_operators(content: &[u8]) -> Option<Vec<u8>> {
 /// of their strings, halved for the fonts named in `two_byte_fonts` (Type0
 /// fonts, which use two bytes a glyph). Text drawn by forms is not counted,
 /// so this is a lower bound of what the page draws.
-pub fn shown_characters(content: &[u8], two_byte_fonts: &[Vec<u8>]) -> usize {
+pub(super) fn shown_characters(content: &[u8], two_byte_fonts: &[Vec<u8>]) -> usize {
     let (mut shown, mut pending, mut two_byte) = (0usize, 0usize, false);
     let mut last_name: &[u8] = b"";
     for_each_token(content, |t| {
