@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::taxonomy::Taxonomy;
 
 /// Default index folder, relative to the working directory.
-pub const DEFAULT_INDEX_DIR: &str = "index";
+pub(crate) const DEFAULT_INDEX_DIR: &str = "index";
 
 /// Load the taxonomy (once per process): a folder given by flag or `KARTOTEK_TAXONOMY`, else the built-in one.
 pub fn taxonomy(dir: Option<&PathBuf>) -> Result<&'static Taxonomy> {

@@ -11,9 +11,9 @@ use crate::lang::Language;
 
 /// Target passage size in characters; a passage is cut at the last paragraph
 /// or sentence end before [`MAX_PASSAGE_CHARS`].
-pub const TARGET_PASSAGE_CHARS: usize = 1_500;
+pub(crate) const TARGET_PASSAGE_CHARS: usize = 1_500;
 /// Hard upper bound for one passage.
-pub const MAX_PASSAGE_CHARS: usize = 2_000;
+pub(crate) const MAX_PASSAGE_CHARS: usize = 2_000;
 
 /// The format a source was read as (sniffed from its bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,11 +154,11 @@ mod lang_code {
     use crate::lang::Language;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(l: &Language, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(l: &Language, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(l.code())
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Language, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Language, D::Error> {
         let code = String::deserialize(d)?;
         Ok(Language::from_code(&code).unwrap_or(Language::Other))
     }
@@ -167,7 +167,7 @@ mod lang_code {
 /// Split one page (or a whole text) into passages of about
 /// [`TARGET_PASSAGE_CHARS`], cutting at paragraph, then sentence, then word
 /// boundaries. Empty input gives no passages.
-pub fn split_passages(text: &str) -> Vec<&str> {
+pub(crate) fn split_passages(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text.trim();
     while !rest.is_empty() {

@@ -16,7 +16,7 @@ use crate::search::{Request, Searcher};
 use crate::taxonomy::Taxonomy;
 
 /// Rank cut-off of every metric.
-pub const K: usize = 10;
+pub(crate) const K: usize = 10;
 
 /// The evaluation file.
 #[derive(Debug, Deserialize)]
@@ -220,7 +220,7 @@ fn nanos() -> u128 {
 }
 
 /// The report as a Markdown table.
-pub fn render(r: &Report) -> String {
+pub(crate) fn render(r: &Report) -> String {
     let mut s = String::from("| queries | type | nDCG@10 Kartotek | nDCG@10 BM25 | ratio | MRR Kartotek | MRR BM25 | recall@10 Kartotek | recall@10 BM25 |\n|---|---|---|---|---|---|---|---|---|\n");
     let row = |s: &mut String, n: usize, k: &str, a: &Scores, b: &Scores| {
         let ratio = if b.ndcg > 0.0 {

@@ -12,7 +12,8 @@
 //! [`document`] holds the records every stage shares; [`error`] the one
 //! error type and its code table; [`config`] settings resolved once.
 
-pub mod bench;
+#![warn(missing_docs, unreachable_pub)]
+
 pub mod cli;
 pub mod config;
 pub mod crawl;
@@ -28,3 +29,6 @@ pub mod taxonomy;
 
 pub use document::{Document, Passage};
 pub use error::{Error, Result};
+pub use index::Index;
+pub use search::{Request, Response, Searcher};
+pub use taxonomy::Taxonomy;

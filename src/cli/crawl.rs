@@ -1,25 +1,21 @@
-//! `kartotek crawl URL...`: crawl web sites into the index, and
-//! `kartotek ingest --sources FILE`: crawl every site of a sources file.
+//! `kartotek crawl URL...`: crawl web sites into the index (the crawl progress shown here
+//! also serves `kartotek ingest --sources FILE`).
 //! Exit code 0 when every page was indexed, unchanged or skipped for a
 //! reason (robots.txt, duplicate, type, noindex, …), 1 when any page
 //! failed, 2 for usage errors (a `file:` or other non-http URL included).
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::Path;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::progress::Terminal;
 use crate::cli::Cli;
-use crate::crawl::schedule::crawl_sources;
-use crate::crawl::sources::SourcesFile;
 use crate::crawl::url::Pattern;
-use crate::crawl::{self, CrawlOptions, CrawlProgress, CrawlSummary, Event, WriterSink};
+use crate::crawl::{self, CrawlOptions, CrawlProgress, CrawlSummary, Event};
 use crate::error::{Error, Result};
 use crate::index::Index;
-use crate::ingest::{self, metadata::Override, source, Options};
+use crate::ingest::{metadata::Override, Options};
 
 /// Arguments of `crawl`.
 #[derive(Debug, clap::Args)]
@@ -150,62 +146,6 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     Ok(if summary.failed.is_empty() { 0 } else { 1 })
 }
 
-/// `ingest --sources FILE [PATH...]`: ingest the paths given (if any), then
-/// crawl every source of the file.
-pub fn run_sources(cli: &Cli, args: &super::ingest::Args, file: &Path) -> Result<i32> {
-    let sources = SourcesFile::load(file).map_err(|e| match e {
-        Error::Io { path, source } => Error::Usage(format!(
-            "cannot read the sources file `{}`: {source}",
-            path.display()
-        )),
-        other => other,
-    })?;
-    let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
-    let index = Index::open_or_create(&cli.index)?;
-    let mut opts = Options::new(taxonomy);
-    opts.commit_every = Duration::from_secs(args.commit_every);
-    opts.limits.timeout = Duration::from_secs(args.file_timeout.max(1));
-    opts.limits.max_bytes = args.max_file_mb.max(1) * 1024 * 1024;
-    opts.prune = args.prune;
-    let mut failed = false;
-    if !args.paths.is_empty() || args.prune {
-        let s = ingest::run(
-            &index,
-            source::expand(&args.paths),
-            &opts,
-            &mut Terminal::new(args.quiet),
-        )?;
-        failed |= !s.failed.is_empty();
-    }
-    let mut writer = index.writer(opts.writer_heap)?;
-    let mut sink = WriterSink {
-        index: index.clone(),
-        writer: &mut writer,
-        opts: opts.clone(),
-    };
-    let mut progress = CrawlTerminal::new(args.quiet);
-    progress.totals_only = true;
-    let summary = crawl_sources(
-        &index,
-        &mut sink,
-        &sources,
-        &CrawlOptions::default(),
-        &mut progress,
-    )?;
-    eprintln!("all sources: {}", summary_line(&summary));
-    failed |= !summary.failed.is_empty();
-    if args.prune {
-        let removed = crate::crawl::schedule::prune_uncovered(
-            &index,
-            &mut sink,
-            &sources,
-            &CrawlOptions::default(),
-        )?;
-        eprintln!("pruned {removed} documents of pages no source covers any more");
-    }
-    Ok(if failed { 1 } else { 0 })
-}
-
 /// Crawl progress on the terminal: a spinner with the running counts when
 /// stderr is a terminal, one line per page otherwise; failures always.
 pub struct CrawlTerminal {
@@ -283,7 +223,7 @@ impl CrawlProgress for CrawlTerminal {
 }
 
 /// The summary of a crawl: counts, skip reasons, failure reasons.
-pub fn summary_line(s: &CrawlSummary) -> String {
+pub(crate) fn summary_line(s: &CrawlSummary) -> String {
     let mut line = format!(
         "crawled {} pages in {:.1} s: indexed {}, unchanged {}, not modified {}, removed {}, queued {}",
         s.fetched, s.seconds, s.indexed, s.unchanged, s.not_modified, s.removed, s.queued

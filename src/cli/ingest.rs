@@ -1,16 +1,22 @@
 //! `kartotek ingest [PATH|URL]...`: add sources to the index. With no
 //! argument it ingests the corpus built into the binary. Exit code 0 when
-//! every source was indexed or unchanged, 1 when any failed.
+//! every source was indexed or unchanged, 1 when any failed. `kartotek ingest --sources
+//! FILE` ingests the paths given, then crawls every site of a sources file.
 //!
 //! Also the one rule for the built-in corpus on other commands
 //! ([`empty_index_policy`]): only a brand-new index at the default location
 //! gets it, never an index that already existed or one named by `--index`.
 
+use std::path::Path;
 use std::time::Duration;
 
+use crate::cli::crawl::{summary_line, CrawlTerminal};
 use crate::cli::progress::Terminal;
 use crate::cli::Cli;
-use crate::error::Result;
+use crate::crawl::schedule::{self, crawl_sources};
+use crate::crawl::sources::SourcesFile;
+use crate::crawl::{CrawlOptions, WriterSink};
+use crate::error::{Error, Result};
 use crate::index::Index;
 use crate::ingest::{self, source, Options};
 
@@ -47,7 +53,7 @@ pub struct Args {
 /// Run `ingest`.
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     if let Some(file) = &args.sources {
-        return crate::cli::crawl::run_sources(cli, args, file);
+        return run_sources(cli, args, file);
     }
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
     let index = Index::open_or_create(&cli.index)?;
@@ -64,6 +70,58 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     opts.limits.max_bytes = args.max_file_mb.max(1) * 1024 * 1024;
     let summary = ingest::run(&index, jobs, &opts, &mut Terminal::new(args.quiet))?;
     Ok(if summary.failed.is_empty() { 0 } else { 1 })
+}
+
+/// `ingest --sources FILE [PATH...]`: ingest the paths given (if any), then
+/// crawl every source of the file.
+pub(crate) fn run_sources(cli: &Cli, args: &Args, file: &Path) -> Result<i32> {
+    let sources = SourcesFile::load(file).map_err(|e| match e {
+        Error::Io { path, source } => Error::Usage(format!(
+            "cannot read the sources file `{}`: {source}",
+            path.display()
+        )),
+        other => other,
+    })?;
+    let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
+    let index = Index::open_or_create(&cli.index)?;
+    let mut opts = Options::new(taxonomy);
+    opts.commit_every = Duration::from_secs(args.commit_every);
+    opts.limits.timeout = Duration::from_secs(args.file_timeout.max(1));
+    opts.limits.max_bytes = args.max_file_mb.max(1) * 1024 * 1024;
+    opts.prune = args.prune;
+    let mut failed = false;
+    if !args.paths.is_empty() || args.prune {
+        let s = ingest::run(
+            &index,
+            source::expand(&args.paths),
+            &opts,
+            &mut Terminal::new(args.quiet),
+        )?;
+        failed |= !s.failed.is_empty();
+    }
+    let mut writer = index.writer(opts.writer_heap)?;
+    let mut sink = WriterSink {
+        index: index.clone(),
+        writer: &mut writer,
+        opts: opts.clone(),
+    };
+    let mut progress = CrawlTerminal::new(args.quiet);
+    progress.totals_only = true;
+    let summary = crawl_sources(
+        &index,
+        &mut sink,
+        &sources,
+        &CrawlOptions::default(),
+        &mut progress,
+    )?;
+    eprintln!("all sources: {}", summary_line(&summary));
+    failed |= !summary.failed.is_empty();
+    if args.prune {
+        let removed =
+            schedule::prune_uncovered(&index, &mut sink, &sources, &CrawlOptions::default())?;
+        eprintln!("pruned {removed} documents of pages no source covers any more");
+    }
+    Ok(if failed { 1 } else { 0 })
 }
 
 /// What to do about an empty index before `search`, `facets` or `serve`.
@@ -85,7 +143,7 @@ pub enum EmptyIndex {
 /// that exists, or one the user pointed at, is never filled with example
 /// documents (issue 13: a crash before the first commit got the user's
 /// index the demo corpus on the next `search`).
-pub fn empty_index_policy(index: &Index, dir: &std::path::Path) -> EmptyIndex {
+pub(crate) fn empty_index_policy(index: &Index, dir: &std::path::Path) -> EmptyIndex {
     if !index.is_empty() {
         EmptyIndex::HasDocuments
     } else if index.created() && dir == std::path::Path::new(crate::config::DEFAULT_INDEX_DIR) {
@@ -96,7 +154,7 @@ pub fn empty_index_policy(index: &Index, dir: &std::path::Path) -> EmptyIndex {
 }
 
 /// The note printed when an empty index is left empty, with how to fill it.
-pub fn empty_index_note(dir: &std::path::Path) -> String {
+pub(crate) fn empty_index_note(dir: &std::path::Path) -> String {
     let shown = crate::cli::progress::escaped(&dir.display().to_string()).into_owned();
     format!(
         "note: the index `{shown}` has no documents\nhint: add yours with `kartotek --index {shown} ingest PATH...`, or the built-in example documents with `kartotek --index {shown} ingest`"
@@ -104,11 +162,11 @@ pub fn empty_index_note(dir: &std::path::Path) -> String {
 }
 
 /// The line printed before the built-in corpus goes into a new index.
-pub const BUILTIN_NOTE: &str = "a new index was created: indexing the built-in example corpus (5 documents) first\nhint: add your own documents with `kartotek ingest PATH...`";
+pub(crate) const BUILTIN_NOTE: &str = "a new index was created: indexing the built-in example corpus (5 documents) first\nhint: add your own documents with `kartotek ingest PATH...`";
 
 /// Before `search` and `facets`: fill a brand-new default index with the
 /// built-in corpus (saying so), or say how to fill an empty one.
-pub fn ensure_default_corpus(
+pub(crate) fn ensure_default_corpus(
     index: &Index,
     dir: &std::path::Path,
     taxonomy: &'static crate::taxonomy::Taxonomy,

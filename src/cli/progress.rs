@@ -91,7 +91,7 @@ impl Progress for Terminal {
 
 /// `error: PATH: REASON`, with a hint line kept on its own line; control
 /// characters in the name and within each line of the reason are escaped.
-pub fn format_failure(display: &str, reason: &str) -> String {
+pub(crate) fn format_failure(display: &str, reason: &str) -> String {
     let reason: Vec<String> = reason
         .split('\n')
         .map(|l| escaped(l).into_owned())
@@ -126,7 +126,7 @@ pub fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The one-line summary of a batch.
-pub fn summary_line(s: &Summary) -> String {
+pub(crate) fn summary_line(s: &Summary) -> String {
     let mut line = format!(
         "indexed {} documents ({} pages, {} of text), unchanged {}, failed {}",
         s.indexed,
@@ -148,7 +148,7 @@ pub fn summary_line(s: &Summary) -> String {
 }
 
 /// `1.2 MB`-style sizes.
-pub fn human_bytes(b: u64) -> String {
+pub(crate) fn human_bytes(b: u64) -> String {
     match b {
         0..=999 => format!("{b} B"),
         1_000..=999_999 => format!("{:.1} kB", b as f64 / 1e3),

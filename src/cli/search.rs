@@ -76,7 +76,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
 }
 
 /// Human-readable results; `<mark>` becomes bold on a terminal, `[…]` otherwise.
-pub fn render(resp: &crate::search::Response, color: bool) -> String {
+pub(crate) fn render(resp: &crate::search::Response, color: bool) -> String {
     let mut out = String::new();
     if resp.hits.is_empty() {
         out.push_str(&format!("no documents match `{}`\n", resp.query));

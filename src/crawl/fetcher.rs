@@ -290,7 +290,7 @@ fn get(h: &HeaderMap, name: header::HeaderName) -> Option<String> {
 }
 
 /// True when an `X-Robots-Tag` value forbids indexing (for every agent or for Kartotek).
-pub fn robots_header_says_noindex(value: &str) -> bool {
+pub(crate) fn robots_header_says_noindex(value: &str) -> bool {
     let v = value.to_ascii_lowercase();
     // "googlebot: noindex" targets another agent; "kartotek: noindex" or plain "noindex" us.
     let (agent, rules) = match v.split_once(':') {
@@ -306,7 +306,7 @@ pub fn robots_header_says_noindex(value: &str) -> bool {
 }
 
 /// Refuse an IP-literal host in a non-public range.
-pub fn check_literal_host(url: &Url) -> Result<(), FetchError> {
+pub(crate) fn check_literal_host(url: &Url) -> Result<(), FetchError> {
     let host = url.host_str().unwrap_or_default();
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     let Ok(ip) = bare.parse::<IpAddr>() else {
@@ -325,7 +325,7 @@ pub fn check_literal_host(url: &Url) -> Result<(), FetchError> {
 /// one guard for every fetch Kartotek makes: the crawler's and `ingest URL`
 /// ([`crate::ingest::fetch`]); pair it with [`check_literal_host`] on every
 /// URL requested (IP literals are not resolved).
-pub fn public_only(b: reqwest::blocking::ClientBuilder) -> reqwest::blocking::ClientBuilder {
+pub(crate) fn public_only(b: reqwest::blocking::ClientBuilder) -> reqwest::blocking::ClientBuilder {
     b.dns_resolver(Arc::new(PublicOnly))
 }
 
@@ -354,7 +354,7 @@ impl Resolve for PublicOnly {
 /// link-local, shared (CGNAT), unspecified, multicast, broadcast,
 /// documentation, benchmarking or reserved ranges (IPv4 inside IPv6 is
 /// judged as IPv4).
-pub fn is_public(ip: IpAddr) -> bool {
+pub(crate) fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
         IpAddr::V6(v6) => {

@@ -12,13 +12,13 @@ use std::time::Duration;
 use texting_robots::Robot;
 
 /// The product token matched against `User-agent:` lines.
-pub const AGENT_TOKEN: &str = "kartotek";
+pub(crate) const AGENT_TOKEN: &str = "kartotek";
 
 /// robots.txt files are read up to this size (RFC 9309 asks for at least 500 KiB).
-pub const MAX_ROBOTS_BYTES: u64 = 512 * 1024;
+pub(crate) const MAX_ROBOTS_BYTES: u64 = 512 * 1024;
 
 /// Longest crawl-delay honoured; a larger value is clamped (and reported).
-pub const MAX_CRAWL_DELAY: Duration = Duration::from_secs(60);
+pub(crate) const MAX_CRAWL_DELAY: Duration = Duration::from_secs(60);
 
 /// The rules of one host.
 pub enum Robots {

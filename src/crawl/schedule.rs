@@ -21,7 +21,7 @@ use crate::index::{Index, Writer};
 use crate::ingest;
 
 /// How often the schedule looks for due sources.
-pub const TICK: Duration = Duration::from_secs(30);
+pub(crate) const TICK: Duration = Duration::from_secs(30);
 
 fn state_path(index: &Index, base: &CrawlOptions) -> Option<PathBuf> {
     base.state_path
@@ -41,7 +41,11 @@ fn record_run(path: Option<&PathBuf>, name: &str, at: u64) {
 
 /// The options a source is crawled with: `base` (the operator's defaults),
 /// the file's `allow_private`, then the source's own settings.
-pub fn options_for(file: &SourcesFile, source: &Source, base: &CrawlOptions) -> CrawlOptions {
+pub(crate) fn options_for(
+    file: &SourcesFile,
+    source: &Source,
+    base: &CrawlOptions,
+) -> CrawlOptions {
     let mut b = base.clone();
     b.allow_private = file.allow_private;
     source.options(&b)
@@ -76,7 +80,7 @@ pub fn crawl_sources(
 /// too. Pages crawled by `kartotek crawl URL` are in the same state, so they
 /// count as uncovered unless a source covers them. Returns the number of
 /// documents deleted (committed before the state is saved).
-pub fn prune_uncovered(
+pub(crate) fn prune_uncovered(
     index: &Index,
     sink: &mut dyn Sink,
     file: &SourcesFile,
@@ -148,7 +152,7 @@ pub fn due<'a>(file: &'a SourcesFile, state: &State, now: u64) -> Vec<&'a Source
 /// keeps serving and accepting uploads). Setting `stop` ends the current
 /// crawl early and the thread within a second. A crawl's errors are logged;
 /// the schedule goes on.
-pub fn spawn_schedule(
+pub(crate) fn spawn_schedule(
     file: SourcesFile,
     index: Index,
     writer: Arc<Mutex<Writer>>,

@@ -11,7 +11,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 /// Most locations read from one sitemap file (the protocol's own limit).
-pub const MAX_LOCS: usize = 50_000;
+pub(crate) const MAX_LOCS: usize = 50_000;
 
 /// What a sitemap file lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -34,10 +34,10 @@ use crate::error::{Error, Result};
 use crate::ingest::metadata::Override;
 
 /// Facets a source may attach values to.
-pub const FACETS: &[&str] = &["region", "programme", "network", "theme"];
+pub(crate) const FACETS: &[&str] = &["region", "programme", "network", "theme"];
 
 /// Default re-crawl period.
-pub const DEFAULT_EVERY: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const DEFAULT_EVERY: Duration = Duration::from_secs(24 * 3600);
 
 /// A parsed sources file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -177,7 +177,7 @@ impl Source {
 }
 
 /// `"90s"`, `"30m"`, `"12h"`, `"7d"` (a bare number is seconds); at least a minute.
-pub fn parse_period(s: &str) -> std::result::Result<Duration, String> {
+pub(crate) fn parse_period(s: &str) -> std::result::Result<Duration, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// File name of the crawl state inside the index folder.
-pub const STATE_FILE: &str = "crawl-state.json";
+pub(crate) const STATE_FILE: &str = "crawl-state.json";
 
 /// What the crawler knows about one URL.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -108,7 +108,7 @@ fn tmp_path(path: &Path) -> PathBuf {
 }
 
 /// Seconds since the Unix epoch.
-pub fn now_unix() -> u64 {
+pub(crate) fn now_unix() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

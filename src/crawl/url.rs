@@ -134,7 +134,7 @@ pub fn identity(url: &Url) -> String {
 }
 
 /// `host[:port]` as the crawler groups requests (rate limit, robots.txt).
-pub fn host_key(url: &Url) -> String {
+pub(crate) fn host_key(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default();
     match url.port() {
         Some(p) => format!("{}://{host}:{p}", url.scheme()),
@@ -143,7 +143,7 @@ pub fn host_key(url: &Url) -> String {
 }
 
 /// True when the link's path ends in an extension that is never a document.
-pub fn is_non_document(url: &Url) -> bool {
+pub(crate) fn is_non_document(url: &Url) -> bool {
     let last = url.path().rsplit('/').next().unwrap_or_default();
     match last.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => {

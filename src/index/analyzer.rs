@@ -25,7 +25,7 @@ use tantivy::tokenizer::{
 use crate::lang::Language;
 
 /// Tokens longer than this (in bytes) are dropped: they are never words.
-pub const MAX_TOKEN_LEN: usize = 40;
+pub(crate) const MAX_TOKEN_LEN: usize = 40;
 
 /// An analysed language: one stemmed field pair in the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct AnalyzedLanguage {
 }
 
 /// Every analysed language, in field order. `xx` (unstemmed) must stay last.
-pub const ANALYZED: &[AnalyzedLanguage] = &[
+pub(crate) const ANALYZED: &[AnalyzedLanguage] = &[
     AnalyzedLanguage {
         key: "no",
         stemmer: Some(Algorithm::Norwegian),
@@ -94,13 +94,13 @@ pub const ANALYZED: &[AnalyzedLanguage] = &[
 
 /// Name of the analyzer used for titles and the `words` field: lowercase +
 /// fold, no stemming (real words, for typo matching and suggestions).
-pub const TITLE_ANALYZER: &str = "title";
+pub(crate) const TITLE_ANALYZER: &str = "title";
 /// Name of the OCR-skeleton analyzer (see [`ocr_skeleton`]).
-pub const OCR_ANALYZER: &str = "ocr";
+pub(crate) const OCR_ANALYZER: &str = "ocr";
 /// Words shorter than this are never given an OCR skeleton.
-pub const OCR_MIN_WORD_CHARS: usize = 5;
+pub(crate) const OCR_MIN_WORD_CHARS: usize = 5;
 /// Skeletons shorter than this are dropped: they collide too often.
-pub const OCR_MIN_SKELETON: usize = 3;
+pub(crate) const OCR_MIN_SKELETON: usize = 3;
 
 /// The analysed language a passage in `lang` is indexed under.
 pub fn analyzed_for(lang: Language) -> &'static AnalyzedLanguage {
@@ -117,17 +117,17 @@ pub fn analyzed_for(lang: Language) -> &'static AnalyzedLanguage {
 }
 
 /// Analyzer name for the exact (unfolded) field of a language key.
-pub fn exact_name(key: &str) -> String {
+pub(crate) fn exact_name(key: &str) -> String {
     key.to_string()
 }
 
 /// Analyzer name for the folded field of a language key.
-pub fn fold_name(key: &str) -> String {
+pub(crate) fn fold_name(key: &str) -> String {
     format!("{key}_fold")
 }
 
 /// Build the exact analyzer for one language.
-pub fn exact_analyzer(lang: &AnalyzedLanguage) -> TextAnalyzer {
+pub(crate) fn exact_analyzer(lang: &AnalyzedLanguage) -> TextAnalyzer {
     let base = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser);
@@ -138,7 +138,7 @@ pub fn exact_analyzer(lang: &AnalyzedLanguage) -> TextAnalyzer {
 }
 
 /// Build the folded analyzer for one language.
-pub fn fold_analyzer(lang: &AnalyzedLanguage) -> TextAnalyzer {
+pub(crate) fn fold_analyzer(lang: &AnalyzedLanguage) -> TextAnalyzer {
     let base = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser);
@@ -153,7 +153,7 @@ pub fn fold_analyzer(lang: &AnalyzedLanguage) -> TextAnalyzer {
 
 /// The title analyzer: lowercase and fold, no stemming (titles are short and
 /// often mix languages).
-pub fn title_analyzer() -> TextAnalyzer {
+pub(crate) fn title_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
@@ -162,7 +162,7 @@ pub fn title_analyzer() -> TextAnalyzer {
 }
 
 /// Register every analyzer on an index's tokenizer manager.
-pub fn register_all(manager: &TokenizerManager) {
+pub(crate) fn register_all(manager: &TokenizerManager) {
     for lang in ANALYZED {
         manager.register(&exact_name(lang.key), exact_analyzer(lang));
         manager.register(&fold_name(lang.key), fold_analyzer(lang));
@@ -173,7 +173,7 @@ pub fn register_all(manager: &TokenizerManager) {
 
 /// The OCR analyzer: lowercase, fold, then reduce each word to its
 /// [`ocr_skeleton`].
-pub fn ocr_analyzer() -> TextAnalyzer {
+pub(crate) fn ocr_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
@@ -188,7 +188,7 @@ pub fn ocr_analyzer() -> TextAnalyzer {
 /// are dropped, so `Trøndelag`, `Trendelag` and `Trgndelag` all become
 /// `trndl`, and `særlig` and `seerlig` become `srl`. `None` for words too
 /// short or with digits, whose skeletons would collide.
-pub fn ocr_skeleton(folded: &str) -> Option<String> {
+pub(crate) fn ocr_skeleton(folded: &str) -> Option<String> {
     if folded.chars().count() < OCR_MIN_WORD_CHARS || folded.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -257,7 +257,7 @@ impl<T: TokenStream> TokenStream for SkeletonTokenStream<T> {
 }
 
 /// Run an analyzer over `text` and collect the tokens (text, byte offsets).
-pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while stream.advance() {

@@ -38,7 +38,7 @@ impl SearchableDirectory {
 
 /// True when a lock error means "this process may not create the lock
 /// file" rather than "someone else holds the lock".
-pub fn is_unwritable(e: &LockError) -> bool {
+pub(crate) fn is_unwritable(e: &LockError) -> bool {
     match e {
         LockError::IoError(io) => matches!(
             io.kind(),

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::error::LockError;
 use tantivy::indexer::UserOperation;
-use tantivy::query::{AllQuery, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -37,11 +37,11 @@ pub use schema::Fields;
 /// Marks an index whose documents were written as one group each (their
 /// passages adjacent, see [`Writer::upsert`]); stored as the commit payload.
 /// An index without it was written by an earlier Kartotek and must be rebuilt.
-pub const LAYOUT: &str = "kartotek-layout-2";
+pub(crate) const LAYOUT: &str = "kartotek-layout-2";
 
 /// Threads that search one query's segments in parallel, and that index:
 /// the cores, at most four.
-pub fn search_threads() -> usize {
+pub(crate) fn search_threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -348,18 +348,13 @@ impl Index {
             passages,
         }))
     }
-
-    /// Facet paths stored on a document's passages, per facet field name.
-    pub fn all_documents_query() -> AllQuery {
-        AllQuery
-    }
 }
 
 /// What is wrong with an index, as a user can act on it: tantivy's error is
 /// inspected for the cause (another process holds the lock, no permission
 /// or a read-only file system, no space left) instead of one hint for all
 /// (issue 13). Other errors stay [`Error::Index`].
-pub fn index_error(e: tantivy::TantivyError, path: Option<&Path>) -> Error {
+pub(crate) fn index_error(e: tantivy::TantivyError, path: Option<&Path>) -> Error {
     let shown = path
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "in memory".into());
@@ -416,10 +411,10 @@ fn io_kind(e: &tantivy::TantivyError) -> Option<io::ErrorKind> {
 
 /// Value of the quality facet.
 /// Second `quality` value of a document whose text is incomplete.
-pub const PARTLY_EXTRACTED: &str = "partly-extracted";
+pub(crate) const PARTLY_EXTRACTED: &str = "partly-extracted";
 
 /// The `quality` facet value of a document's text.
-pub fn quality_name(ocr_damaged: bool) -> &'static str {
+pub(crate) fn quality_name(ocr_damaged: bool) -> &'static str {
     if ocr_damaged {
         "ocr-damaged"
     } else {

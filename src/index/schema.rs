@@ -15,59 +15,60 @@ use tantivy::schema::{
 use super::analyzer::{exact_name, fold_name, ANALYZED, OCR_ANALYZER, TITLE_ANALYZER};
 
 /// Stable document id (16 hex digits).
-pub const ID: &str = "id";
+pub(crate) const ID: &str = "id";
 /// u64 form of the document id, a fast field used to group passages.
-pub const DOC_KEY: &str = "doc_key";
+pub(crate) const DOC_KEY: &str = "doc_key";
 /// Canonical source key (path or URL) the id derives from.
-pub const SOURCE: &str = "source";
+pub(crate) const SOURCE: &str = "source";
 /// What users click.
 pub const URL: &str = "url";
 /// Document title.
-pub const TITLE: &str = "title";
+pub(crate) const TITLE: &str = "title";
 /// Document language (facet `/nb`).
-pub const LANG: &str = "lang";
+pub(crate) const LANG: &str = "lang";
 /// The passage's own language code.
-pub const PASSAGE_LANG: &str = "passage_lang";
+pub(crate) const PASSAGE_LANG: &str = "passage_lang";
 /// 1-based page number, 0 when the format has no pages.
 pub const PAGE: &str = "page";
 /// Passage ordinal within the document (0-based).
-pub const PASSAGE: &str = "passage";
+pub(crate) const PASSAGE: &str = "passage";
 /// The passage text as extracted (stored only).
 pub const TEXT: &str = "text";
 /// blake3 of the source bytes.
-pub const HASH: &str = "hash";
+pub(crate) const HASH: &str = "hash";
 /// Document format facet (`/pdf`, `/html`, `/text`).
 pub const DOCTYPE: &str = "doctype";
 /// JSON metadata of the document, on passage 0 only.
-pub const META: &str = "meta";
+pub(crate) const META: &str = "meta";
 /// Every word of title and text, lowercased and folded, unstemmed: the
 /// field typo matching and "did you mean" work on.
-pub const WORDS: &str = "words";
+pub(crate) const WORDS: &str = "words";
 /// OCR skeletons of the text of documents flagged as OCR-damaged.
 pub const OCR: &str = "ocr";
 /// Text-quality facet (`/clean`, `/ocr-damaged`).
-pub const QUALITY: &str = "quality";
+pub(crate) const QUALITY: &str = "quality";
 /// Region facet.
-pub const REGION: &str = "region";
+pub(crate) const REGION: &str = "region";
 /// Programme facet.
-pub const PROGRAMME: &str = "programme";
+pub(crate) const PROGRAMME: &str = "programme";
 /// Network facet.
-pub const NETWORK: &str = "network";
+pub(crate) const NETWORK: &str = "network";
 /// Theme facet.
-pub const THEME: &str = "theme";
+pub(crate) const THEME: &str = "theme";
 
 /// The four taxonomy facets, in display order.
-pub const TAXONOMY_FACETS: [&str; 4] = [REGION, PROGRAMME, NETWORK, THEME];
+pub(crate) const TAXONOMY_FACETS: [&str; 4] = [REGION, PROGRAMME, NETWORK, THEME];
 /// Every facet the API counts: the taxonomy ones plus language and type.
-pub const ALL_FACETS: [&str; 7] = [REGION, PROGRAMME, NETWORK, THEME, LANG, DOCTYPE, QUALITY];
+pub(crate) const ALL_FACETS: [&str; 7] =
+    [REGION, PROGRAMME, NETWORK, THEME, LANG, DOCTYPE, QUALITY];
 
 /// Name of the exact body field for a language key (`body_no`).
-pub fn body_field_name(key: &str) -> String {
+pub(crate) fn body_field_name(key: &str) -> String {
     format!("body_{key}")
 }
 
 /// Name of the folded body field for a language key (`fold_no`).
-pub fn fold_field_name(key: &str) -> String {
+pub(crate) fn fold_field_name(key: &str) -> String {
     format!("fold_{key}")
 }
 
@@ -226,7 +227,7 @@ impl Fields {
 
 /// A facet path (`/norway/trondelag`) from the encoded form tantivy stores
 /// (segments separated by NUL, no leading slash).
-pub fn facet_path(encoded: &str) -> String {
+pub(crate) fn facet_path(encoded: &str) -> String {
     if encoded.starts_with('/') {
         return encoded.to_string();
     }
@@ -234,7 +235,7 @@ pub fn facet_path(encoded: &str) -> String {
 }
 
 /// u64 key of a document id (its first 16 hex digits), for fast grouping.
-pub fn doc_key(id: &str) -> u64 {
+pub(crate) fn doc_key(id: &str) -> u64 {
     u64::from_str_radix(id.get(..16).unwrap_or(id), 16).unwrap_or_else(|_| {
         let h = blake3::hash(id.as_bytes());
         let mut b = [0u8; 8];

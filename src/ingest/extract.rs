@@ -12,13 +12,14 @@ use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use super::panics::panic_message;
 use super::sniff::{sniff, Sniffed};
 use super::{html, pdf, text};
 use crate::document::Format;
 use crate::error::ExtractError;
 
 /// Name prefix of extraction threads (the panic hook stays quiet for them).
-pub const THREAD_PREFIX: &str = "kartotek-extract";
+pub(crate) const THREAD_PREFIX: &str = "kartotek-extract";
 
 /// Text extracted from one source, before language detection and tagging.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -80,7 +81,7 @@ impl Default for Limits {
 
 /// Extract text from `bytes`, sniffing the format, in a supervised worker
 /// process under `limits`.
-pub fn extract_bounded(
+pub(crate) fn extract_bounded(
     bytes: std::sync::Arc<Vec<u8>>,
     content_type: Option<String>,
     limits: Limits,
@@ -97,7 +98,7 @@ pub fn extract_bounded(
 /// Extract text from `bytes` on a thread of this process with a deadline;
 /// a thread that overruns it is abandoned. Protects against panics and
 /// slowness, not against aborts: the fallback when no worker is set.
-pub fn extract_in_thread(
+pub(crate) fn extract_in_thread(
     bytes: std::sync::Arc<Vec<u8>>,
     content_type: Option<String>,
     limits: Limits,
@@ -139,8 +140,11 @@ pub fn extract_in_thread(
 /// What a crawler needs of an HTML page, on the current thread: title,
 /// canonical URL, `<base href>`, robots `noindex` and every link, even when
 /// the page has no main text.
-pub fn page_links(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, ExtractError> {
-    super::worker::stage(format_args!("reading the page's links"));
+pub(crate) fn page_links(
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> Result<Extracted, ExtractError> {
+    super::frame::stage(format_args!("reading the page's links"));
     let h =
         html::extract(bytes, content_type).map_err(|e| ExtractError::Malformed(e.to_string()))?;
     Ok(Extracted {
@@ -161,7 +165,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
         Sniffed::Unsupported(what) => return Err(ExtractError::Unsupported(what.to_string())),
         Sniffed::Known(f) => f,
     };
-    super::worker::stage(format_args!("reading it as {}", format.as_str()));
+    super::frame::stage(format_args!("reading it as {}", format.as_str()));
     let mut out = match format {
         Format::Pdf => {
             let p = pdf::extract(bytes).map_err(map_pdf_error)?;
@@ -220,21 +224,9 @@ fn map_pdf_error(e: pdf::PdfError) -> ExtractError {
     }
 }
 
-/// The text of a caught panic payload, when it carries one.
-pub fn panic_payload(p: &(dyn std::any::Any + Send)) -> Option<&str> {
-    p.downcast_ref::<&str>()
-        .copied()
-        .or_else(|| p.downcast_ref::<String>().map(String::as_str))
-}
-
-/// The message of a caught panic payload.
-pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
-    panic_payload(p).unwrap_or("unknown panic").to_string()
-}
-
 /// Install a panic hook that keeps extraction-thread panics quiet (they are
 /// reported as the file's error) and leaves every other panic as it was.
-pub fn install_quiet_panic_hook() {
+pub(crate) fn install_quiet_panic_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();

@@ -38,7 +38,7 @@ pub struct Fetched {
 }
 
 /// True when `s` looks like a URL rather than a path (has a scheme).
-pub fn is_url(s: &str) -> bool {
+pub(crate) fn is_url(s: &str) -> bool {
     match s.split_once("://") {
         Some((scheme, _)) => {
             !scheme.is_empty()
@@ -51,7 +51,7 @@ pub fn is_url(s: &str) -> bool {
 }
 
 /// Refuse every scheme but http and https, with a reason.
-pub fn check_scheme(url: &str) -> Result<reqwest::Url, ExtractError> {
+pub(crate) fn check_scheme(url: &str) -> Result<reqwest::Url, ExtractError> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| ExtractError::Fetch(format!("`{url}` is not a valid URL ({e})")))?;
     match parsed.scheme() {
@@ -64,7 +64,7 @@ pub fn check_scheme(url: &str) -> Result<reqwest::Url, ExtractError> {
 
 /// Fetch `url` with a timeout and a body-size cap; non-public addresses
 /// are refused unless `allow_private`.
-pub fn fetch_with(
+pub(crate) fn fetch_with(
     url: &str,
     timeout: Duration,
     max_bytes: u64,

@@ -22,9 +22,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// Folder-level metadata file name.
-pub const FOLDER_FILE: &str = "metadata.toml";
+pub(crate) const FOLDER_FILE: &str = "metadata.toml";
 /// Sidecar suffix.
-pub const SIDECAR_SUFFIX: &str = ".meta.toml";
+pub(crate) const SIDECAR_SUFFIX: &str = ".meta.toml";
 
 /// What a person said about one document.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -78,7 +78,7 @@ struct FolderFile {
 }
 
 /// True for files that hold metadata rather than documents.
-pub fn is_metadata_file(path: &Path) -> bool {
+pub(crate) fn is_metadata_file(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n == FOLDER_FILE || n.ends_with(SIDECAR_SUFFIX))
@@ -99,7 +99,7 @@ fn sidecars(path: &Path) -> Vec<PathBuf> {
 /// Load every override that applies to the document at `path`, with the
 /// raw text of the files read (it is part of the content hash, so editing a
 /// sidecar re-indexes the document). Errors name the file and the line.
-pub fn for_document(path: &Path) -> Result<(Override, String), String> {
+pub(crate) fn for_document(path: &Path) -> Result<(Override, String), String> {
     let mut merged = Override::default();
     let mut raw = String::new();
     if let Some(dir) = path.parent() {

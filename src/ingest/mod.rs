@@ -10,11 +10,12 @@
 
 pub mod extract;
 pub mod fetch;
+pub mod frame;
 pub mod html;
 pub mod metadata;
 pub mod ocr;
+pub mod panics;
 pub mod pdf;
-pub mod pdf_repair;
 pub mod quality;
 pub mod restore;
 pub mod sniff;
@@ -413,7 +414,7 @@ fn with_ocr(
 /// Read a source file, refusing what is not a regular file (a FIFO would
 /// block for ever, `/dev/zero` never ends) and never reading more than
 /// `max_bytes` (the file may grow while it is read).
-pub fn read_file(
+pub(crate) fn read_file(
     path: &std::path::Path,
     max_bytes: u64,
 ) -> std::result::Result<Vec<u8>, ExtractError> {
@@ -445,7 +446,7 @@ pub fn read_file(
 }
 
 /// Turn extracted text into a [`Document`]: passages, languages, facets.
-pub fn assemble(
+pub(crate) fn assemble(
     job: &Job,
     id: String,
     url: String,
@@ -547,7 +548,7 @@ pub fn assemble(
 }
 
 /// Apply a person's corrections to a document.
-pub fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
+pub(crate) fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
     if let Some(t) = &o.title {
         doc.title = t.clone();
     }
@@ -584,7 +585,7 @@ pub fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
 
 /// A readable title from a file name: `trondelag-internasjonalt_plan.pdf` →
 /// `Trondelag internasjonalt plan`.
-pub fn title_from_name(display: &str) -> String {
+pub(crate) fn title_from_name(display: &str) -> String {
     let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
     let stem = name
         .rsplit_once('.')

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use crate::error::ExtractError;
 
 /// Long side of a rendered page, in pixels: A4 at 300 dpi.
-pub const MAX_SIDE_PIXELS: u32 = 3508;
+pub(crate) const MAX_SIDE_PIXELS: u32 = 3508;
 /// `--ocr-langs` default: choose the languages per document (module doc).
 pub const DEFAULT_LANGS: &str = AUTO;
 /// The `--ocr-langs` value that chooses languages per document.
@@ -77,7 +77,7 @@ static CONFIGURED: std::sync::OnceLock<Options> = std::sync::OnceLock::new();
 
 /// Set the process's OCR settings (`--ocr`, `--ocr-langs`), resolved once
 /// by the command line; only the first call counts.
-pub fn configure(opts: Options) {
+pub(crate) fn configure(opts: Options) {
     let _ = CONFIGURED.set(opts);
 }
 
@@ -89,7 +89,7 @@ pub fn configured() -> Options {
 /// Read `pages` (1-based) of the PDF `pdf` by OCR, each page rendered and
 /// read within `timeout`, each child limited to `memory` bytes of address
 /// space. Returns the text of each page, in the order asked.
-pub fn read_pages(
+pub(crate) fn read_pages(
     pdf: &[u8],
     pages: &[u32],
     opts: &Options,
@@ -180,7 +180,10 @@ fn fold_vowels(text: &str) -> String {
 /// The Tesseract languages for a document detected as `lang`: its own and
 /// English, as far as their data is installed; `None` when Tesseract has
 /// no data for it (the first-pass languages then stay).
-pub fn tesseract_langs_for(lang: crate::lang::Language, installed: &[String]) -> Option<String> {
+pub(crate) fn tesseract_langs_for(
+    lang: crate::lang::Language,
+    installed: &[String],
+) -> Option<String> {
     use crate::lang::Language as L;
     let own = match lang {
         L::Nb | L::Nn => "nor",

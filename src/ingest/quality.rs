@@ -13,9 +13,9 @@
 use crate::lang::Language;
 
 /// Below this many letters the statistics say nothing.
-pub const MIN_LETTERS: usize = 300;
+pub(crate) const MIN_LETTERS: usize = 300;
 /// Per-mille of language-specific letters under which a text is damaged.
-pub const MISSING_LETTERS_PER_MILLE: f64 = 3.0;
+pub(crate) const MISSING_LETTERS_PER_MILLE: f64 = 3.0;
 
 /// The letters a language's clean text cannot do without.
 fn special_letters(lang: Language) -> Option<&'static str> {
@@ -44,7 +44,7 @@ pub struct Assessment {
 }
 
 /// Assess the text of a document in `lang`.
-pub fn assess(texts: &[&str], lang: Language) -> Assessment {
+pub(crate) fn assess(texts: &[&str], lang: Language) -> Assessment {
     let mut letters = 0usize;
     let mut special = 0usize;
     let mut words = 0usize;

@@ -7,16 +7,16 @@
 //! `aa`, `d` or `g`. For a word that is not a known word, every way of
 //! undoing up to [`MAX_REPAIRS`] such readings is looked up in a Norwegian
 //! word list (`nordic_words.txt`, built from Norsk Lovtidend by
-//! `examples/gen_nordic_words.rs`); the most frequent known word wins. Known
+//! `bench/examples/gen_nordic_words.rs`); the most frequent known word wins. Known
 //! words are never changed, so `for` stays `for` even where it was `før`.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Most damaged letters undone in one word.
-pub const MAX_REPAIRS: usize = 3;
+pub(crate) const MAX_REPAIRS: usize = 3;
 /// A word seen at least this often in the word list counts as known.
-pub const KNOWN_COUNT: u32 = 3;
+pub(crate) const KNOWN_COUNT: u32 = 3;
 
 /// `(damage as read, letter it stands for)`.
 const READINGS: &[(&str, char)] = &[
@@ -54,7 +54,7 @@ const SHORT: &[(&str, &str)] = &[
 
 /// A known word is replaced only by a candidate this many times more frequent
 /// (`mal` → `mål`, `far` → `får`), and only in text already judged damaged.
-pub const OVERRIDE_RATIO: u32 = 8;
+pub(crate) const OVERRIDE_RATIO: u32 = 8;
 
 /// Endings tried when a damaged word is an inflected or genitive form of a
 /// listed word (`Trondelags` → `Trøndelag` + `s`).
@@ -65,7 +65,7 @@ const NAME_COUNT: u32 = 100;
 
 /// Whether `word` (lower case) is in the Norwegian word list or the
 /// taxonomy's names: evidence that a word broken at a line end is one word.
-pub fn is_known_word(word: &str) -> bool {
+pub(crate) fn is_known_word(word: &str) -> bool {
     words().contains_key(word)
 }
 

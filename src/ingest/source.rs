@@ -45,12 +45,12 @@ pub struct Job {
 }
 
 /// Prefix of source keys for the built-in corpus.
-pub const BUILTIN_PREFIX: &str = "builtin:";
+pub(crate) const BUILTIN_PREFIX: &str = "builtin:";
 
 include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
 
 /// The corpus compiled into the binary: `(file name, bytes)`.
-pub fn builtin_corpus() -> &'static [(&'static str, &'static [u8])] {
+pub(crate) fn builtin_corpus() -> &'static [(&'static str, &'static [u8])] {
     BUILTIN_CORPUS
 }
 
@@ -199,7 +199,7 @@ fn file_job(path: &Path) -> Job {
 }
 
 /// A short reason for an I/O error, without Rust debug formatting.
-pub fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

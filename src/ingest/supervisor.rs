@@ -28,11 +28,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::extract::{Extracted, Limits};
-use super::worker::{self, Request, FRAME_RESULT, FRAME_STAGE, WORKER_ARG};
+use super::frame::{self, FRAME_RESULT, FRAME_STAGE};
+use super::worker::{self, Request, WORKER_ARG};
 use crate::error::ExtractError;
 
 /// A worker is replaced after this many files.
-pub const RECYCLE_AFTER: u32 = 200;
+pub(crate) const RECYCLE_AFTER: u32 = 200;
 /// Idle workers kept for reuse.
 const MAX_IDLE: usize = 16;
 /// Bytes of a worker's stderr kept to explain a crash.
@@ -41,7 +42,7 @@ const STDERR_TAIL: usize = 8 * 1024;
 const MAX_ANSWER: u32 = u32::MAX;
 
 /// Default memory ceiling of an extraction worker: 1 GiB.
-pub const DEFAULT_MEMORY: u64 = 1024 * 1024 * 1024;
+pub(crate) const DEFAULT_MEMORY: u64 = 1024 * 1024 * 1024;
 
 static DEFAULT: OnceLock<Supervisor> = OnceLock::new();
 static MEMORY: AtomicU64 = AtomicU64::new(DEFAULT_MEMORY);
@@ -49,16 +50,16 @@ static MEMORY: AtomicU64 = AtomicU64::new(DEFAULT_MEMORY);
 /// Set the memory (address space) each extraction worker may use, in bytes
 /// (`--worker-memory-mb`). Workers started under another ceiling are
 /// replaced as they come back.
-pub fn set_memory_limit(bytes: u64) {
+pub(crate) fn set_memory_limit(bytes: u64) {
     MEMORY.store(bytes.max(MIN_MEMORY), Ordering::Relaxed);
 }
 
 /// The smallest memory ceiling accepted: the worker program itself needs
 /// about 100 MB of address space (its code, a 32 MB reading stack).
-pub const MIN_MEMORY: u64 = 128 * 1024 * 1024;
+pub(crate) const MIN_MEMORY: u64 = 128 * 1024 * 1024;
 
 /// The memory ceiling of each extraction worker, in bytes.
-pub fn memory_limit() -> u64 {
+pub(crate) fn memory_limit() -> u64 {
     MEMORY.load(Ordering::Relaxed)
 }
 
@@ -69,11 +70,6 @@ pub fn set_program(program: impl Into<PathBuf>) {
         program.into(),
         vec![WORKER_ARG.to_string()],
     ));
-}
-
-/// True when extraction runs in worker processes.
-pub fn isolated() -> bool {
-    DEFAULT.get().is_some()
 }
 
 /// Extract `bytes` in a worker process under `limits`; without a worker
@@ -97,7 +93,7 @@ pub fn extract(
 
 /// What a crawler needs of an HTML page (see [`super::extract::page_links`]),
 /// read in a worker process under `limits`; in-process with no worker program.
-pub fn page_links(
+pub(crate) fn page_links(
     bytes: &[u8],
     content_type: Option<String>,
     limits: Limits,
@@ -107,7 +103,7 @@ pub fn page_links(
             super::extract::page_links(bytes, content_type.as_deref())
         })
         .unwrap_or_else(|p| {
-            Err(ExtractError::ParserCrashed(super::extract::panic_message(
+            Err(ExtractError::ParserCrashed(super::panics::panic_message(
                 &*p,
             )))
         });
@@ -367,7 +363,7 @@ impl Drop for Worker {
 
 /// Start `cmd` (a worker, or a tool such as an OCR engine) under an
 /// address-space ceiling of `memory` bytes and without core dumps.
-pub fn limit_child(cmd: &mut Command, memory: u64) {
+pub(crate) fn limit_child(cmd: &mut Command, memory: u64) {
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
@@ -459,7 +455,7 @@ fn classify(status: Option<ExitStatus>, stderr: &str, memory: u64) -> Death {
 
 fn read_answers(stdout: impl Read, tx: mpsc::Sender<Answer>) {
     let mut r = BufReader::new(stdout);
-    while let Ok(Some((tag, payload))) = worker::read_frame(&mut r, MAX_ANSWER) {
+    while let Ok(Some((tag, payload))) = frame::read_frame(&mut r, MAX_ANSWER) {
         let answer = match tag {
             FRAME_STAGE => Answer::Stage(String::from_utf8_lossy(&payload).into_owned()),
             FRAME_RESULT => Answer::Result(Box::new(

@@ -18,7 +18,7 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
 
 /// Tidy extracted text: unify line ends, drop NULs and other control
 /// characters, trim trailing spaces, collapse runs of blank lines.
-pub fn tidy(text: &str) -> String {
+pub(crate) fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank_run = 0;
     for line in text.replace("\r\n", "\n").replace('\r', "\n").lines() {

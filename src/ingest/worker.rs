@@ -19,31 +19,23 @@
 //!   `Result<Extracted, ExtractError>`), and ends the request.
 
 use std::io::{self, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::extract::{self, Extracted};
+use super::frame::{self, write_frame, FRAME_RESULT};
 use crate::error::ExtractError;
 
 /// The hidden argument that makes the `kartotek` binary a worker.
 pub const WORKER_ARG: &str = "__extract-worker";
 
-/// Frame tag: the reader's current stage.
-pub const FRAME_STAGE: u8 = b'S';
-/// Frame tag: the result, ending a request.
-pub const FRAME_RESULT: u8 = b'R';
-
 /// Exit code of a worker that could not start its reading thread (its
 /// memory ceiling is below what the program itself needs).
-pub const EXIT_NO_THREAD: i32 = 5;
+pub(crate) const EXIT_NO_THREAD: i32 = 5;
 
 /// Largest header a worker accepts.
 const MAX_HEADER: u32 = 64 * 1024;
-/// Largest stage text sent.
-const MAX_STAGE: usize = 200;
-
 /// One extraction request's header; the source's bytes follow it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Request {
@@ -57,60 +49,8 @@ pub struct Request {
     pub links_only: bool,
 }
 
-/// True in a worker process: [`stage`] then reports to the supervisor.
-static IN_WORKER: AtomicBool = AtomicBool::new(false);
-
-/// Tell the supervisor what the reader is doing now (`reading page 3`), so a
-/// crash or a timeout can say where it happened. A no-op outside a worker.
-pub fn stage(what: std::fmt::Arguments<'_>) {
-    if !IN_WORKER.load(Ordering::Relaxed) {
-        return;
-    }
-    let mut text = what.to_string();
-    if text.len() > MAX_STAGE {
-        let mut cut = MAX_STAGE;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-    }
-    let mut out = io::stdout().lock();
-    let _ = write_frame(&mut out, FRAME_STAGE, text.as_bytes()).and_then(|_| out.flush());
-}
-
-/// Write one answer frame.
-pub fn write_frame(out: &mut impl Write, tag: u8, payload: &[u8]) -> io::Result<()> {
-    let len = u32::try_from(payload.len())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "frame too large"))?;
-    out.write_all(&[tag])?;
-    out.write_all(&len.to_le_bytes())?;
-    out.write_all(payload)
-}
-
-/// Read one answer frame; `None` at a clean end of stream.
-pub fn read_frame(input: &mut impl Read, max_len: u32) -> io::Result<Option<(u8, Vec<u8>)>> {
-    let mut tag = [0u8; 1];
-    match input.read_exact(&mut tag) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let mut len = [0u8; 4];
-    input.read_exact(&mut len)?;
-    let len = u32::from_le_bytes(len);
-    if len > max_len {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("frame of {len} bytes is over the limit"),
-        ));
-    }
-    let mut payload = vec![0u8; len as usize];
-    input.read_exact(&mut payload)?;
-    Ok(Some((tag[0], payload)))
-}
-
 /// Write one request (header and body) to a worker's stdin.
-pub fn write_request(out: &mut impl Write, req: &Request, body: &[u8]) -> io::Result<()> {
+pub(crate) fn write_request(out: &mut impl Write, req: &Request, body: &[u8]) -> io::Result<()> {
     let header = serde_json::to_vec(req).map_err(io::Error::other)?;
     out.write_all(&(header.len() as u32).to_le_bytes())?;
     out.write_all(&header)?;
@@ -158,7 +98,7 @@ pub fn serve(args: &[String]) -> i32 {
         .windows(2)
         .find(|w| w[0] == "--memory-bytes")
         .and_then(|w| w[1].parse::<u64>().ok());
-    IN_WORKER.store(true, Ordering::Relaxed);
+    frame::report_stages();
     // Extraction panics become the file's error; keep stderr for real crashes.
     extract::install_quiet_panic_hook();
     limits::restrict(memory);
@@ -202,7 +142,11 @@ fn answer_requests(max_body: u64) -> i32 {
                 extract::extract(&body, req.content_type.as_deref())
             }
         }))
-        .unwrap_or_else(|p| Err(ExtractError::ParserCrashed(extract::panic_message(&*p))));
+        .unwrap_or_else(|p| {
+            Err(ExtractError::ParserCrashed(super::panics::panic_message(
+                &*p,
+            )))
+        });
         drop(body);
         let json = serde_json::to_vec(&result).unwrap_or_else(|e| {
             serde_json::to_vec(&Err::<Extracted, _>(ExtractError::ParserCrashed(format!(
@@ -242,7 +186,7 @@ fn watch_parent() {
 mod limits {
     /// Memory (address space), no core dumps, no file writes, no new file
     /// descriptors. Best effort: a limit the OS refuses is left as it was.
-    pub fn restrict(memory_bytes: Option<u64>) {
+    pub(super) fn restrict(memory_bytes: Option<u64>) {
         #[cfg(unix)]
         {
             if let Some(m) = memory_bytes {
@@ -256,7 +200,7 @@ mod limits {
 
     /// Forbid new file descriptors: call after every thread and handle the
     /// worker needs exists (stdin, stdout, stderr stay open).
-    pub fn no_new_files() {
+    pub(super) fn no_new_files() {
         #[cfg(unix)]
         set(libc::RLIMIT_NOFILE, 3, 3);
     }
@@ -264,7 +208,7 @@ mod limits {
     /// Let the next file use at most `timeout_secs` (plus a margin) more CPU
     /// seconds than the process has used so far; past it the OS ends the
     /// worker (SIGXCPU), even if the supervisor is not watching.
-    pub fn cpu_budget(timeout_secs: u64) {
+    pub(super) fn cpu_budget(timeout_secs: u64) {
         #[cfg(unix)]
         {
             // SAFETY: getrusage writes into the struct we pass and nothing else.
@@ -324,19 +268,5 @@ mod tests {
         };
         write_request(&mut buf, &req, &[b'a'; 100]).unwrap();
         assert!(read_request(&mut buf.as_slice(), 10).is_err());
-    }
-
-    #[test]
-    fn frames_round_trip_and_oversized_frames_are_refused() {
-        let mut buf = Vec::new();
-        write_frame(&mut buf, FRAME_STAGE, b"reading page 3").unwrap();
-        let mut r = buf.as_slice();
-        let (tag, payload) = read_frame(&mut r, 1024).unwrap().unwrap();
-        assert_eq!(
-            (tag, payload.as_slice()),
-            (FRAME_STAGE, &b"reading page 3"[..])
-        );
-        assert!(read_frame(&mut r, 1024).unwrap().is_none());
-        assert!(read_frame(&mut buf.as_slice(), 4).is_err());
     }
 }

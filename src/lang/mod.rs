@@ -21,11 +21,10 @@
 mod ngram;
 mod nordic;
 
-use nordic::{DA, IS, NB, NN, SV};
 use std::cell::RefCell;
 
 /// How much of a text is analysed at most (cut at a char boundary).
-pub const MAX_ANALYSED_BYTES: usize = 100_000;
+pub(crate) const MAX_ANALYSED_BYTES: usize = 100_000;
 
 /// A document or passage language, ISO 639-1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -253,7 +252,24 @@ impl std::fmt::Display for Language {
     }
 }
 
-const NORDIC_BY_INDEX: [Language; nordic::N] = [
+// The Nordic languages the n-gram model (`ngram.rs`) and the word evidence (`nordic.rs`)
+// score, as indices of their score vectors.
+
+/// Index of Bokmål in a score vector.
+const NB: usize = 0;
+/// Index of Nynorsk in a score vector.
+const NN: usize = 1;
+/// Index of Danish in a score vector.
+const DA: usize = 2;
+/// Index of Swedish in a score vector.
+const SV: usize = 3;
+/// Index of Icelandic in a score vector.
+const IS: usize = 4;
+/// Number of languages in a score vector.
+const N: usize = 5;
+
+/// The language at each index of a score vector.
+const NORDIC_BY_INDEX: [Language; N] = [
     Language::Nb,
     Language::Nn,
     Language::Da,
@@ -440,7 +456,8 @@ const WEAK_WORDS: u32 = 4;
 /// Like [`detect`], but with a declared language (e.g. `<html lang>`) that is used only when
 /// the text evidence is weak or ambiguous: no letters, a short text with an unsure verdict,
 /// or a Nordic decision where the hinted language scores nearly as well as the winner.
-pub fn detect_with_hint(text: &str, hint: Option<Language>) -> Detection {
+#[cfg(test)]
+fn detect_with_hint(text: &str, hint: Option<Language>) -> Detection {
     with_hint(&analyse(text), hint)
 }
 

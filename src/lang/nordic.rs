@@ -5,28 +5,16 @@
 //! module to decide whenever the text looks Scandinavian. The lexicons are hand-written from
 //! knowledge of the languages; while tuning, only the misses on the first half of the UD
 //! evaluation sentences were inspected (some words were added after seeing them), so the
-//! second half is the honest held-out figure (see `examples/measure_lang.rs`). Each list gives a word's
+//! second half is the honest held-out figure (see `bench/examples/measure_lang.rs`). Each list gives a word's
 //! weight *for that language*; a word listed for several languages raises all of them, so
 //! shared words cancel out and only the distinctive ones move the verdict. Suffix and letter
 //! rules apply only to words the lexicon does not know, and not to capitalised words in the
 //! middle of a sentence (mostly names).
 
 use super::ngram::NgramScores;
+use super::{DA, IS, N, NB, NN, SV};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
-
-/// Index of Bokmål in a score vector.
-pub(super) const NB: usize = 0;
-/// Index of Nynorsk in a score vector.
-pub(super) const NN: usize = 1;
-/// Index of Danish in a score vector.
-pub(super) const DA: usize = 2;
-/// Index of Swedish in a score vector.
-pub(super) const SV: usize = 3;
-/// Index of Icelandic in a score vector.
-pub(super) const IS: usize = 4;
-/// Number of languages scored here.
-pub(super) const N: usize = 5;
 
 // Word lists: `word` (weight 1) or `word:N`. Weight 1 = common but shared, 2 = leaning,
 // 3 = distinctive, 4 = practically decisive.
@@ -419,7 +407,7 @@ impl NordicScores {
     }
 
     /// Best and second-best language index with their scores.
-    pub fn top2(&self) -> ((usize, f32), (usize, f32)) {
+    pub(super) fn top2(&self) -> ((usize, f32), (usize, f32)) {
         let mut best = (NB, f32::MIN);
         let mut second = (NB, f32::MIN);
         for (i, &s) in self.score.iter().enumerate() {

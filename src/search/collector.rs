@@ -21,7 +21,7 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 use crate::index::schema::DOC_KEY;
 
 /// Relative bonus per doubling of the number of matching passages.
-pub const OTHER_PASSAGES_BONUS: f32 = 0.08;
+pub(crate) const OTHER_PASSAGES_BONUS: f32 = 0.08;
 
 /// One document's aggregate.
 #[derive(Debug, Clone, Copy)]

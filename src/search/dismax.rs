@@ -26,7 +26,7 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 /// A word whose alternatives match more than `max_doc / DENSE` passages of
 /// a segment uses tantivy's buffered dis-max there.
-pub const DENSE: u32 = 8;
+pub(crate) const DENSE: u32 = 8;
 
 /// Dis-max of `alternatives` with a tie breaker, for one query word.
 #[derive(Debug)]

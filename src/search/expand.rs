@@ -17,13 +17,13 @@ use crate::index::analyzer::{self, ANALYZED};
 use crate::taxonomy::{FacetKind, Taxonomy};
 
 /// Weight of the other written standard of Norwegian (ranked as if direct).
-pub const VARIANT_WEIGHT: f32 = 0.95;
+pub(crate) const VARIANT_WEIGHT: f32 = 0.95;
 /// Weight of a translation or a taxonomy alias in another language.
-pub const TRANSLATION_WEIGHT: f32 = 0.5;
+pub(crate) const TRANSLATION_WEIGHT: f32 = 0.5;
 /// Longest phrase (in words) looked up.
-pub const MAX_NGRAM: usize = 4;
+pub(crate) const MAX_NGRAM: usize = 4;
 /// Most alternatives added for one phrase.
-pub const MAX_ALTERNATIVES: usize = 16;
+pub(crate) const MAX_ALTERNATIVES: usize = 16;
 
 #[derive(Debug, Deserialize)]
 struct ThesaurusFile {

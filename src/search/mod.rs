@@ -21,7 +21,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::{DocAddress, TantivyDocument, Term};
+use tantivy::{TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::index::facet_tables;
@@ -32,20 +32,20 @@ use crate::taxonomy::{FacetKind, Taxonomy};
 use collector::{DocMatch, GroupByDocument, Matches};
 
 /// Largest page size.
-pub const MAX_LIMIT: usize = 100;
+pub(crate) const MAX_LIMIT: usize = 100;
 /// "Did you mean" is offered when a query finds at most this many documents.
-pub const SUGGEST_BELOW: u64 = 2;
+pub(crate) const SUGGEST_BELOW: u64 = 2;
 /// Indexes with at least this many passages search their segments in
 /// parallel (at 100k passages the hand-off cost more than it saved: 2,363
 /// vs 2,014 q/s; at 1M it saved 20 %).
-pub const PARALLEL_FROM: u64 = 500_000;
+pub(crate) const PARALLEL_FROM: u64 = 500_000;
 /// Largest offset.
-pub const MAX_OFFSET: usize = 10_000;
+pub(crate) const MAX_OFFSET: usize = 10_000;
 
 /// Read a whole number in `min..=max`, or say what is allowed. The API's
 /// `limit`/`offset` and the CLI's `--limit`/`--offset` both use it, so they
 /// refuse the same values (never clamp) in the same words (issue 13).
-pub fn parse_bounded(v: &str, min: usize, max: usize) -> std::result::Result<usize, String> {
+pub(crate) fn parse_bounded(v: &str, min: usize, max: usize) -> std::result::Result<usize, String> {
     match v.trim().parse::<usize>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(format!("must be a whole number from {min} to {max}")),
@@ -544,9 +544,4 @@ fn combine(
         }
     }
     Box::new(BooleanQuery::new(clauses))
-}
-
-/// The hit's stored facet paths, unused fields skipped (helper for views).
-pub fn doc_address_debug(a: DocAddress) -> String {
-    format!("{}:{}", a.segment_ord, a.doc_id)
 }

@@ -22,17 +22,17 @@ use crate::index::analyzer::{self, ANALYZED};
 use crate::index::{Fields, Index};
 
 /// Weight of a match in a language's exact (stemmed, unfolded) field.
-pub const EXACT_BOOST: f32 = 1.0;
+pub(crate) const EXACT_BOOST: f32 = 1.0;
 /// Weight of a match that needed diacritic folding.
-pub const FOLD_BOOST: f32 = 0.6;
+pub(crate) const FOLD_BOOST: f32 = 0.6;
 /// Weight of a title match.
-pub const TITLE_BOOST: f32 = 2.0;
+pub(crate) const TITLE_BOOST: f32 = 2.0;
 /// Tie-breaker of the per-word dis-max: other fields add a little.
-pub const TIE_BREAKER: f32 = 0.1;
+pub(crate) const TIE_BREAKER: f32 = 0.1;
 /// Longest query accepted, in characters; the rest is ignored.
-pub const MAX_QUERY_CHARS: usize = 1_000;
+pub(crate) const MAX_QUERY_CHARS: usize = 1_000;
 /// Most words used from one query.
-pub const MAX_WORDS: usize = 32;
+pub(crate) const MAX_WORDS: usize = 32;
 
 /// Which field a clause targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,19 +110,19 @@ impl Features {
 
 /// A query word with diacritics is not also matched folded when its folded
 /// spelling is a word this many times as common (`før` → `for`).
-pub const FOLD_OTHER_WORD: u64 = 10;
+pub(crate) const FOLD_OTHER_WORD: u64 = 10;
 
 /// Weight of a typo-tolerant match (constant score, below any exact BM25 match of note).
-pub const FUZZY_BOOST: f32 = 0.3;
+pub(crate) const FUZZY_BOOST: f32 = 0.3;
 /// Weight of an OCR-skeleton match.
-pub const OCR_BOOST: f32 = 0.5;
+pub(crate) const OCR_BOOST: f32 = 0.5;
 /// Words shorter than this are never matched fuzzily.
-pub const FUZZY_MIN_CHARS: usize = 5;
+pub(crate) const FUZZY_MIN_CHARS: usize = 5;
 /// Words found in at least this many passages are not matched fuzzily: they
 /// are real words, and their neighbours are mostly other real words.
-pub const FUZZY_SKIP_DOC_FREQ: u64 = 20;
+pub(crate) const FUZZY_SKIP_DOC_FREQ: u64 = 20;
 /// From this length two edits are allowed.
-pub const FUZZY_TWO_EDITS_CHARS: usize = 9;
+pub(crate) const FUZZY_TWO_EDITS_CHARS: usize = 9;
 
 /// A parsed query: groups of alternatives (OR inside a group), all groups
 /// required, plus exclusions and facet filters written in the query.

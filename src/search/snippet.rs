@@ -11,7 +11,7 @@ use crate::index::analyzer::{self, AnalyzedLanguage};
 use crate::lang::Language;
 
 /// Target snippet length in characters.
-pub const SNIPPET_CHARS: usize = 240;
+pub(crate) const SNIPPET_CHARS: usize = 240;
 
 /// Query forms for one language: exact and folded analysed terms.
 #[derive(Debug, Default, Clone)]

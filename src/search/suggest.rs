@@ -11,7 +11,7 @@ use super::query::Parsed;
 use crate::index::analyzer;
 
 /// Words shorter than this get no suggestion.
-pub const MIN_CHARS: usize = 4;
+pub(crate) const MIN_CHARS: usize = 4;
 
 /// `(query word, suggested word)` for each unknown word with a close match.
 pub fn corrections(
@@ -92,7 +92,7 @@ fn closest(searcher: &tantivy::Searcher, field: Field, w: &str) -> Option<String
 }
 
 /// The query with each corrected word replaced.
-pub fn rewrite(q: &str, corrections: &[(String, String)]) -> String {
+pub(crate) fn rewrite(q: &str, corrections: &[(String, String)]) -> String {
     q.split_whitespace()
         .map(|w| {
             corrections

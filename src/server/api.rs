@@ -27,13 +27,13 @@ use crate::search::{FacetCount, Request, Response as SearchResponse, MAX_LIMIT, 
 use crate::taxonomy::FacetKind;
 
 /// The OpenAPI 3.1 document, served verbatim.
-pub const OPENAPI: &str = include_str!("openapi.json");
+pub(crate) const OPENAPI: &str = include_str!("openapi.json");
 
 /// Longest query text accepted, in bytes (the parser reads fewer characters).
-pub const MAX_Q_BYTES: usize = 20_000;
+pub(crate) const MAX_Q_BYTES: usize = 20_000;
 
 /// Filter parameters, in the order facets are shown: every facet.
-pub const FILTERS: [&str; 7] = crate::index::schema::ALL_FACETS;
+pub(crate) const FILTERS: [&str; 7] = crate::index::schema::ALL_FACETS;
 
 /// A parsed search request plus the presentation parameters.
 #[derive(Debug, Clone)]
@@ -139,7 +139,7 @@ fn number(name: &str, v: &str, min: usize, max: usize) -> Result<usize> {
 }
 
 /// Run a search off the async runtime.
-pub async fn run_search(state: &AppState, req: Request) -> Result<SearchResponse> {
+pub(crate) async fn run_search(state: &AppState, req: Request) -> Result<SearchResponse> {
     let searcher = state.searcher.clone();
     let mut resp = tokio::task::spawn_blocking(move || searcher.search(&req))
         .await
@@ -157,7 +157,7 @@ pub async fn run_search(state: &AppState, req: Request) -> Result<SearchResponse
 /// A hit's facet path as the API spells it: tantivy's encoded form
 /// (`norway\0trondelag`) becomes `/norway/trondelag`; paths already in that
 /// form are returned unchanged.
-pub fn facet_path(p: &str) -> String {
+pub(crate) fn facet_path(p: &str) -> String {
     if p.starts_with('/') {
         return p.to_string();
     }
@@ -165,7 +165,7 @@ pub fn facet_path(p: &str) -> String {
 }
 
 /// Relabel facet values in the interface language (the searcher labels in English).
-pub fn relabel(state: &AppState, facets: &mut BTreeMap<String, Vec<FacetCount>>, ui: &str) {
+pub(crate) fn relabel(state: &AppState, facets: &mut BTreeMap<String, Vec<FacetCount>>, ui: &str) {
     for (name, values) in facets.iter_mut() {
         for v in values.iter_mut() {
             v.label = label(state, name, &v.path, ui);
@@ -302,7 +302,7 @@ pub struct DocumentView {
 }
 
 /// Build the document view (labels in `ui`).
-pub fn document_view(state: &AppState, doc: Document, ui: &str) -> DocumentView {
+pub(crate) fn document_view(state: &AppState, doc: Document, ui: &str) -> DocumentView {
     let mut pages: Vec<PageText> = Vec::new();
     for p in doc.passages {
         match pages.last_mut() {
@@ -571,7 +571,7 @@ pub async fn delete(
 }
 
 /// Content type of a corpus file, from its extension.
-pub fn content_type_for(name: &str) -> &'static str {
+pub(crate) fn content_type_for(name: &str) -> &'static str {
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -586,7 +586,7 @@ pub fn content_type_for(name: &str) -> &'static str {
 
 /// `GET /corpus/{name}`: a file of the built-in corpus, so result links work.
 /// Web pages are served sandboxed: their scripts never run on our origin.
-pub async fn corpus_file(
+pub(crate) async fn corpus_file(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(name): Path<String>,

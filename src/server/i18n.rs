@@ -62,7 +62,7 @@ pub struct Strings {
 }
 
 /// English.
-pub static EN: Strings = Strings {
+pub(crate) static EN: Strings = Strings {
     code: "en",
     tagline: "Regional and EU policy documents, searchable",
     placeholder: "Search strategies, programmes, reports…",
@@ -92,7 +92,7 @@ pub static EN: Strings = Strings {
 };
 
 /// Norwegian Bokmål.
-pub static NB: Strings = Strings {
+pub(crate) static NB: Strings = Strings {
     code: "nb",
     tagline: "Søk i regionale og europeiske plandokumenter",
     placeholder: "Søk i strategier, programmer, rapporter …",
@@ -122,7 +122,7 @@ pub static NB: Strings = Strings {
 };
 
 /// Norwegian Nynorsk.
-pub static NN: Strings = Strings {
+pub(crate) static NN: Strings = Strings {
     code: "nn",
     tagline: "Søk i regionale og europeiske plandokument",
     placeholder: "Søk i strategiar, program, rapportar …",
@@ -152,7 +152,7 @@ pub static NN: Strings = Strings {
 };
 
 /// Normalise a `?ui=` value: `en`, `nb` (also `no`, `nob`), `nn` (`nno`).
-pub fn parse_ui(v: &str) -> Option<&'static str> {
+pub(crate) fn parse_ui(v: &str) -> Option<&'static str> {
     let v = v.trim().to_ascii_lowercase();
     let primary = v.split(['-', '_']).next().unwrap_or("");
     match primary {
@@ -173,7 +173,7 @@ pub fn strings(code: &str) -> &'static Strings {
 }
 
 /// Pick the interface language: `?ui=` first, then `Accept-Language`, then English.
-pub fn negotiate(ui: Option<&str>, accept_language: Option<&str>) -> &'static Strings {
+pub(crate) fn negotiate(ui: Option<&str>, accept_language: Option<&str>) -> &'static Strings {
     if let Some(code) = ui.and_then(parse_ui) {
         return strings(code);
     }

@@ -17,12 +17,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Upper bounds of the latency buckets, in seconds.
-pub const BUCKETS: [f64; 13] = [
+pub(crate) const BUCKETS: [f64; 13] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
 /// Most `(route, method)` pairs kept apart; later ones are counted together.
-pub const MAX_SERIES: usize = 64;
+pub(crate) const MAX_SERIES: usize = 64;
 
 /// The methods that keep their own label; any other is `other`.
 const METHODS: [&str; 9] = [
@@ -30,7 +30,7 @@ const METHODS: [&str; 9] = [
 ];
 
 /// The label of a request method: a standard method's name, else `other`.
-pub fn method_label(method: &str) -> &'static str {
+pub(crate) fn method_label(method: &str) -> &'static str {
     METHODS
         .iter()
         .find(|m| **m == method)

@@ -39,17 +39,17 @@ pub use error::AppError;
 pub use metrics::Metrics;
 
 /// Default address of `kartotek serve`.
-pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+pub(crate) const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
 /// Default of [`Config::max_connections`] (`serve --max-connections`).
-pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 512;
 /// Default of [`Config::header_read_timeout`], in seconds (`serve --header-timeout`).
-pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
+pub(crate) const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
 /// Default of [`Config::body_read_timeout`], in seconds (`serve --body-timeout`).
-pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
+pub(crate) const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
 /// Default bound of the blocking thread pool (`serve --blocking-threads`):
 /// searches and ingests run there; more wait in its queue.
-pub const DEFAULT_BLOCKING_THREADS: usize = 32;
+pub(crate) const DEFAULT_BLOCKING_THREADS: usize = 32;
 
 /// Server settings, resolved once at start.
 #[derive(Debug, Clone)]
@@ -401,7 +401,7 @@ pub async fn serve(state: AppState, addr: &str) -> Result<()> {
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

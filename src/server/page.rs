@@ -20,7 +20,7 @@ use super::AppState;
 use crate::search::{FacetCount, Hit, Response as SearchResponse, MAX_OFFSET};
 
 /// Escape text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -37,7 +37,7 @@ pub fn esc(s: &str) -> String {
 
 /// Keep a snippet's `<mark>`/`</mark>` and escape any other `<`, `>` or `"`
 /// (entities the searcher wrote stay as they are).
-pub fn safe_snippet(s: &str) -> String {
+pub(crate) fn safe_snippet(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let mut rest = s;
     while !rest.is_empty() {
@@ -73,7 +73,7 @@ pub fn safe_snippet(s: &str) -> String {
 /// reachable source (uploads, local files) open their JSON view. Links to
 /// this server carry the search `key` when the page was opened with one (a
 /// browser following a link sends no `Authorization` header).
-pub fn hit_href(base: &str, hit: &Hit, key: Option<&str>) -> String {
+pub(crate) fn hit_href(base: &str, hit: &Hit, key: Option<&str>) -> String {
     let anchor = hit.page.map(|p| format!("#page={p}")).unwrap_or_default();
     let lower = hit.url.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
@@ -97,7 +97,7 @@ pub fn hit_href(base: &str, hit: &Hit, key: Option<&str>) -> String {
 }
 
 /// A short, readable source: host and path for URLs, the file name otherwise.
-pub fn source_label(url: &str) -> String {
+pub(crate) fn source_label(url: &str) -> String {
     let stripped = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
@@ -193,7 +193,7 @@ fn facet_title<'a>(t: &'a Strings, facet: &str) -> &'a str {
 }
 
 /// `GET /`: the search page.
-pub async fn search_page(
+pub(crate) async fn search_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,

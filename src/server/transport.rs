@@ -48,14 +48,14 @@ use super::Config;
 use crate::error::Code;
 
 /// How long to pause after an accept error such as "too many open files".
-pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(250);
+pub(crate) const ACCEPT_BACKOFF: Duration = Duration::from_millis(250);
 
 /// Longest wait for requests in flight after a shutdown signal.
-pub const DRAIN: Duration = Duration::from_secs(10);
+pub(crate) const DRAIN: Duration = Duration::from_secs(10);
 
 /// Longest request URI hyper parses; longer ones are answered by
 /// [`JsonParseErrors`] with `uri_too_long`.
-pub const MAX_URI_BYTES: usize = u16::MAX as usize - 1;
+pub(crate) const MAX_URI_BYTES: usize = u16::MAX as usize - 1;
 
 /// Serve `router` on `listener` with the limits of `cfg` until `shutdown`
 /// resolves, then drain.

@@ -11,18 +11,18 @@ use axum::response::Response;
 use super::bytes_response;
 
 /// The search page's stylesheet.
-pub const STYLE_CSS: &str = include_str!("assets/style.css");
+pub(crate) const STYLE_CSS: &str = include_str!("assets/style.css");
 /// The embeddable widget.
-pub const WIDGET_JS: &str = include_str!("assets/widget.js");
+pub(crate) const WIDGET_JS: &str = include_str!("assets/widget.js");
 
 /// `GET /style.css`.
-pub async fn style_css() -> Response {
+pub(crate) async fn style_css() -> Response {
     bytes_response("text/css; charset=utf-8", STYLE_CSS, "public, max-age=300")
 }
 
 /// `GET /widget.js`: served with a permissive CORP header so intranet pages
 /// on other origins may load it.
-pub async fn widget_js() -> Response {
+pub(crate) async fn widget_js() -> Response {
     let mut resp = bytes_response(
         "text/javascript; charset=utf-8",
         WIDGET_JS,

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kartotek::bench::Rng;
+use crate::common::Rng;
 
 /// What a family's files must do.
 #[derive(Debug, Clone, Copy, PartialEq)]

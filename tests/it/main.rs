@@ -2,7 +2,6 @@
 //! shared fixtures are built once in `common`.
 
 mod api;
-mod bench;
 mod browser;
 mod cli;
 mod common;

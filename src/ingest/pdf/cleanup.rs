@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::glyphs::Line;
+use super::Line;
 use super::MAX_PAGE_CHARS;
 
 /// Normalises ligatures, drops soft hyphens and control characters, and collapses spaces.

@@ -9,6 +9,7 @@ use std::time::Instant;
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
 use super::cleanup::tidy_line;
+use super::Line;
 use super::{MAX_PAGE_CHARS, MAX_PAGE_GLYPHS};
 
 /// One glyph as drawn, in the coordinates of its own baseline direction.
@@ -27,22 +28,6 @@ pub(super) struct Glyph {
     /// Device-space y of the glyph (for top/bottom of page).
     pub(super) page_y: f64,
     pub(super) text: String,
-}
-
-/// One rebuilt line of text.
-#[derive(Debug, Clone)]
-pub(super) struct Line {
-    pub(super) text: String,
-    /// Position across the baseline, in the line's own direction.
-    pub(super) y: f64,
-    /// Largest font size on the line.
-    pub(super) size: f64,
-    pub(super) dir: i32,
-    /// Device-space y of the line, for finding headers and footers.
-    pub(super) page_y: f64,
-    /// Where the line starts and ends along its baseline, for [`super::layout`].
-    pub(super) x0: f64,
-    pub(super) x1: f64,
 }
 
 /// A gap along the baseline wider than this many font sizes ends a line even on the same

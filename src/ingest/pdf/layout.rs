@@ -18,7 +18,7 @@
 //! Lines in another direction than the page's first line (rotated captions, margin notes)
 //! are not moved: XY-cut only makes sense in one coordinate system.
 
-use super::glyphs::Line;
+use super::Line;
 
 /// Narrowest vertical band, in font sizes, that separates columns.
 const MIN_GUTTER: f64 = 0.8;

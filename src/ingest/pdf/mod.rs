@@ -37,7 +37,9 @@
 //!   mapping) is refused as [`PdfError::NoUnicodeText`] instead of being indexed as garbage.
 //!
 //! This file drives one document (guards, loading, drawing page by page); the steps live
-//! beside it: `recover` (damaged encryption dictionaries, rebuilt cross-reference tables),
+//! beside it: `repair` (the shapes that make the parsers overflow the stack, allocate
+//! without bound or loop, repaired or refused before parsing), `recover` (damaged encryption
+//! dictionaries, rebuilt cross-reference tables),
 //! `prepare` (patches before drawing), `fonts` (Type3 and Type0 font repairs), `annotations`,
 //! `glyphs` (the glyph sink that rebuilds lines), `cleanup` (lines to text, running headers),
 //! `title`, and `objects` (small lopdf helpers).
@@ -50,6 +52,7 @@ mod layout;
 mod objects;
 mod prepare;
 mod recover;
+mod repair;
 mod title;
 
 #[cfg(test)]
@@ -62,27 +65,41 @@ use std::time::{Duration, Instant};
 use lopdf::{Document, ObjectId};
 use pdf_extract::OutputError;
 
-use super::pdf_repair;
-use super::worker::stage;
+use super::frame::stage;
 use cleanup::{
     garbage_share, page_text, remove_running_lines, restore_collapsed_ligatures, vocabulary,
 };
-use glyphs::{Line, PageSink};
+use glyphs::PageSink;
 use objects::{deref, inherited, subtype_is};
 use prepare::prepare;
-pub(super) use recover::scan_objects;
 use recover::{patch_encryption, rebuild_xref};
 use title::{heading_of_first_page, metadata_title};
 
 /// Largest PDF accepted, in bytes.
-pub const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
+pub(crate) const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
 /// Most glyphs collected from one page; the rest of the page is skipped.
-pub const MAX_PAGE_GLYPHS: usize = 2_000_000;
+pub(crate) const MAX_PAGE_GLYPHS: usize = 2_000_000;
 /// Most characters of text kept for one page.
-pub const MAX_PAGE_CHARS: usize = 2 * 1024 * 1024;
+pub(crate) const MAX_PAGE_CHARS: usize = 2 * 1024 * 1024;
 /// Longest time spent drawing the pages of one document; pages not reached by then are
 /// returned empty, so a pathological file cannot hold a worker for minutes.
-pub const MAX_EXTRACT_TIME: Duration = Duration::from_secs(20);
+pub(crate) const MAX_EXTRACT_TIME: Duration = Duration::from_secs(20);
+
+/// One rebuilt line of text.
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    /// Position across the baseline, in the line's own direction.
+    y: f64,
+    /// Largest font size on the line.
+    size: f64,
+    dir: i32,
+    /// Device-space y of the line, for finding headers and footers.
+    page_y: f64,
+    /// Where the line starts and ends along its baseline, for [`layout`].
+    x0: f64,
+    x1: f64,
+}
 
 /// Text of one PDF.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,7 +190,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     }
     stage(format_args!("checking its compressed streams"));
     check_inflated_size(bytes, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)?;
-    let repaired = pdf_repair::object_stream_lengths(bytes).map_err(PdfError::Malformed)?;
+    let repaired = repair::object_stream_lengths(bytes).map_err(PdfError::Malformed)?;
     let bytes: &[u8] = &repaired;
     match extract_once(bytes) {
         Err(e @ (PdfError::Malformed(_) | PdfError::NoText { .. } | PdfError::Empty)) => {
@@ -190,9 +207,9 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
 }
 
 /// Largest size one Flate stream may inflate to (a decompression-bomb guard).
-pub const MAX_STREAM_INFLATED: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_STREAM_INFLATED: u64 = 256 * 1024 * 1024;
 /// Largest size all Flate streams together may inflate to.
-pub const MAX_TOTAL_INFLATED: u64 = 1024 * 1024 * 1024;
+pub(crate) const MAX_TOTAL_INFLATED: u64 = 1024 * 1024 * 1024;
 
 /// Refuse decompression bombs before the parser allocates them: every
 /// `stream … endstream` body that looks zlib-compressed is inflated into a
@@ -278,10 +295,10 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     // lopdf 0.42 removes `/Encrypt` from the trailer once it has decrypted the objects.
     let encrypted = doc.encryption_state.is_some() || doc.trailer.has(b"Encrypt");
     stage(format_args!("measuring its compressed streams"));
-    pdf_repair::inflated_sizes(&doc, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)
+    repair::inflated_sizes(&doc, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)
         .map_err(PdfError::Malformed)?;
     stage(format_args!("reading the page tree"));
-    pdf_repair::page_tree(&mut doc);
+    repair::page_tree(&mut doc);
     let page_ids: Vec<(u32, ObjectId)> = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {
         Ok(pages) => pages.into_iter().collect(),
         Err(panic) => {
@@ -313,7 +330,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         .map(|n| {
             format!(
                 "page `{n}` draws more than {} operators and was skipped",
-                pdf_repair::MAX_OPERATORS
+                repair::MAX_OPERATORS
             )
         })
         .collect();
@@ -445,7 +462,7 @@ fn two_byte_fonts(doc: &Document, page_id: ObjectId) -> Vec<Vec<u8>> {
 }
 
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    match super::extract::panic_payload(&**panic) {
+    match super::panics::panic_payload(&**panic) {
         Some(s) => format!("`{s}`"),
         None => "an internal error".to_string(),
     }

@@ -10,8 +10,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::annotations::draw_annotations;
 use super::fonts::{fix_composite_fonts, scale_type3_widths};
 use super::objects::{deref_dict, inherited, is_pdf_space, stream_bytes, subtype_is};
+use super::repair;
 use super::{find, two_byte_fonts, MAX_STREAM_INFLATED};
-use crate::ingest::pdf_repair;
 
 /// Works around pdf-extract's weak spots before it sees the document; returns whether the
 /// document draws any image.
@@ -30,7 +30,7 @@ use crate::ingest::pdf_repair;
 /// - Pages without a usable `/MediaBox` get US Letter (pdf-extract panics without one).
 /// - The `'` and `"` text operators, which pdf-extract does not implement, are rewritten as
 ///   `T*` and `Tj` (Ghostscript writes whole documents with them).
-/// - A page or form drawing more than `pdf_repair::MAX_OPERATORS` operators is not drawn.
+/// - A page or form drawing more than `repair::MAX_OPERATORS` operators is not drawn.
 /// - Visible annotations are drawn after the page content (see `draw_annotations`).
 pub(super) fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepared {
     let mut had_images = false;
@@ -134,7 +134,7 @@ pub(super) fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepa
 }
 
 /// Read and inflate each page's content once, and in that one pass: empty
-/// it when it floods more than [`pdf_repair::MAX_OPERATORS`] operators
+/// it when it floods more than [`repair::MAX_OPERATORS`] operators
 /// (pdf-extract holds gigabytes for such floods), cut out inline images
 /// (lopdf's content parser fails on many), rewrite the `'` and `"` text
 /// operators pdf-extract does not implement, and count the characters it
@@ -145,7 +145,7 @@ pub(super) fn rewrite_page_contents(
     page_ids: &[(u32, ObjectId)],
     had_images: &mut bool,
 ) -> (Vec<u32>, Vec<usize>) {
-    let cap = pdf_repair::MAX_OPERATORS + 1;
+    let cap = repair::MAX_OPERATORS + 1;
     let forms: Vec<ObjectId> = doc
         .objects
         .iter()
@@ -155,10 +155,10 @@ pub(super) fn rewrite_page_contents(
     for id in forms {
         if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
             let content = stream_bytes(stream);
-            if pdf_repair::count_operators(&content, cap) >= cap {
+            if repair::count_operators(&content, cap) >= cap {
                 stream.set_plain_content(Vec::new());
-            } else if pdf_repair::uses_quote_operators(&content) {
-                if let Some(expanded) = pdf_repair::expand_quote_operators(&content) {
+            } else if repair::uses_quote_operators(&content) {
+                if let Some(expanded) = repair::expand_quote_operators(&content) {
                     stream.set_plain_content(expanded);
                 }
             }
@@ -172,7 +172,7 @@ pub(super) fn rewrite_page_contents(
             continue;
         };
         let mut changed = false;
-        if pdf_repair::count_operators(&content, cap) >= cap {
+        if repair::count_operators(&content, cap) >= cap {
             floods.push(number);
             content = Vec::new();
             changed = true;
@@ -182,14 +182,14 @@ pub(super) fn rewrite_page_contents(
                 content = stripped;
                 changed = true;
             }
-            if pdf_repair::uses_quote_operators(&content) {
-                if let Some(expanded) = pdf_repair::expand_quote_operators(&content) {
+            if repair::uses_quote_operators(&content) {
+                if let Some(expanded) = repair::expand_quote_operators(&content) {
                     content = expanded;
                     changed = true;
                 }
             }
         }
-        shown.push(pdf_repair::shown_characters(
+        shown.push(repair::shown_characters(
             &content,
             &two_byte_fonts(doc, page_id),
         ));
@@ -243,7 +243,7 @@ pub(super) fn inflate_unfiltered_cmaps(doc: &mut Document) {
 }
 
 /// Swaps back the little-endian ligature targets Ghostscript writes into ToUnicode CMaps
-/// (see [`pdf_repair::unswap_cmap_targets`]): `fl` instead of `昀氀`.
+/// (see [`repair::unswap_cmap_targets`]): `fl` instead of `昀氀`.
 fn unswap_to_unicode_targets(doc: &mut Document) {
     let targets: HashSet<ObjectId> = doc
         .objects
@@ -263,7 +263,7 @@ fn unswap_to_unicode_targets(doc: &mut Document) {
         } else {
             stream.content.clone()
         };
-        if let Some(fixed) = pdf_repair::unswap_cmap_targets(&content) {
+        if let Some(fixed) = repair::unswap_cmap_targets(&content) {
             stream.dict.remove(b"Filter");
             stream.dict.remove(b"DecodeParms");
             stream.set_content(fixed);

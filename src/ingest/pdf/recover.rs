@@ -159,12 +159,12 @@ pub(super) fn last_reference(data: &[u8], key: &[u8]) -> Option<(u64, u64)> {
 pub(super) const MAX_REBUILT_OBJECTS: u64 = 4_000_000;
 
 /// Object number → offset of `N G obj` and generation.
-pub(in crate::ingest) type ObjectOffsets = HashMap<u64, (usize, u64)>;
+pub(super) type ObjectOffsets = HashMap<u64, (usize, u64)>;
 
 /// Every top-level `N G obj` in `bytes` (object number → offset and generation, the last one
 /// winning), and the catalog if one is seen, found by scanning rather than by the
 /// cross-reference table.
-pub(in crate::ingest) fn scan_objects(bytes: &[u8]) -> (ObjectOffsets, Option<(u64, u64)>) {
+pub(super) fn scan_objects(bytes: &[u8]) -> (ObjectOffsets, Option<(u64, u64)>) {
     let mut offsets: HashMap<u64, (usize, u64)> = HashMap::new();
     let mut catalog = None;
     let mut i = 0;

@@ -4,8 +4,8 @@
 use lopdf::{Document, Object};
 
 use super::cleanup::{is_garbage, tidy_line};
-use super::glyphs::Line;
 use super::objects::stream_bytes;
+use super::Line;
 
 /// Title from the info dictionary or, failing that, the XMP `dc:title`; junk titles are skipped.
 pub(super) fn metadata_title(doc: &Document) -> Option<String> {

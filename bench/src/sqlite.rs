@@ -1,0 +1,176 @@
+//! SQLite FTS5 as a competitor: one FTS5 table of passages (`title`,
+//! `body`, unindexed `doc`), `unicode61 remove_diacritics 2` (SQLite has no
+//! Nordic stemmer), ranked with `bm25()`, `LIMIT 10`; facet values live in a
+//! side table `facets(doc, facet, path)` with every ancestor path, filters
+//! are `doc IN (…)` sub-selects, and facet counts a `GROUP BY` over it.
+//! "Full" mode adds `snippet()` on the ten hits and the facet counts.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::measure::{peak_rss, reset_peak_rss, Engine, IndexRun};
+use crate::queries::BenchQuery;
+use kartotek::document::Document;
+use kartotek::error::{Error, Result};
+use rusqlite::{params_from_iter, Connection};
+
+fn err(e: rusqlite::Error) -> Error {
+    Error::Internal(format!("sqlite: {e}"))
+}
+
+/// An SQLite FTS5 database under test.
+pub struct Sqlite {
+    conn: Connection,
+}
+
+/// The facet rows of a document: every ancestor of every value, plus `lang`.
+pub fn facet_rows(d: &Document) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = vec![("lang".into(), format!("/{}", d.lang.code()))];
+    for f in &d.facets {
+        for p in kartotek::taxonomy::ancestors(&f.path) {
+            let row = (f.facet.clone(), p);
+            if !rows.contains(&row) {
+                rows.push(row);
+            }
+        }
+    }
+    rows
+}
+
+impl Sqlite {
+    /// Build the database at `path` (removed first) from `docs`; one
+    /// transaction, prepared statements.
+    pub fn build(path: &Path, docs: &[Document]) -> Result<(Sqlite, IndexRun)> {
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+        }
+        reset_peak_rss();
+        let started = Instant::now();
+        let mut conn = Connection::open(path).map_err(err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;
+             CREATE VIRTUAL TABLE fts USING fts5(title, body, doc UNINDEXED, tokenize='unicode61 remove_diacritics 2');
+             CREATE TABLE facets(doc INTEGER NOT NULL, facet TEXT NOT NULL, path TEXT NOT NULL);",
+        )
+        .map_err(err)?;
+        let tx = conn.transaction().map_err(err)?;
+        {
+            let mut ins = tx
+                .prepare("INSERT INTO fts(rowid, title, body, doc) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(err)?;
+            let mut fac = tx
+                .prepare("INSERT INTO facets(doc, facet, path) VALUES (?1, ?2, ?3)")
+                .map_err(err)?;
+            let mut rowid = 0i64;
+            for (di, d) in docs.iter().enumerate() {
+                for (pi, p) in d.passages.iter().enumerate() {
+                    rowid += 1;
+                    let title = if pi == 0 { d.title.as_str() } else { "" };
+                    ins.execute(rusqlite::params![rowid, title, p.text, di as i64])
+                        .map_err(err)?;
+                }
+                for (f, p) in facet_rows(d) {
+                    fac.execute(rusqlite::params![di as i64, f, p])
+                        .map_err(err)?;
+                }
+            }
+        }
+        tx.commit().map_err(err)?;
+        conn.execute_batch(
+            "CREATE INDEX facets_fp ON facets(facet, path, doc); CREATE INDEX facets_doc ON facets(doc);
+             ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);",
+        )
+        .map_err(err)?;
+        let seconds = started.elapsed().as_secs_f64();
+        let run = IndexRun {
+            engine: "sqlite-fts5".into(),
+            docs: docs.len(),
+            passages: crate::gen::passages(docs),
+            text_bytes: crate::gen::text_bytes(docs),
+            seconds,
+            disk_bytes: file_size(path),
+            peak_rss: peak_rss(),
+            runs_seconds: Vec::new(),
+        };
+        Ok((Sqlite { conn }, run))
+    }
+}
+
+fn file_size(path: &Path) -> u64 {
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|ext| {
+            std::fs::metadata(format!("{}{ext}", path.display()))
+                .map(|m| m.len())
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+/// The FTS5 MATCH expression: each word quoted (AND), or one quoted phrase.
+pub fn match_expr(q: &BenchQuery) -> String {
+    let clean: Vec<String> = q.words.iter().map(|w| w.replace('"', "")).collect();
+    if q.phrase {
+        format!("\"{}\"", clean.join(" "))
+    } else {
+        clean
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl Engine for Sqlite {
+    fn name(&self) -> String {
+        "sqlite-fts5".into()
+    }
+
+    fn query(&mut self, q: &BenchQuery, full: bool) -> Result<usize> {
+        let mut filter_sql = String::new();
+        let mut params: Vec<String> = vec![match_expr(q)];
+        for (f, p) in &q.filters {
+            filter_sql.push_str(&format!(
+                " AND doc IN (SELECT doc FROM facets WHERE facet = ?{} AND path = ?{})",
+                params.len() + 1,
+                params.len() + 2
+            ));
+            params.push(f.clone());
+            params.push(p.clone());
+        }
+        let cols = if full {
+            "rowid, doc, snippet(fts, 1, '<mark>', '</mark>', '…', 24)"
+        } else {
+            "rowid, doc, ''"
+        };
+        let sql = format!(
+            "SELECT {cols} FROM fts WHERE fts MATCH ?1{filter_sql} ORDER BY bm25(fts) LIMIT 10"
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(err)?;
+        let rows = st
+            .query_map(params_from_iter(params.iter()), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(2)?))
+            })
+            .map_err(err)?;
+        let mut hits = 0;
+        for r in rows {
+            let _ = r.map_err(err)?;
+            hits += 1;
+        }
+        if full {
+            let sql = format!(
+                "SELECT f.facet, f.path, count(DISTINCT f.doc) FROM facets f
+                 WHERE f.doc IN (SELECT doc FROM fts WHERE fts MATCH ?1{filter_sql})
+                 GROUP BY f.facet, f.path"
+            );
+            let mut st = self.conn.prepare_cached(&sql).map_err(err)?;
+            let rows = st
+                .query_map(params_from_iter(params.iter()), |r| r.get::<_, i64>(2))
+                .map_err(err)?;
+            for r in rows {
+                let _ = r.map_err(err)?;
+            }
+        }
+        Ok(hits)
+    }
+}

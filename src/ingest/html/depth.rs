@@ -1,0 +1,117 @@
+//! Depth limiting before parsing: html5ever does O(depth) work per start tag, so tags nested
+//! deeper than [`super::MAX_TAG_DEPTH`] are dropped from the source (their text is kept).
+
+use super::decode::find_bytes;
+use super::MAX_TAG_DEPTH;
+
+/// Elements that never nest (void) or that the parser closes implicitly, so they
+/// don't count toward the nesting estimate.
+pub(super) fn depth_neutral(tag: &str) -> bool {
+    matches!(
+        tag,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "param"
+            | "keygen"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "tr"
+            | "td"
+            | "th"
+            | "html"
+            | "head"
+            | "body"
+    )
+}
+
+/// Drop start/end tags nested deeper than `MAX_TAG_DEPTH`; returns `None` when
+/// the source is shallow enough to parse as is.
+pub(super) fn limit_depth(src: &str) -> Option<String> {
+    limit_depth_with(src, MAX_TAG_DEPTH)
+}
+
+pub(super) fn limit_depth_with(src: &str, max: usize) -> Option<String> {
+    let bytes = src.as_bytes();
+    // (start, end) byte ranges of tags to drop.
+    let mut drops: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut skipped = 0usize;
+    let mut i = 0usize;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        let start = i + off;
+        let rest = &bytes[start..];
+        if rest.starts_with(b"<!--") {
+            i = find_bytes(&rest[4..], b"-->").map_or(bytes.len(), |e| start + 4 + e + 3);
+            continue;
+        }
+        let Some(close) = rest.iter().position(|&b| b == b'>') else {
+            break;
+        };
+        let end = start + close + 1;
+        let is_end = rest.get(1) == Some(&b'/');
+        let name_start = if is_end { 2 } else { 1 };
+        let name: String = rest[name_start..close]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect();
+        i = end;
+        if name.is_empty() || depth_neutral(&name) {
+            continue;
+        }
+        if !is_end
+            && matches!(
+                name.as_str(),
+                "script" | "style" | "textarea" | "title" | "xmp"
+            )
+        {
+            // Raw text: skip to the matching end tag.
+            let pat = format!("</{name}");
+            let lower_rest = bytes[end..].to_ascii_lowercase();
+            i = find_bytes(&lower_rest, pat.as_bytes()).map_or(bytes.len(), |e| end + e);
+            continue;
+        }
+        let self_closing = close > 0 && rest[close - 1] == b'/';
+        if is_end {
+            if skipped > 0 {
+                skipped -= 1;
+                drops.push((start, end));
+            } else {
+                depth = depth.saturating_sub(1);
+            }
+        } else if !self_closing {
+            if depth >= max {
+                skipped += 1;
+                drops.push((start, end));
+            } else {
+                depth += 1;
+            }
+        }
+    }
+    if drops.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(src.len());
+    let mut last = 0;
+    for (s, e) in drops {
+        out.push_str(&src[last..s]);
+        out.push(' ');
+        last = e;
+    }
+    out.push_str(&src[last..]);
+    Some(out)
+}
