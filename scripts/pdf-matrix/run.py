@@ -3,6 +3,7 @@
 
     python3 scripts/pdf-matrix/run.py                 # the producer matrix
     python3 scripts/pdf-matrix/run.py --testdata DIR  # peers on real PDFs (DIR: ../shared/testdata/pdfs)
+    python3 scripts/pdf-matrix/run.py --testdata DIR --per-file   # and every file's scores
     python3 scripts/pdf-matrix/run.py --keep OUT      # also keep the generated PDFs in OUT
 
 Producer matrix: the Nordic texts in `texts/` (Bokmål, Nynorsk, Swedish, Danish; æ ø å ä ö)
@@ -435,9 +436,9 @@ def qpdf(*args):
 
 # name, tool the producer needs, how it is made, two columns?
 PRODUCERS = [
-    ("ghostscript ps2pdf (enscript)", "enscript", make_enscript, False),
+    ("enscript → Ghostscript ps2pdf", "enscript", make_enscript, False),
     ("groff -Tpdf", "groff", make_groff_pdf, False),
-    ("groff -Tps | ps2pdf", "groff", make_groff_ps2pdf, False),
+    ("groff -Tps → ps2pdf", "groff", make_groff_ps2pdf, False),
     ("pdfLaTeX T1 + Latin Modern", "pdflatex", make_latex(False), False),
     ("LibreOffice Writer", "soffice", make_libreoffice(False), False),
     ("Chromium (Skia)", "chromium", make_chromium(False), False),
@@ -559,7 +560,7 @@ def tabular(layout_text):
     return cells / len(lines) >= 0.4
 
 
-def testdata(folder):
+def testdata(folder, per_file=False):
     index = {}
     idx_path = os.path.join(folder, "pdfs_index.json")
     if os.path.exists(idx_path):
@@ -621,6 +622,14 @@ def testdata(folder):
         tm = summary(t)[3] if t else 0
         print(f"| {e} | {md:.3f} | {mn:.3f} | {pmd:.3f} | {pmn:.3f} | {pps:.1f} | {tm:.3f} |")
     print("\ntable files: " + ", ".join(f[0] for f in tables))
+    if per_file:
+        print("\nPer file, word F1 / pair F1: " + " | ".join(engines))
+        for i, (rel, *_rest) in enumerate(files):
+            cells = []
+            for e in engines:
+                sc = per[e][i][4]
+                cells.append("fails" if sc is None else f"{sc['f1']:.3f} / {sc['pair_f1']:.3f}")
+            print(f"  {rel}: " + " | ".join(cells))
     print("\nFiles where a peer beats Kartotek by more than 0.02 (word F1 or pair F1):")
     for i, (rel, *_rest) in enumerate(files):
         k = per["Kartotek"][i][4]
@@ -638,11 +647,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--testdata", help="folder of real PDFs with NAME.pdftotext.txt beside each")
     ap.add_argument("--keep", help="keep the generated PDFs in this folder")
+    ap.add_argument("--per-file", action="store_true", help="with --testdata: every file's scores")
     args = ap.parse_args()
     if not os.path.exists(KARTOTEK):
         subprocess.run(["cargo", "build", "--release", "--bin", "kartotek"], cwd=ROOT, check=True)
     if args.testdata:
-        testdata(args.testdata)
+        testdata(args.testdata, args.per_file)
     else:
         producer_matrix(args.keep)
 
