@@ -31,10 +31,16 @@ use serde::Deserialize;
 use super::url::{normalize, Pattern};
 use super::CrawlOptions;
 use crate::error::{Error, Result};
+use crate::facet::Facet;
 use crate::ingest::metadata::Override;
 
-/// Facets a source may attach values to.
-pub(crate) const FACETS: &[&str] = &["region", "programme", "network", "theme"];
+/// Facets a source may attach values to: the taxonomy's.
+pub(crate) const FACETS: [&str; 4] = [
+    Facet::TAXONOMY[0].name(),
+    Facet::TAXONOMY[1].name(),
+    Facet::TAXONOMY[2].name(),
+    Facet::TAXONOMY[3].name(),
+];
 
 /// Default re-crawl period.
 pub(crate) const DEFAULT_EVERY: Duration = Duration::from_secs(24 * 3600);

@@ -20,6 +20,7 @@ use super::error::{ApiResult, AppError};
 use super::{bytes_response, AppState, Config};
 use crate::document::Document;
 use crate::error::{Code, Error, Result};
+use crate::facet::Facet;
 use crate::index::schema;
 use crate::ingest::{self, source, Outcome, Progress, Summary};
 use crate::lang::Language;
@@ -33,7 +34,7 @@ pub(crate) const OPENAPI: &str = include_str!("openapi.json");
 pub(crate) const MAX_Q_BYTES: usize = 20_000;
 
 /// Filter parameters, in the order facets are shown: every facet.
-pub(crate) const FILTERS: [&str; 7] = crate::index::schema::ALL_FACETS;
+pub(crate) const FILTERS: [&str; Facet::ALL.len()] = Facet::NAMES;
 
 /// A parsed search request plus the presentation parameters.
 #[derive(Debug, Clone)]
@@ -125,7 +126,10 @@ impl SearchParams {
                         other.chars().filter(|c| !c.is_control()).take(40).collect();
                     return Err(Error::param(
                         &shown,
-                        "is not a known parameter; use q, limit, offset, lang, region, programme, network, theme, doctype, ui",
+                        format!(
+                            "is not a known parameter; use q, limit, offset, {}, ui",
+                            Facet::names(&Facet::ALL)
+                        ),
                     ));
                 }
             }

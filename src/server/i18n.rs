@@ -4,6 +4,8 @@
 //! (first supported tag by q-value; `no` counts as Bokmål), else English.
 //! All strings are plain text: the page escapes them like any other value.
 
+use crate::facet::Facet;
+
 /// Every string the search page shows.
 #[derive(Debug)]
 pub struct Strings {
@@ -62,6 +64,21 @@ pub struct Strings {
 }
 
 /// English.
+impl Strings {
+    /// The heading of `facet`; a new facet needs a heading in every language here.
+    pub fn facet(&self, facet: Facet) -> &'static str {
+        match facet {
+            Facet::Region => self.region,
+            Facet::Programme => self.programme,
+            Facet::Network => self.network,
+            Facet::Theme => self.theme,
+            Facet::Lang => self.lang,
+            Facet::Doctype => self.doctype,
+            Facet::Quality => self.quality,
+        }
+    }
+}
+
 pub(crate) static EN: Strings = Strings {
     code: "en",
     tagline: "Regional and EU policy documents, searchable",

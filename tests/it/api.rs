@@ -157,7 +157,7 @@ async fn bad_parameters_are_400_and_name_the_parameter() {
     {
       "error": {
         "code": "invalid_parameter",
-        "message": "invalid parameter `regoin`: is not a known parameter; use q, limit, offset, lang, region, programme, network, theme, doctype, ui"
+        "message": "invalid parameter `regoin`: is not a known parameter; use q, limit, offset, region, programme, network, theme, lang, doctype, quality, ui"
       }
     }
     "#);
