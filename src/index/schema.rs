@@ -230,3 +230,14 @@ pub(crate) fn doc_key(id: &str) -> u64 {
         u64::from_le_bytes(b)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoded_facet_paths_are_made_readable() {
+        assert_eq!(facet_path("norway\0trondelag"), "/norway/trondelag");
+        assert_eq!(facet_path("/interreg"), "/interreg");
+    }
+}

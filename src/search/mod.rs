@@ -97,7 +97,7 @@ impl Request {
     }
 }
 
-/// One hit: the same object the CLI prints and the HTTP API returns.
+/// One hit, as the core finds it (the API's wire form is `server::types::Hit`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Hit {
     /// Document id.
@@ -112,8 +112,8 @@ pub struct Hit {
     pub score: f64,
     /// Page of the best passage (paged formats).
     pub page: Option<u32>,
-    /// HTML-escaped text where only `<mark>…</mark>` is markup.
-    pub snippet: String,
+    /// The best passage's window with the words that matched (plain text and ranges).
+    pub snippet: snippet::Snippet,
     /// Facet values: facet → paths.
     pub facets: BTreeMap<String, Vec<String>>,
 }
@@ -377,7 +377,7 @@ impl Searcher {
                 .or_insert_with(|| snippet::Forms::with_phrases(&marks.words, &marks.phrases, al));
             snippet::snippet(&text, passage_lang, forms)
         } else {
-            String::new()
+            snippet::Snippet::default()
         };
         let mut facets = BTreeMap::new();
         for facet in Facet::TAXONOMY {

@@ -16,9 +16,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::api::{self, SearchParams, FILTERS};
 use super::i18n::{self, Strings};
+use super::types::{Hit, SearchResponse};
 use super::AppState;
 use crate::facet::Facet;
-use crate::search::{FacetCount, Hit, Response as SearchResponse, MAX_OFFSET};
+use crate::search::{FacetCount, MAX_OFFSET};
 
 /// Escape text for HTML content and attribute values.
 pub(crate) fn esc(s: &str) -> String {
