@@ -11,6 +11,7 @@
 pub mod extract;
 pub mod fetch;
 pub mod frame;
+pub(crate) mod guard;
 pub mod html;
 pub mod metadata;
 pub mod ocr;
