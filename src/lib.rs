@@ -9,7 +9,7 @@
 //! [`search`] (query, rank, snippets, facet counts) → [`cli`] and the HTTP
 //! server.
 //!
-//! [`document`] holds the records every stage shares; [`error`] the one
+//! [`document`] holds the records every stage shares; [`facet`] the facet vocabulary; [`error`] the one
 //! error type and its code table; [`config`] settings resolved once.
 
 #![warn(missing_docs, unreachable_pub)]
@@ -20,6 +20,7 @@ pub mod crawl;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod facet;
 pub mod index;
 pub mod ingest;
 pub mod lang;

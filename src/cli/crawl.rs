@@ -31,10 +31,10 @@ pub struct Args {
     #[arg(required = true, value_name = "URL")]
     pub urls: Vec<String>,
     /// Most pages to request.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = CrawlOptions::DEFAULT_MAX_PAGES)]
     pub max_pages: usize,
     /// Most link hops from a start URL (0 = the start pages only).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = CrawlOptions::DEFAULT_MAX_DEPTH)]
     pub max_depth: u32,
     /// Only crawl URLs containing PATTERN (`*` matches anything; repeatable).
     #[arg(long, value_name = "PATTERN")]
@@ -52,19 +52,19 @@ pub struct Args {
     #[arg(long)]
     pub no_sitemaps: bool,
     /// Least milliseconds between two requests to one host (robots.txt Crawl-delay may ask for more).
-    #[arg(long, env = "KARTOTEK_CRAWL_DELAY_MS", default_value_t = 1000)]
+    #[arg(long, env = "KARTOTEK_CRAWL_DELAY_MS", default_value_t = CrawlOptions::DEFAULT_DELAY_MS)]
     pub delay_ms: u64,
     /// Most requests in flight to one host when --delay-ms is 0 (with a delay: one at a time).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = CrawlOptions::DEFAULT_PER_HOST)]
     pub per_host: usize,
     /// Seconds allowed per request.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = CrawlOptions::DEFAULT_TIMEOUT_SECS)]
     pub timeout: u64,
     /// Largest page or file read, in MB; bigger bodies are cut off and reported.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = CrawlOptions::DEFAULT_MAX_BODY_MB)]
     pub max_body_mb: u64,
     /// Most redirect hops followed from one URL.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = CrawlOptions::DEFAULT_MAX_REDIRECTS)]
     pub max_redirects: usize,
     /// Allow loopback and private network addresses (refused by default).
     #[arg(long, env = "KARTOTEK_ALLOW_PRIVATE")]

@@ -18,7 +18,9 @@ use crate::crawl::sources::SourcesFile;
 use crate::crawl::{CrawlOptions, WriterSink};
 use crate::error::{Error, Result};
 use crate::index::Index;
+use crate::ingest::extract::Limits;
 use crate::ingest::{self, source, Options};
+use crate::taxonomy::Taxonomy;
 
 /// Arguments of `ingest`.
 #[derive(Debug, clap::Args)]
@@ -31,13 +33,13 @@ pub struct Args {
     #[arg(long)]
     pub prune: bool,
     /// Seconds allowed per file before it is abandoned.
-    #[arg(long, env = "KARTOTEK_FILE_TIMEOUT", default_value_t = 60)]
+    #[arg(long, env = "KARTOTEK_FILE_TIMEOUT", default_value_t = Limits::DEFAULT_TIMEOUT_SECS)]
     pub file_timeout: u64,
     /// Largest file accepted, in MB.
-    #[arg(long, env = "KARTOTEK_MAX_FILE_MB", default_value_t = 256)]
+    #[arg(long, env = "KARTOTEK_MAX_FILE_MB", default_value_t = Limits::DEFAULT_MAX_MB)]
     pub max_file_mb: u64,
     /// Commit at least every this many seconds (0 = after every document).
-    #[arg(long, env = "KARTOTEK_COMMIT_SECS", default_value_t = 2)]
+    #[arg(long, env = "KARTOTEK_COMMIT_SECS", default_value_t = Options::DEFAULT_COMMIT_SECS)]
     pub commit_every: u64,
     /// Print failures and the summary only.
     #[arg(long, short)]
@@ -48,6 +50,19 @@ pub struct Args {
     /// Let URL arguments reach loopback and private addresses (refused by default, as by the crawler).
     #[arg(long)]
     pub allow_private: bool,
+}
+
+impl Args {
+    /// The ingest options these arguments ask for, resolved once.
+    fn options(&self, taxonomy: &'static Taxonomy) -> Options {
+        let mut opts = Options::new(taxonomy);
+        opts.allow_private = self.allow_private;
+        opts.prune = self.prune;
+        opts.commit_every = Duration::from_secs(self.commit_every);
+        opts.limits.timeout = Duration::from_secs(self.file_timeout.max(1));
+        opts.limits.max_bytes = self.max_file_mb.max(1) * 1024 * 1024;
+        opts
+    }
 }
 
 /// Run `ingest`.
@@ -62,12 +77,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     } else {
         source::expand(&args.paths)
     };
-    let mut opts = Options::new(taxonomy);
-    opts.allow_private = args.allow_private;
-    opts.prune = args.prune;
-    opts.commit_every = Duration::from_secs(args.commit_every);
-    opts.limits.timeout = Duration::from_secs(args.file_timeout.max(1));
-    opts.limits.max_bytes = args.max_file_mb.max(1) * 1024 * 1024;
+    let opts = args.options(taxonomy);
     let summary = ingest::run(&index, jobs, &opts, &mut Terminal::new(args.quiet))?;
     Ok(if summary.failed.is_empty() { 0 } else { 1 })
 }
@@ -84,11 +94,7 @@ pub(crate) fn run_sources(cli: &Cli, args: &Args, file: &Path) -> Result<i32> {
     })?;
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
     let index = Index::open_or_create(&cli.index)?;
-    let mut opts = Options::new(taxonomy);
-    opts.commit_every = Duration::from_secs(args.commit_every);
-    opts.limits.timeout = Duration::from_secs(args.file_timeout.max(1));
-    opts.limits.max_bytes = args.max_file_mb.max(1) * 1024 * 1024;
-    opts.prune = args.prune;
+    let opts = args.options(taxonomy);
     let mut failed = false;
     if !args.paths.is_empty() || args.prune {
         let s = ingest::run(
@@ -178,15 +184,29 @@ pub(crate) fn ensure_default_corpus(
             Ok(())
         }
         EmptyIndex::FillWithBuiltin => {
-            eprintln!("{BUILTIN_NOTE}");
             let opts = Options::new(taxonomy);
-            ingest::run(
-                index,
-                source::builtin_jobs(),
-                &opts,
-                &mut Terminal::new(true),
-            )?;
+            let mut writer = index.writer(opts.writer_heap)?;
+            fill_with_builtin(index, &mut writer, taxonomy, true)?;
             Ok(())
         }
     }
+}
+
+/// Index the built-in corpus into a brand-new index through `writer`, saying so first:
+/// what [`EmptyIndex::FillWithBuiltin`] means, for `search`, `facets` and `serve` alike.
+pub(crate) fn fill_with_builtin(
+    index: &Index,
+    writer: &mut crate::index::Writer,
+    taxonomy: &'static Taxonomy,
+    quiet: bool,
+) -> Result<ingest::Summary> {
+    eprintln!("{BUILTIN_NOTE}");
+    let opts = Options::new(taxonomy);
+    ingest::run_with_writer(
+        index,
+        writer,
+        source::builtin_jobs(),
+        &opts,
+        &mut Terminal::new(quiet),
+    )
 }

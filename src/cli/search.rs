@@ -65,7 +65,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let searcher = Searcher::new(index, taxonomy);
     let resp = searcher.search(&req)?;
     if args.json {
-        let out = serde_json::json!({ "total": resp.total, "hits": resp.hits });
+        let hits: Vec<crate::server::types::Hit> = resp.hits.into_iter().map(Into::into).collect();
+        let out = serde_json::json!({ "total": resp.total, "hits": hits });
         let json =
             serde_json::to_string_pretty(&out).map_err(|e| Error::Internal(e.to_string()))?;
         crate::cli::print(&format!("{json}\n"));
@@ -75,7 +76,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     Ok(0)
 }
 
-/// Human-readable results; `<mark>` becomes bold on a terminal, `[…]` otherwise.
+/// Human-readable results; matched words are bold on a terminal, `[…]` otherwise.
 pub(crate) fn render(resp: &crate::search::Response, color: bool) -> String {
     let mut out = String::new();
     if resp.hits.is_empty() {
@@ -103,12 +104,18 @@ pub(crate) fn render(resp: &crate::search::Response, color: bool) -> String {
         } else {
             ("[", "]")
         };
-        // decode, then escape control characters (a document's `&#27;` must
-        // not reach the terminal as ESC), then add our own highlighting
-        let decoded = html_escape::decode_html_entities(&h.snippet);
-        let text = escaped(&decoded)
-            .replace("<mark>", on)
-            .replace("</mark>", off);
+        // escape control characters (a document's ESC must not reach the
+        // terminal), then add our own highlighting around the matched words
+        let mut text = String::new();
+        for (piece, marked) in h.snippet.pieces() {
+            if marked {
+                text.push_str(on);
+                text.push_str(&escaped(piece));
+                text.push_str(off);
+            } else {
+                text.push_str(&escaped(piece));
+            }
+        }
         out.push_str(&format!("   {text}\n\n"));
     }
     out

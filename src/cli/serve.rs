@@ -12,11 +12,10 @@
 use std::time::Duration;
 
 use crate::cli::ingest::EmptyIndex;
-use crate::cli::progress::Terminal;
 use crate::cli::Cli;
 use crate::error::{Error, Result};
 use crate::index::Index;
-use crate::ingest::{self, source, Options};
+use crate::ingest::Options;
 use crate::server::{self, AppState, Config};
 
 /// Arguments of `serve`.
@@ -92,15 +91,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     if builtin || keep_writer {
         let mut w = index.writer(config.writer_heap)?;
         if builtin {
-            eprintln!("{}", crate::cli::ingest::BUILTIN_NOTE);
-            let opts = Options::new(taxonomy);
-            let summary = ingest::run_with_writer(
-                &index,
-                &mut w,
-                source::builtin_jobs(),
-                &opts,
-                &mut Terminal::new(false),
-            )?;
+            let summary = crate::cli::ingest::fill_with_builtin(&index, &mut w, taxonomy, false)?;
             failed_at_start = summary.failed.len();
         }
         // Keep the writer only when uploads or scheduled crawls need it;

@@ -5,21 +5,18 @@
 //! redirects: the crawler follows each hop itself so it can check robots,
 //! hosts and loops on every one and record where a page really lives.
 //!
-//! Safety: only http and https; unless private addresses are allowed, a
-//! host that is an IP literal in a loopback, private, link-local or other
-//! non-public range is refused before any connection, and host names are
-//! resolved through a guard that drops such addresses, so a DNS answer
-//! cannot point the crawler at the machine's own network (checked at
-//! connection time, which also stops DNS rebinding).
+//! Safety: only http and https; unless private addresses are allowed, the
+//! ingest side's guard ([`crate::ingest::guard`], the one `ingest URL` uses
+//! too) refuses IP literals in non-public ranges before any connection and
+//! resolves host names to public addresses only.
 
 use std::io::Read;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{self, HeaderMap};
 use reqwest::Url;
+
+use crate::ingest::guard::{self, public_only};
 
 /// Content types that are fetched as documents (anything else is skipped
 /// before its body is read). A missing type, or `application/octet-stream`,
@@ -305,126 +302,17 @@ pub(crate) fn robots_header_says_noindex(value: &str) -> bool {
         .any(|r| matches!(r.trim(), "noindex" | "none"))
 }
 
-/// Refuse an IP-literal host in a non-public range.
+/// Refuse an IP-literal host in a non-public range (see [`crate::ingest::guard`]).
 pub(crate) fn check_literal_host(url: &Url) -> Result<(), FetchError> {
-    let host = url.host_str().unwrap_or_default();
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let Ok(ip) = bare.parse::<IpAddr>() else {
-        return Ok(());
-    };
-    if is_public(ip) {
-        Ok(())
-    } else {
-        Err(FetchError::Private(format!(
-            "`{ip}` is a loopback, private or otherwise non-public address; pass `--allow-private` (or set `allow_private = true` in the sources file) to crawl it"
-        )))
+    match guard::literal_host_refusal(url) {
+        Some(why) => Err(FetchError::Private(why)),
+        None => Ok(()),
     }
-}
-
-/// Make a client resolve host names through the public-address guard. The
-/// one guard for every fetch Kartotek makes: the crawler's and `ingest URL`
-/// ([`crate::ingest::fetch`]); pair it with [`check_literal_host`] on every
-/// URL requested (IP literals are not resolved).
-pub(crate) fn public_only(b: reqwest::blocking::ClientBuilder) -> reqwest::blocking::ClientBuilder {
-    b.dns_resolver(Arc::new(PublicOnly))
-}
-
-/// Resolves host names and keeps only public addresses.
-struct PublicOnly;
-
-impl Resolve for PublicOnly {
-    fn resolve(&self, name: Name) -> Resolving {
-        let host = name.as_str().to_string();
-        Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .filter(|a| is_public(a.ip()))
-                .collect();
-            if addrs.is_empty() {
-                return Err(
-                    format!("`{host}` resolves only to private or loopback addresses").into(),
-                );
-            }
-            Ok(Box::new(addrs.into_iter()) as Addrs)
-        })
-    }
-}
-
-/// True for addresses on the public internet: not loopback, private,
-/// link-local, shared (CGNAT), unspecified, multicast, broadcast,
-/// documentation, benchmarking or reserved ranges (IPv4 inside IPv6 is
-/// judged as IPv4).
-pub(crate) fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public_v4(v4);
-            }
-            let s = v6.segments();
-            // NAT64 well-known prefix 64:ff9b::/96 embeds an IPv4 address.
-            if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
-                let v4 =
-                    Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
-                return is_public_v4(v4);
-            }
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (s[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
-                || (s[0] & 0xffc0) == 0xfe80 // link-local fe80::/10
-                || (s[0] & 0xffc0) == 0xfec0 // site-local fec0::/10 (deprecated)
-                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
-                || v6 == Ipv6Addr::from([0u8; 16]))
-        }
-    }
-}
-
-fn is_public_v4(v4: Ipv4Addr) -> bool {
-    let o = v4.octets();
-    !(v4.is_loopback()
-        || v4.is_private()
-        || v4.is_link_local()
-        || v4.is_unspecified()
-        || v4.is_broadcast()
-        || v4.is_multicast()
-        || v4.is_documentation()
-        || o[0] == 0 // "this network"
-        || (o[0] == 100 && (64..128).contains(&o[1])) // shared 100.64/10
-        || (o[0] == 192 && o[1] == 0 && o[2] == 0) // IETF protocol assignments
-        || (o[0] == 198 && (18..20).contains(&o[1])) // benchmarking
-        || o[0] >= 240) // reserved
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn private_and_loopback_ranges_are_not_public() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "255.255.255.255",
-            "::1",
-            "::",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:127.0.0.1",
-            "::ffff:10.0.0.1",
-            "64:ff9b::7f00:1",
-        ] {
-            assert!(!is_public(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["1.1.1.1", "158.39.1.1", "2a00:1450:400f::1"] {
-            assert!(is_public(ip.parse().unwrap()), "{ip}");
-        }
-    }
 
     #[test]
     fn loopback_literal_is_refused_with_a_clear_reason() {

@@ -178,5 +178,5 @@ pub fn crawl(
 
 fn attach_fingerprint(o: Option<&Override>) -> Option<String> {
     o.filter(|o| !o.is_empty())
-        .map(|o| blake3::hash(format!("{o:?}").as_bytes()).to_hex()[..16].to_string())
+        .map(|o| blake3::hash(o.fingerprint_text().as_bytes()).to_hex()[..16].to_string())
 }

@@ -53,23 +53,40 @@ pub struct CrawlOptions {
     pub stop: Option<Arc<AtomicBool>>,
 }
 
+impl CrawlOptions {
+    /// Default [`Self::max_pages`] (also `kartotek crawl --max-pages`).
+    pub const DEFAULT_MAX_PAGES: usize = 1_000;
+    /// Default [`Self::max_depth`].
+    pub const DEFAULT_MAX_DEPTH: u32 = 5;
+    /// Default [`Self::delay`], in milliseconds.
+    pub const DEFAULT_DELAY_MS: u64 = 1_000;
+    /// Default [`Self::per_host`].
+    pub const DEFAULT_PER_HOST: usize = 2;
+    /// Default [`Self::timeout`], in seconds.
+    pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+    /// Default [`Self::max_bytes`], in MB.
+    pub const DEFAULT_MAX_BODY_MB: u64 = 50;
+    /// Default [`Self::max_redirects`].
+    pub const DEFAULT_MAX_REDIRECTS: usize = 10;
+}
+
 impl Default for CrawlOptions {
     fn default() -> Self {
         CrawlOptions {
-            max_pages: 1_000,
-            max_depth: 5,
+            max_pages: Self::DEFAULT_MAX_PAGES,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
             include: Vec::new(),
             exclude: Vec::new(),
             allow_hosts: Vec::new(),
             sitemaps: Vec::new(),
             discover_sitemaps: true,
             allow_private: false,
-            delay: Duration::from_millis(1_000),
-            per_host: 2,
+            delay: Duration::from_millis(Self::DEFAULT_DELAY_MS),
+            per_host: Self::DEFAULT_PER_HOST,
             workers: 4,
-            timeout: Duration::from_secs(30),
-            max_bytes: 50 * 1024 * 1024,
-            max_redirects: 10,
+            timeout: Duration::from_secs(Self::DEFAULT_TIMEOUT_SECS),
+            max_bytes: Self::DEFAULT_MAX_BODY_MB * 1024 * 1024,
+            max_redirects: Self::DEFAULT_MAX_REDIRECTS,
             user_agent: format!("{} crawler", ingest::fetch::USER_AGENT),
             attach: None,
             state_path: None,

@@ -31,10 +31,16 @@ use serde::Deserialize;
 use super::url::{normalize, Pattern};
 use super::CrawlOptions;
 use crate::error::{Error, Result};
+use crate::facet::Facet;
 use crate::ingest::metadata::Override;
 
-/// Facets a source may attach values to.
-pub(crate) const FACETS: &[&str] = &["region", "programme", "network", "theme"];
+/// Facets a source may attach values to: the taxonomy's.
+pub(crate) const FACETS: [&str; 4] = [
+    Facet::TAXONOMY[0].name(),
+    Facet::TAXONOMY[1].name(),
+    Facet::TAXONOMY[2].name(),
+    Facet::TAXONOMY[3].name(),
+];
 
 /// Default re-crawl period.
 pub(crate) const DEFAULT_EVERY: Duration = Duration::from_secs(24 * 3600);
@@ -93,16 +99,20 @@ impl SourcesFile {
     }
 
     /// Parse and check the text of a sources file.
-    pub fn parse(text: &str) -> std::result::Result<SourcesFile, String> {
-        let file: SourcesFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<SourcesFile> {
+        let file: SourcesFile = toml::from_str(text).map_err(|e| Error::Usage(e.to_string()))?;
         if file.sources.is_empty() {
-            return Err("no `[[source]]` entries".into());
+            return Err(Error::Usage("no `[[source]]` entries".into()));
         }
         let mut names = HashSet::new();
         for s in &file.sources {
-            s.check().map_err(|e| format!("source `{}`: {e}", s.name))?;
+            s.check()
+                .map_err(|e| Error::Usage(format!("source `{}`: {e}", s.name)))?;
             if !names.insert(s.name.as_str()) {
-                return Err(format!("the source name `{}` is used twice", s.name));
+                return Err(Error::Usage(format!(
+                    "the source name `{}` is used twice",
+                    s.name
+                )));
             }
         }
         Ok(file)
@@ -110,38 +120,40 @@ impl SourcesFile {
 }
 
 impl Source {
-    fn check(&self) -> std::result::Result<(), String> {
+    fn check(&self) -> Result<()> {
         if self.name.trim().is_empty() {
-            return Err("`name` is empty".into());
+            return Err(Error::Usage("`name` is empty".into()));
         }
         if self.start.is_empty() && self.sitemaps.is_empty() {
-            return Err("give at least one `start` URL or `sitemaps` URL".into());
+            return Err(Error::Usage(
+                "give at least one `start` URL or `sitemaps` URL".into(),
+            ));
         }
         for u in self.start.iter().chain(&self.sitemaps) {
-            normalize(u, None).map_err(|e| e.to_string())?;
+            normalize(u, None).map_err(|e| Error::Usage(e.to_string()))?;
         }
         if self.max_pages == Some(0) {
-            return Err("`max_pages` must be at least 1".into());
+            return Err(Error::Usage("`max_pages` must be at least 1".into()));
         }
         self.period()?;
         for (facet, paths) in &self.facets {
             if !FACETS.contains(&facet.as_str()) {
-                return Err(format!(
+                return Err(Error::Usage(format!(
                     "unknown facet `{facet}` (use one of: {})",
                     FACETS.join(", ")
-                ));
+                )));
             }
             if let Some(p) = paths.iter().find(|p| !p.starts_with('/')) {
-                return Err(format!(
+                return Err(Error::Usage(format!(
                     "facet value `{p}` must be a path starting with `/`, e.g. `/interreg`"
-                ));
+                )));
             }
         }
         Ok(())
     }
 
     /// The re-crawl period.
-    pub fn period(&self) -> std::result::Result<Duration, String> {
+    pub fn period(&self) -> Result<Duration> {
         match &self.every {
             None => Ok(DEFAULT_EVERY),
             Some(s) => parse_period(s),
@@ -177,12 +189,14 @@ impl Source {
 }
 
 /// `"90s"`, `"30m"`, `"12h"`, `"7d"` (a bare number is seconds); at least a minute.
-pub(crate) fn parse_period(s: &str) -> std::result::Result<Duration, String> {
+pub(crate) fn parse_period(s: &str) -> Result<Duration> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let n: u64 = num.parse().map_err(|_| {
-        format!("`every = \"{s}\"` is not a period like \"30m\", \"12h\" or \"7d\"")
+        Error::Usage(format!(
+            "`every = \"{s}\"` is not a period like \"30m\", \"12h\" or \"7d\""
+        ))
     })?;
     let secs = match unit.trim() {
         "" | "s" => Some(n),
@@ -191,9 +205,15 @@ pub(crate) fn parse_period(s: &str) -> std::result::Result<Duration, String> {
         "d" => n.checked_mul(86_400),
         _ => None,
     }
-    .ok_or_else(|| format!("`every = \"{s}\"` is not a period like \"30m\", \"12h\" or \"7d\""))?;
+    .ok_or_else(|| {
+        Error::Usage(format!(
+            "`every = \"{s}\"` is not a period like \"30m\", \"12h\" or \"7d\""
+        ))
+    })?;
     if secs < 60 {
-        return Err(format!("`every = \"{s}\"` is shorter than a minute"));
+        return Err(Error::Usage(format!(
+            "`every = \"{s}\"` is shorter than a minute"
+        )));
     }
     Ok(Duration::from_secs(secs))
 }
@@ -254,7 +274,7 @@ sitemaps = ["https://www.trondelagfylke.no/sitemap.xml"]
         ];
         for (text, want) in cases {
             let e = SourcesFile::parse(text).unwrap_err();
-            assert!(e.contains(want), "{want}: {e}");
+            assert!(e.to_string().contains(want), "{want}: {e}");
         }
     }
 

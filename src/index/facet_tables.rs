@@ -24,14 +24,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::index::SegmentId;
-use tantivy::schema::Facet;
+use tantivy::schema::Facet as TantivyFacet;
 use tantivy::{DocId, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer};
 
 use crate::error::Result;
-use crate::index::schema::{ALL_FACETS, DOC_KEY};
+use crate::facet::Facet;
+use crate::index::schema::DOC_KEY;
 
 /// Number of facets counted.
-pub const N: usize = ALL_FACETS.len();
+pub const N: usize = Facet::ALL.len();
 /// Row value: no value for this facet.
 const NONE: u32 = u32::MAX;
 /// Row value flag: several values; the ids of their paths and ancestors,
@@ -76,12 +77,12 @@ impl SegmentFacets {
         let mut resolved = Vec::with_capacity(N);
         let mut ords: Vec<u32> = Vec::new();
         let mut seen: Vec<u32> = Vec::new();
-        for (f, name) in ALL_FACETS.iter().enumerate() {
+        for (f, name) in Facet::ALL.map(Facet::name).iter().enumerate() {
             let facets = reader.facet_reader(name)?;
             let n = facets.num_facets();
             let mut r = Resolved::default();
             let mut ids: HashMap<String, u32> = HashMap::new();
-            let mut facet = Facet::root();
+            let mut facet = TantivyFacet::root();
             for ord in 0..n as u64 {
                 facets.facet_from_ord(ord, &mut facet)?;
                 let list = crate::taxonomy::ancestors(&facet.to_path_string())
@@ -287,7 +288,7 @@ impl Warmer for FacetTables {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::schema::REGION;
+    const REGION: &str = Facet::Region.name();
     use tantivy::{doc, Index};
 
     #[test]
@@ -316,7 +317,7 @@ mod tests {
             ids
         };
         for k in 1..=2u64 {
-            w.add_document(doc!(key => k, region => Facet::from_text("/norway").unwrap()))
+            w.add_document(doc!(key => k, region => TantivyFacet::from_text("/norway").unwrap()))
                 .unwrap();
             w.commit().unwrap();
             index.reload().unwrap();
@@ -333,7 +334,7 @@ mod tests {
         let index = Index::create_in_ram(schema);
         crate::index::analyzer::register_all(index.tokenizers());
         let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let f = |p: &str| Facet::from_text(p).unwrap();
+        let f = |p: &str| TantivyFacet::from_text(p).unwrap();
         // documents 1 and 3 have two passages each (adjacent, same key)
         w.add_document(doc!(key => 1u64, region => f("/norway/trondelag")))
             .unwrap();
@@ -353,7 +354,7 @@ mod tests {
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         let table = SegmentFacets::read(searcher.segment_reader(0)).unwrap();
-        let r = ALL_FACETS.iter().position(|n| *n == REGION).unwrap();
+        let r = Facet::Region.index();
         let mut which = [false; N];
         which[r] = true;
         let mut out: [HashMap<String, u64>; N] = Default::default();

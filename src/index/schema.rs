@@ -1,5 +1,6 @@
-//! The tantivy schema: every field name is a constant here, and [`Fields`]
-//! resolves them once so the rest of the code never spells a name.
+//! The tantivy schema: every field name is a constant here (the facet fields take
+//! theirs from [`Facet`]), and [`Fields`] resolves them once so the rest of the code
+//! never spells a name.
 //!
 //! One tantivy document per *passage*. Document-level values (id, title,
 //! url, facets, hash) are repeated on each passage so a hit is
@@ -13,6 +14,7 @@ use tantivy::schema::{
 };
 
 use super::analyzer::{exact_name, fold_name, ANALYZED, OCR_ANALYZER, TITLE_ANALYZER};
+use crate::facet::Facet;
 
 /// Stable document id (16 hex digits).
 pub(crate) const ID: &str = "id";
@@ -25,7 +27,7 @@ pub const URL: &str = "url";
 /// Document title.
 pub(crate) const TITLE: &str = "title";
 /// Document language (facet `/nb`).
-pub(crate) const LANG: &str = "lang";
+pub(crate) const LANG: &str = Facet::Lang.name();
 /// The passage's own language code.
 pub(crate) const PASSAGE_LANG: &str = "passage_lang";
 /// 1-based page number, 0 when the format has no pages.
@@ -37,7 +39,7 @@ pub const TEXT: &str = "text";
 /// blake3 of the source bytes.
 pub(crate) const HASH: &str = "hash";
 /// Document format facet (`/pdf`, `/html`, `/text`).
-pub const DOCTYPE: &str = "doctype";
+pub const DOCTYPE: &str = Facet::Doctype.name();
 /// JSON metadata of the document, on passage 0 only.
 pub(crate) const META: &str = "meta";
 /// Every word of title and text, lowercased and folded, unstemmed: the
@@ -46,22 +48,7 @@ pub(crate) const WORDS: &str = "words";
 /// OCR skeletons of the text of documents flagged as OCR-damaged.
 pub const OCR: &str = "ocr";
 /// Text-quality facet (`/clean`, `/ocr-damaged`).
-pub(crate) const QUALITY: &str = "quality";
-/// Region facet.
-pub(crate) const REGION: &str = "region";
-/// Programme facet.
-pub(crate) const PROGRAMME: &str = "programme";
-/// Network facet.
-pub(crate) const NETWORK: &str = "network";
-/// Theme facet.
-pub(crate) const THEME: &str = "theme";
-
-/// The four taxonomy facets, in display order.
-pub(crate) const TAXONOMY_FACETS: [&str; 4] = [REGION, PROGRAMME, NETWORK, THEME];
-/// Every facet the API counts: the taxonomy ones plus language and type.
-pub(crate) const ALL_FACETS: [&str; 7] =
-    [REGION, PROGRAMME, NETWORK, THEME, LANG, DOCTYPE, QUALITY];
-
+pub(crate) const QUALITY: &str = Facet::Quality.name();
 /// Name of the exact body field for a language key (`body_no`).
 pub(crate) fn body_field_name(key: &str) -> String {
     format!("body_{key}")
@@ -110,8 +97,8 @@ pub fn build() -> Schema {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         ),
     );
-    for facet in TAXONOMY_FACETS {
-        b.add_facet_field(facet, FacetOptions::default().set_stored());
+    for facet in Facet::TAXONOMY {
+        b.add_facet_field(facet.name(), FacetOptions::default().set_stored());
     }
     for lang in ANALYZED {
         let opts = |tokenizer: &str| {
@@ -162,8 +149,8 @@ pub struct Fields {
     pub words: Field,
     /// See [`OCR`].
     pub ocr: Field,
-    /// Taxonomy facets, in [`TAXONOMY_FACETS`] order.
-    pub taxonomy: [Field; 4],
+    /// Every facet's field, in [`Facet::ALL`] order.
+    pub facets: [Field; Facet::ALL.len()],
     /// `(language key, exact field, folded field)` for each analysed language.
     pub bodies: Vec<(&'static str, Field, Field)>,
 }
@@ -179,6 +166,10 @@ impl Fields {
                 f(&body_field_name(lang.key))?,
                 f(&fold_field_name(lang.key))?,
             ));
+        }
+        let mut facets = [f(LANG)?; Facet::ALL.len()];
+        for facet in Facet::ALL {
+            facets[facet.index()] = f(facet.name())?;
         }
         Ok(Fields {
             id: f(ID)?,
@@ -197,23 +188,19 @@ impl Fields {
             quality: f(QUALITY)?,
             words: f(WORDS)?,
             ocr: f(OCR)?,
-            taxonomy: [f(REGION)?, f(PROGRAMME)?, f(NETWORK)?, f(THEME)?],
+            facets,
             bodies,
         })
     }
 
-    /// The facet field for a facet name from [`ALL_FACETS`].
+    /// The facet field for a facet name (see [`Facet::parse`]).
     pub fn facet(&self, name: &str) -> Option<Field> {
-        match name {
-            REGION => Some(self.taxonomy[0]),
-            PROGRAMME => Some(self.taxonomy[1]),
-            NETWORK => Some(self.taxonomy[2]),
-            THEME => Some(self.taxonomy[3]),
-            LANG => Some(self.lang),
-            DOCTYPE => Some(self.doctype),
-            QUALITY => Some(self.quality),
-            _ => None,
-        }
+        Facet::parse(name).map(|f| self.facet_field(f))
+    }
+
+    /// The field of `facet`.
+    pub fn facet_field(&self, facet: Facet) -> Field {
+        self.facets[facet.index()]
     }
 
     /// Exact and folded body fields for a language key.
@@ -242,4 +229,15 @@ pub(crate) fn doc_key(id: &str) -> u64 {
         b.copy_from_slice(&h.as_bytes()[..8]);
         u64::from_le_bytes(b)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoded_facet_paths_are_made_readable() {
+        assert_eq!(facet_path("norway\0trondelag"), "/norway/trondelag");
+        assert_eq!(facet_path("/interreg"), "/interreg");
+    }
 }

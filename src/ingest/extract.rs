@@ -70,11 +70,18 @@ pub struct Limits {
     pub max_bytes: u64,
 }
 
+impl Limits {
+    /// Default [`Self::timeout`], in seconds (also `kartotek ingest --file-timeout`).
+    pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
+    /// Default [`Self::max_bytes`], in MB (also `kartotek ingest --max-file-mb`).
+    pub const DEFAULT_MAX_MB: u64 = 256;
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            timeout: Duration::from_secs(60),
-            max_bytes: 256 * 1024 * 1024,
+            timeout: Duration::from_secs(Self::DEFAULT_TIMEOUT_SECS),
+            max_bytes: Self::DEFAULT_MAX_MB * 1024 * 1024,
         }
     }
 }

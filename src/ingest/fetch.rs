@@ -3,9 +3,9 @@
 //! sites is the crawler's job; this reads exactly the URL it is given.
 //!
 //! Loopback, private and other non-public addresses are refused with the
-//! crawler's own guard ([`crate::crawl::fetcher::public_only`] for names,
-//! at connection time, and [`check_literal_host`] for IP literals, on the
-//! URL and on every redirect hop), so `ingest URL` cannot reach the
+//! guard the crawler uses too ([`super::guard::public_only`] for names, at
+//! connection time, and [`super::guard::literal_host_refusal`] for IP
+//! literals, on the URL and on every redirect hop), so `ingest URL` cannot reach the
 //! machine's own network either (issue 13). The escape hatch is
 //! `kartotek ingest --allow-private` (`ingest::Options::allow_private`), an
 //! operator's switch for one run, like the crawler's flag.
@@ -13,7 +13,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use crate::crawl::fetcher::{check_literal_host, public_only};
+use super::guard::{literal_host_refusal, public_only};
 use crate::error::ExtractError;
 
 /// Most redirects followed.
@@ -73,12 +73,14 @@ pub(crate) fn fetch_with(
     let parsed = check_scheme(url)?;
     let refused = |why: String| ExtractError::Fetch(format!("refused: {why}"));
     if !allow_private {
-        check_literal_host(&parsed).map_err(|e| refused(private_reason(&e.to_string())))?;
+        if let Some(why) = literal_host_refusal(&parsed) {
+            return Err(refused(private_reason(&format!("refused: {why}"))));
+        }
     }
     let redirects = reqwest::redirect::Policy::custom(move |attempt| {
         if attempt.previous().len() >= MAX_REDIRECTS {
             attempt.error("too many redirects")
-        } else if !allow_private && check_literal_host(attempt.url()).is_err() {
+        } else if !allow_private && literal_host_refusal(attempt.url()).is_some() {
             attempt.error("a redirect points to a loopback or private address")
         } else {
             attempt.follow()

@@ -19,7 +19,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Folder-level metadata file name.
 pub(crate) const FOLDER_FILE: &str = "metadata.toml";
@@ -27,7 +27,7 @@ pub(crate) const FOLDER_FILE: &str = "metadata.toml";
 pub(crate) const SIDECAR_SUFFIX: &str = ".meta.toml";
 
 /// What a person said about one document.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
     /// Replaces the extracted title.
@@ -47,6 +47,13 @@ pub struct Override {
 }
 
 impl Override {
+    /// A stable text form for content fingerprints: JSON with the fields in declaration
+    /// order and the facet maps sorted (a `{:?}` rendering is not promised to stay the
+    /// same across Rust releases).
+    pub fn fingerprint_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// Layer `other` over `self` (other wins on scalars; lists are merged).
     pub fn merged_with(mut self, other: Override) -> Override {
         self.title = other.title.or(self.title);
@@ -99,14 +106,15 @@ fn sidecars(path: &Path) -> Vec<PathBuf> {
 /// Load every override that applies to the document at `path`, with the
 /// raw text of the files read (it is part of the content hash, so editing a
 /// sidecar re-indexes the document). Errors name the file and the line.
-pub(crate) fn for_document(path: &Path) -> Result<(Override, String), String> {
+pub(crate) fn for_document(path: &Path) -> crate::error::Result<(Override, String)> {
     let mut merged = Override::default();
     let mut raw = String::new();
     if let Some(dir) = path.parent() {
         let folder = dir.join(FOLDER_FILE);
         if let Ok(text) = std::fs::read_to_string(&folder) {
-            let parsed: FolderFile = toml::from_str(&text)
-                .map_err(|e| format!("`{}`: {}", folder.display(), e.message()))?;
+            let parsed: FolderFile = toml::from_str(&text).map_err(|e| {
+                crate::error::Error::Usage(format!("`{}`: {}", folder.display(), e.message()))
+            })?;
             if let Some(d) = parsed.default {
                 merged = merged.merged_with(d);
             }
@@ -122,8 +130,9 @@ pub(crate) fn for_document(path: &Path) -> Result<(Override, String), String> {
     }
     for sidecar in sidecars(path) {
         if let Ok(text) = std::fs::read_to_string(&sidecar) {
-            let parsed: Override = toml::from_str(&text)
-                .map_err(|e| format!("`{}`: {}", sidecar.display(), e.message()))?;
+            let parsed: Override = toml::from_str(&text).map_err(|e| {
+                crate::error::Error::Usage(format!("`{}`: {}", sidecar.display(), e.message()))
+            })?;
             merged = merged.merged_with(parsed);
             raw.push_str(&text);
             break;
@@ -163,7 +172,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.meta.toml"), "title = \n").unwrap();
         let e = for_document(&dir.path().join("a.pdf")).unwrap_err();
-        assert!(e.contains("a.meta.toml"), "{e}");
+        assert!(e.to_string().contains("a.meta.toml"), "{e}");
     }
 
     #[test]

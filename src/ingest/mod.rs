@@ -11,6 +11,7 @@
 pub mod extract;
 pub mod fetch;
 pub mod frame;
+pub(crate) mod guard;
 pub mod html;
 pub mod metadata;
 pub mod ocr;
@@ -58,12 +59,15 @@ pub struct Options {
 }
 
 impl Options {
-    /// Defaults with the built-in taxonomy.
+    /// Default [`Self::commit_every`], in seconds (also `kartotek ingest --commit-every`).
+    pub const DEFAULT_COMMIT_SECS: u64 = 2;
+
+    /// Defaults with the given taxonomy.
     pub fn new(taxonomy: &'static Taxonomy) -> Options {
         Options {
             limits: Limits::default(),
             prune: false,
-            commit_every: Duration::from_secs(2),
+            commit_every: Duration::from_secs(Self::DEFAULT_COMMIT_SECS),
             writer_heap: crate::index::DEFAULT_WRITER_HEAP,
             workers: std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -322,12 +326,12 @@ fn build_inner(
         } => (Arc::clone(bytes), content_type.clone(), job.url.clone()),
     };
     let (mut overrides, mut raw_meta) = match &job.origin {
-        Origin::File(path) => metadata::for_document(path)?,
+        Origin::File(path) => metadata::for_document(path).map_err(|e| e.to_string())?,
         _ => (metadata::Override::default(), String::new()),
     };
     if let Some(extra) = &job.overrides {
         // the job's own corrections (a crawl source's facets) hash with the content
-        raw_meta.push_str(&format!("{extra:?}"));
+        raw_meta.push_str(&extra.fingerprint_text());
         overrides = extra.clone().merged_with(overrides);
     }
     let mut hasher = blake3::Hasher::new();

@@ -54,8 +54,9 @@ pub fn builtin() -> &'static Thesaurus {
 
 impl Thesaurus {
     /// Parse thesaurus TOML.
-    pub fn parse(text: &str) -> Result<Thesaurus, String> {
-        let file: ThesaurusFile = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    pub fn parse(text: &str) -> crate::error::Result<Thesaurus> {
+        let file: ThesaurusFile = toml::from_str(text)
+            .map_err(|e| crate::error::Error::Taxonomy(e.message().to_string()))?;
         let mut t = Thesaurus::default();
         for [a, b] in file.variant {
             if key(&a) == key(&b) {

@@ -20,12 +20,13 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
 use crate::error::{Error, Result};
+use crate::facet::Facet;
 use crate::index::facet_tables;
-use crate::index::schema::{self, ALL_FACETS, TAXONOMY_FACETS};
+use crate::index::schema;
 use crate::index::Index;
 use crate::lang::Language;
 use crate::taxonomy::{FacetKind, Taxonomy};
@@ -96,7 +97,7 @@ impl Request {
     }
 }
 
-/// One hit: the same object the CLI prints and the HTTP API returns.
+/// One hit, as the core finds it (the API's wire form is `server::types::Hit`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Hit {
     /// Document id.
@@ -111,8 +112,8 @@ pub struct Hit {
     pub score: f64,
     /// Page of the best passage (paged formats).
     pub page: Option<u32>,
-    /// HTML-escaped text where only `<mark>…</mark>` is markup.
-    pub snippet: String,
+    /// The best passage's window with the words that matched (plain text and ranges).
+    pub snippet: snippet::Snippet,
     /// Facet values: facet → paths.
     pub facets: BTreeMap<String, Vec<String>>,
 }
@@ -270,17 +271,21 @@ impl Searcher {
             // facets with a filter of their own are counted without it
             // (disjunctive), each from its own run of the query
             let own: [bool; facet_tables::N] =
-                ALL_FACETS.map(|name| req.filters.get(name).is_some_and(|v| !v.is_empty()));
+                Facet::ALL.map(|f| req.filters.get(f.name()).is_some_and(|v| !v.is_empty()));
             let mut counts = self.count(&searcher, executor, &matches, own.map(|o| !o))?;
-            for (i, name) in ALL_FACETS.iter().enumerate().filter(|(i, _)| own[*i]) {
-                let others = run(text_query.as_deref(), Some(name))?;
+            for facet in Facet::ALL.into_iter().filter(|f| own[f.index()]) {
+                let i = facet.index();
+                let others = run(text_query.as_deref(), Some(facet.name()))?;
                 let mut which = [false; facet_tables::N];
                 which[i] = true;
                 counts[i] =
                     std::mem::take(&mut self.count(&searcher, executor, &others, which)?[i]);
             }
-            for (name, counted) in ALL_FACETS.iter().zip(counts) {
-                facets.insert(name.to_string(), self.sorted_counts(name, counted));
+            for (facet, counted) in Facet::ALL.into_iter().zip(counts) {
+                facets.insert(
+                    facet.name().to_string(),
+                    self.sorted_counts(facet.name(), counted),
+                );
             }
         }
         Ok(Response {
@@ -315,13 +320,13 @@ impl Searcher {
             let field = f.facet(name).ok_or_else(|| {
                 Error::param(
                     name,
-                    format!("unknown facet; use one of {}", ALL_FACETS.join(", ")),
+                    format!("unknown facet; use one of {}", Facet::names(&Facet::ALL)),
                 )
             })?;
             let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for v in values {
                 let path = normalise_path(name, v)?;
-                let facet = Facet::from_text(&path).map_err(|_| {
+                let facet = TantivyFacet::from_text(&path).map_err(|_| {
                     Error::param(
                         name,
                         format!("`{v}` is not a facet path like `/norway/trondelag`"),
@@ -372,11 +377,11 @@ impl Searcher {
                 .or_insert_with(|| snippet::Forms::with_phrases(&marks.words, &marks.phrases, al));
             snippet::snippet(&text, passage_lang, forms)
         } else {
-            String::new()
+            snippet::Snippet::default()
         };
         let mut facets = BTreeMap::new();
-        for name in TAXONOMY_FACETS {
-            let Some(field) = f.facet(name) else { continue };
+        for facet in Facet::TAXONOMY {
+            let (name, field) = (facet.name(), f.facet_field(facet));
             let paths: Vec<String> = doc
                 .get_all(field)
                 .filter_map(|v| v.as_facet().map(schema::facet_path))
@@ -474,7 +479,7 @@ impl Searcher {
                 "/text" => "Text".into(),
                 other => other.trim_start_matches('/').to_string(),
             },
-            _ => match FacetKind::all().into_iter().find(|k| k.as_str() == facet) {
+            _ => match FacetKind::parse(facet) {
                 Some(kind) => self.taxonomy.label(kind, path, "en"),
                 None => path.to_string(),
             },

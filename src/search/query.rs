@@ -266,7 +266,7 @@ fn tokenize(s: &str) -> Vec<Tok> {
         let text: String = chars[i..j].iter().collect();
         let facet_filter = text.split_once(":/").filter(|(f, p)| {
             !neg && target == Target::Any
-                && crate::index::schema::ALL_FACETS.contains(f)
+                && crate::facet::Facet::parse(f).is_some()
                 && !p.is_empty()
         });
         if let Some((facet, path)) = facet_filter {

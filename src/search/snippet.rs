@@ -1,11 +1,15 @@
-//! Snippets: the best window of a passage, HTML-escaped, with the words that
-//! matched the query wrapped in `<mark>…</mark>` (the only markup).
+//! Snippets: the best window of a passage as plain text, with the byte ranges of the
+//! words that matched the query. Rendering is the caller's: the server writes HTML
+//! (`<mark>` around the ranges), the CLI bold or brackets.
 //!
 //! A word matches when its analysed form in the passage's language equals an
 //! analysed form of a query word, exactly or after folding, so `Trondelag`
 //! marks `Trøndelag` and `strategier` marks `strategien`.
 
 use std::collections::HashSet;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
 
 use crate::index::analyzer::{self, AnalyzedLanguage};
 use crate::lang::Language;
@@ -103,12 +107,91 @@ impl Forms {
     }
 }
 
+/// A snippet: plain text (whitespace collapsed, `…` where the passage goes on) and the
+/// byte ranges of the words that matched, in order and not overlapping.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snippet {
+    /// The text.
+    pub text: String,
+    /// Byte ranges of `text` that matched the query.
+    pub marks: Vec<Range<usize>>,
+}
+
+impl Snippet {
+    /// True when there is no text.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The text of each marked range.
+    pub fn marked(&self) -> impl Iterator<Item = &str> {
+        self.marks.iter().filter_map(|r| self.text.get(r.clone()))
+    }
+
+    /// The text cut at the marks: `(piece, marked)` in order, covering all of it.
+    pub fn pieces(&self) -> Vec<(&str, bool)> {
+        let mut out = Vec::with_capacity(self.marks.len() * 2 + 1);
+        let mut cursor = 0;
+        for r in &self.marks {
+            if let (Some(before), Some(mark)) =
+                (self.text.get(cursor..r.start), self.text.get(r.clone()))
+            {
+                if !before.is_empty() {
+                    out.push((before, false));
+                }
+                out.push((mark, true));
+                cursor = r.end;
+            }
+        }
+        if let Some(rest) = self.text.get(cursor..) {
+            if !rest.is_empty() {
+                out.push((rest, false));
+            }
+        }
+        out
+    }
+
+    /// Joins `(piece, marked)` segments with whitespace collapsed to single spaces and
+    /// trimmed at both ends, keeping where the marked ones are.
+    fn collapsed(segments: &[(&str, bool)]) -> Snippet {
+        let mut s = Snippet::default();
+        let mut space = false;
+        for (piece, marked) in segments {
+            let start = s.text.len();
+            let mut first = true;
+            for c in piece.chars() {
+                if c.is_whitespace() {
+                    space = !s.text.is_empty();
+                    continue;
+                }
+                if space {
+                    s.text.push(' ');
+                    space = false;
+                }
+                if first && *marked {
+                    // the mark starts at its first character, after any space
+                    s.marks.push(s.text.len()..s.text.len());
+                }
+                first = false;
+                s.text.push(c);
+            }
+            if *marked && !first {
+                if let Some(m) = s.marks.last_mut() {
+                    m.end = s.text.len();
+                }
+            }
+            let _ = start;
+        }
+        s
+    }
+}
+
 /// Build the snippet for `text` in `lang`, marking words matching `forms`.
 ///
 /// The passage is tokenized once, lowercased and folded without stemming;
 /// only words starting like a query form are stemmed (a passage has ~250
 /// words and a query a handful, so this skips nearly all stemming).
-pub fn snippet(text: &str, lang: Language, forms: &Forms) -> String {
+pub fn snippet(text: &str, lang: Language, forms: &Forms) -> Snippet {
     let al = analyzer::analyzed_for(lang);
     let mut ta = analyzer::title_analyzer();
     let mut ea = analyzer::exact_analyzer(al);
@@ -150,23 +233,21 @@ pub fn snippet(text: &str, lang: Language, forms: &Forms) -> String {
         .map(|((t, _), s)| (t.offset_from, t.offset_to, s.clone().unwrap_or_default()))
         .collect();
     let (start, end) = best_window(text, &hits);
-    let mut out = String::with_capacity(SNIPPET_CHARS + 64);
+    let mut segments: Vec<(&str, bool)> = Vec::with_capacity(hits.len() * 2 + 3);
     if start > 0 {
-        out.push('…');
+        segments.push(("…", false));
     }
     let mut cursor = start;
     for (from, to, _) in hits.iter().filter(|(f, t, _)| *f >= start && *t <= end) {
-        out.push_str(&escape(&text[cursor..*from]));
-        out.push_str("<mark>");
-        out.push_str(&escape(&text[*from..*to]));
-        out.push_str("</mark>");
+        segments.push((&text[cursor..*from], false));
+        segments.push((&text[*from..*to], true));
         cursor = *to;
     }
-    out.push_str(&escape(&text[cursor..end]));
+    segments.push((&text[cursor..end], false));
     if end < text.len() {
-        out.push('…');
+        segments.push(("…", false));
     }
-    collapse_ws(&out)
+    Snippet::collapsed(&segments)
 }
 
 /// The window of about [`SNIPPET_CHARS`] with the most distinct matched
@@ -225,18 +306,10 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Escape text for HTML (`& < > " '`).
-pub fn escape(s: &str) -> String {
-    html_escape::encode_safe(s).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::snippet_html as html;
 
     fn forms(words: &[&str], lang: Language) -> Forms {
         let w: Vec<String> = words.iter().map(|s| s.to_string()).collect();
@@ -245,11 +318,11 @@ mod tests {
 
     #[test]
     fn folded_query_marks_the_diacritic_spelling() {
-        let s = snippet(
+        let s = html(&snippet(
             "Samarbeid i Trøndelag er viktig.",
             Language::Nb,
             &forms(&["Trondelag"], Language::Nb),
-        );
+        ));
         assert_eq!(s, "Samarbeid i <mark>Trøndelag</mark> er viktig.");
     }
 
@@ -261,11 +334,11 @@ mod tests {
             &["Erasmus+-programmet".to_string()],
             al,
         );
-        let s = snippet(
+        let s = html(&snippet(
             "Programmet er nytt. Erasmus+-programmet gir midler.",
             Language::Nb,
             &f,
-        );
+        ));
         assert!(s.starts_with("Programmet er"), "{s}");
         assert!(
             s.contains("<mark>Erasmus</mark>+-<mark>programmet</mark>"),
@@ -275,11 +348,11 @@ mod tests {
 
     #[test]
     fn markup_in_the_text_is_escaped_and_only_mark_is_markup() {
-        let s = snippet(
+        let s = html(&snippet(
             "<script>alert(1)</script> Erasmus+ & co",
             Language::En,
             &forms(&["erasmus"], Language::En),
-        );
+        ));
         assert!(s.contains("&lt;script&gt;"), "{s}");
         assert!(s.contains("<mark>Erasmus</mark>+ &amp; co"), "{s}");
         assert!(!s.contains("<script>"));
@@ -296,11 +369,11 @@ mod tests {
                 "ord ".repeat(12),
                 "fyll ".repeat(200)
             );
-            let s = snippet(
+            let s = html(&snippet(
                 &text,
                 Language::Nb,
                 &forms(&["nordsjøprogrammet"], Language::Nb),
-            );
+            ));
             assert!(s.contains("<mark>Nordsjøprogrammet</mark>"), "{s}");
         }
     }
@@ -312,11 +385,11 @@ mod tests {
             "fyll ".repeat(200),
             "fyll ".repeat(200)
         );
-        let s = snippet(
+        let s = html(&snippet(
             &text,
             Language::Nb,
             &forms(&["nordsjøprogrammet"], Language::Nb),
-        );
+        ));
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
         assert!(s.contains("<mark>Nordsjøprogrammet</mark>"));
         assert!(s.chars().count() < SNIPPET_CHARS * 3);

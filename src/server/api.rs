@@ -17,13 +17,15 @@ use axum::Json;
 use serde::Serialize;
 
 use super::error::{ApiResult, AppError};
+use super::types::SearchResponse;
 use super::{bytes_response, AppState, Config};
 use crate::document::Document;
 use crate::error::{Code, Error, Result};
+use crate::facet::Facet;
 use crate::index::schema;
 use crate::ingest::{self, source, Outcome, Progress, Summary};
 use crate::lang::Language;
-use crate::search::{FacetCount, Request, Response as SearchResponse, MAX_LIMIT, MAX_OFFSET};
+use crate::search::{FacetCount, Request, MAX_LIMIT, MAX_OFFSET};
 use crate::taxonomy::FacetKind;
 
 /// The OpenAPI 3.1 document, served verbatim.
@@ -33,7 +35,7 @@ pub(crate) const OPENAPI: &str = include_str!("openapi.json");
 pub(crate) const MAX_Q_BYTES: usize = 20_000;
 
 /// Filter parameters, in the order facets are shown: every facet.
-pub(crate) const FILTERS: [&str; 7] = crate::index::schema::ALL_FACETS;
+pub(crate) const FILTERS: [&str; Facet::ALL.len()] = Facet::NAMES;
 
 /// A parsed search request plus the presentation parameters.
 #[derive(Debug, Clone)]
@@ -125,7 +127,10 @@ impl SearchParams {
                         other.chars().filter(|c| !c.is_control()).take(40).collect();
                     return Err(Error::param(
                         &shown,
-                        "is not a known parameter; use q, limit, offset, lang, region, programme, network, theme, doctype, ui",
+                        format!(
+                            "is not a known parameter; use q, limit, offset, {}, ui",
+                            Facet::names(&Facet::ALL)
+                        ),
                     ));
                 }
             }
@@ -141,27 +146,12 @@ fn number(name: &str, v: &str, min: usize, max: usize) -> Result<usize> {
 /// Run a search off the async runtime.
 pub(crate) async fn run_search(state: &AppState, req: Request) -> Result<SearchResponse> {
     let searcher = state.searcher.clone();
-    let mut resp = tokio::task::spawn_blocking(move || searcher.search(&req))
+    // The searcher's facet paths are already decoded (`/norway/trondelag`);
+    // its snippets become HTML here, at the edge.
+    let resp = tokio::task::spawn_blocking(move || searcher.search(&req))
         .await
         .map_err(|e| Error::Internal(format!("search task failed: {e}")))??;
-    for hit in &mut resp.hits {
-        for paths in hit.facets.values_mut() {
-            for p in paths.iter_mut() {
-                *p = facet_path(p);
-            }
-        }
-    }
-    Ok(resp)
-}
-
-/// A hit's facet path as the API spells it: tantivy's encoded form
-/// (`norway\0trondelag`) becomes `/norway/trondelag`; paths already in that
-/// form are returned unchanged.
-pub(crate) fn facet_path(p: &str) -> String {
-    if p.starts_with('/') {
-        return p.to_string();
-    }
-    format!("/{}", p.replace('\0', "/"))
+    Ok(SearchResponse::from(resp))
 }
 
 /// Relabel facet values in the interface language (the searcher labels in English).
@@ -706,12 +696,6 @@ mod tests {
             }
             let _ = p(&s);
         }
-    }
-
-    #[test]
-    fn encoded_facet_paths_are_made_readable() {
-        assert_eq!(facet_path("norway\0trondelag"), "/norway/trondelag");
-        assert_eq!(facet_path("/interreg"), "/interreg");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! (first supported tag by q-value; `no` counts as Bokmål), else English.
 //! All strings are plain text: the page escapes them like any other value.
 
+use crate::facet::Facet;
+
 /// Every string the search page shows.
 #[derive(Debug)]
 pub struct Strings {
@@ -59,6 +61,41 @@ pub struct Strings {
     pub interface_language: &'static str,
     /// Show more values of a facet.
     pub more: &'static str,
+    /// The widget's own strings (with [`Strings::documents`] and [`Strings::page`]).
+    pub widget: WidgetStrings,
+}
+
+/// The strings only the `<kartotek-search>` widget shows: it is a field and a result
+/// list, so it says less than the page, and more briefly.
+#[derive(Debug)]
+pub struct WidgetStrings {
+    /// Placeholder of the search field.
+    pub placeholder: &'static str,
+    /// Accessible name of the field and of the result list.
+    pub label: &'static str,
+    /// Nothing found.
+    pub none: &'static str,
+    /// Shown when a search fails.
+    pub error: &'static str,
+    /// The link to every result on the search page.
+    pub all: &'static str,
+    /// While a search runs.
+    pub searching: &'static str,
+}
+
+impl Strings {
+    /// The heading of `facet`; a new facet needs a heading in every language here.
+    pub fn facet(&self, facet: Facet) -> &'static str {
+        match facet {
+            Facet::Region => self.region,
+            Facet::Programme => self.programme,
+            Facet::Network => self.network,
+            Facet::Theme => self.theme,
+            Facet::Lang => self.lang,
+            Facet::Doctype => self.doctype,
+            Facet::Quality => self.quality,
+        }
+    }
 }
 
 /// English.
@@ -89,6 +126,14 @@ pub(crate) static EN: Strings = Strings {
     footer: "Kartotek · full-text and faceted search",
     interface_language: "Interface language",
     more: "more",
+    widget: WidgetStrings {
+        placeholder: "Search documents…",
+        label: "Search documents",
+        none: "No documents match.",
+        error: "Search is unavailable right now.",
+        all: "All results",
+        searching: "Searching…",
+    },
 };
 
 /// Norwegian Bokmål.
@@ -119,6 +164,14 @@ pub(crate) static NB: Strings = Strings {
     footer: "Kartotek · fulltekst- og fasettsøk",
     interface_language: "Språk i grensesnittet",
     more: "flere",
+    widget: WidgetStrings {
+        placeholder: "Søk i dokumenter …",
+        label: "Søk i dokumenter",
+        none: "Ingen dokumenter passer.",
+        error: "Søket er ikke tilgjengelig akkurat nå.",
+        all: "Alle treff",
+        searching: "Søker …",
+    },
 };
 
 /// Norwegian Nynorsk.
@@ -149,9 +202,43 @@ pub(crate) static NN: Strings = Strings {
     footer: "Kartotek · fulltekst- og fasettsøk",
     interface_language: "Språk i grensesnittet",
     more: "fleire",
+    widget: WidgetStrings {
+        placeholder: "Søk i dokument …",
+        label: "Søk i dokument",
+        none: "Ingen dokument passar.",
+        error: "Søket er ikkje tilgjengeleg no.",
+        all: "Alle treff",
+        searching: "Søkjer …",
+    },
 };
 
 /// Normalise a `?ui=` value: `en`, `nb` (also `no`, `nob`), `nn` (`nno`).
+/// Every interface language's strings; the widget gets its table from here.
+pub(crate) static ALL: [&Strings; 3] = [&EN, &NB, &NN];
+
+/// The widget's strings for every interface language, as a JSON object keyed by code.
+pub(crate) fn widget_table_json() -> String {
+    let table: serde_json::Map<String, serde_json::Value> = ALL
+        .iter()
+        .map(|t| {
+            let w = &t.widget;
+            let strings = serde_json::json!({
+                "placeholder": w.placeholder,
+                "label": w.label,
+                "none": w.none,
+                "error": w.error,
+                "all": w.all,
+                "searching": w.searching,
+                "page": t.page,
+                "one": t.documents.0,
+                "many": t.documents.1,
+            });
+            (t.code.to_string(), strings)
+        })
+        .collect();
+    serde_json::Value::Object(table).to_string()
+}
+
 pub(crate) fn parse_ui(v: &str) -> Option<&'static str> {
     let v = v.trim().to_ascii_lowercase();
     let primary = v.split(['-', '_']).next().unwrap_or("");

@@ -16,7 +16,10 @@ pub mod i18n;
 pub mod metrics;
 pub mod page;
 pub mod transport;
+pub mod types;
 pub mod widget;
+
+pub use types::snippet_html;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

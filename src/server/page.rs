@@ -16,8 +16,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::api::{self, SearchParams, FILTERS};
 use super::i18n::{self, Strings};
+use super::types::{Hit, SearchResponse};
 use super::AppState;
-use crate::search::{FacetCount, Hit, Response as SearchResponse, MAX_OFFSET};
+use crate::facet::Facet;
+use crate::search::{FacetCount, MAX_OFFSET};
 
 /// Escape text for HTML content and attribute values.
 pub(crate) fn esc(s: &str) -> String {
@@ -181,15 +183,7 @@ fn norm(v: &str) -> String {
 }
 
 fn facet_title<'a>(t: &'a Strings, facet: &str) -> &'a str {
-    match facet {
-        "region" => t.region,
-        "programme" => t.programme,
-        "network" => t.network,
-        "theme" => t.theme,
-        "lang" => t.lang,
-        "quality" => t.quality,
-        _ => t.doctype,
-    }
+    t.facet(Facet::parse(facet).unwrap_or(Facet::Doctype))
 }
 
 /// `GET /`: the search page.
@@ -446,7 +440,7 @@ fn render_hit(out: &mut String, state: &AppState, t: &Strings, hit: &Hit, key: O
         );
     }
     let mut tags: Vec<String> = Vec::new();
-    for name in ["programme", "region", "network"] {
+    for name in [Facet::Programme, Facet::Region, Facet::Network].map(Facet::name) {
         for path in hit.facets.get(name).into_iter().flatten().take(2) {
             tags.push(api::label(state, name, path, t.code));
         }
@@ -515,7 +509,7 @@ fn render_facets(out: &mut String, t: &Strings, v: &View<'_>, resp: &SearchRespo
         if values.is_empty() {
             continue;
         }
-        let open = if name == "lang" || name == "doctype" {
+        let open = if name == Facet::Lang.name() || name == Facet::Doctype.name() {
             ""
         } else {
             " open"

@@ -6,14 +6,23 @@
 //! at the origin its `<script src>` came from. Cross-origin hosts need
 //! `--cors-origin`; the script itself may be loaded from anywhere.
 
+use std::sync::OnceLock;
+
 use axum::response::Response;
 
 use super::bytes_response;
 
 /// The search page's stylesheet.
 pub(crate) const STYLE_CSS: &str = include_str!("assets/style.css");
-/// The embeddable widget.
-pub(crate) const WIDGET_JS: &str = include_str!("assets/widget.js");
+/// The embeddable widget as written, before its strings are filled in.
+const WIDGET_JS: &str = include_str!("assets/widget.js");
+
+/// The widget with its interface strings written in from [`super::i18n`] (the same
+/// tables as the search page), built once.
+fn widget_js_text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| WIDGET_JS.replacen("/*@strings*/ {}", &super::i18n::widget_table_json(), 1))
+}
 
 /// `GET /style.css`.
 pub(crate) async fn style_css() -> Response {
@@ -25,7 +34,7 @@ pub(crate) async fn style_css() -> Response {
 pub(crate) async fn widget_js() -> Response {
     let mut resp = bytes_response(
         "text/javascript; charset=utf-8",
-        WIDGET_JS,
+        widget_js_text(),
         "public, max-age=300",
     );
     resp.headers_mut().insert(

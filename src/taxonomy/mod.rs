@@ -29,54 +29,12 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+pub use crate::facet::FacetKind;
 pub use load::Scoring;
 
 /// Languages an alias list may be written in.
-pub const ALIAS_LANGUAGES: &[&str] = &["nb", "nn", "sv", "da", "fi", "en", "de", "se", "is", "fr"];
-
-/// The four facets, in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FacetKind {
-    /// Countries, counties, municipalities, regional councils, macro-regions.
-    Region,
-    /// Funding programmes (Interreg strands, Horizon Europe, Erasmus+ …).
-    Programme,
-    /// Networks and organisations (ERRIN, CPMR, regional offices in Brussels …).
-    Network,
-    /// Policy themes, assigned only above a score threshold.
-    Theme,
-}
-
-impl FacetKind {
-    /// The facet's name as used in file names, field names and URLs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FacetKind::Region => "region",
-            FacetKind::Programme => "programme",
-            FacetKind::Network => "network",
-            FacetKind::Theme => "theme",
-        }
-    }
-
-    /// All facets in display order.
-    pub fn all() -> [FacetKind; 4] {
-        [
-            FacetKind::Region,
-            FacetKind::Programme,
-            FacetKind::Network,
-            FacetKind::Theme,
-        ]
-    }
-
-    /// Parses `region`, `programme`, `network` or `theme`.
-    pub fn parse(name: &str) -> Option<FacetKind> {
-        FacetKind::all().into_iter().find(|k| k.as_str() == name)
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
+pub(crate) const ALIAS_LANGUAGES: &[&str] =
+    &["nb", "nn", "sv", "da", "fi", "en", "de", "se", "is", "fr"];
 
 impl fmt::Display for FacetKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -157,7 +157,7 @@ async fn bad_parameters_are_400_and_name_the_parameter() {
     {
       "error": {
         "code": "invalid_parameter",
-        "message": "invalid parameter `regoin`: is not a known parameter; use q, limit, offset, lang, region, programme, network, theme, doctype, ui"
+        "message": "invalid parameter `regoin`: is not a known parameter; use q, limit, offset, region, programme, network, theme, lang, doctype, quality, ui"
       }
     }
     "#);
@@ -866,9 +866,15 @@ async fn widget_and_stylesheet_are_served_from_the_binary() {
         r.header("content-type").as_deref(),
         Some("text/javascript; charset=utf-8")
     );
-    assert!(r
-        .text()
-        .contains("customElements.define(\"kartotek-search\""));
+    let js = r.text();
+    assert!(js.contains("customElements.define(\"kartotek-search\""));
+    // The widget's strings are the interface tables', written in when it is served.
+    assert!(!js.contains("/*@strings*/"));
+    assert!(
+        js.contains("\"searching\":\"Søkjer …\""),
+        "nn strings missing"
+    );
+    assert!(js.contains("\"many\":\"documents\""), "en plural missing");
     let r = get(&app, "/style.css").await;
     assert_eq!(
         r.header("content-type").as_deref(),

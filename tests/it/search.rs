@@ -2,6 +2,7 @@
 
 use kartotek::search::query::Features;
 use kartotek::search::Request;
+use kartotek::server::snippet_html;
 
 use crate::common::{names, search, shared};
 
@@ -60,9 +61,9 @@ fn long_multi_page_pdf_returns_the_right_page() {
     assert_eq!(r.total, 1);
     assert_eq!(r.hits[0].page, Some(5));
     assert!(
-        r.hits[0].snippet.contains("<mark>Snøhvitfjorden</mark>"),
+        snippet_html(&r.hits[0].snippet).contains("<mark>Snøhvitfjorden</mark>"),
         "{}",
-        r.hits[0].snippet
+        snippet_html(&r.hits[0].snippet)
     );
 }
 

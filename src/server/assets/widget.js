@@ -21,20 +21,12 @@
     Array.from(document.querySelectorAll("script[src]")).find((s) => /\/widget\.js(?:[?#]|$)/.test(s.src));
   const BASE = script ? new URL(".", script.src).href.replace(/\/$/, "") : location.origin;
 
-  const TEXT = {
-    en: {
-      placeholder: "Search documents…", label: "Search documents", results: (n) => (n === 1 ? "1 document" : `${n} documents`),
-      none: "No documents match.", error: "Search is unavailable right now.", page: "page", all: "All results", searching: "Searching…",
-    },
-    nb: {
-      placeholder: "Søk i dokumenter …", label: "Søk i dokumenter", results: (n) => (n === 1 ? "1 dokument" : `${n} dokumenter`),
-      none: "Ingen dokumenter passer.", error: "Søket er ikke tilgjengelig akkurat nå.", page: "side", all: "Alle treff", searching: "Søker …",
-    },
-    nn: {
-      placeholder: "Søk i dokument …", label: "Søk i dokument", results: (n) => (n === 1 ? "1 dokument" : `${n} dokument`),
-      none: "Ingen dokument passar.", error: "Søket er ikkje tilgjengeleg no.", page: "side", all: "Alle treff", searching: "Søkjer …",
-    },
-  };
+  // Interface strings per language: the server writes them in from the search page's tables
+  // (src/server/i18n.rs) when it serves this file.
+  const STRINGS = /*@strings*/ {};
+  const TEXT = Object.fromEntries(
+    Object.entries(STRINGS).map(([code, s]) => [code, { ...s, results: (n) => (n === 1 ? `1 ${s.one}` : `${n} ${s.many}`) }]),
+  );
   const FILTERS = ["programme", "region", "network", "theme", "doctype"];
 
   const CSS = `

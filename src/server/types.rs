@@ -1,0 +1,94 @@
+//! The API's wire types: what `/api/search` and `kartotek search --json` send, and what
+//! the search page renders. They mirror the searcher's results, rendered for the web:
+//! a snippet is HTML-escaped text whose only markup is `<mark>` around the words that
+//! matched, made here from the searcher's plain text and match ranges.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::search::{self, snippet::Snippet, FacetCount};
+
+/// Search results on the wire.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchResponse {
+    /// The query as received.
+    pub query: String,
+    /// Matching documents.
+    pub total: u64,
+    /// Time taken, in milliseconds.
+    pub took_ms: f64,
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// Facet counts per facet (empty when not requested).
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// "Did you mean": the query with unknown words replaced by the closest
+    /// words in the index, when it finds nothing or little.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+/// One hit on the wire.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hit {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Source URL, or the file path.
+    pub url: String,
+    /// Document language (ISO 639-1).
+    pub lang: String,
+    /// Relevance score (higher is better; comparable within one response).
+    pub score: f64,
+    /// Page of the best passage (paged formats).
+    pub page: Option<u32>,
+    /// HTML-escaped text where only `<mark>…</mark>` is markup ([`snippet_html`]).
+    pub snippet: String,
+    /// Facet values: facet → paths.
+    pub facets: BTreeMap<String, Vec<String>>,
+}
+
+impl From<search::Response> for SearchResponse {
+    fn from(r: search::Response) -> Self {
+        SearchResponse {
+            query: r.query,
+            total: r.total,
+            took_ms: r.took_ms,
+            hits: r.hits.into_iter().map(Hit::from).collect(),
+            facets: r.facets,
+            suggestion: r.suggestion,
+        }
+    }
+}
+
+impl From<search::Hit> for Hit {
+    fn from(h: search::Hit) -> Self {
+        Hit {
+            snippet: snippet_html(&h.snippet),
+            id: h.id,
+            title: h.title,
+            url: h.url,
+            lang: h.lang,
+            score: h.score,
+            page: h.page,
+            facets: h.facets,
+        }
+    }
+}
+
+/// A snippet as HTML: the text escaped (`& < > " ' /`), `<mark>` around each match.
+pub fn snippet_html(s: &Snippet) -> String {
+    let mut out = String::with_capacity(s.text.len() + 13 * s.marks.len());
+    for (piece, marked) in s.pieces() {
+        let escaped = html_escape::encode_safe(piece);
+        if marked {
+            out.push_str("<mark>");
+            out.push_str(&escaped);
+            out.push_str("</mark>");
+        } else {
+            out.push_str(&escaped);
+        }
+    }
+    out
+}
