@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::cli::progress::escaped;
 use crate::cli::Cli;
 use crate::error::{Error, Result};
-use crate::ingest::{self, Options};
+use crate::ingest::{self, Limits, Options};
 
 /// Arguments of `extract`.
 #[derive(Debug, clap::Args)]
@@ -28,10 +28,10 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     /// Seconds allowed per file before it is abandoned.
-    #[arg(long, env = "KARTOTEK_FILE_TIMEOUT", default_value_t = 60)]
+    #[arg(long, env = "KARTOTEK_FILE_TIMEOUT", default_value_t = Limits::DEFAULT_TIMEOUT_SECS)]
     pub file_timeout: u64,
     /// Largest file accepted, in MB.
-    #[arg(long, env = "KARTOTEK_MAX_FILE_MB", default_value_t = 256)]
+    #[arg(long, env = "KARTOTEK_MAX_FILE_MB", default_value_t = Limits::DEFAULT_MAX_MB)]
     pub max_file_mb: u64,
 }
 
