@@ -202,6 +202,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
         Format::Text => {
             let (t, _) = text::decode(bytes);
             Extracted {
+                title: text::title_of(&t),
                 pages: vec![text::tidy(&t)],
                 paged: false,
                 ..Extracted::default()

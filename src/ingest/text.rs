@@ -16,6 +16,27 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
+/// The title of a plain-text document: its first line, when that line reads as a heading
+/// set apart from the text (at most [`TITLE_MAX_CHARS`] characters and [`TITLE_MAX_WORDS`]
+/// words, not ending as a sentence or clause does, followed by a blank line or the end).
+/// A Markdown `#` is dropped. `None` leaves the file name as the title.
+pub(crate) fn title_of(text: &str) -> Option<String> {
+    let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
+    let first = lines.next()?.trim().trim_start_matches('#').trim();
+    let set_apart = lines.next().is_none_or(|l| l.trim().is_empty());
+    let heading = set_apart
+        && (2..=TITLE_MAX_CHARS).contains(&first.chars().count())
+        && first.split_whitespace().count() <= TITLE_MAX_WORDS
+        && first.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && !first.ends_with(['.', ',', ';', ':']);
+    heading.then(|| first.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Longest first line taken as a title.
+const TITLE_MAX_CHARS: usize = 150;
+/// Most words in a first line taken as a title.
+const TITLE_MAX_WORDS: usize = 20;
+
 /// Tidy extracted text: unify line ends, drop NULs and other control
 /// characters, trim trailing spaces, collapse runs of blank lines.
 pub(crate) fn tidy(text: &str) -> String {
@@ -44,6 +65,33 @@ pub(crate) fn tidy(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_line_set_apart_is_the_title() {
+        assert_eq!(
+            title_of("\n Har du en god Interreg-historie å fortelle?\n\nInterreg handler om ...")
+                .as_deref(),
+            Some("Har du en god Interreg-historie å fortelle?")
+        );
+        assert_eq!(
+            title_of("# Regional plan for Nordland\n\nTekst.").as_deref(),
+            Some("Regional plan for Nordland")
+        );
+    }
+
+    #[test]
+    fn a_first_sentence_or_running_text_is_not_a_title() {
+        assert_eq!(
+            title_of("The world is facing complex challenges.\n\nMore."),
+            None
+        );
+        assert_eq!(
+            title_of("Første linje\nfortsetter her uten blank linje."),
+            None
+        );
+        assert_eq!(title_of(&"ord ".repeat(30)), None);
+        assert_eq!(title_of("\n\n"), None);
+    }
 
     #[test]
     fn latin1_text_falls_back_to_windows_1252() {
