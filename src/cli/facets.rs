@@ -19,6 +19,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let index = Index::open_or_create(&cli.index)?;
     crate::cli::ingest::ensure_default_corpus(&index, &cli.index, taxonomy)?;
     let tree = Searcher::new(index, taxonomy).facet_tree()?;
+    // labelled like the API without `ui`: in English
+    let tree = crate::server::types::labelled(tree, taxonomy, crate::server::i18n::strings("en"));
     if args.json {
         let json =
             serde_json::to_string_pretty(&tree).map_err(|e| Error::Internal(e.to_string()))?;

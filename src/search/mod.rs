@@ -29,7 +29,7 @@ use crate::index::facet_tables;
 use crate::index::schema;
 use crate::index::Index;
 use crate::lang::Language;
-use crate::taxonomy::{FacetKind, Taxonomy};
+use crate::taxonomy::Taxonomy;
 use collector::{DocMatch, GroupByDocument, Matches};
 
 /// Largest page size.
@@ -118,13 +118,12 @@ pub struct Hit {
     pub facets: BTreeMap<String, Vec<String>>,
 }
 
-/// One facet value with its count.
+/// One facet value with its count (decoded path, no label: the server and the CLI
+/// label values in the interface language).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FacetCount {
     /// Path (`/norway/trondelag`).
     pub path: String,
-    /// Display label.
-    pub label: String,
     /// Matching documents.
     pub count: u64,
 }
@@ -282,10 +281,7 @@ impl Searcher {
                     std::mem::take(&mut self.count(&searcher, executor, &others, which)?[i]);
             }
             for (facet, counted) in Facet::ALL.into_iter().zip(counts) {
-                facets.insert(
-                    facet.name().to_string(),
-                    self.sorted_counts(facet.name(), counted),
-                );
+                facets.insert(facet.name().to_string(), Self::sorted_counts(counted));
             }
         }
         Ok(Response {
@@ -447,43 +443,14 @@ impl Searcher {
         Ok(counts)
     }
 
-    /// Facet counts with labels, most documents first.
-    fn sorted_counts(&self, name: &str, counts: HashMap<String, u64>) -> Vec<FacetCount> {
+    /// Facet counts, most documents first (labels are the interface's business).
+    fn sorted_counts(counts: HashMap<String, u64>) -> Vec<FacetCount> {
         let mut out: Vec<FacetCount> = counts
             .into_iter()
-            .map(|(path, count)| FacetCount {
-                label: self.label(name, &path),
-                path,
-                count,
-            })
+            .map(|(path, count)| FacetCount { path, count })
             .collect();
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path)));
         out
-    }
-
-    /// Display label of a facet value.
-    pub fn label(&self, facet: &str, path: &str) -> String {
-        match facet {
-            schema::LANG => Language::from_code(path.trim_start_matches('/'))
-                .map(|l| l.name_en().to_string())
-                .unwrap_or_else(|| path.trim_start_matches('/').to_string()),
-            schema::QUALITY => match path {
-                "/ocr-damaged" => "OCR-damaged text".into(),
-                "/partly-extracted" => "Partly extracted".into(),
-                "/clean" => "Clean text".into(),
-                other => other.trim_start_matches('/').to_string(),
-            },
-            schema::DOCTYPE => match path {
-                "/pdf" => "PDF".into(),
-                "/html" => "Web page".into(),
-                "/text" => "Text".into(),
-                other => other.trim_start_matches('/').to_string(),
-            },
-            _ => match FacetKind::parse(facet) {
-                Some(kind) => self.taxonomy.label(kind, path, "en"),
-                None => path.to_string(),
-            },
-        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! expected is a 400 too. Blocking work (search, ingest, commit) runs in
 //! `spawn_blocking`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
@@ -22,11 +22,8 @@ use super::{bytes_response, AppState, Config};
 use crate::document::Document;
 use crate::error::{Code, Error, Result};
 use crate::facet::Facet;
-use crate::index::schema;
 use crate::ingest::{self, source, Outcome, Progress, Summary};
-use crate::lang::Language;
-use crate::search::{FacetCount, Request, MAX_LIMIT, MAX_OFFSET};
-use crate::taxonomy::FacetKind;
+use crate::search::{Request, MAX_LIMIT, MAX_OFFSET};
 
 /// The OpenAPI 3.1 document, served verbatim.
 pub(crate) const OPENAPI: &str = include_str!("openapi.json");
@@ -144,43 +141,27 @@ fn number(name: &str, v: &str, min: usize, max: usize) -> Result<usize> {
 }
 
 /// Run a search off the async runtime.
-pub(crate) async fn run_search(state: &AppState, req: Request) -> Result<SearchResponse> {
+pub(crate) async fn run_search(
+    state: &AppState,
+    req: Request,
+    t: &super::i18n::Strings,
+) -> Result<SearchResponse> {
     let searcher = state.searcher.clone();
     // The searcher's facet paths are already decoded (`/norway/trondelag`);
-    // its snippets become HTML here, at the edge.
+    // its snippets become HTML and its facet values get labels here, at the edge.
     let resp = tokio::task::spawn_blocking(move || searcher.search(&req))
         .await
         .map_err(|e| Error::Internal(format!("search task failed: {e}")))??;
-    Ok(SearchResponse::from(resp))
+    Ok(SearchResponse::new(resp, state.taxonomy(), t))
 }
 
-/// Relabel facet values in the interface language (the searcher labels in English).
-pub(crate) fn relabel(state: &AppState, facets: &mut BTreeMap<String, Vec<FacetCount>>, ui: &str) {
-    for (name, values) in facets.iter_mut() {
-        for v in values.iter_mut() {
-            v.label = label(state, name, &v.path, ui);
-        }
-    }
-}
-
-/// The label of one facet value in `ui`.
+/// The label of one facet value in the interface language `ui` (see
+/// [`Strings::value_label`](super::i18n::Strings::value_label)).
 pub fn label(state: &AppState, facet: &str, path: &str, ui: &str) -> String {
-    if let Some(kind) = FacetKind::parse(facet) {
-        return state.taxonomy().label(kind, path, ui);
+    match Facet::parse(facet) {
+        Some(f) => super::i18n::strings(ui).value_label(state.taxonomy(), f, path),
+        None => path.to_string(),
     }
-    if facet == schema::LANG && ui != "en" {
-        if let Some(l) = Language::from_code(path.trim_start_matches('/')) {
-            return l.name_nb().to_string();
-        }
-    }
-    if facet == schema::DOCTYPE && ui != "en" {
-        return match path {
-            "/html" => "Nettside".into(),
-            "/text" => "Tekst".into(),
-            _ => state.searcher.label(facet, path),
-        };
-    }
-    state.searcher.label(facet, path)
 }
 
 /// `GET /api/search`.
@@ -191,10 +172,9 @@ pub async fn search(
 ) -> ApiResult<Response> {
     let p = SearchParams::parse(&pairs(raw.as_deref(), &state.config)?, &[])?;
     state.authorize_read(&headers, p.key.as_deref())?;
-    let mut resp = run_search(&state, p.req).await?;
-    if let Some(ui) = p.ui.as_deref() {
-        relabel(&state, &mut resp.facets, ui);
-    }
+    // without `ui`, labels are English
+    let t = super::i18n::strings(p.ui.as_deref().unwrap_or("en"));
+    let resp = run_search(&state, p.req, t).await?;
     Ok(Json(resp).into_response())
 }
 
@@ -222,12 +202,13 @@ pub async fn facets(
 ) -> ApiResult<Response> {
     let p = authorize_ui_only(&state, &headers, raw.as_deref())?;
     let searcher = state.searcher.clone();
-    let (mut tree, documents) = tokio::task::spawn_blocking(move || -> Result<_> {
+    let (tree, documents) = tokio::task::spawn_blocking(move || -> Result<_> {
         Ok((searcher.facet_tree()?, searcher.index().num_documents()))
     })
     .await
     .map_err(|e| Error::Internal(e.to_string()))??;
-    relabel(&state, &mut tree, p.ui.as_deref().unwrap_or("en"));
+    let t = super::i18n::strings(p.ui.as_deref().unwrap_or("en"));
+    let mut tree = super::types::labelled(tree, state.taxonomy(), t);
     for values in tree.values_mut() {
         values.sort_by(|a, b| a.path.cmp(&b.path));
     }

@@ -5,6 +5,8 @@
 //! All strings are plain text: the page escapes them like any other value.
 
 use crate::facet::Facet;
+use crate::lang::Language;
+use crate::taxonomy::Taxonomy;
 
 /// Every string the search page shows.
 #[derive(Debug)]
@@ -63,6 +65,12 @@ pub struct Strings {
     pub more: &'static str,
     /// The widget's own strings (with [`Strings::documents`] and [`Strings::page`]).
     pub widget: WidgetStrings,
+    /// A document language's name (the `lang` facet's values).
+    pub language_name: fn(Language) -> &'static str,
+    /// Labels of the `doctype` facet's values.
+    pub doctypes: &'static [(&'static str, &'static str)],
+    /// Labels of the `quality` facet's values.
+    pub qualities: &'static [(&'static str, &'static str)],
 }
 
 /// The strings only the `<kartotek-search>` widget shows: it is a field and a result
@@ -84,6 +92,28 @@ pub struct WidgetStrings {
 }
 
 impl Strings {
+    /// The label of one value of `facet`: a taxonomy value's own label in this language,
+    /// a language's name, a type's or text quality's label from this table, else the
+    /// path without its leading slash.
+    pub fn value_label(&self, taxonomy: &Taxonomy, facet: Facet, path: &str) -> String {
+        let bare = || path.trim_start_matches('/').to_string();
+        let listed = |table: &[(&str, &'static str)]| {
+            table
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, label)| label.to_string())
+        };
+        match (facet, facet.taxonomy_kind()) {
+            (_, Some(kind)) => taxonomy.label(kind, path, self.code),
+            (Facet::Lang, None) => Language::from_code(path.trim_start_matches('/'))
+                .map(|l| (self.language_name)(l).to_string())
+                .unwrap_or_else(bare),
+            (Facet::Doctype, None) => listed(self.doctypes).unwrap_or_else(bare),
+            (Facet::Quality, None) => listed(self.qualities).unwrap_or_else(bare),
+            (_, None) => bare(),
+        }
+    }
+
     /// The heading of `facet`; a new facet needs a heading in every language here.
     pub fn facet(&self, facet: Facet) -> &'static str {
         match facet {
@@ -134,6 +164,13 @@ pub(crate) static EN: Strings = Strings {
         all: "All results",
         searching: "Searching…",
     },
+    language_name: Language::name_en,
+    doctypes: &[("/pdf", "PDF"), ("/html", "Web page"), ("/text", "Text")],
+    qualities: &[
+        ("/ocr-damaged", "OCR-damaged text"),
+        ("/partly-extracted", "Partly extracted"),
+        ("/clean", "Clean text"),
+    ],
 };
 
 /// Norwegian Bokmål.
@@ -172,6 +209,13 @@ pub(crate) static NB: Strings = Strings {
         all: "Alle treff",
         searching: "Søker …",
     },
+    language_name: Language::name_nb,
+    doctypes: &[("/pdf", "PDF"), ("/html", "Nettside"), ("/text", "Tekst")],
+    qualities: &[
+        ("/ocr-damaged", "OCR-damaged text"),
+        ("/partly-extracted", "Partly extracted"),
+        ("/clean", "Clean text"),
+    ],
 };
 
 /// Norwegian Nynorsk.
@@ -210,6 +254,13 @@ pub(crate) static NN: Strings = Strings {
         all: "Alle treff",
         searching: "Søkjer …",
     },
+    language_name: Language::name_nb,
+    doctypes: &[("/pdf", "PDF"), ("/html", "Nettside"), ("/text", "Tekst")],
+    qualities: &[
+        ("/ocr-damaged", "OCR-damaged text"),
+        ("/partly-extracted", "Partly extracted"),
+        ("/clean", "Clean text"),
+    ],
 };
 
 /// Normalise a `?ui=` value: `en`, `nb` (also `no`, `nob`), `nn` (`nno`).

@@ -16,10 +16,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::api::{self, SearchParams, FILTERS};
 use super::i18n::{self, Strings};
-use super::types::{Hit, SearchResponse};
+use super::types::{FacetCount, Hit, SearchResponse};
 use super::AppState;
 use crate::facet::Facet;
-use crate::search::{FacetCount, MAX_OFFSET};
+use crate::search::MAX_OFFSET;
 
 /// Escape text for HTML content and attribute values.
 pub(crate) fn esc(s: &str) -> String {
@@ -217,7 +217,7 @@ pub(crate) async fn search_page(
     let mut req = params.req.clone();
     req.limit = 10;
     let limit = req.limit;
-    let result = api::run_search(&state, req).await;
+    let result = api::run_search(&state, req, t).await;
     let view = View {
         q: &params.req.q,
         filters: &params.req.filters,
@@ -227,10 +227,7 @@ pub(crate) async fn search_page(
         offset: params.req.offset,
     };
     match result {
-        Ok(mut resp) => {
-            api::relabel(&state, &mut resp.facets, t.code);
-            html(StatusCode::OK, render(&state, t, &view, &resp))
-        }
+        Ok(resp) => html(StatusCode::OK, render(&state, t, &view, &resp)),
         Err(e) => {
             let status = StatusCode::from_u16(e.code().http_status())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -1,13 +1,17 @@
 //! The API's wire types: what `/api/search` and `kartotek search --json` send, and what
 //! the search page renders. They mirror the searcher's results, rendered for the web:
 //! a snippet is HTML-escaped text whose only markup is `<mark>` around the words that
-//! matched, made here from the searcher's plain text and match ranges.
+//! matched, made here from the searcher's plain text and match ranges, and every facet
+//! value carries its label in the interface language ([`super::i18n`]).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::search::{self, snippet::Snippet, FacetCount};
+use super::i18n::Strings;
+use crate::facet::Facet;
+use crate::search::{self, snippet::Snippet};
+use crate::taxonomy::Taxonomy;
 
 /// Search results on the wire.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -49,17 +53,55 @@ pub struct Hit {
     pub facets: BTreeMap<String, Vec<String>>,
 }
 
-impl From<search::Response> for SearchResponse {
-    fn from(r: search::Response) -> Self {
+/// One facet value with its count and its label.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FacetCount {
+    /// Path (`/norway/trondelag`).
+    pub path: String,
+    /// Display label in the interface language.
+    pub label: String,
+    /// Matching documents.
+    pub count: u64,
+}
+
+impl SearchResponse {
+    /// The searcher's response for the wire, facet values labelled with `t`.
+    pub fn new(r: search::Response, taxonomy: &Taxonomy, t: &Strings) -> Self {
         SearchResponse {
             query: r.query,
             total: r.total,
             took_ms: r.took_ms,
             hits: r.hits.into_iter().map(Hit::from).collect(),
-            facets: r.facets,
+            facets: labelled(r.facets, taxonomy, t),
             suggestion: r.suggestion,
         }
     }
+}
+
+/// Facet counts per facet, each value labelled with `t` (order kept).
+pub fn labelled(
+    facets: BTreeMap<String, Vec<search::FacetCount>>,
+    taxonomy: &Taxonomy,
+    t: &Strings,
+) -> BTreeMap<String, Vec<FacetCount>> {
+    facets
+        .into_iter()
+        .map(|(name, values)| {
+            let facet = Facet::parse(&name);
+            let values = values
+                .into_iter()
+                .map(|v| FacetCount {
+                    label: match facet {
+                        Some(f) => t.value_label(taxonomy, f, &v.path),
+                        None => v.path.clone(),
+                    },
+                    path: v.path,
+                    count: v.count,
+                })
+                .collect();
+            (name, values)
+        })
+        .collect()
 }
 
 impl From<search::Hit> for Hit {
