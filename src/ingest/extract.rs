@@ -40,13 +40,13 @@ pub struct Extracted {
     pub paged: bool,
     /// Sniffed format.
     pub format: Option<Format>,
-    /// For [`page_links`]: every `<a href>` as written, in document order.
+    /// For [`read_page`]: every `<a href>` as written, in document order.
     #[serde(default)]
     pub links: Vec<String>,
-    /// For [`page_links`]: the first `<base href>` as written.
+    /// For [`read_page`]: the first `<base href>` as written.
     #[serde(default)]
     pub base: Option<String>,
-    /// For [`page_links`]: a robots meta tag says `noindex`.
+    /// For [`read_page`]: a robots meta tag says `noindex`.
     #[serde(default)]
     pub noindex: bool,
     /// A PDF that draws images: its pages without text may be scans.
@@ -144,25 +144,55 @@ pub(crate) fn extract_in_thread(
     }
 }
 
-/// What a crawler needs of an HTML page, on the current thread: title,
-/// canonical URL, `<base href>`, robots `noindex` and every link, even when
-/// the page has no main text.
-pub(crate) fn page_links(
+/// An HTML page as a crawler reads it, on the current thread: everything
+/// [`extract`] gives (title, main text, dates…) plus the canonical URL,
+/// `<base href>`, robots `noindex` and every link, even when the page has no
+/// main text (a hub page is still followed). The crawler hands this to ingest
+/// with the page's bytes, so a crawled page is parsed once.
+pub(crate) fn read_page(
     bytes: &[u8],
     content_type: Option<&str>,
 ) -> Result<Extracted, ExtractError> {
-    super::frame::stage(format_args!("reading the page's links"));
+    super::frame::stage(format_args!("reading the page and its links"));
     let h =
         html::extract(bytes, content_type).map_err(|e| ExtractError::Malformed(e.to_string()))?;
+    let base = h.base.clone();
+    let noindex = h.noindex;
+    let links = h.links.iter().map(|l| l.href.clone()).collect();
     Ok(Extracted {
+        base,
+        noindex,
+        links,
+        ..from_html(h)
+    })
+}
+
+/// The text and metadata of a read HTML page.
+fn from_html(h: html::HtmlText) -> Extracted {
+    Extracted {
         title: h.title,
+        lang_hint: h.lang,
+        description: h.description,
+        date: h.date,
         canonical: h.canonical,
-        base: h.base,
-        noindex: h.noindex,
-        links: h.links.into_iter().map(|l| l.href).collect(),
+        pages: vec![h.text],
+        paged: false,
         format: Some(Format::Html),
         ..Extracted::default()
-    })
+    }
+}
+
+/// `x` as a document to index: a source whose pages are all blank is
+/// refused (image-only when it draws images: OCR's to read).
+pub(crate) fn require_text(x: Extracted) -> Result<Extracted, ExtractError> {
+    if x.pages.iter().all(|p| p.trim().is_empty()) {
+        return Err(if x.has_images {
+            ExtractError::ImageOnly(x.pages.len())
+        } else {
+            ExtractError::NoText
+        });
+    }
+    Ok(x)
 }
 
 /// Extract text from `bytes` on the current thread (no deadline).
@@ -185,20 +215,10 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
                 ..Extracted::default()
             }
         }
-        Format::Html => {
-            let h = html::extract(bytes, content_type)
-                .map_err(|e| ExtractError::Malformed(e.to_string()))?;
-            Extracted {
-                title: h.title,
-                lang_hint: h.lang,
-                description: h.description,
-                date: h.date,
-                canonical: h.canonical,
-                pages: vec![h.text],
-                paged: false,
-                ..Extracted::default()
-            }
-        }
+        Format::Html => from_html(
+            html::extract(bytes, content_type)
+                .map_err(|e| ExtractError::Malformed(e.to_string()))?,
+        ),
         Format::Text => {
             let (t, _) = text::decode(bytes);
             Extracted {
@@ -210,15 +230,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
         }
     };
     out.format = Some(format);
-    if out.pages.iter().all(|p| p.trim().is_empty()) {
-        // Blank pages that draw images are a scan: OCR's to read.
-        return Err(if out.has_images {
-            ExtractError::ImageOnly(out.pages.len())
-        } else {
-            ExtractError::NoText
-        });
-    }
-    Ok(out)
+    require_text(out)
 }
 
 fn map_pdf_error(e: pdf::PdfError) -> ExtractError {
@@ -281,6 +293,33 @@ mod tests {
         };
         let e = extract_bounded(Arc::new(vec![b'a'; 100]), None, limits).unwrap_err();
         assert!(matches!(e, ExtractError::TooLarge { .. }));
+    }
+
+    #[test]
+    fn a_crawled_page_is_read_once_for_both_its_text_and_its_links() {
+        let page = r#"<html lang="nn"><head><title>Kystplan</title>
+            <base href="https://example.org/plan/"></head><body><nav><a href="/">Heim</a></nav>
+            <main><h1>Kystplan for regionen</h1><p>Planen gjeld heile kysten og alle hamner i
+            fylket, med tiltak for fiske, havbruk og reiseliv fram mot 2030.</p>
+            <p>Sjå <a href="vedlegg.pdf">vedlegget</a> for kart.</p></main></body></html>"#
+            .as_bytes();
+        let read = read_page(page, Some("text/html")).expect("page is read");
+        let indexed = extract(page, Some("text/html")).expect("page is extracted");
+        // what ingest would have read from the bytes is what the crawler hands it
+        assert_eq!(read.pages, indexed.pages);
+        assert_eq!(read.title, indexed.title);
+        assert_eq!(read.lang_hint, indexed.lang_hint);
+        assert!(read.pages[0].contains("alle hamner"));
+        assert_eq!(read.links, vec!["/", "vedlegg.pdf"]);
+        assert_eq!(read.base.as_deref(), Some("https://example.org/plan/"));
+    }
+
+    #[test]
+    fn a_hub_page_without_main_text_still_gives_its_links_but_is_not_indexed() {
+        let hub = br#"<html><body><a href="a.html">A</a> <a href="b.html">B</a></body></html>"#;
+        let read = read_page(hub, None).expect("a hub page is read");
+        assert_eq!(read.links.len(), 2);
+        assert!(matches!(require_text(read), Err(ExtractError::NoText)));
     }
 
     #[test]

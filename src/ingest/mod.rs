@@ -324,6 +324,7 @@ fn build_inner(
             bytes,
             content_type,
         } => (Arc::clone(bytes), content_type.clone(), job.url.clone()),
+        Origin::Read { bytes, .. } => (Arc::clone(bytes), None, job.url.clone()),
     };
     let (mut overrides, mut raw_meta) = match &job.origin {
         Origin::File(path) => metadata::for_document(path).map_err(|e| e.to_string())?,
@@ -343,7 +344,10 @@ fn build_inner(
         return Ok(None);
     }
     let size = bytes.len() as u64;
-    let x = extract::extract_bounded(Arc::clone(&bytes), content_type, opts.limits);
+    let x = match &job.origin {
+        Origin::Read { extracted, .. } => extract::require_text((**extracted).clone()),
+        _ => extract::extract_bounded(Arc::clone(&bytes), content_type, opts.limits),
+    };
     let x = with_ocr(&bytes, x, opts).map_err(|e| e.to_string())?;
     let mut doc = assemble(&job, id, url, hash, size, x, opts.taxonomy);
     apply_overrides(&mut doc, &overrides);

@@ -23,6 +23,15 @@ pub enum Origin {
         /// Content type, if known.
         content_type: Option<String>,
     },
+    /// A page the crawler has already read in an extraction worker: its
+    /// bytes (for the content hash) and what was read from them, so the
+    /// page is not parsed a second time.
+    Read {
+        /// The bytes as fetched.
+        bytes: Arc<Vec<u8>>,
+        /// What the extraction worker read from them.
+        extracted: Box<super::Extracted>,
+    },
 }
 
 /// One source to ingest.

@@ -91,16 +91,17 @@ pub fn extract(
     supervisor.extract(&bytes, content_type, limits.timeout, memory_limit())
 }
 
-/// What a crawler needs of an HTML page (see [`super::extract::page_links`]),
-/// read in a worker process under `limits`; in-process with no worker program.
-pub(crate) fn page_links(
+/// An HTML page as a crawler reads it, text and links (see
+/// [`super::extract::read_page`]), read in a worker process under `limits`;
+/// in-process with no worker program.
+pub(crate) fn read_page(
     bytes: &[u8],
     content_type: Option<String>,
     limits: Limits,
 ) -> Result<Extracted, ExtractError> {
     let Some(supervisor) = DEFAULT.get() else {
         return std::panic::catch_unwind(|| {
-            super::extract::page_links(bytes, content_type.as_deref())
+            super::extract::read_page(bytes, content_type.as_deref())
         })
         .unwrap_or_else(|p| {
             Err(ExtractError::ParserCrashed(super::panics::panic_message(
@@ -111,7 +112,7 @@ pub(crate) fn page_links(
     let request = Request {
         content_type,
         timeout_secs: limits.timeout.as_secs().max(1),
-        links_only: true,
+        crawled_page: true,
     };
     supervisor.run(&request, bytes, limits.timeout, memory_limit())
 }
@@ -144,7 +145,7 @@ impl Supervisor {
         let request = Request {
             content_type,
             timeout_secs: timeout.as_secs().max(1),
-            links_only: false,
+            crawled_page: false,
         };
         self.run(&request, bytes, timeout, memory)
     }

@@ -43,10 +43,10 @@ pub struct Request {
     pub content_type: Option<String>,
     /// Seconds the file may take (the CPU-time ceiling is set from it).
     pub timeout_secs: u64,
-    /// Read only what a crawler needs of an HTML page (see
-    /// [`extract::page_links`]) instead of the text.
+    /// Read the source as a crawled HTML page: its text and its links (see
+    /// [`extract::read_page`]).
     #[serde(default)]
-    pub links_only: bool,
+    pub crawled_page: bool,
 }
 
 /// Write one request (header and body) to a worker's stdin.
@@ -136,8 +136,8 @@ fn answer_requests(max_body: u64) -> i32 {
         };
         limits::cpu_budget(req.timeout_secs);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            if req.links_only {
-                extract::page_links(&body, req.content_type.as_deref())
+            if req.crawled_page {
+                extract::read_page(&body, req.content_type.as_deref())
             } else {
                 extract::extract(&body, req.content_type.as_deref())
             }
@@ -248,7 +248,7 @@ mod tests {
         let req = Request {
             content_type: Some("text/html".into()),
             timeout_secs: 7,
-            links_only: false,
+            crawled_page: false,
         };
         write_request(&mut buf, &req, b"<html>hei</html>").unwrap();
         let (back, body) = read_request(&mut buf.as_slice(), 1 << 20).unwrap().unwrap();
@@ -264,7 +264,7 @@ mod tests {
         let req = Request {
             content_type: None,
             timeout_secs: 1,
-            links_only: false,
+            crawled_page: false,
         };
         write_request(&mut buf, &req, &[b'a'; 100]).unwrap();
         assert!(read_request(&mut buf.as_slice(), 10).is_err());

@@ -161,6 +161,9 @@ pub(super) struct Parsed {
     pub(super) canonical: Option<Url>,
     pub(super) noindex: bool,
     pub(super) links: Vec<Url>,
+    /// The page's text and metadata as read, handed to ingest so the page is
+    /// parsed once.
+    pub(super) read: Box<crate::ingest::Extracted>,
 }
 
 pub(super) enum Msg {

@@ -232,9 +232,9 @@ impl Crawler<'_> {
             return Ok(());
         };
         let hash = blake3::hash(&f.body).to_hex().to_string();
-        let (title, canonical, meta_noindex, links) = match f.parsed {
-            Some(p) => (p.title, p.canonical, p.noindex, p.links),
-            None => (None, None, false, Vec::new()),
+        let (title, canonical, meta_noindex, links, read) = match f.parsed {
+            Some(p) => (p.title, p.canonical, p.noindex, p.links, Some(p.read)),
+            None => (None, None, false, Vec::new(), None),
         };
         let links: Vec<Url> = links.into_iter().take(MAX_LINKS_PER_PAGE).collect();
         self.follow_links(&item, title.clone(), &links, |u| Some(u.clone()));
@@ -297,9 +297,16 @@ impl Crawler<'_> {
             display: key.clone(),
             key: key.clone(),
             url: click,
-            origin: Origin::Bytes {
-                bytes: Arc::new(f.body),
-                content_type: f.content_type,
+            // a page the worker read goes in as read; anything else is read by ingest
+            origin: match read {
+                Some(extracted) => Origin::Read {
+                    bytes: Arc::new(f.body),
+                    extracted,
+                },
+                None => Origin::Bytes {
+                    bytes: Arc::new(f.body),
+                    content_type: f.content_type,
+                },
             },
             error: None,
             overrides: self.opts.attach.clone().filter(|o| !o.is_empty()),

@@ -1,6 +1,7 @@
-//! The threads besides the scheduler: fetch workers (HTTP, then link extraction for HTML
-//! pages, read in an extraction worker so a hostile page cannot take the crawler down) and
-//! the ingest thread that owns the sink.
+//! The threads besides the scheduler: fetch workers (HTTP, then reading HTML pages, text
+//! and links at once, in an extraction worker so a hostile page cannot take the crawler
+//! down; ingest indexes that reading rather than parsing the page again) and the ingest
+//! thread that owns the sink.
 
 use std::sync::{mpsc, Mutex};
 
@@ -13,7 +14,7 @@ use crate::crawl::Sink;
 use crate::document::Format;
 use crate::ingest::{self, Outcome};
 
-/// A fetch worker: HTTP, then link extraction for HTML pages.
+/// A fetch worker: HTTP, then reading HTML pages (text and links).
 pub(super) fn worker(
     f: &Fetcher,
     tasks: &Mutex<mpsc::Receiver<(Item, fetcher::Request)>>,
@@ -44,8 +45,8 @@ pub(super) fn worker(
     }
 }
 
-/// Title, canonical URL, robots meta and resolved links of an HTML page at
-/// `page`; `None` for anything else. Links and the canonical URL resolve
+/// Title, canonical URL, robots meta, resolved links and text of an HTML page
+/// at `page`; `None` for anything else. Links and the canonical URL resolve
 /// against the page's `<base href>` when it has an http(s) one, else against
 /// `page`. A page the worker cannot read (a crash, a timeout) has no links.
 pub(super) fn parse_page(body: &[u8], content_type: Option<&str>, page: &Url) -> Option<Parsed> {
@@ -54,23 +55,27 @@ pub(super) fn parse_page(body: &[u8], content_type: Option<&str>, page: &Url) ->
     }
     // Read in an extraction worker: a hostile page cannot take the crawler down.
     let limits = ingest::Limits::default();
-    let h = ingest::supervisor::page_links(body, content_type.map(str::to_string), limits).ok()?;
+    let mut h =
+        ingest::supervisor::read_page(body, content_type.map(str::to_string), limits).ok()?;
     let base = h
         .base
         .as_deref()
         .and_then(|b| page.join(b.trim()).ok())
         .filter(|b| matches!(b.scheme(), "http" | "https"))
         .unwrap_or_else(|| page.clone());
-    let links = h
-        .links
+    let links = std::mem::take(&mut h.links)
         .iter()
         .filter_map(|href| normalize(href, Some(&base)).ok())
         .collect();
     Some(Parsed {
-        title: h.title,
-        canonical: h.canonical.and_then(|c| normalize(&c, Some(&base)).ok()),
+        title: h.title.clone(),
+        canonical: h
+            .canonical
+            .as_deref()
+            .and_then(|c| normalize(c, Some(&base)).ok()),
         noindex: h.noindex,
         links,
+        read: Box::new(h),
     })
 }
 
