@@ -121,8 +121,13 @@ pub(super) fn fix_composite_fonts(doc: &mut Document) {
             new_widths = descendant.and_then(|d| list_form_widths(doc, d));
         }
         let new_to_unicode = match &to_unicode {
+            Some(Object::Stream(stream)) if identity => {
+                prune_to_unicode(stream, || shown_two_byte_codes(doc), &mut shown).map(Some)
+            }
             Some(Object::Stream(_)) => None,
-            Some(Object::Name(_)) => Some(Some(identity_to_unicode())),
+            Some(Object::Name(_)) => Some(Some(identity_to_unicode(
+                shown.get_or_insert_with(|| shown_two_byte_codes(doc)),
+            ))),
             Some(_) => Some(None),
             None if identity => descendant
                 .and_then(|d| {
@@ -458,17 +463,65 @@ pub(super) fn list_form_widths(doc: &Document, cid_font: ObjectId) -> Option<Vec
     Some(out)
 }
 
-/// A ToUnicode CMap that maps every two-byte code to the same UTF-16 code unit.
-pub(super) fn identity_to_unicode() -> Vec<u8> {
-    let mut out = String::from("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    let highs: Vec<u32> = (0..=0xFFu32)
-        .filter(|h| !(0xD8..=0xDF).contains(h))
+/// Above this many codes a ToUnicode map is cut down to the codes the document shows.
+/// pdf-extract builds a font's whole map into a hash map on every page that uses the font:
+/// a full two-byte map (65,000 entries, one `String` each) costs tens of milliseconds per
+/// font and page, and some producers write exactly that (an identity `bfrange` over
+/// `<0000> <FFFF>`).
+const PRUNE_TO_UNICODE_ABOVE: usize = 4096;
+
+/// A ToUnicode CMap that maps each two-byte code in `shown` to the same UTF-16 code unit
+/// (what `/ToUnicode /Identity-H` means), surrogate halves left out.
+pub(super) fn identity_to_unicode(shown: &HashSet<u32>) -> Vec<u8> {
+    let mut codes: Vec<u32> = shown
+        .iter()
+        .copied()
+        .filter(|c| *c <= 0xFFFF && !(0xD800..=0xDFFF).contains(c))
         .collect();
-    out.push_str(&format!("{} beginbfrange\n", highs.len()));
-    for h in highs {
-        out.push_str(&format!("<{h:02X}00> <{h:02X}FF> <{h:02X}00>\n"));
+    codes.sort_unstable();
+    let units: Vec<(u32, Vec<u8>)> = codes
+        .into_iter()
+        .map(|c| (c, (c as u16).to_be_bytes().to_vec()))
+        .collect();
+    bfchar_cmap(&units)
+}
+
+/// `stream`'s ToUnicode map cut down to the two-byte codes the document shows, when it maps
+/// more than [`PRUNE_TO_UNICODE_ABOVE`] codes; `None` (keep it as it is) for a small map or
+/// one adobe-cmap-parser (pdf-extract's reader, so the meaning is unchanged) cannot read.
+/// `shown` is computed once per document, and only when a map is big.
+pub(super) fn prune_to_unicode(
+    stream: &lopdf::Stream,
+    codes: impl FnOnce() -> HashSet<u32>,
+    shown: &mut Option<HashSet<u32>>,
+) -> Option<Vec<u8>> {
+    let bytes = stream_bytes(stream);
+    let map = adobe_cmap_parser::get_unicode_map(&bytes).ok()?;
+    if map.len() <= PRUNE_TO_UNICODE_ABOVE {
+        return None;
     }
-    out.push_str("endbfrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    let shown = shown.get_or_insert_with(codes);
+    let mut kept: Vec<(u32, Vec<u8>)> = map
+        .into_iter()
+        .filter(|(code, _)| shown.contains(code))
+        .collect();
+    kept.sort_unstable();
+    Some(bfchar_cmap(&kept))
+}
+
+/// A two-byte ToUnicode CMap of `bfchar` entries: code → UTF-16BE bytes, sorted by code.
+fn bfchar_cmap(entries: &[(u32, Vec<u8>)]) -> Vec<u8> {
+    let mut out = String::from("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    // at most 100 entries per block, as the CMap specification asks
+    for block in entries.chunks(100) {
+        out.push_str(&format!("{} beginbfchar\n", block.len()));
+        for (code, utf16) in block {
+            let hex: String = utf16.iter().map(|b| format!("{b:02X}")).collect();
+            out.push_str(&format!("<{code:04X}> <{hex}>\n"));
+        }
+        out.push_str("endbfchar\n");
+    }
+    out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     out.into_bytes()
 }
 

@@ -782,6 +782,50 @@ fn identity_to_unicode_name_decodes_two_byte_codes() {
 }
 
 #[test]
+fn an_oversized_to_unicode_map_reads_the_same_cut_to_the_shown_codes() {
+    // 32,768 codes mapped (ranges <0000>..<7FFF>), as producers write identity maps
+    let mut body =
+        String::from("begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n");
+    for block in 0..2u32 {
+        body.push_str("64 beginbfrange\n");
+        for h in block * 64..block * 64 + 64 {
+            body.push_str(&format!("<{h:02X}00> <{h:02X}FF> <{h:02X}00>\n"));
+        }
+        body.push_str("endbfrange\n");
+    }
+    body.push_str("endcmap");
+    let to_unicode = stream("", &body);
+    let pdf = type0_pdf(
+        "/Encoding /Identity-H /ToUnicode 8 0 R",
+        "0048006900E5",
+        &[&to_unicode],
+    );
+    assert_eq!(extract(&pdf).unwrap().pages, vec!["Hiå"]);
+
+    let big = lopdf::Stream::new(lopdf::Dictionary::new(), body.into_bytes());
+    let shown: std::collections::HashSet<u32> = [0x48, 0x69, 0xE5].into();
+    let mut cache = None;
+    let cut = super::fonts::prune_to_unicode(&big, || shown.clone(), &mut cache).expect("cut");
+    let map = adobe_cmap_parser::get_unicode_map(&cut).expect("the cut map reads");
+    assert_eq!(map.len(), 3);
+    assert_eq!(map[&0xE5], vec![0x00, 0xE5]);
+}
+
+#[test]
+fn a_small_to_unicode_map_is_left_as_written() {
+    let small = lopdf::Stream::new(
+        lopdf::Dictionary::new(),
+        b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+          1 beginbfchar <0003> <0020> endbfchar endcmap"
+            .to_vec(),
+    );
+    let mut cache = None;
+    let cut = super::fonts::prune_to_unicode(&small, || unreachable!("not needed"), &mut cache);
+    assert!(cut.is_none());
+    assert!(cache.is_none(), "shown codes are read only for a big map");
+}
+
+#[test]
 fn one_byte_embedded_encoding_cmap_is_decoded() {
     let cmap = stream(
         "/Type /CMap",
