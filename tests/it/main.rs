@@ -15,5 +15,6 @@ mod forgiving;
 mod hardening;
 mod hostile;
 mod ingest;
+mod interface;
 mod search;
 mod server_fixture;
