@@ -498,6 +498,14 @@ pub async fn upload(
         .iter()
         .map(|j| (j.display.clone(), j.key.clone()))
         .collect();
+    // the uploaded bytes, kept as the originals of what gets indexed
+    let uploaded: HashMap<String, std::sync::Arc<Vec<u8>>> = jobs
+        .iter()
+        .filter_map(|j| match &j.origin {
+            source::Origin::Bytes { bytes, .. } => Some((j.display.clone(), bytes.clone())),
+            _ => None,
+        })
+        .collect();
     let files = tokio::task::spawn_blocking(move || -> Result<Vec<FileResult>> {
         let mut w = match writer.lock() {
             Ok(w) => w,
@@ -512,6 +520,14 @@ pub async fn upload(
         if let Err(e) = ingest::run_with_writer(&index, &mut w, jobs, &opts, &mut collect) {
             let _ = w.rollback();
             return Err(e);
+        }
+        for f in collect.files.iter().filter(|f| f.status == "indexed") {
+            if let (Some(id), Some(bytes)) = (&f.id, uploaded.get(&f.name)) {
+                // the text is indexed either way: a file that cannot be kept is logged
+                if let Err(e) = super::originals::save(&index, id, bytes) {
+                    tracing::warn!(error = %e, id, "could not keep the uploaded original");
+                }
+            }
         }
         Ok(collect.files)
     })
@@ -570,6 +586,7 @@ pub async fn delete(
         };
         w.delete(&target);
         w.commit()?;
+        super::originals::remove(&index, &target);
         Ok(true)
     })
     .await

@@ -1,6 +1,7 @@
 //! The document page at `/documents/{id}`: server-rendered HTML that needs no
 //! JavaScript. Title, where the original is (opened at the page of the hit, or
-//! downloadable when Kartotek holds it, else where it was read from), language,
+//! downloadable when Kartotek holds it: the built-in corpus and, on an index on
+//! disk, uploads; else where it was read from), language,
 //! date and where the date was read, the facet values with the evidence that put
 //! them there, the text page by page with the query's matches marked, and "more
 //! like this".
@@ -80,6 +81,8 @@ fn parse(pairs: &[(String, String)]) -> Result<Asked> {
 /// Everything the page shows, read off the async runtime.
 struct Loaded {
     doc: Document,
+    /// Kartotek keeps the uploaded original.
+    held: bool,
     marks: Vec<Vec<Range<usize>>>,
     similar: Vec<Hit>,
 }
@@ -131,7 +134,9 @@ pub(crate) async fn document_page(
         };
         let marks = searcher.passage_marks(&q, &doc.passages);
         let similar = searcher.similar(&doc, SIMILAR)?;
+        let held = super::originals::held(searcher.index(), &doc.id);
         Ok(Some(Loaded {
+            held,
             doc,
             marks,
             similar,
@@ -295,6 +300,22 @@ fn render(state: &AppState, t: &Strings, a: &Asked, l: &Loaded) -> String {
                     );
                 }
             }
+        }
+        None if l.held => {
+            let mut href = format!("/documents/{}/original", doc.id);
+            if let Some(k) = key {
+                let pair = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("key", k)
+                    .finish();
+                href = format!("{href}?{pair}");
+            }
+            let _ = write!(
+                out,
+                "<code>{}</code> · <a href=\"{}\" download>{}</a>",
+                esc(doc.source.strip_prefix("upload:").unwrap_or(&doc.url)),
+                esc(&href),
+                esc(d.download)
+            );
         }
         None => {
             let _ = write!(

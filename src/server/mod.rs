@@ -17,6 +17,7 @@ pub mod error;
 pub mod feed;
 pub mod i18n;
 pub mod metrics;
+pub mod originals;
 pub mod page;
 pub mod transport;
 pub mod types;
@@ -236,6 +237,7 @@ pub fn app(state: AppState) -> Router {
         .route("/widget.js", get(widget::widget_js))
         .route("/corpus/{name}", get(api::corpus_file))
         .route("/documents/{id}", get(document_page::document_page))
+        .route("/documents/{id}/original", get(originals::original))
         .route("/feed.atom", get(feed::feed))
         .route("/api/search", get(api::search))
         .route("/api/facets", get(api::facets))

@@ -147,3 +147,63 @@ async fn a_keyed_server_asks_the_document_page_for_the_key() {
     // its links back to the search keep the key
     assert!(r.text().contains("href=\"/?key=intra\""));
 }
+
+#[tokio::test]
+async fn an_uploaded_original_is_kept_downloadable_and_deleted_with_its_document() {
+    crate::common::isolate();
+    let dir = tempfile::tempdir().unwrap();
+    let index = kartotek::index::Index::open_or_create(&dir.path().join("index")).unwrap();
+    let state = kartotek::server::AppState::new(
+        index,
+        kartotek::taxonomy::Taxonomy::builtin(),
+        Config {
+            admin_key: Some("admin".into()),
+            ..Config::default()
+        },
+    )
+    .unwrap();
+    let app = kartotek::server::app(state);
+    let text = "Havbruksplan for kysten\n\nVedtatt 2. mai 2022. Planen om havbruk og kystsoner.";
+    let r = crate::server_fixture::upload(
+        &app,
+        Some("admin"),
+        &[("file", "havbruk plan.txt", text.as_bytes())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let id = r.json()["files"][0]["id"].as_str().unwrap().to_string();
+    let page = get(&app, &format!("/documents/{id}?ui=en")).await.text();
+    let href = format!("/documents/{id}/original");
+    assert!(
+        page.contains(&format!(
+            "<code>havbruk plan.txt</code> · <a href=\"{href}\" download>Download the original</a>"
+        )),
+        "{page}"
+    );
+    let r = get(&app, &href).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body, text.as_bytes());
+    assert_eq!(
+        r.header("content-type").as_deref(),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(
+        r.header("content-disposition").as_deref(),
+        Some("attachment; filename*=UTF-8''havbruk%20plan.txt")
+    );
+    assert_eq!(
+        r.header("content-security-policy").as_deref(),
+        Some("sandbox")
+    );
+    let del = crate::server_fixture::send(
+        &app,
+        axum::http::Request::delete(format!("/api/documents/{id}"))
+            .header("authorization", "Bearer admin")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(del.status, StatusCode::NO_CONTENT);
+    assert_eq!(get(&app, &href).await.status, StatusCode::NOT_FOUND);
+    assert!(!dir.path().join("index/originals").join(&id).exists());
+}
