@@ -21,7 +21,7 @@ use axum::response::Response;
 
 use super::api;
 use super::i18n::{self, Strings};
-use super::page::{error_page, esc, head, html, source_href, source_label};
+use super::page::{error_page, esc, head, html, refused, source_href, source_label};
 use super::AppState;
 use crate::document::{DateSource, Document, Origin};
 use crate::error::{Error, Result};
@@ -114,9 +114,7 @@ pub(crate) async fn document_page(
         Err(e) => return html(StatusCode::BAD_REQUEST, error_page(t, &e.to_string())),
     };
     if let Err(e) = state.authorize_read(&headers, asked.key.as_deref()) {
-        let status =
-            StatusCode::from_u16(e.code().http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
-        return html(status, error_page(t, &e.to_string()));
+        return refused(t, &e);
     }
     let plausible = !id.is_empty()
         && id.len() <= 64

@@ -297,9 +297,7 @@ pub(crate) async fn search_page(
         }
     };
     if let Err(e) = state.authorize_read(&headers, params.key.as_deref()) {
-        let status =
-            StatusCode::from_u16(e.code().http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
-        return html(status, error_page(t, &e.to_string()));
+        return refused(t, &e);
     }
     let mut req = params.req.clone();
     req.limit = 10;
@@ -377,6 +375,17 @@ pub(crate) fn head(out: &mut String, t: &Strings, title: &str, feed: Option<&str
         t.code,
         esc(title)
     );
+}
+
+/// The page for a refused key: its status, and what to do in the interface language.
+pub(crate) fn refused(t: &Strings, e: &crate::error::Error) -> Response {
+    let status = StatusCode::from_u16(e.code().http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+    let message = match e {
+        crate::error::Error::Unauthorized => t.needs_key,
+        crate::error::Error::Forbidden(_) => t.wrong_key,
+        _ => return html(status, error_page(t, &e.to_string())),
+    };
+    html(status, error_page(t, message))
 }
 
 /// A page for people saying what went wrong (in the interface language's heading).

@@ -139,9 +139,17 @@ async fn a_keyed_server_asks_the_document_page_for_the_key() {
         ..Config::default()
     });
     let id = &fixture().xss_id;
-    let r = get(&app, &format!("/documents/{id}")).await;
+    let r = get(&app, &format!("/documents/{id}?ui=da")).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    assert!(
+        r.text().contains("Denne søgning kræver en nøgle."),
+        "{}",
+        r.text()
+    );
+    let r = get(&app, &format!("/documents/{id}?key=nope&ui=fi")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("Osoitteessa oleva avain"), "{}", r.text());
     let r = get(&app, &format!("/documents/{id}?key=intra")).await;
     assert_eq!(r.status, StatusCode::OK);
     // its links back to the search keep the key
