@@ -115,6 +115,16 @@ async fn a_document_kartotek_holds_no_copy_of_says_where_it_came_from_and_stays_
     assert!(!html.contains("<script>alert"), "document text is escaped");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains(&format!("<mark id=\"hit\">{XSS_WORD}</mark>")));
+    // the query is reflected escaped, in the page and in its links
+    let q = "\"><script>alert(3)</script>";
+    let html = get(&app, &format!("/documents/{id}?q={}", enc(q)))
+        .await
+        .text();
+    assert!(!html.contains("<script>alert(3)"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(3)&lt;/script&gt;"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
