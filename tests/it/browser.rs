@@ -300,6 +300,7 @@ fn widget_state(b: &mut Browser, id: &str) -> Value {
             return {{
               open: !r.querySelector(".panel").hidden,
               status: r.querySelector('[role="status"]').textContent,
+              shownStatus: r.querySelector(".status").textContent,
               count: items.length,
               titles: items.map(li => li.querySelector(".t").textContent),
               hrefs: items.map(li => li.dataset.href),
@@ -860,8 +861,16 @@ fn the_widget_is_driven_by_keyboard_resists_host_css_and_passes_axe() {
             .is_ascii_digit(),
         "the live region says how many: {s}"
     );
-    let live = b.eval(r#"document.getElementById("all").shadowRoot.querySelector('[role="status"]').getAttribute("aria-live")"#);
-    assert_eq!(live, "polite");
+    let live = b.eval(
+        r#"(() => { const l = document.getElementById("all").shadowRoot.querySelector('[role="status"]');
+            return { polite: l.getAttribute("aria-live"), outsidePanel: !l.closest(".panel") }; })()"#,
+    );
+    assert_eq!(
+        live,
+        json!({ "polite": "polite", "outsidePanel": true }),
+        "a live region that is never hidden"
+    );
+    assert_eq!(s["status"], s["shownStatus"], "{s}");
     b.key("ArrowDown", "ArrowDown", 40);
     b.key("ArrowDown", "ArrowDown", 40);
     let s = widget_state(&mut b, "all");

@@ -188,8 +188,14 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       const status = (this.status = document.createElement("p"));
       status.className = "status";
       status.id = `${id}-status`;
-      status.setAttribute("role", "status");
-      status.setAttribute("aria-live", "polite");
+      status.setAttribute("aria-hidden", "true");
+      // The live region is never hidden (a region inside the closed panel would be display:none
+      // when its text changes, and not be announced); the visible status repeats it.
+      const live = (this.live = document.createElement("p"));
+      live.className = "sr";
+      live.id = `${id}-live`;
+      live.setAttribute("role", "status");
+      live.setAttribute("aria-live", "polite");
       const list = (this.list = document.createElement("ul"));
       list.id = `${id}-list`;
       list.setAttribute("role", "listbox");
@@ -200,7 +206,7 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       panel.append(status, list, all);
       const wrap = document.createElement("div");
       wrap.className = "k";
-      wrap.append(box, panel);
+      wrap.append(box, live, panel);
       root.append(wrap);
 
       this.active = -1;
@@ -264,7 +270,7 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       }
       this.abort = new AbortController();
       const params = this.params(q);
-      this.status.textContent = this.t.searching;
+      this.say(this.t.searching);
       this.setAttribute("aria-busy", "true");
       try {
         const r = await fetch(`${BASE}/api/search?${params}`, { signal: this.abort.signal, credentials: "omit", headers: { Accept: "application/json" } });
@@ -280,7 +286,7 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
         if (e && e.name === "AbortError") return;
         if (seq !== this.seq) return;
         this.render(null);
-        this.status.textContent = this.t.error;
+        this.say(this.t.error);
         this.open(true);
       } finally {
         if (seq === this.seq) this.removeAttribute("aria-busy");
@@ -292,11 +298,11 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       this.active = -1;
       this.input.removeAttribute("aria-activedescendant");
       if (!data) {
-        this.status.textContent = "";
+        this.say("");
         return;
       }
       const hits = Array.isArray(data.hits) ? data.hits : [];
-      this.status.textContent = hits.length ? this.t.results(Number(data.total) || hits.length) : this.t.none;
+      this.say(hits.length ? this.t.results(Number(data.total) || hits.length) : this.t.none);
       hits.forEach((hit, i) => {
         const li = document.createElement("li");
         li.id = `${this.list.id}-${i}`;
@@ -326,6 +332,12 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       });
       this.allLink.hidden = hits.length === 0;
       this.open(true);
+    }
+
+    /** Show `text` in the panel and announce it (the live region). */
+    say(text) {
+      this.status.textContent = text;
+      this.live.textContent = text;
     }
 
     /** Open an option's document page: here, in the `target` attribute's window, or a new tab. */
