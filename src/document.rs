@@ -58,6 +58,48 @@ pub enum Origin {
     Metadata,
 }
 
+/// Where a document's date was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateSource {
+    /// The source's own metadata: PDF info or XMP, HTML meta tags, JSON-LD, `<time>`.
+    Metadata,
+    /// A date written in the text (the first pages).
+    Text,
+    /// A person's sidecar or folder metadata file.
+    Sidecar,
+}
+
+/// A `YYYY-MM-DD` date as the number `YYYYMMDD`, the form the index filters and sorts
+/// by; `None` unless the text is a real calendar date.
+pub fn date_number(ymd: &str) -> Option<u64> {
+    let b = ymd.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| ymd.get(r)?.parse::<u32>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    valid_date(y, m, d).then(|| u64::from(y) * 10_000 + u64::from(m) * 100 + u64::from(d))
+}
+
+/// The `YYYY-MM-DD` form of a [`date_number`].
+pub fn date_text(n: u64) -> String {
+    format!("{:04}-{:02}-{:02}", n / 10_000, n / 100 % 100, n % 100)
+}
+
+/// True for a real day of the Gregorian calendar (years 1000–2999).
+pub fn valid_date(y: u32, m: u32, d: u32) -> bool {
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1000..3000).contains(&y) && (1..=days).contains(&d)
+}
+
 /// One facet value on a document, with the evidence for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FacetValue {
@@ -115,6 +157,9 @@ pub struct Document {
     pub description: Option<String>,
     /// Publication date (`YYYY-MM-DD`) when the source states one.
     pub date: Option<String>,
+    /// Where [`Document::date`] was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<DateSource>,
     /// Number of pages (PDF) or 1.
     pub pages: u32,
     /// Content hash of the source bytes (blake3, hex).
@@ -253,6 +298,16 @@ mod tests {
         let parts = split_passages(&text);
         assert!(parts.iter().all(|p| p.len() <= MAX_PASSAGE_CHARS));
         assert_eq!(parts.concat(), text);
+    }
+
+    #[test]
+    fn only_calendar_dates_become_numbers() {
+        assert_eq!(date_number("2021-06-30"), Some(20_210_630));
+        assert_eq!(date_number("2024-02-29"), Some(20_240_229));
+        assert_eq!(date_number("2023-02-29"), None);
+        assert_eq!(date_number("2021-13-01"), None);
+        assert_eq!(date_number("21-06-30"), None);
+        assert_eq!(date_text(20_210_630), "2021-06-30");
     }
 
     #[test]

@@ -17,6 +17,10 @@ pub enum Facet {
     Network,
     /// Policy themes (taxonomy).
     Theme,
+    /// Year of the document's date (`/2021`).
+    Year,
+    /// Programme periods the text names (`/2021-2027`).
+    Period,
     /// Document language (`/nb`).
     Lang,
     /// Document format (`/pdf`, `/html`, `/text`).
@@ -27,11 +31,13 @@ pub enum Facet {
 
 impl Facet {
     /// Every facet, in display and API order.
-    pub const ALL: [Facet; 7] = [
+    pub const ALL: [Facet; 9] = [
         Facet::Region,
         Facet::Programme,
         Facet::Network,
         Facet::Theme,
+        Facet::Year,
+        Facet::Period,
         Facet::Lang,
         Facet::Doctype,
         Facet::Quality,
@@ -63,6 +69,8 @@ impl Facet {
             Facet::Programme => "programme",
             Facet::Network => "network",
             Facet::Theme => "theme",
+            Facet::Year => "year",
+            Facet::Period => "period",
             Facet::Lang => "lang",
             Facet::Doctype => "doctype",
             Facet::Quality => "quality",
@@ -81,13 +89,19 @@ impl Facet {
             Facet::Programme => Some(FacetKind::Programme),
             Facet::Network => Some(FacetKind::Network),
             Facet::Theme => Some(FacetKind::Theme),
-            Facet::Lang | Facet::Doctype | Facet::Quality => None,
+            Facet::Year | Facet::Period | Facet::Lang | Facet::Doctype | Facet::Quality => None,
         }
     }
 
     /// Whether values nest (`/norway/trondelag` under `/norway`): the taxonomy facets.
     pub const fn hierarchical(self) -> bool {
         self.taxonomy_kind().is_some()
+    }
+
+    /// Whether the facet's values are dates or periods, shown newest first rather than
+    /// by count.
+    pub const fn chronological(self) -> bool {
+        matches!(self, Facet::Year | Facet::Period)
     }
 
     /// The key of the facet's heading in the interface strings (the name).

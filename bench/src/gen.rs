@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use kartotek::document::{Document, FacetValue, Format, Origin, Passage};
+use kartotek::document::{DateSource, Document, FacetValue, Format, Origin, Passage};
 use kartotek::lang::Language;
 use kartotek::taxonomy::{FacetKind, Taxonomy};
 
@@ -362,6 +362,7 @@ pub fn generate(pools: &Pools, taxonomy: &Taxonomy, spec: &Spec) -> Vec<Document
                 1 + rng.below(12),
                 1 + rng.below(28)
             )),
+            date_source: Some(DateSource::Metadata),
             pages: if format == Format::Pdf {
                 want as u32
             } else {

@@ -10,6 +10,7 @@ use crate::cli::progress::escaped;
 use crate::cli::Cli;
 use crate::error::{Error, Result};
 use crate::index::Index;
+use crate::search::dates::Sort;
 use crate::search::{Request, Searcher};
 
 /// Arguments of `search`.
@@ -29,9 +30,34 @@ pub struct Args {
     /// Hits to skip, 0 to 10000 (as the API's `offset`).
     #[arg(long, default_value_t = 0, value_parser = parse_offset)]
     pub offset: usize,
+    /// Only documents dated on or after this day: `2021`, `2021-06` or `2021-06-30`.
+    #[arg(long, value_name = "DATE", value_parser = parse_from)]
+    pub from: Option<u64>,
+    /// Only documents dated on or before this day (a year or month ends on its last day).
+    #[arg(long, value_name = "DATE", value_parser = parse_to)]
+    pub to: Option<u64>,
+    /// Order: `relevance`, or `date` (newest first). Default: relevance, or date when
+    /// there is no query.
+    #[arg(long, value_parser = parse_sort)]
+    pub sort: Option<Sort>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--from`: the API's `from` ([`crate::search::dates::parse_bound`]).
+fn parse_from(v: &str) -> std::result::Result<u64, String> {
+    crate::search::dates::parse_bound("from", v, false).map_err(|e| e.to_string())
+}
+
+/// `--to`: the API's `to`.
+fn parse_to(v: &str) -> std::result::Result<u64, String> {
+    crate::search::dates::parse_bound("to", v, true).map_err(|e| e.to_string())
+}
+
+/// `--sort`: `relevance` or `date`.
+fn parse_sort(v: &str) -> std::result::Result<Sort, String> {
+    Sort::parse(v).ok_or_else(|| format!("use one of {}", Sort::NAMES))
 }
 
 /// `--limit`: the API's range and words ([`crate::search::parse_bounded`]).
@@ -53,6 +79,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     req.limit = args.limit;
     req.offset = args.offset;
     req.facets = false;
+    req.from = args.from;
+    req.to = args.to;
+    req.sort = args.sort;
     for l in &args.lang {
         req = req.filter("lang", l);
     }
@@ -91,6 +120,10 @@ pub(crate) fn render(resp: &crate::search::Response, color: bool) -> String {
     out.push_str(&format!("{} {noun} `{}`\n\n", resp.total, resp.query));
     for (i, h) in resp.hits.iter().enumerate() {
         let page = h.page.map(|p| format!(", page {p}")).unwrap_or_default();
+        let page = match &h.date {
+            Some(d) => format!("{page}, {d}"),
+            None => page,
+        };
         out.push_str(&format!(
             "{}. {} [{}]\n   {}{}\n",
             i + 1,

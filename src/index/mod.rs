@@ -74,6 +74,9 @@ pub struct StoredMeta {
     /// Publication date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Where the date was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<crate::document::DateSource>,
     /// Page count.
     pub pages: u32,
     /// Source size in bytes.
@@ -335,6 +338,7 @@ impl Index {
             format,
             description: meta.description,
             date: meta.date,
+            date_source: meta.date_source,
             pages: meta.pages,
             hash: s(first, f.hash),
             bytes: meta.bytes,
@@ -443,6 +447,7 @@ impl Writer {
         let meta = StoredMeta {
             description: doc.description.clone(),
             date: doc.date.clone(),
+            date_source: doc.date_source,
             pages: doc.pages,
             bytes: doc.bytes,
             facets: doc.facets.clone(),
@@ -461,6 +466,8 @@ impl Writer {
                 }
             }
         }
+        let date = doc.date.as_deref().and_then(crate::document::date_number);
+        let year_field = f.facet_field(crate::facet::Facet::Year);
         let mut ops: Vec<UserOperation<TantivyDocument>> =
             Vec::with_capacity(doc.passages.len() + 1);
         ops.push(UserOperation::Delete(self.id_term(&doc.id)));
@@ -494,6 +501,10 @@ impl Writer {
             }
             for (field, facet) in &facet_paths {
                 t.add_facet(*field, facet.clone());
+            }
+            if let Some(d) = date {
+                t.add_u64(f.date, d);
+                t.add_facet(year_field, Facet::from_path([(d / 10_000).to_string()]));
             }
             let lang = analyzer::analyzed_for(p.lang);
             if let Some((exact, fold)) = f.body(lang.key) {

@@ -49,6 +49,9 @@ pub(crate) const WORDS: &str = "words";
 pub const OCR: &str = "ocr";
 /// Text-quality facet (`/clean`, `/ocr-damaged`).
 pub(crate) const QUALITY: &str = Facet::Quality.name();
+/// The document's date as the number `YYYYMMDD` (on every passage, for the `from`/`to`
+/// filters and sorting by date; absent when the document has no date).
+pub(crate) const DATE: &str = "date";
 /// Name of the exact body field for a language key (`body_no`).
 pub(crate) fn body_field_name(key: &str) -> String {
     format!("body_{key}")
@@ -111,6 +114,11 @@ pub fn build() -> Schema {
         b.add_text_field(&body_field_name(lang.key), opts(&exact_name(lang.key)));
         b.add_text_field(&fold_field_name(lang.key), opts(&fold_name(lang.key)));
     }
+    // the date and its facets came later: at the end, so earlier fields keep their ids
+    b.add_u64_field(DATE, STORED | INDEXED | FAST);
+    for facet in [Facet::Year, Facet::Period] {
+        b.add_facet_field(facet.name(), FacetOptions::default().set_stored());
+    }
     b.build()
 }
 
@@ -149,6 +157,8 @@ pub struct Fields {
     pub words: Field,
     /// See [`OCR`].
     pub ocr: Field,
+    /// See [`DATE`].
+    pub date: Field,
     /// Every facet's field, in [`Facet::ALL`] order.
     pub facets: [Field; Facet::ALL.len()],
     /// `(language key, exact field, folded field)` for each analysed language.
@@ -188,6 +198,7 @@ impl Fields {
             quality: f(QUALITY)?,
             words: f(WORDS)?,
             ocr: f(OCR)?,
+            date: f(DATE)?,
             facets,
             bodies,
         })

@@ -30,8 +30,13 @@ pub struct Extracted {
     pub lang_hint: Option<String>,
     /// Meta description.
     pub description: Option<String>,
-    /// Publication date `YYYY-MM-DD`.
+    /// Publication date `YYYY-MM-DD` the source's metadata states (HTML).
     pub date: Option<String>,
+    /// Creation date `YYYY-MM-DD` of the file (PDF info or XMP): used when neither the
+    /// metadata nor the text states a date, since a PDF is often made long after the
+    /// text it holds was adopted.
+    #[serde(default)]
+    pub created: Option<String>,
     /// Canonical URL the source declares.
     pub canonical: Option<String>,
     /// One entry per page (PDF) or one entry (HTML, text).
@@ -208,6 +213,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
             let p = pdf::extract(bytes).map_err(map_pdf_error)?;
             Extracted {
                 title: p.title,
+                created: p.date,
                 pages: p.pages.into_iter().map(|t| text::tidy(&t)).collect(),
                 paged: true,
                 has_images: p.has_images,

@@ -8,6 +8,7 @@
 //! document in one commit. Commits happen every couple of seconds, so a
 //! killed run keeps everything committed before the kill.
 
+pub mod dates;
 pub mod extract;
 pub mod fetch;
 pub mod frame;
@@ -29,7 +30,9 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::document::{split_passages, Document, FacetValue, Format, Origin as TagOrigin, Passage};
+use crate::document::{
+    split_passages, DateSource, Document, FacetValue, Format, Origin as TagOrigin, Passage,
+};
 use crate::error::{ExtractError, Result};
 use crate::index::{Index, Writer};
 use crate::lang::{self, Language};
@@ -528,6 +531,30 @@ pub(crate) fn assemble(
             origin: TagOrigin::Text,
         })
         .collect();
+    let mut facets: Vec<FacetValue> = facets;
+    for p in dates::periods_in_text(&full) {
+        facets.push(FacetValue {
+            facet: crate::facet::Facet::Period.name().to_string(),
+            path: p.path,
+            count: p.count,
+            first_match: Some(p.first_match),
+            origin: TagOrigin::Text,
+        });
+    }
+    // a publication date in the metadata, then one written on the first pages, then
+    // the file's creation date
+    let date = x
+        .date
+        .as_deref()
+        .and_then(dates::normalise_date)
+        .map(|d| (d, DateSource::Metadata))
+        .or_else(|| dates::date_in_text(&full).map(|d| (d, DateSource::Text)))
+        .or_else(|| {
+            x.created
+                .as_deref()
+                .and_then(dates::normalise_date)
+                .map(|d| (d, DateSource::Metadata))
+        });
     let title = x
         .title
         .filter(|t| !t.trim().is_empty())
@@ -543,7 +570,8 @@ pub(crate) fn assemble(
         lang: doc_lang,
         format: x.format.unwrap_or(Format::Text),
         description: x.description,
-        date: x.date,
+        date_source: date.as_ref().map(|(_, s)| *s),
+        date: date.map(|(d, _)| d),
         pages: if x.paged { x.pages.len() as u32 } else { 1 },
         hash,
         bytes,
@@ -564,7 +592,9 @@ pub(crate) fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
         doc.url = u.clone();
     }
     if let Some(d) = &o.date {
-        doc.date = Some(d.clone());
+        // a form the index cannot filter by is still shown as written
+        doc.date = Some(dates::normalise_date(d).unwrap_or_else(|| d.clone()));
+        doc.date_source = Some(crate::document::DateSource::Sidecar);
     }
     if let Some(l) = o.lang.as_deref().and_then(Language::from_code) {
         doc.lang = l;

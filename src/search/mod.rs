@@ -8,6 +8,7 @@
 //! descendants (tantivy indexes every facet ancestor).
 
 pub mod collector;
+pub mod dates;
 pub mod dismax;
 pub mod expand;
 pub mod query;
@@ -15,14 +16,16 @@ pub mod snippet;
 pub mod suggest;
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Value};
+use tantivy::query::{AllQuery, BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, OwnedValue, Value};
 use tantivy::{TantivyDocument, Term};
 
+use crate::document::{Document, Passage};
 use crate::error::{Error, Result};
 use crate::facet::Facet;
 use crate::index::facet_tables;
@@ -71,6 +74,12 @@ pub struct Request {
     pub snippets: bool,
     /// Forgiving features (all on by default; the evaluation baseline turns them off).
     pub features: query::Features,
+    /// Only documents dated on or after this day (`YYYYMMDD`, see [`dates::parse_bound`]).
+    pub from: Option<u64>,
+    /// Only documents dated on or before this day (`YYYYMMDD`).
+    pub to: Option<u64>,
+    /// The order of hits; `None`: by relevance, or newest first when there is no query.
+    pub sort: Option<dates::Sort>,
 }
 
 impl Request {
@@ -84,6 +93,9 @@ impl Request {
             facets: true,
             snippets: true,
             features: query::Features::ALL,
+            from: None,
+            to: None,
+            sort: None,
         }
     }
 
@@ -112,6 +124,9 @@ pub struct Hit {
     pub score: f64,
     /// Page of the best passage (paged formats).
     pub page: Option<u32>,
+    /// The document's date (`YYYY-MM-DD`), when it has one.
+    #[serde(default)]
+    pub date: Option<String>,
     /// The best passage's window with the words that matched (plain text and ranges).
     pub snippet: snippet::Snippet,
     /// Facet values: facet → paths.
@@ -202,7 +217,10 @@ impl Searcher {
         }
         let mut builder = query::Builder::new(&self.index, &searcher, req.features);
         let text_query: Option<Box<dyn Query>> = builder.build(&parsed, true);
-        let filters = self.filter_queries(&filters_in)?;
+        let mut filters = self.filter_queries(&filters_in)?;
+        if let Some(range) = dates::range(self.index.fields().date, req.from, req.to) {
+            filters.push(("date".to_string(), range));
+        }
         // a thread per segment pays off on large indexes only: handing a
         // small query to the pool costs more than it saves
         let parallel = searcher.num_docs() >= self.parallel_from;
@@ -232,7 +250,15 @@ impl Searcher {
             text_query = builder.build(&parsed, false);
             matches = run(text_query.as_deref(), None)?;
         }
-        let top = matches.top(req.offset + req.limit);
+        let sort = req.sort.unwrap_or(if parsed.is_empty() {
+            dates::Sort::Date
+        } else {
+            dates::Sort::Relevance
+        });
+        let top = match sort {
+            dates::Sort::Relevance => matches.top(req.offset + req.limit),
+            dates::Sort::Date => dates::top_by_date(&searcher, &matches, req.offset + req.limit)?,
+        };
         let total = matches.total() as u64;
         // Words the index does not know get their closest known word: it is
         // highlighted (a typo's match) and offered as "did you mean".
@@ -246,24 +272,14 @@ impl Searcher {
         // What to mark in snippets: the user's words anywhere; expansions
         // only as a whole (an alias like `Interreg V A Nord` must not mark
         // every `a`/`å`, nor `Erasmus+-programmet` every `programmet`).
-        let mut marks = Marks::default();
-        for u in parsed.positive_units() {
-            if u.weight < 1.0 {
-                marks.phrases.push(u.text.clone());
-            } else {
-                marks
-                    .words
-                    .extend(u.text.split_whitespace().map(str::to_string));
-            }
-        }
-        marks
-            .words
-            .extend(corrections.iter().map(|(_, to)| to.clone()));
+        let marks = Marks::of(&parsed, &corrections);
         let mut hits = Vec::new();
         let mut forms_cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
         for m in top.iter().skip(req.offset) {
             let doc: TantivyDocument = searcher.doc(m.best_addr)?;
-            hits.push(self.hit(&doc, m, req.snippets, &marks, &mut forms_cache));
+            let mut hit = self.hit(&doc, m, req.snippets, &marks, &mut forms_cache);
+            hit.date = dates::date_of(&searcher, m.best_addr).map(crate::document::date_text);
+            hits.push(hit);
         }
         let mut facets = BTreeMap::new();
         if req.facets {
@@ -300,6 +316,102 @@ impl Searcher {
         req.limit = 1;
         req.snippets = false;
         Ok(self.search(&req)?.facets)
+    }
+
+    /// Where query `q` matches in each passage: byte ranges of the passage text, marked
+    /// the way snippets mark them (the document page marks whole pages with these).
+    pub fn passage_marks(&self, q: &str, passages: &[Passage]) -> Vec<Vec<Range<usize>>> {
+        let literal = query::parse(q);
+        if literal.is_empty() {
+            return vec![Vec::new(); passages.len()];
+        }
+        let expanded = expand::Expand {
+            taxonomy: self.taxonomy,
+            thesaurus: expand::builtin(),
+        }
+        .apply(&literal);
+        let searcher = self.index.searcher();
+        let corrections = suggest::corrections(&searcher, self.index.fields().words, &literal);
+        let marks = Marks::of(&expanded, &corrections);
+        let mut cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
+        passages
+            .iter()
+            .map(|p| {
+                let al = crate::index::analyzer::analyzed_for(p.lang);
+                let forms = cache.entry(al.key).or_insert_with(|| {
+                    snippet::Forms::with_phrases(&marks.words, &marks.phrases, al)
+                });
+                snippet::mark_ranges(&p.text, p.lang, forms)
+            })
+            .collect()
+    }
+
+    /// Up to `n` documents most like `doc`: sharing its salient terms (tantivy's
+    /// more-like-this over its text in its language's field, and its title) and its
+    /// region, programme, network and theme values. Never `doc` itself.
+    pub fn similar(&self, doc: &Document, n: usize) -> Result<Vec<Hit>> {
+        let searcher = self.index.searcher();
+        let f = self.index.fields();
+        let mut text = String::new();
+        for p in &doc.passages {
+            if text.len() > 60_000 {
+                break;
+            }
+            text.push_str(&p.text);
+            text.push_str("\n\n");
+        }
+        let analysed = crate::index::analyzer::analyzed_for(doc.lang);
+        let mut fields: Vec<(tantivy::schema::Field, Vec<OwnedValue>)> =
+            vec![(f.title, vec![OwnedValue::Str(doc.title.clone())])];
+        if let Some((exact, _)) = f.body(analysed.key) {
+            fields.push((exact, vec![OwnedValue::Str(text)]));
+        }
+        let passages = searcher.num_docs().max(1);
+        let mlt = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_max_doc_frequency((passages / 3).max(2))
+            .with_min_term_frequency(2)
+            .with_min_word_length(4)
+            .with_max_query_terms(30)
+            .with_document_fields(fields);
+        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(mlt))];
+        for v in &doc.facets {
+            let Some(facet) = Facet::parse(&v.facet).filter(|f| f.hierarchical()) else {
+                continue;
+            };
+            let Ok(path) = TantivyFacet::from_text(&v.path) else {
+                continue;
+            };
+            let term = TermQuery::new(
+                Term::from_facet(f.facet_field(facet), &path),
+                IndexRecordOption::Basic,
+            );
+            should.push((
+                Occur::Should,
+                Box::new(tantivy::query::BoostQuery::new(Box::new(term), 0.5)),
+            ));
+        }
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(BooleanQuery::new(should))),
+            (
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.id, &doc.id),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let matches = searcher.search(&query, &GroupByDocument)?;
+        let marks = Marks::default();
+        let mut cache = HashMap::new();
+        let mut hits = Vec::new();
+        for m in matches.top(n) {
+            let stored: TantivyDocument = searcher.doc(m.best_addr)?;
+            let mut hit = self.hit(&stored, &m, false, &marks, &mut cache);
+            hit.date = dates::date_of(&searcher, m.best_addr).map(crate::document::date_text);
+            hits.push(hit);
+        }
+        Ok(hits)
     }
 
     fn filter_queries(
@@ -395,6 +507,7 @@ impl Searcher {
                 .and_then(|v| v.as_u64())
                 .filter(|p| *p > 0)
                 .map(|p| p as u32),
+            date: None,
             snippet,
             facets,
         }
@@ -463,12 +576,46 @@ struct Marks {
     phrases: Vec<String>,
 }
 
+impl Marks {
+    /// The user's words anywhere; expansions only as a whole (an alias like
+    /// `Interreg V A Nord` must not mark every `a`/`å`, nor `Erasmus+-programmet`
+    /// every `programmet`); the words typos were corrected to.
+    fn of(parsed: &query::Parsed, corrections: &[(String, String)]) -> Marks {
+        let mut marks = Marks::default();
+        for u in parsed.positive_units() {
+            if u.weight < 1.0 {
+                marks.phrases.push(u.text.clone());
+            } else {
+                marks
+                    .words
+                    .extend(u.text.split_whitespace().map(str::to_string));
+            }
+        }
+        marks
+            .words
+            .extend(corrections.iter().map(|(_, to)| to.clone()));
+        marks
+    }
+}
+
 fn validate(req: &Request) -> Result<()> {
     if req.limit == 0 || req.limit > MAX_LIMIT {
         return Err(Error::param(
             "limit",
             format!("must be a whole number from 1 to {MAX_LIMIT}"),
         ));
+    }
+    if let (Some(from), Some(to)) = (req.from, req.to) {
+        if from > to {
+            return Err(Error::param(
+                "from",
+                format!(
+                    "is after `to` ({} > {})",
+                    crate::document::date_text(from),
+                    crate::document::date_text(to)
+                ),
+            ));
+        }
     }
     if req.offset > MAX_OFFSET {
         return Err(Error::param(

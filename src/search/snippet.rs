@@ -192,6 +192,36 @@ impl Snippet {
 /// only words starting like a query form are stemmed (a passage has ~250
 /// words and a query a handful, so this skips nearly all stemming).
 pub fn snippet(text: &str, lang: Language, forms: &Forms) -> Snippet {
+    let hits = matches(text, lang, forms);
+    let (start, end) = best_window(text, &hits);
+    let mut segments: Vec<(&str, bool)> = Vec::with_capacity(hits.len() * 2 + 3);
+    if start > 0 {
+        segments.push(("…", false));
+    }
+    let mut cursor = start;
+    for (from, to, _) in hits.iter().filter(|(f, t, _)| *f >= start && *t <= end) {
+        segments.push((&text[cursor..*from], false));
+        segments.push((&text[*from..*to], true));
+        cursor = *to;
+    }
+    segments.push((&text[cursor..end], false));
+    if end < text.len() {
+        segments.push(("…", false));
+    }
+    Snippet::collapsed(&segments)
+}
+
+/// The byte ranges of every word of `text` (in `lang`) that matches `forms`, in order:
+/// what the document page marks in a whole page of text.
+pub fn mark_ranges(text: &str, lang: Language, forms: &Forms) -> Vec<Range<usize>> {
+    matches(text, lang, forms)
+        .into_iter()
+        .map(|(from, to, _)| from..to)
+        .collect()
+}
+
+/// `(start, end, folded stem)` of every matching word, in order.
+fn matches(text: &str, lang: Language, forms: &Forms) -> Vec<(usize, usize, String)> {
     let al = analyzer::analyzed_for(lang);
     let mut ta = analyzer::title_analyzer();
     let mut ea = analyzer::exact_analyzer(al);
@@ -225,29 +255,13 @@ pub fn snippet(text: &str, lang: Language, forms: &Forms) -> Snippet {
             }
         }
     }
-    let hits: Vec<(usize, usize, String)> = words
+    words
         .iter()
         .zip(&marked)
         .zip(&stems)
         .filter(|((_, m), _)| **m)
         .map(|((t, _), s)| (t.offset_from, t.offset_to, s.clone().unwrap_or_default()))
-        .collect();
-    let (start, end) = best_window(text, &hits);
-    let mut segments: Vec<(&str, bool)> = Vec::with_capacity(hits.len() * 2 + 3);
-    if start > 0 {
-        segments.push(("…", false));
-    }
-    let mut cursor = start;
-    for (from, to, _) in hits.iter().filter(|(f, t, _)| *f >= start && *t <= end) {
-        segments.push((&text[cursor..*from], false));
-        segments.push((&text[*from..*to], true));
-        cursor = *to;
-    }
-    segments.push((&text[cursor..end], false));
-    if end < text.len() {
-        segments.push(("…", false));
-    }
-    Snippet::collapsed(&segments)
+        .collect()
 }
 
 /// The window of about [`SNIPPET_CHARS`] with the most distinct matched

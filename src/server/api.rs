@@ -23,6 +23,7 @@ use crate::document::Document;
 use crate::error::{Code, Error, Result};
 use crate::facet::Facet;
 use crate::ingest::{self, source, Outcome, Progress, Summary};
+use crate::search::dates::{self, Sort};
 use crate::search::{Request, MAX_LIMIT, MAX_OFFSET};
 
 /// The OpenAPI 3.1 document, served verbatim.
@@ -99,13 +100,40 @@ impl SearchParams {
                     once(&mut seen, "ui")?;
                     ui = Some(
                         super::i18n::parse_ui(v)
-                            .ok_or_else(|| Error::param("ui", "must be one of `en`, `nb`, `nn`"))?
+                            .ok_or_else(|| {
+                                Error::param(
+                                    "ui",
+                                    format!("must be one of {}", super::i18n::codes()),
+                                )
+                            })?
                             .to_string(),
                     );
                 }
                 "key" => {
                     once(&mut seen, "key")?;
                     key = Some(v.clone());
+                }
+                "from" | "to" if v.trim().is_empty() => {}
+                "from" => {
+                    once(&mut seen, "from")?;
+                    req.from = Some(dates::parse_bound("from", v, false)?);
+                }
+                "to" => {
+                    once(&mut seen, "to")?;
+                    req.to = Some(dates::parse_bound("to", v, true)?);
+                }
+                "sort" => {
+                    once(&mut seen, "sort")?;
+                    req.sort = Some(Sort::parse(v).ok_or_else(|| {
+                        Error::param(
+                            "sort",
+                            format!(
+                                "`{}` is not an order; use one of {}",
+                                v.chars().take(40).collect::<String>(),
+                                Sort::NAMES
+                            ),
+                        )
+                    })?);
                 }
                 f if FILTERS.contains(&f) => {
                     if v.chars().any(char::is_control) || v.len() > 300 {
@@ -125,7 +153,7 @@ impl SearchParams {
                     return Err(Error::param(
                         &shown,
                         format!(
-                            "is not a known parameter; use q, limit, offset, {}, ui",
+                            "is not a known parameter; use q, limit, offset, from, to, sort, {}, ui",
                             Facet::names(&Facet::ALL)
                         ),
                     ));
@@ -257,8 +285,16 @@ pub struct DocumentView {
     pub format: String,
     /// Meta description.
     pub description: Option<String>,
-    /// Publication date.
+    /// Publication date (`YYYY-MM-DD`).
     pub date: Option<String>,
+    /// Where the date was read: `metadata`, `text` or `sidecar`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<crate::document::DateSource>,
+    /// The source key: a path, a URL, `upload:NAME` or `corpus/NAME`.
+    pub source: String,
+    /// The page that linked to the document, when a crawl found it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<crate::document::LinkContext>,
     /// Page count (1 for formats without pages).
     pub page_count: u32,
     /// Source size in bytes.
@@ -308,6 +344,9 @@ pub(crate) fn document_view(state: &AppState, doc: Document, ui: &str) -> Docume
         format: doc.format.as_str().to_string(),
         description: doc.description,
         date: doc.date,
+        date_source: doc.date_source,
+        source: doc.source,
+        context: doc.context,
         page_count: doc.pages,
         bytes: doc.bytes,
         pages,
@@ -459,6 +498,14 @@ pub async fn upload(
         .iter()
         .map(|j| (j.display.clone(), j.key.clone()))
         .collect();
+    // the uploaded bytes, kept as the originals of what gets indexed
+    let uploaded: HashMap<String, std::sync::Arc<Vec<u8>>> = jobs
+        .iter()
+        .filter_map(|j| match &j.origin {
+            source::Origin::Bytes { bytes, .. } => Some((j.display.clone(), bytes.clone())),
+            _ => None,
+        })
+        .collect();
     let files = tokio::task::spawn_blocking(move || -> Result<Vec<FileResult>> {
         let mut w = match writer.lock() {
             Ok(w) => w,
@@ -473,6 +520,14 @@ pub async fn upload(
         if let Err(e) = ingest::run_with_writer(&index, &mut w, jobs, &opts, &mut collect) {
             let _ = w.rollback();
             return Err(e);
+        }
+        for f in collect.files.iter().filter(|f| f.status == "indexed") {
+            if let (Some(id), Some(bytes)) = (&f.id, uploaded.get(&f.name)) {
+                // the text is indexed either way: a file that cannot be kept is logged
+                if let Err(e) = super::originals::save(&index, id, bytes) {
+                    tracing::warn!(error = %e, id, "could not keep the uploaded original");
+                }
+            }
         }
         Ok(collect.files)
     })
@@ -531,6 +586,7 @@ pub async fn delete(
         };
         w.delete(&target);
         w.commit()?;
+        super::originals::remove(&index, &target);
         Ok(true)
     })
     .await

@@ -1,5 +1,6 @@
 //! The HTTP server: the JSON API under `/api`, the server-rendered search
-//! page at `/`, the embeddable `<kartotek-search>` widget at `/widget.js`,
+//! page at `/` and document pages at `/documents/{id}`, the Atom feed of a
+//! search at `/feed.atom`, the embeddable `<kartotek-search>` widget at `/widget.js`,
 //! the built-in corpus at `/corpus/{name}`, `/healthz` and `/metrics`.
 //!
 //! [`app`] builds the whole router from an [`AppState`], so tests drive it
@@ -11,9 +12,12 @@
 //! behind a `std::sync::Mutex` that is only locked inside blocking tasks.
 
 pub mod api;
+pub mod document_page;
 pub mod error;
+pub mod feed;
 pub mod i18n;
 pub mod metrics;
+pub mod originals;
 pub mod page;
 pub mod transport;
 pub mod types;
@@ -232,6 +236,9 @@ pub fn app(state: AppState) -> Router {
         .route("/style.css", get(widget::style_css))
         .route("/widget.js", get(widget::widget_js))
         .route("/corpus/{name}", get(api::corpus_file))
+        .route("/documents/{id}", get(document_page::document_page))
+        .route("/documents/{id}/original", get(originals::original))
+        .route("/feed.atom", get(feed::feed))
         .route("/api/search", get(api::search))
         .route("/api/facets", get(api::facets))
         .route("/api/documents/{id}", get(api::document))

@@ -18,7 +18,9 @@ use super::api::{self, SearchParams, FILTERS};
 use super::i18n::{self, Strings};
 use super::types::{FacetCount, Hit, SearchResponse};
 use super::AppState;
+use crate::document::date_text;
 use crate::facet::Facet;
+use crate::search::dates::Sort;
 use crate::search::MAX_OFFSET;
 
 /// Escape text for HTML content and attribute values.
@@ -70,17 +72,50 @@ pub(crate) fn safe_snippet(s: &str) -> String {
     out
 }
 
-/// Where a hit's link goes: the source itself (corpus files are served at
-/// `/corpus/…`), PDFs at the page of the best passage; documents with no
-/// reachable source (uploads, local files) open their JSON view. Links to
-/// this server carry the search `key` when the page was opened with one (a
-/// browser following a link sends no `Authorization` header).
-pub(crate) fn hit_href(base: &str, hit: &Hit, key: Option<&str>) -> String {
-    let anchor = hit.page.map(|p| format!("#page={p}")).unwrap_or_default();
-    let lower = hit.url.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        return format!("{}{anchor}", hit.url);
+/// Where a hit's link goes: its document page (`/documents/{id}`), with the query
+/// so the page marks it, the page of the best passage so the mark scrolled to is
+/// there (`#hit`), the interface language, and the search `key` when the page was
+/// opened with one (a browser following a link sends no `Authorization` header).
+pub(crate) fn hit_href(
+    base: &str,
+    hit: &Hit,
+    q: &str,
+    ui: Option<&str>,
+    key: Option<&str>,
+) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    if !q.trim().is_empty() {
+        s.append_pair("q", q);
     }
+    if let Some(p) = hit.page {
+        s.append_pair("page", &p.to_string());
+    }
+    if let Some(ui) = ui {
+        s.append_pair("ui", ui);
+    }
+    if let Some(k) = key {
+        s.append_pair("key", k);
+    }
+    let qs = s.finish();
+    let id: String = form_urlencoded::byte_serialize(hit.id.as_bytes()).collect();
+    let anchor = if q.trim().is_empty() { "" } else { "#hit" };
+    if qs.is_empty() {
+        format!("{base}/documents/{id}{anchor}")
+    } else {
+        format!("{base}/documents/{id}?{qs}{anchor}")
+    }
+}
+
+/// Where the original of a document can be opened: http(s) sources themselves, files of
+/// the built-in corpus at `/corpus/…` (with the search key), PDFs at `page`. `None`
+/// when Kartotek holds no copy (uploads, local files).
+pub(crate) fn source_href(url: &str, page: Option<u32>, key: Option<&str>) -> Option<String> {
+    let anchor = page.map(|p| format!("#page={p}")).unwrap_or_default();
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return Some(format!("{url}{anchor}"));
+    }
+    let name = url.strip_prefix("corpus/")?;
     let query: String = key
         .map(|k| {
             let pair = form_urlencoded::Serializer::new(String::new())
@@ -89,13 +124,10 @@ pub(crate) fn hit_href(base: &str, hit: &Hit, key: Option<&str>) -> String {
             format!("?{pair}")
         })
         .unwrap_or_default();
-    if let Some(name) = hit.url.strip_prefix("corpus/") {
-        let enc: String = form_urlencoded::byte_serialize(name.as_bytes())
-            .collect::<String>()
-            .replace('+', "%20");
-        return format!("{base}/corpus/{enc}{query}{anchor}");
-    }
-    format!("{base}/api/documents/{}{query}", hit.id)
+    let enc: String = form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    Some(format!("/corpus/{enc}{query}{anchor}"))
 }
 
 /// A short, readable source: host and path for URLs, the file name otherwise.
@@ -117,18 +149,54 @@ pub(crate) fn source_label(url: &str) -> String {
 }
 
 /// The page's own query state, used to build every link.
-struct View<'a> {
-    q: &'a str,
-    filters: &'a BTreeMap<String, Vec<String>>,
-    ui: Option<&'a str>,
-    key: Option<&'a str>,
-    limit: usize,
-    offset: usize,
+pub(crate) struct View<'a> {
+    pub(crate) q: &'a str,
+    pub(crate) filters: &'a BTreeMap<String, Vec<String>>,
+    pub(crate) ui: Option<&'a str>,
+    pub(crate) key: Option<&'a str>,
+    pub(crate) limit: usize,
+    pub(crate) offset: usize,
+    /// `from`/`to` as `YYYY-MM-DD`.
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    /// The order asked for (`None`: the default).
+    pub(crate) sort: Option<Sort>,
 }
 
 impl View<'_> {
     /// `/?…` with the filters changed by `toggle` and the given offset.
     fn href(&self, toggle: Option<(&str, &str)>, offset: usize, ui: Option<&str>) -> String {
+        let qs = self.query(toggle, offset, ui, self.sort);
+        if qs.is_empty() {
+            "/".into()
+        } else {
+            format!("/?{qs}")
+        }
+    }
+
+    /// `/?…` in another order, from the first page.
+    fn sorted(&self, sort: Sort) -> String {
+        format!("/?{}", self.query(None, 0, None, Some(sort)))
+    }
+
+    /// The Atom feed of this search: its query, filters and dates (newest first).
+    pub(crate) fn feed_href(&self) -> String {
+        let qs = self.query(None, 0, None, None);
+        if qs.is_empty() {
+            "/feed.atom".into()
+        } else {
+            format!("/feed.atom?{qs}")
+        }
+    }
+
+    /// The query string of this view, changed as asked.
+    fn query(
+        &self,
+        toggle: Option<(&str, &str)>,
+        offset: usize,
+        ui: Option<&str>,
+        sort: Option<Sort>,
+    ) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
         if !self.q.is_empty() {
             s.append_pair("q", self.q);
@@ -148,6 +216,15 @@ impl View<'_> {
                 s.append_pair(name, &v);
             }
         }
+        if let Some(f) = &self.from {
+            s.append_pair("from", f);
+        }
+        if let Some(t) = &self.to {
+            s.append_pair("to", t);
+        }
+        if let Some(sort) = sort {
+            s.append_pair("sort", sort.as_str());
+        }
         if offset > 0 {
             s.append_pair("offset", &offset.to_string());
         }
@@ -157,11 +234,21 @@ impl View<'_> {
         if let Some(k) = self.key {
             s.append_pair("key", k);
         }
-        let qs = s.finish();
-        if qs.is_empty() {
-            "/".into()
-        } else {
-            format!("/?{qs}")
+        s.finish()
+    }
+
+    /// The same view without filters or dates (the home link, "clear filters").
+    fn cleared<'b>(&'b self, empty: &'b BTreeMap<String, Vec<String>>, q: &'b str) -> View<'b> {
+        View {
+            q,
+            filters: empty,
+            ui: self.ui,
+            key: self.key,
+            limit: self.limit,
+            offset: 0,
+            from: None,
+            to: None,
+            sort: None,
         }
     }
 
@@ -210,9 +297,7 @@ pub(crate) async fn search_page(
         }
     };
     if let Err(e) = state.authorize_read(&headers, params.key.as_deref()) {
-        let status =
-            StatusCode::from_u16(e.code().http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
-        return html(status, error_page(t, &e.to_string()));
+        return refused(t, &e);
     }
     let mut req = params.req.clone();
     req.limit = 10;
@@ -225,6 +310,9 @@ pub(crate) async fn search_page(
         key: params.key.as_deref(),
         limit,
         offset: params.req.offset,
+        from: params.req.from.map(date_text),
+        to: params.req.to.map(date_text),
+        sort: params.req.sort,
     };
     match result {
         Ok(resp) => html(StatusCode::OK, render(&state, t, &view, &resp)),
@@ -242,7 +330,8 @@ pub(crate) async fn search_page(
     }
 }
 
-fn html(status: StatusCode, body: String) -> Response {
+/// An HTML response with the page's security headers.
+pub(crate) fn html(status: StatusCode, body: String) -> Response {
     let mut resp = (status, body).into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -265,12 +354,22 @@ fn html(status: StatusCode, body: String) -> Response {
     resp
 }
 
-fn head(out: &mut String, t: &Strings, title: &str) {
+/// The start of every page, up to `<body>`; `feed` is the page's Atom feed, if any.
+pub(crate) fn head(out: &mut String, t: &Strings, title: &str, feed: Option<&str>) {
+    let feed = feed
+        .map(|f| {
+            format!(
+                "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{}\" href=\"{}\">\n",
+                esc(t.feed),
+                esc(f)
+            )
+        })
+        .unwrap_or_default();
     let _ = write!(
         out,
         "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n\
+         <title>{}</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n{feed}\
          <link rel=\"icon\" href=\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='4' fill='%231f4e79'/%3E%3C/svg%3E\">\n\
          </head>\n<body>\n",
         t.code,
@@ -278,9 +377,21 @@ fn head(out: &mut String, t: &Strings, title: &str) {
     );
 }
 
-fn error_page(t: &Strings, message: &str) -> String {
+/// The page for a refused key: its status, and what to do in the interface language.
+pub(crate) fn refused(t: &Strings, e: &crate::error::Error) -> Response {
+    let status = StatusCode::from_u16(e.code().http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+    let message = match e {
+        crate::error::Error::Unauthorized => t.needs_key,
+        crate::error::Error::Forbidden(_) => t.wrong_key,
+        _ => return html(status, error_page(t, &e.to_string())),
+    };
+    html(status, error_page(t, message))
+}
+
+/// A page for people saying what went wrong (in the interface language's heading).
+pub(crate) fn error_page(t: &Strings, message: &str) -> String {
     let mut out = String::new();
-    head(&mut out, t, "Kartotek");
+    head(&mut out, t, "Kartotek", None);
     let _ = write!(
         out,
         "<header class=\"top\"><div class=\"wrap bar\"><a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\"></span>Kartotek</a></div></header>\n\
@@ -298,7 +409,12 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
     } else {
         format!("{} – Kartotek", v.q)
     };
-    head(&mut out, t, &title);
+    head(&mut out, t, &title, Some(&v.feed_href()));
+    let _ = write!(
+        out,
+        "<a class=\"skip\" href=\"#results\">{}</a>",
+        esc(t.skip)
+    );
     // Header: brand, search form, interface language.
     let _ = write!(
         out,
@@ -306,7 +422,7 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
          <a class=\"brand\" href=\"{home}\"><span class=\"logo\" aria-hidden=\"true\"></span>Kartotek</a>\
          <form class=\"search\" role=\"search\" method=\"get\" action=\"/\">\
          <input type=\"search\" name=\"q\" value=\"{q}\" placeholder=\"{ph}\" aria-label=\"{search}\" autocomplete=\"off\">",
-        home = esc(&View { q: "", filters: &BTreeMap::new(), ui: v.ui, key: v.key, limit: v.limit, offset: 0 }.href(None, 0, None)),
+        home = esc(&v.cleared(&BTreeMap::new(), "").href(None, 0, None)),
         q = esc(v.q),
         ph = esc(t.placeholder),
         search = esc(t.search),
@@ -320,20 +436,7 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
             );
         }
     }
-    if let Some(ui) = v.ui {
-        let _ = write!(
-            out,
-            "<input type=\"hidden\" name=\"ui\" value=\"{}\">",
-            esc(ui)
-        );
-    }
-    if let Some(k) = v.key {
-        let _ = write!(
-            out,
-            "<input type=\"hidden\" name=\"key\" value=\"{}\">",
-            esc(k)
-        );
-    }
+    hidden_state(&mut out, v, true);
     let _ = write!(
         out,
         "<button type=\"submit\"><svg aria-hidden=\"true\" viewBox=\"0 0 20 20\" width=\"18\" height=\"18\"><circle cx=\"8.5\" cy=\"8.5\" r=\"5.5\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/><path d=\"M13 13l4.5 4.5\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\"/></svg><span>{}</span></button></form>\
@@ -341,7 +444,7 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
         esc(t.search),
         esc(t.interface_language)
     );
-    for (code, name) in [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")] {
+    for (code, name) in i18n::ALL.iter().map(|l| (l.code, l.name)) {
         let current = if code == t.code {
             " aria-current=\"true\""
         } else {
@@ -362,7 +465,7 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
 
     out.push_str("<main class=\"wrap layout\">\n");
     render_facets(&mut out, t, v, resp);
-    out.push_str("<section class=\"results\" aria-live=\"polite\">\n");
+    out.push_str("<section class=\"results\" id=\"results\" tabindex=\"-1\">\n");
     render_active(&mut out, state, t, v);
     let noun = if resp.total == 1 {
         t.documents.0
@@ -387,6 +490,7 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
             resp.took_ms.max(1.0)
         );
     }
+    render_tools(&mut out, t, v);
     if resp.hits.is_empty() {
         let _ = writeln!(
             out,
@@ -398,7 +502,7 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
         let offset = v.offset;
         let _ = writeln!(out, "<ol class=\"hits\" start=\"{}\">", offset + 1);
         for hit in &resp.hits {
-            render_hit(&mut out, state, t, hit, v.key);
+            render_hit(&mut out, state, t, hit, v);
         }
         out.push_str("</ol>\n");
         render_pagination(&mut out, t, v, resp.total as usize, offset);
@@ -412,8 +516,8 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
     out
 }
 
-fn render_hit(out: &mut String, state: &AppState, t: &Strings, hit: &Hit, key: Option<&str>) {
-    let href = hit_href("", hit, key);
+fn render_hit(out: &mut String, state: &AppState, t: &Strings, hit: &Hit, v: &View<'_>) {
+    let href = hit_href("", hit, v.q, v.ui, v.key);
     let lang = api::label(state, "lang", &format!("/{}", hit.lang), t.code);
     let _ = write!(
         out,
@@ -426,6 +530,13 @@ fn render_hit(out: &mut String, state: &AppState, t: &Strings, hit: &Hit, key: O
     );
     if let Some(p) = hit.page {
         let _ = write!(out, "<span class=\"page\">{} {p}</span>", esc(t.page));
+    }
+    if let Some(d) = &hit.date {
+        let _ = write!(
+            out,
+            "<span class=\"date\"><time datetime=\"{0}\">{0}</time></span>",
+            esc(d)
+        );
     }
     out.push_str("</div>");
     if !hit.snippet.is_empty() {
@@ -452,8 +563,150 @@ fn render_hit(out: &mut String, state: &AppState, t: &Strings, hit: &Hit, key: O
     out.push_str("</li>\n");
 }
 
+/// Hidden inputs carrying the filters (and, with `dates`, the date range), order,
+/// interface language and key into a GET form.
+fn hidden_state(out: &mut String, v: &View<'_>, dates: bool) {
+    let mut field = |name: &str, value: &str| {
+        let _ = write!(
+            out,
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            esc(name),
+            esc(value)
+        );
+    };
+    if dates {
+        for name in FILTERS {
+            for val in v.filters.get(name).into_iter().flatten() {
+                field(name, val);
+            }
+        }
+        if let Some(f) = &v.from {
+            field("from", f);
+        }
+        if let Some(to) = &v.to {
+            field("to", to);
+        }
+    }
+    if let Some(sort) = v.sort {
+        field("sort", sort.as_str());
+    }
+    if let Some(ui) = v.ui {
+        field("ui", ui);
+    }
+    if let Some(k) = v.key {
+        field("key", k);
+    }
+}
+
+/// The order of the results and the feed of the search.
+fn render_tools(out: &mut String, t: &Strings, v: &View<'_>) {
+    let current = v.sort.unwrap_or(if v.q.trim().is_empty() {
+        Sort::Date
+    } else {
+        Sort::Relevance
+    });
+    let _ = write!(
+        out,
+        "<div class=\"tools\"><nav class=\"sort\" aria-label=\"{0}\"><span>{0}:</span>",
+        esc(t.sort)
+    );
+    for (sort, label) in [
+        (Sort::Relevance, t.sort_relevance),
+        (Sort::Date, t.sort_date),
+    ] {
+        if sort == current {
+            let _ = write!(
+                out,
+                "<a aria-current=\"true\" href=\"{}\">{}</a>",
+                esc(&v.sorted(sort)),
+                esc(label)
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<a href=\"{}\">{}</a>",
+                esc(&v.sorted(sort)),
+                esc(label)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "</nav><a class=\"feed\" href=\"{}\" type=\"application/atom+xml\"><svg aria-hidden=\"true\" viewBox=\"0 0 16 16\" width=\"14\" height=\"14\"><circle cx=\"3\" cy=\"13\" r=\"2\" fill=\"currentColor\"/><path d=\"M2 7a7 7 0 0 1 7 7M2 2a12 12 0 0 1 12 12\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/></svg>{}</a></div>",
+        esc(&v.feed_href()),
+        esc(t.feed)
+    );
+}
+
+/// The date range filter: two fields (`2021`, `2021-06`, `2021-06-30`) and a button.
+fn render_dates(out: &mut String, t: &Strings, v: &View<'_>) {
+    let _ = write!(
+        out,
+        "<form class=\"dates\" method=\"get\" action=\"/\"><fieldset><legend>{}</legend>",
+        esc(t.dates)
+    );
+    if !v.q.is_empty() {
+        let _ = write!(
+            out,
+            "<input type=\"hidden\" name=\"q\" value=\"{}\">",
+            esc(v.q)
+        );
+    }
+    for name in FILTERS {
+        for val in v.filters.get(name).into_iter().flatten() {
+            let _ = write!(
+                out,
+                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+                esc(val)
+            );
+        }
+    }
+    hidden_state(out, v, false);
+    for (name, label, value) in [("from", t.from, &v.from), ("to", t.to, &v.to)] {
+        let _ = write!(
+            out,
+            "<label><span>{}</span><input name=\"{name}\" value=\"{}\" inputmode=\"numeric\" placeholder=\"{}\" size=\"10\" maxlength=\"10\" pattern=\"\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?\"></label>",
+            esc(label),
+            esc(value.as_deref().unwrap_or("")),
+            if name == "from" { "2021" } else { "2027-12-31" }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<button type=\"submit\">{}</button></fieldset></form>",
+        esc(t.apply)
+    );
+}
+
 fn render_active(out: &mut String, state: &AppState, t: &Strings, v: &View<'_>) {
     let mut chips = String::new();
+    if v.from.is_some() || v.to.is_some() {
+        let undated = View {
+            q: v.q,
+            filters: v.filters,
+            ui: v.ui,
+            key: v.key,
+            limit: v.limit,
+            offset: 0,
+            from: None,
+            to: None,
+            sort: v.sort,
+        };
+        let range = format!(
+            "{} – {}",
+            v.from.as_deref().unwrap_or(""),
+            v.to.as_deref().unwrap_or("")
+        );
+        let _ = write!(
+            chips,
+            "<a class=\"chip\" href=\"{}\" aria-label=\"{}: {}\"><span class=\"k\">{}</span> {} <span aria-hidden=\"true\">×</span></a>",
+            esc(&undated.href(None, 0, None)),
+            esc(t.remove_filter),
+            esc(&range),
+            esc(t.dates),
+            esc(&range),
+        );
+    }
     for name in FILTERS {
         for val in v.filters.get(name).into_iter().flatten() {
             let path = norm(val);
@@ -469,15 +722,10 @@ fn render_active(out: &mut String, state: &AppState, t: &Strings, v: &View<'_>) 
         }
     }
     if !chips.is_empty() {
-        let clear = View {
-            q: v.q,
-            filters: &BTreeMap::new(),
-            ui: v.ui,
-            key: v.key,
-            limit: v.limit,
-            offset: 0,
-        }
-        .href(None, 0, None);
+        let empty = BTreeMap::new();
+        let mut cleared = v.cleared(&empty, v.q);
+        cleared.sort = v.sort;
+        let clear = cleared.href(None, 0, None);
         let _ = writeln!(
             out,
             "<div class=\"active\">{chips}<a class=\"clear\" href=\"{}\">{}</a></div>",
@@ -499,6 +747,7 @@ fn render_facets(out: &mut String, t: &Strings, v: &View<'_>, resp: &SearchRespo
         "<aside class=\"side\"><details class=\"filters\"><summary>{}{badge}</summary>",
         esc(t.filters)
     );
+    render_dates(out, t, v);
     for name in FILTERS {
         let Some(values) = resp.facets.get(name) else {
             continue;
@@ -544,7 +793,12 @@ fn tree(
         .iter()
         .filter(|f| parent_of(&f.path) == parent)
         .collect();
-    level.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    if Facet::parse(facet).is_some_and(Facet::chronological) {
+        // years and periods read newest first
+        level.sort_by(|a, b| b.path.cmp(&a.path));
+    } else {
+        level.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    }
     if level.is_empty() {
         return;
     }
@@ -698,34 +952,44 @@ mod tests {
             lang: "nb".into(),
             score: 1.0,
             page: Some(4),
+            date: None,
             snippet: String::new(),
             facets: BTreeMap::new(),
         }
     }
 
     #[test]
-    fn corpus_links_open_pdfs_at_the_page() {
+    fn results_open_their_document_page_at_the_hit() {
         let mut h = corpus_hit();
-        assert_eq!(hit_href("", &h, None), "/corpus/a%20b.pdf#page=4");
-        h.url = "https://example.org/x".into();
+        assert_eq!(
+            hit_href("", &h, "grønn vekst", Some("sv"), None),
+            "/documents/abc?q=gr%C3%B8nn+vekst&page=4&ui=sv#hit"
+        );
         h.page = None;
-        assert_eq!(hit_href("", &h, None), "https://example.org/x");
-        h.url = "uploads/x.txt".into();
-        assert_eq!(hit_href("http://k", &h, None), "http://k/api/documents/abc");
+        assert_eq!(
+            hit_href("http://k", &h, "", None, None),
+            "http://k/documents/abc"
+        );
     }
 
     #[test]
     fn links_to_this_server_carry_the_search_key() {
-        let mut h = corpus_hit();
+        let h = corpus_hit();
         assert_eq!(
-            hit_href("", &h, Some("s3cr&t")),
-            "/corpus/a%20b.pdf?key=s3cr%26t#page=4"
+            hit_href("", &h, "x", None, Some("s3cr&t")),
+            "/documents/abc?q=x&page=4&key=s3cr%26t#hit"
         );
-        h.url = "uploads/x.txt".into();
-        assert_eq!(hit_href("", &h, Some("k")), "/api/documents/abc?key=k");
+        assert_eq!(
+            source_href(&h.url, h.page, Some("s3cr&t")).as_deref(),
+            Some("/corpus/a%20b.pdf?key=s3cr%26t#page=4")
+        );
         // other sites never see the key
-        h.url = "https://example.org/x".into();
-        assert_eq!(hit_href("", &h, Some("k")), "https://example.org/x#page=4");
+        assert_eq!(
+            source_href("https://example.org/x", Some(4), Some("k")).as_deref(),
+            Some("https://example.org/x#page=4")
+        );
+        // uploads and local files: no copy to open
+        assert_eq!(source_href("uploads/x.txt", None, Some("k")), None);
     }
 
     #[test]

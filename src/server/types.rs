@@ -47,6 +47,9 @@ pub struct Hit {
     pub score: f64,
     /// Page of the best passage (paged formats).
     pub page: Option<u32>,
+    /// The document's date (`YYYY-MM-DD`), when it has one.
+    #[serde(default)]
+    pub date: Option<String>,
     /// HTML-escaped text where only `<mark>…</mark>` is markup ([`snippet_html`]).
     pub snippet: String,
     /// Facet values: facet → paths.
@@ -114,6 +117,7 @@ impl From<search::Hit> for Hit {
             lang: h.lang,
             score: h.score,
             page: h.page,
+            date: h.date,
             facets: h.facets,
         }
     }

@@ -157,7 +157,7 @@ async fn bad_parameters_are_400_and_name_the_parameter() {
     {
       "error": {
         "code": "invalid_parameter",
-        "message": "invalid parameter `regoin`: is not a known parameter; use q, limit, offset, region, programme, network, theme, lang, doctype, quality, ui"
+        "message": "invalid parameter `regoin`: is not a known parameter; use q, limit, offset, from, to, sort, region, programme, network, theme, year, period, lang, doctype, quality, ui"
       }
     }
     "#);
@@ -615,6 +615,8 @@ async fn openapi_document_is_served_and_lists_every_endpoint() {
         "/api/documents/{id}",
         "/healthz",
         "/metrics",
+        "/feed.atom",
+        "/documents/{id}",
     ] {
         assert!(v["paths"].get(path).is_some(), "spec lacks {path}");
     }
@@ -637,6 +639,11 @@ async fn openapi_document_is_served_and_lists_every_endpoint() {
         "programme",
         "network",
         "theme",
+        "year",
+        "period",
+        "from",
+        "to",
+        "sort",
     ] {
         assert!(
             params.contains(&name),
@@ -777,8 +784,12 @@ async fn search_page_renders_results_facets_and_pagination() {
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("<mark>"), "snippets are highlighted");
     assert!(html.contains("class=\"hit\""));
-    assert!(html.contains("#page="), "PDF hits link to their page");
-    assert!(html.contains("href=\"/corpus/"), "hits link to the source");
+    assert!(
+        html.contains("href=\"/documents/")
+            && html.contains("&amp;page=")
+            && html.contains("#hit\""),
+        "hits open their document page at the page of the hit"
+    );
     assert!(
         html.contains("programme=%2Finterreg"),
         "facet links toggle filters"

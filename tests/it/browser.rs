@@ -1,13 +1,19 @@
-//! The widget in a real browser: Debian's `chromium`, headless, driven over
-//! the Chrome DevTools Protocol by a minimal client (tungstenite, no browser
-//! download). Two servers on 127.0.0.1: Kartotek, and an "intranet" page on
-//! another port (so another origin) that embeds the widget with hostile host
-//! CSS. The test types queries with real key events, checks highlighted
-//! results, a preset filter, keyboard navigation, that document markup stays
-//! text, and saves `target/kartotek-widget.png`.
+//! The search page, the document page and the widget in a real browser: Debian's
+//! `chromium`, headless, driven over the Chrome DevTools Protocol by a minimal
+//! client (tungstenite, no browser download). Two servers on 127.0.0.1: Kartotek,
+//! and an "intranet" page on another port (so another origin) that embeds the
+//! widget with hostile host CSS. The tests type queries with real key events,
+//! check highlighted results, a preset filter, keyboard navigation (the WAI-ARIA
+//! combobox pattern), that document markup stays text; click a result through to
+//! its document page, filter by year, sort by date, read the feed, switch to
+//! Swedish, check 200% zoom and a phone's width, and run axe-core over the search
+//! page, the document page and the widget (no serious or critical violation).
+//! Screenshots go to `target/kartotek-widget.png` and `target/kartotek-screens/`
+//! (those in `docs/screenshots/` were copied from there).
 //!
-//! Without chromium the test is skipped loudly, unless `CI` is set, where a
-//! missing browser is a failure (`.ci/run` installs it).
+//! Without chromium (or, for the people tests, axe-core from npm) a test is
+//! skipped with one printed line, unless `CI` is set, where a missing tool is a
+//! failure (`.ci/run` installs both).
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -235,6 +241,14 @@ const INTRANET_PAGE: &str = r#"<!doctype html>
 <script src="KARTOTEK/widget.js" defer></script>
 </body></html>"#;
 
+/// A host page whose every element, the root included, has a 40px font: the widget's
+/// text must keep its own sizes.
+const HOSTILE_PAGE: &str = r#"<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><title>Värdsida</title>
+<style>* { font-size: 40px !important; line-height: 3 !important; letter-spacing: 4px; }</style>
+</head><body><main><h1>Sök</h1><kartotek-search id="w"></kartotek-search></main>
+<script src="KARTOTEK/widget.js" defer></script></body></html>"#;
+
 /// Start both servers on a background runtime; returns (kartotek base, intranet base).
 fn start_servers() -> (String, String) {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -255,13 +269,22 @@ fn start_servers() -> (String, String) {
     };
     let state = AppState::with_writer(fixture().index.clone(), Taxonomy::builtin(), config, None);
     let page = INTRANET_PAGE.replace("KARTOTEK", &k_base);
-    let intranet_app = Router::new().route(
-        "/",
-        get(move || {
-            let page = page.clone();
-            async move { Html(page) }
-        }),
-    );
+    let hostile = HOSTILE_PAGE.replace("KARTOTEK", &k_base);
+    let intranet_app = Router::new()
+        .route(
+            "/",
+            get(move || {
+                let page = page.clone();
+                async move { Html(page) }
+            }),
+        )
+        .route(
+            "/hostile",
+            get(move || {
+                let page = hostile.clone();
+                async move { Html(page) }
+            }),
+        );
     rt.spawn(async move { axum::serve(kartotek, app(state)).await.unwrap() });
     rt.spawn(async move { axum::serve(intranet, intranet_app).await.unwrap() });
     // Keep the runtime (and the servers) alive for the rest of the process.
@@ -277,9 +300,10 @@ fn widget_state(b: &mut Browser, id: &str) -> Value {
             return {{
               open: !r.querySelector(".panel").hidden,
               status: r.querySelector('[role="status"]').textContent,
+              shownStatus: r.querySelector(".status").textContent,
               count: items.length,
               titles: items.map(li => li.querySelector(".t").textContent),
-              hrefs: items.map(li => li.querySelector("a").href),
+              hrefs: items.map(li => li.dataset.href),
               marks: Array.from(r.querySelectorAll("mark")).map(m => m.textContent),
               snippets: items.map(li => (li.querySelector(".s") || {{textContent: ""}}).textContent),
               injected: r.querySelectorAll("script, img, iframe, [onerror]").length,
@@ -287,7 +311,7 @@ fn widget_state(b: &mut Browser, id: &str) -> Value {
               activedescendant: r.querySelector("input").getAttribute("aria-activedescendant"),
               expanded: r.querySelector("input").getAttribute("aria-expanded"),
               inputDisplay: getComputedStyle(r.querySelector("input")).display,
-              linkSize: items.length ? getComputedStyle(items[0].querySelector("a")).fontSize : null,
+              linkSize: items.length ? getComputedStyle(items[0]).fontSize : null,
             }};
         }})()"#
     ))
@@ -353,13 +377,13 @@ fn widget_on_another_origin_searches_highlights_filters_and_escapes() {
         );
     }
     assert!(
-        s["hrefs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|h| h.as_str().unwrap().contains("/corpus/")
-                && h.as_str().unwrap().contains(".pdf#page=")),
-        "PDF hits open at their page: {s}"
+        s["hrefs"].as_array().unwrap().iter().any(|h| {
+            let h = h.as_str().unwrap();
+            h.starts_with(&format!("{k_base}/documents/"))
+                && h.contains("&page=")
+                && h.ends_with("#hit")
+        }),
+        "hits open their document page at the page of the hit: {s}"
     );
     // Host CSS does not reach inside.
     assert_eq!(s["inputDisplay"], "block", "host CSS hid the input: {s}");
@@ -508,9 +532,403 @@ fn widget_on_another_origin_searches_highlights_filters_and_escapes() {
     assert!(hrefs.iter().any(|h| h.starts_with(&k_base)), "{s}");
     for h in hrefs {
         if h.starts_with(&k_base) {
-            assert!(h.contains("?key=intra%20k%261"), "{h}");
+            assert!(h.contains("key=intra+k%261"), "{h}");
         } else {
             assert!(!h.contains("key="), "{h}");
         }
     }
+}
+
+/// axe-core's `axe.min.js`: `KARTOTEK_AXE`, else `node_modules/` of the checkout, else
+/// npm's global folder (`.ci/run` installs it there).
+fn find_axe() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("KARTOTEK_AXE") {
+        return Some(PathBuf::from(p));
+    }
+    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+    if local.is_file() {
+        return Some(local);
+    }
+    let root = Command::new("npm").args(["root", "-g"]).output().ok()?;
+    let global =
+        PathBuf::from(String::from_utf8_lossy(&root.stdout).trim()).join("axe-core/axe.min.js");
+    global.is_file().then_some(global)
+}
+
+/// The tools the people test needs, or why the test is skipped (a failure under CI).
+fn tools() -> Option<(PathBuf, String)> {
+    let missing = |what: &str| {
+        if in_ci() {
+            panic!("{what} is missing, and CI is set: `.ci/run` must install it");
+        }
+        eprintln!("\n\n*** SKIPPED people browser test: {what} is missing ***\n");
+        None
+    };
+    let Some(chromium) = find_chromium() else {
+        return missing("chromium (apt-get install chromium)");
+    };
+    let Some(axe) = find_axe() else {
+        return missing("axe-core (npm install -g axe-core@4)");
+    };
+    let source = std::fs::read_to_string(&axe).expect("read axe.min.js");
+    Some((chromium, source))
+}
+
+impl Browser {
+    /// Load `url` and wait until the page is complete.
+    fn goto(&mut self, url: &str) {
+        self.call("Page.navigate", json!({ "url": url }));
+        self.wait_loaded(url);
+    }
+
+    /// Wait until the page at `url` (ignoring its fragment) is loaded.
+    fn wait_loaded(&mut self, url: &str) {
+        let want = url.split('#').next().unwrap_or(url).to_string();
+        self.wait_for(
+            &format!(
+                "document.readyState === 'complete' && location.href.split('#')[0] === {}",
+                json!(want)
+            ),
+            &format!("{want} to load"),
+        );
+    }
+
+    /// Run axe-core over the page; the serious and critical violations, as text.
+    fn axe(&mut self, source: &str) -> Vec<String> {
+        if self.eval("typeof window.axe === 'undefined'") == json!(true) {
+            self.eval(&format!("{source};\ntrue"));
+        }
+        let v = self.eval(
+            r#"axe.run(document, { resultTypes: ["violations"] }).then(r => r.violations
+                .filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ") + " " + (n.failureSummary || "")).join(" | ")}`))"#,
+        );
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x.as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Save a screenshot under `target/kartotek-screens/`.
+    fn screenshot(&mut self, name: &str) -> PathBuf {
+        std::thread::sleep(Duration::from_millis(300));
+        let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().unwrap())
+            .unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+        let dir = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+            .join("kartotek-screens");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, &png).unwrap();
+        path
+    }
+
+    fn viewport(&mut self, width: u32, height: u32, scale: f64, mobile: bool) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile }),
+        );
+    }
+
+    /// True when nothing on the page is wider than the viewport.
+    fn fits(&mut self) -> bool {
+        self.eval("document.documentElement.scrollWidth <= window.innerWidth + 1") == json!(true)
+    }
+}
+
+#[test]
+fn people_click_through_to_marks_filter_by_year_sort_follow_switch_language_and_pass_axe() {
+    let Some((bin, axe)) = tools() else { return };
+    let (k, _) = start_servers();
+    let mut b = Browser::launch(&bin);
+    b.call("Page.enable", json!({}));
+    b.call("Runtime.enable", json!({}));
+    // the pages forbid scripts (CSP); the test's own axe-core needs to run
+    b.call("Page.setBypassCSP", json!({ "enabled": true }));
+    b.viewport(1200, 900, 1.0, false);
+
+    // 1. A search page passes axe-core and links its feed.
+    b.goto(&format!("{k}/?q=interreg&ui=en"));
+    let v = b.axe(&axe);
+    assert!(v.is_empty(), "search page: {v:#?}");
+    b.screenshot("search-en");
+
+    // 2. Click a PDF result: its document page marks the query, on the page of the hit,
+    //    and scrolls the first match there into view.
+    let href = b.eval(
+        r#"(() => { const a = Array.from(document.querySelectorAll(".hit h2 a")).find(a => a.href.includes("&page=")); a.click(); return a.href; })()"#,
+    );
+    let href = href.as_str().unwrap().to_string();
+    b.wait_loaded(&href);
+    let want_page = href
+        .split("&page=")
+        .nth(1)
+        .and_then(|r| r.split(['&', '#']).next())
+        .unwrap()
+        .to_string();
+    let doc = b.wait_for(
+        r#"(() => { const m = document.getElementById("hit"); if (!m) return null;
+              const r = m.getBoundingClientRect();
+              return { tag: m.tagName, text: m.textContent, page: m.closest("section.pg").id,
+                       visible: r.top >= 0 && r.bottom <= innerHeight, marks: document.querySelectorAll("mark").length }; })()"#,
+        "the document page",
+    );
+    assert_eq!(doc["tag"], "MARK", "{doc}");
+    assert_eq!(doc["page"], format!("page-{want_page}"), "{doc}");
+    assert_eq!(
+        doc["visible"], true,
+        "the first match is scrolled to: {doc}"
+    );
+    assert!(
+        doc["text"]
+            .as_str()
+            .unwrap()
+            .eq_ignore_ascii_case("interreg"),
+        "{doc}"
+    );
+    let v = b.axe(&axe);
+    assert!(v.is_empty(), "document page: {v:#?}");
+    b.screenshot("document-en");
+
+    // 3. Filter by year: every result is from that year.
+    b.goto(&format!("{k}/?q=&ui=en"));
+    let year = b.eval(
+        r#"(() => { const a = Array.from(document.querySelectorAll("a.opt")).find(a => /[?&]year=/.test(a.href)); const y = a.querySelector(".name").textContent; a.click(); return y; })()"#,
+    );
+    let year = year.as_str().unwrap().to_string();
+    b.wait_for(
+        &format!(
+            "location.search.includes('year=%2F{year}') && document.readyState === 'complete'"
+        ),
+        "the year filter",
+    );
+    let dates =
+        b.eval(r#"Array.from(document.querySelectorAll(".hit time")).map(t => t.dateTime)"#);
+    let dates: Vec<&str> = dates
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert!(!dates.is_empty());
+    assert!(
+        dates.iter().all(|d| d.starts_with(&year)),
+        "{year}: {dates:?}"
+    );
+
+    // 4. Sort by date: newest first.
+    b.goto(&format!("{k}/?q=interreg&ui=en"));
+    b.eval(r#"Array.from(document.querySelectorAll(".sort a")).find(a => a.href.includes("sort=date")).click(), true"#);
+    b.wait_for(
+        "location.search.includes('sort=date') && document.readyState === 'complete'",
+        "the date order",
+    );
+    let dates =
+        b.eval(r#"Array.from(document.querySelectorAll(".hit time")).map(t => t.dateTime)"#);
+    let dates: Vec<String> = dates
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap().to_string())
+        .collect();
+    assert!(dates.len() >= 2, "{dates:?}");
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+
+    // 5. Read the feed the page links.
+    let feed = b.eval(
+        r#"document.querySelector('link[rel="alternate"][type="application/atom+xml"]').href"#,
+    );
+    let feed = feed.as_str().unwrap().to_string();
+    let entries = b.eval(&format!(
+        r#"fetch({}).then(r => r.text()).then(t => {{
+              const x = new DOMParser().parseFromString(t, "application/xml");
+              return x.getElementsByTagName("parsererror").length ? -1 : x.getElementsByTagName("entry").length; }})"#,
+        json!(feed)
+    ));
+    assert!(
+        entries.as_i64().unwrap() >= 1,
+        "the feed reads as XML with entries: {entries}"
+    );
+
+    // 6. Switch to Swedish from the page itself.
+    b.goto(&format!("{k}/?q=interreg&ui=en"));
+    b.eval(r#"Array.from(document.querySelectorAll(".uilang a")).find(a => a.textContent === "Svenska").click(), true"#);
+    b.wait_for(
+        "document.documentElement.lang === 'sv' && document.readyState === 'complete'",
+        "the Swedish page",
+    );
+    assert!(b
+        .eval("document.querySelector('.search button').textContent")
+        .as_str()
+        .unwrap()
+        .contains("Sök"));
+    let v = b.axe(&axe);
+    assert!(v.is_empty(), "Swedish search page: {v:#?}");
+    b.screenshot("search-sv");
+    b.eval(r#"document.querySelector(".hit h2 a").click(), true"#);
+    b.wait_for(
+        "location.pathname.startsWith('/documents/') && document.readyState === 'complete'",
+        "a Swedish document page",
+    );
+    assert_eq!(b.eval("document.documentElement.lang"), "sv");
+    b.eval("window.scrollTo(0, 0), true");
+    b.screenshot("document-sv");
+    b.goto(&format!("{k}/?q=interreg&ui=fi"));
+    b.screenshot("search-fi");
+    b.eval(r#"document.querySelector(".hit h2 a").click(), true"#);
+    b.wait_for(
+        "location.pathname.startsWith('/documents/') && document.readyState === 'complete'",
+        "a Finnish document page",
+    );
+    b.eval("window.scrollTo(0, 0), true");
+    b.screenshot("document-fi");
+
+    // 7. 200% zoom (half the CSS pixels, twice the density) and a phone: nothing overflows.
+    for (w, h, scale, mobile, what) in [
+        (600, 450, 2.0, false, "200%"),
+        (390, 844, 3.0, true, "phone"),
+    ] {
+        b.viewport(w, h, scale, mobile);
+        for path in ["/?q=interreg&ui=en", &href.replace(&k, "")] {
+            b.goto(&format!("{k}{path}"));
+            assert!(b.fits(), "{what}: {path} is wider than the screen");
+        }
+        let v = b.axe(&axe);
+        assert!(v.is_empty(), "{what} document page: {v:#?}");
+    }
+}
+
+#[test]
+fn the_widget_is_driven_by_keyboard_resists_host_css_and_passes_axe() {
+    let Some((bin, axe)) = tools() else { return };
+    let (k, i) = start_servers();
+    let mut b = Browser::launch(&bin);
+    b.call("Page.enable", json!({}));
+    b.call("Runtime.enable", json!({}));
+    b.viewport(1200, 900, 1.0, false);
+
+    // Host CSS that sets every element's font size, the root's included, does not reach in.
+    b.goto(&format!("{i}/hostile"));
+    b.wait_for(
+        r#"!!customElements.get("kartotek-search") && !!document.getElementById("w").shadowRoot"#,
+        "the widget",
+    );
+    focus(&mut b, "w");
+    b.type_text("interreg");
+    b.wait_for(r#"document.getElementById("w").shadowRoot.querySelectorAll('[role="listbox"] > li').length > 0"#, "results");
+    let sizes = b.eval(
+        r#"(() => { const r = document.getElementById("w").shadowRoot;
+            const px = s => parseFloat(getComputedStyle(s).fontSize);
+            return { input: px(r.querySelector("input")), title: px(r.querySelector(".t")), snippet: px(r.querySelector(".s")), status: px(r.querySelector(".status")) }; })()"#,
+    );
+    for (what, size) in sizes.as_object().unwrap() {
+        let size = size.as_f64().unwrap();
+        assert!(
+            (10.0..=18.0).contains(&size),
+            "{what} is {size}px under host CSS: {sizes}"
+        );
+    }
+
+    // Keyboard only: Tab into the field, type, arrows, Enter opens the document page.
+    b.goto(&format!("{i}/"));
+    b.wait_for(
+        r#"!!customElements.get("kartotek-search") && !!document.getElementById("all").shadowRoot"#,
+        "the widget",
+    );
+    b.key("Tab", "Tab", 9);
+    let focused = b.eval(r#"document.activeElement && document.activeElement.id"#);
+    assert_eq!(focused, "all", "Tab reaches the first widget's field");
+    b.type_text("interreg");
+    b.wait_for(r#"document.getElementById("all").shadowRoot.querySelectorAll('[role="listbox"] > li').length > 1"#, "results");
+    let s = widget_state(&mut b, "all");
+    assert!(
+        s["status"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .next()
+            .unwrap()
+            .is_ascii_digit(),
+        "the live region says how many: {s}"
+    );
+    let live = b.eval(
+        r#"(() => { const l = document.getElementById("all").shadowRoot.querySelector('[role="status"]');
+            return { polite: l.getAttribute("aria-live"), outsidePanel: !l.closest(".panel") }; })()"#,
+    );
+    assert_eq!(
+        live,
+        json!({ "polite": "polite", "outsidePanel": true }),
+        "a live region that is never hidden"
+    );
+    assert_eq!(s["status"], s["shownStatus"], "{s}");
+    b.key("ArrowDown", "ArrowDown", 40);
+    b.key("ArrowDown", "ArrowDown", 40);
+    let s = widget_state(&mut b, "all");
+    assert_eq!(s["selected"], 1, "{s}");
+    assert!(
+        s["activedescendant"].as_str().unwrap().ends_with("-1"),
+        "{s}"
+    );
+    // Up from the first wraps to the last
+    b.key("ArrowUp", "ArrowUp", 38);
+    b.key("ArrowUp", "ArrowUp", 38);
+    let s = widget_state(&mut b, "all");
+    assert_eq!(
+        s["selected"].as_u64().unwrap() + 1,
+        s["count"].as_u64().unwrap(),
+        "{s}"
+    );
+    // Escape closes, a second Escape clears
+    b.key("Escape", "Escape", 27);
+    assert_eq!(widget_state(&mut b, "all")["expanded"], "false");
+    b.key("ArrowDown", "ArrowDown", 40);
+    let s = widget_state(&mut b, "all");
+    assert_eq!(s["open"], true, "ArrowDown opens the list again: {s}");
+    let v = b.axe(&axe);
+    assert!(v.is_empty(), "widget page: {v:#?}");
+    // screenshots of the widget open, in three interface languages
+    for ui in ["en", "sv", "fi"] {
+        b.eval(&format!(
+            r#"document.getElementById("all").setAttribute("ui", "{ui}"), true"#
+        ));
+        b.eval(&format!(r#"(() => {{ const old = document.getElementById("all"); const w = document.createElement("kartotek-search"); w.id = "all"; w.setAttribute("ui", "{ui}"); w.setAttribute("limit", "5"); old.replaceWith(w); return true; }})()"#));
+        focus(&mut b, "all");
+        b.type_text("trøndelag");
+        b.wait_for(r#"document.getElementById("all").shadowRoot.querySelectorAll('[role="listbox"] > li').length > 0"#, "results");
+        b.screenshot(&format!("widget-{ui}"));
+    }
+    b.key("ArrowDown", "ArrowDown", 40);
+    b.key("Enter", "Enter", 13);
+    b.wait_for(
+        &format!(
+            "location.href.startsWith({}) && document.readyState === 'complete'",
+            json!(format!("{k}/documents/"))
+        ),
+        "Enter opens the document page",
+    );
+    assert!(b.eval("location.hash").as_str().unwrap() == "#hit");
+    assert!(b.eval("!!document.getElementById('hit')") == json!(true));
+
+    // A phone: the open panel stays on the screen.
+    b.viewport(390, 844, 3.0, true);
+    b.goto(&format!("{i}/"));
+    b.wait_for(
+        r#"!!customElements.get("kartotek-search") && !!document.getElementById("all").shadowRoot"#,
+        "the widget",
+    );
+    focus(&mut b, "all");
+    b.type_text("interreg");
+    b.wait_for(r#"document.getElementById("all").shadowRoot.querySelectorAll('[role="listbox"] > li').length > 0"#, "results");
+    let r = b.eval(r#"(() => { const p = document.getElementById("all").shadowRoot.querySelector(".panel").getBoundingClientRect(); return p.left >= 0 && p.right <= innerWidth + 1; })()"#);
+    assert_eq!(r, json!(true), "the panel fits a phone");
 }

@@ -73,7 +73,7 @@ use glyphs::PageSink;
 use objects::{deref, inherited, subtype_is};
 use prepare::prepare;
 use recover::{patch_encryption, rebuild_xref};
-use title::{heading_of_first_page, metadata_title};
+use title::{heading_of_first_page, metadata_date, metadata_title};
 
 /// Largest PDF accepted, in bytes.
 pub(crate) const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
@@ -106,6 +106,8 @@ struct Line {
 pub struct PdfText {
     /// Document title from the metadata or, failing that, a heading on page 1.
     pub title: Option<String>,
+    /// Creation date (`YYYY-MM-DD`) from the info dictionary or the XMP metadata.
+    pub date: Option<String>,
     /// One entry per page, in order; `""` for a page without text.
     pub pages: Vec<String>,
     /// True when the file was encrypted but opened with the empty user password.
@@ -405,6 +407,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     warnings.extend(partly_read_pages(&page_ids, &prepared.shown, &texts));
     Ok(PdfText {
         title,
+        date: metadata_date(&doc),
         pages: texts,
         encrypted_empty_password: encrypted,
         has_images: had_images,

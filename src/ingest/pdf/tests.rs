@@ -904,3 +904,37 @@ fn errors_display_lowercase_messages() {
         assert!(s.starts_with(char::is_lowercase), "{s}");
     }
 }
+
+#[test]
+fn the_creation_date_comes_from_the_info_dictionary_or_xmp() {
+    let pdf = make_pdf(&[vec![(72.0, 700.0, 12.0, "Plan")]], None);
+    let mut doc = Document::load_mem(&pdf).unwrap();
+    assert_eq!(metadata_date(&doc), None);
+    let info = doc.add_object(dictionary! {
+        "CreationDate" => Object::string_literal("D:20210305120000+01'00'"),
+    });
+    doc.trailer.set("Info", info);
+    assert_eq!(metadata_date(&doc).as_deref(), Some("2021-03-05"));
+    // an impossible date is dropped, then XMP is read
+    let info = doc.add_object(dictionary! {
+        "CreationDate" => Object::string_literal("D:20210230"),
+    });
+    doc.trailer.set("Info", info);
+    assert_eq!(metadata_date(&doc), None);
+    let xmp = doc.add_object(Stream::new(
+        dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
+        b"<x:xmpmeta><rdf:Description xmp:CreateDate=\"2019-11-20T10:00:00Z\"/></x:xmpmeta>"
+            .to_vec(),
+    ));
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    doc.get_object_mut(root)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap()
+        .set("Metadata", xmp);
+    assert_eq!(metadata_date(&doc).as_deref(), Some("2019-11-20"));
+    // and `extract` reports it
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    assert_eq!(extract(&out).unwrap().date.as_deref(), Some("2019-11-20"));
+}

@@ -27,6 +27,45 @@ pub(super) fn metadata_title(doc: &Document) -> Option<String> {
     xmp_title(doc).and_then(|t| clean_title(&t))
 }
 
+/// Creation date (`YYYY-MM-DD`) from the info dictionary's `/CreationDate`
+/// (`D:20210305…`), else the XMP `xmp:CreateDate` (`2021-03-05T…`); impossible dates
+/// are dropped.
+pub(super) fn metadata_date(doc: &Document) -> Option<String> {
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| doc.dereference(o).ok())
+        .and_then(|(_, o)| o.as_dict().ok())
+        .and_then(|d| d.get(b"CreationDate").ok())
+        .and_then(|o| doc.dereference(o).ok())
+        .and_then(|(_, o)| match o {
+            Object::String(bytes, _) => Some(decode_pdf_string(bytes)),
+            _ => None,
+        });
+    let digits = |s: &str| -> Option<String> {
+        let s = s.trim();
+        let s = s.strip_prefix("D:").unwrap_or(s);
+        let d: String = s.chars().filter(|c| *c != '-').take(8).collect();
+        if d.len() != 8 || !d.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let text = format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..8]);
+        crate::document::date_number(&text).map(|_| text)
+    };
+    if let Some(d) = info.as_deref().and_then(digits) {
+        return Some(d);
+    }
+    let catalog = doc.catalog().ok()?;
+    let (_, meta) = doc.dereference(catalog.get(b"Metadata").ok()?).ok()?;
+    let content = stream_bytes(meta.as_stream().ok()?);
+    let xml = String::from_utf8_lossy(&content);
+    // element (`<xmp:CreateDate>2021-…`) or attribute (`xmp:CreateDate="2021-…"`)
+    let at = xml.find("xmp:CreateDate")? + "xmp:CreateDate".len();
+    let value = xml[at..].trim_start_matches(['>', '=', '"', '\'', ' ']);
+    digits(value.get(..10)?)
+}
+
 pub(super) fn xmp_title(doc: &Document) -> Option<String> {
     let catalog = doc.catalog().ok()?;
     let (_, meta) = doc.dereference(catalog.get(b"Metadata").ok()?).ok()?;

@@ -2,16 +2,24 @@
  *  then <kartotek-search></kartotek-search> anywhere on the page.
  *
  *  Attributes (all optional):
- *    programme, region, network, theme, doctype  preset filters; several paths separated by spaces
+ *    programme, region, network, theme, year, period, doctype  preset filters; several paths
+ *                  separated by spaces
  *    doc-lang      only documents in these languages ("nb en")
- *    ui            interface language: en, nb, nn (default: the element's or page's lang)
+ *    from, to      only documents dated in this range ("2021", "2021-06", "2021-06-30")
+ *    sort          "relevance" (default) or "date" (newest first)
+ *    ui            interface language: nb, nn, sv, da, fi, en (default: the element's or page's lang)
  *    placeholder   text in the empty field
  *    limit         number of results shown (1-20, default 6)
  *    key           search key, for servers started with KARTOTEK_SEARCH_KEY
  *
  *  The API base is the origin (and folder) this script was loaded from. Results are built with
  *  DOM methods only: document text is never parsed as HTML; the snippet's <mark> is rebuilt as
- *  elements from the escaped text the API returns. */
+ *  elements from the escaped text the API returns. Results open their document page.
+ *
+ *  Keyboard and screen readers follow the WAI-ARIA combobox pattern (list popup): the field is
+ *  the combobox and keeps focus; Down/Up move the active option (aria-activedescendant, wrapping),
+ *  Enter opens it, Escape closes the list (a second Escape clears the field), Home/End move the
+ *  caret; a polite live region says how many documents were found. */
 (() => {
   "use strict";
   if (window.customElements === undefined || customElements.get("kartotek-search")) return;
@@ -27,10 +35,13 @@
   const TEXT = Object.fromEntries(
     Object.entries(STRINGS).map(([code, s]) => [code, { ...s, results: (n) => (n === 1 ? `1 ${s.one}` : `${n} ${s.many}`) }]),
   );
-  const FILTERS = ["programme", "region", "network", "theme", "doctype"];
+  const FILTERS = ["programme", "region", "network", "theme", "year", "period", "doctype"];
 
   const CSS = `
-:host { all: initial; display: block; position: relative; max-width: 640px; }
+:host { all: initial; display: block; position: relative; max-width: 640px; contain: layout; }
+/* Sizes are in px and em, never rem: the host page's root font size must not reach in
+   (a host rule like "* { font-size: 40px }" sets it). */
+.sr { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 :host([hidden]) { display: none; }
 /* Fonts and colours are set on an inner element: host-page rules on the element itself cannot reach it. */
 .k { position: relative; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "DejaVu Sans", Arial, sans-serif;
@@ -39,29 +50,29 @@
 .box { display: flex; align-items: center; gap: 8px; background: #fff; border: 1.5px solid #c9d3dc; border-radius: 10px; padding: 0 12px; transition: border-color .15s, box-shadow .15s; }
 .box:focus-within { border-color: #1d5d93; box-shadow: 0 0 0 3px rgba(29, 93, 147, .18); }
 .box svg { flex: none; color: #5b6b78; }
-input { flex: 1; min-width: 0; border: 0; outline: 0; background: transparent; font: inherit; font-size: 1rem; color: inherit; padding: 11px 0; }
+input { flex: 1; min-width: 0; border: 0; outline: 0; background: transparent; font: inherit; font-size: 1em; color: inherit; padding: 11px 0; }
 input::-webkit-search-cancel-button { cursor: pointer; }
 .panel { position: absolute; z-index: 2147483000; left: 0; right: 0; top: calc(100% + 6px); background: #fff; border: 1px solid #dde4ea;
   border-radius: 12px; box-shadow: 0 14px 40px rgba(15, 40, 60, .18); overflow: hidden; }
 .panel[hidden] { display: none; }
-.status { margin: 0; padding: 9px 14px; font-size: .8rem; color: #5b6b78; border-bottom: 1px solid #eef2f5; }
+.status { margin: 0; padding: 9px 14px; font-size: .8em; color: #5b6b78; border-bottom: 1px solid #eef2f5; }
 ul { list-style: none; margin: 0; padding: 4px; max-height: min(70vh, 520px); overflow-y: auto; }
 li { margin: 0; }
-a.hit { display: block; padding: 10px 12px; border-radius: 8px; color: inherit; text-decoration: none; outline: none; }
-li[aria-selected="true"] a.hit, a.hit:hover { background: #eef4fa; }
-li[aria-selected="true"] a.hit { box-shadow: inset 3px 0 0 #1d5d93; }
+li.hit { display: block; padding: 10px 12px; border-radius: 8px; color: inherit; cursor: pointer; }
+li.hit[aria-selected="true"], li.hit:hover { background: #eef4fa; }
+li.hit[aria-selected="true"] { box-shadow: inset 3px 0 0 #1d5d93; }
 .t { display: block; font-weight: 650; color: #14436b; line-height: 1.35; }
-.m { display: block; font-size: .78rem; color: #2f7d4f; margin-top: 1px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.s { display: block; font-size: .86rem; color: #3a4955; margin-top: 3px; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.m { display: block; font-size: .78em; color: #2f7d4f; margin-top: 1px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.s { display: block; font-size: .86em; color: #3a4955; margin-top: 3px; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; }
-.all { display: block; padding: 9px 14px; border-top: 1px solid #eef2f5; font-size: .84rem; color: #1d5d93; text-decoration: none; text-align: right; }
+.all { display: block; padding: 9px 14px; border-top: 1px solid #eef2f5; font-size: .84em; color: #1d5d93; text-decoration: none; text-align: right; }
 .all:hover, .all:focus-visible { text-decoration: underline; }
 @media (prefers-color-scheme: dark) {
   .k { color: #e6edf3; }
   .box { background: #1b2530; border-color: #3b4b5a; }
   .panel { background: #1b2530; border-color: #33424f; }
   .t { color: #9cc8f2; } .s { color: #c7d2dc; } .m { color: #7fcf9d; } .status { color: #9fb0bf; border-color: #2b3845; }
-  li[aria-selected="true"] a.hit, a.hit:hover { background: #243342; }
+  li.hit[aria-selected="true"], li.hit:hover { background: #243342; }
   mark { background: #6b5a12; }
 }`;
 
@@ -98,21 +109,18 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
   }
 
   /**
-   * Where a hit links: its http(s) source, a corpus file on the server, or the document's JSON.
-   * Links to the server carry the search key, if any (a followed link sends no header).
+   * Where a hit links: its document page on the server, with the query (marked there), the page
+   * of the best passage (the first match on it is scrolled to) and the interface language.
+   * Links carry the search key, if any (a followed link sends no header).
    */
-  function hrefFor(hit, key) {
-    const query = key ? `?key=${encodeURIComponent(key)}` : "";
-    const anchor = hit.page ? `#page=${encodeURIComponent(hit.page)}` : "";
-    const url = String(hit.url || "");
-    if (/^https?:\/\//i.test(url)) {
-      try {
-        const u = new URL(url);
-        if (u.protocol === "http:" || u.protocol === "https:") return u.href + anchor;
-      } catch (_) { /* fall through */ }
-    }
-    if (url.startsWith("corpus/")) return `${BASE}/corpus/${encodeURIComponent(url.slice(7))}${query}${anchor}`;
-    return `${BASE}/api/documents/${encodeURIComponent(hit.id)}${query}`;
+  function hrefFor(hit, q, ui, key) {
+    const u = new URLSearchParams();
+    if (q) u.set("q", q);
+    if (hit.page) u.set("page", String(hit.page));
+    if (ui) u.set("ui", ui);
+    if (key) u.set("key", key);
+    const qs = u.toString();
+    return `${BASE}/documents/${encodeURIComponent(hit.id)}${qs ? `?${qs}` : ""}${q ? "#hit" : ""}`;
   }
 
   function sourceLabel(url) {
@@ -167,7 +175,12 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       input.setAttribute("aria-autocomplete", "list");
       input.setAttribute("aria-expanded", "false");
       input.setAttribute("aria-controls", `${id}-list`);
-      box.append(svg, input);
+      input.setAttribute("aria-describedby", `${id}-keys`);
+      const keys = document.createElement("span");
+      keys.id = `${id}-keys`;
+      keys.className = "sr";
+      keys.textContent = this.t.keys;
+      box.append(svg, input, keys);
 
       const panel = (this.panel = document.createElement("div"));
       panel.className = "panel";
@@ -175,8 +188,14 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       const status = (this.status = document.createElement("p"));
       status.className = "status";
       status.id = `${id}-status`;
-      status.setAttribute("role", "status");
-      status.setAttribute("aria-live", "polite");
+      status.setAttribute("aria-hidden", "true");
+      // The live region is never hidden (a region inside the closed panel would be display:none
+      // when its text changes, and not be announced); the visible status repeats it.
+      const live = (this.live = document.createElement("p"));
+      live.className = "sr";
+      live.id = `${id}-live`;
+      live.setAttribute("role", "status");
+      live.setAttribute("aria-live", "polite");
       const list = (this.list = document.createElement("ul"));
       list.id = `${id}-list`;
       list.setAttribute("role", "listbox");
@@ -187,7 +206,7 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       panel.append(status, list, all);
       const wrap = document.createElement("div");
       wrap.className = "k";
-      wrap.append(box, panel);
+      wrap.append(box, live, panel);
       root.append(wrap);
 
       this.active = -1;
@@ -213,9 +232,11 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
     uiLang() {
       const given = (this.getAttribute("ui") || (this.closest("[lang]") && this.closest("[lang]").getAttribute("lang")) || "en").toLowerCase();
       const primary = given.split(/[-_]/)[0];
-      if (primary === "nn") return "nn";
-      if (primary === "nb" || primary === "no") return "nb";
-      return "en";
+      if (primary === "no" || primary === "nob") return "nb";
+      if (primary === "swe") return "sv";
+      if (primary === "dan") return "da";
+      if (primary === "fin") return "fi";
+      return TEXT[primary] ? primary : "en";
     }
 
     params(q) {
@@ -227,6 +248,10 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
         for (const v of (this.getAttribute(f) || "").split(/[\s,]+/)) if (v) u.append(f, v);
       }
       for (const v of (this.getAttribute("doc-lang") || "").split(/[\s,]+/)) if (v) u.append("lang", v);
+      for (const name of ["from", "to", "sort"]) {
+        const v = (this.getAttribute(name) || "").trim();
+        if (v) u.set(name, v);
+      }
       u.set("ui", this.uiLang());
       const key = this.getAttribute("key");
       if (key) u.set("key", key);
@@ -245,13 +270,14 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       }
       this.abort = new AbortController();
       const params = this.params(q);
-      this.status.textContent = this.t.searching;
+      this.say(this.t.searching);
       this.setAttribute("aria-busy", "true");
       try {
         const r = await fetch(`${BASE}/api/search?${params}`, { signal: this.abort.signal, credentials: "omit", headers: { Accept: "application/json" } });
         if (!r.ok) throw new Error(`HTTP ${r.status}`);
         const data = await r.json();
         if (seq !== this.seq) return;
+        this.lastQuery = q;
         params.delete("limit");
         this.allLink.href = `${BASE}/?${params}`;
         this.render(data);
@@ -260,7 +286,7 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
         if (e && e.name === "AbortError") return;
         if (seq !== this.seq) return;
         this.render(null);
-        this.status.textContent = this.t.error;
+        this.say(this.t.error);
         this.open(true);
       } finally {
         if (seq === this.seq) this.removeAttribute("aria-busy");
@@ -272,27 +298,29 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       this.active = -1;
       this.input.removeAttribute("aria-activedescendant");
       if (!data) {
-        this.status.textContent = "";
+        this.say("");
         return;
       }
       const hits = Array.isArray(data.hits) ? data.hits : [];
-      this.status.textContent = hits.length ? this.t.results(Number(data.total) || hits.length) : this.t.none;
+      this.say(hits.length ? this.t.results(Number(data.total) || hits.length) : this.t.none);
       hits.forEach((hit, i) => {
         const li = document.createElement("li");
         li.id = `${this.list.id}-${i}`;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        const a = document.createElement("a");
-        a.className = "hit";
-        a.href = hrefFor(hit, this.getAttribute("key"));
-        a.tabIndex = -1;
-        if (this.getAttribute("target")) a.target = this.getAttribute("target");
+        // an option holds no link (nested interactive controls confuse screen readers):
+        // Enter or a click opens the address kept on it
+        li.className = "hit";
+        li.dataset.href = hrefFor(hit, this.lastQuery, this.uiLang(), this.getAttribute("key"));
+        li.addEventListener("click", (e) => this.follow(li, e.ctrlKey || e.metaKey || e.button === 1));
+        const a = li;
         const t = document.createElement("span");
         t.className = "t";
         t.textContent = String(hit.title || hit.url || "");
         const m = document.createElement("span");
         m.className = "m";
-        m.textContent = sourceLabel(String(hit.url || "")) + (hit.page ? ` · ${this.t.page} ${hit.page}` : "");
+        m.textContent =
+          sourceLabel(String(hit.url || "")) + (hit.page ? ` · ${this.t.page} ${hit.page}` : "") + (hit.date ? ` · ${hit.date}` : "");
         a.append(t, m);
         if (hit.snippet) {
           const s = document.createElement("span");
@@ -300,11 +328,25 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
           appendSnippet(s, hit.snippet);
           a.append(s);
         }
-        li.append(a);
         this.list.append(li);
       });
       this.allLink.hidden = hits.length === 0;
       this.open(true);
+    }
+
+    /** Show `text` in the panel and announce it (the live region). */
+    say(text) {
+      this.status.textContent = text;
+      this.live.textContent = text;
+    }
+
+    /** Open an option's document page: here, in the `target` attribute's window, or a new tab. */
+    follow(li, newTab) {
+      const href = li.dataset.href;
+      if (!href) return;
+      const target = newTab ? "_blank" : this.getAttribute("target");
+      if (target && target !== "_self") window.open(href, target, "noopener");
+      else window.location.assign(href);
     }
 
     open(on) {
@@ -334,7 +376,7 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       } else if (e.key === "Enter") {
         e.preventDefault();
         const li = this.active >= 0 ? this.list.children[this.active] : null;
-        if (li && !this.panel.hidden) li.querySelector("a").click();
+        if (li && !this.panel.hidden) this.follow(li, e.ctrlKey || e.metaKey);
         else this.search();
       } else if (e.key === "Escape") {
         if (!this.panel.hidden) {
