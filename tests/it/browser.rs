@@ -165,25 +165,41 @@ impl Browser {
 
     /// Evaluate a JS expression in the page and return its JSON value.
     fn eval(&mut self, expr: &str) -> Value {
+        self.try_eval(expr)
+            .unwrap_or_else(|ex| panic!("script failed: {ex}\n{expr}"))
+    }
+
+    /// Evaluate a JS expression; the exception it threw, if it did.
+    fn try_eval(&mut self, expr: &str) -> Result<Value, Value> {
         let r = self.call(
             "Runtime.evaluate",
             json!({ "expression": expr, "returnByValue": true, "awaitPromise": true }),
         );
-        if let Some(ex) = r.get("exceptionDetails") {
-            panic!("script failed: {ex}\n{expr}");
+        match r.get("exceptionDetails") {
+            Some(ex) => Err(ex.clone()),
+            None => Ok(r["result"]["value"].clone()),
         }
-        r["result"]["value"].clone()
     }
 
-    /// Poll `expr` until it is truthy; return its value.
+    /// Poll `expr` until it is truthy; return its value. While a navigation is under way
+    /// the page may have no document element yet: an exception then means "not yet", and
+    /// only the last one is reported if the wait times out.
     fn wait_for(&mut self, expr: &str, what: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let v = self.eval(expr);
+            let (v, ex) = match self.try_eval(expr) {
+                Ok(v) => (v, None),
+                Err(ex) => (Value::Null, Some(ex)),
+            };
             if !(v.is_null() || v == json!(false) || v == json!(0)) {
                 return v;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}{}",
+                ex.map(|e| format!(" (last script error: {e})"))
+                    .unwrap_or_default()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
