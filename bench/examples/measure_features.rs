@@ -156,6 +156,20 @@ fn main() {
                 ..Features::ALL
             },
         ),
+        (
+            "without compound splitting",
+            Features {
+                compound: false,
+                ..Features::ALL
+            },
+        ),
+        (
+            "without neighbour languages",
+            Features {
+                neighbour: false,
+                ..Features::ALL
+            },
+        ),
         ("none (plain BM25)", Features::NONE),
     ];
     println!(

@@ -13,7 +13,9 @@ use tantivy::schema::{
     FAST, INDEXED, STORED, STRING,
 };
 
-use super::analyzer::{exact_name, fold_name, ANALYZED, OCR_ANALYZER, TITLE_ANALYZER};
+use super::analyzer::{
+    exact_name, fold_name, ANALYZED, NORDIC_ANALYZER, OCR_ANALYZER, TITLE_ANALYZER,
+};
 use crate::facet::Facet;
 
 /// Stable document id (16 hex digits).
@@ -49,6 +51,13 @@ pub(crate) const WORDS: &str = "words";
 pub const OCR: &str = "ocr";
 /// Text-quality facet (`/clean`, `/ocr-damaged`).
 pub(crate) const QUALITY: &str = Facet::Quality.name();
+/// The parts of the compound words of a passage (`kystturisme` → `kyst`,
+/// `turisme`), each stemmed and folded as its passage's language (see
+/// [`super::compound`]); written pre-tokenized.
+pub(crate) const PARTS: &str = "parts";
+/// The cross-Scandinavian spelling key of every word of a Nordic passage
+/// (see [`super::cognate`]).
+pub(crate) const NORDIC: &str = "nordic";
 /// Name of the exact body field for a language key (`body_no`).
 pub(crate) fn body_field_name(key: &str) -> String {
     format!("body_{key}")
@@ -111,6 +120,15 @@ pub fn build() -> Schema {
         b.add_text_field(&body_field_name(lang.key), opts(&exact_name(lang.key)));
         b.add_text_field(&fold_field_name(lang.key), opts(&fold_name(lang.key)));
     }
+    let freqs = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    b.add_text_field(PARTS, freqs(TITLE_ANALYZER));
+    b.add_text_field(NORDIC, freqs(NORDIC_ANALYZER));
     b.build()
 }
 
@@ -149,6 +167,10 @@ pub struct Fields {
     pub words: Field,
     /// See [`OCR`].
     pub ocr: Field,
+    /// See [`PARTS`].
+    pub parts: Field,
+    /// See [`NORDIC`].
+    pub nordic: Field,
     /// Every facet's field, in [`Facet::ALL`] order.
     pub facets: [Field; Facet::ALL.len()],
     /// `(language key, exact field, folded field)` for each analysed language.
@@ -188,6 +210,8 @@ impl Fields {
             quality: f(QUALITY)?,
             words: f(WORDS)?,
             ocr: f(OCR)?,
+            parts: f(PARTS)?,
+            nordic: f(NORDIC)?,
             facets,
             bodies,
         })

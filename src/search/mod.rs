@@ -10,6 +10,7 @@
 pub mod collector;
 pub mod dismax;
 pub mod expand;
+pub mod lexicon;
 pub mod query;
 pub mod snippet;
 pub mod suggest;
@@ -193,10 +194,22 @@ impl Searcher {
             filters_in.entry(facet).or_default().push(path);
         }
         let literal = parsed.clone();
-        if req.features.expand {
+        let f = req.features;
+        if f.expand || f.neighbour || f.compound {
+            let languages: Vec<&'static str> = query::present_languages(&self.index, &searcher)
+                .into_iter()
+                .map(|l| l.key)
+                .collect();
             let e = expand::Expand {
                 taxonomy: self.taxonomy,
                 thesaurus: expand::builtin(),
+                lexicons: if f.expand || f.neighbour {
+                    lexicon::builtin()
+                } else {
+                    lexicon::none()
+                },
+                languages: &languages,
+                features: f,
             };
             parsed = e.apply(&parsed);
         }

@@ -11,6 +11,7 @@
 //! exact-diacritic match (weight [`EXACT_BOOST`]) outranks a folded one
 //! ([`FOLD_BOOST`]); a title match counts extra ([`TITLE_BOOST`]).
 
+use serde::Serialize;
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -43,6 +44,22 @@ pub enum Target {
     Title,
 }
 
+/// Why a unit is searched: the user's own words, or which expansion added it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// What the user typed.
+    Literal,
+    /// The other written standard of Norwegian (thesaurus).
+    Variant,
+    /// Another language's word for it (thesaurus, taxonomy, FreeDict).
+    Translation,
+    /// The neighbour Scandinavian language's word (FreeDict Swedish–Norwegian).
+    Neighbour,
+    /// The parts of a compound word.
+    Compound,
+}
+
 /// One unit of the query: a word, a phrase, or (after expansion) several
 /// words that must all match.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +74,8 @@ pub struct Unit {
     pub target: Target,
     /// 1.0 for what the user typed; less for expansions.
     pub weight: f32,
+    /// Why it is searched.
+    pub via: Via,
 }
 
 impl Unit {
@@ -67,6 +86,7 @@ impl Unit {
             all_words: false,
             target,
             weight: 1.0,
+            via: Via::Literal,
         }
     }
 }
@@ -83,6 +103,10 @@ pub struct Features {
     pub expand: bool,
     /// OCR-skeleton matching of OCR-damaged documents.
     pub ocr: bool,
+    /// Compound splitting: a compound's parts, and a word inside others' compounds.
+    pub compound: bool,
+    /// Cross-Scandinavian spellings and Swedish–Norwegian word pairs.
+    pub neighbour: bool,
 }
 
 impl Default for Features {
@@ -98,6 +122,8 @@ impl Features {
         fuzzy: true,
         expand: true,
         ocr: true,
+        compound: true,
+        neighbour: true,
     };
     /// Everything off: the plain BM25 baseline.
     pub const NONE: Features = Features {
@@ -105,6 +131,8 @@ impl Features {
         fuzzy: false,
         expand: false,
         ocr: false,
+        compound: false,
+        neighbour: false,
     };
 }
 
@@ -114,6 +142,12 @@ pub(crate) const FOLD_OTHER_WORD: u64 = 10;
 
 /// Weight of a typo-tolerant match (constant score, below any exact BM25 match of note).
 pub(crate) const FUZZY_BOOST: f32 = 0.3;
+/// Weight of a match of a word inside another compound (the `parts` field):
+/// below a folded match, so the word itself ranks first.
+pub(crate) const PART_BOOST: f32 = 0.4;
+/// Weight of a cross-Scandinavian spelling match (the `nordic` field): below
+/// a folded match and a Bokmål↔Nynorsk variant.
+pub(crate) const NEIGHBOUR_BOOST: f32 = 0.5;
 /// Weight of an OCR-skeleton match.
 pub(crate) const OCR_BOOST: f32 = 0.5;
 /// Words shorter than this are never matched fuzzily.
@@ -292,6 +326,8 @@ pub struct Builder<'a> {
     /// `(exact field, fold field, exact analyzer, fold analyzer)` per language
     /// key with terms in the index.
     langs: Vec<(Field, Field, TextAnalyzer, TextAnalyzer)>,
+    /// The folded analyzers of the languages present that compound.
+    compounding: Vec<TextAnalyzer>,
     title: TextAnalyzer,
     ocr: TextAnalyzer,
     features: Features,
@@ -303,27 +339,25 @@ impl<'a> Builder<'a> {
     pub fn new(index: &'a Index, searcher: &tantivy::Searcher, features: Features) -> Builder<'a> {
         let fields = index.fields();
         let mut langs = Vec::new();
-        for lang in ANALYZED {
+        let mut compounding = Vec::new();
+        for lang in present_languages(index, searcher) {
             let Some((exact, fold)) = fields.body(lang.key) else {
                 continue;
             };
-            let present = searcher.segment_readers().iter().any(|s| {
-                s.inverted_index(exact)
-                    .map(|ii| ii.terms().num_terms() > 0)
-                    .unwrap_or(false)
-            });
-            if present {
-                langs.push((
-                    exact,
-                    fold,
-                    analyzer::exact_analyzer(lang),
-                    analyzer::fold_analyzer(lang),
-                ));
+            langs.push((
+                exact,
+                fold,
+                analyzer::exact_analyzer(lang),
+                analyzer::fold_analyzer(lang),
+            ));
+            if crate::index::compound::compounds(lang.key) {
+                compounding.push(analyzer::fold_analyzer(lang));
             }
         }
         Builder {
             fields,
             langs,
+            compounding,
             title: analyzer::title_analyzer(),
             ocr: analyzer::ocr_analyzer(),
             features,
@@ -413,6 +447,16 @@ impl<'a> Builder<'a> {
                     alts.push(Box::new(BoostQuery::new(q, FUZZY_BOOST)));
                 }
             }
+            if self.features.compound && single_word {
+                if let Some(q) = self.part_of_compounds(&u.text) {
+                    alts.push(Box::new(BoostQuery::new(q, PART_BOOST * w)));
+                }
+            }
+            if self.features.neighbour && single_word {
+                if let Some(q) = self.neighbour_spelling(&u.text) {
+                    alts.push(Box::new(BoostQuery::new(q, NEIGHBOUR_BOOST * w)));
+                }
+            }
             if self.features.ocr && single_word {
                 if let Some(q) = analysed(self.fields.ocr, &mut self.ocr, &u.text) {
                     alts.push(Box::new(BoostQuery::new(q, OCR_BOOST * w)));
@@ -428,6 +472,31 @@ impl<'a> Builder<'a> {
             return Box::new(EmptyQuery);
         }
         Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))
+    }
+
+    /// The word as a part of other words' compounds (the `parts` field), in
+    /// each compounding language's analysis; `None` when no compound has it.
+    fn part_of_compounds(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let mut terms: Vec<Term> = Vec::new();
+        for a in &mut self.compounding {
+            let toks = analyzer::tokens(a, word);
+            let [tok] = toks.as_slice() else { continue };
+            let term = Term::from_field_text(self.fields.parts, &tok.text);
+            if !terms.contains(&term) && self.searcher.doc_freq(&term).unwrap_or(0) > 0 {
+                terms.push(term);
+            }
+        }
+        one_of(terms)
+    }
+
+    /// The word's cross-Scandinavian spelling key in the `nordic` field.
+    fn neighbour_spelling(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let key = crate::index::cognate::key(&word.to_lowercase())?;
+        let term = Term::from_field_text(self.fields.nordic, &key);
+        if self.searcher.doc_freq(&term).unwrap_or(0) == 0 {
+            return None;
+        }
+        one_of(vec![term])
     }
 
     /// Typo-tolerant match on the unstemmed `words` field: one edit from
@@ -448,6 +517,47 @@ impl<'a> Builder<'a> {
         }
         let distance = if n >= FUZZY_TWO_EDITS_CHARS { 2 } else { 1 };
         Some(Box::new(FuzzyTermQuery::new(term, distance, true)))
+    }
+}
+
+/// The analysed languages whose exact field holds terms in this index.
+pub fn present_languages(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+) -> Vec<&'static analyzer::AnalyzedLanguage> {
+    let fields = index.fields();
+    ANALYZED
+        .iter()
+        .filter(|lang| {
+            fields.body(lang.key).is_some_and(|(exact, _)| {
+                searcher.segment_readers().iter().any(|s| {
+                    s.inverted_index(exact)
+                        .map(|ii| ii.terms().num_terms() > 0)
+                        .unwrap_or(false)
+                })
+            })
+        })
+        .collect()
+}
+
+/// A term query, or an `OR` of a few (one word's analyses in several languages).
+fn one_of(mut terms: Vec<Term>) -> Option<Box<dyn Query>> {
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            terms.remove(0),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|t| {
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        ))),
     }
 }
 
