@@ -132,6 +132,20 @@ fn english_key(s: &str) -> String {
     keyed_with("en", s)
 }
 
+/// True for an English function word (`in`, `of`, `the`): translating it
+/// would match every Nordic preposition.
+fn english_stop_word(phrase: &str) -> bool {
+    use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer};
+    let Some(stop) = StopWordFilter::new(Language::English) else {
+        return false;
+    };
+    let mut a = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(stop)
+        .build();
+    analyzer::tokens(&mut a, phrase).is_empty()
+}
+
 /// Features of expansion to apply.
 #[derive(Debug, Clone, Copy)]
 pub struct Expand<'a> {
@@ -277,7 +291,7 @@ impl Expand<'_> {
                 });
             }
         }
-        if expand {
+        if expand && !english_stop_word(phrase) {
             alts.extend(
                 self.lexicons
                     .translations(phrase)

@@ -379,12 +379,13 @@ impl<'a> Builder<'a> {
         };
         for group in &parsed.required {
             let alts: Vec<Box<dyn Query>> = group.iter().map(|u| self.unit(u)).collect();
+            // a group's alternatives (the word, its variants, translations,
+            // parts) count by the best one: a document matching many
+            // translations must not outrank one with the word itself
             let q: Box<dyn Query> = if alts.len() == 1 {
                 alts.into_iter().next()?
             } else {
-                Box::new(BooleanQuery::new(
-                    alts.into_iter().map(|q| (Occur::Should, q)).collect(),
-                ))
+                Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))
             };
             clauses.push((occur, q));
         }
