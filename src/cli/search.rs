@@ -32,6 +32,9 @@ pub struct Args {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Say for each hit which query word matched which document word, and how.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// `--limit`: the API's range and words ([`crate::search::parse_bounded`]).
@@ -53,6 +56,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     req.limit = args.limit;
     req.offset = args.offset;
     req.facets = false;
+    req.explain = args.explain;
     for l in &args.lang {
         req = req.filter("lang", l);
     }
@@ -116,7 +120,17 @@ pub(crate) fn render(resp: &crate::search::Response, color: bool) -> String {
                 text.push_str(&escaped(piece));
             }
         }
-        out.push_str(&format!("   {text}\n\n"));
+        out.push_str(&format!("   {text}\n"));
+        for e in &h.explain {
+            out.push_str(&format!(
+                "   why: {} → {} ({}, weight {:.2})\n",
+                escaped(&e.word),
+                escaped(&e.matched),
+                e.feature.describe(),
+                e.weight
+            ));
+        }
+        out.push('\n');
     }
     out
 }

@@ -91,19 +91,23 @@ impl Lexicon {
     }
 
     /// The parts of a compound (lowercase, linking letters dropped), or
-    /// `None` when `word` is no compound this lexicon can see.
+    /// `None` when `word` is no compound this lexicon can see. A word the
+    /// dictionary lists (`arbeidsplass`, `organisasjonene`) splits into two
+    /// parts at most: its own parts, never a chain of short words that
+    /// happen to spell it (`orga` + `nisa` + …).
     pub fn split(&self, word: &str) -> Option<Vec<String>> {
         let lower = word.to_lowercase();
         let chars: Vec<char> = lower.chars().collect();
         if chars.len() < 2 * MIN_PART_CHARS || !chars.iter().all(|c| c.is_alphabetic()) {
             return None;
         }
-        self.best_split(&chars, 1)
+        let most = if self.is_word(&lower) { 2 } else { MAX_PARTS };
+        self.best_split(&chars, most)
     }
 
-    /// The split of `w` into at least two parts with the fewest parts.
-    fn best_split(&self, w: &[char], depth: usize) -> Option<Vec<String>> {
-        if depth >= MAX_PARTS || w.len() < 2 * MIN_PART_CHARS {
+    /// The split of `w` into two to `most` parts with the fewest parts.
+    fn best_split(&self, w: &[char], most: usize) -> Option<Vec<String>> {
+        if most < 2 || w.len() < 2 * MIN_PART_CHARS {
             return None;
         }
         let mut best: Option<Vec<String>> = None;
@@ -111,7 +115,7 @@ impl Lexicon {
             let Some(head) = self.head(&w[..cut]) else {
                 continue;
             };
-            let Some(rest) = self.decompose(&w[cut..], depth + 1) else {
+            let Some(rest) = self.decompose(&w[cut..], most - 1) else {
                 continue;
             };
             let mut parts = Vec::with_capacity(rest.len() + 1);
@@ -128,13 +132,13 @@ impl Lexicon {
         best
     }
 
-    /// `w` as one word, or split.
-    fn decompose(&self, w: &[char], depth: usize) -> Option<Vec<String>> {
+    /// `w` as one word, or split into at most `most` parts.
+    fn decompose(&self, w: &[char], most: usize) -> Option<Vec<String>> {
         let s: String = w.iter().collect();
         if self.is_word(&s) {
             return Some(vec![s]);
         }
-        self.best_split(w, depth)
+        self.best_split(w, most)
     }
 
     /// A first part: the word without its linking letter when that is a
@@ -289,7 +293,7 @@ mod tests {
     /// A small Hunspell dictionary in the Norwegian dictionary's shape:
     /// compounding by flag, a plural suffix.
     const AFF: &str = "SET UTF-8\nFLAG long\nCOMPOUNDFLAG zz\nCOMPOUNDMIN 4\nSFX Aa Y 2\nSFX Aa 0 er [^e]\nSFX Aa 0 r e\n";
-    const DIC: &str = "8\nkyst/Aazz\nturisme/zz\nfylke/Aazz\nkommune/Aazz\nstrategi/Aazz\nsamarbeid/zz\narbeid/zz\nsam\n";
+    const DIC: &str = "9\nkyst/Aazz\nturisme/zz\nfylke/Aazz\nkommune/Aazz\nstrategi/Aazz\nsamarbeid/zz\narbeid/zz\nsam\nkystturismekommune\n";
 
     fn lexicon() -> Lexicon {
         Lexicon::from_hunspell(&[(AFF, DIC)], NORDIC_LINKS).unwrap()
@@ -313,6 +317,12 @@ mod tests {
         assert_eq!(l.split("kystxyzturisme"), None);
         assert_eq!(l.split("kyst"), None);
         assert_eq!(l.split("kyst2030turisme"), None);
+        assert_eq!(
+            l.split("kystturismekommune"),
+            None,
+            "a listed word splits in two at most"
+        );
+        assert_eq!(l.split("kystturismefylke").unwrap().len(), 3);
     }
 
     #[test]

@@ -16,6 +16,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::index::analyzer::{self, ANALYZED};
+
 /// Environment variable naming the folder of the FreeDict dictionaries.
 pub(crate) const DIR_ENV: &str = "KARTOTEK_FREEDICT_DIR";
 /// Where Debian installs them.
@@ -94,6 +96,7 @@ impl Lexicons {
                 ),
             }
         }
+        l.pivot();
         l
     }
 
@@ -105,28 +108,53 @@ impl Lexicons {
                 .take(MAX_TRANSLATIONS)
                 .collect();
             if s.english {
-                push_all(&mut self.english, norm(&head), &translations);
+                push_all(&mut self.english, stem_key("en", &head), &translations);
             } else {
-                push_all(&mut self.neighbour, norm(&head), &translations);
+                push_all(&mut self.neighbour, stem_key("sv", &head), &translations);
                 for t in &translations {
-                    push_all(&mut self.neighbour, norm(t), std::slice::from_ref(&head));
+                    push_all(
+                        &mut self.neighbour,
+                        stem_key("no", t),
+                        std::slice::from_ref(&head),
+                    );
                 }
             }
         }
     }
 
-    /// Nordic translations of an English word or phrase.
+    /// Add to each English entry the neighbour words of its translations
+    /// (English → Swedish → Norwegian: `harbour` → `hamn` → `havn`), the
+    /// pivot that gives Bokmål the larger English–Swedish coverage.
+    fn pivot(&mut self) {
+        let mut added: Vec<(String, Vec<String>)> = Vec::new();
+        for (k, translations) in &self.english {
+            let more: Vec<String> = translations
+                .iter()
+                .flat_map(|t| self.neighbours(t).iter().take(2).cloned())
+                .collect();
+            if !more.is_empty() {
+                added.push((k.clone(), more));
+            }
+        }
+        for (k, more) in added {
+            push_all(&mut self.english, k, &more);
+        }
+    }
+
+    /// Nordic translations of an English word or phrase (any inflection).
     pub fn translations(&self, phrase: &str) -> &[String] {
         self.english
-            .get(&norm(phrase))
+            .get(&stem_key("en", phrase))
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
 
-    /// The neighbour language's words for a Norwegian or Swedish word.
+    /// The neighbour language's words for a Norwegian or Swedish word or
+    /// phrase (any inflection).
     pub fn neighbours(&self, phrase: &str) -> &[String] {
-        self.neighbour
-            .get(&norm(phrase))
+        ["no", "sv"]
+            .iter()
+            .find_map(|lang| self.neighbour.get(&stem_key(lang, phrase)))
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
@@ -138,16 +166,22 @@ fn push_all(map: &mut HashMap<String, Vec<String>>, key: String, terms: &[String
     }
     let v = map.entry(key).or_default();
     for t in terms {
-        if !v.contains(t) && !norm(t).is_empty() {
+        if !v.contains(t) && t.chars().any(char::is_alphabetic) {
             v.push(t.clone());
         }
     }
 }
 
-/// Lowercase, single spaces.
-fn norm(s: &str) -> String {
-    s.split_whitespace()
-        .map(str::to_lowercase)
+/// The words of `s` stemmed as language `lang` (`en`, `no`, `sv`), so
+/// `harbours` finds `harbour` and `havnene` finds `havn`.
+fn stem_key(lang: &str, s: &str) -> String {
+    let Some(l) = ANALYZED.iter().find(|l| l.key == lang) else {
+        return String::new();
+    };
+    let mut a = analyzer::exact_analyzer(l);
+    analyzer::tokens(&mut a, s)
+        .into_iter()
+        .map(|t| t.text)
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -327,7 +361,11 @@ mod tests {
         l.add(&SOURCES[3], entries);
         assert_eq!(l.neighbours("Hamn"), ["havn"]);
         assert_eq!(l.neighbours("havn"), ["hamn"]);
-        assert_eq!(l.neighbours("kyst"), ["kust"]);
+        assert_eq!(l.neighbours("kysten"), ["kust"]);
+        l.english
+            .insert(stem_key("en", "harbour"), vec!["hamn".to_string()]);
+        l.pivot();
+        assert_eq!(l.translations("harbours"), ["hamn", "havn"]);
     }
 
     #[test]

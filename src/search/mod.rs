@@ -10,6 +10,7 @@
 pub mod collector;
 pub mod dismax;
 pub mod expand;
+pub mod explain;
 pub mod lexicon;
 pub mod query;
 pub mod snippet;
@@ -72,6 +73,8 @@ pub struct Request {
     pub snippets: bool,
     /// Forgiving features (all on by default; the evaluation baseline turns them off).
     pub features: query::Features,
+    /// Say for each hit why it matched ([`Hit::explain`]).
+    pub explain: bool,
 }
 
 impl Request {
@@ -85,6 +88,7 @@ impl Request {
             facets: true,
             snippets: true,
             features: query::Features::ALL,
+            explain: false,
         }
     }
 
@@ -117,6 +121,10 @@ pub struct Hit {
     pub snippet: snippet::Snippet,
     /// Facet values: facet → paths.
     pub facets: BTreeMap<String, Vec<String>>,
+    /// Why it matched (when the request asked): query word → document
+    /// word, feature, weight; best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explain: Vec<explain::Explained>,
 }
 
 /// One facet value with its count (decoded path, no label: the server and the CLI
@@ -214,6 +222,9 @@ impl Searcher {
             parsed = e.apply(&parsed);
         }
         let mut builder = query::Builder::new(&self.index, &searcher, req.features);
+        if req.explain {
+            builder = builder.with_explain();
+        }
         let text_query: Option<Box<dyn Query>> = builder.build(&parsed, true);
         let filters = self.filter_queries(&filters_in)?;
         // a thread per segment pays off on large indexes only: handing a
@@ -276,7 +287,15 @@ impl Searcher {
         let mut forms_cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
         for m in top.iter().skip(req.offset) {
             let doc: TantivyDocument = searcher.doc(m.best_addr)?;
-            hits.push(self.hit(&doc, m, req.snippets, &marks, &mut forms_cache));
+            let mut hit = self.hit(&doc, m, req.snippets, &marks, &mut forms_cache);
+            if req.explain {
+                let text = doc
+                    .get_first(self.index.fields().text)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                hit.explain = builder.explain(m.best_addr, text);
+            }
+            hits.push(hit);
         }
         let mut facets = BTreeMap::new();
         if req.facets {
@@ -410,6 +429,7 @@ impl Searcher {
                 .map(|p| p as u32),
             snippet,
             facets,
+            explain: Vec::new(),
         }
     }
 

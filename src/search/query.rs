@@ -19,6 +19,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
 
+use super::explain::{Atom, Feature, Resolve};
 use crate::index::analyzer::{self, ANALYZED};
 use crate::index::{Fields, Index};
 
@@ -332,6 +333,32 @@ pub struct Builder<'a> {
     ocr: TextAnalyzer,
     features: Features,
     searcher: tantivy::Searcher,
+    /// The clauses built, kept to explain hits (`None`: not asked).
+    atoms: Option<Vec<Atom>>,
+    /// The user's word whose group is being built (empty for exclusions).
+    word: String,
+}
+
+/// A clause noted for explanation before its word is known.
+type Note = (Box<dyn Query>, String, Feature, f32, Resolve);
+
+/// The feature a clause of unit `u` stands for: its expansion's, or the
+/// field's for the user's own word.
+fn feature_of(u: &Unit, field: Feature) -> Feature {
+    match u.via {
+        Via::Literal => field,
+        Via::Variant => Feature::Variant,
+        Via::Translation => Feature::Translation,
+        Via::Neighbour => Feature::NeighbourLanguage,
+        Via::Compound => Feature::CompoundPart,
+    }
+}
+
+fn joined(toks: &[tantivy::tokenizer::Token]) -> String {
+    toks.iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl<'a> Builder<'a> {
@@ -362,6 +389,42 @@ impl<'a> Builder<'a> {
             ocr: analyzer::ocr_analyzer(),
             features,
             searcher: searcher.clone(),
+            atoms: None,
+            word: String::new(),
+        }
+    }
+
+    /// Keep every clause built, to explain hits ([`Builder::explain`]).
+    pub fn with_explain(mut self) -> Builder<'a> {
+        self.atoms = Some(Vec::new());
+        self
+    }
+
+    /// Why the passage at `addr` (text `text`) matched the last query built;
+    /// empty unless made [`Builder::with_explain`].
+    pub fn explain(&self, addr: tantivy::DocAddress, text: &str) -> Vec<super::explain::Explained> {
+        match &self.atoms {
+            Some(atoms) => super::explain::explain(atoms, &self.searcher, addr, text),
+            None => Vec::new(),
+        }
+    }
+
+    fn note(&mut self, analysed: &str, notes: Vec<Note>) {
+        if self.word.is_empty() {
+            return;
+        }
+        if let Some(atoms) = &mut self.atoms {
+            for (query, term, feature, weight, resolve) in notes {
+                atoms.push(Atom {
+                    word: self.word.clone(),
+                    term,
+                    analysed: analysed.to_string(),
+                    feature,
+                    weight,
+                    resolve,
+                    query,
+                });
+            }
         }
     }
 
@@ -372,12 +435,16 @@ impl<'a> Builder<'a> {
             return None;
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(atoms) = &mut self.atoms {
+            atoms.clear();
+        }
         let occur = if all_required {
             Occur::Must
         } else {
             Occur::Should
         };
         for group in &parsed.required {
+            self.word = group.first().map(|u| u.text.clone()).unwrap_or_default();
             let alts: Vec<Box<dyn Query>> = group.iter().map(|u| self.unit(u)).collect();
             // a group's alternatives (the word, its variants, translations,
             // parts) count by the best one: a document matching many
@@ -389,6 +456,7 @@ impl<'a> Builder<'a> {
             };
             clauses.push((occur, q));
         }
+        self.word.clear();
         for u in &parsed.excluded {
             clauses.push((Occur::MustNot, self.unit(u)));
         }
@@ -415,6 +483,14 @@ impl<'a> Builder<'a> {
         }
         let w = u.weight;
         let mut alts: Vec<Box<dyn Query>> = Vec::new();
+        let explaining = self.atoms.is_some() && !self.word.is_empty();
+        let mut notes: Vec<Note> = Vec::new();
+        let mut note = |q: &dyn Query, term: String, field: Feature, weight: f32, r: Resolve| {
+            if explaining {
+                notes.push((q.box_clone(), term, feature_of(u, field), weight, r));
+            }
+        };
+        let lower = u.text.to_lowercase();
         // Titles are indexed folded only: when folding makes the word another, far more
         // common one (`før` → `for`), a title clause would match that other word.
         let mut folds_into_other_word = false;
@@ -426,6 +502,13 @@ impl<'a> Builder<'a> {
                 let exact = Analysed::new(&self.searcher, *exact, analyzer::tokens(ea, &u.text));
                 if exact.present() {
                     if let Some(q) = term_or_phrase(exact.field, &exact.toks) {
+                        let term = joined(&exact.toks);
+                        let f = if term == lower {
+                            Feature::Exact
+                        } else {
+                            Feature::Stem
+                        };
+                        note(&*q, term, f, EXACT_BOOST * w, Resolve::Term);
                         alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
                     }
                 }
@@ -437,6 +520,8 @@ impl<'a> Builder<'a> {
                     let fold = Analysed::new(&self.searcher, *fold, fold_toks);
                     if fold.present() && !same_postings(&exact, &fold) {
                         if let Some(q) = term_or_phrase(fold.field, &fold.toks) {
+                            let term = joined(&fold.toks);
+                            note(&*q, term, Feature::Folded, FOLD_BOOST * w, Resolve::Term);
                             alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
                         }
                     }
@@ -445,30 +530,56 @@ impl<'a> Builder<'a> {
             let single_word = !u.phrase && !u.text.contains(char::is_whitespace);
             if self.features.fuzzy && single_word && w == 1.0 {
                 if let Some(q) = self.fuzzy(&u.text) {
+                    note(
+                        &*q,
+                        lower.clone(),
+                        Feature::Typo,
+                        FUZZY_BOOST,
+                        Resolve::Nearest,
+                    );
                     alts.push(Box::new(BoostQuery::new(q, FUZZY_BOOST)));
                 }
             }
             if self.features.compound && single_word {
                 if let Some(q) = self.part_of_compounds(&u.text) {
+                    let f = Feature::CompoundPart;
+                    note(&*q, lower.clone(), f, PART_BOOST * w, Resolve::Term);
                     alts.push(Box::new(BoostQuery::new(q, PART_BOOST * w)));
                 }
             }
             if self.features.neighbour && single_word {
                 if let Some(q) = self.neighbour_spelling(&u.text) {
+                    let (f, r) = (Feature::NeighbourLanguage, Resolve::CognateKey);
+                    note(&*q, lower.clone(), f, NEIGHBOUR_BOOST * w, r);
                     alts.push(Box::new(BoostQuery::new(q, NEIGHBOUR_BOOST * w)));
                 }
             }
             if self.features.ocr && single_word {
                 if let Some(q) = analysed(self.fields.ocr, &mut self.ocr, &u.text) {
+                    note(
+                        &*q,
+                        lower.clone(),
+                        Feature::Ocr,
+                        OCR_BOOST * w,
+                        Resolve::Skeleton,
+                    );
                     alts.push(Box::new(BoostQuery::new(q, OCR_BOOST * w)));
                 }
             }
         }
         if !folds_into_other_word {
             if let Some(q) = analysed(self.fields.title, &mut self.title, &u.text) {
+                note(
+                    &*q,
+                    lower.clone(),
+                    Feature::Title,
+                    TITLE_BOOST * w,
+                    Resolve::Term,
+                );
                 alts.push(Box::new(BoostQuery::new(q, TITLE_BOOST * w)));
             }
         }
+        self.note(&u.text, notes);
         if alts.is_empty() {
             return Box::new(EmptyQuery);
         }

@@ -700,6 +700,7 @@ mod tests {
             page: Some(4),
             snippet: String::new(),
             facets: BTreeMap::new(),
+            explain: Vec::new(),
         }
     }
 
