@@ -119,7 +119,12 @@ pub(crate) fn explain(
         }
         let matched = match a.resolve {
             Resolve::Term => a.term.clone(),
-            other => passage_word(text, &a.analysed, other).unwrap_or_else(|| a.term.clone()),
+            other => match passage_word(text, &a.analysed, other) {
+                // the word itself, which its exact clause already explains
+                Some(w) if w.to_lowercase() == a.analysed.to_lowercase() => continue,
+                Some(w) => w,
+                None => a.term.clone(),
+            },
         };
         let e = Explained {
             word: a.word.clone(),

@@ -483,6 +483,10 @@ impl<'a> Builder<'a> {
         }
         let w = u.weight;
         let mut alts: Vec<Box<dyn Query>> = Vec::new();
+        // routes that stand in for the word where it is missing (inside
+        // another compound, a neighbour's spelling): they add nothing to a
+        // passage that has the word itself
+        let mut fallback: Vec<Box<dyn Query>> = Vec::new();
         let explaining = self.atoms.is_some() && !self.word.is_empty();
         let mut notes: Vec<Note> = Vec::new();
         let mut note = |q: &dyn Query, term: String, field: Feature, weight: f32, r: Resolve| {
@@ -544,14 +548,14 @@ impl<'a> Builder<'a> {
                 if let Some(q) = self.part_of_compounds(&u.text) {
                     let f = Feature::CompoundPart;
                     note(&*q, lower.clone(), f, PART_BOOST * w, Resolve::Term);
-                    alts.push(Box::new(BoostQuery::new(q, PART_BOOST * w)));
+                    fallback.push(Box::new(BoostQuery::new(q, PART_BOOST * w)));
                 }
             }
             if self.features.neighbour && single_word {
                 if let Some(q) = self.neighbour_spelling(&u.text) {
                     let (f, r) = (Feature::NeighbourLanguage, Resolve::CognateKey);
                     note(&*q, lower.clone(), f, NEIGHBOUR_BOOST * w, r);
-                    alts.push(Box::new(BoostQuery::new(q, NEIGHBOUR_BOOST * w)));
+                    fallback.push(Box::new(BoostQuery::new(q, NEIGHBOUR_BOOST * w)));
                 }
             }
             if self.features.ocr && single_word {
@@ -580,10 +584,19 @@ impl<'a> Builder<'a> {
             }
         }
         self.note(&u.text, notes);
-        if alts.is_empty() {
-            return Box::new(EmptyQuery);
+        let word: Option<Box<dyn Query>> = match alts.len() {
+            0 => None,
+            _ => Some(Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))),
+        };
+        match (word, fallback.is_empty()) {
+            (None, true) => Box::new(EmptyQuery),
+            (Some(word), true) => word,
+            (word, false) => {
+                let mut best: Vec<Box<dyn Query>> = word.into_iter().collect();
+                best.push(Box::new(super::dismax::WordQuery::new(fallback, 0.0)));
+                Box::new(super::dismax::WordQuery::new(best, 0.0))
+            }
         }
-        Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))
     }
 
     /// The word as a part of other words' compounds (the `parts` field), in
