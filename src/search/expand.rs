@@ -256,6 +256,16 @@ impl Expand<'_> {
         out
     }
 
+    /// True when a one-word `phrase` is a Norwegian dictionary word (when
+    /// Norwegian is in the index): `region`, `plan` or `strand` typed by a
+    /// Norwegian user are not English to translate. (Only Norwegian: the
+    /// Swedish dictionary lists English loans such as `pollution`.)
+    fn nordic_word(&self, phrase: &str) -> bool {
+        !phrase.contains(char::is_whitespace)
+            && self.languages.contains(&"no")
+            && compound::lexicon("no").is_some_and(|l| l.is_word(&phrase.to_lowercase()))
+    }
+
     fn alternatives(&self, phrase: &str) -> Vec<Alt> {
         let mut alts = Vec::new();
         let expand = self.features.expand;
@@ -291,7 +301,7 @@ impl Expand<'_> {
                 });
             }
         }
-        if expand && !english_stop_word(phrase) {
+        if expand && !english_stop_word(phrase) && !self.nordic_word(phrase) {
             alts.extend(
                 self.lexicons
                     .translations(phrase)
