@@ -532,6 +532,21 @@ impl<'a> Builder<'a> {
                 }
             }
             let single_word = !u.phrase && !u.text.contains(char::is_whitespace);
+            if single_word && self.features.expand && !folds_into_other_word {
+                // the word as written, unstemmed: of the passages a stem
+                // matches, those with the query's own spelling (`kommunane`,
+                // not Bokmål `kommunene`; both stem to `kommun`) rank first
+                if let Some(q) = self.surface(&u.text) {
+                    note(
+                        &*q,
+                        lower.clone(),
+                        Feature::Exact,
+                        EXACT_BOOST * w,
+                        Resolve::Term,
+                    );
+                    alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
+                }
+            }
             if self.features.fuzzy && single_word && w == 1.0 {
                 if let Some(q) = self.fuzzy(&u.text) {
                     note(
@@ -612,6 +627,23 @@ impl<'a> Builder<'a> {
             }
         }
         one_of(terms)
+    }
+
+    /// The word as written (lowercased, unstemmed) in the `words` field,
+    /// when a passage has it and the word has no letters folding changes.
+    fn surface(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let toks = analyzer::tokens(&mut self.title, word);
+        let [tok] = toks.as_slice() else { return None };
+        // the field is folded: a word with diacritics would also meet its
+        // folded spellings here, at an exact match's weight
+        if tok.text != word.to_lowercase() {
+            return None;
+        }
+        let term = Term::from_field_text(self.fields.words, &tok.text);
+        if self.searcher.doc_freq(&term).unwrap_or(0) == 0 {
+            return None;
+        }
+        one_of(vec![term])
     }
 
     /// The word's cross-Scandinavian spelling key in the `nordic` field.
