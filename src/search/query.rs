@@ -9,7 +9,12 @@
 //! terms, in the exact and the folded field; the per-word alternatives are
 //! combined with a dis-max, so the best-matching analyzer wins and an
 //! exact-diacritic match (weight [`EXACT_BOOST`]) outranks a folded one
-//! ([`FOLD_BOOST`]); a title match counts extra ([`TITLE_BOOST`]).
+//! ([`FOLD_BOOST`]); a title match counts extra ([`TITLE_BOOST`]). The word
+//! as written (unstemmed) is an exact alternative too, so a query's own
+//! spelling ranks first among the passages its stem matches; the word
+//! inside other compounds ([`PART_BOOST`]) and its cross-Scandinavian
+//! spelling ([`NEIGHBOUR_BOOST`]) stand in where the word is missing and
+//! never add to a passage that has it.
 
 use serde::Serialize;
 use tantivy::query::{
