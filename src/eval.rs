@@ -40,6 +40,10 @@ pub struct EvalQuery {
     pub kind: String,
     /// Document name (end of its URL) → grade (1 or 2).
     pub relevant: BTreeMap<String, u32>,
+    /// `dev` (may be looked at while tuning) or `test` (report only); the
+    /// breakdown reports each type per split (`compound/test`).
+    #[serde(default)]
+    pub split: Option<String>,
 }
 
 /// Scores of one system on one query.
@@ -175,7 +179,10 @@ pub fn run(path: &Path) -> Result<Report> {
     for q in &file.queries {
         queries.push(QueryResult {
             q: q.q.clone(),
-            kind: q.kind.clone(),
+            kind: match &q.split {
+                Some(split) => format!("{}/{split}", q.kind),
+                None => q.kind.clone(),
+            },
             kartotek: score(&ranked(&q.q, Features::ALL)?, &q.relevant),
             baseline: score(&ranked(&q.q, Features::NONE)?, &q.relevant),
         });

@@ -70,6 +70,7 @@ fn main() {
                     }
                 })
                 .collect();
+            let started = Instant::now();
             ingest::run(
                 &index,
                 jobs,
@@ -77,6 +78,7 @@ fn main() {
                 &mut Silent,
             )
             .expect("ingest");
+            println!("indexed in {:.1} s", started.elapsed().as_secs_f64());
             (index, Some(tmp))
         }
     };
@@ -153,6 +155,20 @@ fn main() {
             "without OCR matching",
             Features {
                 ocr: false,
+                ..Features::ALL
+            },
+        ),
+        (
+            "without compound splitting",
+            Features {
+                compound: false,
+                ..Features::ALL
+            },
+        ),
+        (
+            "without neighbour languages",
+            Features {
+                neighbour: false,
                 ..Features::ALL
             },
         ),

@@ -96,6 +96,30 @@ impl Sqlite {
     }
 }
 
+impl Sqlite {
+    /// Documents (their index in the `docs` given to [`Sqlite::build`])
+    /// matching an FTS5 `MATCH` expression, ranked by their best passage's
+    /// `bm25()`, at most `limit`.
+    pub fn ranked_docs(&self, expr: &str, limit: usize) -> Result<Vec<usize>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT doc, min(bm25(fts)) AS s FROM fts WHERE fts MATCH ?1 GROUP BY doc ORDER BY s LIMIT ?2",
+            )
+            .map_err(err)?;
+        let rows = st
+            .query_map(rusqlite::params![expr, limit as i64], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(err)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r.map_err(err)? as usize);
+        }
+        Ok(out)
+    }
+}
+
 fn file_size(path: &Path) -> u64 {
     ["", "-wal", "-shm"]
         .iter()

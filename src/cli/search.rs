@@ -43,6 +43,9 @@ pub struct Args {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Say for each hit which query word matched which document word, and how.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// `--from`: the API's `from` ([`crate::search::dates::parse_bound`]).
@@ -82,6 +85,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     req.from = args.from;
     req.to = args.to;
     req.sort = args.sort;
+    req.explain = args.explain;
     for l in &args.lang {
         req = req.filter("lang", l);
     }
@@ -149,7 +153,17 @@ pub(crate) fn render(resp: &crate::search::Response, color: bool) -> String {
                 text.push_str(&escaped(piece));
             }
         }
-        out.push_str(&format!("   {text}\n\n"));
+        out.push_str(&format!("   {text}\n"));
+        for e in &h.explain {
+            out.push_str(&format!(
+                "   why: {} → {} ({}, weight {:.2})\n",
+                escaped(&e.word),
+                escaped(&e.matched),
+                e.feature.describe(),
+                e.weight
+            ));
+        }
+        out.push('\n');
     }
     out
 }

@@ -95,6 +95,9 @@ pub(crate) const ANALYZED: &[AnalyzedLanguage] = &[
 /// Name of the analyzer used for titles and the `words` field: lowercase +
 /// fold, no stemming (real words, for typo matching and suggestions).
 pub(crate) const TITLE_ANALYZER: &str = "title";
+/// Name of the cross-Scandinavian spelling-key analyzer (see
+/// [`super::cognate`]).
+pub(crate) const NORDIC_ANALYZER: &str = "nordic";
 /// Name of the OCR-skeleton analyzer (see [`ocr_skeleton`]).
 pub(crate) const OCR_ANALYZER: &str = "ocr";
 /// Words shorter than this are never given an OCR skeleton.
@@ -161,6 +164,15 @@ pub(crate) fn title_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// Words as written, lowercased (neither folded nor stemmed): what compound
+/// splitting reads.
+pub(crate) fn title_analyzer_unfolded() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .build()
+}
+
 /// Register every analyzer on an index's tokenizer manager.
 pub(crate) fn register_all(manager: &TokenizerManager) {
     for lang in ANALYZED {
@@ -169,6 +181,16 @@ pub(crate) fn register_all(manager: &TokenizerManager) {
     }
     manager.register(TITLE_ANALYZER, title_analyzer());
     manager.register(OCR_ANALYZER, ocr_analyzer());
+    manager.register(NORDIC_ANALYZER, nordic_analyzer());
+}
+
+/// The cross-Scandinavian analyzer: lowercase, then each word's spelling key.
+pub(crate) fn nordic_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(super::cognate::CognateKey)
+        .build()
 }
 
 /// The OCR analyzer: lowercase, fold, then reduce each word to its

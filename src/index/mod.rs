@@ -13,6 +13,8 @@
 //! permission, disk full: [`index_error`]) rather than one hint for all.
 
 pub mod analyzer;
+pub mod cognate;
+pub mod compound;
 pub mod directory;
 pub mod facet_tables;
 pub mod schema;
@@ -417,6 +419,38 @@ fn io_kind(e: &tantivy::TantivyError) -> Option<io::ErrorKind> {
 /// Second `quality` value of a document whose text is incomplete.
 pub(crate) const PARTLY_EXTRACTED: &str = "partly-extracted";
 
+/// The parts of a passage's compound words as tokens of the `parts` field,
+/// each analysed as the passage's language (stemmed, folded), or `None` when
+/// the language does not compound or nothing split.
+fn compound_parts(
+    lang: &'static analyzer::AnalyzedLanguage,
+    text: &str,
+) -> Option<tantivy::tokenizer::PreTokenizedString> {
+    if !compound::compounds(lang.key) || compound::lexicon(lang.key).is_none() {
+        return None;
+    }
+    let mut words = analyzer::title_analyzer_unfolded();
+    let mut fold = analyzer::fold_analyzer(lang);
+    let mut tokens = Vec::new();
+    for word in analyzer::tokens(&mut words, text) {
+        let Some(parts) = compound::split_cached(lang.key, &word.text) else {
+            continue;
+        };
+        for part in parts {
+            for mut t in analyzer::tokens(&mut fold, &part) {
+                t.offset_from = word.offset_from;
+                t.offset_to = word.offset_to;
+                t.position = word.position;
+                tokens.push(t);
+            }
+        }
+    }
+    (!tokens.is_empty()).then(|| tantivy::tokenizer::PreTokenizedString {
+        text: String::new(),
+        tokens,
+    })
+}
+
 /// The `quality` facet value of a document's text.
 pub(crate) fn quality_name(ocr_damaged: bool) -> &'static str {
     if ocr_damaged {
@@ -510,6 +544,15 @@ impl Writer {
             if let Some((exact, fold)) = f.body(lang.key) {
                 t.add_text(exact, &p.text);
                 t.add_text(fold, &p.text);
+            }
+            if matches!(
+                p.lang,
+                Language::Nb | Language::Nn | Language::Sv | Language::Da
+            ) {
+                t.add_text(f.nordic, &p.text);
+            }
+            if let Some(parts) = compound_parts(lang, &p.text) {
+                t.add_pre_tokenized_text(f.parts, parts);
             }
             ops.push(UserOperation::Add(t));
         }

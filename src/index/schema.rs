@@ -13,7 +13,9 @@ use tantivy::schema::{
     FAST, INDEXED, STORED, STRING,
 };
 
-use super::analyzer::{exact_name, fold_name, ANALYZED, OCR_ANALYZER, TITLE_ANALYZER};
+use super::analyzer::{
+    exact_name, fold_name, ANALYZED, NORDIC_ANALYZER, OCR_ANALYZER, TITLE_ANALYZER,
+};
 use crate::facet::Facet;
 
 /// Stable document id (16 hex digits).
@@ -52,6 +54,13 @@ pub(crate) const QUALITY: &str = Facet::Quality.name();
 /// The document's date as the number `YYYYMMDD` (on every passage, for the `from`/`to`
 /// filters and sorting by date; absent when the document has no date).
 pub(crate) const DATE: &str = "date";
+/// The parts of the compound words of a passage (`kystturisme` → `kyst`,
+/// `turisme`), each stemmed and folded as its passage's language (see
+/// [`super::compound`]); written pre-tokenized.
+pub(crate) const PARTS: &str = "parts";
+/// The cross-Scandinavian spelling key of every word of a Nordic passage
+/// (see [`super::cognate`]).
+pub(crate) const NORDIC: &str = "nordic";
 /// Name of the exact body field for a language key (`body_no`).
 pub(crate) fn body_field_name(key: &str) -> String {
     format!("body_{key}")
@@ -119,6 +128,15 @@ pub fn build() -> Schema {
     for facet in [Facet::Year, Facet::Period] {
         b.add_facet_field(facet.name(), FacetOptions::default().set_stored());
     }
+    let freqs = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    b.add_text_field(PARTS, freqs(TITLE_ANALYZER));
+    b.add_text_field(NORDIC, freqs(NORDIC_ANALYZER));
     b.build()
 }
 
@@ -159,6 +177,10 @@ pub struct Fields {
     pub ocr: Field,
     /// See [`DATE`].
     pub date: Field,
+    /// See [`PARTS`].
+    pub parts: Field,
+    /// See [`NORDIC`].
+    pub nordic: Field,
     /// Every facet's field, in [`Facet::ALL`] order.
     pub facets: [Field; Facet::ALL.len()],
     /// `(language key, exact field, folded field)` for each analysed language.
@@ -199,6 +221,8 @@ impl Fields {
             words: f(WORDS)?,
             ocr: f(OCR)?,
             date: f(DATE)?,
+            parts: f(PARTS)?,
+            nordic: f(NORDIC)?,
             facets,
             bodies,
         })

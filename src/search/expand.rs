@@ -1,23 +1,35 @@
 //! Query expansion: Bokmål ↔ Nynorsk variants and cross-language policy
-//! concepts from `taxonomy/thesaurus.toml`, plus the taxonomy's multilingual
-//! names for regions, programmes and networks.
+//! concepts from `taxonomy/thesaurus.toml` (curated, first), the taxonomy's
+//! multilingual names for regions, programmes and networks, English → Nordic
+//! translations and Swedish ↔ Norwegian word pairs from FreeDict
+//! ([`super::lexicon`]), and the parts of compound words
+//! ([`crate::index::compound`]).
 //!
 //! Expansions are extra alternatives of a query group, never requirements:
 //! a document matching the literal words still matches, and ranks first,
-//! because a variant weighs [`VARIANT_WEIGHT`] and a translation
-//! [`TRANSLATION_WEIGHT`] of a literal match.
+//! because a variant weighs [`VARIANT_WEIGHT`], a neighbour language's word
+//! [`NEIGHBOUR_WEIGHT`], a translation [`TRANSLATION_WEIGHT`] and a
+//! compound's parts [`PART_WEIGHT`] of a literal match.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::query::{Parsed, Target, Unit};
+use super::lexicon::Lexicons;
+use super::query::{Features, Parsed, Target, Unit, Via};
 use crate::index::analyzer::{self, ANALYZED};
+use crate::index::compound;
 use crate::taxonomy::{FacetKind, Taxonomy};
 
-/// Weight of the other written standard of Norwegian (ranked as if direct).
-pub(crate) const VARIANT_WEIGHT: f32 = 0.95;
+/// Weight of the other written standard of Norwegian: close to direct, but
+/// below it, so a query's own standard ranks its own documents first.
+pub(crate) const VARIANT_WEIGHT: f32 = 0.8;
+/// Weight of the neighbour Scandinavian language's word (`hamn` for `havn`).
+pub(crate) const NEIGHBOUR_WEIGHT: f32 = 0.6;
+/// Weight of a compound's parts found apart (`kyst` … `turisme` for
+/// `kystturisme`).
+pub(crate) const PART_WEIGHT: f32 = 0.5;
 /// Weight of a translation or a taxonomy alias in another language.
 pub(crate) const TRANSLATION_WEIGHT: f32 = 0.5;
 /// Longest phrase (in words) looked up.
@@ -120,6 +132,20 @@ fn english_key(s: &str) -> String {
     keyed_with("en", s)
 }
 
+/// True for an English function word (`in`, `of`, `the`): translating it
+/// would match every Nordic preposition.
+fn english_stop_word(phrase: &str) -> bool {
+    use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer};
+    let Some(stop) = StopWordFilter::new(Language::English) else {
+        return false;
+    };
+    let mut a = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(stop)
+        .build();
+    analyzer::tokens(&mut a, phrase).is_empty()
+}
+
 /// Features of expansion to apply.
 #[derive(Debug, Clone, Copy)]
 pub struct Expand<'a> {
@@ -127,6 +153,34 @@ pub struct Expand<'a> {
     pub taxonomy: &'a Taxonomy,
     /// The thesaurus.
     pub thesaurus: &'a Thesaurus,
+    /// The FreeDict lexicons.
+    pub lexicons: &'a Lexicons,
+    /// Language keys present in the index (whose compounds are split).
+    pub languages: &'a [&'static str],
+    /// Which expansions: `expand` (thesaurus, taxonomy, translations),
+    /// `neighbour`, `compound`.
+    pub features: Features,
+}
+
+/// One alternative of a query group.
+#[derive(Debug, Clone)]
+struct Alt {
+    text: String,
+    weight: f32,
+    via: Via,
+    /// The words may stand anywhere (a compound's parts), not as a phrase.
+    all_words: bool,
+}
+
+impl Alt {
+    fn new(text: impl Into<String>, weight: f32, via: Via) -> Alt {
+        Alt {
+            text: text.into(),
+            weight,
+            via,
+            all_words: false,
+        }
+    }
 }
 
 impl Expand<'_> {
@@ -169,22 +223,24 @@ impl Expand<'_> {
                     all_words: n > 1,
                     target: Target::Any,
                     weight: 1.0,
+                    via: Via::Literal,
                 }];
                 let own = key(&phrase);
                 let mut seen = vec![own];
-                for (text, weight) in alts {
-                    let k = key(&text);
+                for alt in alts {
+                    let k = key(&alt.text);
                     if seen.contains(&k) || group.len() > MAX_ALTERNATIVES {
                         continue;
                     }
                     seen.push(k);
-                    let multi = text.split_whitespace().count() > 1;
+                    let multi = alt.text.split_whitespace().count() > 1;
                     group.push(Unit {
-                        text,
-                        phrase: multi,
-                        all_words: false,
+                        text: alt.text,
+                        phrase: multi && !alt.all_words,
+                        all_words: multi && alt.all_words,
                         target: Target::Any,
-                        weight,
+                        weight: alt.weight,
+                        via: alt.via,
                     });
                 }
                 out.required.push(group);
@@ -200,15 +256,60 @@ impl Expand<'_> {
         out
     }
 
-    fn alternatives(&self, phrase: &str) -> Vec<(String, f32)> {
+    /// True when a one-word `phrase` is a Norwegian dictionary word (when
+    /// Norwegian is in the index): `region`, `plan` or `strand` typed by a
+    /// Norwegian user are not English to translate. (Only Norwegian: the
+    /// Swedish dictionary lists English loans such as `pollution`.)
+    fn nordic_word(&self, phrase: &str) -> bool {
+        !phrase.contains(char::is_whitespace)
+            && self.languages.contains(&"no")
+            && compound::lexicon("no").is_some_and(|l| l.is_word(&phrase.to_lowercase()))
+    }
+
+    fn alternatives(&self, phrase: &str) -> Vec<Alt> {
         let mut alts = Vec::new();
-        if let Some(v) = self.thesaurus.variants.get(&norwegian_key(phrase)) {
-            alts.extend(v.iter().map(|s| (s.clone(), VARIANT_WEIGHT)));
+        let expand = self.features.expand;
+        if expand {
+            if let Some(v) = self.thesaurus.variants.get(&norwegian_key(phrase)) {
+                alts.extend(v.iter().map(|s| Alt::new(s, VARIANT_WEIGHT, Via::Variant)));
+            }
+            if let Some(c) = self.thesaurus.concept_alternatives(phrase) {
+                alts.extend(
+                    c.iter()
+                        .map(|s| Alt::new(s, TRANSLATION_WEIGHT, Via::Translation)),
+                );
+            }
         }
-        if let Some(c) = self.thesaurus.concept_alternatives(phrase) {
-            alts.extend(c.iter().map(|s| (s.clone(), TRANSLATION_WEIGHT)));
+        if self.features.neighbour {
+            alts.extend(
+                self.lexicons
+                    .neighbours(phrase)
+                    .iter()
+                    .map(|s| Alt::new(s, NEIGHBOUR_WEIGHT, Via::Neighbour)),
+            );
         }
-        if phrase.chars().count() >= 3 {
+        if self.features.compound && !phrase.contains(char::is_whitespace) {
+            let parts = self
+                .languages
+                .iter()
+                .filter(|k| compound::compounds(k))
+                .find_map(|k| compound::lexicon(k).and_then(|l| l.split(phrase)));
+            if let Some(parts) = parts {
+                alts.push(Alt {
+                    all_words: true,
+                    ..Alt::new(parts.join(" "), PART_WEIGHT, Via::Compound)
+                });
+            }
+        }
+        if expand && !english_stop_word(phrase) && !self.nordic_word(phrase) {
+            alts.extend(
+                self.lexicons
+                    .translations(phrase)
+                    .iter()
+                    .map(|s| Alt::new(s, TRANSLATION_WEIGHT, Via::Translation)),
+            );
+        }
+        if expand && phrase.chars().count() >= 3 {
             if let Some((kind, concept)) = self.taxonomy.concept_for_phrase(phrase) {
                 if kind != FacetKind::Theme {
                     alts.extend(
@@ -216,7 +317,7 @@ impl Expand<'_> {
                             .all_aliases(kind, &concept.path)
                             .into_iter()
                             .filter(|a| !a.contains('*'))
-                            .map(|a| (a.to_string(), TRANSLATION_WEIGHT)),
+                            .map(|a| Alt::new(a, TRANSLATION_WEIGHT, Via::Translation)),
                     );
                 }
             }
@@ -231,9 +332,13 @@ mod tests {
     use crate::search::query::parse;
 
     fn expand(q: &str) -> Vec<Vec<(String, f32)>> {
+        let lexicons = Lexicons::default();
         let e = Expand {
             taxonomy: Taxonomy::builtin(),
             thesaurus: builtin(),
+            lexicons: &lexicons,
+            languages: &[],
+            features: Features::ALL,
         };
         e.apply(&parse(q))
             .required

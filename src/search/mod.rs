@@ -11,6 +11,8 @@ pub mod collector;
 pub mod dates;
 pub mod dismax;
 pub mod expand;
+pub mod explain;
+pub mod lexicon;
 pub mod query;
 pub mod snippet;
 pub mod suggest;
@@ -80,6 +82,8 @@ pub struct Request {
     pub to: Option<u64>,
     /// The order of hits; `None`: by relevance, or newest first when there is no query.
     pub sort: Option<dates::Sort>,
+    /// Say for each hit why it matched ([`Hit::explain`]).
+    pub explain: bool,
 }
 
 impl Request {
@@ -96,6 +100,7 @@ impl Request {
             from: None,
             to: None,
             sort: None,
+            explain: false,
         }
     }
 
@@ -131,6 +136,10 @@ pub struct Hit {
     pub snippet: snippet::Snippet,
     /// Facet values: facet → paths.
     pub facets: BTreeMap<String, Vec<String>>,
+    /// Why it matched (when the request asked): query word → document
+    /// word, feature, weight; best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explain: Vec<explain::Explained>,
 }
 
 /// One facet value with its count (decoded path, no label: the server and the CLI
@@ -208,14 +217,11 @@ impl Searcher {
             filters_in.entry(facet).or_default().push(path);
         }
         let literal = parsed.clone();
-        if req.features.expand {
-            let e = expand::Expand {
-                taxonomy: self.taxonomy,
-                thesaurus: expand::builtin(),
-            };
-            parsed = e.apply(&parsed);
-        }
+        parsed = self.expanded(&parsed, &searcher, req.features);
         let mut builder = query::Builder::new(&self.index, &searcher, req.features);
+        if req.explain {
+            builder = builder.with_explain();
+        }
         let text_query: Option<Box<dyn Query>> = builder.build(&parsed, true);
         let mut filters = self.filter_queries(&filters_in)?;
         if let Some(range) = dates::range(self.index.fields().date, req.from, req.to) {
@@ -279,6 +285,13 @@ impl Searcher {
             let doc: TantivyDocument = searcher.doc(m.best_addr)?;
             let mut hit = self.hit(&doc, m, req.snippets, &marks, &mut forms_cache);
             hit.date = dates::date_of(&searcher, m.best_addr).map(crate::document::date_text);
+            if req.explain {
+                let text = doc
+                    .get_first(self.index.fields().text)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                hit.explain = builder.explain(m.best_addr, text);
+            }
             hits.push(hit);
         }
         let mut facets = BTreeMap::new();
@@ -318,6 +331,35 @@ impl Searcher {
         Ok(self.search(&req)?.facets)
     }
 
+    /// `parsed` with the expansions `f` asks for (taxonomy aliases, thesaurus,
+    /// translations, neighbour-language forms, compound parts).
+    fn expanded(
+        &self,
+        parsed: &query::Parsed,
+        searcher: &tantivy::Searcher,
+        f: query::Features,
+    ) -> query::Parsed {
+        if !(f.expand || f.neighbour || f.compound) {
+            return parsed.clone();
+        }
+        let languages: Vec<&'static str> = query::present_languages(&self.index, searcher)
+            .into_iter()
+            .map(|l| l.key)
+            .collect();
+        expand::Expand {
+            taxonomy: self.taxonomy,
+            thesaurus: expand::builtin(),
+            lexicons: if f.expand || f.neighbour {
+                lexicon::builtin()
+            } else {
+                lexicon::none()
+            },
+            languages: &languages,
+            features: f,
+        }
+        .apply(parsed)
+    }
+
     /// Where query `q` matches in each passage: byte ranges of the passage text, marked
     /// the way snippets mark them (the document page marks whole pages with these).
     pub fn passage_marks(&self, q: &str, passages: &[Passage]) -> Vec<Vec<Range<usize>>> {
@@ -325,12 +367,8 @@ impl Searcher {
         if literal.is_empty() {
             return vec![Vec::new(); passages.len()];
         }
-        let expanded = expand::Expand {
-            taxonomy: self.taxonomy,
-            thesaurus: expand::builtin(),
-        }
-        .apply(&literal);
         let searcher = self.index.searcher();
+        let expanded = self.expanded(&literal, &searcher, query::Features::ALL);
         let corrections = suggest::corrections(&searcher, self.index.fields().words, &literal);
         let marks = Marks::of(&expanded, &corrections);
         let mut cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
@@ -510,6 +548,7 @@ impl Searcher {
             date: None,
             snippet,
             facets,
+            explain: Vec::new(),
         }
     }
 

@@ -9,8 +9,14 @@
 //! terms, in the exact and the folded field; the per-word alternatives are
 //! combined with a dis-max, so the best-matching analyzer wins and an
 //! exact-diacritic match (weight [`EXACT_BOOST`]) outranks a folded one
-//! ([`FOLD_BOOST`]); a title match counts extra ([`TITLE_BOOST`]).
+//! ([`FOLD_BOOST`]); a title match counts extra ([`TITLE_BOOST`]). The word
+//! as written (unstemmed) is an exact alternative too, so a query's own
+//! spelling ranks first among the passages its stem matches; the word
+//! inside other compounds ([`PART_BOOST`]) and its cross-Scandinavian
+//! spelling ([`NEIGHBOUR_BOOST`]) stand in where the word is missing and
+//! never add to a passage that has it.
 
+use serde::Serialize;
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -18,6 +24,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
 
+use super::explain::{Atom, Feature, Resolve};
 use crate::index::analyzer::{self, ANALYZED};
 use crate::index::{Fields, Index};
 
@@ -43,6 +50,22 @@ pub enum Target {
     Title,
 }
 
+/// Why a unit is searched: the user's own words, or which expansion added it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// What the user typed.
+    Literal,
+    /// The other written standard of Norwegian (thesaurus).
+    Variant,
+    /// Another language's word for it (thesaurus, taxonomy, FreeDict).
+    Translation,
+    /// The neighbour Scandinavian language's word (FreeDict Swedish–Norwegian).
+    Neighbour,
+    /// The parts of a compound word.
+    Compound,
+}
+
 /// One unit of the query: a word, a phrase, or (after expansion) several
 /// words that must all match.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +80,8 @@ pub struct Unit {
     pub target: Target,
     /// 1.0 for what the user typed; less for expansions.
     pub weight: f32,
+    /// Why it is searched.
+    pub via: Via,
 }
 
 impl Unit {
@@ -67,6 +92,7 @@ impl Unit {
             all_words: false,
             target,
             weight: 1.0,
+            via: Via::Literal,
         }
     }
 }
@@ -83,6 +109,10 @@ pub struct Features {
     pub expand: bool,
     /// OCR-skeleton matching of OCR-damaged documents.
     pub ocr: bool,
+    /// Compound splitting: a compound's parts, and a word inside others' compounds.
+    pub compound: bool,
+    /// Cross-Scandinavian spellings and Swedish–Norwegian word pairs.
+    pub neighbour: bool,
 }
 
 impl Default for Features {
@@ -98,6 +128,8 @@ impl Features {
         fuzzy: true,
         expand: true,
         ocr: true,
+        compound: true,
+        neighbour: true,
     };
     /// Everything off: the plain BM25 baseline.
     pub const NONE: Features = Features {
@@ -105,6 +137,8 @@ impl Features {
         fuzzy: false,
         expand: false,
         ocr: false,
+        compound: false,
+        neighbour: false,
     };
 }
 
@@ -114,6 +148,12 @@ pub(crate) const FOLD_OTHER_WORD: u64 = 10;
 
 /// Weight of a typo-tolerant match (constant score, below any exact BM25 match of note).
 pub(crate) const FUZZY_BOOST: f32 = 0.3;
+/// Weight of a match of a word inside another compound (the `parts` field):
+/// below a folded match, so the word itself ranks first.
+pub(crate) const PART_BOOST: f32 = 0.4;
+/// Weight of a cross-Scandinavian spelling match (the `nordic` field): below
+/// a folded match and a Bokmål↔Nynorsk variant.
+pub(crate) const NEIGHBOUR_BOOST: f32 = 0.5;
 /// Weight of an OCR-skeleton match.
 pub(crate) const OCR_BOOST: f32 = 0.5;
 /// Words shorter than this are never matched fuzzily.
@@ -292,10 +332,38 @@ pub struct Builder<'a> {
     /// `(exact field, fold field, exact analyzer, fold analyzer)` per language
     /// key with terms in the index.
     langs: Vec<(Field, Field, TextAnalyzer, TextAnalyzer)>,
+    /// The folded analyzers of the languages present that compound.
+    compounding: Vec<TextAnalyzer>,
     title: TextAnalyzer,
     ocr: TextAnalyzer,
     features: Features,
     searcher: tantivy::Searcher,
+    /// The clauses built, kept to explain hits (`None`: not asked).
+    atoms: Option<Vec<Atom>>,
+    /// The user's word whose group is being built (empty for exclusions).
+    word: String,
+}
+
+/// A clause noted for explanation before its word is known.
+type Note = (Box<dyn Query>, String, Feature, f32, Resolve);
+
+/// The feature a clause of unit `u` stands for: its expansion's, or the
+/// field's for the user's own word.
+fn feature_of(u: &Unit, field: Feature) -> Feature {
+    match u.via {
+        Via::Literal => field,
+        Via::Variant => Feature::Variant,
+        Via::Translation => Feature::Translation,
+        Via::Neighbour => Feature::NeighbourLanguage,
+        Via::Compound => Feature::CompoundPart,
+    }
+}
+
+fn joined(toks: &[tantivy::tokenizer::Token]) -> String {
+    toks.iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl<'a> Builder<'a> {
@@ -303,31 +371,65 @@ impl<'a> Builder<'a> {
     pub fn new(index: &'a Index, searcher: &tantivy::Searcher, features: Features) -> Builder<'a> {
         let fields = index.fields();
         let mut langs = Vec::new();
-        for lang in ANALYZED {
+        let mut compounding = Vec::new();
+        for lang in present_languages(index, searcher) {
             let Some((exact, fold)) = fields.body(lang.key) else {
                 continue;
             };
-            let present = searcher.segment_readers().iter().any(|s| {
-                s.inverted_index(exact)
-                    .map(|ii| ii.terms().num_terms() > 0)
-                    .unwrap_or(false)
-            });
-            if present {
-                langs.push((
-                    exact,
-                    fold,
-                    analyzer::exact_analyzer(lang),
-                    analyzer::fold_analyzer(lang),
-                ));
+            langs.push((
+                exact,
+                fold,
+                analyzer::exact_analyzer(lang),
+                analyzer::fold_analyzer(lang),
+            ));
+            if crate::index::compound::compounds(lang.key) {
+                compounding.push(analyzer::fold_analyzer(lang));
             }
         }
         Builder {
             fields,
             langs,
+            compounding,
             title: analyzer::title_analyzer(),
             ocr: analyzer::ocr_analyzer(),
             features,
             searcher: searcher.clone(),
+            atoms: None,
+            word: String::new(),
+        }
+    }
+
+    /// Keep every clause built, to explain hits ([`Builder::explain`]).
+    pub fn with_explain(mut self) -> Builder<'a> {
+        self.atoms = Some(Vec::new());
+        self
+    }
+
+    /// Why the passage at `addr` (text `text`) matched the last query built;
+    /// empty unless made [`Builder::with_explain`].
+    pub fn explain(&self, addr: tantivy::DocAddress, text: &str) -> Vec<super::explain::Explained> {
+        match &self.atoms {
+            Some(atoms) => super::explain::explain(atoms, &self.searcher, addr, text),
+            None => Vec::new(),
+        }
+    }
+
+    fn note(&mut self, analysed: &str, notes: Vec<Note>) {
+        if self.word.is_empty() {
+            return;
+        }
+        if let Some(atoms) = &mut self.atoms {
+            for (query, term, feature, weight, resolve) in notes {
+                atoms.push(Atom {
+                    word: self.word.clone(),
+                    term,
+                    analysed: analysed.to_string(),
+                    feature,
+                    weight,
+                    resolve,
+                    query,
+                });
+            }
         }
     }
 
@@ -338,22 +440,28 @@ impl<'a> Builder<'a> {
             return None;
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(atoms) = &mut self.atoms {
+            atoms.clear();
+        }
         let occur = if all_required {
             Occur::Must
         } else {
             Occur::Should
         };
         for group in &parsed.required {
+            self.word = group.first().map(|u| u.text.clone()).unwrap_or_default();
             let alts: Vec<Box<dyn Query>> = group.iter().map(|u| self.unit(u)).collect();
+            // a group's alternatives (the word, its variants, translations,
+            // parts) count by the best one: a document matching many
+            // translations must not outrank one with the word itself
             let q: Box<dyn Query> = if alts.len() == 1 {
                 alts.into_iter().next()?
             } else {
-                Box::new(BooleanQuery::new(
-                    alts.into_iter().map(|q| (Occur::Should, q)).collect(),
-                ))
+                Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))
             };
             clauses.push((occur, q));
         }
+        self.word.clear();
         for u in &parsed.excluded {
             clauses.push((Occur::MustNot, self.unit(u)));
         }
@@ -380,6 +488,18 @@ impl<'a> Builder<'a> {
         }
         let w = u.weight;
         let mut alts: Vec<Box<dyn Query>> = Vec::new();
+        // routes that stand in for the word where it is missing (inside
+        // another compound, a neighbour's spelling): they add nothing to a
+        // passage that has the word itself
+        let mut fallback: Vec<Box<dyn Query>> = Vec::new();
+        let explaining = self.atoms.is_some() && !self.word.is_empty();
+        let mut notes: Vec<Note> = Vec::new();
+        let mut note = |q: &dyn Query, term: String, field: Feature, weight: f32, r: Resolve| {
+            if explaining {
+                notes.push((q.box_clone(), term, feature_of(u, field), weight, r));
+            }
+        };
+        let lower = u.text.to_lowercase();
         // Titles are indexed folded only: when folding makes the word another, far more
         // common one (`før` → `for`), a title clause would match that other word.
         let mut folds_into_other_word = false;
@@ -391,6 +511,13 @@ impl<'a> Builder<'a> {
                 let exact = Analysed::new(&self.searcher, *exact, analyzer::tokens(ea, &u.text));
                 if exact.present() {
                     if let Some(q) = term_or_phrase(exact.field, &exact.toks) {
+                        let term = joined(&exact.toks);
+                        let f = if term == lower {
+                            Feature::Exact
+                        } else {
+                            Feature::Stem
+                        };
+                        note(&*q, term, f, EXACT_BOOST * w, Resolve::Term);
                         alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
                     }
                 }
@@ -402,32 +529,136 @@ impl<'a> Builder<'a> {
                     let fold = Analysed::new(&self.searcher, *fold, fold_toks);
                     if fold.present() && !same_postings(&exact, &fold) {
                         if let Some(q) = term_or_phrase(fold.field, &fold.toks) {
+                            let term = joined(&fold.toks);
+                            note(&*q, term, Feature::Folded, FOLD_BOOST * w, Resolve::Term);
                             alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
                         }
                     }
                 }
             }
             let single_word = !u.phrase && !u.text.contains(char::is_whitespace);
+            if single_word && self.features.expand && !folds_into_other_word {
+                // the word as written, unstemmed: of the passages a stem
+                // matches, those with the query's own spelling (`kommunane`,
+                // not Bokmål `kommunene`; both stem to `kommun`) rank first
+                if let Some(q) = self.surface(&u.text) {
+                    note(
+                        &*q,
+                        lower.clone(),
+                        Feature::Exact,
+                        EXACT_BOOST * w,
+                        Resolve::Term,
+                    );
+                    alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
+                }
+            }
             if self.features.fuzzy && single_word && w == 1.0 {
                 if let Some(q) = self.fuzzy(&u.text) {
+                    note(
+                        &*q,
+                        lower.clone(),
+                        Feature::Typo,
+                        FUZZY_BOOST,
+                        Resolve::Nearest,
+                    );
                     alts.push(Box::new(BoostQuery::new(q, FUZZY_BOOST)));
+                }
+            }
+            if self.features.compound && single_word {
+                if let Some(q) = self.part_of_compounds(&u.text) {
+                    let f = Feature::CompoundPart;
+                    note(&*q, lower.clone(), f, PART_BOOST * w, Resolve::Term);
+                    fallback.push(Box::new(BoostQuery::new(q, PART_BOOST * w)));
+                }
+            }
+            if self.features.neighbour && single_word {
+                if let Some(q) = self.neighbour_spelling(&u.text) {
+                    let (f, r) = (Feature::NeighbourLanguage, Resolve::CognateKey);
+                    note(&*q, lower.clone(), f, NEIGHBOUR_BOOST * w, r);
+                    fallback.push(Box::new(BoostQuery::new(q, NEIGHBOUR_BOOST * w)));
                 }
             }
             if self.features.ocr && single_word {
                 if let Some(q) = analysed(self.fields.ocr, &mut self.ocr, &u.text) {
+                    note(
+                        &*q,
+                        lower.clone(),
+                        Feature::Ocr,
+                        OCR_BOOST * w,
+                        Resolve::Skeleton,
+                    );
                     alts.push(Box::new(BoostQuery::new(q, OCR_BOOST * w)));
                 }
             }
         }
         if !folds_into_other_word {
             if let Some(q) = analysed(self.fields.title, &mut self.title, &u.text) {
+                note(
+                    &*q,
+                    lower.clone(),
+                    Feature::Title,
+                    TITLE_BOOST * w,
+                    Resolve::Term,
+                );
                 alts.push(Box::new(BoostQuery::new(q, TITLE_BOOST * w)));
             }
         }
-        if alts.is_empty() {
-            return Box::new(EmptyQuery);
+        self.note(&u.text, notes);
+        let word: Option<Box<dyn Query>> = match alts.len() {
+            0 => None,
+            _ => Some(Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))),
+        };
+        match (word, fallback.is_empty()) {
+            (None, true) => Box::new(EmptyQuery),
+            (Some(word), true) => word,
+            (word, false) => {
+                let mut best: Vec<Box<dyn Query>> = word.into_iter().collect();
+                best.push(Box::new(super::dismax::WordQuery::new(fallback, 0.0)));
+                Box::new(super::dismax::WordQuery::new(best, 0.0))
+            }
         }
-        Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))
+    }
+
+    /// The word as a part of other words' compounds (the `parts` field), in
+    /// each compounding language's analysis; `None` when no compound has it.
+    fn part_of_compounds(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let mut terms: Vec<Term> = Vec::new();
+        for a in &mut self.compounding {
+            let toks = analyzer::tokens(a, word);
+            let [tok] = toks.as_slice() else { continue };
+            let term = Term::from_field_text(self.fields.parts, &tok.text);
+            if !terms.contains(&term) && self.searcher.doc_freq(&term).unwrap_or(0) > 0 {
+                terms.push(term);
+            }
+        }
+        one_of(terms)
+    }
+
+    /// The word as written (lowercased, unstemmed) in the `words` field,
+    /// when a passage has it and the word has no letters folding changes.
+    fn surface(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let toks = analyzer::tokens(&mut self.title, word);
+        let [tok] = toks.as_slice() else { return None };
+        // the field is folded: a word with diacritics would also meet its
+        // folded spellings here, at an exact match's weight
+        if tok.text != word.to_lowercase() {
+            return None;
+        }
+        let term = Term::from_field_text(self.fields.words, &tok.text);
+        if self.searcher.doc_freq(&term).unwrap_or(0) == 0 {
+            return None;
+        }
+        one_of(vec![term])
+    }
+
+    /// The word's cross-Scandinavian spelling key in the `nordic` field.
+    fn neighbour_spelling(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let key = crate::index::cognate::key(&word.to_lowercase())?;
+        let term = Term::from_field_text(self.fields.nordic, &key);
+        if self.searcher.doc_freq(&term).unwrap_or(0) == 0 {
+            return None;
+        }
+        one_of(vec![term])
     }
 
     /// Typo-tolerant match on the unstemmed `words` field: one edit from
@@ -448,6 +679,47 @@ impl<'a> Builder<'a> {
         }
         let distance = if n >= FUZZY_TWO_EDITS_CHARS { 2 } else { 1 };
         Some(Box::new(FuzzyTermQuery::new(term, distance, true)))
+    }
+}
+
+/// The analysed languages whose exact field holds terms in this index.
+pub fn present_languages(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+) -> Vec<&'static analyzer::AnalyzedLanguage> {
+    let fields = index.fields();
+    ANALYZED
+        .iter()
+        .filter(|lang| {
+            fields.body(lang.key).is_some_and(|(exact, _)| {
+                searcher.segment_readers().iter().any(|s| {
+                    s.inverted_index(exact)
+                        .map(|ii| ii.terms().num_terms() > 0)
+                        .unwrap_or(false)
+                })
+            })
+        })
+        .collect()
+}
+
+/// A term query, or an `OR` of a few (one word's analyses in several languages).
+fn one_of(mut terms: Vec<Term>) -> Option<Box<dyn Query>> {
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            terms.remove(0),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|t| {
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        ))),
     }
 }
 

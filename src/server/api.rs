@@ -135,6 +135,14 @@ impl SearchParams {
                         )
                     })?);
                 }
+                "explain" => {
+                    once(&mut seen, "explain")?;
+                    req.explain = match v.trim() {
+                        "1" | "true" => true,
+                        "0" | "false" | "" => false,
+                        _ => return Err(Error::param("explain", "must be `1` or `0`")),
+                    };
+                }
                 f if FILTERS.contains(&f) => {
                     if v.chars().any(char::is_control) || v.len() > 300 {
                         return Err(Error::param(
@@ -153,7 +161,7 @@ impl SearchParams {
                     return Err(Error::param(
                         &shown,
                         format!(
-                            "is not a known parameter; use q, limit, offset, from, to, sort, {}, ui",
+                            "is not a known parameter; use q, limit, offset, from, to, sort, {}, ui, explain",
                             Facet::names(&Facet::ALL)
                         ),
                     ));

@@ -955,6 +955,7 @@ mod tests {
             date: None,
             snippet: String::new(),
             facets: BTreeMap::new(),
+            explain: Vec::new(),
         }
     }
 

@@ -54,6 +54,10 @@ pub struct Hit {
     pub snippet: String,
     /// Facet values: facet → paths.
     pub facets: BTreeMap<String, Vec<String>>,
+    /// Why it matched, when asked (`explain=1`): query word → document
+    /// word, feature, weight; best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explain: Vec<search::explain::Explained>,
 }
 
 /// One facet value with its count and its label.
@@ -119,6 +123,7 @@ impl From<search::Hit> for Hit {
             page: h.page,
             date: h.date,
             facets: h.facets,
+            explain: h.explain,
         }
     }
 }

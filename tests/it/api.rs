@@ -157,7 +157,7 @@ async fn bad_parameters_are_400_and_name_the_parameter() {
     {
       "error": {
         "code": "invalid_parameter",
-        "message": "invalid parameter `regoin`: is not a known parameter; use q, limit, offset, from, to, sort, region, programme, network, theme, year, period, lang, doctype, quality, ui"
+        "message": "invalid parameter `regoin`: is not a known parameter; use q, limit, offset, from, to, sort, region, programme, network, theme, year, period, lang, doctype, quality, ui, explain"
       }
     }
     "#);
@@ -917,4 +917,24 @@ async fn result_links_of_a_keyed_search_page_open_with_the_key() {
             assert_eq!(get(&app, &path).await.status, StatusCode::OK, "{href}");
         }
     }
+}
+
+#[tokio::test]
+async fn explain_says_which_word_matched_how_and_only_when_asked() {
+    let app = read_app(Config::default());
+    // `Trondelag` meets `Trøndelag` through diacritic folding
+    let r = get(&app, "/api/search?q=Trondelag&limit=3&explain=1").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = r.json();
+    let why = v["hits"][0]["explain"].as_array().expect("explain").clone();
+    assert!(
+        why.iter()
+            .any(|e| e["word"] == "Trondelag" && e["feature"] == "folded"),
+        "{why:?}"
+    );
+    assert!(why.iter().all(|e| e["weight"].as_f64().is_some()));
+    let plain = get(&app, "/api/search?q=Trondelag&limit=3").await.json();
+    assert!(plain["hits"][0].get("explain").is_none());
+    let bad = get(&app, "/api/search?q=x&explain=yes").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }

@@ -16,5 +16,6 @@ mod hardening;
 mod hostile;
 mod ingest;
 mod interface;
+mod relevance;
 mod search;
 mod server_fixture;

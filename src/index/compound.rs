@@ -1,0 +1,352 @@
+//! Compound splitting for Norwegian, Swedish, Danish and German, on the
+//! Hunspell dictionaries the system has.
+//!
+//! `kystturisme` is `kyst` + `turisme`, `fylkeskommune` is `fylke` + (`s`) +
+//! `kommune`. A word splits when it can be cut into parts of at least
+//! [`MIN_PART_CHARS`] letters that are each a dictionary word, a part before
+//! the last may end in a linking letter of its language (`-s-`, `-e-`; in
+//! German also `-es-`, `-n-`, `-en-`, `-er-`), and the fewest parts win (then
+//! the longest first part). Lucene's dictionary decompounder works the same
+//! way; the dictionary decides, so `samarbeid` is never `sam` + `arbeid`.
+//!
+//! The dictionaries are read with compounding switched off (the `COMPOUND*`
+//! rules of the `.aff` file are left out): with them, Hunspell accepts any
+//! chain of words and every part of a split would be "a word".
+//!
+//! Where they come from at run time: `$KARTOTEK_HUNSPELL_DIR`, else
+//! `/usr/share/hunspell` (Debian's `hunspell-no`, `hunspell-sv`,
+//! `hunspell-da`, `hunspell-de-de`; licences GPL-2 (no), LGPL-3 (sv),
+//! LGPL-2.1/GPL-2/MPL-1.1 (da), GPL-2/GPL-3 (de) — read, never shipped). A
+//! language without its dictionary is logged once and its words are simply
+//! not split: search works as before.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Shortest part of a compound, in letters (Hunspell's `COMPOUNDMIN` of the
+/// Norwegian dictionaries).
+pub(crate) const MIN_PART_CHARS: usize = 4;
+/// Most parts one word is split into.
+pub(crate) const MAX_PARTS: usize = 4;
+/// Environment variable naming the folder of the Hunspell dictionaries.
+pub(crate) const DIR_ENV: &str = "KARTOTEK_HUNSPELL_DIR";
+/// Where Debian installs them.
+pub(crate) const DEFAULT_DIR: &str = "/usr/share/hunspell";
+/// Words remembered per thread and language before the memory is cleared.
+const CACHE_WORDS: usize = 100_000;
+
+/// Linking letters between the parts of a Nordic compound.
+const NORDIC_LINKS: &[&str] = &["s", "e"];
+/// Linking letters of German compounds (`Fugenelemente`).
+const GERMAN_LINKS: &[&str] = &["es", "en", "er", "s", "n", "e"];
+
+/// The dictionaries (file stems) and linking letters of each analysed
+/// language key that compounds.
+const LANGUAGES: &[(&str, &[&str], &[&str])] = &[
+    ("no", &["nb_NO", "nn_NO"], NORDIC_LINKS),
+    ("sv", &["sv_SE"], NORDIC_LINKS),
+    ("da", &["da_DK"], NORDIC_LINKS),
+    ("de", &["de_DE"], GERMAN_LINKS),
+];
+
+/// The words of one language, for splitting compounds.
+pub struct Lexicon {
+    dicts: Vec<spellbook::Dictionary>,
+    links: &'static [&'static str],
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("dictionaries", &self.dicts.len())
+            .finish()
+    }
+}
+
+impl Lexicon {
+    /// A lexicon from Hunspell `(aff, dic)` texts, compounding switched off;
+    /// a dictionary that does not parse is an error naming its line.
+    pub fn from_hunspell(
+        files: &[(&str, &str)],
+        links: &'static [&'static str],
+    ) -> Result<Lexicon, String> {
+        let mut dicts = Vec::new();
+        for (aff, dic) in files {
+            let aff = without_compounding(aff);
+            let dic = loadable_dic(&aff, dic);
+            let d = spellbook::Dictionary::new(&aff, &dic).map_err(|e| e.to_string())?;
+            dicts.push(d);
+        }
+        Ok(Lexicon { dicts, links })
+    }
+
+    /// True when `word` (lowercase) is a dictionary word, in any of its
+    /// inflections (German nouns are capitalised in the dictionary).
+    pub fn is_word(&self, word: &str) -> bool {
+        self.dicts
+            .iter()
+            .any(|d| d.checker().check_lower_as_title(true).check(word))
+    }
+
+    /// The parts of a compound (lowercase, linking letters dropped), or
+    /// `None` when `word` is no compound this lexicon can see. A word the
+    /// dictionary lists (`arbeidsplass`, `organisasjonene`) splits into two
+    /// parts at most: its own parts, never a chain of short words that
+    /// happen to spell it (`orga` + `nisa` + …).
+    pub fn split(&self, word: &str) -> Option<Vec<String>> {
+        let lower = word.to_lowercase();
+        let chars: Vec<char> = lower.chars().collect();
+        if chars.len() < 2 * MIN_PART_CHARS || !chars.iter().all(|c| c.is_alphabetic()) {
+            return None;
+        }
+        let most = if self.is_word(&lower) { 2 } else { MAX_PARTS };
+        self.best_split(&chars, most)
+    }
+
+    /// The split of `w` into two to `most` parts with the fewest parts.
+    fn best_split(&self, w: &[char], most: usize) -> Option<Vec<String>> {
+        if most < 2 || w.len() < 2 * MIN_PART_CHARS {
+            return None;
+        }
+        let mut best: Option<Vec<String>> = None;
+        for cut in (MIN_PART_CHARS..=w.len() - MIN_PART_CHARS).rev() {
+            let Some(head) = self.head(&w[..cut]) else {
+                continue;
+            };
+            let Some(rest) = self.decompose(&w[cut..], most - 1) else {
+                continue;
+            };
+            let mut parts = Vec::with_capacity(rest.len() + 1);
+            parts.push(head);
+            parts.extend(rest);
+            if best.as_ref().is_none_or(|b| parts.len() < b.len()) {
+                let two = parts.len() == 2;
+                best = Some(parts);
+                if two {
+                    break;
+                }
+            }
+        }
+        best
+    }
+
+    /// `w` as one word, or split into at most `most` parts.
+    fn decompose(&self, w: &[char], most: usize) -> Option<Vec<String>> {
+        let s: String = w.iter().collect();
+        if self.is_word(&s) {
+            return Some(vec![s]);
+        }
+        self.best_split(w, most)
+    }
+
+    /// A first part: the word without its linking letter when that is a
+    /// word (`fylkes` → `fylke`), else the word itself.
+    fn head(&self, w: &[char]) -> Option<String> {
+        let s: String = w.iter().collect();
+        for link in self.links {
+            if let Some(stem) = s.strip_suffix(link) {
+                if stem.chars().count() >= MIN_PART_CHARS && self.is_word(stem) {
+                    return Some(stem.to_string());
+                }
+            }
+        }
+        self.is_word(&s).then_some(s)
+    }
+}
+
+/// The `.aff` text without the rules that let Hunspell join words.
+fn without_compounding(aff: &str) -> String {
+    aff.lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            !(l.starts_with("COMPOUND") || l.starts_with("CHECKCOMPOUND"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The `.dic` text without entries spellbook refuses: with numeric flags
+/// (`FLAG num`, the Danish dictionary), an unescaped `/` inside a word
+/// (`A/S`) reads as flags that are not numbers.
+fn loadable_dic(aff: &str, dic: &str) -> String {
+    let numeric = aff
+        .lines()
+        .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["FLAG", "num"]);
+    if !numeric {
+        return dic.to_string();
+    }
+    dic.lines()
+        .filter(|l| {
+            let entry = l.split(['\t', ' ']).next().unwrap_or_default();
+            match entry.rsplit_once('/') {
+                Some((word, flags)) if !word.ends_with('\\') => {
+                    flags.chars().all(|c| c.is_ascii_digit() || c == ',')
+                }
+                _ => true,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Read a dictionary file as UTF-8, or as Latin-1 (the Norwegian ones).
+fn read_text(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) => Some(
+            encoding_rs::WINDOWS_1252
+                .decode(e.as_bytes())
+                .0
+                .into_owned(),
+        ),
+    }
+}
+
+/// The folder the dictionaries are read from.
+pub(crate) fn dictionary_dir() -> PathBuf {
+    std::env::var_os(DIR_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR))
+}
+
+/// Load the lexicon of a language key from `dir`; `None` (logged) when a
+/// dictionary is missing or unreadable.
+fn load(dir: &Path, key: &str) -> Option<Lexicon> {
+    let (_, stems, links) = LANGUAGES.iter().find(|(k, _, _)| *k == key)?;
+    let mut texts = Vec::new();
+    for stem in *stems {
+        let aff = read_text(&dir.join(format!("{stem}.aff")));
+        let dic = read_text(&dir.join(format!("{stem}.dic")));
+        match (aff, dic) {
+            (Some(a), Some(d)) => texts.push((a, d)),
+            _ => {
+                tracing::info!(
+                    "no Hunspell dictionary `{stem}` in `{}`: compound words of `{key}` are not split (install the hunspell dictionary package, or set {DIR_ENV})",
+                    dir.display()
+                );
+                return None;
+            }
+        }
+    }
+    let pairs: Vec<(&str, &str)> = texts.iter().map(|(a, d)| (&a[..], &d[..])).collect();
+    match Lexicon::from_hunspell(&pairs, links) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            tracing::warn!("the Hunspell dictionary of `{key}` did not load ({e}): compound words of `{key}` are not split");
+            None
+        }
+    }
+}
+
+/// The lexicon of an analysed language key (`no`, `sv`, `da`, `de`), loaded
+/// once on first use; `None` for other languages and when the dictionary is
+/// missing.
+pub fn lexicon(key: &str) -> Option<&'static Lexicon> {
+    static CELLS: [OnceLock<Option<Lexicon>>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    let i = LANGUAGES.iter().position(|(k, _, _)| *k == key)?;
+    CELLS[i]
+        .get_or_init(|| load(&dictionary_dir(), key))
+        .as_ref()
+}
+
+/// True when `key` is a language whose compounds are split (with or
+/// without its dictionary present).
+pub fn compounds(key: &str) -> bool {
+    LANGUAGES.iter().any(|(k, _, _)| *k == key)
+}
+
+/// [`Lexicon::split`] through a per-thread memory of words already seen:
+/// a text repeats its compounds, and the index writer splits every word.
+pub fn split_cached(key: &'static str, word: &str) -> Option<Vec<String>> {
+    type Cache = HashMap<(&'static str, String), Option<Vec<String>>>;
+    thread_local! {
+        static CACHE: RefCell<Cache> = RefCell::new(HashMap::new());
+    }
+    let lex = lexicon(key)?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(hit) = c.get(&(key, word.to_string())) {
+            return hit.clone();
+        }
+        let parts = lex.split(word);
+        if c.len() >= CACHE_WORDS {
+            c.clear();
+        }
+        c.insert((key, word.to_string()), parts.clone());
+        parts
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small Hunspell dictionary in the Norwegian dictionary's shape:
+    /// compounding by flag, a plural suffix.
+    const AFF: &str = "SET UTF-8\nFLAG long\nCOMPOUNDFLAG zz\nCOMPOUNDMIN 4\nSFX Aa Y 2\nSFX Aa 0 er [^e]\nSFX Aa 0 r e\n";
+    const DIC: &str = "9\nkyst/Aazz\nturisme/zz\nfylke/Aazz\nkommune/Aazz\nstrategi/Aazz\nsamarbeid/zz\narbeid/zz\nsam\nkystturismekommune\n";
+
+    fn lexicon() -> Lexicon {
+        Lexicon::from_hunspell(&[(AFF, DIC)], NORDIC_LINKS).unwrap()
+    }
+
+    #[test]
+    fn compound_splits_into_dictionary_words() {
+        let l = lexicon();
+        assert_eq!(l.split("kystturisme").unwrap(), ["kyst", "turisme"]);
+        assert_eq!(l.split("Fylkeskommuner").unwrap(), ["fylke", "kommuner"]);
+        assert_eq!(
+            l.split("kystturismestrategi").unwrap(),
+            ["kyst", "turisme", "strategi"]
+        );
+    }
+
+    #[test]
+    fn dictionary_words_and_junk_do_not_split() {
+        let l = lexicon();
+        assert_eq!(l.split("samarbeid"), None, "`sam` is shorter than a part");
+        assert_eq!(l.split("kystxyzturisme"), None);
+        assert_eq!(l.split("kyst"), None);
+        assert_eq!(l.split("kyst2030turisme"), None);
+        assert_eq!(
+            l.split("kystturismekommune"),
+            None,
+            "a listed word splits in two at most"
+        );
+        assert_eq!(l.split("kystturismefylke").unwrap().len(), 3);
+    }
+
+    #[test]
+    fn compounding_rules_are_switched_off() {
+        let l = lexicon();
+        assert!(l.is_word("kyster"));
+        assert!(
+            !l.is_word("kystturisme"),
+            "a compound is no word of its own"
+        );
+    }
+
+    #[test]
+    fn numeric_flag_entries_with_a_slash_are_left_out() {
+        let aff = "SET UTF-8\nFLAG num\nSFX 10 Y 1\nSFX 10 0 er .\n";
+        let dic = "3\nkyst/10\n\"A/S\"\nturisme\n";
+        let l = Lexicon::from_hunspell(&[(aff, dic)], NORDIC_LINKS).unwrap();
+        assert_eq!(l.split("kystturisme").unwrap(), ["kyst", "turisme"]);
+    }
+
+    #[test]
+    fn a_missing_dictionary_folder_means_no_splitting() {
+        let dir = std::env::temp_dir().join("kartotek-no-such-hunspell-dir");
+        assert!(load(&dir, "no").is_none());
+        assert!(load(&dir, "fi").is_none());
+    }
+}

@@ -1,0 +1,224 @@
+//! Why a hit matched: which query word met which word of the document,
+//! through which forgiving feature, with what weight (`explain=1`,
+//! `kartotek search --explain`).
+//!
+//! While the query is built, each clause is kept with what it stands for
+//! (an [`Atom`]: the user's word, the feature, the weight, the searched
+//! term). For a hit, every atom is asked whether the hit's best passage
+//! matches it (its scorer is moved to the passage);
+//! the document word is the term itself, or, for features that match a
+//! form of the word (typo, OCR skeleton, neighbour spelling), the word of
+//! the passage that produced it.
+
+use serde::{Deserialize, Serialize};
+use tantivy::query::Query;
+use tantivy::{DocAddress, DocSet};
+
+/// How a query word reached a document word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    /// The word as typed.
+    Exact,
+    /// Another inflection of it (same stem).
+    Stem,
+    /// The word without its diacritics (`Trondelag` ↔ `Trøndelag`).
+    Folded,
+    /// The word in the title.
+    Title,
+    /// A part of a compound (`kyst` of `kystturisme`), or the word inside
+    /// another compound.
+    CompoundPart,
+    /// The other written standard of Norwegian (`verksemd` ↔ `virksomhet`).
+    Variant,
+    /// The neighbour Scandinavian language's spelling or word.
+    NeighbourLanguage,
+    /// Another language's word for it.
+    Translation,
+    /// A word a typo away.
+    Typo,
+    /// The OCR-damaged spelling of it.
+    Ocr,
+}
+
+impl Feature {
+    /// Plain words for the CLI.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Feature::Exact => "exact",
+            Feature::Stem => "stem",
+            Feature::Folded => "folded",
+            Feature::Title => "title",
+            Feature::CompoundPart => "compound part",
+            Feature::Variant => "nb/nn variant",
+            Feature::NeighbourLanguage => "neighbour language",
+            Feature::Translation => "translation",
+            Feature::Typo => "typo",
+            Feature::Ocr => "OCR",
+        }
+    }
+}
+
+/// One reason a hit matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explained {
+    /// The query word (or phrase) as the user wrote it.
+    pub word: String,
+    /// What it met in the document: the indexed term (a stem for stemmed
+    /// fields) or the passage's word.
+    pub matched: String,
+    /// Through which feature.
+    pub feature: Feature,
+    /// The clause's weight (1.0 = an exact body match).
+    pub weight: f32,
+}
+
+/// How an atom's document word is found in the passage text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Resolve {
+    /// The searched term is the answer.
+    Term,
+    /// The passage word within a few edits of the query word.
+    Nearest,
+    /// The passage word with the same cross-Scandinavian key.
+    CognateKey,
+    /// The passage word with the same OCR skeleton.
+    Skeleton,
+}
+
+/// A clause of the built query and what it stands for.
+pub(crate) struct Atom {
+    /// The user's word (the group's literal).
+    pub word: String,
+    /// The searched term(s), as indexed.
+    pub term: String,
+    /// The query word this clause analysed (for [`Resolve`]).
+    pub analysed: String,
+    /// The feature.
+    pub feature: Feature,
+    /// The clause's weight.
+    pub weight: f32,
+    /// How to name the document word.
+    pub resolve: Resolve,
+    /// The clause itself.
+    pub query: Box<dyn Query>,
+}
+
+/// Reasons the passage at `addr` (with text `text`) matched, best first,
+/// one per (word, document word, feature).
+pub(crate) fn explain(
+    atoms: &[Atom],
+    searcher: &tantivy::Searcher,
+    addr: DocAddress,
+    text: &str,
+) -> Vec<Explained> {
+    let mut out: Vec<Explained> = Vec::new();
+    for a in atoms {
+        if !matches(&*a.query, searcher, addr) {
+            continue;
+        }
+        let matched = match a.resolve {
+            Resolve::Term => a.term.clone(),
+            other => match passage_word(text, &a.analysed, other) {
+                // the word itself, which its exact clause already explains
+                Some(w) if w.to_lowercase() == a.analysed.to_lowercase() => continue,
+                Some(w) => w,
+                None => a.term.clone(),
+            },
+        };
+        let e = Explained {
+            word: a.word.clone(),
+            matched,
+            feature: a.feature,
+            weight: (a.weight * 100.0).round() / 100.0,
+        };
+        match out
+            .iter_mut()
+            .find(|o| o.word == e.word && o.matched == e.matched && o.feature == e.feature)
+        {
+            Some(o) if o.weight < e.weight => o.weight = e.weight,
+            Some(_) => {}
+            None => out.push(e),
+        }
+    }
+    out.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    out
+}
+
+/// True when the passage at `addr` matches `query`. (tantivy's own
+/// `Query::explain` seeks a phrase scorer backwards when the passage comes
+/// before the phrase's first match, which its debug assertion refuses.)
+fn matches(query: &dyn Query, searcher: &tantivy::Searcher, addr: DocAddress) -> bool {
+    let Ok(weight) = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    )) else {
+        return false;
+    };
+    let reader = searcher.segment_reader(addr.segment_ord);
+    let Ok(mut scorer) = weight.scorer(reader, 1.0) else {
+        return false;
+    };
+    let doc = scorer.doc();
+    doc == addr.doc_id || (doc < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id)
+}
+
+/// The word of `text` that a typo, neighbour or OCR clause matched.
+fn passage_word(text: &str, query_word: &str, how: Resolve) -> Option<String> {
+    let q = query_word.to_lowercase();
+    let fold = |s: &str| {
+        let mut a = crate::index::analyzer::title_analyzer();
+        crate::index::analyzer::tokens(&mut a, s)
+            .into_iter()
+            .map(|t| t.text)
+            .collect::<String>()
+    };
+    let qf = fold(&q);
+    let words = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    match how {
+        Resolve::Term => None,
+        Resolve::Nearest => words
+            .map(|w| (strsim::damerau_levenshtein(&fold(w), &qf), w))
+            .filter(|(d, _)| *d <= 2)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, w)| w.to_string()),
+        Resolve::CognateKey => {
+            let key = crate::index::cognate::key(&q)?;
+            words
+                .into_iter()
+                .find(|w| crate::index::cognate::key(&w.to_lowercase()).as_deref() == Some(&key))
+                .map(str::to_string)
+        }
+        Resolve::Skeleton => {
+            let sk = crate::index::analyzer::ocr_skeleton(&qf)?;
+            words
+                .into_iter()
+                .find(|w| crate::index::analyzer::ocr_skeleton(&fold(w)).as_deref() == Some(&sk))
+                .map(str::to_string)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passage_words_are_found_for_forms_of_the_query_word() {
+        let text = "Organisationerna i Trendelag, kompetensförsörjning.";
+        assert_eq!(
+            passage_word(text, "organisasjonene", Resolve::CognateKey).as_deref(),
+            Some("Organisationerna")
+        );
+        assert_eq!(
+            passage_word(text, "kompetensförsörjnng", Resolve::Nearest).as_deref(),
+            Some("kompetensförsörjning")
+        );
+        assert_eq!(
+            passage_word(text, "Trøndelag", Resolve::Skeleton).as_deref(),
+            Some("Trendelag")
+        );
+        assert_eq!(passage_word(text, "havn", Resolve::Nearest), None);
+    }
+}

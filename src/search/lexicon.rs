@@ -1,0 +1,376 @@
+//! Bilingual lexicons from FreeDict: English → Norwegian, Swedish and
+//! Danish translations, and Swedish ↔ Norwegian word pairs (the cognates
+//! whose spelling differs beyond the regular correspondences of
+//! `index::cognate`, such as `hamn`/`havn`).
+//!
+//! Read at run time from Debian's FreeDict packages in dictd format
+//! (`dict-freedict-eng-nor`, `-eng-swe`, `-eng-dan`, `-swe-nor`), from
+//! `$KARTOTEK_FREEDICT_DIR`, else `/usr/share/dictd`. Licences: eng-nor and
+//! swe-nor are WikDict data from Wiktionary, CC-BY-SA-3.0; eng-swe is
+//! GPL-2+ (Ergane); eng-dan GPL-3+. They are read, never shipped. A missing
+//! one is logged once and leaves its languages untranslated; the curated
+//! `taxonomy/thesaurus.toml` is used either way and comes first.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::index::analyzer::{self, ANALYZED};
+
+/// Environment variable naming the folder of the FreeDict dictionaries.
+pub(crate) const DIR_ENV: &str = "KARTOTEK_FREEDICT_DIR";
+/// Where Debian installs them.
+pub(crate) const DEFAULT_DIR: &str = "/usr/share/dictd";
+/// Most translations used from one entry (the first senses are the common ones).
+pub(crate) const MAX_TRANSLATIONS: usize = 4;
+/// Longest translation used, in words.
+const MAX_TERM_WORDS: usize = 4;
+
+/// The lexicons: a normalised headword → its translations.
+#[derive(Debug, Default)]
+pub struct Lexicons {
+    /// English headword → Nordic translations.
+    pub english: HashMap<String, Vec<String>>,
+    /// Swedish → Norwegian and Norwegian → Swedish.
+    pub neighbour: HashMap<String, Vec<String>>,
+}
+
+/// One FreeDict dictionary: its file stem and where its pairs go.
+struct Source {
+    stem: &'static str,
+    /// True: the headwords are English (translations go to `english`);
+    /// false: Swedish → Norwegian, entered both ways in `neighbour`.
+    english: bool,
+}
+
+const SOURCES: &[Source] = &[
+    Source {
+        stem: "freedict-eng-nor",
+        english: true,
+    },
+    Source {
+        stem: "freedict-eng-swe",
+        english: true,
+    },
+    Source {
+        stem: "freedict-eng-dan",
+        english: true,
+    },
+    Source {
+        stem: "freedict-swe-nor",
+        english: false,
+    },
+];
+
+/// The lexicons, read once on first use.
+pub fn builtin() -> &'static Lexicons {
+    static L: OnceLock<Lexicons> = OnceLock::new();
+    L.get_or_init(|| {
+        let dir = std::env::var_os(DIR_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
+        Lexicons::load(&dir)
+    })
+}
+
+/// No lexicons (for searches with translation and neighbour words off).
+pub fn none() -> &'static Lexicons {
+    static L: OnceLock<Lexicons> = OnceLock::new();
+    L.get_or_init(Lexicons::default)
+}
+
+impl Lexicons {
+    /// Read every dictionary found in `dir`.
+    pub fn load(dir: &Path) -> Lexicons {
+        let mut l = Lexicons::default();
+        for s in SOURCES {
+            match read_dictd(dir, s.stem) {
+                Some(entries) => l.add(s, entries),
+                None => tracing::info!(
+                    "no FreeDict dictionary `{}` in `{}`: its languages are not translated (install dict-{}, or set {DIR_ENV})",
+                    s.stem,
+                    dir.display(),
+                    s.stem
+                ),
+            }
+        }
+        l.pivot();
+        l
+    }
+
+    fn add(&mut self, s: &Source, entries: Vec<(String, Vec<String>)>) {
+        for (head, translations) in entries {
+            let translations: Vec<String> = translations
+                .into_iter()
+                .filter(|t| t.split_whitespace().count() <= MAX_TERM_WORDS)
+                .take(MAX_TRANSLATIONS)
+                .collect();
+            if s.english {
+                push_all(&mut self.english, stem_key("en", &head), &translations);
+            } else {
+                push_all(&mut self.neighbour, stem_key("sv", &head), &translations);
+                for t in &translations {
+                    push_all(
+                        &mut self.neighbour,
+                        stem_key("no", t),
+                        std::slice::from_ref(&head),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Add to each English entry the neighbour words of its translations
+    /// (English → Swedish → Norwegian: `harbour` → `hamn` → `havn`), the
+    /// pivot that gives Bokmål the larger English–Swedish coverage.
+    fn pivot(&mut self) {
+        let mut added: Vec<(String, Vec<String>)> = Vec::new();
+        for (k, translations) in &self.english {
+            let more: Vec<String> = translations
+                .iter()
+                .flat_map(|t| self.neighbours(t).iter().take(2).cloned())
+                .collect();
+            if !more.is_empty() {
+                added.push((k.clone(), more));
+            }
+        }
+        for (k, more) in added {
+            push_all(&mut self.english, k, &more);
+        }
+    }
+
+    /// Nordic translations of an English word or phrase (any inflection).
+    pub fn translations(&self, phrase: &str) -> &[String] {
+        self.english
+            .get(&stem_key("en", phrase))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The neighbour language's words for a Norwegian or Swedish word or
+    /// phrase (any inflection).
+    pub fn neighbours(&self, phrase: &str) -> &[String] {
+        ["no", "sv"]
+            .iter()
+            .find_map(|lang| self.neighbour.get(&stem_key(lang, phrase)))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+}
+
+fn push_all(map: &mut HashMap<String, Vec<String>>, key: String, terms: &[String]) {
+    if key.is_empty() {
+        return;
+    }
+    let v = map.entry(key).or_default();
+    for t in terms {
+        if !v.contains(t) && t.chars().any(char::is_alphabetic) {
+            v.push(t.clone());
+        }
+    }
+}
+
+/// The words of `s` stemmed as language `lang` (`en`, `no`, `sv`), so
+/// `harbours` finds `harbour` and `havnene` finds `havn`.
+fn stem_key(lang: &str, s: &str) -> String {
+    let Some(l) = ANALYZED.iter().find(|l| l.key == lang) else {
+        return String::new();
+    };
+    let mut a = analyzer::exact_analyzer(l);
+    analyzer::tokens(&mut a, s)
+        .into_iter()
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Decode a dictd base64 number.
+fn b64(s: &str) -> Option<usize> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    s.bytes().try_fold(0usize, |n, b| {
+        let d = ALPHABET.iter().position(|&a| a == b)?;
+        n.checked_mul(64)?.checked_add(d)
+    })
+}
+
+/// Read a dictd dictionary (`stem.index` + `stem.dict.dz`) into
+/// `(headword, translations)` pairs.
+fn read_dictd(dir: &Path, stem: &str) -> Option<Vec<(String, Vec<String>)>> {
+    let index = std::fs::read_to_string(dir.join(format!("{stem}.index"))).ok()?;
+    let file = std::fs::File::open(dir.join(format!("{stem}.dict.dz"))).ok()?;
+    let mut body = Vec::new();
+    flate2::read::MultiGzDecoder::new(file)
+        .read_to_end(&mut body)
+        .ok()?;
+    Some(parse_dictd(&index, &body))
+}
+
+/// Parse a dictd index and its uncompressed body.
+fn parse_dictd(index: &str, body: &[u8]) -> Vec<(String, Vec<String>)> {
+    let head = String::from_utf8_lossy(&body[..body.len().min(4_096)]);
+    let wikdict = head.contains("WikDict");
+    let mut out = Vec::new();
+    for line in index.lines() {
+        let mut cols = line.split('\t');
+        let (Some(word), Some(off), Some(len)) = (cols.next(), cols.next(), cols.next()) else {
+            continue;
+        };
+        if word.starts_with("00database") || word.starts_with("00-database") {
+            continue;
+        }
+        let (Some(off), Some(len)) = (b64(off), b64(len)) else {
+            continue;
+        };
+        let Some(bytes) = body.get(off..off.saturating_add(len)) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(bytes);
+        let translations = entry_translations(&text, wikdict);
+        if !translations.is_empty() {
+            out.push((word.to_string(), translations));
+        }
+    }
+    out
+}
+
+/// The translations of one entry's text (its first line is the headword).
+///
+/// WikDict entries alternate translation and gloss lines (`planlegge` /
+/// `to create a plan for`), senses numbered `1. plan 2.` with bare ` 3.`
+/// lines before further glosses; the older FreeDict ones hold translations
+/// only (`1. afrikansk`), with notes in brackets.
+fn entry_translations(text: &str, wikdict: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut expect = true;
+    for line in text.lines().skip(1) {
+        let l = line.trim();
+        if l.is_empty() {
+            continue;
+        }
+        let (numbered, rest) = match l.split_once(". ") {
+            Some((n, rest)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
+                (true, rest)
+            }
+            _ => (false, l),
+        };
+        if l.trim_end_matches('.').chars().all(|c| c.is_ascii_digit()) {
+            // a bare sense number: a gloss follows
+            expect = false;
+            continue;
+        }
+        if wikdict && !numbered && !expect {
+            continue;
+        }
+        expect = false;
+        let rest = strip_trailing_number(&strip_brackets(rest));
+        for t in rest.split([',', ';']) {
+            let t = t.trim();
+            if !t.is_empty() && t.chars().any(char::is_alphabetic) {
+                out.push(t.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn strip_brackets(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `plan 2.` → `plan`.
+fn strip_trailing_number(s: &str) -> String {
+    let t = s.trim_end();
+    match t.rsplit_once(' ') {
+        Some((head, n))
+            if n.ends_with('.') && n.trim_end_matches('.').chars().all(|c| c.is_ascii_digit()) =>
+        {
+            head.trim_end().to_string()
+        }
+        _ => t.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wikdict_entries_give_translations_not_glosses() {
+        let e = "plane /pleɪn/ <n>\n1. plan 2.\nmath: flat surface\n 3.\nlevel of existence\n2. høvel\na tool\n";
+        assert_eq!(entry_translations(e, true), ["plan", "høvel"]);
+        let e = "hamn /hˈamn/ <n, ut>\nhavn\nplats där båtar lägger till\n";
+        assert_eq!(entry_translations(e, true), ["havn"]);
+    }
+
+    #[test]
+    fn older_freedict_entries_list_every_line() {
+        let e = "African /æfrikən/\n1. afrikansk\n2. afrikan\n";
+        assert_eq!(entry_translations(e, false), ["afrikansk", "afrikan"]);
+        let e = "aftermath /ˈaftə/ <n>\neftervirkning [in the aftermath of war]\n";
+        assert_eq!(entry_translations(e, false), ["eftervirkning"]);
+    }
+
+    #[test]
+    fn dictd_index_numbers_are_base64() {
+        assert_eq!(b64("A"), Some(0));
+        assert_eq!(b64("b"), Some(27));
+        assert_eq!(b64("BA"), Some(64));
+        assert_eq!(b64("!"), None);
+    }
+
+    #[test]
+    fn an_index_and_body_parse_into_pairs_both_ways() {
+        let body = "00-database-info WikDict\nhamn /h/\nhavn\nplats\nkust /k/\nkyst\nland\n";
+        let hamn = body.find("hamn").unwrap();
+        let kust = body.find("kust").unwrap();
+        let enc = |n: usize| {
+            const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut s = Vec::new();
+            let mut n = n;
+            loop {
+                s.push(A[n % 64]);
+                n /= 64;
+                if n == 0 {
+                    break;
+                }
+            }
+            s.reverse();
+            String::from_utf8(s).unwrap()
+        };
+        let index = format!(
+            "hamn\t{}\t{}\nkust\t{}\t{}\n",
+            enc(hamn),
+            enc(kust - hamn),
+            enc(kust),
+            enc(body.len() - kust)
+        );
+        let entries = parse_dictd(&index, body.as_bytes());
+        let mut l = Lexicons::default();
+        l.add(&SOURCES[3], entries);
+        assert_eq!(l.neighbours("Hamn"), ["havn"]);
+        assert_eq!(l.neighbours("havn"), ["hamn"]);
+        assert_eq!(l.neighbours("kysten"), ["kust"]);
+        l.english
+            .insert(stem_key("en", "harbour"), vec!["hamn".to_string()]);
+        l.pivot();
+        assert_eq!(l.translations("harbours"), ["hamn", "havn"]);
+    }
+
+    #[test]
+    fn a_missing_folder_gives_empty_lexicons() {
+        let l = Lexicons::load(&std::env::temp_dir().join("kartotek-no-such-dictd"));
+        assert!(l.english.is_empty() && l.neighbour.is_empty());
+    }
+}

@@ -1,0 +1,260 @@
+//! Search across the ways one thing is written: compounds and their parts,
+//! Swedish and Danish neighbours of Norwegian words, English questions over
+//! Norwegian-only documents, and a Nynorsk query's own standard first
+//! (issue 15). Fixtures: `tests/fixtures/relevance/`.
+//!
+//! Compound splitting needs the Hunspell dictionaries and the lexicon tests
+//! FreeDict's dictionaries (Debian packages `.ci/run` installs). Without
+//! them a test says so on one line and passes, unless `CI` is set, where a
+//! missing dictionary is a failure.
+
+use std::sync::OnceLock;
+
+use kartotek::index::Index;
+use kartotek::search::query::Features;
+use kartotek::search::{Request, Response, Searcher};
+
+use crate::common::{fixture, ingest_fresh, names, options, searcher};
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    _index: Index,
+    searcher: Searcher,
+}
+
+fn fixture_index() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let (dir, index, summary) =
+            ingest_fresh(&[fixture("relevance").display().to_string()], &options());
+        assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+        let searcher = searcher(&index);
+        Fixture {
+            _dir: dir,
+            _index: index,
+            searcher,
+        }
+    })
+}
+
+fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// False (after one printed line) when `what` is missing outside CI.
+fn have(present: bool, what: &str, package: &str) -> bool {
+    if present {
+        return true;
+    }
+    assert!(
+        !on_ci(),
+        "{what} is missing, and CI is set: `.ci/run` must install it (apt-get install {package})"
+    );
+    eprintln!("skipped: {what} is not installed (apt-get install {package})");
+    false
+}
+
+fn hunspell() -> bool {
+    have(
+        kartotek::index::compound::lexicon("no").is_some(),
+        "the Norwegian Hunspell dictionary",
+        "hunspell-no",
+    )
+}
+
+fn freedict() -> bool {
+    let l = kartotek::search::lexicon::builtin();
+    have(
+        !l.neighbour.is_empty() && !l.english.is_empty(),
+        "FreeDict's Swedish-Norwegian and English-Norwegian dictionaries",
+        "dict-freedict-swe-nor dict-freedict-eng-nor",
+    )
+}
+
+fn run(q: &str, features: Features) -> Response {
+    let mut req = Request::new(q);
+    req.features = features;
+    fixture_index().searcher.search(&req).unwrap()
+}
+
+#[test]
+fn compound_query_finds_its_parts_apart_and_inside_other_compounds() {
+    if !hunspell() {
+        return;
+    }
+    let found = names(&run("kystturisme", Features::ALL));
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("kystturisme-nb.txt")
+    );
+    // `kyst` and `turisme` as separate Danish words
+    assert!(
+        found.contains(&"kyst-og-turisme-da.txt".to_string()),
+        "{found:?}"
+    );
+    // `kystområdene` and `turismestrategi`
+    assert!(found.contains(&"reiseliv-nb.txt".to_string()), "{found:?}");
+    let without = names(&run(
+        "kystturisme",
+        Features {
+            compound: false,
+            ..Features::ALL
+        },
+    ));
+    assert_eq!(without, ["kystturisme-nb.txt"]);
+}
+
+#[test]
+fn a_word_finds_the_compounds_it_is_part_of_below_itself() {
+    if !hunspell() {
+        return;
+    }
+    let found = names(&run("turisme", Features::ALL));
+    let whole = found.iter().position(|n| n == "kyst-og-turisme-da.txt");
+    let part = found.iter().position(|n| n == "reiseliv-nb.txt");
+    assert!(
+        matches!((whole, part), (Some(w), Some(p)) if w < p),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn norwegian_query_finds_the_swedish_cognate_document() {
+    // `organisasjonene` / `organisationerna`: -sjon/-tion and the plural
+    // endings, far beyond typo distance
+    let r = run("organisasjonene", Features::ALL);
+    assert!(names(&r).contains(&"organisationer-sv.txt".to_string()));
+    let without = run(
+        "organisasjonene",
+        Features {
+            neighbour: false,
+            ..Features::ALL
+        },
+    );
+    assert!(!names(&without).contains(&"organisationer-sv.txt".to_string()));
+}
+
+#[test]
+fn norwegian_word_finds_its_swedish_pair_from_the_lexicon() {
+    if !freedict() {
+        return;
+    }
+    // `havnene` → `havn` ↔ `hamn` (FreeDict swe-nor), found as `hamnarna`
+    let r = run("havnene", Features::ALL);
+    assert!(
+        names(&r).contains(&"organisationer-sv.txt".to_string()),
+        "{:?}",
+        names(&r)
+    );
+    let without = run(
+        "havnene",
+        Features {
+            neighbour: false,
+            ..Features::ALL
+        },
+    );
+    assert!(!names(&without).contains(&"organisationer-sv.txt".to_string()));
+}
+
+#[test]
+fn english_query_finds_a_norwegian_only_document_through_the_lexicon() {
+    if !freedict() {
+        return;
+    }
+    let r = run("ferry pollution", Features::ALL);
+    assert_eq!(
+        names(&r).first().map(String::as_str),
+        Some("ferje-nb.txt"),
+        "{:?}",
+        names(&r)
+    );
+    let without = run(
+        "ferry pollution",
+        Features {
+            expand: false,
+            ..Features::ALL
+        },
+    );
+    assert!(!names(&without).contains(&"ferje-nb.txt".to_string()));
+}
+
+#[test]
+fn nynorsk_query_ranks_the_nynorsk_document_first() {
+    let r = run("verksemd", Features::ALL);
+    let found = names(&r);
+    assert_eq!(found.first().map(String::as_str), Some("verksemd-nn.txt"));
+    assert!(
+        found.contains(&"virksomhet-nb.txt".to_string()),
+        "the Bokmål variant is still found: {found:?}"
+    );
+    let r = run("virksomhet", Features::ALL);
+    assert_eq!(
+        names(&r).first().map(String::as_str),
+        Some("virksomhet-nb.txt")
+    );
+}
+
+#[test]
+fn explain_names_the_feature_that_matched() {
+    use kartotek::search::explain::Feature;
+    let mut req = Request::new("organisasjonene");
+    req.explain = true;
+    let r = fixture_index().searcher.search(&req).unwrap();
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.url.ends_with("organisationer-sv.txt"))
+        .expect("found");
+    let why = hit
+        .explain
+        .iter()
+        .find(|e| {
+            e.feature == Feature::NeighbourLanguage
+                && e.matched.to_lowercase() == "organisationerna"
+        })
+        .unwrap_or_else(|| panic!("{:?}", hit.explain));
+    assert_eq!(why.word, "organisasjonene");
+    assert!(why.weight < 1.0);
+    // not asked, not given
+    let plain = fixture_index()
+        .searcher
+        .search(&Request::new("organisasjonene"))
+        .unwrap();
+    assert!(plain.hits.iter().all(|h| h.explain.is_empty()));
+}
+
+#[test]
+fn explain_says_a_compound_matched_through_its_parts() {
+    if !hunspell() {
+        return;
+    }
+    use kartotek::search::explain::Feature;
+    let mut req = Request::new("kystturisme");
+    req.explain = true;
+    let r = fixture_index().searcher.search(&req).unwrap();
+    let first = &r.hits[0];
+    assert!(
+        first
+            .explain
+            .iter()
+            .any(|e| matches!(e.feature, Feature::Exact | Feature::Stem)),
+        "the whole compound matched as itself: {:?}",
+        first.explain
+    );
+    let da = r
+        .hits
+        .iter()
+        .find(|h| h.url.ends_with("kyst-og-turisme-da.txt"))
+        .expect("found");
+    let parts: Vec<&str> = da
+        .explain
+        .iter()
+        .filter(|e| e.feature == Feature::CompoundPart && e.word == "kystturisme")
+        .map(|e| e.matched.as_str())
+        .collect();
+    assert!(
+        parts.contains(&"kyst") && parts.iter().any(|p| p.starts_with("turism")),
+        "{:?}",
+        da.explain
+    );
+}
