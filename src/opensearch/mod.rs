@@ -1,0 +1,406 @@
+//! The OpenSearch engine: Kartotek's passages in an OpenSearch (or
+//! Elasticsearch-compatible) cluster, searched over HTTP.
+//!
+//! Kartotek stays in charge of everything that makes it Kartotek (reading
+//! documents, language per passage, facets from the taxonomy, query
+//! parsing and expansion, text analysis, snippets, "did you mean"); the
+//! cluster stores the analysed passages ([`mapping`]), runs the
+//! backend-neutral [`Plan`]s ([`query`]) and answers term statistics for
+//! planning ([`ClusterStats`]). Any number of `kartotek serve` processes
+//! can stand in front of one cluster: they keep no state of their own.
+//!
+//! The index lives behind an alias (`kartotek` by default) that points at
+//! a versioned index (`kartotek-v1`), so a re-index to a new mapping can go
+//! to a new index and swap the alias atomically.
+
+pub mod client;
+pub mod mapping;
+pub mod query;
+pub mod writer;
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+pub use client::Connection;
+use client::{reason, Client};
+
+use crate::document::{Document, Format, Passage};
+use crate::error::{Error, Result};
+use crate::index::StoredMeta;
+use crate::lang::Language;
+use crate::plan::{Found, Plan, Stats};
+
+/// Default alias name.
+pub const DEFAULT_ALIAS: &str = "kartotek";
+
+/// Where the cluster is and how the index is laid out.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// How to reach the nodes.
+    pub connection: Connection,
+    /// The alias searches and writes go to.
+    pub alias: String,
+    /// Primary shards of a new index.
+    pub shards: u32,
+    /// Replicas of each shard in a new index.
+    pub replicas: u32,
+}
+
+impl Config {
+    /// Settings for the nodes at `urls` (comma-separated allowed), with
+    /// the default alias, 1 shard and 1 replica, 2 s to connect and 30 s
+    /// per request.
+    pub fn new(urls: &[String]) -> Config {
+        Config {
+            connection: Connection {
+                urls: urls
+                    .iter()
+                    .flat_map(|u| u.split(','))
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                basic_auth: None,
+                ca_file: None,
+                connect_timeout: Duration::from_secs(2),
+                timeout: Duration::from_secs(30),
+            },
+            alias: DEFAULT_ALIAS.to_string(),
+            shards: 1,
+            replicas: 1,
+        }
+    }
+}
+
+/// A connected cluster with Kartotek's index; cheap to clone.
+#[derive(Clone)]
+pub struct Cluster {
+    client: Client,
+    alias: String,
+}
+
+impl Cluster {
+    /// Connect and make sure the alias and its index exist (creating
+    /// `ALIAS-vN` with the mapping when the alias is missing).
+    pub fn connect(config: &Config) -> Result<Cluster> {
+        let alias = config.alias.trim().to_lowercase();
+        if alias.is_empty()
+            || !alias
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        {
+            return Err(Error::Usage(format!(
+                "`{}` is not an index alias Kartotek can use (letters, digits, `-`, `_`)",
+                config.alias
+            )));
+        }
+        let cluster = Cluster {
+            client: Client::new(&config.connection)?,
+            alias,
+        };
+        cluster.ensure_index(config.shards, config.replicas)?;
+        Ok(cluster)
+    }
+
+    /// The alias searched.
+    pub fn alias(&self) -> &str {
+        &self.alias
+    }
+
+    /// The node URLs.
+    pub fn urls(&self) -> &[String] {
+        self.client.urls()
+    }
+
+    /// The versioned index name for this mapping.
+    pub fn versioned_name(&self) -> String {
+        format!("{}-v{}", self.alias, mapping::MAPPING_VERSION)
+    }
+
+    fn ensure_index(&self, shards: u32, replicas: u32) -> Result<()> {
+        let a = self
+            .client
+            .send(Method::HEAD, &format!("/_alias/{}", self.alias), None)?;
+        if a.status == 200 {
+            return Ok(());
+        }
+        let name = self.versioned_name();
+        let body = json!({
+            "aliases": { &self.alias: {} },
+        });
+        let mut create = mapping::index_body(shards.max(1), replicas);
+        create["aliases"] = body["aliases"].clone();
+        let r = self
+            .client
+            .send(Method::PUT, &format!("/{name}"), Some(&create))?;
+        if r.status == 400 && r.body["error"]["type"] == "resource_already_exists_exception" {
+            // another Kartotek created it meanwhile
+            return Ok(());
+        }
+        r.ok(&format!("create the index `{name}`"))?;
+        // wait until its primaries can take writes
+        self.client
+            .send(
+                Method::GET,
+                &format!("/_cluster/health/{name}?wait_for_status=yellow&timeout=30s"),
+                None,
+            )?
+            .ok("wait for the new index")?;
+        Ok(())
+    }
+
+    /// Search request on the alias.
+    fn search(&self, body: &Value) -> Result<Value> {
+        let r = self.client.send(
+            Method::POST,
+            &format!("/{}/_search?search_type=dfs_query_then_fetch", self.alias),
+            Some(body),
+        )?;
+        if r.status == 503 || r.body["error"]["type"] == "search_phase_execution_exception" {
+            return Err(Error::Unavailable(format!(
+                "the cluster could not search `{}`: {}",
+                self.alias,
+                reason(&r.body)
+            )));
+        }
+        r.ok("search")
+    }
+
+    /// Run a plan.
+    pub fn execute(&self, plan: &Plan) -> Result<Found> {
+        let resp = self.search(&query::body(plan, plan.text.as_ref()))?;
+        if query::total(&resp) == 0 {
+            if let Some(fallback) = &plan.fallback {
+                let resp = self.search(&query::body(plan, Some(fallback)))?;
+                return Ok(query::found(plan, &resp));
+            }
+        }
+        Ok(query::found(plan, &resp))
+    }
+
+    /// Fetch, in one request, which of `fields` hold terms and in how many
+    /// passages each `(field, term)` occurs.
+    pub fn stats(&self, fields: Vec<String>, terms: Vec<(String, String)>) -> Result<ClusterStats> {
+        let mut filters = serde_json::Map::new();
+        for (i, f) in fields.iter().enumerate() {
+            filters.insert(format!("f{i}"), json!({ "exists": { "field": f } }));
+        }
+        for (i, (f, t)) in terms.iter().enumerate() {
+            filters.insert(format!("t{i}"), json!({ "term": { f: t } }));
+        }
+        let mut out = ClusterStats {
+            fields: HashSet::new(),
+            dfs: HashMap::new(),
+            cluster: self.clone(),
+        };
+        if filters.is_empty() {
+            return Ok(out);
+        }
+        let body = json!({
+            "size": 0,
+            "track_total_hits": false,
+            "aggs": { "s": { "filters": { "filters": filters } } },
+        });
+        let resp = self.search(&body)?;
+        let b = &resp["aggregations"]["s"]["buckets"];
+        for (i, f) in fields.into_iter().enumerate() {
+            if b[format!("f{i}")]["doc_count"].as_u64().unwrap_or(0) > 0 {
+                out.fields.insert(f);
+            }
+        }
+        for (i, key) in terms.into_iter().enumerate() {
+            let n = b[format!("t{i}")]["doc_count"].as_u64().unwrap_or(0);
+            out.dfs.insert(key, n);
+        }
+        Ok(out)
+    }
+
+    /// Make the writes so far visible to searches.
+    pub fn refresh(&self) -> Result<()> {
+        self.client
+            .send(Method::POST, &format!("/{}/_refresh", self.alias), None)?
+            .ok("refresh the index")?;
+        Ok(())
+    }
+
+    /// Every passage of document `id`, in order (their `stored` objects).
+    fn passages_of(&self, id: &str) -> Result<Vec<Value>> {
+        let body = json!({
+            "size": 10_000,
+            "query": { "term": { mapping::ID: id } },
+            "sort": [{ mapping::PASSAGE: "asc" }],
+            "_source": [mapping::STORED],
+        });
+        let resp = self.search(&body)?;
+        Ok(resp["hits"]["hits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|h| h["_source"][mapping::STORED].clone())
+            .collect())
+    }
+
+    fn count(&self, query: Value) -> Result<u64> {
+        let r = self
+            .client
+            .send(
+                Method::POST,
+                &format!("/{}/_count", self.alias),
+                Some(&json!({ "query": query })),
+            )?
+            .ok("count")?;
+        Ok(r["count"].as_u64().unwrap_or(0))
+    }
+}
+
+impl crate::store::DocStore for Cluster {
+    fn content_hash(&self, id: &str) -> Result<Option<String>> {
+        let r = self.client.send(
+            Method::GET,
+            &format!(
+                "/{}/_doc/{}?_source_includes=stored.hash",
+                self.alias,
+                mapping::passage_id(id, 0)
+            ),
+            None,
+        )?;
+        if r.status == 404 {
+            return Ok(None);
+        }
+        let body = r.ok("read a document")?;
+        Ok(body["_source"][mapping::STORED]["hash"]
+            .as_str()
+            .map(str::to_string))
+    }
+
+    fn all_sources(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let mut after: Option<Value> = None;
+        loop {
+            let mut body = json!({
+                "size": 1000,
+                "query": { "term": { mapping::PASSAGE: 0 } },
+                "sort": [{ mapping::ID: "asc" }],
+                "_source": false,
+                "fields": [mapping::ID, "source"],
+            });
+            if let Some(a) = &after {
+                body["search_after"] = a.clone();
+            }
+            let resp = self.search(&body)?;
+            let hits = resp["hits"]["hits"].as_array().cloned().unwrap_or_default();
+            if hits.is_empty() {
+                break;
+            }
+            for h in &hits {
+                let get = |k: &str| h["fields"][k][0].as_str().unwrap_or_default().to_string();
+                out.push((get(mapping::ID), get("source")));
+            }
+            after = hits.last().map(|h| h["sort"].clone());
+        }
+        Ok(out)
+    }
+
+    fn document_count(&self) -> Result<u64> {
+        self.count(json!({ "term": { mapping::PASSAGE: 0 } }))
+    }
+
+    fn passage_count(&self) -> Result<u64> {
+        self.count(json!({ "match_all": {} }))
+    }
+
+    fn document(&self, id: &str) -> Result<Option<Document>> {
+        let rows = self.passages_of(id)?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let s = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+        let meta: StoredMeta = serde_json::from_str(&s(first, "meta")).unwrap_or_default();
+        let lang = Language::from_code(&s(first, "lang")).unwrap_or(Language::Other);
+        Ok(Some(Document {
+            id: id.to_string(),
+            source: s(first, "source"),
+            url: s(first, "url"),
+            title: s(first, "title"),
+            lang,
+            format: Format::from_name(&s(first, "format")).unwrap_or(Format::Text),
+            description: meta.description,
+            date: meta.date,
+            pages: meta.pages,
+            hash: s(first, "hash"),
+            bytes: meta.bytes,
+            facets: meta.facets,
+            context: meta.context,
+            warnings: meta.warnings,
+            ocr_damaged: first["ocr_damaged"].as_bool().unwrap_or(false),
+            passages: rows
+                .iter()
+                .map(|r| Passage {
+                    page: r["page"].as_u64().filter(|p| *p > 0).map(|p| p as u32),
+                    text: s(r, "text"),
+                    lang: Language::from_code(&s(r, "passage_lang")).unwrap_or(lang),
+                })
+                .collect(),
+        }))
+    }
+
+    fn open_writer(&self, _heap_bytes: usize) -> Result<Box<dyn crate::store::DocWriter>> {
+        Ok(Box::new(writer::ClusterWriter::new(self.clone())))
+    }
+
+    fn health(&self) -> Result<String> {
+        let r = self
+            .client
+            .send(Method::GET, "/_cluster/health", None)?
+            .ok("report its health")?;
+        Ok(r["status"].as_str().unwrap_or("unknown").to_string())
+    }
+}
+
+/// Term statistics fetched from the cluster for one search.
+pub struct ClusterStats {
+    fields: HashSet<String>,
+    dfs: HashMap<(String, String), u64>,
+    cluster: Cluster,
+}
+
+impl Stats for ClusterStats {
+    fn has_terms(&self, field: &str) -> bool {
+        self.fields.contains(field)
+    }
+
+    fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
+        self.dfs
+            .get(&(field.to_string(), term.to_string()))
+            .copied()
+    }
+
+    fn neighbours(&self, field: &str, word: &str, max_edits: usize) -> Vec<(String, u64)> {
+        // OpenSearch's term suggester walks the term dictionary; Kartotek
+        // measures the distance and ranks the candidates itself
+        let body = json!({
+            "size": 0,
+            "suggest": { "w": { "text": word, "term": {
+                "field": field,
+                "suggest_mode": "always",
+                "max_edits": max_edits.clamp(1, 2),
+                "prefix_length": 1,
+                "min_word_length": 1,
+                "size": 50,
+                "string_distance": "damerau_levenshtein",
+            } } },
+        });
+        let Ok(resp) = self.cluster.search(&body) else {
+            return Vec::new();
+        };
+        resp["suggest"]["w"][0]["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| Some((o["text"].as_str()?.to_string(), o["freq"].as_u64()?)))
+            .collect()
+    }
+}
