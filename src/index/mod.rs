@@ -585,6 +585,55 @@ impl Writer {
     }
 }
 
+impl crate::store::DocStore for Index {
+    fn content_hash(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.stored_hash(id))
+    }
+
+    fn all_sources(&self) -> Result<Vec<(String, String)>> {
+        self.sources()
+    }
+
+    fn document_count(&self) -> Result<u64> {
+        Ok(self.num_documents())
+    }
+
+    fn passage_count(&self) -> Result<u64> {
+        Ok(self.num_passages())
+    }
+
+    fn document(&self, id: &str) -> Result<Option<Document>> {
+        self.get_document(id)
+    }
+
+    fn open_writer(&self, heap_bytes: usize) -> Result<Box<dyn crate::store::DocWriter>> {
+        Ok(Box::new(self.writer(heap_bytes)?))
+    }
+
+    fn health(&self) -> Result<String> {
+        Ok("ok".to_string())
+    }
+}
+
+impl crate::store::DocWriter for Writer {
+    fn upsert(&mut self, doc: &Document) -> Result<()> {
+        Writer::upsert(self, doc)
+    }
+
+    fn delete(&mut self, id: &str) -> Result<()> {
+        Writer::delete(self, id);
+        Ok(())
+    }
+
+    fn pending(&self) -> usize {
+        Writer::pending(self)
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        Writer::commit(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

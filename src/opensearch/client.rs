@@ -35,7 +35,10 @@ pub struct Connection {
 /// A client for one cluster; cheap to clone.
 #[derive(Clone)]
 pub(crate) struct Client {
-    http: Http,
+    /// Never dropped: reqwest's blocking client may not be dropped on an
+    /// async runtime's thread (it panics there), and a server's last clone
+    /// of a cluster goes away on one. One client per connected cluster.
+    http: &'static Http,
     urls: Arc<Vec<String>>,
     auth: Option<(String, String)>,
     next: Arc<AtomicUsize>,
@@ -103,10 +106,7 @@ impl Client {
         if let Some(ca) = &conn.ca_file {
             let pem = std::fs::read(ca).map_err(|e| Error::io(ca, e))?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::Usage(format!(
-                    "`{}` holds no PEM certificate: {e}",
-                    ca.display()
-                ))
+                Error::Usage(format!("`{}` holds no PEM certificate: {e}", ca.display()))
             })?;
             for c in certs {
                 b = b.add_root_certificate(c);
@@ -116,7 +116,7 @@ impl Client {
             .build()
             .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
-            http,
+            http: Box::leak(Box::new(http)),
             urls: Arc::new(urls),
             auth: conn.basic_auth.clone(),
             next: Arc::new(AtomicUsize::new(0)),

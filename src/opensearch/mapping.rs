@@ -121,7 +121,11 @@ pub(crate) fn passages(doc: &Document) -> Vec<(String, Value)> {
         }
     };
     add(Facet::Lang.name(), format!("/{}", doc.lang.code()), false);
-    add(Facet::Doctype.name(), format!("/{}", doc.format.as_str()), false);
+    add(
+        Facet::Doctype.name(),
+        format!("/{}", doc.format.as_str()),
+        false,
+    );
     add(
         Facet::Quality.name(),
         format!("/{}", crate::index::quality_name(doc.ocr_damaged)),
@@ -191,6 +195,7 @@ pub(crate) fn passages(doc: &Document) -> Vec<(String, Value)> {
             "hash": doc.hash,
             "format": doc.format.as_str(),
             "ocr_damaged": doc.ocr_damaged,
+            "passages": doc.passages.len(),
             "facets": shown,
         });
         if i == 0 {

@@ -20,8 +20,7 @@ use serde_json::{json, Map, Value};
 use super::mapping::{ID, STORED};
 use crate::facet::Facet;
 use crate::plan::{
-    document_score, Clause, FacetCounts, Filters, Found, FoundDoc, Node, Occur, Plan,
-    StoredPassage,
+    document_score, Clause, FacetCounts, Filters, Found, FoundDoc, Node, Occur, Plan, StoredPassage,
 };
 
 /// Documents fetched per page beyond the ones wanted: the page is ordered by

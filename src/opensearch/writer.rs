@@ -1,14 +1,17 @@
 //! Writes to the cluster in batches: a document's passages go in one
-//! `_bulk` request (with its stale passages deleted after it), deletes by
-//! document id, and a commit flushes what is pending and refreshes the
-//! index, after which searches see it. Items the cluster pushes back on
+//! `_bulk` request together with the deletes of passages its older version
+//! had beyond the new count (passage ids are `ID-00000`, `ID-00001`, …), and
+//! a commit flushes what is pending and refreshes the index, after which
+//! searches see it (the index refreshes on commit only, so a search never
+//! sees half a document). Items the cluster pushes back on
 //! (429, or 503 while a shard moves) are sent again with back-off; any
 //! other refused item fails the commit with OpenSearch's reason.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::client::reason;
 use super::{mapping, Cluster};
@@ -19,14 +22,12 @@ use crate::error::{Error, Result};
 pub(crate) const BULK_BYTES: usize = 8 * 1024 * 1024;
 /// Attempts for items the cluster pushes back on.
 pub(crate) const ITEM_ATTEMPTS: u32 = 8;
-/// Most documents per delete-by-query.
-const DELETE_BATCH: usize = 500;
 
 /// The writer of a [`Cluster`].
 pub struct ClusterWriter {
     cluster: Cluster,
-    /// NDJSON lines per pending document (`id`, lines, passage count).
-    upserts: Vec<(String, Vec<u8>, usize)>,
+    /// Pending documents: id, bulk items (action and source lines), passage count.
+    upserts: Vec<(String, Vec<Vec<u8>>, usize)>,
     bytes: usize,
     deletes: Vec<String>,
     pending: usize,
@@ -44,78 +45,103 @@ impl ClusterWriter {
         }
     }
 
-    /// Send what is pending (without a refresh).
+    /// Send what is pending (without a refresh) in one bulk request: the
+    /// new passages, and deletes of the passages a document no longer has
+    /// (its stored passage count is read back first, by a real-time get, so
+    /// writes not yet refreshed count too).
     pub fn flush(&mut self) -> Result<()> {
         let upserts = std::mem::take(&mut self.upserts);
-        self.bytes = 0;
-        if !upserts.is_empty() {
-            let items: Vec<&[u8]> = upserts.iter().map(|(_, b, _)| b.as_slice()).collect();
-            self.bulk(&items)?;
-            // passages beyond a document's new count are left from a longer version
-            let stale: Vec<Value> = upserts
-                .iter()
-                .map(|(id, _, n)| {
-                    json!({ "bool": { "filter": [
-                        { "term": { mapping::ID: id } },
-                        { "range": { mapping::PASSAGE: { "gte": n } } },
-                    ] } })
-                })
-                .collect();
-            for chunk in stale.chunks(DELETE_BATCH) {
-                self.delete_by_query(json!({ "bool": { "should": chunk } }))?;
-            }
-        }
         let deletes = std::mem::take(&mut self.deletes);
-        for chunk in deletes.chunks(DELETE_BATCH) {
-            self.delete_by_query(json!({ "terms": { mapping::ID: chunk } }))?;
+        self.bytes = 0;
+        if upserts.is_empty() && deletes.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let ids: Vec<&str> = upserts
+            .iter()
+            .map(|(id, _, _)| id.as_str())
+            .chain(deletes.iter().map(String::as_str))
+            .collect();
+        let old = self.passage_counts(&ids)?;
+        let mut items: Vec<Vec<u8>> = Vec::new();
+        let delete_item = |id: &str, i: usize| {
+            let mut line = json!({ "delete": { "_id": mapping::passage_id(id, i) } })
+                .to_string()
+                .into_bytes();
+            line.push(b'\n');
+            line
+        };
+        for (id, lines, n) in upserts {
+            items.extend(lines);
+            let before = old.get(&id).copied().unwrap_or(0);
+            items.extend((n..before).map(|i| delete_item(&id, i)));
+        }
+        for id in &deletes {
+            let before = old.get(id).copied().unwrap_or(0);
+            items.extend((0..before).map(|i| delete_item(id, i)));
+        }
+        self.bulk(items)
     }
 
-    /// Send bulk items (each one or more NDJSON action lines), retrying the
-    /// items pushed back.
-    fn bulk(&self, items: &[&[u8]]) -> Result<()> {
-        // one bulk line pair per passage: resend per failed line pair
-        let mut lines: Vec<&[u8]> = Vec::new();
-        for item in items {
-            let mut rest: &[u8] = item;
-            while !rest.is_empty() {
-                // action line + source line
-                let mut cut = 0;
-                for _ in 0..2 {
-                    match rest[cut..].iter().position(|&b| b == b'\n') {
-                        Some(p) => cut += p + 1,
-                        None => cut = rest.len(),
-                    }
-                }
-                lines.push(&rest[..cut]);
-                rest = &rest[cut..];
+    /// How many passages each document has stored now (0 when absent).
+    fn passage_counts(&self, ids: &[&str]) -> Result<HashMap<String, usize>> {
+        let docs: Vec<String> = ids.iter().map(|id| mapping::passage_id(id, 0)).collect();
+        let r = self
+            .cluster
+            .client
+            .send(
+                Method::POST,
+                &format!(
+                    "/{}/_mget?_source_includes=stored.passages",
+                    self.cluster.alias
+                ),
+                Some(&json!({ "ids": docs })),
+            )?
+            .ok("read stored documents")?;
+        let mut out = HashMap::new();
+        for (id, d) in ids.iter().zip(r["docs"].as_array().into_iter().flatten()) {
+            if d["found"].as_bool() == Some(true) {
+                let n = d["_source"][mapping::STORED]["passages"]
+                    .as_u64()
+                    .unwrap_or(0) as usize;
+                out.insert(id.to_string(), n);
             }
         }
+        Ok(out)
+    }
+
+    /// Send bulk items, retrying the ones the cluster pushes back on.
+    fn bulk(&self, mut items: Vec<Vec<u8>>) -> Result<()> {
         let mut backoff = Duration::from_millis(200);
         for attempt in 0..ITEM_ATTEMPTS {
-            let body: Vec<u8> = lines.concat();
-            let r = self.cluster.client.send_ndjson(
-                &format!("/{}/_bulk", self.cluster.alias),
-                body,
-            )?;
+            if items.is_empty() {
+                return Ok(());
+            }
+            let body: Vec<u8> = items.concat();
+            let r = self
+                .cluster
+                .client
+                .send_ndjson(&format!("/{}/_bulk", self.cluster.alias), body)?;
             let resp = r.ok("index passages")?;
             if resp["errors"].as_bool() != Some(true) {
                 return Ok(());
             }
-            let mut retry: Vec<&[u8]> = Vec::new();
-            for (line, item) in lines.iter().zip(resp["items"].as_array().into_iter().flatten()) {
-                let result = &item["index"];
+            let mut retry = Vec::new();
+            let answers = resp["items"].as_array().cloned().unwrap_or_default();
+            for (item, answer) in items.into_iter().zip(answers) {
+                let (op, result) = match answer.as_object().and_then(|o| o.iter().next()) {
+                    Some((op, result)) => (op.clone(), result.clone()),
+                    None => continue,
+                };
                 let status = result["status"].as_u64().unwrap_or(0);
-                if (200..300).contains(&status) {
+                if (200..300).contains(&status) || (op == "delete" && status == 404) {
                     continue;
                 }
                 if matches!(status, 429 | 503) && attempt + 1 < ITEM_ATTEMPTS {
-                    retry.push(line);
+                    retry.push(item);
                 } else {
                     return Err(Error::Internal(format!(
-                        "opensearch refused a passage (HTTP {status}): {}",
-                        reason(result)
+                        "opensearch refused to {op} a passage (HTTP {status}): {}",
+                        reason(&result)
                     )));
                 }
             }
@@ -125,26 +151,11 @@ impl ClusterWriter {
             tracing::warn!(items = retry.len(), "opensearch pushed back; retrying");
             std::thread::sleep(backoff);
             backoff = (backoff * 2).min(Duration::from_secs(5));
-            lines = retry;
+            items = retry;
         }
         Err(Error::Unavailable(
             "the cluster kept refusing passages (too many requests)".into(),
         ))
-    }
-
-    fn delete_by_query(&self, query: Value) -> Result<()> {
-        self.cluster
-            .client
-            .send(
-                Method::POST,
-                &format!(
-                    "/{}/_delete_by_query?conflicts=proceed&refresh=false",
-                    self.cluster.alias
-                ),
-                Some(&json!({ "query": query })),
-            )?
-            .ok("delete passages")?;
-        Ok(())
     }
 }
 
@@ -156,13 +167,13 @@ impl crate::store::DocWriter for ClusterWriter {
         let passages = mapping::passages(doc);
         let n = passages.len();
         for (id, source) in passages {
-            let action = json!({ "index": { "_id": id } });
-            lines.extend_from_slice(action.to_string().as_bytes());
-            lines.push(b'\n');
-            lines.extend_from_slice(source.to_string().as_bytes());
-            lines.push(b'\n');
+            let mut item = json!({ "index": { "_id": id } }).to_string().into_bytes();
+            item.push(b'\n');
+            item.extend_from_slice(source.to_string().as_bytes());
+            item.push(b'\n');
+            self.bytes += item.len();
+            lines.push(item);
         }
-        self.bytes += lines.len();
         self.upserts.push((doc.id.clone(), lines, n));
         self.pending += 1;
         if self.bytes >= BULK_BYTES {

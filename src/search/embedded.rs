@@ -114,8 +114,10 @@ pub fn query(node: &Node, schema: &Schema) -> Box<dyn Query> {
             alternatives,
             tie_breaker,
         } => {
-            let alts: Vec<Box<dyn Query>> =
-                alternatives.iter().filter_map(|c| clause(c, schema)).collect();
+            let alts: Vec<Box<dyn Query>> = alternatives
+                .iter()
+                .filter_map(|c| clause(c, schema))
+                .collect();
             if alts.is_empty() {
                 return Box::new(EmptyQuery);
             }

@@ -9,6 +9,7 @@
 
 pub mod collector;
 pub mod dismax;
+pub mod embedded;
 pub mod expand;
 pub mod query;
 pub mod snippet;
@@ -19,18 +20,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::facet::Facet;
-use crate::index::facet_tables;
 use crate::index::schema;
 use crate::index::Index;
 use crate::lang::Language;
+use crate::plan::{Filters, Found, FoundDoc, Node, Occur, Plan, Stats};
 use crate::taxonomy::Taxonomy;
-use collector::{DocMatch, GroupByDocument, Matches};
 
 /// Largest page size.
 pub(crate) const MAX_LIMIT: usize = 100;
@@ -147,34 +144,66 @@ pub struct Response {
     pub suggestion: Option<String>,
 }
 
+/// Where searches run.
+#[derive(Clone)]
+enum Engine {
+    /// The in-process tantivy index (boxed: it is many handles, a cluster a few).
+    Embedded(Box<Index>),
+    /// An OpenSearch cluster.
+    OpenSearch(crate::opensearch::Cluster),
+}
+
 /// Searches an index; cheap to clone.
 #[derive(Clone)]
 pub struct Searcher {
-    index: Index,
+    engine: Engine,
     taxonomy: &'static Taxonomy,
     parallel_from: u64,
 }
 
 impl Searcher {
-    /// A searcher over `index`, labelling facets from `taxonomy`.
+    /// A searcher over the embedded `index`, labelling facets from `taxonomy`.
     pub fn new(index: Index, taxonomy: &'static Taxonomy) -> Searcher {
         Searcher {
-            index,
+            engine: Engine::Embedded(Box::new(index)),
+            taxonomy,
+            parallel_from: PARALLEL_FROM,
+        }
+    }
+
+    /// A searcher over an OpenSearch cluster.
+    pub fn opensearch(
+        cluster: crate::opensearch::Cluster,
+        taxonomy: &'static Taxonomy,
+    ) -> Searcher {
+        Searcher {
+            engine: Engine::OpenSearch(cluster),
             taxonomy,
             parallel_from: PARALLEL_FROM,
         }
     }
 
     /// Search segments in parallel from `passages` passages instead of
-    /// [`PARALLEL_FROM`] (`0`: always, `u64::MAX`: never).
+    /// [`PARALLEL_FROM`] (`0`: always, `u64::MAX`: never; embedded only).
     pub fn with_parallel_from(mut self, passages: u64) -> Searcher {
         self.parallel_from = passages;
         self
     }
 
-    /// The index searched.
-    pub fn index(&self) -> &Index {
-        &self.index
+    /// The embedded index searched (`None` on OpenSearch).
+    pub fn embedded(&self) -> Option<&Index> {
+        match &self.engine {
+            Engine::Embedded(i) => Some(&**i),
+            Engine::OpenSearch(_) => None,
+        }
+    }
+
+    /// The documents searched: counts, stored documents, writes.
+    pub fn store(&self) -> &dyn crate::store::DocStore {
+        match &self.engine {
+            Engine::Embedded(i) => &**i,
+            Engine::OpenSearch(c) => c,
+        }
     }
 
     /// The taxonomy used for labels.
@@ -184,60 +213,46 @@ impl Searcher {
 
     /// Run a search.
     pub fn search(&self, req: &Request) -> Result<Response> {
+        match &self.engine {
+            Engine::Embedded(index) => {
+                let searcher = index.searcher();
+                let stats = embedded::EmbeddedStats::new(&searcher);
+                let parallel = searcher.num_docs() >= self.parallel_from;
+                self.search_with(req, &stats, |plan| {
+                    embedded::execute(index, &searcher, plan, parallel)
+                })
+            }
+            Engine::OpenSearch(cluster) => {
+                // plan once to learn which statistics the plan needs, fetch
+                // them in one request, then plan with them
+                validate(req)?;
+                let recorder = crate::plan::Recorder::default();
+                let (_, literal, _) = self.plan(req, &recorder)?;
+                suggest::corrections(&recorder, &literal);
+                let (fields, terms) = recorder.wanted();
+                let stats = cluster.stats(fields, terms)?;
+                self.search_with(req, &stats, |plan| cluster.execute(plan))
+            }
+        }
+    }
+
+    /// The search itself: parse, expand, plan with `stats`, run the plan
+    /// with `execute`, then hits with snippets, facets and "did you mean".
+    fn search_with(
+        &self,
+        req: &Request,
+        stats: &dyn Stats,
+        execute: impl Fn(&Plan) -> Result<Found>,
+    ) -> Result<Response> {
         let started = Instant::now();
         validate(req)?;
-        let searcher = self.index.searcher();
-        let mut parsed = query::parse(&req.q);
-        let mut filters_in = req.filters.clone();
-        for (facet, path) in std::mem::take(&mut parsed.filters) {
-            filters_in.entry(facet).or_default().push(path);
-        }
-        let literal = parsed.clone();
-        if req.features.expand {
-            let e = expand::Expand {
-                taxonomy: self.taxonomy,
-                thesaurus: expand::builtin(),
-            };
-            parsed = e.apply(&parsed);
-        }
-        let mut builder = query::Builder::new(&self.index, &searcher, req.features);
-        let text_query: Option<Box<dyn Query>> = builder.build(&parsed, true);
-        let filters = self.filter_queries(&filters_in)?;
-        // a thread per segment pays off on large indexes only: handing a
-        // small query to the pool costs more than it saves
-        let parallel = searcher.num_docs() >= self.parallel_from;
-        let single = tantivy::Executor::single_thread();
-        let executor = if parallel {
-            searcher.index().search_executor()
-        } else {
-            &single
-        };
-        let run = |text: Option<&dyn Query>, skip: Option<&str>| -> Result<Matches> {
-            let q = combine(text, &filters, skip);
-            Ok(searcher.search_with_executor(
-                &*q,
-                &GroupByDocument,
-                executor,
-                tantivy::query::EnableScoring::enabled_from_searcher(&searcher),
-            )?)
-        };
-        let mut matches = if parsed.is_empty() && !req.q.trim().is_empty() {
-            Matches::default()
-        } else {
-            run(text_query.as_deref(), None)?
-        };
-        // All words required found nothing: fall back to any word, ranked.
-        let mut text_query = text_query;
-        if matches.is_empty() && parsed.required.len() > 1 {
-            text_query = builder.build(&parsed, false);
-            matches = run(text_query.as_deref(), None)?;
-        }
-        let top = matches.top(req.offset + req.limit);
-        let total = matches.total() as u64;
+        let (parsed, literal, plan) = self.plan(req, stats)?;
+        let found = execute(&plan)?;
+        let total = found.total;
         // Words the index does not know get their closest known word: it is
         // highlighted (a typo's match) and offered as "did you mean".
         let corrections = if req.features.fuzzy || total <= SUGGEST_BELOW {
-            suggest::corrections(&searcher, self.index.fields().words, &literal)
+            suggest::corrections(stats, &literal)
         } else {
             Vec::new()
         };
@@ -261,25 +276,11 @@ impl Searcher {
             .extend(corrections.iter().map(|(_, to)| to.clone()));
         let mut hits = Vec::new();
         let mut forms_cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
-        for m in top.iter().skip(req.offset) {
-            let doc: TantivyDocument = searcher.doc(m.best_addr)?;
-            hits.push(self.hit(&doc, m, req.snippets, &marks, &mut forms_cache));
+        for m in found.top.iter().skip(req.offset) {
+            hits.push(Self::hit(m, req.snippets, &marks, &mut forms_cache));
         }
         let mut facets = BTreeMap::new();
-        if req.facets {
-            // facets with a filter of their own are counted without it
-            // (disjunctive), each from its own run of the query
-            let own: [bool; facet_tables::N] =
-                Facet::ALL.map(|f| req.filters.get(f.name()).is_some_and(|v| !v.is_empty()));
-            let mut counts = self.count(&searcher, executor, &matches, own.map(|o| !o))?;
-            for facet in Facet::ALL.into_iter().filter(|f| own[f.index()]) {
-                let i = facet.index();
-                let others = run(text_query.as_deref(), Some(facet.name()))?;
-                let mut which = [false; facet_tables::N];
-                which[i] = true;
-                counts[i] =
-                    std::mem::take(&mut self.count(&searcher, executor, &others, which)?[i]);
-            }
+        if let Some(counts) = found.facets {
             for (facet, counted) in Facet::ALL.into_iter().zip(counts) {
                 facets.insert(facet.name().to_string(), Self::sorted_counts(counted));
             }
@@ -294,6 +295,61 @@ impl Searcher {
         })
     }
 
+    /// The plan of a request: the parsed query (expanded), the query as
+    /// typed, and what the engine is to run.
+    fn plan(
+        &self,
+        req: &Request,
+        stats: &dyn Stats,
+    ) -> Result<(query::Parsed, query::Parsed, Plan)> {
+        let mut parsed = query::parse(&req.q);
+        let mut filters_in = req.filters.clone();
+        for (facet, path) in std::mem::take(&mut parsed.filters) {
+            filters_in.entry(facet).or_default().push(path);
+        }
+        let literal = parsed.clone();
+        if req.features.expand {
+            let e = expand::Expand {
+                taxonomy: self.taxonomy,
+                thesaurus: expand::builtin(),
+            };
+            parsed = e.apply(&parsed);
+        }
+        let mut builder = query::Builder::new(stats, req.features);
+        let text = if parsed.is_empty() && !req.q.trim().is_empty() {
+            // nothing searchable in a non-empty query: nothing matches
+            Some(Node::Nothing)
+        } else {
+            builder.build(&parsed, true)
+        };
+        // All words required found nothing: fall back to any word, ranked
+        // (the same tree with the groups optional, not planned twice).
+        let fallback = match &text {
+            Some(Node::Bool(clauses)) if parsed.required.len() > 1 => Some(Node::Bool(
+                clauses
+                    .iter()
+                    .map(|(o, n)| match o {
+                        Occur::Must => (Occur::Should, n.clone()),
+                        _ => (*o, n.clone()),
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        };
+        let plan = Plan {
+            text,
+            fallback,
+            filters: filters(&filters_in)?,
+            top: req.offset + req.limit,
+            facets: req.facets,
+            disjunctive: Facet::ALL
+                .into_iter()
+                .filter(|f| req.filters.get(f.name()).is_some_and(|v| !v.is_empty()))
+                .collect(),
+        };
+        Ok((parsed, literal, plan))
+    }
+
     /// The facet tree with document counts over the whole index.
     pub fn facet_tree(&self) -> Result<BTreeMap<String, Vec<FacetCount>>> {
         let mut req = Request::new("");
@@ -302,145 +358,33 @@ impl Searcher {
         Ok(self.search(&req)?.facets)
     }
 
-    fn filter_queries(
-        &self,
-        filters: &BTreeMap<String, Vec<String>>,
-    ) -> Result<Vec<(String, Box<dyn Query>)>> {
-        let f = self.index.fields();
-        let mut out = Vec::new();
-        for (name, values) in filters {
-            let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
-            if values.is_empty() {
-                continue;
-            }
-            let field = f.facet(name).ok_or_else(|| {
-                Error::param(
-                    name,
-                    format!("unknown facet; use one of {}", Facet::names(&Facet::ALL)),
-                )
-            })?;
-            let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for v in values {
-                let path = normalise_path(name, v)?;
-                let facet = TantivyFacet::from_text(&path).map_err(|_| {
-                    Error::param(
-                        name,
-                        format!("`{v}` is not a facet path like `/norway/trondelag`"),
-                    )
-                })?;
-                alts.push((
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_facet(field, &facet),
-                        IndexRecordOption::Basic,
-                    )),
-                ));
-            }
-            out.push((
-                name.clone(),
-                Box::new(BooleanQuery::new(alts)) as Box<dyn Query>,
-            ));
-        }
-        Ok(out)
-    }
-
     fn hit(
-        &self,
-        doc: &TantivyDocument,
-        m: &DocMatch,
+        m: &FoundDoc,
         with_snippet: bool,
         marks: &Marks,
         cache: &mut HashMap<&'static str, snippet::Forms>,
     ) -> Hit {
-        let f = self.index.fields();
-        let s = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
-        let lang = doc
-            .get_first(f.lang)
-            .and_then(|v| v.as_facet())
-            .map(|p| schema::facet_path(p).trim_start_matches('/').to_string())
-            .unwrap_or_else(|| "und".into());
-        let passage_lang = Language::from_code(&s(f.passage_lang)).unwrap_or(Language::Other);
-        let text = s(f.text);
+        let p = &m.best;
+        let passage_lang = Language::from_code(&p.passage_lang).unwrap_or(Language::Other);
         let snippet = if with_snippet {
             let al = crate::index::analyzer::analyzed_for(passage_lang);
             let forms = cache
                 .entry(al.key)
                 .or_insert_with(|| snippet::Forms::with_phrases(&marks.words, &marks.phrases, al));
-            snippet::snippet(&text, passage_lang, forms)
+            snippet::snippet(&p.text, passage_lang, forms)
         } else {
             snippet::Snippet::default()
         };
-        let mut facets = BTreeMap::new();
-        for facet in Facet::TAXONOMY {
-            let (name, field) = (facet.name(), f.facet_field(facet));
-            let paths: Vec<String> = doc
-                .get_all(field)
-                .filter_map(|v| v.as_facet().map(schema::facet_path))
-                .collect();
-            facets.insert(name.to_string(), paths);
-        }
         Hit {
-            id: s(f.id),
-            title: s(f.title),
-            url: s(f.url),
-            lang,
-            score: (m.score() as f64 * 1000.0).round() / 1000.0,
-            page: doc
-                .get_first(f.page)
-                .and_then(|v| v.as_u64())
-                .filter(|p| *p > 0)
-                .map(|p| p as u32),
+            id: p.id.clone(),
+            title: p.title.clone(),
+            url: p.url.clone(),
+            lang: p.lang.clone(),
+            score: (m.score as f64 * 1000.0).round() / 1000.0,
+            page: (p.page > 0).then_some(p.page as u32),
             snippet,
-            facets,
+            facets: p.facets.clone(),
         }
-    }
-
-    /// Count documents per facet value (with every ancestor) over the
-    /// matches, for each facet `which` selects, from the per-segment
-    /// ordinal tables (see [`crate::index::facet_tables`]).
-    fn count(
-        &self,
-        searcher: &tantivy::Searcher,
-        executor: &tantivy::Executor,
-        matches: &Matches,
-        which: [bool; facet_tables::N],
-    ) -> Result<[HashMap<String, u64>; facet_tables::N]> {
-        type Counts = [HashMap<String, u64>; facet_tables::N];
-        let count_segment = |seg: &collector::SegmentMatches| -> Result<Counts> {
-            let table = self.index.facet_tables().get(searcher, seg.segment)?;
-            let mut counts: Counts = Default::default();
-            table.count(
-                seg.docs.iter().map(|m| m.best_addr.doc_id),
-                &which,
-                &mut counts,
-            );
-            Ok(counts)
-        };
-        // segments are counted on the executor the search ran on
-        let per_segment: Vec<Counts> = executor.map(
-            |seg| {
-                count_segment(seg).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))
-            },
-            matches.segments.iter(),
-        )?;
-        let mut counts: Counts = Default::default();
-        for seg_counts in per_segment {
-            for (total, part) in counts.iter_mut().zip(seg_counts) {
-                if total.is_empty() {
-                    *total = part;
-                    continue;
-                }
-                for (path, n) in part {
-                    *total.entry(path).or_insert(0) += n;
-                }
-            }
-        }
-        Ok(counts)
     }
 
     /// Facet counts, most documents first (labels are the interface's business).
@@ -452,6 +396,28 @@ impl Searcher {
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path)));
         out
     }
+}
+
+/// The request's filters, checked and normalised: facet → paths.
+fn filters(filters: &BTreeMap<String, Vec<String>>) -> Result<Filters> {
+    let mut out = Filters::new();
+    for (name, values) in filters {
+        let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+        if values.is_empty() {
+            continue;
+        }
+        let facet = Facet::parse(name).ok_or_else(|| {
+            Error::param(
+                name,
+                format!("unknown facet; use one of {}", Facet::names(&Facet::ALL)),
+            )
+        })?;
+        let paths = out.entry(facet).or_default();
+        for v in values {
+            paths.push(normalise_path(name, v)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Words and phrases a response's snippets mark.
@@ -498,22 +464,4 @@ fn normalise_path(facet: &str, v: &str) -> Result<String> {
         return Ok(p.to_lowercase());
     }
     Ok(if p.is_empty() { "/".into() } else { p })
-}
-
-fn combine(
-    text: Option<&dyn Query>,
-    filters: &[(String, Box<dyn Query>)],
-    skip: Option<&str>,
-) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    match text {
-        Some(q) => clauses.push((Occur::Must, q.box_clone())),
-        None => clauses.push((Occur::Must, Box::new(AllQuery))),
-    }
-    for (name, q) in filters {
-        if Some(name.as_str()) != skip {
-            clauses.push((Occur::Must, q.box_clone()));
-        }
-    }
-    Box::new(BooleanQuery::new(clauses))
 }

@@ -1,4 +1,5 @@
-//! The query language and its translation into tantivy queries.
+//! The query language and its translation into a backend-neutral query
+//! tree ([`crate::plan::Node`]).
 //!
 //! Syntax: plain words (all must match), `"exact phrases"`, `-excluded`
 //! words or phrases, `a OR b`, and `title:word`. Parsing is lenient: an
@@ -11,15 +12,11 @@
 //! exact-diacritic match (weight [`EXACT_BOOST`]) outranks a folded one
 //! ([`FOLD_BOOST`]); a title match counts extra ([`TITLE_BOOST`]).
 
-use tantivy::query::{
-    BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Term;
 
 use crate::index::analyzer::{self, ANALYZED};
-use crate::index::{Fields, Index};
+use crate::index::schema;
+use crate::plan::{Clause, Node, Occur, Stats};
 
 /// Weight of a match in a language's exact (stemmed, unfolded) field.
 pub(crate) const EXACT_BOOST: f32 = 1.0;
@@ -286,84 +283,73 @@ fn tokenize(s: &str) -> Vec<Tok> {
     out
 }
 
-/// Builds tantivy queries for parsed queries against one index state.
+/// Builds the backend-neutral query tree ([`Node`]) of a parsed query,
+/// planning with the engine's term statistics ([`Stats`]).
 pub struct Builder<'a> {
-    fields: &'a Fields,
     /// `(exact field, fold field, exact analyzer, fold analyzer)` per language
     /// key with terms in the index.
-    langs: Vec<(Field, Field, TextAnalyzer, TextAnalyzer)>,
+    langs: Vec<(String, String, TextAnalyzer, TextAnalyzer)>,
     title: TextAnalyzer,
     ocr: TextAnalyzer,
     features: Features,
-    searcher: tantivy::Searcher,
+    stats: &'a dyn Stats,
 }
 
 impl<'a> Builder<'a> {
     /// A builder that only queries language fields holding terms.
-    pub fn new(index: &'a Index, searcher: &tantivy::Searcher, features: Features) -> Builder<'a> {
-        let fields = index.fields();
+    pub fn new(stats: &'a dyn Stats, features: Features) -> Builder<'a> {
         let mut langs = Vec::new();
         for lang in ANALYZED {
-            let Some((exact, fold)) = fields.body(lang.key) else {
-                continue;
-            };
-            let present = searcher.segment_readers().iter().any(|s| {
-                s.inverted_index(exact)
-                    .map(|ii| ii.terms().num_terms() > 0)
-                    .unwrap_or(false)
-            });
-            if present {
+            let exact = schema::body_field_name(lang.key);
+            if stats.has_terms(&exact) {
                 langs.push((
                     exact,
-                    fold,
+                    schema::fold_field_name(lang.key),
                     analyzer::exact_analyzer(lang),
                     analyzer::fold_analyzer(lang),
                 ));
             }
         }
         Builder {
-            fields,
             langs,
             title: analyzer::title_analyzer(),
             ocr: analyzer::ocr_analyzer(),
             features,
-            searcher: searcher.clone(),
+            stats,
         }
     }
 
-    /// The tantivy query for a parsed query (`AND` of groups), or `None`
-    /// when nothing is searchable.
-    pub fn build(&mut self, parsed: &Parsed, all_required: bool) -> Option<Box<dyn Query>> {
+    /// The query for a parsed query (`AND` of groups, or `OR` when not
+    /// `all_required`), or `None` when nothing is searchable.
+    pub fn build(&mut self, parsed: &Parsed, all_required: bool) -> Option<Node> {
         if parsed.is_empty() {
             return None;
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<(Occur, Node)> = Vec::new();
         let occur = if all_required {
             Occur::Must
         } else {
             Occur::Should
         };
         for group in &parsed.required {
-            let alts: Vec<Box<dyn Query>> = group.iter().map(|u| self.unit(u)).collect();
-            let q: Box<dyn Query> = if alts.len() == 1 {
+            let alts: Vec<Node> = group.iter().map(|u| self.unit(u)).collect();
+            let q = if alts.len() == 1 {
                 alts.into_iter().next()?
             } else {
-                Box::new(BooleanQuery::new(
-                    alts.into_iter().map(|q| (Occur::Should, q)).collect(),
-                ))
+                Node::Bool(alts.into_iter().map(|q| (Occur::Should, q)).collect())
             };
             clauses.push((occur, q));
         }
         for u in &parsed.excluded {
             clauses.push((Occur::MustNot, self.unit(u)));
         }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        Some(Node::Bool(clauses))
     }
 
     /// Query for one unit: dis-max over every field's analysis of it.
-    pub fn unit(&mut self, u: &Unit) -> Box<dyn Query> {
+    pub fn unit(&mut self, u: &Unit) -> Node {
         if u.all_words {
-            let words: Vec<Box<dyn Query>> = u
+            let words: Vec<Node> = u
                 .text
                 .split_whitespace()
                 .map(|w| {
@@ -374,12 +360,10 @@ impl<'a> Builder<'a> {
                     })
                 })
                 .collect();
-            return Box::new(BooleanQuery::new(
-                words.into_iter().map(|q| (Occur::Must, q)).collect(),
-            ));
+            return Node::Bool(words.into_iter().map(|q| (Occur::Must, q)).collect());
         }
         let w = u.weight;
-        let mut alts: Vec<Box<dyn Query>> = Vec::new();
+        let mut alts: Vec<Clause> = Vec::new();
         // Titles are indexed folded only: when folding makes the word another, far more
         // common one (`før` → `for`), a title clause would match that other word.
         let mut folds_into_other_word = false;
@@ -388,21 +372,21 @@ impl<'a> Builder<'a> {
             for (exact, fold, ea, fa) in &mut self.langs {
                 // a word absent from a field adds a clause that matches
                 // nothing but still costs its term look-ups: leave it out
-                let exact = Analysed::new(&self.searcher, *exact, analyzer::tokens(ea, &u.text));
+                let exact = Analysed::new(self.stats, exact, analyzer::tokens(ea, &u.text));
                 if exact.present() {
-                    if let Some(q) = term_or_phrase(exact.field, &exact.toks) {
-                        alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
+                    if let Some(q) = term_or_phrase(&exact.field, &exact.toks, EXACT_BOOST * w) {
+                        alts.push(q);
                     }
                 }
                 let fold_toks = analyzer::tokens(fa, &u.text);
-                let other_word = folds_into_common_word(&self.searcher, &exact, &fold_toks);
+                let other_word = folds_into_common_word(self.stats, &exact, &fold_toks);
                 folds_into_other_word |= other_word;
                 if fold_on && !other_word {
                     // frequencies are read only when the folded clause may be added
-                    let fold = Analysed::new(&self.searcher, *fold, fold_toks);
+                    let fold = Analysed::new(self.stats, fold, fold_toks);
                     if fold.present() && !same_postings(&exact, &fold) {
-                        if let Some(q) = term_or_phrase(fold.field, &fold.toks) {
-                            alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
+                        if let Some(q) = term_or_phrase(&fold.field, &fold.toks, FOLD_BOOST * w) {
+                            alts.push(q);
                         }
                     }
                 }
@@ -410,30 +394,35 @@ impl<'a> Builder<'a> {
             let single_word = !u.phrase && !u.text.contains(char::is_whitespace);
             if self.features.fuzzy && single_word && w == 1.0 {
                 if let Some(q) = self.fuzzy(&u.text) {
-                    alts.push(Box::new(BoostQuery::new(q, FUZZY_BOOST)));
+                    alts.push(q);
                 }
             }
             if self.features.ocr && single_word {
-                if let Some(q) = analysed(self.fields.ocr, &mut self.ocr, &u.text) {
-                    alts.push(Box::new(BoostQuery::new(q, OCR_BOOST * w)));
+                let toks = analyzer::tokens(&mut self.ocr, &u.text);
+                if let Some(q) = term_or_phrase(schema::OCR, &toks, OCR_BOOST * w) {
+                    alts.push(q);
                 }
             }
         }
         if !folds_into_other_word {
-            if let Some(q) = analysed(self.fields.title, &mut self.title, &u.text) {
-                alts.push(Box::new(BoostQuery::new(q, TITLE_BOOST * w)));
+            let toks = analyzer::tokens(&mut self.title, &u.text);
+            if let Some(q) = term_or_phrase(schema::TITLE, &toks, TITLE_BOOST * w) {
+                alts.push(q);
             }
         }
         if alts.is_empty() {
-            return Box::new(EmptyQuery);
+            return Node::Nothing;
         }
-        Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))
+        Node::Word {
+            alternatives: alts,
+            tie_breaker: TIE_BREAKER,
+        }
     }
 
     /// Typo-tolerant match on the unstemmed `words` field: one edit from
     /// [`FUZZY_MIN_CHARS`] letters, two from [`FUZZY_TWO_EDITS_CHARS`];
     /// never for short words or anything with a digit.
-    fn fuzzy(&mut self, word: &str) -> Option<Box<dyn Query>> {
+    fn fuzzy(&mut self, word: &str) -> Option<Clause> {
         let toks = analyzer::tokens(&mut self.title, word);
         let [tok] = toks.as_slice() else { return None };
         let n = tok.text.chars().count();
@@ -442,12 +431,16 @@ impl<'a> Builder<'a> {
         }
         // A word many documents already contain is no typo worth chasing,
         // and expanding it to its neighbours is what typo tolerance costs.
-        let term = Term::from_field_text(self.fields.words, &tok.text);
-        if self.searcher.doc_freq(&term).unwrap_or(0) >= FUZZY_SKIP_DOC_FREQ {
+        if self.stats.doc_freq(schema::WORDS, &tok.text).unwrap_or(0) >= FUZZY_SKIP_DOC_FREQ {
             return None;
         }
         let distance = if n >= FUZZY_TWO_EDITS_CHARS { 2 } else { 1 };
-        Some(Box::new(FuzzyTermQuery::new(term, distance, true)))
+        Some(Clause::Fuzzy {
+            field: schema::WORDS.to_string(),
+            term: tok.text.clone(),
+            distance,
+            boost: FUZZY_BOOST,
+        })
     }
 }
 
@@ -475,7 +468,7 @@ fn same_postings(exact: &Analysed, fold: &Analysed) -> bool {
 /// Norwegian passage (and every title with `for`, titles being indexed
 /// folded). `Trøndelag` still finds an OCR'd `Trondelag`, which is rarer.
 fn folds_into_common_word(
-    searcher: &tantivy::Searcher,
+    stats: &dyn Stats,
     exact: &Analysed,
     fold: &[tantivy::tokenizer::Token],
 ) -> bool {
@@ -485,35 +478,29 @@ fn folds_into_common_word(
     if e.text == f.text {
         return false;
     }
-    let other = searcher
-        .doc_freq(&Term::from_field_text(exact.field, &f.text))
-        .unwrap_or(0);
+    let other = stats.doc_freq(&exact.field, &f.text).unwrap_or(0);
     other > 0 && other >= word.saturating_mul(FOLD_OTHER_WORD)
 }
 
 /// A word analysed for one field, with each token's document frequency
 /// there (`None` when it could not be read), looked up once.
 struct Analysed {
-    field: Field,
+    field: String,
     toks: Vec<tantivy::tokenizer::Token>,
     dfs: Vec<Option<u64>>,
 }
 
 impl Analysed {
-    fn new(
-        searcher: &tantivy::Searcher,
-        field: Field,
-        toks: Vec<tantivy::tokenizer::Token>,
-    ) -> Analysed {
+    fn new(stats: &dyn Stats, field: &str, toks: Vec<tantivy::tokenizer::Token>) -> Analysed {
         let dfs = toks
             .iter()
-            .map(|t| {
-                searcher
-                    .doc_freq(&Term::from_field_text(field, &t.text))
-                    .ok()
-            })
+            .map(|t| stats.doc_freq(field, &t.text))
             .collect();
-        Analysed { field, toks, dfs }
+        Analysed {
+            field: field.to_string(),
+            toks,
+            dfs,
+        }
     }
 
     /// True when every token is in the field (in at least one passage); an
@@ -523,26 +510,20 @@ impl Analysed {
     }
 }
 
-/// A term or phrase query for `text` analysed for `field`.
-fn analysed(field: Field, a: &mut TextAnalyzer, text: &str) -> Option<Box<dyn Query>> {
-    term_or_phrase(field, &analyzer::tokens(a, text))
-}
-
-/// A term query for one token, a phrase query for several.
-fn term_or_phrase(field: Field, toks: &[tantivy::tokenizer::Token]) -> Option<Box<dyn Query>> {
-    match toks.len() {
-        0 => None,
-        1 => Some(Box::new(TermQuery::new(
-            Term::from_field_text(field, &toks[0].text),
-            IndexRecordOption::WithFreqs,
-        ))),
-        _ => {
-            let terms = toks
-                .iter()
-                .map(|t| (t.position, Term::from_field_text(field, &t.text)))
-                .collect();
-            Some(Box::new(PhraseQuery::new_with_offset(terms)))
-        }
+/// A term clause for one token, a phrase clause for several.
+fn term_or_phrase(field: &str, toks: &[tantivy::tokenizer::Token], boost: f32) -> Option<Clause> {
+    match toks {
+        [] => None,
+        [t] => Some(Clause::Term {
+            field: field.to_string(),
+            term: t.text.clone(),
+            boost,
+        }),
+        _ => Some(Clause::Phrase {
+            field: field.to_string(),
+            terms: toks.iter().map(|t| (t.position, t.text.clone())).collect(),
+            boost,
+        }),
     }
 }
 
