@@ -6,6 +6,7 @@
 #                                             print the HTTP URLs comma-separated (last line)
 #   scripts/opensearch-cluster.sh stop        stop the nodes this script started, drop their data
 #   scripts/opensearch-cluster.sh kill-node I kill -9 node I (0-based), for failure tests
+#   scripts/opensearch-cluster.sh start-node I start node I again (after kill-node), in the background
 #   scripts/opensearch-cluster.sh urls        print the URLs of a running cluster
 #
 # OpenSearch (server, transport-netty4-client, analysis-common) comes from
@@ -58,6 +59,16 @@ urls() {
 
 alive() { [ -f "$run/node-$1.pid" ] && kill -0 "$(cat "$run/node-$1.pid")" 2>/dev/null; }
 
+# Start node $1 of a cluster of $2 nodes, in the background.
+launch() {
+  # setsid: the node outlives this script and ignores the caller's Ctrl-C
+  setsid java -Xms"$heap" -Xmx"$heap" -XX:+UseSerialGC \
+    -Dlog4j2.disable.jmx=true -Djava.awt.headless=true \
+    -cp "$build/classes:$build/lib/*" Launcher "$run" "$1" "$2" "$http_base" "$transport_base" \
+    >> "$run/node-$1.log" 2>&1 < /dev/null &
+  echo $! > "$run/node-$1.pid"
+}
+
 start() {
   local n="${1:-3}" i
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "start takes a node count, not \`$n\`"
@@ -69,14 +80,7 @@ start() {
   ensure_built
   rm -rf "$run" && mkdir -p "$run"
   echo "$n" > "$run/nodes"
-  for ((i = 0; i < n; i++)); do
-    # setsid: the node outlives this script and ignores the caller's Ctrl-C
-    setsid java -Xms"$heap" -Xmx"$heap" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-      -Dlog4j2.disable.jmx=true -Djava.awt.headless=true \
-      -cp "$build/classes:$build/lib/*" Launcher "$run" "$i" "$n" "$http_base" "$transport_base" \
-      > "$run/node-$i.log" 2>&1 < /dev/null &
-    echo $! > "$run/node-$i.pid"
-  done
+  for ((i = 0; i < n; i++)); do launch "$i" "$n"; done
   local first="http://127.0.0.1:$http_base" deadline=$((SECONDS + 240))
   until curl -fsS "$first/_cluster/health?wait_for_status=green&wait_for_nodes=$n&timeout=5s" >/dev/null 2>&1; do
     for ((i = 0; i < n; i++)); do
@@ -114,10 +118,21 @@ kill_node() {
   echo "killed node $i" >&2
 }
 
+start_node() {
+  local i="${1:-}"
+  [[ "$i" =~ ^[0-9]+$ ]] || die "start-node takes a node number (0-based)"
+  [ -f "$run/nodes" ] || die "no cluster running"
+  [ "$i" -lt "$(cat "$run/nodes")" ] || die "the cluster has no node $i"
+  alive "$i" && die "node $i is running"
+  launch "$i" "$(cat "$run/nodes")"
+  echo "started node $i" >&2
+}
+
 case "${1:-}" in
   start) start "${2:-3}" ;;
   stop) stop ;;
   kill-node) kill_node "${2:-}" ;;
+  start-node) start_node "${2:-}" ;;
   urls) [ -f "$run/nodes" ] || die "no cluster running"; urls "$(cat "$run/nodes")" ;;
-  *) echo "usage: $0 start [N] | stop | kill-node I | urls" >&2; exit 2 ;;
+  *) echo "usage: $0 start [N] | stop | kill-node I | start-node I | urls" >&2; exit 2 ;;
 esac

@@ -75,7 +75,16 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         body_read_timeout: Duration::from_secs(args.body_timeout.max(1)),
         ..Config::default()
     };
-    if let Some(cluster) = cli.opensearch()? {
+    if let Some(os) = cli.opensearch_config()? {
+        // a cluster down at start-up is waited for: searches answer 503 until it is back
+        let cluster = match crate::opensearch::Cluster::connect(&os) {
+            Ok(c) => c,
+            Err(e @ Error::Unavailable(_)) => {
+                eprintln!("warning: {e}");
+                crate::opensearch::Cluster::lazy(&os)?
+            }
+            Err(e) => return Err(e),
+        };
         if args.sources.is_some() {
             cli.embedded_only("`serve --sources` (scheduled crawls)")?;
         }

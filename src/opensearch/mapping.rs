@@ -31,6 +31,28 @@ pub(crate) const PASSAGE: &str = "passage";
 /// The unindexed object with what hits show.
 pub(crate) const STORED: &str = "stored";
 
+/// The token a passage holds in an analysed field its text gives no token
+/// (no analyzer makes it: they cut words at symbols). Lucene's BM25 counts
+/// the passages *with* the field (docCount) where tantivy counts every
+/// passage; with the filler every passage has every field, so the inverse
+/// document frequency is tantivy's exactly, and the average field length
+/// differs from tantivy's by the fillers' share (at most one token).
+pub(crate) const FILLER: &str = "\u{2042}";
+
+/// The analysed fields (as the embedded schema names them).
+pub(crate) fn analysed_fields() -> Vec<String> {
+    let mut out = vec![
+        schema::TITLE.to_string(),
+        schema::WORDS.to_string(),
+        schema::OCR.to_string(),
+    ];
+    for lang in ANALYZED {
+        out.push(schema::body_field_name(lang.key));
+        out.push(schema::fold_field_name(lang.key));
+    }
+    out
+}
+
 /// The `_id` of a document's passage `i`.
 pub(crate) fn passage_id(id: &str, i: usize) -> String {
     format!("{id}-{i:05}")
@@ -182,6 +204,15 @@ pub(crate) fn passages(doc: &Document) -> Vec<(String, Value)> {
             schema::fold_field_name(lang.key),
             json!(tokens(&mut analyzer::fold_analyzer(lang), &p.text)),
         );
+        for field in analysed_fields() {
+            let empty = d
+                .get(&field)
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty);
+            if empty {
+                d.insert(field, json!(FILLER));
+            }
+        }
         let mut stored = json!({
             "id": doc.id,
             "source": doc.source,

@@ -33,6 +33,9 @@ use crate::index::StoredMeta;
 use crate::lang::Language;
 use crate::plan::{Found, Plan, Stats};
 
+/// Attempts of a search that some shards did not answer.
+pub(crate) const SHARD_RETRIES: u32 = 8;
+
 /// Default alias name.
 pub const DEFAULT_ALIAS: &str = "kartotek";
 
@@ -105,6 +108,15 @@ impl Cluster {
         Ok(cluster)
     }
 
+    /// A cluster handle that does not contact the cluster yet (a server
+    /// that starts while the cluster is down answers 503 until it is back).
+    pub fn lazy(config: &Config) -> Result<Cluster> {
+        Ok(Cluster {
+            client: Client::new(&config.connection)?,
+            alias: config.alias.trim().to_lowercase(),
+        })
+    }
+
     /// The alias searched.
     pub fn alias(&self) -> &str {
         &self.alias
@@ -152,21 +164,41 @@ impl Cluster {
         Ok(())
     }
 
-    /// Search request on the alias.
+    /// Search request on the alias. An answer from only some shards (a
+    /// node just died and its shards have not moved to their replicas yet)
+    /// is asked again, briefly, rather than shown as a partial result.
     fn search(&self, body: &Value) -> Result<Value> {
-        let r = self.client.send(
-            Method::POST,
-            &format!("/{}/_search?search_type=dfs_query_then_fetch", self.alias),
-            Some(body),
-        )?;
-        if r.status == 503 || r.body["error"]["type"] == "search_phase_execution_exception" {
-            return Err(Error::Unavailable(format!(
-                "the cluster could not search `{}`: {}",
-                self.alias,
-                reason(&r.body)
-            )));
+        let mut last = String::new();
+        for attempt in 0..SHARD_RETRIES {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(250 * u64::from(attempt)));
+            }
+            let r = self.client.send(
+                Method::POST,
+                &format!("/{}/_search?search_type=dfs_query_then_fetch", self.alias),
+                Some(body),
+            )?;
+            if r.status == 404 && r.body["error"]["type"] == "index_not_found_exception" {
+                return Err(Error::Unavailable(format!(
+                    "the cluster has no index `{}` (start Kartotek against it once, or ingest)",
+                    self.alias
+                )));
+            }
+            if r.status == 503 || r.body["error"]["type"] == "search_phase_execution_exception" {
+                last = reason(&r.body);
+                continue;
+            }
+            let body = r.ok("search")?;
+            if body["_shards"]["failed"].as_u64().unwrap_or(0) > 0 {
+                last = format!("{} shard(s) failed", body["_shards"]["failed"]);
+                continue;
+            }
+            return Ok(body);
         }
-        r.ok("search")
+        Err(Error::Unavailable(format!(
+            "the cluster could not search `{}`: {last}",
+            self.alias
+        )))
     }
 
     /// Run a plan.
@@ -181,18 +213,16 @@ impl Cluster {
         Ok(query::found(plan, &resp))
     }
 
-    /// Fetch, in one request, which of `fields` hold terms and in how many
-    /// passages each `(field, term)` occurs.
+    /// Fetch, in one request, in how many passages each `(field, term)`
+    /// occurs (`fields`, asked whether they hold terms, all do).
     pub fn stats(&self, fields: Vec<String>, terms: Vec<(String, String)>) -> Result<ClusterStats> {
+        // every passage holds every analysed field (see `mapping::FILLER`)
         let mut filters = serde_json::Map::new();
-        for (i, f) in fields.iter().enumerate() {
-            filters.insert(format!("f{i}"), json!({ "exists": { "field": f } }));
-        }
         for (i, (f, t)) in terms.iter().enumerate() {
             filters.insert(format!("t{i}"), json!({ "term": { f: t } }));
         }
         let mut out = ClusterStats {
-            fields: HashSet::new(),
+            fields: fields.into_iter().collect(),
             dfs: HashMap::new(),
             cluster: self.clone(),
         };
@@ -206,11 +236,6 @@ impl Cluster {
         });
         let resp = self.search(&body)?;
         let b = &resp["aggregations"]["s"]["buckets"];
-        for (i, f) in fields.into_iter().enumerate() {
-            if b[format!("f{i}")]["doc_count"].as_u64().unwrap_or(0) > 0 {
-                out.fields.insert(f);
-            }
-        }
         for (i, key) in terms.into_iter().enumerate() {
             let n = b[format!("t{i}")]["doc_count"].as_u64().unwrap_or(0);
             out.dfs.insert(key, n);

@@ -140,6 +140,8 @@ pub(crate) fn body(plan: &Plan, text: Option<&Node>) -> Value {
         "aggs": aggs,
     });
     if plan.top > 0 {
+        // a document's first passage stands for it among equals, as on the embedded engine
+        b["sort"] = json!([{ "_score": "desc" }, { super::mapping::PASSAGE: "asc" }]);
         b["collapse"] = json!({ "field": ID, "inner_hits": { "name": "passages", "size": 0 } });
     }
     if let Some(f) = filter(&plan.filters, None) {

@@ -12,5 +12,6 @@ mod forgiving;
 mod hardening;
 mod hostile;
 mod ingest;
+mod opensearch;
 mod search;
 mod server_fixture;

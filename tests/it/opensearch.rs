@@ -1,0 +1,411 @@
+//! The OpenSearch backend on a real cluster: the same answers as the
+//! embedded index, searches answered while a node is killed, and clear
+//! errors when the cluster cannot be reached.
+//!
+//! These tests need a cluster: `scripts/opensearch-cluster.sh start` prints
+//! its URLs; pass them in `KARTOTEK_TEST_OPENSEARCH_URL`. Without one they
+//! print one line and pass, except with `CI=true`, where a missing cluster
+//! is a failure (`.ci/run` starts one).
+
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use kartotek::opensearch::{Cluster, Config};
+use kartotek::search::{Request, Response, Searcher};
+use kartotek::store::DocStore;
+use kartotek::taxonomy::Taxonomy;
+
+use crate::common::{self, fixture};
+
+/// The cluster's URLs, or `None` (after saying why) when no cluster is given.
+fn urls() -> Option<Vec<String>> {
+    match std::env::var("KARTOTEK_TEST_OPENSEARCH_URL") {
+        Ok(u) if !u.trim().is_empty() => Some(u.split(',').map(|s| s.trim().to_string()).collect()),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true but KARTOTEK_TEST_OPENSEARCH_URL is not set: .ci/run starts a cluster with scripts/opensearch-cluster.sh");
+            }
+            println!("skipped: no OpenSearch cluster (run scripts/opensearch-cluster.sh start and set KARTOTEK_TEST_OPENSEARCH_URL to the URLs it prints)");
+            None
+        }
+    }
+}
+
+/// Settings for a fresh alias of this test run.
+fn config(urls: &[String], name: &str) -> Config {
+    let mut c = Config::new(urls);
+    c.alias = format!("kartotek-it-{}-{name}", std::process::id());
+    // three nodes: shards spread over them, a replica of each elsewhere
+    c.shards = if urls.len() >= 3 { 3 } else { 1 };
+    c.replicas = if urls.len() >= 2 { 1 } else { 0 };
+    c
+}
+
+/// Copy every document of the shared embedded index into `cluster`.
+fn copy_shared(cluster: &Cluster) {
+    let index = &common::shared().index;
+    let mut w = cluster.open_writer(0).expect("writer");
+    for (id, _) in index.sources().expect("sources") {
+        let doc = index.get_document(&id).expect("read").expect("document");
+        w.upsert(&doc).expect("upsert");
+    }
+    w.commit().expect("commit");
+}
+
+/// The shared corpus on the cluster (built once).
+fn shared_cluster(urls: &[String]) -> &'static Searcher {
+    static S: OnceLock<Searcher> = OnceLock::new();
+    S.get_or_init(|| {
+        let cluster = Cluster::connect(&config(urls, "shared")).expect("connect");
+        copy_shared(&cluster);
+        Searcher::opensearch(cluster, Taxonomy::builtin())
+    })
+}
+
+/// The judged queries of the evaluation, plus filtered, excluding and
+/// browsing requests.
+fn requests() -> Vec<Request> {
+    #[derive(serde::Deserialize)]
+    struct Q {
+        q: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct File {
+        query: Vec<Q>,
+    }
+    let text = std::fs::read_to_string(fixture("eval/queries.toml")).expect("eval file");
+    let file: File = toml::from_str(&text).expect("eval toml");
+    let mut out: Vec<Request> = file.query.into_iter().map(|q| Request::new(q.q)).collect();
+    out.push(Request::new(""));
+    out.push(Request::new("Erasmus").filter("lang", "nb"));
+    out.push(Request::new("").filter("region", "/norway"));
+    out.push(Request::new("interreg -aurora"));
+    out.push(Request::new("\"grønt skifte\" OR bærekraft"));
+    out.push(Request::new("title:strategi"));
+    out.push(Request::new("Trondelag programme:/interreg"));
+    out.push(Request::new("Erasmsu"));
+    let mut paged = Request::new("Trøndelag");
+    paged.offset = 2;
+    paged.limit = 3;
+    out.push(paged);
+    out
+}
+
+/// Hit ids in order, with runs of equal embedded scores sorted (order
+/// inside an exact tie is not defined).
+fn ranked(r: &Response) -> Vec<Vec<String>> {
+    let mut out: Vec<(f64, Vec<String>)> = Vec::new();
+    for h in &r.hits {
+        match out.last_mut() {
+            Some((s, ids)) if (*s - h.score).abs() < 1e-3 => ids.push(h.id.clone()),
+            _ => out.push((h.score, vec![h.id.clone()])),
+        }
+    }
+    out.into_iter()
+        .map(|(_, mut ids)| {
+            ids.sort();
+            ids
+        })
+        .collect()
+}
+
+#[test]
+fn opensearch_gives_the_same_top_ten_and_facet_counts_as_the_embedded_index() {
+    let Some(urls) = urls() else { return };
+    let os = shared_cluster(&urls);
+    let embedded = &common::shared().searcher;
+    let mut differences = Vec::new();
+    for req in requests() {
+        let a = embedded.search(&req).expect("embedded search");
+        let b = os.search(&req).expect("opensearch search");
+        let ids = |r: &Response| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+        if a.total != b.total {
+            differences.push(format!("`{}`: total {} vs {}", req.q, a.total, b.total));
+        }
+        // the same documents in the same order (ties aside)
+        if ids(&a).len() != ids(&b).len() || !same_modulo_ties(&a, &b) {
+            differences.push(format!("`{}`: top {:?} vs {:?}", req.q, ids(&a), ids(&b)));
+        }
+        if a.facets != b.facets {
+            differences.push(format!("`{}`: facet counts differ", req.q));
+        }
+        if a.suggestion != b.suggestion {
+            differences.push(format!(
+                "`{}`: did you mean {:?} vs {:?}",
+                req.q, a.suggestion, b.suggestion
+            ));
+        }
+        let snippets = |r: &Response| r.hits.iter().map(|h| h.snippet.clone()).collect::<Vec<_>>();
+        if a.total == b.total && ids(&a) == ids(&b) && snippets(&a) != snippets(&b) {
+            differences.push(format!("`{}`: snippets differ", req.q));
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+/// True when `b` lists the documents of `a` in `a`'s order, except inside
+/// runs of equal scores in `a`.
+fn same_modulo_ties(a: &Response, b: &Response) -> bool {
+    let groups = ranked(a);
+    let mut i = 0;
+    for g in groups {
+        let n = g.len();
+        let Some(slice) = b.hits.get(i..i + n) else {
+            return false;
+        };
+        let mut got: Vec<String> = slice.iter().map(|h| h.id.clone()).collect();
+        got.sort();
+        if got != g {
+            return false;
+        }
+        i += n;
+    }
+    i == b.hits.len()
+}
+
+#[test]
+fn an_upsert_replaces_a_documents_passages_and_a_delete_removes_them() {
+    let Some(urls) = urls() else { return };
+    let cluster = Cluster::connect(&config(&urls, "writes")).expect("connect");
+    let index = &common::shared().index;
+    let id = index
+        .sources()
+        .expect("sources")
+        .into_iter()
+        .find_map(|(id, src)| src.ends_with("long-report.pdf").then_some(id))
+        .expect("long report indexed");
+    let mut doc = index.get_document(&id).expect("read").expect("doc");
+    let before = doc.passages.len();
+    assert!(before > 2, "the long report has several passages");
+    let mut w = cluster.open_writer(0).expect("writer");
+    w.upsert(&doc).expect("upsert");
+    w.commit().expect("commit");
+    assert_eq!(cluster.passage_count().expect("count"), before as u64);
+    // a shorter version leaves no passage of the longer one behind
+    doc.passages.truncate(2);
+    w.upsert(&doc).expect("upsert");
+    w.commit().expect("commit");
+    assert_eq!(cluster.passage_count().expect("count"), 2);
+    let back = cluster.document(&id).expect("read").expect("document");
+    assert_eq!(back.passages.len(), 2);
+    assert_eq!(back.title, doc.title);
+    assert_eq!(
+        cluster.content_hash(&id).expect("hash"),
+        Some(doc.hash.clone())
+    );
+    w.delete(&id).expect("delete");
+    w.commit().expect("commit");
+    assert_eq!(cluster.document_count().expect("count"), 0);
+    assert_eq!(cluster.content_hash(&id).expect("hash"), None);
+}
+
+/// The cluster script, for the kill test.
+fn script(args: &[&str]) -> std::process::Output {
+    Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scripts/opensearch-cluster.sh"
+    ))
+    .args(args)
+    .output()
+    .expect("run scripts/opensearch-cluster.sh")
+}
+
+#[test]
+fn searches_are_answered_and_writes_resume_while_a_node_is_killed() {
+    let Some(urls) = urls() else { return };
+    if urls.len() < 3 {
+        println!("skipped: killing a node needs the three-node cluster");
+        return;
+    }
+    // only a cluster this script started can have a node killed
+    let listed = script(&["urls"]);
+    let ours = String::from_utf8_lossy(&listed.stdout).trim().to_string();
+    assert_eq!(
+        ours,
+        urls.join(","),
+        "KARTOTEK_TEST_OPENSEARCH_URL must name the cluster scripts/opensearch-cluster.sh started"
+    );
+    let cluster = Cluster::connect(&config(&urls, "kill")).expect("connect");
+    copy_shared(&cluster);
+    let searcher = Searcher::opensearch(cluster.clone(), Taxonomy::builtin());
+    let queries = ["Erasmus", "Trøndelag", "circular economy", "interreg", ""];
+    let expected: Vec<Vec<String>> = queries
+        .iter()
+        .map(|q| {
+            let r = searcher.search(&Request::new(*q)).expect("search");
+            r.hits.iter().map(|h| h.id.clone()).collect()
+        })
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicUsize::new(0));
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let (searcher, stop, answered, failures) = (
+                searcher.clone(),
+                stop.clone(),
+                answered.clone(),
+                failures.clone(),
+            );
+            let expected = expected.clone();
+            std::thread::spawn(move || {
+                let mut i = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let q = queries[i % queries.len()];
+                    match searcher.search(&Request::new(q)) {
+                        Ok(r) => {
+                            let ids: Vec<String> = r.hits.iter().map(|h| h.id.clone()).collect();
+                            if ids != expected[i % queries.len()] {
+                                failures
+                                    .lock()
+                                    .unwrap()
+                                    .push(format!("`{q}` answered differently"));
+                            }
+                            answered.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Err(e) => failures.lock().unwrap().push(format!("`{q}`: {e}")),
+                    }
+                    i += 1;
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let killed = script(&["kill-node", "2"]);
+    assert!(
+        killed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&killed.stderr)
+    );
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_secs(8));
+    // a write after the kill is acknowledged and then found
+    let index = &common::shared().index;
+    let (id, _) = index
+        .sources()
+        .expect("sources")
+        .into_iter()
+        .next()
+        .expect("a document");
+    let mut doc = index.get_document(&id).expect("read").expect("doc");
+    doc.title = "Knutepunkt etter nodefeil".into();
+    let mut w = cluster.open_writer(0).expect("writer");
+    w.upsert(&doc).expect("upsert after the kill");
+    w.commit().expect("commit after the kill");
+    stop.store(true, Ordering::Relaxed);
+    for t in workers {
+        t.join().expect("search thread");
+    }
+    let after = searcher
+        .search(&Request::new("title:Knutepunkt"))
+        .expect("search after the write");
+    // bring the node back for whatever runs next
+    let restarted = script(&["start-node", "2"]);
+    let failures = failures.lock().unwrap().clone();
+    assert!(
+        failures.is_empty(),
+        "{} of {} searches failed after {:?}:\n{}",
+        failures.len(),
+        answered.load(Ordering::Relaxed) + failures.len(),
+        started.elapsed(),
+        failures.join("\n")
+    );
+    assert!(
+        answered.load(Ordering::Relaxed) > 10,
+        "searches ran during the kill"
+    );
+    assert_eq!(after.hits.first().map(|h| h.id.as_str()), Some(id.as_str()));
+    assert!(
+        restarted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restarted.stderr)
+    );
+}
+
+#[test]
+fn an_unreachable_cluster_is_a_clear_cli_error_with_exit_code_one() {
+    // a port nothing listens on: no cluster needed for this one
+    let out = Command::new(env!("CARGO_BIN_EXE_kartotek"))
+        .args([
+            "--backend",
+            "opensearch",
+            "--opensearch-url",
+            "http://127.0.0.1:9",
+            "search",
+            "Erasmus",
+        ])
+        .output()
+        .expect("run kartotek");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the search cluster is unavailable"), "{err}");
+    assert!(err.contains("http://127.0.0.1:9"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let missing = Command::new(env!("CARGO_BIN_EXE_kartotek"))
+        .args(["--backend", "opensearch", "search", "Erasmus"])
+        .env_remove("KARTOTEK_OPENSEARCH_URL")
+        .output()
+        .expect("run kartotek");
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(2), "{err}");
+    assert!(err.contains("--opensearch-url"), "{err}");
+}
+
+#[tokio::test]
+async fn an_unreachable_cluster_answers_503_in_the_error_shape_and_healthz_says_so() {
+    use tower::ServiceExt;
+    // reqwest's blocking client is made off the async runtime, as `serve` does
+    let cluster =
+        std::thread::spawn(|| Cluster::lazy(&Config::new(&["http://127.0.0.1:9".to_string()])))
+            .join()
+            .expect("thread")
+            .expect("lazy");
+    let state = kartotek::server::AppState::opensearch(
+        cluster,
+        Taxonomy::builtin(),
+        kartotek::server::Config::default(),
+    );
+    let app = kartotek::server::app(state);
+    for path in ["/api/search?q=Erasmus", "/healthz", "/api/facets"] {
+        let resp = app
+            .clone()
+            .oneshot(
+                axum::http::Request::get(path)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 503, "{path}");
+        let body = http_body_util::BodyExt::collect(resp.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["error"]["code"], "unavailable", "{path}: {json}");
+        assert!(
+            !json["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("127.0.0.1"),
+            "{path}: the message does not leak node addresses: {json}"
+        );
+    }
+}
+
+#[test]
+fn a_server_over_the_cluster_reports_its_health() {
+    let Some(urls) = urls() else { return };
+    let cluster = shared_cluster(&urls).store().health().expect("health");
+    assert!(
+        cluster == "green" || cluster == "yellow",
+        "cluster health {cluster}"
+    );
+    let docs = shared_cluster(&urls)
+        .store()
+        .document_count()
+        .expect("count");
+    assert_eq!(docs, common::shared().index.num_documents());
+}
