@@ -40,8 +40,8 @@ pub struct Cli {
     /// with the Scandinavian languages and English, then the document in its detected language.
     #[arg(long, global = true, env = "KARTOTEK_OCR_LANGS", default_value = crate::ingest::ocr::DEFAULT_LANGS)]
     pub ocr_langs: String,
-    /// Where the passages live: `embedded` (the tantivy index in --index) or
-    /// `opensearch` (a cluster named by --opensearch-url).
+    /// Where the passages live: `embedded` (the tantivy index folder) or
+    /// `opensearch` (a cluster named by `--opensearch-url`).
     #[arg(long, global = true, env = "KARTOTEK_BACKEND", value_enum, default_value_t = Backend::Embedded)]
     pub backend: Backend,
     /// OpenSearch node URLs, comma-separated or repeated (`http://127.0.0.1:9200`).

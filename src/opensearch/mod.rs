@@ -243,6 +243,14 @@ impl Cluster {
         Ok(out)
     }
 
+    /// Delete the index behind the alias (and so the alias).
+    pub fn drop_index(&self) -> Result<()> {
+        self.client
+            .send(Method::DELETE, &format!("/{}", self.versioned_name()), None)?
+            .ok("delete the index")?;
+        Ok(())
+    }
+
     /// Make the writes so far visible to searches.
     pub fn refresh(&self) -> Result<()> {
         self.client
