@@ -75,6 +75,9 @@ public final class Launcher {
             .put("cluster.fault_detection.leader_check.retry_count", 2)
             .put("transport.connect_timeout", "2s")
             .put("node.processors", 1)
+            // small heaps with the serial collector: judge memory by what requests
+            // reserve, not by the heap's fill level (garbage included)
+            .put("indices.breaker.total.use_real_memory", false)
             .build();
         Environment env = InternalSettingsPreparer.prepareEnvironment(
             settings, Collections.emptyMap(), nodeHome.resolve("config"), () -> names[index]);

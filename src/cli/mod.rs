@@ -8,6 +8,7 @@ pub mod extract;
 pub mod facets;
 pub mod ingest;
 pub mod progress;
+pub mod reindex;
 pub mod search;
 pub mod serve;
 
@@ -164,6 +165,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Serve the search page, the JSON API and the widget over HTTP.
     Serve(serve::Args),
+    /// Rebuild the OpenSearch index under a new name and swap the alias to it (no downtime).
+    Reindex(reindex::Args),
 }
 
 /// Write to stdout; a closed pipe (`kartotek search x | head`) ends the
@@ -195,5 +198,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Serve(a) => serve::run(&cli, a),
         Command::Eval(a) => eval::run(&cli, a),
         Command::Extract(a) => extract::run(&cli, a),
+        Command::Reindex(a) => reindex::run(&cli, a),
     }
 }

@@ -243,12 +243,122 @@ impl Cluster {
         Ok(out)
     }
 
-    /// Delete the index behind the alias (and so the alias).
+    /// The indexes the alias points at.
+    pub fn indexes(&self) -> Result<Vec<String>> {
+        let r = self
+            .client
+            .send(Method::GET, &format!("/_alias/{}", self.alias), None)?;
+        if r.status == 404 {
+            return Ok(Vec::new());
+        }
+        let body = r.ok("read the alias")?;
+        Ok(body
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    /// Delete the indexes behind the alias (and so the alias).
     pub fn drop_index(&self) -> Result<()> {
-        self.client
-            .send(Method::DELETE, &format!("/{}", self.versioned_name()), None)?
-            .ok("delete the index")?;
+        for name in self.indexes()? {
+            self.client
+                .send(Method::DELETE, &format!("/{name}"), None)?
+                .ok("delete the index")?;
+        }
         Ok(())
+    }
+
+    /// Re-index with no downtime: every document is read back, analysed
+    /// again and written to a new index with the current mapping
+    /// (`ALIAS-vN-MILLIS`, `shards` and `replicas`); then one `_aliases`
+    /// call moves the alias from the old index to the new one (atomic: a
+    /// search sees one or the other), and the old index is deleted.
+    /// Searches go on against the old index meanwhile; writes made during
+    /// the copy go to the old index and are lost with it, so run ingest
+    /// again afterwards (it only re-reads what changed). Returns the new
+    /// index's name.
+    pub fn reindex(&self, shards: u32, replicas: u32) -> Result<String> {
+        let old = self.indexes()?;
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        let name = format!("{}-v{}-{millis}", self.alias, mapping::MAPPING_VERSION);
+        self.client
+            .send(
+                Method::PUT,
+                &format!("/{name}"),
+                Some(&mapping::index_body(shards.max(1), replicas)),
+            )?
+            .ok(&format!("create the index `{name}`"))?;
+        let target = Cluster {
+            client: self.client.clone(),
+            alias: name.clone(),
+        };
+        let mut w = writer::ClusterWriter::new(target.clone());
+        // passages in (document, passage) order, a page at a time
+        let mut after: Option<Value> = None;
+        let mut rows: Vec<Value> = Vec::new();
+        let mut current = String::new();
+        loop {
+            let mut body = json!({
+                "size": 1000,
+                "query": { "match_all": {} },
+                "sort": [{ mapping::ID: "asc" }, { mapping::PASSAGE: "asc" }],
+                "_source": [mapping::STORED],
+            });
+            if let Some(a) = &after {
+                body["search_after"] = a.clone();
+            }
+            let resp = self.search(&body)?;
+            let hits = resp["hits"]["hits"].as_array().cloned().unwrap_or_default();
+            if hits.is_empty() {
+                break;
+            }
+            after = hits.last().map(|h| h["sort"].clone());
+            for h in hits {
+                let stored = h["_source"][mapping::STORED].clone();
+                let id = stored["id"].as_str().unwrap_or_default().to_string();
+                if id != current && !rows.is_empty() {
+                    if let Some(doc) = document_from(&current, &rows) {
+                        crate::store::DocWriter::upsert(&mut w, &doc)?;
+                    }
+                    rows.clear();
+                }
+                current = id;
+                rows.push(stored);
+            }
+        }
+        if let Some(doc) = document_from(&current, &rows) {
+            crate::store::DocWriter::upsert(&mut w, &doc)?;
+        }
+        crate::store::DocWriter::commit(&mut w)?;
+        self.client
+            .send(
+                Method::GET,
+                &format!("/_cluster/health/{name}?wait_for_status=yellow&timeout=60s"),
+                None,
+            )?
+            .ok("wait for the new index")?;
+        let mut actions = vec![json!({ "add": { "index": name, "alias": self.alias } })];
+        for o in &old {
+            actions.push(json!({ "remove": { "index": o, "alias": self.alias } }));
+        }
+        self.client
+            .send(
+                Method::POST,
+                "/_aliases",
+                Some(&json!({ "actions": actions })),
+            )?
+            .ok("move the alias")?;
+        // searches that resolved the alias just before the move finish first
+        std::thread::sleep(Duration::from_secs(1));
+        for o in &old {
+            self.client
+                .send(Method::DELETE, &format!("/{o}"), None)?
+                .ok("delete the old index")?;
+        }
+        Ok(name)
     }
 
     /// Make the writes so far visible to searches.
@@ -347,37 +457,7 @@ impl crate::store::DocStore for Cluster {
 
     fn document(&self, id: &str) -> Result<Option<Document>> {
         let rows = self.passages_of(id)?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
-        };
-        let s = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
-        let meta: StoredMeta = serde_json::from_str(&s(first, "meta")).unwrap_or_default();
-        let lang = Language::from_code(&s(first, "lang")).unwrap_or(Language::Other);
-        Ok(Some(Document {
-            id: id.to_string(),
-            source: s(first, "source"),
-            url: s(first, "url"),
-            title: s(first, "title"),
-            lang,
-            format: Format::from_name(&s(first, "format")).unwrap_or(Format::Text),
-            description: meta.description,
-            date: meta.date,
-            pages: meta.pages,
-            hash: s(first, "hash"),
-            bytes: meta.bytes,
-            facets: meta.facets,
-            context: meta.context,
-            warnings: meta.warnings,
-            ocr_damaged: first["ocr_damaged"].as_bool().unwrap_or(false),
-            passages: rows
-                .iter()
-                .map(|r| Passage {
-                    page: r["page"].as_u64().filter(|p| *p > 0).map(|p| p as u32),
-                    text: s(r, "text"),
-                    lang: Language::from_code(&s(r, "passage_lang")).unwrap_or(lang),
-                })
-                .collect(),
-        }))
+        Ok(document_from(id, &rows))
     }
 
     fn open_writer(&self, _heap_bytes: usize) -> Result<Box<dyn crate::store::DocWriter>> {
@@ -391,6 +471,39 @@ impl crate::store::DocStore for Cluster {
             .ok("report its health")?;
         Ok(r["status"].as_str().unwrap_or("unknown").to_string())
     }
+}
+
+/// A document from its passages' `stored` objects, in passage order.
+fn document_from(id: &str, rows: &[Value]) -> Option<Document> {
+    let first = rows.first()?;
+    let s = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+    let meta: StoredMeta = serde_json::from_str(&s(first, "meta")).unwrap_or_default();
+    let lang = Language::from_code(&s(first, "lang")).unwrap_or(Language::Other);
+    Some(Document {
+        id: id.to_string(),
+        source: s(first, "source"),
+        url: s(first, "url"),
+        title: s(first, "title"),
+        lang,
+        format: Format::from_name(&s(first, "format")).unwrap_or(Format::Text),
+        description: meta.description,
+        date: meta.date,
+        pages: meta.pages,
+        hash: s(first, "hash"),
+        bytes: meta.bytes,
+        facets: meta.facets,
+        context: meta.context,
+        warnings: meta.warnings,
+        ocr_damaged: first["ocr_damaged"].as_bool().unwrap_or(false),
+        passages: rows
+            .iter()
+            .map(|r| Passage {
+                page: r["page"].as_u64().filter(|p| *p > 0).map(|p| p as u32),
+                text: s(r, "text"),
+                lang: Language::from_code(&s(r, "passage_lang")).unwrap_or(lang),
+            })
+            .collect(),
+    })
 }
 
 /// Term statistics fetched from the cluster for one search.

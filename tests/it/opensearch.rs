@@ -409,3 +409,71 @@ fn a_server_over_the_cluster_reports_its_health() {
         .expect("count");
     assert_eq!(docs, common::shared().index.num_documents());
 }
+
+#[test]
+fn a_reindex_under_search_load_swaps_the_alias_without_a_failed_search() {
+    let Some(urls) = urls() else { return };
+    let cfg = config(&urls, "reindex");
+    let cluster = Cluster::connect(&cfg).expect("connect");
+    copy_shared(&cluster);
+    let before = cluster.indexes().expect("indexes");
+    let searcher = Searcher::opensearch(cluster.clone(), Taxonomy::builtin());
+    let queries = ["Erasmus", "berekraft", "interreg -aurora"];
+    let expected: Vec<Response> = queries
+        .iter()
+        .map(|q| searcher.search(&Request::new(*q)).expect("search"))
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicUsize::new(0));
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let worker = {
+        let (searcher, stop, answered, failures) = (
+            searcher.clone(),
+            stop.clone(),
+            answered.clone(),
+            failures.clone(),
+        );
+        let expected: Vec<Vec<String>> = expected
+            .iter()
+            .map(|r| r.hits.iter().map(|h| h.id.clone()).collect())
+            .collect();
+        std::thread::spawn(move || {
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let q = queries[i % queries.len()];
+                match searcher.search(&Request::new(q)) {
+                    Ok(r) => {
+                        let ids: Vec<String> = r.hits.iter().map(|h| h.id.clone()).collect();
+                        if ids != expected[i % queries.len()] {
+                            failures
+                                .lock()
+                                .unwrap()
+                                .push(format!("`{q}` answered differently"));
+                        }
+                        answered.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(e) => failures.lock().unwrap().push(format!("`{q}`: {e}")),
+                }
+                i += 1;
+            }
+        })
+    };
+    let new = cluster.reindex(cfg.shards, cfg.replicas).expect("reindex");
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, Ordering::Relaxed);
+    worker.join().expect("search thread");
+    let failures = failures.lock().unwrap().clone();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        answered.load(Ordering::Relaxed) > 3,
+        "searches ran during the re-index"
+    );
+    assert_eq!(cluster.indexes().expect("indexes"), vec![new.clone()]);
+    assert!(!before.contains(&new));
+    for (q, want) in queries.iter().zip(&expected) {
+        let got = searcher.search(&Request::new(*q)).expect("search");
+        assert_eq!(got.hits, want.hits, "`{q}` after the re-index");
+        assert_eq!(got.facets, want.facets, "`{q}` after the re-index");
+    }
+    cluster.drop_index().expect("drop");
+}
