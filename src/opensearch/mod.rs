@@ -168,6 +168,12 @@ impl Cluster {
     /// node just died and its shards have not moved to their replicas yet)
     /// is asked again, briefly, rather than shown as a partial result.
     fn search(&self, body: &Value) -> Result<Value> {
+        self.search_as(body, "?search_type=dfs_query_then_fetch")
+    }
+
+    /// [`Cluster::search`] with the given query string (`""`: OpenSearch's
+    /// default search type, for requests that score nothing).
+    fn search_as(&self, body: &Value, params: &str) -> Result<Value> {
         let mut last = String::new();
         for attempt in 0..SHARD_RETRIES {
             if attempt > 0 {
@@ -175,7 +181,7 @@ impl Cluster {
             }
             let r = self.client.send(
                 Method::POST,
-                &format!("/{}/_search?search_type=dfs_query_then_fetch", self.alias),
+                &format!("/{}/_search{params}", self.alias),
                 Some(body),
             )?;
             if r.status == 404 && r.body["error"]["type"] == "index_not_found_exception" {
@@ -234,7 +240,7 @@ impl Cluster {
             "track_total_hits": false,
             "aggs": { "s": { "filters": { "filters": filters } } },
         });
-        let resp = self.search(&body)?;
+        let resp = self.search_as(&body, "")?;
         let b = &resp["aggregations"]["s"]["buckets"];
         for (i, key) in terms.into_iter().enumerate() {
             let n = b[format!("t{i}")]["doc_count"].as_u64().unwrap_or(0);
