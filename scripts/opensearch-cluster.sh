@@ -43,7 +43,7 @@ ensure_built() {
   command -v javac >/dev/null || die "javac not found (a JDK compiles the launcher)"
   echo "fetching OpenSearch from Maven Central and compiling the launcher (once)" >&2
   rm -rf "$build" && mkdir -p "$build/classes"
-  mvn -B -q -f "$src/pom.xml" dependency:copy-dependencies -DoutputDirectory="$build/lib" >&2 \
+  mvn -B -q -Dstyle.color=never -f "$src/pom.xml" dependency:copy-dependencies -DoutputDirectory="$build/lib" >&2 \
     || die "maven could not fetch OpenSearch"
   javac -d "$build/classes" -cp "$build/lib/*" "$src/Launcher.java" >&2
   touch "$build/$stamp.ok"
