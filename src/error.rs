@@ -125,6 +125,9 @@ pub enum Error {
     /// The index cannot be opened or written.
     #[error("index error: {0}\nhint: check that the index folder is complete and readable; an index written by another version of Kartotek has to be rebuilt (delete the folder and ingest again)")]
     Index(#[from] tantivy::TantivyError),
+    /// The search cluster cannot be reached or cannot answer now.
+    #[error("the search cluster is unavailable: {0}\nhint: check that OpenSearch runs and that --opensearch-url names its nodes; Kartotek retries on the next request")]
+    Unavailable(String),
     /// Anything else: a bug or an environment problem. Details are logged.
     #[error("internal error: {0}")]
     Internal(String),
@@ -165,6 +168,8 @@ pub enum Code {
     HeadersTooLarge,
     /// `timeout`: 503, the request took longer than the server allows.
     Timeout,
+    /// `unavailable`: 503, exit 1: the search cluster cannot be reached.
+    Unavailable,
 }
 
 impl Code {
@@ -187,6 +192,7 @@ impl Code {
             Code::UriTooLong => "uri_too_long",
             Code::HeadersTooLarge => "headers_too_large",
             Code::Timeout => "timeout",
+            Code::Unavailable => "unavailable",
         }
     }
 
@@ -197,7 +203,7 @@ impl Code {
             Code::MethodNotAllowed => 405,
             Code::UriTooLong => 414,
             Code::HeadersTooLarge => 431,
-            Code::Timeout => 503,
+            Code::Timeout | Code::Unavailable => 503,
             Code::Unauthorized => 401,
             Code::Forbidden => 403,
             Code::NotFound => 404,
@@ -245,6 +251,7 @@ impl Error {
             Error::Taxonomy(_) => Code::InvalidTaxonomy,
             Error::Io { .. } => Code::IoError,
             Error::Index(_) => Code::IndexError,
+            Error::Unavailable(_) => Code::Unavailable,
             Error::Internal(_) => Code::Internal,
         }
     }
@@ -301,6 +308,7 @@ mod tests {
             Code::UriTooLong,
             Code::HeadersTooLarge,
             Code::Timeout,
+            Code::Unavailable,
         ];
         for c in all {
             assert!((400..600).contains(&c.http_status()), "{c}");

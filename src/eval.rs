@@ -132,6 +132,14 @@ pub fn score(ranked: &[String], relevant: &BTreeMap<String, u32>) -> Scores {
 
 /// Load an evaluation file, index its corpus in a temporary folder, run it.
 pub fn run(path: &Path) -> Result<Report> {
+    run_on(path, None)
+}
+
+/// [`run`], searching an OpenSearch cluster when `cluster` is given: the
+/// corpus is read once into a temporary embedded index, copied into a
+/// fresh index of its own on the cluster (`ALIAS-eval-PID`), searched
+/// there, and that index dropped afterwards.
+pub fn run_on(path: &Path, cluster: Option<&crate::opensearch::Config>) -> Result<Report> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let file: EvalFile = toml::from_str(&text)
         .map_err(|e| Error::Usage(format!("`{}`: {}", path.display(), e.message())))?;
@@ -163,7 +171,24 @@ pub fn run(path: &Path) -> Result<Report> {
             f.source, f.reason
         )));
     }
-    let searcher = Searcher::new(index, Taxonomy::builtin());
+    let mut on_cluster = None;
+    let searcher = match cluster {
+        None => Searcher::new(index, Taxonomy::builtin()),
+        Some(config) => {
+            let mut config = config.clone();
+            config.alias = format!("{}-eval-{}", config.alias, std::process::id());
+            let c = crate::opensearch::Cluster::connect(&config)?;
+            on_cluster = Some(c.clone());
+            let mut w = crate::store::DocStore::open_writer(&c, 0)?;
+            for (id, _) in index.sources()? {
+                if let Some(doc) = index.get_document(&id)? {
+                    w.upsert(&doc)?;
+                }
+            }
+            w.commit()?;
+            Searcher::opensearch(c, Taxonomy::builtin())
+        }
+    };
     let ranked = |q: &str, features: Features| -> Result<Vec<String>> {
         let mut req = Request::new(q);
         req.features = features;
@@ -188,6 +213,9 @@ pub fn run(path: &Path) -> Result<Report> {
         });
     }
     let _ = std::fs::remove_dir_all(&dir);
+    if let Some(c) = on_cluster {
+        c.drop_index()?;
+    }
     let mut kinds: Vec<String> = Vec::new();
     for q in &queries {
         if !kinds.contains(&q.kind) {

@@ -24,8 +24,11 @@ pub mod facet;
 pub mod index;
 pub mod ingest;
 pub mod lang;
+pub mod opensearch;
+pub mod plan;
 pub mod search;
 pub mod server;
+pub mod store;
 pub mod taxonomy;
 
 pub use document::{Document, Passage};

@@ -128,6 +128,7 @@ impl Args {
 
 /// Run `crawl`.
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
+    cli.embedded_only("`crawl`")?;
     let opts = args.options()?;
     // refuse a bad URL before touching the index
     for u in &args.urls {

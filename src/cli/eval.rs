@@ -16,8 +16,8 @@ pub struct Args {
 }
 
 /// Run `eval`.
-pub fn run(_cli: &Cli, args: &Args) -> Result<i32> {
-    let report = crate::eval::run(&args.file)?;
+pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
+    let report = crate::eval::run_on(&args.file, cli.opensearch_config()?.as_ref())?;
     if args.json {
         let json =
             serde_json::to_string_pretty(&report).map_err(|e| Error::Internal(e.to_string()))?;

@@ -16,9 +16,15 @@ pub struct Args {
 /// Run `facets`.
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
-    let index = Index::open_or_create(&cli.index)?;
-    crate::cli::ingest::ensure_default_corpus(&index, &cli.index, taxonomy)?;
-    let tree = Searcher::new(index, taxonomy).facet_tree()?;
+    let searcher = match cli.opensearch()? {
+        Some(cluster) => Searcher::opensearch(cluster, taxonomy),
+        None => {
+            let index = Index::open_or_create(&cli.index)?;
+            crate::cli::ingest::ensure_default_corpus(&index, &cli.index, taxonomy)?;
+            Searcher::new(index, taxonomy)
+        }
+    };
+    let tree = searcher.facet_tree()?;
     // labelled like the API without `ui`: in English
     let tree = crate::server::types::labelled(tree, taxonomy, crate::server::i18n::strings("en"));
     if args.json {

@@ -68,17 +68,21 @@ impl Args {
 /// Run `ingest`.
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     if let Some(file) = &args.sources {
+        cli.embedded_only("`ingest --sources` (crawling)")?;
         return run_sources(cli, args, file);
     }
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
-    let index = Index::open_or_create(&cli.index)?;
+    let store: Box<dyn crate::store::DocStore> = match cli.opensearch()? {
+        Some(cluster) => Box::new(cluster),
+        None => Box::new(Index::open_or_create(&cli.index)?),
+    };
     let jobs = if args.paths.is_empty() {
         source::builtin_jobs()
     } else {
         source::expand(&args.paths)
     };
     let opts = args.options(taxonomy);
-    let summary = ingest::run(&index, jobs, &opts, &mut Terminal::new(args.quiet))?;
+    let summary = ingest::run(&*store, jobs, &opts, &mut Terminal::new(args.quiet))?;
     Ok(if summary.failed.is_empty() { 0 } else { 1 })
 }
 

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod facets;
 pub mod ingest;
 pub mod progress;
+pub mod reindex;
 pub mod search;
 pub mod serve;
 
@@ -40,9 +41,111 @@ pub struct Cli {
     /// with the Scandinavian languages and English, then the document in its detected language.
     #[arg(long, global = true, env = "KARTOTEK_OCR_LANGS", default_value = crate::ingest::ocr::DEFAULT_LANGS)]
     pub ocr_langs: String,
+    /// Where the passages live: `embedded` (the tantivy index folder) or
+    /// `opensearch` (a cluster named by `--opensearch-url`).
+    #[arg(long, global = true, env = "KARTOTEK_BACKEND", value_enum, default_value_t = Backend::Embedded)]
+    pub backend: Backend,
+    /// OpenSearch node URLs, comma-separated or repeated (`http://127.0.0.1:9200`).
+    #[arg(
+        long = "opensearch-url",
+        global = true,
+        env = "KARTOTEK_OPENSEARCH_URL",
+        value_delimiter = ','
+    )]
+    pub opensearch_url: Vec<String>,
+    /// The OpenSearch alias Kartotek searches and writes (its index is `ALIAS-vN`).
+    #[arg(long, global = true, env = "KARTOTEK_OPENSEARCH_INDEX", default_value = crate::opensearch::DEFAULT_ALIAS)]
+    pub opensearch_index: String,
+    /// Primary shards of a new OpenSearch index.
+    #[arg(long, global = true, env = "KARTOTEK_OPENSEARCH_SHARDS", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub opensearch_shards: u32,
+    /// Replicas of each shard of a new OpenSearch index.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTOTEK_OPENSEARCH_REPLICAS",
+        default_value_t = 1
+    )]
+    pub opensearch_replicas: u32,
+    /// OpenSearch user (basic auth).
+    #[arg(long, global = true, env = "KARTOTEK_OPENSEARCH_USER")]
+    pub opensearch_user: Option<String>,
+    /// OpenSearch password (basic auth).
+    #[arg(
+        long,
+        global = true,
+        env = "KARTOTEK_OPENSEARCH_PASSWORD",
+        hide_env_values = true
+    )]
+    pub opensearch_password: Option<String>,
+    /// PEM file with the CA certificate of a cluster served over https with its own CA.
+    #[arg(long, global = true, env = "KARTOTEK_OPENSEARCH_CA_FILE")]
+    pub opensearch_ca_file: Option<PathBuf>,
+    /// Seconds an OpenSearch request may take before the next node is tried.
+    #[arg(long, global = true, env = "KARTOTEK_OPENSEARCH_TIMEOUT", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub opensearch_timeout: u64,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Where the passages live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// The tantivy index in `--index`, in this process.
+    Embedded,
+    /// An OpenSearch cluster (`--opensearch-url`).
+    Opensearch,
+}
+
+impl Cli {
+    /// The OpenSearch settings, when `--backend opensearch` is chosen.
+    pub fn opensearch_config(&self) -> Result<Option<crate::opensearch::Config>> {
+        if self.backend != Backend::Opensearch {
+            return Ok(None);
+        }
+        if self.opensearch_url.iter().all(|u| u.trim().is_empty()) {
+            return Err(crate::error::Error::Usage(
+                "--backend opensearch needs the cluster's URL\nhint: pass --opensearch-url http://HOST:9200 (or set KARTOTEK_OPENSEARCH_URL); scripts/opensearch-cluster.sh start runs a local one".into(),
+            ));
+        }
+        let mut c = crate::opensearch::Config::new(&self.opensearch_url);
+        c.alias = self.opensearch_index.clone();
+        c.shards = self.opensearch_shards;
+        c.replicas = self.opensearch_replicas;
+        c.connection.timeout = std::time::Duration::from_secs(self.opensearch_timeout);
+        c.connection.ca_file = self.opensearch_ca_file.clone();
+        c.connection.basic_auth = match (&self.opensearch_user, &self.opensearch_password) {
+            (Some(u), p) => Some((u.clone(), p.clone().unwrap_or_default())),
+            (None, Some(_)) => {
+                return Err(crate::error::Error::Usage(
+                    "--opensearch-password needs --opensearch-user".into(),
+                ))
+            }
+            (None, None) => None,
+        };
+        Ok(Some(c))
+    }
+
+    /// The cluster, connected, when `--backend opensearch` is chosen.
+    pub fn opensearch(&self) -> Result<Option<crate::opensearch::Cluster>> {
+        match self.opensearch_config()? {
+            Some(c) => crate::opensearch::Cluster::connect(&c).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A usage error for a command the OpenSearch backend does not run yet.
+    pub(crate) fn embedded_only(&self, what: &str) -> Result<()> {
+        if self.backend == Backend::Opensearch {
+            return Err(crate::error::Error::Usage(format!(
+                "{what} works on the embedded index only for now\nhint: run it without --backend opensearch"
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// Subcommands.
@@ -62,6 +165,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Serve the search page, the JSON API and the widget over HTTP.
     Serve(serve::Args),
+    /// Rebuild the OpenSearch index under a new name and swap the alias to it (no downtime).
+    Reindex(reindex::Args),
 }
 
 /// Write to stdout; a closed pipe (`kartotek search x | head`) ends the
@@ -93,5 +198,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Serve(a) => serve::run(&cli, a),
         Command::Eval(a) => eval::run(&cli, a),
         Command::Extract(a) => extract::run(&cli, a),
+        Command::Reindex(a) => reindex::run(&cli, a),
     }
 }

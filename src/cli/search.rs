@@ -76,8 +76,14 @@ fn parse_offset(v: &str) -> std::result::Result<usize, String> {
 /// Run `search`.
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
-    let index = Index::open_or_create(&cli.index)?;
-    crate::cli::ingest::ensure_default_corpus(&index, &cli.index, taxonomy)?;
+    let searcher = match cli.opensearch()? {
+        Some(cluster) => Searcher::opensearch(cluster, taxonomy),
+        None => {
+            let index = Index::open_or_create(&cli.index)?;
+            crate::cli::ingest::ensure_default_corpus(&index, &cli.index, taxonomy)?;
+            Searcher::new(index, taxonomy)
+        }
+    };
     let mut req = Request::new(args.query.join(" "));
     req.limit = args.limit;
     req.offset = args.offset;
@@ -95,7 +101,6 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         })?;
         req = req.filter(name.trim(), path.trim());
     }
-    let searcher = Searcher::new(index, taxonomy);
     let resp = searcher.search(&req)?;
     if args.json {
         let hits: Vec<crate::server::types::Hit> = resp.hits.into_iter().map(Into::into).collect();

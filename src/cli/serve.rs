@@ -60,7 +60,6 @@ pub struct Args {
 /// Run `serve`.
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
-    let index = Index::open_or_create(&cli.index)?;
     let config = Config {
         admin_key: args.admin_key.clone().filter(|k| !k.trim().is_empty()),
         search_key: args.search_key.clone().filter(|k| !k.trim().is_empty()),
@@ -76,6 +75,28 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         body_read_timeout: Duration::from_secs(args.body_timeout.max(1)),
         ..Config::default()
     };
+    if let Some(os) = cli.opensearch_config()? {
+        // a cluster down at start-up is waited for: searches answer 503 until it is back
+        let cluster = match crate::opensearch::Cluster::connect(&os) {
+            Ok(c) => c,
+            Err(e @ Error::Unavailable(_)) => {
+                eprintln!("warning: {e}");
+                crate::opensearch::Cluster::lazy(&os)?
+            }
+            Err(e) => return Err(e),
+        };
+        if args.sources.is_some() {
+            cli.embedded_only("`serve --sources` (scheduled crawls)")?;
+        }
+        eprintln!(
+            "searching the OpenSearch alias `{}` on {}; write endpoints are disabled (ingest with `kartotek --backend opensearch ingest`)",
+            cluster.alias(),
+            cluster.urls().join(",")
+        );
+        let state = AppState::opensearch(cluster, taxonomy, config);
+        return serve_state(state, args, None, None);
+    }
+    let index = Index::open_or_create(&cli.index)?;
     let sources = match &args.sources {
         Some(path) => Some(crate::crawl::sources::SourcesFile::load(path)?),
         None => None,
@@ -125,6 +146,16 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         }
         _ => None,
     };
+    serve_state(state, args, schedule, Some(stop))
+}
+
+/// Serve `state` until Ctrl-C or SIGTERM, then stop the crawl schedule (if any).
+fn serve_state(
+    state: AppState,
+    args: &Args,
+    schedule: Option<std::thread::JoinHandle<()>>,
+    stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+) -> Result<i32> {
     // a bounded blocking pool: a load run without a bound reached 349 threads (issue 13)
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -132,7 +163,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         .build()
         .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
     let result = rt.block_on(server::serve(state, &args.addr));
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(stop) = stop {
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     drop(schedule); // the schedule thread ends at its next check; it holds no lock between runs
                     // Do not wait for idle blocking threads to time out.
     rt.shutdown_timeout(std::time::Duration::from_secs(2));

@@ -422,7 +422,7 @@ pub(crate) const PARTLY_EXTRACTED: &str = "partly-extracted";
 /// The parts of a passage's compound words as tokens of the `parts` field,
 /// each analysed as the passage's language (stemmed, folded), or `None` when
 /// the language does not compound or nothing split.
-fn compound_parts(
+pub(crate) fn compound_parts(
     lang: &'static analyzer::AnalyzedLanguage,
     text: &str,
 ) -> Option<tantivy::tokenizer::PreTokenizedString> {
@@ -449,6 +449,15 @@ fn compound_parts(
         text: String::new(),
         tokens,
     })
+}
+
+/// True when a passage in `lang` gets cross-Scandinavian spelling keys
+/// (the `nordic` field).
+pub(crate) fn nordic_passage(lang: Language) -> bool {
+    matches!(
+        lang,
+        Language::Nb | Language::Nn | Language::Sv | Language::Da
+    )
 }
 
 /// The `quality` facet value of a document's text.
@@ -545,10 +554,7 @@ impl Writer {
                 t.add_text(exact, &p.text);
                 t.add_text(fold, &p.text);
             }
-            if matches!(
-                p.lang,
-                Language::Nb | Language::Nn | Language::Sv | Language::Da
-            ) {
+            if nordic_passage(p.lang) {
                 t.add_text(f.nordic, &p.text);
             }
             if let Some(parts) = compound_parts(lang, &p.text) {
@@ -636,6 +642,55 @@ impl Writer {
         self.writer.rollback()?;
         self.pending = 0;
         Ok(())
+    }
+}
+
+impl crate::store::DocStore for Index {
+    fn content_hash(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.stored_hash(id))
+    }
+
+    fn all_sources(&self) -> Result<Vec<(String, String)>> {
+        self.sources()
+    }
+
+    fn document_count(&self) -> Result<u64> {
+        Ok(self.num_documents())
+    }
+
+    fn passage_count(&self) -> Result<u64> {
+        Ok(self.num_passages())
+    }
+
+    fn document(&self, id: &str) -> Result<Option<Document>> {
+        self.get_document(id)
+    }
+
+    fn open_writer(&self, heap_bytes: usize) -> Result<Box<dyn crate::store::DocWriter>> {
+        Ok(Box::new(self.writer(heap_bytes)?))
+    }
+
+    fn health(&self) -> Result<String> {
+        Ok("ok".to_string())
+    }
+}
+
+impl crate::store::DocWriter for Writer {
+    fn upsert(&mut self, doc: &Document) -> Result<()> {
+        Writer::upsert(self, doc)
+    }
+
+    fn delete(&mut self, id: &str) -> Result<()> {
+        Writer::delete(self, id);
+        Ok(())
+    }
+
+    fn pending(&self) -> usize {
+        Writer::pending(self)
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        Writer::commit(self)
     }
 }
 

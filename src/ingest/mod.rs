@@ -34,8 +34,8 @@ use crate::document::{
     split_passages, DateSource, Document, FacetValue, Format, Origin as TagOrigin, Passage,
 };
 use crate::error::{ExtractError, Result};
-use crate::index::{Index, Writer};
 use crate::lang::{self, Language};
+use crate::store::{DocStore, DocWriter};
 use crate::taxonomy::Taxonomy;
 pub use extract::{Extracted, Limits};
 pub use source::{Job, Origin};
@@ -160,19 +160,19 @@ enum Built {
 
 /// Ingest a batch of jobs into `index`.
 pub fn run(
-    index: &Index,
+    index: &dyn DocStore,
     jobs: Vec<Job>,
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<Summary> {
-    let mut writer = index.writer(opts.writer_heap)?;
-    run_with_writer(index, &mut writer, jobs, opts, progress)
+    let mut writer = index.open_writer(opts.writer_heap)?;
+    run_with_writer(index, &mut *writer, jobs, opts, progress)
 }
 
 /// Like [`run`], with a writer the caller holds (the server keeps one).
 pub fn run_with_writer(
-    index: &Index,
-    writer: &mut Writer,
+    index: &dyn DocStore,
+    writer: &mut dyn DocWriter,
     jobs: Vec<Job>,
     opts: &Options,
     progress: &mut dyn Progress,
@@ -195,7 +195,6 @@ pub fn run_with_writer(
             let queue = Arc::clone(&queue);
             let tx = tx.clone();
             let opts = opts.clone();
-            let index = index.clone();
             scope.spawn(move || loop {
                 let next = match queue.lock() {
                     Ok(mut q) => q.pop_front(),
@@ -203,7 +202,7 @@ pub fn run_with_writer(
                 };
                 let Some((n, job)) = next else { break };
                 let display = job.display.clone();
-                let built = build(&index, job, &opts);
+                let built = build(index, job, &opts);
                 if tx.send((n, display, built)).is_err() {
                     break;
                 }
@@ -271,11 +270,11 @@ pub fn run_with_writer(
 
 /// Delete documents whose source file no longer exists (and built-in corpus
 /// documents no longer in the binary). URL sources are the crawler's to prune.
-fn prune(index: &Index, writer: &mut Writer) -> Result<usize> {
+fn prune(index: &dyn DocStore, writer: &mut dyn DocWriter) -> Result<usize> {
     let builtin: std::collections::HashSet<String> =
         source::builtin_jobs().into_iter().map(|j| j.key).collect();
     let mut removed = 0;
-    for (id, src) in index.sources()? {
+    for (id, src) in index.all_sources()? {
         let gone = if let Some(rest) = src.strip_prefix(source::BUILTIN_PREFIX) {
             !builtin.contains(&format!("{}{rest}", source::BUILTIN_PREFIX))
         } else if src.starts_with('/') {
@@ -284,14 +283,14 @@ fn prune(index: &Index, writer: &mut Writer) -> Result<usize> {
             false
         };
         if gone {
-            writer.delete(&id);
+            writer.delete(&id)?;
             removed += 1;
         }
     }
     Ok(removed)
 }
 
-fn build(index: &Index, job: Job, opts: &Options) -> Built {
+fn build(index: &dyn DocStore, job: Job, opts: &Options) -> Built {
     if let Some(e) = job.error {
         return Built::Failed(e);
     }
@@ -303,7 +302,7 @@ fn build(index: &Index, job: Job, opts: &Options) -> Built {
 }
 
 fn build_inner(
-    index: &Index,
+    index: &dyn DocStore,
     job: Job,
     opts: &Options,
 ) -> std::result::Result<Option<Document>, String> {
@@ -343,7 +342,8 @@ fn build_inner(
     hasher.update(raw_meta.as_bytes());
     let hash = hasher.finalize().to_hex().to_string();
     let id = Document::id_for(&job.key);
-    if index.stored_hash(&id).as_deref() == Some(hash.as_str()) {
+    let stored = index.content_hash(&id).map_err(|e| e.to_string())?;
+    if stored.as_deref() == Some(hash.as_str()) {
         return Ok(None);
     }
     let size = bytes.len() as u64;

@@ -1,7 +1,7 @@
 //! Passage-to-document aggregation: one pass over every matching passage
 //! keeps, per document, its best passage and how many passages matched.
 //! The document's score is the best passage's plus a small bonus for the
-//! others ([`OTHER_PASSAGES_BONUS`] per doubling), so a long report that
+//! others ([`crate::plan::OTHER_PASSAGES_BONUS`] per doubling), so a long report that
 //! discusses a topic throughout edges out one passing mention.
 //!
 //! A document's passages are adjacent doc ids in one segment (the writer
@@ -20,9 +20,6 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::index::schema::DOC_KEY;
 
-/// Relative bonus per doubling of the number of matching passages.
-pub(crate) const OTHER_PASSAGES_BONUS: f32 = 0.08;
-
 /// One document's aggregate.
 #[derive(Debug, Clone, Copy)]
 pub struct DocMatch {
@@ -39,10 +36,7 @@ pub struct DocMatch {
 impl DocMatch {
     /// Final document score.
     pub fn score(&self) -> Score {
-        if self.passages <= 1 {
-            return self.best; // log2(1) = 0; most matches are one passage
-        }
-        self.best * (1.0 + OTHER_PASSAGES_BONUS * (self.passages as f32).log2())
+        crate::plan::document_score(self.best, self.passages)
     }
 }
 

@@ -13,15 +13,7 @@ use crate::document::valid_date;
 use crate::error::{Error, Result};
 use crate::index::schema::DATE;
 
-/// The order of hits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    /// Best match first (the default when there is a query).
-    #[default]
-    Relevance,
-    /// Newest document first, undated documents last (the default when browsing).
-    Date,
-}
+pub use crate::plan::Sort;
 
 impl Sort {
     /// The names the API and the CLI accept.

@@ -4,8 +4,11 @@
 //!
 //! While the query is built, each clause is kept with what it stands for
 //! (an [`Atom`]: the user's word, the feature, the weight, the searched
-//! term). For a hit, every atom is asked whether the hit's best passage
-//! matches it (its scorer is moved to the passage);
+//! term, the plan clause). The clauses go to the engine with the plan
+//! ([`crate::plan::Plan::explain`]), which says for each hit which of them
+//! its best passage matches (the embedded engine moves each clause's scorer
+//! to the passage; the OpenSearch engine does not explain, see
+//! [`crate::search::Searcher::search`]);
 //! the document word is the term itself, or, for features that match a
 //! form of the word (typo, OCR skeleton, neighbour spelling), the word of
 //! the passage that produced it.
@@ -101,22 +104,15 @@ pub(crate) struct Atom {
     /// How to name the document word.
     pub resolve: Resolve,
     /// The clause itself.
-    pub query: Box<dyn Query>,
+    pub clause: crate::plan::Clause,
 }
 
-/// Reasons the passage at `addr` (with text `text`) matched, best first,
-/// one per (word, document word, feature).
-pub(crate) fn explain(
-    atoms: &[Atom],
-    searcher: &tantivy::Searcher,
-    addr: DocAddress,
-    text: &str,
-) -> Vec<Explained> {
+/// Reasons a passage (with text `text`) matched, best first, one per
+/// (word, document word, feature), from `matched`: the indexes of the atoms
+/// whose clauses the engine found the passage to match.
+pub(crate) fn explain(atoms: &[Atom], matched: &[usize], text: &str) -> Vec<Explained> {
     let mut out: Vec<Explained> = Vec::new();
-    for a in atoms {
-        if !matches(&*a.query, searcher, addr) {
-            continue;
-        }
+    for a in matched.iter().filter_map(|i| atoms.get(*i)) {
         let matched = match a.resolve {
             Resolve::Term => a.term.clone(),
             other => match passage_word(text, &a.analysed, other) {
@@ -148,7 +144,7 @@ pub(crate) fn explain(
 /// True when the passage at `addr` matches `query`. (tantivy's own
 /// `Query::explain` seeks a phrase scorer backwards when the passage comes
 /// before the phrase's first match, which its debug assertion refuses.)
-fn matches(query: &dyn Query, searcher: &tantivy::Searcher, addr: DocAddress) -> bool {
+pub(crate) fn matches(query: &dyn Query, searcher: &tantivy::Searcher, addr: DocAddress) -> bool {
     let Ok(weight) = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
         searcher,
     )) else {

@@ -10,6 +10,7 @@
 pub mod collector;
 pub mod dates;
 pub mod dismax;
+pub mod embedded;
 pub mod expand;
 pub mod explain;
 pub mod lexicon;
@@ -23,19 +24,18 @@ use std::ops::Range;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::query::{AllQuery, BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, OwnedValue, Value};
+use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur as TantivyOccur, Query, TermQuery};
+use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, OwnedValue};
 use tantivy::{TantivyDocument, Term};
 
 use crate::document::{Document, Passage};
 use crate::error::{Error, Result};
 use crate::facet::Facet;
-use crate::index::facet_tables;
 use crate::index::schema;
 use crate::index::Index;
 use crate::lang::Language;
+use crate::plan::{Filters, Found, FoundDoc, Node, Occur, Plan, Stats};
 use crate::taxonomy::Taxonomy;
-use collector::{DocMatch, GroupByDocument, Matches};
 
 /// Largest page size.
 pub(crate) const MAX_LIMIT: usize = 100;
@@ -171,34 +171,66 @@ pub struct Response {
     pub suggestion: Option<String>,
 }
 
+/// Where searches run.
+#[derive(Clone)]
+enum Engine {
+    /// The in-process tantivy index (boxed: it is many handles, a cluster a few).
+    Embedded(Box<Index>),
+    /// An OpenSearch cluster.
+    OpenSearch(crate::opensearch::Cluster),
+}
+
 /// Searches an index; cheap to clone.
 #[derive(Clone)]
 pub struct Searcher {
-    index: Index,
+    engine: Engine,
     taxonomy: &'static Taxonomy,
     parallel_from: u64,
 }
 
 impl Searcher {
-    /// A searcher over `index`, labelling facets from `taxonomy`.
+    /// A searcher over the embedded `index`, labelling facets from `taxonomy`.
     pub fn new(index: Index, taxonomy: &'static Taxonomy) -> Searcher {
         Searcher {
-            index,
+            engine: Engine::Embedded(Box::new(index)),
+            taxonomy,
+            parallel_from: PARALLEL_FROM,
+        }
+    }
+
+    /// A searcher over an OpenSearch cluster.
+    pub fn opensearch(
+        cluster: crate::opensearch::Cluster,
+        taxonomy: &'static Taxonomy,
+    ) -> Searcher {
+        Searcher {
+            engine: Engine::OpenSearch(cluster),
             taxonomy,
             parallel_from: PARALLEL_FROM,
         }
     }
 
     /// Search segments in parallel from `passages` passages instead of
-    /// [`PARALLEL_FROM`] (`0`: always, `u64::MAX`: never).
+    /// [`PARALLEL_FROM`] (`0`: always, `u64::MAX`: never; embedded only).
     pub fn with_parallel_from(mut self, passages: u64) -> Searcher {
         self.parallel_from = passages;
         self
     }
 
-    /// The index searched.
-    pub fn index(&self) -> &Index {
-        &self.index
+    /// The embedded index searched (`None` on OpenSearch).
+    pub fn embedded(&self) -> Option<&Index> {
+        match &self.engine {
+            Engine::Embedded(i) => Some(&**i),
+            Engine::OpenSearch(_) => None,
+        }
+    }
+
+    /// The documents searched: counts, stored documents, writes.
+    pub fn store(&self) -> &dyn crate::store::DocStore {
+        match &self.engine {
+            Engine::Embedded(i) => &**i,
+            Engine::OpenSearch(c) => c,
+        }
     }
 
     /// The taxonomy used for labels.
@@ -208,68 +240,54 @@ impl Searcher {
 
     /// Run a search.
     pub fn search(&self, req: &Request) -> Result<Response> {
+        match &self.engine {
+            Engine::Embedded(index) => {
+                let searcher = index.searcher();
+                let stats = embedded::EmbeddedStats::new(&searcher);
+                let parallel = searcher.num_docs() >= self.parallel_from;
+                self.search_with(req, &stats, |plan| {
+                    embedded::execute(index, &searcher, plan, parallel)
+                })
+            }
+            Engine::OpenSearch(cluster) => {
+                // plan once to learn which statistics the plan needs, fetch
+                // them in one request, then plan with them
+                validate(req)?;
+                if req.explain {
+                    // explaining tests each clause against the passage in
+                    // tantivy (see `explain`); the cluster has no such test
+                    return Err(Error::param(
+                        "explain",
+                        "is not available on the OpenSearch backend; search the embedded index to see why a hit matched",
+                    ));
+                }
+                let recorder = crate::plan::Recorder::default();
+                let (_, literal, _, _) = self.plan(req, &recorder)?;
+                suggest::corrections(&recorder, &literal);
+                let (fields, terms) = recorder.wanted();
+                let stats = cluster.stats(fields, terms)?;
+                self.search_with(req, &stats, |plan| cluster.execute(plan))
+            }
+        }
+    }
+
+    /// The search itself: parse, expand, plan with `stats`, run the plan
+    /// with `execute`, then hits with snippets, facets and "did you mean".
+    fn search_with(
+        &self,
+        req: &Request,
+        stats: &dyn Stats,
+        execute: impl Fn(&Plan) -> Result<Found>,
+    ) -> Result<Response> {
         let started = Instant::now();
         validate(req)?;
-        let searcher = self.index.searcher();
-        let mut parsed = query::parse(&req.q);
-        let mut filters_in = req.filters.clone();
-        for (facet, path) in std::mem::take(&mut parsed.filters) {
-            filters_in.entry(facet).or_default().push(path);
-        }
-        let literal = parsed.clone();
-        parsed = self.expanded(&parsed, &searcher, req.features);
-        let mut builder = query::Builder::new(&self.index, &searcher, req.features);
-        if req.explain {
-            builder = builder.with_explain();
-        }
-        let text_query: Option<Box<dyn Query>> = builder.build(&parsed, true);
-        let mut filters = self.filter_queries(&filters_in)?;
-        if let Some(range) = dates::range(self.index.fields().date, req.from, req.to) {
-            filters.push(("date".to_string(), range));
-        }
-        // a thread per segment pays off on large indexes only: handing a
-        // small query to the pool costs more than it saves
-        let parallel = searcher.num_docs() >= self.parallel_from;
-        let single = tantivy::Executor::single_thread();
-        let executor = if parallel {
-            searcher.index().search_executor()
-        } else {
-            &single
-        };
-        let run = |text: Option<&dyn Query>, skip: Option<&str>| -> Result<Matches> {
-            let q = combine(text, &filters, skip);
-            Ok(searcher.search_with_executor(
-                &*q,
-                &GroupByDocument,
-                executor,
-                tantivy::query::EnableScoring::enabled_from_searcher(&searcher),
-            )?)
-        };
-        let mut matches = if parsed.is_empty() && !req.q.trim().is_empty() {
-            Matches::default()
-        } else {
-            run(text_query.as_deref(), None)?
-        };
-        // All words required found nothing: fall back to any word, ranked.
-        let mut text_query = text_query;
-        if matches.is_empty() && parsed.required.len() > 1 {
-            text_query = builder.build(&parsed, false);
-            matches = run(text_query.as_deref(), None)?;
-        }
-        let sort = req.sort.unwrap_or(if parsed.is_empty() {
-            dates::Sort::Date
-        } else {
-            dates::Sort::Relevance
-        });
-        let top = match sort {
-            dates::Sort::Relevance => matches.top(req.offset + req.limit),
-            dates::Sort::Date => dates::top_by_date(&searcher, &matches, req.offset + req.limit)?,
-        };
-        let total = matches.total() as u64;
+        let (parsed, literal, plan, builder) = self.plan(req, stats)?;
+        let found = execute(&plan)?;
+        let total = found.total;
         // Words the index does not know get their closest known word: it is
         // highlighted (a typo's match) and offered as "did you mean".
         let corrections = if req.features.fuzzy || total <= SUGGEST_BELOW {
-            suggest::corrections(&searcher, self.index.fields().words, &literal)
+            suggest::corrections(stats, &literal)
         } else {
             Vec::new()
         };
@@ -281,34 +299,15 @@ impl Searcher {
         let marks = Marks::of(&parsed, &corrections);
         let mut hits = Vec::new();
         let mut forms_cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
-        for m in top.iter().skip(req.offset) {
-            let doc: TantivyDocument = searcher.doc(m.best_addr)?;
-            let mut hit = self.hit(&doc, m, req.snippets, &marks, &mut forms_cache);
-            hit.date = dates::date_of(&searcher, m.best_addr).map(crate::document::date_text);
+        for m in found.top.iter().skip(req.offset) {
+            let mut hit = Self::hit(m, req.snippets, &marks, &mut forms_cache);
             if req.explain {
-                let text = doc
-                    .get_first(self.index.fields().text)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default();
-                hit.explain = builder.explain(m.best_addr, text);
+                hit.explain = builder.explain(&m.matched, &m.best.text);
             }
             hits.push(hit);
         }
         let mut facets = BTreeMap::new();
-        if req.facets {
-            // facets with a filter of their own are counted without it
-            // (disjunctive), each from its own run of the query
-            let own: [bool; facet_tables::N] =
-                Facet::ALL.map(|f| req.filters.get(f.name()).is_some_and(|v| !v.is_empty()));
-            let mut counts = self.count(&searcher, executor, &matches, own.map(|o| !o))?;
-            for facet in Facet::ALL.into_iter().filter(|f| own[f.index()]) {
-                let i = facet.index();
-                let others = run(text_query.as_deref(), Some(facet.name()))?;
-                let mut which = [false; facet_tables::N];
-                which[i] = true;
-                counts[i] =
-                    std::mem::take(&mut self.count(&searcher, executor, &others, which)?[i]);
-            }
+        if let Some(counts) = found.facets {
             for (facet, counted) in Facet::ALL.into_iter().zip(counts) {
                 facets.insert(facet.name().to_string(), Self::sorted_counts(counted));
             }
@@ -323,6 +322,69 @@ impl Searcher {
         })
     }
 
+    /// The plan of a request: the parsed query (expanded), the query as
+    /// typed, what the engine is to run, and the builder that planned it
+    /// (it explains hits).
+    fn plan<'s>(
+        &self,
+        req: &Request,
+        stats: &'s dyn Stats,
+    ) -> Result<(query::Parsed, query::Parsed, Plan, query::Builder<'s>)> {
+        let mut parsed = query::parse(&req.q);
+        let mut filters_in = req.filters.clone();
+        for (facet, path) in std::mem::take(&mut parsed.filters) {
+            filters_in.entry(facet).or_default().push(path);
+        }
+        let literal = parsed.clone();
+        parsed = self.expanded(&parsed, stats, req.features);
+        let mut builder = query::Builder::new(stats, req.features);
+        if req.explain {
+            builder = builder.with_explain();
+        }
+        let text = if parsed.is_empty() && !req.q.trim().is_empty() {
+            // nothing searchable in a non-empty query: nothing matches
+            Some(Node::Nothing)
+        } else {
+            builder.build(&parsed, true)
+        };
+        // All words required found nothing: fall back to any word, ranked
+        // (the same tree with the groups optional, not planned twice).
+        let fallback = match &text {
+            Some(Node::Bool(clauses)) if parsed.required.len() > 1 => Some(Node::Bool(
+                clauses
+                    .iter()
+                    .map(|(o, n)| match o {
+                        Occur::Must => (Occur::Should, n.clone()),
+                        _ => (*o, n.clone()),
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        };
+        // browsing (no query) shows the newest documents first
+        let sort = req.sort.unwrap_or(if parsed.is_empty() {
+            dates::Sort::Date
+        } else {
+            dates::Sort::Relevance
+        });
+        let plan = Plan {
+            text,
+            fallback,
+            filters: filters(&filters_in)?,
+            from: req.from,
+            to: req.to,
+            sort,
+            explain: builder.explain_clauses(),
+            top: req.offset + req.limit,
+            facets: req.facets,
+            disjunctive: Facet::ALL
+                .into_iter()
+                .filter(|f| req.filters.get(f.name()).is_some_and(|v| !v.is_empty()))
+                .collect(),
+        };
+        Ok((parsed, literal, plan, builder))
+    }
+
     /// The facet tree with document counts over the whole index.
     pub fn facet_tree(&self) -> Result<BTreeMap<String, Vec<FacetCount>>> {
         let mut req = Request::new("");
@@ -332,17 +394,18 @@ impl Searcher {
     }
 
     /// `parsed` with the expansions `f` asks for (taxonomy aliases, thesaurus,
-    /// translations, neighbour-language forms, compound parts).
+    /// translations, neighbour-language forms, compound parts), into the
+    /// languages the engine holds.
     fn expanded(
         &self,
         parsed: &query::Parsed,
-        searcher: &tantivy::Searcher,
+        stats: &dyn Stats,
         f: query::Features,
     ) -> query::Parsed {
         if !(f.expand || f.neighbour || f.compound) {
             return parsed.clone();
         }
-        let languages: Vec<&'static str> = query::present_languages(&self.index, searcher)
+        let languages: Vec<&'static str> = query::present_languages(stats)
             .into_iter()
             .map(|l| l.key)
             .collect();
@@ -360,17 +423,41 @@ impl Searcher {
         .apply(parsed)
     }
 
+    /// `work` run with the engine's term statistics: the embedded index's
+    /// own, or on OpenSearch the ones `work` asks for, fetched in one request
+    /// after a first run that records them.
+    fn with_stats<T>(&self, work: impl Fn(&dyn Stats) -> T) -> Result<T> {
+        match &self.engine {
+            Engine::Embedded(index) => {
+                let searcher = index.searcher();
+                Ok(work(&embedded::EmbeddedStats::new(&searcher)))
+            }
+            Engine::OpenSearch(cluster) => {
+                let recorder = crate::plan::Recorder::default();
+                work(&recorder);
+                let (fields, terms) = recorder.wanted();
+                let stats = cluster.stats(fields, terms)?;
+                Ok(work(&stats))
+            }
+        }
+    }
+
     /// Where query `q` matches in each passage: byte ranges of the passage text, marked
     /// the way snippets mark them (the document page marks whole pages with these).
+    /// Both engines; when the statistics cannot be read, nothing is marked.
     pub fn passage_marks(&self, q: &str, passages: &[Passage]) -> Vec<Vec<Range<usize>>> {
         let literal = query::parse(q);
         if literal.is_empty() {
             return vec![Vec::new(); passages.len()];
         }
-        let searcher = self.index.searcher();
-        let expanded = self.expanded(&literal, &searcher, query::Features::ALL);
-        let corrections = suggest::corrections(&searcher, self.index.fields().words, &literal);
-        let marks = Marks::of(&expanded, &corrections);
+        let marks = self.with_stats(|stats| {
+            let expanded = self.expanded(&literal, stats, query::Features::ALL);
+            let corrections = suggest::corrections(stats, &literal);
+            Marks::of(&expanded, &corrections)
+        });
+        let Ok(marks) = marks else {
+            return vec![Vec::new(); passages.len()];
+        };
         let mut cache: HashMap<&'static str, snippet::Forms> = HashMap::new();
         passages
             .iter()
@@ -387,9 +474,16 @@ impl Searcher {
     /// Up to `n` documents most like `doc`: sharing its salient terms (tantivy's
     /// more-like-this over its text in its language's field, and its title) and its
     /// region, programme, network and theme values. Never `doc` itself.
+    ///
+    /// Embedded engine only: on OpenSearch the list is empty (the document
+    /// page then shows no "similar documents"), as more-like-this there would
+    /// need the raw text its fields do not hold.
     pub fn similar(&self, doc: &Document, n: usize) -> Result<Vec<Hit>> {
-        let searcher = self.index.searcher();
-        let f = self.index.fields();
+        let Engine::Embedded(index) = &self.engine else {
+            return Ok(Vec::new());
+        };
+        let searcher = index.searcher();
+        let f = index.fields();
         let mut text = String::new();
         for p in &doc.passages {
             if text.len() > 60_000 {
@@ -412,7 +506,8 @@ impl Searcher {
             .with_min_word_length(4)
             .with_max_query_terms(30)
             .with_document_fields(fields);
-        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(mlt))];
+        let mut should: Vec<(TantivyOccur, Box<dyn Query>)> =
+            vec![(TantivyOccur::Should, Box::new(mlt))];
         for v in &doc.facets {
             let Some(facet) = Facet::parse(&v.facet).filter(|f| f.hierarchical()) else {
                 continue;
@@ -425,174 +520,65 @@ impl Searcher {
                 IndexRecordOption::Basic,
             );
             should.push((
-                Occur::Should,
+                TantivyOccur::Should,
                 Box::new(tantivy::query::BoostQuery::new(Box::new(term), 0.5)),
             ));
         }
         let query = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(BooleanQuery::new(should))),
+            (TantivyOccur::Must, Box::new(BooleanQuery::new(should))),
             (
-                Occur::MustNot,
+                TantivyOccur::MustNot,
                 Box::new(TermQuery::new(
                     Term::from_field_text(f.id, &doc.id),
                     IndexRecordOption::Basic,
                 )),
             ),
         ]);
-        let matches = searcher.search(&query, &GroupByDocument)?;
+        let matches = searcher.search(&query, &collector::GroupByDocument)?;
         let marks = Marks::default();
         let mut cache = HashMap::new();
         let mut hits = Vec::new();
         for m in matches.top(n) {
             let stored: TantivyDocument = searcher.doc(m.best_addr)?;
-            let mut hit = self.hit(&stored, &m, false, &marks, &mut cache);
-            hit.date = dates::date_of(&searcher, m.best_addr).map(crate::document::date_text);
-            hits.push(hit);
+            let found = FoundDoc {
+                score: m.score(),
+                best: embedded::stored(index, &searcher, m.best_addr, &stored),
+                matched: Vec::new(),
+            };
+            hits.push(Self::hit(&found, false, &marks, &mut cache));
         }
         Ok(hits)
     }
 
-    fn filter_queries(
-        &self,
-        filters: &BTreeMap<String, Vec<String>>,
-    ) -> Result<Vec<(String, Box<dyn Query>)>> {
-        let f = self.index.fields();
-        let mut out = Vec::new();
-        for (name, values) in filters {
-            let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
-            if values.is_empty() {
-                continue;
-            }
-            let field = f.facet(name).ok_or_else(|| {
-                Error::param(
-                    name,
-                    format!("unknown facet; use one of {}", Facet::names(&Facet::ALL)),
-                )
-            })?;
-            let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for v in values {
-                let path = normalise_path(name, v)?;
-                let facet = TantivyFacet::from_text(&path).map_err(|_| {
-                    Error::param(
-                        name,
-                        format!("`{v}` is not a facet path like `/norway/trondelag`"),
-                    )
-                })?;
-                alts.push((
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_facet(field, &facet),
-                        IndexRecordOption::Basic,
-                    )),
-                ));
-            }
-            out.push((
-                name.clone(),
-                Box::new(BooleanQuery::new(alts)) as Box<dyn Query>,
-            ));
-        }
-        Ok(out)
-    }
-
     fn hit(
-        &self,
-        doc: &TantivyDocument,
-        m: &DocMatch,
+        m: &FoundDoc,
         with_snippet: bool,
         marks: &Marks,
         cache: &mut HashMap<&'static str, snippet::Forms>,
     ) -> Hit {
-        let f = self.index.fields();
-        let s = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
-        let lang = doc
-            .get_first(f.lang)
-            .and_then(|v| v.as_facet())
-            .map(|p| schema::facet_path(p).trim_start_matches('/').to_string())
-            .unwrap_or_else(|| "und".into());
-        let passage_lang = Language::from_code(&s(f.passage_lang)).unwrap_or(Language::Other);
-        let text = s(f.text);
+        let p = &m.best;
+        let passage_lang = Language::from_code(&p.passage_lang).unwrap_or(Language::Other);
         let snippet = if with_snippet {
             let al = crate::index::analyzer::analyzed_for(passage_lang);
             let forms = cache
                 .entry(al.key)
                 .or_insert_with(|| snippet::Forms::with_phrases(&marks.words, &marks.phrases, al));
-            snippet::snippet(&text, passage_lang, forms)
+            snippet::snippet(&p.text, passage_lang, forms)
         } else {
             snippet::Snippet::default()
         };
-        let mut facets = BTreeMap::new();
-        for facet in Facet::TAXONOMY {
-            let (name, field) = (facet.name(), f.facet_field(facet));
-            let paths: Vec<String> = doc
-                .get_all(field)
-                .filter_map(|v| v.as_facet().map(schema::facet_path))
-                .collect();
-            facets.insert(name.to_string(), paths);
-        }
         Hit {
-            id: s(f.id),
-            title: s(f.title),
-            url: s(f.url),
-            lang,
-            score: (m.score() as f64 * 1000.0).round() / 1000.0,
-            page: doc
-                .get_first(f.page)
-                .and_then(|v| v.as_u64())
-                .filter(|p| *p > 0)
-                .map(|p| p as u32),
-            date: None,
+            id: p.id.clone(),
+            title: p.title.clone(),
+            url: p.url.clone(),
+            lang: p.lang.clone(),
+            score: (m.score as f64 * 1000.0).round() / 1000.0,
+            page: (p.page > 0).then_some(p.page as u32),
+            date: p.date.map(crate::document::date_text),
             snippet,
-            facets,
+            facets: p.facets.clone(),
             explain: Vec::new(),
         }
-    }
-
-    /// Count documents per facet value (with every ancestor) over the
-    /// matches, for each facet `which` selects, from the per-segment
-    /// ordinal tables (see [`crate::index::facet_tables`]).
-    fn count(
-        &self,
-        searcher: &tantivy::Searcher,
-        executor: &tantivy::Executor,
-        matches: &Matches,
-        which: [bool; facet_tables::N],
-    ) -> Result<[HashMap<String, u64>; facet_tables::N]> {
-        type Counts = [HashMap<String, u64>; facet_tables::N];
-        let count_segment = |seg: &collector::SegmentMatches| -> Result<Counts> {
-            let table = self.index.facet_tables().get(searcher, seg.segment)?;
-            let mut counts: Counts = Default::default();
-            table.count(
-                seg.docs.iter().map(|m| m.best_addr.doc_id),
-                &which,
-                &mut counts,
-            );
-            Ok(counts)
-        };
-        // segments are counted on the executor the search ran on
-        let per_segment: Vec<Counts> = executor.map(
-            |seg| {
-                count_segment(seg).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))
-            },
-            matches.segments.iter(),
-        )?;
-        let mut counts: Counts = Default::default();
-        for seg_counts in per_segment {
-            for (total, part) in counts.iter_mut().zip(seg_counts) {
-                if total.is_empty() {
-                    *total = part;
-                    continue;
-                }
-                for (path, n) in part {
-                    *total.entry(path).or_insert(0) += n;
-                }
-            }
-        }
-        Ok(counts)
     }
 
     /// Facet counts, most documents first (labels are the interface's business).
@@ -604,6 +590,28 @@ impl Searcher {
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path)));
         out
     }
+}
+
+/// The request's filters, checked and normalised: facet → paths.
+fn filters(filters: &BTreeMap<String, Vec<String>>) -> Result<Filters> {
+    let mut out = Filters::new();
+    for (name, values) in filters {
+        let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+        if values.is_empty() {
+            continue;
+        }
+        let facet = Facet::parse(name).ok_or_else(|| {
+            Error::param(
+                name,
+                format!("unknown facet; use one of {}", Facet::names(&Facet::ALL)),
+            )
+        })?;
+        let paths = out.entry(facet).or_default();
+        for v in values {
+            paths.push(normalise_path(name, v)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Words and phrases a response's snippets mark.
@@ -684,22 +692,4 @@ fn normalise_path(facet: &str, v: &str) -> Result<String> {
         return Ok(p.to_lowercase());
     }
     Ok(if p.is_empty() { "/".into() } else { p })
-}
-
-fn combine(
-    text: Option<&dyn Query>,
-    filters: &[(String, Box<dyn Query>)],
-    skip: Option<&str>,
-) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    match text {
-        Some(q) => clauses.push((Occur::Must, q.box_clone())),
-        None => clauses.push((Occur::Must, Box::new(AllQuery))),
-    }
-    for (name, q) in filters {
-        if Some(name.as_str()) != skip {
-            clauses.push((Occur::Must, q.box_clone()));
-        }
-    }
-    Box::new(BooleanQuery::new(clauses))
 }

@@ -1,4 +1,5 @@
-//! The query language and its translation into tantivy queries.
+//! The query language and its translation into a backend-neutral query
+//! tree ([`crate::plan::Node`]).
 //!
 //! Syntax: plain words (all must match), `"exact phrases"`, `-excluded`
 //! words or phrases, `a OR b`, and `title:word`. Parsing is lenient: an
@@ -17,16 +18,12 @@
 //! never add to a passage that has it.
 
 use serde::Serialize;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Term;
 
 use super::explain::{Atom, Feature, Resolve};
 use crate::index::analyzer::{self, ANALYZED};
-use crate::index::{Fields, Index};
+use crate::index::schema;
+use crate::plan::{Clause, Node, Occur, Stats};
 
 /// Weight of a match in a language's exact (stemmed, unfolded) field.
 pub(crate) const EXACT_BOOST: f32 = 1.0;
@@ -326,18 +323,18 @@ fn tokenize(s: &str) -> Vec<Tok> {
     out
 }
 
-/// Builds tantivy queries for parsed queries against one index state.
+/// Builds the backend-neutral query tree ([`Node`]) of a parsed query,
+/// planning with the engine's term statistics ([`Stats`]).
 pub struct Builder<'a> {
-    fields: &'a Fields,
     /// `(exact field, fold field, exact analyzer, fold analyzer)` per language
     /// key with terms in the index.
-    langs: Vec<(Field, Field, TextAnalyzer, TextAnalyzer)>,
+    langs: Vec<(String, String, TextAnalyzer, TextAnalyzer)>,
     /// The folded analyzers of the languages present that compound.
     compounding: Vec<TextAnalyzer>,
     title: TextAnalyzer,
     ocr: TextAnalyzer,
     features: Features,
-    searcher: tantivy::Searcher,
+    stats: &'a dyn Stats,
     /// The clauses built, kept to explain hits (`None`: not asked).
     atoms: Option<Vec<Atom>>,
     /// The user's word whose group is being built (empty for exclusions).
@@ -345,7 +342,7 @@ pub struct Builder<'a> {
 }
 
 /// A clause noted for explanation before its word is known.
-type Note = (Box<dyn Query>, String, Feature, f32, Resolve);
+type Note = (Clause, String, Feature, f32, Resolve);
 
 /// The feature a clause of unit `u` stands for: its expansion's, or the
 /// field's for the user's own word.
@@ -368,17 +365,13 @@ fn joined(toks: &[tantivy::tokenizer::Token]) -> String {
 
 impl<'a> Builder<'a> {
     /// A builder that only queries language fields holding terms.
-    pub fn new(index: &'a Index, searcher: &tantivy::Searcher, features: Features) -> Builder<'a> {
-        let fields = index.fields();
+    pub fn new(stats: &'a dyn Stats, features: Features) -> Builder<'a> {
         let mut langs = Vec::new();
         let mut compounding = Vec::new();
-        for lang in present_languages(index, searcher) {
-            let Some((exact, fold)) = fields.body(lang.key) else {
-                continue;
-            };
+        for lang in present_languages(stats) {
             langs.push((
-                exact,
-                fold,
+                schema::body_field_name(lang.key),
+                schema::fold_field_name(lang.key),
                 analyzer::exact_analyzer(lang),
                 analyzer::fold_analyzer(lang),
             ));
@@ -387,13 +380,12 @@ impl<'a> Builder<'a> {
             }
         }
         Builder {
-            fields,
             langs,
             compounding,
             title: analyzer::title_analyzer(),
             ocr: analyzer::ocr_analyzer(),
             features,
-            searcher: searcher.clone(),
+            stats,
             atoms: None,
             word: String::new(),
         }
@@ -405,11 +397,23 @@ impl<'a> Builder<'a> {
         self
     }
 
-    /// Why the passage at `addr` (text `text`) matched the last query built;
-    /// empty unless made [`Builder::with_explain`].
-    pub fn explain(&self, addr: tantivy::DocAddress, text: &str) -> Vec<super::explain::Explained> {
+    /// The clauses of the last query built that hits are explained by, in
+    /// the order [`Builder::explain`] reads the engine's answer in (empty
+    /// unless made [`Builder::with_explain`]).
+    pub fn explain_clauses(&self) -> Vec<Clause> {
+        self.atoms
+            .iter()
+            .flatten()
+            .map(|a| a.clause.clone())
+            .collect()
+    }
+
+    /// Why a passage (text `text`) matched the last query built, given the
+    /// indexes of [`Builder::explain_clauses`] it matches; empty unless made
+    /// [`Builder::with_explain`].
+    pub fn explain(&self, matched: &[usize], text: &str) -> Vec<super::explain::Explained> {
         match &self.atoms {
-            Some(atoms) => super::explain::explain(atoms, &self.searcher, addr, text),
+            Some(atoms) => super::explain::explain(atoms, matched, text),
             None => Vec::new(),
         }
     }
@@ -419,7 +423,7 @@ impl<'a> Builder<'a> {
             return;
         }
         if let Some(atoms) = &mut self.atoms {
-            for (query, term, feature, weight, resolve) in notes {
+            for (clause, term, feature, weight, resolve) in notes {
                 atoms.push(Atom {
                     word: self.word.clone(),
                     term,
@@ -427,19 +431,19 @@ impl<'a> Builder<'a> {
                     feature,
                     weight,
                     resolve,
-                    query,
+                    clause,
                 });
             }
         }
     }
 
-    /// The tantivy query for a parsed query (`AND` of groups), or `None`
-    /// when nothing is searchable.
-    pub fn build(&mut self, parsed: &Parsed, all_required: bool) -> Option<Box<dyn Query>> {
+    /// The query for a parsed query (`AND` of groups, or `OR` when not
+    /// `all_required`), or `None` when nothing is searchable.
+    pub fn build(&mut self, parsed: &Parsed, all_required: bool) -> Option<Node> {
         if parsed.is_empty() {
             return None;
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<(Occur, Node)> = Vec::new();
         if let Some(atoms) = &mut self.atoms {
             atoms.clear();
         }
@@ -450,14 +454,17 @@ impl<'a> Builder<'a> {
         };
         for group in &parsed.required {
             self.word = group.first().map(|u| u.text.clone()).unwrap_or_default();
-            let alts: Vec<Box<dyn Query>> = group.iter().map(|u| self.unit(u)).collect();
+            let alts: Vec<Node> = group.iter().map(|u| self.unit(u)).collect();
             // a group's alternatives (the word, its variants, translations,
             // parts) count by the best one: a document matching many
             // translations must not outrank one with the word itself
-            let q: Box<dyn Query> = if alts.len() == 1 {
+            let q = if alts.len() == 1 {
                 alts.into_iter().next()?
             } else {
-                Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))
+                Node::DisMax {
+                    nodes: alts,
+                    tie_breaker: TIE_BREAKER,
+                }
             };
             clauses.push((occur, q));
         }
@@ -465,13 +472,13 @@ impl<'a> Builder<'a> {
         for u in &parsed.excluded {
             clauses.push((Occur::MustNot, self.unit(u)));
         }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        Some(Node::Bool(clauses))
     }
 
     /// Query for one unit: dis-max over every field's analysis of it.
-    pub fn unit(&mut self, u: &Unit) -> Box<dyn Query> {
+    pub fn unit(&mut self, u: &Unit) -> Node {
         if u.all_words {
-            let words: Vec<Box<dyn Query>> = u
+            let words: Vec<Node> = u
                 .text
                 .split_whitespace()
                 .map(|w| {
@@ -482,21 +489,19 @@ impl<'a> Builder<'a> {
                     })
                 })
                 .collect();
-            return Box::new(BooleanQuery::new(
-                words.into_iter().map(|q| (Occur::Must, q)).collect(),
-            ));
+            return Node::Bool(words.into_iter().map(|q| (Occur::Must, q)).collect());
         }
         let w = u.weight;
-        let mut alts: Vec<Box<dyn Query>> = Vec::new();
+        let mut alts: Vec<Clause> = Vec::new();
         // routes that stand in for the word where it is missing (inside
         // another compound, a neighbour's spelling): they add nothing to a
         // passage that has the word itself
-        let mut fallback: Vec<Box<dyn Query>> = Vec::new();
+        let mut fallback: Vec<Clause> = Vec::new();
         let explaining = self.atoms.is_some() && !self.word.is_empty();
         let mut notes: Vec<Note> = Vec::new();
-        let mut note = |q: &dyn Query, term: String, field: Feature, weight: f32, r: Resolve| {
+        let mut note = |c: &Clause, term: String, field: Feature, weight: f32, r: Resolve| {
             if explaining {
-                notes.push((q.box_clone(), term, feature_of(u, field), weight, r));
+                notes.push((c.clone(), term, feature_of(u, field), weight, r));
             }
         };
         let lower = u.text.to_lowercase();
@@ -508,30 +513,30 @@ impl<'a> Builder<'a> {
             for (exact, fold, ea, fa) in &mut self.langs {
                 // a word absent from a field adds a clause that matches
                 // nothing but still costs its term look-ups: leave it out
-                let exact = Analysed::new(&self.searcher, *exact, analyzer::tokens(ea, &u.text));
+                let exact = Analysed::new(self.stats, exact, analyzer::tokens(ea, &u.text));
                 if exact.present() {
-                    if let Some(q) = term_or_phrase(exact.field, &exact.toks) {
+                    if let Some(q) = term_or_phrase(&exact.field, &exact.toks, EXACT_BOOST * w) {
                         let term = joined(&exact.toks);
                         let f = if term == lower {
                             Feature::Exact
                         } else {
                             Feature::Stem
                         };
-                        note(&*q, term, f, EXACT_BOOST * w, Resolve::Term);
-                        alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
+                        note(&q, term, f, EXACT_BOOST * w, Resolve::Term);
+                        alts.push(q);
                     }
                 }
                 let fold_toks = analyzer::tokens(fa, &u.text);
-                let other_word = folds_into_common_word(&self.searcher, &exact, &fold_toks);
+                let other_word = folds_into_common_word(self.stats, &exact, &fold_toks);
                 folds_into_other_word |= other_word;
                 if fold_on && !other_word {
                     // frequencies are read only when the folded clause may be added
-                    let fold = Analysed::new(&self.searcher, *fold, fold_toks);
+                    let fold = Analysed::new(self.stats, fold, fold_toks);
                     if fold.present() && !same_postings(&exact, &fold) {
-                        if let Some(q) = term_or_phrase(fold.field, &fold.toks) {
+                        if let Some(q) = term_or_phrase(&fold.field, &fold.toks, FOLD_BOOST * w) {
                             let term = joined(&fold.toks);
-                            note(&*q, term, Feature::Folded, FOLD_BOOST * w, Resolve::Term);
-                            alts.push(Box::new(BoostQuery::new(q, FOLD_BOOST * w)));
+                            note(&q, term, Feature::Folded, FOLD_BOOST * w, Resolve::Term);
+                            alts.push(q);
                         }
                     }
                 }
@@ -541,102 +546,93 @@ impl<'a> Builder<'a> {
                 // the word as written, unstemmed: of the passages a stem
                 // matches, those with the query's own spelling (`kommunane`,
                 // not Bokmål `kommunene`; both stem to `kommun`) rank first
-                if let Some(q) = self.surface(&u.text) {
-                    note(
-                        &*q,
-                        lower.clone(),
-                        Feature::Exact,
-                        EXACT_BOOST * w,
-                        Resolve::Term,
-                    );
-                    alts.push(Box::new(BoostQuery::new(q, EXACT_BOOST * w)));
+                if let Some(q) = self.surface(&u.text, EXACT_BOOST * w) {
+                    let (f, r) = (Feature::Exact, Resolve::Term);
+                    note(&q, lower.clone(), f, EXACT_BOOST * w, r);
+                    alts.push(q);
                 }
             }
             if self.features.fuzzy && single_word && w == 1.0 {
                 if let Some(q) = self.fuzzy(&u.text) {
-                    note(
-                        &*q,
-                        lower.clone(),
-                        Feature::Typo,
-                        FUZZY_BOOST,
-                        Resolve::Nearest,
-                    );
-                    alts.push(Box::new(BoostQuery::new(q, FUZZY_BOOST)));
+                    let (f, r) = (Feature::Typo, Resolve::Nearest);
+                    note(&q, lower.clone(), f, FUZZY_BOOST, r);
+                    alts.push(q);
                 }
             }
             if self.features.compound && single_word {
-                if let Some(q) = self.part_of_compounds(&u.text) {
+                if let Some(q) = self.part_of_compounds(&u.text, PART_BOOST * w) {
                     let f = Feature::CompoundPart;
-                    note(&*q, lower.clone(), f, PART_BOOST * w, Resolve::Term);
-                    fallback.push(Box::new(BoostQuery::new(q, PART_BOOST * w)));
+                    note(&q, lower.clone(), f, PART_BOOST * w, Resolve::Term);
+                    fallback.push(q);
                 }
             }
             if self.features.neighbour && single_word {
-                if let Some(q) = self.neighbour_spelling(&u.text) {
+                if let Some(q) = self.neighbour_spelling(&u.text, NEIGHBOUR_BOOST * w) {
                     let (f, r) = (Feature::NeighbourLanguage, Resolve::CognateKey);
-                    note(&*q, lower.clone(), f, NEIGHBOUR_BOOST * w, r);
-                    fallback.push(Box::new(BoostQuery::new(q, NEIGHBOUR_BOOST * w)));
+                    note(&q, lower.clone(), f, NEIGHBOUR_BOOST * w, r);
+                    fallback.push(q);
                 }
             }
             if self.features.ocr && single_word {
-                if let Some(q) = analysed(self.fields.ocr, &mut self.ocr, &u.text) {
-                    note(
-                        &*q,
-                        lower.clone(),
-                        Feature::Ocr,
-                        OCR_BOOST * w,
-                        Resolve::Skeleton,
-                    );
-                    alts.push(Box::new(BoostQuery::new(q, OCR_BOOST * w)));
+                let toks = analyzer::tokens(&mut self.ocr, &u.text);
+                if let Some(q) = term_or_phrase(schema::OCR, &toks, OCR_BOOST * w) {
+                    let (f, r) = (Feature::Ocr, Resolve::Skeleton);
+                    note(&q, lower.clone(), f, OCR_BOOST * w, r);
+                    alts.push(q);
                 }
             }
         }
         if !folds_into_other_word {
-            if let Some(q) = analysed(self.fields.title, &mut self.title, &u.text) {
-                note(
-                    &*q,
-                    lower.clone(),
-                    Feature::Title,
-                    TITLE_BOOST * w,
-                    Resolve::Term,
-                );
-                alts.push(Box::new(BoostQuery::new(q, TITLE_BOOST * w)));
+            let toks = analyzer::tokens(&mut self.title, &u.text);
+            if let Some(q) = term_or_phrase(schema::TITLE, &toks, TITLE_BOOST * w) {
+                let (f, r) = (Feature::Title, Resolve::Term);
+                note(&q, lower.clone(), f, TITLE_BOOST * w, r);
+                alts.push(q);
             }
         }
         self.note(&u.text, notes);
-        let word: Option<Box<dyn Query>> = match alts.len() {
-            0 => None,
-            _ => Some(Box::new(super::dismax::WordQuery::new(alts, TIE_BREAKER))),
-        };
+        let word = (!alts.is_empty()).then_some(Node::Word {
+            alternatives: alts,
+            tie_breaker: TIE_BREAKER,
+        });
         match (word, fallback.is_empty()) {
-            (None, true) => Box::new(EmptyQuery),
+            (None, true) => Node::Nothing,
             (Some(word), true) => word,
+            // the stand-ins count only where they beat the word: a dis-max
+            // of the two without a tie breaker
             (word, false) => {
-                let mut best: Vec<Box<dyn Query>> = word.into_iter().collect();
-                best.push(Box::new(super::dismax::WordQuery::new(fallback, 0.0)));
-                Box::new(super::dismax::WordQuery::new(best, 0.0))
+                let mut best: Vec<Node> = word.into_iter().collect();
+                best.push(Node::Word {
+                    alternatives: fallback,
+                    tie_breaker: 0.0,
+                });
+                Node::DisMax {
+                    nodes: best,
+                    tie_breaker: 0.0,
+                }
             }
         }
     }
 
     /// The word as a part of other words' compounds (the `parts` field), in
     /// each compounding language's analysis; `None` when no compound has it.
-    fn part_of_compounds(&mut self, word: &str) -> Option<Box<dyn Query>> {
-        let mut terms: Vec<Term> = Vec::new();
+    fn part_of_compounds(&mut self, word: &str, boost: f32) -> Option<Clause> {
+        let mut terms: Vec<String> = Vec::new();
         for a in &mut self.compounding {
             let toks = analyzer::tokens(a, word);
             let [tok] = toks.as_slice() else { continue };
-            let term = Term::from_field_text(self.fields.parts, &tok.text);
-            if !terms.contains(&term) && self.searcher.doc_freq(&term).unwrap_or(0) > 0 {
-                terms.push(term);
+            if !terms.contains(&tok.text)
+                && self.stats.doc_freq(schema::PARTS, &tok.text).unwrap_or(0) > 0
+            {
+                terms.push(tok.text.clone());
             }
         }
-        one_of(terms)
+        one_of(schema::PARTS, terms, boost)
     }
 
     /// The word as written (lowercased, unstemmed) in the `words` field,
     /// when a passage has it and the word has no letters folding changes.
-    fn surface(&mut self, word: &str) -> Option<Box<dyn Query>> {
+    fn surface(&mut self, word: &str, boost: f32) -> Option<Clause> {
         let toks = analyzer::tokens(&mut self.title, word);
         let [tok] = toks.as_slice() else { return None };
         // the field is folded: a word with diacritics would also meet its
@@ -644,27 +640,25 @@ impl<'a> Builder<'a> {
         if tok.text != word.to_lowercase() {
             return None;
         }
-        let term = Term::from_field_text(self.fields.words, &tok.text);
-        if self.searcher.doc_freq(&term).unwrap_or(0) == 0 {
+        if self.stats.doc_freq(schema::WORDS, &tok.text).unwrap_or(0) == 0 {
             return None;
         }
-        one_of(vec![term])
+        one_of(schema::WORDS, vec![tok.text.clone()], boost)
     }
 
     /// The word's cross-Scandinavian spelling key in the `nordic` field.
-    fn neighbour_spelling(&mut self, word: &str) -> Option<Box<dyn Query>> {
+    fn neighbour_spelling(&mut self, word: &str, boost: f32) -> Option<Clause> {
         let key = crate::index::cognate::key(&word.to_lowercase())?;
-        let term = Term::from_field_text(self.fields.nordic, &key);
-        if self.searcher.doc_freq(&term).unwrap_or(0) == 0 {
+        if self.stats.doc_freq(schema::NORDIC, &key).unwrap_or(0) == 0 {
             return None;
         }
-        one_of(vec![term])
+        one_of(schema::NORDIC, vec![key], boost)
     }
 
     /// Typo-tolerant match on the unstemmed `words` field: one edit from
     /// [`FUZZY_MIN_CHARS`] letters, two from [`FUZZY_TWO_EDITS_CHARS`];
     /// never for short words or anything with a digit.
-    fn fuzzy(&mut self, word: &str) -> Option<Box<dyn Query>> {
+    fn fuzzy(&mut self, word: &str) -> Option<Clause> {
         let toks = analyzer::tokens(&mut self.title, word);
         let [tok] = toks.as_slice() else { return None };
         let n = tok.text.chars().count();
@@ -673,53 +667,42 @@ impl<'a> Builder<'a> {
         }
         // A word many documents already contain is no typo worth chasing,
         // and expanding it to its neighbours is what typo tolerance costs.
-        let term = Term::from_field_text(self.fields.words, &tok.text);
-        if self.searcher.doc_freq(&term).unwrap_or(0) >= FUZZY_SKIP_DOC_FREQ {
+        if self.stats.doc_freq(schema::WORDS, &tok.text).unwrap_or(0) >= FUZZY_SKIP_DOC_FREQ {
             return None;
         }
         let distance = if n >= FUZZY_TWO_EDITS_CHARS { 2 } else { 1 };
-        Some(Box::new(FuzzyTermQuery::new(term, distance, true)))
+        Some(Clause::Fuzzy {
+            field: schema::WORDS.to_string(),
+            term: tok.text.clone(),
+            distance,
+            boost: FUZZY_BOOST,
+        })
     }
 }
 
-/// The analysed languages whose exact field holds terms in this index.
-pub fn present_languages(
-    index: &Index,
-    searcher: &tantivy::Searcher,
-) -> Vec<&'static analyzer::AnalyzedLanguage> {
-    let fields = index.fields();
+/// The analysed languages whose exact field holds terms in the engine.
+pub fn present_languages(stats: &dyn Stats) -> Vec<&'static analyzer::AnalyzedLanguage> {
     ANALYZED
         .iter()
-        .filter(|lang| {
-            fields.body(lang.key).is_some_and(|(exact, _)| {
-                searcher.segment_readers().iter().any(|s| {
-                    s.inverted_index(exact)
-                        .map(|ii| ii.terms().num_terms() > 0)
-                        .unwrap_or(false)
-                })
-            })
-        })
+        .filter(|lang| stats.has_terms(&schema::body_field_name(lang.key)))
         .collect()
 }
 
-/// A term query, or an `OR` of a few (one word's analyses in several languages).
-fn one_of(mut terms: Vec<Term>) -> Option<Box<dyn Query>> {
+/// A term clause, or one of a few terms (one word's analyses in several
+/// languages, scores added as before the plan).
+fn one_of(field: &str, mut terms: Vec<String>, boost: f32) -> Option<Clause> {
     match terms.len() {
         0 => None,
-        1 => Some(Box::new(TermQuery::new(
-            terms.remove(0),
-            IndexRecordOption::WithFreqs,
-        ))),
-        _ => Some(Box::new(BooleanQuery::new(
-            terms
-                .into_iter()
-                .map(|t| {
-                    let q: Box<dyn Query> =
-                        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
-                    (Occur::Should, q)
-                })
-                .collect(),
-        ))),
+        1 => Some(Clause::Term {
+            field: field.to_string(),
+            term: terms.remove(0),
+            boost,
+        }),
+        _ => Some(Clause::Terms {
+            field: field.to_string(),
+            terms,
+            boost,
+        }),
     }
 }
 
@@ -747,7 +730,7 @@ fn same_postings(exact: &Analysed, fold: &Analysed) -> bool {
 /// Norwegian passage (and every title with `for`, titles being indexed
 /// folded). `Trøndelag` still finds an OCR'd `Trondelag`, which is rarer.
 fn folds_into_common_word(
-    searcher: &tantivy::Searcher,
+    stats: &dyn Stats,
     exact: &Analysed,
     fold: &[tantivy::tokenizer::Token],
 ) -> bool {
@@ -757,35 +740,29 @@ fn folds_into_common_word(
     if e.text == f.text {
         return false;
     }
-    let other = searcher
-        .doc_freq(&Term::from_field_text(exact.field, &f.text))
-        .unwrap_or(0);
+    let other = stats.doc_freq(&exact.field, &f.text).unwrap_or(0);
     other > 0 && other >= word.saturating_mul(FOLD_OTHER_WORD)
 }
 
 /// A word analysed for one field, with each token's document frequency
 /// there (`None` when it could not be read), looked up once.
 struct Analysed {
-    field: Field,
+    field: String,
     toks: Vec<tantivy::tokenizer::Token>,
     dfs: Vec<Option<u64>>,
 }
 
 impl Analysed {
-    fn new(
-        searcher: &tantivy::Searcher,
-        field: Field,
-        toks: Vec<tantivy::tokenizer::Token>,
-    ) -> Analysed {
+    fn new(stats: &dyn Stats, field: &str, toks: Vec<tantivy::tokenizer::Token>) -> Analysed {
         let dfs = toks
             .iter()
-            .map(|t| {
-                searcher
-                    .doc_freq(&Term::from_field_text(field, &t.text))
-                    .ok()
-            })
+            .map(|t| stats.doc_freq(field, &t.text))
             .collect();
-        Analysed { field, toks, dfs }
+        Analysed {
+            field: field.to_string(),
+            toks,
+            dfs,
+        }
     }
 
     /// True when every token is in the field (in at least one passage); an
@@ -795,26 +772,20 @@ impl Analysed {
     }
 }
 
-/// A term or phrase query for `text` analysed for `field`.
-fn analysed(field: Field, a: &mut TextAnalyzer, text: &str) -> Option<Box<dyn Query>> {
-    term_or_phrase(field, &analyzer::tokens(a, text))
-}
-
-/// A term query for one token, a phrase query for several.
-fn term_or_phrase(field: Field, toks: &[tantivy::tokenizer::Token]) -> Option<Box<dyn Query>> {
-    match toks.len() {
-        0 => None,
-        1 => Some(Box::new(TermQuery::new(
-            Term::from_field_text(field, &toks[0].text),
-            IndexRecordOption::WithFreqs,
-        ))),
-        _ => {
-            let terms = toks
-                .iter()
-                .map(|t| (t.position, Term::from_field_text(field, &t.text)))
-                .collect();
-            Some(Box::new(PhraseQuery::new_with_offset(terms)))
-        }
+/// A term clause for one token, a phrase clause for several.
+fn term_or_phrase(field: &str, toks: &[tantivy::tokenizer::Token], boost: f32) -> Option<Clause> {
+    match toks {
+        [] => None,
+        [t] => Some(Clause::Term {
+            field: field.to_string(),
+            term: t.text.clone(),
+            boost,
+        }),
+        _ => Some(Clause::Phrase {
+            field: field.to_string(),
+            terms: toks.iter().map(|t| (t.position, t.text.clone())).collect(),
+            boost,
+        }),
     }
 }
 

@@ -4,21 +4,16 @@
 
 use std::collections::HashMap;
 
-use tantivy::schema::Field;
-use tantivy::Term;
-
 use super::query::Parsed;
-use crate::index::analyzer;
+use crate::index::{analyzer, schema};
+use crate::plan::Stats;
 
 /// Words shorter than this get no suggestion.
 pub(crate) const MIN_CHARS: usize = 4;
 
-/// `(query word, suggested word)` for each unknown word with a close match.
-pub fn corrections(
-    searcher: &tantivy::Searcher,
-    field: Field,
-    parsed: &Parsed,
-) -> Vec<(String, String)> {
+/// `(query word, suggested word)` for each unknown word with a close match
+/// in the `words` field.
+pub fn corrections(stats: &dyn Stats, parsed: &Parsed) -> Vec<(String, String)> {
     let mut a = analyzer::title_analyzer();
     let mut out = Vec::new();
     for unit in parsed.positive_units() {
@@ -29,12 +24,11 @@ pub fn corrections(
             if w.chars().count() < MIN_CHARS || w.chars().any(|c| c.is_ascii_digit()) {
                 continue;
             }
-            let term = Term::from_field_text(field, w);
-            let known = searcher.doc_freq(&term).unwrap_or(0) > 0;
+            let known = stats.doc_freq(schema::WORDS, w).unwrap_or(0) > 0;
             if known {
                 continue;
             }
-            if let Some(best) = closest(searcher, field, w) {
+            if let Some(best) = closest(stats, w) {
                 out.push((word.to_string(), best));
             }
         }
@@ -42,43 +36,20 @@ pub fn corrections(
     out
 }
 
-fn closest(searcher: &tantivy::Searcher, field: Field, w: &str) -> Option<String> {
+fn closest(stats: &dyn Stats, w: &str) -> Option<String> {
     let max = if w.chars().count() >= 8 { 2 } else { 1 }.max(1);
     let max = max.max(if w.chars().count() >= 6 { 2 } else { 1 });
-    let first: String = w.chars().take(1).collect();
-    let mut next = first.clone();
-    if let Some(c) = next.pop() {
-        next.push(char::from_u32(c as u32 + 1).unwrap_or(c));
-    }
     let mut found: HashMap<String, (usize, u64)> = HashMap::new();
-    for seg in searcher.segment_readers() {
-        let Ok(ii) = seg.inverted_index(field) else {
+    for (cand, df) in stats.neighbours(schema::WORDS, w, max) {
+        if cand.len().abs_diff(w.len()) > max {
             continue;
-        };
-        let Ok(mut stream) = ii
-            .terms()
-            .range()
-            .ge(first.as_bytes())
-            .lt(next.as_bytes())
-            .into_stream()
-        else {
-            continue;
-        };
-        while stream.advance() {
-            let Ok(cand) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            if cand.len().abs_diff(w.len()) > max {
-                continue;
-            }
-            let d = strsim::damerau_levenshtein(w, cand);
-            if d == 0 || d > max {
-                continue;
-            }
-            let df = stream.value().doc_freq as u64;
-            let e = found.entry(cand.to_string()).or_insert((d, 0));
-            e.1 += df;
         }
+        let d = strsim::damerau_levenshtein(w, &cand);
+        if d == 0 || d > max {
+            continue;
+        }
+        let e = found.entry(cand).or_insert((d, 0));
+        e.1 += df;
     }
     found
         .into_iter()

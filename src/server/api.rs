@@ -239,7 +239,7 @@ pub async fn facets(
     let p = authorize_ui_only(&state, &headers, raw.as_deref())?;
     let searcher = state.searcher.clone();
     let (tree, documents) = tokio::task::spawn_blocking(move || -> Result<_> {
-        Ok((searcher.facet_tree()?, searcher.index().num_documents()))
+        Ok((searcher.facet_tree()?, searcher.store().document_count()?))
     })
     .await
     .map_err(|e| Error::Internal(e.to_string()))??;
@@ -389,9 +389,9 @@ pub async fn document(
     if !plausible_id(&id) {
         return Err(not_found());
     }
-    let index = state.index().clone();
+    let searcher = state.searcher.clone();
     let lookup = id.clone();
-    let doc = tokio::task::spawn_blocking(move || index.get_document(&lookup))
+    let doc = tokio::task::spawn_blocking(move || searcher.store().document(&lookup))
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;
     let doc = doc.ok_or_else(not_found)?;
@@ -500,7 +500,7 @@ pub async fn upload(
     let Some(writer) = state.writer.clone() else {
         return Err(Error::Forbidden("write endpoints are disabled on this server".into()).into());
     };
-    let index = state.index().clone();
+    let searcher = state.searcher.clone();
     let taxonomy = state.taxonomy();
     let keys = jobs
         .iter()
@@ -525,14 +525,16 @@ pub async fn upload(
             keys,
             files: Vec::new(),
         };
-        if let Err(e) = ingest::run_with_writer(&index, &mut w, jobs, &opts, &mut collect) {
+        if let Err(e) =
+            ingest::run_with_writer(searcher.store(), &mut *w, jobs, &opts, &mut collect)
+        {
             let _ = w.rollback();
             return Err(e);
         }
         for f in collect.files.iter().filter(|f| f.status == "indexed") {
             if let (Some(id), Some(bytes)) = (&f.id, uploaded.get(&f.name)) {
                 // the text is indexed either way: a file that cannot be kept is logged
-                if let Err(e) = super::originals::save(&index, id, bytes) {
+                if let Err(e) = super::originals::save(searcher.embedded(), id, bytes) {
                     tracing::warn!(error = %e, id, "could not keep the uploaded original");
                 }
             }
@@ -582,10 +584,10 @@ pub async fn delete(
     let Some(writer) = state.writer.clone() else {
         return Err(Error::Forbidden("write endpoints are disabled on this server".into()).into());
     };
-    let index = state.index().clone();
+    let searcher = state.searcher.clone();
     let target = id.clone();
     let found = tokio::task::spawn_blocking(move || -> Result<bool> {
-        if index.stored_hash(&target).is_none() {
+        if searcher.store().content_hash(&target)?.is_none() {
             return Ok(false);
         }
         let mut w = match writer.lock() {
@@ -594,7 +596,7 @@ pub async fn delete(
         };
         w.delete(&target);
         w.commit()?;
-        super::originals::remove(&index, &target);
+        super::originals::remove(searcher.embedded(), &target);
         Ok(true)
     })
     .await
@@ -652,13 +654,31 @@ pub async fn openapi() -> Response {
     bytes_response("application/json", OPENAPI, "public, max-age=300")
 }
 
-/// `GET /healthz`: 200 with document count while the index answers.
+/// `GET /healthz`: 200 with the document count while the index answers;
+/// on OpenSearch also the cluster's health (`green`, `yellow`: 200; `red`:
+/// 503), and 503 `unavailable` when the cluster cannot be reached.
 pub async fn healthz(State(state): State<AppState>) -> ApiResult<Response> {
-    let index = state.index().clone();
-    let docs = tokio::task::spawn_blocking(move || index.num_documents())
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(Json(serde_json::json!({ "status": "ok", "documents": docs })).into_response())
+    let searcher = state.searcher.clone();
+    let (docs, health) = tokio::task::spawn_blocking(move || -> Result<_> {
+        let store = searcher.store();
+        Ok((store.document_count()?, store.health()?))
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))??;
+    let backend = if state.searcher.embedded().is_some() {
+        "embedded"
+    } else {
+        "opensearch"
+    };
+    let mut body = serde_json::json!({ "status": "ok", "documents": docs, "backend": backend });
+    if backend == "opensearch" {
+        body["cluster"] = serde_json::json!(health);
+        if health == "red" {
+            body["status"] = serde_json::json!("unavailable");
+            return Ok((StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response());
+        }
+    }
+    Ok(Json(body).into_response())
 }
 
 /// `GET /metrics`: Prometheus text. Like searching, it needs the search
@@ -675,11 +695,13 @@ pub async fn metrics(
     }
     let key = pairs.into_iter().find(|(k, _)| k == "key").map(|(_, v)| v);
     state.authorize_read(&headers, key.as_deref())?;
-    let index = state.index().clone();
-    let (docs, passages) =
-        tokio::task::spawn_blocking(move || (index.num_documents(), index.num_passages()))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))?;
+    let searcher = state.searcher.clone();
+    let (docs, passages) = tokio::task::spawn_blocking(move || -> Result<_> {
+        let store = searcher.store();
+        Ok((store.document_count()?, store.passage_count()?))
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))??;
     let text = state.metrics.render(docs, passages);
     Ok(bytes_response(
         "text/plain; version=0.0.4; charset=utf-8",

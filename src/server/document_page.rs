@@ -127,12 +127,12 @@ pub(crate) async fn document_page(
     let searcher = state.searcher.clone();
     let q = asked.q.clone();
     let loaded = tokio::task::spawn_blocking(move || -> Result<Option<Loaded>> {
-        let Some(doc) = searcher.index().get_document(&id)? else {
+        let Some(doc) = searcher.store().document(&id)? else {
             return Ok(None);
         };
         let marks = searcher.passage_marks(&q, &doc.passages);
         let similar = searcher.similar(&doc, SIMILAR)?;
-        let held = super::originals::held(searcher.index(), &doc.id);
+        let held = super::originals::held(searcher.embedded(), &doc.id);
         Ok(Some(Loaded {
             held,
             doc,

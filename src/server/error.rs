@@ -36,6 +36,12 @@ impl AppError {
         let code = self.0.code();
         if code.is_user_error() {
             (code, self.0.to_string())
+        } else if code == Code::Unavailable {
+            // the cause (node URLs) is logged; the client learns to retry
+            (
+                code,
+                "the search cluster is unavailable; try again shortly".to_string(),
+            )
         } else {
             (code, "internal error".to_string())
         }

@@ -148,9 +148,25 @@ impl AppState {
         }
     }
 
-    /// The index served.
-    pub fn index(&self) -> &Index {
-        self.searcher.index()
+    /// State over an OpenSearch cluster: searches, facets, documents and
+    /// health; the write endpoints stay disabled (ingest with `kartotek
+    /// ingest --backend opensearch`).
+    pub fn opensearch(
+        cluster: crate::opensearch::Cluster,
+        taxonomy: &'static Taxonomy,
+        config: Config,
+    ) -> AppState {
+        AppState {
+            searcher: Searcher::opensearch(cluster, taxonomy),
+            writer: None,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+
+    /// The documents served.
+    pub fn store(&self) -> &dyn crate::store::DocStore {
+        self.searcher.store()
     }
 
     /// The taxonomy used for labels.
@@ -391,8 +407,7 @@ pub async fn serve(state: AppState, addr: &str) -> Result<()> {
         .map_err(|e| Error::Internal(e.to_string()))?;
     println!("listening on http://{local}");
     // Without a writer of our own, another process may write: pick up its commits.
-    if state.writer.is_none() {
-        let index = state.index().clone();
+    if let (None, Some(index)) = (&state.writer, state.searcher.embedded().cloned()) {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(5));
             loop {

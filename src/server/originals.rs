@@ -22,9 +22,11 @@ use crate::error::{Error, Result};
 use crate::index::Index;
 use crate::ingest::sniff::{sniff, Sniffed};
 
-/// The folder of an index's originals (`None` for an index in memory).
-pub(crate) fn folder(index: &Index) -> Option<PathBuf> {
-    index.path().map(|p| p.join("originals"))
+/// The folder of an index's originals (`None` for an index in memory, and
+/// on OpenSearch, `index` being `None`: originals are kept beside the
+/// embedded index only).
+pub(crate) fn folder(index: Option<&Index>) -> Option<PathBuf> {
+    index?.path().map(|p| p.join("originals"))
 }
 
 /// Where the original of document `id` is kept; `None` for an implausible id.
@@ -35,7 +37,7 @@ fn file(dir: &FsPath, id: &str) -> Option<PathBuf> {
 }
 
 /// Keep the bytes of document `id`.
-pub(crate) fn save(index: &Index, id: &str, bytes: &[u8]) -> Result<()> {
+pub(crate) fn save(index: Option<&Index>, id: &str, bytes: &[u8]) -> Result<()> {
     let Some(dir) = folder(index) else {
         return Ok(());
     };
@@ -49,14 +51,14 @@ pub(crate) fn save(index: &Index, id: &str, bytes: &[u8]) -> Result<()> {
 }
 
 /// Forget the bytes of document `id` (nothing to do when none are kept).
-pub(crate) fn remove(index: &Index, id: &str) {
+pub(crate) fn remove(index: Option<&Index>, id: &str) {
     if let Some(path) = folder(index).and_then(|d| file(&d, id)) {
         let _ = std::fs::remove_file(path);
     }
 }
 
 /// True when the original of document `id` is kept.
-pub(crate) fn held(index: &Index, id: &str) -> bool {
+pub(crate) fn held(index: Option<&Index>, id: &str) -> bool {
     folder(index)
         .and_then(|d| file(&d, id))
         .is_some_and(|p| p.is_file())
@@ -82,13 +84,13 @@ pub(crate) async fn original(
             id.chars().take(64).collect::<String>()
         ))
     };
-    let index = state.index().clone();
+    let searcher = state.searcher.clone();
     let lookup = id.clone();
     let found = tokio::task::spawn_blocking(move || -> Result<Option<(Vec<u8>, String)>> {
-        let Some(path) = folder(&index).and_then(|d| file(&d, &lookup)) else {
+        let Some(path) = folder(searcher.embedded()).and_then(|d| file(&d, &lookup)) else {
             return Ok(None);
         };
-        let Some(doc) = index.get_document(&lookup)? else {
+        let Some(doc) = searcher.store().document(&lookup)? else {
             return Ok(None);
         };
         match std::fs::read(&path) {

@@ -14,7 +14,7 @@ use crate::common::Scratch;
 use crate::server_fixture::get;
 
 /// Four documents sharing the word `Fjordvakt`, dated four ways.
-const FILES: &[(&str, &str)] = &[
+pub(crate) const FILES: &[(&str, &str)] = &[
     (
         "vedtak.txt",
         "Regional plan for kystsamarbeid\n\nVedtatt av fylkestinget 12. juni 2020.\n\nFjordvakt er planens tiltak for kysten. Planen følger Interreg-perioden 2021–2027 og bygger på erfaringer fra 2014-2020.",

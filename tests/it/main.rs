@@ -16,6 +16,7 @@ mod hardening;
 mod hostile;
 mod ingest;
 mod interface;
+mod opensearch;
 mod relevance;
 mod search;
 mod server_fixture;

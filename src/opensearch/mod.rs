@@ -1,0 +1,572 @@
+//! The OpenSearch engine: Kartotek's passages in an OpenSearch (or
+//! Elasticsearch-compatible) cluster, searched over HTTP.
+//!
+//! Kartotek stays in charge of everything that makes it Kartotek (reading
+//! documents, language per passage, facets from the taxonomy, query
+//! parsing and expansion, text analysis, snippets, "did you mean"); the
+//! cluster stores the analysed passages ([`mapping`]), runs the
+//! backend-neutral [`Plan`]s ([`query`]) and answers term statistics for
+//! planning ([`ClusterStats`]). Any number of `kartotek serve` processes
+//! can stand in front of one cluster: they keep no state of their own.
+//!
+//! The index lives behind an alias (`kartotek` by default) that points at
+//! a versioned index (`kartotek-v1`), so a re-index to a new mapping can go
+//! to a new index and swap the alias atomically.
+
+pub mod client;
+pub mod mapping;
+pub mod query;
+pub mod writer;
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+pub use client::Connection;
+use client::{reason, Client};
+
+use crate::document::{Document, Format, Passage};
+use crate::error::{Error, Result};
+use crate::index::StoredMeta;
+use crate::lang::Language;
+use crate::plan::{Found, Plan, Stats};
+
+/// Attempts of a search that some shards did not answer.
+pub(crate) const SHARD_RETRIES: u32 = 8;
+
+/// Default alias name.
+pub const DEFAULT_ALIAS: &str = "kartotek";
+
+/// Where the cluster is and how the index is laid out.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// How to reach the nodes.
+    pub connection: Connection,
+    /// The alias searches and writes go to.
+    pub alias: String,
+    /// Primary shards of a new index.
+    pub shards: u32,
+    /// Replicas of each shard in a new index.
+    pub replicas: u32,
+}
+
+impl Config {
+    /// Settings for the nodes at `urls` (comma-separated allowed), with
+    /// the default alias, 1 shard and 1 replica, 2 s to connect and 30 s
+    /// per request.
+    pub fn new(urls: &[String]) -> Config {
+        Config {
+            connection: Connection {
+                urls: urls
+                    .iter()
+                    .flat_map(|u| u.split(','))
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                basic_auth: None,
+                ca_file: None,
+                connect_timeout: Duration::from_secs(2),
+                timeout: Duration::from_secs(30),
+            },
+            alias: DEFAULT_ALIAS.to_string(),
+            shards: 1,
+            replicas: 1,
+        }
+    }
+}
+
+/// A connected cluster with Kartotek's index; cheap to clone.
+#[derive(Clone)]
+pub struct Cluster {
+    client: Client,
+    alias: String,
+}
+
+impl Cluster {
+    /// Connect and make sure the alias and its index exist (creating
+    /// `ALIAS-vN` with the mapping when the alias is missing).
+    pub fn connect(config: &Config) -> Result<Cluster> {
+        let alias = config.alias.trim().to_lowercase();
+        if alias.is_empty()
+            || !alias
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        {
+            return Err(Error::Usage(format!(
+                "`{}` is not an index alias Kartotek can use (letters, digits, `-`, `_`)",
+                config.alias
+            )));
+        }
+        let cluster = Cluster {
+            client: Client::new(&config.connection)?,
+            alias,
+        };
+        cluster.ensure_index(config.shards, config.replicas)?;
+        Ok(cluster)
+    }
+
+    /// A cluster handle that does not contact the cluster yet (a server
+    /// that starts while the cluster is down answers 503 until it is back).
+    pub fn lazy(config: &Config) -> Result<Cluster> {
+        Ok(Cluster {
+            client: Client::new(&config.connection)?,
+            alias: config.alias.trim().to_lowercase(),
+        })
+    }
+
+    /// The alias searched.
+    pub fn alias(&self) -> &str {
+        &self.alias
+    }
+
+    /// The node URLs.
+    pub fn urls(&self) -> &[String] {
+        self.client.urls()
+    }
+
+    /// The versioned index name for this mapping.
+    pub fn versioned_name(&self) -> String {
+        format!("{}-v{}", self.alias, mapping::MAPPING_VERSION)
+    }
+
+    fn ensure_index(&self, shards: u32, replicas: u32) -> Result<()> {
+        let a = self
+            .client
+            .send(Method::HEAD, &format!("/_alias/{}", self.alias), None)?;
+        if a.status == 200 {
+            return Ok(());
+        }
+        let name = self.versioned_name();
+        let body = json!({
+            "aliases": { &self.alias: {} },
+        });
+        let mut create = mapping::index_body(shards.max(1), replicas);
+        create["aliases"] = body["aliases"].clone();
+        let r = self
+            .client
+            .send(Method::PUT, &format!("/{name}"), Some(&create))?;
+        if r.status == 400 && r.body["error"]["type"] == "resource_already_exists_exception" {
+            // another Kartotek created it meanwhile
+            return Ok(());
+        }
+        r.ok(&format!("create the index `{name}`"))?;
+        // wait until its primaries can take writes
+        self.client
+            .send(
+                Method::GET,
+                &format!("/_cluster/health/{name}?wait_for_status=yellow&timeout=30s"),
+                None,
+            )?
+            .ok("wait for the new index")?;
+        Ok(())
+    }
+
+    /// Search request on the alias. An answer from only some shards (a
+    /// node just died and its shards have not moved to their replicas yet)
+    /// is asked again, briefly, rather than shown as a partial result.
+    fn search(&self, body: &Value) -> Result<Value> {
+        self.search_as(body, "?search_type=dfs_query_then_fetch")
+    }
+
+    /// [`Cluster::search`] with the given query string (`""`: OpenSearch's
+    /// default search type, for requests that score nothing).
+    fn search_as(&self, body: &Value, params: &str) -> Result<Value> {
+        let mut last = String::new();
+        for attempt in 0..SHARD_RETRIES {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(250 * u64::from(attempt)));
+            }
+            let r = self.client.send(
+                Method::POST,
+                &format!("/{}/_search{params}", self.alias),
+                Some(body),
+            )?;
+            if r.status == 404 && r.body["error"]["type"] == "index_not_found_exception" {
+                return Err(Error::Unavailable(format!(
+                    "the cluster has no index `{}` (start Kartotek against it once, or ingest)",
+                    self.alias
+                )));
+            }
+            if r.status == 503 || r.body["error"]["type"] == "search_phase_execution_exception" {
+                last = reason(&r.body);
+                continue;
+            }
+            let body = r.ok("search")?;
+            if body["_shards"]["failed"].as_u64().unwrap_or(0) > 0 {
+                last = format!("{} shard(s) failed", body["_shards"]["failed"]);
+                continue;
+            }
+            return Ok(body);
+        }
+        Err(Error::Unavailable(format!(
+            "the cluster could not search `{}`: {last}",
+            self.alias
+        )))
+    }
+
+    /// Run a plan.
+    pub fn execute(&self, plan: &Plan) -> Result<Found> {
+        let resp = self.search(&query::body(plan, plan.text.as_ref()))?;
+        if query::total(&resp) == 0 {
+            if let Some(fallback) = &plan.fallback {
+                let resp = self.search(&query::body(plan, Some(fallback)))?;
+                return Ok(query::found(plan, &resp));
+            }
+        }
+        Ok(query::found(plan, &resp))
+    }
+
+    /// Fetch, in one request, in how many passages each `(field, term)`
+    /// occurs, and which of `fields` hold a token in some passage (every
+    /// passage holds every analysed field, see `mapping::FILLER`: a field
+    /// holds terms when some passage has more than the filler there; the
+    /// query expansion reads this to expand into the languages present only).
+    pub fn stats(&self, fields: Vec<String>, terms: Vec<(String, String)>) -> Result<ClusterStats> {
+        let mut filters = serde_json::Map::new();
+        for (i, (f, t)) in terms.iter().enumerate() {
+            filters.insert(format!("t{i}"), json!({ "term": { f: t } }));
+        }
+        for (i, f) in fields.iter().enumerate() {
+            filters.insert(
+                format!("f{i}"),
+                json!({ "bool": { "must_not": { "term": { f: mapping::FILLER } } } }),
+            );
+        }
+        let mut out = ClusterStats {
+            fields: HashSet::new(),
+            dfs: HashMap::new(),
+            cluster: self.clone(),
+        };
+        if filters.is_empty() {
+            return Ok(out);
+        }
+        let body = json!({
+            "size": 0,
+            "track_total_hits": false,
+            "aggs": { "s": { "filters": { "filters": filters } } },
+        });
+        let resp = self.search_as(&body, "")?;
+        let b = &resp["aggregations"]["s"]["buckets"];
+        for (i, key) in terms.into_iter().enumerate() {
+            let n = b[format!("t{i}")]["doc_count"].as_u64().unwrap_or(0);
+            out.dfs.insert(key, n);
+        }
+        for (i, field) in fields.into_iter().enumerate() {
+            if b[format!("f{i}")]["doc_count"].as_u64().unwrap_or(0) > 0 {
+                out.fields.insert(field);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The indexes the alias points at.
+    pub fn indexes(&self) -> Result<Vec<String>> {
+        let r = self
+            .client
+            .send(Method::GET, &format!("/_alias/{}", self.alias), None)?;
+        if r.status == 404 {
+            return Ok(Vec::new());
+        }
+        let body = r.ok("read the alias")?;
+        Ok(body
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    /// Delete the indexes behind the alias (and so the alias).
+    pub fn drop_index(&self) -> Result<()> {
+        for name in self.indexes()? {
+            self.client
+                .send(Method::DELETE, &format!("/{name}"), None)?
+                .ok("delete the index")?;
+        }
+        Ok(())
+    }
+
+    /// Re-index with no downtime: every document is read back, analysed
+    /// again and written to a new index with the current mapping
+    /// (`ALIAS-vN-MILLIS`, `shards` and `replicas`); then one `_aliases`
+    /// call moves the alias from the old index to the new one (atomic: a
+    /// search sees one or the other), and the old index is deleted.
+    /// Searches go on against the old index meanwhile; writes made during
+    /// the copy go to the old index and are lost with it, so run ingest
+    /// again afterwards (it only re-reads what changed). Returns the new
+    /// index's name.
+    pub fn reindex(&self, shards: u32, replicas: u32) -> Result<String> {
+        let old = self.indexes()?;
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        let name = format!("{}-v{}-{millis}", self.alias, mapping::MAPPING_VERSION);
+        self.client
+            .send(
+                Method::PUT,
+                &format!("/{name}"),
+                Some(&mapping::index_body(shards.max(1), replicas)),
+            )?
+            .ok(&format!("create the index `{name}`"))?;
+        let target = Cluster {
+            client: self.client.clone(),
+            alias: name.clone(),
+        };
+        let mut w = writer::ClusterWriter::new(target.clone());
+        // passages in (document, passage) order, a page at a time
+        let mut after: Option<Value> = None;
+        let mut rows: Vec<Value> = Vec::new();
+        let mut current = String::new();
+        loop {
+            let mut body = json!({
+                "size": 1000,
+                "query": { "match_all": {} },
+                "sort": [{ mapping::ID: "asc" }, { mapping::PASSAGE: "asc" }],
+                "_source": [mapping::STORED],
+            });
+            if let Some(a) = &after {
+                body["search_after"] = a.clone();
+            }
+            let resp = self.search(&body)?;
+            let hits = resp["hits"]["hits"].as_array().cloned().unwrap_or_default();
+            if hits.is_empty() {
+                break;
+            }
+            after = hits.last().map(|h| h["sort"].clone());
+            for h in hits {
+                let stored = h["_source"][mapping::STORED].clone();
+                let id = stored["id"].as_str().unwrap_or_default().to_string();
+                if id != current && !rows.is_empty() {
+                    if let Some(doc) = document_from(&current, &rows) {
+                        crate::store::DocWriter::upsert(&mut w, &doc)?;
+                    }
+                    rows.clear();
+                }
+                current = id;
+                rows.push(stored);
+            }
+        }
+        if let Some(doc) = document_from(&current, &rows) {
+            crate::store::DocWriter::upsert(&mut w, &doc)?;
+        }
+        crate::store::DocWriter::commit(&mut w)?;
+        self.client
+            .send(
+                Method::GET,
+                &format!("/_cluster/health/{name}?wait_for_status=yellow&timeout=60s"),
+                None,
+            )?
+            .ok("wait for the new index")?;
+        let mut actions = vec![json!({ "add": { "index": name, "alias": self.alias } })];
+        for o in &old {
+            actions.push(json!({ "remove": { "index": o, "alias": self.alias } }));
+        }
+        self.client
+            .send(
+                Method::POST,
+                "/_aliases",
+                Some(&json!({ "actions": actions })),
+            )?
+            .ok("move the alias")?;
+        // searches that resolved the alias just before the move finish first
+        std::thread::sleep(Duration::from_secs(1));
+        for o in &old {
+            self.client
+                .send(Method::DELETE, &format!("/{o}"), None)?
+                .ok("delete the old index")?;
+        }
+        Ok(name)
+    }
+
+    /// Make the writes so far visible to searches.
+    pub fn refresh(&self) -> Result<()> {
+        self.client
+            .send(Method::POST, &format!("/{}/_refresh", self.alias), None)?
+            .ok("refresh the index")?;
+        Ok(())
+    }
+
+    /// Every passage of document `id`, in order (their `stored` objects).
+    fn passages_of(&self, id: &str) -> Result<Vec<Value>> {
+        let body = json!({
+            "size": 10_000,
+            "query": { "term": { mapping::ID: id } },
+            "sort": [{ mapping::PASSAGE: "asc" }],
+            "_source": [mapping::STORED],
+        });
+        let resp = self.search(&body)?;
+        Ok(resp["hits"]["hits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|h| h["_source"][mapping::STORED].clone())
+            .collect())
+    }
+
+    fn count(&self, query: Value) -> Result<u64> {
+        let r = self
+            .client
+            .send(
+                Method::POST,
+                &format!("/{}/_count", self.alias),
+                Some(&json!({ "query": query })),
+            )?
+            .ok("count")?;
+        Ok(r["count"].as_u64().unwrap_or(0))
+    }
+}
+
+impl crate::store::DocStore for Cluster {
+    fn content_hash(&self, id: &str) -> Result<Option<String>> {
+        let r = self.client.send(
+            Method::GET,
+            &format!(
+                "/{}/_doc/{}?_source_includes=stored.hash",
+                self.alias,
+                mapping::passage_id(id, 0)
+            ),
+            None,
+        )?;
+        if r.status == 404 {
+            return Ok(None);
+        }
+        let body = r.ok("read a document")?;
+        Ok(body["_source"][mapping::STORED]["hash"]
+            .as_str()
+            .map(str::to_string))
+    }
+
+    fn all_sources(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let mut after: Option<Value> = None;
+        loop {
+            let mut body = json!({
+                "size": 1000,
+                "query": { "term": { mapping::PASSAGE: 0 } },
+                "sort": [{ mapping::ID: "asc" }],
+                "_source": false,
+                "fields": [mapping::ID, "source"],
+            });
+            if let Some(a) = &after {
+                body["search_after"] = a.clone();
+            }
+            let resp = self.search(&body)?;
+            let hits = resp["hits"]["hits"].as_array().cloned().unwrap_or_default();
+            if hits.is_empty() {
+                break;
+            }
+            for h in &hits {
+                let get = |k: &str| h["fields"][k][0].as_str().unwrap_or_default().to_string();
+                out.push((get(mapping::ID), get("source")));
+            }
+            after = hits.last().map(|h| h["sort"].clone());
+        }
+        Ok(out)
+    }
+
+    fn document_count(&self) -> Result<u64> {
+        self.count(json!({ "term": { mapping::PASSAGE: 0 } }))
+    }
+
+    fn passage_count(&self) -> Result<u64> {
+        self.count(json!({ "match_all": {} }))
+    }
+
+    fn document(&self, id: &str) -> Result<Option<Document>> {
+        let rows = self.passages_of(id)?;
+        Ok(document_from(id, &rows))
+    }
+
+    fn open_writer(&self, _heap_bytes: usize) -> Result<Box<dyn crate::store::DocWriter>> {
+        Ok(Box::new(writer::ClusterWriter::new(self.clone())))
+    }
+
+    fn health(&self) -> Result<String> {
+        let r = self
+            .client
+            .send(Method::GET, "/_cluster/health", None)?
+            .ok("report its health")?;
+        Ok(r["status"].as_str().unwrap_or("unknown").to_string())
+    }
+}
+
+/// A document from its passages' `stored` objects, in passage order.
+fn document_from(id: &str, rows: &[Value]) -> Option<Document> {
+    let first = rows.first()?;
+    let s = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+    let meta: StoredMeta = serde_json::from_str(&s(first, "meta")).unwrap_or_default();
+    let lang = Language::from_code(&s(first, "lang")).unwrap_or(Language::Other);
+    Some(Document {
+        id: id.to_string(),
+        source: s(first, "source"),
+        url: s(first, "url"),
+        title: s(first, "title"),
+        lang,
+        format: Format::from_name(&s(first, "format")).unwrap_or(Format::Text),
+        description: meta.description,
+        date: meta.date,
+        date_source: meta.date_source,
+        pages: meta.pages,
+        hash: s(first, "hash"),
+        bytes: meta.bytes,
+        facets: meta.facets,
+        context: meta.context,
+        warnings: meta.warnings,
+        ocr_damaged: first["ocr_damaged"].as_bool().unwrap_or(false),
+        passages: rows
+            .iter()
+            .map(|r| Passage {
+                page: r["page"].as_u64().filter(|p| *p > 0).map(|p| p as u32),
+                text: s(r, "text"),
+                lang: Language::from_code(&s(r, "passage_lang")).unwrap_or(lang),
+            })
+            .collect(),
+    })
+}
+
+/// Term statistics fetched from the cluster for one search.
+pub struct ClusterStats {
+    fields: HashSet<String>,
+    dfs: HashMap<(String, String), u64>,
+    cluster: Cluster,
+}
+
+impl Stats for ClusterStats {
+    fn has_terms(&self, field: &str) -> bool {
+        self.fields.contains(field)
+    }
+
+    fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
+        self.dfs
+            .get(&(field.to_string(), term.to_string()))
+            .copied()
+    }
+
+    fn neighbours(&self, field: &str, word: &str, max_edits: usize) -> Vec<(String, u64)> {
+        // OpenSearch's term suggester walks the term dictionary; Kartotek
+        // measures the distance and ranks the candidates itself
+        let body = json!({
+            "size": 0,
+            "suggest": { "w": { "text": word, "term": {
+                "field": field,
+                "suggest_mode": "always",
+                "max_edits": max_edits.clamp(1, 2),
+                "prefix_length": 1,
+                "min_word_length": 1,
+                "size": 50,
+                "string_distance": "damerau_levenshtein",
+            } } },
+        });
+        let Ok(resp) = self.cluster.search(&body) else {
+            return Vec::new();
+        };
+        resp["suggest"]["w"][0]["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| Some((o["text"].as_str()?.to_string(), o["freq"].as_u64()?)))
+            .collect()
+    }
+}

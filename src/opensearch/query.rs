@@ -1,0 +1,281 @@
+//! A [`Plan`] as an OpenSearch search body, and the answer as [`Found`].
+//!
+//! Each plan node has its Lucene twin: a word's dis-max is `dis_max` with
+//! the same tie breaker, a term `term`, a phrase `match_phrase` over the
+//! tokens (the field's analyzer is `whitespace`), a typo neighbourhood
+//! `fuzzy` with transpositions and a constant score. Passages are grouped
+//! into documents by `collapse` on the document id, each with the number
+//! of its passages that matched (`inner_hits`), from which the document
+//! score is computed as on the embedded engine
+//! ([`crate::plan::document_score`]). Filters are a `post_filter`, so the
+//! facet aggregations can each leave out their own facet's filter
+//! (disjunctive counts); documents are counted per facet value with a
+//! `cardinality` of the document id (exact up to 40,000 documents per
+//! value, an estimate within a few percent beyond).
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+
+use super::mapping::{ID, STORED};
+use crate::facet::Facet;
+use crate::plan::{
+    document_score, Clause, FacetCounts, Found, FoundDoc, Node, Occur, Plan, Sort, StoredPassage,
+};
+
+/// Documents fetched per page beyond the ones wanted: the page is ordered by
+/// the best passage, the final order adds the bonus for other passages, so
+/// a document just below the page may move into it.
+pub(crate) const EXTRA_CANDIDATES: usize = 20;
+/// `cardinality` counts exactly below this many documents.
+pub(crate) const PRECISION: u32 = 40_000;
+/// Most values counted per facet.
+pub(crate) const MAX_FACET_VALUES: usize = 10_000;
+
+/// The query DSL of a plan node.
+pub(crate) fn node(n: &Node) -> Value {
+    match n {
+        Node::Nothing => json!({ "match_none": {} }),
+        Node::Word {
+            alternatives,
+            tie_breaker,
+        } => json!({ "dis_max": {
+            "queries": alternatives.iter().map(clause).collect::<Vec<_>>(),
+            "tie_breaker": tie_breaker,
+        }}),
+        Node::DisMax { nodes, tie_breaker } => {
+            if nodes.is_empty() {
+                return json!({ "match_none": {} });
+            }
+            json!({ "dis_max": {
+                "queries": nodes.iter().map(node).collect::<Vec<_>>(),
+                "tie_breaker": tie_breaker,
+            }})
+        }
+        Node::Bool(clauses) => {
+            let mut must = Vec::new();
+            let mut should = Vec::new();
+            let mut must_not = Vec::new();
+            for (o, n) in clauses {
+                match o {
+                    Occur::Must => must.push(node(n)),
+                    Occur::Should => should.push(node(n)),
+                    Occur::MustNot => must_not.push(node(n)),
+                }
+            }
+            if must.is_empty() && should.is_empty() {
+                // Lucene would read a bool of exclusions as "everything
+                // but"; the embedded engine matches nothing
+                return json!({ "match_none": {} });
+            }
+            json!({ "bool": { "must": must, "should": should, "must_not": must_not } })
+        }
+    }
+}
+
+fn clause(c: &Clause) -> Value {
+    match c {
+        Clause::Term { field, term, boost } => {
+            json!({ "term": { field: { "value": term, "boost": boost } } })
+        }
+        Clause::Phrase {
+            field,
+            terms,
+            boost,
+        } => {
+            let text: Vec<&str> = terms.iter().map(|(_, t)| t.as_str()).collect();
+            json!({ "match_phrase": { field: {
+                "query": text.join(" "), "analyzer": "whitespace", "boost": boost
+            } } })
+        }
+        Clause::Terms {
+            field,
+            terms,
+            boost,
+        } => {
+            // scores add up, as the embedded engine's boolean `OR`
+            let should: Vec<Value> = terms
+                .iter()
+                .map(|t| json!({ "term": { field: { "value": t } } }))
+                .collect();
+            json!({ "bool": { "should": should, "boost": boost } })
+        }
+        Clause::Fuzzy {
+            field,
+            term,
+            distance,
+            boost,
+        } => json!({ "fuzzy": { field: {
+            "value": term,
+            "fuzziness": distance,
+            "transpositions": true,
+            "prefix_length": 0,
+            "max_expansions": 10_000,
+            "rewrite": "constant_score",
+            "boost": boost,
+        } } }),
+    }
+}
+
+/// The filter of every facet but `skip`, and of the date range (`None`: no
+/// filter at all).
+fn filter(plan: &Plan, skip: Option<Facet>) -> Option<Value> {
+    let mut parts: Vec<Value> = plan
+        .filters
+        .iter()
+        .filter(|(f, paths)| Some(**f) != skip && !paths.is_empty())
+        .map(|(f, paths)| json!({ "terms": { f.name(): paths } }))
+        .collect();
+    if plan.from.is_some() || plan.to.is_some() {
+        let mut range = Map::new();
+        if let Some(from) = plan.from {
+            range.insert("gte".into(), json!(from));
+        }
+        if let Some(to) = plan.to {
+            range.insert("lte".into(), json!(to));
+        }
+        parts.push(json!({ "range": { super::mapping::DATE: range } }));
+    }
+    (!parts.is_empty()).then(|| json!({ "bool": { "filter": parts } }))
+}
+
+fn documents() -> Value {
+    json!({ "cardinality": { "field": ID, "precision_threshold": PRECISION } })
+}
+
+/// The search body for `plan` with `text` as the query.
+pub(crate) fn body(plan: &Plan, text: Option<&Node>) -> Value {
+    let query = text.map(node).unwrap_or_else(|| json!({ "match_all": {} }));
+    let all = filter(plan, None).unwrap_or_else(|| json!({ "match_all": {} }));
+    let mut aggs = Map::new();
+    aggs.insert(
+        "total".into(),
+        json!({ "filter": all, "aggs": { "docs": documents() } }),
+    );
+    if plan.facets {
+        for f in Facet::ALL {
+            let skip = plan.disjunctive.contains(&f).then_some(f);
+            let scope = filter(plan, skip).unwrap_or_else(|| json!({ "match_all": {} }));
+            aggs.insert(
+                format!("facet_{}", f.name()),
+                json!({ "filter": scope, "aggs": { "values": {
+                    "terms": { "field": f.name(), "size": MAX_FACET_VALUES },
+                    "aggs": { "docs": documents() },
+                } } }),
+            );
+        }
+    }
+    let mut b = json!({
+        "size": plan.top + if plan.top > 0 { EXTRA_CANDIDATES } else { 0 },
+        "track_total_hits": false,
+        "query": query,
+        "_source": [STORED],
+        "aggs": aggs,
+    });
+    if plan.top > 0 {
+        // a document's first passage stands for it among equals, as on the embedded engine
+        b["sort"] = match plan.sort {
+            Sort::Relevance => json!([{ "_score": "desc" }, { super::mapping::PASSAGE: "asc" }]),
+            // newest first, undated last; a document's passages share its date
+            Sort::Date => json!([
+                { super::mapping::DATE: { "order": "desc", "missing": "_last" } },
+                { "_score": "desc" },
+                { super::mapping::PASSAGE: "asc" },
+            ]),
+        };
+        b["collapse"] = json!({ "field": ID, "inner_hits": { "name": "passages", "size": 0 } });
+    }
+    if let Some(f) = filter(plan, None) {
+        b["post_filter"] = f;
+    }
+    b
+}
+
+/// The documents matched by the total aggregation.
+pub(crate) fn total(resp: &Value) -> u64 {
+    resp["aggregations"]["total"]["docs"]["value"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+/// What a search answer found.
+pub(crate) fn found(plan: &Plan, resp: &Value) -> Found {
+    let mut top: Vec<(u64, FoundDoc)> = Vec::new();
+    for h in resp["hits"]["hits"].as_array().into_iter().flatten() {
+        let best = h["_score"].as_f64().unwrap_or(0.0) as f32;
+        let passages = h["inner_hits"]["passages"]["hits"]["total"]["value"]
+            .as_u64()
+            .unwrap_or(1)
+            .max(1) as u32;
+        let stored = stored(&h["_source"][STORED]);
+        let key = crate::index::schema::doc_key(&stored.id);
+        top.push((
+            key,
+            FoundDoc {
+                score: document_score(best, passages),
+                best: stored,
+                matched: Vec::new(),
+            },
+        ));
+    }
+    // best first (or newest first, undated last), ties by key as on the
+    // embedded engine
+    match plan.sort {
+        Sort::Relevance => top.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0))),
+        Sort::Date => top.sort_by(|a, b| {
+            let date = |d: &FoundDoc| d.best.date.unwrap_or(0);
+            date(&b.1)
+                .cmp(&date(&a.1))
+                .then(b.1.score.total_cmp(&a.1.score))
+                .then(a.0.cmp(&b.0))
+        }),
+    }
+    top.truncate(plan.top);
+    let facets = plan.facets.then(|| {
+        let mut counts: FacetCounts = Default::default();
+        for f in Facet::ALL {
+            let buckets = &resp["aggregations"][format!("facet_{}", f.name())]["values"]["buckets"];
+            let mut m = HashMap::new();
+            for b in buckets.as_array().into_iter().flatten() {
+                if let (Some(k), Some(n)) = (b["key"].as_str(), b["docs"]["value"].as_u64()) {
+                    if n > 0 {
+                        m.insert(k.to_string(), n);
+                    }
+                }
+            }
+            counts[f.index()] = m;
+        }
+        counts
+    });
+    Found {
+        total: total(resp),
+        top: top.into_iter().map(|(_, d)| d).collect(),
+        facets,
+    }
+}
+
+/// A passage's stored values.
+pub(crate) fn stored(s: &Value) -> StoredPassage {
+    let text = |k: &str| s[k].as_str().unwrap_or_default().to_string();
+    let mut facets = std::collections::BTreeMap::new();
+    for f in Facet::TAXONOMY {
+        let paths = s["facets"][f.name()]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        facets.insert(f.name().to_string(), paths);
+    }
+    StoredPassage {
+        id: text("id"),
+        title: text("title"),
+        url: text("url"),
+        lang: text("lang"),
+        passage_lang: text("passage_lang"),
+        page: s["page"].as_u64().unwrap_or(0),
+        date: s["date"].as_u64(),
+        text: text("text"),
+        facets,
+    }
+}

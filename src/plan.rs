@@ -1,0 +1,253 @@
+//! The seam between the search core and the engine that runs a search: a
+//! backend-neutral [`Plan`] goes in, backend-neutral [`Found`] matches come
+//! out.
+//!
+//! The core ([`crate::search`]) parses and analyses the query in Rust and
+//! turns every word into [`Clause`] alternatives (a field, a term, a phrase
+//! or a typo neighbourhood, and a weight) combined by a dis-max; an engine
+//! only executes: the embedded tantivy index in-process
+//! ([`crate::search::embedded`]), or an OpenSearch cluster over HTTP
+//! ([`crate::opensearch`]), whose fields hold the same analysed tokens.
+//! Grouping passages into documents, snippets and "did you mean" stay in
+//! the core, shared by both.
+//!
+//! Field names are the embedded schema's ([`crate::index::schema`]); an
+//! engine maps them to its own.
+
+use std::collections::BTreeMap;
+
+use crate::facet::Facet;
+
+/// One alternative of a query word: where to look and how much a match counts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    /// One analysed token in a field, scored by BM25.
+    Term {
+        /// Field name.
+        field: String,
+        /// The token.
+        term: String,
+        /// Weight.
+        boost: f32,
+    },
+    /// Analysed tokens at their positions, adjacent (BM25 over the phrase).
+    Phrase {
+        /// Field name.
+        field: String,
+        /// `(position, token)` from the analyzer.
+        terms: Vec<(usize, String)>,
+        /// Weight.
+        boost: f32,
+    },
+    /// Any of several analysed tokens in a field (one word's analyses in
+    /// several languages), BM25 scores added up.
+    Terms {
+        /// Field name.
+        field: String,
+        /// The tokens.
+        terms: Vec<String>,
+        /// Weight.
+        boost: f32,
+    },
+    /// Every token within `distance` edits (transpositions count one), with
+    /// a constant score of `boost`.
+    Fuzzy {
+        /// Field name.
+        field: String,
+        /// The token.
+        term: String,
+        /// Largest edit distance (1 or 2).
+        distance: u8,
+        /// The constant score.
+        boost: f32,
+    },
+}
+
+/// How a sub-query takes part in a [`Node::Bool`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occur {
+    /// Must match; adds its score.
+    Must,
+    /// May match (at least one when there is no `Must`); adds its score.
+    Should,
+    /// Must not match.
+    MustNot,
+}
+
+/// A query tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// One word: the best alternative plus `tie_breaker` times the others.
+    Word {
+        /// The word's alternatives.
+        alternatives: Vec<Clause>,
+        /// Share of the other alternatives' scores added to the best one.
+        tie_breaker: f32,
+    },
+    /// Sub-queries combined; scores add up.
+    Bool(Vec<(Occur, Node)>),
+    /// Sub-queries as alternatives: the best one plus `tie_breaker` times
+    /// the others (a group's variants and translations; a word and what
+    /// stands in for it where it is missing, with a tie breaker of 0).
+    DisMax {
+        /// The alternatives.
+        nodes: Vec<Node>,
+        /// Share of the other alternatives' scores added to the best one.
+        tie_breaker: f32,
+    },
+    /// Matches nothing.
+    Nothing,
+}
+
+/// Facet filters: facet → normalised paths (OR inside a facet, AND across
+/// facets; a parent path matches its descendants).
+pub type Filters = BTreeMap<Facet, Vec<String>>;
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first (the default when there is a query).
+    #[default]
+    Relevance,
+    /// Newest document first, undated documents last (the default when browsing).
+    Date,
+}
+
+/// What an engine is asked to run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The text query; `None` matches every passage (browsing by facets).
+    pub text: Option<Node>,
+    /// Run instead when `text` finds nothing (any word instead of all).
+    pub fallback: Option<Node>,
+    /// Facet filters.
+    pub filters: Filters,
+    /// Only documents dated from this day on (`YYYYMMDD`, inclusive).
+    pub from: Option<u64>,
+    /// Only documents dated up to this day (`YYYYMMDD`, inclusive).
+    pub to: Option<u64>,
+    /// The order of the documents.
+    pub sort: Sort,
+    /// Clauses to test against each found document's best passage, to
+    /// explain it ([`FoundDoc::matched`]); empty unless explaining.
+    pub explain: Vec<Clause>,
+    /// Documents wanted, best first (offset + limit).
+    pub top: usize,
+    /// Count documents per facet value.
+    pub facets: bool,
+    /// Facets counted without their own filter (disjunctive counts: the
+    /// facets the request itself filters on), with every other filter.
+    pub disjunctive: Vec<Facet>,
+}
+
+/// Document counts per facet value, paths with every ancestor, in
+/// [`Facet::ALL`] order.
+pub type FacetCounts = [std::collections::HashMap<String, u64>; Facet::ALL.len()];
+
+/// The stored values of a passage a hit shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredPassage {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Source URL or path.
+    pub url: String,
+    /// Document language code.
+    pub lang: String,
+    /// The passage's language code.
+    pub passage_lang: String,
+    /// Page (0: none).
+    pub page: u64,
+    /// The document's date (`YYYYMMDD`), when it has one.
+    pub date: Option<u64>,
+    /// The passage text.
+    pub text: String,
+    /// Taxonomy facet → paths.
+    pub facets: BTreeMap<String, Vec<String>>,
+}
+
+/// One matching document.
+#[derive(Debug, Clone)]
+pub struct FoundDoc {
+    /// Document score: the best passage's plus the bonus for others.
+    pub score: f32,
+    /// The best passage.
+    pub best: StoredPassage,
+    /// Which of [`Plan::explain`]'s clauses the best passage matches (by index).
+    pub matched: Vec<usize>,
+}
+
+/// What an engine found.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// Matching documents.
+    pub total: u64,
+    /// The best `plan.top` documents, best first.
+    pub top: Vec<FoundDoc>,
+    /// Facet counts, when asked for.
+    pub facets: Option<FacetCounts>,
+}
+
+/// Term statistics the core plans with (which fields hold terms, in how
+/// many passages a token occurs), answered by the engine.
+pub trait Stats {
+    /// True when some passage has a token in `field`.
+    fn has_terms(&self, field: &str) -> bool;
+    /// In how many passages `term` occurs in `field` (`None`: unknown).
+    fn doc_freq(&self, field: &str, term: &str) -> Option<u64>;
+    /// Terms of `field` that may lie within `max_edits` edits of `word`, with
+    /// their passage counts (a superset: the caller measures the distance;
+    /// a term may come more than once, its counts are added).
+    fn neighbours(&self, field: &str, word: &str, max_edits: usize) -> Vec<(String, u64)>;
+}
+
+/// Relative bonus per doubling of the number of matching passages.
+pub const OTHER_PASSAGES_BONUS: f32 = 0.08;
+
+/// A document's score from its best passage's and how many passages matched:
+/// the best plus [`OTHER_PASSAGES_BONUS`] per doubling, so a long report that
+/// discusses a topic throughout edges out one passing mention.
+pub fn document_score(best: f32, passages: u32) -> f32 {
+    if passages <= 1 {
+        return best; // log2(1) = 0; most matches are one passage
+    }
+    best * (1.0 + OTHER_PASSAGES_BONUS * (passages as f32).log2())
+}
+
+/// Records which statistics a plan asks for (answering as if every term
+/// were in one passage and every field held terms), so an engine behind a
+/// network can fetch them all in one request before the real planning.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    fields: std::cell::RefCell<std::collections::BTreeSet<String>>,
+    terms: std::cell::RefCell<std::collections::BTreeSet<(String, String)>>,
+}
+
+impl Recorder {
+    /// The fields asked about, and the `(field, term)` pairs.
+    pub fn wanted(self) -> (Vec<String>, Vec<(String, String)>) {
+        (
+            self.fields.into_inner().into_iter().collect(),
+            self.terms.into_inner().into_iter().collect(),
+        )
+    }
+}
+
+impl Stats for Recorder {
+    fn has_terms(&self, field: &str) -> bool {
+        self.fields.borrow_mut().insert(field.to_string());
+        true
+    }
+
+    fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
+        self.terms
+            .borrow_mut()
+            .insert((field.to_string(), term.to_string()));
+        Some(1)
+    }
+
+    fn neighbours(&self, _field: &str, _word: &str, _max_edits: usize) -> Vec<(String, u64)> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,427 @@
+//! The embedded engine: runs a [`Plan`] on the in-process tantivy index.
+//!
+//! The plan's query tree becomes tantivy queries one for one (a word's
+//! dis-max is [`WordQuery`]); matching passages are grouped into documents
+//! while they are collected ([`GroupByDocument`]), and facet counts are read
+//! from the per-segment facet tables. This is the search Kartotek ran before
+//! the plan existed, with the same queries, scores and speed.
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur as TantivyOccur,
+    PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Schema, Value};
+use tantivy::DocAddress;
+use tantivy::{TantivyDocument, Term};
+
+use super::collector::{self, DocMatch, GroupByDocument, Matches};
+use super::dismax::WordQuery;
+use crate::error::{Error, Result};
+use crate::facet::Facet;
+use crate::index::{facet_tables, schema, Index};
+use crate::plan::{
+    Clause, FacetCounts, Found, FoundDoc, Node, Occur, Plan, Sort, Stats, StoredPassage,
+};
+
+/// Term statistics read from one searcher (one committed state).
+pub struct EmbeddedStats<'a> {
+    searcher: &'a tantivy::Searcher,
+    schema: Schema,
+}
+
+impl<'a> EmbeddedStats<'a> {
+    /// Statistics of `searcher`'s state.
+    pub fn new(searcher: &'a tantivy::Searcher) -> EmbeddedStats<'a> {
+        EmbeddedStats {
+            searcher,
+            schema: searcher.schema().clone(),
+        }
+    }
+}
+
+impl Stats for EmbeddedStats<'_> {
+    fn has_terms(&self, field: &str) -> bool {
+        let Ok(field) = self.schema.get_field(field) else {
+            return false;
+        };
+        self.searcher.segment_readers().iter().any(|s| {
+            s.inverted_index(field)
+                .map(|ii| ii.terms().num_terms() > 0)
+                .unwrap_or(false)
+        })
+    }
+
+    fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
+        let field = self.schema.get_field(field).ok()?;
+        self.searcher
+            .doc_freq(&Term::from_field_text(field, term))
+            .ok()
+    }
+
+    fn neighbours(&self, field: &str, word: &str, max_edits: usize) -> Vec<(String, u64)> {
+        let Ok(field) = self.schema.get_field(field) else {
+            return Vec::new();
+        };
+        // the terms that share the word's first letter, of a length within reach
+        let first: String = word.chars().take(1).collect();
+        let mut next = first.clone();
+        if let Some(c) = next.pop() {
+            next.push(char::from_u32(c as u32 + 1).unwrap_or(c));
+        }
+        let mut out = Vec::new();
+        for seg in self.searcher.segment_readers() {
+            let Ok(ii) = seg.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = ii
+                .terms()
+                .range()
+                .ge(first.as_bytes())
+                .lt(next.as_bytes())
+                .into_stream()
+            else {
+                continue;
+            };
+            while stream.advance() {
+                let Ok(cand) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if cand.len().abs_diff(word.len()) > max_edits {
+                    continue;
+                }
+                out.push((cand.to_string(), stream.value().doc_freq as u64));
+            }
+        }
+        out
+    }
+}
+
+/// The tantivy query of a plan's query tree.
+pub fn query(node: &Node, schema: &Schema) -> Box<dyn Query> {
+    match node {
+        Node::Nothing => Box::new(EmptyQuery),
+        Node::Bool(clauses) => Box::new(BooleanQuery::new(
+            clauses
+                .iter()
+                .map(|(occur, n)| {
+                    let o = match occur {
+                        Occur::Must => TantivyOccur::Must,
+                        Occur::Should => TantivyOccur::Should,
+                        Occur::MustNot => TantivyOccur::MustNot,
+                    };
+                    (o, query(n, schema))
+                })
+                .collect(),
+        )),
+        Node::Word {
+            alternatives,
+            tie_breaker,
+        } => {
+            let alts: Vec<Box<dyn Query>> = alternatives
+                .iter()
+                .filter_map(|c| clause(c, schema))
+                .collect();
+            if alts.is_empty() {
+                return Box::new(EmptyQuery);
+            }
+            Box::new(WordQuery::new(alts, *tie_breaker))
+        }
+        Node::DisMax { nodes, tie_breaker } => {
+            if nodes.is_empty() {
+                return Box::new(EmptyQuery);
+            }
+            Box::new(WordQuery::new(
+                nodes.iter().map(|n| query(n, schema)).collect(),
+                *tie_breaker,
+            ))
+        }
+    }
+}
+
+/// The tantivy query of one clause (`None` when its field is not in `schema`).
+pub(crate) fn clause(c: &Clause, schema: &Schema) -> Option<Box<dyn Query>> {
+    let (q, boost): (Box<dyn Query>, f32) = match c {
+        Clause::Term { field, term, boost } => {
+            let f = schema.get_field(field).ok()?;
+            (
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f, term),
+                    IndexRecordOption::WithFreqs,
+                )),
+                *boost,
+            )
+        }
+        Clause::Phrase {
+            field,
+            terms,
+            boost,
+        } => {
+            let f = schema.get_field(field).ok()?;
+            let terms = terms
+                .iter()
+                .map(|(pos, t)| (*pos, Term::from_field_text(f, t)))
+                .collect();
+            (Box::new(PhraseQuery::new_with_offset(terms)), *boost)
+        }
+        Clause::Terms {
+            field,
+            terms,
+            boost,
+        } => {
+            let f = schema.get_field(field).ok()?;
+            let mut terms: Vec<Box<dyn Query>> = terms
+                .iter()
+                .map(|t| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f, t),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>
+                })
+                .collect();
+            let q: Box<dyn Query> = match terms.len() {
+                0 => return None,
+                1 => terms.remove(0),
+                _ => Box::new(BooleanQuery::new(
+                    terms
+                        .into_iter()
+                        .map(|q| (TantivyOccur::Should, q))
+                        .collect(),
+                )),
+            };
+            (q, *boost)
+        }
+        Clause::Fuzzy {
+            field,
+            term,
+            distance,
+            boost,
+        } => {
+            let f = schema.get_field(field).ok()?;
+            (
+                Box::new(FuzzyTermQuery::new(
+                    Term::from_field_text(f, term),
+                    *distance,
+                    true,
+                )),
+                *boost,
+            )
+        }
+    };
+    Some(Box::new(BoostQuery::new(q, boost)))
+}
+
+/// Run `plan` on `index` with the searcher `searcher` (one committed state),
+/// searching segments in parallel when `parallel`.
+pub fn execute(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+    plan: &Plan,
+    parallel: bool,
+) -> Result<Found> {
+    let schema = searcher.schema();
+    let filters = filter_queries(index, plan)?;
+    let single = tantivy::Executor::single_thread();
+    let executor = if parallel {
+        searcher.index().search_executor()
+    } else {
+        &single
+    };
+    let run = |text: Option<&dyn Query>, skip: Option<Facet>| -> Result<Matches> {
+        let q = combine(text, &filters, skip);
+        Ok(searcher.search_with_executor(
+            &*q,
+            &GroupByDocument,
+            executor,
+            tantivy::query::EnableScoring::enabled_from_searcher(searcher),
+        )?)
+    };
+    let mut text_query = plan.text.as_ref().map(|n| query(n, schema));
+    let mut matches = run(text_query.as_deref(), None)?;
+    if matches.is_empty() {
+        if let Some(fallback) = &plan.fallback {
+            text_query = Some(query(fallback, schema));
+            matches = run(text_query.as_deref(), None)?;
+        }
+    }
+    let best = match plan.sort {
+        Sort::Relevance => matches.top(plan.top),
+        Sort::Date => super::dates::top_by_date(searcher, &matches, plan.top)?,
+    };
+    // the clauses to explain hits with, as tantivy queries
+    let explain: Vec<(usize, Box<dyn Query>)> = plan
+        .explain
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| clause(c, schema).map(|q| (i, q)))
+        .collect();
+    let mut top = Vec::new();
+    for m in best {
+        let doc: TantivyDocument = searcher.doc(m.best_addr)?;
+        let matched = explain
+            .iter()
+            .filter(|(_, q)| super::explain::matches(&**q, searcher, m.best_addr))
+            .map(|(i, _)| *i)
+            .collect();
+        top.push(FoundDoc {
+            score: m.score(),
+            best: stored(index, searcher, m.best_addr, &doc),
+            matched,
+        });
+    }
+    let facets = if plan.facets {
+        // facets with a filter of their own are counted without it
+        // (disjunctive), each from its own run of the query
+        let own: [bool; facet_tables::N] = Facet::ALL.map(|f| plan.disjunctive.contains(&f));
+        let mut counts = count(index, searcher, executor, &matches, own.map(|o| !o))?;
+        for facet in Facet::ALL.into_iter().filter(|f| own[f.index()]) {
+            let i = facet.index();
+            let others = run(text_query.as_deref(), Some(facet))?;
+            let mut which = [false; facet_tables::N];
+            which[i] = true;
+            counts[i] = std::mem::take(&mut count(index, searcher, executor, &others, which)?[i]);
+        }
+        Some(counts)
+    } else {
+        None
+    };
+    Ok(Found {
+        total: matches.total() as u64,
+        top,
+        facets,
+    })
+}
+
+/// A filter query and the facet it filters on (`None`: the date range, never
+/// left out of a count).
+type Filter = (Option<Facet>, Box<dyn Query>);
+
+/// The filter queries of a plan: one per facet filtered on, and the date range.
+fn filter_queries(index: &Index, plan: &Plan) -> Result<Vec<Filter>> {
+    let f = index.fields();
+    let mut out = Vec::new();
+    if let Some(range) = super::dates::range(f.date, plan.from, plan.to) {
+        out.push((None, range));
+    }
+    for (facet, paths) in &plan.filters {
+        if paths.is_empty() {
+            continue;
+        }
+        let field = f.facet_field(*facet);
+        let mut alts: Vec<(TantivyOccur, Box<dyn Query>)> = Vec::new();
+        for path in paths {
+            let value = TantivyFacet::from_text(path).map_err(|_| {
+                Error::param(
+                    facet.name(),
+                    format!("`{path}` is not a facet path like `/norway/trondelag`"),
+                )
+            })?;
+            alts.push((
+                TantivyOccur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_facet(field, &value),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        out.push((
+            Some(*facet),
+            Box::new(BooleanQuery::new(alts)) as Box<dyn Query>,
+        ));
+    }
+    Ok(out)
+}
+
+fn combine(text: Option<&dyn Query>, filters: &[Filter], skip: Option<Facet>) -> Box<dyn Query> {
+    let mut clauses: Vec<(TantivyOccur, Box<dyn Query>)> = Vec::new();
+    match text {
+        Some(q) => clauses.push((TantivyOccur::Must, q.box_clone())),
+        None => clauses.push((TantivyOccur::Must, Box::new(AllQuery))),
+    }
+    for (facet, q) in filters {
+        if facet.is_none() || *facet != skip {
+            clauses.push((TantivyOccur::Must, q.box_clone()));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The stored values of the passage `doc` at `addr`, with its date from the
+/// fast field.
+pub(crate) fn stored(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+    addr: DocAddress,
+    doc: &TantivyDocument,
+) -> StoredPassage {
+    let f = index.fields();
+    let s = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let lang = doc
+        .get_first(f.lang)
+        .and_then(|v| v.as_facet())
+        .map(|p| schema::facet_path(p).trim_start_matches('/').to_string())
+        .unwrap_or_else(|| "und".into());
+    let mut facets = std::collections::BTreeMap::new();
+    for facet in Facet::TAXONOMY {
+        let paths: Vec<String> = doc
+            .get_all(f.facet_field(facet))
+            .filter_map(|v| v.as_facet().map(schema::facet_path))
+            .collect();
+        facets.insert(facet.name().to_string(), paths);
+    }
+    StoredPassage {
+        id: s(f.id),
+        title: s(f.title),
+        url: s(f.url),
+        lang,
+        passage_lang: s(f.passage_lang),
+        page: doc.get_first(f.page).and_then(|v| v.as_u64()).unwrap_or(0),
+        date: super::dates::date_of(searcher, addr),
+        text: s(f.text),
+        facets,
+    }
+}
+
+/// Count documents per facet value (with every ancestor) over the
+/// matches, for each facet `which` selects, from the per-segment
+/// ordinal tables (see [`crate::index::facet_tables`]).
+fn count(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+    executor: &tantivy::Executor,
+    matches: &Matches,
+    which: [bool; facet_tables::N],
+) -> Result<FacetCounts> {
+    let count_segment = |seg: &collector::SegmentMatches| -> Result<FacetCounts> {
+        let table = index.facet_tables().get(searcher, seg.segment)?;
+        let mut counts: FacetCounts = Default::default();
+        table.count(
+            seg.docs.iter().map(|m: &DocMatch| m.best_addr.doc_id),
+            &which,
+            &mut counts,
+        );
+        Ok(counts)
+    };
+    // segments are counted on the executor the search ran on
+    let per_segment: Vec<FacetCounts> = executor.map(
+        |seg| count_segment(seg).map_err(|e| tantivy::TantivyError::InternalError(e.to_string())),
+        matches.segments.iter(),
+    )?;
+    let mut counts: FacetCounts = Default::default();
+    for seg_counts in per_segment {
+        for (total, part) in counts.iter_mut().zip(seg_counts) {
+            if total.is_empty() {
+                *total = part;
+                continue;
+            }
+            for (path, n) in part {
+                *total.entry(path).or_insert(0) += n;
+            }
+        }
+    }
+    Ok(counts)
+}

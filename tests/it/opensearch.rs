@@ -1,0 +1,666 @@
+//! The OpenSearch backend on a real cluster: the same answers as the
+//! embedded index, searches answered while a node is killed, and clear
+//! errors when the cluster cannot be reached.
+//!
+//! These tests need a cluster: `scripts/opensearch-cluster.sh start` prints
+//! its URLs; pass them in `KARTOTEK_TEST_OPENSEARCH_URL`. Without one they
+//! print one line and pass, except with `CI=true`, where a missing cluster
+//! is a failure (`.ci/run` starts one).
+
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use kartotek::opensearch::{Cluster, Config};
+use kartotek::search::dates::Sort;
+use kartotek::search::{Request, Response, Searcher};
+use kartotek::store::DocStore;
+use kartotek::taxonomy::Taxonomy;
+
+use crate::common::{self, fixture};
+
+/// The cluster's URLs, or `None` (after saying why) when no cluster is given.
+fn urls() -> Option<Vec<String>> {
+    match std::env::var("KARTOTEK_TEST_OPENSEARCH_URL") {
+        Ok(u) if !u.trim().is_empty() => Some(u.split(',').map(|s| s.trim().to_string()).collect()),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true but KARTOTEK_TEST_OPENSEARCH_URL is not set: .ci/run starts a cluster with scripts/opensearch-cluster.sh");
+            }
+            println!("skipped: no OpenSearch cluster (run scripts/opensearch-cluster.sh start and set KARTOTEK_TEST_OPENSEARCH_URL to the URLs it prints)");
+            None
+        }
+    }
+}
+
+/// Settings for a fresh alias of this test run.
+fn config(urls: &[String], name: &str) -> Config {
+    let mut c = Config::new(urls);
+    c.alias = format!("kartotek-it-{}-{name}", std::process::id());
+    // three nodes: shards spread over them, a replica of each elsewhere
+    c.shards = if urls.len() >= 3 { 3 } else { 1 };
+    c.replicas = if urls.len() >= 2 { 1 } else { 0 };
+    c
+}
+
+/// Copy every document of the shared embedded index into `cluster`.
+fn copy_shared(cluster: &Cluster) {
+    copy(&common::shared().index, cluster);
+}
+
+/// Copy every document of `index` into `cluster`.
+fn copy(index: &kartotek::index::Index, cluster: &Cluster) {
+    let mut w = cluster.open_writer(0).expect("writer");
+    for (id, _) in index.sources().expect("sources") {
+        let doc = index.get_document(&id).expect("read").expect("document");
+        w.upsert(&doc).expect("upsert");
+    }
+    w.commit().expect("commit");
+}
+
+/// The shared corpus on the cluster (built once).
+fn shared_cluster(urls: &[String]) -> &'static Searcher {
+    static S: OnceLock<Searcher> = OnceLock::new();
+    S.get_or_init(|| {
+        let cluster = Cluster::connect(&config(urls, "shared")).expect("connect");
+        copy_shared(&cluster);
+        Searcher::opensearch(cluster, Taxonomy::builtin())
+    })
+}
+
+/// The judged queries of the evaluation, plus filtered, excluding and
+/// browsing requests.
+fn requests() -> Vec<Request> {
+    #[derive(serde::Deserialize)]
+    struct Q {
+        q: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct File {
+        query: Vec<Q>,
+    }
+    let text = std::fs::read_to_string(fixture("eval/queries.toml")).expect("eval file");
+    let file: File = toml::from_str(&text).expect("eval toml");
+    let mut out: Vec<Request> = file.query.into_iter().map(|q| Request::new(q.q)).collect();
+    out.push(Request::new(""));
+    out.push(Request::new("Erasmus").filter("lang", "nb"));
+    out.push(Request::new("").filter("region", "/norway"));
+    out.push(Request::new("interreg -aurora"));
+    out.push(Request::new("\"grønt skifte\" OR bærekraft"));
+    out.push(Request::new("title:strategi"));
+    out.push(Request::new("Trondelag programme:/interreg"));
+    out.push(Request::new("Erasmsu"));
+    let mut paged = Request::new("Trøndelag");
+    paged.offset = 2;
+    paged.limit = 3;
+    out.push(paged);
+    let mut newest = Request::new("interreg");
+    newest.sort = Some(Sort::Date);
+    out.push(newest);
+    let mut ranged = Request::new("");
+    ranged.from = Some(20_150_101);
+    ranged.to = Some(20_221_231);
+    out.push(ranged);
+    out
+}
+
+/// Hit ids with their dates, in order.
+fn dated(r: &Response) -> Vec<(String, Option<String>)> {
+    r.hits
+        .iter()
+        .map(|h| (h.id.clone(), h.date.clone()))
+        .collect()
+}
+
+/// Hit ids in order, with runs of equal embedded scores sorted (order
+/// inside an exact tie is not defined).
+fn ranked(r: &Response) -> Vec<Vec<String>> {
+    let mut out: Vec<(f64, Vec<String>)> = Vec::new();
+    for h in &r.hits {
+        match out.last_mut() {
+            Some((s, ids)) if (*s - h.score).abs() < 1e-3 => ids.push(h.id.clone()),
+            _ => out.push((h.score, vec![h.id.clone()])),
+        }
+    }
+    out.into_iter()
+        .map(|(_, mut ids)| {
+            ids.sort();
+            ids
+        })
+        .collect()
+}
+
+#[test]
+fn opensearch_gives_the_same_top_ten_and_facet_counts_as_the_embedded_index() {
+    let Some(urls) = urls() else { return };
+    let os = shared_cluster(&urls);
+    let embedded = &common::shared().searcher;
+    let mut differences = Vec::new();
+    for req in requests() {
+        let a = embedded.search(&req).expect("embedded search");
+        let b = os.search(&req).expect("opensearch search");
+        let ids = |r: &Response| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+        if a.total != b.total {
+            differences.push(format!("`{}`: total {} vs {}", req.q, a.total, b.total));
+        }
+        // the same documents in the same order (ties aside)
+        if ids(&a).len() != ids(&b).len() || !same_modulo_ties(&a, &b) {
+            let scored = |r: &Response| {
+                r.hits
+                    .iter()
+                    .map(|h| format!("{} {:.3}", h.id, h.score))
+                    .collect::<Vec<_>>()
+            };
+            differences.push(format!(
+                "`{}`: top {:?} vs {:?}",
+                req.q,
+                scored(&a),
+                scored(&b)
+            ));
+        }
+        if a.facets != b.facets {
+            differences.push(format!("`{}`: facet counts differ", req.q));
+        }
+        if a.suggestion != b.suggestion {
+            differences.push(format!(
+                "`{}`: did you mean {:?} vs {:?}",
+                req.q, a.suggestion, b.suggestion
+            ));
+        }
+        if ids(&a) == ids(&b) && dated(&a) != dated(&b) {
+            differences.push(format!("`{}`: dates differ", req.q));
+        }
+        let snippets = |r: &Response| r.hits.iter().map(|h| h.snippet.clone()).collect::<Vec<_>>();
+        if a.total == b.total && ids(&a) == ids(&b) && snippets(&a) != snippets(&b) {
+            differences.push(format!("`{}`: snippets differ", req.q));
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+/// Hits scoring below this share of the best hit's score on the embedded
+/// engine are the weak tail, whose order the engines may disagree on: each
+/// passage holds every analysed field on OpenSearch (`FILLER`), so a
+/// language field few passages use (Danish, Finnish here) has a far longer
+/// average length there than in tantivy, and the length-normalised score of
+/// a match in it (a translation of an English query) differs by a factor,
+/// not a rounding. The documents in the tail must still be the same.
+const TAIL: f64 = 0.05;
+
+/// True when `b` lists the documents of `a` in `a`'s order, except inside
+/// runs of equal scores in `a` and inside the weak tail ([`TAIL`]).
+fn same_modulo_ties(a: &Response, b: &Response) -> bool {
+    let groups = ranked(a);
+    let mut i = 0;
+    for g in groups {
+        let n = g.len();
+        let Some(slice) = b.hits.get(i..i + n) else {
+            return same_modulo_near_ties(a, b);
+        };
+        let mut got: Vec<String> = slice.iter().map(|h| h.id.clone()).collect();
+        got.sort();
+        if got != g {
+            return same_modulo_near_ties(a, b);
+        }
+        i += n;
+    }
+    i == b.hits.len()
+}
+
+/// True when `b` holds `a`'s documents and every pair it orders unlike `a`
+/// is a tie in `a` or lies in `a`'s weak tail.
+fn same_modulo_near_ties(a: &Response, b: &Response) -> bool {
+    let mut ia: Vec<&str> = a.hits.iter().map(|h| h.id.as_str()).collect();
+    let mut ib: Vec<&str> = b.hits.iter().map(|h| h.id.as_str()).collect();
+    ia.sort();
+    ib.sort();
+    if ia != ib {
+        return false;
+    }
+    let in_a = |id: &str| a.hits.iter().position(|h| h.id == id);
+    let tail = TAIL * a.hits.first().map_or(0.0, |h| h.score);
+    for (i, x) in b.hits.iter().enumerate() {
+        for y in &b.hits[i + 1..] {
+            let (Some(px), Some(py)) = (in_a(&x.id), in_a(&y.id)) else {
+                return false;
+            };
+            if px < py {
+                continue;
+            }
+            let tie_in_a = (a.hits[px].score - a.hits[py].score).abs() < 1e-3;
+            let in_tail = a.hits[px].score < tail && a.hits[py].score < tail;
+            if !tie_in_a && !in_tail {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+#[test]
+fn dates_filter_sort_and_show_on_opensearch_as_on_the_embedded_index() {
+    let Some(urls) = urls() else { return };
+    let scratch = common::Scratch::new(crate::dates::FILES);
+    let summary = scratch.ingest();
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    let cluster = Cluster::connect(&config(&urls, "dates")).expect("connect");
+    copy(&scratch.index, &cluster);
+    let os = Searcher::opensearch(cluster.clone(), Taxonomy::builtin());
+    let embedded = Searcher::new(scratch.index.clone(), Taxonomy::builtin());
+    let mut newest = Request::new("fjordvakt");
+    newest.sort = Some(Sort::Date);
+    let mut ranged = Request::new("fjordvakt");
+    ranged.from = Some(20_200_101);
+    ranged.to = Some(20_230_630);
+    let browse = Request::new("");
+    let year = Request::new("fjordvakt").filter("year", "/2023");
+    for req in [newest, ranged, browse, year] {
+        let a = embedded.search(&req).expect("embedded search");
+        let b = os.search(&req).expect("opensearch search");
+        assert_eq!(dated(&a), dated(&b), "{req:?}");
+        assert_eq!(a.facets.get("year"), b.facets.get("year"), "{req:?}");
+        assert_eq!(a.facets.get("period"), b.facets.get("period"), "{req:?}");
+    }
+    // the dates are there to compare: three of the four documents have one
+    let all = os.search(&Request::new("fjordvakt")).expect("search");
+    assert_eq!(all.hits.iter().filter(|h| h.date.is_some()).count(), 3);
+    cluster.drop_index().expect("drop");
+}
+
+#[test]
+fn explain_on_opensearch_is_refused_with_a_message_naming_the_backend() {
+    let Some(urls) = urls() else { return };
+    let os = shared_cluster(&urls);
+    let mut req = Request::new("Erasmus");
+    req.explain = true;
+    let e = os.search(&req).expect_err("explain is embedded only");
+    let text = e.to_string();
+    assert!(
+        text.contains("explain") && text.contains("OpenSearch"),
+        "{text}"
+    );
+    // the same search without it is answered
+    req.explain = false;
+    assert!(os.search(&req).expect("search").total > 0);
+}
+
+#[test]
+fn an_upsert_replaces_a_documents_passages_and_a_delete_removes_them() {
+    let Some(urls) = urls() else { return };
+    let cluster = Cluster::connect(&config(&urls, "writes")).expect("connect");
+    let index = &common::shared().index;
+    let id = index
+        .sources()
+        .expect("sources")
+        .into_iter()
+        .find_map(|(id, src)| src.ends_with("long-report.pdf").then_some(id))
+        .expect("long report indexed");
+    let mut doc = index.get_document(&id).expect("read").expect("doc");
+    let before = doc.passages.len();
+    assert!(before > 2, "the long report has several passages");
+    let mut w = cluster.open_writer(0).expect("writer");
+    w.upsert(&doc).expect("upsert");
+    w.commit().expect("commit");
+    assert_eq!(cluster.passage_count().expect("count"), before as u64);
+    // a shorter version leaves no passage of the longer one behind
+    doc.passages.truncate(2);
+    w.upsert(&doc).expect("upsert");
+    w.commit().expect("commit");
+    assert_eq!(cluster.passage_count().expect("count"), 2);
+    let back = cluster.document(&id).expect("read").expect("document");
+    assert_eq!(back.passages.len(), 2);
+    assert_eq!(back.title, doc.title);
+    assert_eq!(
+        cluster.content_hash(&id).expect("hash"),
+        Some(doc.hash.clone())
+    );
+    w.delete(&id).expect("delete");
+    w.commit().expect("commit");
+    assert_eq!(cluster.document_count().expect("count"), 0);
+    assert_eq!(cluster.content_hash(&id).expect("hash"), None);
+}
+
+/// The cluster script, for the kill test.
+fn script(args: &[&str]) -> std::process::Output {
+    Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scripts/opensearch-cluster.sh"
+    ))
+    .args(args)
+    .output()
+    .expect("run scripts/opensearch-cluster.sh")
+}
+
+#[test]
+fn searches_are_answered_and_writes_resume_while_a_node_is_killed() {
+    let Some(urls) = urls() else { return };
+    if urls.len() < 3 {
+        println!("skipped: killing a node needs the three-node cluster");
+        return;
+    }
+    // only a cluster this script started can have a node killed
+    let listed = script(&["urls"]);
+    let ours = String::from_utf8_lossy(&listed.stdout).trim().to_string();
+    assert_eq!(
+        ours,
+        urls.join(","),
+        "KARTOTEK_TEST_OPENSEARCH_URL must name the cluster scripts/opensearch-cluster.sh started"
+    );
+    let cluster = Cluster::connect(&config(&urls, "kill")).expect("connect");
+    copy_shared(&cluster);
+    let searcher = Searcher::opensearch(cluster.clone(), Taxonomy::builtin());
+    let queries = ["Erasmus", "Trøndelag", "circular economy", "interreg", ""];
+    let expected: Vec<Vec<String>> = queries
+        .iter()
+        .map(|q| {
+            let r = searcher.search(&Request::new(*q)).expect("search");
+            r.hits.iter().map(|h| h.id.clone()).collect()
+        })
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicUsize::new(0));
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let (searcher, stop, answered, failures) = (
+                searcher.clone(),
+                stop.clone(),
+                answered.clone(),
+                failures.clone(),
+            );
+            let expected = expected.clone();
+            std::thread::spawn(move || {
+                let mut i = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let q = queries[i % queries.len()];
+                    match searcher.search(&Request::new(q)) {
+                        Ok(r) => {
+                            let ids: Vec<String> = r.hits.iter().map(|h| h.id.clone()).collect();
+                            if ids != expected[i % queries.len()] {
+                                failures
+                                    .lock()
+                                    .unwrap()
+                                    .push(format!("`{q}` answered differently"));
+                            }
+                            answered.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Err(e) => failures.lock().unwrap().push(format!("`{q}`: {e}")),
+                    }
+                    i += 1;
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let killed = script(&["kill-node", "2"]);
+    assert!(
+        killed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&killed.stderr)
+    );
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_secs(8));
+    // a write after the kill is acknowledged and then found
+    let index = &common::shared().index;
+    let (id, _) = index
+        .sources()
+        .expect("sources")
+        .into_iter()
+        .next()
+        .expect("a document");
+    let mut doc = index.get_document(&id).expect("read").expect("doc");
+    doc.title = "Knutepunkt etter nodefeil".into();
+    let mut w = cluster.open_writer(0).expect("writer");
+    w.upsert(&doc).expect("upsert after the kill");
+    w.commit().expect("commit after the kill");
+    stop.store(true, Ordering::Relaxed);
+    for t in workers {
+        t.join().expect("search thread");
+    }
+    let after = searcher
+        .search(&Request::new("title:Knutepunkt"))
+        .expect("search after the write");
+    // bring the node back for whatever runs next
+    let restarted = script(&["start-node", "2"]);
+    let failures = failures.lock().unwrap().clone();
+    assert!(
+        failures.is_empty(),
+        "{} of {} searches failed after {:?}:\n{}",
+        failures.len(),
+        answered.load(Ordering::Relaxed) + failures.len(),
+        started.elapsed(),
+        failures.join("\n")
+    );
+    assert!(
+        answered.load(Ordering::Relaxed) > 10,
+        "searches ran during the kill"
+    );
+    assert_eq!(after.hits.first().map(|h| h.id.as_str()), Some(id.as_str()));
+    assert!(
+        restarted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restarted.stderr)
+    );
+}
+
+#[test]
+fn an_unreachable_cluster_is_a_clear_cli_error_with_exit_code_one() {
+    // a port nothing listens on: no cluster needed for this one
+    let out = Command::new(env!("CARGO_BIN_EXE_kartotek"))
+        .args([
+            "--backend",
+            "opensearch",
+            "--opensearch-url",
+            "http://127.0.0.1:9",
+            "search",
+            "Erasmus",
+        ])
+        .output()
+        .expect("run kartotek");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the search cluster is unavailable"), "{err}");
+    assert!(err.contains("http://127.0.0.1:9"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let missing = Command::new(env!("CARGO_BIN_EXE_kartotek"))
+        .args(["--backend", "opensearch", "search", "Erasmus"])
+        .env_remove("KARTOTEK_OPENSEARCH_URL")
+        .output()
+        .expect("run kartotek");
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(2), "{err}");
+    assert!(err.contains("--opensearch-url"), "{err}");
+}
+
+#[tokio::test]
+async fn an_unreachable_cluster_answers_503_in_the_error_shape_and_healthz_says_so() {
+    use tower::ServiceExt;
+    // reqwest's blocking client is made off the async runtime, as `serve` does
+    let cluster =
+        std::thread::spawn(|| Cluster::lazy(&Config::new(&["http://127.0.0.1:9".to_string()])))
+            .join()
+            .expect("thread")
+            .expect("lazy");
+    let state = kartotek::server::AppState::opensearch(
+        cluster,
+        Taxonomy::builtin(),
+        kartotek::server::Config::default(),
+    );
+    let app = kartotek::server::app(state);
+    for path in ["/api/search?q=Erasmus", "/healthz", "/api/facets"] {
+        let resp = app
+            .clone()
+            .oneshot(
+                axum::http::Request::get(path)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 503, "{path}");
+        let body = http_body_util::BodyExt::collect(resp.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["error"]["code"], "unavailable", "{path}: {json}");
+        assert!(
+            !json["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("127.0.0.1"),
+            "{path}: the message does not leak node addresses: {json}"
+        );
+    }
+}
+
+/// GET `path` from `app`, on a runtime of its own: status and JSON body.
+fn get(app: &axum::Router, path: &str) -> (u16, serde_json::Value) {
+    use tower::ServiceExt;
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let resp = app
+            .clone()
+            .oneshot(
+                axum::http::Request::get(path)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let body = http_body_util::BodyExt::collect(resp.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        (status, serde_json::from_slice(&body).unwrap_or_default())
+    })
+}
+
+#[test]
+fn the_api_over_the_cluster_reports_its_health_and_shows_documents_as_the_embedded_one() {
+    let Some(urls) = urls() else { return };
+    shared_cluster(&urls);
+    let cluster = Cluster::connect(&config(&urls, "shared")).expect("connect");
+    let on_cluster = kartotek::server::app(kartotek::server::AppState::opensearch(
+        cluster,
+        Taxonomy::builtin(),
+        kartotek::server::Config::default(),
+    ));
+    let embedded = kartotek::server::app(kartotek::server::AppState::with_writer(
+        common::shared().index.clone(),
+        Taxonomy::builtin(),
+        kartotek::server::Config::default(),
+        None,
+    ));
+    let (status, health) = get(&on_cluster, "/healthz");
+    assert_eq!(status, 200, "{health}");
+    assert_eq!(health["backend"], "opensearch");
+    assert!(
+        health["cluster"] == "green" || health["cluster"] == "yellow",
+        "{health}"
+    );
+    assert_eq!(
+        health["documents"].as_u64(),
+        Some(common::shared().index.num_documents())
+    );
+    for path in [
+        "/api/search?q=Trøndelag&ui=nb",
+        "/api/search?q=interreg&programme=/interreg&limit=3",
+        "/api/facets",
+    ] {
+        let (sa, mut a) = get(&embedded, path);
+        let (sb, mut b) = get(&on_cluster, path);
+        assert_eq!((sa, sb), (200, 200), "{path}");
+        // the same everything but time and score values: the order is the
+        // same, the values differ a little where a language field is rare
+        // (the average field length counts the fillers, see opensearch::mapping)
+        for v in [&mut a, &mut b] {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("took_ms");
+            }
+            for h in v["hits"].as_array_mut().into_iter().flatten() {
+                if let Some(o) = h.as_object_mut() {
+                    o.remove("score");
+                }
+            }
+        }
+        assert_eq!(a, b, "{path}");
+    }
+    for (id, _) in common::shared().index.sources().expect("sources") {
+        let path = format!("/api/documents/{id}");
+        let (sa, a) = get(&embedded, &path);
+        let (sb, b) = get(&on_cluster, &path);
+        assert_eq!((sa, sb), (200, 200), "{path}");
+        assert_eq!(a, b, "{path}");
+    }
+}
+
+#[test]
+fn a_reindex_under_search_load_swaps_the_alias_without_a_failed_search() {
+    let Some(urls) = urls() else { return };
+    let cfg = config(&urls, "reindex");
+    let cluster = Cluster::connect(&cfg).expect("connect");
+    copy_shared(&cluster);
+    let before = cluster.indexes().expect("indexes");
+    let searcher = Searcher::opensearch(cluster.clone(), Taxonomy::builtin());
+    let queries = ["Erasmus", "berekraft", "interreg -aurora"];
+    let expected: Vec<Response> = queries
+        .iter()
+        .map(|q| searcher.search(&Request::new(*q)).expect("search"))
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicUsize::new(0));
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let worker = {
+        let (searcher, stop, answered, failures) = (
+            searcher.clone(),
+            stop.clone(),
+            answered.clone(),
+            failures.clone(),
+        );
+        let expected: Vec<Vec<String>> = expected
+            .iter()
+            .map(|r| r.hits.iter().map(|h| h.id.clone()).collect())
+            .collect();
+        std::thread::spawn(move || {
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let q = queries[i % queries.len()];
+                match searcher.search(&Request::new(q)) {
+                    Ok(r) => {
+                        let ids: Vec<String> = r.hits.iter().map(|h| h.id.clone()).collect();
+                        if ids != expected[i % queries.len()] {
+                            failures
+                                .lock()
+                                .unwrap()
+                                .push(format!("`{q}` answered differently"));
+                        }
+                        answered.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(e) => failures.lock().unwrap().push(format!("`{q}`: {e}")),
+                }
+                i += 1;
+            }
+        })
+    };
+    let new = cluster.reindex(cfg.shards, cfg.replicas).expect("reindex");
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, Ordering::Relaxed);
+    worker.join().expect("search thread");
+    let failures = failures.lock().unwrap().clone();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        answered.load(Ordering::Relaxed) > 3,
+        "searches ran during the re-index"
+    );
+    assert_eq!(cluster.indexes().expect("indexes"), vec![new.clone()]);
+    assert!(!before.contains(&new));
+    for (q, want) in queries.iter().zip(&expected) {
+        let got = searcher.search(&Request::new(*q)).expect("search");
+        assert_eq!(got.hits, want.hits, "`{q}` after the re-index");
+        assert_eq!(got.facets, want.facets, "`{q}` after the re-index");
+    }
+    cluster.drop_index().expect("drop");
+}
