@@ -279,3 +279,84 @@ pub(crate) fn stored(s: &Value) -> StoredPassage {
         facets,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: Option<Node>) -> Plan {
+        Plan {
+            text,
+            fallback: None,
+            filters: Default::default(),
+            from: None,
+            to: None,
+            sort: Sort::Relevance,
+            explain: Vec::new(),
+            top: 10,
+            facets: true,
+            disjunctive: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn stand_ins_become_a_dis_max_beside_the_word_without_tie_breaker() {
+        let term = |field: &str, term: &str, boost: f32| Clause::Term {
+            field: field.into(),
+            term: term.into(),
+            boost,
+        };
+        let word = Node::DisMax {
+            nodes: vec![
+                Node::Word {
+                    alternatives: vec![term("body_nb", "kyst", 1.0)],
+                    tie_breaker: 0.1,
+                },
+                Node::Word {
+                    alternatives: vec![Clause::Terms {
+                        field: "parts".into(),
+                        terms: vec!["kyst".into(), "kysten".into()],
+                        boost: 0.4,
+                    }],
+                    tie_breaker: 0.0,
+                },
+            ],
+            tie_breaker: 0.0,
+        };
+        let q = node(&word);
+        assert_eq!(q["dis_max"]["tie_breaker"], json!(0.0));
+        let inner = &q["dis_max"]["queries"];
+        assert_eq!(
+            inner[0]["dis_max"]["tie_breaker"].as_f64(),
+            Some(0.1f32 as f64)
+        );
+        let parts = &inner[1]["dis_max"]["queries"][0]["bool"];
+        assert_eq!(parts["should"].as_array().map(Vec::len), Some(2));
+        assert_eq!(parts["boost"].as_f64(), Some(0.4f32 as f64));
+    }
+
+    #[test]
+    fn a_date_range_filters_hits_and_counts_and_date_sort_puts_undated_last() {
+        let mut p = plan(None);
+        p.from = Some(20_200_101);
+        p.sort = Sort::Date;
+        let b = body(&p, None);
+        let range = json!({ "range": { "date": { "gte": 20_200_101 } } });
+        let has_range = |v: &Value| {
+            v["bool"]["filter"]
+                .as_array()
+                .is_some_and(|f| f.contains(&range))
+        };
+        assert!(has_range(&b["post_filter"]));
+        assert!(has_range(&b["aggs"]["total"]["filter"]));
+        assert!(has_range(&b["aggs"]["facet_year"]["filter"]));
+        assert_eq!(
+            b["sort"][0],
+            json!({ "date": { "order": "desc", "missing": "_last" } })
+        );
+        // relevance order, and no range without bounds
+        let b = body(&plan(None), None);
+        assert_eq!(b["sort"][0], json!({ "_score": "desc" }));
+        assert!(b.get("post_filter").is_none());
+    }
+}
