@@ -20,7 +20,8 @@
 //! writer uses). `--rates ''` skips the HTTP load. Without `--passages` it
 //! runs a 10,000-passage smoke size, so a bare `cargo bench` stays short.
 //! `--ingest-runs N` repeats the end-to-end ingest N times and reports the
-//! median run. `--counts` writes each query's matching documents per
+//! median run. `--competitor-queries N` gives SQLite, PostgreSQL and Lucene
+//! the first N queries (Kartotek is run on both sets). `--counts` writes each query's matching documents per
 //! engine (Kartotek, both Lucene configurations) to `OUT/counts-*.tsv`.
 
 use std::fmt::Write as _;
@@ -378,10 +379,17 @@ fn run(a: Args) -> kartotek::Result<()> {
             save(&results_path, &results)?;
         }
         if !a.no_lucene {
-            // The same passages and the whole query set, in the Java harness's own process; it
-            // warms its JIT on the queries before timing each mode.
+            // The same passages and queries (the competitors' subset), in the Java harness's
+            // own process; it warms its JIT on the queries before timing each mode.
             let passages_file = a.out.join(format!("passages-{size}.tsv"));
             lucene::write_passages(&passages_file, &docs)?;
+            let cq_file = if cq.len() < qs.len() {
+                let path = a.out.join(format!("queries-{size}-first{}.tsv", cq.len()));
+                queries::write_tsv(&path, cq)?;
+                path
+            } else {
+                queries_file.clone()
+            };
             for config in [lucene::Config::Plain, lucene::Config::Tuned] {
                 let dir = a.out.join(format!("lucene-{}-{size}", config.as_str()));
                 let counts = a
@@ -390,8 +398,8 @@ fn run(a: Args) -> kartotek::Result<()> {
                 match lucene::run(&lucene::Job {
                     config,
                     passages_file: &passages_file,
-                    queries_file: &queries_file,
-                    queries: &qs,
+                    queries_file: &cq_file,
+                    queries: cq,
                     docs: &docs,
                     dir: &dir,
                     threads: a.lucene_threads,
@@ -402,7 +410,7 @@ fn run(a: Args) -> kartotek::Result<()> {
                     Ok((irun, qruns)) => {
                         push_index(&irun, a.lucene_threads, &mut results);
                         for run in &qruns {
-                            push_query(run, qs.len(), &mut results);
+                            push_query(run, cq.len(), &mut results);
                         }
                     }
                     Err(e) => log(&format!("lucene-{}: skipped: {e}", config.as_str())),
@@ -415,13 +423,14 @@ fn run(a: Args) -> kartotek::Result<()> {
         save(&results_path, &results)?;
         std::fs::write(a.out.join("report.md"), report(&results))
             .map_err(|e| kartotek::Error::io(a.out.join("report.md"), e))?;
+        if let Some(path) = &a.json {
+            save_json(path, &results)?;
+        }
     }
     std::fs::write(a.out.join("report.md"), report(&results))
         .map_err(|e| kartotek::Error::io(a.out.join("report.md"), e))?;
     if let Some(path) = &a.json {
-        let doc = serde_json::to_string_pretty(&json!({ "results": results }))
-            .map_err(|e| kartotek::Error::Internal(e.to_string()))?;
-        std::fs::write(path, doc).map_err(|e| kartotek::Error::io(path, e))?;
+        save_json(path, &results)?;
         log(&format!("wrote {}", path.display()));
     }
     log(&format!(
@@ -451,6 +460,13 @@ fn machine() -> String {
         .unwrap_or_default()
         .to_string();
     format!("{cpu}, {cores} cores, {mem}")
+}
+
+/// `--json FILE`: every figure so far as one JSON document (rewritten after each size).
+fn save_json(path: &Path, results: &[serde_json::Value]) -> kartotek::Result<()> {
+    let doc = serde_json::to_string_pretty(&json!({ "results": results }))
+        .map_err(|e| kartotek::Error::Internal(e.to_string()))?;
+    std::fs::write(path, doc).map_err(|e| kartotek::Error::io(path, e))
 }
 
 fn save(path: &Path, results: &[serde_json::Value]) -> kartotek::Result<()> {
