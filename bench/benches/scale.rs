@@ -21,7 +21,8 @@
 //! runs a 10,000-passage smoke size, so a bare `cargo bench` stays short.
 //! `--ingest-runs N` repeats the end-to-end ingest N times and reports the
 //! median run. `--competitor-queries N` gives SQLite, PostgreSQL and Lucene
-//! the first N queries (Kartotek is run on both sets). `--counts` writes each query's matching documents per
+//! the first N queries (Kartotek is run on both sets). `--no-pdf` skips the
+//! PDF ingest. `--counts` writes each query's matching documents per
 //! engine (Kartotek, both Lucene configurations) to `OUT/counts-*.tsv`.
 
 use std::fmt::Write as _;
@@ -45,6 +46,7 @@ struct Args {
     pg: Option<String>,
     no_pg: bool,
     no_sqlite: bool,
+    no_pdf: bool,
     rates: Vec<u32>,
     http_seconds: f64,
     ingest_max: usize,
@@ -68,6 +70,7 @@ fn parse_args() -> Args {
         pg: None,
         no_pg: false,
         no_sqlite: false,
+        no_pdf: false,
         rates: vec![100, 500, 2_000],
         http_seconds: 10.0,
         ingest_max: usize::MAX,
@@ -101,6 +104,7 @@ fn parse_args() -> Args {
             "--pg" => a.pg = Some(v()),
             "--no-pg" => a.no_pg = true,
             "--no-sqlite" => a.no_sqlite = true,
+            "--no-pdf" => a.no_pdf = true,
             "--rates" => a.rates = list(&v()).into_iter().map(|r| r as u32).collect(),
             "--http-seconds" => a.http_seconds = v().parse().unwrap_or(10.0),
             "--ingest-max" => a.ingest_max = v().parse().unwrap_or(usize::MAX),
@@ -196,7 +200,7 @@ fn run(a: Args) -> kartotek::Result<()> {
     if let Some(pdfs) = testdata
         .as_ref()
         .map(|t| t.join("pdfs"))
-        .filter(|p| p.exists())
+        .filter(|p| p.exists() && !a.no_pdf)
     {
         let mut files: Vec<String> = walkdir::WalkDir::new(&pdfs)
             .into_iter()

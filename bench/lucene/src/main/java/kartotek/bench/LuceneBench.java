@@ -48,11 +48,13 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
@@ -86,7 +88,8 @@ import org.apache.lucene.util.QueryBuilder;
  *       0.3) over all of them, OR of the words, phrases for quoted text.
  * </ul>
  *
- * <p>Modes: {@code top10} (ten best passages), {@code facets} (+ SortedSetDocValues counts of
+ * <p>Modes: {@code top10} (ten best passages, each hit's stored passage loaded as Elasticsearch's
+ * fetch phase loads {@code _source}), {@code facets} (+ SortedSetDocValues counts of
  * every facet: region, programme, network, theme, lang; every ancestor path is a value, so a
  * count covers a subtree), {@code snippets} (+ UnifiedHighlighter snippets of the ten hits),
  * {@code typo} (+ fuzziness AUTO on words of 5+ letters: 1 edit for a 5-letter term, 2 from 6,
@@ -389,6 +392,14 @@ public final class LuceneBench {
         }
       } else {
         top = searcher.search(query, 10);
+      }
+      // the fetch phase: every hit's stored passage, as Elasticsearch loads each hit's _source
+      // (Kartotek reads its hits' stored fields too)
+      StoredFields fetched = searcher.storedFields();
+      for (ScoreDoc sd : top.scoreDocs) {
+        if (fetched.document(sd.doc).getFields().isEmpty()) {
+          throw new IllegalStateException("no stored fields");
+        }
       }
       if (snippets && top.scoreDocs.length > 0) {
         Map<String, String[]> h = highlighter.highlightFields(stored, query, top);
