@@ -518,7 +518,7 @@ fn report(results: &[serde_json::Value]) -> String {
             f(&x["peak_rss"]) / 1e6
         );
     }
-    let _ = writeln!(s, "\n## Queries (one client, back to back; ms)\n\n| passages | engine | mode | queries | q/s | p50 | p95 | p99 | word p50/p99 | words p50/p99 | phrase p50/p99 | filtered p50/p99 | empty |\n|---:|---|---|---:|---:|---:|---:|---:|---|---|---|---|---:|");
+    let _ = writeln!(s, "\n## Queries (one client, back to back; ms)\n\n| passages | engine | mode | queries | q/s | q per CPU s | p50 | p95 | p99 | word p50/p99 | words p50/p99 | phrase p50/p99 | filtered p50/p99 | empty |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---|---:|");
     for r in results.iter().filter(|r| r["kind"] == "query") {
         let x = &r["run"];
         let c = |name: &str| {
@@ -530,12 +530,13 @@ fn report(results: &[serde_json::Value]) -> String {
         };
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {:.0} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {:.0} | {:.0} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {} | {} |",
             r["size"],
             x["engine"].as_str().unwrap_or(""),
             x["mode"].as_str().unwrap_or(""),
             r["subset"],
             f(&x["qps"]),
+            per_cpu(x),
             f(&x["all"]["p50"]),
             f(&x["all"]["p95"]),
             f(&x["all"]["p99"]),
@@ -565,8 +566,19 @@ fn report(results: &[serde_json::Value]) -> String {
     s
 }
 
+/// Queries per CPU second of a query run (0 when its CPU time is unknown).
+fn per_cpu(run: &serde_json::Value) -> f64 {
+    let cpu = run["cpu_seconds"].as_f64().unwrap_or(0.0);
+    if cpu > 0.0 {
+        run["all"]["n"].as_f64().unwrap_or(0.0) / cpu
+    } else {
+        0.0
+    }
+}
+
 /// Per size and mode, every engine's q/s, p50 and p99 on the same query set
-/// in one row, with Kartotek's throughput over Lucene-tuned's.
+/// in one row, with Kartotek's throughput over Lucene-tuned's, by wall time
+/// and by CPU time.
 fn side_by_side(results: &[serde_json::Value]) -> String {
     const ENGINES: [&str; 5] = [
         "kartotek",
@@ -581,8 +593,8 @@ fn side_by_side(results: &[serde_json::Value]) -> String {
     for e in ENGINES {
         let _ = write!(s, " {e} |");
     }
-    s.push_str(" kartotek / lucene-tuned |\n|---:|---:|---|");
-    s.push_str(&"---|".repeat(ENGINES.len() + 1));
+    s.push_str(" kartotek / lucene-tuned | same, per CPU s |\n|---:|---:|---|");
+    s.push_str(&"---|".repeat(ENGINES.len() + 2));
     s.push('\n');
     let queries: Vec<&serde_json::Value> =
         results.iter().filter(|r| r["kind"] == "query").collect();
@@ -629,6 +641,13 @@ fn side_by_side(results: &[serde_json::Value]) -> String {
             let qps = |e: &str| find(e).and_then(|r| r["run"]["qps"].as_f64());
             match (qps("kartotek"), qps("lucene-tuned")) {
                 (Some(k), Some(l)) if l > 0.0 => {
+                    let _ = write!(s, " {:.2}× |", k / l);
+                }
+                _ => s.push_str(" – |"),
+            }
+            let cpu = |e: &str| find(e).map(|r| per_cpu(&r["run"]));
+            match (cpu("kartotek"), cpu("lucene-tuned")) {
+                (Some(k), Some(l)) if l > 0.0 && k > 0.0 => {
                     let _ = writeln!(s, " {:.2}× |", k / l);
                 }
                 _ => s.push_str(" – |\n"),

@@ -226,6 +226,7 @@ pub fn parse_output(
                 &line.ms,
                 &line.hits,
                 line.seconds,
+                line.cpu_seconds,
             ));
         }
     }

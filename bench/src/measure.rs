@@ -150,11 +150,15 @@ pub struct QueryRun {
     pub by_class: BTreeMap<String, Stats>,
     /// Queries that returned no hit.
     pub empty: usize,
+    /// CPU time (user + system, every thread) the engine's process spent on
+    /// the timed pass, seconds; 0 when not measurable (PostgreSQL's server).
+    /// Unlike wall time it hardly moves when other work shares the cores.
+    pub cpu_seconds: f64,
 }
 
 impl QueryRun {
     /// The run of `engine` that took `ms[i]` and returned `hits[i]` hits for
-    /// `queries[i]`, `seconds` in all.
+    /// `queries[i]`, `seconds` in all, using `cpu_seconds` of CPU time.
     pub fn from_timings(
         engine: String,
         mode: Mode,
@@ -162,6 +166,7 @@ impl QueryRun {
         ms: &[f64],
         hits: &[usize],
         seconds: f64,
+        cpu_seconds: f64,
     ) -> QueryRun {
         let mut by_class: BTreeMap<String, Vec<f64>> = BTreeMap::new();
         for (q, &t) in queries.iter().zip(ms) {
@@ -180,6 +185,7 @@ impl QueryRun {
                 .map(|(k, v)| (k, Stats::of(&v)))
                 .collect(),
             empty: hits.iter().filter(|&&h| h == 0).count(),
+            cpu_seconds,
         }
     }
 }
@@ -197,6 +203,7 @@ pub fn run_queries(
     }
     let mut ms = Vec::with_capacity(queries.len());
     let mut hits = Vec::with_capacity(queries.len());
+    let cpu = cpu_seconds();
     let started = Instant::now();
     for q in queries {
         let t = Instant::now();
@@ -204,6 +211,12 @@ pub fn run_queries(
         ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let secs = started.elapsed().as_secs_f64();
+    // the SQL server's CPU is not ours to measure
+    let cpu = if engine.name() == "postgres" {
+        0.0
+    } else {
+        cpu_seconds() - cpu
+    };
     Ok(QueryRun::from_timings(
         engine.name(),
         mode,
@@ -211,6 +224,7 @@ pub fn run_queries(
         &ms,
         &hits,
         secs,
+        cpu,
     ))
 }
 

@@ -190,6 +190,7 @@ public final class LuceneBench {
         }
         double[] ms = new double[queries.size()];
         int[] hits = new int[queries.size()];
+        long mc0 = os.getProcessCpuTime();
         long m0 = System.nanoTime();
         for (int i = 0; i < queries.size(); i++) {
           long q0 = System.nanoTime();
@@ -197,10 +198,12 @@ public final class LuceneBench {
           ms[i] = (System.nanoTime() - q0) / 1e6;
         }
         double secs = (System.nanoTime() - m0) / 1e9;
+        double cpuSecs = (os.getProcessCpuTime() - mc0) / 1e9;
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT,
-            "{\"kind\":\"query\",\"engine\":\"%s\",\"mode\":\"%s\",\"seconds\":%.6f,\"ms\":[",
-            engine, mode, secs));
+            "{\"kind\":\"query\",\"engine\":\"%s\",\"mode\":\"%s\",\"seconds\":%.6f,"
+                + "\"cpu_seconds\":%.6f,\"ms\":[",
+            engine, mode, secs, cpuSecs));
         for (int i = 0; i < ms.length; i++) {
           sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", ms[i]));
         }
