@@ -18,7 +18,7 @@ use kartotek::index::Index;
 use kartotek::search::Searcher;
 use kartotek::taxonomy::Taxonomy;
 use kartotek_bench::gen::{self, Pools, Spec};
-use kartotek_bench::measure::request;
+use kartotek_bench::measure::{request, Mode};
 use kartotek_bench::queries::{self, Class};
 
 fn searcher() -> (Searcher, Vec<queries::BenchQuery>) {
@@ -45,9 +45,9 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("search-10k");
     for class in [Class::Word, Class::Words, Class::Phrase, Class::Filtered] {
         let Some(q) = pick(class) else { continue };
-        for full in [true, false] {
-            let req = request(&q, full);
-            let name = format!("{}-{}", class.as_str(), if full { "full" } else { "plain" });
+        for mode in [Mode::All, Mode::Top10] {
+            let req = request(&q, mode);
+            let name = format!("{}-{}", class.as_str(), mode.as_str());
             group.bench_function(name, |b| b.iter(|| black_box(s.search(black_box(&req)))));
         }
     }

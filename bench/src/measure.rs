@@ -68,13 +68,71 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
+/// What a query asks for beyond the ten best hits: the equal-feature
+/// classes of issue 18, each a superset of `Top10`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The ten best hits only.
+    Top10,
+    /// + facet counts.
+    Facets,
+    /// + snippets of the hits.
+    Snippets,
+    /// + typo tolerance (fuzzy matching).
+    Typo,
+    /// Facets, snippets and typo tolerance.
+    All,
+}
+
+impl Mode {
+    /// Every mode, in report order.
+    pub const EVERY: [Mode; 5] = [
+        Mode::Top10,
+        Mode::Facets,
+        Mode::Snippets,
+        Mode::Typo,
+        Mode::All,
+    ];
+
+    /// Name in reports and on the Lucene harness's command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Top10 => "top10",
+            Mode::Facets => "facets",
+            Mode::Snippets => "snippets",
+            Mode::Typo => "typo",
+            Mode::All => "all",
+        }
+    }
+
+    /// Facet counts asked for.
+    pub fn facets(self) -> bool {
+        matches!(self, Mode::Facets | Mode::All)
+    }
+
+    /// Snippets asked for.
+    pub fn snippets(self) -> bool {
+        matches!(self, Mode::Snippets | Mode::All)
+    }
+
+    /// Typo tolerance asked for.
+    pub fn typo(self) -> bool {
+        matches!(self, Mode::Typo | Mode::All)
+    }
+}
+
 /// A search engine under test: answers one benchmark query.
 pub trait Engine {
     /// Name in reports.
     fn name(&self) -> String;
-    /// Run one query; `full` adds facet counts and snippets (or the
-    /// engine's equivalent). Returns the number of hits returned.
-    fn query(&mut self, q: &BenchQuery, full: bool) -> Result<usize>;
+    /// Whether the engine can do what `mode` asks (the SQL engines have no
+    /// typo tolerance).
+    fn supports(&self, mode: Mode) -> bool {
+        !mode.typo()
+    }
+    /// Run one query with what `mode` asks for (facet counts, snippets, or
+    /// the engine's equivalent). Returns the number of hits returned.
+    fn query(&mut self, q: &BenchQuery, mode: Mode) -> Result<usize>;
 }
 
 /// Latencies of one query run, per class and overall.
@@ -82,8 +140,8 @@ pub trait Engine {
 pub struct QueryRun {
     /// Engine name.
     pub engine: String,
-    /// Facets and snippets on.
-    pub full: bool,
+    /// What each query asked for ([`Mode::as_str`]).
+    pub mode: String,
     /// Queries per second, one client, back to back.
     pub qps: f64,
     /// Overall latency.
@@ -92,6 +150,44 @@ pub struct QueryRun {
     pub by_class: BTreeMap<String, Stats>,
     /// Queries that returned no hit.
     pub empty: usize,
+    /// CPU time (user + system, every thread) the engine's process spent on
+    /// the timed pass, seconds; 0 when not measurable (PostgreSQL's server).
+    /// Unlike wall time it hardly moves when other work shares the cores.
+    pub cpu_seconds: f64,
+}
+
+impl QueryRun {
+    /// The run of `engine` that took `ms[i]` and returned `hits[i]` hits for
+    /// `queries[i]`, `seconds` in all, using `cpu_seconds` of CPU time.
+    pub fn from_timings(
+        engine: String,
+        mode: Mode,
+        queries: &[BenchQuery],
+        ms: &[f64],
+        hits: &[usize],
+        seconds: f64,
+        cpu_seconds: f64,
+    ) -> QueryRun {
+        let mut by_class: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        for (q, &t) in queries.iter().zip(ms) {
+            by_class
+                .entry(q.class.as_str().to_string())
+                .or_default()
+                .push(t);
+        }
+        QueryRun {
+            engine,
+            mode: mode.as_str().to_string(),
+            qps: ms.len() as f64 / seconds.max(1e-9),
+            all: Stats::of(ms),
+            by_class: by_class
+                .into_iter()
+                .map(|(k, v)| (k, Stats::of(&v)))
+                .collect(),
+            empty: hits.iter().filter(|&&h| h == 0).count(),
+            cpu_seconds,
+        }
+    }
 }
 
 /// Run the first `warmup` queries untimed, then every query once timed,
@@ -99,49 +195,50 @@ pub struct QueryRun {
 pub fn run_queries(
     engine: &mut dyn Engine,
     queries: &[BenchQuery],
-    full: bool,
+    mode: Mode,
     warmup: usize,
 ) -> Result<QueryRun> {
     for q in queries.iter().take(warmup) {
-        engine.query(q, full)?;
+        engine.query(q, mode)?;
     }
-    let mut all = Vec::with_capacity(queries.len());
-    let mut by_class: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    let mut empty = 0;
+    let mut ms = Vec::with_capacity(queries.len());
+    let mut hits = Vec::with_capacity(queries.len());
+    let cpu = cpu_seconds();
     let started = Instant::now();
     for q in queries {
         let t = Instant::now();
-        let hits = engine.query(q, full)?;
-        let ms = t.elapsed().as_secs_f64() * 1000.0;
-        if hits == 0 {
-            empty += 1;
-        }
-        all.push(ms);
-        by_class
-            .entry(q.class.as_str().to_string())
-            .or_default()
-            .push(ms);
+        hits.push(engine.query(q, mode)?);
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let secs = started.elapsed().as_secs_f64();
-    Ok(QueryRun {
-        engine: engine.name(),
-        full,
-        qps: queries.len() as f64 / secs.max(1e-9),
-        all: Stats::of(&all),
-        by_class: by_class
-            .into_iter()
-            .map(|(k, v)| (k, Stats::of(&v)))
-            .collect(),
-        empty,
-    })
+    // the SQL server's CPU is not ours to measure
+    let cpu = if engine.name() == "postgres" {
+        0.0
+    } else {
+        cpu_seconds() - cpu
+    };
+    Ok(QueryRun::from_timings(
+        engine.name(),
+        mode,
+        queries,
+        &ms,
+        &hits,
+        secs,
+        cpu,
+    ))
 }
 
-/// The Kartotek request for a benchmark query.
-pub fn request(q: &BenchQuery, full: bool) -> Request {
+/// The Kartotek request for a benchmark query: folding, Bokmål/Nynorsk
+/// expansion and OCR matching always on (they are how Kartotek matches),
+/// fuzzy matching, facets and snippets as `mode` asks.
+pub fn request(q: &BenchQuery, mode: Mode) -> Request {
     let mut r = Request::new(q.text());
-    r.facets = full;
-    r.snippets = full;
-    r.features = Features::ALL;
+    r.facets = mode.facets();
+    r.snippets = mode.snippets();
+    r.features = Features {
+        fuzzy: mode.typo(),
+        ..Features::ALL
+    };
     for (f, p) in &q.filters {
         r = r.filter(f, p);
     }
@@ -159,8 +256,12 @@ impl Engine for Kartotek {
         "kartotek".into()
     }
 
-    fn query(&mut self, q: &BenchQuery, full: bool) -> Result<usize> {
-        Ok(self.searcher.search(&request(q, full))?.hits.len())
+    fn supports(&self, _mode: Mode) -> bool {
+        true
+    }
+
+    fn query(&mut self, q: &BenchQuery, mode: Mode) -> Result<usize> {
+        Ok(self.searcher.search(&request(q, mode))?.hits.len())
     }
 }
 
@@ -181,6 +282,10 @@ pub struct IndexRun {
     pub disk_bytes: u64,
     /// Peak resident memory during the run, bytes (0 when not measurable).
     pub peak_rss: u64,
+    /// CPU time (user + system, every thread) the engine's process spent
+    /// on the run, seconds; 0 when not measurable (PostgreSQL's server).
+    /// Text MB over this is the throughput per busy core.
+    pub cpu_seconds: f64,
     /// Wall times of every repetition when the run was repeated (this one is the median).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub runs_seconds: Vec<f64>,
@@ -214,6 +319,21 @@ pub fn peak_rss() -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time this process (every thread, and children it has waited for)
+/// has used so far, in seconds, from `/proc/self/stat` (clock ticks of 10 ms).
+pub fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // fields after the parenthesised command name; utime is field 14 overall
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let ticks: u64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .filter_map(|v| v.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0
+}
+
 /// Total size of the files under `dir`.
 pub fn dir_size(dir: &Path) -> u64 {
     walkdir::WalkDir::new(dir)
@@ -233,6 +353,7 @@ pub fn index_kartotek(dir: &Path, docs: &[Document], heap: usize) -> Result<(Ind
     let _ = std::fs::remove_dir_all(dir);
     let index = Index::open_or_create(dir)?;
     reset_peak_rss();
+    let cpu = cpu_seconds();
     let started = Instant::now();
     let mut w = index.writer(heap)?;
     for d in docs {
@@ -242,6 +363,7 @@ pub fn index_kartotek(dir: &Path, docs: &[Document], heap: usize) -> Result<(Ind
     w.merge_all()?;
     drop(w);
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
     let run = IndexRun {
         engine: "kartotek".into(),
         docs: docs.len(),
@@ -250,6 +372,7 @@ pub fn index_kartotek(dir: &Path, docs: &[Document], heap: usize) -> Result<(Ind
         seconds,
         disk_bytes: dir_size(dir),
         peak_rss: peak_rss(),
+        cpu_seconds: cpu,
         runs_seconds: Vec::new(),
     };
     Ok((index, run))
@@ -285,6 +408,7 @@ pub fn ingest_files(
     let jobs = kartotek::ingest::source::expand(sources);
     let opts = kartotek::ingest::Options::new(taxonomy);
     reset_peak_rss();
+    let cpu = cpu_seconds();
     let started = Instant::now();
     let mut writer = index.writer(opts.writer_heap)?;
     let summary = kartotek::ingest::run_with_writer(
@@ -295,6 +419,7 @@ pub fn ingest_files(
         &mut kartotek::ingest::Silent,
     )?;
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
     // Not timed (a CLI ingest exits here and abandons them): background merges finish before
     // the size is taken and before a repeated run starts.
     writer.wait_merges()?;
@@ -307,6 +432,7 @@ pub fn ingest_files(
         seconds,
         disk_bytes: dir_size(dir),
         peak_rss: peak_rss(),
+        cpu_seconds: cpu,
         runs_seconds: Vec::new(),
     })
 }

@@ -10,16 +10,16 @@
 //! `websearch_to_tsquery` in every configuration and the results OR-ed
 //! (`||`) — what Kartotek does by analysing a query with every language's
 //! analyzer. Ranked with `ts_rank`, `LIMIT 10`. Filters are `facets @>
-//! ARRAY['region:/…']`. "Full" mode adds `ts_headline` on the ten hits and
+//! ARRAY['region:/…']`. Snippets are `ts_headline` on the ten hits,
 //! facet counts with `unnest(facets) … GROUP BY`, counting distinct
-//! documents. Loading uses `COPY` from two connections (the machine has two
+//! documents; each can be asked for alone. Loading uses `COPY` from two connections (the machine has two
 //! cores; the index builder gets two threads too).
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
 
-use crate::measure::{Engine, IndexRun};
+use crate::measure::{Engine, IndexRun, Mode};
 use crate::queries::BenchQuery;
 use kartotek::document::Document;
 use kartotek::error::{Error, Result};
@@ -155,6 +155,7 @@ impl Postgres {
             seconds,
             disk_bytes: size.max(0) as u64,
             peak_rss: 0,
+            cpu_seconds: 0.0,
             runs_seconds: Vec::new(),
         };
         Ok((
@@ -181,7 +182,7 @@ impl Engine for Postgres {
         "postgres".into()
     }
 
-    fn query(&mut self, q: &BenchQuery, full: bool) -> Result<usize> {
+    fn query(&mut self, q: &BenchQuery, mode: Mode) -> Result<usize> {
         let text = q.text();
         let filters: Vec<String> = q.filters.iter().map(|(f, p)| format!("{f}:{p}")).collect();
         let mut filter_sql = String::new();
@@ -196,14 +197,14 @@ impl Engine for Postgres {
             "SELECT id, doc, cfg, body, q, ts_rank(tsv, q) AS r FROM passages, (SELECT {TSQUERY} AS q) x
              WHERE tsv @@ q{filter_sql} ORDER BY r DESC LIMIT 10"
         );
-        let sql = if full {
+        let sql = if mode.snippets() {
             format!("SELECT t.id, ts_headline(t.cfg, t.body, t.q) FROM ({top}) t ORDER BY t.r DESC")
         } else {
             format!("SELECT t.id, '' FROM ({top}) t ORDER BY t.r DESC")
         };
         let st = self.statement(sql)?;
         let hits = self.client.query(&st, &params).map_err(err)?.len();
-        if full {
+        if mode.facets() {
             let sql = format!(
                 "SELECT f, count(DISTINCT doc) FROM passages, (SELECT {TSQUERY} AS q) x, unnest(facets) f
                  WHERE tsv @@ q{filter_sql} GROUP BY f"

@@ -79,6 +79,26 @@ impl BenchQuery {
     }
 }
 
+/// Write the query set as `class \t band \t query \t facet=path&…` with a
+/// header line (the scale bench's `queries-N.tsv`, which the Lucene harness
+/// and the measurement programs read).
+pub fn write_tsv(path: &std::path::Path, qs: &[BenchQuery]) -> kartotek::Result<()> {
+    use std::fmt::Write as _;
+    let mut s = String::from("class\tband\tquery\tfilters\n");
+    for q in qs {
+        let f: Vec<String> = q.filters.iter().map(|(f, p)| format!("{f}={p}")).collect();
+        let _ = writeln!(
+            s,
+            "{}\t{:?}\t{}\t{}",
+            q.class.as_str(),
+            q.band,
+            q.text(),
+            f.join("&")
+        );
+    }
+    std::fs::write(path, s).map_err(|e| kartotek::Error::io(path, e))
+}
+
 /// Lowercased words of at least three letters (letters only).
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphabetic())

@@ -3,12 +3,12 @@
 //! Nordic stemmer), ranked with `bm25()`, `LIMIT 10`; facet values live in a
 //! side table `facets(doc, facet, path)` with every ancestor path, filters
 //! are `doc IN (…)` sub-selects, and facet counts a `GROUP BY` over it.
-//! "Full" mode adds `snippet()` on the ten hits and the facet counts.
+//! Snippets are `snippet()` on the ten hits, facet counts a second query.
 
 use std::path::Path;
 use std::time::Instant;
 
-use crate::measure::{peak_rss, reset_peak_rss, Engine, IndexRun};
+use crate::measure::{cpu_seconds, peak_rss, reset_peak_rss, Engine, IndexRun, Mode};
 use crate::queries::BenchQuery;
 use kartotek::document::Document;
 use kartotek::error::{Error, Result};
@@ -45,6 +45,7 @@ impl Sqlite {
             let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
         }
         reset_peak_rss();
+        let cpu = cpu_seconds();
         let started = Instant::now();
         let mut conn = Connection::open(path).map_err(err)?;
         conn.execute_batch(
@@ -90,6 +91,7 @@ impl Sqlite {
             seconds,
             disk_bytes: file_size(path),
             peak_rss: peak_rss(),
+            cpu_seconds: cpu_seconds() - cpu,
             runs_seconds: Vec::new(),
         };
         Ok((Sqlite { conn }, run))
@@ -150,7 +152,7 @@ impl Engine for Sqlite {
         "sqlite-fts5".into()
     }
 
-    fn query(&mut self, q: &BenchQuery, full: bool) -> Result<usize> {
+    fn query(&mut self, q: &BenchQuery, mode: Mode) -> Result<usize> {
         let mut filter_sql = String::new();
         let mut params: Vec<String> = vec![match_expr(q)];
         for (f, p) in &q.filters {
@@ -162,7 +164,7 @@ impl Engine for Sqlite {
             params.push(f.clone());
             params.push(p.clone());
         }
-        let cols = if full {
+        let cols = if mode.snippets() {
             "rowid, doc, snippet(fts, 1, '<mark>', '</mark>', '…', 24)"
         } else {
             "rowid, doc, ''"
@@ -181,7 +183,7 @@ impl Engine for Sqlite {
             let _ = r.map_err(err)?;
             hits += 1;
         }
-        if full {
+        if mode.facets() {
             let sql = format!(
                 "SELECT f.facet, f.path, count(DISTINCT f.doc) FROM facets f
                  WHERE f.doc IN (SELECT doc FROM fts WHERE fts MATCH ?1{filter_sql})

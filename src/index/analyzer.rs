@@ -189,7 +189,7 @@ pub(crate) fn nordic_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
-        .filter(super::cognate::CognateKey)
+        .filter(MapTokens(super::cognate::key))
         .build()
 }
 
@@ -200,7 +200,7 @@ pub(crate) fn ocr_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Skeleton)
+        .filter(MapTokens(ocr_skeleton))
         .build()
 }
 
@@ -221,49 +221,56 @@ pub(crate) fn ocr_skeleton(folded: &str) -> Option<String> {
     (sk.chars().count() >= OCR_MIN_SKELETON).then_some(sk)
 }
 
-/// Token filter producing OCR skeletons (tokens without one are emptied,
-/// and tantivy skips empty tokens).
+/// Token filter replacing each token's text by `f(text)`; tokens `f` gives
+/// no form for are dropped. OCR skeletons ([`ocr_skeleton`]) and
+/// cross-Scandinavian keys ([`super::cognate::key`]) are made by it.
 #[derive(Clone, Copy)]
-pub struct Skeleton;
+pub struct MapTokens(pub fn(&str) -> Option<String>);
 
-impl TokenFilter for Skeleton {
-    type Tokenizer<T: Tokenizer> = SkeletonFilter<T>;
+impl TokenFilter for MapTokens {
+    type Tokenizer<T: Tokenizer> = MapTokensFilter<T>;
 
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> SkeletonFilter<T> {
-        SkeletonFilter { inner: tokenizer }
-    }
-}
-
-/// The tokenizer produced by [`Skeleton`].
-#[derive(Clone)]
-pub struct SkeletonFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for SkeletonFilter<T> {
-    type TokenStream<'a> = SkeletonTokenStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        SkeletonTokenStream {
-            tail: self.inner.token_stream(text),
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MapTokensFilter<T> {
+        MapTokensFilter {
+            inner: tokenizer,
+            f: self.0,
         }
     }
 }
 
-/// Token stream of [`SkeletonFilter`].
-pub struct SkeletonTokenStream<T> {
-    tail: T,
+/// The tokenizer produced by [`MapTokens`].
+#[derive(Clone)]
+pub struct MapTokensFilter<T> {
+    inner: T,
+    f: fn(&str) -> Option<String>,
 }
 
-impl<T: TokenStream> TokenStream for SkeletonTokenStream<T> {
+impl<T: Tokenizer> Tokenizer for MapTokensFilter<T> {
+    type TokenStream<'a> = MapTokensStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MapTokensStream {
+            tail: self.inner.token_stream(text),
+            f: self.f,
+        }
+    }
+}
+
+/// Token stream of [`MapTokensFilter`].
+pub struct MapTokensStream<T> {
+    tail: T,
+    f: fn(&str) -> Option<String>,
+}
+
+impl<T: TokenStream> TokenStream for MapTokensStream<T> {
     fn advance(&mut self) -> bool {
         loop {
             if !self.tail.advance() {
                 return false;
             }
             let token = self.tail.token_mut();
-            if let Some(sk) = ocr_skeleton(&token.text) {
-                token.text = sk;
+            if let Some(form) = (self.f)(&token.text) {
+                token.text = form;
                 return true;
             }
         }

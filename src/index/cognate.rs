@@ -12,8 +12,6 @@
 //! these rules (`havn`/`hamn`) come from the bilingual lexicon instead
 //! (`search::lexicon`).
 
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
-
 /// Keys shorter than this are dropped: short words collide across languages.
 pub(crate) const MIN_KEY_CHARS: usize = 4;
 
@@ -82,63 +80,6 @@ pub(crate) fn key(word: &str) -> Option<String> {
         out = format!("{stem}t");
     }
     (out.chars().count() >= MIN_KEY_CHARS).then_some(out)
-}
-
-/// Token filter replacing each (lowercased) word by its [`key`]; words
-/// without one are dropped.
-#[derive(Clone, Copy)]
-pub struct CognateKey;
-
-impl TokenFilter for CognateKey {
-    type Tokenizer<T: Tokenizer> = CognateKeyFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> CognateKeyFilter<T> {
-        CognateKeyFilter { inner: tokenizer }
-    }
-}
-
-/// The tokenizer produced by [`CognateKey`].
-#[derive(Clone)]
-pub struct CognateKeyFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for CognateKeyFilter<T> {
-    type TokenStream<'a> = CognateKeyStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CognateKeyStream {
-            tail: self.inner.token_stream(text),
-        }
-    }
-}
-
-/// Token stream of [`CognateKeyFilter`].
-pub struct CognateKeyStream<T> {
-    tail: T,
-}
-
-impl<T: TokenStream> TokenStream for CognateKeyStream<T> {
-    fn advance(&mut self) -> bool {
-        loop {
-            if !self.tail.advance() {
-                return false;
-            }
-            let token = self.tail.token_mut();
-            if let Some(k) = key(&token.text) {
-                token.text = k;
-                return true;
-            }
-        }
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
 }
 
 #[cfg(test)]

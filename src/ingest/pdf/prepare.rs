@@ -213,19 +213,22 @@ pub(super) struct Prepared {
     pub(super) shown: Vec<usize>,
 }
 
+/// The objects every `/ToUnicode` reference points at.
+fn to_unicode_streams(doc: &Document) -> HashSet<ObjectId> {
+    doc.objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter_map(|d| d.get(b"ToUnicode").and_then(Object::as_reference).ok())
+        .collect()
+}
+
 /// Inflates `/ToUnicode` streams that are zlib-compressed but lack `/Filter /FlateDecode`
 /// (some generators forget it; pdf-extract then reads binary as a CMap and the font's text is
 /// lost). Only a body that inflates to something that looks like a CMap is replaced; the
 /// decompression-bomb guard has already bounded every zlib body in the file.
 pub(super) fn inflate_unfiltered_cmaps(doc: &mut Document) {
     use std::io::Read;
-    let targets: HashSet<ObjectId> = doc
-        .objects
-        .values()
-        .filter_map(|o| o.as_dict().ok())
-        .filter_map(|d| d.get(b"ToUnicode").and_then(Object::as_reference).ok())
-        .collect();
-    for id in targets {
+    for id in to_unicode_streams(doc) {
         let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else {
             continue;
         };
@@ -245,13 +248,7 @@ pub(super) fn inflate_unfiltered_cmaps(doc: &mut Document) {
 /// Swaps back the little-endian ligature targets Ghostscript writes into ToUnicode CMaps
 /// (see [`repair::unswap_cmap_targets`]): `fl` instead of `昀氀`.
 fn unswap_to_unicode_targets(doc: &mut Document) {
-    let targets: HashSet<ObjectId> = doc
-        .objects
-        .values()
-        .filter_map(|o| o.as_dict().ok())
-        .filter_map(|d| d.get(b"ToUnicode").and_then(Object::as_reference).ok())
-        .collect();
-    for id in targets {
+    for id in to_unicode_streams(doc) {
         let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else {
             continue;
         };

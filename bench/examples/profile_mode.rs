@@ -1,0 +1,83 @@
+//! One equal-feature query class of the scale benchmark (issue 18), run
+//! against an index and query set a scale run left behind, for a profiler:
+//! every query of `QUERIES.tsv` once untimed, then `REPS` times, in the
+//! given mode (`top10`, `facets`, `snippets`, `typo`, `all`). Prints the
+//! per-query mean, so a `valgrind --tool=callgrind` run can be set beside
+//! its instruction counts.
+//!
+//! ```text
+//! cargo build --release -p kartotek-bench --example profile_mode
+//! valgrind --tool=callgrind --callgrind-out-file=cg.out \
+//!   target/release/examples/profile_mode target/bench/kartotek-100000 target/bench/queries-100000.tsv typo 1
+//! ```
+
+use std::time::Instant;
+
+use kartotek::index::Index;
+use kartotek::search::query::Features;
+use kartotek::search::{Request, Searcher};
+use kartotek::taxonomy::Taxonomy;
+use kartotek_bench::measure::Mode;
+
+fn main() -> kartotek::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(dir), Some(tsv), Some(mode)) = (args.first(), args.get(1), args.get(2)) else {
+        eprintln!(
+            "usage: profile_mode INDEX_DIR QUERIES.tsv top10|facets|snippets|typo|all [REPS]"
+        );
+        std::process::exit(2);
+    };
+    let Some(mode) = Mode::EVERY.into_iter().find(|m| m.as_str() == mode) else {
+        eprintln!("unknown mode `{mode}`");
+        std::process::exit(2);
+    };
+    let reps: usize = args.get(3).and_then(|v| v.parse().ok()).unwrap_or(1);
+    let text = std::fs::read_to_string(tsv)
+        .map_err(|e| kartotek::Error::io(std::path::Path::new(tsv), e))?;
+    // what measure::request builds from a BenchQuery, from the saved columns
+    let requests: Vec<Request> = text
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let mut r = Request::new(*cols.get(2)?);
+            r.facets = mode.facets();
+            r.snippets = mode.snippets();
+            r.features = Features {
+                fuzzy: mode.typo(),
+                ..Features::ALL
+            };
+            for (f, p) in cols
+                .get(3)
+                .unwrap_or(&"")
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+            {
+                r = r.filter(f, p);
+            }
+            Some(r)
+        })
+        .collect();
+    let searcher = Searcher::new(
+        Index::open_or_create(std::path::Path::new(dir))?,
+        Taxonomy::builtin(),
+    );
+    for r in &requests {
+        searcher.search(r)?;
+    }
+    let t = Instant::now();
+    let mut hits = 0;
+    for _ in 0..reps {
+        for r in &requests {
+            hits += searcher.search(r)?.hits.len();
+        }
+    }
+    let n = (requests.len() * reps).max(1);
+    println!(
+        "{} queries, mode {}: {:.3} ms per query, {hits} hits",
+        n,
+        mode.as_str(),
+        t.elapsed().as_secs_f64() * 1000.0 / n as f64
+    );
+    Ok(())
+}
