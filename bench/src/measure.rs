@@ -472,8 +472,11 @@ pub fn http_load(
     rates: &[u32],
     seconds: f64,
 ) -> Result<Vec<HttpRun>> {
+    let index = searcher.embedded().cloned().ok_or_else(|| {
+        kartotek::Error::Usage("the HTTP load measures the embedded index".into())
+    })?;
     let state = kartotek::server::AppState::with_writer(
-        searcher.index().clone(),
+        index,
         searcher.taxonomy(),
         kartotek::server::Config::default(),
         None,

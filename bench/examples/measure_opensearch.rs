@@ -1,0 +1,161 @@
+//! The embedded index against OpenSearch, on the same generated corpus and
+//! query set, in one run: bulk indexing MB/s, one-client latency (p50/p99)
+//! and throughput with facets and snippets on and with the top 10 only, and
+//! how many queries answer differently (top 10 ids) from the embedded index.
+//! Each cluster gets a fresh index (`bench-N-vM`), dropped at the end.
+//!
+//! ```text
+//! cargo run --release -p kartotek-bench --example measure_opensearch -- \
+//!     --passages 100000 --queries 1000 [--testdata DIR] \
+//!     --cluster 1:1:0:http://127.0.0.1:9600 \
+//!     --cluster 3:3:1:http://127.0.0.1:9200,http://127.0.0.1:9201,http://127.0.0.1:9202
+//! ```
+//! `--cluster NAME:SHARDS:REPLICAS:URLS` (repeatable).
+
+use std::time::Instant;
+
+use kartotek::opensearch::{Cluster, Config};
+use kartotek::search::Searcher;
+use kartotek::store::DocStore;
+use kartotek::taxonomy::Taxonomy;
+use kartotek_bench::measure::{self, Kartotek, QueryRun};
+use kartotek_bench::{gen, queries};
+
+fn arg(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+fn row(name: &str, r: &QueryRun) -> String {
+    format!(
+        "| {name} | {} | {:.0} | {:.2} / {:.2} / {:.2} |",
+        if r.full {
+            "facets+snippets"
+        } else {
+            "top 10 only"
+        },
+        r.qps,
+        r.all.p50,
+        r.all.p95,
+        r.all.p99
+    )
+}
+
+fn main() -> kartotek::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let passages: usize = arg(&args, "--passages")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let n: usize = arg(&args, "--queries")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let testdata = arg(&args, "--testdata");
+    let clusters: Vec<(String, u32, u32, Vec<String>)> = args
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| *a == "--cluster")
+        .filter_map(|(i, _)| args.get(i + 1))
+        .filter_map(|spec| {
+            let mut p = spec.splitn(4, ':');
+            let name = p.next()?.to_string();
+            let shards = p.next()?.parse().ok()?;
+            let replicas = p.next()?.parse().ok()?;
+            let urls = p.next()?.split(',').map(str::to_string).collect();
+            Some((name, shards, replicas, urls))
+        })
+        .collect();
+    let docs = gen::benchmark_corpus(passages, testdata.as_deref());
+    let qs = queries::generate(&docs, n, 7);
+    let mb = gen::text_bytes(&docs) as f64 / 1e6;
+    println!(
+        "corpus: {} documents, {} passages, {mb:.1} MB of text; {} queries",
+        docs.len(),
+        gen::passages(&docs),
+        qs.len()
+    );
+    let dir = std::env::temp_dir().join(format!("kartotek-os-bench-{}", std::process::id()));
+    let (index, run) = measure::index_kartotek(&dir, &docs, 256 * 1024 * 1024)?;
+    let mut rows = vec![format!(
+        "| embedded | index | {:.1} MB/s ({:.1} s) | |",
+        mb / run.seconds,
+        run.seconds
+    )];
+    let embedded = Searcher::new(index, Taxonomy::builtin());
+    let mut e = Kartotek {
+        searcher: embedded.clone(),
+    };
+    let mut runs = Vec::new();
+    for full in [true, false] {
+        let r = measure::run_queries(&mut e, &qs, full, 100)?;
+        rows.push(row("embedded", &r));
+        runs.push(r);
+    }
+    let expected: Vec<Vec<String>> = qs
+        .iter()
+        .map(|q| {
+            embedded
+                .search(&measure::request(q, false))
+                .map(|r| r.hits.into_iter().map(|h| h.id).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    for (name, shards, replicas, urls) in clusters {
+        let mut config = Config::new(&urls);
+        config.alias = format!("bench-{name}");
+        config.shards = shards;
+        config.replicas = replicas;
+        config.connection.timeout = std::time::Duration::from_secs(300);
+        let cluster = Cluster::connect(&config)?;
+        cluster.drop_index()?;
+        let cluster = Cluster::connect(&config)?;
+        let started = Instant::now();
+        let mut w = cluster.open_writer(0)?;
+        for d in &docs {
+            w.upsert(d)?;
+        }
+        w.commit()?;
+        let secs = started.elapsed().as_secs_f64();
+        let label = format!("OpenSearch {name} node(s), {shards} shard(s), {replicas} replica(s)");
+        rows.push(format!(
+            "| {label} | index | {:.1} MB/s ({secs:.1} s) | |",
+            mb / secs
+        ));
+        let searcher = Searcher::opensearch(cluster.clone(), Taxonomy::builtin());
+        let mut o = Kartotek {
+            searcher: searcher.clone(),
+        };
+        for full in [true, false] {
+            let r = measure::run_queries(&mut o, &qs, full, 100)?;
+            let base = runs.iter().find(|b| b.full == full).map(|b| b.all.p50);
+            rows.push(format!(
+                "{} p50 {:.1}× embedded |",
+                row(&label, &r).trim_end_matches('|'),
+                r.all.p50 / base.unwrap_or(1.0).max(1e-9)
+            ));
+        }
+        let mut differ = 0;
+        for (q, want) in qs.iter().zip(&expected) {
+            let got: Vec<String> = searcher
+                .search(&measure::request(q, false))
+                .map(|r| r.hits.into_iter().map(|h| h.id).collect())
+                .unwrap_or_default();
+            if &got != want {
+                differ += 1;
+            }
+        }
+        rows.push(format!(
+            "| {label} | top 10 different from embedded | {differ} of {} | |",
+            qs.len()
+        ));
+        cluster.drop_index()?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("| engine | what | q/s or MB/s | p50 / p95 / p99 ms |");
+    println!("|---|---|---|---|");
+    for r in rows {
+        println!("{r}");
+    }
+    Ok(())
+}
