@@ -78,9 +78,15 @@ fn main() {
     };
     let fts = |q: &str| -> Vec<String> {
         let w = words(q);
-        let mut ranked = sqlite.ranked_docs(&w.join(" "), 10).unwrap_or_default();
+        let run = |expr: String| {
+            sqlite.ranked_docs(&expr, 10).unwrap_or_else(|e| {
+                eprintln!("fts5 `{expr}`: {e}");
+                Vec::new()
+            })
+        };
+        let mut ranked = run(w.join(" "));
         if ranked.is_empty() && w.len() > 1 {
-            ranked = sqlite.ranked_docs(&w.join(" OR "), 10).unwrap_or_default();
+            ranked = run(w.join(" OR "));
         }
         ranked.into_iter().map(|i| name(&docs[i].url)).collect()
     };

@@ -103,20 +103,24 @@ impl Sqlite {
     /// matching an FTS5 `MATCH` expression, ranked by their best passage's
     /// `bm25()`, at most `limit`.
     pub fn ranked_docs(&self, expr: &str, limit: usize) -> Result<Vec<usize>> {
+        // bm25() cannot feed an aggregate (SQLite refuses it even in a
+        // sub-select): rank passages, keep each document's first
         let mut st = self
             .conn
-            .prepare_cached(
-                "SELECT doc, min(bm25(fts)) AS s FROM fts WHERE fts MATCH ?1 GROUP BY doc ORDER BY s LIMIT ?2",
-            )
+            .prepare_cached("SELECT doc FROM fts WHERE fts MATCH ?1 ORDER BY bm25(fts) LIMIT 2000")
             .map_err(err)?;
         let rows = st
-            .query_map(rusqlite::params![expr, limit as i64], |r| {
-                r.get::<_, i64>(0)
-            })
+            .query_map(rusqlite::params![expr], |r| r.get::<_, i64>(0))
             .map_err(err)?;
-        let mut out = Vec::new();
+        let mut out: Vec<usize> = Vec::new();
         for r in rows {
-            out.push(r.map_err(err)? as usize);
+            let d = r.map_err(err)? as usize;
+            if !out.contains(&d) {
+                out.push(d);
+                if out.len() == limit {
+                    break;
+                }
+            }
         }
         Ok(out)
     }

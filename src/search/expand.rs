@@ -136,14 +136,20 @@ fn english_key(s: &str) -> String {
 /// would match every Nordic preposition.
 fn english_stop_word(phrase: &str) -> bool {
     use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer};
-    let Some(stop) = StopWordFilter::new(Language::English) else {
-        return false;
-    };
-    let mut a = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(LowerCaser)
-        .filter(stop)
-        .build();
-    analyzer::tokens(&mut a, phrase).is_empty()
+    thread_local! {
+        static STOP: std::cell::RefCell<Option<TextAnalyzer>> = std::cell::RefCell::new(
+            StopWordFilter::new(Language::English).map(|stop| {
+                TextAnalyzer::builder(SimpleTokenizer::default())
+                    .filter(LowerCaser)
+                    .filter(stop)
+                    .build()
+            }),
+        );
+    }
+    STOP.with(|a| match &mut *a.borrow_mut() {
+        Some(a) => analyzer::tokens(a, phrase).is_empty(),
+        None => false,
+    })
 }
 
 /// Features of expansion to apply.
@@ -293,7 +299,7 @@ impl Expand<'_> {
                 .languages
                 .iter()
                 .filter(|k| compound::compounds(k))
-                .find_map(|k| compound::lexicon(k).and_then(|l| l.split(phrase)));
+                .find_map(|k| compound::split_cached(k, &phrase.to_lowercase()));
             if let Some(parts) = parts {
                 alts.push(Alt {
                     all_words: true,
