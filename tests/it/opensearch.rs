@@ -253,6 +253,9 @@ fn dates_filter_sort_and_show_on_opensearch_as_on_the_embedded_index() {
     let mut ranged = Request::new("fjordvakt");
     ranged.from = Some(20_200_101);
     ranged.to = Some(20_230_630);
+    // in date order: four documents in two languages are too few for the
+    // engines' relevance scores to agree (see `TAIL`)
+    ranged.sort = Some(Sort::Date);
     let browse = Request::new("");
     let year = Request::new("fjordvakt").filter("year", "/2023");
     for req in [newest, ranged, browse, year] {
