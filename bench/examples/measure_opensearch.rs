@@ -18,7 +18,7 @@ use kartotek::opensearch::{Cluster, Config};
 use kartotek::search::Searcher;
 use kartotek::store::DocStore;
 use kartotek::taxonomy::Taxonomy;
-use kartotek_bench::measure::{self, Kartotek, QueryRun};
+use kartotek_bench::measure::{self, Kartotek, Mode, QueryRun};
 use kartotek_bench::{gen, queries};
 
 fn arg(args: &[String], name: &str) -> Option<String> {
@@ -31,7 +31,7 @@ fn arg(args: &[String], name: &str) -> Option<String> {
 fn row(name: &str, r: &QueryRun) -> String {
     format!(
         "| {name} | {} | {:.0} | {:.2} / {:.2} / {:.2} |",
-        if r.full {
+        if r.mode == Mode::All.as_str() {
             "facets+snippets"
         } else {
             "top 10 only"
@@ -87,8 +87,9 @@ fn main() -> kartotek::Result<()> {
         searcher: embedded.clone(),
     };
     let mut runs = Vec::new();
-    for full in [true, false] {
-        let r = measure::run_queries(&mut e, &qs, full, 100)?;
+    // with facets and snippets, and the ten best only (typo tolerance on in both)
+    for mode in [Mode::All, Mode::Typo] {
+        let r = measure::run_queries(&mut e, &qs, mode, 100)?;
         rows.push(row("embedded", &r));
         runs.push(r);
     }
@@ -96,7 +97,7 @@ fn main() -> kartotek::Result<()> {
         .iter()
         .map(|q| {
             embedded
-                .search(&measure::request(q, false))
+                .search(&measure::request(q, Mode::Typo))
                 .map(|r| r.hits.into_iter().map(|h| h.id).collect())
                 .unwrap_or_default()
         })
@@ -126,9 +127,12 @@ fn main() -> kartotek::Result<()> {
         let mut o = Kartotek {
             searcher: searcher.clone(),
         };
-        for full in [true, false] {
-            let r = measure::run_queries(&mut o, &qs, full, 100)?;
-            let base = runs.iter().find(|b| b.full == full).map(|b| b.all.p50);
+        for mode in [Mode::All, Mode::Typo] {
+            let r = measure::run_queries(&mut o, &qs, mode, 100)?;
+            let base = runs
+                .iter()
+                .find(|b| b.mode == mode.as_str())
+                .map(|b| b.all.p50);
             rows.push(format!(
                 "{} p50 {:.1}× embedded |",
                 row(&label, &r).trim_end_matches('|'),
@@ -138,7 +142,7 @@ fn main() -> kartotek::Result<()> {
         let mut differ = 0;
         for (q, want) in qs.iter().zip(&expected) {
             let got: Vec<String> = searcher
-                .search(&measure::request(q, false))
+                .search(&measure::request(q, Mode::Typo))
                 .map(|r| r.hits.into_iter().map(|h| h.id).collect())
                 .unwrap_or_default();
             if &got != want {
