@@ -25,6 +25,22 @@ pub fn repo_root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
+/// Backslash-escape backslashes, tabs and line ends: PostgreSQL's `COPY`
+/// text format, and the tab-separated files the Lucene harness unescapes.
+pub(crate) fn tsv_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => o.push_str("\\\\"),
+            '\t' => o.push_str("\\t"),
+            '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 /// A small, fast, deterministic pseudo-random generator (SplitMix64).
 #[derive(Debug, Clone)]
 pub struct Rng(u64);

@@ -41,21 +41,6 @@ impl Config {
     }
 }
 
-/// Backslash-escape tabs, newlines and backslashes (what the harness unescapes).
-fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\\' => o.push_str("\\\\"),
-            '\t' => o.push_str("\\t"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
 /// Write every passage as `doc \t lang \t title \t text \t facet:/path|…`
 /// (`doc` the document's number; the
 /// title on a document's first passage only, facets with every ancestor
@@ -68,10 +53,10 @@ pub fn write_passages(path: &Path, docs: &[Document]) -> Result<()> {
             .into_iter()
             .map(|(f, p)| format!("{f}:{p}"))
             .collect();
-        let facets = escape(&facets.join("|"));
+        let facets = crate::tsv_escape(&facets.join("|"));
         for (i, p) in d.passages.iter().enumerate() {
             let title = if i == 0 {
-                escape(&d.title)
+                crate::tsv_escape(&d.title)
             } else {
                 String::new()
             };
@@ -79,7 +64,7 @@ pub fn write_passages(path: &Path, docs: &[Document]) -> Result<()> {
                 w,
                 "{n}\t{}\t{title}\t{}\t{facets}",
                 p.lang.code(),
-                escape(&p.text)
+                crate::tsv_escape(&p.text)
             )
             .map_err(|e| Error::io(path, e))?;
         }
@@ -261,7 +246,7 @@ mod tests {
             .last()
             .unwrap()
             .starts_with(&format!("{}\t", docs.len() - 1)));
-        assert_eq!(escape("a\tb\\c\nd"), "a\\tb\\\\c\\nd");
+        assert_eq!(crate::tsv_escape("a\tb\\c\nd"), "a\\tb\\\\c\\nd");
     }
 
     #[test]

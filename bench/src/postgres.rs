@@ -53,20 +53,6 @@ pub struct Postgres {
     statements: HashMap<String, Statement>,
 }
 
-fn copy_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\\' => o.push_str("\\\\"),
-            '\t' => o.push_str("\\t"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
 fn copy_rows(conn: &str, docs: &[Document], first_doc: usize, first_id: usize) -> Result<()> {
     let mut client = Client::connect(conn, NoTls).map_err(err)?;
     let mut w = client
@@ -79,11 +65,11 @@ fn copy_rows(conn: &str, docs: &[Document], first_doc: usize, first_id: usize) -
             .into_iter()
             .map(|(f, p)| format!("\"{f}:{p}\""))
             .collect();
-        let facets = copy_escape(&format!("{{{}}}", facets.join(",")));
+        let facets = crate::tsv_escape(&format!("{{{}}}", facets.join(",")));
         for (pi, p) in d.passages.iter().enumerate() {
             id += 1;
             let title = if pi == 0 {
-                copy_escape(&d.title)
+                crate::tsv_escape(&d.title)
             } else {
                 String::new()
             };
@@ -91,7 +77,7 @@ fn copy_rows(conn: &str, docs: &[Document], first_doc: usize, first_id: usize) -
                 "{id}\t{}\t{}\t{title}\t{}\t{facets}\n",
                 first_doc + i,
                 config(p.lang),
-                copy_escape(&p.text)
+                crate::tsv_escape(&p.text)
             ));
             if buf.len() > (1 << 20) {
                 w.write_all(buf.as_bytes())
