@@ -466,7 +466,6 @@ fn an_unreachable_cluster_is_a_clear_cli_error_with_exit_code_one() {
 
 #[tokio::test]
 async fn an_unreachable_cluster_answers_503_in_the_error_shape_and_healthz_says_so() {
-    use tower::ServiceExt;
     // reqwest's blocking client is made off the async runtime, as `serve` does
     let cluster =
         std::thread::spawn(|| Cluster::lazy(&Config::new(&["http://127.0.0.1:9".to_string()])))
@@ -480,21 +479,8 @@ async fn an_unreachable_cluster_answers_503_in_the_error_shape_and_healthz_says_
     );
     let app = kartotek::server::app(state);
     for path in ["/api/search?q=Erasmus", "/healthz", "/api/facets"] {
-        let resp = app
-            .clone()
-            .oneshot(
-                axum::http::Request::get(path)
-                    .body(axum::body::Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 503, "{path}");
-        let body = http_body_util::BodyExt::collect(resp.into_body())
-            .await
-            .unwrap()
-            .to_bytes();
-        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let (status, json) = request(&app, path).await;
+        assert_eq!(status, 503, "{path}");
         assert_eq!(json["error"]["code"], "unavailable", "{path}: {json}");
         assert!(
             !json["error"]["message"]
@@ -506,27 +492,30 @@ async fn an_unreachable_cluster_answers_503_in_the_error_shape_and_healthz_says_
     }
 }
 
-/// GET `path` from `app`, on a runtime of its own: status and JSON body.
-fn get(app: &axum::Router, path: &str) -> (u16, serde_json::Value) {
+/// GET `path` from `app`: status and JSON body (`null` when it is not JSON).
+async fn request(app: &axum::Router, path: &str) -> (u16, serde_json::Value) {
     use tower::ServiceExt;
+    let resp = app
+        .clone()
+        .oneshot(
+            axum::http::Request::get(path)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let body = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    (status, serde_json::from_slice(&body).unwrap_or_default())
+}
+
+/// [`request`] on a runtime of its own.
+fn get(app: &axum::Router, path: &str) -> (u16, serde_json::Value) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    rt.block_on(async {
-        let resp = app
-            .clone()
-            .oneshot(
-                axum::http::Request::get(path)
-                    .body(axum::body::Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        let status = resp.status().as_u16();
-        let body = http_body_util::BodyExt::collect(resp.into_body())
-            .await
-            .unwrap()
-            .to_bytes();
-        (status, serde_json::from_slice(&body).unwrap_or_default())
-    })
+    rt.block_on(request(app, path))
 }
 
 #[test]
