@@ -303,7 +303,7 @@ fn build(index: &dyn DocStore, job: Job, opts: &Options) -> Built {
 
 fn build_inner(
     index: &dyn DocStore,
-    job: Job,
+    mut job: Job,
     opts: &Options,
 ) -> std::result::Result<Option<Document>, String> {
     let (bytes, content_type, url) = match &job.origin {
@@ -347,8 +347,9 @@ fn build_inner(
         return Ok(None);
     }
     let size = bytes.len() as u64;
-    let x = match &job.origin {
-        Origin::Read { extracted, .. } => extract::require_text((**extracted).clone()),
+    let x = match &mut job.origin {
+        // the crawler's reading is used as it is (taken, not copied)
+        Origin::Read { extracted, .. } => extract::require_text(std::mem::take(&mut **extracted)),
         _ => extract::extract_bounded(Arc::clone(&bytes), content_type, opts.limits),
     };
     let x = with_ocr(&bytes, x, opts).map_err(|e| e.to_string())?;
