@@ -23,9 +23,12 @@ pub(crate) const K: usize = 10;
 #[serde(deny_unknown_fields)]
 pub struct EvalFile {
     /// What to index, relative to the file; `builtin` = the built-in corpus.
+    /// May be left out in a file of queries that is read with a header
+    /// naming the corpus (the judged set's pool tool); `kartotek eval` needs it.
+    #[serde(default)]
     pub corpus: Vec<String>,
-    /// The queries.
-    #[serde(rename = "query")]
+    /// The queries (none in a header).
+    #[serde(rename = "query", default)]
     pub queries: Vec<EvalQuery>,
 }
 
@@ -44,6 +47,13 @@ pub struct EvalQuery {
     /// breakdown reports each type per split (`compound/test`).
     #[serde(default)]
     pub split: Option<String>,
+    /// Pooled documents judged not relevant (grade 0): the record of the
+    /// judging, so a pool shows only what is still unjudged. Not scored.
+    #[serde(default)]
+    pub nonrelevant: Vec<String>,
+    /// The writer's note on the query (why these grades). Not scored.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// Scores of one system on one query.
@@ -143,6 +153,18 @@ pub fn run_on(path: &Path, cluster: Option<&crate::opensearch::Config>) -> Resul
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let file: EvalFile = toml::from_str(&text)
         .map_err(|e| Error::Usage(format!("`{}`: {}", path.display(), e.message())))?;
+    if file.corpus.is_empty() {
+        return Err(Error::Usage(format!(
+            "`{}` names no corpus\nhint: add a line such as `corpus = [\"builtin\"]` (paths relative to the file)",
+            path.display()
+        )));
+    }
+    if file.queries.is_empty() {
+        return Err(Error::Usage(format!(
+            "`{}` has no queries\nhint: add `[[query]]` tables with `q`, `type` and `relevant`",
+            path.display()
+        )));
+    }
     let base = path
         .parent()
         .map(Path::to_path_buf)
@@ -293,5 +315,33 @@ mod tests {
         let s = score(&["x".into(), "b".into()], &rel);
         assert!(s.ndcg < 1.0 && s.mrr == 0.5 && s.recall == 0.5);
         assert_eq!(score(&[], &rel), Scores::default());
+    }
+
+    #[test]
+    fn judging_notes_and_nonrelevant_documents_are_read_and_not_scored() {
+        let file: EvalFile = toml::from_str(
+            r#"
+corpus = ["builtin"]
+[[query]]
+q = "kystturisme"
+type = "compound"
+split = "dev"
+relevant = { "a.html" = 2 }
+nonrelevant = ["b.html"]
+note = "b is about inland tourism"
+"#,
+        )
+        .unwrap();
+        let q = &file.queries[0];
+        assert_eq!(q.nonrelevant, vec!["b.html".to_string()]);
+        assert_eq!(q.note.as_deref(), Some("b is about inland tourism"));
+        let s = score(&["b.html".into(), "a.html".into()], &q.relevant);
+        assert!(s.mrr == 0.5);
+        // a header: the corpus and no queries
+        let header: EvalFile = toml::from_str("corpus = [\"builtin\"]").unwrap();
+        assert!(header.queries.is_empty());
+        let queries: EvalFile =
+            toml::from_str("[[query]]\nq = \"x\"\ntype = \"literal\"\nrelevant = {}").unwrap();
+        assert!(queries.corpus.is_empty());
     }
 }
