@@ -13,6 +13,7 @@
 use std::path::Path;
 
 pub mod gen;
+pub mod judged;
 pub mod lucene;
 pub mod measure;
 pub mod postgres;

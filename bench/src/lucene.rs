@@ -220,6 +220,93 @@ pub fn parse_output(
     Ok((index, runs))
 }
 
+/// The ranking mode of the judged evaluation (`measure_eval`): index the
+/// passages of [`write_passages`] in `config`, run each of `queries` (fuzziness
+/// AUTO in `tuned`, none in `plain`) and return each query's top `limit`
+/// documents (their numbers in the written order), a document ranked by its
+/// best passage. Runs only a harness that is built; `Ok(None)` when it is
+/// not, or Java is missing (the harness script says which on stderr).
+pub fn rank(
+    config: Config,
+    passages_file: &Path,
+    queries: &[String],
+    dir: &Path,
+    limit: usize,
+) -> Result<Option<Vec<Vec<usize>>>> {
+    let script = crate::repo_root().join("scripts/bench-lucene.sh");
+    let qfile = dir.with_extension("queries");
+    let mut text = String::new();
+    for q in queries {
+        text.push_str(&crate::tsv_escape(q));
+        text.push('\n');
+    }
+    std::fs::write(&qfile, text).map_err(|e| Error::io(&qfile, e))?;
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg("run-built")
+        .arg("--rank")
+        .arg(&qfile)
+        .arg("--passages")
+        .arg(passages_file)
+        .arg("--config")
+        .arg(config.as_str())
+        .arg("--dir")
+        .arg(dir)
+        // the script's -Xms2g needs at least as much
+        .env(
+            "LUCENE_BENCH_HEAP",
+            std::env::var("LUCENE_BENCH_HEAP").unwrap_or_else(|_| "2g".into()),
+        )
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| Error::Internal(format!("cannot start {}: {e}", script.display())))?;
+    let _ = std::fs::remove_file(&qfile);
+    if out.status.code() == Some(3) {
+        return Ok(None);
+    }
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = err.lines().rev().take(5).collect();
+        return Err(Error::Internal(format!(
+            "the Lucene harness failed ({}): {}",
+            out.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+        )));
+    }
+    parse_ranks(&String::from_utf8_lossy(&out.stdout), queries.len(), limit).map(Some)
+}
+
+#[derive(Deserialize)]
+struct RankLine {
+    kind: String,
+    query: usize,
+    passages: Vec<(usize, f64)>,
+}
+
+/// Each query's documents from the harness's `rank` lines (`passages`:
+/// `[doc, score]` pairs), ranked by their best passage; every query must
+/// have its line.
+pub fn parse_ranks(stdout: &str, queries: usize, limit: usize) -> Result<Vec<Vec<usize>>> {
+    let mut out: Vec<Option<Vec<usize>>> = vec![None; queries];
+    for l in stdout.lines() {
+        let Ok(line) = serde_json::from_str::<RankLine>(l) else {
+            continue;
+        };
+        if line.kind != "rank" || line.query >= queries {
+            continue;
+        }
+        out[line.query] = Some(crate::judged::docs_by_best_passage(&line.passages, limit));
+    }
+    let missing = out.iter().filter(|o| o.is_none()).count();
+    if missing > 0 {
+        return Err(Error::Internal(format!(
+            "the Lucene harness ranked {} of {queries} queries",
+            queries - missing
+        )));
+    }
+    Ok(out.into_iter().flatten().collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +334,17 @@ mod tests {
             .unwrap()
             .starts_with(&format!("{}\t", docs.len() - 1)));
         assert_eq!(crate::tsv_escape("a\tb\\c\nd"), "a\\tb\\\\c\\nd");
+    }
+
+    #[test]
+    fn ranks_are_read_per_query_and_documents_rank_by_their_best_passage() {
+        let out = "[lucene] log line\n\
+            {\"kind\":\"rank\",\"query\":1,\"passages\":[]}\n\
+            {\"kind\":\"rank\",\"query\":0,\"passages\":[[4,9.5],[2,7.0],[4,6.0],[1,6.0]]}\n";
+        let r = parse_ranks(out, 2, 10).unwrap();
+        assert_eq!(r, vec![vec![4, 2, 1], vec![]]);
+        assert_eq!(parse_ranks(out, 2, 2).unwrap()[0], vec![4, 2]);
+        assert!(parse_ranks(out, 3, 10).is_err());
     }
 
     #[test]

@@ -124,6 +124,24 @@ impl Sqlite {
         }
         Ok(out)
     }
+
+    /// FTS5's `snippet()` (about `tokens` words, matches in `**`) of the
+    /// best passage of document `doc` for a `MATCH` expression, if it matches.
+    pub fn snippet(&self, expr: &str, doc: usize, tokens: usize) -> Result<Option<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT snippet(fts, 1, '**', '**', '…', ?3) FROM fts WHERE fts MATCH ?1 AND doc = ?2 ORDER BY bm25(fts) LIMIT 1",
+            )
+            .map_err(err)?;
+        let mut rows = st
+            .query(rusqlite::params![expr, doc as i64, tokens.min(64) as i64])
+            .map_err(err)?;
+        match rows.next().map_err(err)? {
+            Some(r) => Ok(Some(r.get::<_, String>(0).map_err(err)?)),
+            None => Ok(None),
+        }
+    }
 }
 
 fn file_size(path: &Path) -> u64 {

@@ -99,6 +99,9 @@ import org.apache.lucene.util.QueryBuilder;
  * <p>Arguments: {@code --passages FILE --queries FILE --config plain|tuned --dir DIR [--threads
  * N] [--ram-mb N] [--modes top10,facets,snippets,typo,all] [--counts FILE]}. {@code --counts}
  * writes each query's matching passages and documents (top10 mode) for sanity checks.
+ *
+ * <p>Ranking mode (the judged evaluation, issue 15): {@code --rank QUERIES --passages FILE
+ * --config plain|tuned --dir DIR [--fuzzy on|off]}, see {@link #rank}.
  */
 public final class LuceneBench {
   static final String[] LANGS = {"nb", "nn", "sv", "da", "fi", "en"};
@@ -117,6 +120,10 @@ public final class LuceneBench {
     Map<String, String> a = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       a.put(args[i], args[i + 1]);
+    }
+    if (a.containsKey("--rank")) {
+      rank(a);
+      return;
     }
     String config = a.getOrDefault("--config", "tuned");
     boolean tuned = config.equals("tuned");
@@ -316,19 +323,7 @@ public final class LuceneBench {
           fq = builders.get(f).createPhraseQuery(f, String.join(" ", q.words));
         } else {
           BooleanQuery.Builder b = new BooleanQuery.Builder();
-          int n = 0;
-          for (String w : q.words) {
-            for (String term : analyze(f, w)) {
-              int edits = 0;
-              if (typo && w.codePointCount(0, w.length()) >= 5) {
-                int len = term.codePointCount(0, term.length());
-                edits = len >= 6 ? 2 : len >= 3 ? 1 : 0; // AUTO
-              }
-              Term t = new Term(f, term);
-              b.add(edits == 0 ? new TermQuery(t) : new FuzzyQuery(t, edits, 0, 50, true), Occur.SHOULD);
-              n++;
-            }
-          }
+          int n = addWords(b, f, q.words, typo);
           fq = n == 0 ? null : b.build();
         }
         if (fq != null) {
@@ -344,6 +339,72 @@ public final class LuceneBench {
         b.add(new TermQuery(new Term("f_" + fp[0], fp[1])), Occur.FILTER);
       }
       return b.build();
+    }
+
+    /**
+     * One SHOULD clause per analysed term of {@code words} in field {@code f}; with {@code typo},
+     * fuzziness AUTO on words of 5+ letters (1 edit for a 5-letter term, 2 from 6, prefix length
+     * 0, 50 expansions, transpositions). Returns the number of clauses added.
+     */
+    int addWords(BooleanQuery.Builder b, String f, List<String> words, boolean typo)
+        throws IOException {
+      int n = 0;
+      for (String w : words) {
+        for (String term : analyze(f, w)) {
+          int edits = 0;
+          if (typo && w.codePointCount(0, w.length()) >= 5) {
+            int len = term.codePointCount(0, term.length());
+            edits = len >= 6 ? 2 : len >= 3 ? 1 : 0; // AUTO
+          }
+          Term t = new Term(f, term);
+          b.add(edits == 0 ? new TermQuery(t) : new FuzzyQuery(t, edits, 0, 50, true), Occur.SHOULD);
+          n++;
+        }
+      }
+      return n;
+    }
+
+    /**
+     * A free-text query (the judged set's): its bare words ORed as {@link #addWords} does, each
+     * quoted part a phrase, per field; best_fields dis-max over the fields.
+     */
+    Query textQuery(String text, boolean typo) throws IOException {
+      List<String> words = new ArrayList<>();
+      List<String> phrases = new ArrayList<>();
+      String[] parts = text.split("\"", -1);
+      for (int i = 0; i < parts.length; i++) {
+        // odd parts lie between quotes (an unclosed quote: its words are bare)
+        if (i % 2 == 1 && i < parts.length - 1) {
+          if (!parts[i].isBlank()) {
+            phrases.add(parts[i].trim());
+          }
+        } else {
+          for (String w : parts[i].trim().split("\\s+")) {
+            if (!w.isEmpty()) {
+              words.add(w);
+            }
+          }
+        }
+      }
+      List<Query> perField = new ArrayList<>();
+      for (String f : fields) {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        int n = addWords(b, f, words, typo);
+        for (String p : phrases) {
+          Query pq = builders.get(f).createPhraseQuery(f, p);
+          if (pq != null) {
+            b.add(pq, Occur.SHOULD);
+            n++;
+          }
+        }
+        if (n > 0) {
+          perField.add(b.build());
+        }
+      }
+      if (perField.isEmpty()) {
+        return null;
+      }
+      return perField.size() == 1 ? perField.get(0) : new DisjunctionMaxQuery(perField, TIE_BREAKER);
     }
 
     List<String> analyze(String field, String text) throws IOException {
@@ -412,6 +473,75 @@ public final class LuceneBench {
       }
       return top.scoreDocs.length;
     }
+  }
+
+  /**
+   * The ranking mode of the judged evaluation ({@code measure_eval}): index the passages (no
+   * warm-up, nothing timed), run each line of {@code --rank FILE} (one query per line, backslash
+   * escapes) and print per query {@code {"kind":"rank","query":N,"passages":[[doc,score],...]}}:
+   * its best passages in score order until ten distinct documents are seen (a document ranks by
+   * its best passage). Fuzziness AUTO is on for {@code tuned} and off for {@code plain} unless
+   * {@code --fuzzy on|off} says otherwise.
+   */
+  static void rank(Map<String, String> a) throws Exception {
+    String config = a.getOrDefault("--config", "tuned");
+    boolean tuned = config.equals("tuned");
+    boolean typo = a.getOrDefault("--fuzzy", tuned ? "on" : "off").equals("on");
+    int threads = Integer.parseInt(a.getOrDefault("--threads", "1"));
+    Path dir = Path.of(a.get("--dir"));
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    List<Passage> passages = readPassages(Path.of(a.get("--passages")));
+    List<String> queries = new ArrayList<>();
+    for (String l : Files.readAllLines(Path.of(a.get("--rank")), StandardCharsets.UTF_8)) {
+      queries.add(unescape(l));
+    }
+    Analyzer analyzer = tuned ? tunedAnalyzer() : plainAnalyzer();
+    FacetsConfig facetsConfig = new FacetsConfig();
+    for (String f : FACETS) {
+      facetsConfig.setMultiValued(f, true);
+    }
+    index(dir, passages, analyzer, facetsConfig, tuned, threads, 128);
+    log("lucene-" + config + ": ranking " + queries.size() + " queries over " + passages.size()
+        + " passages" + (typo ? ", fuzziness AUTO" : ""));
+    try (FSDirectory d = FSDirectory.open(dir);
+        DirectoryReader reader = DirectoryReader.open(d)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      Searcher s = new Searcher(searcher, analyzer, facetsConfig, tuned);
+      for (int i = 0; i < queries.size(); i++) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{\"kind\":\"rank\",\"query\":").append(i).append(",\"passages\":[");
+        Query q = s.textQuery(queries.get(i), typo);
+        if (q != null) {
+          TopDocs top = searcher.search(q, 1000);
+          java.util.Set<Long> seen = new java.util.HashSet<>();
+          boolean first = true;
+          for (ScoreDoc sd : top.scoreDocs) {
+            long doc = docOf(reader, sd.doc);
+            seen.add(doc);
+            sb.append(first ? "" : ",").append('[').append(doc).append(',')
+                .append(String.format(Locale.ROOT, "%.6f", sd.score)).append(']');
+            first = false;
+            if (seen.size() == 10) {
+              break;
+            }
+          }
+        }
+        sb.append("]}");
+        out.println(sb);
+      }
+    }
+    deleteTree(dir);
+  }
+
+  /** The {@code doc} value (the document's number) of a passage. */
+  static long docOf(DirectoryReader reader, int docId) throws IOException {
+    for (LeafReaderContext leaf : reader.leaves()) {
+      if (docId < leaf.docBase + leaf.reader().maxDoc()) {
+        NumericDocValues v = DocValues.getNumeric(leaf.reader(), "doc");
+        return v.advanceExact(docId - leaf.docBase) ? v.longValue() : -1;
+      }
+    }
+    return -1;
   }
 
   static Document document(Passage p, boolean tuned) {
