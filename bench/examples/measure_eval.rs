@@ -1,10 +1,11 @@
-//! Search quality of Kartotek, plain BM25 and SQLite FTS5 side by side, per
-//! query type, on a judged evaluation file (`kartotek eval`'s format), and
-//! the pools a judge reads to grade the documents the engines return.
+//! Search quality of Kartotek, plain BM25, SQLite FTS5 and Lucene 10 side by
+//! side, per query type, on a judged evaluation file (`kartotek eval`'s
+//! format), and the pools a judge reads to grade what the engines return.
 //!
 //! ```sh
 //! cargo build --release -p kartotek-bench --example measure_eval
-//! # scores per type (and per split), test and all rows
+//! scripts/bench-lucene.sh build            # once, for the Lucene columns (Java 21+, Maven)
+//! # nDCG@10 per type and split, an "all test" and an "all" row
 //! target/release/examples/measure_eval bench/eval/judged.toml
 //! # the pool: every query's top 10 of each engine not judged yet, with excerpts
 //! target/release/examples/measure_eval --pool pool.md queries.toml --header bench/eval/judged.toml
@@ -13,7 +14,15 @@
 //! index, exactly as `kartotek eval` does; SQLite FTS5 (`unicode61
 //! remove_diacritics 2`, `bm25()`, documents ranked by their best passage)
 //! indexes the same extracted passages. FTS5 gets the words ANDed, and ORed
-//! when that finds nothing, like Kartotek's own fallback.
+//! when that finds nothing, like Kartotek's own fallback. Lucene 10 (the
+//! harness of `bench/lucene`, its ranking mode) indexes the same passages
+//! twice: `plain` (standard tokenizer, lowercase, ASCII folding; the words
+//! ORed) and `tuned` (each language's stock analyzer, the light Nynorsk
+//! stemmer, a Scandinavian-folded field and the title, best-fields dis-max
+//! with tie-breaker 0.3, fuzziness AUTO, phrases for quoted text); a
+//! document ranks by its best passage. When the harness is not built or no
+//! Java 21+ is found, one line says so and the Lucene columns show `–`;
+//! `--no-lucene` leaves Lucene out.
 //!
 //! A file of queries may leave out `corpus`: it then comes from the file
 //! given with `--header` (its paths relative to that file), by default
@@ -22,12 +31,13 @@
 //! and this program's build, so a rerun does not index again; `--fresh`
 //! indexes in a temporary folder instead.
 //!
-//! `--pool OUT.md` writes, for each query, the union of the top 10 of the
-//! engines minus the documents in `relevant` and `nonrelevant`: each with
-//! the engines and ranks that returned it, its title, language and about
-//! 400 characters of its best-matching passage (Kartotek's snippet widened
-//! to its passage; FTS5's `snippet()` for documents only FTS5 found), and
-//! at the end the count of documents still to judge.
+//! `--pool OUT.md` writes, for each query, the union of the top 10 of every
+//! engine minus the documents in `relevant` and `nonrelevant`: each with the
+//! engines and ranks that returned it, its title, language and about 400
+//! characters of its best-matching passage (Kartotek's snippet widened to
+//! its passage; FTS5's `snippet()` for documents only FTS5 or Lucene found),
+//! judged names that are not in the corpus, and at the end the count of
+//! documents still to judge.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
@@ -71,8 +81,8 @@ struct Args {
     header: Option<PathBuf>,
     pool: Option<PathBuf>,
     fresh: bool,
-    /// `--lucene` / `--no-lucene`; by default Lucene is in the scores, not in a pool.
-    lucene: Option<bool>,
+    /// `--no-lucene`: leave Lucene out.
+    no_lucene: bool,
 }
 
 fn args() -> Args {
@@ -81,7 +91,7 @@ fn args() -> Args {
         header: None,
         pool: None,
         fresh: false,
-        lucene: None,
+        no_lucene: false,
     };
     let mut it = std::env::args().skip(1);
     let mut file = None;
@@ -104,10 +114,9 @@ fn args() -> Args {
                 )
             }
             "--fresh" => a.fresh = true,
-            "--lucene" => a.lucene = Some(true),
-            "--no-lucene" => a.lucene = Some(false),
+            "--no-lucene" => a.no_lucene = true,
             "-h" | "--help" => {
-                println!("usage: measure_eval [--pool OUT.md] [--header HEADER.toml] [--fresh] [--lucene|--no-lucene] FILE.toml");
+                println!("usage: measure_eval [--pool OUT.md] [--header HEADER.toml] [--fresh] [--no-lucene] FILE.toml");
                 std::process::exit(0)
             }
             s if s.starts_with("--") => fail(format!("unknown option `{s}`; see --help")),
@@ -327,14 +336,12 @@ fn main() {
             hits: Vec::new(),
         }
     };
-    // Lucene ranks every query up front, one JVM per configuration; in a
-    // pool only the tuned one (`--lucene` adds it to a pool, `--no-lucene`
-    // leaves Lucene out)
-    let configs: &[Config] = match (args.pool.is_some(), args.lucene) {
-        (_, Some(false)) => &[],
-        (true, None) => &[],
-        (true, Some(true)) => &[Config::Tuned],
-        (false, _) => &[Config::Plain, Config::Tuned],
+    // Lucene ranks every query up front, one JVM per configuration (a few
+    // seconds each at this size); `--no-lucene` leaves it out
+    let configs: &[Config] = if args.no_lucene {
+        &[]
+    } else {
+        &[Config::Plain, Config::Tuned]
     };
     let lucene = lucene_ranks(configs, &docs, &queries, tmp.path());
     let mut engines = vec!["Kartotek", "BM25", "FTS5"];

@@ -289,10 +289,24 @@ public final class LuceneBench {
 
     Searcher(IndexSearcher searcher, Analyzer analyzer, FacetsConfig facetsConfig, boolean tuned)
         throws IOException {
+      this(searcher, analyzer, facetsConfig, tuned, true);
+    }
+
+    /** {@code facets}: false for an index without facet fields (the ranking mode). */
+    Searcher(
+        IndexSearcher searcher,
+        Analyzer analyzer,
+        FacetsConfig facetsConfig,
+        boolean tuned,
+        boolean facets)
+        throws IOException {
       this.searcher = searcher;
       this.analyzer = analyzer;
       this.facetsConfig = facetsConfig;
-      this.state = new DefaultSortedSetDocValuesReaderState(searcher.getIndexReader(), facetsConfig);
+      this.state =
+          facets
+              ? new DefaultSortedSetDocValuesReaderState(searcher.getIndexReader(), facetsConfig)
+              : null;
       this.highlighter = UnifiedHighlighter.builder(searcher, analyzer).build();
       if (tuned) {
         List<String> f = new ArrayList<>();
@@ -490,7 +504,11 @@ public final class LuceneBench {
     int threads = Integer.parseInt(a.getOrDefault("--threads", "1"));
     Path dir = Path.of(a.get("--dir"));
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    List<Passage> passages = readPassages(Path.of(a.get("--passages")));
+    // ranking needs no facets (and the documents have facets the bench corpus has not)
+    List<Passage> passages = new ArrayList<>();
+    for (Passage p : readPassages(Path.of(a.get("--passages")))) {
+      passages.add(new Passage(p.doc(), p.lang(), p.title(), p.text(), new String[0]));
+    }
     List<String> queries = new ArrayList<>();
     for (String l : Files.readAllLines(Path.of(a.get("--rank")), StandardCharsets.UTF_8)) {
       queries.add(unescape(l));
@@ -506,7 +524,7 @@ public final class LuceneBench {
     try (FSDirectory d = FSDirectory.open(dir);
         DirectoryReader reader = DirectoryReader.open(d)) {
       IndexSearcher searcher = new IndexSearcher(reader);
-      Searcher s = new Searcher(searcher, analyzer, facetsConfig, tuned);
+      Searcher s = new Searcher(searcher, analyzer, facetsConfig, tuned, false);
       for (int i = 0; i < queries.size(); i++) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\"kind\":\"rank\",\"query\":").append(i).append(",\"passages\":[");
