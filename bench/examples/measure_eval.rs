@@ -64,11 +64,15 @@ fn name(url: &str) -> String {
     url.rsplit('/').next().unwrap_or(url).to_string()
 }
 
-fn words(q: &str) -> Vec<String> {
+fn bare_words(q: &str) -> Vec<String> {
     q.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\""))
+        .map(str::to_string)
         .collect()
+}
+
+fn words(q: &str) -> Vec<String> {
+    bare_words(q).iter().map(|w| format!("\"{w}\"")).collect()
 }
 
 fn fail(msg: String) -> ! {
@@ -297,6 +301,19 @@ fn main() {
         .enumerate()
         .map(|(i, d)| (name(&d.url), i))
         .collect();
+    if by_name.len() < docs.len() {
+        // judgements name documents by file name: two files with one name are one to a judge
+        let mut seen = BTreeSet::new();
+        let twice: BTreeSet<String> = docs
+            .iter()
+            .map(|d| name(&d.url))
+            .filter(|n| !seen.insert(n.clone()))
+            .collect();
+        eprintln!(
+            "warning: several documents share these names, judgements cannot tell them apart: {}",
+            twice.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
     let (sqlite, _) = Sqlite::build(&tmp.path().join("fts.db"), &docs).expect("sqlite");
     let searcher = Searcher::new(index.clone(), Taxonomy::builtin());
     let snippets = args.pool.is_some();
@@ -478,6 +495,7 @@ fn main() {
                                     .and_then(|&i| sqlite.snippet(expr, i, 64).ok().flatten())
                             },
                             &fts_exprs(&q.q),
+                            &bare_words(&q.q),
                         )
                     })
                     .unwrap_or_default();
@@ -642,13 +660,15 @@ fn lucene_ranks(
 
 /// About [`EXCERPT`] bytes of the passage of `doc` that matched best:
 /// Kartotek's snippet widened to its passage, else FTS5's snippet (the
-/// first of `exprs` that matches), else the first passage.
+/// first of `exprs` that matches), else the passage with the most query
+/// words by their first letters ([`judged::guess_excerpt`]).
 fn excerpt(
     doc: &Document,
     name: &str,
     runs: &[Ranked],
     fts_snippet: impl Fn(&str) -> Option<String>,
     exprs: &[String],
+    query_words: &[String],
 ) -> String {
     for r in runs {
         if let Some(h) = r.hits.iter().find(|h| self::name(&h.url) == name) {
@@ -669,8 +689,6 @@ fn excerpt(
             return judged::collapse(&s);
         }
     }
-    doc.passages
-        .first()
-        .map(|p| judged::head(&p.text, EXCERPT))
-        .unwrap_or_default()
+    let passages: Vec<&str> = doc.passages.iter().map(|p| p.text.as_str()).collect();
+    judged::guess_excerpt(&passages, query_words, EXCERPT)
 }

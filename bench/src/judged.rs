@@ -173,6 +173,82 @@ pub fn widen(
     Some(out)
 }
 
+/// For a document no engine gave a snippet of (Lucene found it through a
+/// stem or an edit): the passage of `passages` that contains the most of
+/// `words` by their first five letters (case folded; the first passage when
+/// none does), about `width` bytes of it from a little before the first
+/// such word, those prefixes in bold.
+pub fn guess_excerpt(passages: &[&str], words: &[String], width: usize) -> String {
+    let stems: Vec<String> = words
+        .iter()
+        .map(|w| w.to_lowercase().chars().take(5).collect::<String>())
+        .filter(|w| w.chars().count() >= 3)
+        .collect();
+    let hits = |flat: &str| -> Vec<std::ops::Range<usize>> {
+        let lower = flat.to_lowercase();
+        // lowercasing may change byte lengths; then give no marks
+        if lower.len() != flat.len() {
+            return Vec::new();
+        }
+        let mut marks: Vec<std::ops::Range<usize>> = Vec::new();
+        for st in &stems {
+            let mut from = 0;
+            while let Some(i) = lower[from..].find(st.as_str()) {
+                let at = from + i;
+                let starts_word = lower[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                if starts_word {
+                    marks.push(at..at + st.len());
+                }
+                from = at + st.len();
+            }
+        }
+        marks.sort_by_key(|m| m.start);
+        marks
+    };
+    let mut best: Option<(usize, String, Vec<std::ops::Range<usize>>)> = None;
+    for p in passages {
+        let flat = collapse(p);
+        let marks = hits(&flat);
+        let distinct = stems
+            .iter()
+            .filter(|st| marks.iter().any(|m| flat[m.clone()].to_lowercase() == **st))
+            .count();
+        if best.as_ref().is_none_or(|b| distinct > b.0) {
+            best = Some((distinct, flat, marks));
+        }
+    }
+    let Some((_, flat, marks)) = best else {
+        return String::new();
+    };
+    let Some(first) = marks.first() else {
+        return head(&flat, width);
+    };
+    let mut start = floor_char(&flat, first.start.saturating_sub(width / 4));
+    if start > 0 {
+        if let Some(sp) = flat[start..first.start].find(' ') {
+            start += sp + 1;
+        }
+    }
+    let rest = &flat[start..];
+    let shown = head(rest, width);
+    let cut = shown.trim_end_matches('…').len();
+    let inside: Vec<std::ops::Range<usize>> = marks
+        .iter()
+        .filter(|m| m.start >= start && m.end <= start + cut)
+        .map(|m| m.start - start..m.end - start)
+        .collect();
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&bold(&shown[..cut], &inside));
+    out.push_str(&shown[cut..]);
+    out
+}
+
 /// The first `width` bytes (or so, ending on a word) of `text`, whitespace collapsed.
 pub fn head(text: &str, width: usize) -> String {
     let flat = collapse(text);
@@ -223,22 +299,38 @@ mod tests {
         ];
         assert_eq!(docs_by_best_passage(&passages, 10), names(&["x", "y", "z"]));
         assert_eq!(docs_by_best_passage(&passages, 2), names(&["x", "y"]));
-        assert!(docs_by_best_passage(&[], 10).is_empty());
+        assert!(docs_by_best_passage::<String>(&[], 10).is_empty());
     }
 
     #[test]
     fn an_excerpt_widens_the_snippet_and_bolds_its_matches() {
         let passage = "Første ledd.\n\nKystturisme er viktig   for regionen. Andre setning om havner og fiske.";
         let snippet = "…Kystturisme er viktig for regionen…";
-        let marks = vec![3..3 + "Kystturisme".len()];
+        let marks = [3..3 + "Kystturisme".len(), 29..37];
         let w = widen(passage, snippet, &marks, 60).unwrap();
-        assert!(w.contains("**Kystturisme** er viktig for regionen"), "{w}");
+        assert!(
+            w.contains("**Kystturisme** er viktig for **regionen**"),
+            "{w}"
+        );
         assert!(w.len() > snippet.len(), "{w}");
         assert!(widen(passage, "nothing like it", &[], 60).is_none());
         let whole = widen(passage, "Første ledd.", &[], 1000).unwrap();
         assert_eq!(whole, collapse(passage));
-        assert_eq!(bold("a bc d", &[2..4]), "a **bc** d");
+        assert_eq!(bold("a bc d e", &[2..4, 7..8]), "a **bc** d **e**");
         assert_eq!(head("ord ord ord", 6), "ord…");
+        let passages = [
+            "Innledning uten treff.",
+            "Om skatt. Skatteavtalen med Sverige gjelder grensependlere i Øresundsregionen.",
+        ];
+        let words = vec!["grensependler".to_string(), "skatteavtale".to_string()];
+        let g = guess_excerpt(&passages, &words, 1000);
+        assert_eq!(
+            g,
+            "Om **skatt**. **Skatt**eavtalen med Sverige gjelder **grens**ependlere i Øresundsregionen."
+        );
+        let g = guess_excerpt(&passages, &["ingenting".to_string()], 1000);
+        assert_eq!(g, "Innledning uten treff.");
+        assert_eq!(guess_excerpt(&[], &words, 100), "");
         assert_eq!(head("æøå", 100), "æøå");
     }
 }
