@@ -45,6 +45,20 @@ pub enum Feature {
 }
 
 impl Feature {
+    /// Every feature, in declaration order (the order of translated names).
+    pub const ALL: [Feature; 10] = [
+        Feature::Exact,
+        Feature::Stem,
+        Feature::Folded,
+        Feature::Title,
+        Feature::CompoundPart,
+        Feature::Variant,
+        Feature::NeighbourLanguage,
+        Feature::Translation,
+        Feature::Typo,
+        Feature::Ocr,
+    ];
+
     /// Plain words for the CLI.
     pub fn describe(self) -> &'static str {
         match self {

@@ -10,6 +10,7 @@
 
 use crate::facet::Facet;
 use crate::lang::Language;
+use crate::search::explain::Feature;
 use crate::taxonomy::Taxonomy;
 
 /// Every string the search page shows.
@@ -101,12 +102,35 @@ pub struct Strings {
     pub more: &'static str,
     /// The widget's own strings (with [`Strings::documents`] and [`Strings::page`]).
     pub widget: WidgetStrings,
+    /// "Why this result": how a hit matched the query.
+    pub why: WhyStrings,
     /// A document language's name (the `lang` facet's values).
     pub language_name: fn(Language) -> &'static str,
     /// Labels of the `doctype` facet's values.
     pub doctypes: &'static [(&'static str, &'static str)],
     /// Labels of the `quality` facet's values.
     pub qualities: &'static [(&'static str, &'static str)],
+}
+
+/// The strings of a hit's explanation ("why this result").
+#[derive(Debug)]
+pub struct WhyStrings {
+    /// The link that asks for the explanation, and the heading of it.
+    pub link: &'static str,
+    /// "weight" before a clause's weight.
+    pub weight: &'static str,
+    /// Said when the hit has nothing to explain (matched by filters alone).
+    pub nothing: &'static str,
+    /// Each feature's name, in the order of [`Feature::ALL`].
+    pub features: [&'static str; 10],
+}
+
+impl WhyStrings {
+    /// The feature's name in this language.
+    pub fn feature(&self, f: Feature) -> &'static str {
+        let i = Feature::ALL.iter().position(|x| *x == f).unwrap_or(0);
+        self.features[i]
+    }
 }
 
 /// The strings of the document page (`/documents/{id}`).
@@ -268,6 +292,12 @@ pub(crate) static EN: Strings = Strings {
     footer: "Kartotek · full-text and faceted search",
     interface_language: "Interface language",
     more: "more",
+    why: WhyStrings {
+        link: "Why this result?",
+        weight: "weight",
+        nothing: "Matched by the filters alone.",
+        features: ["exact word", "other inflection", "without diacritics", "title", "compound part", "Bokmål/Nynorsk variant", "neighbour language", "translation", "typo", "OCR error"],
+    },
     widget: WidgetStrings {
         placeholder: "Search documents…",
         label: "Search documents",
@@ -356,6 +386,12 @@ pub(crate) static NB: Strings = Strings {
     footer: "Kartotek · fulltekst- og fasettsøk",
     interface_language: "Språk i grensesnittet",
     more: "flere",
+    why: WhyStrings {
+        link: "Hvorfor dette treffet?",
+        weight: "vekt",
+        nothing: "Treff bare gjennom filtrene.",
+        features: ["eksakt ord", "annen bøyning", "uten diakritiske tegn", "tittel", "del av sammensatt ord", "bokmål/nynorsk-variant", "nabospråk", "oversettelse", "skrivefeil", "OCR-feil"],
+    },
     widget: WidgetStrings {
         placeholder: "Søk i dokumenter …",
         label: "Søk i dokumenter",
@@ -444,6 +480,12 @@ pub(crate) static NN: Strings = Strings {
     footer: "Kartotek · fulltekst- og fasettsøk",
     interface_language: "Språk i grensesnittet",
     more: "fleire",
+    why: WhyStrings {
+        link: "Kvifor dette treffet?",
+        weight: "vekt",
+        nothing: "Treff berre gjennom filtra.",
+        features: ["eksakt ord", "anna bøying", "utan diakritiske teikn", "tittel", "del av samansett ord", "bokmål/nynorsk-variant", "nabospråk", "omsetjing", "skrivefeil", "OCR-feil"],
+    },
     widget: WidgetStrings {
         placeholder: "Søk i dokument …",
         label: "Søk i dokument",
@@ -532,6 +574,12 @@ pub(crate) static SV: Strings = Strings {
     footer: "Kartotek · fritext- och facettsökning",
     interface_language: "Gränssnittets språk",
     more: "fler",
+    why: WhyStrings {
+        link: "Varför den här träffen?",
+        weight: "vikt",
+        nothing: "Träff bara genom filtren.",
+        features: ["exakt ord", "annan böjning", "utan diakritiska tecken", "titel", "del av sammansatt ord", "bokmål/nynorsk-variant", "grannspråk", "översättning", "stavfel", "OCR-fel"],
+    },
     widget: WidgetStrings {
         placeholder: "Sök i dokument …",
         label: "Sök i dokument",
@@ -620,6 +668,12 @@ pub(crate) static DA: Strings = Strings {
     footer: "Kartotek · fritekst- og facetsøgning",
     interface_language: "Sprog i brugerfladen",
     more: "flere",
+    why: WhyStrings {
+        link: "Hvorfor dette resultat?",
+        weight: "vægt",
+        nothing: "Fundet alene gennem filtrene.",
+        features: ["nøjagtigt ord", "anden bøjning", "uden diakritiske tegn", "titel", "del af sammensat ord", "bokmål/nynorsk-variant", "nabosprog", "oversættelse", "tastefejl", "OCR-fejl"],
+    },
     widget: WidgetStrings {
         placeholder: "Søg i dokumenter …",
         label: "Søg i dokumenter",
@@ -710,6 +764,12 @@ pub(crate) static FI: Strings = Strings {
     footer: "Kartotek · vapaasanahaku ja rajaukset",
     interface_language: "Käyttöliittymän kieli",
     more: "lisää",
+    why: WhyStrings {
+        link: "Miksi tämä tulos?",
+        weight: "paino",
+        nothing: "Löytyi pelkkien rajausten kautta.",
+        features: ["tarkka sana", "toinen taivutusmuoto", "ilman tarkkeita", "otsikko", "yhdyssanan osa", "bokmål/nynorsk-muunnelma", "naapurikieli", "käännös", "kirjoitusvirhe", "OCR-virhe"],
+    },
     widget: WidgetStrings {
         placeholder: "Hae asiakirjoista…",
         label: "Hae asiakirjoista",

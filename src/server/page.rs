@@ -161,6 +161,10 @@ pub(crate) struct View<'a> {
     pub(crate) to: Option<String>,
     /// The order asked for (`None`: the default).
     pub(crate) sort: Option<Sort>,
+    /// Hits say why they matched (`explain=1`, "why this result").
+    pub(crate) explain: bool,
+    /// The backend can say why a hit matched (the embedded index can).
+    pub(crate) explainable: bool,
 }
 
 impl View<'_> {
@@ -249,6 +253,8 @@ impl View<'_> {
             from: None,
             to: None,
             sort: None,
+            explain: false,
+            explainable: self.explainable,
         }
     }
 
@@ -313,6 +319,8 @@ pub(crate) async fn search_page(
         from: params.req.from.map(date_text),
         to: params.req.to.map(date_text),
         sort: params.req.sort,
+        explain: params.req.explain,
+        explainable: state.searcher.embedded().is_some(),
     };
     match result {
         Ok(resp) => html(StatusCode::OK, render(&state, t, &view, &resp)),
@@ -501,8 +509,8 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
     } else {
         let offset = v.offset;
         let _ = writeln!(out, "<ol class=\"hits\" start=\"{}\">", offset + 1);
-        for hit in &resp.hits {
-            render_hit(&mut out, state, t, hit, v);
+        for (i, hit) in resp.hits.iter().enumerate() {
+            render_hit(&mut out, state, t, hit, v, offset + i + 1);
         }
         out.push_str("</ol>\n");
         render_pagination(&mut out, t, v, resp.total as usize, offset);
@@ -516,12 +524,19 @@ fn render(state: &AppState, t: &Strings, v: &View<'_>, resp: &SearchResponse) ->
     out
 }
 
-fn render_hit(out: &mut String, state: &AppState, t: &Strings, hit: &Hit, v: &View<'_>) {
+fn render_hit(
+    out: &mut String,
+    state: &AppState,
+    t: &Strings,
+    hit: &Hit,
+    v: &View<'_>,
+    rank: usize,
+) {
     let href = hit_href("", hit, v.q, v.ui, v.key);
     let lang = api::label(state, "lang", &format!("/{}", hit.lang), t.code);
     let _ = write!(
         out,
-        "<li class=\"hit\"><h2><a href=\"{}\">{}</a></h2><div class=\"meta\"><span class=\"src\">{}</span><span class=\"lang\" lang=\"{}\">{}</span>",
+        "<li class=\"hit\" id=\"hit-{rank}\"><h2><a href=\"{}\">{}</a></h2><div class=\"meta\"><span class=\"src\">{}</span><span class=\"lang\" lang=\"{}\">{}</span>",
         esc(&href),
         esc(&hit.title),
         esc(&source_label(&hit.url)),
@@ -560,7 +575,52 @@ fn render_hit(out: &mut String, state: &AppState, t: &Strings, hit: &Hit, v: &Vi
         }
         out.push_str("</ul>");
     }
+    render_why(out, t, hit, v, rank);
     out.push_str("</li>\n");
+}
+
+/// "Why this result": a link that asks for the explanation (the same search
+/// with `explain=1`, back at this hit), or, when asked, which query word met
+/// which document word, through which feature and with what weight.
+fn render_why(out: &mut String, t: &Strings, hit: &Hit, v: &View<'_>, rank: usize) {
+    if v.q.trim().is_empty() || !v.explainable {
+        return;
+    }
+    if !v.explain {
+        let mut qs = v.query(None, v.offset, None, v.sort);
+        qs.push_str("&explain=1");
+        let _ = write!(
+            out,
+            "<p class=\"why-link\"><a href=\"/?{}#hit-{rank}\" rel=\"nofollow\">{}</a></p>",
+            esc(&qs),
+            esc(t.why.link)
+        );
+        return;
+    }
+    let _ = write!(
+        out,
+        "<details class=\"why\" open><summary>{}</summary>",
+        esc(t.why.link)
+    );
+    if hit.explain.is_empty() {
+        let _ = write!(out, "<p>{}</p>", esc(t.why.nothing));
+    } else {
+        out.push_str("<ul>");
+        for e in &hit.explain {
+            let _ = write!(
+                out,
+                "<li><q>{}</q> → <q lang=\"{}\">{}</q> <span class=\"feature\">{}</span> <span class=\"weight\">{} {:.2}</span></li>",
+                esc(&e.word),
+                esc(&hit.lang),
+                esc(&e.matched),
+                esc(t.why.feature(e.feature)),
+                esc(t.why.weight),
+                e.weight
+            );
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</details>");
 }
 
 /// Hidden inputs carrying the filters (and, with `dates`, the date range), order,
@@ -691,6 +751,8 @@ fn render_active(out: &mut String, state: &AppState, t: &Strings, v: &View<'_>) 
             from: None,
             to: None,
             sort: v.sort,
+            explain: false,
+            explainable: v.explainable,
         };
         let range = format!(
             "{} – {}",

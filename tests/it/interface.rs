@@ -84,3 +84,39 @@ async fn the_widget_carries_every_interface_language() {
     }
     assert!(!js.contains("/*@strings*/ {}"), "the table was written in");
 }
+
+#[tokio::test]
+async fn why_this_result_shows_on_demand_which_word_matched_through_which_feature() {
+    // Without asking: a link per hit, to the same search with `explain=1`,
+    // back at that hit; no explanation yet.
+    let (status, html) = page("en", "/?q=Trondelag").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"hit-1\""), "hits carry anchors");
+    let link = html
+        .split("class=\"why-link\"><a href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a why-this-result link")
+        .replace("&amp;", "&");
+    assert!(
+        link.contains("explain=1") && link.ends_with("#hit-1"),
+        "{link}"
+    );
+    assert!(!html.contains("class=\"why\""));
+    // Asked (in Bokmål): the hit names the query word, the document word it met
+    // (`Trøndelag` through diacritic folding) and the feature, in the interface
+    // language.
+    let path = link.split('#').next().unwrap_or_default();
+    let (status, html) = page("nb", path).await;
+    assert_eq!(status, StatusCode::OK);
+    let why = html
+        .split("<details class=\"why\" open>")
+        .nth(1)
+        .and_then(|s| s.split("</details>").next())
+        .expect("an explanation");
+    assert!(why.contains("Hvorfor dette treffet?"), "{why}");
+    assert!(why.contains("<q>Trondelag</q>"), "{why}");
+    assert!(why.contains("Trøndelag"), "{why}");
+    assert!(why.contains("uten diakritiske tegn"), "{why}");
+    assert!(why.contains("vekt "), "{why}");
+}
