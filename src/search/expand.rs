@@ -279,6 +279,12 @@ impl Expand<'_> {
             if let Some(v) = self.thesaurus.variants.get(&norwegian_key(phrase)) {
                 alts.extend(v.iter().map(|s| Alt::new(s, VARIANT_WEIGHT, Via::Variant)));
             }
+            alts.extend(
+                self.lexicons
+                    .variants(phrase)
+                    .iter()
+                    .map(|s| Alt::new(s, VARIANT_WEIGHT, Via::Variant)),
+            );
             if let Some(c) = self.thesaurus.concept_alternatives(phrase) {
                 alts.extend(
                     c.iter()

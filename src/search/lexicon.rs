@@ -1,15 +1,19 @@
 //! Bilingual lexicons from FreeDict: English → Norwegian, Swedish and
-//! Danish translations, and Swedish ↔ Norwegian word pairs (the cognates
-//! whose spelling differs beyond the regular correspondences of
-//! `index::cognate`, such as `hamn`/`havn`).
+//! Danish translations (from the English–Nordic dictionaries, and the
+//! Swedish–English and Danish–English ones read backwards), Swedish ↔
+//! Norwegian word pairs (the cognates whose spelling differs beyond the
+//! regular correspondences of `index::cognate`, such as `hamn`/`havn`), and
+//! Nynorsk ↔ Bokmål word pairs (`verksemd`/`virksomhet`, `utval`/`utvalg`).
 //!
 //! Read at run time from Debian's FreeDict packages in dictd format
-//! (`dict-freedict-eng-nor`, `-eng-swe`, `-eng-dan`, `-swe-nor`), from
-//! `$KARTOTEK_FREEDICT_DIR`, else `/usr/share/dictd`. Licences: eng-nor and
-//! swe-nor are WikDict data from Wiktionary, CC-BY-SA-3.0; eng-swe is
-//! GPL-2+ (Ergane); eng-dan GPL-3+. They are read, never shipped. A missing
-//! one is logged once and leaves its languages untranslated; the curated
-//! `taxonomy/thesaurus.toml` is used either way and comes first.
+//! (`dict-freedict-eng-nor`, `-eng-swe`, `-eng-dan`, `-swe-nor`,
+//! `-swe-eng`, `-dan-eng`, `-nno-nob`), from `$KARTOTEK_FREEDICT_DIR`, else
+//! `/usr/share/dictd`. Licences: eng-nor and swe-nor are WikDict data from
+//! Wiktionary, CC-BY-SA-3.0; eng-swe and swe-eng GPL-2+ (Ergane); eng-dan
+//! GPL-3+; dan-eng GPL-2+; nno-nob (Apertium) GPL-2+. They are read, never
+//! shipped. A missing one is logged once and leaves its languages
+//! untranslated; the curated `taxonomy/thesaurus.toml` is used either way
+//! and comes first.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -34,32 +38,66 @@ pub struct Lexicons {
     pub english: HashMap<String, Vec<String>>,
     /// Swedish → Norwegian and Norwegian → Swedish.
     pub neighbour: HashMap<String, Vec<String>>,
+    /// Nynorsk → Bokmål and Bokmål → Nynorsk.
+    pub variant: HashMap<String, Vec<String>>,
+}
+
+/// Where a dictionary's pairs go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// English headwords, Nordic translations: into `english`.
+    FromEnglish,
+    /// Nordic headwords, English translations: into `english` backwards.
+    IntoEnglish,
+    /// Swedish → Norwegian, entered both ways in `neighbour`.
+    Neighbour,
+    /// Nynorsk → Bokmål, entered both ways in `variant`.
+    Variant,
 }
 
 /// One FreeDict dictionary: its file stem and where its pairs go.
 struct Source {
     stem: &'static str,
-    /// True: the headwords are English (translations go to `english`);
-    /// false: Swedish → Norwegian, entered both ways in `neighbour`.
-    english: bool,
+    kind: Kind,
+    /// The headwords' language (for their stem keys).
+    lang: &'static str,
 }
 
 const SOURCES: &[Source] = &[
     Source {
         stem: "freedict-eng-nor",
-        english: true,
+        kind: Kind::FromEnglish,
+        lang: "en",
     },
     Source {
         stem: "freedict-eng-swe",
-        english: true,
+        kind: Kind::FromEnglish,
+        lang: "en",
     },
     Source {
         stem: "freedict-eng-dan",
-        english: true,
+        kind: Kind::FromEnglish,
+        lang: "en",
+    },
+    Source {
+        stem: "freedict-swe-eng",
+        kind: Kind::IntoEnglish,
+        lang: "sv",
+    },
+    Source {
+        stem: "freedict-dan-eng",
+        kind: Kind::IntoEnglish,
+        lang: "da",
     },
     Source {
         stem: "freedict-swe-nor",
-        english: false,
+        kind: Kind::Neighbour,
+        lang: "sv",
+    },
+    Source {
+        stem: "freedict-nno-nob",
+        kind: Kind::Variant,
+        lang: "no",
     },
 ];
 
@@ -107,16 +145,35 @@ impl Lexicons {
                 .filter(|t| t.split_whitespace().count() <= MAX_TERM_WORDS)
                 .take(MAX_TRANSLATIONS)
                 .collect();
-            if s.english {
-                push_all(&mut self.english, stem_key("en", &head), &translations);
-            } else {
-                push_all(&mut self.neighbour, stem_key("sv", &head), &translations);
-                for t in &translations {
-                    push_all(
-                        &mut self.neighbour,
-                        stem_key("no", t),
-                        std::slice::from_ref(&head),
-                    );
+            match s.kind {
+                Kind::FromEnglish => {
+                    push_all(&mut self.english, stem_key("en", &head), &translations);
+                }
+                Kind::IntoEnglish => {
+                    for t in &translations {
+                        push_all(
+                            &mut self.english,
+                            stem_key("en", t),
+                            std::slice::from_ref(&head),
+                        );
+                    }
+                }
+                Kind::Neighbour | Kind::Variant => {
+                    let map = if s.kind == Kind::Neighbour {
+                        &mut self.neighbour
+                    } else {
+                        &mut self.variant
+                    };
+                    let own = stem_key(s.lang, &head);
+                    // a pair spelt alike in both (`plan`/`plan`) adds nothing
+                    let translations: Vec<String> = translations
+                        .into_iter()
+                        .filter(|t| stem_key("no", t) != own)
+                        .collect();
+                    push_all(map, own, &translations);
+                    for t in &translations {
+                        push_all(map, stem_key("no", t), std::slice::from_ref(&head));
+                    }
                 }
             }
         }
@@ -145,6 +202,15 @@ impl Lexicons {
     pub fn translations(&self, phrase: &str) -> &[String] {
         self.english
             .get(&stem_key("en", phrase))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The other Norwegian written standard's words for a Nynorsk or Bokmål
+    /// word or phrase (any inflection).
+    pub fn variants(&self, phrase: &str) -> &[String] {
+        self.variant
+            .get(&stem_key("no", phrase))
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
@@ -358,7 +424,7 @@ mod tests {
         );
         let entries = parse_dictd(&index, body.as_bytes());
         let mut l = Lexicons::default();
-        l.add(&SOURCES[3], entries);
+        l.add(source("freedict-swe-nor"), entries);
         assert_eq!(l.neighbours("Hamn"), ["havn"]);
         assert_eq!(l.neighbours("havn"), ["hamn"]);
         assert_eq!(l.neighbours("kysten"), ["kust"]);
@@ -368,9 +434,41 @@ mod tests {
         assert_eq!(l.translations("harbours"), ["hamn", "havn"]);
     }
 
+    fn source(stem: &str) -> &'static Source {
+        SOURCES
+            .iter()
+            .find(|s| s.stem == stem)
+            .expect("a known source")
+    }
+
+    #[test]
+    fn nynorsk_and_bokmaal_pairs_go_both_ways_and_alike_pairs_are_dropped() {
+        let mut l = Lexicons::default();
+        l.add(
+            source("freedict-nno-nob"),
+            vec![
+                ("verksemd".into(), vec!["virksomhet".into()]),
+                ("plan".into(), vec!["plan".into()]),
+            ],
+        );
+        assert_eq!(l.variants("verksemda"), ["virksomhet"]);
+        assert_eq!(l.variants("virksomheten"), ["verksemd"]);
+        assert!(l.variants("plan").is_empty());
+    }
+
+    #[test]
+    fn nordic_to_english_dictionaries_are_read_backwards() {
+        let mut l = Lexicons::default();
+        l.add(
+            source("freedict-dan-eng"),
+            vec![("affolkning".into(), vec!["depopulation".into()])],
+        );
+        assert_eq!(l.translations("depopulation"), ["affolkning"]);
+    }
+
     #[test]
     fn a_missing_folder_gives_empty_lexicons() {
         let l = Lexicons::load(&std::env::temp_dir().join("kartotek-no-such-dictd"));
-        assert!(l.english.is_empty() && l.neighbour.is_empty());
+        assert!(l.english.is_empty() && l.neighbour.is_empty() && l.variant.is_empty());
     }
 }

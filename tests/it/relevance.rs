@@ -146,14 +146,56 @@ fn norwegian_word_finds_its_swedish_pair_from_the_lexicon() {
         "{:?}",
         names(&r)
     );
+    // (Nynorsk writes `hamn` too, so the Bokmål↔Nynorsk pairs of the
+    // expansion reach the Swedish word as well; both off, nothing does)
     let without = run(
         "havnene",
         Features {
             neighbour: false,
+            expand: false,
             ..Features::ALL
         },
     );
     assert!(!names(&without).contains(&"organisationer-sv.txt".to_string()));
+}
+
+fn nynorsk_bokmaal_pairs() -> bool {
+    have(
+        !kartotek::search::lexicon::builtin().variant.is_empty(),
+        "FreeDict's Nynorsk-Bokmål dictionary",
+        "dict-freedict-nno-nob",
+    )
+}
+
+#[test]
+fn nynorsk_word_finds_the_bokmaal_document_through_the_nynorsk_bokmaal_dictionary() {
+    if !nynorsk_bokmaal_pairs() {
+        return;
+    }
+    // `omsetnad` (nn) is `omsetning` (nb) in FreeDict nno-nob, not in the
+    // curated thesaurus; no stem or spelling rule joins them
+    let mut req = Request::new("omsetnad");
+    req.explain = true;
+    let r = fixture_index().searcher.search(&req).unwrap();
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.url.ends_with("virksomhet-nb.txt"))
+        .unwrap_or_else(|| panic!("{:?}", names(&r)));
+    assert!(
+        hit.explain.iter().any(|e| e.matched == "omsetning"
+            && e.feature == kartotek::search::explain::Feature::Variant),
+        "{:?}",
+        hit.explain
+    );
+    let without = run(
+        "omsetnad",
+        Features {
+            expand: false,
+            ..Features::ALL
+        },
+    );
+    assert!(!names(&without).contains(&"virksomhet-nb.txt".to_string()));
 }
 
 #[test]
