@@ -16,9 +16,11 @@
 pub(crate) const MIN_KEY_CHARS: usize = 4;
 
 /// Inflection endings dropped before keying, longest first (definite and
-/// plural forms of nouns, the infinitive and adjective endings).
+/// plural forms of nouns, the comparative (nb/da `-ere`, sv `-are`), the
+/// infinitive of loan verbs (nb/da `-ere`, sv `-era`) and adjective endings).
 const ENDINGS: &[&str] = &[
-    "erna", "arna", "orna", "ene", "ane", "ne", "na", "en", "et", "er", "ar", "or", "a", "e",
+    "erna", "arna", "orna", "ene", "ane", "ere", "are", "era", "ne", "na", "en", "et", "er", "ar",
+    "or", "a", "e",
 ];
 
 /// The cross-Scandinavian key of a lowercase word, or `None` for short
@@ -101,6 +103,9 @@ mod tests {
         same(&["grønn", "grön", "grøn"]);
         same(&["kommunene", "kommunerna"]);
         same(&["tilgængelighed", "tilgængelighet"]);
+        same(&["kortere", "kortare"]);
+        same(&["større", "större"]);
+        same(&["organisere", "organisera", "organisere"]);
     }
 
     #[test]
