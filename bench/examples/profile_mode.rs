@@ -3,7 +3,10 @@
 //! every query of `QUERIES.tsv` once untimed, then `REPS` times, in the
 //! given mode (`top10`, `facets`, `snippets`, `typo`, `all`). Prints the
 //! per-query mean, so a `valgrind --tool=callgrind` run can be set beside
-//! its instruction counts.
+//! its instruction counts. Also prints the p50, p95 and p99 of the timed
+//! searches (the in-process latency of a class on a quiet machine, without
+//! running the whole scale benchmark again). `PROFILE_OFF=compound,neighbour`
+//! (also `fold`, `expand`, `ocr`) switches features off, for their cost.
 //!
 //! ```text
 //! cargo build --release -p kartotek-bench --example profile_mode
@@ -34,6 +37,12 @@ fn main() -> kartotek::Result<()> {
     let reps: usize = args.get(3).and_then(|v| v.parse().ok()).unwrap_or(1);
     let text = std::fs::read_to_string(tsv)
         .map_err(|e| kartotek::Error::io(std::path::Path::new(tsv), e))?;
+    // features to switch off, for their cost: PROFILE_OFF=compound,neighbour
+    let off: Vec<String> = std::env::var("PROFILE_OFF")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::to_string)
+        .collect();
     // what measure::request builds from a BenchQuery, from the saved columns
     let requests: Vec<Request> = text
         .lines()
@@ -47,6 +56,16 @@ fn main() -> kartotek::Result<()> {
                 fuzzy: mode.typo(),
                 ..Features::ALL
             };
+            for off in off.iter() {
+                match off.as_str() {
+                    "fold" => r.features.fold = false,
+                    "expand" => r.features.expand = false,
+                    "ocr" => r.features.ocr = false,
+                    "compound" => r.features.compound = false,
+                    "neighbour" => r.features.neighbour = false,
+                    _ => {}
+                }
+            }
             for (f, p) in cols
                 .get(3)
                 .unwrap_or(&"")
@@ -67,17 +86,29 @@ fn main() -> kartotek::Result<()> {
     }
     let t = Instant::now();
     let mut hits = 0;
+    let mut each = Vec::with_capacity(requests.len() * reps);
     for _ in 0..reps {
         for r in &requests {
+            let q = Instant::now();
             hits += searcher.search(r)?.hits.len();
+            each.push(q.elapsed().as_secs_f64() * 1000.0);
         }
     }
     let n = (requests.len() * reps).max(1);
+    each.sort_by(f64::total_cmp);
+    let at = |p: f64| {
+        each.get(((each.len() as f64 * p).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(0.0)
+    };
     println!(
-        "{} queries, mode {}: {:.3} ms per query, {hits} hits",
+        "{} queries, mode {}: {:.3} ms per query, p50 {:.3} p95 {:.3} p99 {:.3} ms, {hits} hits",
         n,
         mode.as_str(),
-        t.elapsed().as_secs_f64() * 1000.0 / n as f64
+        t.elapsed().as_secs_f64() * 1000.0 / n as f64,
+        at(0.50),
+        at(0.95),
+        at(0.99)
     );
     Ok(())
 }
