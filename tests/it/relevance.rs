@@ -71,6 +71,13 @@ fn freedict() -> bool {
     )
 }
 
+/// The fixture index's answer to `q` with every feature, each hit saying why.
+fn explained(q: &str) -> Response {
+    let mut req = Request::new(q);
+    req.explain = true;
+    fixture_index().searcher.search(&req).unwrap()
+}
+
 fn run(q: &str, features: Features) -> Response {
     let mut req = Request::new(q);
     req.features = features;
@@ -174,9 +181,7 @@ fn nynorsk_word_finds_the_bokmaal_document_through_the_nynorsk_bokmaal_dictionar
     }
     // `omsetnad` (nn) is `omsetning` (nb) in FreeDict nno-nob, not in the
     // curated thesaurus; no stem or spelling rule joins them
-    let mut req = Request::new("omsetnad");
-    req.explain = true;
-    let r = fixture_index().searcher.search(&req).unwrap();
+    let r = explained("omsetnad");
     let hit = r
         .hits
         .iter()
@@ -239,9 +244,7 @@ fn nynorsk_query_ranks_the_nynorsk_document_first() {
 #[test]
 fn explain_names_the_feature_that_matched() {
     use kartotek::search::explain::Feature;
-    let mut req = Request::new("organisasjonene");
-    req.explain = true;
-    let r = fixture_index().searcher.search(&req).unwrap();
+    let r = explained("organisasjonene");
     let hit = r
         .hits
         .iter()
@@ -271,9 +274,7 @@ fn explain_says_a_compound_matched_through_its_parts() {
         return;
     }
     use kartotek::search::explain::Feature;
-    let mut req = Request::new("kystturisme");
-    req.explain = true;
-    let r = fixture_index().searcher.search(&req).unwrap();
+    let r = explained("kystturisme");
     let first = &r.hits[0];
     assert!(
         first
