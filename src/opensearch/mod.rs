@@ -272,14 +272,28 @@ impl Cluster {
 
     /// Run a plan.
     pub fn execute(&self, plan: &Plan) -> Result<Found> {
-        let resp = self.search(&query::body(plan, plan.text.as_ref()))?;
+        let resp = self.candidates(plan, plan.text.as_ref())?;
         if query::total(&resp) == 0 {
             if let Some(fallback) = &plan.fallback {
-                let resp = self.search(&query::body(plan, Some(fallback)))?;
+                let resp = self.candidates(plan, Some(fallback))?;
                 return Ok(query::found(plan, &resp));
             }
         }
         Ok(query::found(plan, &resp))
+    }
+
+    /// The answer to `plan` with `text`, with enough documents beyond the
+    /// page that the passage bonus lifts none from further down into it
+    /// (see [`query::complete`]; rarely more than one request).
+    fn candidates(&self, plan: &Plan, text: Option<&crate::plan::Node>) -> Result<Value> {
+        let mut extra = query::EXTRA_CANDIDATES;
+        loop {
+            let resp = self.search(&query::body(plan, text, extra))?;
+            if plan.top + extra >= query::MAX_CANDIDATES || query::complete(plan, &resp, extra) {
+                return Ok(resp);
+            }
+            extra = ((plan.top + extra) * 4).min(query::MAX_CANDIDATES - plan.top);
+        }
     }
 
     /// Up to `n` documents most like `doc`, best first (see

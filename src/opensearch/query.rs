@@ -23,10 +23,13 @@ use crate::plan::{
     document_score, Clause, FacetCounts, Found, FoundDoc, Node, Occur, Plan, Sort, StoredPassage,
 };
 
-/// Documents fetched per page beyond the ones wanted: the page is ordered by
-/// the best passage, the final order adds the bonus for other passages, so
-/// a document just below the page may move into it.
+/// Documents fetched per page beyond the ones wanted, at first: the page is
+/// ordered by the best passage, the final order adds the bonus for other
+/// passages, so a document below the page may move into it. When the bonus
+/// could lift one from beyond those fetched ([`complete`]), more are fetched.
 pub(crate) const EXTRA_CANDIDATES: usize = 20;
+/// Most documents fetched for one page.
+pub(crate) const MAX_CANDIDATES: usize = 10_000;
 /// `cardinality` counts exactly below this many documents.
 pub(crate) const PRECISION: u32 = 40_000;
 /// Most values counted per facet.
@@ -143,8 +146,9 @@ fn documents() -> Value {
     json!({ "cardinality": { "field": ID, "precision_threshold": PRECISION } })
 }
 
-/// The search body for `plan` with `text` as the query.
-pub(crate) fn body(plan: &Plan, text: Option<&Node>) -> Value {
+/// The search body for `plan` with `text` as the query, fetching `extra`
+/// documents beyond the page.
+pub(crate) fn body(plan: &Plan, text: Option<&Node>, extra: usize) -> Value {
     let query = text.map(node).unwrap_or_else(|| json!({ "match_all": {} }));
     let all = filter(plan, None).unwrap_or_else(|| json!({ "match_all": {} }));
     let mut aggs = Map::new();
@@ -165,8 +169,15 @@ pub(crate) fn body(plan: &Plan, text: Option<&Node>) -> Value {
             );
         }
     }
+    if plan.top > 0 && plan.sort == Sort::Relevance {
+        // the most passages a matching document can have matching (see `complete`)
+        aggs.insert(
+            "last_passage".into(),
+            json!({ "max": { "field": super::mapping::PASSAGE } }),
+        );
+    }
     let mut b = json!({
-        "size": plan.top + if plan.top > 0 { EXTRA_CANDIDATES } else { 0 },
+        "size": plan.top + if plan.top > 0 { extra } else { 0 },
         "track_total_hits": false,
         "query": query,
         "_source": [STORED],
@@ -252,6 +263,44 @@ pub(crate) fn similar_body(doc: &crate::document::Document, n: usize, passages: 
         "sort": [{ "_score": "desc" }, { super::mapping::PASSAGE: "asc" }],
         "collapse": { "field": ID, "inner_hits": { "name": "passages", "size": 0 } },
     })
+}
+
+/// True when the documents `resp` fetched (`extra` beyond the page) hold
+/// every one that can rank on the page: those not fetched have no better
+/// passage than the last one fetched, and at most as many matching passages
+/// as the highest passage number matched plus one, so their score is at
+/// most that passage's score with that many passages' bonus; when that is
+/// below the page's last score they cannot enter it. Date order needs no
+/// check (the bonus orders only documents of the same date, fetched alike).
+pub(crate) fn complete(plan: &Plan, resp: &Value, extra: usize) -> bool {
+    let hits = resp["hits"]["hits"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if plan.sort != Sort::Relevance || plan.top == 0 || hits.len() < plan.top + extra {
+        return true;
+    }
+    let Some(last) = hits.last().and_then(|h| h["_score"].as_f64()) else {
+        return true;
+    };
+    let most = resp["aggregations"]["last_passage"]["value"]
+        .as_f64()
+        .map_or(1, |p| p as u32 + 1);
+    let bound = document_score(last as f32, most);
+    let mut scores: Vec<f32> = hits
+        .iter()
+        .map(|h| {
+            let passages = h["inner_hits"]["passages"]["hits"]["total"]["value"]
+                .as_u64()
+                .unwrap_or(1)
+                .max(1) as u32;
+            document_score(h["_score"].as_f64().unwrap_or(0.0) as f32, passages)
+        })
+        .collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
+    scores
+        .get(plan.top - 1)
+        .is_some_and(|page_last| bound < *page_last)
 }
 
 /// The documents matched by the total aggregation.
@@ -403,7 +452,7 @@ mod tests {
         let mut p = plan(None);
         p.from = Some(20_200_101);
         p.sort = Sort::Date;
-        let b = body(&p, None);
+        let b = body(&p, None, EXTRA_CANDIDATES);
         let range = json!({ "range": { "date": { "gte": 20_200_101 } } });
         let has_range = |v: &Value| {
             v["bool"]["filter"]
@@ -418,8 +467,30 @@ mod tests {
             json!({ "date": { "order": "desc", "missing": "_last" } })
         );
         // relevance order, and no range without bounds
-        let b = body(&plan(None), None);
+        let b = body(&plan(None), None, EXTRA_CANDIDATES);
         assert_eq!(b["sort"][0], json!({ "_score": "desc" }));
         assert!(b.get("post_filter").is_none());
+    }
+
+    #[test]
+    fn more_documents_are_fetched_when_the_passage_bonus_could_lift_one_into_the_page() {
+        let mut p = plan(None);
+        p.top = 1;
+        let resp = |scores: &[f64], last_passage: f64| {
+            let hits: Vec<Value> = scores
+                .iter()
+                .map(|s| json!({ "_score": s, "inner_hits": { "passages": { "hits": { "total": { "value": 1 } } } } }))
+                .collect();
+            json!({
+                "hits": { "hits": hits },
+                "aggregations": { "last_passage": { "value": last_passage } },
+            })
+        };
+        // one passage each: nobody below the fetched ones can pass 10
+        assert!(complete(&p, &resp(&[10.0, 9.0], 0.0), 1));
+        // a document of 16 passages below 9 may score 9 * 1.32 > 10
+        assert!(!complete(&p, &resp(&[10.0, 9.0], 15.0), 1));
+        // all there is was fetched
+        assert!(complete(&p, &resp(&[10.0], 15.0), 1));
     }
 }
