@@ -288,7 +288,21 @@ impl Cluster {
     fn candidates(&self, plan: &Plan, text: Option<&crate::plan::Node>) -> Result<Value> {
         let mut extra = query::EXTRA_CANDIDATES;
         loop {
-            let resp = self.search(&query::body(plan, text, extra))?;
+            let mut resp = self.search(&query::body(plan, text, extra))?;
+            let ids: Vec<String> = resp["hits"]["hits"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|h| {
+                    h["_source"][mapping::STORED]["id"]
+                        .as_str()
+                        .map(str::to_string)
+                })
+                .collect();
+            if !ids.is_empty() {
+                let counts = self.search_as(&query::counts_body(text, &ids), "")?;
+                query::set_counts(&mut resp, &counts);
+            }
             if plan.top + extra >= query::MAX_CANDIDATES || query::complete(plan, &resp, extra) {
                 return Ok(resp);
             }

@@ -4,9 +4,10 @@
 //! the same tie breaker, a term `term`, a phrase `match_phrase` over the
 //! tokens (the field's analyzer is `whitespace`), a typo neighbourhood
 //! `fuzzy` with transpositions and a constant score. Passages are grouped
-//! into documents by `collapse` on the document id, each with the number
-//! of its passages that matched (`inner_hits`), from which the document
-//! score is computed as on the embedded engine
+//! into documents by `collapse` on the document id; the number of each
+//! page document's passages that matched comes from one request more
+//! ([`counts_body`]), and the document score from both as on the embedded
+//! engine
 //! ([`crate::plan::document_score`]). Filters are a `post_filter`, so the
 //! facet aggregations can each leave out their own facet's filter
 //! (disjunctive counts); documents are counted per facet value with a
@@ -194,7 +195,8 @@ pub(crate) fn body(plan: &Plan, text: Option<&Node>, extra: usize) -> Value {
                 { super::mapping::PASSAGE: "asc" },
             ]),
         };
-        b["collapse"] = json!({ "field": ID, "inner_hits": { "name": "passages", "size": 0 } });
+        // how many passages of each matched: `counts_body`, one request for the page
+        b["collapse"] = json!({ "field": ID });
     }
     if let Some(f) = filter(plan, None) {
         b["post_filter"] = f;
@@ -289,18 +291,62 @@ pub(crate) fn complete(plan: &Plan, resp: &Value, extra: usize) -> bool {
     let bound = document_score(last as f32, most);
     let mut scores: Vec<f32> = hits
         .iter()
-        .map(|h| {
-            let passages = h["inner_hits"]["passages"]["hits"]["total"]["value"]
-                .as_u64()
-                .unwrap_or(1)
-                .max(1) as u32;
-            document_score(h["_score"].as_f64().unwrap_or(0.0) as f32, passages)
-        })
+        .map(|h| document_score(h["_score"].as_f64().unwrap_or(0.0) as f32, passages(h)))
         .collect();
     scores.sort_by(|a, b| b.total_cmp(a));
     scores
         .get(plan.top - 1)
         .is_some_and(|page_last| bound < *page_last)
+}
+
+/// Field set on each hit with the number of its document's passages that
+/// matched ([`counts_body`], or `inner_hits` where a body asks for them).
+pub(crate) const MATCHED: &str = "_matched_passages";
+
+/// How many of its document's passages matched, for hit `h` (at least 1).
+fn passages(h: &Value) -> u32 {
+    h[MATCHED]
+        .as_u64()
+        .or_else(|| h["inner_hits"]["passages"]["hits"]["total"]["value"].as_u64())
+        .unwrap_or(1)
+        .max(1) as u32
+}
+
+/// The search body counting, per document of `ids`, the passages `text`
+/// matches: one pass over those documents' passages (the filters are a
+/// document's, so every passage of a document shares them), where
+/// `collapse`'s `inner_hits` would run the query again per document.
+pub(crate) fn counts_body(text: Option<&Node>, ids: &[String]) -> Value {
+    let query = text.map(node).unwrap_or_else(|| json!({ "match_all": {} }));
+    json!({
+        "size": 0,
+        "track_total_hits": false,
+        "query": { "bool": { "filter": [query, { "terms": { ID: ids } }] } },
+        "aggs": { "docs": { "terms": { "field": ID, "size": ids.len().max(1) } } },
+    })
+}
+
+/// Write the counts of a [`counts_body`] answer into the hits of `resp`.
+pub(crate) fn set_counts(resp: &mut Value, counts: &Value) {
+    let mut by_id = HashMap::new();
+    for b in counts["aggregations"]["docs"]["buckets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(k), Some(n)) = (b["key"].as_str(), b["doc_count"].as_u64()) {
+            by_id.insert(k.to_string(), n);
+        }
+    }
+    for h in resp["hits"]["hits"].as_array_mut().into_iter().flatten() {
+        let id = h["_source"][STORED]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if let Some(n) = by_id.get(&id) {
+            h[MATCHED] = json!(n);
+        }
+    }
 }
 
 /// The documents matched by the total aggregation.
@@ -315,10 +361,7 @@ pub(crate) fn found(plan: &Plan, resp: &Value) -> Found {
     let mut top: Vec<(u64, FoundDoc)> = Vec::new();
     for h in resp["hits"]["hits"].as_array().into_iter().flatten() {
         let best = h["_score"].as_f64().unwrap_or(0.0) as f32;
-        let passages = h["inner_hits"]["passages"]["hits"]["total"]["value"]
-            .as_u64()
-            .unwrap_or(1)
-            .max(1) as u32;
+        let passages = passages(h);
         let stored = stored(&h["_source"][STORED]);
         let key = crate::index::schema::doc_key(&stored.id);
         top.push((
