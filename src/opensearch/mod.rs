@@ -339,10 +339,11 @@ impl Cluster {
     /// fewer passages than all hold the filler there; the query expansion
     /// reads this to expand into the languages present only).
     ///
-    /// What is not in the cache (see [`STATS_TTL`]) is read in one
-    /// `_msearch` of hit counts of single-term queries, which Lucene answers
-    /// from the term dictionary (a term's document frequency) without
-    /// visiting the passages.
+    /// What is not in the cache (see [`STATS_TTL`]) is read: which fields
+    /// hold terms from hit counts of the filler (an `_msearch` of
+    /// single-term queries, which Lucene answers from the term dictionary),
+    /// the terms' passage counts in one `filters` aggregation over the
+    /// passages holding any of them.
     pub fn stats(&self, fields: Vec<String>, terms: Vec<(String, String)>) -> Result<ClusterStats> {
         let (known_passages, missing_fields, missing_terms) = {
             let mut c = self
@@ -372,14 +373,14 @@ impl Cluster {
         for f in &missing_fields {
             queries.push(json!({ "term": { f: mapping::FILLER } }));
         }
-        for (f, t) in &missing_terms {
-            queries.push(json!({ "term": { f: t } }));
-        }
-        let counts = if queries.is_empty() {
+        let mut counts = if queries.is_empty() {
             Vec::new()
         } else {
             self.counts(&queries)?
         };
+        if !missing_terms.is_empty() {
+            counts.extend(self.term_counts(&missing_terms)?);
+        }
         let mut counts = counts.into_iter();
         let mut c = self
             .cache
@@ -411,6 +412,28 @@ impl Cluster {
                 .collect(),
             cluster: self.clone(),
         })
+    }
+
+    /// In how many passages each `(field, term)` occurs, in one search: a
+    /// `filters` aggregation over the passages that hold any of them.
+    fn term_counts(&self, terms: &[(String, String)]) -> Result<Vec<u64>> {
+        let mut filters = serde_json::Map::new();
+        let mut any = Vec::new();
+        for (i, (f, t)) in terms.iter().enumerate() {
+            filters.insert(format!("t{i}"), json!({ "term": { f: t } }));
+            any.push(json!({ "term": { f: t } }));
+        }
+        let body = json!({
+            "size": 0,
+            "track_total_hits": false,
+            "query": { "bool": { "should": any } },
+            "aggs": { "s": { "filters": { "filters": filters } } },
+        });
+        let resp = self.search_as(&body, "")?;
+        let b = &resp["aggregations"]["s"]["buckets"];
+        Ok((0..terms.len())
+            .map(|i| b[format!("t{i}")]["doc_count"].as_u64().unwrap_or(0))
+            .collect())
     }
 
     /// The number of passages each of `queries` matches, in one `_msearch`;
