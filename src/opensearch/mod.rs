@@ -418,11 +418,17 @@ impl Cluster {
     /// `filters` aggregation over the passages that hold any of them.
     fn term_counts(&self, terms: &[(String, String)]) -> Result<Vec<u64>> {
         let mut filters = serde_json::Map::new();
-        let mut any = Vec::new();
+        // one `terms` query per field: a long query's expansions ask for
+        // more terms than a bool query may have clauses (1,024)
+        let mut by_field: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
         for (i, (f, t)) in terms.iter().enumerate() {
             filters.insert(format!("t{i}"), json!({ "term": { f: t } }));
-            any.push(json!({ "term": { f: t } }));
+            by_field.entry(f).or_default().push(t);
         }
+        let any: Vec<Value> = by_field
+            .into_iter()
+            .map(|(f, ts)| json!({ "terms": { f: ts } }))
+            .collect();
         let body = json!({
             "size": 0,
             "track_total_hits": false,
