@@ -5,8 +5,15 @@
 //! A document's passages are written as one unit ([`DocWriter::upsert`]),
 //! and a write is visible to searches after [`DocWriter::commit`].
 
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
 use crate::document::Document;
 use crate::error::Result;
+
+/// The one writer of a process, shared by the server's uploads, deletes
+/// and scheduled crawls (locked per batch, inside blocking tasks).
+pub type SharedWriter = Arc<Mutex<Box<dyn DocWriter>>>;
 
 /// The documents an engine holds.
 pub trait DocStore: Send + Sync {
@@ -24,6 +31,10 @@ pub trait DocStore: Send + Sync {
     fn open_writer(&self, heap_bytes: usize) -> Result<Box<dyn DocWriter>>;
     /// A short health word: `ok` (embedded), or the cluster's `green`/`yellow`/`red`.
     fn health(&self) -> Result<String>;
+    /// The local folder the documents live in, where state kept beside
+    /// them goes (the crawl state); `None` for a cluster, whose callers
+    /// name a folder of their own.
+    fn folder(&self) -> Option<&Path>;
 }
 
 /// Writes to an engine.
@@ -36,4 +47,6 @@ pub trait DocWriter: Send {
     fn pending(&self) -> usize;
     /// Make every change so far durable and visible to searches.
     fn commit(&mut self) -> Result<()>;
+    /// Forget the changes not yet committed.
+    fn rollback(&mut self) -> Result<()>;
 }

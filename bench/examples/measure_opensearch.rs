@@ -10,7 +10,13 @@
 //!     --cluster 1:1:0:http://127.0.0.1:9600 \
 //!     --cluster 3:3:1:http://127.0.0.1:9200,http://127.0.0.1:9201,http://127.0.0.1:9202
 //! ```
-//! `--cluster NAME:SHARDS:REPLICAS:URLS` (repeatable).
+//! `--cluster NAME:SHARDS:REPLICAS:URLS` (repeatable); `--show N` prints the
+//! first N queries answered differently, with both rankings and their scores;
+//! `--kill-node I` (with a cluster of several nodes from
+//! `scripts/opensearch-cluster.sh`, after its other measurements) kills node
+//! I with `kill -9` and measures how long until search is whole again: the
+//! time until 20 searches in a row are answered with the top 10 they had
+//! before the kill (the node is started again at the end).
 
 use std::time::Instant;
 
@@ -43,6 +49,56 @@ fn row(name: &str, r: &QueryRun) -> String {
     )
 }
 
+/// Seconds from `kill -9` of `node` until 20 searches in a row answer the
+/// top 10 they answered before; errors and different answers restart the count.
+fn recovery(
+    searcher: &Searcher,
+    qs: &[kartotek_bench::queries::BenchQuery],
+    node: usize,
+) -> kartotek::Result<f64> {
+    let sample: Vec<_> = qs.iter().take(50).collect();
+    let top = |q: &kartotek_bench::queries::BenchQuery| -> Option<Vec<String>> {
+        searcher
+            .search(&measure::request(q, Mode::Typo))
+            .ok()
+            .map(|r| r.hits.into_iter().map(|h| h.id).collect())
+    };
+    let before: Vec<Option<Vec<String>>> = sample.iter().map(|q| top(q)).collect();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scripts/opensearch-cluster.sh"
+    );
+    let killed = std::process::Command::new(script)
+        .args(["kill-node", &node.to_string()])
+        .status()
+        .map_err(|e| kartotek::Error::Internal(format!("cannot run {script}: {e}")))?;
+    if !killed.success() {
+        return Err(kartotek::Error::Internal(format!(
+            "{script} kill-node {node} failed"
+        )));
+    }
+    let started = Instant::now();
+    let mut in_a_row = 0;
+    let mut i = 0;
+    let mut whole_since = started.elapsed();
+    while in_a_row < 20 && started.elapsed().as_secs() < 600 {
+        let j = i % sample.len();
+        if top(sample[j]) == before[j] && before[j].is_some() {
+            if in_a_row == 0 {
+                whole_since = started.elapsed();
+            }
+            in_a_row += 1;
+        } else {
+            in_a_row = 0;
+        }
+        i += 1;
+    }
+    let _ = std::process::Command::new(script)
+        .args(["start-node", &node.to_string()])
+        .status();
+    Ok(whole_since.as_secs_f64())
+}
+
 fn main() -> kartotek::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let passages: usize = arg(&args, "--passages")
@@ -52,6 +108,10 @@ fn main() -> kartotek::Result<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
     let testdata = arg(&args, "--testdata");
+    let kill: Option<usize> = arg(&args, "--kill-node").and_then(|v| v.parse().ok());
+    let show: usize = arg(&args, "--show")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let clusters: Vec<(String, u32, u32, Vec<String>)> = args
         .iter()
         .enumerate()
@@ -93,12 +153,15 @@ fn main() -> kartotek::Result<()> {
         rows.push(row("embedded", &r));
         runs.push(r);
     }
-    let expected: Vec<Vec<String>> = qs
+    let scored = |r: &kartotek::search::Response| -> Vec<(String, f64)> {
+        r.hits.iter().map(|h| (h.id.clone(), h.score)).collect()
+    };
+    let expected: Vec<Vec<(String, f64)>> = qs
         .iter()
         .map(|q| {
             embedded
                 .search(&measure::request(q, Mode::Typo))
-                .map(|r| r.hits.into_iter().map(|h| h.id).collect())
+                .map(|r| scored(&r))
                 .unwrap_or_default()
         })
         .collect();
@@ -141,18 +204,36 @@ fn main() -> kartotek::Result<()> {
         }
         let mut differ = 0;
         for (q, want) in qs.iter().zip(&expected) {
-            let got: Vec<String> = searcher
+            let got = searcher
                 .search(&measure::request(q, Mode::Typo))
-                .map(|r| r.hits.into_iter().map(|h| h.id).collect())
+                .map(|r| scored(&r))
                 .unwrap_or_default();
-            if &got != want {
+            let ids = |v: &[(String, f64)]| v.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
+            if ids(&got) != ids(want) {
                 differ += 1;
+                if differ <= show {
+                    println!("differs: {:?} filters {:?}", q.text(), q.filters);
+                    for i in 0..got.len().max(want.len()) {
+                        let cell = |v: &[(String, f64)]| {
+                            v.get(i)
+                                .map(|(id, s)| format!("{id} {s:.3}"))
+                                .unwrap_or_default()
+                        };
+                        println!("  {:>2}  {:<26} {}", i + 1, cell(want), cell(&got));
+                    }
+                }
             }
         }
         rows.push(format!(
             "| {label} | top 10 different from embedded | {differ} of {} | |",
             qs.len()
         ));
+        if let Some(node) = kill.filter(|_| urls.len() > 1) {
+            rows.push(format!(
+                "| {label} | full search again after `kill -9` of node {node} | {:.1} s | |",
+                recovery(&searcher, &qs, node)?
+            ));
+        }
         cluster.drop_index()?;
     }
     let _ = std::fs::remove_dir_all(&dir);

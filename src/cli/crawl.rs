@@ -128,17 +128,20 @@ impl Args {
 
 /// Run `crawl`.
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
-    cli.embedded_only("`crawl`")?;
-    let opts = args.options()?;
+    let mut opts = args.options()?;
     // refuse a bad URL before touching the index
     for u in &args.urls {
         crawl::url::normalize(u, None).map_err(|e| Error::Usage(e.to_string()))?;
     }
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
-    let index = Index::open_or_create(&cli.index)?;
+    let store: Box<dyn crate::store::DocStore> = match cli.opensearch()? {
+        Some(cluster) => Box::new(cluster),
+        None => Box::new(Index::open_or_create(&cli.index)?),
+    };
+    opts.state_path = opts.state_path.or(cli.crawl_state_path()?);
     let ingest_opts = Options::new(taxonomy);
     let summary = crawl::crawl_index(
-        &index,
+        &*store,
         &ingest_opts,
         &args.urls,
         &opts,

@@ -68,7 +68,6 @@ impl Args {
 /// Run `ingest`.
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     if let Some(file) = &args.sources {
-        cli.embedded_only("`ingest --sources` (crawling)")?;
         return run_sources(cli, args, file);
     }
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
@@ -97,38 +96,38 @@ pub(crate) fn run_sources(cli: &Cli, args: &Args, file: &Path) -> Result<i32> {
         other => other,
     })?;
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
-    let index = Index::open_or_create(&cli.index)?;
+    let index: Box<dyn crate::store::DocStore> = match cli.opensearch()? {
+        Some(cluster) => Box::new(cluster),
+        None => Box::new(Index::open_or_create(&cli.index)?),
+    };
+    let base = CrawlOptions {
+        state_path: cli.crawl_state_path()?,
+        ..CrawlOptions::default()
+    };
     let opts = args.options(taxonomy);
     let mut failed = false;
     if !args.paths.is_empty() || args.prune {
         let s = ingest::run(
-            &index,
+            &*index,
             source::expand(&args.paths),
             &opts,
             &mut Terminal::new(args.quiet),
         )?;
         failed |= !s.failed.is_empty();
     }
-    let mut writer = index.writer(opts.writer_heap)?;
+    let mut writer = index.open_writer(opts.writer_heap)?;
     let mut sink = WriterSink {
-        index: index.clone(),
-        writer: &mut writer,
+        store: &*index,
+        writer: &mut *writer,
         opts: opts.clone(),
     };
     let mut progress = CrawlTerminal::new(args.quiet);
     progress.totals_only = true;
-    let summary = crawl_sources(
-        &index,
-        &mut sink,
-        &sources,
-        &CrawlOptions::default(),
-        &mut progress,
-    )?;
+    let summary = crawl_sources(&*index, &mut sink, &sources, &base, &mut progress)?;
     eprintln!("all sources: {}", summary_line(&summary));
     failed |= !summary.failed.is_empty();
     if args.prune {
-        let removed =
-            schedule::prune_uncovered(&index, &mut sink, &sources, &CrawlOptions::default())?;
+        let removed = schedule::prune_uncovered(&*index, &mut sink, &sources, &base)?;
         eprintln!("pruned {removed} documents of pages no source covers any more");
     }
     Ok(if failed { 1 } else { 0 })

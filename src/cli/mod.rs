@@ -137,14 +137,17 @@ impl Cli {
         }
     }
 
-    /// A usage error for a command the OpenSearch backend does not run yet.
-    pub(crate) fn embedded_only(&self, what: &str) -> Result<()> {
-        if self.backend == Backend::Opensearch {
-            return Err(crate::error::Error::Usage(format!(
-                "{what} works on the embedded index only for now\nhint: run it without --backend opensearch"
-            )));
+    /// Where a crawl keeps its state (what was fetched, validators, when a
+    /// source last ran): `None` beside the embedded index (its default);
+    /// with `--backend opensearch`, the cluster holding documents only, in
+    /// the `--index` folder of the machine that crawls (created if need be).
+    pub(crate) fn crawl_state_path(&self) -> Result<Option<PathBuf>> {
+        if self.backend != Backend::Opensearch {
+            return Ok(None);
         }
-        Ok(())
+        std::fs::create_dir_all(&self.index)
+            .map_err(|e| crate::error::Error::io(&self.index, e))?;
+        Ok(Some(crate::crawl::state::State::path_for(&self.index)))
     }
 }
 

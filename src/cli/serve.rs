@@ -75,6 +75,10 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
         body_read_timeout: Duration::from_secs(args.body_timeout.max(1)),
         ..Config::default()
     };
+    let sources = match &args.sources {
+        Some(path) => Some(crate::crawl::sources::SourcesFile::load(path)?),
+        None => None,
+    };
     if let Some(os) = cli.opensearch_config()? {
         // a cluster down at start-up is waited for: searches answer 503 until it is back
         let cluster = match crate::opensearch::Cluster::connect(&os) {
@@ -85,22 +89,39 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
             }
             Err(e) => return Err(e),
         };
-        if args.sources.is_some() {
-            cli.embedded_only("`serve --sources` (scheduled crawls)")?;
-        }
+        let writes = if config.admin_key.is_some() {
+            "uploads and deletes go to the cluster"
+        } else {
+            "write endpoints are disabled (set KARTOTEK_ADMIN_KEY to enable uploads)"
+        };
         eprintln!(
-            "searching the OpenSearch alias `{}` on {}; write endpoints are disabled (ingest with `kartotek --backend opensearch ingest`)",
+            "searching the OpenSearch alias `{}` on {}; {writes}",
             cluster.alias(),
             cluster.urls().join(",")
         );
-        let state = AppState::opensearch(cluster, taxonomy, config);
-        return serve_state(state, args, None, None);
+        let mut state = AppState::opensearch(cluster.clone(), taxonomy, config);
+        if sources.is_some() && state.writer.is_none() {
+            state.writer = Some(std::sync::Arc::new(std::sync::Mutex::new(Box::new(
+                crate::opensearch::writer::ClusterWriter::new(cluster.clone()),
+            )
+                as Box<dyn crate::store::DocWriter>)));
+        }
+        let base = crate::crawl::CrawlOptions {
+            state_path: cli.crawl_state_path()?,
+            ..crate::crawl::CrawlOptions::default()
+        };
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let schedule = schedule(
+            sources,
+            std::sync::Arc::new(cluster),
+            &state,
+            taxonomy,
+            base,
+            &stop,
+        )?;
+        return serve_state(state, args, schedule, Some(stop));
     }
     let index = Index::open_or_create(&cli.index)?;
-    let sources = match &args.sources {
-        Some(path) => Some(crate::crawl::sources::SourcesFile::load(path)?),
-        None => None,
-    };
     let keep_writer = config.admin_key.is_some() || sources.is_some();
     let mut writer = None;
     let mut failed_at_start = 0;
@@ -127,26 +148,44 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let state = AppState::with_writer(index.clone(), taxonomy, config, writer);
     state.metrics.ingested(0, failed_at_start);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let schedule = match (sources, &state.writer) {
-        (Some(file), Some(w)) => {
-            eprintln!(
-                "re-crawling {} source(s) on their schedule",
-                file.sources.len()
-            );
-            let handle = crate::crawl::schedule::spawn_schedule(
-                file,
-                index,
-                std::sync::Arc::clone(w),
-                Options::new(taxonomy),
-                crate::crawl::CrawlOptions::default(),
-                std::sync::Arc::clone(&stop),
-            )
-            .map_err(|e| Error::Internal(format!("cannot start the crawl schedule: {e}")))?;
-            Some(handle)
-        }
-        _ => None,
-    };
+    let schedule = schedule(
+        sources,
+        std::sync::Arc::new(index),
+        &state,
+        taxonomy,
+        crate::crawl::CrawlOptions::default(),
+        &stop,
+    )?;
     serve_state(state, args, schedule, Some(stop))
+}
+
+/// Start re-crawling the sources of `sources` (if any) on their schedule,
+/// into `store` through the server's writer.
+fn schedule(
+    sources: Option<crate::crawl::sources::SourcesFile>,
+    store: std::sync::Arc<dyn crate::store::DocStore>,
+    state: &AppState,
+    taxonomy: &'static crate::taxonomy::Taxonomy,
+    base: crate::crawl::CrawlOptions,
+    stop: &std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Result<Option<std::thread::JoinHandle<()>>> {
+    let (Some(file), Some(w)) = (sources, &state.writer) else {
+        return Ok(None);
+    };
+    eprintln!(
+        "re-crawling {} source(s) on their schedule",
+        file.sources.len()
+    );
+    let handle = crate::crawl::schedule::spawn_schedule(
+        file,
+        store,
+        std::sync::Arc::clone(w),
+        Options::new(taxonomy),
+        base,
+        std::sync::Arc::clone(stop),
+    )
+    .map_err(|e| Error::Internal(format!("cannot start the crawl schedule: {e}")))?;
+    Ok(Some(handle))
 }
 
 /// Serve `state` until Ctrl-C or SIGTERM, then stop the crawl schedule (if any).

@@ -53,8 +53,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::index::Index;
 use crate::ingest::{self, metadata::Override};
+use crate::store::DocStore;
 use crawler::{Crawler, Item};
 use fetcher::{FetchOptions, Fetcher};
 use state::State;
@@ -71,18 +71,19 @@ const MAX_PENDING_BYTES: usize = 64 * 1024 * 1024;
 /// Longest back-off honoured from a `Retry-After` header.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
-/// Crawl into `index` with a writer of its own (the CLI's way).
+/// Crawl into `index` (the embedded index or a cluster) with a writer of
+/// its own (the CLI's way).
 pub fn crawl_index(
-    index: &Index,
+    index: &dyn DocStore,
     ingest_opts: &ingest::Options,
     start: &[String],
     opts: &CrawlOptions,
     progress: &mut dyn CrawlProgress,
 ) -> Result<CrawlSummary> {
-    let mut writer = index.writer(ingest_opts.writer_heap)?;
+    let mut writer = index.open_writer(ingest_opts.writer_heap)?;
     let mut sink = WriterSink {
-        index: index.clone(),
-        writer: &mut writer,
+        store: index,
+        writer: &mut *writer,
         opts: ingest_opts.clone(),
     };
     crawl(index, &mut sink, start, opts, progress)
@@ -94,7 +95,7 @@ pub fn crawl_index(
 /// fetched; every other problem is one URL's failure, counted in the
 /// summary, and the crawl goes on.
 pub fn crawl(
-    index: &Index,
+    index: &dyn DocStore,
     sink: &mut dyn Sink,
     start: &[String],
     opts: &CrawlOptions,
@@ -121,7 +122,7 @@ pub fn crawl(
     let state_path = opts
         .state_path
         .clone()
-        .or_else(|| index.path().map(State::path_for));
+        .or_else(|| index.folder().map(State::path_for));
     let state = state_path.as_deref().map(State::load).unwrap_or_default();
     let fetcher = Fetcher::new(FetchOptions {
         timeout: opts.timeout,

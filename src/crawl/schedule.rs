@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -17,16 +17,16 @@ use super::sources::{Source, SourcesFile};
 use super::state::{now_unix, State};
 use super::{crawl, CrawlOptions, CrawlProgress, CrawlSummary, Scope, SharedSink, Sink};
 use crate::error::Result;
-use crate::index::{Index, Writer};
 use crate::ingest;
+use crate::store::{DocStore, SharedWriter};
 
 /// How often the schedule looks for due sources.
 pub(crate) const TICK: Duration = Duration::from_secs(30);
 
-fn state_path(index: &Index, base: &CrawlOptions) -> Option<PathBuf> {
+fn state_path(index: &dyn DocStore, base: &CrawlOptions) -> Option<PathBuf> {
     base.state_path
         .clone()
-        .or_else(|| index.path().map(State::path_for))
+        .or_else(|| index.folder().map(State::path_for))
 }
 
 fn record_run(path: Option<&PathBuf>, name: &str, at: u64) {
@@ -55,7 +55,7 @@ pub(crate) fn options_for(
 /// added up. A source that fails as a whole (e.g. the index is locked)
 /// stops the run with that error.
 pub fn crawl_sources(
-    index: &Index,
+    index: &dyn DocStore,
     sink: &mut dyn Sink,
     file: &SourcesFile,
     base: &CrawlOptions,
@@ -81,7 +81,7 @@ pub fn crawl_sources(
 /// count as uncovered unless a source covers them. Returns the number of
 /// documents deleted (committed before the state is saved).
 pub(crate) fn prune_uncovered(
-    index: &Index,
+    index: &dyn DocStore,
     sink: &mut dyn Sink,
     file: &SourcesFile,
     base: &CrawlOptions,
@@ -154,8 +154,8 @@ pub fn due<'a>(file: &'a SourcesFile, state: &State, now: u64) -> Vec<&'a Source
 /// the schedule goes on.
 pub(crate) fn spawn_schedule(
     file: SourcesFile,
-    index: Index,
-    writer: Arc<Mutex<Writer>>,
+    index: Arc<dyn DocStore>,
+    writer: SharedWriter,
     ingest_opts: ingest::Options,
     base: CrawlOptions,
     stop: Arc<AtomicBool>,
@@ -165,9 +165,9 @@ pub(crate) fn spawn_schedule(
         .spawn(move || {
             let mut base = base;
             base.stop = Some(Arc::clone(&stop));
-            let path = state_path(&index, &base);
+            let path = state_path(&*index, &base);
             let mut sink = SharedSink {
-                index: index.clone(),
+                store: Arc::clone(&index),
                 writer,
                 opts: ingest_opts,
             };
@@ -187,7 +187,7 @@ pub(crate) fn spawn_schedule(
                     };
                     let opts = options_for(&file, source, &base);
                     let started = now_unix();
-                    match crawl(&index, &mut sink, &source.start, &opts, &mut LogProgress) {
+                    match crawl(&*index, &mut sink, &source.start, &opts, &mut LogProgress) {
                         Ok(s) => tracing::info!(
                             "crawled source `{name}`: fetched {}, indexed {}, not modified {}, removed {}, failed {}",
                             s.fetched,

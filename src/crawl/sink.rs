@@ -1,11 +1,13 @@
 //! Where crawled documents go: a [`Sink`] owns the index writer, held directly by the CLI's
 //! crawl ([`WriterSink`]) or shared with the server's other ingests ([`SharedSink`]).
+//! Both write through the store seam ([`crate::store`]), so a crawl fills
+//! the embedded index and an OpenSearch cluster alike.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::index::{Index, Writer};
 use crate::ingest::{self, Job};
+use crate::store::{DocStore, DocWriter, SharedWriter};
 
 /// Where crawled documents go: the index writer, held directly or shared.
 pub trait Sink: Send {
@@ -23,10 +25,10 @@ pub trait Sink: Send {
 
 /// A [`Sink`] over a writer the caller holds for the whole crawl.
 pub struct WriterSink<'a> {
-    /// The index.
-    pub index: Index,
-    /// Its writer.
-    pub writer: &'a mut Writer,
+    /// The documents written to.
+    pub store: &'a dyn DocStore,
+    /// Their writer.
+    pub writer: &'a mut dyn DocWriter,
     /// Ingest settings.
     pub opts: ingest::Options,
 }
@@ -37,22 +39,21 @@ impl Sink for WriterSink<'_> {
         jobs: Vec<Job>,
         progress: &mut dyn ingest::Progress,
     ) -> Result<ingest::Summary> {
-        ingest_into(&self.index, self.writer, &self.opts, jobs, progress)
+        ingest_into(self.store, &mut *self.writer, &self.opts, jobs, progress)
     }
     fn delete(&mut self, id: &str) -> Result<()> {
-        self.writer.delete(id);
-        Ok(())
+        self.writer.delete(id)
     }
     fn commit(&mut self) -> Result<()> {
-        commit_pending(self.writer)
+        commit_pending(&mut *self.writer)
     }
 }
 
 /// Ingest a crawl batch through `writer`: never prunes (a crawl's batch is
 /// not the whole index).
 pub(super) fn ingest_into(
-    index: &Index,
-    writer: &mut Writer,
+    store: &dyn DocStore,
+    writer: &mut dyn DocWriter,
     opts: &ingest::Options,
     jobs: Vec<Job>,
     progress: &mut dyn ingest::Progress,
@@ -61,11 +62,11 @@ pub(super) fn ingest_into(
         prune: false,
         ..opts.clone()
     };
-    ingest::run_with_writer(index, writer, jobs, &opts, progress)
+    ingest::run_with_writer(store, writer, jobs, &opts, progress)
 }
 
 /// Commit when something is pending.
-pub(super) fn commit_pending(writer: &mut Writer) -> Result<()> {
+pub(super) fn commit_pending(writer: &mut dyn DocWriter) -> Result<()> {
     if writer.pending() > 0 {
         writer.commit()?;
     }
@@ -75,16 +76,16 @@ pub(super) fn commit_pending(writer: &mut Writer) -> Result<()> {
 /// A [`Sink`] over a writer shared with others (the server): the lock is
 /// taken per batch, so uploads and searches go on during a crawl.
 pub struct SharedSink {
-    /// The index.
-    pub index: Index,
+    /// The documents written to.
+    pub store: Arc<dyn DocStore>,
     /// The shared writer.
-    pub writer: Arc<Mutex<Writer>>,
+    pub writer: SharedWriter,
     /// Ingest settings.
     pub opts: ingest::Options,
 }
 
 impl SharedSink {
-    pub(super) fn lock(&self) -> Result<std::sync::MutexGuard<'_, Writer>> {
+    pub(super) fn lock(&self) -> Result<std::sync::MutexGuard<'_, Box<dyn DocWriter>>> {
         self.writer
             .lock()
             .map_err(|_| Error::Internal("the index writer lock is poisoned".into()))
@@ -98,13 +99,12 @@ impl Sink for SharedSink {
         progress: &mut dyn ingest::Progress,
     ) -> Result<ingest::Summary> {
         let mut w = self.lock()?;
-        ingest_into(&self.index, &mut w, &self.opts, jobs, progress)
+        ingest_into(&*self.store, &mut **w, &self.opts, jobs, progress)
     }
     fn delete(&mut self, id: &str) -> Result<()> {
-        self.lock()?.delete(id);
-        Ok(())
+        self.lock()?.delete(id)
     }
     fn commit(&mut self) -> Result<()> {
-        commit_pending(&mut *self.lock()?)
+        commit_pending(&mut **self.lock()?)
     }
 }

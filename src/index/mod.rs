@@ -688,6 +688,10 @@ impl crate::store::DocStore for Index {
     fn health(&self) -> Result<String> {
         Ok("ok".to_string())
     }
+
+    fn folder(&self) -> Option<&Path> {
+        self.path()
+    }
 }
 
 impl crate::store::DocWriter for Writer {
@@ -706,6 +710,10 @@ impl crate::store::DocWriter for Writer {
 
     fn commit(&mut self) -> Result<()> {
         Writer::commit(self)
+    }
+
+    fn rollback(&mut self) -> Result<()> {
+        Writer::rollback(self)
     }
 }
 

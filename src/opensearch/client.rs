@@ -69,7 +69,11 @@ impl Answer {
 pub(crate) fn reason(body: &Value) -> String {
     let r = &body["error"]["reason"];
     if let Some(s) = r.as_str() {
-        return s.to_string();
+        // "all shards failed" says little; the first shard's cause says why
+        return match body["error"]["root_cause"][0]["reason"].as_str() {
+            Some(cause) if cause != s => format!("{s}: {cause}"),
+            _ => s.to_string(),
+        };
     }
     let mut s = body.to_string();
     s.truncate(300);

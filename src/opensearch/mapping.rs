@@ -104,7 +104,7 @@ pub(crate) fn index_body(shards: u32, replicas: u32) -> Value {
 }
 
 /// Space-separated tokens of `text` by `analyzer`.
-fn tokens(a: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> String {
+pub(crate) fn tokens(a: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> String {
     analyzer::tokens(a, text)
         .into_iter()
         .map(|t| t.text)

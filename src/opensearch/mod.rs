@@ -19,7 +19,9 @@ pub mod query;
 pub mod writer;
 
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -78,11 +80,43 @@ impl Config {
     }
 }
 
-/// A connected cluster with Kartotek's index; cheap to clone.
+/// A connected cluster with Kartotek's index; cheap to clone (clones share
+/// the planning statistics cache and what is known of the shard count).
 #[derive(Clone)]
 pub struct Cluster {
     client: Client,
     alias: String,
+    /// Shards the last search went to (0: not known yet).
+    shards: Arc<AtomicU64>,
+    /// Term statistics read for planning, kept briefly (see [`STATS_TTL`]).
+    cache: Arc<Mutex<StatsCache>>,
+}
+
+/// How long term statistics read from the cluster are planned with before
+/// they are read again: writes through this process's writer clear them at
+/// once (on commit); a write by another process reaches the planning within
+/// this time (the search itself always sees the index as it is).
+pub(crate) const STATS_TTL: Duration = Duration::from_secs(1);
+
+/// Term statistics already read, and since when.
+#[derive(Default)]
+struct StatsCache {
+    since: Option<Instant>,
+    passages: Option<u64>,
+    fields: HashMap<String, bool>,
+    dfs: HashMap<(String, String), u64>,
+}
+
+impl StatsCache {
+    /// Forget everything when it is older than [`STATS_TTL`].
+    fn expire(&mut self) {
+        if self.since.is_none_or(|t| t.elapsed() >= STATS_TTL) {
+            *self = StatsCache {
+                since: Some(Instant::now()),
+                ..StatsCache::default()
+            };
+        }
+    }
 }
 
 impl Cluster {
@@ -100,10 +134,7 @@ impl Cluster {
                 config.alias
             )));
         }
-        let cluster = Cluster {
-            client: Client::new(&config.connection)?,
-            alias,
-        };
+        let cluster = Cluster::with(Client::new(&config.connection)?, alias);
         cluster.ensure_index(config.shards, config.replicas)?;
         Ok(cluster)
     }
@@ -111,10 +142,26 @@ impl Cluster {
     /// A cluster handle that does not contact the cluster yet (a server
     /// that starts while the cluster is down answers 503 until it is back).
     pub fn lazy(config: &Config) -> Result<Cluster> {
-        Ok(Cluster {
-            client: Client::new(&config.connection)?,
-            alias: config.alias.trim().to_lowercase(),
-        })
+        Ok(Cluster::with(
+            Client::new(&config.connection)?,
+            config.alias.trim().to_lowercase(),
+        ))
+    }
+
+    fn with(client: Client, alias: String) -> Cluster {
+        Cluster {
+            client,
+            alias,
+            shards: Arc::new(AtomicU64::new(0)),
+            cache: Arc::new(Mutex::new(StatsCache::default())),
+        }
+    }
+
+    /// Forget the planning statistics read so far (the index changed).
+    fn forget_stats(&self) {
+        if let Ok(mut c) = self.cache.lock() {
+            *c = StatsCache::default();
+        }
     }
 
     /// The alias searched.
@@ -167,8 +214,24 @@ impl Cluster {
     /// Search request on the alias. An answer from only some shards (a
     /// node just died and its shards have not moved to their replicas yet)
     /// is asked again, briefly, rather than shown as a partial result.
+    ///
+    /// Scores use the whole index's term statistics: with more than one
+    /// shard by `dfs_query_then_fetch` (a round more per shard); an index
+    /// of one shard has them already, so it is searched directly. The shard
+    /// count is learnt from the answers: a direct search that turns out to
+    /// have gone to several shards (the alias moved to a new index) is run
+    /// again with the statistics round.
     fn search(&self, body: &Value) -> Result<Value> {
-        self.search_as(body, "?search_type=dfs_query_then_fetch")
+        let shards = |r: &Value| r["_shards"]["total"].as_u64().unwrap_or(0);
+        if self.shards.load(Ordering::Relaxed) == 1 {
+            let r = self.search_as(body, "")?;
+            if shards(&r) <= 1 {
+                return Ok(r);
+            }
+        }
+        let r = self.search_as(body, "?search_type=dfs_query_then_fetch")?;
+        self.shards.store(shards(&r), Ordering::Relaxed);
+        Ok(r)
     }
 
     /// [`Cluster::search`] with the given query string (`""`: OpenSearch's
@@ -209,57 +272,230 @@ impl Cluster {
 
     /// Run a plan.
     pub fn execute(&self, plan: &Plan) -> Result<Found> {
-        let resp = self.search(&query::body(plan, plan.text.as_ref()))?;
+        let resp = self.candidates(plan, plan.text.as_ref())?;
         if query::total(&resp) == 0 {
             if let Some(fallback) = &plan.fallback {
-                let resp = self.search(&query::body(plan, Some(fallback)))?;
+                let resp = self.candidates(plan, Some(fallback))?;
                 return Ok(query::found(plan, &resp));
             }
         }
         Ok(query::found(plan, &resp))
     }
 
-    /// Fetch, in one request, in how many passages each `(field, term)`
-    /// occurs, and which of `fields` hold a token in some passage (every
-    /// passage holds every analysed field, see `mapping::FILLER`: a field
-    /// holds terms when some passage has more than the filler there; the
-    /// query expansion reads this to expand into the languages present only).
+    /// The answer to `plan` with `text`, with enough documents beyond the
+    /// page that the passage bonus lifts none from further down into it
+    /// (see [`query::complete`]; rarely more than one request).
+    fn candidates(&self, plan: &Plan, text: Option<&crate::plan::Node>) -> Result<Value> {
+        let mut extra = query::EXTRA_CANDIDATES;
+        loop {
+            let mut resp = self.search(&query::body(plan, text, extra))?;
+            let ids: Vec<String> = resp["hits"]["hits"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|h| {
+                    h["_source"][mapping::STORED]["id"]
+                        .as_str()
+                        .map(str::to_string)
+                })
+                .collect();
+            if !ids.is_empty() {
+                let counts = self.search_as(&query::counts_body(text, &ids), "")?;
+                query::set_counts(&mut resp, &counts);
+            }
+            if plan.top + extra >= query::MAX_CANDIDATES || query::complete(plan, &resp, extra) {
+                return Ok(resp);
+            }
+            extra = ((plan.top + extra) * 4).min(query::MAX_CANDIDATES - plan.top);
+        }
+    }
+
+    /// Up to `n` documents most like `doc`, best first (see
+    /// [`query::similar_body`]).
+    pub fn similar(&self, doc: &Document, n: usize) -> Result<Vec<crate::plan::FoundDoc>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let passages = self.count(json!({ "match_all": {} }))?;
+        let resp = self.search(&query::similar_body(doc, n, passages))?;
+        let plan = Plan {
+            text: None,
+            fallback: None,
+            filters: Default::default(),
+            from: None,
+            to: None,
+            sort: crate::plan::Sort::Relevance,
+            explain: Vec::new(),
+            top: n,
+            facets: false,
+            disjunctive: Vec::new(),
+        };
+        Ok(query::found(&plan, &resp).top)
+    }
+
+    /// In how many passages each `(field, term)` occurs, and which of
+    /// `fields` hold a token in some passage (every passage holds every
+    /// analysed field, see `mapping::FILLER`: a field holds terms when
+    /// fewer passages than all hold the filler there; the query expansion
+    /// reads this to expand into the languages present only).
+    ///
+    /// What is not in the cache (see [`STATS_TTL`]) is read: which fields
+    /// hold terms from hit counts of the filler (an `_msearch` of
+    /// single-term queries, which Lucene answers from the term dictionary),
+    /// the terms' passage counts in one `filters` aggregation over the
+    /// passages holding any of them.
     pub fn stats(&self, fields: Vec<String>, terms: Vec<(String, String)>) -> Result<ClusterStats> {
+        let (known_passages, missing_fields, missing_terms) = {
+            let mut c = self
+                .cache
+                .lock()
+                .map_err(|_| Error::Internal("the statistics cache lock is poisoned".into()))?;
+            c.expire();
+            (
+                c.passages,
+                fields
+                    .iter()
+                    .filter(|f| !c.fields.contains_key(*f))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+                terms
+                    .iter()
+                    .filter(|t| !c.dfs.contains_key(*t))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let mut queries: Vec<Value> = Vec::new();
+        let need_passages = known_passages.is_none() && !missing_fields.is_empty();
+        if need_passages {
+            queries.push(json!({ "match_all": {} }));
+        }
+        for f in &missing_fields {
+            queries.push(json!({ "term": { f: mapping::FILLER } }));
+        }
+        let mut counts = if queries.is_empty() {
+            Vec::new()
+        } else {
+            self.counts(&queries)?
+        };
+        if !missing_terms.is_empty() {
+            counts.extend(self.term_counts(&missing_terms)?);
+        }
+        let mut counts = counts.into_iter();
+        let mut c = self
+            .cache
+            .lock()
+            .map_err(|_| Error::Internal("the statistics cache lock is poisoned".into()))?;
+        if need_passages {
+            c.passages = counts.next();
+        }
+        let passages = c.passages.unwrap_or(0);
+        for f in missing_fields {
+            let fillers = counts.next().unwrap_or(0);
+            c.fields.insert(f, fillers < passages);
+        }
+        for t in missing_terms {
+            let n = counts.next().unwrap_or(0);
+            c.dfs.insert(t, n);
+        }
+        Ok(ClusterStats {
+            fields: fields
+                .into_iter()
+                .filter(|f| c.fields.get(f).copied().unwrap_or(false))
+                .collect(),
+            dfs: terms
+                .into_iter()
+                .map(|t| {
+                    let n = c.dfs.get(&t).copied().unwrap_or(0);
+                    (t, n)
+                })
+                .collect(),
+            cluster: self.clone(),
+        })
+    }
+
+    /// In how many passages each `(field, term)` occurs, in one search: a
+    /// `filters` aggregation over the passages that hold any of them.
+    fn term_counts(&self, terms: &[(String, String)]) -> Result<Vec<u64>> {
         let mut filters = serde_json::Map::new();
+        // one `terms` query per field: a long query's expansions ask for
+        // more terms than a bool query may have clauses (1,024)
+        let mut by_field: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
         for (i, (f, t)) in terms.iter().enumerate() {
             filters.insert(format!("t{i}"), json!({ "term": { f: t } }));
+            by_field.entry(f).or_default().push(t);
         }
-        for (i, f) in fields.iter().enumerate() {
-            filters.insert(
-                format!("f{i}"),
-                json!({ "bool": { "must_not": { "term": { f: mapping::FILLER } } } }),
-            );
-        }
-        let mut out = ClusterStats {
-            fields: HashSet::new(),
-            dfs: HashMap::new(),
-            cluster: self.clone(),
-        };
-        if filters.is_empty() {
-            return Ok(out);
-        }
+        let any: Vec<Value> = by_field
+            .into_iter()
+            .map(|(f, ts)| json!({ "terms": { f: ts } }))
+            .collect();
         let body = json!({
             "size": 0,
             "track_total_hits": false,
+            "query": { "bool": { "should": any } },
             "aggs": { "s": { "filters": { "filters": filters } } },
         });
         let resp = self.search_as(&body, "")?;
         let b = &resp["aggregations"]["s"]["buckets"];
-        for (i, key) in terms.into_iter().enumerate() {
-            let n = b[format!("t{i}")]["doc_count"].as_u64().unwrap_or(0);
-            out.dfs.insert(key, n);
+        Ok((0..terms.len())
+            .map(|i| b[format!("t{i}")]["doc_count"].as_u64().unwrap_or(0))
+            .collect())
+    }
+
+    /// The number of passages each of `queries` matches, in one `_msearch`;
+    /// asked again briefly when some shard did not answer (as a search is).
+    fn counts(&self, queries: &[Value]) -> Result<Vec<u64>> {
+        let mut body = Vec::new();
+        for q in queries {
+            body.extend_from_slice(b"{}\n");
+            body.extend_from_slice(
+                json!({ "size": 0, "track_total_hits": true, "query": q })
+                    .to_string()
+                    .as_bytes(),
+            );
+            body.push(b'\n');
         }
-        for (i, field) in fields.into_iter().enumerate() {
-            if b[format!("f{i}")]["doc_count"].as_u64().unwrap_or(0) > 0 {
-                out.fields.insert(field);
+        let mut last = String::new();
+        for attempt in 0..SHARD_RETRIES {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(250 * u64::from(attempt)));
             }
+            let r = self
+                .client
+                .send_ndjson(&format!("/{}/_msearch", self.alias), body.clone())?;
+            if r.status == 404 && r.body["error"]["type"] == "index_not_found_exception" {
+                return Err(Error::Unavailable(format!(
+                    "the cluster has no index `{}` (start Kartotek against it once, or ingest)",
+                    self.alias
+                )));
+            }
+            if r.status == 503 {
+                last = reason(&r.body);
+                continue;
+            }
+            let body = r.ok("count passages")?;
+            let answers = body["responses"].as_array().cloned().unwrap_or_default();
+            let failed = answers.len() != queries.len()
+                || answers.iter().any(|a| {
+                    !a["error"].is_null() || a["_shards"]["failed"].as_u64().unwrap_or(0) > 0
+                });
+            if failed {
+                last = answers
+                    .iter()
+                    .find(|a| !a["error"].is_null())
+                    .map(reason)
+                    .unwrap_or_else(|| "some shards did not answer".into());
+                continue;
+            }
+            return Ok(answers
+                .iter()
+                .map(|a| a["hits"]["total"]["value"].as_u64().unwrap_or(0))
+                .collect());
         }
-        Ok(out)
+        Err(Error::Unavailable(format!(
+            "the cluster could not count in `{}`: {last}",
+            self.alias
+        )))
     }
 
     /// The indexes the alias points at.
@@ -310,10 +546,7 @@ impl Cluster {
                 Some(&mapping::index_body(shards.max(1), replicas)),
             )?
             .ok(&format!("create the index `{name}`"))?;
-        let target = Cluster {
-            client: self.client.clone(),
-            alias: name.clone(),
-        };
+        let target = Cluster::with(self.client.clone(), name.clone());
         let mut w = writer::ClusterWriter::new(target.clone());
         // passages in (document, passage) order, a page at a time
         let mut after: Option<Value> = None;
@@ -370,6 +603,7 @@ impl Cluster {
                 Some(&json!({ "actions": actions })),
             )?
             .ok("move the alias")?;
+        self.forget_stats();
         // searches that resolved the alias just before the move finish first
         std::thread::sleep(Duration::from_secs(1));
         for o in &old {
@@ -385,6 +619,8 @@ impl Cluster {
         self.client
             .send(Method::POST, &format!("/{}/_refresh", self.alias), None)?
             .ok("refresh the index")?;
+        // planned from now on with the statistics of what was written
+        self.forget_stats();
         Ok(())
     }
 
@@ -490,6 +726,10 @@ impl crate::store::DocStore for Cluster {
             .ok("report its health")?;
         Ok(r["status"].as_str().unwrap_or("unknown").to_string())
     }
+
+    fn folder(&self) -> Option<&std::path::Path> {
+        None
+    }
 }
 
 /// A document from its passages' `stored` objects, in passage order.
@@ -559,7 +799,7 @@ impl Stats for ClusterStats {
                 "string_distance": "damerau_levenshtein",
             } } },
         });
-        let Ok(resp) = self.cluster.search(&body) else {
+        let Ok(resp) = self.cluster.search_as(&body, "") else {
             return Vec::new();
         };
         resp["suggest"]["w"][0]["options"]

@@ -4,9 +4,10 @@
 //! the same tie breaker, a term `term`, a phrase `match_phrase` over the
 //! tokens (the field's analyzer is `whitespace`), a typo neighbourhood
 //! `fuzzy` with transpositions and a constant score. Passages are grouped
-//! into documents by `collapse` on the document id, each with the number
-//! of its passages that matched (`inner_hits`), from which the document
-//! score is computed as on the embedded engine
+//! into documents by `collapse` on the document id; the number of each
+//! page document's passages that matched comes from one request more
+//! ([`counts_body`]), and the document score from both as on the embedded
+//! engine
 //! ([`crate::plan::document_score`]). Filters are a `post_filter`, so the
 //! facet aggregations can each leave out their own facet's filter
 //! (disjunctive counts); documents are counted per facet value with a
@@ -23,10 +24,13 @@ use crate::plan::{
     document_score, Clause, FacetCounts, Found, FoundDoc, Node, Occur, Plan, Sort, StoredPassage,
 };
 
-/// Documents fetched per page beyond the ones wanted: the page is ordered by
-/// the best passage, the final order adds the bonus for other passages, so
-/// a document just below the page may move into it.
+/// Documents fetched per page beyond the ones wanted, at first: the page is
+/// ordered by the best passage, the final order adds the bonus for other
+/// passages, so a document below the page may move into it. When the bonus
+/// could lift one from beyond those fetched ([`complete`]), more are fetched.
 pub(crate) const EXTRA_CANDIDATES: usize = 20;
+/// Most documents fetched for one page.
+pub(crate) const MAX_CANDIDATES: usize = 10_000;
 /// `cardinality` counts exactly below this many documents.
 pub(crate) const PRECISION: u32 = 40_000;
 /// Most values counted per facet.
@@ -143,8 +147,9 @@ fn documents() -> Value {
     json!({ "cardinality": { "field": ID, "precision_threshold": PRECISION } })
 }
 
-/// The search body for `plan` with `text` as the query.
-pub(crate) fn body(plan: &Plan, text: Option<&Node>) -> Value {
+/// The search body for `plan` with `text` as the query, fetching `extra`
+/// documents beyond the page.
+pub(crate) fn body(plan: &Plan, text: Option<&Node>, extra: usize) -> Value {
     let query = text.map(node).unwrap_or_else(|| json!({ "match_all": {} }));
     let all = filter(plan, None).unwrap_or_else(|| json!({ "match_all": {} }));
     let mut aggs = Map::new();
@@ -165,8 +170,15 @@ pub(crate) fn body(plan: &Plan, text: Option<&Node>) -> Value {
             );
         }
     }
+    if plan.top > 0 && plan.sort == Sort::Relevance {
+        // the most passages a matching document can have matching (see `complete`)
+        aggs.insert(
+            "last_passage".into(),
+            json!({ "max": { "field": super::mapping::PASSAGE } }),
+        );
+    }
     let mut b = json!({
-        "size": plan.top + if plan.top > 0 { EXTRA_CANDIDATES } else { 0 },
+        "size": plan.top + if plan.top > 0 { extra } else { 0 },
         "track_total_hits": false,
         "query": query,
         "_source": [STORED],
@@ -183,12 +195,158 @@ pub(crate) fn body(plan: &Plan, text: Option<&Node>) -> Value {
                 { super::mapping::PASSAGE: "asc" },
             ]),
         };
-        b["collapse"] = json!({ "field": ID, "inner_hits": { "name": "passages", "size": 0 } });
+        // how many passages of each matched: `counts_body`, one request for the page
+        b["collapse"] = json!({ "field": ID });
     }
     if let Some(f) = filter(plan, None) {
         b["post_filter"] = f;
     }
     b
+}
+
+/// The search body for the `n` documents most like `doc` (of `passages`
+/// passages in all): OpenSearch's more-like-this over the tokens Kartotek's
+/// analyzers give the document's text (its language's field) and title,
+/// with the embedded engine's settings (terms twice in the text, of four
+/// letters or more, in at most a third of the passages, the 30 best), plus
+/// its region, programme, network and theme values at half weight; never
+/// `doc` itself. Passages grouped into documents as a search's are.
+pub(crate) fn similar_body(doc: &crate::document::Document, n: usize, passages: u64) -> Value {
+    use crate::index::analyzer;
+    let mut text = String::new();
+    for p in &doc.passages {
+        if text.len() > 60_000 {
+            break;
+        }
+        text.push_str(&p.text);
+        text.push_str("\n\n");
+    }
+    let lang = analyzer::analyzed_for(doc.lang);
+    let like = |field: String, tokens: String| {
+        json!({ "more_like_this": {
+            "fields": [field],
+            "like": tokens,
+            "min_term_freq": 2,
+            "min_doc_freq": 1,
+            "max_doc_freq": (passages / 3).max(2),
+            "min_word_length": 4,
+            "max_query_terms": 30,
+            "minimum_should_match": 1,
+        } })
+    };
+    let mut should = vec![
+        like(
+            crate::index::schema::TITLE.to_string(),
+            super::mapping::tokens(&mut analyzer::title_analyzer(), &doc.title),
+        ),
+        like(
+            crate::index::schema::body_field_name(lang.key),
+            super::mapping::tokens(&mut analyzer::exact_analyzer(lang), &text),
+        ),
+    ];
+    for v in &doc.facets {
+        let Some(facet) = Facet::parse(&v.facet).filter(|f| f.hierarchical()) else {
+            continue;
+        };
+        let path = v.path.trim_end_matches('/');
+        if path.starts_with('/') && path.len() > 1 {
+            should.push(json!({ "term": { facet.name(): { "value": path, "boost": 0.5 } } }));
+        }
+    }
+    json!({
+        "size": n,
+        "track_total_hits": false,
+        "query": { "bool": {
+            "should": should,
+            "minimum_should_match": 1,
+            "must_not": [{ "term": { ID: doc.id } }],
+        } },
+        "_source": [STORED],
+        "sort": [{ "_score": "desc" }, { super::mapping::PASSAGE: "asc" }],
+        "collapse": { "field": ID, "inner_hits": { "name": "passages", "size": 0 } },
+    })
+}
+
+/// True when the documents `resp` fetched (`extra` beyond the page) hold
+/// every one that can rank on the page: those not fetched have no better
+/// passage than the last one fetched, and at most as many matching passages
+/// as the highest passage number matched plus one, so their score is at
+/// most that passage's score with that many passages' bonus; when that is
+/// below the page's last score they cannot enter it. Date order needs no
+/// check (the bonus orders only documents of the same date, fetched alike).
+pub(crate) fn complete(plan: &Plan, resp: &Value, extra: usize) -> bool {
+    let hits = resp["hits"]["hits"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if plan.sort != Sort::Relevance || plan.top == 0 || hits.len() < plan.top + extra {
+        return true;
+    }
+    let Some(last) = hits.last().and_then(|h| h["_score"].as_f64()) else {
+        return true;
+    };
+    let most = resp["aggregations"]["last_passage"]["value"]
+        .as_f64()
+        .map_or(1, |p| p as u32 + 1);
+    let bound = document_score(last as f32, most);
+    let mut scores: Vec<f32> = hits
+        .iter()
+        .map(|h| document_score(h["_score"].as_f64().unwrap_or(0.0) as f32, passages(h)))
+        .collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
+    scores
+        .get(plan.top - 1)
+        .is_some_and(|page_last| bound < *page_last)
+}
+
+/// Field set on each hit with the number of its document's passages that
+/// matched ([`counts_body`], or `inner_hits` where a body asks for them).
+pub(crate) const MATCHED: &str = "_matched_passages";
+
+/// How many of its document's passages matched, for hit `h` (at least 1).
+fn passages(h: &Value) -> u32 {
+    h[MATCHED]
+        .as_u64()
+        .or_else(|| h["inner_hits"]["passages"]["hits"]["total"]["value"].as_u64())
+        .unwrap_or(1)
+        .max(1) as u32
+}
+
+/// The search body counting, per document of `ids`, the passages `text`
+/// matches: one pass over those documents' passages (the filters are a
+/// document's, so every passage of a document shares them), where
+/// `collapse`'s `inner_hits` would run the query again per document.
+pub(crate) fn counts_body(text: Option<&Node>, ids: &[String]) -> Value {
+    let query = text.map(node).unwrap_or_else(|| json!({ "match_all": {} }));
+    json!({
+        "size": 0,
+        "track_total_hits": false,
+        "query": { "bool": { "filter": [query, { "terms": { ID: ids } }] } },
+        "aggs": { "docs": { "terms": { "field": ID, "size": ids.len().max(1) } } },
+    })
+}
+
+/// Write the counts of a [`counts_body`] answer into the hits of `resp`.
+pub(crate) fn set_counts(resp: &mut Value, counts: &Value) {
+    let mut by_id = HashMap::new();
+    for b in counts["aggregations"]["docs"]["buckets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(k), Some(n)) = (b["key"].as_str(), b["doc_count"].as_u64()) {
+            by_id.insert(k.to_string(), n);
+        }
+    }
+    for h in resp["hits"]["hits"].as_array_mut().into_iter().flatten() {
+        let id = h["_source"][STORED]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if let Some(n) = by_id.get(&id) {
+            h[MATCHED] = json!(n);
+        }
+    }
 }
 
 /// The documents matched by the total aggregation.
@@ -203,10 +361,7 @@ pub(crate) fn found(plan: &Plan, resp: &Value) -> Found {
     let mut top: Vec<(u64, FoundDoc)> = Vec::new();
     for h in resp["hits"]["hits"].as_array().into_iter().flatten() {
         let best = h["_score"].as_f64().unwrap_or(0.0) as f32;
-        let passages = h["inner_hits"]["passages"]["hits"]["total"]["value"]
-            .as_u64()
-            .unwrap_or(1)
-            .max(1) as u32;
+        let passages = passages(h);
         let stored = stored(&h["_source"][STORED]);
         let key = crate::index::schema::doc_key(&stored.id);
         top.push((
@@ -340,7 +495,7 @@ mod tests {
         let mut p = plan(None);
         p.from = Some(20_200_101);
         p.sort = Sort::Date;
-        let b = body(&p, None);
+        let b = body(&p, None, EXTRA_CANDIDATES);
         let range = json!({ "range": { "date": { "gte": 20_200_101 } } });
         let has_range = |v: &Value| {
             v["bool"]["filter"]
@@ -355,8 +510,30 @@ mod tests {
             json!({ "date": { "order": "desc", "missing": "_last" } })
         );
         // relevance order, and no range without bounds
-        let b = body(&plan(None), None);
+        let b = body(&plan(None), None, EXTRA_CANDIDATES);
         assert_eq!(b["sort"][0], json!({ "_score": "desc" }));
         assert!(b.get("post_filter").is_none());
+    }
+
+    #[test]
+    fn more_documents_are_fetched_when_the_passage_bonus_could_lift_one_into_the_page() {
+        let mut p = plan(None);
+        p.top = 1;
+        let resp = |scores: &[f64], last_passage: f64| {
+            let hits: Vec<Value> = scores
+                .iter()
+                .map(|s| json!({ "_score": s, "inner_hits": { "passages": { "hits": { "total": { "value": 1 } } } } }))
+                .collect();
+            json!({
+                "hits": { "hits": hits },
+                "aggregations": { "last_passage": { "value": last_passage } },
+            })
+        };
+        // one passage each: nobody below the fetched ones can pass 10
+        assert!(complete(&p, &resp(&[10.0, 9.0], 0.0), 1));
+        // a document of 16 passages below 9 may score 9 * 1.32 > 10
+        assert!(!complete(&p, &resp(&[10.0, 9.0], 15.0), 1));
+        // all there is was fetched
+        assert!(complete(&p, &resp(&[10.0], 15.0), 1));
     }
 }

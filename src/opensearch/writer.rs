@@ -201,4 +201,15 @@ impl crate::store::DocWriter for ClusterWriter {
         self.pending = 0;
         Ok(())
     }
+
+    /// Drops what has not been sent yet; batches already flushed (a
+    /// large ingest sends every [`BULK_BYTES`]) stay and become visible
+    /// at the next commit, as the cluster has no transaction to undo.
+    fn rollback(&mut self) -> Result<()> {
+        self.upserts.clear();
+        self.deletes.clear();
+        self.bytes = 0;
+        self.pending = 0;
+        Ok(())
+    }
 }

@@ -7,8 +7,8 @@
 //! the plan existed, with the same queries, scores and speed.
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur as TantivyOccur,
-    PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery,
+    Occur as TantivyOccur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Schema, Value};
 use tantivy::DocAddress;
@@ -339,7 +339,13 @@ fn combine(text: Option<&dyn Query>, filters: &[Filter], skip: Option<Facet>) ->
     }
     for (facet, q) in filters {
         if facet.is_none() || *facet != skip {
-            clauses.push((TantivyOccur::Must, q.box_clone()));
+            // a filter narrows, it does not score: a facet value's rarity
+            // added to every hit would change the order once the bonus for
+            // other passages multiplies it (OpenSearch filters likewise)
+            clauses.push((
+                TantivyOccur::Must,
+                Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)),
+            ));
         }
     }
     Box::new(BooleanQuery::new(clauses))

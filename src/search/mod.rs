@@ -475,12 +475,23 @@ impl Searcher {
     /// more-like-this over its text in its language's field, and its title) and its
     /// region, programme, network and theme values. Never `doc` itself.
     ///
-    /// Embedded engine only: on OpenSearch the list is empty (the document
-    /// page then shows no "similar documents"), as more-like-this there would
-    /// need the raw text its fields do not hold.
+    /// On OpenSearch the cluster's more-like-this runs over the tokens
+    /// Kartotek's analyzers give the document (its fields hold tokens, not
+    /// text), with the same settings and facet weights. Lucene weighs the
+    /// terms it picks a little differently: the lists agree on the most
+    /// similar document and most of the rest, not on every place.
     pub fn similar(&self, doc: &Document, n: usize) -> Result<Vec<Hit>> {
-        let Engine::Embedded(index) = &self.engine else {
-            return Ok(Vec::new());
+        let index = match &self.engine {
+            Engine::Embedded(index) => index,
+            Engine::OpenSearch(cluster) => {
+                let marks = Marks::default();
+                let mut cache = HashMap::new();
+                return Ok(cluster
+                    .similar(doc, n)?
+                    .iter()
+                    .map(|found| Self::hit(found, false, &marks, &mut cache))
+                    .collect());
+            }
         };
         let searcher = index.searcher();
         let f = index.fields();

@@ -526,7 +526,7 @@ pub async fn upload(
             files: Vec::new(),
         };
         if let Err(e) =
-            ingest::run_with_writer(searcher.store(), &mut *w, jobs, &opts, &mut collect)
+            ingest::run_with_writer(searcher.store(), &mut **w, jobs, &opts, &mut collect)
         {
             let _ = w.rollback();
             return Err(e);
@@ -594,7 +594,7 @@ pub async fn delete(
             Ok(w) => w,
             Err(poisoned) => poisoned.into_inner(),
         };
-        w.delete(&target);
+        w.delete(&target)?;
         w.commit()?;
         super::originals::remove(searcher.embedded(), &target);
         Ok(true)

@@ -41,6 +41,7 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use crate::error::{Code, Error, Result};
 use crate::index::{Index, Writer};
 use crate::search::Searcher;
+use crate::store::DocWriter;
 use crate::taxonomy::Taxonomy;
 pub use error::AppError;
 pub use metrics::Metrics;
@@ -112,8 +113,9 @@ impl Default for Config {
 pub struct AppState {
     /// Searches the index (reader side).
     pub searcher: Searcher,
-    /// The single index writer; `None` when writes are disabled.
-    pub writer: Option<Arc<Mutex<Writer>>>,
+    /// The single index writer (embedded or cluster, through the store
+    /// seam); `None` when writes are disabled.
+    pub writer: Option<crate::store::SharedWriter>,
     /// Settings.
     pub config: Arc<Config>,
     /// Request and ingest counters.
@@ -142,23 +144,31 @@ impl AppState {
     ) -> AppState {
         AppState {
             searcher: Searcher::new(index, taxonomy),
-            writer: writer.map(|w| Arc::new(Mutex::new(w))),
+            writer: writer.map(|w| Arc::new(Mutex::new(Box::new(w) as Box<dyn DocWriter>))),
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
         }
     }
 
     /// State over an OpenSearch cluster: searches, facets, documents and
-    /// health; the write endpoints stay disabled (ingest with `kartotek
-    /// ingest --backend opensearch`).
+    /// health, and (with an admin key) uploads and deletes through the
+    /// cluster's writer. Several servers may write to one cluster: each
+    /// upload is written and refreshed as a unit.
     pub fn opensearch(
         cluster: crate::opensearch::Cluster,
         taxonomy: &'static Taxonomy,
         config: Config,
     ) -> AppState {
+        let writer = config.admin_key.as_ref().map(|_| {
+            Arc::new(Mutex::new(
+                Box::new(crate::opensearch::writer::ClusterWriter::new(
+                    cluster.clone(),
+                )) as Box<dyn DocWriter>,
+            ))
+        });
         AppState {
             searcher: Searcher::opensearch(cluster, taxonomy),
-            writer: None,
+            writer,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
         }

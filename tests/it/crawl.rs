@@ -663,7 +663,7 @@ fn facet_values_of_a_source_are_attached() {
     let index = Index::in_ram().unwrap();
     let mut writer = index.writer(kartotek::index::DEFAULT_WRITER_HEAP).unwrap();
     let mut sink = crawl::WriterSink {
-        index: index.clone(),
+        store: &index,
         writer: &mut writer,
         opts: options(),
     };

@@ -671,3 +671,268 @@ fn search_in_a_loop(
         }
     })
 }
+
+/// A POST of `files` (`(name, bytes)`) to `/api/documents` as multipart,
+/// with the admin key `key`: status and JSON body.
+fn upload(app: &axum::Router, key: &str, files: &[(&str, &[u8])]) -> (u16, serde_json::Value) {
+    let boundary = "kartotek-test-boundary";
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let req = axum::http::Request::post("/api/documents")
+        .header("authorization", format!("Bearer {key}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    send(app, req)
+}
+
+/// `req` to `app` on a runtime of its own: status and JSON body.
+fn send(
+    app: &axum::Router,
+    req: axum::http::Request<axum::body::Body>,
+) -> (u16, serde_json::Value) {
+    use tower::ServiceExt;
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let resp = app.clone().oneshot(req).await.unwrap();
+        let status = resp.status().as_u16();
+        let body = http_body_util::BodyExt::collect(resp.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        (status, serde_json::from_slice(&body).unwrap_or_default())
+    })
+}
+
+/// The ids of the hits of `/api/search?q=Q` on `app`.
+fn api_hits(app: &axum::Router, q: &str) -> Vec<String> {
+    let (status, json) = get(app, &format!("/api/search?q={q}"));
+    assert_eq!(status, 200, "{json}");
+    json["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn uploads_and_deletes_through_the_api_are_written_to_the_cluster() {
+    let Some(urls) = urls() else { return };
+    let cluster = Cluster::connect(&config(&urls, "uploads")).expect("connect");
+    let app = kartotek::server::app(kartotek::server::AppState::opensearch(
+        cluster.clone(),
+        Taxonomy::builtin(),
+        kartotek::server::Config {
+            admin_key: Some("k".into()),
+            ..kartotek::server::Config::default()
+        },
+    ));
+    let text = "Kvartalsrapport om Blåbærprosjektet i Trøndelag og Interreg Sverige-Norge.";
+    let (status, json) = upload(&app, "k", &[("rapport.txt", text.as_bytes())]);
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(json["indexed"], 1, "{json}");
+    let id = json["files"][0]["id"].as_str().expect("id").to_string();
+    // searchable when the call returns, from the cluster
+    assert_eq!(
+        api_hits(&app, "bl%C3%A5b%C3%A6rprosjektet"),
+        vec![id.clone()]
+    );
+    assert_eq!(cluster.document_count().expect("count"), 1);
+    // the same bytes again: unchanged
+    let (status, again) = upload(&app, "k", &[("rapport.txt", text.as_bytes())]);
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["files"][0]["status"], "unchanged", "{again}");
+    let delete = |id: &str| {
+        axum::http::Request::delete(format!("/api/documents/{id}"))
+            .header("authorization", "Bearer k")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let (status, json) = send(&app, delete(&id));
+    assert_eq!(status, 204, "{json}");
+    assert!(api_hits(&app, "bl%C3%A5b%C3%A6rprosjektet").is_empty());
+    assert_eq!(get(&app, &format!("/api/documents/{id}")).0, 404);
+    assert_eq!(cluster.document_count().expect("count"), 0);
+    // a second delete: 404 in the error shape
+    let (status, json) = send(&app, delete(&id));
+    assert_eq!(status, 404);
+    assert_eq!(json["error"]["code"], "not_found", "{json}");
+    cluster.drop_index().expect("drop");
+}
+
+#[test]
+fn similar_documents_on_the_cluster_lead_with_the_embedded_indexs_most_similar() {
+    let Some(urls) = urls() else { return };
+    let os = shared_cluster(&urls);
+    let embedded = &common::shared().searcher;
+    let index = &common::shared().index;
+    let mut listed = 0;
+    for (id, _) in index.sources().expect("sources") {
+        let doc = index.get_document(&id).expect("read").expect("document");
+        let ids = |hits: Vec<kartotek::search::Hit>| {
+            hits.into_iter().map(|h| h.id).collect::<Vec<String>>()
+        };
+        let a = ids(embedded.similar(&doc, 5).expect("embedded similar"));
+        let b = ids(os.similar(&doc, 5).expect("opensearch similar"));
+        assert!(!b.contains(&id), "`{id}` is not similar to itself");
+        // Lucene's more-like-this picks and weighs the terms a little
+        // differently from tantivy's: the same most similar document, and
+        // most of the list
+        assert_eq!(
+            a.first(),
+            b.first(),
+            "most similar to `{}`: {a:?} vs {b:?}",
+            doc.title
+        );
+        let shared = b.iter().filter(|id| a.contains(id)).count();
+        assert!(
+            shared * 5 >= a.len() * 3,
+            "similar to `{}`: {a:?} vs {b:?}",
+            doc.title
+        );
+        listed += b.len();
+    }
+    assert!(listed > 0, "some document has similar ones");
+}
+
+/// A web site on 127.0.0.1 with two linked pages about a made-up project.
+fn small_site() -> String {
+    use axum::response::Html;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let page = |title: &'static str, link: &'static str| {
+                Html(format!(
+                    "<!DOCTYPE html><html lang=\"nb\"><head><title>{title}</title></head><body><main><h1>{title}</h1><p>Tyttebærprosjektet samler kommunene i Trøndelag om kystkultur, havbruk og reiseliv langs leia. {title} forteller om arbeidet.</p><a href=\"{link}\">{link}</a></main></body></html>"
+                ))
+            };
+            let app = axum::Router::new()
+                .route("/", axum::routing::get(move || async move { page("Tyttebærprosjektet", "/arbeid") }))
+                .route("/arbeid", axum::routing::get(move || async move { page("Arbeidet i prosjektet", "/") }));
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{}", rx.recv().expect("site address"))
+}
+
+/// `kartotek --backend opensearch` on the cluster of `cfg`, with its own
+/// `--index` folder `dir` (where a crawl keeps its state).
+fn kartotek_on(cfg: &Config, dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kartotek"));
+    cmd.args(["--backend", "opensearch", "--opensearch-url"])
+        .arg(cfg.connection.urls.join(","))
+        .args(["--opensearch-index", &cfg.alias])
+        .arg("--opensearch-shards")
+        .arg(cfg.shards.to_string())
+        .arg("--opensearch-replicas")
+        .arg(cfg.replicas.to_string())
+        .arg("--index")
+        .arg(dir)
+        .env_remove("KARTOTEK_ADMIN_KEY")
+        .env_remove("KARTOTEK_SOURCES");
+    cmd
+}
+
+#[test]
+fn the_crawl_command_fills_the_cluster_and_keeps_its_state_locally() {
+    let Some(urls) = urls() else { return };
+    let cfg = config(&urls, "crawl");
+    let site = small_site();
+    let dir = tempfile::tempdir().expect("dir");
+    let out = kartotek_on(&cfg, dir.path())
+        .args([
+            "crawl",
+            &format!("{site}/"),
+            "--allow-private",
+            "--delay-ms",
+            "0",
+            "-q",
+        ])
+        .output()
+        .expect("run kartotek");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let cluster = Cluster::connect(&cfg).expect("connect");
+    assert_eq!(cluster.document_count().expect("count"), 2, "{err}");
+    let searcher = Searcher::opensearch(cluster.clone(), Taxonomy::builtin());
+    let found = searcher
+        .search(&Request::new("tyttebærprosjektet"))
+        .expect("search");
+    assert_eq!(found.total, 2);
+    assert!(
+        std::fs::read_dir(dir.path()).expect("dir").count() > 0,
+        "the crawl state is kept in the --index folder"
+    );
+    cluster.drop_index().expect("drop");
+}
+
+#[test]
+fn a_server_with_sources_crawls_them_into_the_cluster() {
+    let Some(urls) = urls() else { return };
+    let cfg = config(&urls, "schedule");
+    let site = small_site();
+    let dir = tempfile::tempdir().expect("dir");
+    let sources = dir.path().join("sources.toml");
+    std::fs::write(
+        &sources,
+        format!("allow_private = true\n[[source]]\nname = \"local\"\nstart = [\"{site}/\"]\ndelay_ms = 0\n"),
+    )
+    .expect("write sources");
+    let mut child = kartotek_on(&cfg, &dir.path().join("state"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--sources"])
+        .arg(&sources)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start kartotek serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("read");
+    let addr = line.trim().trim_start_matches("listening on ").to_string();
+    let client = reqwest::blocking::Client::new();
+    let started = Instant::now();
+    let mut total = 0;
+    while started.elapsed() < Duration::from_secs(60) {
+        let r = client
+            .get(format!("{addr}/api/search?q=tyttebærprosjektet"))
+            .send()
+            .ok()
+            .and_then(|r| r.text().ok())
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+        total = r.and_then(|v| v["total"].as_u64()).unwrap_or(0);
+        if total == 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        total, 2,
+        "the server's crawl put both pages in the cluster: {line}"
+    );
+    Cluster::connect(&cfg)
+        .expect("connect")
+        .drop_index()
+        .expect("drop");
+}

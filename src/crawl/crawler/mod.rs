@@ -24,8 +24,8 @@ use crate::crawl::{
 };
 use crate::document::LinkContext;
 use crate::error::{Error, Result};
-use crate::index::Index;
 use crate::ingest::{Job, Outcome};
+use crate::store::DocStore;
 use workers::{ingester, worker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +178,7 @@ pub(super) enum Cmd {
 }
 
 pub(super) struct Crawler<'a> {
-    pub(super) index: &'a Index,
+    pub(super) index: &'a dyn DocStore,
     pub(super) opts: &'a CrawlOptions,
     pub(super) state: State,
     pub(super) scope: Scope<'a>,
@@ -311,7 +311,7 @@ impl Crawler<'_> {
                     .opts
                     .state_path
                     .clone()
-                    .or_else(|| self.index.path().map(State::path_for))
+                    .or_else(|| self.index.folder().map(State::path_for))
                 {
                     if let Err(e) = self.state.save(&p) {
                         tracing::warn!("cannot save the crawl state: {e}");
@@ -557,7 +557,8 @@ impl Crawler<'_> {
             return (None, None);
         }
         if let Some(id) = &e.doc_id {
-            if self.index.stored_hash(id).is_none() {
+            // unknown, or the store cannot say: fetch it whole
+            if !matches!(self.index.content_hash(id), Ok(Some(_))) {
                 return (None, None);
             }
         }
