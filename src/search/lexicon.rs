@@ -158,21 +158,30 @@ impl Lexicons {
                         );
                     }
                 }
-                Kind::Neighbour | Kind::Variant => {
-                    let map = if s.kind == Kind::Neighbour {
-                        &mut self.neighbour
-                    } else {
-                        &mut self.variant
-                    };
-                    let own = stem_key(s.lang, &head);
+                Kind::Neighbour => {
+                    push_all(&mut self.neighbour, stem_key(s.lang, &head), &translations);
+                    for t in &translations {
+                        push_all(
+                            &mut self.neighbour,
+                            stem_key("no", t),
+                            std::slice::from_ref(&head),
+                        );
+                    }
+                }
+                Kind::Variant => {
                     // a pair spelt alike in both (`plan`/`plan`) adds nothing
+                    let own = stem_key("no", &head);
                     let translations: Vec<String> = translations
                         .into_iter()
                         .filter(|t| stem_key("no", t) != own)
                         .collect();
-                    push_all(map, own, &translations);
+                    push_all(&mut self.variant, variant_key(&head), &translations);
                     for t in &translations {
-                        push_all(map, stem_key("no", t), std::slice::from_ref(&head));
+                        push_all(
+                            &mut self.variant,
+                            variant_key(t),
+                            std::slice::from_ref(&head),
+                        );
                     }
                 }
             }
@@ -210,7 +219,7 @@ impl Lexicons {
     /// word or phrase (any inflection).
     pub fn variants(&self, phrase: &str) -> &[String] {
         self.variant
-            .get(&stem_key("no", phrase))
+            .get(&variant_key(phrase))
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
@@ -250,6 +259,21 @@ fn stem_key(lang: &str, s: &str) -> String {
         .map(|t| t.text)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Shortest word looked up by its stem among the Nynorsk–Bokmål pairs.
+const VARIANT_STEM_CHARS: usize = 5;
+
+/// The key of a word among the Nynorsk–Bokmål pairs: its stem from
+/// [`VARIANT_STEM_CHARS`] letters (`verksemda` finds `verksemd`), the word
+/// itself below: short words' stems collide (`føre` and `før` share `før`,
+/// and `føre` → `for` must not make `før` mean `for`).
+fn variant_key(s: &str) -> String {
+    if s.chars().count() >= VARIANT_STEM_CHARS {
+        stem_key("no", s)
+    } else {
+        s.to_lowercase()
+    }
 }
 
 /// Decode a dictd base64 number.
@@ -454,6 +478,17 @@ mod tests {
         assert_eq!(l.variants("verksemda"), ["virksomhet"]);
         assert_eq!(l.variants("virksomheten"), ["verksemd"]);
         assert!(l.variants("plan").is_empty());
+    }
+
+    #[test]
+    fn short_words_meet_their_variants_only_as_written() {
+        let mut l = Lexicons::default();
+        l.add(
+            source("freedict-nno-nob"),
+            vec![("føre".into(), vec!["for".into()])],
+        );
+        assert_eq!(l.variants("føre"), ["for"]);
+        assert!(l.variants("før").is_empty(), "`før` is not `føre`");
     }
 
     #[test]
