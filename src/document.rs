@@ -182,6 +182,20 @@ pub struct Document {
 }
 
 impl Document {
+    /// The text "similar documents" compares: the passages, up to about
+    /// 60,000 bytes (enough to find a document's characteristic words).
+    pub fn similarity_text(&self) -> String {
+        let mut text = String::new();
+        for p in &self.passages {
+            if text.len() > 60_000 {
+                break;
+            }
+            text.push_str(&p.text);
+            text.push_str("\n\n");
+        }
+        text
+    }
+
     /// The stable document id for a source key: 16 hex digits of its blake3 hash.
     pub fn id_for(source: &str) -> String {
         let h = blake3::hash(source.as_bytes());

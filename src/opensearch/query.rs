@@ -213,14 +213,7 @@ pub(crate) fn body(plan: &Plan, text: Option<&Node>, extra: usize) -> Value {
 /// `doc` itself. Passages grouped into documents as a search's are.
 pub(crate) fn similar_body(doc: &crate::document::Document, n: usize, passages: u64) -> Value {
     use crate::index::analyzer;
-    let mut text = String::new();
-    for p in &doc.passages {
-        if text.len() > 60_000 {
-            break;
-        }
-        text.push_str(&p.text);
-        text.push_str("\n\n");
-    }
+    let text = doc.similarity_text();
     let lang = analyzer::analyzed_for(doc.lang);
     let like = |field: String, tokens: String| {
         json!({ "more_like_this": {

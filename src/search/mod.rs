@@ -495,14 +495,7 @@ impl Searcher {
         };
         let searcher = index.searcher();
         let f = index.fields();
-        let mut text = String::new();
-        for p in &doc.passages {
-            if text.len() > 60_000 {
-                break;
-            }
-            text.push_str(&p.text);
-            text.push_str("\n\n");
-        }
+        let text = doc.similarity_text();
         let analysed = crate::index::analyzer::analyzed_for(doc.lang);
         let mut fields: Vec<(tantivy::schema::Field, Vec<OwnedValue>)> =
             vec![(f.title, vec![OwnedValue::Str(doc.title.clone())])];

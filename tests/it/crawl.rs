@@ -58,20 +58,8 @@ impl Site {
     fn start() -> Site {
         let state = Arc::new(Mutex::new(SiteState::default()));
         let st = Arc::clone(&state);
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                let app = axum::Router::new().fallback(serve).with_state(st);
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        let addr = rx.recv().unwrap();
+        let app = axum::Router::new().fallback(serve).with_state(st);
+        let addr = crate::common::serve_loopback(app);
         Site {
             base: format!("http://{addr}"),
             state,

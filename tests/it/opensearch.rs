@@ -818,27 +818,21 @@ fn similar_documents_on_the_cluster_lead_with_the_embedded_indexs_most_similar()
 /// A web site on 127.0.0.1 with two linked pages about a made-up project.
 fn small_site() -> String {
     use axum::response::Html;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            let page = |title: &'static str, link: &'static str| {
-                Html(format!(
-                    "<!DOCTYPE html><html lang=\"nb\"><head><title>{title}</title></head><body><main><h1>{title}</h1><p>Tyttebærprosjektet samler kommunene i Trøndelag om kystkultur, havbruk og reiseliv langs leia. {title} forteller om arbeidet.</p><a href=\"{link}\">{link}</a></main></body></html>"
-                ))
-            };
-            let app = axum::Router::new()
-                .route("/", axum::routing::get(move || async move { page("Tyttebærprosjektet", "/arbeid") }))
-                .route("/arbeid", axum::routing::get(move || async move { page("Arbeidet i prosjektet", "/") }));
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    format!("http://{}", rx.recv().expect("site address"))
+    let page = |title: &'static str, link: &'static str| {
+        Html(format!(
+            "<!DOCTYPE html><html lang=\"nb\"><head><title>{title}</title></head><body><main><h1>{title}</h1><p>Tyttebærprosjektet samler kommunene i Trøndelag om kystkultur, havbruk og reiseliv langs leia. {title} forteller om arbeidet.</p><a href=\"{link}\">{link}</a></main></body></html>"
+        ))
+    };
+    let app = axum::Router::new()
+        .route(
+            "/",
+            axum::routing::get(move || async move { page("Tyttebærprosjektet", "/arbeid") }),
+        )
+        .route(
+            "/arbeid",
+            axum::routing::get(move || async move { page("Arbeidet i prosjektet", "/") }),
+        );
+    format!("http://{}", common::serve_loopback(app))
 }
 
 /// `kartotek --backend opensearch` on the cluster of `cfg`, with its own

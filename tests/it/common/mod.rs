@@ -208,3 +208,21 @@ impl Rng {
         z ^ (z >> 31)
     }
 }
+
+/// Serve `app` on a free port of 127.0.0.1 from a thread of its own (for
+/// tests that need a web site to crawl); its address.
+pub fn serve_loopback(app: axum::Router) -> std::net::SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    rx.recv().expect("the loopback server's address")
+}
