@@ -159,30 +159,24 @@ impl Lexicons {
                     }
                 }
                 Kind::Neighbour => {
-                    push_all(&mut self.neighbour, stem_key(s.lang, &head), &translations);
-                    for t in &translations {
-                        push_all(
-                            &mut self.neighbour,
-                            stem_key("no", t),
-                            std::slice::from_ref(&head),
-                        );
-                    }
+                    let own = stem_key(s.lang, &head);
+                    let keyed: Vec<(String, String)> = translations
+                        .into_iter()
+                        .map(|t| (stem_key("no", &t), t))
+                        .collect();
+                    both_ways(&mut self.neighbour, own, &head, keyed);
                 }
                 Kind::Variant => {
                     // a pair spelt alike in both (`plan`/`plan`) adds nothing
                     let own = stem_key("no", &head);
-                    let translations: Vec<String> = translations
+                    let keyed: Vec<(String, String)> = translations
                         .into_iter()
-                        .filter(|t| stem_key("no", t) != own)
+                        .map(|t| (stem_key("no", &t), t))
+                        .filter(|(stem, _)| *stem != own)
+                        .map(|(stem, t)| (variant_key(&t, stem), t))
                         .collect();
-                    push_all(&mut self.variant, variant_key(&head), &translations);
-                    for t in &translations {
-                        push_all(
-                            &mut self.variant,
-                            variant_key(t),
-                            std::slice::from_ref(&head),
-                        );
-                    }
+                    let own = variant_key(&head, own);
+                    both_ways(&mut self.variant, own, &head, keyed);
                 }
             }
         }
@@ -219,7 +213,7 @@ impl Lexicons {
     /// word or phrase (any inflection).
     pub fn variants(&self, phrase: &str) -> &[String] {
         self.variant
-            .get(&variant_key(phrase))
+            .get(&variant_key(phrase, stem_key("no", phrase)))
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
@@ -249,30 +243,56 @@ fn push_all(map: &mut HashMap<String, Vec<String>>, key: String, terms: &[String
 
 /// The words of `s` stemmed as language `lang` (`en`, `no`, `sv`), so
 /// `harbours` finds `harbour` and `havnene` finds `havn`.
+/// Each thread keeps one analyzer per language: keys are made for every
+/// entry while the dictionaries load and for every query word after.
 fn stem_key(lang: &str, s: &str) -> String {
+    thread_local! {
+        static ANALYZERS: std::cell::RefCell<HashMap<&'static str, tantivy::tokenizer::TextAnalyzer>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
     let Some(l) = ANALYZED.iter().find(|l| l.key == lang) else {
         return String::new();
     };
-    let mut a = analyzer::exact_analyzer(l);
-    analyzer::tokens(&mut a, s)
-        .into_iter()
-        .map(|t| t.text)
-        .collect::<Vec<_>>()
-        .join(" ")
+    ANALYZERS.with(|cell| {
+        let mut analyzers = cell.borrow_mut();
+        let a = analyzers
+            .entry(l.key)
+            .or_insert_with(|| analyzer::exact_analyzer(l));
+        analyzer::tokens(a, s)
+            .into_iter()
+            .map(|t| t.text)
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 /// Shortest word looked up by its stem among the Nynorsk–Bokmål pairs.
 const VARIANT_STEM_CHARS: usize = 5;
 
-/// The key of a word among the Nynorsk–Bokmål pairs: its stem from
-/// [`VARIANT_STEM_CHARS`] letters (`verksemda` finds `verksemd`), the word
-/// itself below: short words' stems collide (`føre` and `før` share `før`,
-/// and `føre` → `for` must not make `før` mean `for`).
-fn variant_key(s: &str) -> String {
-    if s.chars().count() >= VARIANT_STEM_CHARS {
-        stem_key("no", s)
+/// The key of a word among the Nynorsk–Bokmål pairs, given its stem key:
+/// the stem from [`VARIANT_STEM_CHARS`] letters (`verksemda` finds
+/// `verksemd`), the word itself below: short words' stems collide (`føre` and
+/// `før` share `før`, and `føre` → `for` must not make `før` mean `for`).
+fn variant_key(word: &str, stem: String) -> String {
+    if word.chars().count() >= VARIANT_STEM_CHARS {
+        stem
     } else {
-        s.to_lowercase()
+        word.to_lowercase()
+    }
+}
+
+/// Enter a pair both ways: `head` (under `own`) gives each translation, and
+/// each translation (under its key) gives `head`.
+fn both_ways(
+    map: &mut HashMap<String, Vec<String>>,
+    own: String,
+    head: &str,
+    keyed: Vec<(String, String)>,
+) {
+    let translations: Vec<String> = keyed.iter().map(|(_, t)| t.clone()).collect();
+    push_all(map, own, &translations);
+    for (key, _) in keyed {
+        push_all(map, key, &[head.to_string()]);
     }
 }
 
