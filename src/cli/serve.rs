@@ -110,16 +110,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
             state_path: cli.crawl_state_path()?,
             ..crate::crawl::CrawlOptions::default()
         };
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let schedule = schedule(
-            sources,
-            std::sync::Arc::new(cluster),
-            &state,
-            taxonomy,
-            base,
-            &stop,
-        )?;
-        return serve_state(state, args, schedule, Some(stop));
+        let store = std::sync::Arc::new(cluster);
+        return serve_scheduled(state, store, taxonomy, sources, base, args);
     }
     let index = Index::open_or_create(&cli.index)?;
     let keep_writer = config.admin_key.is_some() || sources.is_some();
@@ -147,15 +139,29 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     }
     let state = AppState::with_writer(index.clone(), taxonomy, config, writer);
     state.metrics.ingested(0, failed_at_start);
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let schedule = schedule(
-        sources,
+    let base = crate::crawl::CrawlOptions::default();
+    serve_scheduled(
+        state,
         std::sync::Arc::new(index),
-        &state,
         taxonomy,
-        crate::crawl::CrawlOptions::default(),
-        &stop,
-    )?;
+        sources,
+        base,
+        args,
+    )
+}
+
+/// Serve `state`, re-crawling `sources` (if any) into `store` on their
+/// schedule until the server stops.
+fn serve_scheduled(
+    state: AppState,
+    store: std::sync::Arc<dyn crate::store::DocStore>,
+    taxonomy: &'static crate::taxonomy::Taxonomy,
+    sources: Option<crate::crawl::sources::SourcesFile>,
+    base: crate::crawl::CrawlOptions,
+    args: &Args,
+) -> Result<i32> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let schedule = schedule(sources, store, &state, taxonomy, base, &stop)?;
     serve_state(state, args, schedule, Some(stop))
 }
 
