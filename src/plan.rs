@@ -49,6 +49,16 @@ pub enum Clause {
         /// Weight.
         boost: f32,
     },
+    /// Passages of documents holding a facet value (or one below it), with
+    /// a constant score of `boost`.
+    Facet {
+        /// The facet.
+        facet: Facet,
+        /// The normalised path, e.g. `/norway/trondelag`.
+        path: String,
+        /// The constant score.
+        boost: f32,
+    },
     /// Every token within `distance` edits (transpositions count one), with
     /// a constant score of `boost`.
     Fuzzy {
@@ -192,6 +202,8 @@ pub struct Found {
 /// Term statistics the core plans with (which fields hold terms, in how
 /// many passages a token occurs), answered by the engine.
 pub trait Stats {
+    /// How many passages the index holds.
+    fn passages(&self) -> u64;
     /// True when some passage has a token in `field`.
     fn has_terms(&self, field: &str) -> bool;
     /// In how many passages `term` occurs in `field` (`None`: unknown).
@@ -235,6 +247,10 @@ impl Recorder {
 }
 
 impl Stats for Recorder {
+    fn passages(&self) -> u64 {
+        1
+    }
+
     fn has_terms(&self, field: &str) -> bool {
         self.fields.borrow_mut().insert(field.to_string());
         true

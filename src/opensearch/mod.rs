@@ -310,29 +310,6 @@ impl Cluster {
         }
     }
 
-    /// Up to `n` documents most like `doc`, best first (see
-    /// [`query::similar_body`]).
-    pub fn similar(&self, doc: &Document, n: usize) -> Result<Vec<crate::plan::FoundDoc>> {
-        if n == 0 {
-            return Ok(Vec::new());
-        }
-        let passages = self.count(json!({ "match_all": {} }))?;
-        let resp = self.search(&query::similar_body(doc, n, passages))?;
-        let plan = Plan {
-            text: None,
-            fallback: None,
-            filters: Default::default(),
-            from: None,
-            to: None,
-            sort: crate::plan::Sort::Relevance,
-            explain: Vec::new(),
-            top: n,
-            facets: false,
-            disjunctive: Vec::new(),
-        };
-        Ok(query::found(&plan, &resp).top)
-    }
-
     /// In how many passages each `(field, term)` occurs, and which of
     /// `fields` hold a token in some passage (every passage holds every
     /// analysed field, see `mapping::FILLER`: a field holds terms when
@@ -366,7 +343,7 @@ impl Cluster {
             )
         };
         let mut queries: Vec<Value> = Vec::new();
-        let need_passages = known_passages.is_none() && !missing_fields.is_empty();
+        let need_passages = known_passages.is_none();
         if need_passages {
             queries.push(json!({ "match_all": {} }));
         }
@@ -399,6 +376,7 @@ impl Cluster {
             c.dfs.insert(t, n);
         }
         Ok(ClusterStats {
+            passages,
             fields: fields
                 .into_iter()
                 .filter(|f| c.fields.get(f).copied().unwrap_or(false))
@@ -768,12 +746,17 @@ fn document_from(id: &str, rows: &[Value]) -> Option<Document> {
 
 /// Term statistics fetched from the cluster for one search.
 pub struct ClusterStats {
+    passages: u64,
     fields: HashSet<String>,
     dfs: HashMap<(String, String), u64>,
     cluster: Cluster,
 }
 
 impl Stats for ClusterStats {
+    fn passages(&self) -> u64 {
+        self.passages
+    }
+
     fn has_terms(&self, field: &str) -> bool {
         self.fields.contains(field)
     }

@@ -104,6 +104,10 @@ fn clause(c: &Clause) -> Value {
                 .collect();
             json!({ "bool": { "should": should, "boost": boost } })
         }
+        Clause::Facet { facet, path, boost } => json!({ "constant_score": {
+            "filter": { "term": { facet.name(): path } },
+            "boost": boost,
+        } }),
         Clause::Fuzzy {
             field,
             term,
@@ -202,62 +206,6 @@ pub(crate) fn body(plan: &Plan, text: Option<&Node>, extra: usize) -> Value {
         b["post_filter"] = f;
     }
     b
-}
-
-/// The search body for the `n` documents most like `doc` (of `passages`
-/// passages in all): OpenSearch's more-like-this over the tokens Kartotek's
-/// analyzers give the document's text (its language's field) and title,
-/// with the embedded engine's settings (terms twice in the text, of four
-/// letters or more, in at most a third of the passages, the 30 best), plus
-/// its region, programme, network and theme values at half weight; never
-/// `doc` itself. Passages grouped into documents as a search's are.
-pub(crate) fn similar_body(doc: &crate::document::Document, n: usize, passages: u64) -> Value {
-    use crate::index::analyzer;
-    let text = doc.similarity_text();
-    let lang = analyzer::analyzed_for(doc.lang);
-    let like = |field: String, tokens: String| {
-        json!({ "more_like_this": {
-            "fields": [field],
-            "like": tokens,
-            "min_term_freq": 2,
-            "min_doc_freq": 1,
-            "max_doc_freq": (passages / 3).max(2),
-            "min_word_length": 4,
-            "max_query_terms": 30,
-            "minimum_should_match": 1,
-        } })
-    };
-    let mut should = vec![
-        like(
-            crate::index::schema::TITLE.to_string(),
-            super::mapping::tokens(&mut analyzer::title_analyzer(), &doc.title),
-        ),
-        like(
-            crate::index::schema::body_field_name(lang.key),
-            super::mapping::tokens(&mut analyzer::exact_analyzer(lang), &text),
-        ),
-    ];
-    for v in &doc.facets {
-        let Some(facet) = Facet::parse(&v.facet).filter(|f| f.hierarchical()) else {
-            continue;
-        };
-        let path = v.path.trim_end_matches('/');
-        if path.starts_with('/') && path.len() > 1 {
-            should.push(json!({ "term": { facet.name(): { "value": path, "boost": 0.5 } } }));
-        }
-    }
-    json!({
-        "size": n,
-        "track_total_hits": false,
-        "query": { "bool": {
-            "should": should,
-            "minimum_should_match": 1,
-            "must_not": [{ "term": { ID: doc.id } }],
-        } },
-        "_source": [STORED],
-        "sort": [{ "_score": "desc" }, { super::mapping::PASSAGE: "asc" }],
-        "collapse": { "field": ID, "inner_hits": { "name": "passages", "size": 0 } },
-    })
 }
 
 /// True when the documents `resp` fetched (`extra` beyond the page) hold

@@ -40,6 +40,10 @@ impl<'a> EmbeddedStats<'a> {
 }
 
 impl Stats for EmbeddedStats<'_> {
+    fn passages(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
     fn has_terms(&self, field: &str) -> bool {
         let Ok(field) = self.schema.get_field(field) else {
             return false;
@@ -203,6 +207,15 @@ pub(crate) fn clause(c: &Clause, schema: &Schema) -> Option<Box<dyn Query>> {
                     *distance,
                     true,
                 )),
+                *boost,
+            )
+        }
+        Clause::Facet { facet, path, boost } => {
+            let f = schema.get_field(facet.name()).ok()?;
+            let value = tantivy::schema::Facet::from_text(path).ok()?;
+            let term = TermQuery::new(Term::from_facet(f, &value), IndexRecordOption::Basic);
+            (
+                Box::new(tantivy::query::ConstScoreQuery::new(Box::new(term), 1.0)),
                 *boost,
             )
         }

@@ -15,6 +15,7 @@ pub mod expand;
 pub mod explain;
 pub mod lexicon;
 pub mod query;
+pub mod similar;
 pub mod snippet;
 pub mod suggest;
 
@@ -24,9 +25,6 @@ use std::ops::Range;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur as TantivyOccur, Query, TermQuery};
-use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, OwnedValue};
-use tantivy::{TantivyDocument, Term};
 
 use crate::document::{Document, Passage};
 use crate::error::{Error, Result};
@@ -471,87 +469,26 @@ impl Searcher {
             .collect()
     }
 
-    /// Up to `n` documents most like `doc`: sharing its salient terms (tantivy's
-    /// more-like-this over its text in its language's field, and its title) and its
-    /// region, programme, network and theme values. Never `doc` itself.
-    ///
-    /// On OpenSearch the cluster's more-like-this runs over the tokens
-    /// Kartotek's analyzers give the document (its fields hold tokens, not
-    /// text), with the same settings and facet weights. Lucene weighs the
-    /// terms it picks a little differently: the lists agree on the most
-    /// similar document and most of the rest, not on every place.
+    /// Up to `n` documents most like `doc`: sharing its salient words and
+    /// its region, programme, network and theme values (see [`similar`]).
+    /// Never `doc` itself. Both engines run the same plan, so they list the
+    /// same documents.
     pub fn similar(&self, doc: &Document, n: usize) -> Result<Vec<Hit>> {
-        let index = match &self.engine {
-            Engine::Embedded(index) => index,
-            Engine::OpenSearch(cluster) => {
-                let marks = Marks::default();
-                let mut cache = HashMap::new();
-                return Ok(cluster
-                    .similar(doc, n)?
-                    .iter()
-                    .map(|found| Self::hit(found, false, &marks, &mut cache))
-                    .collect());
-            }
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let plan = self.with_stats(|stats| similar::plan(doc, n, stats))?;
+        let found = match &self.engine {
+            Engine::Embedded(index) => embedded::execute(index, &index.searcher(), &plan, false)?,
+            Engine::OpenSearch(cluster) => cluster.execute(&plan)?,
         };
-        let searcher = index.searcher();
-        let f = index.fields();
-        let text = doc.similarity_text();
-        let analysed = crate::index::analyzer::analyzed_for(doc.lang);
-        let mut fields: Vec<(tantivy::schema::Field, Vec<OwnedValue>)> =
-            vec![(f.title, vec![OwnedValue::Str(doc.title.clone())])];
-        if let Some((exact, _)) = f.body(analysed.key) {
-            fields.push((exact, vec![OwnedValue::Str(text)]));
-        }
-        let passages = searcher.num_docs().max(1);
-        let mlt = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_max_doc_frequency((passages / 3).max(2))
-            .with_min_term_frequency(2)
-            .with_min_word_length(4)
-            .with_max_query_terms(30)
-            .with_document_fields(fields);
-        let mut should: Vec<(TantivyOccur, Box<dyn Query>)> =
-            vec![(TantivyOccur::Should, Box::new(mlt))];
-        for v in &doc.facets {
-            let Some(facet) = Facet::parse(&v.facet).filter(|f| f.hierarchical()) else {
-                continue;
-            };
-            let Ok(path) = TantivyFacet::from_text(&v.path) else {
-                continue;
-            };
-            let term = TermQuery::new(
-                Term::from_facet(f.facet_field(facet), &path),
-                IndexRecordOption::Basic,
-            );
-            should.push((
-                TantivyOccur::Should,
-                Box::new(tantivy::query::BoostQuery::new(Box::new(term), 0.5)),
-            ));
-        }
-        let query = BooleanQuery::new(vec![
-            (TantivyOccur::Must, Box::new(BooleanQuery::new(should))),
-            (
-                TantivyOccur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.id, &doc.id),
-                    IndexRecordOption::Basic,
-                )),
-            ),
-        ]);
-        let matches = searcher.search(&query, &collector::GroupByDocument)?;
         let marks = Marks::default();
         let mut cache = HashMap::new();
-        let mut hits = Vec::new();
-        for m in matches.top(n) {
-            let stored: TantivyDocument = searcher.doc(m.best_addr)?;
-            let found = FoundDoc {
-                score: m.score(),
-                best: embedded::stored(index, &searcher, m.best_addr, &stored),
-                matched: Vec::new(),
-            };
-            hits.push(Self::hit(&found, false, &marks, &mut cache));
-        }
-        Ok(hits)
+        Ok(found
+            .top
+            .iter()
+            .map(|m| Self::hit(m, false, &marks, &mut cache))
+            .collect())
     }
 
     fn hit(
