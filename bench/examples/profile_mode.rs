@@ -44,7 +44,7 @@ fn main() -> kartotek::Result<()> {
         .map(str::to_string)
         .collect();
     // what measure::request builds from a BenchQuery, from the saved columns
-    let requests: Vec<Request> = text
+    let requests: Vec<(String, Request)> = text
         .lines()
         .skip(1)
         .filter_map(|line| {
@@ -74,33 +74,47 @@ fn main() -> kartotek::Result<()> {
             {
                 r = r.filter(f, p);
             }
-            Some(r)
+            Some((cols.first()?.to_string(), r))
         })
         .collect();
     let searcher = Searcher::new(
         Index::open_or_create(std::path::Path::new(dir))?,
         Taxonomy::builtin(),
     );
-    for r in &requests {
+    for (_, r) in &requests {
         searcher.search(r)?;
     }
     let t = Instant::now();
     let mut hits = 0;
     let mut each = Vec::with_capacity(requests.len() * reps);
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
     for _ in 0..reps {
-        for r in &requests {
+        for (kind, r) in &requests {
             let q = Instant::now();
             hits += searcher.search(r)?.hits.len();
-            each.push(q.elapsed().as_secs_f64() * 1000.0);
+            let ms = q.elapsed().as_secs_f64() * 1000.0;
+            each.push(ms);
+            by_kind.entry(kind).or_default().push(ms);
         }
     }
     let n = (requests.len() * reps).max(1);
-    each.sort_by(f64::total_cmp);
-    let at = |p: f64| {
-        each.get(((each.len() as f64 * p).ceil() as usize).saturating_sub(1))
+    let at_in = |v: &mut Vec<f64>, p: f64| {
+        v.sort_by(f64::total_cmp);
+        v.get(((v.len() as f64 * p).ceil() as usize).saturating_sub(1))
             .copied()
             .unwrap_or(0.0)
     };
+    // per query kind, then all together
+    for (kind, v) in by_kind.iter_mut() {
+        let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+        println!(
+            "  {kind:<9} {:>4} queries: mean {mean:.3} p50 {:.3} p99 {:.3} ms",
+            v.len(),
+            at_in(v, 0.50),
+            at_in(v, 0.99)
+        );
+    }
+    let mut at = |p: f64| at_in(&mut each, p);
     println!(
         "{} queries, mode {}: {:.3} ms per query, p50 {:.3} p95 {:.3} p99 {:.3} ms, {hits} hits",
         n,
