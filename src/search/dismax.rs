@@ -15,12 +15,16 @@
 //! union's window anyway and its bitset walk is the faster one, so the
 //! word falls back to tantivy's dis-max there. Scores are the same either
 //! way: the best alternative plus `tie_breaker` times the others.
+//!
+//! That fallback is for a word whose matches are walked. A word an
+//! intersection seeks stays a minimum of cursors however dense
+//! ([`AllOfQuery`]): only the word leading the intersection is walked.
 
 use std::sync::Arc;
 
 use tantivy::query::{
-    BooleanWeight, DisjunctionMaxCombiner, EmptyScorer, EnableScoring, Explanation, Occur, Query,
-    Scorer, Weight,
+    intersect_scorers, BooleanWeight, DisjunctionMaxCombiner, EmptyScorer, EnableScoring,
+    Explanation, Occur, Query, Scorer, Weight,
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
@@ -43,6 +47,38 @@ impl WordQuery {
             tie_breaker,
         }
     }
+
+    /// The weight, concrete: an [`AllOfQuery`] asks it for lazy scorers.
+    fn word_weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<WordWeight> {
+        // Each alternative's weight is made once and shared by both paths: making one reads
+        // its terms' statistics, and a typo alternative builds its automaton.
+        let children = self
+            .alternatives
+            .iter()
+            .map(|q| Child::of(&**q, enable_scoring))
+            .collect::<tantivy::Result<Vec<Child>>>()?;
+        // tantivy's dis-max is this boolean weight (`DisjunctionMaxQuery::weight`)
+        let tie_breaker = self.tie_breaker;
+        let dense = BooleanWeight::with_minimum_number_should_match(
+            children
+                .iter()
+                .map(|c| {
+                    (
+                        Occur::Should,
+                        Box::new(Shared(c.weight())) as Box<dyn Weight>,
+                    )
+                })
+                .collect(),
+            1,
+            enable_scoring.is_scoring_enabled(),
+            Box::new(move || DisjunctionMaxCombiner::with_tie_breaker(tie_breaker)),
+        );
+        Ok(WordWeight {
+            children,
+            dense: Box::new(dense),
+            tie_breaker,
+        })
+    }
 }
 
 impl Clone for WordQuery {
@@ -56,34 +92,7 @@ impl Clone for WordQuery {
 
 impl Query for WordQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        // Each alternative's weight is made once and shared by both paths: making one reads
-        // its terms' statistics, and a typo alternative builds its automaton.
-        let weights = self
-            .alternatives
-            .iter()
-            .map(|q| q.weight(enable_scoring).map(Arc::from))
-            .collect::<tantivy::Result<Vec<Arc<dyn Weight>>>>()?;
-        // tantivy's dis-max is this boolean weight (`DisjunctionMaxQuery::weight`)
-        let tie_breaker = self.tie_breaker;
-        let dense = BooleanWeight::with_minimum_number_should_match(
-            weights
-                .iter()
-                .map(|w| {
-                    (
-                        Occur::Should,
-                        Box::new(Shared(w.clone())) as Box<dyn Weight>,
-                    )
-                })
-                .collect(),
-            1,
-            enable_scoring.is_scoring_enabled(),
-            Box::new(move || DisjunctionMaxCombiner::with_tie_breaker(tie_breaker)),
-        );
-        Ok(Box::new(WordWeight {
-            weights,
-            dense: Box::new(dense),
-            tie_breaker,
-        }))
+        Ok(Box::new(self.word_weight(enable_scoring)?))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -106,24 +115,67 @@ impl Weight for Shared {
     }
 }
 
+/// An alternative of a word: a nested word (its variants, its stand-ins),
+/// which can be asked for a lazy scorer too, or any other weight.
+enum Child {
+    Word(Arc<WordWeight>),
+    Other(Arc<dyn Weight>),
+}
+
+impl Child {
+    fn of(q: &dyn Query, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Child> {
+        Ok(match q.downcast_ref::<WordQuery>() {
+            Some(w) => Child::Word(Arc::new(w.word_weight(enable_scoring)?)),
+            None => Child::Other(Arc::from(q.weight(enable_scoring)?)),
+        })
+    }
+
+    fn weight(&self) -> Arc<dyn Weight> {
+        match self {
+            Child::Word(w) => w.clone(),
+            Child::Other(w) => w.clone(),
+        }
+    }
+
+    fn scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+        lazy: bool,
+    ) -> tantivy::Result<Box<dyn Scorer>> {
+        match self {
+            Child::Word(w) => w.scorer_as(reader, boost, lazy),
+            Child::Other(w) => w.scorer(reader, boost),
+        }
+    }
+}
+
 struct WordWeight {
-    weights: Vec<Arc<dyn Weight>>,
+    children: Vec<Child>,
     /// tantivy's dis-max, for segments where the word is dense.
     dense: Box<dyn Weight>,
     tie_breaker: Score,
 }
 
-impl Weight for WordWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut children = Vec::with_capacity(self.weights.len());
-        for w in &self.weights {
-            let s = w.scorer(reader, boost)?;
+impl WordWeight {
+    /// The word's scorer on one segment; `lazy`: never the buffered union,
+    /// however dense the word (it is seeked by an intersection, and the
+    /// buffered union scores a whole window on every seek past it).
+    fn scorer_as(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+        lazy: bool,
+    ) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut children = Vec::with_capacity(self.children.len());
+        for c in &self.children {
+            let s = c.scorer(reader, boost, lazy)?;
             if s.doc() != TERMINATED {
                 children.push(s);
             }
         }
         let hint: u64 = children.iter().map(|c| u64::from(c.size_hint())).sum();
-        if children.len() > 1 && hint > u64::from(reader.max_doc() / DENSE) {
+        if !lazy && children.len() > 1 && hint > u64::from(reader.max_doc() / DENSE) {
             return self.dense.scorer(reader, boost);
         }
         Ok(match children.len() {
@@ -132,18 +184,108 @@ impl Weight for WordWeight {
             _ => Box::new(MinUnion::new(children, self.tie_breaker)),
         })
     }
+}
+
+impl Weight for WordWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.scorer_as(reader, boost, false)
+    }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new(
+        explain_by_seek(
+            self.scorer(reader, 1.0)?,
+            doc,
             "dis-max of the word's fields",
-            scorer.score(),
-        ))
+        )
+    }
+}
+
+/// An explanation of `scorer`'s score at `doc`, without the parts.
+fn explain_by_seek(
+    mut scorer: Box<dyn Scorer>,
+    doc: DocId,
+    what: &'static str,
+) -> tantivy::Result<Explanation> {
+    if scorer.seek(doc) != doc {
+        return Err(tantivy::TantivyError::InvalidArgument(format!(
+            "document {doc} does not match"
+        )));
+    }
+    Ok(Explanation::new(what, scorer.score()))
+}
+
+/// Every one of `required` (query words and filters), scores added up, as
+/// tantivy's boolean query of `Must` clauses; but its words are lazy
+/// unions except the one that leads the intersection on a segment (the
+/// one matching fewest passages), which may be buffered where dense: the
+/// intersection walks the leader and seeks the others to each of its
+/// matches, and a buffered union seeked past its window scores the whole
+/// next window, most of which the leader never reaches.
+#[derive(Debug)]
+pub struct AllOfQuery {
+    required: Vec<Box<dyn Query>>,
+}
+
+impl AllOfQuery {
+    /// Passages matching all of `required`.
+    pub fn new(required: Vec<Box<dyn Query>>) -> AllOfQuery {
+        AllOfQuery { required }
+    }
+
+    /// What every match must match.
+    pub fn required(&self) -> &[Box<dyn Query>] {
+        &self.required
+    }
+}
+
+impl Clone for AllOfQuery {
+    fn clone(&self) -> Self {
+        AllOfQuery::new(self.required.iter().map(|q| q.box_clone()).collect())
+    }
+}
+
+impl Query for AllOfQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let required = self
+            .required
+            .iter()
+            .map(|q| Child::of(&**q, enable_scoring))
+            .collect::<tantivy::Result<Vec<Child>>>()?;
+        Ok(Box::new(AllOfWeight { required }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for q in &self.required {
+            q.query_terms(visitor);
+        }
+    }
+}
+
+struct AllOfWeight {
+    required: Vec<Child>,
+}
+
+impl Weight for AllOfWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut scorers = Vec::with_capacity(self.required.len());
+        for c in &self.required {
+            let s = c.scorer(reader, boost, true)?;
+            if s.doc() == TERMINATED {
+                return Ok(Box::new(EmptyScorer));
+            }
+            scorers.push(s);
+        }
+        // the leader, when it is a word, may walk its matches buffered
+        if let Some(lead) = (0..scorers.len()).min_by_key(|&i| scorers[i].cost()) {
+            if let Child::Word(w) = &self.required[lead] {
+                scorers[lead] = w.scorer_as(reader, boost, false)?;
+            }
+        }
+        Ok(intersect_scorers(scorers, reader.num_docs()))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        explain_by_seek(self.scorer(reader, 1.0)?, doc, "all of the query's words")
     }
 }
 
@@ -307,6 +449,80 @@ mod tests {
                     assert_eq!(da, db);
                     assert!((sa - sb).abs() < 1e-4, "{word}: {sa} vs {sb}");
                 }
+            }
+        }
+    }
+
+    /// An intersection of words, some dense (buffered where they lead,
+    /// lazy where they are seeked) and a plain term, gives tantivy's
+    /// boolean `Must` documents and scores.
+    #[test]
+    fn all_of_scores_and_matches_like_tantivys_required_clauses() {
+        let mut sb = Schema::builder();
+        let title = sb.add_text_field("title", TEXT);
+        let body = sb.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(sb.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for i in 0..5000u32 {
+            // `common` in most passages, `mid` in a third, `rare` in a few
+            let mut words = vec!["filler"];
+            if i % 10 != 0 {
+                words.push("common");
+            }
+            if i % 3 == 0 {
+                words.push("mid");
+            }
+            if i % 41 == 0 {
+                words.push("rare");
+            }
+            let t = if i % 7 == 0 { "common mid" } else { "other" };
+            w.add_document(doc!(title => t, body => words.join(" ")))
+                .unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let tq = |f, t: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f, t),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let alts = |word: &str| vec![tq(title, word), tq(body, word)];
+        for words in [
+            vec!["common", "mid"],
+            vec!["common", "rare"],
+            vec!["mid", "common", "rare"],
+        ] {
+            let ours: Box<dyn Query> = Box::new(AllOfQuery::new(
+                words
+                    .iter()
+                    .map(|w| Box::new(WordQuery::new(alts(w), 0.1)) as Box<dyn Query>)
+                    .chain(std::iter::once(tq(body, "filler")))
+                    .collect(),
+            ));
+            let theirs: Box<dyn Query> = Box::new(BooleanQuery::new(
+                words
+                    .iter()
+                    .map(|w| {
+                        (
+                            Occur::Must,
+                            Box::new(DisjunctionMaxQuery::with_tie_breaker(alts(w), 0.1))
+                                as Box<dyn Query>,
+                        )
+                    })
+                    .chain(std::iter::once((Occur::Must, tq(body, "filler"))))
+                    .collect(),
+            ));
+            let top = TopDocs::with_limit(5000).order_by_score();
+            let mut x = searcher.search(&*ours, &top).unwrap();
+            let mut y = searcher.search(&*theirs, &top).unwrap();
+            assert!(!x.is_empty(), "{words:?}");
+            x.sort_by_key(|(_, d)| *d);
+            y.sort_by_key(|(_, d)| *d);
+            assert_eq!(x.len(), y.len(), "{words:?}");
+            for ((sa, da), (sb, db)) in x.iter().zip(&y) {
+                assert_eq!(da, db);
+                assert!((sa - sb).abs() < 1e-4, "{words:?}: {sa} vs {sb}");
             }
         }
     }

@@ -15,7 +15,7 @@ use tantivy::DocAddress;
 use tantivy::{TantivyDocument, Term};
 
 use super::collector::{self, DocMatch, GroupByDocument, Matches};
-use super::dismax::WordQuery;
+use super::dismax::{AllOfQuery, WordQuery};
 use crate::error::{Error, Result};
 use crate::facet::Facet;
 use crate::index::{facet_tables, schema, Index};
@@ -104,6 +104,14 @@ impl Stats for EmbeddedStats<'_> {
 pub fn query(node: &Node, schema: &Schema) -> Box<dyn Query> {
     match node {
         Node::Nothing => Box::new(EmptyQuery),
+        // every word required: an intersection whose words are seeked lazily
+        Node::Bool(clauses)
+            if clauses.len() > 1 && clauses.iter().all(|(o, _)| *o == Occur::Must) =>
+        {
+            Box::new(AllOfQuery::new(
+                clauses.iter().map(|(_, n)| query(n, schema)).collect(),
+            ))
+        }
         Node::Bool(clauses) => Box::new(BooleanQuery::new(
             clauses
                 .iter()
@@ -345,23 +353,29 @@ fn filter_queries(index: &Index, plan: &Plan) -> Result<Vec<Filter>> {
 }
 
 fn combine(text: Option<&dyn Query>, filters: &[Filter], skip: Option<Facet>) -> Box<dyn Query> {
-    let mut clauses: Vec<(TantivyOccur, Box<dyn Query>)> = Vec::new();
+    let mut required: Vec<Box<dyn Query>> = Vec::new();
     match text {
-        Some(q) => clauses.push((TantivyOccur::Must, q.box_clone())),
-        None => clauses.push((TantivyOccur::Must, Box::new(AllQuery))),
+        // a query's words and the filters in one intersection
+        Some(q) => match q.downcast_ref::<AllOfQuery>() {
+            Some(all) => required.extend(all.required().iter().map(|q| q.box_clone())),
+            None => required.push(q.box_clone()),
+        },
+        None => required.push(Box::new(AllQuery)),
     }
     for (facet, q) in filters {
         if facet.is_none() || *facet != skip {
             // a filter narrows, it does not score: a facet value's rarity
             // added to every hit would change the order once the bonus for
             // other passages multiplies it (OpenSearch filters likewise)
-            clauses.push((
-                TantivyOccur::Must,
-                Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)),
-            ));
+            required.push(Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)));
         }
     }
-    Box::new(BooleanQuery::new(clauses))
+    if required.len() == 1 {
+        if let Some(q) = required.pop() {
+            return q;
+        }
+    }
+    Box::new(AllOfQuery::new(required))
 }
 
 /// The stored values of the passage `doc` at `addr`, with its date from the
