@@ -150,6 +150,25 @@ pub struct Plan {
     pub disjunctive: Vec<Facet>,
 }
 
+impl Plan {
+    /// The `top` best documents for `text`, by relevance, with no filters,
+    /// facets or explanations.
+    pub fn ranked(text: Option<Node>, top: usize) -> Plan {
+        Plan {
+            text,
+            fallback: None,
+            filters: Default::default(),
+            from: None,
+            to: None,
+            sort: Sort::Relevance,
+            explain: Vec::new(),
+            top,
+            facets: false,
+            disjunctive: Vec::new(),
+        }
+    }
+}
+
 /// Document counts per facet value, paths with every ancestor, in
 /// [`Facet::ALL`] order.
 pub type FacetCounts = [std::collections::HashMap<String, u64>; Facet::ALL.len()];

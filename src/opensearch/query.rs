@@ -382,16 +382,8 @@ mod tests {
 
     fn plan(text: Option<Node>) -> Plan {
         Plan {
-            text,
-            fallback: None,
-            filters: Default::default(),
-            from: None,
-            to: None,
-            sort: Sort::Relevance,
-            explain: Vec::new(),
-            top: 10,
             facets: true,
-            disjunctive: Vec::new(),
+            ..Plan::ranked(text, 10)
         }
     }
 

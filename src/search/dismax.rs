@@ -390,14 +390,42 @@ mod tests {
     use tantivy::schema::{IndexRecordOption, Schema, TEXT};
     use tantivy::{doc, Index};
 
+    /// A BM25 term query.
+    fn tq(f: tantivy::schema::Field, t: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(f, t),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    /// An index in RAM with a `title` and a `body` text field.
+    fn title_and_body() -> (Index, tantivy::schema::Field, tantivy::schema::Field) {
+        let mut sb = Schema::builder();
+        let title = sb.add_text_field("title", TEXT);
+        let body = sb.add_text_field("body", TEXT);
+        (Index::create_in_ram(sb.build()), title, body)
+    }
+
+    /// `a` and `b` match the same documents with the same scores (and some).
+    fn same_matches(searcher: &tantivy::Searcher, a: &dyn Query, b: &dyn Query, what: &str) {
+        let top = TopDocs::with_limit(5000).order_by_score();
+        let mut x = searcher.search(a, &top).unwrap();
+        let mut y = searcher.search(b, &top).unwrap();
+        assert!(!x.is_empty(), "{what}");
+        x.sort_by_key(|(_, d)| *d);
+        y.sort_by_key(|(_, d)| *d);
+        assert_eq!(x.len(), y.len(), "{what}");
+        for ((sa, da), (sb, db)) in x.iter().zip(&y) {
+            assert_eq!(da, db);
+            assert!((sa - sb).abs() < 1e-4, "{what}: {sa} vs {sb}");
+        }
+    }
+
     /// Same documents and scores as tantivy's dis-max, alone and inside an
     /// intersection (where the seeks happen).
     #[test]
     fn scores_and_matches_like_tantivy_dismax_alone_and_intersected() {
-        let mut sb = Schema::builder();
-        let title = sb.add_text_field("title", TEXT);
-        let body = sb.add_text_field("body", TEXT);
-        let index = Index::create_in_ram(sb.build());
+        let (index, title, body) = title_and_body();
         let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
         // `alpha` is sparse (the min-union), `beta` dense (tantivy's union)
         for i in 0..3000u32 {
@@ -417,12 +445,6 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let tq = |f, t: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(f, t),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
         for word in ["alpha", "beta"] {
             let alts = || vec![tq(title, word), tq(body, word)];
             let ours: Box<dyn Query> = Box::new(WordQuery::new(alts(), 0.1));
@@ -438,17 +460,7 @@ mod tests {
                 (ours.box_clone(), theirs.box_clone()),
                 (and(ours), and(theirs)),
             ] {
-                let top = TopDocs::with_limit(5000).order_by_score();
-                let mut x = searcher.search(&*a, &top).unwrap();
-                let mut y = searcher.search(&*b, &top).unwrap();
-                assert!(!x.is_empty(), "{word}");
-                x.sort_by_key(|(_, d)| *d);
-                y.sort_by_key(|(_, d)| *d);
-                assert_eq!(x.len(), y.len(), "{word}");
-                for ((sa, da), (sb, db)) in x.iter().zip(&y) {
-                    assert_eq!(da, db);
-                    assert!((sa - sb).abs() < 1e-4, "{word}: {sa} vs {sb}");
-                }
+                same_matches(&searcher, &*a, &*b, word);
             }
         }
     }
@@ -458,10 +470,7 @@ mod tests {
     /// boolean `Must` documents and scores.
     #[test]
     fn all_of_scores_and_matches_like_tantivys_required_clauses() {
-        let mut sb = Schema::builder();
-        let title = sb.add_text_field("title", TEXT);
-        let body = sb.add_text_field("body", TEXT);
-        let index = Index::create_in_ram(sb.build());
+        let (index, title, body) = title_and_body();
         let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for i in 0..5000u32 {
             // `common` in most passages, `mid` in a third, `rare` in a few
@@ -481,12 +490,6 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let tq = |f, t: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(f, t),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
         let alts = |word: &str| vec![tq(title, word), tq(body, word)];
         for words in [
             vec!["common", "mid"],
@@ -513,17 +516,7 @@ mod tests {
                     .chain(std::iter::once((Occur::Must, tq(body, "filler"))))
                     .collect(),
             ));
-            let top = TopDocs::with_limit(5000).order_by_score();
-            let mut x = searcher.search(&*ours, &top).unwrap();
-            let mut y = searcher.search(&*theirs, &top).unwrap();
-            assert!(!x.is_empty(), "{words:?}");
-            x.sort_by_key(|(_, d)| *d);
-            y.sort_by_key(|(_, d)| *d);
-            assert_eq!(x.len(), y.len(), "{words:?}");
-            for ((sa, da), (sb, db)) in x.iter().zip(&y) {
-                assert_eq!(da, db);
-                assert!((sa - sb).abs() < 1e-4, "{words:?}: {sa} vs {sb}");
-            }
+            same_matches(&searcher, &*ours, &*theirs, &format!("{words:?}"));
         }
     }
 }

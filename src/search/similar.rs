@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use crate::document::Document;
 use crate::facet::Facet;
 use crate::index::{analyzer, schema};
-use crate::plan::{Clause, Node, Occur, Plan, Sort, Stats};
+use crate::plan::{Clause, Node, Occur, Plan, Stats};
 
 /// Times a word must occur in the document to characterise it.
 pub(crate) const MIN_TERM_FREQ: usize = 2;
@@ -114,18 +114,7 @@ pub(crate) fn plan(doc: &Document, n: usize, stats: &dyn Stats) -> Plan {
         ));
         Node::Bool(should)
     };
-    Plan {
-        text: Some(text),
-        fallback: None,
-        filters: Default::default(),
-        from: None,
-        to: None,
-        sort: Sort::Relevance,
-        explain: Vec::new(),
-        top: n,
-        facets: false,
-        disjunctive: Vec::new(),
-    }
+    Plan::ranked(Some(text), n)
 }
 
 fn word(c: Clause) -> Node {

@@ -146,17 +146,11 @@ fn opensearch_gives_the_same_top_ten_and_facet_counts_as_the_embedded_index() {
         }
         // the same documents in the same order (ties aside)
         if ids(&a).len() != ids(&b).len() || !same_modulo_ties(&a.hits, &b.hits) {
-            let scored = |r: &Response| {
-                r.hits
-                    .iter()
-                    .map(|h| format!("{} {:.3}", h.id, h.score))
-                    .collect::<Vec<_>>()
-            };
             differences.push(format!(
                 "`{}`: top {:?} vs {:?}",
                 req.q,
-                scored(&a),
-                scored(&b)
+                scored(&a.hits),
+                scored(&b.hits)
             ));
         }
         if a.facets != b.facets {
@@ -187,6 +181,13 @@ fn opensearch_gives_the_same_top_ten_and_facet_counts_as_the_embedded_index() {
 /// a match in it (a translation of an English query) differs by a factor,
 /// not a rounding. The documents in the tail must still be the same.
 const TAIL: f64 = 0.05;
+
+/// Each hit's id and score, to show a difference.
+fn scored(hits: &[Hit]) -> Vec<String> {
+    hits.iter()
+        .map(|h| format!("{} {:.3}", h.id, h.score))
+        .collect()
+}
 
 /// True when `b` lists the documents of `a` in `a`'s order, except inside
 /// runs of equal scores in `a` and inside the weak tail ([`TAIL`]).
@@ -799,11 +800,6 @@ fn similar_documents_on_the_cluster_are_the_embedded_indexs() {
         // the words are picked from the index's statistics by Kartotek, not
         // per shard: the same list, whatever the shard layout
         if a.len() != b.len() || !same_modulo_ties(&a, &b) {
-            let scored = |hits: &[Hit]| {
-                hits.iter()
-                    .map(|h| format!("{} {:.3}", h.id, h.score))
-                    .collect::<Vec<_>>()
-            };
             differences.push(format!(
                 "similar to `{}`: {:?} vs {:?}",
                 doc.title,
