@@ -424,6 +424,23 @@ mod tests {
     }
 
     #[test]
+    fn a_facet_clause_is_a_constant_score_term_on_the_facets_keyword_field() {
+        let c = Clause::Facet {
+            facet: Facet::Region,
+            path: "/norway/trondelag".into(),
+            boost: 0.5,
+        };
+        let q = clause(&c);
+        // a constant, as the embedded engine's `ConstScoreQuery`: the value's
+        // rarity must not weigh, or the engines would rank apart
+        assert_eq!(q["constant_score"]["boost"].as_f64(), Some(0.5));
+        assert_eq!(
+            q["constant_score"]["filter"]["term"]["region"],
+            json!("/norway/trondelag")
+        );
+    }
+
+    #[test]
     fn a_date_range_filters_hits_and_counts_and_date_sort_puts_undated_last() {
         let mut p = plan(None);
         p.from = Some(20_200_101);
