@@ -32,6 +32,12 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 /// a segment uses tantivy's buffered dis-max there.
 pub(crate) const DENSE: u32 = 8;
 
+/// True when a word matching about `hint` passages is dense in `reader`'s
+/// segment (see [`DENSE`]).
+fn dense(hint: u64, reader: &SegmentReader) -> bool {
+    hint > u64::from(reader.max_doc() / DENSE)
+}
+
 /// Dis-max of `alternatives` with a tie breaker, for one query word.
 #[derive(Debug)]
 pub struct WordQuery {
@@ -175,7 +181,7 @@ impl WordWeight {
             }
         }
         let hint: u64 = children.iter().map(|c| u64::from(c.size_hint())).sum();
-        if !lazy && children.len() > 1 && hint > u64::from(reader.max_doc() / DENSE) {
+        if !lazy && children.len() > 1 && dense(hint, reader) {
             return self.dense.scorer(reader, boost);
         }
         Ok(match children.len() {
@@ -275,10 +281,12 @@ impl Weight for AllOfWeight {
             }
             scorers.push(s);
         }
-        // the leader, when it is a word, may walk its matches buffered
+        // the leader, when it is a word dense here, walks its matches buffered
         if let Some(lead) = (0..scorers.len()).min_by_key(|&i| scorers[i].cost()) {
             if let Child::Word(w) = &self.required[lead] {
-                scorers[lead] = w.scorer_as(reader, boost, false)?;
+                if dense(scorers[lead].size_hint().into(), reader) {
+                    scorers[lead] = w.scorer_as(reader, boost, false)?;
+                }
             }
         }
         Ok(intersect_scorers(scorers, reader.num_docs()))

@@ -220,12 +220,9 @@ pub(crate) fn clause(c: &Clause, schema: &Schema) -> Option<Box<dyn Query>> {
         }
         Clause::Facet { facet, path, boost } => {
             let f = schema.get_field(facet.name()).ok()?;
-            let value = tantivy::schema::Facet::from_text(path).ok()?;
+            let value = TantivyFacet::from_text(path).ok()?;
             let term = TermQuery::new(Term::from_facet(f, &value), IndexRecordOption::Basic);
-            (
-                Box::new(tantivy::query::ConstScoreQuery::new(Box::new(term), 1.0)),
-                *boost,
-            )
+            (Box::new(ConstScoreQuery::new(Box::new(term), 1.0)), *boost)
         }
     };
     Some(Box::new(BoostQuery::new(q, boost)))

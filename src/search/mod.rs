@@ -477,10 +477,16 @@ impl Searcher {
         if n == 0 {
             return Ok(Vec::new());
         }
-        let plan = self.with_stats(|stats| similar::plan(doc, n, stats))?;
         let found = match &self.engine {
-            Engine::Embedded(index) => embedded::execute(index, &index.searcher(), &plan, false)?,
-            Engine::OpenSearch(cluster) => cluster.execute(&plan)?,
+            // planned and run on one state of the index
+            Engine::Embedded(index) => {
+                let searcher = index.searcher();
+                let plan = similar::plan(doc, n, &embedded::EmbeddedStats::new(&searcher));
+                embedded::execute(index, &searcher, &plan, false)?
+            }
+            Engine::OpenSearch(cluster) => {
+                cluster.execute(&self.with_stats(|stats| similar::plan(doc, n, stats))?)?
+            }
         };
         let marks = Marks::default();
         let mut cache = HashMap::new();
