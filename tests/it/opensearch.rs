@@ -439,29 +439,24 @@ fn searches_are_answered_and_writes_resume_while_a_node_is_killed() {
 #[test]
 fn an_unreachable_cluster_is_a_clear_cli_error_with_exit_code_one() {
     // a port nothing listens on: no cluster needed for this one
-    let out = Command::new(env!("CARGO_BIN_EXE_kartotek"))
-        .args([
-            "--backend",
-            "opensearch",
-            "--opensearch-url",
-            "http://127.0.0.1:9",
-            "search",
-            "Erasmus",
-        ])
-        .output()
-        .expect("run kartotek");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let (code, err) = exit_and_stderr(Command::new(env!("CARGO_BIN_EXE_kartotek")).args([
+        "--backend",
+        "opensearch",
+        "--opensearch-url",
+        "http://127.0.0.1:9",
+        "search",
+        "Erasmus",
+    ]));
+    assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("the search cluster is unavailable"), "{err}");
     assert!(err.contains("http://127.0.0.1:9"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
-    let missing = Command::new(env!("CARGO_BIN_EXE_kartotek"))
-        .args(["--backend", "opensearch", "search", "Erasmus"])
-        .env_remove("KARTOTEK_OPENSEARCH_URL")
-        .output()
-        .expect("run kartotek");
-    let err = String::from_utf8_lossy(&missing.stderr);
-    assert_eq!(missing.status.code(), Some(2), "{err}");
+    let (code, err) = exit_and_stderr(
+        Command::new(env!("CARGO_BIN_EXE_kartotek"))
+            .args(["--backend", "opensearch", "search", "Erasmus"])
+            .env_remove("KARTOTEK_OPENSEARCH_URL"),
+    );
+    assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--opensearch-url"), "{err}");
 }
 
@@ -493,24 +488,27 @@ async fn an_unreachable_cluster_answers_503_in_the_error_shape_and_healthz_says_
     }
 }
 
-/// GET `path` from `app`: status and JSON body (`null` when it is not JSON).
-async fn request(app: &axum::Router, path: &str) -> (u16, serde_json::Value) {
+/// `req` to `app`: status and JSON body (`null` when it is not JSON).
+async fn respond(
+    app: &axum::Router,
+    req: axum::http::Request<axum::body::Body>,
+) -> (u16, serde_json::Value) {
     use tower::ServiceExt;
-    let resp = app
-        .clone()
-        .oneshot(
-            axum::http::Request::get(path)
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
     let status = resp.status().as_u16();
     let body = http_body_util::BodyExt::collect(resp.into_body())
         .await
         .unwrap()
         .to_bytes();
     (status, serde_json::from_slice(&body).unwrap_or_default())
+}
+
+/// GET `path` from `app`: status and JSON body.
+async fn request(app: &axum::Router, path: &str) -> (u16, serde_json::Value) {
+    let req = axum::http::Request::get(path)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    respond(app, req).await
 }
 
 /// [`request`] on a runtime of its own.
@@ -711,17 +709,8 @@ fn send(
     app: &axum::Router,
     req: axum::http::Request<axum::body::Body>,
 ) -> (u16, serde_json::Value) {
-    use tower::ServiceExt;
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    rt.block_on(async {
-        let resp = app.clone().oneshot(req).await.unwrap();
-        let status = resp.status().as_u16();
-        let body = http_body_util::BodyExt::collect(resp.into_body())
-            .await
-            .unwrap()
-            .to_bytes();
-        (status, serde_json::from_slice(&body).unwrap_or_default())
-    })
+    rt.block_on(respond(app, req))
 }
 
 /// The ids of the hits of `/api/search?q=Q` on `app`.
@@ -835,6 +824,15 @@ fn small_site() -> String {
 
 /// `kartotek --backend opensearch` on the cluster of `cfg`, with its own
 /// `--index` folder `dir` (where a crawl keeps its state).
+/// Run `cmd` to its end: its exit code and what it wrote to stderr.
+fn exit_and_stderr(cmd: &mut Command) -> (Option<i32>, String) {
+    let out = cmd.output().expect("run kartotek");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 fn kartotek_on(cfg: &Config, dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kartotek"));
     cmd.args(["--backend", "opensearch", "--opensearch-url"])
@@ -857,19 +855,15 @@ fn the_crawl_command_fills_the_cluster_and_keeps_its_state_locally() {
     let cfg = config(&urls, "crawl");
     let site = small_site();
     let dir = tempfile::tempdir().expect("dir");
-    let out = kartotek_on(&cfg, dir.path())
-        .args([
-            "crawl",
-            &format!("{site}/"),
-            "--allow-private",
-            "--delay-ms",
-            "0",
-            "-q",
-        ])
-        .output()
-        .expect("run kartotek");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
+    let (code, err) = exit_and_stderr(kartotek_on(&cfg, dir.path()).args([
+        "crawl",
+        &format!("{site}/"),
+        "--allow-private",
+        "--delay-ms",
+        "0",
+        "-q",
+    ]));
+    assert_eq!(code, Some(0), "{err}");
     let cluster = Cluster::connect(&cfg).expect("connect");
     assert_eq!(cluster.document_count().expect("count"), 2, "{err}");
     let searcher = Searcher::opensearch(cluster.clone(), Taxonomy::builtin());
