@@ -96,11 +96,14 @@ pub struct Cluster {
 /// they are read again: writes through this process's writer clear them at
 /// once (on commit); a write by another process reaches the planning within
 /// this time (the search itself always sees the index as it is).
-pub(crate) const STATS_TTL: Duration = Duration::from_secs(1);
+pub const STATS_TTL: Duration = Duration::from_secs(1);
 
 /// Term statistics already read, and since when.
 #[derive(Default)]
 struct StatsCache {
+    /// Counts the times the cache was emptied: what was fetched for one
+    /// generation is not kept in a later one.
+    generation: u64,
     since: Option<Instant>,
     passages: Option<u64>,
     fields: HashMap<String, bool>,
@@ -112,6 +115,7 @@ impl StatsCache {
     fn expire(&mut self) {
         if self.since.is_none_or(|t| t.elapsed() >= STATS_TTL) {
             *self = StatsCache {
+                generation: self.generation + 1,
                 since: Some(Instant::now()),
                 ..StatsCache::default()
             };
@@ -160,7 +164,10 @@ impl Cluster {
     /// Forget the planning statistics read so far (the index changed).
     fn forget_stats(&self) {
         if let Ok(mut c) = self.cache.lock() {
-            *c = StatsCache::default();
+            *c = StatsCache {
+                generation: c.generation + 1,
+                ..StatsCache::default()
+            };
         }
     }
 
@@ -322,29 +329,40 @@ impl Cluster {
     /// the terms' passage counts in one `filters` aggregation over the
     /// passages holding any of them.
     pub fn stats(&self, fields: Vec<String>, terms: Vec<(String, String)>) -> Result<ClusterStats> {
-        let (known_passages, missing_fields, missing_terms) = {
-            let mut c = self
-                .cache
-                .lock()
-                .map_err(|_| Error::Internal("the statistics cache lock is poisoned".into()))?;
+        // what the cache knows is copied out under the lock: another search
+        // may expire the cache before this one has read what it fetched
+        let mut stats = ClusterStats {
+            passages: 0,
+            fields: HashSet::new(),
+            dfs: HashMap::new(),
+            cluster: self.clone(),
+        };
+        let (generation, known_passages, missing_fields, missing_terms) = {
+            let mut c = self.lock_cache()?;
             c.expire();
-            (
-                c.passages,
-                fields
-                    .iter()
-                    .filter(|f| !c.fields.contains_key(*f))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-                terms
-                    .iter()
-                    .filter(|t| !c.dfs.contains_key(*t))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            )
+            let mut missing_fields = Vec::new();
+            for f in fields {
+                match c.fields.get(&f) {
+                    Some(true) => {
+                        stats.fields.insert(f);
+                    }
+                    Some(false) => {}
+                    None => missing_fields.push(f),
+                }
+            }
+            let mut missing_terms = Vec::new();
+            for t in terms {
+                match c.dfs.get(&t) {
+                    Some(n) => {
+                        stats.dfs.insert(t, *n);
+                    }
+                    None => missing_terms.push(t),
+                }
+            }
+            (c.generation, c.passages, missing_fields, missing_terms)
         };
         let mut queries: Vec<Value> = Vec::new();
-        let need_passages = known_passages.is_none();
-        if need_passages {
+        if known_passages.is_none() {
             queries.push(json!({ "match_all": {} }));
         }
         for f in &missing_fields {
@@ -359,37 +377,51 @@ impl Cluster {
             counts.extend(self.term_counts(&missing_terms)?);
         }
         let mut counts = counts.into_iter();
-        let mut c = self
-            .cache
+        let fetched_passages = known_passages.is_none();
+        stats.passages = match known_passages {
+            Some(n) => n,
+            None => counts.next().unwrap_or(0),
+        };
+        let fetched_fields: Vec<(String, bool)> = missing_fields
+            .into_iter()
+            .map(|f| {
+                // every passage holds the filler in a field with no terms
+                let holds = counts.next().unwrap_or(0) < stats.passages;
+                (f, holds)
+            })
+            .collect();
+        let fetched_terms: Vec<((String, String), u64)> = missing_terms
+            .into_iter()
+            .map(|t| (t, counts.next().unwrap_or(0)))
+            .collect();
+        // kept for the next searches, unless the cache was emptied meanwhile
+        // (expired, or the index changed: what was read may be older)
+        let mut c = self.lock_cache()?;
+        if c.generation == generation {
+            if fetched_passages {
+                c.passages = Some(stats.passages);
+            }
+            for (f, holds) in &fetched_fields {
+                c.fields.insert(f.clone(), *holds);
+            }
+            for (t, n) in &fetched_terms {
+                c.dfs.insert(t.clone(), *n);
+            }
+        }
+        drop(c);
+        for (f, holds) in fetched_fields {
+            if holds {
+                stats.fields.insert(f);
+            }
+        }
+        stats.dfs.extend(fetched_terms);
+        Ok(stats)
+    }
+
+    fn lock_cache(&self) -> Result<std::sync::MutexGuard<'_, StatsCache>> {
+        self.cache
             .lock()
-            .map_err(|_| Error::Internal("the statistics cache lock is poisoned".into()))?;
-        if need_passages {
-            c.passages = counts.next();
-        }
-        let passages = c.passages.unwrap_or(0);
-        for f in missing_fields {
-            let fillers = counts.next().unwrap_or(0);
-            c.fields.insert(f, fillers < passages);
-        }
-        for t in missing_terms {
-            let n = counts.next().unwrap_or(0);
-            c.dfs.insert(t, n);
-        }
-        Ok(ClusterStats {
-            passages,
-            fields: fields
-                .into_iter()
-                .filter(|f| c.fields.get(f).copied().unwrap_or(false))
-                .collect(),
-            dfs: terms
-                .into_iter()
-                .map(|t| {
-                    let n = c.dfs.get(&t).copied().unwrap_or(0);
-                    (t, n)
-                })
-                .collect(),
-            cluster: self.clone(),
-        })
+            .map_err(|_| Error::Internal("the statistics cache lock is poisoned".into()))
     }
 
     /// In how many passages each `(field, term)` occurs, in one search: a

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use kartotek::opensearch::{Cluster, Config};
+use kartotek::plan::Stats;
 use kartotek::search::dates::Sort;
 use kartotek::search::{Hit, Request, Response, Searcher};
 use kartotek::store::DocStore;
@@ -61,11 +62,17 @@ fn copy(index: &kartotek::index::Index, cluster: &Cluster) {
 
 /// The shared corpus on the cluster (built once).
 fn shared_cluster(urls: &[String]) -> &'static Searcher {
-    static S: OnceLock<Searcher> = OnceLock::new();
+    &shared_backend(urls).1
+}
+
+/// The shared corpus on the cluster, and a searcher over it (built once).
+fn shared_backend(urls: &[String]) -> &'static (Cluster, Searcher) {
+    static S: OnceLock<(Cluster, Searcher)> = OnceLock::new();
     S.get_or_init(|| {
         let cluster = Cluster::connect(&config(urls, "shared")).expect("connect");
         copy_shared(&cluster);
-        Searcher::opensearch(cluster, Taxonomy::builtin())
+        let searcher = Searcher::opensearch(cluster.clone(), Taxonomy::builtin());
+        (cluster, searcher)
     })
 }
 
@@ -800,6 +807,86 @@ fn similar_documents_on_the_cluster_are_the_embedded_indexs() {
     }
     assert!(differences.is_empty(), "{}", differences.join("\n"));
     assert!(listed > 0, "some document has similar ones");
+}
+
+#[test]
+fn planning_statistics_stay_whole_while_other_searches_expire_the_cache() {
+    let Some(urls) = urls() else { return };
+    let cluster = &shared_backend(&urls).0;
+    let index = &common::shared().index;
+    let mut words: Vec<String> = Vec::new();
+    for (id, _) in index.sources().expect("sources") {
+        let doc = index.get_document(&id).expect("read").expect("document");
+        words.extend(
+            doc.title
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 4)
+                .map(str::to_lowercase),
+        );
+    }
+    words.sort();
+    words.dedup();
+    let terms: Vec<(String, String)> = words
+        .iter()
+        .map(|w| ("title".to_string(), w.clone()))
+        .collect();
+    assert!(terms.len() >= 8, "titles give words to ask about");
+    let fields = vec!["title".to_string()];
+    // one answer read alone is the reference
+    let whole = cluster
+        .stats(fields.clone(), terms.clone())
+        .expect("statistics");
+    let passages = whole.passages();
+    let expected: Vec<u64> = terms
+        .iter()
+        .map(|(f, t)| whole.doc_freq(f, t).expect("asked about"))
+        .collect();
+    assert!(passages > 0 && expected.iter().any(|n| *n > 0));
+    // several searches at once, each asking for an overlapping window of
+    // the terms, across several expiries of the cache: some of what a
+    // search needs is cached, the rest fetched while another search empties
+    // the cache; none may see a count it did not read
+    let deadline =
+        Instant::now() + kartotek::opensearch::STATS_TTL * 3 + Duration::from_millis(500);
+    let wrong: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|w| {
+                let (terms, expected, fields) = (&terms, &expected, &fields);
+                scope.spawn(move || {
+                    let mut wrong = Vec::new();
+                    let mut start = w * 3;
+                    while Instant::now() < deadline && wrong.len() < 5 {
+                        let window: Vec<usize> = (0..terms.len() / 2)
+                            .map(|i| (start + i) % terms.len())
+                            .collect();
+                        start += 1;
+                        let asked: Vec<(String, String)> =
+                            window.iter().map(|i| terms[*i].clone()).collect();
+                        let s = cluster.stats(fields.clone(), asked).expect("statistics");
+                        if s.passages() != passages {
+                            wrong.push(format!("{} passages, not {passages}", s.passages()));
+                        }
+                        for i in window {
+                            let (f, t) = &terms[i];
+                            if s.doc_freq(f, t) != Some(expected[i]) {
+                                wrong.push(format!(
+                                    "`{t}` in {:?} passages, not {}",
+                                    s.doc_freq(f, t),
+                                    expected[i]
+                                ));
+                            }
+                        }
+                    }
+                    wrong
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("statistics thread"))
+            .collect()
+    });
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 /// A web site on 127.0.0.1 with two linked pages about a made-up project.
