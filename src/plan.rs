@@ -73,6 +73,13 @@ pub enum Clause {
     },
 }
 
+/// BM25's inverse document frequency (Lucene's and tantivy's) of a word in
+/// `doc_freq` of `passages` passages.
+pub(crate) fn idf(doc_freq: u64, passages: u64) -> f32 {
+    let passages = passages.max(doc_freq);
+    (1.0 + (passages - doc_freq) as f32 / (doc_freq as f32 + 0.5)).ln()
+}
+
 /// How a sub-query takes part in a [`Node::Bool`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Occur {
@@ -104,6 +111,14 @@ pub enum Node {
         nodes: Vec<Node>,
         /// Share of the other alternatives' scores added to the best one.
         tie_breaker: f32,
+    },
+    /// Matches where `node` matches, with the constant score `score`
+    /// (counting which of a query's words a passage has).
+    Constant {
+        /// What must match.
+        node: Box<Node>,
+        /// The score of a match.
+        score: f32,
     },
     /// Matches nothing.
     Nothing,
@@ -284,5 +299,19 @@ impl Stats for Recorder {
 
     fn neighbours(&self, _field: &str, _word: &str, _max_edits: usize) -> Vec<(String, u64)> {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idf_falls_as_a_word_spreads() {
+        assert!(idf(1, 1000) > idf(10, 1000));
+        assert!(idf(10, 1000) > idf(500, 1000));
+        assert!(idf(1000, 1000) >= 0.0);
+        // more passages than counted never underflow
+        assert!(idf(5, 3).is_finite());
     }
 }

@@ -56,6 +56,10 @@ pub(crate) fn node(n: &Node) -> Value {
                 "tie_breaker": tie_breaker,
             }})
         }
+        Node::Constant { node: n, score } => json!({ "constant_score": {
+            "filter": node(n),
+            "boost": score,
+        }}),
         Node::Bool(clauses) => {
             let mut must = Vec::new();
             let mut should = Vec::new();

@@ -147,6 +147,9 @@ pub fn query(node: &Node, schema: &Schema) -> Box<dyn Query> {
                 *tie_breaker,
             ))
         }
+        Node::Constant { node, score } => {
+            Box::new(ConstScoreQuery::new(query(node, schema), *score))
+        }
     }
 }
 

@@ -32,7 +32,7 @@ use crate::facet::Facet;
 use crate::index::schema;
 use crate::index::Index;
 use crate::lang::Language;
-use crate::plan::{Filters, Found, FoundDoc, Node, Occur, Plan, Stats};
+use crate::plan::{Filters, Found, FoundDoc, Node, Plan, Stats};
 use crate::taxonomy::Taxonomy;
 
 /// Largest page size.
@@ -345,18 +345,10 @@ impl Searcher {
         } else {
             builder.build(&parsed, true)
         };
-        // All words required found nothing: fall back to any word, ranked
-        // (the same tree with the groups optional, not planned twice).
         let fallback = match &text {
-            Some(Node::Bool(clauses)) if parsed.required.len() > 1 => Some(Node::Bool(
-                clauses
-                    .iter()
-                    .map(|(o, n)| match o {
-                        Occur::Must => (Occur::Should, n.clone()),
-                        _ => (*o, n.clone()),
-                    })
-                    .collect(),
-            )),
+            Some(Node::Bool(clauses)) if parsed.required.len() > 1 => {
+                Some(query::any_word(clauses, stats))
+            }
             _ => None,
         };
         // browsing (no query) shows the newest documents first

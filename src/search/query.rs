@@ -680,6 +680,34 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The fallback when no passage has every word (`clauses`, the query's
+/// required groups and exclusions): any word, ranked by score plus, for
+/// each of the words a passage has, the score of a match of the rarest
+/// word (BM25's inverse document frequency of a word in one passage), so a
+/// passage with more of the words usually ranks above one with fewer (the
+/// coordination of Lucene's classic scoring and Meilisearch's `words`
+/// rule). It is the same tree with the groups optional, not planned twice.
+pub(crate) fn any_word(clauses: &[(Occur, Node)], stats: &dyn Stats) -> Node {
+    let matched = crate::plan::idf(1, stats.passages());
+    let mut out = Vec::with_capacity(clauses.len() * 2);
+    for (o, n) in clauses {
+        match o {
+            Occur::Must => {
+                out.push((Occur::Should, n.clone()));
+                out.push((
+                    Occur::Should,
+                    Node::Constant {
+                        node: Box::new(n.clone()),
+                        score: matched,
+                    },
+                ));
+            }
+            _ => out.push((*o, n.clone())),
+        }
+    }
+    Node::Bool(out)
+}
+
 /// The analysed languages whose exact field holds terms in the engine.
 pub fn present_languages(stats: &dyn Stats) -> Vec<&'static analyzer::AnalyzedLanguage> {
     ANALYZED
@@ -792,6 +820,64 @@ fn term_or_phrase(field: &str, toks: &[tantivy::tokenizer::Token], boost: f32) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fallback_makes_every_word_optional_and_counts_the_words_matched() {
+        let word = |t: &str| Node::Word {
+            alternatives: vec![Clause::Term {
+                field: "text_nb".into(),
+                term: t.into(),
+                boost: 1.0,
+            }],
+            tie_breaker: 0.0,
+        };
+        struct Passages;
+        impl Stats for Passages {
+            fn passages(&self) -> u64 {
+                1_000
+            }
+            fn has_terms(&self, _: &str) -> bool {
+                true
+            }
+            fn doc_freq(&self, _: &str, _: &str) -> Option<u64> {
+                Some(1)
+            }
+            fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
+                Vec::new()
+            }
+        }
+        let stats = Passages;
+        let fallback = any_word(
+            &[
+                (Occur::Must, word("havbruk")),
+                (Occur::Must, word("kyst")),
+                (Occur::MustNot, word("laks")),
+            ],
+            &stats,
+        );
+        let Node::Bool(clauses) = fallback else {
+            panic!("a bool query: {fallback:?}")
+        };
+        let occurs: Vec<Occur> = clauses.iter().map(|(o, _)| *o).collect();
+        assert_eq!(
+            occurs,
+            [
+                Occur::Should,
+                Occur::Should,
+                Occur::Should,
+                Occur::Should,
+                Occur::MustNot
+            ]
+        );
+        // each word once by its score, once by the constant for having it
+        assert_eq!(clauses[0].1, word("havbruk"));
+        assert!(matches!(
+            &clauses[1].1,
+            Node::Constant { node, score }
+                if **node == word("havbruk") && *score == crate::plan::idf(1, 1_000)
+        ));
+        assert_eq!(clauses[4].1, word("laks"));
+    }
 
     fn words(p: &Parsed) -> Vec<Vec<String>> {
         p.required

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use crate::document::Document;
 use crate::facet::Facet;
 use crate::index::{analyzer, schema};
-use crate::plan::{Clause, Node, Occur, Plan, Stats};
+use crate::plan::{idf, Clause, Node, Occur, Plan, Stats};
 
 /// Times a word must occur in the document to characterise it.
 pub(crate) const MIN_TERM_FREQ: usize = 2;
@@ -28,12 +28,6 @@ pub(crate) const MIN_WORD_CHARS: usize = 4;
 pub(crate) const MAX_TERMS: usize = 30;
 /// Score a shared region, programme, network or theme value adds.
 pub(crate) const FACET_WEIGHT: f32 = 0.5;
-
-/// BM25's inverse document frequency (Lucene's and tantivy's).
-fn idf(doc_freq: u64, passages: u64) -> f32 {
-    let passages = passages.max(doc_freq);
-    (1.0 + (passages - doc_freq) as f32 / (doc_freq as f32 + 0.5)).ln()
-}
 
 /// The plan for the `n` documents most like `doc`, never `doc` itself
 /// (`stats` may be a [`crate::plan::Recorder`]: every term it is asked
@@ -129,15 +123,6 @@ mod tests {
     use super::*;
     use crate::lang::Language;
     use crate::plan::Recorder;
-
-    #[test]
-    fn idf_falls_as_a_word_spreads() {
-        assert!(idf(1, 1000) > idf(10, 1000));
-        assert!(idf(10, 1000) > idf(500, 1000));
-        assert!(idf(1000, 1000) >= 0.0);
-        // more passages than counted never underflow
-        assert!(idf(5, 3).is_finite());
-    }
 
     #[test]
     fn only_repeated_long_words_are_asked_about() {

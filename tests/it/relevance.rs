@@ -14,7 +14,7 @@ use kartotek::index::Index;
 use kartotek::search::query::Features;
 use kartotek::search::{Request, Response, Searcher};
 
-use crate::common::{fixture, ingest_fresh, names, options, searcher};
+use crate::common::{fixture, ingest_fresh, names, options, searcher, Scratch};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -305,4 +305,37 @@ fn explain_says_a_compound_matched_through_its_parts() {
         "{:?}",
         da.explain
     );
+}
+
+#[test]
+fn when_no_passage_has_every_word_more_of_the_words_rank_first() {
+    // no document has all three words; `a` repeats the rarest word, `b` has
+    // it once beside a second, common word of the query
+    let mut files = vec![
+        (
+            "a.txt",
+            "Tyttebærlyngen på Frosta er tett. Tyttebærlyngen vokser i skogen, og tyttebærlyngen dekker hele åsen ikke langt fra gården. Om høsten blir tyttebærlyngen rød, og det er mye bær å plukke.",
+        ),
+        (
+            "b.txt",
+            "Utmarka på Frosta er stor. Beitedyr holder skogbunnen åpen, og slik skjøtsel gjør at tyttebærlyngen trives der i mange år framover.",
+        ),
+    ];
+    for name in ["c.txt", "d.txt", "e.txt", "f.txt"] {
+        files.push((
+            name,
+            "Skjøtsel av hager og parker i kommunen er viktig for alle som bor der.",
+        ));
+    }
+    let scratch = Scratch::new(&files);
+    let summary = scratch.ingest();
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    let r = scratch
+        .searcher()
+        .search(&Request::new("tyttebærlyngen skjøtsel gjødsling"))
+        .unwrap();
+    let names = names(&r);
+    assert_eq!(names.len(), 6, "any word matches: {names:?}");
+    // by score alone `a` (the rare word four times) would lead
+    assert_eq!(&names[..2], ["b.txt", "a.txt"], "{names:?}");
 }
