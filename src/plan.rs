@@ -112,13 +112,13 @@ pub enum Node {
         /// Share of the other alternatives' scores added to the best one.
         tie_breaker: f32,
     },
-    /// Matches where `node` matches, with the constant score `score`
-    /// (counting which of a query's words a passage has).
-    Constant {
+    /// Matches where `node` matches, scoring its score plus `add` (the
+    /// fallback counts with it which of a query's words a passage has).
+    Plus {
         /// What must match.
         node: Box<Node>,
-        /// The score of a match.
-        score: f32,
+        /// Added to the score of every match.
+        add: f32,
     },
     /// Matches nothing.
     Nothing,
@@ -143,7 +143,8 @@ pub enum Sort {
 pub struct Plan {
     /// The text query; `None` matches every passage (browsing by facets).
     pub text: Option<Node>,
-    /// Run instead when `text` finds nothing (any word instead of all).
+    /// Any word instead of all: run when `text` finds too little (see
+    /// [`wants_fallback`]), its documents listed below `text`'s.
     pub fallback: Option<Node>,
     /// Facet filters.
     pub filters: Filters,
@@ -248,6 +249,35 @@ pub trait Stats {
     fn neighbours(&self, field: &str, word: &str, max_edits: usize) -> Vec<(String, u64)>;
 }
 
+/// When fewer documents than this have every word, documents with some of
+/// the words fill the list below them (a page of results).
+pub const FILL_BELOW: u64 = 10;
+
+/// True when an engine whose `plan.text` found `found` documents is to run
+/// `plan.fallback` too: when nothing has every word, and, in relevance
+/// order, when fewer than [`FILL_BELOW`] documents have. The decision
+/// depends on the query alone, never on the page, so every page of a
+/// search counts and lists the same documents.
+pub fn wants_fallback(plan: &Plan, found: u64) -> bool {
+    plan.fallback.is_some() && (found == 0 || (found < FILL_BELOW && plan.sort == Sort::Relevance))
+}
+
+/// The list of a search that ran its fallback: the documents with every
+/// word (`leading`, best first), then the fallback's (`rest`, best first)
+/// that are not among them, the first `top` of those.
+pub fn lead_with<T, K: PartialEq>(
+    leading: Vec<T>,
+    rest: Vec<T>,
+    top: usize,
+    key: impl Fn(&T) -> K,
+) -> Vec<T> {
+    let keys: Vec<K> = leading.iter().map(&key).collect();
+    let mut out = leading;
+    out.extend(rest.into_iter().filter(|d| !keys.contains(&key(d))));
+    out.truncate(top);
+    out
+}
+
 /// Relative bonus per doubling of the number of matching passages.
 pub const OTHER_PASSAGES_BONUS: f32 = 0.08;
 
@@ -313,5 +343,26 @@ mod tests {
         assert!(idf(1000, 1000) >= 0.0);
         // more passages than counted never underflow
         assert!(idf(5, 3).is_finite());
+    }
+
+    #[test]
+    fn documents_with_every_word_lead_and_the_fallback_fills_below_without_repeats() {
+        let out = lead_with(vec![3, 1], vec![1, 7, 3, 9, 4], 4, |d| *d);
+        assert_eq!(out, [3, 1, 7, 9]);
+        assert_eq!(lead_with(vec![3, 1], vec![8], 1, |d| *d), [3]);
+    }
+
+    #[test]
+    fn the_fallback_runs_for_too_few_documents_in_relevance_order_only() {
+        let mut plan = Plan::ranked(Some(Node::Nothing), 10);
+        assert!(!wants_fallback(&plan, 0), "no fallback planned");
+        plan.fallback = Some(Node::Nothing);
+        assert!(wants_fallback(&plan, 0));
+        assert!(wants_fallback(&plan, FILL_BELOW - 1));
+        assert!(!wants_fallback(&plan, FILL_BELOW));
+        // by date, a partial match would sit among full matches
+        plan.sort = Sort::Date;
+        assert!(wants_fallback(&plan, 0));
+        assert!(!wants_fallback(&plan, 1));
     }
 }

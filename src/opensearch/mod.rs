@@ -280,13 +280,25 @@ impl Cluster {
     /// Run a plan.
     pub fn execute(&self, plan: &Plan) -> Result<Found> {
         let resp = self.candidates(plan, plan.text.as_ref())?;
-        if query::total(&resp) == 0 {
-            if let Some(fallback) = &plan.fallback {
-                let resp = self.candidates(plan, Some(fallback))?;
-                return Ok(query::found(plan, &resp));
-            }
-        }
-        Ok(query::found(plan, &resp))
+        let n = query::total(&resp);
+        // documents with every word first; too few: then those with some
+        let Some(fallback) = plan
+            .fallback
+            .as_ref()
+            .filter(|_| crate::plan::wants_fallback(plan, n))
+        else {
+            return Ok(query::found(plan, &resp));
+        };
+        // the candidates fetched hold every one of them (fewer than a page)
+        let mut every = plan.clone();
+        every.top = n as usize;
+        let leading = query::found(&every, &resp).top;
+        let mut wider = plan.clone();
+        wider.top = plan.top + leading.len();
+        let resp = self.candidates(&wider, Some(fallback))?;
+        let mut found = query::found(&wider, &resp);
+        found.top = crate::plan::lead_with(leading, found.top, plan.top, |d| d.best.id.clone());
+        Ok(found)
     }
 
     /// The answer to `plan` with `text`, with enough documents beyond the

@@ -56,9 +56,12 @@ pub(crate) fn node(n: &Node) -> Value {
                 "tie_breaker": tie_breaker,
             }})
         }
-        Node::Constant { node: n, score } => json!({ "constant_score": {
-            "filter": node(n),
-            "boost": score,
+        // a weight function of `add` for every match, added to the score
+        Node::Plus { node: n, add } => json!({ "function_score": {
+            "query": node(n),
+            "functions": [{ "weight": add }],
+            "score_mode": "sum",
+            "boost_mode": "sum",
         }}),
         Node::Bool(clauses) => {
             let mut must = Vec::new();

@@ -147,8 +147,8 @@ pub fn query(node: &Node, schema: &Schema) -> Box<dyn Query> {
                 *tie_breaker,
             ))
         }
-        Node::Constant { node, score } => {
-            Box::new(ConstScoreQuery::new(query(node, schema), *score))
+        Node::Plus { node, add } => {
+            Box::new(super::plus::PlusQuery::new(query(node, schema), *add))
         }
     }
 }
@@ -258,14 +258,20 @@ pub fn execute(
     };
     let mut text_query = plan.text.as_ref().map(|n| query(n, schema));
     let mut matches = run(text_query.as_deref(), None)?;
-    if matches.is_empty() {
-        if let Some(fallback) = &plan.fallback {
+    // documents with every word first; too few: then those with some
+    let mut leading = Vec::new();
+    if let Some(fallback) = &plan.fallback {
+        if crate::plan::wants_fallback(plan, matches.total() as u64) {
+            leading = matches.top(matches.total());
             text_query = Some(query(fallback, schema));
             matches = run(text_query.as_deref(), None)?;
         }
     }
     let best = match plan.sort {
-        Sort::Relevance => matches.top(plan.top),
+        Sort::Relevance => {
+            let rest = matches.top(plan.top + leading.len());
+            crate::plan::lead_with(leading, rest, plan.top, |m| m.key)
+        }
         Sort::Date => super::dates::top_by_date(searcher, &matches, plan.top)?,
     };
     // the clauses to explain hits with, as tantivy queries

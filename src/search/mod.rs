@@ -14,6 +14,7 @@ pub mod embedded;
 pub mod expand;
 pub mod explain;
 pub mod lexicon;
+pub mod plus;
 pub mod query;
 pub mod similar;
 pub mod snippet;

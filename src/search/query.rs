@@ -689,23 +689,21 @@ impl<'a> Builder<'a> {
 /// rule). It is the same tree with the groups optional, not planned twice.
 pub(crate) fn any_word(clauses: &[(Occur, Node)], stats: &dyn Stats) -> Node {
     let matched = crate::plan::idf(1, stats.passages());
-    let mut out = Vec::with_capacity(clauses.len() * 2);
-    for (o, n) in clauses {
-        match o {
-            Occur::Must => {
-                out.push((Occur::Should, n.clone()));
-                out.push((
+    Node::Bool(
+        clauses
+            .iter()
+            .map(|(o, n)| match o {
+                Occur::Must => (
                     Occur::Should,
-                    Node::Constant {
+                    Node::Plus {
                         node: Box::new(n.clone()),
-                        score: matched,
+                        add: matched,
                     },
-                ));
-            }
-            _ => out.push((*o, n.clone())),
-        }
-    }
-    Node::Bool(out)
+                ),
+                _ => (*o, n.clone()),
+            })
+            .collect(),
+    )
 }
 
 /// The analysed languages whose exact field holds terms in the engine.
@@ -859,24 +857,14 @@ mod tests {
             panic!("a bool query: {fallback:?}")
         };
         let occurs: Vec<Occur> = clauses.iter().map(|(o, _)| *o).collect();
-        assert_eq!(
-            occurs,
-            [
-                Occur::Should,
-                Occur::Should,
-                Occur::Should,
-                Occur::Should,
-                Occur::MustNot
-            ]
-        );
-        // each word once by its score, once by the constant for having it
-        assert_eq!(clauses[0].1, word("havbruk"));
+        assert_eq!(occurs, [Occur::Should, Occur::Should, Occur::MustNot]);
+        // each word by its score plus a constant for having it
         assert!(matches!(
-            &clauses[1].1,
-            Node::Constant { node, score }
-                if **node == word("havbruk") && *score == crate::plan::idf(1, 1_000)
+            &clauses[0].1,
+            Node::Plus { node, add }
+                if **node == word("havbruk") && *add == crate::plan::idf(1, 1_000)
         ));
-        assert_eq!(clauses[4].1, word("laks"));
+        assert_eq!(clauses[2].1, word("laks"));
     }
 
     fn words(p: &Parsed) -> Vec<Vec<String>> {

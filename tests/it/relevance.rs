@@ -339,3 +339,37 @@ fn when_no_passage_has_every_word_more_of_the_words_rank_first() {
     // by score alone `a` (the rare word four times) would lead
     assert_eq!(&names[..2], ["b.txt", "a.txt"], "{names:?}");
 }
+
+#[test]
+fn too_few_documents_with_every_word_are_followed_by_documents_with_some() {
+    let scratch = Scratch::new(&[
+        (
+            "begge.txt",
+            "Eigedomsskatt på bustader i kommunen blir vedteken av kommunestyret kvart år.",
+        ),
+        (
+            "eine.txt",
+            "Eigedomsskatt er ein skatt på fast eigedom. Eigedomsskatt kan kommunen skrive ut på verk og bruk.",
+        ),
+        (
+            "ingen.txt",
+            "Kommunestyret vedtek budsjettet for skule og helse kvart år.",
+        ),
+    ]);
+    let summary = scratch.ingest();
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    let searcher = scratch.searcher();
+    let r = searcher
+        .search(&Request::new("eigedomsskatt bustader"))
+        .unwrap();
+    // the one with both words first, though the other scores higher alone
+    assert_eq!(names(&r), ["begge.txt", "eine.txt"]);
+    assert_eq!(r.total, 2);
+    // the second page lists the same documents as the first
+    let mut second = Request::new("eigedomsskatt bustader");
+    second.offset = 1;
+    second.limit = 1;
+    let r = searcher.search(&second).unwrap();
+    assert_eq!(names(&r), ["eine.txt"]);
+    assert_eq!(r.total, 2);
+}
