@@ -17,6 +17,7 @@ pub mod cognate;
 pub mod compound;
 pub mod directory;
 pub mod facet_tables;
+pub mod lengths;
 pub mod schema;
 
 use std::io;
@@ -65,6 +66,11 @@ pub struct Index {
     /// Facet tables per segment, built by the reader's warmer when a reload
     /// brings new segments (see [`facet_tables`]).
     facet_tables: Arc<facet_tables::FacetTables>,
+    /// Passages without a token in an analysed field, per segment (see
+    /// [`lengths`]).
+    empty_passages: Arc<lengths::EmptyPassages>,
+    /// The analysed fields.
+    analysed: Arc<Vec<tantivy::schema::Field>>,
 }
 
 /// Document-level values stored once (on passage 0) as JSON.
@@ -165,6 +171,11 @@ impl Index {
             .warmers(vec![Arc::downgrade(&warmer)])
             .try_into()?;
         let fields = Fields::new(&inner.schema())?;
+        let schema = inner.schema();
+        let analysed = schema::analysed_fields()
+            .iter()
+            .filter_map(|name| schema.get_field(name).ok())
+            .collect();
         Ok(Index {
             inner,
             reader,
@@ -172,6 +183,8 @@ impl Index {
             path,
             created: false,
             facet_tables,
+            empty_passages: Arc::default(),
+            analysed: Arc::new(analysed),
         })
     }
 
@@ -195,6 +208,19 @@ impl Index {
     /// The underlying tantivy index.
     pub fn tantivy(&self) -> &tantivy::Index {
         &self.inner
+    }
+
+    /// BM25 statistics of `searcher` (a searcher of this index) as
+    /// OpenSearch computes them from the same tokens (see [`lengths`]).
+    pub fn bm25_statistics<'a>(
+        &'a self,
+        searcher: &'a tantivy::Searcher,
+    ) -> lengths::Bm25Statistics<'a> {
+        lengths::Bm25Statistics {
+            searcher,
+            empty: &self.empty_passages,
+            filled: &self.analysed,
+        }
     }
 
     /// Field handles.

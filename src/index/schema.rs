@@ -266,6 +266,24 @@ pub(crate) fn doc_key(id: &str) -> u64 {
     })
 }
 
+/// The analysed text fields: those a search scores with BM25 (the
+/// per-language exact and folded fields among them), which OpenSearch
+/// fills with a token where a passage has none (see [`super::lengths`]).
+pub(crate) fn analysed_fields() -> Vec<String> {
+    let mut out = vec![
+        TITLE.to_string(),
+        WORDS.to_string(),
+        OCR.to_string(),
+        PARTS.to_string(),
+        NORDIC.to_string(),
+    ];
+    for lang in super::analyzer::ANALYZED {
+        out.push(body_field_name(lang.key));
+        out.push(fold_field_name(lang.key));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

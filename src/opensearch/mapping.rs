@@ -45,18 +45,7 @@ pub(crate) const FILLER: &str = "\u{2042}";
 
 /// The analysed fields (as the embedded schema names them).
 pub(crate) fn analysed_fields() -> Vec<String> {
-    let mut out = vec![
-        schema::TITLE.to_string(),
-        schema::WORDS.to_string(),
-        schema::OCR.to_string(),
-        schema::PARTS.to_string(),
-        schema::NORDIC.to_string(),
-    ];
-    for lang in ANALYZED {
-        out.push(schema::body_field_name(lang.key));
-        out.push(schema::fold_field_name(lang.key));
-    }
-    out
+    schema::analysed_fields()
 }
 
 /// The `_id` of a document's passage `i`.

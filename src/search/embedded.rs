@@ -247,13 +247,15 @@ pub fn execute(
     } else {
         &single
     };
+    // lengths as OpenSearch counts them, so both score alike
+    let statistics = index.bm25_statistics(searcher);
     let run = |text: Option<&dyn Query>, skip: Option<Facet>| -> Result<Matches> {
         let q = combine(text, &filters, skip);
         Ok(searcher.search_with_executor(
             &*q,
             &GroupByDocument,
             executor,
-            tantivy::query::EnableScoring::enabled_from_searcher(searcher),
+            tantivy::query::EnableScoring::enabled_from_statistics_provider(&statistics, searcher),
         )?)
     };
     let mut text_query = plan.text.as_ref().map(|n| query(n, schema));
