@@ -582,7 +582,11 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        if !folds_into_other_word {
+        // The other written standard's spelling (`høyere` for a Nynorsk
+        // `høgare`) is matched in the text, not in titles: at a title's
+        // weight it would put a Bokmål title above the Nynorsk text that
+        // has the query's own spelling.
+        if !folds_into_other_word && u.via != Via::Variant {
             let toks = analyzer::tokens(&mut self.title, &u.text);
             if let Some(q) = term_or_phrase(schema::TITLE, &toks, TITLE_BOOST * w) {
                 let (f, r) = (Feature::Title, Resolve::Term);
@@ -818,6 +822,48 @@ fn term_or_phrase(field: &str, toks: &[tantivy::tokenizer::Token], boost: f32) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_variant_of_the_other_written_standard_is_not_matched_in_titles() {
+        let stats = crate::plan::Recorder::default();
+        let mut builder = Builder::new(&stats, Features::ALL);
+        let unit = |text: &str, weight: f32, via: Via| Unit {
+            weight,
+            via,
+            ..Unit::new(text.to_string(), false, Target::Any)
+        };
+        let parsed = Parsed {
+            required: vec![vec![
+                unit("verksemd", 1.0, Via::Literal),
+                unit("virksomhet", 0.8, Via::Variant),
+                unit("business", 0.5, Via::Translation),
+            ]],
+            ..Parsed::default()
+        };
+        let node = builder.build(&parsed, true).expect("a query");
+        let mut titles = Vec::new();
+        fn walk(n: &Node, out: &mut Vec<String>) {
+            match n {
+                Node::Word { alternatives, .. } => {
+                    for c in alternatives {
+                        if let Clause::Term { field, term, .. } = c {
+                            if field == schema::TITLE {
+                                out.push(term.clone());
+                            }
+                        }
+                    }
+                }
+                Node::Bool(cs) => cs.iter().for_each(|(_, n)| walk(n, out)),
+                Node::DisMax { nodes, .. } => nodes.iter().for_each(|n| walk(n, out)),
+                Node::Plus { node, .. } => walk(node, out),
+                Node::Nothing => {}
+            }
+        }
+        walk(&node, &mut titles);
+        assert!(titles.contains(&"verksemd".to_string()), "{titles:?}");
+        assert!(titles.contains(&"business".to_string()), "{titles:?}");
+        assert!(!titles.contains(&"virksomhet".to_string()), "{titles:?}");
+    }
 
     #[test]
     fn the_fallback_makes_every_word_optional_and_counts_the_words_matched() {
