@@ -32,12 +32,21 @@ pub struct EmptyPassages {
 const REMEMBERED: usize = 4096;
 
 impl EmptyPassages {
-    /// Passages of `searcher`'s segments with no token in `field`.
+    /// Passages of `searcher`'s segments with no token in `field`. The
+    /// lock is taken once to read what is known and once to keep what was
+    /// counted, never while a segment's norms are read.
     pub fn count(&self, searcher: &Searcher, field: Field) -> tantivy::Result<u64> {
+        let readers = searcher.segment_readers();
+        let known: Vec<Option<u64>> = match self.counted.lock() {
+            Ok(c) => readers
+                .iter()
+                .map(|r| c.get(&(r.segment_id(), field)).copied())
+                .collect(),
+            Err(_) => vec![None; readers.len()],
+        };
         let mut total = 0;
-        for reader in searcher.segment_readers() {
-            let key = (reader.segment_id(), field);
-            let known = self.counted.lock().ok().and_then(|c| c.get(&key).copied());
+        let mut counted = Vec::new();
+        for (reader, known) in readers.iter().zip(known) {
             let n = match known {
                 Some(n) => n,
                 None => {
@@ -45,21 +54,20 @@ impl EmptyPassages {
                     let n = (0..reader.max_doc())
                         .filter(|d| norms.fieldnorm_id(*d) == 0)
                         .count() as u64;
-                    if let Ok(mut c) = self.counted.lock() {
-                        if c.len() >= REMEMBERED {
-                            let live: Vec<SegmentId> = searcher
-                                .segment_readers()
-                                .iter()
-                                .map(|r| r.segment_id())
-                                .collect();
-                            c.retain(|(s, _), _| live.contains(s));
-                        }
-                        c.insert(key, n);
-                    }
+                    counted.push((reader.segment_id(), n));
                     n
                 }
             };
             total += n;
+        }
+        if !counted.is_empty() {
+            if let Ok(mut c) = self.counted.lock() {
+                if c.len() >= REMEMBERED {
+                    let live: Vec<SegmentId> = readers.iter().map(|r| r.segment_id()).collect();
+                    c.retain(|(s, _), _| live.contains(s));
+                }
+                c.extend(counted.into_iter().map(|(s, n)| ((s, field), n)));
+            }
         }
         Ok(total)
     }
@@ -74,15 +82,24 @@ pub struct Bm25Statistics<'a> {
     pub empty: &'a EmptyPassages,
     /// The analysed fields (those OpenSearch fills).
     pub filled: &'a [Field],
+    /// Each field's total, once read: one search asks for it once per term
+    /// and per run of its query.
+    pub totals: Mutex<HashMap<Field, u64>>,
 }
 
 impl Bm25StatisticsProvider for Bm25Statistics<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        let tokens = self.searcher.total_num_tokens(field)?;
-        if !self.filled.contains(&field) {
-            return Ok(tokens);
+        if let Some(n) = self.totals.lock().ok().and_then(|t| t.get(&field).copied()) {
+            return Ok(n);
         }
-        Ok(tokens + self.empty.count(self.searcher, field)?)
+        let mut n = self.searcher.total_num_tokens(field)?;
+        if self.filled.contains(&field) {
+            n += self.empty.count(self.searcher, field)?;
+        }
+        if let Ok(mut t) = self.totals.lock() {
+            t.insert(field, n);
+        }
+        Ok(n)
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {
@@ -120,6 +137,7 @@ mod tests {
             searcher: &searcher,
             empty: &empty,
             filled: &[sv],
+            totals: Default::default(),
         };
         // three tokens and three passages without the field
         assert_eq!(stats.total_num_tokens(sv).unwrap(), 3 + 3);

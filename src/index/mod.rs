@@ -69,8 +69,6 @@ pub struct Index {
     /// Passages without a token in an analysed field, per segment (see
     /// [`lengths`]).
     empty_passages: Arc<lengths::EmptyPassages>,
-    /// The analysed fields.
-    analysed: Arc<Vec<tantivy::schema::Field>>,
 }
 
 /// Document-level values stored once (on passage 0) as JSON.
@@ -171,11 +169,6 @@ impl Index {
             .warmers(vec![Arc::downgrade(&warmer)])
             .try_into()?;
         let fields = Fields::new(&inner.schema())?;
-        let schema = inner.schema();
-        let analysed = schema::analysed_fields()
-            .iter()
-            .filter_map(|name| schema.get_field(name).ok())
-            .collect();
         Ok(Index {
             inner,
             reader,
@@ -184,7 +177,6 @@ impl Index {
             created: false,
             facet_tables,
             empty_passages: Arc::default(),
-            analysed: Arc::new(analysed),
         })
     }
 
@@ -219,7 +211,8 @@ impl Index {
         lengths::Bm25Statistics {
             searcher,
             empty: &self.empty_passages,
-            filled: &self.analysed,
+            filled: &self.fields.analysed,
+            totals: Default::default(),
         }
     }
 

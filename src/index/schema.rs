@@ -185,6 +185,8 @@ pub struct Fields {
     pub facets: [Field; Facet::ALL.len()],
     /// `(language key, exact field, folded field)` for each analysed language.
     pub bodies: Vec<(&'static str, Field, Field)>,
+    /// The analysed fields ([`analysed_fields`]).
+    pub analysed: Vec<Field>,
 }
 
 impl Fields {
@@ -225,6 +227,10 @@ impl Fields {
             nordic: f(NORDIC)?,
             facets,
             bodies,
+            analysed: analysed_fields()
+                .iter()
+                .map(|n| f(n))
+                .collect::<tantivy::Result<_>>()?,
         })
     }
 

@@ -43,11 +43,6 @@ pub(crate) const DATE: &str = "date";
 /// differs from tantivy's by the fillers' share (at most one token).
 pub(crate) const FILLER: &str = "\u{2042}";
 
-/// The analysed fields (as the embedded schema names them).
-pub(crate) fn analysed_fields() -> Vec<String> {
-    schema::analysed_fields()
-}
-
 /// The `_id` of a document's passage `i`.
 pub(crate) fn passage_id(id: &str, i: usize) -> String {
     format!("{id}-{i:05}")
@@ -221,7 +216,7 @@ pub(crate) fn passages(doc: &Document) -> Vec<(String, Value)> {
             schema::fold_field_name(lang.key),
             json!(tokens(&mut analyzer::fold_analyzer(lang), &p.text)),
         );
-        for field in analysed_fields() {
+        for field in schema::analysed_fields() {
             let empty = d
                 .get(&field)
                 .and_then(Value::as_str)

@@ -289,12 +289,11 @@ impl Cluster {
         else {
             return Ok(query::found(plan, &resp));
         };
-        // the candidates fetched hold every one of them (fewer than a page)
-        let mut every = plan.clone();
-        every.top = n as usize;
-        let leading = query::found(&every, &resp).top;
+        // the page widened by them; the answer holds every one of them
+        // (fewer than a page, all fetched)
         let mut wider = plan.clone();
-        wider.top = plan.top + leading.len();
+        wider.top = plan.top + n as usize;
+        let leading = query::found(&wider, &resp).top;
         let resp = self.candidates(&wider, Some(fallback))?;
         let mut found = query::found(&wider, &resp);
         found.top = crate::plan::lead_with(leading, found.top, plan.top, |d| d.best.id.clone());
