@@ -6,7 +6,8 @@
 //! its instruction counts. Also prints the p50, p95 and p99 of the timed
 //! searches (the in-process latency of a class on a quiet machine, without
 //! running the whole scale benchmark again). `PROFILE_OFF=compound,neighbour`
-//! (also `fold`, `expand`, `ocr`) switches features off, for their cost.
+//! (also `fold`, `expand`, `ocr`, `proximity`) switches features off, for their cost.
+//! `PROFILE_SLOWEST=N` also prints the N slowest queries of the last pass.
 //!
 //! ```text
 //! cargo build --release -p kartotek-bench --example profile_mode
@@ -63,6 +64,7 @@ fn main() -> kartotek::Result<()> {
                     "ocr" => r.features.ocr = false,
                     "compound" => r.features.compound = false,
                     "neighbour" => r.features.neighbour = false,
+                    "proximity" => r.features.proximity = false,
                     _ => {}
                 }
             }
@@ -88,14 +90,29 @@ fn main() -> kartotek::Result<()> {
     let mut hits = 0;
     let mut each = Vec::with_capacity(requests.len() * reps);
     let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+    let mut last: Vec<(f64, &Request, u64)> = Vec::with_capacity(requests.len());
     for _ in 0..reps {
+        last.clear();
         for (kind, r) in &requests {
             let q = Instant::now();
-            hits += searcher.search(r)?.hits.len();
+            let found = searcher.search(r)?;
             let ms = q.elapsed().as_secs_f64() * 1000.0;
+            hits += found.hits.len();
             each.push(ms);
             by_kind.entry(kind).or_default().push(ms);
+            last.push((ms, r, found.total));
         }
+    }
+    let slowest: usize = std::env::var("PROFILE_SLOWEST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    last.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, r, total) in last.iter().take(slowest) {
+        println!(
+            "  {ms:>8.2} ms  {total:>7} documents  {:?} {:?}",
+            r.q, r.filters
+        );
     }
     let n = (requests.len() * reps).max(1);
     let at_in = |v: &mut Vec<f64>, p: f64| {
