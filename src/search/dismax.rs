@@ -227,26 +227,45 @@ fn explain_by_seek(
 /// intersection walks the leader and seeks the others to each of its
 /// matches, and a buffered union seeked past its window scores the whole
 /// next window, most of which the leader never reaches.
+///
+/// Optional clauses (the query words' proximity) add their score where
+/// they match an intersection's passage; they are seeked only there.
 #[derive(Debug)]
 pub struct AllOfQuery {
     required: Vec<Box<dyn Query>>,
+    optional: Vec<Box<dyn Query>>,
 }
 
 impl AllOfQuery {
     /// Passages matching all of `required`.
     pub fn new(required: Vec<Box<dyn Query>>) -> AllOfQuery {
-        AllOfQuery { required }
+        AllOfQuery {
+            required,
+            optional: Vec::new(),
+        }
+    }
+
+    /// The same, with `optional` adding their scores where they match too.
+    pub fn with_optional(mut self, optional: Vec<Box<dyn Query>>) -> AllOfQuery {
+        self.optional = optional;
+        self
     }
 
     /// What every match must match.
     pub fn required(&self) -> &[Box<dyn Query>] {
         &self.required
     }
+
+    /// What adds to a match's score where it matches too.
+    pub fn optional(&self) -> &[Box<dyn Query>] {
+        &self.optional
+    }
 }
 
 impl Clone for AllOfQuery {
     fn clone(&self) -> Self {
         AllOfQuery::new(self.required.iter().map(|q| q.box_clone()).collect())
+            .with_optional(self.optional.iter().map(|q| q.box_clone()).collect())
     }
 }
 
@@ -257,11 +276,20 @@ impl Query for AllOfQuery {
             .iter()
             .map(|q| Child::of(&**q, enable_scoring))
             .collect::<tantivy::Result<Vec<Child>>>()?;
-        Ok(Box::new(AllOfWeight { required }))
+        // optional clauses only score: without scoring they change nothing
+        let optional = if enable_scoring.is_scoring_enabled() {
+            self.optional
+                .iter()
+                .map(|q| q.weight(enable_scoring))
+                .collect::<tantivy::Result<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
+        Ok(Box::new(AllOfWeight { required, optional }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for q in &self.required {
+        for q in self.required.iter().chain(&self.optional) {
             q.query_terms(visitor);
         }
     }
@@ -269,6 +297,7 @@ impl Query for AllOfQuery {
 
 struct AllOfWeight {
     required: Vec<Child>,
+    optional: Vec<Box<dyn Weight>>,
 }
 
 impl Weight for AllOfWeight {
@@ -289,11 +318,68 @@ impl Weight for AllOfWeight {
                 }
             }
         }
-        Ok(intersect_scorers(scorers, reader.num_docs()))
+        let all = intersect_scorers(scorers, reader.num_docs());
+        let mut optional = Vec::with_capacity(self.optional.len());
+        for w in &self.optional {
+            let s = w.scorer(reader, boost)?;
+            if s.doc() != TERMINATED {
+                optional.push(s);
+            }
+        }
+        if optional.is_empty() {
+            return Ok(all);
+        }
+        Ok(Box::new(WithOptional { all, optional }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         explain_by_seek(self.scorer(reader, 1.0)?, doc, "all of the query's words")
+    }
+}
+
+/// An intersection's matches, scored with the optional clauses that match
+/// them too (each seeked only to the intersection's passages), as tantivy's
+/// boolean `Must` with `Should` clauses scores them.
+struct WithOptional {
+    all: Box<dyn Scorer>,
+    optional: Vec<Box<dyn Scorer>>,
+}
+
+impl DocSet for WithOptional {
+    fn advance(&mut self) -> DocId {
+        self.all.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.all.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.all.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.all.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.all.cost()
+    }
+}
+
+impl Scorer for WithOptional {
+    fn score(&mut self) -> Score {
+        let doc = self.all.doc();
+        let mut score = self.all.score();
+        for o in &mut self.optional {
+            if o.doc() < doc {
+                o.seek(doc);
+            }
+            if o.doc() == doc {
+                score += o.score();
+            }
+        }
+        score
     }
 }
 
@@ -526,5 +612,18 @@ mod tests {
             ));
             same_matches(&searcher, &*ours, &*theirs, &format!("{words:?}"));
         }
+        // optional clauses add their scores where they match, as `Should`
+        // beside `Must` does; they match nothing on their own
+        let ours: Box<dyn Query> = Box::new(
+            AllOfQuery::new(vec![tq(body, "common"), tq(body, "mid")])
+                .with_optional(vec![tq(body, "rare"), tq(title, "mid")]),
+        );
+        let theirs: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, tq(body, "common")),
+            (Occur::Must, tq(body, "mid")),
+            (Occur::Should, tq(body, "rare")),
+            (Occur::Should, tq(title, "mid")),
+        ]));
+        same_matches(&searcher, &*ours, &*theirs, "with optional clauses");
     }
 }

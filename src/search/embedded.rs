@@ -104,13 +104,20 @@ impl Stats for EmbeddedStats<'_> {
 pub fn query(node: &Node, schema: &Schema) -> Box<dyn Query> {
     match node {
         Node::Nothing => Box::new(EmptyQuery),
-        // every word required: an intersection whose words are seeked lazily
+        // every word required (and maybe optional clauses that only add,
+        // the words' proximity): an intersection whose words are seeked lazily
         Node::Bool(clauses)
-            if clauses.len() > 1 && clauses.iter().all(|(o, _)| *o == Occur::Must) =>
+            if clauses.iter().filter(|(o, _)| *o == Occur::Must).count() > 1
+                && clauses.iter().all(|(o, _)| *o != Occur::MustNot) =>
         {
-            Box::new(AllOfQuery::new(
-                clauses.iter().map(|(_, n)| query(n, schema)).collect(),
-            ))
+            let of = |occur: Occur| -> Vec<Box<dyn Query>> {
+                clauses
+                    .iter()
+                    .filter(|(o, _)| *o == occur)
+                    .map(|(_, n)| query(n, schema))
+                    .collect()
+            };
+            Box::new(AllOfQuery::new(of(Occur::Must)).with_optional(of(Occur::Should)))
         }
         Node::Bool(clauses) => Box::new(BooleanQuery::new(
             clauses
@@ -362,10 +369,14 @@ fn filter_queries(index: &Index, plan: &Plan) -> Result<Vec<Filter>> {
 
 fn combine(text: Option<&dyn Query>, filters: &[Filter], skip: Option<Facet>) -> Box<dyn Query> {
     let mut required: Vec<Box<dyn Query>> = Vec::new();
+    let mut optional: Vec<Box<dyn Query>> = Vec::new();
     match text {
         // a query's words and the filters in one intersection
         Some(q) => match q.downcast_ref::<AllOfQuery>() {
-            Some(all) => required.extend(all.required().iter().map(|q| q.box_clone())),
+            Some(all) => {
+                required.extend(all.required().iter().map(|q| q.box_clone()));
+                optional.extend(all.optional().iter().map(|q| q.box_clone()));
+            }
             None => required.push(q.box_clone()),
         },
         None => required.push(Box::new(AllQuery)),
@@ -378,12 +389,12 @@ fn combine(text: Option<&dyn Query>, filters: &[Filter], skip: Option<Facet>) ->
             required.push(Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)));
         }
     }
-    if required.len() == 1 {
+    if required.len() == 1 && optional.is_empty() {
         if let Some(q) = required.pop() {
             return q;
         }
     }
-    Box::new(AllOfQuery::new(required))
+    Box::new(AllOfQuery::new(required).with_optional(optional))
 }
 
 /// The stored values of the passage `doc` at `addr`, with its date from the

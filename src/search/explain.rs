@@ -42,11 +42,13 @@ pub enum Feature {
     Typo,
     /// The OCR-damaged spelling of it.
     Ocr,
+    /// Two of the query's words next to each other, in the query's order.
+    Proximity,
 }
 
 impl Feature {
     /// Every feature, in declaration order (the order of translated names).
-    pub const ALL: [Feature; 10] = [
+    pub const ALL: [Feature; 11] = [
         Feature::Exact,
         Feature::Stem,
         Feature::Folded,
@@ -57,6 +59,7 @@ impl Feature {
         Feature::Translation,
         Feature::Typo,
         Feature::Ocr,
+        Feature::Proximity,
     ];
 
     /// Plain words for the CLI.
@@ -72,6 +75,7 @@ impl Feature {
             Feature::Translation => "translation",
             Feature::Typo => "typo",
             Feature::Ocr => "OCR",
+            Feature::Proximity => "words next to each other",
         }
     }
 }

@@ -110,6 +110,8 @@ pub struct Features {
     pub compound: bool,
     /// Cross-Scandinavian spellings and Swedish–Norwegian word pairs.
     pub neighbour: bool,
+    /// Two of the query's words next to each other, in its order, count extra.
+    pub proximity: bool,
 }
 
 impl Default for Features {
@@ -127,6 +129,7 @@ impl Features {
         ocr: true,
         compound: true,
         neighbour: true,
+        proximity: true,
     };
     /// Everything off: the plain BM25 baseline.
     pub const NONE: Features = Features {
@@ -136,6 +139,7 @@ impl Features {
         ocr: false,
         compound: false,
         neighbour: false,
+        proximity: false,
     };
 }
 
@@ -153,6 +157,10 @@ pub(crate) const PART_BOOST: f32 = 0.4;
 pub(crate) const NEIGHBOUR_BOOST: f32 = 0.5;
 /// Weight of an OCR-skeleton match.
 pub(crate) const OCR_BOOST: f32 = 0.5;
+/// Weight of two adjacent query words found next to each other in that
+/// order (a phrase of the pair in a language's stemmed field), added to the
+/// words' own scores.
+pub(crate) const PROXIMITY_BOOST: f32 = 0.5;
 /// Words shorter than this are never matched fuzzily.
 pub(crate) const FUZZY_MIN_CHARS: usize = 5;
 /// Words found in at least this many passages are not matched fuzzily: they
@@ -469,10 +477,75 @@ impl<'a> Builder<'a> {
             clauses.push((occur, q));
         }
         self.word.clear();
+        if all_required && self.features.proximity {
+            clauses.extend(
+                self.proximity(parsed)
+                    .into_iter()
+                    .map(|n| (Occur::Should, n)),
+            );
+        }
         for u in &parsed.excluded {
             clauses.push((Occur::MustNot, self.unit(u)));
         }
         Some(Node::Bool(clauses))
+    }
+
+    /// For each two adjacent words of the query as typed, the pair as a
+    /// phrase in every language's stemmed field that holds both: passages
+    /// with the words next to each other, in the query's order and in any
+    /// inflection, rank above passages with the words apart (`opptak til
+    /// høgare utdanning` puts the regulation of that name above a long one
+    /// that has the words scattered). Optional clauses: they only add.
+    fn proximity(&mut self, parsed: &Parsed) -> Vec<Node> {
+        fn plain(g: &[Unit]) -> Option<&str> {
+            g.first()
+                .filter(|u| {
+                    !u.phrase
+                        && !u.all_words
+                        && u.target == Target::Any
+                        && u.via == Via::Literal
+                        && !u.text.contains(char::is_whitespace)
+                })
+                .map(|u| u.text.as_str())
+        }
+        let mut out = Vec::new();
+        for pair in parsed.required.windows(2) {
+            let (Some(a), Some(b)) = (plain(&pair[0]), plain(&pair[1])) else {
+                continue;
+            };
+            let text = format!("{a} {b}");
+            let mut phrases = Vec::new();
+            let mut notes: Vec<Note> = Vec::new();
+            for (exact, _, ea, _) in &mut self.langs {
+                let toks = analyzer::tokens(ea, &text);
+                // both words kept by the analyzer (a stop word is not a pair)
+                if toks.len() != 2 {
+                    continue;
+                }
+                let analysed = Analysed::new(self.stats, exact, toks);
+                if !analysed.present() {
+                    continue;
+                }
+                if let Some(q) = term_or_phrase(exact, &analysed.toks, PROXIMITY_BOOST) {
+                    let term = joined(&analysed.toks);
+                    let (f, r) = (Feature::Proximity, Resolve::Term);
+                    notes.push((q.clone(), term, f, PROXIMITY_BOOST, r));
+                    phrases.push(q);
+                }
+            }
+            if self.atoms.is_some() {
+                self.word = text.clone();
+                self.note(&text, std::mem::take(&mut notes));
+                self.word.clear();
+            }
+            if !phrases.is_empty() {
+                out.push(Node::Word {
+                    alternatives: phrases,
+                    tie_breaker: 0.0,
+                });
+            }
+        }
+        out
     }
 
     /// Query for one unit: dis-max over every field's analysis of it.
@@ -696,15 +769,17 @@ pub(crate) fn any_word(clauses: &[(Occur, Node)], stats: &dyn Stats) -> Node {
     Node::Bool(
         clauses
             .iter()
-            .map(|(o, n)| match o {
-                Occur::Must => (
+            .filter_map(|(o, n)| match o {
+                Occur::Must => Some((
                     Occur::Should,
                     Node::Plus {
                         node: Box::new(n.clone()),
                         add: matched,
                     },
-                ),
-                _ => (*o, n.clone()),
+                )),
+                // the words' proximity counts in the all-words query only
+                Occur::Should => None,
+                Occur::MustNot => Some((*o, n.clone())),
             })
             .collect(),
     )
@@ -865,6 +940,70 @@ mod tests {
         assert!(!titles.contains(&"virksomhet".to_string()), "{titles:?}");
     }
 
+    /// Every field holds every term once, in 1,000 passages.
+    struct Passages;
+    impl Stats for Passages {
+        fn passages(&self) -> u64 {
+            1_000
+        }
+        fn has_terms(&self, _: &str) -> bool {
+            true
+        }
+        fn doc_freq(&self, _: &str, _: &str) -> Option<u64> {
+            Some(1)
+        }
+        fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn adjacent_words_typed_add_an_optional_phrase_of_the_pair() {
+        let stats = Passages;
+        let mut builder = Builder::new(&stats, Features::ALL);
+        // a quoted phrase takes no part in a pair
+        let node = builder
+            .build(&parse("høgare utdanning \"i dag\" skule"), true)
+            .expect("a query");
+        let Node::Bool(clauses) = &node else {
+            panic!("a bool query: {node:?}")
+        };
+        let optional: Vec<&Node> = clauses
+            .iter()
+            .filter(|(o, _)| *o == Occur::Should)
+            .map(|(_, n)| n)
+            .collect();
+        assert_eq!(optional.len(), 1, "{optional:?}");
+        let Node::Word { alternatives, .. } = optional[0] else {
+            panic!("one word node of phrases: {:?}", optional[0])
+        };
+        assert!(!alternatives.is_empty());
+        for c in alternatives {
+            assert!(
+                matches!(c, Clause::Phrase { terms, boost, .. }
+                    if terms.len() == 2 && *boost == PROXIMITY_BOOST),
+                "{c:?}"
+            );
+        }
+        // the fallback does not carry them, and without the feature there are none
+        let fallback = any_word(clauses, &stats);
+        let Node::Bool(any) = fallback else {
+            panic!("a bool query")
+        };
+        assert!(any.iter().all(|(_, n)| matches!(n, Node::Plus { .. })));
+        let features = Features {
+            proximity: false,
+            ..Features::ALL
+        };
+        let node = Builder::new(&stats, features)
+            .build(&parse("høgare utdanning"), true)
+            .expect("a query");
+        let Node::Bool(clauses) = &node else {
+            panic!("a bool query: {node:?}")
+        };
+        assert!(clauses.iter().all(|(o, _)| *o == Occur::Must));
+    }
+
     #[test]
     fn the_fallback_makes_every_word_optional_and_counts_the_words_matched() {
         let word = |t: &str| Node::Word {
@@ -875,21 +1014,6 @@ mod tests {
             }],
             tie_breaker: 0.0,
         };
-        struct Passages;
-        impl Stats for Passages {
-            fn passages(&self) -> u64 {
-                1_000
-            }
-            fn has_terms(&self, _: &str) -> bool {
-                true
-            }
-            fn doc_freq(&self, _: &str, _: &str) -> Option<u64> {
-                Some(1)
-            }
-            fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
-                Vec::new()
-            }
-        }
         let stats = Passages;
         let fallback = any_word(
             &[

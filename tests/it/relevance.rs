@@ -373,3 +373,32 @@ fn too_few_documents_with_every_word_are_followed_by_documents_with_some() {
     assert_eq!(names(&r), ["eine.txt"]);
     assert_eq!(r.total, 2);
 }
+
+#[test]
+fn query_words_next_to_each_other_rank_above_the_same_words_apart() {
+    let scratch = Scratch::new(&[
+        (
+            "apart.txt",
+            "Notat om skolen\n\nUtdanning er viktig. Skolen gir utdanning og mer utdanning til alle. Kravene blir høyere hvert år.",
+        ),
+        (
+            "together.txt",
+            "Notat om opptak\n\nSøknader om opptak til høyere utdanning behandles av samordna opptak hvert år i april og mai, med mange søkere fra hele landet.",
+        ),
+        (
+            "other.txt",
+            "Notat om vegar\n\nKommunen vedtek budsjettet for vegar og bruer kvart år.",
+        ),
+    ]);
+    let summary = scratch.ingest();
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    let searcher = scratch.searcher();
+    let mut req = Request::new("høyere utdanning");
+    req.features.proximity = false;
+    let apart_first = names(&searcher.search(&req).unwrap());
+    // by the words' scores alone the passage with `utdanning` three times leads
+    assert_eq!(apart_first, ["apart.txt", "together.txt"]);
+    req.features.proximity = true;
+    let together_first = names(&searcher.search(&req).unwrap());
+    assert_eq!(together_first, ["together.txt", "apart.txt"]);
+}
