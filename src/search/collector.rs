@@ -120,7 +120,18 @@ impl Ord for Ranked {
 }
 
 /// Collects every matching passage grouped by document.
-pub struct GroupByDocument;
+pub struct GroupByDocument {
+    /// Keep the best passage by score; without, only which documents
+    /// matched and with how many passages (the best passage is the first).
+    scoring: bool,
+}
+
+impl GroupByDocument {
+    /// Documents with their best passage by score.
+    pub const SCORED: GroupByDocument = GroupByDocument { scoring: true };
+    /// Documents only (facet counts): the engine computes no score.
+    pub const UNSCORED: GroupByDocument = GroupByDocument { scoring: false };
+}
 
 /// Per-segment half of [`GroupByDocument`].
 pub struct SegmentGroup {
@@ -146,7 +157,7 @@ impl Collector for GroupByDocument {
     }
 
     fn requires_scoring(&self) -> bool {
-        true
+        self.scoring
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentMatches>) -> tantivy::Result<Matches> {
@@ -201,6 +212,51 @@ mod tests {
             best_addr: DocAddress::new(0, key as u32),
             passages: 1,
         }
+    }
+
+    #[test]
+    fn unscored_grouping_finds_the_same_documents_and_passage_counts() {
+        use tantivy::schema::{IndexRecordOption, Schema, FAST, TEXT};
+        use tantivy::{doc, query::TermQuery, Index, Term};
+        let mut sb = Schema::builder();
+        let key = sb.add_u64_field(DOC_KEY, FAST);
+        let body = sb.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(sb.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // documents of 1 to 4 adjacent passages; `kyst` in some of them
+        for k in 0..60u64 {
+            for p in 0..=(k % 4) {
+                let text = if (k + p) % 3 == 0 {
+                    "kyst og hav"
+                } else {
+                    "fjell"
+                };
+                w.add_document(doc!(key => k, body => text)).unwrap();
+            }
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(body, "kyst"),
+            IndexRecordOption::WithFreqs,
+        );
+        let scored = searcher.search(&q, &GroupByDocument::SCORED).unwrap();
+        let unscored = searcher
+            .search_with_executor(
+                &q,
+                &GroupByDocument::UNSCORED,
+                &tantivy::Executor::single_thread(),
+                tantivy::query::EnableScoring::disabled_from_searcher(&searcher),
+            )
+            .unwrap();
+        let docs = |m: &Matches| -> Vec<(u64, u32)> {
+            m.segments
+                .iter()
+                .flat_map(|s| s.docs.iter().map(|d| (d.key, d.passages)))
+                .collect()
+        };
+        assert!(scored.total() > 10);
+        assert_eq!(docs(&scored), docs(&unscored));
     }
 
     #[test]

@@ -256,14 +256,17 @@ pub fn execute(
     };
     // lengths as OpenSearch counts them, so both score alike
     let statistics = index.bm25_statistics(searcher);
+    let scored =
+        || tantivy::query::EnableScoring::enabled_from_statistics_provider(&statistics, searcher);
     let run = |text: Option<&dyn Query>, skip: Option<Facet>| -> Result<Matches> {
         let q = combine(text, &filters, skip);
-        Ok(searcher.search_with_executor(
-            &*q,
-            &GroupByDocument,
-            executor,
-            tantivy::query::EnableScoring::enabled_from_statistics_provider(&statistics, searcher),
-        )?)
+        Ok(searcher.search_with_executor(&*q, &GroupByDocument::SCORED, executor, scored())?)
+    };
+    // which documents match, for counting only: nothing is scored
+    let documents = |text: Option<&dyn Query>, skip: Option<Facet>| -> Result<Matches> {
+        let q = combine(text, &filters, skip);
+        let unscored = tantivy::query::EnableScoring::disabled_from_searcher(searcher);
+        Ok(searcher.search_with_executor(&*q, &GroupByDocument::UNSCORED, executor, unscored)?)
     };
     let mut text_query = plan.text.as_ref().map(|n| query(n, schema));
     let mut matches = run(text_query.as_deref(), None)?;
@@ -311,7 +314,7 @@ pub fn execute(
         let mut counts = count(index, searcher, executor, &matches, own.map(|o| !o))?;
         for facet in Facet::ALL.into_iter().filter(|f| own[f.index()]) {
             let i = facet.index();
-            let others = run(text_query.as_deref(), Some(facet))?;
+            let others = documents(text_query.as_deref(), Some(facet))?;
             let mut which = [false; facet_tables::N];
             which[i] = true;
             counts[i] = std::mem::take(&mut count(index, searcher, executor, &others, which)?[i]);
