@@ -293,10 +293,14 @@ impl Expand<'_> {
             }
         }
         if self.features.neighbour {
+            // a neighbour's word spelt as the query's (`språk`) adds nothing:
+            // the word itself is searched in every language's fields
+            let lower = phrase.to_lowercase();
             alts.extend(
                 self.lexicons
                     .neighbours(phrase)
                     .iter()
+                    .filter(|s| s.to_lowercase() != lower)
                     .map(|s| Alt::new(s, NEIGHBOUR_WEIGHT, Via::Neighbour)),
             );
         }

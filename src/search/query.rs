@@ -161,6 +161,9 @@ pub(crate) const OCR_BOOST: f32 = 0.5;
 /// order (a phrase of the pair in a language's stemmed field), added to the
 /// words' own scores.
 pub(crate) const PROXIMITY_BOOST: f32 = 0.5;
+/// The analysed language keys of the Scandinavian languages whose words
+/// the Swedish–Norwegian lexicon pairs (Bokmål and Nynorsk share `no`).
+const NORDIC_LANGS: [&str; 3] = ["no", "sv", "da"];
 /// Words shorter than this are never matched fuzzily.
 pub(crate) const FUZZY_MIN_CHARS: usize = 5;
 /// Words found in at least this many passages are not matched fuzzily: they
@@ -347,6 +350,9 @@ pub struct Builder<'a> {
     atoms: Option<Vec<Atom>>,
     /// The user's word whose group is being built (empty for exclusions).
     word: String,
+    /// The Nordic language key whose exact field holds the group's own word
+    /// in the most passages (its likely language), for its neighbour words.
+    own: Option<&'static str>,
 }
 
 /// A clause noted for explanation before its word is known.
@@ -396,6 +402,7 @@ impl<'a> Builder<'a> {
             stats,
             atoms: None,
             word: String::new(),
+            own: None,
         }
     }
 
@@ -578,15 +585,41 @@ impl<'a> Builder<'a> {
             }
         };
         let lower = u.text.to_lowercase();
+        // A neighbour language's word (`hamn` for `havn`) is searched in the
+        // other Nordic languages' fields only, not in the group word's own
+        // language (where it is at best another word, `komma` for a comma)
+        // nor in the all-language surface, OCR and key fields: it is a word
+        // of a known language, and a common one walks long posting lists.
+        let neighbour = u.via == Via::Neighbour;
+        let own = self.own;
+        let searched = |exact_field: &str| {
+            !neighbour
+                || exact_field
+                    .strip_prefix("body_")
+                    .is_some_and(|k| NORDIC_LANGS.contains(&k) && own != Some(k))
+        };
+        let mut most: Option<(u64, &'static str)> = None;
         // Titles are indexed folded only: when folding makes the word another, far more
         // common one (`før` → `for`), a title clause would match that other word.
         let mut folds_into_other_word = false;
         if u.target == Target::Any {
             let fold_on = self.features.fold;
             for (exact, fold, ea, fa) in &mut self.langs {
+                if !searched(exact) {
+                    continue;
+                }
                 // a word absent from a field adds a clause that matches
                 // nothing but still costs its term look-ups: leave it out
                 let exact = Analysed::new(self.stats, exact, analyzer::tokens(ea, &u.text));
+                if u.via == Via::Literal && exact.toks.len() == 1 {
+                    let key = exact.field.strip_prefix("body_").unwrap_or_default();
+                    let df = exact.dfs.first().copied().flatten().unwrap_or(0);
+                    if let Some(k) = NORDIC_LANGS.iter().find(|k| **k == key) {
+                        if df > 0 && most.is_none_or(|(best, _)| df > best) {
+                            most = Some((df, k));
+                        }
+                    }
+                }
                 if exact.present() {
                     if let Some(q) = term_or_phrase(&exact.field, &exact.toks, EXACT_BOOST * w) {
                         let term = joined(&exact.toks);
@@ -614,8 +647,11 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
+            if u.via == Via::Literal {
+                self.own = most.map(|(_, k)| k);
+            }
             let single_word = !u.phrase && !u.text.contains(char::is_whitespace);
-            if single_word && self.features.expand && !folds_into_other_word {
+            if single_word && self.features.expand && !folds_into_other_word && !neighbour {
                 // the word as written, unstemmed: of the passages a stem
                 // matches, those with the query's own spelling (`kommunane`,
                 // not Bokmål `kommunene`; both stem to `kommun`) rank first
@@ -639,14 +675,14 @@ impl<'a> Builder<'a> {
                     fallback.push(q);
                 }
             }
-            if self.features.neighbour && single_word {
+            if self.features.neighbour && single_word && !neighbour {
                 if let Some(q) = self.neighbour_spelling(&u.text, NEIGHBOUR_BOOST * w) {
                     let (f, r) = (Feature::NeighbourLanguage, Resolve::CognateKey);
                     note(&q, lower.clone(), f, NEIGHBOUR_BOOST * w, r);
                     fallback.push(q);
                 }
             }
-            if self.features.ocr && single_word {
+            if self.features.ocr && single_word && !neighbour {
                 let toks = analyzer::tokens(&mut self.ocr, &u.text);
                 if let Some(q) = term_or_phrase(schema::OCR, &toks, OCR_BOOST * w) {
                     let (f, r) = (Feature::Ocr, Resolve::Skeleton);
@@ -898,6 +934,34 @@ fn term_or_phrase(field: &str, toks: &[tantivy::tokenizer::Token], boost: f32) -
 mod tests {
     use super::*;
 
+    /// Every `(field, term)` of the term clauses in a query tree.
+    fn terms(n: &Node) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        fn walk(n: &Node, out: &mut Vec<(String, String)>) {
+            match n {
+                Node::Word { alternatives, .. } => {
+                    for c in alternatives {
+                        match c {
+                            Clause::Term { field, term, .. } => {
+                                out.push((field.clone(), term.clone()))
+                            }
+                            Clause::Terms { field, terms, .. } => {
+                                out.extend(terms.iter().map(|t| (field.clone(), t.clone())))
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Node::Bool(cs) => cs.iter().for_each(|(_, n)| walk(n, out)),
+                Node::DisMax { nodes, .. } => nodes.iter().for_each(|n| walk(n, out)),
+                Node::Plus { node, .. } => walk(node, out),
+                Node::Nothing => {}
+            }
+        }
+        walk(n, &mut out);
+        out
+    }
+
     #[test]
     fn a_variant_of_the_other_written_standard_is_not_matched_in_titles() {
         let stats = crate::plan::Recorder::default();
@@ -916,25 +980,11 @@ mod tests {
             ..Parsed::default()
         };
         let node = builder.build(&parsed, true).expect("a query");
-        let mut titles = Vec::new();
-        fn walk(n: &Node, out: &mut Vec<String>) {
-            match n {
-                Node::Word { alternatives, .. } => {
-                    for c in alternatives {
-                        if let Clause::Term { field, term, .. } = c {
-                            if field == schema::TITLE {
-                                out.push(term.clone());
-                            }
-                        }
-                    }
-                }
-                Node::Bool(cs) => cs.iter().for_each(|(_, n)| walk(n, out)),
-                Node::DisMax { nodes, .. } => nodes.iter().for_each(|n| walk(n, out)),
-                Node::Plus { node, .. } => walk(node, out),
-                Node::Nothing => {}
-            }
-        }
-        walk(&node, &mut titles);
+        let titles: Vec<String> = terms(&node)
+            .into_iter()
+            .filter(|(f, _)| f == schema::TITLE)
+            .map(|(_, t)| t)
+            .collect();
         assert!(titles.contains(&"verksemd".to_string()), "{titles:?}");
         assert!(titles.contains(&"business".to_string()), "{titles:?}");
         assert!(!titles.contains(&"virksomhet".to_string()), "{titles:?}");
@@ -955,6 +1005,40 @@ mod tests {
         fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
             Vec::new()
         }
+    }
+
+    #[test]
+    fn a_neighbour_languages_word_is_searched_in_the_other_languages_fields_only() {
+        let stats = Passages;
+        let mut builder = Builder::new(&stats, Features::ALL);
+        let unit = |text: &str, weight: f32, via: Via| Unit {
+            weight,
+            via,
+            ..Unit::new(text.to_string(), false, Target::Any)
+        };
+        let parsed = Parsed {
+            required: vec![vec![
+                unit("havn", 1.0, Via::Literal),
+                unit("hamn", 0.6, Via::Neighbour),
+            ]],
+            ..Parsed::default()
+        };
+        builder.build(&parsed, true).expect("a query");
+        // `havn` is in every field here; its own language is the first
+        // Nordic one with the most passages: Norwegian
+        let hamn = builder.unit(&unit("hamn", 0.6, Via::Neighbour));
+        let fields: Vec<String> = terms(&hamn).into_iter().map(|(f, _)| f).collect();
+        assert!(fields.contains(&"body_sv".to_string()), "{fields:?}");
+        assert!(fields.contains(&"body_da".to_string()), "{fields:?}");
+        for not in ["body_no", "fold_no", "body_en", "words", "ocr"] {
+            assert!(!fields.contains(&not.to_string()), "{not} in {fields:?}");
+        }
+        // the word itself still reaches every language
+        let own: Vec<String> = terms(&builder.unit(&unit("havn", 1.0, Via::Literal)))
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert!(own.contains(&"body_no".to_string()) && own.contains(&"body_sv".to_string()));
     }
 
     #[test]
