@@ -934,6 +934,15 @@ fn term_or_phrase(field: &str, toks: &[tantivy::tokenizer::Token], boost: f32) -
 mod tests {
     use super::*;
 
+    /// A word searched anywhere, with its weight and where it came from.
+    fn unit(text: &str, weight: f32, via: Via) -> Unit {
+        Unit {
+            weight,
+            via,
+            ..Unit::new(text.to_string(), false, Target::Any)
+        }
+    }
+
     /// Every `(field, term)` of the term clauses in a query tree.
     fn terms(n: &Node) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -966,11 +975,6 @@ mod tests {
     fn a_variant_of_the_other_written_standard_is_not_matched_in_titles() {
         let stats = crate::plan::Recorder::default();
         let mut builder = Builder::new(&stats, Features::ALL);
-        let unit = |text: &str, weight: f32, via: Via| Unit {
-            weight,
-            via,
-            ..Unit::new(text.to_string(), false, Target::Any)
-        };
         let parsed = Parsed {
             required: vec![vec![
                 unit("verksemd", 1.0, Via::Literal),
@@ -1011,11 +1015,6 @@ mod tests {
     fn a_neighbour_languages_word_is_searched_in_the_other_languages_fields_only() {
         let stats = Passages;
         let mut builder = Builder::new(&stats, Features::ALL);
-        let unit = |text: &str, weight: f32, via: Via| Unit {
-            weight,
-            via,
-            ..Unit::new(text.to_string(), false, Target::Any)
-        };
         let parsed = Parsed {
             required: vec![vec![
                 unit("havn", 1.0, Via::Literal),
