@@ -105,6 +105,9 @@ pub(crate) enum Resolve {
     CognateKey,
     /// The passage word with the same OCR skeleton.
     Skeleton,
+    /// The passage's compound that holds the word (one of the clause's
+    /// folded stems) as a part.
+    Compound,
 }
 
 /// A clause of the built query and what it stands for.
@@ -133,6 +136,12 @@ pub(crate) fn explain(atoms: &[Atom], matched: &[usize], text: &str) -> Vec<Expl
     for a in matched.iter().filter_map(|i| atoms.get(*i)) {
         let matched = match a.resolve {
             Resolve::Term => a.term.clone(),
+            Resolve::Compound => match compound_of(text, &a.clause) {
+                // the query's own compound, which its exact clause explains
+                Some(w) if w.to_lowercase() == a.word.to_lowercase() => continue,
+                Some(w) => w,
+                None => a.term.clone(),
+            },
             other => match passage_word(text, &a.analysed, other) {
                 // the word itself, which its exact clause already explains
                 Some(w) if w.to_lowercase() == a.analysed.to_lowercase() => continue,
@@ -176,6 +185,38 @@ pub(crate) fn matches(query: &dyn Query, searcher: &tantivy::Searcher, addr: Doc
     doc == addr.doc_id || (doc < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id)
 }
 
+/// Letters a compound has beyond a part it holds, at least: fewer are an
+/// inflection of the part itself (`utdanninga` of `utdann`).
+const COMPOUND_EXTRA_CHARS: usize = 5;
+
+/// The word of `text` that a compound-part clause matched: the longest
+/// word whose folded form holds one of the clause's folded stems with at
+/// least [`COMPOUND_EXTRA_CHARS`] letters more (`vidareutdanning` for
+/// `utdann`).
+fn compound_of(text: &str, clause: &crate::plan::Clause) -> Option<String> {
+    let stems: Vec<&str> = match clause {
+        crate::plan::Clause::Term { term, .. } => vec![term.as_str()],
+        crate::plan::Clause::Terms { terms, .. } => terms.iter().map(String::as_str).collect(),
+        _ => return None,
+    };
+    let mut title = crate::index::analyzer::title_analyzer();
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .filter(|w| {
+            let folded: String = crate::index::analyzer::tokens(&mut title, w)
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+            stems.iter().any(|s| {
+                !s.is_empty()
+                    && folded.len() >= s.len() + COMPOUND_EXTRA_CHARS
+                    && folded.contains(s)
+            })
+        })
+        .max_by_key(|w| w.chars().count())
+        .map(str::to_string)
+}
+
 /// The word of `text` that a typo, neighbour or OCR clause matched.
 fn passage_word(text: &str, query_word: &str, how: Resolve) -> Option<String> {
     let q = query_word.to_lowercase();
@@ -191,7 +232,7 @@ fn passage_word(text: &str, query_word: &str, how: Resolve) -> Option<String> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty());
     match how {
-        Resolve::Term => None,
+        Resolve::Term | Resolve::Compound => None,
         Resolve::Nearest => words
             .map(|w| (strsim::damerau_levenshtein(&fold(w), &qf), w))
             .filter(|(d, _)| *d <= 2)
@@ -217,6 +258,22 @@ fn passage_word(text: &str, query_word: &str, how: Resolve) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_compound_part_is_explained_by_the_passage_compound_that_holds_it() {
+        let clause = crate::plan::Clause::Terms {
+            field: "parts".into(),
+            terms: vec!["utdann".into()],
+            boost: 0.4,
+        };
+        let text = "Utdanninga og vidareutdanning for lærarar.";
+        assert_eq!(
+            compound_of(text, &clause).as_deref(),
+            Some("vidareutdanning")
+        );
+        // an inflection of the part alone is not a compound
+        assert_eq!(compound_of("Utdanninga er viktig.", &clause), None);
+    }
 
     #[test]
     fn passage_words_are_found_for_forms_of_the_query_word() {

@@ -671,7 +671,7 @@ impl<'a> Builder<'a> {
             if self.features.compound && single_word {
                 if let Some(q) = self.part_of_compounds(&u.text, PART_BOOST * w) {
                     let f = Feature::CompoundPart;
-                    note(&q, lower.clone(), f, PART_BOOST * w, Resolve::Term);
+                    note(&q, lower.clone(), f, PART_BOOST * w, Resolve::Compound);
                     fallback.push(q);
                 }
             }
