@@ -220,27 +220,45 @@ pub fn mark_ranges(text: &str, lang: Language, forms: &Forms) -> Vec<Range<usize
         .collect()
 }
 
+/// The one token `analyzer` makes of `word`, or `None` (none, or several).
+fn only_token(analyzer: &mut tantivy::tokenizer::TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(word);
+    if !stream.advance() {
+        return None;
+    }
+    let text = stream.token().text.clone();
+    (!stream.advance()).then_some(text)
+}
+
 /// `(start, end, folded stem)` of every matching word, in order.
 fn matches(text: &str, lang: Language, forms: &Forms) -> Vec<(usize, usize, String)> {
     let al = analyzer::analyzed_for(lang);
     let mut ta = analyzer::title_analyzer();
     let mut ea = analyzer::exact_analyzer(al);
     let mut fa = analyzer::fold_analyzer(al);
-    let words = analyzer::tokens(&mut ta, text);
-    // the folded stem of each word that could match anything, else None
-    let mut stems: Vec<Option<String>> = vec![None; words.len()];
-    let mut marked = vec![false; words.len()];
-    for (i, w) in words.iter().enumerate() {
-        if !forms.prefixes.contains(prefix(&w.text)) {
-            continue;
+    // each word's byte range, and its folded stem where the word could
+    // match anything (its prefix is a query form's), else None: a passage
+    // is read once, and only those words are analysed again (no copy of
+    // every token)
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut stems: Vec<Option<String>> = Vec::new();
+    let mut marked: Vec<bool> = Vec::new();
+    let mut stream = ta.token_stream(text);
+    while stream.advance() {
+        let w = stream.token();
+        let (from, to) = (w.offset_from, w.offset_to);
+        words.push((from, to));
+        let (mut stem, mut mark) = (None, false);
+        if forms.prefixes.contains(prefix(&w.text)) {
+            let surface = &text[from..to];
+            if let (Some(e), Some(f)) = (only_token(&mut ea, surface), only_token(&mut fa, surface))
+            {
+                mark = forms.exact.contains(&e) || forms.fold.contains(&f);
+                stem = Some(f);
+            }
         }
-        let surface = &text[w.offset_from..w.offset_to];
-        let exact = analyzer::tokens(&mut ea, surface);
-        let fold = analyzer::tokens(&mut fa, surface);
-        if let ([e], [f]) = (exact.as_slice(), fold.as_slice()) {
-            marked[i] = forms.exact.contains(&e.text) || forms.fold.contains(&f.text);
-            stems[i] = Some(f.text.clone());
-        }
+        stems.push(stem);
+        marked.push(mark);
     }
     for phrase in &forms.phrases {
         for i in 0..words.len().saturating_sub(phrase.len() - 1) {
@@ -260,7 +278,7 @@ fn matches(text: &str, lang: Language, forms: &Forms) -> Vec<(usize, usize, Stri
         .zip(&marked)
         .zip(&stems)
         .filter(|((_, m), _)| **m)
-        .map(|((t, _), s)| (t.offset_from, t.offset_to, s.clone().unwrap_or_default()))
+        .map(|((&(from, to), _), s)| (from, to, s.clone().unwrap_or_default()))
         .collect()
 }
 
