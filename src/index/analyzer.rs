@@ -285,6 +285,16 @@ impl<T: TokenStream> TokenStream for MapTokensStream<T> {
     }
 }
 
+/// The one token an analyzer makes of `word`, or `None` (none, or several).
+pub(crate) fn single_token(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(word);
+    if !stream.advance() {
+        return None;
+    }
+    let text = stream.token().text.clone();
+    (!stream.advance()).then_some(text)
+}
+
 /// Run an analyzer over `text` and collect the tokens (text, byte offsets).
 pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     let mut out = Vec::new();

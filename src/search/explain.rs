@@ -199,14 +199,10 @@ fn compound_of(text: &str, clause: &crate::plan::Clause) -> Option<String> {
         crate::plan::Clause::Terms { terms, .. } => terms.iter().map(String::as_str).collect(),
         _ => return None,
     };
-    let mut title = crate::index::analyzer::title_analyzer();
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    let mut fold = folder();
+    passage_words(text)
         .filter(|w| {
-            let folded: String = crate::index::analyzer::tokens(&mut title, w)
-                .into_iter()
-                .map(|t| t.text)
-                .collect();
+            let folded = fold(w);
             stems.iter().any(|s| {
                 !s.is_empty()
                     && folded.len() >= s.len() + COMPOUND_EXTRA_CHARS
@@ -217,20 +213,30 @@ fn compound_of(text: &str, clause: &crate::plan::Clause) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The word of `text` that a typo, neighbour or OCR clause matched.
-fn passage_word(text: &str, query_word: &str, how: Resolve) -> Option<String> {
-    let q = query_word.to_lowercase();
-    let fold = |s: &str| {
-        let mut a = crate::index::analyzer::title_analyzer();
+/// A word lowercased and folded as titles are (one analyzer for all the
+/// words of a passage).
+fn folder() -> impl FnMut(&str) -> String {
+    let mut a = crate::index::analyzer::title_analyzer();
+    move |s: &str| {
         crate::index::analyzer::tokens(&mut a, s)
             .into_iter()
             .map(|t| t.text)
-            .collect::<String>()
-    };
+            .collect()
+    }
+}
+
+/// The words of a passage's text, as written.
+fn passage_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// The word of `text` that a typo, neighbour or OCR clause matched.
+fn passage_word(text: &str, query_word: &str, how: Resolve) -> Option<String> {
+    let q = query_word.to_lowercase();
+    let mut fold = folder();
     let qf = fold(&q);
-    let words = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty());
+    let words = passage_words(text);
     match how {
         Resolve::Term | Resolve::Compound => None,
         Resolve::Nearest => words

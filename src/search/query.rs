@@ -337,9 +337,9 @@ fn tokenize(s: &str) -> Vec<Tok> {
 /// Builds the backend-neutral query tree ([`Node`]) of a parsed query,
 /// planning with the engine's term statistics ([`Stats`]).
 pub struct Builder<'a> {
-    /// `(exact field, fold field, exact analyzer, fold analyzer)` per language
-    /// key with terms in the index.
-    langs: Vec<(String, String, TextAnalyzer, TextAnalyzer)>,
+    /// `(language key, exact field, fold field, exact analyzer, fold
+    /// analyzer)` per language key with terms in the index.
+    langs: Vec<(&'static str, String, String, TextAnalyzer, TextAnalyzer)>,
     /// The folded analyzers of the languages present that compound.
     compounding: Vec<TextAnalyzer>,
     title: TextAnalyzer,
@@ -384,6 +384,7 @@ impl<'a> Builder<'a> {
         let mut compounding = Vec::new();
         for lang in present_languages(stats) {
             langs.push((
+                lang.key,
                 schema::body_field_name(lang.key),
                 schema::fold_field_name(lang.key),
                 analyzer::exact_analyzer(lang),
@@ -523,7 +524,7 @@ impl<'a> Builder<'a> {
             let text = format!("{a} {b}");
             let mut phrases = Vec::new();
             let mut notes: Vec<Note> = Vec::new();
-            for (exact, _, ea, _) in &mut self.langs {
+            for (_, exact, _, ea, _) in &mut self.langs {
                 let toks = analyzer::tokens(ea, &text);
                 // both words kept by the analyzer (a stop word is not a pair)
                 if toks.len() != 2 {
@@ -592,32 +593,24 @@ impl<'a> Builder<'a> {
         // of a known language, and a common one walks long posting lists.
         let neighbour = u.via == Via::Neighbour;
         let own = self.own;
-        let searched = |exact_field: &str| {
-            !neighbour
-                || exact_field
-                    .strip_prefix("body_")
-                    .is_some_and(|k| NORDIC_LANGS.contains(&k) && own != Some(k))
-        };
+        let searched = |key: &str| !neighbour || (NORDIC_LANGS.contains(&key) && own != Some(key));
         let mut most: Option<(u64, &'static str)> = None;
         // Titles are indexed folded only: when folding makes the word another, far more
         // common one (`før` → `for`), a title clause would match that other word.
         let mut folds_into_other_word = false;
         if u.target == Target::Any {
             let fold_on = self.features.fold;
-            for (exact, fold, ea, fa) in &mut self.langs {
-                if !searched(exact) {
+            for (key, exact, fold, ea, fa) in &mut self.langs {
+                if !searched(key) {
                     continue;
                 }
                 // a word absent from a field adds a clause that matches
                 // nothing but still costs its term look-ups: leave it out
                 let exact = Analysed::new(self.stats, exact, analyzer::tokens(ea, &u.text));
-                if u.via == Via::Literal && exact.toks.len() == 1 {
-                    let key = exact.field.strip_prefix("body_").unwrap_or_default();
+                if u.via == Via::Literal && exact.toks.len() == 1 && NORDIC_LANGS.contains(key) {
                     let df = exact.dfs.first().copied().flatten().unwrap_or(0);
-                    if let Some(k) = NORDIC_LANGS.iter().find(|k| **k == key) {
-                        if df > 0 && most.is_none_or(|(best, _)| df > best) {
-                            most = Some((df, k));
-                        }
+                    if df > 0 && most.is_none_or(|(best, _)| df > best) {
+                        most = Some((df, *key));
                     }
                 }
                 if exact.present() {
@@ -732,12 +725,11 @@ impl<'a> Builder<'a> {
     fn part_of_compounds(&mut self, word: &str, boost: f32) -> Option<Clause> {
         let mut terms: Vec<String> = Vec::new();
         for a in &mut self.compounding {
-            let toks = analyzer::tokens(a, word);
-            let [tok] = toks.as_slice() else { continue };
-            if !terms.contains(&tok.text)
-                && self.stats.doc_freq(schema::PARTS, &tok.text).unwrap_or(0) > 0
-            {
-                terms.push(tok.text.clone());
+            let Some(tok) = analyzer::single_token(a, word) else {
+                continue;
+            };
+            if !terms.contains(&tok) && self.stats.doc_freq(schema::PARTS, &tok).unwrap_or(0) > 0 {
+                terms.push(tok);
             }
         }
         one_of(schema::PARTS, terms, boost)
@@ -746,17 +738,16 @@ impl<'a> Builder<'a> {
     /// The word as written (lowercased, unstemmed) in the `words` field,
     /// when a passage has it and the word has no letters folding changes.
     fn surface(&mut self, word: &str, boost: f32) -> Option<Clause> {
-        let toks = analyzer::tokens(&mut self.title, word);
-        let [tok] = toks.as_slice() else { return None };
+        let tok = analyzer::single_token(&mut self.title, word)?;
         // the field is folded: a word with diacritics would also meet its
         // folded spellings here, at an exact match's weight
-        if tok.text != word.to_lowercase() {
+        if tok != word.to_lowercase() {
             return None;
         }
-        if self.stats.doc_freq(schema::WORDS, &tok.text).unwrap_or(0) == 0 {
+        if self.stats.doc_freq(schema::WORDS, &tok).unwrap_or(0) == 0 {
             return None;
         }
-        one_of(schema::WORDS, vec![tok.text.clone()], boost)
+        one_of(schema::WORDS, vec![tok], boost)
     }
 
     /// The word's cross-Scandinavian spelling key in the `nordic` field.
@@ -772,21 +763,20 @@ impl<'a> Builder<'a> {
     /// [`FUZZY_MIN_CHARS`] letters, two from [`FUZZY_TWO_EDITS_CHARS`];
     /// never for short words or anything with a digit.
     fn fuzzy(&mut self, word: &str) -> Option<Clause> {
-        let toks = analyzer::tokens(&mut self.title, word);
-        let [tok] = toks.as_slice() else { return None };
-        let n = tok.text.chars().count();
-        if n < FUZZY_MIN_CHARS || tok.text.chars().any(|c| c.is_ascii_digit()) {
+        let tok = analyzer::single_token(&mut self.title, word)?;
+        let n = tok.chars().count();
+        if n < FUZZY_MIN_CHARS || tok.chars().any(|c| c.is_ascii_digit()) {
             return None;
         }
         // A word many documents already contain is no typo worth chasing,
         // and expanding it to its neighbours is what typo tolerance costs.
-        if self.stats.doc_freq(schema::WORDS, &tok.text).unwrap_or(0) >= FUZZY_SKIP_DOC_FREQ {
+        if self.stats.doc_freq(schema::WORDS, &tok).unwrap_or(0) >= FUZZY_SKIP_DOC_FREQ {
             return None;
         }
         let distance = if n >= FUZZY_TWO_EDITS_CHARS { 2 } else { 1 };
         Some(Clause::Fuzzy {
             field: schema::WORDS.to_string(),
-            term: tok.text.clone(),
+            term: tok,
             distance,
             boost: FUZZY_BOOST,
         })

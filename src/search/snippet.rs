@@ -220,16 +220,6 @@ pub fn mark_ranges(text: &str, lang: Language, forms: &Forms) -> Vec<Range<usize
         .collect()
 }
 
-/// The one token `analyzer` makes of `word`, or `None` (none, or several).
-fn only_token(analyzer: &mut tantivy::tokenizer::TextAnalyzer, word: &str) -> Option<String> {
-    let mut stream = analyzer.token_stream(word);
-    if !stream.advance() {
-        return None;
-    }
-    let text = stream.token().text.clone();
-    (!stream.advance()).then_some(text)
-}
-
 /// `(start, end, folded stem)` of every matching word, in order.
 fn matches(text: &str, lang: Language, forms: &Forms) -> Vec<(usize, usize, String)> {
     let al = analyzer::analyzed_for(lang);
@@ -251,8 +241,10 @@ fn matches(text: &str, lang: Language, forms: &Forms) -> Vec<(usize, usize, Stri
         let (mut stem, mut mark) = (None, false);
         if forms.prefixes.contains(prefix(&w.text)) {
             let surface = &text[from..to];
-            if let (Some(e), Some(f)) = (only_token(&mut ea, surface), only_token(&mut fa, surface))
-            {
+            if let (Some(e), Some(f)) = (
+                analyzer::single_token(&mut ea, surface),
+                analyzer::single_token(&mut fa, surface),
+            ) {
                 mark = forms.exact.contains(&e) || forms.fold.contains(&f);
                 stem = Some(f);
             }

@@ -18,9 +18,10 @@ pub fn corrections(stats: &dyn Stats, parsed: &Parsed) -> Vec<(String, String)> 
     let mut out = Vec::new();
     for unit in parsed.positive_units() {
         for word in unit.text.split_whitespace() {
-            let toks = analyzer::tokens(&mut a, word);
-            let [tok] = toks.as_slice() else { continue };
-            let w = &tok.text;
+            let Some(tok) = analyzer::single_token(&mut a, word) else {
+                continue;
+            };
+            let w = &tok;
             if w.chars().count() < MIN_CHARS || w.chars().any(|c| c.is_ascii_digit()) {
                 continue;
             }
