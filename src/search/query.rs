@@ -785,13 +785,15 @@ impl<'a> Builder<'a> {
 
 /// The fallback when no passage has every word (`clauses`, the query's
 /// required groups and exclusions): any word, ranked by score plus, for
-/// each of the words a passage has, the score of a match of the rarest
-/// word (BM25's inverse document frequency of a word in one passage), so a
-/// passage with more of the words usually ranks above one with fewer (the
-/// coordination of Lucene's classic scoring and Meilisearch's `words`
-/// rule). It is the same tree with the groups optional, not planned twice.
+/// each of the words a passage has, BM25's inverse document frequency of
+/// that word (of its commonest alternative), so a passage with more of the
+/// words usually ranks above one with fewer (the coordination of Lucene's
+/// classic scoring and Meilisearch's `words` rule), while a word in most
+/// passages (`in`, `of`) adds next to nothing: the stop words Lucene's
+/// analyzers drop. It is the same tree with the groups optional, not
+/// planned twice.
 pub(crate) fn any_word(clauses: &[(Occur, Node)], stats: &dyn Stats) -> Node {
-    let matched = crate::plan::idf(1, stats.passages());
+    let passages = stats.passages();
     Node::Bool(
         clauses
             .iter()
@@ -800,7 +802,7 @@ pub(crate) fn any_word(clauses: &[(Occur, Node)], stats: &dyn Stats) -> Node {
                     Occur::Should,
                     Node::Plus {
                         node: Box::new(n.clone()),
-                        add: matched,
+                        add: crate::plan::idf(commonest(n, stats).unwrap_or(1).max(1), passages),
                     },
                 )),
                 // the words' proximity counts in the all-words query only
@@ -809,6 +811,32 @@ pub(crate) fn any_word(clauses: &[(Occur, Node)], stats: &dyn Stats) -> Node {
             })
             .collect(),
     )
+}
+
+/// In how many passages the commonest term of a word's alternatives is
+/// (`None` when no term's count is known: fuzzy or facet clauses only).
+fn commonest(node: &Node, stats: &dyn Stats) -> Option<u64> {
+    let df = |field: &str, term: &str| stats.doc_freq(field, term);
+    match node {
+        Node::Word { alternatives, .. } => alternatives
+            .iter()
+            .filter_map(|c| match c {
+                Clause::Term { field, term, .. } => df(field, term),
+                Clause::Terms { field, terms, .. } => {
+                    terms.iter().filter_map(|t| df(field, t)).max()
+                }
+                // a phrase is at most as common as its rarest word
+                Clause::Phrase { field, terms, .. } => {
+                    terms.iter().filter_map(|(_, t)| df(field, t)).min()
+                }
+                Clause::Facet { .. } | Clause::Fuzzy { .. } => None,
+            })
+            .max(),
+        Node::Bool(cs) => cs.iter().filter_map(|(_, n)| commonest(n, stats)).max(),
+        Node::DisMax { nodes, .. } => nodes.iter().filter_map(|n| commonest(n, stats)).max(),
+        Node::Plus { node, .. } => commonest(node, stats),
+        Node::Nothing => None,
+    }
 }
 
 /// The analysed languages whose exact field holds terms in the engine.
@@ -1087,26 +1115,45 @@ mod tests {
             }],
             tie_breaker: 0.0,
         };
-        let stats = Passages;
+        // `havbruk` in one passage of 1,000, `i` in 900
+        struct Common;
+        impl Stats for Common {
+            fn passages(&self) -> u64 {
+                1_000
+            }
+            fn has_terms(&self, _: &str) -> bool {
+                true
+            }
+            fn doc_freq(&self, _: &str, term: &str) -> Option<u64> {
+                Some(if term == "i" { 900 } else { 1 })
+            }
+            fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
+                Vec::new()
+            }
+        }
         let fallback = any_word(
             &[
                 (Occur::Must, word("havbruk")),
-                (Occur::Must, word("kyst")),
+                (Occur::Must, word("i")),
                 (Occur::MustNot, word("laks")),
             ],
-            &stats,
+            &Common,
         );
         let Node::Bool(clauses) = fallback else {
             panic!("a bool query: {fallback:?}")
         };
         let occurs: Vec<Occur> = clauses.iter().map(|(o, _)| *o).collect();
         assert_eq!(occurs, [Occur::Should, Occur::Should, Occur::MustNot]);
-        // each word by its score plus a constant for having it
-        assert!(matches!(
-            &clauses[0].1,
-            Node::Plus { node, add }
-                if **node == word("havbruk") && *add == crate::plan::idf(1, 1_000)
-        ));
+        // each word by its score plus its idf for having it: a rare word
+        // counts fully, a word in most passages next to nothing
+        let add = |n: &Node| match n {
+            Node::Plus { add, .. } => *add,
+            other => panic!("a word plus its weight: {other:?}"),
+        };
+        assert!(matches!(&clauses[0].1, Node::Plus { node, .. } if **node == word("havbruk")));
+        assert_eq!(add(&clauses[0].1), crate::plan::idf(1, 1_000));
+        assert_eq!(add(&clauses[1].1), crate::plan::idf(900, 1_000));
+        assert!(add(&clauses[1].1) < add(&clauses[0].1) / 20.0);
         assert_eq!(clauses[2].1, word("laks"));
     }
 
