@@ -73,6 +73,19 @@ pub enum Clause {
     },
 }
 
+impl Clause {
+    /// The clause's weight.
+    pub fn boost(&self) -> f32 {
+        match self {
+            Clause::Term { boost, .. }
+            | Clause::Phrase { boost, .. }
+            | Clause::Terms { boost, .. }
+            | Clause::Facet { boost, .. }
+            | Clause::Fuzzy { boost, .. } => *boost,
+        }
+    }
+}
+
 /// BM25's inverse document frequency (Lucene's and tantivy's) of a word in
 /// `doc_freq` of `passages` passages.
 pub(crate) fn idf(doc_freq: u64, passages: u64) -> f32 {

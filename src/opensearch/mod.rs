@@ -821,6 +821,10 @@ impl Stats for ClusterStats {
                 "max_edits": max_edits.clamp(1, 2),
                 "prefix_length": 1,
                 "min_word_length": 1,
+                // also for a word in more than 1 % of the documents (the
+                // default leaves those alone): a common word's neighbour
+                // spellings are wanted too
+                "max_term_freq": 1e9,
                 "size": 50,
                 "string_distance": "damerau_levenshtein",
             } } },

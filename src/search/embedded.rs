@@ -66,7 +66,17 @@ impl Stats for EmbeddedStats<'_> {
         let Ok(field) = self.schema.get_field(field) else {
             return Vec::new();
         };
-        // the terms that share the word's first letter, of a length within reach
+        // the terms within `max_edits` edits (a transposition counts one),
+        // walked in the term dictionary by a Levenshtein automaton; those
+        // sharing the word's first letter (as OpenSearch's term suggester
+        // with `prefix_length: 1`)
+        let edits = max_edits.clamp(1, 2) as u8;
+        let Ok(dfa) =
+            FuzzyTermQuery::new(Term::from_field_text(field, word), edits, true).automaton()
+        else {
+            return Vec::new();
+        };
+        // the walk is kept to the terms sharing the first letter
         let first: String = word.chars().take(1).collect();
         let mut next = first.clone();
         if let Some(c) = next.pop() {
@@ -77,22 +87,18 @@ impl Stats for EmbeddedStats<'_> {
             let Ok(ii) = seg.inverted_index(field) else {
                 continue;
             };
-            let Ok(mut stream) = ii
+            let terms = ii
                 .terms()
-                .range()
+                .search(&dfa)
                 .ge(first.as_bytes())
-                .lt(next.as_bytes())
-                .into_stream()
-            else {
+                .lt(next.as_bytes());
+            let Ok(mut stream) = terms.into_stream() else {
                 continue;
             };
             while stream.advance() {
                 let Ok(cand) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                if cand.len().abs_diff(word.len()) > max_edits {
-                    continue;
-                }
                 out.push((cand.to_string(), stream.value().doc_freq as u64));
             }
         }

@@ -103,6 +103,9 @@ pub(crate) enum Resolve {
     Nearest,
     /// The passage word with the same cross-Scandinavian key.
     CognateKey,
+    /// The passage word whose cross-Scandinavian key is nearest the query
+    /// word's.
+    NearKey,
     /// The passage word with the same OCR skeleton.
     Skeleton,
     /// The passage's compound that holds the word (one of the clause's
@@ -250,6 +253,17 @@ fn passage_word(text: &str, query_word: &str, how: Resolve) -> Option<String> {
                 .into_iter()
                 .find(|w| crate::index::cognate::key(&w.to_lowercase()).as_deref() == Some(&key))
                 .map(str::to_string)
+        }
+        Resolve::NearKey => {
+            let key = crate::index::cognate::key(&q)?;
+            words
+                .filter_map(|w| {
+                    let k = crate::index::cognate::key(&w.to_lowercase())?;
+                    let d = strsim::damerau_levenshtein(&k, &key);
+                    (d <= 2).then_some((d, w))
+                })
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, w)| w.to_string())
         }
         Resolve::Skeleton => {
             let sk = crate::index::analyzer::ocr_skeleton(&qf)?;

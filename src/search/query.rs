@@ -14,8 +14,9 @@
 //! as written (unstemmed) is an exact alternative too, so a query's own
 //! spelling ranks first among the passages its stem matches; the word
 //! inside other compounds ([`PART_BOOST`]) and its cross-Scandinavian
-//! spelling ([`NEIGHBOUR_BOOST`]) stand in where the word is missing and
-//! never add to a passage that has it.
+//! spelling ([`NEIGHBOUR_BOOST`]: its key, and the keys an edit or two
+//! from it, [`NEAR_BOOST`]) stand in where the word is missing and never
+//! add to a passage that has it.
 
 use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;
@@ -155,6 +156,16 @@ pub(crate) const PART_BOOST: f32 = 0.4;
 /// Weight of a cross-Scandinavian spelling match (the `nordic` field): below
 /// a folded match and a Bokmål↔Nynorsk variant.
 pub(crate) const NEIGHBOUR_BOOST: f32 = 0.5;
+/// Weight of a cross-Scandinavian key a few edits from the word's own: as
+/// the key itself (each near key is scored by BM25 with its own rarity), so
+/// never above a folded match.
+pub(crate) const NEAR_BOOST: f32 = NEIGHBOUR_BOOST;
+/// Keys shorter than this get no near keys (short keys are other words).
+pub(crate) const NEAR_MIN_CHARS: usize = 6;
+/// From this key length two edits are allowed.
+pub(crate) const NEAR_TWO_EDITS_CHARS: usize = 10;
+/// Most near keys searched for one word.
+pub(crate) const NEAR_MAX_TERMS: usize = 4;
 /// Weight of an OCR-skeleton match.
 pub(crate) const OCR_BOOST: f32 = 0.5;
 /// Weight of two adjacent query words found next to each other in that
@@ -675,6 +686,14 @@ impl<'a> Builder<'a> {
                     fallback.push(q);
                 }
             }
+            if self.features.neighbour && single_word && !neighbour {
+                for q in self.neighbour_near(&u.text, NEAR_BOOST * w) {
+                    let (f, r) = (Feature::NeighbourLanguage, Resolve::NearKey);
+                    let weight = q.boost();
+                    note(&q, lower.clone(), f, weight, r);
+                    fallback.push(q);
+                }
+            }
             if self.features.ocr && single_word && !neighbour {
                 let toks = analyzer::tokens(&mut self.ocr, &u.text);
                 if let Some(q) = term_or_phrase(schema::OCR, &toks, OCR_BOOST * w) {
@@ -757,6 +776,57 @@ impl<'a> Builder<'a> {
             return None;
         }
         one_of(schema::NORDIC, vec![key], boost)
+    }
+
+    /// Cross-Scandinavian keys one edit from the word's own (two from
+    /// [`NEAR_TWO_EDITS_CHARS`]), where the spellings differ beyond the
+    /// key's regular correspondences (`utveckling`/`utvikling`,
+    /// `tjänster`/`tjenester`): the commonest [`NEAR_MAX_TERMS`] of them.
+    /// The edit-distance fuzziness Lucene users give every word, here only
+    /// on the key and only where the word itself is missing. Each is scored
+    /// by BM25 with its weight lowered so it scores as if it were no rarer
+    /// than the word's own key (Lucene's blended fuzzy scoring): a rare
+    /// near spelling never outranks the word's own.
+    fn neighbour_near(&mut self, word: &str, boost: f32) -> Vec<Clause> {
+        let Some(key) = crate::index::cognate::key(&word.to_lowercase()) else {
+            return Vec::new();
+        };
+        let n = key.chars().count();
+        if n < NEAR_MIN_CHARS {
+            return Vec::new();
+        }
+        let max = if n >= NEAR_TWO_EDITS_CHARS { 2 } else { 1 };
+        let mut found: Vec<(String, u64)> = Vec::new();
+        for (cand, df) in self.stats.neighbours(schema::NORDIC, &key, max) {
+            let d = strsim::damerau_levenshtein(&key, &cand);
+            if d == 0 || d > max {
+                continue;
+            }
+            match found.iter_mut().find(|(t, _)| *t == cand) {
+                Some((_, n)) => *n += df,
+                None => found.push((cand, df)),
+            }
+        }
+        found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let passages = self.stats.passages();
+        let own = self.stats.doc_freq(schema::NORDIC, &key).unwrap_or(0);
+        found
+            .into_iter()
+            .take(NEAR_MAX_TERMS)
+            .map(|(term, df)| {
+                let rarer = crate::plan::idf(df.max(1), passages);
+                let scale = if own > 0 && rarer > 0.0 {
+                    (crate::plan::idf(own, passages) / rarer).min(1.0)
+                } else {
+                    1.0
+                };
+                Clause::Term {
+                    field: schema::NORDIC.to_string(),
+                    term,
+                    boost: boost * scale,
+                }
+            })
+            .collect()
     }
 
     /// Typo-tolerant match on the unstemmed `words` field: one edit from

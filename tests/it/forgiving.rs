@@ -160,7 +160,9 @@ fn short_words_and_numbers_are_never_fuzzy() {
 
 #[test]
 fn a_nonsense_query_returns_nothing_with_a_suggestion() {
-    let r = search("Erazmsu");
+    // two edits from `erasmus` (`Erazmsu`, one edit from it once `z` is
+    // spelt `s` as the Nordic spelling key does, finds Erasmus documents)
+    let r = search("Eraxmsu");
     assert_eq!(r.total, 0);
     assert_eq!(r.suggestion.as_deref(), Some("erasmus"));
     let r = search("qzxqzxqzx");

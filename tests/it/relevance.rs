@@ -147,6 +147,38 @@ fn norwegian_query_finds_the_swedish_cognate_document() {
 }
 
 #[test]
+fn norwegian_query_finds_the_swedish_cognate_an_edit_beyond_the_spelling_rules() {
+    // `utvikling` / `utveckling`: the keys `utvikling` and `utvekling`
+    // differ in a vowel, which no correspondence maps; the near key does
+    // (typo matching and the lexicons off: they are other routes)
+    let on = Features {
+        fuzzy: false,
+        expand: false,
+        ..Features::ALL
+    };
+    let mut req = Request::new("utvikling");
+    req.features = on;
+    req.explain = true;
+    let r = fixture_index().searcher.search(&req).unwrap();
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.url.ends_with("organisationer-sv.txt"))
+        .unwrap_or_else(|| panic!("{:?}", names(&r)));
+    assert!(
+        hit.explain.iter().any(|e| e.matched == "utveckling"
+            && e.feature == kartotek::search::explain::Feature::NeighbourLanguage),
+        "{:?}",
+        hit.explain
+    );
+    let off = Features {
+        neighbour: false,
+        ..on
+    };
+    assert!(!found("utvikling", off, "organisationer-sv.txt"));
+}
+
+#[test]
 fn norwegian_word_finds_its_swedish_pair_from_the_lexicon() {
     if !freedict() {
         return;
