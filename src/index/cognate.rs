@@ -30,6 +30,11 @@ pub(crate) fn key(word: &str) -> Option<String> {
         return None;
     }
     let mut w = word.to_lowercase();
+    // the Latin suffixes English writes otherwise (`university`/`universitet`,
+    // `strategic`/`strategisk`, `strategy`/`strategi`); no Nordic word ends so
+    if let Some(stem) = english_suffix(&w) {
+        w = stem;
+    }
     for (from, to) in [
         ("aa", "å"),
         ("tion", "sjon"),
@@ -84,6 +89,26 @@ pub(crate) fn key(word: &str) -> Option<String> {
     (out.chars().count() >= MIN_KEY_CHARS).then_some(out)
 }
 
+/// An English word with its Latin suffix in the Nordic spelling, or `None`.
+fn english_suffix(w: &str) -> Option<String> {
+    const SUFFIXES: [(&str, &str); 5] = [
+        ("ities", "itet"),
+        ("ity", "itet"),
+        ("ical", "isk"),
+        ("ic", "isk"),
+        ("ies", "ier"),
+    ];
+    for (from, to) in SUFFIXES {
+        if let Some(stem) = w.strip_suffix(from) {
+            return Some(format!("{stem}{to}"));
+        }
+    }
+    // a final `y` after a consonant: `energy`, `technology`
+    let stem = w.strip_suffix('y')?;
+    let before = stem.chars().last()?;
+    (!"aeiouyæøåäö".contains(before)).then(|| format!("{stem}i"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::key;
@@ -106,6 +131,19 @@ mod tests {
         same(&["kortere", "kortare"]);
         same(&["større", "större"]);
         same(&["organisere", "organisera", "organisere"]);
+    }
+
+    #[test]
+    fn english_latin_suffixes_share_the_nordic_key() {
+        same(&["university", "universitet"]);
+        same(&["mobility", "mobilitet"]);
+        same(&["strategic", "strategisk"]);
+        same(&["political", "politisk"]);
+        same(&["strategy", "strategi"]);
+        same(&["strategies", "strategier", "strategierna"]);
+        same(&["energy", "energi"]);
+        // a vowel before the `y` is no Latin suffix
+        assert_eq!(key("display").as_deref(), Some("display"));
     }
 
     #[test]
