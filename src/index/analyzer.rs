@@ -295,6 +295,48 @@ pub(crate) fn single_token(analyzer: &mut TextAnalyzer, word: &str) -> Option<St
     (!stream.advance()).then_some(text)
 }
 
+/// True when `word` is a function word (`of`, `the`; `og`, `i`) in the
+/// stop list of the analysed language `key` (the Snowball lists tantivy
+/// ships, Lucene's for English); false for a language without one.
+pub(crate) fn stop_word(key: &str, word: &str) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use tantivy::tokenizer::{Language as Stop, StopWordFilter};
+    let lang = match key {
+        "no" => Stop::Norwegian,
+        "sv" => Stop::Swedish,
+        "da" => Stop::Danish,
+        "fi" => Stop::Finnish,
+        "en" => Stop::English,
+        "de" => Stop::German,
+        "fr" => Stop::French,
+        "nl" => Stop::Dutch,
+        "es" => Stop::Spanish,
+        "it" => Stop::Italian,
+        "pt" => Stop::Portuguese,
+        "ru" => Stop::Russian,
+        _ => return false,
+    };
+    thread_local! {
+        static STOP: RefCell<HashMap<String, Option<TextAnalyzer>>> = RefCell::new(HashMap::new());
+    }
+    STOP.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let analyzer = cache.entry(key.to_string()).or_insert_with(|| {
+            StopWordFilter::new(lang).map(|stop| {
+                TextAnalyzer::builder(SimpleTokenizer::default())
+                    .filter(LowerCaser)
+                    .filter(stop)
+                    .build()
+            })
+        });
+        match analyzer {
+            Some(a) => !word.trim().is_empty() && tokens(a, word).is_empty(),
+            None => false,
+        }
+    })
+}
+
 /// Run an analyzer over `text` and collect the tokens (text, byte offsets).
 pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     let mut out = Vec::new();

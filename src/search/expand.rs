@@ -135,21 +135,7 @@ fn english_key(s: &str) -> String {
 /// True for an English function word (`in`, `of`, `the`): translating it
 /// would match every Nordic preposition.
 fn english_stop_word(phrase: &str) -> bool {
-    use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer};
-    thread_local! {
-        static STOP: std::cell::RefCell<Option<TextAnalyzer>> = std::cell::RefCell::new(
-            StopWordFilter::new(Language::English).map(|stop| {
-                TextAnalyzer::builder(SimpleTokenizer::default())
-                    .filter(LowerCaser)
-                    .filter(stop)
-                    .build()
-            }),
-        );
-    }
-    STOP.with(|a| match &mut *a.borrow_mut() {
-        Some(a) => analyzer::tokens(a, phrase).is_empty(),
-        None => false,
-    })
+    analyzer::stop_word("en", phrase)
 }
 
 /// Features of expansion to apply.

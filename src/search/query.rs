@@ -479,9 +479,32 @@ impl<'a> Builder<'a> {
         } else {
             Occur::Should
         };
-        for group in &parsed.required {
+        // a function word (`of`, `for`, `i`) in every language that has it is
+        // optional beside the query's other words, as Lucene's analyzers
+        // drop it: in a language's own field it is common, but in a sparse
+        // one (English among Nordic passages) BM25 would count it as rare
+        let optional: Vec<bool> = parsed
+            .required
+            .iter()
+            .map(|g| all_required && g.len() == 1 && self.function_word(&g[0]))
+            .collect();
+        let all_optional = optional.iter().all(|o| *o);
+        for (group, optional) in parsed.required.iter().zip(optional) {
+            let occur = if optional && !all_optional {
+                Occur::Should
+            } else {
+                occur
+            };
             self.word = group.first().map(|u| u.text.clone()).unwrap_or_default();
-            let alts: Vec<Node> = group.iter().map(|u| self.unit(u)).collect();
+            // a translation that is a function word where it is found
+            // (`vare` → `var`, `ved`) would match every passage of it
+            let alts: Vec<Node> = group
+                .iter()
+                .filter(|u| u.via != Via::Translation || !self.function_word(u))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|u| self.unit(u))
+                .collect();
             // a group's alternatives (the word, its variants, translations,
             // parts) count by the best one: a document matching many
             // translations must not outrank one with the word itself
@@ -507,6 +530,35 @@ impl<'a> Builder<'a> {
             clauses.push((Occur::MustNot, self.unit(u)));
         }
         Some(Node::Bool(clauses))
+    }
+
+    /// True when `u` is one plain word that is a function word in the stop
+    /// list of its own language: the analysed language whose exact field
+    /// holds it in the most passages (`of` in English, though English
+    /// phrases put it in Norwegian passages too).
+    fn function_word(&mut self, u: &Unit) -> bool {
+        if u.phrase
+            || u.all_words
+            || u.target != Target::Any
+            || u.text.contains(char::is_whitespace)
+        {
+            return false;
+        }
+        let mut own: Option<(u64, &'static str, String)> = None;
+        for (key, exact, _, ea, _) in &mut self.langs {
+            let Some(tok) = analyzer::single_token(ea, &u.text) else {
+                continue;
+            };
+            let df = self.stats.doc_freq(exact, &tok).unwrap_or(0);
+            if *key != "xx" && df > 0 && own.as_ref().is_none_or(|(best, _, _)| df > *best) {
+                own = Some((df, *key, tok));
+            }
+        }
+        // a translation also by its stem (`vare` is searched as `var`)
+        own.is_some_and(|(_, key, stem)| {
+            analyzer::stop_word(key, &u.text)
+                || (u.via == Via::Translation && analyzer::stop_word(key, &stem))
+        })
     }
 
     /// For each two adjacent words of the query as typed, the pair as a
@@ -1126,6 +1178,84 @@ mod tests {
             .map(|(f, _)| f)
             .collect();
         assert!(own.contains(&"body_no".to_string()) && own.contains(&"body_sv".to_string()));
+    }
+
+    #[test]
+    fn a_function_word_of_its_own_language_is_optional_beside_other_words() {
+        // `of` is in English passages only, `bans` and `smoking` too; `om`
+        // in Norwegian ones only
+        struct English;
+        impl Stats for English {
+            fn passages(&self) -> u64 {
+                1_000
+            }
+            fn has_terms(&self, _: &str) -> bool {
+                true
+            }
+            fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
+                let english = field == "body_en" && ["of", "ban", "smoke"].contains(&term);
+                let norwegian = field == "body_no" && ["om", "lov"].contains(&term);
+                Some(if english || norwegian { 5 } else { 0 })
+            }
+            fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
+                Vec::new()
+            }
+        }
+        let occurs = |q: &str| {
+            let node = Builder::new(&English, Features::NONE)
+                .build(&parse(q), true)
+                .expect("a query");
+            let Node::Bool(clauses) = node else {
+                panic!("a bool query: {node:?}")
+            };
+            clauses.iter().map(|(o, _)| *o).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            occurs("bans of smoking"),
+            [Occur::Must, Occur::Should, Occur::Must]
+        );
+        assert_eq!(occurs("lov om"), [Occur::Must, Occur::Should]);
+        // alone, or beside only other function words, a function word is the query
+        assert_eq!(occurs("of"), [Occur::Must]);
+        assert_eq!(occurs("of om"), [Occur::Must, Occur::Must]);
+    }
+
+    #[test]
+    fn a_translation_that_stems_to_a_function_word_is_left_out() {
+        // `vare` (take care) is searched as `var`, Norwegian for `was`
+        struct Norwegian;
+        impl Stats for Norwegian {
+            fn passages(&self) -> u64 {
+                1_000
+            }
+            fn has_terms(&self, _: &str) -> bool {
+                true
+            }
+            fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
+                let found = field == "body_no" && ["var", "omsorg"].contains(&term);
+                Some(if found { 500 } else { 0 })
+            }
+            fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
+                Vec::new()
+            }
+        }
+        let parsed = Parsed {
+            required: vec![vec![
+                unit("care", 1.0, Via::Literal),
+                unit("vare", 0.5, Via::Translation),
+                unit("omsorg", 0.5, Via::Translation),
+            ]],
+            ..Parsed::default()
+        };
+        let node = Builder::new(&Norwegian, Features::NONE)
+            .build(&parsed, true)
+            .expect("a query");
+        let searched = terms(&node);
+        assert!(
+            searched.contains(&("body_no".into(), "omsorg".into())),
+            "{searched:?}"
+        );
+        assert!(!searched.iter().any(|(_, t)| t == "var"), "{searched:?}");
     }
 
     #[test]
