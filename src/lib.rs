@@ -36,3 +36,11 @@ pub use error::{Error, Result};
 pub use index::Index;
 pub use search::{Request, Response, Searcher};
 pub use taxonomy::Taxonomy;
+
+/// The allocator the `kartotek` binary installs (mimalloc): searching and
+/// indexing allocate many short-lived buffers, which it serves faster than
+/// glibc's. The library installs none; the benchmark programs install this
+/// one, so their figures are the binary's.
+pub type Allocator = mimalloc::MiMalloc;
+/// The [`Allocator`], for a `#[global_allocator]` static.
+pub const ALLOCATOR: Allocator = mimalloc::MiMalloc;

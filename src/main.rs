@@ -3,6 +3,10 @@
 
 use clap::Parser;
 
+/// The binary's allocator (see [`kartotek::Allocator`]).
+#[global_allocator]
+static ALLOCATOR: kartotek::Allocator = kartotek::ALLOCATOR;
+
 fn main() {
     // A worker process reads sources for a supervisor; see `ingest::worker`.
     let args: Vec<String> = std::env::args().collect();

@@ -5,6 +5,8 @@
 //! cargo run --release -p kartotek-bench --example bench_merge -- INDEX_DIR
 //! ```
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 fn main() {
     let Some(dir) = std::env::args().nth(1) else {
         eprintln!("usage: bench_merge INDEX_DIR");

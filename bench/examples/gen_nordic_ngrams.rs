@@ -23,6 +23,8 @@
 //! Run: `cargo run --release -p kartotek-bench --example gen_nordic_ngrams [OUT]` (default
 //! `src/lang/nordic_ngrams.bin`); `KARTOTEK_TESTDATA` overrides `/work/shared/testdata`.
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const LANGS: [&str; 5] = ["nb", "nn", "da", "sv", "is"];

@@ -7,6 +7,8 @@
 //! cargo run --release -p kartotek-bench --example gen_nordic_words -- ../shared/testdata/norwegian_corpus/lovtidend_avd1_2025.jsonl
 //! ```
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::collections::HashMap;
 use std::fmt::Write;
 

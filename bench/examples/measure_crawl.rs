@@ -6,6 +6,8 @@
 //!
 //! `cargo run --release -p kartotek-bench --example measure_crawl [PAGES_PER_SECTION]`
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

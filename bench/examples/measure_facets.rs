@@ -15,6 +15,8 @@
 //! tagging `/norway/trondelag/trondheim` does not earn or cost `/norway/trondelag`.
 //! Themes are reported separately because they are a judgement, not a mention.
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Instant;

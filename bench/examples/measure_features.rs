@@ -11,6 +11,8 @@
 //! half of them with one letter swapped (a typo), plus the multi-word
 //! evaluation queries. Facet counts and snippets on, as the product runs.
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::sync::Arc;
 use std::time::Instant;
 

@@ -7,6 +7,8 @@
 //! cargo run --release -p kartotek-bench --example measure_first_search -- INDEX_DIR [QUERY] [RUNS]
 //! ```
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::time::Instant;
 
 use kartotek::index::Index;

@@ -8,6 +8,8 @@
 //! Snippet gold (trafilatura): share of `with` snippets found and `without`
 //! snippets absent. Run with `cargo run --release -p kartotek-bench --example measure_html [dir] [-v]`.
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -12,6 +12,8 @@
 //! KARTOTEK_RATES=200 KARTOTEK_SECONDS=5 cargo run --release -p kartotek-bench --example measure_http
 //! ```
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::time::{Duration, Instant};
 
 use kartotek::index::Index;

@@ -11,6 +11,8 @@
 //! law corpus from `TESTDATA_DIR/norwegian_corpus/lovtidend_avd1_2025.jsonl`
 //! (default `../shared/testdata`), each 3 times, and prints the medians.
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::sync::Arc;
 use std::time::Instant;
 

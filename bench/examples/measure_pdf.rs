@@ -31,6 +31,8 @@
 //! Usage: `cargo run --release -p kartotek-bench --example measure_pdf -- [DIR] [--reps N] [--f1]` (`--f1` prints
 //! every file's F1).
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -7,6 +7,8 @@
 //! cargo run --release -p kartotek-bench --example measure_query_parts -- INDEX_DIR QUERIES.tsv [--reps N] [--only VARIANT]
 //! ```
 
+// the product binary's allocator (see `kartotek::Allocator`)
+use kartotek_bench as _;
 use std::time::Instant;
 
 use kartotek::index::Index;

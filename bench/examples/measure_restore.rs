@@ -8,7 +8,9 @@
 //! `ingest::restore::damage` (seed 003's damage pattern, 3 seeds), restored,
 //! and compared word by word with the clean original.
 
+// the product binary's allocator (see `kartotek::Allocator`)
 use kartotek::ingest::restore::{damage, restore};
+use kartotek_bench as _;
 
 fn main() {
     let mut files: Vec<String> = std::env::args().skip(1).collect();

@@ -3,7 +3,9 @@
 //!
 //! Usage: `cargo run --release -p kartotek-bench --example pdf_text -- FILE.pdf`
 
+// the product binary's allocator (see `kartotek::Allocator`)
 use kartotek::ingest::pdf::extract;
+use kartotek_bench as _;
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {

@@ -12,6 +12,11 @@
 
 use std::path::Path;
 
+/// Every benchmark program runs Kartotek with the allocator the `kartotek`
+/// binary uses (see its `main.rs`), so in-process figures are the product's.
+#[global_allocator]
+static ALLOCATOR: kartotek::Allocator = kartotek::ALLOCATOR;
+
 pub mod gen;
 pub mod judged;
 pub mod lucene;
