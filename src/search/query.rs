@@ -664,12 +664,17 @@ impl<'a> Builder<'a> {
         if u.target == Target::Any {
             let fold_on = self.features.fold;
             for (key, exact, fold, ea, fa) in &mut self.langs {
-                if !searched(key) {
-                    continue;
-                }
                 // a word absent from a field adds a clause that matches
                 // nothing but still costs its term look-ups: leave it out
                 let exact = Analysed::new(self.stats, exact, analyzer::tokens(ea, &u.text));
+                if !searched(key) {
+                    // looked up all the same: which languages a neighbour's
+                    // word skips depends on the statistics, and a planning
+                    // pass that records look-ups for a cluster must ask
+                    // for every language's
+                    Analysed::new(self.stats, fold, analyzer::tokens(fa, &u.text));
+                    continue;
+                }
                 if u.via == Via::Literal && exact.toks.len() == 1 && NORDIC_LANGS.contains(key) {
                     let df = exact.dfs.first().copied().flatten().unwrap_or(0);
                     if df > 0 && most.is_none_or(|(best, _)| df > best) {
