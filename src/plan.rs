@@ -311,15 +311,38 @@ pub fn document_score(best: f32, passages: u32) -> f32 {
 pub struct Recorder {
     fields: std::cell::RefCell<std::collections::BTreeSet<String>>,
     terms: std::cell::RefCell<std::collections::BTreeSet<(String, String)>>,
+    near: std::cell::RefCell<std::collections::BTreeSet<Near>>,
+}
+
+/// A request for a term's neighbours: `(field, term, max_edits)`.
+pub type Near = (String, String, usize);
+
+/// What a plan asked for: fields, `(field, term)` pairs and neighbours.
+#[derive(Debug, Default)]
+pub struct Wanted {
+    /// Fields asked whether they hold terms.
+    pub fields: Vec<String>,
+    /// `(field, term)` pairs asked for their passage counts.
+    pub terms: Vec<(String, String)>,
+    /// Terms asked for their neighbours.
+    pub near: Vec<Near>,
 }
 
 impl Recorder {
-    /// The fields asked about, and the `(field, term)` pairs.
-    pub fn wanted(self) -> (Vec<String>, Vec<(String, String)>) {
-        (
-            self.fields.into_inner().into_iter().collect(),
-            self.terms.into_inner().into_iter().collect(),
-        )
+    /// The neighbour requests asked for so far, forgotten.
+    pub fn take_near(&self) -> Vec<Near> {
+        std::mem::take(&mut *self.near.borrow_mut())
+            .into_iter()
+            .collect()
+    }
+
+    /// The fields, `(field, term)` pairs and neighbour requests asked for.
+    pub fn wanted(self) -> Wanted {
+        Wanted {
+            fields: self.fields.into_inner().into_iter().collect(),
+            terms: self.terms.into_inner().into_iter().collect(),
+            near: self.near.into_inner().into_iter().collect(),
+        }
     }
 }
 
@@ -340,7 +363,10 @@ impl Stats for Recorder {
         Some(1)
     }
 
-    fn neighbours(&self, _field: &str, _word: &str, _max_edits: usize) -> Vec<(String, u64)> {
+    fn neighbours(&self, field: &str, word: &str, max_edits: usize) -> Vec<(String, u64)> {
+        self.near
+            .borrow_mut()
+            .insert((field.to_string(), word.to_string(), max_edits));
         Vec::new()
     }
 }

@@ -33,7 +33,7 @@ use crate::document::{Document, Format, Passage};
 use crate::error::{Error, Result};
 use crate::index::StoredMeta;
 use crate::lang::Language;
-use crate::plan::{Found, Plan, Stats};
+use crate::plan::{Found, Near, Plan, Stats};
 
 /// Attempts of a search that some shards did not answer.
 pub(crate) const SHARD_RETRIES: u32 = 8;
@@ -339,13 +339,19 @@ impl Cluster {
     /// single-term queries, which Lucene answers from the term dictionary),
     /// the terms' passage counts in one `filters` aggregation over the
     /// passages holding any of them.
-    pub fn stats(&self, fields: Vec<String>, terms: Vec<(String, String)>) -> Result<ClusterStats> {
+    pub fn stats(&self, wanted: crate::plan::Wanted) -> Result<ClusterStats> {
+        let crate::plan::Wanted {
+            fields,
+            terms,
+            near,
+        } = wanted;
         // what the cache knows is copied out under the lock: another search
         // may expire the cache before this one has read what it fetched
         let mut stats = ClusterStats {
             passages: 0,
             fields: HashSet::new(),
             dfs: HashMap::new(),
+            near: HashMap::new(),
             cluster: self.clone(),
         };
         let (generation, known_passages, missing_fields, missing_terms) = {
@@ -426,7 +432,34 @@ impl Cluster {
             }
         }
         stats.dfs.extend(fetched_terms);
+        if !near.is_empty() {
+            stats.near = self.neighbours(&near)?;
+            // a neighbour's count comes with it, as the embedded engine's
+            // statistics would give it when the plan looks it up again
+            for ((field, _, _), found) in &stats.near {
+                for (term, n) in found {
+                    stats.dfs.entry((field.clone(), term.clone())).or_insert(*n);
+                }
+            }
+        }
         Ok(stats)
+    }
+
+    /// Each request's terms within its edit distance that share its first
+    /// letter, with their passage counts, from the term suggester: one
+    /// search for all of them.
+    fn neighbours(&self, near: &[Near]) -> Result<HashMap<Near, Vec<(String, u64)>>> {
+        let suggest: serde_json::Map<String, Value> = near
+            .iter()
+            .enumerate()
+            .map(|(i, (field, word, edits))| (format!("n{i}"), suggester(field, word, *edits)))
+            .collect();
+        let resp = self.search_as(&json!({ "size": 0, "suggest": suggest }), "")?;
+        Ok(near
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), suggested(&resp["suggest"][format!("n{i}")])))
+            .collect())
     }
 
     fn lock_cache(&self) -> Result<std::sync::MutexGuard<'_, StatsCache>> {
@@ -792,7 +825,36 @@ pub struct ClusterStats {
     passages: u64,
     fields: HashSet<String>,
     dfs: HashMap<(String, String), u64>,
+    /// Neighbours fetched with the statistics.
+    near: HashMap<Near, Vec<(String, u64)>>,
     cluster: Cluster,
+}
+
+/// A term suggester for `word` in `field`: the terms within `max_edits`
+/// edits (Damerau) sharing its first letter, however common the word.
+fn suggester(field: &str, word: &str, max_edits: usize) -> Value {
+    json!({ "text": word, "term": {
+        "field": field,
+        "suggest_mode": "always",
+        "max_edits": max_edits.clamp(1, 2),
+        "prefix_length": 1,
+        "min_word_length": 1,
+        // also for a word in more than 1 % of the documents (the default
+        // leaves those alone): a common word's neighbour spellings are wanted
+        "max_term_freq": 1e9,
+        "size": 50,
+        "string_distance": "damerau_levenshtein",
+    } })
+}
+
+/// The terms and their passage counts of one suggester's answer.
+fn suggested(answer: &Value) -> Vec<(String, u64)> {
+    answer[0]["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| Some((o["text"].as_str()?.to_string(), o["freq"].as_u64()?)))
+        .collect()
 }
 
 impl Stats for ClusterStats {
@@ -811,32 +873,19 @@ impl Stats for ClusterStats {
     }
 
     fn neighbours(&self, field: &str, word: &str, max_edits: usize) -> Vec<(String, u64)> {
+        let key = (field.to_string(), word.to_string(), max_edits);
+        if let Some(found) = self.near.get(&key) {
+            return found.clone();
+        }
         // OpenSearch's term suggester walks the term dictionary; Kartotek
         // measures the distance and ranks the candidates itself
         let body = json!({
             "size": 0,
-            "suggest": { "w": { "text": word, "term": {
-                "field": field,
-                "suggest_mode": "always",
-                "max_edits": max_edits.clamp(1, 2),
-                "prefix_length": 1,
-                "min_word_length": 1,
-                // also for a word in more than 1 % of the documents (the
-                // default leaves those alone): a common word's neighbour
-                // spellings are wanted too
-                "max_term_freq": 1e9,
-                "size": 50,
-                "string_distance": "damerau_levenshtein",
-            } } },
+            "suggest": { "w": suggester(field, word, max_edits) },
         });
         let Ok(resp) = self.cluster.search_as(&body, "") else {
             return Vec::new();
         };
-        resp["suggest"]["w"][0]["options"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|o| Some((o["text"].as_str()?.to_string(), o["freq"].as_u64()?)))
-            .collect()
+        suggested(&resp["suggest"]["w"])
     }
 }

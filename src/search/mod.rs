@@ -262,9 +262,15 @@ impl Searcher {
                 }
                 let recorder = crate::plan::Recorder::default();
                 let (_, literal, _, _) = self.plan(req, &recorder)?;
+                // the plan's neighbour look-ups (near spelling keys) come
+                // with the statistics; "did you mean" asks only when needed
+                let near = recorder.take_near();
                 suggest::corrections(&recorder, &literal);
-                let (fields, terms) = recorder.wanted();
-                let stats = cluster.stats(fields, terms)?;
+                let wanted = crate::plan::Wanted {
+                    near,
+                    ..recorder.wanted()
+                };
+                let stats = cluster.stats(wanted)?;
                 self.search_with(req, &stats, |plan| cluster.execute(plan))
             }
         }
@@ -426,8 +432,7 @@ impl Searcher {
             Engine::OpenSearch(cluster) => {
                 let recorder = crate::plan::Recorder::default();
                 work(&recorder);
-                let (fields, terms) = recorder.wanted();
-                let stats = cluster.stats(fields, terms)?;
+                let stats = cluster.stats(recorder.wanted())?;
                 Ok(work(&stats))
             }
         }

@@ -151,7 +151,7 @@ mod tests {
         };
         let recorder = Recorder::default();
         let plan = plan(&doc, 5, &recorder);
-        let (_, terms) = recorder.wanted();
+        let terms = recorder.wanted().terms;
         let words: Vec<&str> = terms.iter().map(|(_, t)| t.as_str()).collect();
         // `havbruk` twice in the text; `kyst` has four letters and three
         // occurrences; `fiskeri` once; the title's `havbruk` once

@@ -819,8 +819,13 @@ fn planning_statistics_stay_whole_while_other_searches_expire_the_cache() {
     assert!(terms.len() >= 8, "titles give words to ask about");
     let fields = vec!["title".to_string()];
     // one answer read alone is the reference
+    let wanted = |fields: &[String], terms: Vec<(String, String)>| kartotek::plan::Wanted {
+        fields: fields.to_vec(),
+        terms,
+        near: Vec::new(),
+    };
     let whole = cluster
-        .stats(fields.clone(), terms.clone())
+        .stats(wanted(&fields, terms.clone()))
         .expect("statistics");
     let passages = whole.passages();
     let expected: Vec<u64> = terms
@@ -848,7 +853,7 @@ fn planning_statistics_stay_whole_while_other_searches_expire_the_cache() {
                         start += 1;
                         let asked: Vec<(String, String)> =
                             window.iter().map(|i| terms[*i].clone()).collect();
-                        let s = cluster.stats(fields.clone(), asked).expect("statistics");
+                        let s = cluster.stats(wanted(fields, asked)).expect("statistics");
                         if s.passages() != passages {
                             wrong.push(format!("{} passages, not {passages}", s.passages()));
                         }
