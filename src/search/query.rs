@@ -1120,14 +1120,11 @@ mod tests {
     fn a_variant_of_the_other_written_standard_is_not_matched_in_titles() {
         let stats = crate::plan::Recorder::default();
         let mut builder = Builder::new(&stats, Features::ALL);
-        let parsed = Parsed {
-            required: vec![vec![
-                unit("verksemd", 1.0, Via::Literal),
-                unit("virksomhet", 0.8, Via::Variant),
-                unit("business", 0.5, Via::Translation),
-            ]],
-            ..Parsed::default()
-        };
+        let parsed = one_group(vec![
+            unit("verksemd", 1.0, Via::Literal),
+            unit("virksomhet", 0.8, Via::Variant),
+            unit("business", 0.5, Via::Translation),
+        ]);
         let node = builder.build(&parsed, true).expect("a query");
         let titles: Vec<String> = terms(&node)
             .into_iter()
@@ -1139,17 +1136,39 @@ mod tests {
         assert!(!titles.contains(&"virksomhet".to_string()), "{titles:?}");
     }
 
+    /// A query of one group: a word and its alternatives.
+    fn one_group(units: Vec<Unit>) -> Parsed {
+        Parsed {
+            required: vec![units],
+            ..Parsed::default()
+        }
+    }
+
     /// Every field holds every term once, in 1,000 passages.
-    struct Passages;
-    impl Stats for Passages {
+    const EVERY_TERM_ONCE: Table = Table {
+        counts: &[],
+        otherwise: 1,
+    };
+
+    /// Statistics of 1,000 passages: each `(field, term, passages)` listed
+    /// (an empty field: any field), every other term in `otherwise`.
+    struct Table {
+        counts: &'static [(&'static str, &'static str, u64)],
+        otherwise: u64,
+    }
+    impl Stats for Table {
         fn passages(&self) -> u64 {
             1_000
         }
         fn has_terms(&self, _: &str) -> bool {
             true
         }
-        fn doc_freq(&self, _: &str, _: &str) -> Option<u64> {
-            Some(1)
+        fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
+            let listed = self
+                .counts
+                .iter()
+                .find(|(f, t, _)| (f.is_empty() || *f == field) && *t == term);
+            Some(listed.map_or(self.otherwise, |(_, _, n)| *n))
         }
         fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
             Vec::new()
@@ -1158,15 +1177,12 @@ mod tests {
 
     #[test]
     fn a_neighbour_languages_word_is_searched_in_the_other_languages_fields_only() {
-        let stats = Passages;
+        let stats = EVERY_TERM_ONCE;
         let mut builder = Builder::new(&stats, Features::ALL);
-        let parsed = Parsed {
-            required: vec![vec![
-                unit("havn", 1.0, Via::Literal),
-                unit("hamn", 0.6, Via::Neighbour),
-            ]],
-            ..Parsed::default()
-        };
+        let parsed = one_group(vec![
+            unit("havn", 1.0, Via::Literal),
+            unit("hamn", 0.6, Via::Neighbour),
+        ]);
         builder.build(&parsed, true).expect("a query");
         // `havn` is in every field here; its own language is the first
         // Nordic one with the most passages: Norwegian
@@ -1189,25 +1205,18 @@ mod tests {
     fn a_function_word_of_its_own_language_is_optional_beside_other_words() {
         // `of` is in English passages only, `bans` and `smoking` too; `om`
         // in Norwegian ones only
-        struct English;
-        impl Stats for English {
-            fn passages(&self) -> u64 {
-                1_000
-            }
-            fn has_terms(&self, _: &str) -> bool {
-                true
-            }
-            fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
-                let english = field == "body_en" && ["of", "ban", "smoke"].contains(&term);
-                let norwegian = field == "body_no" && ["om", "lov"].contains(&term);
-                Some(if english || norwegian { 5 } else { 0 })
-            }
-            fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
-                Vec::new()
-            }
-        }
+        const ENGLISH: Table = Table {
+            counts: &[
+                ("body_en", "of", 5),
+                ("body_en", "ban", 5),
+                ("body_en", "smoke", 5),
+                ("body_no", "om", 5),
+                ("body_no", "lov", 5),
+            ],
+            otherwise: 0,
+        };
         let occurs = |q: &str| {
-            let node = Builder::new(&English, Features::NONE)
+            let node = Builder::new(&ENGLISH, Features::NONE)
                 .build(&parse(q), true)
                 .expect("a query");
             let Node::Bool(clauses) = node else {
@@ -1228,31 +1237,16 @@ mod tests {
     #[test]
     fn a_translation_that_stems_to_a_function_word_is_left_out() {
         // `vare` (take care) is searched as `var`, Norwegian for `was`
-        struct Norwegian;
-        impl Stats for Norwegian {
-            fn passages(&self) -> u64 {
-                1_000
-            }
-            fn has_terms(&self, _: &str) -> bool {
-                true
-            }
-            fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
-                let found = field == "body_no" && ["var", "omsorg"].contains(&term);
-                Some(if found { 500 } else { 0 })
-            }
-            fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
-                Vec::new()
-            }
-        }
-        let parsed = Parsed {
-            required: vec![vec![
-                unit("care", 1.0, Via::Literal),
-                unit("vare", 0.5, Via::Translation),
-                unit("omsorg", 0.5, Via::Translation),
-            ]],
-            ..Parsed::default()
+        const NORWEGIAN: Table = Table {
+            counts: &[("body_no", "var", 500), ("body_no", "omsorg", 500)],
+            otherwise: 0,
         };
-        let node = Builder::new(&Norwegian, Features::NONE)
+        let parsed = one_group(vec![
+            unit("care", 1.0, Via::Literal),
+            unit("vare", 0.5, Via::Translation),
+            unit("omsorg", 0.5, Via::Translation),
+        ]);
+        let node = Builder::new(&NORWEGIAN, Features::NONE)
             .build(&parsed, true)
             .expect("a query");
         let searched = terms(&node);
@@ -1265,7 +1259,7 @@ mod tests {
 
     #[test]
     fn adjacent_words_typed_add_an_optional_phrase_of_the_pair() {
-        let stats = Passages;
+        let stats = EVERY_TERM_ONCE;
         let mut builder = Builder::new(&stats, Features::ALL);
         // a quoted phrase takes no part in a pair
         let node = builder
@@ -1321,28 +1315,17 @@ mod tests {
             tie_breaker: 0.0,
         };
         // `havbruk` in one passage of 1,000, `i` in 900
-        struct Common;
-        impl Stats for Common {
-            fn passages(&self) -> u64 {
-                1_000
-            }
-            fn has_terms(&self, _: &str) -> bool {
-                true
-            }
-            fn doc_freq(&self, _: &str, term: &str) -> Option<u64> {
-                Some(if term == "i" { 900 } else { 1 })
-            }
-            fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
-                Vec::new()
-            }
-        }
+        const COMMON: Table = Table {
+            counts: &[("", "i", 900)],
+            otherwise: 1,
+        };
         let fallback = any_word(
             &[
                 (Occur::Must, word("havbruk")),
                 (Occur::Must, word("i")),
                 (Occur::MustNot, word("laks")),
             ],
-            &Common,
+            &COMMON,
         );
         let Node::Bool(clauses) = fallback else {
             panic!("a bool query: {fallback:?}")

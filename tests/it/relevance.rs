@@ -11,6 +11,7 @@
 use std::sync::OnceLock;
 
 use kartotek::index::Index;
+use kartotek::search::explain::Feature;
 use kartotek::search::query::Features;
 use kartotek::search::{Request, Response, Searcher};
 
@@ -82,6 +83,23 @@ fn run(q: &str, features: Features) -> Response {
     let mut req = Request::new(q);
     req.features = features;
     fixture_index().searcher.search(&req).unwrap()
+}
+
+/// Asserts that `r`'s hit from fixture `name` is explained by a match of
+/// the passage's word `matched` through `feature`.
+fn assert_explained(r: &Response, name: &str, matched: &str, feature: Feature) {
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.url.ends_with(name))
+        .unwrap_or_else(|| panic!("{name} not in {:?}", names(r)));
+    assert!(
+        hit.explain
+            .iter()
+            .any(|e| e.matched == matched && e.feature == feature),
+        "{:?}",
+        hit.explain
+    );
 }
 
 /// True when `q` with `features` finds the fixture `name`.
@@ -160,16 +178,11 @@ fn norwegian_query_finds_the_swedish_cognate_an_edit_beyond_the_spelling_rules()
     req.features = on;
     req.explain = true;
     let r = fixture_index().searcher.search(&req).unwrap();
-    let hit = r
-        .hits
-        .iter()
-        .find(|h| h.url.ends_with("organisationer-sv.txt"))
-        .unwrap_or_else(|| panic!("{:?}", names(&r)));
-    assert!(
-        hit.explain.iter().any(|e| e.matched == "utveckling"
-            && e.feature == kartotek::search::explain::Feature::NeighbourLanguage),
-        "{:?}",
-        hit.explain
+    assert_explained(
+        &r,
+        "organisationer-sv.txt",
+        "utveckling",
+        Feature::NeighbourLanguage,
     );
     let off = Features {
         neighbour: false,
@@ -219,17 +232,7 @@ fn nynorsk_word_finds_the_bokmaal_document_through_the_nynorsk_bokmaal_dictionar
     // `omsetnad` (nn) is `omsetning` (nb) in FreeDict nno-nob, not in the
     // curated thesaurus; no stem or spelling rule joins them
     let r = explained("omsetnad");
-    let hit = r
-        .hits
-        .iter()
-        .find(|h| h.url.ends_with("virksomhet-nb.txt"))
-        .unwrap_or_else(|| panic!("{:?}", names(&r)));
-    assert!(
-        hit.explain.iter().any(|e| e.matched == "omsetning"
-            && e.feature == kartotek::search::explain::Feature::Variant),
-        "{:?}",
-        hit.explain
-    );
+    assert_explained(&r, "virksomhet-nb.txt", "omsetning", Feature::Variant);
     assert!(!found(
         "omsetnad",
         Features {
