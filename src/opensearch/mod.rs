@@ -390,8 +390,11 @@ impl Cluster {
         } else {
             self.counts(&queries)?
         };
-        if !missing_terms.is_empty() {
-            counts.extend(self.term_counts(&missing_terms)?);
+        let mut near_found = HashMap::new();
+        if !missing_terms.is_empty() || !near.is_empty() {
+            let (found, neighbours) = self.term_counts(&missing_terms, &near)?;
+            counts.extend(found);
+            near_found = neighbours;
         }
         let mut counts = counts.into_iter();
         let fetched_passages = known_passages.is_none();
@@ -432,34 +435,15 @@ impl Cluster {
             }
         }
         stats.dfs.extend(fetched_terms);
-        if !near.is_empty() {
-            stats.near = self.neighbours(&near)?;
-            // a neighbour's count comes with it, as the embedded engine's
-            // statistics would give it when the plan looks it up again
-            for ((field, _, _), found) in &stats.near {
-                for (term, n) in found {
-                    stats.dfs.entry((field.clone(), term.clone())).or_insert(*n);
-                }
+        // a neighbour's count comes with it, as the embedded engine's
+        // statistics would give it when the plan looks it up again
+        for ((field, _, _), found) in &near_found {
+            for (term, n) in found {
+                stats.dfs.entry((field.clone(), term.clone())).or_insert(*n);
             }
         }
+        stats.near = near_found;
         Ok(stats)
-    }
-
-    /// Each request's terms within its edit distance that share its first
-    /// letter, with their passage counts, from the term suggester: one
-    /// search for all of them.
-    fn neighbours(&self, near: &[Near]) -> Result<HashMap<Near, Vec<(String, u64)>>> {
-        let suggest: serde_json::Map<String, Value> = near
-            .iter()
-            .enumerate()
-            .map(|(i, (field, word, edits))| (format!("n{i}"), suggester(field, word, *edits)))
-            .collect();
-        let resp = self.search_as(&json!({ "size": 0, "suggest": suggest }), "")?;
-        Ok(near
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), suggested(&resp["suggest"][format!("n{i}")])))
-            .collect())
     }
 
     fn lock_cache(&self) -> Result<std::sync::MutexGuard<'_, StatsCache>> {
@@ -470,7 +454,14 @@ impl Cluster {
 
     /// In how many passages each `(field, term)` occurs, in one search: a
     /// `filters` aggregation over the passages that hold any of them.
-    fn term_counts(&self, terms: &[(String, String)]) -> Result<Vec<u64>> {
+    /// With them, in the same search, each of `near`'s terms within its edit
+    /// distance that share its first letter, with their passage counts,
+    /// from the term suggester.
+    fn term_counts(
+        &self,
+        terms: &[(String, String)],
+        near: &[Near],
+    ) -> Result<(Vec<u64>, Neighbours)> {
         let mut filters = serde_json::Map::new();
         // one `terms` query per field: a long query's expansions ask for
         // more terms than a bool query may have clauses (1,024)
@@ -483,17 +474,35 @@ impl Cluster {
             .into_iter()
             .map(|(f, ts)| json!({ "terms": { f: ts } }))
             .collect();
-        let body = json!({
-            "size": 0,
-            "track_total_hits": false,
-            "query": { "bool": { "should": any } },
-            "aggs": { "s": { "filters": { "filters": filters } } },
-        });
+        let mut body = if terms.is_empty() {
+            json!({ "size": 0, "track_total_hits": false, "query": { "match_none": {} } })
+        } else {
+            json!({
+                "size": 0,
+                "track_total_hits": false,
+                "query": { "bool": { "should": any } },
+                "aggs": { "s": { "filters": { "filters": filters } } },
+            })
+        };
+        if !near.is_empty() {
+            let suggest: serde_json::Map<String, Value> = near
+                .iter()
+                .enumerate()
+                .map(|(i, (field, word, edits))| (format!("n{i}"), suggester(field, word, *edits)))
+                .collect();
+            body["suggest"] = Value::Object(suggest);
+        }
         let resp = self.search_as(&body, "")?;
         let b = &resp["aggregations"]["s"]["buckets"];
-        Ok((0..terms.len())
+        let counts = (0..terms.len())
             .map(|i| b[format!("t{i}")]["doc_count"].as_u64().unwrap_or(0))
-            .collect())
+            .collect();
+        let neighbours = near
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), suggested(&resp["suggest"][format!("n{i}")])))
+            .collect();
+        Ok((counts, neighbours))
     }
 
     /// The number of passages each of `queries` matches, in one `_msearch`;
@@ -820,13 +829,16 @@ fn document_from(id: &str, rows: &[Value]) -> Option<Document> {
     })
 }
 
+/// Each neighbour request's terms, with their passage counts.
+type Neighbours = HashMap<Near, Vec<(String, u64)>>;
+
 /// Term statistics fetched from the cluster for one search.
 pub struct ClusterStats {
     passages: u64,
     fields: HashSet<String>,
     dfs: HashMap<(String, String), u64>,
     /// Neighbours fetched with the statistics.
-    near: HashMap<Near, Vec<(String, u64)>>,
+    near: Neighbours,
     cluster: Cluster,
 }
 
