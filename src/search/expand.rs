@@ -30,8 +30,9 @@ pub(crate) const NEIGHBOUR_WEIGHT: f32 = 0.6;
 /// Weight of a compound's parts found apart (`kyst` … `turisme` for
 /// `kystturisme`).
 pub(crate) const PART_WEIGHT: f32 = 0.5;
-/// Weight of a translation or a taxonomy alias in another language.
-pub(crate) const TRANSLATION_WEIGHT: f32 = 0.5;
+/// Weight of a translation or a taxonomy alias in another language: below
+/// the other written standard's spelling.
+pub(crate) const TRANSLATION_WEIGHT: f32 = 0.7;
 /// Longest phrase (in words) looked up.
 pub(crate) const MAX_NGRAM: usize = 4;
 /// Most alternatives added for one phrase.
