@@ -300,30 +300,33 @@ pub(crate) fn single_token(analyzer: &mut TextAnalyzer, word: &str) -> Option<St
 /// ships, Lucene's for English); false for a language without one.
 pub(crate) fn stop_word(key: &str, word: &str) -> bool {
     use std::cell::RefCell;
-    use std::collections::HashMap;
     use tantivy::tokenizer::{Language as Stop, StopWordFilter};
-    let lang = match key {
-        "no" => Stop::Norwegian,
-        "sv" => Stop::Swedish,
-        "da" => Stop::Danish,
-        "fi" => Stop::Finnish,
-        "en" => Stop::English,
-        "de" => Stop::German,
-        "fr" => Stop::French,
-        "nl" => Stop::Dutch,
-        "es" => Stop::Spanish,
-        "it" => Stop::Italian,
-        "pt" => Stop::Portuguese,
-        "ru" => Stop::Russian,
-        _ => return false,
+    const LISTS: [(&str, Stop); 12] = [
+        ("no", Stop::Norwegian),
+        ("sv", Stop::Swedish),
+        ("da", Stop::Danish),
+        ("fi", Stop::Finnish),
+        ("en", Stop::English),
+        ("de", Stop::German),
+        ("fr", Stop::French),
+        ("nl", Stop::Dutch),
+        ("es", Stop::Spanish),
+        ("it", Stop::Italian),
+        ("pt", Stop::Portuguese),
+        ("ru", Stop::Russian),
+    ];
+    let Some(i) = LISTS.iter().position(|(k, _)| *k == key) else {
+        return false;
     };
     thread_local! {
-        static STOP: RefCell<HashMap<String, Option<TextAnalyzer>>> = RefCell::new(HashMap::new());
+        // each language's stop filter, built on first use
+        static STOP: RefCell<Vec<Option<Option<TextAnalyzer>>>> =
+            RefCell::new((0..LISTS.len()).map(|_| None).collect());
     }
     STOP.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let analyzer = cache.entry(key.to_string()).or_insert_with(|| {
-            StopWordFilter::new(lang).map(|stop| {
+        let analyzer = cache[i].get_or_insert_with(|| {
+            StopWordFilter::new(LISTS[i].1).map(|stop| {
                 TextAnalyzer::builder(SimpleTokenizer::default())
                     .filter(LowerCaser)
                     .filter(stop)

@@ -544,21 +544,31 @@ impl<'a> Builder<'a> {
         {
             return false;
         }
-        let mut own: Option<(u64, &'static str, String)> = None;
+        // a translation also by its stem (`vare` is searched as `var`)
+        let stop = |key: &str, stem: &str| {
+            analyzer::stop_word(key, &u.text)
+                || (u.via == Via::Translation && analyzer::stop_word(key, stem))
+        };
+        // per language, its stem and whether that makes a function word;
+        // a word no stop list holds (most) needs no frequency look-ups
+        let mut stems: Vec<(&'static str, &str, String, bool)> = Vec::new();
         for (key, exact, _, ea, _) in &mut self.langs {
-            let Some(tok) = analyzer::single_token(ea, &u.text) else {
-                continue;
-            };
-            let df = self.stats.doc_freq(exact, &tok).unwrap_or(0);
-            if *key != "xx" && df > 0 && own.as_ref().is_none_or(|(best, _, _)| df > *best) {
-                own = Some((df, *key, tok));
+            if let Some(tok) = analyzer::single_token(ea, &u.text) {
+                let is_stop = stop(key, &tok);
+                stems.push((*key, exact.as_str(), tok, is_stop));
             }
         }
-        // a translation also by its stem (`vare` is searched as `var`)
-        own.is_some_and(|(_, key, stem)| {
-            analyzer::stop_word(key, &u.text)
-                || (u.via == Via::Translation && analyzer::stop_word(key, &stem))
-        })
+        if !stems.iter().any(|(_, _, _, is_stop)| *is_stop) {
+            return false;
+        }
+        let mut own: Option<(u64, bool)> = None;
+        for (key, exact, tok, is_stop) in &stems {
+            let df = self.stats.doc_freq(exact, tok).unwrap_or(0);
+            if *key != "xx" && df > 0 && own.is_none_or(|(best, _)| df > best) {
+                own = Some((df, *is_stop));
+            }
+        }
+        own.is_some_and(|(_, is_stop)| is_stop)
     }
 
     /// For each two adjacent words of the query as typed, the pair as a
