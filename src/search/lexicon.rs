@@ -139,6 +139,16 @@ impl Lexicons {
     }
 
     fn add(&mut self, s: &Source, entries: Vec<(String, Vec<String>)>) {
+        // heads some entry translates as themselves (a head may have several
+        // entries: `melding` → `beskjed`, then `melding` → `melding`)
+        let shared: std::collections::HashSet<String> = match s.kind {
+            Kind::Variant => entries
+                .iter()
+                .filter(|(h, ts)| ts.iter().any(|t| t.to_lowercase() == h.to_lowercase()))
+                .map(|(h, _)| h.to_lowercase())
+                .collect(),
+            _ => Default::default(),
+        };
         for (head, translations) in entries {
             let translations: Vec<String> = translations
                 .into_iter()
@@ -167,6 +177,12 @@ impl Lexicons {
                     both_ways(&mut self.neighbour, own, &head, keyed);
                 }
                 Kind::Variant => {
+                    // a head spelt alike in both standards (`melding` →
+                    // `melding`, `beskjed`) is a word of both: its other
+                    // translations are synonyms, not the other spelling
+                    if shared.contains(&head.to_lowercase()) {
+                        continue;
+                    }
                     // a pair spelt alike in both (`plan`/`plan`) adds nothing
                     let own = stem_key("no", &head);
                     let keyed: Vec<(String, String)> = translations
@@ -498,6 +514,24 @@ mod tests {
         assert_eq!(l.variants("verksemda"), ["virksomhet"]);
         assert_eq!(l.variants("virksomheten"), ["verksemd"]);
         assert!(l.variants("plan").is_empty());
+    }
+
+    #[test]
+    fn a_word_of_both_standards_gives_no_synonyms_as_variants() {
+        let mut l = Lexicons::default();
+        // Nynorsk `melding` is Bokmål `beskjed` or `melding`: the same word
+        // in both, so `beskjed` is a synonym, not its other spelling
+        l.add(
+            source("freedict-nno-nob"),
+            vec![
+                ("melding".into(), vec!["beskjed".into()]),
+                ("melding".into(), vec!["melding".into()]),
+                ("verksemd".into(), vec!["virksomhet".into()]),
+            ],
+        );
+        assert!(l.variants("beskjed").is_empty());
+        assert!(l.variants("meldingen").is_empty());
+        assert_eq!(l.variants("virksomhet"), ["verksemd"]);
     }
 
     #[test]
