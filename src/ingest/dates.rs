@@ -111,16 +111,19 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| {
+        // ASCII word boundaries (`(?-u:\b)`): a Unicode `\b` in text with
+        // any letter outside ASCII makes the regex crate leave its DFA for
+        // the PikeVM, many times slower (it was most of ingest's regex time)
         let re = |s: &str| Regex::new(s).expect("a valid built-in pattern");
         Patterns {
-            iso: re(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
-            numeric: re(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\b"),
+            iso: re(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?-u:\b)"),
+            numeric: re(r"(?-u:\b)(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})(?-u:\b)"),
             day_month: re(
-                r"(?i)\b(\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(\p{L}{3,12}\.?),?\s+(\d{4})\b",
+                r"(?i)(?-u:\b)(\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(\p{L}{3,12}\.?),?\s+(\d{4})(?-u:\b)",
             ),
-            month_day: re(r"(?i)\b(\p{L}{3,9}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"),
-            month_year: re(r"(?i)\b(\p{L}{3,12})\s+(\d{4})\b"),
-            period: re(r"\b((?:19|20)\d{2})\s*[-–—‐‑]\s*((?:19|20)?\d{2})\b"),
+            month_day: re(r"(?i)(?-u:\b)(\p{L}{3,9}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?-u:\b)"),
+            month_year: re(r"(?i)(?-u:\b)(\p{L}{3,12})\s+(\d{4})(?-u:\b)"),
+            period: re(r"(?-u:\b)((?:19|20)\d{2})\s*[-–—‐‑]\s*((?:19|20)?\d{2})(?-u:\b)"),
         }
     })
 }
