@@ -23,6 +23,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 /// Shortest part of a compound, in letters (Hunspell's `COMPOUNDMIN` of the
@@ -266,22 +267,32 @@ pub fn compounds(key: &str) -> bool {
 
 /// [`Lexicon::split`] through a per-thread memory of words already seen:
 /// a text repeats its compounds, and the index writer splits every word.
-pub fn split_cached(key: &'static str, word: &str) -> Option<Vec<String>> {
-    type Cache = HashMap<(&'static str, String), Option<Vec<String>>>;
+/// A hit allocates nothing: the memory is one map per language, looked up
+/// by the word as given, and the parts are shared.
+pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
+    type Cache = Vec<(&'static str, HashMap<String, Option<Rc<[String]>>>)>;
     thread_local! {
-        static CACHE: RefCell<Cache> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<Cache> = const { RefCell::new(Vec::new()) };
     }
     let lex = lexicon(key)?;
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if let Some(hit) = c.get(&(key, word.to_string())) {
+        let at = match c.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                c.push((key, HashMap::new()));
+                c.len() - 1
+            }
+        };
+        let words = &mut c[at].1;
+        if let Some(hit) = words.get(word) {
             return hit.clone();
         }
-        let parts = lex.split(word);
-        if c.len() >= CACHE_WORDS {
-            c.clear();
+        let parts: Option<Rc<[String]>> = lex.split(word).map(Rc::from);
+        if words.len() >= CACHE_WORDS {
+            words.clear();
         }
-        c.insert((key, word.to_string()), parts.clone());
+        words.insert(word.to_string(), parts.clone());
         parts
     })
 }

@@ -470,8 +470,8 @@ pub(crate) fn compound_parts(
         let Some(parts) = compound::split_cached(lang.key, &word.text) else {
             continue;
         };
-        for part in parts {
-            for mut t in analyzer::tokens(&mut fold, &part) {
+        for part in parts.iter() {
+            for mut t in analyzer::tokens(&mut fold, part) {
                 t.offset_from = word.offset_from;
                 t.offset_to = word.offset_to;
                 t.position = word.position;
