@@ -483,28 +483,54 @@ impl<'a> Builder<'a> {
         // optional beside the query's other words, as Lucene's analyzers
         // drop it: in a language's own field it is common, but in a sparse
         // one (English among Nordic passages) BM25 would count it as rare
-        let optional: Vec<bool> = parsed
+        let function: Vec<bool> = parsed
             .required
             .iter()
-            .map(|g| all_required && g.len() == 1 && self.function_word(&g[0]))
+            .map(|g| {
+                g.first()
+                    .is_some_and(|u| u.via == Via::Literal && self.function_word(u))
+            })
             .collect();
-        let all_optional = optional.iter().all(|o| *o);
-        for (group, optional) in parsed.required.iter().zip(optional) {
-            let occur = if optional && !all_optional {
+        let all_optional = function.iter().all(|f| *f);
+        let features = self.features;
+        for (group, function) in parsed.required.iter().zip(function) {
+            let occur = if all_required && function && !all_optional {
                 Occur::Should
             } else {
                 occur
             };
             self.word = group.first().map(|u| u.text.clone()).unwrap_or_default();
-            // a translation that is a function word where it is found
-            // (`vare` → `var`, `ved`) would match every passage of it
-            let alts: Vec<Node> = group
-                .iter()
-                .filter(|u| u.via != Via::Translation || !self.function_word(u))
-                .collect::<Vec<_>>()
-                .into_iter()
-                .map(|u| self.unit(u))
-                .collect();
+            // A function word is searched as itself and in the other written
+            // standard only: what stands in for a content word where it is
+            // missing (compound parts, the neighbour language's spellings and
+            // words, OCR skeletons) is noise for `før` or `ein` (`før` would
+            // list Swedish `för`, `föra` and `förr` first), and each of those
+            // walks posting lists as long as the word's own.
+            let alts: Vec<Node> = if function {
+                self.features = Features {
+                    compound: false,
+                    neighbour: false,
+                    ocr: false,
+                    ..features
+                };
+                let alts = group
+                    .iter()
+                    .filter(|u| matches!(u.via, Via::Literal | Via::Variant))
+                    .map(|u| self.unit(u))
+                    .collect();
+                self.features = features;
+                alts
+            } else {
+                // a translation that is a function word where it is found
+                // (`vare` → `var`, `ved`) would match every passage of it
+                group
+                    .iter()
+                    .filter(|u| u.via != Via::Translation || !self.function_word(u))
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .map(|u| self.unit(u))
+                    .collect()
+            };
             // a group's alternatives (the word, its variants, translations,
             // parts) count by the best one: a document matching many
             // translations must not outrank one with the word itself
@@ -1242,6 +1268,37 @@ mod tests {
         // alone, or beside only other function words, a function word is the query
         assert_eq!(occurs("of"), [Occur::Must]);
         assert_eq!(occurs("of om"), [Occur::Must, Occur::Must]);
+    }
+
+    #[test]
+    fn a_function_word_has_no_stand_ins_nor_neighbour_words() {
+        // every field holds every term, so every feature would add its clause
+        let plan = |text: &str| {
+            let parsed = one_group(vec![
+                unit(text, 1.0, Via::Literal),
+                unit("föra", 0.6, Via::Neighbour),
+            ]);
+            let node = Builder::new(&EVERY_TERM_ONCE, Features::ALL)
+                .build(&parsed, true)
+                .expect("a query");
+            terms(&node)
+        };
+        let stand_ins = |ts: &[(String, String)]| {
+            ts.iter()
+                .filter(|(f, t)| {
+                    [schema::PARTS, schema::NORDIC, schema::OCR].contains(&f.as_str())
+                        || t.as_str() == "föra"
+                })
+                .count()
+        };
+        // `før` is in Norwegian's stop list; `skog` is not
+        let function = plan("før");
+        assert!(
+            function.iter().any(|(_, t)| t.as_str() == "før"),
+            "{function:?}"
+        );
+        assert_eq!(stand_ins(&function), 0, "{function:?}");
+        assert!(stand_ins(&plan("skog")) > 0);
     }
 
     #[test]
