@@ -503,14 +503,16 @@ impl<'a> Builder<'a> {
             // A function word is searched as itself and in the other written
             // standard only: what stands in for a content word where it is
             // missing (compound parts, the neighbour language's spellings and
-            // words, OCR skeletons) is noise for `før` or `ein` (`før` would
-            // list Swedish `för`, `föra` and `förr` first), and each of those
-            // walks posting lists as long as the word's own.
+            // words, OCR skeletons, the spelling without diacritics) is noise
+            // for `før` or `ein` (`før` would list Swedish `för`, `föra` and
+            // `förr` first, then every `for`), and each of those walks posting
+            // lists as long as the word's own.
             let alts: Vec<Node> = if function {
                 self.features = Features {
                     compound: false,
                     neighbour: false,
                     ocr: false,
+                    fold: false,
                     ..features
                 };
                 let alts = group
@@ -1287,6 +1289,7 @@ mod tests {
             ts.iter()
                 .filter(|(f, t)| {
                     [schema::PARTS, schema::NORDIC, schema::OCR].contains(&f.as_str())
+                        || f.starts_with("fold")
                         || t.as_str() == "föra"
                 })
                 .count()
