@@ -21,7 +21,8 @@
 //! not split: search works as before.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -35,8 +36,11 @@ pub(crate) const MAX_PARTS: usize = 4;
 pub(crate) const DIR_ENV: &str = "KARTOTEK_HUNSPELL_DIR";
 /// Where Debian installs them.
 pub(crate) const DEFAULT_DIR: &str = "/usr/share/hunspell";
-/// Words remembered per thread and language before the memory is cleared.
-const CACHE_WORDS: usize = 100_000;
+/// Words remembered per thread and language. Past it, a word not yet seen
+/// is split each time it comes: the first words seen, a corpus' commonest,
+/// stay (clearing the memory when full, as before, cost more: the common
+/// words were split again). About 8 bytes per word that is no compound.
+const CACHE_WORDS: usize = 1_000_000;
 
 /// Linking letters between the parts of a Nordic compound.
 const NORDIC_LINKS: &[&str] = &["s", "e"];
@@ -265,34 +269,64 @@ pub fn compounds(key: &str) -> bool {
     LANGUAGES.iter().any(|(k, _, _)| *k == key)
 }
 
+/// One language's memory of words already split.
+struct Memory {
+    key: &'static str,
+    /// Compounds with their parts.
+    compounds: HashMap<String, Rc<[String]>>,
+    /// Fingerprints of words that are no compound: most words, so 8 bytes
+    /// each rather than the word (a collision, about one in 10¹³ at a
+    /// million words, leaves a compound unsplit).
+    plain: HashSet<u64>,
+    hasher: RandomState,
+}
+
 /// [`Lexicon::split`] through a per-thread memory of words already seen:
-/// a text repeats its compounds, and the index writer splits every word.
-/// A hit allocates nothing: the memory is one map per language, looked up
-/// by the word as given, and the parts are shared.
+/// a text repeats its words, and the index writer splits every word. A hit
+/// allocates nothing: the memory is looked up by the word as given, and the
+/// parts are shared.
 pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
-    type Cache = Vec<(&'static str, HashMap<String, Option<Rc<[String]>>>)>;
     thread_local! {
-        static CACHE: RefCell<Cache> = const { RefCell::new(Vec::new()) };
+        static CACHE: RefCell<Vec<Memory>> = const { RefCell::new(Vec::new()) };
+    }
+    // fewer bytes than a split needs letters: no look-up at all
+    if word.len() < 2 * MIN_PART_CHARS {
+        return None;
     }
     let lex = lexicon(key)?;
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        let at = match c.iter().position(|(k, _)| *k == key) {
+        let at = match c.iter().position(|m| m.key == key) {
             Some(at) => at,
             None => {
-                c.push((key, HashMap::new()));
+                c.push(Memory {
+                    key,
+                    compounds: HashMap::new(),
+                    plain: HashSet::new(),
+                    hasher: RandomState::new(),
+                });
                 c.len() - 1
             }
         };
-        let words = &mut c[at].1;
-        if let Some(hit) = words.get(word) {
-            return hit.clone();
+        let m = &mut c[at];
+        if let Some(parts) = m.compounds.get(word) {
+            return Some(parts.clone());
+        }
+        let fingerprint = m.hasher.hash_one(word);
+        if m.plain.contains(&fingerprint) {
+            return None;
         }
         let parts: Option<Rc<[String]>> = lex.split(word).map(Rc::from);
-        if words.len() >= CACHE_WORDS {
-            words.clear();
+        if m.compounds.len() + m.plain.len() < CACHE_WORDS {
+            match &parts {
+                Some(p) => {
+                    m.compounds.insert(word.to_string(), p.clone());
+                }
+                None => {
+                    m.plain.insert(fingerprint);
+                }
+            }
         }
-        words.insert(word.to_string(), parts.clone());
         parts
     })
 }
