@@ -260,6 +260,12 @@ pub trait Stats {
     /// their passage counts (a superset: the caller measures the distance;
     /// a term may come more than once, its counts are added).
     fn neighbours(&self, field: &str, word: &str, max_edits: usize) -> Vec<(String, u64)>;
+    /// True while a plan is only being recorded ([`Recorder`]): choices that
+    /// depend on the statistics must then plan every branch, so that the
+    /// real planning finds each count it asks for.
+    fn recording(&self) -> bool {
+        false
+    }
 }
 
 /// When fewer documents than this have every word, documents with some of
@@ -368,6 +374,10 @@ impl Stats for Recorder {
             .borrow_mut()
             .insert((field.to_string(), word.to_string(), max_edits));
         Vec::new()
+    }
+
+    fn recording(&self) -> bool {
+        true
     }
 }
 

@@ -483,12 +483,19 @@ impl<'a> Builder<'a> {
         // optional beside the query's other words, as Lucene's analyzers
         // drop it: in a language's own field it is common, but in a sparse
         // one (English among Nordic passages) BM25 would count it as rare
+        // Whether a word is a function word depends on the statistics (its
+        // own language is the one holding it most): a pass that only
+        // records the look-ups for a cluster plans every word in full, so
+        // the real planning finds every count whichever way it decides.
+        let recording = self.stats.recording();
         let function: Vec<bool> = parsed
             .required
             .iter()
             .map(|g| {
-                g.first()
-                    .is_some_and(|u| u.via == Via::Literal && self.function_word(u))
+                let function = g
+                    .first()
+                    .is_some_and(|u| u.via == Via::Literal && self.function_word(u));
+                function && !recording
             })
             .collect();
         let all_optional = function.iter().all(|f| *f);
@@ -527,7 +534,7 @@ impl<'a> Builder<'a> {
                 // (`vare` → `var`, `ved`) would match every passage of it
                 group
                     .iter()
-                    .filter(|u| u.via != Via::Translation || !self.function_word(u))
+                    .filter(|u| u.via != Via::Translation || !self.function_word(u) || recording)
                     .collect::<Vec<_>>()
                     .into_iter()
                     .map(|u| self.unit(u))
@@ -1302,6 +1309,60 @@ mod tests {
         );
         assert_eq!(stand_ins(&function), 0, "{function:?}");
         assert!(stand_ins(&plan("skog")) > 0);
+    }
+
+    #[test]
+    fn recording_asks_for_every_count_the_planning_then_reads() {
+        // `kun` is in Norwegian's stop list, but Danish, whose list lacks
+        // it, holds it most here: the real planning gives it its stand-ins,
+        // so a cluster's recording pass must have asked for their counts
+        const DANISH: Table = Table {
+            counts: &[("body_da", "kun", 50), ("body_no", "kun", 5)],
+            otherwise: 1,
+        };
+        struct Asked {
+            table: Table,
+            asked: std::cell::RefCell<std::collections::BTreeSet<(String, String)>>,
+        }
+        impl Stats for Asked {
+            fn passages(&self) -> u64 {
+                self.table.passages()
+            }
+            fn has_terms(&self, field: &str) -> bool {
+                self.table.has_terms(field)
+            }
+            fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
+                let key = (field.to_string(), term.to_string());
+                self.asked.borrow_mut().insert(key);
+                self.table.doc_freq(field, term)
+            }
+            fn neighbours(&self, f: &str, w: &str, e: usize) -> Vec<(String, u64)> {
+                self.table.neighbours(f, w, e)
+            }
+        }
+        let query = parse("kun havn");
+        let recorder = crate::plan::Recorder::default();
+        Builder::new(&recorder, Features::ALL).build(&query, true);
+        let recorded: std::collections::BTreeSet<(String, String)> =
+            recorder.wanted().terms.into_iter().collect();
+        let real = Asked {
+            table: DANISH,
+            asked: Default::default(),
+        };
+        let node = Builder::new(&real, Features::ALL)
+            .build(&query, true)
+            .expect("a query");
+        // the real plan does give `kun` stand-ins
+        let planned = terms(&node);
+        assert!(
+            planned
+                .iter()
+                .any(|(f, t)| f == schema::PARTS && t == "kun"),
+            "{planned:?}"
+        );
+        let asked = real.asked.into_inner();
+        let missing: Vec<_> = asked.difference(&recorded).collect();
+        assert!(missing.is_empty(), "not recorded: {missing:?}");
     }
 
     #[test]
