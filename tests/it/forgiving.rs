@@ -271,3 +271,31 @@ fn foer_does_not_match_a_title_that_says_for() {
     let titled = searcher.search(&Request::new("title:fylket")).unwrap();
     assert_eq!(titled.total, 12);
 }
+
+#[test]
+fn a_norwegian_function_word_finds_its_own_documents_not_swedish_for() {
+    // `før` is a function word of Norwegian: searched as itself only. Its
+    // cross-Scandinavian key is Swedish `för` (for), which every Swedish
+    // text is full of; as a stand-in it listed Swedish documents first.
+    let swedish = "Regeringen har beslutat om ett nytt uppdrag för regionerna. \
+        Pengarna ska användas för att stärka samarbetet mellan kommunerna och \
+        för att utveckla kollektivtrafiken i hela landet.";
+    let s = Scratch::new(&[
+        ("uppdrag-1.txt", swedish),
+        ("uppdrag-2.txt", swedish),
+        (
+            "vedtak.txt",
+            "Planen ble vedtatt av kommunene før sommeren, og tiltakene skal være på plass før neste år.",
+        ),
+    ]);
+    s.ingest();
+    let r = s.searcher().search(&Request::new("før")).unwrap();
+    assert_eq!(names(&r), ["vedtak.txt"]);
+    // a content word still finds its Swedish cognate through the key
+    let r = s.searcher().search(&Request::new("samarbeidet")).unwrap();
+    assert!(
+        names(&r).contains(&"uppdrag-1.txt".to_string()),
+        "{:?}",
+        names(&r)
+    );
+}
