@@ -709,17 +709,19 @@ impl<'a> Builder<'a> {
         if u.target == Target::Any {
             let fold_on = self.features.fold;
             for (key, exact, fold, ea, fa) in &mut self.langs {
+                if !searched(key) {
+                    // which languages a neighbour's word skips depends on
+                    // the statistics: a pass that records look-ups for a
+                    // cluster asks for every language's
+                    if self.stats.recording() {
+                        Analysed::new(self.stats, exact, analyzer::tokens(ea, &u.text));
+                        Analysed::new(self.stats, fold, analyzer::tokens(fa, &u.text));
+                    }
+                    continue;
+                }
                 // a word absent from a field adds a clause that matches
                 // nothing but still costs its term look-ups: leave it out
                 let exact = Analysed::new(self.stats, exact, analyzer::tokens(ea, &u.text));
-                if !searched(key) {
-                    // looked up all the same: which languages a neighbour's
-                    // word skips depends on the statistics, and a planning
-                    // pass that records look-ups for a cluster must ask
-                    // for every language's
-                    Analysed::new(self.stats, fold, analyzer::tokens(fa, &u.text));
-                    continue;
-                }
                 if u.via == Via::Literal && exact.toks.len() == 1 && NORDIC_LANGS.contains(key) {
                     let df = exact.dfs.first().copied().flatten().unwrap_or(0);
                     if df > 0 && most.is_none_or(|(best, _)| df > best) {
@@ -1360,6 +1362,29 @@ mod tests {
                 .any(|(f, t)| f == schema::PARTS && t == "kun"),
             "{planned:?}"
         );
+        let asked = real.asked.into_inner();
+        let missing: Vec<_> = asked.difference(&recorded).collect();
+        assert!(missing.is_empty(), "not recorded: {missing:?}");
+
+        // a neighbour's word skips the fields of the word's own language,
+        // which the statistics decide (Danish, here, where `havn` is most)
+        const HAVN: Table = Table {
+            counts: &[("body_da", "havn", 50)],
+            otherwise: 1,
+        };
+        let query = one_group(vec![
+            unit("havn", 1.0, Via::Literal),
+            unit("hamn", 0.6, Via::Neighbour),
+        ]);
+        let recorder = crate::plan::Recorder::default();
+        Builder::new(&recorder, Features::ALL).build(&query, true);
+        let recorded: std::collections::BTreeSet<(String, String)> =
+            recorder.wanted().terms.into_iter().collect();
+        let real = Asked {
+            table: HAVN,
+            asked: Default::default(),
+        };
+        Builder::new(&real, Features::ALL).build(&query, true);
         let asked = real.asked.into_inner();
         let missing: Vec<_> = asked.difference(&recorded).collect();
         assert!(missing.is_empty(), "not recorded: {missing:?}");
