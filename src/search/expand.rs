@@ -259,6 +259,28 @@ impl Expand<'_> {
             && compound::lexicon("no").is_some_and(|l| l.is_word(&phrase.to_lowercase()))
     }
 
+    /// A compound's parts with each part the lexicon knows replaced by its
+    /// neighbour language's word (the first, most alike spelling), the
+    /// others kept (their spelling keys still find the neighbour's form);
+    /// `None` when the lexicon knows no part.
+    fn neighbour_parts(&self, parts: &[String]) -> Option<String> {
+        let mut known = false;
+        let theirs: Vec<String> = parts
+            .iter()
+            .map(|p| {
+                let word = self
+                    .lexicons
+                    .neighbours(p)
+                    .iter()
+                    .map(|n| n.to_lowercase())
+                    .find(|n| n != p && !n.contains(char::is_whitespace));
+                known |= word.is_some();
+                word.unwrap_or_else(|| p.clone())
+            })
+            .collect();
+        known.then(|| theirs.join(" "))
+    }
+
     fn alternatives(&self, phrase: &str) -> Vec<Alt> {
         let mut alts = Vec::new();
         let expand = self.features.expand;
@@ -302,6 +324,18 @@ impl Expand<'_> {
                     all_words: true,
                     ..Alt::new(parts.join(" "), PART_WEIGHT, Via::Compound)
                 });
+                // the compound as the neighbour language builds it, part by
+                // part: `tillatelsesprosesser` is `tillatelse` + `prosess`,
+                // searched as Swedish `tillstånd` + `prosess` (whose spelling
+                // key finds `process`) for `tillståndsprocesser`
+                if self.features.neighbour {
+                    if let Some(theirs) = self.neighbour_parts(&parts) {
+                        alts.push(Alt {
+                            all_words: true,
+                            ..Alt::new(theirs, PART_WEIGHT * NEIGHBOUR_WEIGHT, Via::Compound)
+                        });
+                    }
+                }
             }
         }
         if expand && !english_stop_word(phrase) && !self.nordic_word(phrase) {
@@ -390,6 +424,27 @@ mod tests {
                 vec![("asdf".to_string(), 1.0)]
             ]
         );
+    }
+
+    #[test]
+    fn a_compounds_parts_are_also_searched_as_the_neighbours_words() {
+        let lexicons = Lexicons::with_neighbours(&[("utbildning", "utdanning")]);
+        let e = Expand {
+            taxonomy: Taxonomy::builtin(),
+            thesaurus: builtin(),
+            lexicons: &lexicons,
+            languages: &[],
+            features: Features::ALL,
+        };
+        let parts = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // the part the lexicon knows becomes Swedish, the other stays
+        assert_eq!(
+            e.neighbour_parts(&parts(&["utdanning", "reform"]))
+                .as_deref(),
+            Some("utbildning reform")
+        );
+        // no part known: nothing to add beside the parts themselves
+        assert_eq!(e.neighbour_parts(&parts(&["kyst", "turisme"])), None);
     }
 
     #[test]

@@ -217,6 +217,17 @@ impl Lexicons {
         }
     }
 
+    /// Lexicons with only the Swedish → Norwegian pairs `pairs` (tests).
+    #[cfg(test)]
+    pub(crate) fn with_neighbours(pairs: &[(&str, &str)]) -> Lexicons {
+        let mut l = Lexicons::default();
+        for (sv, no) in pairs {
+            let keyed = vec![(stem_key("no", no), no.to_string())];
+            both_ways(&mut l.neighbour, stem_key("sv", sv), sv, keyed);
+        }
+        l
+    }
+
     /// Nordic translations of an English word or phrase (any inflection).
     pub fn translations(&self, phrase: &str) -> &[String] {
         self.english

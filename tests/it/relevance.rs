@@ -216,6 +216,24 @@ fn norwegian_word_finds_its_swedish_pair_from_the_lexicon() {
     ));
 }
 
+#[test]
+fn norwegian_compound_finds_the_swedish_compound_of_the_neighbours_words() {
+    if !hunspell() || !freedict() {
+        return;
+    }
+    // `utdanningsreformen` is `utdanning` + `reform`; Swedish builds it from
+    // its own word for the first part (`utdanning` ↔ `utbildning` in
+    // FreeDict swe-nor): `utbildningsreformen`, which no spelling rule and
+    // no part of the Norwegian compound reaches
+    let r = explained("utdanningsreformen");
+    assert_explained(
+        &r,
+        "utbildningsreform-sv.txt",
+        "utbildningsreformen",
+        Feature::CompoundPart,
+    );
+}
+
 fn nynorsk_bokmaal_pairs() -> bool {
     have(
         !kartotek::search::lexicon::builtin().variant.is_empty(),
