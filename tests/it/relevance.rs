@@ -4,7 +4,8 @@
 //! (issue 15). Fixtures: `tests/fixtures/relevance/`.
 //!
 //! Compound splitting needs the Hunspell dictionaries and the lexicon tests
-//! FreeDict's dictionaries (Debian packages `.ci/run` installs). Without
+//! FreeDict's and Apertium's dictionaries (Debian packages `.ci/run`
+//! installs). Without
 //! them a test says so on one line and passes, unless `CI` is set, where a
 //! missing dictionary is a failure.
 
@@ -231,6 +232,32 @@ fn norwegian_compound_finds_the_swedish_compound_of_the_neighbours_words() {
         "utbildningsreform-sv.txt",
         "utbildningsreformen",
         Feature::CompoundPart,
+    );
+}
+
+fn apertium() -> bool {
+    have(
+        !kartotek::search::lexicon::builtin()
+            .neighbours("planlegging")
+            .is_empty(),
+        "Apertium's Swedish-Bokmål dictionary",
+        "apertium-swe-nor",
+    )
+}
+
+#[test]
+fn norwegian_word_finds_the_swedish_word_from_apertiums_pairs() {
+    if !apertium() {
+        return;
+    }
+    // `planlegging` ↔ `planering` is in Apertium's Swedish–Bokmål
+    // dictionary, not in FreeDict's, and no spelling rule joins them
+    let r = explained("planleggingen");
+    assert_explained(
+        &r,
+        "utbildningsreform-sv.txt",
+        "planering",
+        Feature::NeighbourLanguage,
     );
 }
 

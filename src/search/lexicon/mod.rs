@@ -1,19 +1,25 @@
-//! Bilingual lexicons from FreeDict: English → Norwegian, Swedish and
-//! Danish translations (from the English–Nordic dictionaries, and the
-//! Swedish–English and Danish–English ones read backwards), Swedish ↔
-//! Norwegian word pairs (the cognates whose spelling differs beyond the
-//! regular correspondences of `index::cognate`, such as `hamn`/`havn`), and
-//! Nynorsk ↔ Bokmål word pairs (`verksemd`/`virksomhet`, `utval`/`utvalg`).
+//! Bilingual lexicons from FreeDict and Apertium: English → Norwegian,
+//! Swedish and Danish translations (from the English–Nordic dictionaries,
+//! and the Swedish–English and Danish–English ones read backwards), Swedish
+//! ↔ Norwegian word pairs (the cognates whose spelling differs beyond the
+//! regular correspondences of `index::cognate`, such as `hamn`/`havn`, and
+//! words that are not cognates, `tillstånd`/`tillatelse`), and Nynorsk ↔
+//! Bokmål word pairs (`verksemd`/`virksomhet`, `utval`/`utvalg`).
 //!
-//! Read at run time from Debian's FreeDict packages in dictd format
+//! Read at run time from Debian's packages: FreeDict's in dictd format
 //! (`dict-freedict-eng-nor`, `-eng-swe`, `-eng-dan`, `-swe-nor`,
 //! `-swe-eng`, `-dan-eng`, `-nno-nob`), from `$KARTOTEK_FREEDICT_DIR`, else
-//! `/usr/share/dictd`. Licences: eng-nor and swe-nor are WikDict data from
-//! Wiktionary, CC-BY-SA-3.0; eng-swe and swe-eng GPL-2+ (Ergane); eng-dan
-//! GPL-3+; dan-eng GPL-2+; nno-nob (Apertium) GPL-2+. They are read, never
-//! shipped. A missing one is logged once and leaves its languages
-//! untranslated; the curated `taxonomy/thesaurus.toml` is used either way
-//! and comes first.
+//! `/usr/share/dictd`; Apertium's Swedish–Bokmål dictionary
+//! (`apertium-swe-nor`, its compiled bilingual transducer, read by
+//! [`apertium`]), from `$KARTOTEK_APERTIUM_DIR`, else `/usr/share/apertium`.
+//! Licences: eng-nor and swe-nor are WikDict data from Wiktionary,
+//! CC-BY-SA-3.0; eng-swe and swe-eng GPL-2+ (Ergane); eng-dan GPL-3+;
+//! dan-eng GPL-2+; nno-nob (Apertium) GPL-2+; apertium-swe-nor GPL-3+. They
+//! are read, never shipped. A missing one is logged once and leaves its
+//! languages untranslated; the curated `taxonomy/thesaurus.toml` is used
+//! either way and comes first.
+
+mod apertium;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -26,6 +32,15 @@ use crate::index::analyzer::{self, ANALYZED};
 pub(crate) const DIR_ENV: &str = "KARTOTEK_FREEDICT_DIR";
 /// Where Debian installs them.
 pub(crate) const DEFAULT_DIR: &str = "/usr/share/dictd";
+/// Environment variable naming the folder of Apertium's language pairs.
+pub(crate) const APERTIUM_DIR_ENV: &str = "KARTOTEK_APERTIUM_DIR";
+/// Where Debian installs them.
+pub(crate) const APERTIUM_DEFAULT_DIR: &str = "/usr/share/apertium";
+/// Apertium's Swedish → Bokmål bilingual dictionary, in its package's folder.
+const APERTIUM_SWE_NOB: &str = "apertium-swe-nor/swe-nob.autobil.bin";
+/// The word classes taken from Apertium: nouns, adjectives, verbs and
+/// adverbs (not proper names, numerals or function words).
+const APERTIUM_TAGS: &[&str] = &["n", "adj", "vblex", "adv"];
 /// Most translations used from one entry (the first senses are the common ones).
 pub(crate) const MAX_TRANSLATIONS: usize = 4;
 /// Longest translation used, in words.
@@ -101,15 +116,27 @@ const SOURCES: &[Source] = &[
     },
 ];
 
+/// Apertium's Swedish–Bokmål pairs go where FreeDict's swe-nor goes.
+const APERTIUM: Source = Source {
+    stem: "apertium-swe-nob",
+    kind: Kind::Neighbour,
+    lang: "sv",
+};
+
 /// The lexicons, read once on first use.
 pub fn builtin() -> &'static Lexicons {
     static L: OnceLock<Lexicons> = OnceLock::new();
     L.get_or_init(|| {
-        let dir = std::env::var_os(DIR_ENV)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
-        Lexicons::load(&dir)
+        let dir = |var: &str, default: &str| {
+            std::env::var_os(var)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(default))
+        };
+        Lexicons::load(
+            &dir(DIR_ENV, DEFAULT_DIR),
+            &dir(APERTIUM_DIR_ENV, APERTIUM_DEFAULT_DIR),
+        )
     })
 }
 
@@ -120,8 +147,9 @@ pub fn none() -> &'static Lexicons {
 }
 
 impl Lexicons {
-    /// Read every dictionary found in `dir`.
-    pub fn load(dir: &Path) -> Lexicons {
+    /// Read every FreeDict dictionary found in `dir` and the Apertium
+    /// pair found in `apertium`.
+    pub fn load(dir: &Path, apertium: &Path) -> Lexicons {
         let mut l = Lexicons::default();
         for s in SOURCES {
             match read_dictd(dir, s.stem) {
@@ -133,6 +161,10 @@ impl Lexicons {
                     s.stem
                 ),
             }
+        }
+        // after FreeDict's swe-nor: its pairs come first where both have some
+        if let Some(entries) = read_apertium(apertium) {
+            l.add(&APERTIUM, entries);
         }
         l.pivot();
         l
@@ -321,6 +353,55 @@ fn both_ways(
     for (key, _) in keyed {
         push_all(map, key, &[head.to_string()]);
     }
+}
+
+/// Read Apertium's Swedish–Bokmål dictionary under `dir` into `(Swedish
+/// lemma, Bokmål lemmas)` pairs: nouns, adjectives, verbs and adverbs
+/// whose two lemmas differ, each Swedish lemma's Bokmål ones most alike in
+/// spelling first (the cognate before the synonym: `tillstånd` gives
+/// `tilstand`, then `tillatelse`, then `løyve`).
+fn read_apertium(dir: &Path) -> Option<Vec<(String, Vec<String>)>> {
+    let path = dir.join(APERTIUM_SWE_NOB);
+    let pairs = match apertium::read_pairs(&path) {
+        Ok(pairs) => pairs,
+        Err(e) => {
+            tracing::info!(
+                "no Apertium Swedish-Bokmål dictionary at `{}` ({e}): fewer Swedish-Norwegian words (install apertium-swe-nor, or set {APERTIUM_DIR_ENV})",
+                path.display()
+            );
+            return None;
+        }
+    };
+    Some(apertium_entries(pairs))
+}
+
+/// Group Apertium's pairs by Swedish lemma (see [`read_apertium`]).
+fn apertium_entries(pairs: Vec<apertium::Pair>) -> Vec<(String, Vec<String>)> {
+    let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphabetic() || c == '-');
+    let mut by_head: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for p in pairs {
+        if APERTIUM_TAGS.contains(&p.tag.as_str())
+            && p.left != p.right
+            && word(&p.left)
+            && word(&p.right)
+        {
+            let v = by_head.entry(p.left).or_default();
+            if !v.contains(&p.right) {
+                v.push(p.right);
+            }
+        }
+    }
+    by_head
+        .into_iter()
+        .map(|(head, mut words)| {
+            // stable: equally alike words keep the dictionary's order
+            words.sort_by(|a, b| {
+                strsim::normalized_levenshtein(&head, b)
+                    .total_cmp(&strsim::normalized_levenshtein(&head, a))
+            });
+            (head, words)
+        })
+        .collect()
 }
 
 /// Decode a dictd base64 number.
@@ -567,8 +648,41 @@ mod tests {
     }
 
     #[test]
+    fn apertium_pairs_give_content_words_most_alike_spelling_first() {
+        let pair = |left: &str, right: &str, tag: &str| apertium::Pair {
+            left: left.into(),
+            right: right.into(),
+            tag: tag.into(),
+        };
+        let entries = apertium_entries(vec![
+            pair("tillstånd", "løyve", "n"),
+            pair("tillstånd", "tillatelse", "n"),
+            pair("tillstånd", "tilstand", "n"),
+            // alike in both, a name, a numeral range: nothing to add
+            pair("plan", "plan", "n"),
+            pair("Göteborg", "Gøteborg", "np"),
+            pair("tio–tolv", "ti–tolv", "det"),
+        ]);
+        assert_eq!(
+            entries,
+            [(
+                "tillstånd".to_string(),
+                vec!["tilstand".to_string(), "tillatelse".into(), "løyve".into()]
+            )]
+        );
+        let mut l = Lexicons::default();
+        l.add(&APERTIUM, entries);
+        assert_eq!(
+            l.neighbours("tillståndet"),
+            ["tilstand", "tillatelse", "løyve"]
+        );
+        assert_eq!(l.neighbours("tillatelsen"), ["tillstånd"]);
+    }
+
+    #[test]
     fn a_missing_folder_gives_empty_lexicons() {
-        let l = Lexicons::load(&std::env::temp_dir().join("kartotek-no-such-dictd"));
+        let none = std::env::temp_dir().join("kartotek-no-such-dictd");
+        let l = Lexicons::load(&none, &none);
         assert!(l.english.is_empty() && l.neighbour.is_empty() && l.variant.is_empty());
     }
 }
