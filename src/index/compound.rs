@@ -263,6 +263,14 @@ pub fn lexicon(key: &str) -> Option<&'static Lexicon> {
         .as_ref()
 }
 
+/// Load every language's dictionary now (a server does, so that its first
+/// search does not wait for them).
+pub fn load_all() {
+    for (key, _, _) in LANGUAGES {
+        lexicon(key);
+    }
+}
+
 /// True when `key` is a language whose compounds are split (with or
 /// without its dictionary present).
 pub fn compounds(key: &str) -> bool {

@@ -638,3 +638,13 @@ fn normalise_path(facet: &str, v: &str) -> Result<String> {
     }
     Ok(if p.is_empty() { "/".into() } else { p })
 }
+
+/// Read the dictionaries query expansion uses (the FreeDict and Apertium
+/// lexicons, the Hunspell word lists, the curated thesaurus) now: a server
+/// does at start, so that its first search does not wait a few hundred
+/// milliseconds for them.
+pub fn warm_up() {
+    lexicon::builtin();
+    expand::builtin();
+    crate::index::compound::load_all();
+}

@@ -416,6 +416,8 @@ pub async fn serve(state: AppState, addr: &str) -> Result<()> {
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
     println!("listening on http://{local}");
+    // the dictionaries of query expansion, read before the first search needs them
+    tokio::task::spawn_blocking(crate::search::warm_up);
     // Without a writer of our own, another process may write: pick up its commits.
     if let (None, Some(index)) = (&state.writer, state.searcher.embedded().cloned()) {
         tokio::spawn(async move {
