@@ -7,7 +7,9 @@
 //! searches (the in-process latency of a class on a quiet machine, without
 //! running the whole scale benchmark again). `PROFILE_OFF=compound,neighbour`
 //! (also `fold`, `expand`, `ocr`, `proximity`) switches features off, for their cost.
-//! `PROFILE_SLOWEST=N` also prints the N slowest queries of the last pass.
+//! `PROFILE_SLOWEST=N` also prints the N slowest queries of the last pass;
+//! `PROFILE_TIMES=FILE` writes every query's time in the last pass (ms, query,
+//! filters; tab-separated), to set two builds or settings side by side.
 //!
 //! ```text
 //! cargo build --release -p kartotek-bench --example profile_mode
@@ -107,6 +109,15 @@ fn main() -> kartotek::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
+    // every query's time in the last pass, for comparing two builds or settings
+    if let Some(path) = std::env::var_os("PROFILE_TIMES") {
+        let lines: String = last
+            .iter()
+            .map(|(ms, r, _)| format!("{ms:.3}\t{}\t{:?}\n", r.q, r.filters))
+            .collect();
+        std::fs::write(&path, lines)
+            .map_err(|e| kartotek::Error::io(std::path::Path::new(&path), e))?;
+    }
     last.sort_by(|a, b| b.0.total_cmp(&a.0));
     for (ms, r, total) in last.iter().take(slowest) {
         println!(

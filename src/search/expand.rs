@@ -30,6 +30,11 @@ pub(crate) const NEIGHBOUR_WEIGHT: f32 = 0.6;
 /// Weight of a compound's parts found apart (`kyst` … `turisme` for
 /// `kystturisme`).
 pub(crate) const PART_WEIGHT: f32 = 0.5;
+/// Most neighbour-language words searched for one word: the lexicon's
+/// entries are keyed by stem, so `bruk` also meets the Swedish words for
+/// `bruke` and `bruker` (17 in all), and each one searched walks posting
+/// lists; the first ones are the dictionary's own pairs for the word.
+pub(crate) const MAX_NEIGHBOUR_WORDS: usize = 4;
 /// Weight of a translation or a taxonomy alias in another language: below
 /// the other written standard's spelling.
 pub(crate) const TRANSLATION_WEIGHT: f32 = 0.7;
@@ -310,6 +315,7 @@ impl Expand<'_> {
                     .neighbours(phrase)
                     .iter()
                     .filter(|s| s.to_lowercase() != lower)
+                    .take(MAX_NEIGHBOUR_WORDS)
                     .map(|s| Alt::new(s, NEIGHBOUR_WEIGHT, Via::Neighbour)),
             );
         }
@@ -445,6 +451,37 @@ mod tests {
         );
         // no part known: nothing to add beside the parts themselves
         assert_eq!(e.neighbour_parts(&parts(&["kyst", "turisme"])), None);
+    }
+
+    #[test]
+    fn a_word_gets_at_most_a_few_neighbour_words() {
+        // six Swedish words whose Norwegian is `bruk` (stem keys join
+        // `bruk`, `bruke`, `bruker`)
+        let pairs = [
+            ("bruk", "bruk"),
+            ("använda", "bruke"),
+            ("användare", "bruker"),
+            ("användning", "bruk"),
+            ("nyttja", "bruke"),
+            ("tillämpa", "bruke"),
+        ];
+        let lexicons = Lexicons::with_neighbours(&pairs);
+        assert!(lexicons.neighbours("bruk").len() > MAX_NEIGHBOUR_WORDS);
+        let e = Expand {
+            taxonomy: Taxonomy::builtin(),
+            thesaurus: builtin(),
+            lexicons: &lexicons,
+            languages: &[],
+            features: Features::ALL,
+        };
+        let group = &e.apply(&parse("bruk")).required[0];
+        let neighbours: Vec<&str> = group
+            .iter()
+            .filter(|u| u.via == Via::Neighbour)
+            .map(|u| u.text.as_str())
+            .collect();
+        // the first ones, in the lexicon's order
+        assert_eq!(neighbours, ["använda", "användare", "användning", "nyttja"]);
     }
 
     #[test]

@@ -514,7 +514,7 @@ impl<'a> Builder<'a> {
             // for `før` or `ein` (`før` would list Swedish `för`, `föra` and
             // `förr` first, then every `for`), and each of those walks posting
             // lists as long as the word's own.
-            let alts: Vec<Node> = if function {
+            let mut alts: Vec<Node> = if function {
                 self.features = Features {
                     compound: false,
                     neighbour: false,
@@ -540,6 +540,13 @@ impl<'a> Builder<'a> {
                     .map(|u| self.unit(u))
                     .collect()
             };
+            // an alternative that matches nothing adds nothing
+            if alts.len() > 1 {
+                alts.retain(|n| !matches!(n, Node::Nothing));
+                if alts.is_empty() {
+                    alts.push(Node::Nothing);
+                }
+            }
             // a group's alternatives (the word, its variants, translations,
             // parts) count by the best one: a document matching many
             // translations must not outrank one with the word itself
@@ -678,6 +685,11 @@ impl<'a> Builder<'a> {
                     })
                 })
                 .collect();
+            // one word found nowhere: the whole matches nothing, and an
+            // engine need not walk the others' postings to learn so
+            if words.iter().any(|q| matches!(q, Node::Nothing)) {
+                return Node::Nothing;
+            }
             return Node::Bool(words.into_iter().map(|q| (Occur::Must, q)).collect());
         }
         let w = u.weight;

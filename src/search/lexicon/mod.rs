@@ -38,9 +38,11 @@ pub(crate) const APERTIUM_DIR_ENV: &str = "KARTOTEK_APERTIUM_DIR";
 pub(crate) const APERTIUM_DEFAULT_DIR: &str = "/usr/share/apertium";
 /// Apertium's Swedish → Bokmål bilingual dictionary, in its package's folder.
 const APERTIUM_SWE_NOB: &str = "apertium-swe-nor/swe-nob.autobil.bin";
-/// The word classes taken from Apertium: nouns, adjectives, verbs and
-/// adverbs (not proper names, numerals or function words).
-const APERTIUM_TAGS: &[&str] = &["n", "adj", "vblex", "adv"];
+/// The word classes taken from Apertium: nouns, adjectives and verbs (not
+/// proper names, numerals, function words, nor adverbs: `mycket` →
+/// `veldig` adds common words to search and found nothing more on the
+/// judged set's dev half).
+const APERTIUM_TAGS: &[&str] = &["n", "adj", "vblex"];
 /// Most translations used from one entry (the first senses are the common ones).
 pub(crate) const MAX_TRANSLATIONS: usize = 4;
 /// Longest translation used, in words.
@@ -230,15 +232,17 @@ impl Lexicons {
         }
     }
 
-    /// Add to each English entry the neighbour words of its translations
-    /// (English → Swedish → Norwegian: `harbour` → `hamn` → `havn`), the
-    /// pivot that gives Bokmål the larger English–Swedish coverage.
+    /// Add to each English entry the first neighbour word of each of its
+    /// translations (English → Swedish → Norwegian: `harbour` → `hamn` →
+    /// `havn`), the pivot that gives Bokmål the larger English–Swedish
+    /// coverage. Only the first: the dictionary's own pair, or the most
+    /// alike in spelling; the rest are often another sense's word.
     fn pivot(&mut self) {
         let mut added: Vec<(String, Vec<String>)> = Vec::new();
         for (k, translations) in &self.english {
             let more: Vec<String> = translations
                 .iter()
-                .flat_map(|t| self.neighbours(t).iter().take(2).cloned())
+                .flat_map(|t| self.neighbours(t).first().cloned())
                 .collect();
             if !more.is_empty() {
                 added.push((k.clone(), more));
@@ -356,8 +360,8 @@ fn both_ways(
 }
 
 /// Read Apertium's Swedish–Bokmål dictionary under `dir` into `(Swedish
-/// lemma, Bokmål lemmas)` pairs: nouns, adjectives, verbs and adverbs
-/// whose two lemmas differ, each Swedish lemma's Bokmål ones most alike in
+/// lemma, Bokmål lemmas)` pairs: nouns, adjectives and verbs whose two
+/// lemmas differ, each Swedish lemma's Bokmål ones most alike in
 /// spelling first (the cognate before the synonym: `tillstånd` gives
 /// `tilstand`, then `tillatelse`, then `løyve`).
 fn read_apertium(dir: &Path) -> Option<Vec<(String, Vec<String>)>> {
