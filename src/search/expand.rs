@@ -265,9 +265,9 @@ impl Expand<'_> {
     }
 
     /// A compound's parts with each part the lexicon knows replaced by its
-    /// neighbour language's word (the first, most alike spelling), the
-    /// others kept (their spelling keys still find the neighbour's form);
-    /// `None` when the lexicon knows no part.
+    /// neighbour language's word (the first: the dictionary's own pair, or
+    /// the most alike spelling), the others kept (often spelt alike:
+    /// `reform`, `plan`); `None` when the lexicon knows no part.
     fn neighbour_parts(&self, parts: &[String]) -> Option<String> {
         let mut known = false;
         let theirs: Vec<String> = parts
@@ -331,14 +331,14 @@ impl Expand<'_> {
                     ..Alt::new(parts.join(" "), PART_WEIGHT, Via::Compound)
                 });
                 // the compound as the neighbour language builds it, part by
-                // part: `tillatelsesprosesser` is `tillatelse` + `prosess`,
-                // searched as Swedish `tillstånd` + `prosess` (whose spelling
-                // key finds `process`) for `tillståndsprocesser`
+                // part, searched as the neighbour's words (in its fields):
+                // `utdanningsreformen` is `utdanning` + `reform`, searched
+                // as Swedish `utbildning` + `reform` for `utbildningsreformen`
                 if self.features.neighbour {
                     if let Some(theirs) = self.neighbour_parts(&parts) {
                         alts.push(Alt {
                             all_words: true,
-                            ..Alt::new(theirs, PART_WEIGHT * NEIGHBOUR_WEIGHT, Via::Compound)
+                            ..Alt::new(theirs, PART_WEIGHT * NEIGHBOUR_WEIGHT, Via::Neighbour)
                         });
                     }
                 }
