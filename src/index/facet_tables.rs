@@ -10,7 +10,8 @@
 //! [`crate::search::collector`]). So the first search on a segment copies
 //! every facet's ordinals into one row per *document* ([`SegmentFacets`]:
 //! seven `u32`s side by side, ~3 MB at a million passages, which stays in
-//! cache) with the first doc id of each document, and resolves every
+//! cache) with the first doc id and the key of each document (which the
+//! grouping of passages into documents reads too), and resolves every
 //! ordinal to the ids of its path and ancestors once. A search then walks
 //! its matches in doc-id order with a galloping cursor over the document
 //! starts and reads one row per document. Segments are immutable, so a
@@ -53,6 +54,8 @@ struct Resolved {
 pub struct SegmentFacets {
     /// First doc id of each document (ascending).
     starts: Vec<DocId>,
+    /// Each document's key (`None`: a passage without one).
+    keys: Vec<Option<u64>>,
     /// Facet ordinals per document.
     rows: Vec<[u32; N]>,
     overflow: Vec<u32>,
@@ -64,11 +67,13 @@ impl SegmentFacets {
     pub fn read(reader: &SegmentReader) -> Result<SegmentFacets> {
         let keys = reader.fast_fields().u64(DOC_KEY)?;
         let mut starts: Vec<DocId> = Vec::new();
+        let mut doc_keys: Vec<Option<u64>> = Vec::new();
         let mut last: Option<u64> = None;
         for doc in 0..reader.max_doc() {
             let key = keys.first(doc);
             if starts.is_empty() || key != last {
                 starts.push(doc);
+                doc_keys.push(key);
                 last = key;
             }
         }
@@ -130,10 +135,23 @@ impl SegmentFacets {
         }
         Ok(SegmentFacets {
             starts,
+            keys: doc_keys,
             rows,
             overflow,
             resolved,
         })
+    }
+
+    /// The document holding passage `doc` (its index among the segment's
+    /// documents) and its key, searching forward from document `from`
+    /// (passages come in ascending order); `None` before the first document
+    /// or for a passage without a key.
+    pub fn document(&self, doc: DocId, from: usize) -> Option<(usize, u64)> {
+        if self.starts.first().is_none_or(|&first| doc < first) {
+            return None;
+        }
+        let at = self.document_of(doc, from);
+        Some((at, self.keys.get(at).copied().flatten()?))
     }
 
     /// Index of the document holding passage `doc`, searching forward from

@@ -13,11 +13,13 @@
 //! since facet counts and the total need no order.
 
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::index::facet_tables::SegmentFacets;
 use crate::index::schema::DOC_KEY;
 
 /// One document's aggregate.
@@ -124,19 +126,48 @@ pub struct GroupByDocument {
     /// Keep the best passage by score; without, only which documents
     /// matched and with how many passages (the best passage is the first).
     scoring: bool,
+    /// Per segment ordinal, the segment's table of documents, when built:
+    /// a passage's document and key are then read from it (a forward
+    /// search over the documents' first passages, in cache) instead of from
+    /// the key column for every passage (a scattered read, about 8 % of a
+    /// common word's search at a million passages).
+    tables: Vec<Option<Arc<SegmentFacets>>>,
 }
 
 impl GroupByDocument {
     /// Documents with their best passage by score.
-    pub const SCORED: GroupByDocument = GroupByDocument { scoring: true };
+    pub const SCORED: GroupByDocument = GroupByDocument {
+        scoring: true,
+        tables: Vec::new(),
+    };
     /// Documents only (facet counts): the engine computes no score.
-    pub const UNSCORED: GroupByDocument = GroupByDocument { scoring: false };
+    pub const UNSCORED: GroupByDocument = GroupByDocument {
+        scoring: false,
+        tables: Vec::new(),
+    };
+
+    /// The same grouping, reading documents and keys from `tables` (by
+    /// segment ordinal) where they are built.
+    pub fn with_tables(self, tables: Vec<Option<Arc<SegmentFacets>>>) -> GroupByDocument {
+        GroupByDocument { tables, ..self }
+    }
+}
+
+/// Where a segment's passages find their document's key.
+enum Keys {
+    /// The segment's table of documents, and the document of the last match.
+    Table {
+        table: Arc<SegmentFacets>,
+        at: usize,
+    },
+    /// The key column, read per passage.
+    Column(Column<u64>),
 }
 
 /// Per-segment half of [`GroupByDocument`].
 pub struct SegmentGroup {
     segment: SegmentOrdinal,
-    keys: Column<u64>,
+    keys: Keys,
     docs: Vec<DocMatch>,
 }
 
@@ -149,9 +180,16 @@ impl Collector for GroupByDocument {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentGroup> {
+        let keys = match self.tables.get(segment as usize) {
+            Some(Some(table)) => Keys::Table {
+                table: Arc::clone(table),
+                at: 0,
+            },
+            _ => Keys::Column(reader.fast_fields().u64(DOC_KEY)?),
+        };
         Ok(SegmentGroup {
             segment,
-            keys: reader.fast_fields().u64(DOC_KEY)?,
+            keys,
             docs: Vec::new(),
         })
     }
@@ -172,8 +210,20 @@ impl SegmentCollector for SegmentGroup {
     type Fruit = SegmentMatches;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(key) = self.keys.first(doc) else {
-            return;
+        let key = match &mut self.keys {
+            Keys::Table { table, at } => {
+                let Some((document, key)) = table.document(doc, *at) else {
+                    return;
+                };
+                *at = document;
+                key
+            }
+            Keys::Column(column) => {
+                let Some(key) = column.first(doc) else {
+                    return;
+                };
+                key
+            }
         };
         if let Some(last) = self.docs.last_mut() {
             if last.key == key {
@@ -212,6 +262,55 @@ mod tests {
             best_addr: DocAddress::new(0, key as u32),
             passages: 1,
         }
+    }
+
+    #[test]
+    fn grouping_through_the_document_tables_matches_the_key_column() {
+        use tantivy::schema::IndexRecordOption;
+        use tantivy::{doc, query::TermQuery, Term};
+        let index = crate::index::Index::in_ram().unwrap();
+        let schema = index.tantivy().schema();
+        let key = schema.get_field(DOC_KEY).unwrap();
+        let text = schema.get_field(crate::index::schema::WORDS).unwrap();
+        let mut w: tantivy::IndexWriter = index
+            .tantivy()
+            .writer_with_num_threads(1, 15_000_000)
+            .unwrap();
+        // documents of 1 to 5 adjacent passages, some without a match, so
+        // that matches skip whole documents and passages within them
+        for k in 0..80u64 {
+            for p in 0..=(k % 5) {
+                let t = if (k * 7 + p) % 4 == 0 {
+                    "kyst"
+                } else {
+                    "fjell"
+                };
+                w.add_document(doc!(key => k + 1000, text => t)).unwrap();
+            }
+        }
+        w.commit().unwrap();
+        index.reload().unwrap();
+        let searcher = index.searcher();
+        let tables = (0..searcher.segment_readers().len())
+            .map(|s| index.facet_tables().get(&searcher, s as u32).ok())
+            .collect::<Vec<_>>();
+        assert!(tables.iter().all(Option::is_some));
+        let q = TermQuery::new(
+            Term::from_field_text(text, "kyst"),
+            IndexRecordOption::WithFreqs,
+        );
+        let by_column = searcher.search(&q, &GroupByDocument::SCORED).unwrap();
+        let by_table = searcher
+            .search(&q, &GroupByDocument::SCORED.with_tables(tables))
+            .unwrap();
+        let docs = |m: &Matches| -> Vec<(u64, u32, DocAddress)> {
+            m.segments
+                .iter()
+                .flat_map(|s| s.docs.iter().map(|d| (d.key, d.passages, d.best_addr)))
+                .collect()
+        };
+        assert!(by_column.total() > 20);
+        assert_eq!(docs(&by_table), docs(&by_column));
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! from the per-segment facet tables. This is the search Kartotek ran before
 //! the plan existed, with the same queries, scores and speed.
 
+use std::sync::Arc;
+
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery,
     Occur as TantivyOccur, PhraseQuery, Query, TermQuery,
@@ -18,7 +20,8 @@ use super::collector::{self, DocMatch, GroupByDocument, Matches};
 use super::dismax::{AllOfQuery, WordQuery};
 use crate::error::{Error, Result};
 use crate::facet::Facet;
-use crate::index::{facet_tables, schema, Index};
+use crate::index::facet_tables::{self, SegmentFacets};
+use crate::index::{schema, Index};
 use crate::plan::{
     Clause, FacetCounts, Found, FoundDoc, Node, Occur, Plan, Sort, Stats, StoredPassage,
 };
@@ -264,15 +267,24 @@ pub fn execute(
     let statistics = index.bm25_statistics(searcher);
     let scored =
         || tantivy::query::EnableScoring::enabled_from_statistics_provider(&statistics, searcher);
+    // each segment's table of documents (built when the index reloads),
+    // from which passages are grouped into documents
+    let tables = || -> Vec<Option<Arc<SegmentFacets>>> {
+        (0..searcher.segment_readers().len())
+            .map(|seg| index.facet_tables().get(searcher, seg as u32).ok())
+            .collect()
+    };
+    let scored_grouping = GroupByDocument::SCORED.with_tables(tables());
     let run = |text: Option<&dyn Query>, skip: Option<Facet>| -> Result<Matches> {
         let q = combine(text, &filters, skip);
-        Ok(searcher.search_with_executor(&*q, &GroupByDocument::SCORED, executor, scored())?)
+        Ok(searcher.search_with_executor(&*q, &scored_grouping, executor, scored())?)
     };
     // which documents match, for counting only: nothing is scored
+    let unscored_grouping = GroupByDocument::UNSCORED.with_tables(tables());
     let documents = |text: Option<&dyn Query>, skip: Option<Facet>| -> Result<Matches> {
         let q = combine(text, &filters, skip);
         let unscored = tantivy::query::EnableScoring::disabled_from_searcher(searcher);
-        Ok(searcher.search_with_executor(&*q, &GroupByDocument::UNSCORED, executor, unscored)?)
+        Ok(searcher.search_with_executor(&*q, &unscored_grouping, executor, unscored)?)
     };
     let mut text_query = plan.text.as_ref().map(|n| query(n, schema));
     let mut matches = run(text_query.as_deref(), None)?;
