@@ -268,22 +268,44 @@ impl Expand<'_> {
     /// neighbour language's word (the first: the dictionary's own pair, or
     /// the most alike spelling), the others kept (often spelt alike:
     /// `reform`, `plan`); `None` when the lexicon knows no part.
-    fn neighbour_parts(&self, parts: &[String]) -> Option<String> {
+    fn neighbour_parts(&self, lang: &'static str, parts: &[String]) -> Option<String> {
         let mut known = false;
-        let theirs: Vec<String> = parts
-            .iter()
-            .map(|p| {
-                let word = self
-                    .lexicons
-                    .neighbours(p)
-                    .iter()
-                    .map(|n| n.to_lowercase())
-                    .find(|n| n != p && !n.contains(char::is_whitespace));
-                known |= word.is_some();
-                word.unwrap_or_else(|| p.clone())
-            })
-            .collect();
+        let mut theirs: Vec<String> = Vec::new();
+        for p in parts {
+            if let Some(word) = self.neighbour_word(p) {
+                known = true;
+                theirs.push(word);
+                continue;
+            }
+            // a part that is itself a compound the lexicon lacks
+            // (`regionalutvikling` in `regionalutviklingsfondet`): its own
+            // parts (`regional` + `utvikling` → `utveckling`)
+            let inner: Vec<(String, Option<String>)> = compound::split_cached(lang, p)
+                .map(|inner| {
+                    inner
+                        .iter()
+                        .map(|q| (q.clone(), self.neighbour_word(q)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if inner.iter().any(|(_, w)| w.is_some()) {
+                known = true;
+                theirs.extend(inner.into_iter().map(|(q, w)| w.unwrap_or(q)));
+            } else {
+                theirs.push(p.clone());
+            }
+        }
         known.then(|| theirs.join(" "))
+    }
+
+    /// The neighbour language's first one-word word for `word`, when it is
+    /// spelt otherwise.
+    fn neighbour_word(&self, word: &str) -> Option<String> {
+        self.lexicons
+            .neighbours(word)
+            .iter()
+            .map(|n| n.to_lowercase())
+            .find(|n| n != word && !n.contains(char::is_whitespace))
     }
 
     fn alternatives(&self, phrase: &str) -> Vec<Alt> {
@@ -320,12 +342,12 @@ impl Expand<'_> {
             );
         }
         if self.features.compound && !phrase.contains(char::is_whitespace) {
-            let parts = self
+            let split = self
                 .languages
                 .iter()
                 .filter(|k| compound::compounds(k))
-                .find_map(|k| compound::split_cached(k, &phrase.to_lowercase()));
-            if let Some(parts) = parts {
+                .find_map(|k| Some((*k, compound::split_cached(k, &phrase.to_lowercase())?)));
+            if let Some((lang, parts)) = split {
                 alts.push(Alt {
                     all_words: true,
                     ..Alt::new(parts.join(" "), PART_WEIGHT, Via::Compound)
@@ -335,7 +357,7 @@ impl Expand<'_> {
                 // `utdanningsreformen` is `utdanning` + `reform`, searched
                 // as Swedish `utbildning` + `reform` for `utbildningsreformen`
                 if self.features.neighbour {
-                    if let Some(theirs) = self.neighbour_parts(&parts) {
+                    if let Some(theirs) = self.neighbour_parts(lang, &parts) {
                         alts.push(Alt {
                             all_words: true,
                             ..Alt::new(theirs, PART_WEIGHT * NEIGHBOUR_WEIGHT, Via::Neighbour)
@@ -445,12 +467,12 @@ mod tests {
         let parts = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // the part the lexicon knows becomes Swedish, the other stays
         assert_eq!(
-            e.neighbour_parts(&parts(&["utdanning", "reform"]))
+            e.neighbour_parts("no", &parts(&["utdanning", "reform"]))
                 .as_deref(),
             Some("utbildning reform")
         );
         // no part known: nothing to add beside the parts themselves
-        assert_eq!(e.neighbour_parts(&parts(&["kyst", "turisme"])), None);
+        assert_eq!(e.neighbour_parts("no", &parts(&["kyst", "turisme"])), None);
     }
 
     #[test]

@@ -237,6 +237,23 @@ fn norwegian_compound_finds_the_swedish_compound_of_the_neighbours_words() {
     );
 }
 
+#[test]
+fn a_compound_inside_a_compound_is_split_for_the_neighbours_words() {
+    if !hunspell() || !freedict() {
+        return;
+    }
+    // `regionalutviklingsfondet` is `regionalutvikling` + `fond`; the first
+    // part, a compound no lexicon lists, is `regional` + `utvikling`, whose
+    // Swedish is `utveckling`: `den regionala utvecklingsfonden`
+    let r = explained("regionalutviklingsfondet");
+    assert_explained(
+        &r,
+        "utbildningsreform-sv.txt",
+        "utvecklingsfonden",
+        Feature::NeighbourLanguage,
+    );
+}
+
 fn apertium() -> bool {
     have(
         !kartotek::search::lexicon::builtin()
