@@ -396,16 +396,21 @@ mod tests {
     use super::*;
     use crate::search::query::parse;
 
-    fn expand(q: &str) -> Vec<Vec<(String, f32)>> {
-        let lexicons = Lexicons::default();
-        let e = Expand {
+    /// An expansion with every feature, `lexicons` and no index languages.
+    fn expander(lexicons: &Lexicons) -> Expand<'_> {
+        Expand {
             taxonomy: Taxonomy::builtin(),
             thesaurus: builtin(),
-            lexicons: &lexicons,
+            lexicons,
             languages: &[],
             features: Features::ALL,
-        };
-        e.apply(&parse(q))
+        }
+    }
+
+    fn expand(q: &str) -> Vec<Vec<(String, f32)>> {
+        let lexicons = Lexicons::default();
+        expander(&lexicons)
+            .apply(&parse(q))
             .required
             .into_iter()
             .map(|g| g.into_iter().map(|u| (u.text, u.weight)).collect())
@@ -457,13 +462,7 @@ mod tests {
     #[test]
     fn a_compounds_parts_are_also_searched_as_the_neighbours_words() {
         let lexicons = Lexicons::with_neighbours(&[("utbildning", "utdanning")]);
-        let e = Expand {
-            taxonomy: Taxonomy::builtin(),
-            thesaurus: builtin(),
-            lexicons: &lexicons,
-            languages: &[],
-            features: Features::ALL,
-        };
+        let e = expander(&lexicons);
         let parts = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // the part the lexicon knows becomes Swedish, the other stays
         assert_eq!(
@@ -489,13 +488,7 @@ mod tests {
         ];
         let lexicons = Lexicons::with_neighbours(&pairs);
         assert!(lexicons.neighbours("bruk").len() > MAX_NEIGHBOUR_WORDS);
-        let e = Expand {
-            taxonomy: Taxonomy::builtin(),
-            thesaurus: builtin(),
-            lexicons: &lexicons,
-            languages: &[],
-            features: Features::ALL,
-        };
+        let e = expander(&lexicons);
         let group = &e.apply(&parse("bruk")).required[0];
         let neighbours: Vec<&str> = group
             .iter()

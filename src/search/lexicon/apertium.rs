@@ -26,6 +26,18 @@ pub(crate) struct Pair {
     pub(crate) tag: String,
 }
 
+#[cfg(test)]
+impl Pair {
+    /// A pair of lemmas and the left one's tag (tests).
+    pub(crate) fn new(left: &str, right: &str, tag: &str) -> Pair {
+        Pair {
+            left: left.into(),
+            right: right.into(),
+            tag: tag.into(),
+        }
+    }
+}
+
 /// Longest lemma followed, in characters.
 const MAX_LEMMA: usize = 40;
 /// Transitions followed in a whole file: 1 million plus 10 per byte of the
@@ -457,11 +469,7 @@ mod tests {
 
     #[test]
     fn reads_the_word_pairs_of_a_compiled_dictionary() {
-        let pair = |left: &str, right: &str, tag: &str| Pair {
-            left: left.into(),
-            right: right.into(),
-            tag: tag.into(),
-        };
+        let pair = Pair::new;
         let expected = vec![
             pair("Göteborg", "Gøteborg", "np"),
             pair("arbeta", "arbeide", "vblex"),

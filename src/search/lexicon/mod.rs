@@ -653,11 +653,7 @@ mod tests {
 
     #[test]
     fn apertium_pairs_give_content_words_most_alike_spelling_first() {
-        let pair = |left: &str, right: &str, tag: &str| apertium::Pair {
-            left: left.into(),
-            right: right.into(),
-            tag: tag.into(),
-        };
+        let pair = apertium::Pair::new;
         let entries = apertium_entries(vec![
             pair("tillstånd", "løyve", "n"),
             pair("tillstånd", "tillatelse", "n"),
