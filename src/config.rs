@@ -10,6 +10,16 @@ use crate::taxonomy::Taxonomy;
 /// Default index folder, relative to the working directory.
 pub(crate) const DEFAULT_INDEX_DIR: &str = "index";
 
+/// The folder named by the environment variable `var` when it is set and
+/// not empty, else `default`: where run-time data lives (the Hunspell,
+/// FreeDict and Apertium dictionaries).
+pub(crate) fn dir_from_env(var: &str, default: &str) -> PathBuf {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(default))
+}
+
 /// Load the taxonomy (once per process): a folder given by flag or `KARTOTEK_TAXONOMY`, else the built-in one.
 pub fn taxonomy(dir: Option<&PathBuf>) -> Result<&'static Taxonomy> {
     match dir {

@@ -212,10 +212,7 @@ fn read_text(path: &Path) -> Option<String> {
 
 /// The folder the dictionaries are read from.
 pub(crate) fn dictionary_dir() -> PathBuf {
-    std::env::var_os(DIR_ENV)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR))
+    crate::config::dir_from_env(DIR_ENV, DEFAULT_DIR)
 }
 
 /// Load the lexicon of a language key from `dir`; `None` (logged) when a

@@ -23,7 +23,7 @@ mod apertium;
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::index::analyzer::{self, ANALYZED};
@@ -129,15 +129,10 @@ const APERTIUM: Source = Source {
 pub fn builtin() -> &'static Lexicons {
     static L: OnceLock<Lexicons> = OnceLock::new();
     L.get_or_init(|| {
-        let dir = |var: &str, default: &str| {
-            std::env::var_os(var)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(default))
-        };
+        use crate::config::dir_from_env;
         Lexicons::load(
-            &dir(DIR_ENV, DEFAULT_DIR),
-            &dir(APERTIUM_DIR_ENV, APERTIUM_DEFAULT_DIR),
+            &dir_from_env(DIR_ENV, DEFAULT_DIR),
+            &dir_from_env(APERTIUM_DIR_ENV, APERTIUM_DEFAULT_DIR),
         )
     })
 }
