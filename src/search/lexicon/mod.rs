@@ -392,13 +392,15 @@ fn apertium_entries(pairs: Vec<apertium::Pair>) -> Vec<(String, Vec<String>)> {
     }
     by_head
         .into_iter()
-        .map(|(head, mut words)| {
-            // stable: equally alike words keep the dictionary's order
-            words.sort_by(|a, b| {
-                strsim::normalized_levenshtein(&head, b)
-                    .total_cmp(&strsim::normalized_levenshtein(&head, a))
-            });
-            (head, words)
+        .map(|(head, words)| {
+            // each word's likeness once; a stable sort keeps the
+            // dictionary's order among equally alike words
+            let mut alike: Vec<(f64, String)> = words
+                .into_iter()
+                .map(|w| (strsim::normalized_levenshtein(&head, &w), w))
+                .collect();
+            alike.sort_by(|a, b| b.0.total_cmp(&a.0));
+            (head, alike.into_iter().map(|(_, w)| w).collect())
         })
         .collect()
 }
