@@ -268,19 +268,18 @@ pub fn execute(
     let scored =
         || tantivy::query::EnableScoring::enabled_from_statistics_provider(&statistics, searcher);
     // each segment's table of documents (built when the index reloads),
-    // from which passages are grouped into documents
-    let tables = || -> Vec<Option<Arc<SegmentFacets>>> {
-        (0..searcher.segment_readers().len())
-            .map(|seg| index.facet_tables().get(searcher, seg as u32).ok())
-            .collect()
-    };
-    let scored_grouping = GroupByDocument::SCORED.with_tables(tables());
+    // looked up once: passages are grouped into documents from it, and
+    // facets counted
+    let tables: Vec<Option<Arc<SegmentFacets>>> = (0..searcher.segment_readers().len())
+        .map(|seg| index.facet_tables().get(searcher, seg as u32).ok())
+        .collect();
+    let scored_grouping = GroupByDocument::SCORED.with_tables(tables.clone());
     let run = |text: Option<&dyn Query>, skip: Option<Facet>| -> Result<Matches> {
         let q = combine(text, &filters, skip);
         Ok(searcher.search_with_executor(&*q, &scored_grouping, executor, scored())?)
     };
     // which documents match, for counting only: nothing is scored
-    let unscored_grouping = GroupByDocument::UNSCORED.with_tables(tables());
+    let unscored_grouping = GroupByDocument::UNSCORED.with_tables(tables.clone());
     let documents = |text: Option<&dyn Query>, skip: Option<Facet>| -> Result<Matches> {
         let q = combine(text, &filters, skip);
         let unscored = tantivy::query::EnableScoring::disabled_from_searcher(searcher);
@@ -329,13 +328,21 @@ pub fn execute(
         // facets with a filter of their own are counted without it
         // (disjunctive), each from its own run of the query
         let own: [bool; facet_tables::N] = Facet::ALL.map(|f| plan.disjunctive.contains(&f));
-        let mut counts = count(index, searcher, executor, &matches, own.map(|o| !o))?;
+        let mut counts = count(
+            index,
+            searcher,
+            &tables,
+            executor,
+            &matches,
+            own.map(|o| !o),
+        )?;
         for facet in Facet::ALL.into_iter().filter(|f| own[f.index()]) {
             let i = facet.index();
             let others = documents(text_query.as_deref(), Some(facet))?;
             let mut which = [false; facet_tables::N];
             which[i] = true;
-            counts[i] = std::mem::take(&mut count(index, searcher, executor, &others, which)?[i]);
+            counts[i] =
+                std::mem::take(&mut count(index, searcher, &tables, executor, &others, which)?[i]);
         }
         Some(counts)
     } else {
@@ -465,12 +472,17 @@ pub(crate) fn stored(
 fn count(
     index: &Index,
     searcher: &tantivy::Searcher,
+    tables: &[Option<Arc<SegmentFacets>>],
     executor: &tantivy::Executor,
     matches: &Matches,
     which: [bool; facet_tables::N],
 ) -> Result<FacetCounts> {
     let count_segment = |seg: &collector::SegmentMatches| -> Result<FacetCounts> {
-        let table = index.facet_tables().get(searcher, seg.segment)?;
+        // the table the search looked up, else built now (its error is the search's)
+        let table = match tables.get(seg.segment as usize) {
+            Some(Some(table)) => Arc::clone(table),
+            _ => index.facet_tables().get(searcher, seg.segment)?,
+        };
         let mut counts: FacetCounts = Default::default();
         table.count(
             seg.docs.iter().map(|m: &DocMatch| m.best_addr.doc_id),
