@@ -1327,13 +1327,7 @@ mod tests {
 
     #[test]
     fn recording_asks_for_every_count_the_planning_then_reads() {
-        // `kun` is in Norwegian's stop list, but Danish, whose list lacks
-        // it, holds it most here: the real planning gives it its stand-ins,
-        // so a cluster's recording pass must have asked for their counts
-        const DANISH: Table = Table {
-            counts: &[("body_da", "kun", 50), ("body_no", "kun", 5)],
-            otherwise: 1,
-        };
+        /// Counts from `table`, remembering which were asked for.
         struct Asked {
             table: Table,
             asked: std::cell::RefCell<std::collections::BTreeSet<(String, String)>>,
@@ -1354,28 +1348,38 @@ mod tests {
                 self.table.neighbours(f, w, e)
             }
         }
-        let query = parse("kun havn");
-        let recorder = crate::plan::Recorder::default();
-        Builder::new(&recorder, Features::ALL).build(&query, true);
-        let recorded: std::collections::BTreeSet<(String, String)> =
-            recorder.wanted().terms.into_iter().collect();
-        let real = Asked {
-            table: DANISH,
-            asked: Default::default(),
+        /// The plan of `query` on `table`, and the counts it read that a
+        /// recording pass over the same query did not ask for.
+        fn unrecorded(query: &Parsed, table: Table) -> (Option<Node>, Vec<(String, String)>) {
+            let recorder = crate::plan::Recorder::default();
+            Builder::new(&recorder, Features::ALL).build(query, true);
+            let recorded: std::collections::BTreeSet<(String, String)> =
+                recorder.wanted().terms.into_iter().collect();
+            let real = Asked {
+                table,
+                asked: Default::default(),
+            };
+            let node = Builder::new(&real, Features::ALL).build(query, true);
+            let asked = real.asked.into_inner();
+            (node, asked.difference(&recorded).cloned().collect())
+        }
+
+        // `kun` is in Norwegian's stop list, but Danish, whose list lacks
+        // it, holds it most here: the real planning gives it its stand-ins,
+        // so a cluster's recording pass must have asked for their counts
+        const DANISH: Table = Table {
+            counts: &[("body_da", "kun", 50), ("body_no", "kun", 5)],
+            otherwise: 1,
         };
-        let node = Builder::new(&real, Features::ALL)
-            .build(&query, true)
-            .expect("a query");
+        let (node, missing) = unrecorded(&parse("kun havn"), DANISH);
         // the real plan does give `kun` stand-ins
-        let planned = terms(&node);
+        let planned = terms(&node.expect("a query"));
         assert!(
             planned
                 .iter()
                 .any(|(f, t)| f == schema::PARTS && t == "kun"),
             "{planned:?}"
         );
-        let asked = real.asked.into_inner();
-        let missing: Vec<_> = asked.difference(&recorded).collect();
         assert!(missing.is_empty(), "not recorded: {missing:?}");
 
         // a neighbour's word skips the fields of the word's own language,
@@ -1388,17 +1392,7 @@ mod tests {
             unit("havn", 1.0, Via::Literal),
             unit("hamn", 0.6, Via::Neighbour),
         ]);
-        let recorder = crate::plan::Recorder::default();
-        Builder::new(&recorder, Features::ALL).build(&query, true);
-        let recorded: std::collections::BTreeSet<(String, String)> =
-            recorder.wanted().terms.into_iter().collect();
-        let real = Asked {
-            table: HAVN,
-            asked: Default::default(),
-        };
-        Builder::new(&real, Features::ALL).build(&query, true);
-        let asked = real.asked.into_inner();
-        let missing: Vec<_> = asked.difference(&recorded).collect();
+        let (_, missing) = unrecorded(&query, HAVN);
         assert!(missing.is_empty(), "not recorded: {missing:?}");
     }
 
