@@ -81,10 +81,77 @@ fn main() -> kartotek::Result<()> {
             Some((cols.first()?.to_string(), r))
         })
         .collect();
-    let searcher = Searcher::new(
-        Index::open_or_create(std::path::Path::new(dir))?,
-        Taxonomy::builtin(),
-    );
+    let index = Index::open_or_create(std::path::Path::new(dir))?;
+    // PROFILE_PRUNE=off scores every matching passage (what pruning saves)
+    let prune = std::env::var("PROFILE_PRUNE").map_or(true, |v| v != "off");
+    let searcher = Searcher::new(index.clone(), Taxonomy::builtin()).with_pruning(prune);
+    // PROFILE_COMPARE=1: every query with pruning and without must give the
+    // same page, total and facet counts; then their times side by side
+    if std::env::var_os("PROFILE_COMPARE").is_some() {
+        let full = Searcher::new(index, Taxonomy::builtin()).with_pruning(false);
+        let mut differ = 0;
+        for (_, r) in &requests {
+            let (a, b) = (searcher.search(r)?, full.search(r)?);
+            let page = |x: &kartotek::search::Response| -> Vec<(String, String)> {
+                x.hits
+                    .iter()
+                    .map(|h| (h.id.clone(), format!("{:.5}", h.score)))
+                    .collect()
+            };
+            if page(&a) != page(&b) || a.total != b.total || a.facets != b.facets {
+                differ += 1;
+                println!("differs: {:?} {:?}", r.q, r.filters);
+                println!("  pruned {} {:?}", a.total, page(&a));
+                println!("  full   {} {:?}", b.total, page(&b));
+            }
+        }
+        println!("{differ} of {} queries differ with pruning", requests.len());
+        // then each query alternately without and with pruning, REPS times
+        // each (side by side in one process, so the machine's drift falls
+        // on both alike); by how long the full walk takes
+        let mut rows: Vec<(f64, f64)> = Vec::new();
+        for (_, r) in &requests {
+            let (mut off, mut on) = (Vec::new(), Vec::new());
+            for _ in 0..reps.max(1) {
+                let t = Instant::now();
+                full.search(r)?;
+                off.push(t.elapsed().as_secs_f64() * 1000.0);
+                let t = Instant::now();
+                searcher.search(r)?;
+                on.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            let median = |v: &mut Vec<f64>| {
+                v.sort_by(f64::total_cmp);
+                v[v.len() / 2]
+            };
+            rows.push((median(&mut off), median(&mut on)));
+        }
+        for (lo, hi) in [(0.0, 1.0), (1.0, 2.0), (2.0, 4.0), (4.0, 8.0), (8.0, 1e9)] {
+            let sel: Vec<&(f64, f64)> = rows.iter().filter(|r| r.0 >= lo && r.0 < hi).collect();
+            if sel.is_empty() {
+                continue;
+            }
+            let mean = |f: fn(&(f64, f64)) -> f64| {
+                sel.iter().map(|r| f(r)).sum::<f64>() / sel.len() as f64
+            };
+            println!(
+                "  full walk {lo}-{hi} ms: {:>4} queries, mean {:.3} ms full, {:.3} ms pruned ({:.3}x)",
+                sel.len(),
+                mean(|r| r.0),
+                mean(|r| r.1),
+                mean(|r| r.1) / mean(|r| r.0)
+            );
+        }
+        let (off, on): (f64, f64) = rows.iter().fold((0.0, 0.0), |a, r| (a.0 + r.0, a.1 + r.1));
+        println!(
+            "all {} queries: mean {:.3} ms full, {:.3} ms pruned ({:.3}x)",
+            rows.len(),
+            off / rows.len().max(1) as f64,
+            on / rows.len().max(1) as f64,
+            on / off
+        );
+        return Ok(());
+    }
     for (_, r) in &requests {
         searcher.search(r)?;
     }

@@ -142,6 +142,16 @@ impl SegmentFacets {
         })
     }
 
+    /// The first passage of each document, ascending.
+    pub fn starts(&self) -> &[DocId] {
+        &self.starts
+    }
+
+    /// The key of document `document` (by index), if it has one.
+    pub fn key(&self, document: usize) -> Option<u64> {
+        self.keys.get(document).copied().flatten()
+    }
+
     /// The document holding passage `doc` (its index among the segment's
     /// documents) and its key, searching forward from document `from`
     /// (passages come in ascending order); `None` before the first document

@@ -85,6 +85,9 @@ pub struct Bm25Statistics<'a> {
     /// Each field's total, once read: one search asks for it once per term
     /// and per run of its query.
     pub totals: Mutex<HashMap<Field, u64>>,
+    /// Each term's document frequency, once read: a pruned search reads it
+    /// before the query's weights do (see `search::prune`).
+    pub frequencies: Mutex<HashMap<Term, u64>>,
 }
 
 impl Bm25StatisticsProvider for Bm25Statistics<'_> {
@@ -107,7 +110,19 @@ impl Bm25StatisticsProvider for Bm25Statistics<'_> {
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        self.searcher.doc_freq(term)
+        if let Some(n) = self
+            .frequencies
+            .lock()
+            .ok()
+            .and_then(|f| f.get(term).copied())
+        {
+            return Ok(n);
+        }
+        let n = self.searcher.doc_freq(term)?;
+        if let Ok(mut f) = self.frequencies.lock() {
+            f.insert(term.clone(), n);
+        }
+        Ok(n)
     }
 }
 
@@ -138,6 +153,7 @@ mod tests {
             empty: &empty,
             filled: &[sv],
             totals: Default::default(),
+            frequencies: Default::default(),
         };
         // three tokens and three passages without the field
         assert_eq!(stats.total_num_tokens(sv).unwrap(), 3 + 3);

@@ -213,6 +213,7 @@ impl Index {
             empty: &self.empty_passages,
             filled: &self.fields.analysed,
             totals: Default::default(),
+            frequencies: Default::default(),
         }
     }
 

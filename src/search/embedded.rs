@@ -247,14 +247,23 @@ pub(crate) fn clause(c: &Clause, schema: &Schema) -> Option<Box<dyn Query>> {
     Some(Box::new(BoostQuery::new(q, boost)))
 }
 
-/// Run `plan` on `index` with the searcher `searcher` (one committed state),
-/// searching segments in parallel when `parallel`.
+/// How [`execute`] runs a plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Run {
+    /// Search segments in parallel.
+    pub parallel: bool,
+    /// Leave unscored the passages that cannot reach the page ([`super::prune`]).
+    pub prune: bool,
+}
+
+/// Run `plan` on `index` with the searcher `searcher` (one committed state).
 pub fn execute(
     index: &Index,
     searcher: &tantivy::Searcher,
     plan: &Plan,
-    parallel: bool,
+    how: Run,
 ) -> Result<Found> {
+    let parallel = how.parallel;
     let schema = searcher.schema();
     let filters = filter_queries(index, plan)?;
     let single = tantivy::Executor::single_thread();
@@ -274,8 +283,19 @@ pub fn execute(
         .map(|seg| index.facet_tables().get(searcher, seg as u32).ok())
         .collect();
     let scored_grouping = GroupByDocument::SCORED.with_tables(tables.clone());
-    let run = |text: Option<&dyn Query>, skip: Option<Facet>| -> Result<Matches> {
-        let q = combine(text, &filters, skip);
+    // the best `n` documents of `text`, and every other match; `node`, the
+    // plan `text` was made from, when it may be pruned
+    let run = |text: Option<&dyn Query>, node: Option<&Node>, n: usize| -> Result<Matches> {
+        let q = combine(text, &filters, None);
+        // a disjunction with no filter, in relevance order, is pruned
+        let prunable = node
+            .filter(|_| how.prune && filters.is_empty() && plan.sort == Sort::Relevance)
+            .and_then(|node| super::prune::Prunable::of(node, schema));
+        if let Some(p) = prunable {
+            if let Some(top) = p.collector(n, &statistics, scored(), tables.clone())? {
+                return Ok(searcher.search_with_executor(&*q, &top, executor, scored())?);
+            }
+        }
         Ok(searcher.search_with_executor(&*q, &scored_grouping, executor, scored())?)
     };
     // which documents match, for counting only: nothing is scored
@@ -286,14 +306,19 @@ pub fn execute(
         Ok(searcher.search_with_executor(&*q, &unscored_grouping, executor, unscored)?)
     };
     let mut text_query = plan.text.as_ref().map(|n| query(n, schema));
-    let mut matches = run(text_query.as_deref(), None)?;
+    // the page, and enough to tell whether the fallback is wanted (its
+    // leading documents are all of them, in order)
+    let first = plan.top.max(crate::plan::FILL_BELOW as usize);
+    let mut matches = run(text_query.as_deref(), plan.text.as_ref(), first)?;
     // documents with every word first; too few: then those with some
     let mut leading = Vec::new();
     if let Some(fallback) = &plan.fallback {
         if crate::plan::wants_fallback(plan, matches.total() as u64) {
             leading = matches.top(matches.total());
             text_query = Some(query(fallback, schema));
-            matches = run(text_query.as_deref(), None)?;
+            // (a union of every word's many alternatives: walked in full,
+            // its windows cost more than they saved at a million passages)
+            matches = run(text_query.as_deref(), None, plan.top + leading.len())?;
         }
     }
     let best = match plan.sort {

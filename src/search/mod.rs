@@ -15,6 +15,7 @@ pub mod expand;
 pub mod explain;
 pub mod lexicon;
 pub mod plus;
+pub mod prune;
 pub mod query;
 pub mod similar;
 pub mod snippet;
@@ -185,6 +186,7 @@ pub struct Searcher {
     engine: Engine,
     taxonomy: &'static Taxonomy,
     parallel_from: u64,
+    prune: bool,
 }
 
 impl Searcher {
@@ -194,6 +196,7 @@ impl Searcher {
             engine: Engine::Embedded(Box::new(index)),
             taxonomy,
             parallel_from: PARALLEL_FROM,
+            prune: true,
         }
     }
 
@@ -206,6 +209,7 @@ impl Searcher {
             engine: Engine::OpenSearch(cluster),
             taxonomy,
             parallel_from: PARALLEL_FROM,
+            prune: true,
         }
     }
 
@@ -213,6 +217,15 @@ impl Searcher {
     /// [`PARALLEL_FROM`] (`0`: always, `u64::MAX`: never; embedded only).
     pub fn with_parallel_from(mut self, passages: u64) -> Searcher {
         self.parallel_from = passages;
+        self
+    }
+
+    /// Whether the embedded engine may leave unscored the windows of
+    /// passages that cannot hold a document of the page (see [`prune`]; on
+    /// by default, the answer is the same; off: every passage is scored, for
+    /// measuring what pruning saves).
+    pub fn with_pruning(mut self, prune: bool) -> Searcher {
+        self.prune = prune;
         self
     }
 
@@ -243,9 +256,12 @@ impl Searcher {
             Engine::Embedded(index) => {
                 let searcher = index.searcher();
                 let stats = embedded::EmbeddedStats::new(&searcher);
-                let parallel = searcher.num_docs() >= self.parallel_from;
+                let run = embedded::Run {
+                    parallel: searcher.num_docs() >= self.parallel_from,
+                    prune: self.prune,
+                };
                 self.search_with(req, &stats, |plan| {
-                    embedded::execute(index, &searcher, plan, parallel)
+                    embedded::execute(index, &searcher, plan, run)
                 })
             }
             Engine::OpenSearch(cluster) => {
@@ -480,7 +496,7 @@ impl Searcher {
             Engine::Embedded(index) => {
                 let searcher = index.searcher();
                 let plan = similar::plan(doc, n, &embedded::EmbeddedStats::new(&searcher));
-                embedded::execute(index, &searcher, &plan, false)?
+                embedded::execute(index, &searcher, &plan, embedded::Run::default())?
             }
             Engine::OpenSearch(cluster) => {
                 cluster.execute(&self.with_stats(|stats| similar::plan(doc, n, stats))?)?

@@ -1,0 +1,1080 @@
+//! The best documents of a search without scoring every matching passage.
+//!
+//! A common word matches tens of thousands of documents at a million
+//! passages, and the grouping collector ([`super::collector`]) scores every
+//! one of their passages to find the ten best. This collector walks each
+//! segment in windows of whole documents (about [`WINDOW`] passages). In a
+//! window it first reads the clauses' decoded posting blocks: which clauses
+//! match which passage (a bit each), each term's frequency there, and each
+//! term's block maximum (the BM25 of the best term-frequency and length
+//! pair tantivy keeps per block of 128 postings). A document's bound is the
+//! block maxima of the clauses its passages match, combined as the query
+//! combines them, times the bonus for its number of matching passages
+//! ([`crate::plan::document_score`]). A document whose bound is below the
+//! `n`-th best document scored so far cannot be among the `n` best: it is
+//! listed with its passage count and no score ([`UNSCORED`]). The others
+//! are scored passage by passage from the frequencies read, with BM25
+//! weights made as tantivy's term queries make theirs and the clauses
+//! combined in the order the query's scorers combine them.
+//!
+//! The answer is the full walk's: the same `n` best documents with the same
+//! scores (to float rounding), the same total, and every matching document
+//! with its passage count for the facet counts. That is Lucene's block-max
+//! pruning, kept exact for documents made of passages.
+//!
+//! A query is pruned when it is a disjunction of a word's alternatives,
+//! dis-maxes, optional clauses and constants added, with groups of words
+//! required together inside it (a compound's parts). Terms are read from
+//! their blocks; any other clause (a phrase, a fuzzy word, an exclusion) is
+//! walked in full in each window, bounded by its own best score there. A
+//! query that requires every word, a filtered one, and one whose terms are
+//! rare ([`WORTH`]) are left to the full walk: their intersection or short
+//! postings are cheaper walked than windowed.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::BlockSegmentPostings;
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, Query, Scorer, Weight};
+use tantivy::schema::{Field, IndexRecordOption, Schema};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
+
+use super::collector::{DocMatch, GroupByDocument, Matches, SegmentMatches};
+use crate::index::facet_tables::SegmentFacets;
+use crate::plan::{Clause, Node, Occur};
+
+/// About how many passages one window spans (it ends at a document's end).
+const WINDOW: u32 = 2048;
+
+/// A segment is walked in windows when its terms have at least one
+/// posting per `WORTH` passages.
+const WORTH: u32 = 4;
+
+/// The score a document of a window that was not scored carries: below any
+/// real score, so it never reaches a page.
+pub const UNSCORED: Score = Score::NEG_INFINITY;
+
+/// How a query combines its clauses' scores, with the clauses as leaves.
+#[derive(Debug, Clone)]
+enum Shape {
+    /// A clause, by its index.
+    Leaf(usize),
+    /// The best of the children plus `tie` times the others.
+    Max(Vec<Shape>, Score),
+    /// The sum of the children that match.
+    Sum(Vec<Shape>),
+    /// The child's score plus a constant, where it matches.
+    Plus(Box<Shape>, Score),
+    /// Every required child must match; the score is theirs summed, plus
+    /// the optional children's that match.
+    All(Vec<Shape>, Vec<Shape>),
+}
+
+impl Shape {
+    /// Whether a passage may match some of the shape's clauses and not the
+    /// shape (it holds a group of required parts).
+    fn requires(&self) -> bool {
+        match self {
+            Shape::Leaf(_) => false,
+            Shape::Max(children, _) | Shape::Sum(children) => children.iter().any(Shape::requires),
+            Shape::Plus(child, _) => child.requires(),
+            Shape::All(..) => true,
+        }
+    }
+}
+
+/// A [`Shape`] flattened to a sequence of steps, children before their
+/// parent, evaluated on a stack (it runs for every document a window may
+/// hold and every passage scored, where a recursion over the shape cost a
+/// fifth of a common word's search).
+#[derive(Debug, Clone)]
+struct Program {
+    steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Leaf(usize),
+    Max(usize, Score),
+    Sum(usize),
+    Plus(Score),
+    All(usize, usize),
+}
+
+impl Program {
+    fn of(shape: &Shape) -> Program {
+        fn walk(shape: &Shape, steps: &mut Vec<Step>) {
+            match shape {
+                Shape::Leaf(i) => steps.push(Step::Leaf(*i)),
+                Shape::Max(children, tie) => {
+                    children.iter().for_each(|c| walk(c, steps));
+                    steps.push(Step::Max(children.len(), *tie));
+                }
+                Shape::Sum(children) => {
+                    children.iter().for_each(|c| walk(c, steps));
+                    steps.push(Step::Sum(children.len()));
+                }
+                Shape::Plus(child, add) => {
+                    walk(child, steps);
+                    steps.push(Step::Plus(*add));
+                }
+                Shape::All(required, optional) => {
+                    required.iter().chain(optional).for_each(|c| walk(c, steps));
+                    steps.push(Step::All(required.len(), optional.len()));
+                }
+            }
+        }
+        let mut steps = Vec::new();
+        walk(shape, &mut steps);
+        Program { steps }
+    }
+
+    /// The highest score the combination can reach with each clause at
+    /// most its bound (`None`: the clause has no match) and only the
+    /// clauses in `present` matching; `None` when the combination does not
+    /// match. Every combination is non-decreasing in each child, so bounds
+    /// in give a bound out, and scores in give the score, combined in the
+    /// order the query's scorers combine them. `stack` is scratch.
+    fn bound(
+        &self,
+        leaves: &[Option<Score>],
+        present: u64,
+        stack: &mut Vec<Option<Score>>,
+    ) -> Option<Score> {
+        stack.clear();
+        for step in &self.steps {
+            let value = match *step {
+                Step::Leaf(i) => {
+                    if present & bit(i) != 0 {
+                        leaves.get(i).copied().flatten()
+                    } else {
+                        None
+                    }
+                }
+                Step::Max(n, tie) => {
+                    let at = stack.len() - n;
+                    let mut any = false;
+                    let (mut best, mut sum) = (0.0f32, 0.0f32);
+                    for b in stack.drain(at..).flatten() {
+                        any = true;
+                        best = best.max(b);
+                        sum += b;
+                    }
+                    any.then_some(best + tie * (sum - best))
+                }
+                Step::Sum(n) => {
+                    let at = stack.len() - n;
+                    stack.drain(at..).flatten().reduce(|a, b| a + b)
+                }
+                Step::Plus(add) => stack.pop().flatten().map(|b| b + add),
+                Step::All(required, optional) => {
+                    let at = stack.len() - required - optional;
+                    let mut sum = 0.0f32;
+                    let mut all = true;
+                    for (k, b) in stack.drain(at..).enumerate() {
+                        match b {
+                            Some(b) => sum += b,
+                            None if k < required => all = false,
+                            None => {}
+                        }
+                    }
+                    all.then_some(sum)
+                }
+            };
+            stack.push(value);
+        }
+        stack.pop().flatten()
+    }
+}
+
+/// The bit of clause `i` in a set of clauses (the 64th stands for itself
+/// and every later one).
+fn bit(i: usize) -> u64 {
+    1 << i.min(63)
+}
+
+/// One clause of a prunable query.
+#[derive(Debug)]
+enum Leaf {
+    /// A BM25 term, bounded by its posting blocks.
+    Term {
+        field: Field,
+        term: Term,
+        boost: Score,
+    },
+    /// Anything else: walked, and bounded by its best score in the window.
+    Other(Box<dyn Query>),
+}
+
+/// A query that is a disjunction all the way down, as its clauses and the
+/// way it combines them.
+#[derive(Debug)]
+pub struct Prunable {
+    shape: Shape,
+    leaves: Vec<Leaf>,
+}
+
+impl Prunable {
+    /// The clauses and shape of `node` as [`super::embedded::query`] builds
+    /// it; `None` when some part of it requires or excludes.
+    pub fn of(node: &Node, schema: &Schema) -> Option<Prunable> {
+        let mut leaves = Vec::new();
+        let shape = Self::shape(node, schema, &mut leaves)?;
+        // a query that is one walked clause has nothing to prune; a query
+        // that requires (see `Shape::matches`) needs a bit per clause
+        if leaves.iter().all(|l| matches!(l, Leaf::Other(_)))
+            || (shape.requires() && leaves.len() > 64)
+            || matches!(shape, Shape::All(..))
+        {
+            return None;
+        }
+        Some(Prunable { shape, leaves })
+    }
+
+    fn shape(node: &Node, schema: &Schema, leaves: &mut Vec<Leaf>) -> Option<Shape> {
+        Some(match node {
+            Node::Nothing => Shape::Sum(Vec::new()),
+            // one required clause scores as that clause alone
+            Node::Bool(clauses) if matches!(clauses.as_slice(), [(Occur::Must, _)]) => {
+                Self::shape(&clauses[0].1, schema, leaves)?
+            }
+            // words required together (a compound's parts), maybe with
+            // optional ones (their proximity)
+            Node::Bool(clauses)
+                if clauses.iter().any(|(o, _)| *o == Occur::Must)
+                    && clauses.iter().all(|(o, _)| *o != Occur::MustNot) =>
+            {
+                let mut of = |occur: Occur| -> Option<Vec<Shape>> {
+                    clauses
+                        .iter()
+                        .filter(|(o, _)| *o == occur)
+                        .map(|(_, n)| Self::shape(n, schema, leaves))
+                        .collect()
+                };
+                let required = of(Occur::Must)?;
+                Shape::All(required, of(Occur::Should)?)
+            }
+            // an exclusion: a clause of its own, walked
+            Node::Bool(clauses) if clauses.iter().any(|(o, _)| *o != Occur::Should) => {
+                leaves.push(Leaf::Other(super::embedded::query(node, schema)));
+                Shape::Leaf(leaves.len() - 1)
+            }
+            Node::Bool(clauses) => Shape::Sum(
+                clauses
+                    .iter()
+                    .map(|(_, n)| Self::shape(n, schema, leaves))
+                    .collect::<Option<_>>()?,
+            ),
+            Node::Word {
+                alternatives,
+                tie_breaker,
+            } => {
+                let mut children = Vec::new();
+                for c in alternatives {
+                    let leaf = match c {
+                        Clause::Term { field, term, boost } => {
+                            let Ok(f) = schema.get_field(field) else {
+                                continue; // as `clause`: a field not in the schema is left out
+                            };
+                            Leaf::Term {
+                                field: f,
+                                term: Term::from_field_text(f, term),
+                                boost: *boost,
+                            }
+                        }
+                        other => match super::embedded::clause(other, schema) {
+                            Some(q) => Leaf::Other(q),
+                            None => continue,
+                        },
+                    };
+                    leaves.push(leaf);
+                    children.push(Shape::Leaf(leaves.len() - 1));
+                }
+                Shape::Max(children, *tie_breaker)
+            }
+            Node::DisMax { nodes, tie_breaker } => Shape::Max(
+                nodes
+                    .iter()
+                    .map(|n| Self::shape(n, schema, leaves))
+                    .collect::<Option<_>>()?,
+                *tie_breaker,
+            ),
+            Node::Plus { node, add } => {
+                Shape::Plus(Box::new(Self::shape(node, schema, leaves)?), *add)
+            }
+        })
+    }
+
+    /// The collector of the `n` best documents of this query (and every
+    /// matching document, unscored where it cannot be among them), with
+    /// `statistics` as the query's weight was made with and the segments'
+    /// tables of documents; `None` when the terms have fewer than one
+    /// posting per [`WORTH`] passages: the windows would cost more than
+    /// the scores they save.
+    pub fn collector(
+        &self,
+        n: usize,
+        statistics: &dyn Bm25StatisticsProvider,
+        scoring: EnableScoring<'_>,
+        tables: Vec<Option<Arc<SegmentFacets>>>,
+    ) -> tantivy::Result<Option<TopDocuments>> {
+        let passages = statistics.total_num_docs()?;
+        let mut frequencies = Vec::with_capacity(self.leaves.len());
+        for leaf in &self.leaves {
+            frequencies.push(match leaf {
+                Leaf::Term { term, .. } => statistics.doc_freq(term)?,
+                Leaf::Other(_) => 0,
+            });
+        }
+        if frequencies.iter().sum::<u64>() < passages / u64::from(WORTH) {
+            return Ok(None);
+        }
+        let mut leaves = Vec::with_capacity(self.leaves.len());
+        for (leaf, frequency) in self.leaves.iter().zip(frequencies) {
+            leaves.push(match leaf {
+                Leaf::Term { field, term, boost } => {
+                    // as `Bm25Weight::for_terms` weighs one term
+                    let average = statistics.total_num_tokens(*field)? as Score / passages as Score;
+                    LeafWeight::Term {
+                        field: *field,
+                        term: term.clone(),
+                        bm25: Bm25Weight::for_one_term(frequency, passages, average)
+                            .boost_by(*boost),
+                        average,
+                    }
+                }
+                Leaf::Other(q) => LeafWeight::Other(q.weight(scoring)?),
+            });
+        }
+        Ok(Some(TopDocuments {
+            n,
+            program: Program::of(&self.shape),
+            requires: self.shape.requires(),
+            leaves,
+            tables,
+        }))
+    }
+}
+
+/// A clause ready to run on segments.
+enum LeafWeight {
+    Term {
+        field: Field,
+        term: Term,
+        bm25: Bm25Weight,
+        /// The average length the weight scores with.
+        average: f32,
+    },
+    Other(Box<dyn Weight>),
+}
+
+/// A clause's cursor in one segment (a term's decoded block is most of
+/// its size; one per clause per segment, made once and never moved).
+#[allow(clippy::large_enum_variant)]
+enum Cursor {
+    Term {
+        postings: BlockSegmentPostings,
+        norms: FieldNormReader,
+        bm25: Bm25Weight,
+        /// What the blocks' maxima are multiplied by to bound this
+        /// weight's scores (see [`safety`]).
+        safety: f32,
+        /// Index of the first posting not yet marked, in the loaded block.
+        at: usize,
+    },
+    Other(Box<dyn Scorer>),
+}
+
+/// tantivy keeps, per block, the (frequency, length) pair with the highest
+/// BM25 under the segment's own average length; scored with another average
+/// (the index's, here) another pair of the block may score higher, by at most
+/// the ratio of the two averages either way (the length term `k1 (1 - b + b
+/// len / avg)` moves by at most that ratio). So the block maximum times that
+/// ratio bounds every score of the block.
+fn safety(segment_average: f32, average: f32) -> f32 {
+    if segment_average > 0.0 && average > 0.0 {
+        (segment_average / average).max(average / segment_average)
+    } else {
+        f32::INFINITY
+    }
+}
+
+/// The collector [`Prunable::collector`] makes.
+pub struct TopDocuments {
+    n: usize,
+    program: Program,
+    requires: bool,
+    leaves: Vec<LeafWeight>,
+    tables: Vec<Option<Arc<SegmentFacets>>>,
+}
+
+impl TopDocuments {
+    fn cursors(&self, reader: &SegmentReader) -> tantivy::Result<Vec<Option<Cursor>>> {
+        let max_doc = reader.max_doc().max(1) as f32;
+        self.leaves
+            .iter()
+            .map(|leaf| {
+                Ok(match leaf {
+                    LeafWeight::Term {
+                        field,
+                        term,
+                        bm25,
+                        average,
+                    } => {
+                        let index = reader.inverted_index(*field)?;
+                        index
+                            .read_block_postings(term, IndexRecordOption::WithFreqs)?
+                            .map(|postings| Cursor::Term {
+                                postings,
+                                norms: reader.get_fieldnorms_reader(*field).unwrap_or_else(|_| {
+                                    FieldNormReader::constant(reader.max_doc(), 1)
+                                }),
+                                bm25: bm25.clone(),
+                                safety: safety(index.total_num_tokens() as f32 / max_doc, *average),
+                                at: 0,
+                            })
+                    }
+                    LeafWeight::Other(w) => Some(Cursor::Other(w.scorer(reader, 1.0)?)),
+                })
+            })
+            .collect()
+    }
+}
+
+impl Collector for TopDocuments {
+    type Fruit = Matches;
+    type Child = super::collector::SegmentGroup;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        GroupByDocument::SCORED
+            .with_tables(self.tables.clone())
+            .for_segment(segment, reader)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentMatches>) -> tantivy::Result<Matches> {
+        GroupByDocument::SCORED.merge_fruits(fruits)
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        // `weight`, the query's own, walks a segment the windows are not
+        // for; the clauses' cursors score the others
+        let cursors = self.cursors(reader)?;
+        // the terms' postings in this segment: where they are few, the
+        // windows cost more than the scores they save
+        let postings: u64 = cursors
+            .iter()
+            .map(|c| match c {
+                Some(Cursor::Term { postings, .. }) => u64::from(postings.doc_freq()),
+                _ => 0,
+            })
+            .sum();
+        let table = self.tables.get(segment as usize).and_then(Option::as_ref);
+        let Some(table) = table.filter(|_| postings >= u64::from(reader.max_doc() / WORTH)) else {
+            // no table of documents, or too few postings: the full walk
+            let mut group = self.for_segment(segment, reader)?;
+            let alive = reader.alive_bitset();
+            weight.for_each(reader, &mut |doc, score| {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    group.collect(doc, score);
+                }
+            })?;
+            return Ok(group.harvest());
+        };
+        let mut walk = Walk {
+            n: self.n,
+            program: &self.program,
+            stack: Vec::new(),
+            some: vec![Some(0.0); self.leaves.len()],
+            table,
+            segment,
+            reader,
+            cursors,
+            best: BinaryHeap::with_capacity(self.n + 1),
+            docs: Vec::new(),
+            marks: Vec::new(),
+            bounds: vec![None; self.leaves.len()],
+            window: Vec::new(),
+            cache: Memo::new(),
+            hits: vec![Vec::new(); self.leaves.len()],
+            next: vec![0; self.leaves.len()],
+            scores: vec![None; self.leaves.len()],
+            requires: self.requires,
+            alone: 0,
+            matching: Memo::new(),
+        };
+        walk.alone = (0..64)
+            .map(|b| 1u64 << b)
+            .filter(|&b| walk.program.bound(&walk.some, b, &mut walk.stack).is_some())
+            .fold(0, |all, b| all | b);
+        walk.run();
+        Ok(SegmentMatches {
+            segment,
+            docs: walk.docs,
+        })
+    }
+}
+
+/// One segment's walk.
+struct Walk<'a> {
+    n: usize,
+    program: &'a Program,
+    /// Scratch for the program.
+    stack: Vec<Option<Score>>,
+    /// A score for every clause, to tell a match from the clauses present.
+    some: Vec<Option<Score>>,
+    table: &'a SegmentFacets,
+    segment: SegmentOrdinal,
+    reader: &'a SegmentReader,
+    cursors: Vec<Option<Cursor>>,
+    /// The `n` best document scores so far (a min-heap).
+    best: BinaryHeap<Reverse<Ordered>>,
+    docs: Vec<DocMatch>,
+    /// The clauses matching each passage of the window, from its first
+    /// (one bit per clause, see [`bit`]).
+    marks: Vec<u64>,
+    /// Each clause's bound in the window.
+    bounds: Vec<Option<Score>>,
+    /// The window's matching documents: (document index, key, first
+    /// matching passage, matching passages, the clauses they match).
+    window: Vec<(usize, u64, DocId, u32, u64)>,
+    /// Bounds of the window's passages by the clauses they match.
+    cache: Memo<Option<Score>>,
+    /// Each clause's matches in the window, ascending: a term's passage and
+    /// frequency, another clause's passage and score (its bits).
+    hits: Vec<Vec<(DocId, u32)>>,
+    /// Each clause's first match not yet scored, in `hits`.
+    next: Vec<usize>,
+    /// Scratch: the clauses' scores in the passage being scored.
+    scores: Vec<Option<Score>>,
+    /// Whether the shape requires, and which sets of matching clauses are
+    /// a match of it.
+    requires: bool,
+    /// The clauses (bits) whose match alone is a match of the query.
+    alone: u64,
+    matching: Memo<bool>,
+}
+
+/// A small direct-mapped memo of a function of a set of clauses: the
+/// same few sets recur passage after passage, and a hash map's hashing cost
+/// more than the shape's evaluation saved.
+struct Memo<T: Copy> {
+    /// (epoch, set of clauses, value); a slot of an older epoch is empty.
+    slots: Vec<(u32, u64, T)>,
+    epoch: u32,
+}
+
+impl<T: Copy + Default> Memo<T> {
+    /// 4,096 slots (bits of the hash).
+    const BITS: u32 = 12;
+
+    fn new() -> Memo<T> {
+        Memo {
+            slots: vec![(0, 0, T::default()); 1 << Self::BITS],
+            epoch: 1,
+        }
+    }
+
+    /// Forget every value (a new epoch: nothing is written).
+    fn clear(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.slots.iter_mut().for_each(|s| s.0 = 0);
+            self.epoch = 1;
+        }
+    }
+
+    fn get(&mut self, present: u64, f: impl FnOnce() -> T) -> T {
+        // Fibonacci hashing: the top bits of the product
+        let i = (present.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize;
+        let slot = &mut self.slots[i];
+        if slot.0 == self.epoch && slot.1 == present {
+            return slot.2;
+        }
+        let v = f();
+        *slot = (self.epoch, present, v);
+        v
+    }
+}
+
+impl Walk<'_> {
+    /// Whether a passage matched by the clauses in `present` matches.
+    fn matches(&mut self, present: u64) -> bool {
+        // a clause that matches alone (most): no evaluation
+        if !self.requires || present & self.alone != 0 {
+            return present != 0;
+        }
+        let (program, stack, scores) = (self.program, &mut self.stack, &self.some);
+        self.matching
+            .get(present, || program.bound(scores, present, stack).is_some())
+    }
+}
+
+/// A score ordered for the heap (scores are never NaN).
+#[derive(Clone, Copy)]
+struct Ordered(Score);
+
+impl PartialEq for Ordered {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+impl Walk<'_> {
+    fn run(&mut self) {
+        let starts = self.table.starts();
+        let max_doc = self.reader.max_doc();
+        let mut first = 0usize; // the window's first document
+        while first < starts.len() {
+            let lo = starts[first];
+            // whole documents, about WINDOW passages
+            let mut next = first + 1;
+            while next < starts.len() && starts[next] < lo.saturating_add(WINDOW) {
+                next += 1;
+            }
+            let hi = starts.get(next).copied().unwrap_or(max_doc);
+            self.window_of(first, lo, hi);
+            first = next;
+        }
+    }
+
+    /// The `n`-th best document score so far, once there are `n`.
+    fn threshold(&self) -> Option<Score> {
+        (self.best.len() >= self.n).then(|| self.best.peek().map_or(Score::INFINITY, |r| r.0 .0))
+    }
+
+    fn window_of(&mut self, first: usize, lo: DocId, hi: DocId) {
+        self.mark(lo, hi);
+        self.documents(first, lo);
+        // the best a passage of the window can score; a document adds its
+        // bonus for its other matching passages
+        self.cache.clear();
+        let starts = self.table.starts();
+        let max_doc = self.reader.max_doc();
+        // first with every clause the window matches: most documents fall
+        // below the threshold without their own clauses' bound
+        let every = self.window.iter().fold(0, |all, w| all | w.4);
+        let window = self.program.bound(&self.bounds, every, &mut self.stack);
+        let margin =
+            |b: Score, passages: u32| crate::plan::document_score(b, passages) * (1.0 + 1e-4);
+        for i in 0..self.window.len() {
+            let (document, key, at, passages, present) = self.window[i];
+            let threshold = self.threshold();
+            let below = |b: Option<Score>| match (threshold, b) {
+                (Some(t), Some(b)) => margin(b, passages) < t,
+                (_, None) => true, // no clause matched: nothing to score
+                (None, Some(_)) => false,
+            };
+            let skip = below(window) || {
+                let (program, bounds, stack) = (self.program, &self.bounds, &mut self.stack);
+                below(
+                    self.cache
+                        .get(present, || program.bound(bounds, present, stack)),
+                )
+            };
+            if skip {
+                self.docs.push(DocMatch {
+                    key,
+                    best: UNSCORED,
+                    best_addr: DocAddress::new(self.segment, at),
+                    passages,
+                });
+            } else {
+                let end = starts.get(document + 1).copied().unwrap_or(max_doc);
+                self.score(key, lo, at, end);
+            }
+        }
+    }
+
+    /// Mark the window's matching passages and bound each clause there.
+    fn mark(&mut self, lo: DocId, hi: DocId) {
+        self.marks.clear();
+        self.marks.resize((hi - lo) as usize, 0);
+        let marks = &mut self.marks;
+        for (leaf, ((cursor, bound), hits)) in self
+            .cursors
+            .iter_mut()
+            .zip(self.bounds.iter_mut())
+            .zip(self.hits.iter_mut())
+            .enumerate()
+        {
+            *bound = None;
+            hits.clear();
+            self.next[leaf] = 0;
+            let b = bit(leaf);
+            let mut set = |doc: DocId, value: u32| {
+                marks[(doc - lo) as usize] |= b;
+                hits.push((doc, value));
+            };
+            match cursor {
+                None => {}
+                Some(Cursor::Term {
+                    postings,
+                    norms,
+                    bm25,
+                    safety,
+                    at,
+                }) => {
+                    // the block holding `lo` (or the first after it), unless
+                    // the cursor already stands at or past `lo`
+                    let standing = postings.docs().get(*at).is_some_and(|&d| d >= lo);
+                    if !standing {
+                        *at = postings.seek(lo);
+                    }
+                    loop {
+                        let (docs, freqs) = (postings.docs(), postings.freqs());
+                        let mut i = *at;
+                        let mut any = false;
+                        while i < docs.len() && docs[i] < hi {
+                            set(docs[i], freqs.get(i).copied().unwrap_or(1));
+                            any = true;
+                            i += 1;
+                        }
+                        if any {
+                            let top = postings.block_max_score(norms, bm25) * *safety;
+                            *bound = Some(bound.map_or(top, |b: Score| b.max(top)));
+                        }
+                        *at = i;
+                        if i < postings.docs().len() || postings.docs().is_empty() {
+                            break; // the window ends in this block, or the postings do
+                        }
+                        // the block is used up: the next one (empty past the last)
+                        postings.advance();
+                        *at = 0;
+                    }
+                }
+                Some(Cursor::Other(scorer)) => {
+                    if scorer.doc() < lo {
+                        scorer.seek(lo);
+                    }
+                    while scorer.doc() < hi {
+                        let s = scorer.score();
+                        set(scorer.doc(), s.to_bits());
+                        *bound = Some(bound.map_or(s, |b: Score| b.max(s)));
+                        scorer.advance();
+                    }
+                }
+            }
+        }
+    }
+
+    /// The window's matching documents from the marks, with their first
+    /// matching passage and how many passages match.
+    fn documents(&mut self, first: usize, lo: DocId) {
+        self.window.clear();
+        let alive = self.reader.alive_bitset();
+        let starts = self.table.starts();
+        let mut document = first;
+        for i in 0..self.marks.len() {
+            let present = self.marks[i];
+            if !self.matches(present) {
+                continue;
+            }
+            let passage = lo + i as u32;
+            if alive.is_some_and(|a| !a.is_alive(passage)) {
+                continue;
+            }
+            while starts.get(document + 1).is_some_and(|&s| s <= passage) {
+                document += 1;
+            }
+            let Some(key) = self.table.key(document) else {
+                continue; // a passage without a document key
+            };
+            match self.window.last_mut() {
+                Some(last) if last.0 == document => {
+                    last.3 += 1;
+                    last.4 |= present;
+                }
+                _ => self.window.push((document, key, passage, 1, present)),
+            }
+        }
+    }
+
+    /// Score the document `key`'s passages from `from` to `end` (in the
+    /// window from `lo`): each matching passage's clauses scored as their
+    /// scorers score, combined as the query combines them.
+    fn score(&mut self, key: u64, lo: DocId, from: DocId, end: DocId) {
+        let alive = self.reader.alive_bitset();
+        let mut found: Option<DocMatch> = None;
+        for doc in from..end {
+            let present = self.marks[(doc - lo) as usize];
+            if !self.matches(present) || alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            let score = self.passage(doc, present);
+            match &mut found {
+                Some(m) => {
+                    m.passages += 1;
+                    if score > m.best {
+                        m.best = score;
+                        m.best_addr = DocAddress::new(self.segment, doc);
+                    }
+                }
+                None => {
+                    found = Some(DocMatch {
+                        key,
+                        best: score,
+                        best_addr: DocAddress::new(self.segment, doc),
+                        passages: 1,
+                    })
+                }
+            }
+        }
+        let Some(m) = found else {
+            return;
+        };
+        self.docs.push(m);
+        let s = Ordered(m.score());
+        if self.best.len() < self.n {
+            self.best.push(Reverse(s));
+        } else if self.best.peek().is_some_and(|w| s > w.0) {
+            self.best.pop();
+            self.best.push(Reverse(s));
+        }
+    }
+
+    /// The score of passage `doc`, matched by the clauses in `present`.
+    fn passage(&mut self, doc: DocId, present: u64) -> Score {
+        let n = self.cursors.len();
+        let mut rest = present;
+        while rest != 0 {
+            let b = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            // the last bit stands for every later clause
+            let leaves = if b == 63 { 63..n } else { b..b + 1 };
+            for leaf in leaves {
+                let hits = &self.hits[leaf];
+                let mut i = self.next[leaf];
+                while i < hits.len() && hits[i].0 < doc {
+                    i += 1;
+                }
+                self.next[leaf] = i;
+                let Some(&(d, value)) = hits.get(i) else {
+                    continue;
+                };
+                if d != doc {
+                    continue;
+                }
+                self.scores[leaf] = match &self.cursors[leaf] {
+                    Some(Cursor::Term { norms, bm25, .. }) => {
+                        Some(bm25.score(norms.fieldnorm_id(doc), value))
+                    }
+                    Some(Cursor::Other(_)) => Some(Score::from_bits(value)),
+                    None => None,
+                };
+            }
+        }
+        let score = self
+            .program
+            .bound(&self.scores, u64::MAX, &mut self.stack)
+            .unwrap_or(0.0);
+        self.scores.iter_mut().for_each(|s| *s = None);
+        score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::schema::{DOC_KEY, WORDS};
+
+    fn term(t: &str, boost: f32) -> Clause {
+        Clause::Term {
+            field: WORDS.to_string(),
+            term: t.to_string(),
+            boost,
+        }
+    }
+
+    fn word(alternatives: Vec<Clause>) -> Node {
+        Node::Word {
+            alternatives,
+            tie_breaker: 0.1,
+        }
+    }
+
+    /// Pruned and full walks of `node` over an index of 500 documents of
+    /// 1 to 24 passages (about 6,000, several windows) where `kyst` is in
+    /// most passages with varying frequencies and lengths.
+    fn pruned_and_full(node: &Node) -> (Matches, Matches) {
+        let index = crate::index::Index::in_ram().unwrap();
+        let schema = index.tantivy().schema();
+        let key = schema.get_field(DOC_KEY).unwrap();
+        let text = schema.get_field(WORDS).unwrap();
+        let mut w: tantivy::IndexWriter = index
+            .tantivy()
+            .writer_with_num_threads(1, 50_000_000)
+            .unwrap();
+        let mut seed = 7u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for k in 0..500u64 {
+            for _ in 0..=next(24) {
+                let mut words = vec!["fjell"; 1 + next(40) as usize];
+                words.extend(std::iter::repeat_n("kyst", next(4) as usize));
+                if next(5) == 0 {
+                    words.push("hav");
+                }
+                w.add_document(tantivy::doc!(key => k + 1, text => words.join(" ")))
+                    .unwrap();
+            }
+        }
+        w.commit().unwrap();
+        index.reload().unwrap();
+        let searcher = index.searcher();
+        assert!(searcher.num_docs() > 3 * u64::from(WINDOW));
+        let tables: Vec<_> = (0..searcher.segment_readers().len())
+            .map(|s| index.facet_tables().get(&searcher, s as u32).ok())
+            .collect();
+        let statistics = index.bm25_statistics(&searcher);
+        let scoring = EnableScoring::enabled_from_statistics_provider(&statistics, &searcher);
+        let q = super::super::embedded::query(node, &schema);
+        let full = searcher
+            .search(&*q, &GroupByDocument::SCORED.with_tables(tables.clone()))
+            .unwrap();
+        let top = Prunable::of(node, &schema)
+            .expect("a disjunction is prunable")
+            .collector(10, &statistics, scoring, tables)
+            .unwrap()
+            .expect("a common word is worth pruning");
+        let pruned = searcher.search(&*q, &top).unwrap();
+        (pruned, full)
+    }
+
+    /// Same page (documents, scores, best passages), same documents with the
+    /// same passage counts, and some left unscored.
+    fn same_answer(pruned: &Matches, full: &Matches) {
+        let page = |m: &Matches| -> Vec<(u64, DocAddress, u32)> {
+            m.top(10)
+                .iter()
+                .map(|d| (d.key, d.best_addr, d.passages))
+                .collect()
+        };
+        assert_eq!(page(pruned), page(full));
+        for (a, b) in pruned.top(10).iter().zip(full.top(10)) {
+            assert!(
+                (a.score() - b.score()).abs() < 1e-4,
+                "{} vs {}",
+                a.score(),
+                b.score()
+            );
+        }
+        let all = |m: &Matches| -> Vec<(u64, u32)> {
+            m.segments
+                .iter()
+                .flat_map(|s| s.docs.iter().map(|d| (d.key, d.passages)))
+                .collect()
+        };
+        assert_eq!(all(pruned), all(full));
+        assert!(full.total() > 400);
+        let unscored = pruned
+            .segments
+            .iter()
+            .flat_map(|s| s.docs.iter())
+            .filter(|d| d.best == UNSCORED)
+            .count();
+        // (about a third of them here; most at a million passages)
+        assert!(
+            unscored > full.total() / 5,
+            "{unscored} of {}",
+            full.total()
+        );
+    }
+
+    #[test]
+    fn a_common_word_gives_the_full_walks_page_scoring_fewer_documents() {
+        let node = word(vec![term("kyst", 1.0), term("hav", 0.5)]);
+        let (pruned, full) = pruned_and_full(&node);
+        same_answer(&pruned, &full);
+    }
+
+    #[test]
+    fn words_required_together_inside_a_word_are_matched_as_the_full_walk_does() {
+        // `kyst` alone, or `fjell` and `hav` in one passage (a compound's parts)
+        let node = Node::DisMax {
+            nodes: vec![
+                word(vec![term("kyst", 1.0)]),
+                Node::Bool(vec![
+                    (Occur::Must, word(vec![term("fjell", 0.4)])),
+                    (Occur::Must, word(vec![term("hav", 0.4)])),
+                ]),
+            ],
+            tie_breaker: 0.0,
+        };
+        let (pruned, full) = pruned_and_full(&node);
+        same_answer(&pruned, &full);
+    }
+
+    #[test]
+    fn a_query_that_requires_every_word_is_left_to_the_full_walk() {
+        let schema = crate::index::Index::in_ram().unwrap().tantivy().schema();
+        let all = Node::Bool(vec![
+            (Occur::Must, word(vec![term("kyst", 1.0)])),
+            (Occur::Must, word(vec![term("hav", 1.0)])),
+        ]);
+        assert!(Prunable::of(&all, &schema).is_none());
+        let excluded = Node::Bool(vec![
+            (Occur::Should, word(vec![term("kyst", 1.0)])),
+            (Occur::MustNot, word(vec![term("hav", 1.0)])),
+        ]);
+        assert!(Prunable::of(&excluded, &schema).is_none());
+    }
+
+    #[test]
+    fn the_bound_of_a_combination_is_never_below_its_score() {
+        // a word's dis-max with a tie breaker, a sum and a constant
+        let shape = Shape::Sum(vec![
+            Shape::Max(vec![Shape::Leaf(0), Shape::Leaf(1)], 0.1),
+            Shape::Plus(Box::new(Shape::Leaf(2)), 1.0),
+        ]);
+        let scores = [Some(2.0), Some(1.0), None];
+        let bounds = [Some(2.5), Some(1.5), Some(3.0)];
+        let (program, stack) = (Program::of(&shape), &mut Vec::new());
+        let score = program.bound(&scores, u64::MAX, stack).unwrap();
+        assert!((score - 2.1).abs() < 1e-6);
+        // the bound with the same clauses present is at least the score
+        assert!(program.bound(&bounds, 0b011, stack).unwrap() >= score);
+        assert_eq!(program.bound(&bounds, 0, stack), None);
+        // required parts: both or nothing
+        let all = Program::of(&Shape::All(
+            vec![Shape::Leaf(0), Shape::Leaf(1)],
+            vec![Shape::Leaf(2)],
+        ));
+        assert_eq!(all.bound(&bounds, 0b101, stack), None);
+        assert_eq!(all.bound(&bounds, 0b111, stack), Some(2.5 + 1.5 + 3.0));
+        assert_eq!(all.bound(&bounds, 0b011, stack), Some(2.5 + 1.5));
+    }
+}
