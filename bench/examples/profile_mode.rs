@@ -142,6 +142,20 @@ fn main() -> kartotek::Result<()> {
                 mean(|r| r.1) / mean(|r| r.0)
             );
         }
+        let pick = |f: fn(&(f64, f64)) -> f64, p: f64| {
+            let mut v: Vec<f64> = rows.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v.get(((v.len() as f64 * p).ceil() as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or(0.0)
+        };
+        println!(
+            "p50 {:.3} ms full, {:.3} ms pruned; p99 {:.3} ms full, {:.3} ms pruned",
+            pick(|r| r.0, 0.5),
+            pick(|r| r.1, 0.5),
+            pick(|r| r.0, 0.99),
+            pick(|r| r.1, 0.99)
+        );
         let (off, on): (f64, f64) = rows.iter().fold((0.0, 0.0), |a, r| (a.0 + r.0, a.1 + r.1));
         println!(
             "all {} queries: mean {:.3} ms full, {:.3} ms pruned ({:.3}x)",

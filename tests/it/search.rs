@@ -123,3 +123,51 @@ fn searching_segments_in_parallel_gives_the_same_response_as_one_thread() {
         assert_eq!(a, b, "{:?}", r.q);
     }
 }
+
+#[test]
+fn a_pruned_search_answers_as_the_full_walk_does() {
+    // common words, compounds (their parts are required together), a
+    // Swedish and an English word; with facets, and on a second page. The
+    // pruned walk scores passages from the posting blocks itself, so every
+    // score, count and facet here is its own; this index's segments are too
+    // small to leave documents unscored (the unit tests in
+    // `search/prune.rs` do, on one segment of 6,000 passages)
+    let s = shared();
+    let full =
+        kartotek::search::Searcher::new(s.index.clone(), kartotek::taxonomy::Taxonomy::builtin())
+            .with_pruning(false);
+    let mut compared = 0;
+    for q in [
+        "og",
+        "i",
+        "the",
+        "regional",
+        "samarbeid",
+        "utvikling",
+        "strategi",
+        "kommunane",
+        "regionalutvikling",
+        "næringsutvikling",
+        "samarbete",
+        "cooperation",
+        "strategie",
+    ] {
+        for offset in [0, 10] {
+            let mut req = Request::new(q);
+            req.facets = true;
+            req.offset = offset;
+            let (a, b) = (s.searcher.search(&req).unwrap(), full.search(&req).unwrap());
+            let page = |r: &kartotek::search::Response| -> Vec<(String, String)> {
+                r.hits
+                    .iter()
+                    .map(|h| (h.id.clone(), format!("{:.4}", h.score)))
+                    .collect()
+            };
+            assert_eq!(page(&a), page(&b), "{q} from {offset}");
+            assert_eq!(a.total, b.total, "{q}");
+            assert_eq!(a.facets, b.facets, "{q}");
+            compared += usize::from(!a.hits.is_empty());
+        }
+    }
+    assert!(compared > 15, "{compared}");
+}
