@@ -316,9 +316,11 @@ pub fn execute(
         if crate::plan::wants_fallback(plan, matches.total() as u64) {
             leading = matches.top(matches.total());
             text_query = Some(query(fallback, schema));
-            // (a union of every word's many alternatives: walked in full,
-            // its windows cost more than they saved at a million passages)
-            matches = run(text_query.as_deref(), None, plan.top + leading.len())?;
+            matches = run(
+                text_query.as_deref(),
+                Some(fallback),
+                plan.top + leading.len(),
+            )?;
         }
     }
     let best = match plan.sort {

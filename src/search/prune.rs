@@ -10,7 +10,9 @@
 //! pair tantivy keeps per block of 128 postings). A document's bound is the
 //! block maxima of the clauses its passages match, combined as the query
 //! combines them, times the bonus for its number of matching passages
-//! ([`crate::plan::document_score`]). A document whose bound is below the
+//! ([`crate::plan::document_score`]); where that is not low enough, the
+//! best of its passages' bounds, each by the clauses that passage matches.
+//! A document whose bound is below the
 //! `n`-th best document scored so far cannot be among the `n` best: it is
 //! listed with its passage count and no score ([`UNSCORED`]). The others
 //! are scored passage by passage from the frequencies read, with BM25
@@ -23,13 +25,17 @@
 //! pruning, kept exact for documents made of passages.
 //!
 //! A query is pruned when it is a disjunction of a word's alternatives,
-//! dis-maxes, optional clauses and constants added, with groups of words
-//! required together inside it (a compound's parts). Terms are read from
-//! their blocks; any other clause (a phrase, a fuzzy word, an exclusion) is
-//! walked in full in each window, bounded by its own best score there. A
-//! query that requires every word, a filtered one, and one whose terms are
-//! rare ([`WORTH`]) are left to the full walk: their intersection or short
-//! postings are cheaper walked than windowed.
+//! dis-maxes, optional clauses and constants added (a single word, or the
+//! any-word fallback of several), with groups of words required together
+//! inside it (a compound's parts). Terms are read from their blocks; any
+//! other clause (a phrase, a fuzzy word, an exclusion) is walked in full in
+//! each window, bounded by its own best score there. A passage's clauses
+//! are a 64-bit set; past 64 clauses a bit stands for several clauses in a
+//! row (bounds then take all of them as matching, still bounds), and a
+//! query that also requires parts is left to the full walk, as are a query
+//! that requires every word, a filtered one, and one whose terms are rare
+//! ([`WORTH`]): their intersection or short postings are cheaper walked
+//! than windowed.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -93,6 +99,14 @@ impl Shape {
 #[derive(Debug, Clone)]
 struct Program {
     steps: Vec<Step>,
+    /// Per step, the parts (their last step and their clauses' bits) whose
+    /// steps start there, outermost first: skipped when none is present.
+    skips: Vec<Vec<(usize, u64)>>,
+    /// Clauses per bit of a set of clauses.
+    group: usize,
+    clauses: usize,
+    /// Each clause's bit.
+    bits: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -105,31 +119,90 @@ enum Step {
 }
 
 impl Program {
-    fn of(shape: &Shape) -> Program {
-        fn walk(shape: &Shape, steps: &mut Vec<Step>) {
-            match shape {
-                Shape::Leaf(i) => steps.push(Step::Leaf(*i)),
-                Shape::Max(children, tie) => {
-                    children.iter().for_each(|c| walk(c, steps));
-                    steps.push(Step::Max(children.len(), *tie));
+    /// The program of `shape`, whose clauses number `clauses`.
+    fn of(shape: &Shape, clauses: usize) -> Program {
+        let group = clauses.div_ceil(64).max(1);
+        // returns the first step of the shape's steps and its clauses' bits
+        fn walk(
+            shape: &Shape,
+            group: usize,
+            steps: &mut Vec<Step>,
+            spans: &mut Vec<(usize, usize, u64)>,
+        ) -> (usize, u64) {
+            let children = |cs: &mut dyn Iterator<Item = &Shape>,
+                            steps: &mut Vec<Step>,
+                            spans: &mut Vec<(usize, usize, u64)>|
+             -> (usize, u64) {
+                let (mut first, mut bits) = (usize::MAX, 0);
+                for c in cs {
+                    let (f, b) = walk(c, group, steps, spans);
+                    first = first.min(f);
+                    bits |= b;
                 }
-                Shape::Sum(children) => {
-                    children.iter().for_each(|c| walk(c, steps));
-                    steps.push(Step::Sum(children.len()));
+                (first.min(steps.len()), bits)
+            };
+            let (first, bits) = match shape {
+                Shape::Leaf(i) => {
+                    steps.push(Step::Leaf(*i));
+                    return (steps.len() - 1, 1 << (i / group));
+                }
+                Shape::Max(cs, tie) => {
+                    let r = children(&mut cs.iter(), steps, spans);
+                    steps.push(Step::Max(cs.len(), *tie));
+                    r
+                }
+                Shape::Sum(cs) => {
+                    let r = children(&mut cs.iter(), steps, spans);
+                    steps.push(Step::Sum(cs.len()));
+                    r
                 }
                 Shape::Plus(child, add) => {
-                    walk(child, steps);
+                    let r = children(&mut std::iter::once(&**child), steps, spans);
                     steps.push(Step::Plus(*add));
+                    r
                 }
                 Shape::All(required, optional) => {
-                    required.iter().chain(optional).for_each(|c| walk(c, steps));
+                    let r = children(&mut required.iter().chain(optional), steps, spans);
                     steps.push(Step::All(required.len(), optional.len()));
+                    r
                 }
+            };
+            spans.push((first, steps.len() - 1, bits));
+            (first, bits)
+        }
+        let (mut steps, mut spans) = (Vec::new(), Vec::new());
+        walk(shape, group, &mut steps, &mut spans);
+        // per first step, the subtrees starting there, outermost first
+        let mut skips = vec![Vec::new(); steps.len()];
+        for (first, root, bits) in spans {
+            if first < root {
+                skips[first].push((root, bits));
             }
         }
-        let mut steps = Vec::new();
-        walk(shape, &mut steps);
-        Program { steps }
+        skips
+            .iter_mut()
+            .for_each(|v| v.sort_by_key(|s| std::cmp::Reverse(s.0)));
+        Program {
+            steps,
+            skips,
+            group,
+            clauses,
+            bits: (0..clauses).map(|i| 1 << (i / group)).collect(),
+        }
+    }
+
+    /// The bit of clause `i` in a set of clauses: each bit stands for
+    /// `group` clauses in a row (one, for up to 64 clauses).
+    fn bit(&self, i: usize) -> u64 {
+        self.bits
+            .get(i)
+            .copied()
+            .unwrap_or(1 << (i / self.group).min(63))
+    }
+
+    /// The clauses bit `b` stands for.
+    fn clauses_of(&self, b: usize) -> std::ops::Range<usize> {
+        (b * self.group).min(self.clauses)..((b + 1) * self.group).min(self.clauses)
     }
 
     /// The highest score the combination can reach with each clause at
@@ -145,10 +218,21 @@ impl Program {
         stack: &mut Vec<Option<Score>>,
     ) -> Option<Score> {
         stack.clear();
-        for step in &self.steps {
-            let value = match *step {
+        let mut at = 0;
+        'steps: while at < self.steps.len() {
+            // a part with none of its clauses present is `None` as a whole
+            for &(root, bits) in &self.skips[at] {
+                if present & bits == 0 {
+                    stack.push(None);
+                    at = root + 1;
+                    continue 'steps;
+                }
+            }
+            let step = self.steps[at];
+            at += 1;
+            let value = match step {
                 Step::Leaf(i) => {
-                    if present & bit(i) != 0 {
+                    if present & self.bit(i) != 0 {
                         leaves.get(i).copied().flatten()
                     } else {
                         None
@@ -190,12 +274,6 @@ impl Program {
     }
 }
 
-/// The bit of clause `i` in a set of clauses (the 64th stands for itself
-/// and every later one).
-fn bit(i: usize) -> u64 {
-    1 << i.min(63)
-}
-
 /// One clause of a prunable query.
 #[derive(Debug)]
 enum Leaf {
@@ -219,12 +297,13 @@ pub struct Prunable {
 
 impl Prunable {
     /// The clauses and shape of `node` as [`super::embedded::query`] builds
-    /// it; `None` when some part of it requires or excludes.
+    /// it; `None` when the whole requires every word, or when it requires
+    /// parts and has more than 64 clauses.
     pub fn of(node: &Node, schema: &Schema) -> Option<Prunable> {
         let mut leaves = Vec::new();
         let shape = Self::shape(node, schema, &mut leaves)?;
         // a query that is one walked clause has nothing to prune; a query
-        // that requires (see `Shape::matches`) needs a bit per clause
+        // that requires (see `Shape::requires`) needs a bit per clause
         if leaves.iter().all(|l| matches!(l, Leaf::Other(_)))
             || (shape.requires() && leaves.len() > 64)
             || matches!(shape, Shape::All(..))
@@ -351,7 +430,7 @@ impl Prunable {
         }
         Ok(Some(TopDocuments {
             n,
-            program: Program::of(&self.shape),
+            program: Program::of(&self.shape, self.leaves.len()),
             requires: self.shape.requires(),
             leaves,
             tables,
@@ -694,13 +773,19 @@ impl Walk<'_> {
                 (_, None) => true, // no clause matched: nothing to score
                 (None, Some(_)) => false,
             };
-            let skip = below(window) || {
-                let (program, bounds, stack) = (self.program, &self.bounds, &mut self.stack);
-                below(
-                    self.cache
-                        .get(present, || program.bound(bounds, present, stack)),
-                )
-            };
+            let end = starts.get(document + 1).copied().unwrap_or(max_doc);
+            // then with the clauses its passages match, then with each
+            // passage's own (a document's passages matching different
+            // words do not add up in one passage)
+            let skip = below(window)
+                || {
+                    let (program, bounds, stack) = (self.program, &self.bounds, &mut self.stack);
+                    below(
+                        self.cache
+                            .get(present, || program.bound(bounds, present, stack)),
+                    )
+                }
+                || below(self.passages_bound(lo, at, end, present));
             if skip {
                 self.docs.push(DocMatch {
                     key,
@@ -709,10 +794,37 @@ impl Walk<'_> {
                     passages,
                 });
             } else {
-                let end = starts.get(document + 1).copied().unwrap_or(max_doc);
                 self.score(key, lo, at, end);
             }
         }
+    }
+
+    /// The best bound of the passages from `from` to `end` (in the window
+    /// from `lo`), each by the clauses it matches; `every` is all of them.
+    fn passages_bound(&mut self, lo: DocId, from: DocId, end: DocId, every: u64) -> Option<Score> {
+        let (program, bounds) = (self.program, &self.bounds);
+        if every.count_ones() == 1 {
+            // one clause (or group) in every passage: one bound
+            let stack = &mut self.stack;
+            return self
+                .cache
+                .get(every, || program.bound(bounds, every, stack));
+        }
+        let mut best: Option<Score> = None;
+        for doc in from..end {
+            let present = self.marks[(doc - lo) as usize];
+            if present == 0 {
+                continue;
+            }
+            let stack = &mut self.stack;
+            if let Some(b) = self
+                .cache
+                .get(present, || program.bound(bounds, present, stack))
+            {
+                best = Some(best.map_or(b, |x: Score| x.max(b)));
+            }
+        }
+        best
     }
 
     /// Mark the window's matching passages and bound each clause there.
@@ -730,7 +842,7 @@ impl Walk<'_> {
             *bound = None;
             hits.clear();
             self.next[leaf] = 0;
-            let b = bit(leaf);
+            let b = self.program.bit(leaf);
             let mut set = |doc: DocId, value: u32| {
                 marks[(doc - lo) as usize] |= b;
                 hits.push((doc, value));
@@ -864,14 +976,11 @@ impl Walk<'_> {
 
     /// The score of passage `doc`, matched by the clauses in `present`.
     fn passage(&mut self, doc: DocId, present: u64) -> Score {
-        let n = self.cursors.len();
         let mut rest = present;
         while rest != 0 {
             let b = rest.trailing_zeros() as usize;
             rest &= rest - 1;
-            // the last bit stands for every later clause
-            let leaves = if b == 63 { 63..n } else { b..b + 1 };
-            for leaf in leaves {
+            for leaf in self.program.clauses_of(b) {
                 let hits = &self.hits[leaf];
                 let mut i = self.next[leaf];
                 while i < hits.len() && hits[i].0 < doc {
@@ -1039,6 +1148,37 @@ mod tests {
     }
 
     #[test]
+    fn a_union_of_more_clauses_than_bits_gives_the_full_walks_page() {
+        // as the any-word fallback: each word counted (a constant added)
+        // and searched in many forms, 120 clauses in all, so each bit of a
+        // passage's set stands for two clauses
+        let forms = |w: &str| -> Vec<Clause> {
+            (0..40)
+                .map(|i| match i % 4 {
+                    0 => term(w, 1.0 / (1 + i) as f32),
+                    _ => term(&format!("{w}{i}"), 0.5),
+                })
+                .collect()
+        };
+        let node = Node::Bool(
+            ["kyst", "hav", "fjell"]
+                .iter()
+                .map(|w| {
+                    (
+                        Occur::Should,
+                        Node::Plus {
+                            node: Box::new(word(forms(w))),
+                            add: 0.5,
+                        },
+                    )
+                })
+                .collect(),
+        );
+        let (pruned, full) = pruned_and_full(&node);
+        same_answer(&pruned, &full);
+    }
+
+    #[test]
     fn a_query_that_requires_every_word_is_left_to_the_full_walk() {
         let schema = crate::index::Index::in_ram().unwrap().tantivy().schema();
         let all = Node::Bool(vec![
@@ -1062,17 +1202,17 @@ mod tests {
         ]);
         let scores = [Some(2.0), Some(1.0), None];
         let bounds = [Some(2.5), Some(1.5), Some(3.0)];
-        let (program, stack) = (Program::of(&shape), &mut Vec::new());
+        let (program, stack) = (Program::of(&shape, 3), &mut Vec::new());
         let score = program.bound(&scores, u64::MAX, stack).unwrap();
         assert!((score - 2.1).abs() < 1e-6);
         // the bound with the same clauses present is at least the score
         assert!(program.bound(&bounds, 0b011, stack).unwrap() >= score);
         assert_eq!(program.bound(&bounds, 0, stack), None);
         // required parts: both or nothing
-        let all = Program::of(&Shape::All(
-            vec![Shape::Leaf(0), Shape::Leaf(1)],
-            vec![Shape::Leaf(2)],
-        ));
+        let all = Program::of(
+            &Shape::All(vec![Shape::Leaf(0), Shape::Leaf(1)], vec![Shape::Leaf(2)]),
+            3,
+        );
         assert_eq!(all.bound(&bounds, 0b101, stack), None);
         assert_eq!(all.bound(&bounds, 0b111, stack), Some(2.5 + 1.5 + 3.0));
         assert_eq!(all.bound(&bounds, 0b011, stack), Some(2.5 + 1.5));
