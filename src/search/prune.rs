@@ -408,7 +408,7 @@ impl Prunable {
                 Leaf::Other(_) => 0,
             });
         }
-        if frequencies.iter().sum::<u64>() < passages / u64::from(WORTH) {
+        if passages == 0 || frequencies.iter().sum::<u64>() < passages / u64::from(WORTH) {
             return Ok(None);
         }
         let mut leaves = Vec::with_capacity(self.leaves.len());
