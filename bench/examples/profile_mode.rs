@@ -143,11 +143,7 @@ fn main() -> kartotek::Result<()> {
             );
         }
         let pick = |f: fn(&(f64, f64)) -> f64, p: f64| {
-            let mut v: Vec<f64> = rows.iter().map(f).collect();
-            v.sort_by(f64::total_cmp);
-            v.get(((v.len() as f64 * p).ceil() as usize).saturating_sub(1))
-                .copied()
-                .unwrap_or(0.0)
+            percentile(&mut rows.iter().map(f).collect::<Vec<_>>(), p)
         };
         println!(
             "p50 {:.3} ms full, {:.3} ms pruned; p99 {:.3} ms full, {:.3} ms pruned",
@@ -207,23 +203,17 @@ fn main() -> kartotek::Result<()> {
         );
     }
     let n = (requests.len() * reps).max(1);
-    let at_in = |v: &mut Vec<f64>, p: f64| {
-        v.sort_by(f64::total_cmp);
-        v.get(((v.len() as f64 * p).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or(0.0)
-    };
     // per query kind, then all together
     for (kind, v) in by_kind.iter_mut() {
         let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
         println!(
             "  {kind:<9} {:>4} queries: mean {mean:.3} p50 {:.3} p99 {:.3} ms",
             v.len(),
-            at_in(v, 0.50),
-            at_in(v, 0.99)
+            percentile(v, 0.50),
+            percentile(v, 0.99)
         );
     }
-    let mut at = |p: f64| at_in(&mut each, p);
+    let mut at = |p: f64| percentile(&mut each, p);
     println!(
         "{} queries, mode {}: {:.3} ms per query, p50 {:.3} p95 {:.3} p99 {:.3} ms, {hits} hits",
         n,
@@ -234,4 +224,12 @@ fn main() -> kartotek::Result<()> {
         at(0.99)
     );
     Ok(())
+}
+
+/// The `p` quantile of `v` (sorted in place; 0 when empty).
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(((v.len() as f64 * p).ceil() as usize).saturating_sub(1))
+        .copied()
+        .unwrap_or(0.0)
 }

@@ -220,10 +220,10 @@ impl Searcher {
         self
     }
 
-    /// Whether the embedded engine may leave unscored the windows of
-    /// passages that cannot hold a document of the page (see [`prune`]; on
-    /// by default, the answer is the same; off: every passage is scored, for
-    /// measuring what pruning saves).
+    /// Whether the embedded engine may leave unscored the documents that
+    /// cannot reach the page (see [`prune`]; on by default, the answer is
+    /// the same; off: every matching passage is scored, for measuring what
+    /// pruning saves).
     pub fn with_pruning(mut self, prune: bool) -> Searcher {
         self.prune = prune;
         self

@@ -107,6 +107,9 @@ struct Program {
     clauses: usize,
     /// Each clause's bit.
     bits: Vec<u64>,
+    /// The bits whose clauses' match alone is a match of the whole (every
+    /// clause's bit, unless some are parts required together).
+    alone: u64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -182,13 +185,20 @@ impl Program {
         skips
             .iter_mut()
             .for_each(|v| v.sort_by_key(|s| std::cmp::Reverse(s.0)));
-        Program {
+        let mut program = Program {
             steps,
             skips,
             group,
             clauses,
             bits: (0..clauses).map(|i| 1 << (i / group)).collect(),
-        }
+            alone: 0,
+        };
+        let (some, stack) = (vec![Some(0.0); clauses], &mut Vec::new());
+        program.alone = (0..64)
+            .map(|b| 1u64 << b)
+            .filter(|&b| program.bound(&some, b, stack).is_some())
+            .fold(0, |all, b| all | b);
+        program
     }
 
     /// The bit of clause `i` in a set of clauses: each bit stands for
@@ -431,7 +441,6 @@ impl Prunable {
         Ok(Some(TopDocuments {
             n,
             program: Program::of(&self.shape, self.leaves.len()),
-            requires: self.shape.requires(),
             leaves,
             tables,
         }))
@@ -485,41 +494,57 @@ fn safety(segment_average: f32, average: f32) -> f32 {
 pub struct TopDocuments {
     n: usize,
     program: Program,
-    requires: bool,
     leaves: Vec<LeafWeight>,
     tables: Vec<Option<Arc<SegmentFacets>>>,
 }
 
 impl TopDocuments {
-    fn cursors(&self, reader: &SegmentReader) -> tantivy::Result<Vec<Option<Cursor>>> {
+    /// The terms' cursors in `reader`'s segment (`None` for a term absent
+    /// there and, until [`Self::other_cursors`], for the other clauses).
+    fn term_cursors(&self, reader: &SegmentReader) -> tantivy::Result<Vec<Option<Cursor>>> {
         let max_doc = reader.max_doc().max(1) as f32;
-        self.leaves
-            .iter()
-            .map(|leaf| {
-                Ok(match leaf {
-                    LeafWeight::Term {
-                        field,
-                        term,
-                        bm25,
-                        average,
-                    } => {
-                        let index = reader.inverted_index(*field)?;
-                        index
-                            .read_block_postings(term, IndexRecordOption::WithFreqs)?
-                            .map(|postings| Cursor::Term {
-                                postings,
-                                norms: reader.get_fieldnorms_reader(*field).unwrap_or_else(|_| {
-                                    FieldNormReader::constant(reader.max_doc(), 1)
-                                }),
-                                bm25: bm25.clone(),
-                                safety: safety(index.total_num_tokens() as f32 / max_doc, *average),
-                                at: 0,
-                            })
-                    }
-                    LeafWeight::Other(w) => Some(Cursor::Other(w.scorer(reader, 1.0)?)),
-                })
-            })
-            .collect()
+        let mut out = Vec::with_capacity(self.leaves.len());
+        for leaf in &self.leaves {
+            let LeafWeight::Term {
+                field,
+                term,
+                bm25,
+                average,
+            } = leaf
+            else {
+                out.push(None);
+                continue;
+            };
+            let index = reader.inverted_index(*field)?;
+            out.push(
+                index
+                    .read_block_postings(term, IndexRecordOption::WithFreqs)?
+                    .map(|postings| Cursor::Term {
+                        postings,
+                        norms: reader
+                            .get_fieldnorms_reader(*field)
+                            .unwrap_or_else(|_| FieldNormReader::constant(reader.max_doc(), 1)),
+                        bm25: bm25.clone(),
+                        safety: safety(index.total_num_tokens() as f32 / max_doc, *average),
+                        at: 0,
+                    }),
+            );
+        }
+        Ok(out)
+    }
+
+    /// The other clauses' scorers in `reader`'s segment, into `cursors`.
+    fn other_cursors(
+        &self,
+        reader: &SegmentReader,
+        cursors: &mut [Option<Cursor>],
+    ) -> tantivy::Result<()> {
+        for (leaf, cursor) in self.leaves.iter().zip(cursors.iter_mut()) {
+            if let LeafWeight::Other(w) = leaf {
+                *cursor = Some(Cursor::Other(w.scorer(reader, 1.0)?));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -553,7 +578,7 @@ impl Collector for TopDocuments {
     ) -> tantivy::Result<SegmentMatches> {
         // `weight`, the query's own, walks a segment the windows are not
         // for; the clauses' cursors score the others
-        let cursors = self.cursors(reader)?;
+        let mut cursors = self.term_cursors(reader)?;
         // the terms' postings in this segment: where they are few, the
         // windows cost more than the scores they save
         let postings: u64 = cursors
@@ -575,6 +600,7 @@ impl Collector for TopDocuments {
             })?;
             return Ok(group.harvest());
         };
+        self.other_cursors(reader, &mut cursors)?;
         let mut walk = Walk {
             n: self.n,
             program: &self.program,
@@ -593,14 +619,8 @@ impl Collector for TopDocuments {
             hits: vec![Vec::new(); self.leaves.len()],
             next: vec![0; self.leaves.len()],
             scores: vec![None; self.leaves.len()],
-            requires: self.requires,
-            alone: 0,
             matching: Memo::new(),
         };
-        walk.alone = (0..64)
-            .map(|b| 1u64 << b)
-            .filter(|&b| walk.program.bound(&walk.some, b, &mut walk.stack).is_some())
-            .fold(0, |all, b| all | b);
         walk.run();
         Ok(SegmentMatches {
             segment,
@@ -641,11 +661,8 @@ struct Walk<'a> {
     next: Vec<usize>,
     /// Scratch: the clauses' scores in the passage being scored.
     scores: Vec<Option<Score>>,
-    /// Whether the shape requires, and which sets of matching clauses are
-    /// a match of it.
-    requires: bool,
-    /// The clauses (bits) whose match alone is a match of the query.
-    alone: u64,
+    /// Which sets of matching clauses (without one that matches alone) are
+    /// a match of the query.
     matching: Memo<bool>,
 }
 
@@ -694,8 +711,9 @@ impl<T: Copy + Default> Memo<T> {
 impl Walk<'_> {
     /// Whether a passage matched by the clauses in `present` matches.
     fn matches(&mut self, present: u64) -> bool {
-        // a clause that matches alone (most): no evaluation
-        if !self.requires || present & self.alone != 0 {
+        // a clause that matches alone (all, unless some are parts required
+        // together): no evaluation
+        if present & self.program.alone != 0 || present == 0 {
             return present != 0;
         }
         let (program, stack, scores) = (self.program, &mut self.stack, &self.some);
