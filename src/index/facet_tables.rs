@@ -180,6 +180,42 @@ impl SegmentFacets {
         lo + s[lo..hi].partition_point(|&x| x <= doc) - 1
     }
 
+    /// The ids, in this segment, of facet `f`'s `paths` (as
+    /// `/norway/trondelag`); a path no document of the segment has, at or
+    /// under it, has none and is left out.
+    pub fn path_ids(&self, f: usize, paths: &[String]) -> Vec<u32> {
+        let Some(r) = self.resolved.get(f) else {
+            return Vec::new();
+        };
+        r.paths
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| paths.contains(p))
+            .map(|(id, _)| id as u32)
+            .collect()
+    }
+
+    /// Whether document `document` (by index) has a value of facet `f` at
+    /// or under one of the paths `ids` (from [`Self::path_ids`]): what a
+    /// filter on those paths lets through.
+    pub fn has(&self, document: usize, f: usize, ids: &[u32]) -> bool {
+        let (Some(row), Some(r)) = (self.rows.get(document), self.resolved.get(f)) else {
+            return false;
+        };
+        let v = row[f];
+        if v == NONE {
+            return false;
+        }
+        let listed: &[u32] = if v & MULTI == 0 {
+            r.ancestors.get(v as usize).map_or(&[], Vec::as_slice)
+        } else {
+            let at = (v & !MULTI) as usize;
+            let len = self.overflow.get(at).copied().unwrap_or(0) as usize;
+            self.overflow.get(at + 1..at + 1 + len).unwrap_or(&[])
+        };
+        listed.iter().any(|id| ids.contains(id))
+    }
+
     /// Add to `out[f]`, for every facet `f` with `which[f]`, the number of
     /// documents among `docs` (one passage per document, ascending doc ids)
     /// under each path (a document counts once per path, however many of
@@ -393,6 +429,16 @@ mod tests {
         assert_eq!(out[r]["/sweden"], 1);
         assert_eq!(out[r].len(), 5);
         assert!(out.iter().enumerate().all(|(i, m)| i == r || m.is_empty()));
+        // a filter on a parent lets its descendants through, in documents
+        // of one value and of several
+        let paths = |ps: &[&str]| -> Vec<String> { ps.iter().map(|p| p.to_string()).collect() };
+        let norway = table.path_ids(r, &paths(&["/norway"]));
+        let through: Vec<bool> = (0..4).map(|d| table.has(d, r, &norway)).collect();
+        assert_eq!(through, [true, true, false, false]);
+        let nordland = table.path_ids(r, &paths(&["/norway/nordland", "/finland"]));
+        assert_eq!(nordland.len(), 1, "a path no document has has no id");
+        let through: Vec<bool> = (0..4).map(|d| table.has(d, r, &nordland)).collect();
+        assert_eq!(through, [false, true, false, false]);
         let mut some: [HashMap<String, u64>; N] = Default::default();
         table.count([4].into_iter(), &which, &mut some);
         assert_eq!(some[r].len(), 2);

@@ -49,6 +49,11 @@ pub struct SegmentMatches {
     pub segment: SegmentOrdinal,
     /// One entry per matching document, ascending doc ids.
     pub docs: Vec<DocMatch>,
+    /// Matching documents that fail exactly one of the filters (by its
+    /// index among them), with a passage of theirs, ascending: counted for
+    /// that filter's facet, whose counts leave its own filter out (see
+    /// [`Matches::near_listed`]).
+    pub near: Vec<(DocId, usize)>,
 }
 
 /// Every matching document, per segment.
@@ -56,6 +61,10 @@ pub struct SegmentMatches {
 pub struct Matches {
     /// Segments with at least one match.
     pub segments: Vec<SegmentMatches>,
+    /// Whether the filters were applied while collecting and every
+    /// segment's `near` lists the documents that fail one of them; else
+    /// `near` is empty and the filters were in the query.
+    pub near_listed: bool,
 }
 
 impl Matches {
@@ -202,6 +211,7 @@ impl Collector for GroupByDocument {
         // a document lives in one segment: nothing to merge across them
         Ok(Matches {
             segments: fruits.into_iter().filter(|s| !s.docs.is_empty()).collect(),
+            near_listed: false,
         })
     }
 }
@@ -247,6 +257,7 @@ impl SegmentCollector for SegmentGroup {
         SegmentMatches {
             segment: self.segment,
             docs: self.docs,
+            near: Vec::new(),
         }
     }
 }
@@ -365,7 +376,9 @@ mod tests {
             segments: vec![SegmentMatches {
                 segment: 0,
                 docs: all.clone(),
+                near: Vec::new(),
             }],
+            near_listed: false,
         };
         let mut full = all.clone();
         full.sort_by(|a, b| b.score().total_cmp(&a.score()).then(a.key.cmp(&b.key)));

@@ -13,7 +13,7 @@ use tantivy::query::{
     Occur as TantivyOccur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Schema, Value};
-use tantivy::DocAddress;
+use tantivy::{DocAddress, DocId};
 use tantivy::{TantivyDocument, Term};
 
 use super::collector::{self, DocMatch, GroupByDocument, Matches};
@@ -283,19 +283,40 @@ pub fn execute(
         .map(|seg| index.facet_tables().get(searcher, seg as u32).ok())
         .collect();
     let scored_grouping = GroupByDocument::SCORED.with_tables(tables.clone());
+    // filters on facets only, applied to whole documents: where facets are
+    // counted, the walk the counts need gives the page too (see
+    // `prune::DocumentFilter`)
+    let document_filter = (plan.facets && filters.iter().all(|(f, _)| f.is_some())).then(|| {
+        super::prune::DocumentFilter::new(
+            plan.filters
+                .iter()
+                .filter(|(_, paths)| !paths.is_empty())
+                .map(|(f, paths)| (f.index(), paths.iter().map(|p| facet_text(p)).collect()))
+                .collect(),
+        )
+    });
     // the best `n` documents of `text`, and every other match; `node`, the
     // plan `text` was made from, when it may be pruned
     let run = |text: Option<&dyn Query>, node: Option<&Node>, n: usize| -> Result<Matches> {
-        let q = combine(text, &filters, None);
-        // a disjunction with no filter, in relevance order, is pruned
+        // a disjunction in relevance order is pruned, with no filter or
+        // with filters applied to documents
         let prunable = node
-            .filter(|_| how.prune && filters.is_empty() && plan.sort == Sort::Relevance)
+            .filter(|_| how.prune && plan.sort == Sort::Relevance)
+            .filter(|_| filters.is_empty() || document_filter.is_some())
             .and_then(|node| super::prune::Prunable::of(node, schema));
         if let Some(p) = prunable {
-            if let Some(top) = p.collector(n, &statistics, scored(), tables.clone())? {
+            let top = p
+                .collector(n, &statistics, scored(), tables.clone())?
+                .and_then(|top| match &document_filter {
+                    Some(f) if !filters.is_empty() => top.filtered(f.clone()),
+                    _ => Some(top),
+                });
+            if let Some(top) = top {
+                let q = combine(text, &[], None);
                 return Ok(searcher.search_with_executor(&*q, &top, executor, scored())?);
             }
         }
+        let q = combine(text, &filters, None);
         Ok(searcher.search_with_executor(&*q, &scored_grouping, executor, scored())?)
     };
     // which documents match, for counting only: nothing is scored
@@ -355,21 +376,30 @@ pub fn execute(
         // facets with a filter of their own are counted without it
         // (disjunctive), each from its own run of the query
         let own: [bool; facet_tables::N] = Facet::ALL.map(|f| plan.disjunctive.contains(&f));
-        let mut counts = count(
+        let counting = Counting {
             index,
             searcher,
-            &tables,
+            tables: &tables,
             executor,
-            &matches,
-            own.map(|o| !o),
-        )?;
+        };
+        let mut counts = counting.count(&matches, own.map(|o| !o), None)?;
         for facet in Facet::ALL.into_iter().filter(|f| own[f.index()]) {
             let i = facet.index();
-            let others = documents(text_query.as_deref(), Some(facet))?;
             let mut which = [false; facet_tables::N];
             which[i] = true;
-            counts[i] =
-                std::mem::take(&mut count(index, searcher, &tables, executor, &others, which)?[i]);
+            let mut these = if matches.near_listed {
+                // the documents failing this facet's filter alone join
+                let near = plan
+                    .filters
+                    .iter()
+                    .filter(|(_, paths)| !paths.is_empty())
+                    .position(|(f, _)| *f == facet);
+                counting.count(&matches, which, near)?
+            } else {
+                let others = documents(text_query.as_deref(), Some(facet))?;
+                counting.count(&others, which, None)?
+            };
+            counts[i] = std::mem::take(&mut these[i]);
         }
         Some(counts)
     } else {
@@ -493,36 +523,73 @@ pub(crate) fn stored(
     }
 }
 
-/// Count documents per facet value (with every ancestor) over the
-/// matches, for each facet `which` selects, from the per-segment
-/// ordinal tables (see [`crate::index::facet_tables`]).
-fn count(
-    index: &Index,
-    searcher: &tantivy::Searcher,
-    tables: &[Option<Arc<SegmentFacets>>],
-    executor: &tantivy::Executor,
-    matches: &Matches,
-    which: [bool; facet_tables::N],
-) -> Result<FacetCounts> {
-    let count_segment = |seg: &collector::SegmentMatches| -> Result<FacetCounts> {
-        // the table the search looked up, else built now (its error is the search's)
-        let table = match tables.get(seg.segment as usize) {
-            Some(Some(table)) => Arc::clone(table),
-            _ => index.facet_tables().get(searcher, seg.segment)?,
+/// A path as the tables list it (`/norway/trondelag`), however it was typed.
+fn facet_text(path: &str) -> String {
+    TantivyFacet::from_text(path).map_or_else(|_| path.to_string(), |f| f.to_path_string())
+}
+
+/// What facet counts are read with.
+struct Counting<'a> {
+    index: &'a Index,
+    searcher: &'a tantivy::Searcher,
+    tables: &'a [Option<Arc<SegmentFacets>>],
+    executor: &'a tantivy::Executor,
+}
+
+impl Counting<'_> {
+    /// Count documents per facet value (with every ancestor) over the
+    /// matches, for each facet `which` selects, from the per-segment
+    /// ordinal tables (see [`crate::index::facet_tables`]); with `near`,
+    /// the documents failing that filter alone count too.
+    fn count(
+        &self,
+        matches: &Matches,
+        which: [bool; facet_tables::N],
+        near: Option<usize>,
+    ) -> Result<FacetCounts> {
+        let count_segment = |seg: &collector::SegmentMatches| -> Result<FacetCounts> {
+            // the table the search looked up, else built now (its error is the search's)
+            let table = match self.tables.get(seg.segment as usize) {
+                Some(Some(table)) => Arc::clone(table),
+                _ => self.index.facet_tables().get(self.searcher, seg.segment)?,
+            };
+            let mut counts: FacetCounts = Default::default();
+            let docs = seg.docs.iter().map(|m: &DocMatch| m.best_addr.doc_id);
+            match near {
+                None => table.count(docs, &which, &mut counts),
+                Some(i) => {
+                    let near = seg.near.iter().filter(|n| n.1 == i).map(|n| n.0);
+                    table.count(ascending(docs, near), &which, &mut counts)
+                }
+            }
+            Ok(counts)
         };
-        let mut counts: FacetCounts = Default::default();
-        table.count(
-            seg.docs.iter().map(|m: &DocMatch| m.best_addr.doc_id),
-            &which,
-            &mut counts,
-        );
-        Ok(counts)
-    };
-    // segments are counted on the executor the search ran on
-    let per_segment: Vec<FacetCounts> = executor.map(
-        |seg| count_segment(seg).map_err(|e| tantivy::TantivyError::InternalError(e.to_string())),
-        matches.segments.iter(),
-    )?;
+        // segments are counted on the executor the search ran on
+        let per_segment: Vec<FacetCounts> = self.executor.map(
+            |seg| {
+                count_segment(seg).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))
+            },
+            matches.segments.iter(),
+        )?;
+        Ok(sum(per_segment))
+    }
+}
+
+/// Two ascending sequences as one.
+fn ascending(
+    a: impl Iterator<Item = DocId>,
+    b: impl Iterator<Item = DocId>,
+) -> impl Iterator<Item = DocId> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y < x => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
+}
+
+/// Per-segment counts summed.
+fn sum(per_segment: Vec<FacetCounts>) -> FacetCounts {
     let mut counts: FacetCounts = Default::default();
     for seg_counts in per_segment {
         for (total, part) in counts.iter_mut().zip(seg_counts) {
@@ -535,5 +602,5 @@ fn count(
             }
         }
     }
-    Ok(counts)
+    counts
 }

@@ -443,6 +443,7 @@ impl Prunable {
             program: Program::of(&self.shape, self.leaves.len()),
             leaves,
             tables,
+            filter: None,
         }))
     }
 }
@@ -496,9 +497,106 @@ pub struct TopDocuments {
     program: Program,
     leaves: Vec<LeafWeight>,
     tables: Vec<Option<Arc<SegmentFacets>>>,
+    filter: Option<DocumentFilter>,
+}
+
+/// Filters on facets, applied to whole documents while a segment is
+/// walked (facets belong to documents): the page is drawn from the
+/// documents every filter lets through, and those failing exactly one are
+/// listed for that filter's facet, whose counts leave its own filter out.
+/// So one walk of the query's terms gives the page and every disjunctive
+/// count, where a query per filtered facet would walk them again.
+#[derive(Debug, Clone)]
+pub struct DocumentFilter {
+    /// Per filter: its facet's index in the tables and the paths it lets
+    /// through (with their descendants).
+    filters: Vec<(usize, Vec<String>)>,
+}
+
+impl DocumentFilter {
+    /// Filters by facet index and paths (as `/norway/trondelag`).
+    pub fn new(filters: Vec<(usize, Vec<String>)>) -> DocumentFilter {
+        DocumentFilter { filters }
+    }
+
+    fn in_segment<'a>(&self, table: &'a SegmentFacets) -> SegmentFilter<'a> {
+        SegmentFilter {
+            table,
+            ids: self
+                .filters
+                .iter()
+                .map(|(f, paths)| (*f, table.path_ids(*f, paths)))
+                .collect(),
+        }
+    }
+}
+
+/// A [`DocumentFilter`] with its paths resolved in one segment.
+struct SegmentFilter<'a> {
+    table: &'a SegmentFacets,
+    ids: Vec<(usize, Vec<u32>)>,
+}
+
+/// What a [`DocumentFilter`] says of a document.
+enum Verdict {
+    /// Every filter lets it through.
+    Pass,
+    /// All but this one (by index) do.
+    Near(usize),
+    /// Two or more do not.
+    Fail,
+}
+
+impl SegmentFilter<'_> {
+    fn verdict(&self, document: usize) -> Verdict {
+        let mut failed = None;
+        for (i, (f, ids)) in self.ids.iter().enumerate() {
+            if !self.table.has(document, *f, ids) {
+                if failed.is_some() {
+                    return Verdict::Fail;
+                }
+                failed = Some(i);
+            }
+        }
+        failed.map_or(Verdict::Pass, Verdict::Near)
+    }
+
+    /// Keep the documents of `m` that pass, and list those near.
+    fn apply(&self, m: &mut SegmentMatches) {
+        let mut at = 0;
+        let mut near = Vec::new();
+        m.docs.retain(|d| {
+            let Some((document, _)) = self.table.document(d.best_addr.doc_id, at) else {
+                return false;
+            };
+            at = document;
+            match self.verdict(document) {
+                Verdict::Pass => true,
+                Verdict::Near(i) => {
+                    near.push((d.best_addr.doc_id, i));
+                    false
+                }
+                Verdict::Fail => false,
+            }
+        });
+        m.near = near;
+    }
 }
 
 impl TopDocuments {
+    /// The same collector drawing the page from the documents `filter`
+    /// lets through, and listing those it nearly does; `None` when a
+    /// segment has no table of documents to read their facets from.
+    pub fn filtered(self, filter: DocumentFilter) -> Option<TopDocuments> {
+        self.tables
+            .iter()
+            .all(Option::is_some)
+            .then_some(TopDocuments {
+                filter: Some(filter),
+                ..self
+            })
+    }
+
     /// The terms' cursors in `reader`'s segment (`None` for a term absent
     /// there and, until [`Self::other_cursors`], for the other clauses).
     fn term_cursors(&self, reader: &SegmentReader) -> tantivy::Result<Vec<Option<Cursor>>> {
@@ -567,7 +665,14 @@ impl Collector for TopDocuments {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentMatches>) -> tantivy::Result<Matches> {
-        GroupByDocument::SCORED.merge_fruits(fruits)
+        // a document lives in one segment: nothing to merge across them
+        Ok(Matches {
+            segments: fruits
+                .into_iter()
+                .filter(|s| !s.docs.is_empty() || !s.near.is_empty())
+                .collect(),
+            near_listed: self.filter.is_some(),
+        })
     }
 
     fn collect_segment(
@@ -589,6 +694,15 @@ impl Collector for TopDocuments {
             })
             .sum();
         let table = self.tables.get(segment as usize).and_then(Option::as_ref);
+        let filter = match (&self.filter, table) {
+            (Some(f), Some(table)) => Some(f.in_segment(table)),
+            (Some(_), None) => {
+                return Err(tantivy::TantivyError::InternalError(
+                    "a filtered walk without a table of documents".into(),
+                ))
+            }
+            (None, _) => None,
+        };
         let Some(table) = table.filter(|_| postings >= u64::from(reader.max_doc() / WORTH)) else {
             // no table of documents, or too few postings: the full walk
             let mut group = self.for_segment(segment, reader)?;
@@ -598,7 +712,11 @@ impl Collector for TopDocuments {
                     group.collect(doc, score);
                 }
             })?;
-            return Ok(group.harvest());
+            let mut found = group.harvest();
+            if let Some(f) = &filter {
+                f.apply(&mut found);
+            }
+            return Ok(found);
         };
         self.other_cursors(reader, &mut cursors)?;
         let mut walk = Walk {
@@ -620,11 +738,14 @@ impl Collector for TopDocuments {
             next: vec![0; self.leaves.len()],
             scores: vec![None; self.leaves.len()],
             matching: Memo::new(),
+            filter,
+            near: Vec::new(),
         };
         walk.run();
         Ok(SegmentMatches {
             segment,
             docs: walk.docs,
+            near: walk.near,
         })
     }
 }
@@ -664,6 +785,10 @@ struct Walk<'a> {
     /// Which sets of matching clauses (without one that matches alone) are
     /// a match of the query.
     matching: Memo<bool>,
+    /// The documents the page is drawn from, when filtered.
+    filter: Option<SegmentFilter<'a>>,
+    /// Matching documents failing one filter (see [`SegmentMatches::near`]).
+    near: Vec<(DocId, usize)>,
 }
 
 /// A small direct-mapped memo of a function of a set of clauses: the
@@ -785,6 +910,14 @@ impl Walk<'_> {
             |b: Score, passages: u32| crate::plan::document_score(b, passages) * (1.0 + 1e-4);
         for i in 0..self.window.len() {
             let (document, key, at, passages, present) = self.window[i];
+            match self.filter.as_ref().map(|f| f.verdict(document)) {
+                None | Some(Verdict::Pass) => {}
+                Some(Verdict::Near(f)) => {
+                    self.near.push((at, f));
+                    continue;
+                }
+                Some(Verdict::Fail) => continue,
+            }
             let threshold = self.threshold();
             let below = |b: Option<Score>| match (threshold, b) {
                 (Some(t), Some(b)) => margin(b, passages) < t,
@@ -1032,6 +1165,7 @@ impl Walk<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facet::Facet;
     use crate::index::schema::{DOC_KEY, WORDS};
 
     fn term(t: &str, boost: f32) -> Clause {
@@ -1049,14 +1183,18 @@ mod tests {
         }
     }
 
-    /// Pruned and full walks of `node` over an index of 500 documents of
-    /// 1 to 24 passages (about 6,000, several windows) where `kyst` is in
-    /// most passages with varying frequencies and lengths.
-    fn pruned_and_full(node: &Node) -> (Matches, Matches) {
+    /// An index of 500 documents of 1 to 24 passages (about 6,000, several
+    /// windows) where `kyst` is in most passages with varying frequencies
+    /// and lengths; each document in one of the regions `/a/x`, `/a/y` and
+    /// `/b`, and most in one of the programmes `/p` and `/q`.
+    fn fixture() -> crate::index::Index {
         let index = crate::index::Index::in_ram().unwrap();
         let schema = index.tantivy().schema();
         let key = schema.get_field(DOC_KEY).unwrap();
         let text = schema.get_field(WORDS).unwrap();
+        let region = schema.get_field(Facet::Region.name()).unwrap();
+        let programme = schema.get_field(Facet::Programme.name()).unwrap();
+        let facet = |p: &str| tantivy::schema::Facet::from_text(p).unwrap();
         let mut w: tantivy::IndexWriter = index
             .tantivy()
             .writer_with_num_threads(1, 50_000_000)
@@ -1075,12 +1213,26 @@ mod tests {
                 if next(5) == 0 {
                     words.push("hav");
                 }
-                w.add_document(tantivy::doc!(key => k + 1, text => words.join(" ")))
-                    .unwrap();
+                let mut doc = tantivy::doc!(
+                    key => k + 1,
+                    text => words.join(" "),
+                    region => facet(["/a/x", "/a/y", "/b"][k as usize % 3])
+                );
+                if k % 7 != 0 {
+                    doc.add_facet(programme, facet(["/p", "/q"][(k / 3) as usize % 2]));
+                }
+                w.add_document(doc).unwrap();
             }
         }
         w.commit().unwrap();
         index.reload().unwrap();
+        index
+    }
+
+    /// Pruned and full walks of `node` over the [`fixture`].
+    fn pruned_and_full(node: &Node) -> (Matches, Matches) {
+        let index = fixture();
+        let schema = index.tantivy().schema();
         let searcher = index.searcher();
         assert!(searcher.num_docs() > 3 * u64::from(WINDOW));
         let tables: Vec<_> = (0..searcher.segment_readers().len())
@@ -1103,7 +1255,7 @@ mod tests {
 
     /// Same page (documents, scores, best passages), same documents with the
     /// same passage counts, and some left unscored.
-    fn same_answer(pruned: &Matches, full: &Matches) {
+    fn same_answer(pruned: &Matches, full: &Matches, least: usize) {
         let page = |m: &Matches| -> Vec<(u64, DocAddress, u32)> {
             m.top(10)
                 .iter()
@@ -1126,7 +1278,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(all(pruned), all(full));
-        assert!(full.total() > 400);
+        assert!(full.total() > least, "{} documents", full.total());
         let unscored = pruned
             .segments
             .iter()
@@ -1145,7 +1297,7 @@ mod tests {
     fn a_common_word_gives_the_full_walks_page_scoring_fewer_documents() {
         let node = word(vec![term("kyst", 1.0), term("hav", 0.5)]);
         let (pruned, full) = pruned_and_full(&node);
-        same_answer(&pruned, &full);
+        same_answer(&pruned, &full, 400);
     }
 
     #[test]
@@ -1162,7 +1314,7 @@ mod tests {
             tie_breaker: 0.0,
         };
         let (pruned, full) = pruned_and_full(&node);
-        same_answer(&pruned, &full);
+        same_answer(&pruned, &full, 400);
     }
 
     #[test]
@@ -1193,7 +1345,102 @@ mod tests {
                 .collect(),
         );
         let (pruned, full) = pruned_and_full(&node);
-        same_answer(&pruned, &full);
+        same_answer(&pruned, &full, 400);
+    }
+
+    #[test]
+    fn a_filtered_walk_gives_the_filtered_page_and_the_documents_one_filter_keeps_out() {
+        let index = fixture();
+        let schema = index.tantivy().schema();
+        let searcher = index.searcher();
+        let tables: Vec<_> = (0..searcher.segment_readers().len())
+            .map(|s| index.facet_tables().get(&searcher, s as u32).ok())
+            .collect();
+        let statistics = index.bm25_statistics(&searcher);
+        let scoring = EnableScoring::enabled_from_statistics_provider(&statistics, &searcher);
+        let node = word(vec![term("kyst", 1.0), term("hav", 0.5)]);
+        let text = super::super::embedded::query(&node, &schema);
+        let filter = |facet: Facet, path: &str| -> Box<dyn Query> {
+            let field = schema.get_field(facet.name()).unwrap();
+            let value = tantivy::schema::Facet::from_text(path).unwrap();
+            // a filter narrows and does not score, as the engine's filters
+            Box::new(tantivy::query::ConstScoreQuery::new(
+                Box::new(tantivy::query::TermQuery::new(
+                    Term::from_facet(field, &value),
+                    IndexRecordOption::Basic,
+                )),
+                0.0,
+            ))
+        };
+        // the full walk of the query with filters as required clauses
+        let full = |filters: Vec<Box<dyn Query>>| -> Matches {
+            let mut clauses = vec![(tantivy::query::Occur::Must, text.box_clone())];
+            clauses.extend(
+                filters
+                    .into_iter()
+                    .map(|f| (tantivy::query::Occur::Must, f)),
+            );
+            let q = tantivy::query::BooleanQuery::new(clauses);
+            searcher
+                .search(&q, &GroupByDocument::SCORED.with_tables(tables.clone()))
+                .unwrap()
+        };
+        let keys = |docs: &mut dyn Iterator<Item = DocId>| -> Vec<u64> {
+            let table = tables[0].as_ref().unwrap();
+            let mut at = 0;
+            docs.map(|d| {
+                let (document, key) = table.document(d, at).unwrap();
+                at = document;
+                key
+            })
+            .collect()
+        };
+        let region = (Facet::Region.index(), vec!["/a".to_string()]);
+        // either programme: every document with one
+        let programme = (
+            Facet::Programme.index(),
+            vec!["/p".to_string(), "/q".to_string()],
+        );
+        let programmes = || -> Box<dyn Query> {
+            Box::new(tantivy::query::BooleanQuery::union(vec![
+                filter(Facet::Programme, "/p"),
+                filter(Facet::Programme, "/q"),
+            ]))
+        };
+        let pruned = searcher
+            .search(
+                &*text,
+                &Prunable::of(&node, &schema)
+                    .unwrap()
+                    .collector(10, &statistics, scoring, tables.clone())
+                    .unwrap()
+                    .unwrap()
+                    .filtered(DocumentFilter::new(vec![region, programme]))
+                    .unwrap(),
+            )
+            .unwrap();
+        assert!(pruned.near_listed);
+        // the page and the documents of the query with both filters
+        same_answer(
+            &pruned,
+            &full(vec![filter(Facet::Region, "/a"), programmes()]),
+            200,
+        );
+        // with one filter left out, the documents the other keeps out join
+        for (i, kept) in [(0, programmes()), (1, filter(Facet::Region, "/a"))] {
+            let seg = &pruned.segments[0];
+            let mut with_near: Vec<u64> = keys(&mut seg.docs.iter().map(|d| d.best_addr.doc_id));
+            with_near.extend(keys(&mut seg.near.iter().filter(|n| n.1 == i).map(|n| n.0)));
+            with_near.sort();
+            let mut want: Vec<u64> = full(vec![kept]).segments[0]
+                .docs
+                .iter()
+                .map(|d| d.key)
+                .collect();
+            want.sort();
+            assert!(want.len() > pruned.total(), "some documents are near");
+            assert_eq!(with_near, want, "filter {i} left out");
+        }
     }
 
     #[test]

@@ -127,7 +127,9 @@ fn searching_segments_in_parallel_gives_the_same_response_as_one_thread() {
 #[test]
 fn a_pruned_search_answers_as_the_full_walk_does() {
     // common words, compounds (their parts are required together), a
-    // Swedish and an English word; with facets, and on a second page. The
+    // Swedish and an English word; with facets, on a second page, and with
+    // filters (applied to documents in the walk, with the documents one
+    // filter keeps out counted for that filter's facet). The
     // pruned walk scores passages from the posting blocks itself, so every
     // score, count and facet here is its own; this index's segments are too
     // small to leave documents unscored (the unit tests in
@@ -152,10 +154,21 @@ fn a_pruned_search_answers_as_the_full_walk_does() {
         "cooperation",
         "strategie",
     ] {
-        for offset in [0, 10] {
+        let filters: [&[(&str, &[&str])]; 3] = [
+            &[],
+            &[("lang", &["/nb", "/nn"])],
+            &[("lang", &["/nb"]), ("region", &["/norway"])],
+        ];
+        for (offset, filters) in [0, 10].into_iter().flat_map(|o| filters.map(|f| (o, f))) {
             let mut req = Request::new(q);
             req.facets = true;
             req.offset = offset;
+            for (facet, paths) in filters {
+                req.filters.insert(
+                    facet.to_string(),
+                    paths.iter().map(|p| p.to_string()).collect(),
+                );
+            }
             let (a, b) = (s.searcher.search(&req).unwrap(), full.search(&req).unwrap());
             let page = |r: &kartotek::search::Response| -> Vec<(String, String)> {
                 r.hits
@@ -163,11 +176,11 @@ fn a_pruned_search_answers_as_the_full_walk_does() {
                     .map(|h| (h.id.clone(), format!("{:.4}", h.score)))
                     .collect()
             };
-            assert_eq!(page(&a), page(&b), "{q} from {offset}");
-            assert_eq!(a.total, b.total, "{q}");
-            assert_eq!(a.facets, b.facets, "{q}");
+            assert_eq!(page(&a), page(&b), "{q} from {offset}, {filters:?}");
+            assert_eq!(a.total, b.total, "{q}, {filters:?}");
+            assert_eq!(a.facets, b.facets, "{q}, {filters:?}");
             compared += usize::from(!a.hits.is_empty());
         }
     }
-    assert!(compared > 15, "{compared}");
+    assert!(compared > 45, "{compared}");
 }
