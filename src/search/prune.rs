@@ -80,6 +80,59 @@ enum Shape {
 }
 
 impl Shape {
+    /// Its clauses, into `out`.
+    fn leaves(&self, out: &mut Vec<usize>) {
+        match self {
+            Shape::Leaf(i) => out.push(*i),
+            Shape::Max(children, _) | Shape::Sum(children) => {
+                children.iter().for_each(|c| c.leaves(out))
+            }
+            Shape::Plus(child, _) => child.leaves(out),
+            Shape::All(required, optional) => {
+                required.iter().chain(optional).for_each(|c| c.leaves(out))
+            }
+        }
+    }
+
+    /// The shape as it scores where only the clauses `active` match: the
+    /// others are left out, and every part that cannot match without them
+    /// (`None`: nothing can); a best-of or sum of one child is that child.
+    /// Scores are the same to the bit: what is left out added nothing, and
+    /// the rest combine in the same order.
+    fn within(&self, active: &[bool]) -> Option<Shape> {
+        let kept = |children: &[Shape]| -> Vec<Shape> {
+            children.iter().filter_map(|c| c.within(active)).collect()
+        };
+        // none: nothing; one: itself
+        fn one_or(
+            mut children: Vec<Shape>,
+            many: impl FnOnce(Vec<Shape>) -> Shape,
+        ) -> Option<Shape> {
+            match children.len() {
+                0 => None,
+                1 => children.pop(),
+                _ => Some(many(children)),
+            }
+        }
+        match self {
+            Shape::Leaf(i) => active
+                .get(*i)
+                .copied()
+                .unwrap_or(false)
+                .then_some(Shape::Leaf(*i)),
+            Shape::Max(children, tie) => one_or(kept(children), |c| Shape::Max(c, *tie)),
+            Shape::Sum(children) => one_or(kept(children), Shape::Sum),
+            Shape::Plus(child, add) => child.within(active).map(|c| Shape::Plus(Box::new(c), *add)),
+            Shape::All(required, optional) => Some(Shape::All(
+                required
+                    .iter()
+                    .map(|c| c.within(active))
+                    .collect::<Option<_>>()?,
+                kept(optional),
+            )),
+        }
+    }
+
     /// Whether a passage may match some of the shape's clauses and not the
     /// shape (it holds a group of required parts).
     fn requires(&self) -> bool {
@@ -99,9 +152,11 @@ impl Shape {
 #[derive(Debug, Clone)]
 struct Program {
     steps: Vec<Step>,
-    /// Per step, the parts (their last step and their clauses' bits) whose
-    /// steps start there, outermost first: skipped when none is present.
-    skips: Vec<Vec<(usize, u64)>>,
+    /// The parts (their last step and their clauses' bits) whose steps
+    /// start at a step, outermost first: skipped when none is present. Those
+    /// of step `i` are `skips[skips_from[i]..skips_from[i + 1]]`.
+    skips: Vec<(usize, u64)>,
+    skips_from: Vec<usize>,
     /// Clauses per bit of a set of clauses.
     group: usize,
     clauses: usize,
@@ -114,7 +169,8 @@ struct Program {
 
 #[derive(Debug, Clone, Copy)]
 enum Step {
-    Leaf(usize),
+    /// A clause, and its bit.
+    Leaf(usize, u64),
     Max(usize, Score),
     Sum(usize),
     Plus(Score),
@@ -146,8 +202,9 @@ impl Program {
             };
             let (first, bits) = match shape {
                 Shape::Leaf(i) => {
-                    steps.push(Step::Leaf(*i));
-                    return (steps.len() - 1, 1 << (i / group));
+                    let bit = 1 << (i / group).min(63);
+                    steps.push(Step::Leaf(*i, bit));
+                    return (steps.len() - 1, bit);
                 }
                 Shape::Max(cs, tie) => {
                     let r = children(&mut cs.iter(), steps, spans);
@@ -176,23 +233,37 @@ impl Program {
         let (mut steps, mut spans) = (Vec::new(), Vec::new());
         walk(shape, group, &mut steps, &mut spans);
         // per first step, the subtrees starting there, outermost first
-        let mut skips = vec![Vec::new(); steps.len()];
-        for (first, root, bits) in spans {
-            if first < root {
-                skips[first].push((root, bits));
+        let mut starting: Vec<(usize, usize, u64)> = spans
+            .into_iter()
+            .filter(|(first, root, _)| first < root)
+            .collect();
+        starting.sort_by_key(|&(first, root, _)| (first, std::cmp::Reverse(root)));
+        let mut skips_from = Vec::with_capacity(steps.len() + 1);
+        let mut next = 0;
+        for step in 0..=steps.len() {
+            while starting.get(next).is_some_and(|s| s.0 < step) {
+                next += 1;
             }
+            skips_from.push(next);
         }
-        skips
-            .iter_mut()
-            .for_each(|v| v.sort_by_key(|s| std::cmp::Reverse(s.0)));
-        let mut program = Program {
+        Program {
             steps,
-            skips,
+            skips: starting
+                .into_iter()
+                .map(|(_, root, bits)| (root, bits))
+                .collect(),
+            skips_from,
             group,
             clauses,
             bits: (0..clauses).map(|i| 1 << (i / group)).collect(),
             alone: 0,
-        };
+        }
+    }
+
+    /// The program of `shape`, whose clauses number `clauses`, knowing
+    /// which bits match alone.
+    fn whole(shape: &Shape, clauses: usize) -> Program {
+        let mut program = Program::of(shape, clauses);
         let (some, stack) = (vec![Some(0.0); clauses], &mut Vec::new());
         program.alone = (0..64)
             .map(|b| 1u64 << b)
@@ -229,52 +300,57 @@ impl Program {
     ) -> Option<Score> {
         stack.clear();
         let mut at = 0;
-        'steps: while at < self.steps.len() {
+        'steps: while let Some(&step) = self.steps.get(at) {
             // a part with none of its clauses present is `None` as a whole
-            for &(root, bits) in &self.skips[at] {
+            let skips = self.skips_from[at]..self.skips_from[at + 1];
+            for &(root, bits) in &self.skips[skips] {
                 if present & bits == 0 {
                     stack.push(None);
                     at = root + 1;
                     continue 'steps;
                 }
             }
-            let step = self.steps[at];
             at += 1;
+            // the children's values are the top of the stack
             let value = match step {
-                Step::Leaf(i) => {
-                    if present & self.bit(i) != 0 {
+                Step::Leaf(i, bit) => {
+                    if present & bit != 0 {
                         leaves.get(i).copied().flatten()
                     } else {
                         None
                     }
                 }
                 Step::Max(n, tie) => {
-                    let at = stack.len() - n;
+                    let from = stack.len() - n;
                     let mut any = false;
                     let (mut best, mut sum) = (0.0f32, 0.0f32);
-                    for b in stack.drain(at..).flatten() {
+                    for &b in stack[from..].iter().flatten() {
                         any = true;
                         best = best.max(b);
                         sum += b;
                     }
+                    stack.truncate(from);
                     any.then_some(best + tie * (sum - best))
                 }
                 Step::Sum(n) => {
-                    let at = stack.len() - n;
-                    stack.drain(at..).flatten().reduce(|a, b| a + b)
+                    let from = stack.len() - n;
+                    let sum = stack[from..].iter().flatten().copied().reduce(|a, b| a + b);
+                    stack.truncate(from);
+                    sum
                 }
                 Step::Plus(add) => stack.pop().flatten().map(|b| b + add),
                 Step::All(required, optional) => {
-                    let at = stack.len() - required - optional;
+                    let from = stack.len() - required - optional;
                     let mut sum = 0.0f32;
                     let mut all = true;
-                    for (k, b) in stack.drain(at..).enumerate() {
+                    for (k, b) in stack[from..].iter().enumerate() {
                         match b {
                             Some(b) => sum += b,
                             None if k < required => all = false,
                             None => {}
                         }
                     }
+                    stack.truncate(from);
                     all.then_some(sum)
                 }
             };
@@ -440,7 +516,8 @@ impl Prunable {
         }
         Ok(Some(TopDocuments {
             n,
-            program: Program::of(&self.shape, self.leaves.len()),
+            shape: self.shape.clone(),
+            program: Program::whole(&self.shape, self.leaves.len()),
             leaves,
             tables,
             filter: None,
@@ -494,6 +571,7 @@ fn safety(segment_average: f32, average: f32) -> f32 {
 /// The collector [`Prunable::collector`] makes.
 pub struct TopDocuments {
     n: usize,
+    shape: Shape,
     program: Program,
     leaves: Vec<LeafWeight>,
     tables: Vec<Option<Arc<SegmentFacets>>>,
@@ -722,6 +800,7 @@ impl Collector for TopDocuments {
         let mut walk = Walk {
             n: self.n,
             program: &self.program,
+            parts: Part::of(&self.shape, &self.program),
             stack: Vec::new(),
             some: vec![Some(0.0); self.leaves.len()],
             table,
@@ -754,6 +833,8 @@ impl Collector for TopDocuments {
 struct Walk<'a> {
     n: usize,
     program: &'a Program,
+    /// The query's parts, with their programs for the window.
+    parts: Vec<Part>,
     /// Scratch for the program.
     stack: Vec<Option<Score>>,
     /// A score for every clause, to tell a match from the clauses present.
@@ -791,6 +872,82 @@ struct Walk<'a> {
     near: Vec<(DocId, usize)>,
 }
 
+/// A part of the query: a word of a query of several (the children of a
+/// sum at its root), else the whole. A query of several words has hundreds
+/// of clauses; a passage's set of them differs from the next passage's in
+/// some words, seldom in all, so each word's bound is remembered for its
+/// own clauses present, and the query's is their sum.
+struct Part {
+    shape: Shape,
+    /// Its clauses' bits.
+    bits: u64,
+    /// The program of its clauses matching in the window (see
+    /// [`Shape::within`]); `None` when none does.
+    program: Option<Program>,
+    /// Its bounds in the window by its clauses present.
+    memo: Memo<Option<Score>>,
+}
+
+impl Part {
+    /// The parts of `shape`, whose whole program is `program`.
+    fn of(shape: &Shape, program: &Program) -> Vec<Part> {
+        let children = match shape {
+            Shape::Sum(children) => children.clone(),
+            whole => vec![whole.clone()],
+        };
+        children
+            .into_iter()
+            .map(|shape| {
+                let mut leaves = Vec::new();
+                shape.leaves(&mut leaves);
+                Part {
+                    bits: leaves.iter().fold(0, |all, &i| all | program.bit(i)),
+                    shape,
+                    program: None,
+                    memo: Memo::of_bits(10),
+                }
+            })
+            .collect()
+    }
+
+    /// Ready the part for a window where the clauses `active` match.
+    fn within(&mut self, active: &[bool], clauses: usize) {
+        self.program = self
+            .shape
+            .within(active)
+            .map(|shape| Program::of(&shape, clauses));
+        self.memo.clear();
+    }
+
+    /// The sum of the parts' values (as [`Program::bound`]; remembered
+    /// with `memo`, for bounds), added in the order the whole's sum adds
+    /// them, so a score is the same to the bit.
+    fn bound(
+        parts: &mut [Part],
+        leaves: &[Option<Score>],
+        present: u64,
+        stack: &mut Vec<Option<Score>>,
+        memo: bool,
+    ) -> Option<Score> {
+        let mut sum: Option<Score> = None;
+        for part in parts {
+            let key = present & part.bits;
+            let Some(program) = part.program.as_ref().filter(|_| key != 0) else {
+                continue; // none of its clauses: it adds nothing
+            };
+            let value = if memo {
+                part.memo.get(key, || program.bound(leaves, key, stack))
+            } else {
+                program.bound(leaves, key, stack)
+            };
+            if let Some(v) = value {
+                sum = Some(sum.map_or(v, |s| s + v));
+            }
+        }
+        sum
+    }
+}
+
 /// A small direct-mapped memo of a function of a set of clauses: the
 /// same few sets recur passage after passage, and a hash map's hashing cost
 /// more than the shape's evaluation saved.
@@ -798,6 +955,8 @@ struct Memo<T: Copy> {
     /// (epoch, set of clauses, value); a slot of an older epoch is empty.
     slots: Vec<(u32, u64, T)>,
     epoch: u32,
+    /// Bits of the hash: `2^bits` slots.
+    bits: u32,
 }
 
 impl<T: Copy + Default> Memo<T> {
@@ -805,9 +964,15 @@ impl<T: Copy + Default> Memo<T> {
     const BITS: u32 = 12;
 
     fn new() -> Memo<T> {
+        Memo::of_bits(Self::BITS)
+    }
+
+    /// A memo of `2^bits` slots.
+    fn of_bits(bits: u32) -> Memo<T> {
         Memo {
-            slots: vec![(0, 0, T::default()); 1 << Self::BITS],
+            slots: vec![(0, 0, T::default()); 1 << bits],
             epoch: 1,
+            bits,
         }
     }
 
@@ -822,7 +987,7 @@ impl<T: Copy + Default> Memo<T> {
 
     fn get(&mut self, present: u64, f: impl FnOnce() -> T) -> T {
         // Fibonacci hashing: the top bits of the product
-        let i = (present.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize;
+        let i = (present.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize;
         let slot = &mut self.slots[i];
         if slot.0 == self.epoch && slot.1 == present {
             return slot.2;
@@ -905,7 +1070,31 @@ impl Walk<'_> {
         // first with every clause the window matches: most documents fall
         // below the threshold without their own clauses' bound
         let every = self.window.iter().fold(0, |all, w| all | w.4);
-        let window = self.program.bound(&self.bounds, every, &mut self.stack);
+        let active: Vec<bool> = self.bounds.iter().map(Option::is_some).collect();
+        for part in &mut self.parts {
+            part.within(&active, self.program.clauses);
+        }
+        let window = Part::bound(&mut self.parts, &self.bounds, every, &mut self.stack, true);
+        // each part's best in the window: a document's bound is at most
+        // the sum of its parts' (one word of several is below the page)
+        let maxima: Vec<(u64, Score)> = self
+            .parts
+            .iter()
+            .filter_map(|p| {
+                let program = p.program.as_ref()?;
+                Some((
+                    p.bits,
+                    program.bound(&self.bounds, p.bits, &mut self.stack)?,
+                ))
+            })
+            .collect();
+        let sum_of_parts = |present: u64| -> Option<Score> {
+            maxima
+                .iter()
+                .filter(|(bits, _)| present & bits != 0)
+                .map(|(_, b)| *b)
+                .reduce(|a, b| a + b)
+        };
         let margin =
             |b: Score, passages: u32| crate::plan::document_score(b, passages) * (1.0 + 1e-4);
         for i in 0..self.window.len() {
@@ -929,11 +1118,12 @@ impl Walk<'_> {
             // passage's own (a document's passages matching different
             // words do not add up in one passage)
             let skip = below(window)
+                || (maxima.len() > 1 && below(sum_of_parts(present)))
                 || {
-                    let (program, bounds, stack) = (self.program, &self.bounds, &mut self.stack);
+                    let (parts, bounds, stack) = (&mut self.parts, &self.bounds, &mut self.stack);
                     below(
                         self.cache
-                            .get(present, || program.bound(bounds, present, stack)),
+                            .get(present, || Part::bound(parts, bounds, present, stack, true)),
                     )
                 }
                 || below(self.passages_bound(lo, at, end, present));
@@ -953,13 +1143,13 @@ impl Walk<'_> {
     /// The best bound of the passages from `from` to `end` (in the window
     /// from `lo`), each by the clauses it matches; `every` is all of them.
     fn passages_bound(&mut self, lo: DocId, from: DocId, end: DocId, every: u64) -> Option<Score> {
-        let (program, bounds) = (self.program, &self.bounds);
+        let (parts, bounds) = (&mut self.parts, &self.bounds);
         if every.count_ones() == 1 {
             // one clause (or group) in every passage: one bound
             let stack = &mut self.stack;
             return self
                 .cache
-                .get(every, || program.bound(bounds, every, stack));
+                .get(every, || Part::bound(parts, bounds, every, stack, true));
         }
         let mut best: Option<Score> = None;
         for doc in from..end {
@@ -970,7 +1160,7 @@ impl Walk<'_> {
             let stack = &mut self.stack;
             if let Some(b) = self
                 .cache
-                .get(present, || program.bound(bounds, present, stack))
+                .get(present, || Part::bound(parts, bounds, present, stack, true))
             {
                 best = Some(best.map_or(b, |x: Score| x.max(b)));
             }
@@ -1051,35 +1241,40 @@ impl Walk<'_> {
     }
 
     /// The window's matching documents from the marks, with their first
-    /// matching passage and how many passages match.
+    /// matching passage and how many passages match. Document by document
+    /// (the window holds whole ones): this runs for every passage of a
+    /// segment.
     fn documents(&mut self, first: usize, lo: DocId) {
         self.window.clear();
         let alive = self.reader.alive_bitset();
         let starts = self.table.starts();
+        let marks = std::mem::take(&mut self.marks);
+        let hi = lo + marks.len() as u32;
+        let alone = self.program.alone;
         let mut document = first;
-        for i in 0..self.marks.len() {
-            let present = self.marks[i];
-            if !self.matches(present) {
-                continue;
-            }
-            let passage = lo + i as u32;
-            if alive.is_some_and(|a| !a.is_alive(passage)) {
-                continue;
-            }
-            while starts.get(document + 1).is_some_and(|&s| s <= passage) {
-                document += 1;
-            }
-            let Some(key) = self.table.key(document) else {
-                continue; // a passage without a document key
-            };
-            match self.window.last_mut() {
-                Some(last) if last.0 == document => {
-                    last.3 += 1;
-                    last.4 |= present;
+        while let Some(&start) = starts.get(document).filter(|&&s| s < hi) {
+            let end = starts.get(document + 1).map_or(hi, |&e| e.min(hi));
+            let (mut passages, mut present, mut at) = (0u32, 0u64, None);
+            for (passage, &clauses) in (start..end).zip(&marks[(start - lo) as usize..]) {
+                // a clause that matches alone (all, unless some are parts
+                // required together): no evaluation
+                if clauses == 0
+                    || (clauses & alone == 0 && !self.matches(clauses))
+                    || alive.is_some_and(|a| !a.is_alive(passage))
+                {
+                    continue;
                 }
-                _ => self.window.push((document, key, passage, 1, present)),
+                passages += 1;
+                present |= clauses;
+                at.get_or_insert(passage);
             }
+            // (a passage without a document key is left out)
+            if let (Some(at), Some(key)) = (at, self.table.key(document)) {
+                self.window.push((document, key, at, passages, present));
+            }
+            document += 1;
         }
+        self.marks = marks;
     }
 
     /// Score the document `key`'s passages from `from` to `end` (in the
@@ -1092,6 +1287,18 @@ impl Walk<'_> {
             let present = self.marks[(doc - lo) as usize];
             if !self.matches(present) || alive.is_some_and(|a| !a.is_alive(doc)) {
                 continue;
+            }
+            // a passage whose bound is below the document's best so far
+            // cannot be its best: counted, not scored
+            if let Some(m) = &mut found {
+                let (parts, bounds, stack) = (&mut self.parts, &self.bounds, &mut self.stack);
+                let bound = self
+                    .cache
+                    .get(present, || Part::bound(parts, bounds, present, stack, true));
+                if bound.is_some_and(|b| b * (1.0 + 1e-4) < m.best) {
+                    m.passages += 1;
+                    continue;
+                }
             }
             let score = self.passage(doc, present);
             match &mut found {
@@ -1153,11 +1360,22 @@ impl Walk<'_> {
                 };
             }
         }
-        let score = self
-            .program
-            .bound(&self.scores, u64::MAX, &mut self.stack)
-            .unwrap_or(0.0);
-        self.scores.iter_mut().for_each(|s| *s = None);
+        let score = Part::bound(
+            &mut self.parts,
+            &self.scores,
+            u64::MAX,
+            &mut self.stack,
+            false,
+        )
+        .unwrap_or(0.0);
+        let mut rest = present;
+        while rest != 0 {
+            let b = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            for leaf in self.program.clauses_of(b) {
+                self.scores[leaf] = None;
+            }
+        }
         score
     }
 }
@@ -1456,6 +1674,46 @@ mod tests {
             (Occur::MustNot, word(vec![term("hav", 1.0)])),
         ]);
         assert!(Prunable::of(&excluded, &schema).is_none());
+    }
+
+    #[test]
+    fn a_shape_within_the_clauses_that_match_scores_as_the_whole() {
+        // two words (a sum of constants over dis-maxes: two parts), one
+        // with parts required together
+        let shape = Shape::Sum(vec![
+            Shape::Plus(
+                Box::new(Shape::Max(
+                    vec![
+                        Shape::Leaf(0),
+                        Shape::Leaf(1),
+                        Shape::All(vec![Shape::Leaf(2), Shape::Leaf(3)], vec![]),
+                    ],
+                    0.1,
+                )),
+                0.7,
+            ),
+            Shape::Plus(Box::new(Shape::Max(vec![Shape::Leaf(4)], 0.1)), 0.3),
+        ]);
+        let whole = Program::of(&shape, 5);
+        let scores = [Some(1.5), Some(0.25), Some(0.5), Some(0.75), Some(2.0)];
+        let stack = &mut Vec::new();
+        for active in 0u64..32 {
+            let on: Vec<bool> = (0..5).map(|i| active & (1 << i) != 0).collect();
+            let part = shape.within(&on).map(|s| Program::of(&s, 5));
+            // every set of clauses matching among the active ones
+            for present in (0u64..32).filter(|p| p & !active == 0) {
+                let want = whole.bound(&scores, present, stack);
+                let got = part.as_ref().and_then(|p| p.bound(&scores, present, stack));
+                assert_eq!(got, want, "active {active:b}, present {present:b}");
+                let mut parts = Part::of(&shape, &whole);
+                parts.iter_mut().for_each(|p| p.within(&on, 5));
+                let summed = Part::bound(&mut parts, &scores, present, stack, true);
+                assert_eq!(
+                    summed, want,
+                    "in parts: active {active:b}, present {present:b}"
+                );
+            }
+        }
     }
 
     #[test]
