@@ -422,13 +422,23 @@ impl MinUnion {
 
 impl DocSet for MinUnion {
     fn advance(&mut self) -> DocId {
+        // one pass: move the children at the current passage and find the
+        // next smallest; finished children are dropped when one finishes
         let at = self.doc;
+        let mut next = TERMINATED;
+        let mut finished = false;
         for (c, d) in self.children.iter_mut().zip(self.docs.iter_mut()) {
             if *d == at {
                 *d = c.advance();
+                finished |= *d == TERMINATED;
             }
+            next = next.min(*d);
         }
-        self.settle();
+        if finished {
+            self.settle();
+        } else {
+            self.doc = next;
+        }
         self.doc
     }
 
