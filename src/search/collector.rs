@@ -130,6 +130,89 @@ impl Ord for Ranked {
     }
 }
 
+/// Filters on facets, applied to whole documents while a segment is
+/// walked (facets belong to documents): the page is drawn from the
+/// documents every filter lets through, and those failing exactly one are
+/// listed for that filter's facet, whose counts leave its own filter out.
+/// So one walk of the query's terms gives the page and every disjunctive
+/// count, where a query per filtered facet would walk them again.
+#[derive(Debug, Clone)]
+pub struct DocumentFilter {
+    /// Per filter: its facet's index in the tables and the paths it lets
+    /// through (with their descendants).
+    filters: Vec<(usize, Vec<String>)>,
+}
+
+impl DocumentFilter {
+    /// Filters by facet index and paths (as `/norway/trondelag`).
+    pub fn new(filters: Vec<(usize, Vec<String>)>) -> DocumentFilter {
+        DocumentFilter { filters }
+    }
+
+    pub(crate) fn in_segment<'a>(&self, table: &'a SegmentFacets) -> SegmentFilter<'a> {
+        SegmentFilter {
+            table,
+            ids: self
+                .filters
+                .iter()
+                .map(|(f, paths)| (*f, table.path_ids(*f, paths)))
+                .collect(),
+        }
+    }
+}
+
+/// A [`DocumentFilter`] with its paths resolved in one segment.
+pub(crate) struct SegmentFilter<'a> {
+    table: &'a SegmentFacets,
+    ids: Vec<(usize, Vec<u32>)>,
+}
+
+/// What a [`DocumentFilter`] says of a document.
+pub(crate) enum Verdict {
+    /// Every filter lets it through.
+    Pass,
+    /// All but this one (by index) do.
+    Near(usize),
+    /// Two or more do not.
+    Fail,
+}
+
+impl SegmentFilter<'_> {
+    pub(crate) fn verdict(&self, document: usize) -> Verdict {
+        let mut failed = None;
+        for (i, (f, ids)) in self.ids.iter().enumerate() {
+            if !self.table.has(document, *f, ids) {
+                if failed.is_some() {
+                    return Verdict::Fail;
+                }
+                failed = Some(i);
+            }
+        }
+        failed.map_or(Verdict::Pass, Verdict::Near)
+    }
+
+    /// Keep the documents of `m` that pass, and list those near.
+    pub(crate) fn apply(&self, m: &mut SegmentMatches) {
+        let mut at = 0;
+        let mut near = Vec::new();
+        m.docs.retain(|d| {
+            let Some((document, _)) = self.table.document(d.best_addr.doc_id, at) else {
+                return false;
+            };
+            at = document;
+            match self.verdict(document) {
+                Verdict::Pass => true,
+                Verdict::Near(i) => {
+                    near.push((d.best_addr.doc_id, i));
+                    false
+                }
+                Verdict::Fail => false,
+            }
+        });
+        m.near = near;
+    }
+}
+
 /// Collects every matching passage grouped by document.
 pub struct GroupByDocument {
     /// Keep the best passage by score; without, only which documents
@@ -141,6 +224,9 @@ pub struct GroupByDocument {
     /// the key column for every passage (a scattered read, about 8 % of a
     /// common word's search at a million passages).
     tables: Vec<Option<Arc<SegmentFacets>>>,
+    /// Filters applied to documents at the end of each segment (see
+    /// [`DocumentFilter`]).
+    filter: Option<DocumentFilter>,
 }
 
 impl GroupByDocument {
@@ -148,17 +234,32 @@ impl GroupByDocument {
     pub const SCORED: GroupByDocument = GroupByDocument {
         scoring: true,
         tables: Vec::new(),
+        filter: None,
     };
     /// Documents only (facet counts): the engine computes no score.
     pub const UNSCORED: GroupByDocument = GroupByDocument {
         scoring: false,
         tables: Vec::new(),
+        filter: None,
     };
 
     /// The same grouping, reading documents and keys from `tables` (by
     /// segment ordinal) where they are built.
     pub fn with_tables(self, tables: Vec<Option<Arc<SegmentFacets>>>) -> GroupByDocument {
         GroupByDocument { tables, ..self }
+    }
+
+    /// The same grouping keeping the documents `filter` lets through and
+    /// listing those it nearly does; `None` when a segment has no table of
+    /// documents (call after [`Self::with_tables`]).
+    pub fn with_filter(self, filter: DocumentFilter) -> Option<GroupByDocument> {
+        self.tables
+            .iter()
+            .all(Option::is_some)
+            .then_some(GroupByDocument {
+                filter: Some(filter),
+                ..self
+            })
     }
 }
 
@@ -178,6 +279,7 @@ pub struct SegmentGroup {
     segment: SegmentOrdinal,
     keys: Keys,
     docs: Vec<DocMatch>,
+    filter: Option<DocumentFilter>,
 }
 
 impl Collector for GroupByDocument {
@@ -200,6 +302,7 @@ impl Collector for GroupByDocument {
             segment,
             keys,
             docs: Vec::new(),
+            filter: self.filter.clone(),
         })
     }
 
@@ -210,8 +313,11 @@ impl Collector for GroupByDocument {
     fn merge_fruits(&self, fruits: Vec<SegmentMatches>) -> tantivy::Result<Matches> {
         // a document lives in one segment: nothing to merge across them
         Ok(Matches {
-            segments: fruits.into_iter().filter(|s| !s.docs.is_empty()).collect(),
-            near_listed: false,
+            segments: fruits
+                .into_iter()
+                .filter(|s| !s.docs.is_empty() || !s.near.is_empty())
+                .collect(),
+            near_listed: self.filter.is_some(),
         })
     }
 }
@@ -254,11 +360,15 @@ impl SegmentCollector for SegmentGroup {
     }
 
     fn harvest(self) -> Self::Fruit {
-        SegmentMatches {
+        let mut found = SegmentMatches {
             segment: self.segment,
             docs: self.docs,
             near: Vec::new(),
+        };
+        if let (Some(filter), Keys::Table { table, .. }) = (&self.filter, &self.keys) {
+            filter.in_segment(table).apply(&mut found);
         }
+        found
     }
 }
 

@@ -221,9 +221,11 @@ impl Searcher {
     }
 
     /// Whether the embedded engine may leave unscored the documents that
-    /// cannot reach the page (see [`prune`]; on by default, the answer is
-    /// the same; off: every matching passage is scored, for measuring what
-    /// pruning saves).
+    /// cannot reach the page and count filtered facets from one walk (see
+    /// [`prune`]; on by default, the answer is the same; off: every
+    /// matching passage is scored and each filtered facet counted by a
+    /// query of its own, the reference the tests and `profile_mode` hold
+    /// the faster walk to).
     pub fn with_pruning(mut self, prune: bool) -> Searcher {
         self.prune = prune;
         self

@@ -48,7 +48,9 @@ use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, Query, S
 use tantivy::schema::{Field, IndexRecordOption, Schema};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
-use super::collector::{DocMatch, GroupByDocument, Matches, SegmentMatches};
+use super::collector::{
+    DocMatch, DocumentFilter, GroupByDocument, Matches, SegmentFilter, SegmentMatches, Verdict,
+};
 use crate::index::facet_tables::SegmentFacets;
 use crate::plan::{Clause, Node, Occur};
 
@@ -576,89 +578,6 @@ pub struct TopDocuments {
     leaves: Vec<LeafWeight>,
     tables: Vec<Option<Arc<SegmentFacets>>>,
     filter: Option<DocumentFilter>,
-}
-
-/// Filters on facets, applied to whole documents while a segment is
-/// walked (facets belong to documents): the page is drawn from the
-/// documents every filter lets through, and those failing exactly one are
-/// listed for that filter's facet, whose counts leave its own filter out.
-/// So one walk of the query's terms gives the page and every disjunctive
-/// count, where a query per filtered facet would walk them again.
-#[derive(Debug, Clone)]
-pub struct DocumentFilter {
-    /// Per filter: its facet's index in the tables and the paths it lets
-    /// through (with their descendants).
-    filters: Vec<(usize, Vec<String>)>,
-}
-
-impl DocumentFilter {
-    /// Filters by facet index and paths (as `/norway/trondelag`).
-    pub fn new(filters: Vec<(usize, Vec<String>)>) -> DocumentFilter {
-        DocumentFilter { filters }
-    }
-
-    fn in_segment<'a>(&self, table: &'a SegmentFacets) -> SegmentFilter<'a> {
-        SegmentFilter {
-            table,
-            ids: self
-                .filters
-                .iter()
-                .map(|(f, paths)| (*f, table.path_ids(*f, paths)))
-                .collect(),
-        }
-    }
-}
-
-/// A [`DocumentFilter`] with its paths resolved in one segment.
-struct SegmentFilter<'a> {
-    table: &'a SegmentFacets,
-    ids: Vec<(usize, Vec<u32>)>,
-}
-
-/// What a [`DocumentFilter`] says of a document.
-enum Verdict {
-    /// Every filter lets it through.
-    Pass,
-    /// All but this one (by index) do.
-    Near(usize),
-    /// Two or more do not.
-    Fail,
-}
-
-impl SegmentFilter<'_> {
-    fn verdict(&self, document: usize) -> Verdict {
-        let mut failed = None;
-        for (i, (f, ids)) in self.ids.iter().enumerate() {
-            if !self.table.has(document, *f, ids) {
-                if failed.is_some() {
-                    return Verdict::Fail;
-                }
-                failed = Some(i);
-            }
-        }
-        failed.map_or(Verdict::Pass, Verdict::Near)
-    }
-
-    /// Keep the documents of `m` that pass, and list those near.
-    fn apply(&self, m: &mut SegmentMatches) {
-        let mut at = 0;
-        let mut near = Vec::new();
-        m.docs.retain(|d| {
-            let Some((document, _)) = self.table.document(d.best_addr.doc_id, at) else {
-                return false;
-            };
-            at = document;
-            match self.verdict(document) {
-                Verdict::Pass => true,
-                Verdict::Near(i) => {
-                    near.push((d.best_addr.doc_id, i));
-                    false
-                }
-                Verdict::Fail => false,
-            }
-        });
-        m.near = near;
-    }
 }
 
 impl TopDocuments {

@@ -153,6 +153,8 @@ fn a_pruned_search_answers_as_the_full_walk_does() {
         "samarbete",
         "cooperation",
         "strategie",
+        "regional utvikling",
+        "internasjonal strategi",
     ] {
         let filters: [&[(&str, &[&str])]; 3] = [
             &[],
