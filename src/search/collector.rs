@@ -68,6 +68,19 @@ pub struct Matches {
 }
 
 impl Matches {
+    /// The segments' matches as one answer (a document lives in one
+    /// segment: nothing to merge across them), leaving out segments where
+    /// nothing matched.
+    pub(crate) fn of_segments(fruits: Vec<SegmentMatches>, near_listed: bool) -> Matches {
+        Matches {
+            segments: fruits
+                .into_iter()
+                .filter(|s| !s.docs.is_empty() || !s.near.is_empty())
+                .collect(),
+            near_listed,
+        }
+    }
+
     /// Number of matching documents.
     pub fn total(&self) -> usize {
         self.segments.iter().map(|s| s.docs.len()).sum()
@@ -311,14 +324,7 @@ impl Collector for GroupByDocument {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentMatches>) -> tantivy::Result<Matches> {
-        // a document lives in one segment: nothing to merge across them
-        Ok(Matches {
-            segments: fruits
-                .into_iter()
-                .filter(|s| !s.docs.is_empty() || !s.near.is_empty())
-                .collect(),
-            near_listed: self.filter.is_some(),
-        })
+        Ok(Matches::of_segments(fruits, self.filter.is_some()))
     }
 }
 

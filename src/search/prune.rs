@@ -662,14 +662,7 @@ impl Collector for TopDocuments {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentMatches>) -> tantivy::Result<Matches> {
-        // a document lives in one segment: nothing to merge across them
-        Ok(Matches {
-            segments: fruits
-                .into_iter()
-                .filter(|s| !s.docs.is_empty() || !s.near.is_empty())
-                .collect(),
-            near_listed: self.filter.is_some(),
-        })
+        Ok(Matches::of_segments(fruits, self.filter.is_some()))
     }
 
     fn collect_segment(
