@@ -27,6 +27,8 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use crate::index::analyzer;
+
 /// Shortest part of a compound, in letters (Hunspell's `COMPOUNDMIN` of the
 /// Norwegian dictionaries).
 pub(crate) const MIN_PART_CHARS: usize = 4;
@@ -60,6 +62,9 @@ const LANGUAGES: &[(&str, &[&str], &[&str])] = &[
 pub struct Lexicon {
     dicts: Vec<spellbook::Dictionary>,
     links: &'static [&'static str],
+    /// Whether function words alone make no compound (see
+    /// [`Lexicon::split`]).
+    refuse_function_words: bool,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -84,7 +89,20 @@ impl Lexicon {
             let d = spellbook::Dictionary::new(&aff, &dic).map_err(|e| e.to_string())?;
             dicts.push(d);
         }
-        Ok(Lexicon { dicts, links })
+        Ok(Lexicon {
+            dicts,
+            links,
+            refuse_function_words: false,
+        })
+    }
+
+    /// The same lexicon, refusing splits into parts that are all function
+    /// words or stem to them (see [`Lexicon::split`]).
+    pub fn refusing_function_words(self) -> Lexicon {
+        Lexicon {
+            refuse_function_words: true,
+            ..self
+        }
     }
 
     /// True when `word` (lowercase) is a dictionary word, in any of its
@@ -93,6 +111,25 @@ impl Lexicon {
         self.dicts
             .iter()
             .any(|d| d.checker().check_lower_as_title(true).check(word))
+    }
+
+    /// True when `word` is, or stems to, a function word in any of the
+    /// languages that compound: a part is searched in every language's
+    /// fields (`fors` stems to Norwegian `for`, `varlig` to Swedish `var`).
+    fn function_like(&self, word: &str) -> bool {
+        self.refuse_function_words
+            && analyzer::ANALYZED
+                .iter()
+                .filter(|l| compounds(l.key))
+                .any(|l| {
+                    analyzer::stop_word(l.key, word)
+                        || l.stemmer.is_some_and(|a| {
+                            analyzer::stop_word(
+                                l.key,
+                                &rust_stemmers::Stemmer::create(a).stem(word),
+                            )
+                        })
+                })
     }
 
     /// The parts of a compound (lowercase, linking letters dropped), or
@@ -107,7 +144,12 @@ impl Lexicon {
             return None;
         }
         let most = if self.is_word(&lower) { 2 } else { MAX_PARTS };
+        // parts that are all function words, or stem to them, are a prefix
+        // and a chance spelling (`forsvarlig` is no `fors` + `varlig`, which
+        // stem to `for` and `var`): searched as parts they would match
+        // nearly every passage of the language
         self.best_split(&chars, most)
+            .filter(|parts| !parts.iter().all(|p| self.function_like(p)))
     }
 
     /// The split of `w` into two to `most` parts with the fewest parts.
@@ -236,7 +278,7 @@ fn load(dir: &Path, key: &str) -> Option<Lexicon> {
     }
     let pairs: Vec<(&str, &str)> = texts.iter().map(|(a, d)| (&a[..], &d[..])).collect();
     match Lexicon::from_hunspell(&pairs, links) {
-        Ok(l) => Some(l),
+        Ok(l) => Some(l.refusing_function_words()),
         Err(e) => {
             tracing::warn!("the Hunspell dictionary of `{key}` did not load ({e}): compound words of `{key}` are not split");
             None
@@ -373,6 +415,25 @@ mod tests {
             "a listed word splits in two at most"
         );
         assert_eq!(l.split("kystturismefylke").unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_compound_of_function_words_alone_does_not_split() {
+        // `fors` and `varlig` are words, but stem to `for` and `var`;
+        // `over` is one, `gang` is not
+        let dic = "5\nfors\nvarlig\nover\ngang\nkyst/Aa\n";
+        let l = Lexicon::from_hunspell(&[(AFF, dic)], NORDIC_LINKS)
+            .unwrap()
+            .refusing_function_words();
+        assert_eq!(l.split("forsvarlig"), None);
+        assert_eq!(l.split("overgang").unwrap(), ["over", "gang"]);
+        assert_eq!(l.split("kystgang").unwrap(), ["kyst", "gang"]);
+        let any = Lexicon::from_hunspell(&[(AFF, dic)], NORDIC_LINKS).unwrap();
+        assert_eq!(
+            any.split("forsvarlig").unwrap(),
+            ["fors", "varlig"],
+            "without a language every word is a part"
+        );
     }
 
     #[test]
