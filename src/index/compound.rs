@@ -113,23 +113,9 @@ impl Lexicon {
             .any(|d| d.checker().check_lower_as_title(true).check(word))
     }
 
-    /// True when `word` is, or stems to, a function word in any of the
-    /// languages that compound: a part is searched in every language's
-    /// fields (`fors` stems to Norwegian `for`, `varlig` to Swedish `var`).
+    /// [`function_like`], where this lexicon refuses function words.
     fn function_like(&self, word: &str) -> bool {
-        self.refuse_function_words
-            && analyzer::ANALYZED
-                .iter()
-                .filter(|l| compounds(l.key))
-                .any(|l| {
-                    analyzer::stop_word(l.key, word)
-                        || l.stemmer.is_some_and(|a| {
-                            analyzer::stop_word(
-                                l.key,
-                                &rust_stemmers::Stemmer::create(a).stem(word),
-                            )
-                        })
-                })
+        self.refuse_function_words && function_like(word)
     }
 
     /// The parts of a compound (lowercase, linking letters dropped), or
@@ -378,6 +364,21 @@ pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
     })
 }
 
+/// True when `word` (lowercase) is, or stems to, a function word in any
+/// of the languages that compound: a part is searched in every language's
+/// fields (`fors` stems to Norwegian `for`, `varlig` to Swedish `var`).
+pub(crate) fn function_like(word: &str) -> bool {
+    analyzer::ANALYZED
+        .iter()
+        .filter(|l| compounds(l.key))
+        .any(|l| {
+            analyzer::stop_word(l.key, word)
+                || l.stemmer.is_some_and(|a| {
+                    analyzer::stop_word(l.key, &rust_stemmers::Stemmer::create(a).stem(word))
+                })
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,6 +435,16 @@ mod tests {
             ["fors", "varlig"],
             "without a language every word is a part"
         );
+    }
+
+    #[test]
+    fn function_like_parts_are_function_words_or_stem_to_one() {
+        for w in ["till", "over", "fors", "varlig", "førast"] {
+            assert!(function_like(w), "{w}");
+        }
+        for w in ["kyst", "turisme", "växt", "gjennom", "samarbeid"] {
+            assert!(!function_like(w), "{w}");
+        }
     }
 
     #[test]

@@ -349,7 +349,11 @@ impl Expand<'_> {
                 .languages
                 .iter()
                 .filter(|k| compound::compounds(k))
-                .find_map(|k| Some((*k, compound::split_cached(k, &phrase.to_lowercase())?)));
+                .find_map(|k| Some((*k, compound::split_cached(k, &phrase.to_lowercase())?)))
+                // a part that is a function word, or stems to one, is met by
+                // nearly every passage: the rest alone would stand for the
+                // word (`gjennomførast` is no `gjennom` + `førast`)
+                .filter(|(_, parts)| !parts.iter().any(|p| compound::function_like(p)));
             if let Some((lang, parts)) = split {
                 alts.push(Alt {
                     all_words: true,
