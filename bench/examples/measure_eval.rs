@@ -552,7 +552,7 @@ fn main() {
             .iter()
             .map(|r| score(&r.names, &q.relevant).ndcg)
             .collect();
-        let cells: Vec<String> = n.iter().map(|x| format!("{x:.2}")).collect();
+        let cells: Vec<String> = n.iter().map(|x| format!("{x:.4}")).collect();
         println!("  {kind:<16} {}  {}", cells.join(" / "), q.q);
         by_type.entry(kind).or_default().push(n.clone());
         all.push(n);
