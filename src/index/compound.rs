@@ -134,8 +134,13 @@ impl Lexicon {
         // and a chance spelling (`forsvarlig` is no `fors` + `varlig`, which
         // stem to `for` and `var`): searched as parts they would match
         // nearly every passage of the language
-        self.best_split(&chars, most)
-            .filter(|parts| !parts.iter().all(|p| self.function_like(p)))
+        // and a last part that is the abstract-noun suffix, inflected, is
+        // a derivation whose ending spells a word (`virksomheter` is no
+        // `virksom` + `heter`, `myndigheten` no `myndig` + `heten`)
+        self.best_split(&chars, most).filter(|parts| {
+            !parts.iter().all(|p| self.function_like(p))
+                && !parts.last().is_some_and(|p| abstract_suffix(p))
+        })
     }
 
     /// The split of `w` into two to `most` parts with the fewest parts.
@@ -364,6 +369,24 @@ pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
     })
 }
 
+/// The suffixes that make abstract nouns of adjectives (nb/sv `-het`, nn
+/// `-heit`, da `-hed`, de `-heit`/`-keit`).
+const ABSTRACT_SUFFIXES: &[&str] = &["het", "heit", "hed", "keit"];
+/// The endings those nouns take (definite, plural, genitive).
+const ABSTRACT_ENDINGS: &[&str] = &[
+    "", "a", "en", "er", "ar", "ene", "ane", "ens", "ers", "erne", "arna", "ernas", "ernes",
+];
+
+/// True when `part` is an abstract-noun suffix with one of its endings
+/// (`heten`, `heter`, `heden`, `keiten`): no word of its own at the end
+/// of a compound, however a dictionary lists the same letters.
+fn abstract_suffix(part: &str) -> bool {
+    ABSTRACT_SUFFIXES.iter().any(|s| {
+        part.strip_prefix(s)
+            .is_some_and(|rest| ABSTRACT_ENDINGS.contains(&rest))
+    })
+}
+
 /// True when `word` (lowercase) is, or stems to, a function word in any
 /// of the languages that compound: a part is searched in every language's
 /// fields (`fors` stems to Norwegian `for`, `varlig` to Swedish `var`).
@@ -435,6 +458,18 @@ mod tests {
             ["fors", "varlig"],
             "without a language every word is a part"
         );
+    }
+
+    #[test]
+    fn an_abstract_noun_suffix_is_no_last_part() {
+        // `heter` and `heten` are words (`hete`, `hete`), the suffix too
+        let dic = "5\nvirksom\nheter\nheten\nkyst\nplassen\n";
+        let l = Lexicon::from_hunspell(&[(AFF, dic)], NORDIC_LINKS).unwrap();
+        assert_eq!(l.split("virksomheter"), None);
+        assert_eq!(l.split("virksomheten"), None);
+        assert_eq!(l.split("kystplassen").unwrap(), ["kyst", "plassen"]);
+        assert!(abstract_suffix("keiten") && abstract_suffix("heden"));
+        assert!(!abstract_suffix("hetebølge") && !abstract_suffix("plassen"));
     }
 
     #[test]
