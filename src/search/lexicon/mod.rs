@@ -446,12 +446,43 @@ fn parse_dictd(index: &str, body: &[u8]) -> Vec<(String, Vec<String>)> {
             continue;
         };
         let text = String::from_utf8_lossy(bytes);
+        if filed_under_first_word(word, text.lines().next().unwrap_or_default()) {
+            continue;
+        }
         let translations = entry_translations(&text, wikdict);
         if !translations.is_empty() {
             out.push((word.to_string(), translations));
         }
     }
     out
+}
+
+/// True when an entry's pronunciation is of a longer phrase than its
+/// one-word headword: Ergane's English–Swedish dictionary files phrases
+/// under their first word (`house` /hausɔfwəːʃip/ → `kyrka`, `at`
+/// /eithoum/ → `hemma`), and the translation is the phrase's, not the
+/// word's. The sounds of a word are about as many as its letters; three
+/// more than that and the entry is skipped. Phrases written with spaces
+/// (WikDict's `22nd` /twɛnti sɛkənd/) are left alone.
+fn filed_under_first_word(word: &str, first_line: &str) -> bool {
+    if word.contains(char::is_whitespace) {
+        return false;
+    }
+    let Some((_, rest)) = first_line.split_once('/') else {
+        return false;
+    };
+    let rest = rest.trim_start_matches('/');
+    let Some((sounds, _)) = rest.split_once('/') else {
+        return false;
+    };
+    if sounds.contains(char::is_whitespace) {
+        return false;
+    }
+    let n = sounds
+        .chars()
+        .filter(|c| !matches!(c, 'ˈ' | 'ˌ' | 'ː' | '.' | '[' | ']' | '(' | ')'))
+        .count();
+    n > word.chars().count() + 3
 }
 
 /// The translations of one entry's text (its first line is the headword).
@@ -539,6 +570,19 @@ mod tests {
         assert_eq!(entry_translations(e, false), ["afrikansk", "afrikan"]);
         let e = "aftermath /ˈaftə/ <n>\neftervirkning [in the aftermath of war]\n";
         assert_eq!(entry_translations(e, false), ["eftervirkning"]);
+    }
+
+    #[test]
+    fn a_phrase_filed_under_its_first_word_is_no_entry_of_the_word() {
+        assert!(filed_under_first_word("house", "house /hausɔfwəːʃip/"));
+        assert!(filed_under_first_word("at", "at /eithoum/"));
+        assert!(!filed_under_first_word("house", "house /haus/"));
+        assert!(!filed_under_first_word(
+            "care",
+            "care //kɛ(ə)ɹ// //kɛə// <n>"
+        ));
+        assert!(!filed_under_first_word("22nd", "22nd /twɛnti sɛkənd/"));
+        assert!(!filed_under_first_word("kyrka", "kyrka"));
     }
 
     #[test]
