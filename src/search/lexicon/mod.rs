@@ -198,10 +198,10 @@ impl Lexicons {
                     }
                 }
                 Kind::Neighbour => {
-                    let own = stem_key(s.lang, &head);
+                    let own = neighbour_key(s.lang, &head);
                     let keyed: Vec<(String, String)> = translations
                         .into_iter()
-                        .map(|t| (stem_key("no", &t), t))
+                        .map(|t| (neighbour_key("no", &t), t))
                         .collect();
                     both_ways(&mut self.neighbour, own, &head, keyed);
                 }
@@ -253,8 +253,8 @@ impl Lexicons {
     pub(crate) fn with_neighbours(pairs: &[(&str, &str)]) -> Lexicons {
         let mut l = Lexicons::default();
         for (sv, no) in pairs {
-            let keyed = vec![(stem_key("no", no), no.to_string())];
-            both_ways(&mut l.neighbour, stem_key("sv", sv), sv, keyed);
+            let keyed = vec![(neighbour_key("no", no), no.to_string())];
+            both_ways(&mut l.neighbour, neighbour_key("sv", sv), sv, keyed);
         }
         l
     }
@@ -281,7 +281,7 @@ impl Lexicons {
     pub fn neighbours(&self, phrase: &str) -> &[String] {
         ["no", "sv"]
             .iter()
-            .find_map(|lang| self.neighbour.get(&stem_key(lang, phrase)))
+            .find_map(|lang| self.neighbour.get(&neighbour_key(lang, phrase)))
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
@@ -322,6 +322,23 @@ fn stem_key(lang: &str, s: &str) -> String {
             .collect::<Vec<_>>()
             .join(" ")
     })
+}
+
+/// Shortest stem a Swedish–Norwegian pair is keyed by.
+const NEIGHBOUR_STEM_CHARS: usize = 4;
+
+/// The key of a word among the Swedish–Norwegian pairs: its stem, or the
+/// word itself where the stem is shorter than [`NEIGHBOUR_STEM_CHARS`].
+/// Short stems join unrelated words: `varlig` and `var` both stem to
+/// `var`, and `var` → `hvor` made `varlig` (and English `care`, through
+/// the pivot) mean `hvor`.
+fn neighbour_key(lang: &str, word: &str) -> String {
+    let stem = stem_key(lang, word);
+    if stem.chars().count() < NEIGHBOUR_STEM_CHARS && stem != word.to_lowercase() {
+        word.to_lowercase()
+    } else {
+        stem
+    }
 }
 
 /// Shortest word looked up by its stem among the Nynorsk–Bokmål pairs.
@@ -583,6 +600,15 @@ mod tests {
         ));
         assert!(!filed_under_first_word("22nd", "22nd /twɛnti sɛkənd/"));
         assert!(!filed_under_first_word("kyrka", "kyrka"));
+    }
+
+    #[test]
+    fn a_short_stem_does_not_join_a_longer_word_to_a_pair() {
+        let l = Lexicons::with_neighbours(&[("var", "hvor"), ("hamn", "havn")]);
+        assert_eq!(l.neighbours("var"), ["hvor"]);
+        assert!(l.neighbours("varlig").is_empty(), "`varlig` stems to `var`");
+        assert_eq!(l.neighbours("hamnen"), ["havn"]);
+        assert_eq!(l.neighbours("havnene"), ["hamn"]);
     }
 
     #[test]
