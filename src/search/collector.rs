@@ -162,6 +162,12 @@ impl DocumentFilter {
         DocumentFilter { filters }
     }
 
+    /// The index among the filters of the one on facet `facet` (by its
+    /// index in the tables): what [`SegmentMatches::near`] names it by.
+    pub fn position(&self, facet: usize) -> Option<usize> {
+        self.filters.iter().position(|(f, _)| *f == facet)
+    }
+
     pub(crate) fn in_segment<'a>(&self, table: &'a SegmentFacets) -> SegmentFilter<'a> {
         SegmentFilter {
             table,

@@ -414,11 +414,7 @@ pub fn execute(
             which[i] = true;
             let mut these = if matches.near_listed {
                 // the documents failing this facet's filter alone join
-                let near = plan
-                    .filters
-                    .iter()
-                    .filter(|(_, paths)| !paths.is_empty())
-                    .position(|(f, _)| *f == facet);
+                let near = document_filter.as_ref().and_then(|d| d.position(i));
                 counting.count(&matches, which, near)?
             } else {
                 let others = documents(text_query.as_deref(), Some(facet))?;

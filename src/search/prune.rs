@@ -162,8 +162,6 @@ struct Program {
     /// Clauses per bit of a set of clauses.
     group: usize,
     clauses: usize,
-    /// Each clause's bit.
-    bits: Vec<u64>,
     /// The bits whose clauses' match alone is a match of the whole (every
     /// clause's bit, unless some are parts required together).
     alone: u64,
@@ -204,7 +202,7 @@ impl Program {
             };
             let (first, bits) = match shape {
                 Shape::Leaf(i) => {
-                    let bit = 1 << (i / group).min(63);
+                    let bit = bit_of(*i, group);
                     steps.push(Step::Leaf(*i, bit));
                     return (steps.len() - 1, bit);
                 }
@@ -257,7 +255,6 @@ impl Program {
             skips_from,
             group,
             clauses,
-            bits: (0..clauses).map(|i| 1 << (i / group)).collect(),
             alone: 0,
         }
     }
@@ -277,10 +274,7 @@ impl Program {
     /// The bit of clause `i` in a set of clauses: each bit stands for
     /// `group` clauses in a row (one, for up to 64 clauses).
     fn bit(&self, i: usize) -> u64 {
-        self.bits
-            .get(i)
-            .copied()
-            .unwrap_or(1 << (i / self.group).min(63))
+        bit_of(i, self.group)
     }
 
     /// The clauses bit `b` stands for.
@@ -360,6 +354,12 @@ impl Program {
         }
         stack.pop().flatten()
     }
+}
+
+/// The bit of clause `i` in a set of clauses where each bit stands for
+/// `group` clauses in a row.
+fn bit_of(i: usize, group: usize) -> u64 {
+    1 << (i / group).min(63)
 }
 
 /// One clause of a prunable query.
@@ -1162,18 +1162,12 @@ impl Walk<'_> {
         let starts = self.table.starts();
         let marks = std::mem::take(&mut self.marks);
         let hi = lo + marks.len() as u32;
-        let alone = self.program.alone;
         let mut document = first;
         while let Some(&start) = starts.get(document).filter(|&&s| s < hi) {
             let end = starts.get(document + 1).map_or(hi, |&e| e.min(hi));
             let (mut passages, mut present, mut at) = (0u32, 0u64, None);
             for (passage, &clauses) in (start..end).zip(&marks[(start - lo) as usize..]) {
-                // a clause that matches alone (all, unless some are parts
-                // required together): no evaluation
-                if clauses == 0
-                    || (clauses & alone == 0 && !self.matches(clauses))
-                    || alive.is_some_and(|a| !a.is_alive(passage))
-                {
+                if !self.matches(clauses) || alive.is_some_and(|a| !a.is_alive(passage)) {
                     continue;
                 }
                 passages += 1;
