@@ -27,14 +27,15 @@
 //! A query is pruned when it is a disjunction of a word's alternatives,
 //! dis-maxes, optional clauses and constants added (a single word, or the
 //! any-word fallback of several), with groups of words required together
-//! inside it (a compound's parts). Terms are read from their blocks; any
-//! other clause (a phrase, a fuzzy word, an exclusion) is walked in full in
-//! each window, bounded by its own best score there. A passage's clauses
-//! are a 64-bit set; past 64 clauses a bit stands for several clauses in a
-//! row (bounds then take all of them as matching, still bounds), and a
-//! query that also requires parts is left to the full walk, as are a query
-//! that requires every word, a filtered one, and one whose terms are rare
-//! ([`WORTH`]): their intersection or short postings are cheaper walked
+//! inside it (a compound's parts) or as the whole (every word of a query
+//! of a few words). Terms are read from their blocks; any other clause (a
+//! phrase, a fuzzy word, an exclusion) is walked in full in each window,
+//! bounded by its own best score there. A passage's clauses are a 64-bit
+//! set; past 64 clauses a bit stands for several clauses in a row (bounds
+//! then take all of them as matching, still bounds), and a query that also
+//! requires parts is left to the full walk, as is one whose terms are rare
+//! ([`WORTH`]; of words required together, the rarest): their short
+//! postings, or the intersection led by the rarest, are cheaper walked
 //! than windowed.
 
 use std::cmp::Reverse;
@@ -132,6 +133,25 @@ impl Shape {
                     .collect::<Option<_>>()?,
                 kept(optional),
             )),
+        }
+    }
+
+    /// How many postings a walk of the shape reads where it must, given
+    /// each clause's (`postings[i]`): all of them, except that of words
+    /// required together only the fewest count (an intersection walked in
+    /// full seeks through the others).
+    fn postings(&self, postings: &[u64]) -> u64 {
+        match self {
+            Shape::All(required, _) => required
+                .iter()
+                .map(|c| c.postings(postings))
+                .min()
+                .unwrap_or(0),
+            other => {
+                let mut leaves = Vec::new();
+                other.leaves(&mut leaves);
+                leaves.iter().filter_map(|&i| postings.get(i)).sum()
+            }
         }
     }
 
@@ -385,8 +405,8 @@ pub struct Prunable {
 
 impl Prunable {
     /// The clauses and shape of `node` as [`super::embedded::query`] builds
-    /// it; `None` when the whole requires every word, or when it requires
-    /// parts and has more than 64 clauses.
+    /// it; `None` when it requires parts (or every word) and has more than
+    /// 64 clauses.
     pub fn of(node: &Node, schema: &Schema) -> Option<Prunable> {
         let mut leaves = Vec::new();
         let shape = Self::shape(node, schema, &mut leaves)?;
@@ -394,7 +414,6 @@ impl Prunable {
         // that requires (see `Shape::requires`) needs a bit per clause
         if leaves.iter().all(|l| matches!(l, Leaf::Other(_)))
             || (shape.requires() && leaves.len() > 64)
-            || matches!(shape, Shape::All(..))
         {
             return None;
         }
@@ -496,7 +515,7 @@ impl Prunable {
                 Leaf::Other(_) => 0,
             });
         }
-        if passages == 0 || frequencies.iter().sum::<u64>() < passages / u64::from(WORTH) {
+        if passages == 0 || self.shape.postings(&frequencies) < passages / u64::from(WORTH) {
             return Ok(None);
         }
         let mut leaves = Vec::with_capacity(self.leaves.len());
@@ -676,13 +695,14 @@ impl Collector for TopDocuments {
         let mut cursors = self.term_cursors(reader)?;
         // the terms' postings in this segment: where they are few, the
         // windows cost more than the scores they save
-        let postings: u64 = cursors
+        let postings: Vec<u64> = cursors
             .iter()
             .map(|c| match c {
                 Some(Cursor::Term { postings, .. }) => u64::from(postings.doc_freq()),
                 _ => 0,
             })
-            .sum();
+            .collect();
+        let postings = self.shape.postings(&postings);
         let table = self.tables.get(segment as usize).and_then(Option::as_ref);
         let filter = match (&self.filter, table) {
             (Some(f), Some(table)) => Some(f.in_segment(table)),
@@ -1568,13 +1588,36 @@ mod tests {
     }
 
     #[test]
-    fn a_query_that_requires_every_word_is_left_to_the_full_walk() {
-        let schema = crate::index::Index::in_ram().unwrap().tantivy().schema();
-        let all = Node::Bool(vec![
+    fn common_words_required_together_give_the_full_walks_page() {
+        // both in most passages: the intersection is windowed, with an
+        // optional word scored where it matches too
+        let node = Node::Bool(vec![
             (Occur::Must, word(vec![term("kyst", 1.0)])),
+            (Occur::Must, word(vec![term("fjell", 0.8)])),
+            (Occur::Should, word(vec![term("hav", 0.3)])),
+        ]);
+        let (pruned, full) = pruned_and_full(&node);
+        same_answer(&pruned, &full, 400);
+    }
+
+    #[test]
+    fn words_required_together_are_walked_in_full_when_one_is_rare() {
+        let index = fixture();
+        let schema = index.tantivy().schema();
+        let searcher = index.searcher();
+        let statistics = index.bm25_statistics(&searcher);
+        let scoring = EnableScoring::enabled_from_statistics_provider(&statistics, &searcher);
+        // `hav` is in a fifth of the passages: seeking to its passages in
+        // the others' postings is cheaper than reading them all
+        let all = Node::Bool(vec![
+            (Occur::Must, word(vec![term("fjell", 1.0)])),
             (Occur::Must, word(vec![term("hav", 1.0)])),
         ]);
-        assert!(Prunable::of(&all, &schema).is_none());
+        let prunable = Prunable::of(&all, &schema).expect("few clauses");
+        assert!(prunable
+            .collector(10, &statistics, scoring, Vec::new())
+            .unwrap()
+            .is_none());
         let excluded = Node::Bool(vec![
             (Occur::Should, word(vec![term("kyst", 1.0)])),
             (Occur::MustNot, word(vec![term("hav", 1.0)])),
