@@ -1,8 +1,8 @@
 //! Query expansion: Bokmål ↔ Nynorsk variants and cross-language policy
 //! concepts from `taxonomy/thesaurus.toml` (curated, first), the taxonomy's
 //! multilingual names for regions, programmes and networks, English → Nordic
-//! translations and Swedish ↔ Norwegian word pairs from FreeDict
-//! ([`super::lexicon`]), and the parts of compound words
+//! translations, Swedish ↔ Norwegian and Norwegian → Danish word pairs from
+//! FreeDict and Apertium ([`super::lexicon`]), and the parts of compound words
 //! ([`crate::index::compound`]).
 //!
 //! Expansions are extra alternatives of a query group, never requirements:
@@ -35,6 +35,9 @@ pub(crate) const PART_WEIGHT: f32 = 0.5;
 /// `bruke` and `bruker` (17 in all), and each one searched walks posting
 /// lists; the first ones are the dictionary's own pairs for the word.
 pub(crate) const MAX_NEIGHBOUR_WORDS: usize = 4;
+/// Most Danish words searched for one word (besides the Swedish ones):
+/// Apertium's Danish–Bokmål pairs, the cognate first.
+pub(crate) const MAX_DANISH_WORDS: usize = 2;
 /// Weight of a translation or a taxonomy alias in another language: below
 /// the other written standard's spelling.
 pub(crate) const TRANSLATION_WEIGHT: f32 = 0.7;
@@ -335,14 +338,20 @@ impl Expand<'_> {
             // a neighbour's word spelt as the query's (`språk`) adds nothing:
             // the word itself is searched in every language's fields
             let lower = phrase.to_lowercase();
-            alts.extend(
-                self.lexicons
-                    .neighbours(phrase)
+            let words = |words: &[String], most: usize| -> Vec<Alt> {
+                words
                     .iter()
                     .filter(|s| s.to_lowercase() != lower)
-                    .take(MAX_NEIGHBOUR_WORDS)
-                    .map(|s| Alt::new(s, NEIGHBOUR_WEIGHT, Via::Neighbour)),
-            );
+                    .take(most)
+                    .map(|s| Alt::new(s, NEIGHBOUR_WEIGHT, Via::Neighbour))
+                    .collect()
+            };
+            alts.extend(words(self.lexicons.neighbours(phrase), MAX_NEIGHBOUR_WORDS));
+            // Danish words for Norwegian dictionary words only: a word of
+            // another language may share a Norwegian word's stem (`centre`)
+            if self.nordic_word(phrase) {
+                alts.extend(words(self.lexicons.danish(phrase), MAX_DANISH_WORDS));
+            }
         }
         if self.features.compound && !phrase.contains(char::is_whitespace) {
             let split = self

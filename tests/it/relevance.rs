@@ -27,8 +27,11 @@ struct Fixture {
 fn fixture_index() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let (dir, index, summary) =
-            ingest_fresh(&[fixture("relevance").display().to_string()], &options());
+        // `neighbour/` is outside the judged set's corpus (which holds
+        // `relevance/`), so a fixture added for a test leaves that set as
+        // it was judged
+        let folders = ["relevance", "neighbour"].map(|f| fixture(f).display().to_string());
+        let (dir, index, summary) = ingest_fresh(&folders, &options());
         assert!(summary.failed.is_empty(), "{:?}", summary.failed);
         let searcher = searcher(&index);
         Fixture {
@@ -278,6 +281,40 @@ fn norwegian_word_finds_the_swedish_word_from_apertiums_pairs() {
         "planering",
         Feature::NeighbourLanguage,
     );
+}
+
+fn danish_pairs() -> bool {
+    have(
+        !kartotek::search::lexicon::builtin()
+            .danish("utdanning")
+            .is_empty(),
+        "Apertium's Danish-Bokmål dictionary",
+        "apertium-dan-nor",
+    )
+}
+
+#[test]
+fn norwegian_word_finds_the_danish_word_from_apertiums_pairs() {
+    if !danish_pairs() {
+        return;
+    }
+    // `søknad` ↔ `ansøgning` is in Apertium's Danish–Bokmål dictionary;
+    // no spelling rule joins them
+    let r = explained("søknaden");
+    assert_explained(
+        &r,
+        "uddannelse-da.txt",
+        "ansøgning",
+        Feature::NeighbourLanguage,
+    );
+    assert!(!found(
+        "søknaden",
+        Features {
+            neighbour: false,
+            ..Features::ALL
+        },
+        "uddannelse-da.txt",
+    ));
 }
 
 fn nynorsk_bokmaal_pairs() -> bool {

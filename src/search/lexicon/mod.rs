@@ -1,20 +1,23 @@
 //! Bilingual lexicons from FreeDict and Apertium: English → Norwegian,
 //! Swedish and Danish translations (from the English–Nordic dictionaries,
 //! and the Swedish–English and Danish–English ones read backwards), Swedish
-//! ↔ Norwegian word pairs (the cognates whose spelling differs beyond the
-//! regular correspondences of `index::cognate`, such as `hamn`/`havn`, and
-//! words that are not cognates, `tillstånd`/`tillatelse`), and Nynorsk ↔
-//! Bokmål word pairs (`verksemd`/`virksomhet`, `utval`/`utvalg`).
+//! ↔ Norwegian and Danish ↔ Norwegian word pairs (the cognates whose
+//! spelling differs beyond the regular correspondences of `index::cognate`,
+//! such as `hamn`/`havn`, and words that are not cognates,
+//! `tillstånd`/`tillatelse`, `erhverv`/`næringsliv`), and Nynorsk ↔ Bokmål
+//! word pairs (`verksemd`/`virksomhet`, `utval`/`utvalg`).
 //!
 //! Read at run time from Debian's packages: FreeDict's in dictd format
 //! (`dict-freedict-eng-nor`, `-eng-swe`, `-eng-dan`, `-swe-nor`,
 //! `-swe-eng`, `-dan-eng`, `-nno-nob`), from `$KARTOTEK_FREEDICT_DIR`, else
-//! `/usr/share/dictd`; Apertium's Swedish–Bokmål dictionary
-//! (`apertium-swe-nor`, its compiled bilingual transducer, read by
-//! [`apertium`]), from `$KARTOTEK_APERTIUM_DIR`, else `/usr/share/apertium`.
+//! `/usr/share/dictd`; Apertium's Swedish–Bokmål and Danish–Bokmål
+//! dictionaries (`apertium-swe-nor`, `apertium-dan-nor`, their compiled
+//! bilingual transducers, read by [`apertium`]), from
+//! `$KARTOTEK_APERTIUM_DIR`, else `/usr/share/apertium`.
 //! Licences: eng-nor and swe-nor are WikDict data from Wiktionary,
 //! CC-BY-SA-3.0; eng-swe and swe-eng GPL-2+ (Ergane); eng-dan GPL-3+;
-//! dan-eng GPL-2+; nno-nob (Apertium) GPL-2+; apertium-swe-nor GPL-3+. They
+//! dan-eng GPL-2+; nno-nob (Apertium) GPL-2+; apertium-swe-nor GPL-3+;
+//! apertium-dan-nor GPL-2+ and GPL-3+ (its parts). They
 //! are read, never shipped. A missing one is logged once and leaves its
 //! languages untranslated; the curated `taxonomy/thesaurus.toml` is used
 //! either way and comes first.
@@ -36,8 +39,6 @@ pub(crate) const DEFAULT_DIR: &str = "/usr/share/dictd";
 pub(crate) const APERTIUM_DIR_ENV: &str = "KARTOTEK_APERTIUM_DIR";
 /// Where Debian installs them.
 pub(crate) const APERTIUM_DEFAULT_DIR: &str = "/usr/share/apertium";
-/// Apertium's Swedish → Bokmål bilingual dictionary, in its package's folder.
-const APERTIUM_SWE_NOB: &str = "apertium-swe-nor/swe-nob.autobil.bin";
 /// The word classes taken from Apertium: nouns, adjectives and verbs (not
 /// proper names, numerals, function words, nor adverbs: `mycket` →
 /// `veldig` adds common words to search and found nothing more on the
@@ -55,6 +56,13 @@ pub struct Lexicons {
     pub english: HashMap<String, Vec<String>>,
     /// Swedish → Norwegian and Norwegian → Swedish.
     pub neighbour: HashMap<String, Vec<String>>,
+    /// Norwegian → Danish.
+    pub danish: HashMap<String, Vec<String>>,
+    /// Danish → Norwegian.
+    pub from_danish: HashMap<String, Vec<String>>,
+    /// The keys of every Bokmål word the Danish–Bokmål pairs name (also
+    /// those spelt as in Danish): such a word is not read as Danish.
+    pub norwegian: std::collections::HashSet<String>,
     /// Nynorsk → Bokmål and Bokmål → Nynorsk.
     pub variant: HashMap<String, Vec<String>>,
 }
@@ -68,6 +76,9 @@ enum Kind {
     IntoEnglish,
     /// Swedish → Norwegian, entered both ways in `neighbour`.
     Neighbour,
+    /// Danish → Norwegian, entered into `from_danish` and, backwards,
+    /// `danish`.
+    Danish,
     /// Nynorsk → Bokmål, entered both ways in `variant`.
     Variant,
 }
@@ -118,12 +129,37 @@ const SOURCES: &[Source] = &[
     },
 ];
 
-/// Apertium's Swedish–Bokmål pairs go where FreeDict's swe-nor goes.
-const APERTIUM: Source = Source {
-    stem: "apertium-swe-nob",
-    kind: Kind::Neighbour,
-    lang: "sv",
-};
+/// One of Apertium's bilingual dictionaries: its file in its package's
+/// folder, its package, and where its pairs go.
+struct Apertium {
+    file: &'static str,
+    package: &'static str,
+    source: Source,
+}
+
+/// Apertium's Swedish–Bokmål pairs go where FreeDict's swe-nor goes (after
+/// it: its pairs come first where both have some); the Danish–Bokmål pairs
+/// have no FreeDict counterpart.
+const APERTIUM: &[Apertium] = &[
+    Apertium {
+        file: "apertium-swe-nor/swe-nob.autobil.bin",
+        package: "apertium-swe-nor",
+        source: Source {
+            stem: "apertium-swe-nob",
+            kind: Kind::Neighbour,
+            lang: "sv",
+        },
+    },
+    Apertium {
+        file: "apertium-dan-nor/dan-nob.autobil.bin",
+        package: "apertium-dan-nor",
+        source: Source {
+            stem: "apertium-dan-nob",
+            kind: Kind::Danish,
+            lang: "da",
+        },
+    },
+];
 
 /// The lexicons, read once on first use.
 pub fn builtin() -> &'static Lexicons {
@@ -145,7 +181,7 @@ pub fn none() -> &'static Lexicons {
 
 impl Lexicons {
     /// Read every FreeDict dictionary found in `dir` and the Apertium
-    /// pair found in `apertium`.
+    /// pairs found in `apertium`.
     pub fn load(dir: &Path, apertium: &Path) -> Lexicons {
         let mut l = Lexicons::default();
         for s in SOURCES {
@@ -159,12 +195,28 @@ impl Lexicons {
                 ),
             }
         }
-        // after FreeDict's swe-nor: its pairs come first where both have some
-        if let Some(entries) = read_apertium(apertium) {
-            l.add(&APERTIUM, entries);
+        for a in APERTIUM {
+            if let Some(pairs) = read_apertium(apertium, a) {
+                l.add_apertium(&a.source, pairs);
+            }
         }
         l.pivot();
         l
+    }
+
+    /// Add one of Apertium's dictionaries, its pairs as read.
+    fn add_apertium(&mut self, s: &Source, pairs: Vec<apertium::Pair>) {
+        if s.kind == Kind::Danish {
+            self.norwegian
+                .extend(pairs.iter().map(|p| neighbour_key("no", &p.right)));
+        }
+        self.add(s, apertium_entries(pairs));
+        // the Danish words of a Norwegian one gathered from several Danish
+        // entries: the cognate first (`vei` → `vej`, then `trafikåre`)
+        for (key, words) in &mut self.danish {
+            let likeness = |w: &String| strsim::normalized_levenshtein(key, &w.to_lowercase());
+            words.sort_by(|a, b| likeness(b).total_cmp(&likeness(a)));
+        }
     }
 
     fn add(&mut self, s: &Source, entries: Vec<(String, Vec<String>)>) {
@@ -205,6 +257,22 @@ impl Lexicons {
                         .collect();
                     both_ways(&mut self.neighbour, own, &head, keyed);
                 }
+                // kept one way each (a Danish and a Norwegian word may share
+                // a stem key: `krave` and `krav`)
+                Kind::Danish => {
+                    for t in &translations {
+                        push_all(
+                            &mut self.danish,
+                            neighbour_key("no", t),
+                            std::slice::from_ref(&head),
+                        );
+                    }
+                    push_all(
+                        &mut self.from_danish,
+                        neighbour_key(s.lang, &head),
+                        &translations,
+                    );
+                }
                 Kind::Variant => {
                     // a head spelt alike in both standards (`melding` →
                     // `melding`, `beskjed`) is a word of both: its other
@@ -229,15 +297,22 @@ impl Lexicons {
 
     /// Add to each English entry the first neighbour word of each of its
     /// translations (English → Swedish → Norwegian: `harbour` → `hamn` →
-    /// `havn`), the pivot that gives Bokmål the larger English–Swedish
-    /// coverage. Only the first: the dictionary's own pair, or the most
-    /// alike in spelling; the rest are often another sense's word.
+    /// `havn`; English → Danish → Norwegian: `waste` → `affald` →
+    /// `avfall`), the pivot that gives Bokmål the larger English–Swedish
+    /// and English–Danish coverage. Only the first: the dictionary's own
+    /// pair, or the most alike in spelling; the rest are often another
+    /// sense's word.
     fn pivot(&mut self) {
         let mut added: Vec<(String, Vec<String>)> = Vec::new();
         for (k, translations) in &self.english {
             let more: Vec<String> = translations
                 .iter()
-                .flat_map(|t| self.neighbours(t).first().cloned())
+                .flat_map(|t| {
+                    let swedish = self.neighbours(t).first().cloned();
+                    swedish
+                        .into_iter()
+                        .chain(self.norwegian_of_danish(t).first().cloned())
+                })
                 .collect();
             if !more.is_empty() {
                 added.push((k.clone(), more));
@@ -282,6 +357,28 @@ impl Lexicons {
         ["no", "sv"]
             .iter()
             .find_map(|lang| self.neighbour.get(&neighbour_key(lang, phrase)))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The Danish words for a Norwegian word or phrase (any inflection).
+    /// Only that way: a query word read as Danish too would give English
+    /// words Danish readings (`centre`).
+    pub fn danish(&self, phrase: &str) -> &[String] {
+        self.danish
+            .get(&neighbour_key("no", phrase))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The Norwegian words for a Danish word that is no Norwegian word
+    /// (any inflection), for the pivot.
+    fn norwegian_of_danish(&self, word: &str) -> &[String] {
+        if self.norwegian.contains(&neighbour_key("no", word)) {
+            return &[];
+        }
+        self.from_danish
+            .get(&neighbour_key("da", word))
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
@@ -371,39 +468,54 @@ fn both_ways(
     }
 }
 
-/// Read Apertium's Swedish–Bokmål dictionary under `dir` into `(Swedish
-/// lemma, Bokmål lemmas)` pairs: nouns, adjectives and verbs whose two
-/// lemmas differ, each Swedish lemma's Bokmål ones most alike in
-/// spelling first (the cognate before the synonym: `tillstånd` gives
-/// `tilstand`, then `tillatelse`, then `løyve`).
-fn read_apertium(dir: &Path) -> Option<Vec<(String, Vec<String>)>> {
-    let path = dir.join(APERTIUM_SWE_NOB);
+/// Read one of Apertium's bilingual dictionaries under `dir`: its pairs of
+/// lemmas (see [`apertium_entries`] for those kept).
+fn read_apertium(dir: &Path, a: &Apertium) -> Option<Vec<apertium::Pair>> {
+    let path = dir.join(a.file);
     let pairs = match apertium::read_pairs(&path) {
         Ok(pairs) => pairs,
         Err(e) => {
             tracing::info!(
-                "no Apertium Swedish-Bokmål dictionary at `{}` ({e}): fewer Swedish-Norwegian words (install apertium-swe-nor, or set {APERTIUM_DIR_ENV})",
-                path.display()
+                "no Apertium dictionary at `{}` ({e}): fewer words of the neighbour languages (install {}, or set {APERTIUM_DIR_ENV})",
+                path.display(),
+                a.package
             );
             return None;
         }
     };
-    Some(apertium_entries(pairs))
+    Some(pairs)
 }
 
-/// Group Apertium's pairs by Swedish lemma (see [`read_apertium`]).
-fn apertium_entries(pairs: Vec<apertium::Pair>) -> Vec<(String, Vec<String>)> {
+/// Headwords and their translations.
+type Entries = Vec<(String, Vec<String>)>;
+
+/// Group Apertium's pairs into `(left lemma, Bokmål lemmas)` entries:
+/// nouns, adjectives and verbs whose two lemmas differ, each left lemma's
+/// Bokmål ones most alike in spelling first (the cognate before the
+/// synonym: `tillstånd` gives `tilstand`, then `tillatelse`, then
+/// `løyve`). A lemma
+/// spelt alike on the other side (`sende`/`sende`) is that language's word
+/// too: its other pairs are synonyms or other senses (`sende` →
+/// `tilstille`, `krav` ← `forlangende`), left out both ways.
+fn apertium_entries(pairs: Vec<apertium::Pair>) -> Entries {
     let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphabetic() || c == '-');
+    let alike: std::collections::HashSet<&str> = pairs
+        .iter()
+        .filter(|p| p.left == p.right)
+        .map(|p| p.left.as_str())
+        .collect();
     let mut by_head: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for p in pairs {
+    for p in &pairs {
         if APERTIUM_TAGS.contains(&p.tag.as_str())
             && p.left != p.right
+            && !alike.contains(p.left.as_str())
+            && !alike.contains(p.right.as_str())
             && word(&p.left)
             && word(&p.right)
         {
-            let v = by_head.entry(p.left).or_default();
+            let v = by_head.entry(p.left.clone()).or_default();
             if !v.contains(&p.right) {
-                v.push(p.right);
+                v.push(p.right.clone());
             }
         }
     }
@@ -738,7 +850,7 @@ mod tests {
             )]
         );
         let mut l = Lexicons::default();
-        l.add(&APERTIUM, entries);
+        l.add(&APERTIUM[0].source, entries);
         assert_eq!(
             l.neighbours("tillståndet"),
             ["tilstand", "tillatelse", "løyve"]
@@ -747,9 +859,62 @@ mod tests {
     }
 
     #[test]
+    fn danish_pairs_are_kept_one_way_each_without_the_words_both_languages_spell_alike() {
+        let pair = apertium::Pair::new;
+        let mut l = Lexicons::default();
+        l.add_apertium(
+            &APERTIUM[1].source,
+            vec![
+                pair("uddannelse", "utdanning", "n"),
+                // `sende` is a word of both: `tilstille` is a synonym
+                pair("sende", "sende", "vblex"),
+                pair("sende", "tilstille", "vblex"),
+                // `krave` (collar) stems as Danish to `krav`, a Norwegian word
+                pair("krave", "krage", "n"),
+                pair("krav", "krav", "n"),
+                // the cognate first, whatever the dictionary's order
+                pair("trafikåre", "vei", "n"),
+                pair("vej", "vei", "n"),
+            ],
+        );
+        assert_eq!(l.danish("utdanningen"), ["uddannelse"]);
+        assert_eq!(l.norwegian_of_danish("uddannelsen"), ["utdanning"]);
+        assert_eq!(l.danish("vei"), ["vej", "trafikåre"]);
+        for word in ["sende", "tilstille", "krav"] {
+            assert!(l.danish(word).is_empty(), "{word}: {:?}", l.danish(word));
+        }
+        // a Norwegian word is not read as Danish in the pivot
+        assert!(l.norwegian_of_danish("krav").is_empty());
+        // nor a Danish word as Norwegian
+        assert!(l.danish("uddannelse").is_empty());
+    }
+
+    #[test]
+    fn english_reaches_norwegian_through_danish() {
+        let pair = apertium::Pair::new;
+        let mut l = Lexicons::default();
+        l.add(
+            SOURCES
+                .iter()
+                .find(|s| s.stem == "freedict-eng-dan")
+                .unwrap(),
+            vec![("waste".to_string(), vec!["affald".to_string()])],
+        );
+        l.add_apertium(&APERTIUM[1].source, vec![pair("affald", "avfall", "n")]);
+        l.pivot();
+        assert_eq!(l.translations("wastes"), ["affald", "avfall"]);
+    }
+
+    #[test]
     fn a_missing_folder_gives_empty_lexicons() {
         let none = std::env::temp_dir().join("kartotek-no-such-dictd");
         let l = Lexicons::load(&none, &none);
-        assert!(l.english.is_empty() && l.neighbour.is_empty() && l.variant.is_empty());
+        assert!(
+            l.english.is_empty()
+                && l.neighbour.is_empty()
+                && l.danish.is_empty()
+                && l.from_danish.is_empty()
+                && l.variant.is_empty()
+        );
     }
 }
