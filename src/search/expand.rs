@@ -147,6 +147,21 @@ fn english_stop_word(phrase: &str) -> bool {
     analyzer::stop_word("en", phrase)
 }
 
+/// True when every word of `phrase` is a function word of Norwegian,
+/// Swedish or Danish: such a translation (`ved at` and `gjennom at` for
+/// `through`, `har` for `has`) is met by nearly every Nordic passage and
+/// says nothing of the query.
+fn nordic_function_words(phrase: &str) -> bool {
+    let mut words = phrase.split_whitespace().peekable();
+    words.peek().is_some()
+        && words.all(|w| {
+            let w = w.to_lowercase();
+            ["no", "sv", "da"]
+                .iter()
+                .any(|k| analyzer::stop_word(k, &w))
+        })
+}
+
 /// Features of expansion to apply.
 #[derive(Debug, Clone, Copy)]
 pub struct Expand<'a> {
@@ -387,6 +402,7 @@ impl Expand<'_> {
                 self.lexicons
                     .translations(phrase)
                     .iter()
+                    .filter(|s| !nordic_function_words(s))
                     .map(|s| Alt::new(s, TRANSLATION_WEIGHT, Via::Translation)),
             );
         }
@@ -431,6 +447,25 @@ mod tests {
             .into_iter()
             .map(|g| g.into_iter().map(|u| (u.text, u.weight)).collect())
             .collect()
+    }
+
+    #[test]
+    fn a_translation_of_nordic_function_words_only_is_not_searched() {
+        let lexicons = Lexicons::with_translations(&[
+            ("through", &["gjennom", "ved at", "gjennom at"]),
+            ("has", &["har", "eier"]),
+        ]);
+        let e = expander(&lexicons);
+        let translations = |q: &str| -> Vec<String> {
+            e.apply(&parse(q)).required[0]
+                .iter()
+                .filter(|u| u.via == Via::Translation)
+                .map(|u| u.text.clone())
+                .collect()
+        };
+        // (`gjennom` is in no stop list: `gjennom at` stays)
+        assert_eq!(translations("through"), ["gjennom", "gjennom at"]);
+        assert_eq!(translations("has"), ["eier"]);
     }
 
     #[test]

@@ -323,6 +323,17 @@ impl Lexicons {
         }
     }
 
+    /// Lexicons with only the English translations `entries` (tests).
+    #[cfg(test)]
+    pub(crate) fn with_translations(entries: &[(&str, &[&str])]) -> Lexicons {
+        let mut l = Lexicons::default();
+        for (en, nordic) in entries {
+            let nordic: Vec<String> = nordic.iter().map(|s| s.to_string()).collect();
+            push_all(&mut l.english, stem_key("en", en), &nordic);
+        }
+        l
+    }
+
     /// Lexicons with only the Swedish → Norwegian pairs `pairs` (tests).
     #[cfg(test)]
     pub(crate) fn with_neighbours(pairs: &[(&str, &str)]) -> Lexicons {
