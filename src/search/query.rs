@@ -36,7 +36,9 @@ pub(crate) const TITLE_BOOST: f32 = 2.0;
 pub(crate) const TIE_BREAKER: f32 = 0.1;
 /// Longest query accepted, in characters; the rest is ignored.
 pub(crate) const MAX_QUERY_CHARS: usize = 1_000;
-/// Most words used from one query.
+/// Most words used from one query, each alternative of `a OR b` counted:
+/// every word becomes tens of clauses, and 200 words joined by `OR` took
+/// seconds at a million passages.
 pub(crate) const MAX_WORDS: usize = 32;
 
 /// Which field a clause targets.
@@ -261,7 +263,8 @@ pub fn parse(input: &str) -> Parsed {
                 )
             }
         }
-        if parsed.required.len() + parsed.excluded.len() >= MAX_WORDS {
+        if parsed.required.iter().map(Vec::len).sum::<usize>() + parsed.excluded.len() >= MAX_WORDS
+        {
             break;
         }
     }
@@ -1555,5 +1558,9 @@ mod tests {
         assert_eq!(words(&parse("a\u{7}b")), [["a"], ["b"]]);
         let long = "ord ".repeat(5_000);
         assert!(parse(&long).required.len() <= MAX_WORDS);
+        // alternatives count each: one group of 200 `OR`s is cut too
+        let ors = parse(&format!("{}b", "a OR ".repeat(200)));
+        assert_eq!(ors.required.len(), 1);
+        assert_eq!(ors.required[0].len(), MAX_WORDS);
     }
 }
