@@ -210,7 +210,10 @@ impl Lexicons {
             self.norwegian
                 .extend(pairs.iter().map(|p| neighbour_key("no", &p.right)));
         }
-        self.add(s, apertium_entries(pairs));
+        // (Swedish–Bokmål: over half its pairs are spelt alike, many of them
+        // loans beside the word itself, `planering` → `planering` and
+        // `planlegging`; dropping them lost such pairs)
+        self.add(s, apertium_entries(pairs, s.kind == Kind::Danish));
         // the Danish words of a Norwegian one gathered from several Danish
         // entries: the cognate first (`vei` → `vej`, then `trafikåre`)
         for (key, words) in &mut self.danish {
@@ -504,15 +507,15 @@ type Entries = Vec<(String, Vec<String>)>;
 /// nouns, adjectives and verbs whose two lemmas differ, each left lemma's
 /// Bokmål ones most alike in spelling first (the cognate before the
 /// synonym: `tillstånd` gives `tilstand`, then `tillatelse`, then
-/// `løyve`). A lemma
-/// spelt alike on the other side (`sende`/`sende`) is that language's word
-/// too: its other pairs are synonyms or other senses (`sende` →
-/// `tilstille`, `krav` ← `forlangende`), left out both ways.
-fn apertium_entries(pairs: Vec<apertium::Pair>) -> Entries {
+/// `løyve`). With `drop_alike`, a lemma spelt alike on the other side
+/// (`sende`/`sende`) is taken for that language's word too: its other pairs
+/// are synonyms or other senses (`sende` → `tilstille`, `krav` ←
+/// `forlangende`), left out both ways.
+fn apertium_entries(pairs: Vec<apertium::Pair>, drop_alike: bool) -> Entries {
     let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphabetic() || c == '-');
     let alike: std::collections::HashSet<&str> = pairs
         .iter()
-        .filter(|p| p.left == p.right)
+        .filter(|p| drop_alike && p.left == p.right)
         .map(|p| p.left.as_str())
         .collect();
     let mut by_head: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -844,21 +847,30 @@ mod tests {
     #[test]
     fn apertium_pairs_give_content_words_most_alike_spelling_first() {
         let pair = apertium::Pair::new;
-        let entries = apertium_entries(vec![
-            pair("tillstånd", "løyve", "n"),
-            pair("tillstånd", "tillatelse", "n"),
-            pair("tillstånd", "tilstand", "n"),
-            // alike in both, a name, a numeral range: nothing to add
-            pair("plan", "plan", "n"),
-            pair("Göteborg", "Gøteborg", "np"),
-            pair("tio–tolv", "ti–tolv", "det"),
-        ]);
+        let entries = apertium_entries(
+            vec![
+                pair("tillstånd", "løyve", "n"),
+                pair("tillstånd", "tillatelse", "n"),
+                pair("tillstånd", "tilstand", "n"),
+                // alike in both, a name, a numeral range: nothing to add
+                pair("plan", "plan", "n"),
+                pair("Göteborg", "Gøteborg", "np"),
+                pair("tio–tolv", "ti–tolv", "det"),
+                // a Swedish word with a loan spelt alike beside its own pair
+                pair("planering", "planering", "n"),
+                pair("planering", "planlegging", "n"),
+            ],
+            false,
+        );
         assert_eq!(
             entries,
-            [(
-                "tillstånd".to_string(),
-                vec!["tilstand".to_string(), "tillatelse".into(), "løyve".into()]
-            )]
+            [
+                ("planering".to_string(), vec!["planlegging".to_string()]),
+                (
+                    "tillstånd".to_string(),
+                    vec!["tilstand".to_string(), "tillatelse".into(), "løyve".into()]
+                )
+            ]
         );
         let mut l = Lexicons::default();
         l.add(&APERTIUM[0].source, entries);
