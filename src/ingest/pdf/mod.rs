@@ -464,10 +464,14 @@ fn two_byte_fonts(doc: &Document, page_id: ObjectId) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// A caught panic of the PDF library as a reason a user can read: the
+/// library met something in the file it did not expect (its own words
+/// after, for a bug report).
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    const WHAT: &str = "the PDF library met something it did not expect there";
     match super::panics::panic_payload(&**panic) {
-        Some(s) => format!("`{s}`"),
-        None => "an internal error".to_string(),
+        Some(s) => format!("{WHAT} (`{s}`)"),
+        None => WHAT.to_string(),
     }
 }
 

@@ -938,3 +938,11 @@ fn the_creation_date_comes_from_the_info_dictionary_or_xmp() {
     doc.save_to(&mut out).unwrap();
     assert_eq!(extract(&out).unwrap().date.as_deref(), Some("2019-11-20"));
 }
+
+#[test]
+fn a_panic_of_the_pdf_library_reads_as_something_unexpected_in_the_file() {
+    let panic = std::panic::catch_unwind(|| std::panic::panic_any("a value")).unwrap_err();
+    let text = panic_text(&panic);
+    assert!(text.starts_with("the PDF library met something"), "{text}");
+    assert!(text.ends_with("(`a value`)"), "{text}");
+}
