@@ -332,6 +332,8 @@ impl Expand<'_> {
     fn alternatives(&self, phrase: &str) -> Vec<Alt> {
         let mut alts = Vec::new();
         let expand = self.features.expand;
+        // a Norwegian dictionary word gets Danish words and no translation
+        let nordic = self.nordic_word(phrase);
         if expand {
             if let Some(v) = self.thesaurus.variants.get(&norwegian_key(phrase)) {
                 alts.extend(v.iter().map(|s| Alt::new(s, VARIANT_WEIGHT, Via::Variant)));
@@ -364,7 +366,7 @@ impl Expand<'_> {
             alts.extend(words(self.lexicons.neighbours(phrase), MAX_NEIGHBOUR_WORDS));
             // Danish words for Norwegian dictionary words only: a word of
             // another language may share a Norwegian word's stem (`centre`)
-            if self.nordic_word(phrase) {
+            if nordic {
                 alts.extend(words(self.lexicons.danish(phrase), MAX_DANISH_WORDS));
             }
         }
@@ -397,7 +399,7 @@ impl Expand<'_> {
                 }
             }
         }
-        if expand && !english_stop_word(phrase) && !self.nordic_word(phrase) {
+        if expand && !english_stop_word(phrase) && !nordic {
             alts.extend(
                 self.lexicons
                     .translations(phrase)

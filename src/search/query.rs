@@ -263,8 +263,7 @@ pub fn parse(input: &str) -> Parsed {
                 )
             }
         }
-        if parsed.required.iter().map(Vec::len).sum::<usize>() + parsed.excluded.len() >= MAX_WORDS
-        {
+        if parsed.positive_units().count() + parsed.excluded.len() >= MAX_WORDS {
             break;
         }
     }

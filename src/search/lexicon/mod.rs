@@ -206,19 +206,23 @@ impl Lexicons {
 
     /// Add one of Apertium's dictionaries, its pairs as read.
     fn add_apertium(&mut self, s: &Source, pairs: Vec<apertium::Pair>) {
-        if s.kind == Kind::Danish {
+        let danish = s.kind == Kind::Danish;
+        if danish {
             self.norwegian
                 .extend(pairs.iter().map(|p| neighbour_key("no", &p.right)));
         }
         // (Swedish–Bokmål: over half its pairs are spelt alike, many of them
         // loans beside the word itself, `planering` → `planering` and
         // `planlegging`; dropping them lost such pairs)
-        self.add(s, apertium_entries(pairs, s.kind == Kind::Danish));
-        // the Danish words of a Norwegian one gathered from several Danish
-        // entries: the cognate first (`vei` → `vej`, then `trafikåre`)
-        for (key, words) in &mut self.danish {
-            let likeness = |w: &String| strsim::normalized_levenshtein(key, &w.to_lowercase());
-            words.sort_by(|a, b| likeness(b).total_cmp(&likeness(a)));
+        self.add(s, apertium_entries(pairs, danish));
+        if danish {
+            // the Danish words of a Norwegian one gathered from several
+            // Danish entries: the cognate first (`vei` → `vej`, then
+            // `trafikåre`)
+            for (key, words) in &mut self.danish {
+                let likeness = |w: &String| strsim::normalized_levenshtein(key, &w.to_lowercase());
+                words.sort_by(|a, b| likeness(b).total_cmp(&likeness(a)));
+            }
         }
     }
 
@@ -350,19 +354,13 @@ impl Lexicons {
 
     /// Nordic translations of an English word or phrase (any inflection).
     pub fn translations(&self, phrase: &str) -> &[String] {
-        self.english
-            .get(&stem_key("en", phrase))
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        words_of(&self.english, stem_key("en", phrase))
     }
 
     /// The other Norwegian written standard's words for a Nynorsk or Bokmål
     /// word or phrase (any inflection).
     pub fn variants(&self, phrase: &str) -> &[String] {
-        self.variant
-            .get(&variant_key(phrase, stem_key("no", phrase)))
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        words_of(&self.variant, variant_key(phrase, stem_key("no", phrase)))
     }
 
     /// The neighbour language's words for a Norwegian or Swedish word or
@@ -379,10 +377,7 @@ impl Lexicons {
     /// Only that way: a query word read as Danish too would give English
     /// words Danish readings (`centre`).
     pub fn danish(&self, phrase: &str) -> &[String] {
-        self.danish
-            .get(&neighbour_key("no", phrase))
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        words_of(&self.danish, neighbour_key("no", phrase))
     }
 
     /// The Norwegian words for a Danish word that is no Norwegian word
@@ -391,11 +386,13 @@ impl Lexicons {
         if self.norwegian.contains(&neighbour_key("no", word)) {
             return &[];
         }
-        self.from_danish
-            .get(&neighbour_key("da", word))
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        words_of(&self.from_danish, neighbour_key("da", word))
     }
+}
+
+/// The words `map` holds under `key` (none when it holds no entry).
+fn words_of(map: &HashMap<String, Vec<String>>, key: String) -> &[String] {
+    map.get(&key).map(Vec::as_slice).unwrap_or_default()
 }
 
 fn push_all(map: &mut HashMap<String, Vec<String>>, key: String, terms: &[String]) {
