@@ -403,7 +403,7 @@ impl Expand<'_> {
             alts.extend(
                 self.lexicons
                     .translations(phrase)
-                    .iter()
+                    .into_iter()
                     .filter(|s| !nordic_function_words(s))
                     .map(|s| Alt::new(s, TRANSLATION_WEIGHT, Via::Translation)),
             );

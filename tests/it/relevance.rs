@@ -48,14 +48,19 @@ fn on_ci() -> bool {
 
 /// False (after one printed line) when `what` is missing outside CI.
 fn have(present: bool, what: &str, package: &str) -> bool {
+    installed(present, what, &format!("apt-get install {package}"))
+}
+
+/// [`have`] for what `how` installs.
+fn installed(present: bool, what: &str, how: &str) -> bool {
     if present {
         return true;
     }
     assert!(
         !on_ci(),
-        "{what} is missing, and CI is set: `.ci/run` must install it (apt-get install {package})"
+        "{what} is missing, and CI is set: `.ci/run` must install it ({how})"
     );
-    eprintln!("skipped: {what} is not installed (apt-get install {package})");
+    eprintln!("skipped: {what} is not installed ({how})");
     false
 }
 
@@ -314,6 +319,40 @@ fn norwegian_word_finds_the_danish_word_from_apertiums_pairs() {
             ..Features::ALL
         },
         "uddannelse-da.txt",
+    ));
+}
+
+fn folkets_lexikon() -> bool {
+    installed(
+        !kartotek::search::lexicon::builtin()
+            .translations("depreciation")
+            .is_empty(),
+        "Folkets lexikon",
+        "scripts/fetch-lexicons.sh",
+    )
+}
+
+#[test]
+fn english_word_finds_the_swedish_word_from_folkets_lexikon() {
+    if !folkets_lexikon() {
+        return;
+    }
+    // `avskrivning` "depreciation, writing off" is Folkets lexikon's pair,
+    // read backwards; FreeDict has no entry for either word
+    let r = explained("depreciation");
+    assert_explained(
+        &r,
+        "avskrivning-sv.txt",
+        "avskrivningar",
+        Feature::Translation,
+    );
+    assert!(!found(
+        "depreciation",
+        Features {
+            expand: false,
+            ..Features::ALL
+        },
+        "avskrivning-sv.txt",
     ));
 }
 

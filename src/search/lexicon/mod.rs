@@ -13,11 +13,15 @@
 //! `/usr/share/dictd`; Apertium's Swedish–Bokmål and Danish–Bokmål
 //! dictionaries (`apertium-swe-nor`, `apertium-dan-nor`, their compiled
 //! bilingual transducers, read by [`apertium`]), from
-//! `$KARTOTEK_APERTIUM_DIR`, else `/usr/share/apertium`.
+//! `$KARTOTEK_APERTIUM_DIR`, else `/usr/share/apertium`; Folkets
+//! lexikon's Swedish–English pairs (a TSV that `scripts/fetch-lexicons.sh`
+//! takes from PyPI), from `$KARTOTEK_LEXICON_DIR`, else
+//! `~/.local/share/kartotek/lexicon`.
 //! Licences: eng-nor and swe-nor are WikDict data from Wiktionary,
 //! CC-BY-SA-3.0; eng-swe and swe-eng GPL-2+ (Ergane); eng-dan GPL-3+;
 //! dan-eng GPL-2+; nno-nob (Apertium) GPL-2+; apertium-swe-nor GPL-3+;
-//! apertium-dan-nor GPL-2+ and GPL-3+ (its parts). They
+//! apertium-dan-nor GPL-2+ and GPL-3+ (its parts); Folkets lexikon
+//! CC BY-SA 2.5. They
 //! are read, never shipped. A missing one is logged once and leaves its
 //! languages untranslated; the curated `taxonomy/thesaurus.toml` is used
 //! either way and comes first.
@@ -39,6 +43,19 @@ pub(crate) const DEFAULT_DIR: &str = "/usr/share/dictd";
 pub(crate) const APERTIUM_DIR_ENV: &str = "KARTOTEK_APERTIUM_DIR";
 /// Where Debian installs them.
 pub(crate) const APERTIUM_DEFAULT_DIR: &str = "/usr/share/apertium";
+/// Environment variable naming the folder of the lexicons fetched from a
+/// package registry by `scripts/fetch-lexicons.sh` (Folkets lexikon).
+pub(crate) const LEXICON_DIR_ENV: &str = "KARTOTEK_LEXICON_DIR";
+/// Folkets lexikon's Swedish–English pairs, one `head<TAB>translations` line
+/// each, as packaged in PyPI's `svlang` 0.2.22.
+const FOLKETS_FILE: &str = "folkets_sv_en.tsv";
+/// Where Folkets lexikon's pairs go: read backwards, as FreeDict's
+/// Swedish–English dictionary is.
+const FOLKETS: Source = Source {
+    stem: "folkets-sv-en",
+    kind: Kind::IntoEnglish,
+    lang: "sv",
+};
 /// The word classes taken from Apertium: nouns, adjectives and verbs (not
 /// proper names, numerals, function words, nor adverbs: `mycket` →
 /// `veldig` adds common words to search and found nothing more on the
@@ -46,6 +63,13 @@ pub(crate) const APERTIUM_DEFAULT_DIR: &str = "/usr/share/apertium";
 const APERTIUM_TAGS: &[&str] = &["n", "adj", "vblex"];
 /// Most translations used from one entry (the first senses are the common ones).
 pub(crate) const MAX_TRANSLATIONS: usize = 4;
+/// Most Nordic words an English word gets from the Nordic–English
+/// dictionaries read backwards (before their neighbour words): those it is
+/// the first sense of first, the dictionaries in the order of `SOURCES`,
+/// then Folkets lexikon. Common English words are a later sense of dozens
+/// of words (`use`, `account`); on the judged set's dev half 3, 5, 8, 12
+/// and all gave English→Nordic 0.54, 0.58, 0.58, 0.57 and 0.57.
+const MAX_BACKWARD_WORDS: usize = 5;
 /// Longest translation used, in words.
 const MAX_TERM_WORDS: usize = 4;
 
@@ -54,6 +78,10 @@ const MAX_TERM_WORDS: usize = 4;
 pub struct Lexicons {
     /// English headword → Nordic translations.
     pub english: HashMap<String, Vec<String>>,
+    /// English translation (stem key) → the Nordic headwords it
+    /// translates, from the Nordic–English dictionaries read backwards;
+    /// the headwords whose first sense it is first.
+    pub backwards: HashMap<String, Vec<String>>,
     /// Swedish → Norwegian and Norwegian → Swedish.
     pub neighbour: HashMap<String, Vec<String>>,
     /// Norwegian → Danish.
@@ -72,7 +100,7 @@ pub struct Lexicons {
 enum Kind {
     /// English headwords, Nordic translations: into `english`.
     FromEnglish,
-    /// Nordic headwords, English translations: into `english` backwards.
+    /// Nordic headwords, English translations: into `backwards`.
     IntoEnglish,
     /// Swedish → Norwegian, entered both ways in `neighbour`.
     Neighbour,
@@ -166,10 +194,18 @@ pub fn builtin() -> &'static Lexicons {
     static L: OnceLock<Lexicons> = OnceLock::new();
     L.get_or_init(|| {
         use crate::config::dir_from_env;
-        Lexicons::load(
+        let mut l = Lexicons::read(
             &dir_from_env(DIR_ENV, DEFAULT_DIR),
             &dir_from_env(APERTIUM_DIR_ENV, APERTIUM_DEFAULT_DIR),
-        )
+        );
+        match lexicon_dir() {
+            Some(dir) => l.add_folkets(&dir),
+            None => tracing::info!(
+                "no folder for Folkets lexikon (set {LEXICON_DIR_ENV} or HOME): fewer English words translated"
+            ),
+        }
+        l.pivot();
+        l
     })
 }
 
@@ -183,6 +219,13 @@ impl Lexicons {
     /// Read every FreeDict dictionary found in `dir` and the Apertium
     /// pairs found in `apertium`.
     pub fn load(dir: &Path, apertium: &Path) -> Lexicons {
+        let mut l = Lexicons::read(dir, apertium);
+        l.pivot();
+        l
+    }
+
+    /// [`Lexicons::load`] without the pivot (more pairs may follow).
+    fn read(dir: &Path, apertium: &Path) -> Lexicons {
         let mut l = Lexicons::default();
         for s in SOURCES {
             match read_dictd(dir, s.stem) {
@@ -200,8 +243,19 @@ impl Lexicons {
                 l.add_apertium(&a.source, pairs);
             }
         }
-        l.pivot();
         l
+    }
+
+    /// Add Folkets lexikon's Swedish–English pairs from `dir`, when there.
+    fn add_folkets(&mut self, dir: &Path) {
+        let path = dir.join(FOLKETS_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => self.add(&FOLKETS, parse_folkets(&text)),
+            Err(e) => tracing::info!(
+                "no Folkets lexikon at `{}` ({e}): fewer English words translated (run scripts/fetch-lexicons.sh, or set {LEXICON_DIR_ENV})",
+                path.display()
+            ),
+        }
     }
 
     /// Add one of Apertium's dictionaries, its pairs as read.
@@ -237,25 +291,45 @@ impl Lexicons {
                 .collect(),
             _ => Default::default(),
         };
+        let entries: Vec<(String, Vec<String>)> = entries
+            .into_iter()
+            .map(|(head, translations)| {
+                let translations = translations
+                    .into_iter()
+                    .filter(|t| t.split_whitespace().count() <= MAX_TERM_WORDS)
+                    .take(MAX_TRANSLATIONS)
+                    .collect();
+                (head, translations)
+            })
+            .collect();
+        if s.kind == Kind::IntoEnglish {
+            // sense by sense: the heads an English word is the first
+            // translation of before those it is a later one of (`ban`:
+            // `förbud` "ban, prohibition" before `bannlysa` "excommunicate,
+            // ban")
+            for sense in 0..MAX_TRANSLATIONS {
+                for (head, translations) in &entries {
+                    if let Some(t) = translations.get(sense) {
+                        push_all(
+                            &mut self.backwards,
+                            stem_key("en", t),
+                            std::slice::from_ref(head),
+                        );
+                    }
+                }
+            }
+            for heads in self.backwards.values_mut() {
+                heads.truncate(MAX_BACKWARD_WORDS);
+            }
+            return;
+        }
         for (head, translations) in entries {
-            let translations: Vec<String> = translations
-                .into_iter()
-                .filter(|t| t.split_whitespace().count() <= MAX_TERM_WORDS)
-                .take(MAX_TRANSLATIONS)
-                .collect();
             match s.kind {
                 Kind::FromEnglish => {
                     push_all(&mut self.english, stem_key("en", &head), &translations);
                 }
-                Kind::IntoEnglish => {
-                    for t in &translations {
-                        push_all(
-                            &mut self.english,
-                            stem_key("en", t),
-                            std::slice::from_ref(&head),
-                        );
-                    }
-                }
+                // entered above, sense by sense
+                Kind::IntoEnglish => {}
                 Kind::Neighbour => {
                     let own = neighbour_key(s.lang, &head);
                     let keyed: Vec<(String, String)> = translations
@@ -302,32 +376,38 @@ impl Lexicons {
         }
     }
 
-    /// Add to each English entry the first neighbour word of each of its
-    /// translations (English → Swedish → Norwegian: `harbour` → `hamn` →
-    /// `havn`; English → Danish → Norwegian: `waste` → `affald` →
-    /// `avfall`), the pivot that gives Bokmål the larger English–Swedish
+    /// Give each Nordic translation of an English word its first neighbour
+    /// word, right after it (English → Swedish → Norwegian: `harbour` →
+    /// `hamn` → `havn`; English → Danish → Norwegian: `waste` → `affald`
+    /// → `avfall`), the pivot that gives Bokmål the larger English–Swedish
     /// and English–Danish coverage. Only the first: the dictionary's own
     /// pair, or the most alike in spelling; the rest are often another
     /// sense's word.
     fn pivot(&mut self) {
-        let mut added: Vec<(String, Vec<String>)> = Vec::new();
-        for (k, translations) in &self.english {
-            let more: Vec<String> = translations
-                .iter()
-                .flat_map(|t| {
-                    let swedish = self.neighbours(t).first().cloned();
-                    swedish
+        self.english = self.pivoted(&self.english);
+        self.backwards = self.pivoted(&self.backwards);
+    }
+
+    /// `map` with [`Lexicons::pivot`]'s neighbour words.
+    fn pivoted(&self, map: &HashMap<String, Vec<String>>) -> HashMap<String, Vec<String>> {
+        map.iter()
+            .map(|(k, words)| {
+                let mut out: Vec<String> = Vec::with_capacity(words.len() * 2);
+                for t in words {
+                    let more = self
+                        .neighbours(t)
+                        .first()
                         .into_iter()
-                        .chain(self.norwegian_of_danish(t).first().cloned())
-                })
-                .collect();
-            if !more.is_empty() {
-                added.push((k.clone(), more));
-            }
-        }
-        for (k, more) in added {
-            push_all(&mut self.english, k, &more);
-        }
+                        .chain(self.norwegian_of_danish(t).first());
+                    for w in std::iter::once(t).chain(more) {
+                        if !out.contains(w) {
+                            out.push(w.clone());
+                        }
+                    }
+                }
+                (k.clone(), out)
+            })
+            .collect()
     }
 
     /// Lexicons with only the English translations `entries` (tests).
@@ -352,9 +432,17 @@ impl Lexicons {
         l
     }
 
-    /// Nordic translations of an English word or phrase (any inflection).
-    pub fn translations(&self, phrase: &str) -> &[String] {
-        words_of(&self.english, stem_key("en", phrase))
+    /// Nordic translations of an English word or phrase (any inflection):
+    /// the English–Nordic dictionaries' first, then the Nordic–English
+    /// ones' read backwards.
+    pub fn translations(&self, phrase: &str) -> Vec<String> {
+        let mut out = words_of(&self.english, stem_key("en", phrase)).to_vec();
+        for w in words_of(&self.backwards, stem_key("en", phrase)) {
+            if !out.contains(w) {
+                out.push(w.clone());
+            }
+        }
+        out
     }
 
     /// The other Norwegian written standard's words for a Nynorsk or Bokmål
@@ -543,6 +631,58 @@ fn apertium_entries(pairs: Vec<apertium::Pair>, drop_alike: bool) -> Entries {
             (head, alike.into_iter().map(|(_, w)| w).collect())
         })
         .collect()
+}
+
+/// The folder of the lexicons fetched from a registry:
+/// `$KARTOTEK_LEXICON_DIR`, else `$XDG_DATA_HOME/kartotek/lexicon`, else
+/// `$HOME/.local/share/kartotek/lexicon`.
+pub fn lexicon_dir() -> Option<std::path::PathBuf> {
+    let var = |v: &str| std::env::var_os(v).filter(|v| !v.is_empty());
+    if let Some(d) = var(LEXICON_DIR_ENV) {
+        return Some(d.into());
+    }
+    let data = var("XDG_DATA_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| var("HOME").map(|h| std::path::Path::new(&h).join(".local/share")))?;
+    Some(data.join("kartotek/lexicon"))
+}
+
+/// Parse Folkets lexikon's `head<TAB>translation, translation` lines
+/// (`#` lines are comments) into entries: compound marks dropped from the
+/// head (`tillmötes|gående`), HTML quotes decoded, notes in brackets and
+/// an infinitive's `to ` dropped from the translations.
+fn parse_folkets(text: &str) -> Entries {
+    let decode = |s: &str| {
+        s.replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    };
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some((head, rest)) = line.split_once('\t') else {
+            continue;
+        };
+        if head.starts_with('#') {
+            continue;
+        }
+        let head = decode(head).replace('|', "");
+        let head = head.trim();
+        if head.is_empty() || !head.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        let translations: Vec<String> = strip_brackets(&decode(rest))
+            .split([',', ';'])
+            .map(|t| {
+                let t = t.trim();
+                t.strip_prefix("to ").unwrap_or(t).trim().to_string()
+            })
+            .filter(|t| t.chars().any(char::is_alphabetic))
+            .collect();
+        if !translations.is_empty() {
+            out.push((head.to_string(), translations));
+        }
+    }
+    out
 }
 
 /// Decode a dictd base64 number.
@@ -842,6 +982,46 @@ mod tests {
     }
 
     #[test]
+    fn an_english_word_gives_the_heads_of_its_first_sense_first() {
+        let mut l = Lexicons::default();
+        l.add(
+            &FOLKETS,
+            vec![
+                (
+                    "bannlysa".into(),
+                    vec!["excommunicate".into(), "ban".into()],
+                ),
+                ("förbud".into(), vec!["ban".into(), "prohibition".into()]),
+            ],
+        );
+        assert_eq!(l.translations("bans"), ["förbud", "bannlysa"]);
+        assert_eq!(l.translations("prohibition"), ["förbud"]);
+    }
+
+    #[test]
+    fn folkets_lines_give_heads_without_compound_marks_and_translations_without_notes() {
+        let entries = parse_folkets(
+            "# Folkets lexikon sv→en (CC BY-SA 2.5)\n\
+             tillmötes|gående\taccommodating\n\
+             tillräknelig\tresponsible for one&#39;s actions\n\
+             tillnyktra\tsober up, to sober up\n\
+             tillkommande\tfuture [wife/husband]\n\
+             100000\tone hundred thousand\n\
+             utan flik\n",
+        );
+        let e = |h: &str, ts: &[&str]| (h.to_string(), ts.iter().map(|t| t.to_string()).collect());
+        assert_eq!(
+            entries,
+            vec![
+                e("tillmötesgående", &["accommodating"]),
+                e("tillräknelig", &["responsible for one's actions"]),
+                e("tillnyktra", &["sober up", "sober up"]),
+                e("tillkommande", &["future"]),
+            ]
+        );
+    }
+
+    #[test]
     fn apertium_pairs_give_content_words_most_alike_spelling_first() {
         let pair = apertium::Pair::new;
         let entries = apertium_entries(
@@ -931,6 +1111,7 @@ mod tests {
         let l = Lexicons::load(&none, &none);
         assert!(
             l.english.is_empty()
+                && l.backwards.is_empty()
                 && l.neighbour.is_empty()
                 && l.danish.is_empty()
                 && l.from_danish.is_empty()
