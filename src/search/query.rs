@@ -105,7 +105,8 @@ pub struct Features {
     pub fold: bool,
     /// Typo tolerance (edit distance 1 from 5 letters, 2 from 9).
     pub fuzzy: bool,
-    /// Bokmål↔Nynorsk variants and cross-language concepts.
+    /// Bokmål↔Nynorsk variants and cross-language concepts, and a word's
+    /// other inflections in titles (titles are indexed unstemmed).
     pub expand: bool,
     /// OCR-skeleton matching of OCR-damaged documents.
     pub ocr: bool,
@@ -177,6 +178,14 @@ pub(crate) const PROXIMITY_BOOST: f32 = 0.5;
 /// The analysed language keys of the Scandinavian languages whose words
 /// the Swedish–Norwegian lexicon pairs (Bokmål and Nynorsk share `no`).
 const NORDIC_LANGS: [&str; 3] = ["no", "sv", "da"];
+/// Endings of Norwegian (both standards), Swedish and Danish nouns, verbs
+/// and adjectives: with a word's stem, the inflections a title may hold
+/// (those that stem back to it are kept, see [`Builder::title_inflections`]).
+const INFLECTION_ENDINGS: &[&str] = &[
+    "", "e", "a", "en", "et", "er", "ar", "or", "ne", "na", "ene", "ane", "erne", "erna", "arna",
+    "orna", "ens", "ets", "s", "es", "t", "n", "ede", "te", "de", "ing", "ingen", "inga", "ingar",
+    "inger", "ingane", "ingene", "ingarna",
+];
 /// Words shorter than this are never matched fuzzily.
 pub(crate) const FUZZY_MIN_CHARS: usize = 5;
 /// Words found in at least this many passages are not matched fuzzily: they
@@ -832,6 +841,25 @@ impl<'a> Builder<'a> {
                 note(&q, lower.clone(), f, TITLE_BOOST * w, r);
                 alts.push(q);
             }
+            // the user's own words only: a translation's or neighbour's
+            // inflections would put titles of its other senses first
+            if self.features.expand
+                && u.via == Via::Literal
+                && toks.len() == 1
+                && !u.phrase
+                && u.target == Target::Any
+            {
+                let boost = TITLE_BOOST * w;
+                for form in self.title_inflections(&u.text, &toks[0].text) {
+                    let q = Clause::Term {
+                        field: schema::TITLE.to_string(),
+                        term: form.clone(),
+                        boost,
+                    };
+                    note(&q, form, Feature::Title, boost, Resolve::Term);
+                    alts.push(q);
+                }
+            }
         }
         self.note(&u.text, notes);
         let word = (!alts.is_empty()).then_some(Node::Word {
@@ -870,6 +898,57 @@ impl<'a> Builder<'a> {
             }
         }
         one_of(schema::PARTS, terms, boost)
+    }
+
+    /// The other inflections of `word` that some title holds: titles are
+    /// indexed unstemmed (they often mix languages), so `landbruk` would
+    /// miss the title `… i landbruket`. The forms are the word's stem in
+    /// its likely language ([`Builder::own`]) with that language's endings,
+    /// kept where they stem back to it and a title holds them (folded, as
+    /// titles are; `title` is the word's own title term).
+    fn title_inflections(&mut self, word: &str, title: &str) -> Vec<String> {
+        // the likely language depends on the statistics: a pass that
+        // records look-ups for a cluster asks for every Nordic language's
+        if self.stats.recording() {
+            for lang in NORDIC_LANGS {
+                for form in self.inflections(lang, word, title) {
+                    self.stats.doc_freq(schema::TITLE, &form);
+                }
+            }
+            return Vec::new();
+        }
+        let Some(own) = self.own else {
+            return Vec::new();
+        };
+        self.inflections(own, word, title)
+            .into_iter()
+            .filter(|t| self.stats.doc_freq(schema::TITLE, t).unwrap_or(0) > 0)
+            .collect()
+    }
+
+    /// `word`'s stem in language `lang` with each of
+    /// [`INFLECTION_ENDINGS`] that stems back to it, as titles are indexed
+    /// (folded), without `title` (the word's own).
+    fn inflections(&mut self, lang: &str, word: &str, title: &str) -> Vec<String> {
+        let Some((_, _, _, ea, _)) = self.langs.iter_mut().find(|l| l.0 == lang) else {
+            return Vec::new();
+        };
+        let Some(stem) = analyzer::single_token(ea, word) else {
+            return Vec::new();
+        };
+        let mut forms: Vec<String> = Vec::new();
+        for ending in INFLECTION_ENDINGS {
+            let form = format!("{stem}{ending}");
+            if analyzer::single_token(ea, &form).as_deref() != Some(stem.as_str()) {
+                continue;
+            }
+            if let Some(t) = analyzer::single_token(&mut self.title, &form) {
+                if t != title && !forms.contains(&t) {
+                    forms.push(t);
+                }
+            }
+        }
+        forms
     }
 
     /// The word as written (lowercased, unstemmed) in the `words` field,
@@ -1195,6 +1274,37 @@ mod tests {
         assert!(titles.contains(&"verksemd".to_string()), "{titles:?}");
         assert!(titles.contains(&"business".to_string()), "{titles:?}");
         assert!(!titles.contains(&"virksomhet".to_string()), "{titles:?}");
+    }
+
+    #[test]
+    fn a_word_meets_its_other_inflections_in_titles_that_hold_them() {
+        // `landbruk` is a Norwegian word; titles hold `landbruket` and
+        // `landbrukets`, none `landbrukene`
+        const TITLES: Table = Table {
+            counts: &[
+                ("body_no", "landbruk", 50),
+                ("title", "landbruket", 3),
+                ("title", "landbrukets", 1),
+                ("title", "landbrukene", 0),
+            ],
+            otherwise: 0,
+        };
+        let titles = |features: Features| -> Vec<String> {
+            let mut builder = Builder::new(&TITLES, features);
+            let node = builder.build(&parse("landbruk"), true).expect("a query");
+            terms(&node)
+                .into_iter()
+                .filter(|(f, _)| f == schema::TITLE)
+                .map(|(_, t)| t)
+                .collect()
+        };
+        let found = titles(Features::ALL);
+        for form in ["landbruket", "landbrukets"] {
+            assert!(found.contains(&form.to_string()), "{form}: {found:?}");
+        }
+        assert!(!found.contains(&"landbrukene".to_string()), "{found:?}");
+        // plain BM25 matches titles as written
+        assert!(titles(Features::NONE).iter().all(|t| t == "landbruk"));
     }
 
     /// A query of one group: a word and its alternatives.
