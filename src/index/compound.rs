@@ -301,6 +301,24 @@ pub fn load_all() {
     }
 }
 
+/// The compounding languages whose Hunspell dictionary is missing: the
+/// language key and the Debian package that has it.
+pub fn missing() -> Vec<(&'static str, &'static str)> {
+    LANGUAGES
+        .iter()
+        .filter(|(key, _, _)| lexicon(key).is_none())
+        .map(|(key, _, _)| {
+            let package = match *key {
+                "de" => "hunspell-de-de",
+                "sv" => "hunspell-sv",
+                "da" => "hunspell-da",
+                _ => "hunspell-no",
+            };
+            (*key, package)
+        })
+        .collect()
+}
+
 /// True when `key` is a language whose compounds are split (with or
 /// without its dictionary present).
 pub fn compounds(key: &str) -> bool {

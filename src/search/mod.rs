@@ -666,3 +666,32 @@ pub fn warm_up() {
     expand::builtin();
     crate::index::compound::load_all();
 }
+
+/// A dictionary of query expansion or compound splitting this machine
+/// lacks: searches work without it, with its feature off for its
+/// languages.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MissingDictionary {
+    /// What it is (`Hunspell sv`, `FreeDict eng-nor`, `Folkets lexikon`).
+    pub name: String,
+    /// How to install it.
+    pub install: String,
+}
+
+/// The dictionaries this machine lacks (reads them when not yet read).
+pub fn missing_dictionaries() -> Vec<MissingDictionary> {
+    let hunspell = crate::index::compound::missing()
+        .into_iter()
+        .map(|(key, package)| MissingDictionary {
+            name: format!("Hunspell {key}"),
+            install: format!("apt-get install {package}"),
+        });
+    let lexicons = lexicon::builtin()
+        .missing
+        .iter()
+        .map(|(name, install)| MissingDictionary {
+            name: name.clone(),
+            install: install.clone(),
+        });
+    hunspell.chain(lexicons).collect()
+}

@@ -654,14 +654,20 @@ pub async fn openapi() -> Response {
     bytes_response("application/json", OPENAPI, "public, max-age=300")
 }
 
-/// `GET /healthz`: 200 with the document count while the index answers;
+/// `GET /healthz`: 200 with the document count while the index answers
+/// (and the dictionaries of forgiving search this machine lacks, each
+/// with how to install it);
 /// on OpenSearch also the cluster's health (`green`, `yellow`: 200; `red`:
 /// 503), and 503 `unavailable` when the cluster cannot be reached.
 pub async fn healthz(State(state): State<AppState>) -> ApiResult<Response> {
     let searcher = state.searcher.clone();
-    let (docs, health) = tokio::task::spawn_blocking(move || -> Result<_> {
+    let (docs, health, missing) = tokio::task::spawn_blocking(move || -> Result<_> {
         let store = searcher.store();
-        Ok((store.document_count()?, store.health()?))
+        Ok((
+            store.document_count()?,
+            store.health()?,
+            crate::search::missing_dictionaries(),
+        ))
     })
     .await
     .map_err(|e| Error::Internal(e.to_string()))??;
@@ -670,7 +676,12 @@ pub async fn healthz(State(state): State<AppState>) -> ApiResult<Response> {
     } else {
         "opensearch"
     };
-    let mut body = serde_json::json!({ "status": "ok", "documents": docs, "backend": backend });
+    let mut body = serde_json::json!({
+        "status": "ok",
+        "documents": docs,
+        "backend": backend,
+        "missing_dictionaries": missing,
+    });
     if backend == "opensearch" {
         body["cluster"] = serde_json::json!(health);
         if health == "red" {

@@ -416,8 +416,26 @@ pub async fn serve(state: AppState, addr: &str) -> Result<()> {
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
     println!("listening on http://{local}");
-    // the dictionaries of query expansion, read before the first search needs them
-    tokio::task::spawn_blocking(crate::search::warm_up);
+    // the dictionaries of query expansion, read before the first search
+    // needs them; the missing ones named once
+    tokio::task::spawn_blocking(|| {
+        crate::search::warm_up();
+        let missing = crate::search::missing_dictionaries();
+        if !missing.is_empty() {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|m| format!("{}: {}", m.name, m.install))
+                .collect();
+            eprintln!(
+                "note: {} dictionar{} missing, searches run with {} feature off for {} languages (also in /healthz): {}",
+                missing.len(),
+                if missing.len() == 1 { "y" } else { "ies" },
+                if missing.len() == 1 { "its" } else { "their" },
+                if missing.len() == 1 { "its" } else { "their" },
+                names.join("; ")
+            );
+        }
+    });
     // Without a writer of our own, another process may write: pick up its commits.
     if let (None, Some(index)) = (&state.writer, state.searcher.embedded().cloned()) {
         tokio::spawn(async move {

@@ -578,6 +578,17 @@ async fn healthz_and_metrics_report_the_index_and_requests() {
     let h = get(&app, "/healthz").await.json();
     assert_eq!(h["status"], "ok");
     assert_eq!(h["documents"], 6);
+    // the dictionaries this machine lacks (none where `.ci/run` installed
+    // them), each with how to install it
+    let missing = h["missing_dictionaries"].as_array().expect("a list");
+    assert!(missing
+        .iter()
+        .all(|m| m["name"].is_string() && m["install"].is_string()));
+    let on_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(
+        !on_ci || missing.is_empty(),
+        "CI is set, and `.ci/run` must install every dictionary: {missing:?}"
+    );
     get(&app, "/api/search?q=trondheim").await;
     get(&app, "/api/search?limit=0").await;
     get(&app, "/api/documents/ffffffffffffffff").await;

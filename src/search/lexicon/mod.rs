@@ -93,6 +93,8 @@ pub struct Lexicons {
     pub norwegian: std::collections::HashSet<String>,
     /// Nynorsk → Bokmål and Bokmål → Nynorsk.
     pub variant: HashMap<String, Vec<String>>,
+    /// The dictionaries not found: what each is, and how to install it.
+    pub missing: Vec<(String, String)>,
 }
 
 /// Where a dictionary's pairs go.
@@ -200,9 +202,12 @@ pub fn builtin() -> &'static Lexicons {
         );
         match lexicon_dir() {
             Some(dir) => l.add_folkets(&dir),
-            None => tracing::info!(
-                "no folder for Folkets lexikon (set {LEXICON_DIR_ENV} or HOME): fewer English words translated"
-            ),
+            None => {
+                tracing::info!(
+                    "no folder for Folkets lexikon (set {LEXICON_DIR_ENV} or HOME): fewer English words translated"
+                );
+                l.missing.push(folkets_missing());
+            }
         }
         l.pivot();
         l
@@ -230,17 +235,27 @@ impl Lexicons {
         for s in SOURCES {
             match read_dictd(dir, s.stem) {
                 Some(entries) => l.add(s, entries),
-                None => tracing::info!(
-                    "no FreeDict dictionary `{}` in `{}`: its languages are not translated (install dict-{}, or set {DIR_ENV})",
-                    s.stem,
-                    dir.display(),
-                    s.stem
-                ),
+                None => {
+                    tracing::info!(
+                        "no FreeDict dictionary `{}` in `{}`: its languages are not translated (install dict-{}, or set {DIR_ENV})",
+                        s.stem,
+                        dir.display(),
+                        s.stem
+                    );
+                    l.missing.push((
+                        format!("FreeDict {}", s.stem.trim_start_matches("freedict-")),
+                        format!("apt-get install dict-{}", s.stem),
+                    ));
+                }
             }
         }
         for a in APERTIUM {
-            if let Some(pairs) = read_apertium(apertium, a) {
-                l.add_apertium(&a.source, pairs);
+            match read_apertium(apertium, a) {
+                Some(pairs) => l.add_apertium(&a.source, pairs),
+                None => l.missing.push((
+                    format!("Apertium {}", a.source.stem.trim_start_matches("apertium-")),
+                    format!("apt-get install {}", a.package),
+                )),
             }
         }
         l
@@ -251,10 +266,13 @@ impl Lexicons {
         let path = dir.join(FOLKETS_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => self.add(&FOLKETS, parse_folkets(&text)),
-            Err(e) => tracing::info!(
-                "no Folkets lexikon at `{}` ({e}): fewer English words translated (run scripts/fetch-lexicons.sh, or set {LEXICON_DIR_ENV})",
-                path.display()
-            ),
+            Err(e) => {
+                tracing::info!(
+                    "no Folkets lexikon at `{}` ({e}): fewer English words translated (run scripts/fetch-lexicons.sh, or set {LEXICON_DIR_ENV})",
+                    path.display()
+                );
+                self.missing.push(folkets_missing());
+            }
         }
     }
 
@@ -631,6 +649,14 @@ fn apertium_entries(pairs: Vec<apertium::Pair>, drop_alike: bool) -> Entries {
             (head, alike.into_iter().map(|(_, w)| w).collect())
         })
         .collect()
+}
+
+/// Folkets lexikon as a missing dictionary: its name, and how to get it.
+fn folkets_missing() -> (String, String) {
+    (
+        "Folkets lexikon".into(),
+        format!("run scripts/fetch-lexicons.sh, or set {LEXICON_DIR_ENV}"),
+    )
 }
 
 /// The folder of the lexicons fetched from a registry:
@@ -1117,5 +1143,17 @@ mod tests {
                 && l.from_danish.is_empty()
                 && l.variant.is_empty()
         );
+        // each named, with how to install it
+        assert_eq!(l.missing.len(), SOURCES.len() + APERTIUM.len());
+        assert!(l
+            .missing
+            .iter()
+            .any(|(what, how)| what == "FreeDict eng-nor"
+                && how == "apt-get install dict-freedict-eng-nor"));
+        assert!(l
+            .missing
+            .iter()
+            .any(|(what, how)| what == "Apertium dan-nob"
+                && how == "apt-get install apertium-dan-nor"));
     }
 }
