@@ -108,9 +108,19 @@ impl Lexicon {
     /// True when `word` (lowercase) is a dictionary word, in any of its
     /// inflections (German nouns are capitalised in the dictionary).
     pub fn is_word(&self, word: &str) -> bool {
-        self.dicts
-            .iter()
-            .any(|d| d.checker().check_lower_as_title(true).check(word))
+        // Hunspell breaks words at hyphens, and spellbook panics where a
+        // piece is empty (`cross--i`, `-a`, `-`): no such string is a word
+        if word.is_empty() || word.split('-').any(str::is_empty) {
+            return false;
+        }
+        // the words come from queries and documents: a panic on one the
+        // check above misses makes it no word, not a failed search
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.dicts
+                .iter()
+                .any(|d| d.checker().check_lower_as_title(true).check(word))
+        }))
+        .unwrap_or(false)
     }
 
     /// [`function_like`], where this lexicon refuses function words.
@@ -498,6 +508,15 @@ mod tests {
         for w in ["kyst", "turisme", "växt", "gjennom", "samarbeid"] {
             assert!(!function_like(w), "{w}");
         }
+    }
+
+    #[test]
+    fn a_word_with_an_empty_piece_between_hyphens_is_no_word_and_no_panic() {
+        let l = lexicon();
+        for w in ["cross--i", "--", "-", "-kyst", "kyst-", "kyst--fylke", ""] {
+            assert!(!l.is_word(w), "{w}");
+        }
+        assert!(l.is_word("kyst"));
     }
 
     #[test]
