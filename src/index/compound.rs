@@ -49,13 +49,13 @@ const NORDIC_LINKS: &[&str] = &["s", "e"];
 /// Linking letters of German compounds (`Fugenelemente`).
 const GERMAN_LINKS: &[&str] = &["es", "en", "er", "s", "n", "e"];
 
-/// The dictionaries (file stems) and linking letters of each analysed
-/// language key that compounds.
-const LANGUAGES: &[(&str, &[&str], &[&str])] = &[
-    ("no", &["nb_NO", "nn_NO"], NORDIC_LINKS),
-    ("sv", &["sv_SE"], NORDIC_LINKS),
-    ("da", &["da_DK"], NORDIC_LINKS),
-    ("de", &["de_DE"], GERMAN_LINKS),
+/// The dictionaries (file stems), linking letters and Debian package of
+/// each analysed language key that compounds.
+const LANGUAGES: &[(&str, &[&str], &[&str], &str)] = &[
+    ("no", &["nb_NO", "nn_NO"], NORDIC_LINKS, "hunspell-no"),
+    ("sv", &["sv_SE"], NORDIC_LINKS, "hunspell-sv"),
+    ("da", &["da_DK"], NORDIC_LINKS, "hunspell-da"),
+    ("de", &["de_DE"], GERMAN_LINKS, "hunspell-de-de"),
 ];
 
 /// The words of one language, for splitting compounds.
@@ -261,7 +261,7 @@ pub(crate) fn dictionary_dir() -> PathBuf {
 /// Load the lexicon of a language key from `dir`; `None` (logged) when a
 /// dictionary is missing or unreadable.
 fn load(dir: &Path, key: &str) -> Option<Lexicon> {
-    let (_, stems, links) = LANGUAGES.iter().find(|(k, _, _)| *k == key)?;
+    let (_, stems, links, package) = LANGUAGES.iter().find(|(k, _, _, _)| *k == key)?;
     let mut texts = Vec::new();
     for stem in *stems {
         let aff = read_text(&dir.join(format!("{stem}.aff")));
@@ -270,7 +270,7 @@ fn load(dir: &Path, key: &str) -> Option<Lexicon> {
             (Some(a), Some(d)) => texts.push((a, d)),
             _ => {
                 tracing::info!(
-                    "no Hunspell dictionary `{stem}` in `{}`: compound words of `{key}` are not split (install the hunspell dictionary package, or set {DIR_ENV})",
+                    "no Hunspell dictionary `{stem}` in `{}`: compound words of `{key}` are not split (install {package}, or set {DIR_ENV})",
                     dir.display()
                 );
                 return None;
@@ -297,7 +297,7 @@ pub fn lexicon(key: &str) -> Option<&'static Lexicon> {
         OnceLock::new(),
         OnceLock::new(),
     ];
-    let i = LANGUAGES.iter().position(|(k, _, _)| *k == key)?;
+    let i = LANGUAGES.iter().position(|(k, _, _, _)| *k == key)?;
     CELLS[i]
         .get_or_init(|| load(&dictionary_dir(), key))
         .as_ref()
@@ -306,7 +306,7 @@ pub fn lexicon(key: &str) -> Option<&'static Lexicon> {
 /// Load every language's dictionary now (a server does, so that its first
 /// search does not wait for them).
 pub fn load_all() {
-    for (key, _, _) in LANGUAGES {
+    for (key, _, _, _) in LANGUAGES {
         lexicon(key);
     }
 }
@@ -316,23 +316,15 @@ pub fn load_all() {
 pub fn missing() -> Vec<(&'static str, &'static str)> {
     LANGUAGES
         .iter()
-        .filter(|(key, _, _)| lexicon(key).is_none())
-        .map(|(key, _, _)| {
-            let package = match *key {
-                "de" => "hunspell-de-de",
-                "sv" => "hunspell-sv",
-                "da" => "hunspell-da",
-                _ => "hunspell-no",
-            };
-            (*key, package)
-        })
+        .filter(|(key, _, _, _)| lexicon(key).is_none())
+        .map(|(key, _, _, package)| (*key, *package))
         .collect()
 }
 
 /// True when `key` is a language whose compounds are split (with or
 /// without its dictionary present).
 pub fn compounds(key: &str) -> bool {
-    LANGUAGES.iter().any(|(k, _, _)| *k == key)
+    LANGUAGES.iter().any(|(k, _, _, _)| *k == key)
 }
 
 /// One language's memory of words already split.

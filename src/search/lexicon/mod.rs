@@ -98,7 +98,7 @@ pub struct Lexicons {
     /// The Nordic–English pairs read so far, by sense (`senses[i]`: the
     /// `(English key, Nordic head)` pairs where the English word is the
     /// head's translation number `i`), entered into `backwards` by
-    /// [`Lexicons::finish`].
+    /// [`Lexicons::finish_backwards`].
     senses: Vec<Vec<(String, String)>>,
 }
 
@@ -314,36 +314,26 @@ impl Lexicons {
                 .collect(),
             _ => Default::default(),
         };
-        let entries: Vec<(String, Vec<String>)> = entries
-            .into_iter()
-            .map(|(head, translations)| {
-                let translations = translations
-                    .into_iter()
-                    .filter(|t| t.split_whitespace().count() <= MAX_TERM_WORDS)
-                    .take(MAX_TRANSLATIONS)
-                    .collect();
-                (head, translations)
-            })
-            .collect();
-        if s.kind == Kind::IntoEnglish {
-            // kept by sense, entered by `finish` across the dictionaries
-            for (head, translations) in &entries {
-                for (sense, t) in translations.iter().enumerate() {
-                    if self.senses.len() <= sense {
-                        self.senses.resize(sense + 1, Vec::new());
-                    }
-                    self.senses[sense].push((stem_key("en", t), head.clone()));
-                }
-            }
-            return;
-        }
         for (head, translations) in entries {
+            let translations: Vec<String> = translations
+                .into_iter()
+                .filter(|t| t.split_whitespace().count() <= MAX_TERM_WORDS)
+                .take(MAX_TRANSLATIONS)
+                .collect();
             match s.kind {
                 Kind::FromEnglish => {
                     push_all(&mut self.english, stem_key("en", &head), &translations);
                 }
-                // entered above, sense by sense
-                Kind::IntoEnglish => {}
+                // kept by sense, entered across the dictionaries by
+                // `finish_backwards`
+                Kind::IntoEnglish => {
+                    if self.senses.len() < translations.len() {
+                        self.senses.resize(translations.len(), Vec::new());
+                    }
+                    for (sense, t) in translations.iter().enumerate() {
+                        self.senses[sense].push((stem_key("en", t), head.clone()));
+                    }
+                }
                 Kind::Neighbour => {
                     let own = neighbour_key(s.lang, &head);
                     let keyed: Vec<(String, String)> = translations
@@ -470,8 +460,9 @@ impl Lexicons {
     /// the English–Nordic dictionaries' first, then the Nordic–English
     /// ones' read backwards.
     pub fn translations(&self, phrase: &str) -> Vec<String> {
-        let mut out = words_of(&self.english, stem_key("en", phrase)).to_vec();
-        for w in words_of(&self.backwards, stem_key("en", phrase)) {
+        let key = stem_key("en", phrase);
+        let mut out = words_of(&self.english, key.clone()).to_vec();
+        for w in words_of(&self.backwards, key) {
             if !out.contains(w) {
                 out.push(w.clone());
             }
