@@ -199,10 +199,43 @@ impl Alt {
     }
 }
 
+/// The group of one word or quoted phrase (`unit`, as typed) and its
+/// alternatives, each once, at most [`MAX_ALTERNATIVES`].
+fn group_of(unit: &Unit, phrase: &str, alts: Vec<Alt>) -> Vec<Unit> {
+    let mut group = vec![Unit {
+        text: phrase.to_string(),
+        phrase: unit.phrase,
+        all_words: false,
+        target: Target::Any,
+        weight: 1.0,
+        via: Via::Literal,
+    }];
+    let own = key(phrase);
+    let mut seen = vec![own];
+    for alt in alts {
+        let k = key(&alt.text);
+        if seen.contains(&k) || group.len() > MAX_ALTERNATIVES {
+            continue;
+        }
+        seen.push(k);
+        let multi = alt.text.split_whitespace().count() > 1;
+        group.push(Unit {
+            text: alt.text,
+            phrase: multi && !alt.all_words,
+            all_words: multi && alt.all_words,
+            target: Target::Any,
+            weight: alt.weight,
+            via: alt.via,
+        });
+    }
+    group
+}
+
 impl Expand<'_> {
-    /// Rewrite `parsed`: runs of plain words that name a concept become one
-    /// group holding the words (all required) and the concept's other names;
-    /// single words also get their other Norwegian written standard.
+    /// Rewrite `parsed`: each plain word's group gets its alternatives (the
+    /// other Norwegian written standard, translations, neighbour words,
+    /// compound parts); a run of words that names a concept (the longest
+    /// first) also gives the concept's other names to each of its words.
     pub fn apply(&self, parsed: &Parsed) -> Parsed {
         let mut out = Parsed {
             required: Vec::new(),
@@ -233,33 +266,29 @@ impl Expand<'_> {
                 if alts.is_empty() {
                     continue;
                 }
-                let mut group = vec![Unit {
-                    text: phrase.clone(),
-                    phrase: slice[0][0].phrase,
-                    all_words: n > 1,
-                    target: Target::Any,
-                    weight: 1.0,
-                    via: Via::Literal,
-                }];
-                let own = key(&phrase);
-                let mut seen = vec![own];
-                for alt in alts {
-                    let k = key(&alt.text);
-                    if seen.contains(&k) || group.len() > MAX_ALTERNATIVES {
-                        continue;
+                if n == 1 {
+                    out.required.push(group_of(&slice[0][0], &phrase, alts));
+                } else {
+                    // each word of a run that names a concept keeps its own
+                    // group (its variants, translations, parts), and the
+                    // concept's names join every one of them at 1/n of
+                    // their weight, so a passage naming the concept scores
+                    // it once: a name the documents lack (`cost-benefit
+                    // analysis` → `kostnads-nyttoanalys`) no longer hides
+                    // the words' own translations (`analysis` → `analys`)
+                    let shared: Vec<Alt> = alts
+                        .into_iter()
+                        .map(|a| Alt {
+                            weight: a.weight / n as f32,
+                            ..a
+                        })
+                        .collect();
+                    for g in slice {
+                        let mut all = shared.clone();
+                        all.extend(self.alternatives(&g[0].text));
+                        out.required.push(group_of(&g[0], &g[0].text, all));
                     }
-                    seen.push(k);
-                    let multi = alt.text.split_whitespace().count() > 1;
-                    group.push(Unit {
-                        text: alt.text,
-                        phrase: multi && !alt.all_words,
-                        all_words: multi && alt.all_words,
-                        target: Target::Any,
-                        weight: alt.weight,
-                        via: alt.via,
-                    });
                 }
-                out.required.push(group);
                 i += n;
                 matched = true;
                 break;
@@ -483,12 +512,46 @@ mod tests {
     #[test]
     fn english_concept_gets_nordic_names_below_literal_weight() {
         let g = expand("circular economy");
-        assert_eq!(g.len(), 1, "the two words became one group: {g:?}");
-        assert_eq!(g[0][0], ("circular economy".to_string(), 1.0));
-        assert!(g[0]
-            .iter()
-            .any(|(t, w)| t == "sirkulær økonomi" && *w == TRANSLATION_WEIGHT));
-        assert!(g[0].iter().any(|(t, _)| t == "kiertotalous"));
+        assert_eq!(g.len(), 2, "each word keeps its group: {g:?}");
+        assert_eq!(g[0][0], ("circular".to_string(), 1.0));
+        assert_eq!(g[1][0], ("economy".to_string(), 1.0));
+        // the concept's names join both words' groups at half weight each,
+        // so a passage naming the concept scores it once
+        for group in &g {
+            assert!(group
+                .iter()
+                .any(|(t, w)| t == "sirkulær økonomi" && *w == TRANSLATION_WEIGHT / 2.0));
+            assert!(group.iter().any(|(t, _)| t == "kiertotalous"));
+        }
+    }
+
+    #[test]
+    fn a_concepts_words_keep_their_own_translations() {
+        let lexicons = Lexicons::with_translations(&[
+            ("cost-benefit analysis", &["kostnads-nyttoanalys"]),
+            ("analysis", &["analys"]),
+        ]);
+        let g: Vec<Vec<(String, f32)>> = expander(&lexicons)
+            .apply(&parse("cost-benefit analysis"))
+            .required
+            .into_iter()
+            .map(|g| g.into_iter().map(|u| (u.text, u.weight)).collect())
+            .collect();
+        let half = TRANSLATION_WEIGHT / 2.0;
+        assert_eq!(
+            g,
+            [
+                vec![
+                    ("cost-benefit".to_string(), 1.0),
+                    ("kostnads-nyttoanalys".to_string(), half)
+                ],
+                vec![
+                    ("analysis".to_string(), 1.0),
+                    ("kostnads-nyttoanalys".to_string(), half),
+                    ("analys".to_string(), TRANSLATION_WEIGHT)
+                ],
+            ]
+        );
     }
 
     #[test]

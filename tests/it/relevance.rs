@@ -356,6 +356,18 @@ fn english_word_finds_the_swedish_word_from_folkets_lexikon() {
     ));
 }
 
+#[test]
+fn english_phrase_no_document_names_is_found_through_its_words() {
+    if !folkets_lexikon() {
+        return;
+    }
+    // Folkets lexikon translates `cost-benefit analysis` as one Swedish
+    // word, `kostnads-nyttoanalys`, which no fixture has; the phrase's
+    // words are still searched with their own translations
+    let r = explained("cost-benefit analysis");
+    assert_explained(&r, "varmeanalys-sv.txt", "analys", Feature::Translation);
+}
+
 fn nynorsk_bokmaal_pairs() -> bool {
     have(
         !kartotek::search::lexicon::builtin().variant.is_empty(),
