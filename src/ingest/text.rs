@@ -18,12 +18,22 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
 
 /// The title of a plain-text document: its first line, when that line reads as a heading
 /// set apart from the text (at most [`TITLE_MAX_CHARS`] characters and [`TITLE_MAX_WORDS`]
-/// words, not ending as a sentence or clause does, followed by a blank line or the end).
-/// A Markdown `#` is dropped. `None` leaves the file name as the title.
+/// words, not ending as a sentence or clause does, followed by a blank line, the end, or
+/// a line that starts anew: a capitalised first line over a line that begins with a
+/// capital, a digit or `§`, as acts and regulations are laid out, `Lov om …` over
+/// `Endringer i følgende lov:`). A Markdown `#` is dropped. `None` leaves the file name
+/// as the title.
 pub(crate) fn title_of(text: &str) -> Option<String> {
     let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
     let first = lines.next()?.trim().trim_start_matches('#').trim();
-    let set_apart = lines.next().is_none_or(|l| l.trim().is_empty());
+    let starts_anew = |l: &str| {
+        l.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '§')
+    };
+    let set_apart = lines
+        .next()
+        .is_none_or(|l| l.trim().is_empty() || (starts_anew(first) && starts_anew(l.trim())));
     let heading = set_apart
         && (2..=TITLE_MAX_CHARS).contains(&first.chars().count())
         && first.split_whitespace().count() <= TITLE_MAX_WORDS
@@ -76,6 +86,27 @@ mod tests {
         assert_eq!(
             title_of("# Regional plan for Nordland\n\nTekst.").as_deref(),
             Some("Regional plan for Nordland")
+        );
+    }
+
+    #[test]
+    fn a_first_line_over_a_line_that_starts_anew_is_the_title() {
+        // an act as Lovdata lays it out: no blank line under the title
+        let act = "Lov om endringer i partiloven (bidrag fra bakenforliggende givere)\n\
+                   Endringer i følgende lov:\nI lov 17. mai 2005 nr. 102 gjøres følgende endring:";
+        assert_eq!(
+            title_of(act).as_deref(),
+            Some("Lov om endringer i partiloven (bidrag fra bakenforliggende givere)")
+        );
+        assert_eq!(
+            title_of("Forskrift om endring i merverdiavgiftsforskriften\nI\n§ 1 skal lyde:")
+                .as_deref(),
+            Some("Forskrift om endring i merverdiavgiftsforskriften")
+        );
+        // a lowercase first line is no heading, even over a new sentence
+        assert_eq!(
+            title_of("kort notat uten tittel\nDet gjelder planen."),
+            None
         );
     }
 
