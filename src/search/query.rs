@@ -731,6 +731,25 @@ impl<'a> Builder<'a> {
         let mut folds_into_other_word = false;
         if u.target == Target::Any {
             let fold_on = self.features.fold;
+            // for a word with diacritics, how many passages have it in the
+            // language that has it most: one no field has (`premissleverandører`
+            // where OCR read `premissleverandorer`) is found by its folded
+            // spelling alone, however common that is here
+            let stats = self.stats;
+            let anywhere: u64 = if fold_on && !u.text.is_ascii() {
+                self.langs
+                    .iter_mut()
+                    .filter_map(
+                        |(_, exact, _, ea, _)| match &analyzer::tokens(ea, &u.text)[..] {
+                            [t] => stats.doc_freq(exact, &t.text),
+                            _ => None,
+                        },
+                    )
+                    .max()
+                    .unwrap_or(0)
+            } else {
+                0
+            };
             for (key, exact, fold, ea, fa) in &mut self.langs {
                 if !searched(key) {
                     // which languages a neighbour's word skips depends on
@@ -764,7 +783,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 let fold_toks = analyzer::tokens(fa, &u.text);
-                let other_word = folds_into_common_word(self.stats, &exact, &fold_toks);
+                let other_word = folds_into_common_word(self.stats, &exact, &fold_toks, anywhere);
                 folds_into_other_word |= other_word;
                 if fold_on && !other_word {
                     // frequencies are read only when the folded clause may be added
@@ -1155,15 +1174,24 @@ fn same_postings(exact: &Analysed, fold: &Analysed) -> bool {
 /// other word, not OCR damage, and would make `før` match nearly every
 /// Norwegian passage (and every title with `for`, titles being indexed
 /// folded). `Trøndelag` still finds an OCR'd `Trondelag`, which is rarer.
+/// Where the field lacks the word, it is measured against `anywhere`, its
+/// count in the language that has it most (`før` is no English word, yet
+/// English `for` is the other word); a word no field has at all has no
+/// other spelling to be found by.
 fn folds_into_common_word(
     stats: &dyn Stats,
     exact: &Analysed,
     fold: &[tantivy::tokenizer::Token],
+    anywhere: u64,
 ) -> bool {
     let ([e], [f], [Some(word)]) = (&exact.toks[..], fold, &exact.dfs[..]) else {
         return false;
     };
     if e.text == f.text {
+        return false;
+    }
+    let word = if *word > 0 { *word } else { anywhere };
+    if word == 0 {
         return false;
     }
     let other = stats.doc_freq(&exact.field, &f.text).unwrap_or(0);
@@ -1344,6 +1372,29 @@ mod tests {
         fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
             Vec::new()
         }
+    }
+
+    #[test]
+    fn a_word_folds_unless_that_makes_it_a_far_commoner_word() {
+        let stats = Table {
+            counts: &[("", "for", 500), ("", "trøndelag", 5), ("", "trondelag", 2)],
+            otherwise: 0,
+        };
+        let token = |t: &str| tantivy::tokenizer::Token {
+            text: t.to_string(),
+            ..Default::default()
+        };
+        let folds = |word: &str, folded: &str, anywhere: u64| {
+            let exact = Analysed::new(&stats, "en", vec![token(word)]);
+            folds_into_common_word(&stats, &exact, &[token(folded)], anywhere)
+        };
+        // the word itself is commoner than a tenth of its folded spelling
+        assert!(!folds("trøndelag", "trondelag", 5));
+        // a field without the word measures it where it is: `før` in the
+        // Norwegian fields, against English `for`
+        assert!(folds("før", "for", 40));
+        // no field has the word: its folded spelling is all there is
+        assert!(!folds("før", "for", 0));
     }
 
     #[test]

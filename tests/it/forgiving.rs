@@ -64,6 +64,22 @@ fn saerlig_finds_the_ocr_spelling_seerlig() {
 }
 
 #[test]
+fn a_word_no_document_spells_with_its_diacritics_is_found_by_folding() {
+    // the scan reads `premissleverandorer`; no document has the word with
+    // `ø`, so its folded spelling is the only one there is, however common
+    let fold_only = Features {
+        fold: true,
+        ..Features::NONE
+    };
+    let r = with("premissleverandører", fold_only, None);
+    assert!(
+        names(&r).contains(&"innherred-scan.txt".to_string()),
+        "{:?}",
+        names(&r)
+    );
+}
+
+#[test]
 fn ocr_damaged_text_is_flagged_with_a_quality_facet() {
     let r = shared()
         .searcher
