@@ -162,7 +162,8 @@ pub struct Document {
     pub date_source: Option<DateSource>,
     /// Number of pages (PDF) or 1.
     pub pages: u32,
-    /// Content hash of the source bytes (blake3, hex).
+    /// Fingerprint of the source: blake3 (hex) of the extraction version, the
+    /// bytes and the metadata that applies to them.
     pub hash: String,
     /// Size of the source in bytes.
     pub bytes: u64,

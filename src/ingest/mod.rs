@@ -337,10 +337,7 @@ fn build_inner(
         raw_meta.push_str(&extra.fingerprint_text());
         overrides = extra.clone().merged_with(overrides);
     }
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(&bytes);
-    hasher.update(raw_meta.as_bytes());
-    let hash = hasher.finalize().to_hex().to_string();
+    let hash = fingerprint(EXTRACTION, &bytes, &raw_meta);
     let id = Document::id_for(&job.key);
     let stored = index.content_hash(&id).map_err(|e| e.to_string())?;
     if stored.as_deref() == Some(hash.as_str()) {
@@ -622,6 +619,26 @@ pub(crate) fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
     }
 }
 
+/// The version of what extraction makes of a file (text, title, language,
+/// facets). It is part of each document's fingerprint, so an unchanged
+/// file is extracted again, once, after an upgrade that reads files
+/// differently: without it an index kept what the old build made of them
+/// (text files titled by their file name) until it was rebuilt. Raise it
+/// with any such change.
+const EXTRACTION: &str = "2";
+
+/// A document's fingerprint: what an unchanged file is recognised by
+/// (blake3, hex, of the extraction version, the bytes and the metadata
+/// that applies to them).
+fn fingerprint(extraction: &str, bytes: &[u8], meta: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(extraction.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(bytes);
+    hasher.update(meta.as_bytes());
+    hasher.finalize().to_hex().to_string()
+}
+
 /// A readable title from a file name: `trondelag-internasjonalt_plan.pdf` →
 /// `Trondelag internasjonalt plan`.
 pub(crate) fn title_from_name(display: &str) -> String {
@@ -657,6 +674,20 @@ mod tests {
         assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
         let e = read_file(&fifo, 1024).unwrap_err();
         assert!(e.to_string().contains("not a regular file"), "{e}");
+    }
+
+    #[test]
+    fn a_new_extraction_version_makes_an_unchanged_file_new() {
+        let bytes = b"Lov om endringer i partiloven\nEndringer i folgende lov:";
+        assert_eq!(
+            fingerprint("2", bytes, "title = 'x'"),
+            fingerprint("2", bytes, "title = 'x'")
+        );
+        assert_ne!(fingerprint("2", bytes, ""), fingerprint("3", bytes, ""));
+        assert_ne!(
+            fingerprint("2", bytes, ""),
+            fingerprint("2", bytes, "lang = 'nb'")
+        );
     }
 
     #[test]
