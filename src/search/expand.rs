@@ -294,11 +294,51 @@ impl Expand<'_> {
                 break;
             }
             if !matched {
-                out.required.push(groups[i].clone());
+                match self.hyphen_parts(&groups[i]) {
+                    Some(parts) => out.required.extend(parts),
+                    None => out.required.push(groups[i].clone()),
+                }
                 i += 1;
             }
         }
         out
+    }
+
+    /// A hyphenated word nothing translates as a whole (`crypto-asset`),
+    /// as one group per part with the part's own alternatives (`crypto` →
+    /// `krypto`), each also holding the word as typed at 1/n of its weight;
+    /// `None` for anything else.
+    fn hyphen_parts(&self, group: &[Unit]) -> Option<Vec<Vec<Unit>>> {
+        let [u] = group else {
+            return None;
+        };
+        if u.phrase || u.target != Target::Any || u.weight != 1.0 || u.via != Via::Literal {
+            return None;
+        }
+        let parts: Vec<&str> = u.text.split('-').collect();
+        if parts.len() < 2
+            || parts.len() > MAX_NGRAM
+            || !parts
+                .iter()
+                .all(|p| p.chars().count() >= 2 && p.chars().all(char::is_alphabetic))
+        {
+            return None;
+        }
+        let n = parts.len() as f32;
+        Some(
+            parts
+                .into_iter()
+                .map(|p| {
+                    let mut alts = vec![Alt::new(u.text.clone(), 1.0 / n, Via::Literal)];
+                    alts.extend(self.alternatives(p));
+                    let part = Unit {
+                        text: p.to_string(),
+                        ..u.clone()
+                    };
+                    group_of(&part, p, alts)
+                })
+                .collect(),
+        )
     }
 
     /// True when a one-word `phrase` is a Norwegian dictionary word (when
@@ -552,6 +592,36 @@ mod tests {
                 ],
             ]
         );
+    }
+
+    #[test]
+    fn a_hyphenated_word_nothing_translates_is_searched_by_its_parts() {
+        let lexicons = Lexicons::with_translations(&[("crypto", &["krypto"])]);
+        let groups = |q: &str| -> Vec<Vec<(String, f32)>> {
+            expander(&lexicons)
+                .apply(&parse(q))
+                .required
+                .into_iter()
+                .map(|g| g.into_iter().map(|u| (u.text, u.weight)).collect())
+                .collect()
+        };
+        assert_eq!(
+            groups("crypto-asset"),
+            [
+                vec![
+                    ("crypto".to_string(), 1.0),
+                    ("crypto-asset".to_string(), 0.5),
+                    ("krypto".to_string(), TRANSLATION_WEIGHT)
+                ],
+                vec![
+                    ("asset".to_string(), 1.0),
+                    ("crypto-asset".to_string(), 0.5)
+                ],
+            ]
+        );
+        // a word with a piece too short or not a word stays whole
+        assert_eq!(groups("e-helse").len(), 1);
+        assert_eq!(groups("covid-19").len(), 1);
     }
 
     #[test]

@@ -368,6 +368,17 @@ fn english_phrase_no_document_names_is_found_through_its_words() {
     assert_explained(&r, "varmeanalys-sv.txt", "analys", Feature::Translation);
 }
 
+#[test]
+fn hyphenated_english_word_is_found_through_its_parts() {
+    if !folkets_lexikon() {
+        return;
+    }
+    // no dictionary has `crypto-asset`; its parts are searched with their
+    // own translations (`crypto` → `krypto`)
+    let r = explained("crypto-asset");
+    assert_explained(&r, "krypto-nb.txt", "krypto", Feature::Translation);
+}
+
 fn nynorsk_bokmaal_pairs() -> bool {
     have(
         !kartotek::search::lexicon::builtin().variant.is_empty(),
