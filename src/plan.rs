@@ -297,12 +297,20 @@ pub fn lead_with<T, K: PartialEq>(
     out
 }
 
-/// Relative bonus per doubling of the number of matching passages.
-pub const OTHER_PASSAGES_BONUS: f32 = 0.08;
+/// Relative bonus per doubling of the number of matching passages. None:
+/// a document ranks by its best passage, as Lucene-tuned ranks them in the
+/// judged set's runs. A bonus for a long report that speaks of the topic
+/// throughout (0.08, then 0.04, 0.02) put long documents above the short
+/// acts and pages that were the answer: the judged set's dev half, mean
+/// nDCG@10, 0.8639 at 0.08, 0.8684 at 0.04, 0.8733 at 0.02, 0.8748 at 0.
+pub const OTHER_PASSAGES_BONUS: f32 = 0.0;
+
+/// True when [`document_score`] reads how many passages matched: an engine
+/// that must count them apart (OpenSearch) need not.
+pub const PASSAGE_COUNTS_SCORE: bool = OTHER_PASSAGES_BONUS > 0.0;
 
 /// A document's score from its best passage's and how many passages matched:
-/// the best plus [`OTHER_PASSAGES_BONUS`] per doubling, so a long report that
-/// discusses a topic throughout edges out one passing mention.
+/// the best plus [`OTHER_PASSAGES_BONUS`] per doubling.
 pub fn document_score(best: f32, passages: u32) -> f32 {
     if passages <= 1 {
         return best; // log2(1) = 0; most matches are one passage

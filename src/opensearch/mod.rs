@@ -307,6 +307,11 @@ impl Cluster {
         let mut extra = query::EXTRA_CANDIDATES;
         loop {
             let mut resp = self.search(&query::body(plan, text, extra))?;
+            // documents ranked by their best passage come out of the
+            // collapsed search in their order: nothing to count or fetch
+            if !crate::plan::PASSAGE_COUNTS_SCORE {
+                return Ok(resp);
+            }
             let ids: Vec<String> = resp["hits"]["hits"]
                 .as_array()
                 .into_iter()

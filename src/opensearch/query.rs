@@ -4,10 +4,11 @@
 //! the same tie breaker, a term `term`, a phrase `match_phrase` over the
 //! tokens (the field's analyzer is `whitespace`), a typo neighbourhood
 //! `fuzzy` with transpositions and a constant score. Passages are grouped
-//! into documents by `collapse` on the document id; the number of each
-//! page document's passages that matched comes from one request more
-//! ([`counts_body`]), and the document score from both as on the embedded
-//! engine
+//! into documents by `collapse` on the document id, each ranked by its
+//! best passage; were there a bonus for the number of passages matched
+//! ([`crate::plan::PASSAGE_COUNTS_SCORE`]), those of the page's documents
+//! would come from one request more ([`counts_body`]), and the document
+//! score from both as on the embedded engine
 //! ([`crate::plan::document_score`]). Filters are a `post_filter`, so the
 //! facet aggregations can each leave out their own facet's filter
 //! (disjunctive counts); documents are counted per facet value with a

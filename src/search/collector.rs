@@ -1,8 +1,8 @@
 //! Passage-to-document aggregation: one pass over every matching passage
 //! keeps, per document, its best passage and how many passages matched.
-//! The document's score is the best passage's plus a small bonus for the
-//! others ([`crate::plan::OTHER_PASSAGES_BONUS`] per doubling), so a long report that
-//! discusses a topic throughout edges out one passing mention.
+//! The document's score is [`crate::plan::document_score`] of them: the
+//! best passage's, plus [`crate::plan::OTHER_PASSAGES_BONUS`] per doubling
+//! of the others (none at present).
 //!
 //! A document's passages are adjacent doc ids in one segment (the writer
 //! adds them as one group, see [`crate::index::Writer::upsert`]), and

@@ -1429,9 +1429,10 @@ mod tests {
             .flat_map(|s| s.docs.iter())
             .filter(|d| d.best == UNSCORED)
             .count();
-        // (about a third of them here; most at a million passages)
+        // (an eighth to a fifth of them here, documents ranked by their best
+        // passage; most at a million passages)
         assert!(
-            unscored > full.total() / 5,
+            unscored > full.total() / 10,
             "{unscored} of {}",
             full.total()
         );
