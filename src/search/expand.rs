@@ -511,8 +511,12 @@ mod tests {
     }
 
     fn expand(q: &str) -> Vec<Vec<(String, f32)>> {
-        let lexicons = Lexicons::default();
-        expander(&lexicons)
+        expand_with(&Lexicons::default(), q)
+    }
+
+    /// The groups of `q` expanded with `lexicons`: each unit's text and weight.
+    fn expand_with(lexicons: &Lexicons, q: &str) -> Vec<Vec<(String, f32)>> {
+        expander(lexicons)
             .apply(&parse(q))
             .required
             .into_iter()
@@ -571,12 +575,7 @@ mod tests {
             ("cost-benefit analysis", &["kostnads-nyttoanalys"]),
             ("analysis", &["analys"]),
         ]);
-        let g: Vec<Vec<(String, f32)>> = expander(&lexicons)
-            .apply(&parse("cost-benefit analysis"))
-            .required
-            .into_iter()
-            .map(|g| g.into_iter().map(|u| (u.text, u.weight)).collect())
-            .collect();
+        let g = expand_with(&lexicons, "cost-benefit analysis");
         let half = TRANSLATION_WEIGHT / 2.0;
         assert_eq!(
             g,
@@ -597,14 +596,7 @@ mod tests {
     #[test]
     fn a_hyphenated_word_nothing_translates_is_searched_by_its_parts() {
         let lexicons = Lexicons::with_translations(&[("crypto", &["krypto"])]);
-        let groups = |q: &str| -> Vec<Vec<(String, f32)>> {
-            expander(&lexicons)
-                .apply(&parse(q))
-                .required
-                .into_iter()
-                .map(|g| g.into_iter().map(|u| (u.text, u.weight)).collect())
-                .collect()
-        };
+        let groups = |q: &str| expand_with(&lexicons, q);
         assert_eq!(
             groups("crypto-asset"),
             [
