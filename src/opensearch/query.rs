@@ -474,7 +474,7 @@ mod tests {
     }
 
     #[test]
-    fn more_documents_are_fetched_when_the_passage_bonus_could_lift_one_into_the_page() {
+    fn more_documents_are_fetched_only_when_a_passage_bonus_could_lift_one_into_the_page() {
         let mut p = plan(None);
         p.top = 1;
         let resp = |scores: &[f64], last_passage: f64| {
@@ -489,8 +489,12 @@ mod tests {
         };
         // one passage each: nobody below the fetched ones can pass 10
         assert!(complete(&p, &resp(&[10.0, 9.0], 0.0), 1));
-        // a document of 16 passages below 9 may score 9 * 1.32 > 10
-        assert!(!complete(&p, &resp(&[10.0, 9.0], 15.0), 1));
+        // a document of 16 passages below 9 may pass 10 only with a bonus
+        // for its passages (none while documents rank by their best one)
+        assert_eq!(
+            complete(&p, &resp(&[10.0, 9.0], 15.0), 1),
+            !crate::plan::PASSAGE_COUNTS_SCORE
+        );
         // all there is was fetched
         assert!(complete(&p, &resp(&[10.0], 15.0), 1));
     }
