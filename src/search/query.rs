@@ -731,39 +731,51 @@ impl<'a> Builder<'a> {
         let mut folds_into_other_word = false;
         if u.target == Target::Any {
             let fold_on = self.features.fold;
-            // for a word with diacritics, how many passages have it in the
-            // language that has it most: one no field has (`premissleverandører`
-            // where OCR read `premissleverandorer`) is found by its folded
-            // spelling alone, however common that is here
             let stats = self.stats;
-            let anywhere: u64 = if fold_on && !u.text.is_ascii() {
-                self.langs
-                    .iter_mut()
-                    .filter_map(
-                        |(_, exact, _, ea, _)| match &analyzer::tokens(ea, &u.text)[..] {
-                            [t] => stats.doc_freq(exact, &t.text),
-                            _ => None,
-                        },
-                    )
-                    .max()
-                    .unwrap_or(0)
-            } else {
-                0
-            };
-            for (key, exact, fold, ea, fa) in &mut self.langs {
+            let recording = stats.recording();
+            let with_diacritics = fold_on && !u.text.is_ascii();
+            // each language's analysis of the word and its counts, read
+            // once: the languages it is searched in (every one, in a pass
+            // that records look-ups for a cluster: which ones a neighbour's
+            // word skips depends on the statistics), and for a word with
+            // diacritics every one holding it as one token
+            let exacts: Vec<Option<Analysed>> = self
+                .langs
+                .iter_mut()
+                .map(|(key, exact, _, ea, _)| {
+                    if searched(key) || recording {
+                        return Some(Analysed::new(stats, exact, analyzer::tokens(ea, &u.text)));
+                    }
+                    let toks = analyzer::tokens(ea, &u.text);
+                    (with_diacritics && toks.len() == 1).then(|| Analysed::new(stats, exact, toks))
+                })
+                .collect();
+            // how many passages have a word with diacritics in the language
+            // that has it most: one no field has (`premissleverandører` where
+            // OCR read `premissleverandorer`) is found by its folded spelling
+            // alone, however common that is here
+            let anywhere: u64 = exacts
+                .iter()
+                .flatten()
+                .filter(|_| with_diacritics)
+                .filter_map(|a| match a.dfs[..] {
+                    [Some(n)] => Some(n),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            for ((key, _, fold, _, fa), exact) in self.langs.iter_mut().zip(exacts) {
                 if !searched(key) {
-                    // which languages a neighbour's word skips depends on
-                    // the statistics: a pass that records look-ups for a
-                    // cluster asks for every language's
-                    if self.stats.recording() {
-                        Analysed::new(self.stats, exact, analyzer::tokens(ea, &u.text));
-                        Analysed::new(self.stats, fold, analyzer::tokens(fa, &u.text));
+                    if recording {
+                        Analysed::new(stats, fold, analyzer::tokens(fa, &u.text));
                     }
                     continue;
                 }
                 // a word absent from a field adds a clause that matches
                 // nothing but still costs its term look-ups: leave it out
-                let exact = Analysed::new(self.stats, exact, analyzer::tokens(ea, &u.text));
+                let Some(exact) = exact else {
+                    continue;
+                };
                 if u.via == Via::Literal && exact.toks.len() == 1 && NORDIC_LANGS.contains(key) {
                     let df = exact.dfs.first().copied().flatten().unwrap_or(0);
                     if df > 0 && most.is_none_or(|(best, _)| df > best) {
