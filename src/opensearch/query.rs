@@ -26,10 +26,16 @@ use crate::plan::{
 };
 
 /// Documents fetched per page beyond the ones wanted, at first: the page is
-/// ordered by the best passage, the final order adds the bonus for other
-/// passages, so a document below the page may move into it. When the bonus
-/// could lift one from beyond those fetched ([`complete`]), more are fetched.
-pub(crate) const EXTRA_CANDIDATES: usize = 20;
+/// ordered by the best passage; with a bonus for other passages
+/// ([`crate::plan::PASSAGE_COUNTS_SCORE`]) the final order adds it, so a
+/// document below the page may move into it, and when the bonus could lift
+/// one from beyond those fetched ([`complete`]), more are fetched. Without
+/// one, none.
+pub(crate) const EXTRA_CANDIDATES: usize = if crate::plan::PASSAGE_COUNTS_SCORE {
+    20
+} else {
+    0
+};
 /// Most documents fetched for one page.
 pub(crate) const MAX_CANDIDATES: usize = 10_000;
 /// `cardinality` counts exactly below this many documents.
@@ -182,7 +188,7 @@ pub(crate) fn body(plan: &Plan, text: Option<&Node>, extra: usize) -> Value {
             );
         }
     }
-    if plan.top > 0 && plan.sort == Sort::Relevance {
+    if plan.top > 0 && plan.sort == Sort::Relevance && crate::plan::PASSAGE_COUNTS_SCORE {
         // the most passages a matching document can have matching (see `complete`)
         aggs.insert(
             "last_passage".into(),
