@@ -276,18 +276,8 @@ impl Expand<'_> {
                     // it once: a name the documents lack (`cost-benefit
                     // analysis` → `kostnads-nyttoanalys`) no longer hides
                     // the words' own translations (`analysis` → `analys`)
-                    let shared: Vec<Alt> = alts
-                        .into_iter()
-                        .map(|a| Alt {
-                            weight: a.weight / n as f32,
-                            ..a
-                        })
-                        .collect();
-                    for g in slice {
-                        let mut all = shared.clone();
-                        all.extend(self.alternatives(&g[0].text));
-                        out.required.push(group_of(&g[0], &g[0].text, all));
-                    }
+                    let words: Vec<Unit> = slice.iter().map(|g| g[0].clone()).collect();
+                    out.required.extend(self.sharing(&words, alts));
                 }
                 i += n;
                 matched = true;
@@ -324,21 +314,37 @@ impl Expand<'_> {
         {
             return None;
         }
-        let n = parts.len() as f32;
-        Some(
-            parts
-                .into_iter()
-                .map(|p| {
-                    let mut alts = vec![Alt::new(u.text.clone(), 1.0 / n, Via::Literal)];
-                    alts.extend(self.alternatives(p));
-                    let part = Unit {
-                        text: p.to_string(),
-                        ..u.clone()
-                    };
-                    group_of(&part, p, alts)
-                })
-                .collect(),
-        )
+        let words: Vec<Unit> = parts
+            .into_iter()
+            .map(|p| Unit {
+                text: p.to_string(),
+                ..u.clone()
+            })
+            .collect();
+        let whole = Alt::new(u.text.clone(), 1.0, Via::Literal);
+        Some(self.sharing(&words, vec![whole]))
+    }
+
+    /// One group per word of `words`, each with the word's own alternatives
+    /// after `shared` (what the words name together), those at 1/n of their
+    /// weight: a passage matching them scores them once, not once per word.
+    fn sharing(&self, words: &[Unit], shared: Vec<Alt>) -> Vec<Vec<Unit>> {
+        let n = words.len() as f32;
+        let shared: Vec<Alt> = shared
+            .into_iter()
+            .map(|a| Alt {
+                weight: a.weight / n,
+                ..a
+            })
+            .collect();
+        words
+            .iter()
+            .map(|w| {
+                let mut alts = shared.clone();
+                alts.extend(self.alternatives(&w.text));
+                group_of(w, &w.text, alts)
+            })
+            .collect()
     }
 
     /// True when a one-word `phrase` is a Norwegian dictionary word (when
