@@ -25,17 +25,14 @@ use crate::plan::{
     document_score, Clause, FacetCounts, Found, FoundDoc, Node, Occur, Plan, Sort, StoredPassage,
 };
 
-/// Documents fetched per page beyond the ones wanted, at first: the page is
-/// ordered by the best passage; with a bonus for other passages
-/// ([`crate::plan::PASSAGE_COUNTS_SCORE`]) the final order adds it, so a
-/// document below the page may move into it, and when the bonus could lift
-/// one from beyond those fetched ([`complete`]), more are fetched. Without
-/// one, none.
-pub(crate) const EXTRA_CANDIDATES: usize = if crate::plan::PASSAGE_COUNTS_SCORE {
-    20
-} else {
-    0
-};
+/// Documents fetched per page beyond the ones wanted, at first: documents
+/// of equal scores at the page's edge are ordered by key among all those
+/// fetched, as the embedded engine orders them; with a bonus for other
+/// passages ([`crate::plan::PASSAGE_COUNTS_SCORE`]) the final order also
+/// adds it, so a document below the page may move into it, and when the
+/// bonus could lift one from beyond those fetched ([`complete`]), more are
+/// fetched.
+pub(crate) const EXTRA_CANDIDATES: usize = 20;
 /// Most documents fetched for one page.
 pub(crate) const MAX_CANDIDATES: usize = 10_000;
 /// `cardinality` counts exactly below this many documents.
