@@ -633,6 +633,16 @@ fn uploads_of_hostile_files_answer_422_and_the_server_keeps_answering_searches()
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    // the first search waits for the dictionaries the server reads at
+    // start (seconds in a debug build on a busy machine): ready once it
+    // is answered
+    while http(port, "GET", "/api/search?q=Erasmus", &[], b"").0 != 200 {
+        assert!(
+            up.elapsed() < Duration::from_secs(180),
+            "the server never answered a search"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
     let searching = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let flag = searching.clone();
     // Searches keep being answered while the uploads run.
