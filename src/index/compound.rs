@@ -190,7 +190,9 @@ impl Lexicon {
     }
 
     /// A first part: the word without its linking letter when that is a
-    /// word (`fylkes` → `fylke`), else the word itself.
+    /// word (`fylkes` → `fylke`), else the word itself; in Swedish and
+    /// Danish a word ending in `e` drops it before the linking `s`
+    /// (`samhälls` → `samhälle`, `arbets` → `arbete`, `arbejds` → `arbejde`).
     fn head(&self, w: &[char]) -> Option<String> {
         let s: String = w.iter().collect();
         for link in self.links {
@@ -200,7 +202,14 @@ impl Lexicon {
                 }
             }
         }
-        self.is_word(&s).then_some(s)
+        if self.is_word(&s) {
+            return Some(s);
+        }
+        (self.links == NORDIC_LINKS)
+            .then(|| s.strip_suffix('s'))
+            .flatten()
+            .map(|stem| format!("{stem}e"))
+            .filter(|whole| whole.chars().count() > MIN_PART_CHARS && self.is_word(whole))
     }
 }
 
@@ -478,6 +487,18 @@ mod tests {
             ["fors", "varlig"],
             "without a language every word is a part"
         );
+    }
+
+    #[test]
+    fn a_first_part_that_dropped_its_e_before_the_link_is_whole_again() {
+        // Swedish `samhälle` + `byggnad` is written `samhällsbyggnad`
+        let dic = "3\nsamhälle\nbyggnad\nfylke\n";
+        let l = Lexicon::from_hunspell(&[(AFF, dic)], NORDIC_LINKS).unwrap();
+        assert_eq!(l.split("samhällsbyggnad").unwrap(), ["samhälle", "byggnad"]);
+        assert_eq!(l.split("fylkesbyggnad").unwrap(), ["fylke", "byggnad"]);
+        // German links are its own (`Schule` is `Schul-` with no `s`)
+        let de = Lexicon::from_hunspell(&[(AFF, dic)], GERMAN_LINKS).unwrap();
+        assert_eq!(de.split("samhällsbyggnad"), None);
     }
 
     #[test]
