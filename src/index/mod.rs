@@ -471,7 +471,15 @@ pub(crate) fn compound_parts(
         let Some(parts) = compound::split_cached(lang.key, &word.text) else {
             continue;
         };
-        for part in parts.iter() {
+        // a part that is itself a compound the dictionary lists
+        // (`samhällsbyggnad` in `samhällsbyggnadsprojekt`) also gives its
+        // own parts (`samhälle`, `byggnad`), as Lucene's dictionary
+        // decompounder gives every word inside
+        let inner = parts
+            .iter()
+            .filter_map(|p| compound::split_cached(lang.key, p))
+            .collect::<Vec<_>>();
+        for part in parts.iter().chain(inner.iter().flat_map(|i| i.iter())) {
             for mut t in analyzer::tokens(&mut fold, part) {
                 t.offset_from = word.offset_from;
                 t.offset_to = word.offset_to;

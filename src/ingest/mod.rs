@@ -620,12 +620,13 @@ pub(crate) fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
 }
 
 /// The version of what extraction makes of a file (text, title, language,
-/// facets). It is part of each document's fingerprint, so an unchanged
+/// facets) and of how its passages are analysed for the index (compound
+/// parts). It is part of each document's fingerprint, so an unchanged
 /// file is extracted again, once, after an upgrade that reads files
 /// differently: without it an index kept what the old build made of them
 /// (text files titled by their file name) until it was rebuilt. Raise it
 /// with any such change.
-const EXTRACTION: &str = "2";
+const EXTRACTION: &str = "3";
 
 /// A document's fingerprint: what an unchanged file is recognised by
 /// (blake3, hex, of the extraction version, the bytes and the metadata

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::lexicon::Lexicons;
-use super::query::{Features, Parsed, Target, Unit, Via};
+use super::query::{Features, Parsed, Target, Unit, Via, ANY_OF};
 use crate::index::analyzer::{self, ANALYZED};
 use crate::index::compound;
 use crate::taxonomy::{FacetKind, Taxonomy};
@@ -38,6 +38,8 @@ pub(crate) const MAX_NEIGHBOUR_WORDS: usize = 4;
 /// Most Danish words searched for one word (besides the Swedish ones):
 /// Apertium's Danish–Bokmål pairs, the cognate first.
 pub(crate) const MAX_DANISH_WORDS: usize = 2;
+/// Most neighbour words one part of a compound is searched as.
+const MAX_PART_NEIGHBOURS: usize = 3;
 /// Weight of a translation or a taxonomy alias in another language: below
 /// the other written standard's spelling.
 pub(crate) const TRANSLATION_WEIGHT: f32 = 0.7;
@@ -358,9 +360,10 @@ impl Expand<'_> {
     }
 
     /// A compound's parts with each part the lexicon knows replaced by its
-    /// neighbour language's word (the first: the dictionary's own pair, or
-    /// the most alike spelling), the others kept (often spelt alike:
-    /// `reform`); `None` when the lexicon knows no part. A part spelt alike
+    /// neighbour language's words (the first [`MAX_PART_NEIGHBOURS`], any
+    /// of which will do: `samfunn` is Swedish `samfund` or `samhälle`,
+    /// `bygging` `byggande` or `byggnad`), the others kept (often spelt
+    /// alike: `reform`); `None` when the lexicon knows no part. A part spelt alike
     /// in both languages but listed takes its listed word, which may be
     /// another sense's (`plan` → `etasje`, from Swedish `plan`, a floor):
     /// keeping such parts lowered the judged set's dev half.
@@ -394,14 +397,24 @@ impl Expand<'_> {
         known.then(|| theirs.join(" "))
     }
 
-    /// The neighbour language's first one-word word for `word`, when it is
-    /// spelt otherwise.
+    /// The neighbour language's first one-word words for `word`, when it
+    /// is spelt otherwise, as alternatives of one part (joined by
+    /// [`ANY_OF`]). A word the neighbour spells alike but inflects
+    /// otherwise (`fondet`, Swedish `fond`) takes that word alone: the
+    /// words listed after it are other senses (`bakgrund`).
     fn neighbour_word(&self, word: &str) -> Option<String> {
-        self.lexicons
+        let listed: Vec<String> = self
+            .lexicons
             .neighbours(word)
             .iter()
             .map(|n| n.to_lowercase())
-            .find(|n| n != word && !n.contains(char::is_whitespace))
+            .filter(|n| !n.contains(char::is_whitespace) && !n.contains(ANY_OF))
+            .collect();
+        if let Some(alike) = listed.iter().find(|n| self.lexicons.same_stem(n, word)) {
+            return (alike != word).then(|| alike.clone());
+        }
+        let words: Vec<String> = listed.into_iter().take(MAX_PART_NEIGHBOURS).collect();
+        (!words.is_empty()).then(|| words.join(&ANY_OF.to_string()))
     }
 
     fn alternatives(&self, phrase: &str) -> Vec<Alt> {
@@ -656,6 +669,23 @@ mod tests {
         );
         // no part known: nothing to add beside the parts themselves
         assert_eq!(e.neighbour_parts("no", &parts(&["kyst", "turisme"])), None);
+    }
+
+    #[test]
+    fn a_compounds_part_is_any_of_its_neighbour_words_unless_spelt_alike() {
+        let lexicons = Lexicons::with_neighbours(&[
+            ("samfund", "samfunn"),
+            ("samhälle", "samfunn"),
+            ("fond", "fond"),
+            ("bakgrund", "fond"),
+        ]);
+        let e = expander(&lexicons);
+        let parts = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            e.neighbour_parts("no", &parts(&["samfunn", "fondet"]))
+                .as_deref(),
+            Some("samfund|samhälle fond")
+        );
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub enum Via {
     Compound,
 }
 
+/// Joins the alternatives of one word of an [`Unit::all_words`] unit.
+pub(crate) const ANY_OF: char = '|';
+
 /// One unit of the query: a word, a phrase, or (after expansion) several
 /// words that must all match.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +77,9 @@ pub struct Unit {
     pub text: String,
     /// Quoted phrase: the words must be adjacent.
     pub phrase: bool,
-    /// Several words, all required, anywhere (a concept's words).
+    /// Several words, all required, anywhere (a concept's words, a
+    /// compound's parts); a word may be alternatives joined by
+    /// [`ANY_OF`] (`samfund|samhälle`), any one of which will do.
     pub all_words: bool,
     /// Field restriction.
     pub target: Target,
@@ -688,12 +693,27 @@ impl<'a> Builder<'a> {
             let words: Vec<Node> = u
                 .text
                 .split_whitespace()
-                .map(|w| {
-                    self.unit(&Unit {
-                        text: w.to_string(),
-                        all_words: false,
-                        ..u.clone()
-                    })
+                .map(|word| {
+                    let mut nodes: Vec<Node> = word
+                        .split(ANY_OF)
+                        .filter(|w| !w.is_empty())
+                        .map(|w| {
+                            self.unit(&Unit {
+                                text: w.to_string(),
+                                all_words: false,
+                                ..u.clone()
+                            })
+                        })
+                        .filter(|q| !matches!(q, Node::Nothing))
+                        .collect();
+                    match nodes.len() {
+                        0 => Node::Nothing,
+                        1 => nodes.remove(0),
+                        _ => Node::DisMax {
+                            nodes,
+                            tie_breaker: 0.0,
+                        },
+                    }
                 })
                 .collect();
             // one word found nowhere: the whole matches nothing, and an

@@ -262,6 +262,43 @@ fn a_compound_inside_a_compound_is_split_for_the_neighbours_words() {
     );
 }
 
+#[test]
+fn a_word_finds_a_compound_whose_part_is_a_compound_holding_it() {
+    if !have(
+        kartotek::index::compound::lexicon("sv").is_some(),
+        "the Swedish Hunspell dictionary",
+        "hunspell-sv",
+    ) {
+        return;
+    }
+    // `samhällsbyggnadsprojekt` splits into `samhällsbyggnad` + `projekt`;
+    // the first part, a dictionary word itself, is `samhälle` + `byggnad`
+    let r = explained("byggnad");
+    assert_explained(
+        &r,
+        "samhallsbygge-sv.txt",
+        "samhällsbyggnadsprojekt",
+        Feature::CompoundPart,
+    );
+}
+
+#[test]
+fn norwegian_compound_finds_the_swedish_one_through_any_of_a_parts_words() {
+    if !hunspell() || !apertium() {
+        return;
+    }
+    // `samfunnsbygging` + `prosjekter`: the lexicon's first Swedish word
+    // for `samfunn` is `samfund`, for `bygging` `byggande`; the text has
+    // `samhälle` and `byggnad`, which come later in the lists
+    let r = explained("samfunnsbyggingsprosjekter");
+    assert_explained(
+        &r,
+        "samhallsbygge-sv.txt",
+        "samhällsbyggnadsprojekt",
+        Feature::NeighbourLanguage,
+    );
+}
+
 fn apertium() -> bool {
     have(
         !kartotek::search::lexicon::builtin()

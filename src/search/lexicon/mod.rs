@@ -486,6 +486,14 @@ impl Lexicons {
             .unwrap_or_default()
     }
 
+    /// True when `a` and `b` are one word inflected (the same Norwegian or
+    /// Swedish stem): `fondet` and `fond`.
+    pub fn same_stem(&self, a: &str, b: &str) -> bool {
+        ["no", "sv"]
+            .iter()
+            .any(|lang| stem_key(lang, a) == stem_key(lang, b))
+    }
+
     /// The Danish words for a Norwegian word or phrase (any inflection).
     /// Only that way: a query word read as Danish too would give English
     /// words Danish readings (`centre`).
