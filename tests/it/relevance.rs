@@ -299,6 +299,17 @@ fn norwegian_compound_finds_the_swedish_one_through_any_of_a_parts_words() {
     );
 }
 
+#[test]
+fn english_plural_finds_the_nordic_word_listed_for_it() {
+    if !folkets_lexikon() {
+        return;
+    }
+    // `drugs` is Folkets lexikon's translation of `narkotika`; `drug`
+    // (the stem) has a dozen medicinal words of its own before it
+    let r = explained("drugs");
+    assert_explained(&r, "narkotika-nb.txt", "narkotika", Feature::Translation);
+}
+
 fn apertium() -> bool {
     have(
         !kartotek::search::lexicon::builtin()

@@ -76,12 +76,17 @@ const MAX_TERM_WORDS: usize = 4;
 /// The lexicons: a normalised headword → its translations.
 #[derive(Debug, Default)]
 pub struct Lexicons {
-    /// English headword → Nordic translations.
+    /// English headword (stem key) → Nordic translations.
     pub english: HashMap<String, Vec<String>>,
+    /// `english` by the headword itself, lowercase: `extension` apart from
+    /// `extensive`, which share a stem key.
+    english_exact: HashMap<String, Vec<String>>,
     /// English translation (stem key) → the Nordic headwords it
     /// translates, from the Nordic–English dictionaries read backwards;
     /// the headwords whose first sense it is first.
     pub backwards: HashMap<String, Vec<String>>,
+    /// `backwards` by the English translation itself, lowercase.
+    backwards_exact: HashMap<String, Vec<String>>,
     /// Swedish → Norwegian and Norwegian → Swedish.
     pub neighbour: HashMap<String, Vec<String>>,
     /// Norwegian → Danish.
@@ -323,6 +328,7 @@ impl Lexicons {
             match s.kind {
                 Kind::FromEnglish => {
                     push_all(&mut self.english, stem_key("en", &head), &translations);
+                    push_all(&mut self.english_exact, exact_key(&head), &translations);
                 }
                 // kept by sense, entered across the dictionaries by
                 // `finish_backwards`
@@ -331,7 +337,7 @@ impl Lexicons {
                         self.senses.resize(translations.len(), Vec::new());
                     }
                     for (sense, t) in translations.iter().enumerate() {
-                        self.senses[sense].push((stem_key("en", t), head.clone()));
+                        self.senses[sense].push((t.clone(), head.clone()));
                     }
                 }
                 Kind::Neighbour => {
@@ -391,6 +397,8 @@ impl Lexicons {
         self.finish_backwards();
         self.english = self.pivoted(&self.english);
         self.backwards = self.pivoted(&self.backwards);
+        self.english_exact = self.pivoted(&self.english_exact);
+        self.backwards_exact = self.pivoted(&self.backwards_exact);
     }
 
     /// Enter the Nordic–English pairs read so far into `backwards`, sense
@@ -400,13 +408,14 @@ impl Lexicons {
     /// ban"), whichever dictionary has them.
     fn finish_backwards(&mut self) {
         for pairs in std::mem::take(&mut self.senses) {
-            for (key, head) in pairs {
-                if self
-                    .backwards
-                    .get(&key)
-                    .is_none_or(|h| h.len() < MAX_BACKWARD_WORDS)
-                {
-                    push_all(&mut self.backwards, key, std::slice::from_ref(&head));
+            for (english, head) in pairs {
+                for (map, key) in [
+                    (&mut self.backwards, stem_key("en", &english)),
+                    (&mut self.backwards_exact, exact_key(&english)),
+                ] {
+                    if map.get(&key).is_none_or(|h| h.len() < MAX_BACKWARD_WORDS) {
+                        push_all(map, key, std::slice::from_ref(&head));
+                    }
                 }
             }
         }
@@ -441,6 +450,7 @@ impl Lexicons {
         for (en, nordic) in entries {
             let nordic: Vec<String> = nordic.iter().map(|s| s.to_string()).collect();
             push_all(&mut l.english, stem_key("en", en), &nordic);
+            push_all(&mut l.english_exact, exact_key(en), &nordic);
         }
         l
     }
@@ -459,12 +469,37 @@ impl Lexicons {
     /// Nordic translations of an English word or phrase (any inflection):
     /// the English–Nordic dictionaries' first, then the Nordic–English
     /// ones' read backwards.
+    ///
+    /// A phrase some dictionary has as it is written (or in the singular)
+    /// takes only that headword's translations; else those of every
+    /// headword that shares its stem: `extension` is not `extensive`, nor
+    /// `party` `partial`, but a word no dictionary lists still finds its
+    /// stem's (`depreciations`).
     pub fn translations(&self, phrase: &str) -> Vec<String> {
-        let key = stem_key("en", phrase);
-        let mut out = words_of(&self.english, key.clone()).to_vec();
-        for w in words_of(&self.backwards, key) {
-            if !out.contains(w) {
-                out.push(w.clone());
+        let listed =
+            |k: &String| self.english_exact.contains_key(k) || self.backwards_exact.contains_key(k);
+        let exact: Vec<String> = singulars(&exact_key(phrase))
+            .into_iter()
+            .filter(listed)
+            .collect();
+        let mut lookups: Vec<(
+            &HashMap<String, Vec<String>>,
+            &HashMap<String, Vec<String>>,
+            String,
+        )> = exact
+            .into_iter()
+            .map(|k| (&self.english_exact, &self.backwards_exact, k))
+            .collect();
+        lookups.push((&self.english, &self.backwards, stem_key("en", phrase)));
+        let mut out: Vec<String> = Vec::new();
+        for (english, backwards, key) in lookups {
+            for w in words_of(english, key.clone())
+                .iter()
+                .chain(words_of(backwards, key))
+            {
+                if !out.contains(w) {
+                    out.push(w.clone());
+                }
             }
         }
         out
@@ -512,6 +547,30 @@ impl Lexicons {
 }
 
 /// The words `map` holds under `key` (none when it holds no entry).
+/// An English headword or phrase as written, lowercase, single-spaced.
+fn exact_key(s: &str) -> String {
+    s.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `key` and the singulars its last word may be the plural of (`bans` →
+/// `ban`, `policies` → `policy`, `taxes` → `tax`), the key itself first.
+fn singulars(key: &str) -> Vec<String> {
+    let mut out = vec![key.to_string()];
+    if let Some(stem) = key.strip_suffix("ies") {
+        out.push(format!("{stem}y"));
+    }
+    if let Some(stem) = key.strip_suffix("es") {
+        out.push(stem.to_string());
+    }
+    if let Some(stem) = key.strip_suffix('s').filter(|s| !s.ends_with('s')) {
+        out.push(stem.to_string());
+    }
+    out
+}
+
 fn words_of(map: &HashMap<String, Vec<String>>, key: String) -> &[String] {
     map.get(&key).map(Vec::as_slice).unwrap_or_default()
 }
@@ -876,6 +935,23 @@ fn strip_trailing_number(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listed_word_gets_its_own_senses_before_its_stems_others() {
+        // `extension` and `extensive` share the stem key `extens`
+        let l = Lexicons::with_translations(&[
+            ("extensive", &["omfattende"]),
+            ("extension", &["forlengelse"]),
+        ]);
+        assert_eq!(l.translations("extension"), ["forlengelse", "omfattende"]);
+        assert_eq!(l.translations("Extensions"), ["forlengelse", "omfattende"]);
+        assert_eq!(l.translations("extensive"), ["omfattende", "forlengelse"]);
+        // candidates only: a form no dictionary lists is never looked up
+        assert!(singulars("policies").contains(&"policy".to_string()));
+        assert!(singulars("taxes").contains(&"tax".to_string()));
+        assert_eq!(singulars("bans"), ["bans", "ban"]);
+        assert_eq!(singulars("access"), ["access"]);
+    }
 
     #[test]
     fn wikdict_entries_give_translations_not_glosses() {
