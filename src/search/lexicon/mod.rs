@@ -471,28 +471,18 @@ impl Lexicons {
     /// ones' read backwards.
     ///
     /// A phrase some dictionary has as it is written (or in the singular)
-    /// takes only that headword's translations; else those of every
-    /// headword that shares its stem: `extension` is not `extensive`, nor
-    /// `party` `partial`, but a word no dictionary lists still finds its
-    /// stem's (`depreciations`).
+    /// gets that headword's translations first, then those of every
+    /// headword that shares its stem (inflections and derivations
+    /// documents use: `housing` finds `bolig` through `house`), so
+    /// `extension` leads with its own `forlengelse`, not `extensive`'s
+    /// `omfattende`.
     pub fn translations(&self, phrase: &str) -> Vec<String> {
-        let listed =
-            |k: &String| self.english_exact.contains_key(k) || self.backwards_exact.contains_key(k);
-        let exact: Vec<String> = singulars(&exact_key(phrase))
+        let exact = singulars(&exact_key(phrase))
             .into_iter()
-            .filter(listed)
-            .collect();
-        let mut lookups: Vec<(
-            &HashMap<String, Vec<String>>,
-            &HashMap<String, Vec<String>>,
-            String,
-        )> = exact
-            .into_iter()
-            .map(|k| (&self.english_exact, &self.backwards_exact, k))
-            .collect();
-        lookups.push((&self.english, &self.backwards, stem_key("en", phrase)));
+            .map(|k| (&self.english_exact, &self.backwards_exact, k));
+        let stem = (&self.english, &self.backwards, stem_key("en", phrase));
         let mut out: Vec<String> = Vec::new();
-        for (english, backwards, key) in lookups {
+        for (english, backwards, key) in exact.chain(std::iter::once(stem)) {
             for w in words_of(english, key.clone())
                 .iter()
                 .chain(words_of(backwards, key))
