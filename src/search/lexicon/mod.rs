@@ -536,7 +536,6 @@ impl Lexicons {
     }
 }
 
-/// The words `map` holds under `key` (none when it holds no entry).
 /// An English headword or phrase as written, lowercase, single-spaced.
 fn exact_key(s: &str) -> String {
     s.split_whitespace()
@@ -561,6 +560,7 @@ fn singulars(key: &str) -> Vec<String> {
     out
 }
 
+/// The words `map` holds under `key` (none when it holds no entry).
 fn words_of(map: &HashMap<String, Vec<String>>, key: String) -> &[String] {
     map.get(&key).map(Vec::as_slice).unwrap_or_default()
 }
