@@ -9,7 +9,12 @@ static ALLOCATOR: kartotek::Allocator = kartotek::ALLOCATOR;
 
 fn main() {
     // A worker process reads sources for a supervisor; see `ingest::worker`.
-    let args: Vec<String> = std::env::args().collect();
+    // `args_os`: a file name that is no UTF-8 is an argument like any
+    // other (`std::env::args` panics on it); the worker's own arguments
+    // are ours, and ASCII
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     if args.get(1).map(String::as_str) == Some(kartotek::ingest::worker::WORKER_ARG) {
         std::process::exit(kartotek::ingest::worker::serve(&args[2..]));
     }

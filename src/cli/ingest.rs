@@ -26,7 +26,7 @@ use crate::taxonomy::Taxonomy;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files, folders (walked recursively) and http(s) URLs; none = the built-in corpus.
-    pub paths: Vec<String>,
+    pub paths: Vec<std::ffi::OsString>,
     /// Remove documents whose source file no longer exists; with --sources,
     /// also those crawled from pages no source of the file covers any more
     /// (pages added by `kartotek crawl URL` included).

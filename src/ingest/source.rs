@@ -111,16 +111,18 @@ pub fn upload_job(file_name: &str, bytes: Vec<u8>, content_type: Option<String>)
 }
 
 /// Expand the user's arguments into jobs.
-pub fn expand(args: &[String]) -> Vec<Job> {
+pub fn expand<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Vec<Job> {
     let mut jobs = Vec::new();
     for arg in args {
-        if fetch::is_url(arg) {
+        let arg = arg.as_ref();
+        // a URL is UTF-8; a file name need not be
+        if let Some(url) = arg.to_str().filter(|a| fetch::is_url(a)) {
             jobs.push(Job {
-                display: arg.clone(),
-                key: arg.clone(),
-                url: arg.clone(),
-                origin: Origin::Url(arg.clone()),
-                error: fetch::check_scheme(arg).err().map(|e| e.to_string()),
+                display: url.to_string(),
+                key: url.to_string(),
+                url: url.to_string(),
+                origin: Origin::Url(url.to_string()),
+                error: fetch::check_scheme(url).err().map(|e| e.to_string()),
                 overrides: None,
                 context: None,
             });
@@ -130,15 +132,18 @@ pub fn expand(args: &[String]) -> Vec<Job> {
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk(&path, &mut jobs),
             Ok(_) => jobs.push(file_job(&path)),
-            Err(e) => jobs.push(Job {
-                display: arg.clone(),
-                key: arg.clone(),
-                url: arg.clone(),
-                origin: Origin::File(path.clone()),
-                error: Some(io_reason(&e)),
-                overrides: None,
-                context: None,
-            }),
+            Err(e) => {
+                let shown = arg.to_string_lossy().into_owned();
+                jobs.push(Job {
+                    display: shown.clone(),
+                    key: shown.clone(),
+                    url: shown,
+                    origin: Origin::File(path.clone()),
+                    error: Some(io_reason(&e)),
+                    overrides: None,
+                    context: None,
+                })
+            }
         }
     }
     jobs

@@ -32,6 +32,27 @@ fn ingest_reports_each_bad_file_and_exits_1() {
 }
 
 #[test]
+fn a_file_name_that_is_no_utf8_is_ingested_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"strategi-\xff\x01.txt");
+    let file = dir.path().join(name);
+    std::fs::copy(fixture("lang/nynorsk.txt"), &file).unwrap();
+    let out = kartotek()
+        .args([
+            "--index",
+            &dir.path().join("i").display().to_string(),
+            "ingest",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("indexed 1 documents"), "{err}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let out = kartotek()
         .args(["search", "--limit", "many", "x"])
