@@ -25,6 +25,10 @@ use serde::{Deserialize, Serialize};
 pub(crate) const FOLDER_FILE: &str = "metadata.toml";
 /// Sidecar suffix.
 pub(crate) const SIDECAR_SUFFIX: &str = ".meta.toml";
+/// Most values one facet of one document may be given by a person (in
+/// `[facets]` or `[remove]`): more is a mistake or hostile, and a search
+/// page lists every value of its hits.
+pub(crate) const MAX_FACET_VALUES: usize = 100;
 
 /// What a person said about one document.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -73,6 +77,35 @@ impl Override {
     pub fn is_empty(&self) -> bool {
         *self == Override::default()
     }
+
+    /// `self`, or an error naming `file` when a facet is given more than
+    /// [`MAX_FACET_VALUES`] values.
+    fn checked(self, file: &Path) -> crate::error::Result<Override> {
+        for (facet, values) in self.facets.iter().chain(&self.remove) {
+            if values.len() > MAX_FACET_VALUES {
+                return Err(crate::error::Error::Usage(format!(
+                    "`{}`: {} values for the facet `{facet}`, at most {MAX_FACET_VALUES} per document\nhint: list a parent path instead of its children (`/norway/trondelag` for every municipality in it)",
+                    file.display(),
+                    values.len()
+                )));
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// The text of a metadata file, `None` when there is none; a file that is
+/// there but cannot be read (not UTF-8, no permission) is an error naming
+/// it, not a file silently left out.
+fn read_metadata(path: &Path) -> crate::error::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(crate::error::Error::Usage(
+            format!("`{}`: not UTF-8 text", path.display()),
+        )),
+        Err(e) => Err(crate::error::Error::io(path, e)),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -111,29 +144,29 @@ pub(crate) fn for_document(path: &Path) -> crate::error::Result<(Override, Strin
     let mut raw = String::new();
     if let Some(dir) = path.parent() {
         let folder = dir.join(FOLDER_FILE);
-        if let Ok(text) = std::fs::read_to_string(&folder) {
+        if let Some(text) = read_metadata(&folder)? {
             let parsed: FolderFile = toml::from_str(&text).map_err(|e| {
                 crate::error::Error::Usage(format!("`{}`: {}", folder.display(), e.message()))
             })?;
             if let Some(d) = parsed.default {
-                merged = merged.merged_with(d);
+                merged = merged.merged_with(d.checked(&folder)?);
             }
             let name = path
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
             if let Some(o) = parsed.files.get(name) {
-                merged = merged.merged_with(o.clone());
+                merged = merged.merged_with(o.clone().checked(&folder)?);
             }
             raw.push_str(&text);
         }
     }
     for sidecar in sidecars(path) {
-        if let Ok(text) = std::fs::read_to_string(&sidecar) {
+        if let Some(text) = read_metadata(&sidecar)? {
             let parsed: Override = toml::from_str(&text).map_err(|e| {
                 crate::error::Error::Usage(format!("`{}`: {}", sidecar.display(), e.message()))
             })?;
-            merged = merged.merged_with(parsed);
+            merged = merged.merged_with(parsed.checked(&sidecar)?);
             raw.push_str(&text);
             break;
         }
@@ -144,6 +177,33 @@ pub(crate) fn for_document(path: &Path) -> crate::error::Result<(Override, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sidecar_with_too_many_facet_values_or_no_utf8_fails_naming_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("a.txt");
+        std::fs::write(&doc, "tekst").unwrap();
+        let values: Vec<String> = (0..=MAX_FACET_VALUES)
+            .map(|i| format!("\"/r{i}\""))
+            .collect();
+        let sidecar = dir.path().join("a.txt.meta.toml");
+        std::fs::write(
+            &sidecar,
+            format!("[facets]\nregion = [{}]\n", values.join(", ")),
+        )
+        .unwrap();
+        let err = for_document(&doc).unwrap_err().to_string();
+        assert!(
+            err.contains("a.txt.meta.toml") && err.contains("at most 100"),
+            "{err}"
+        );
+        std::fs::write(&sidecar, b"title = \"\xff\"\n").unwrap();
+        let err = for_document(&doc).unwrap_err().to_string();
+        assert!(
+            err.contains("a.txt.meta.toml") && err.contains("not UTF-8"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn sidecar_wins_over_folder_entry_and_default() {
