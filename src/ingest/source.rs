@@ -155,30 +155,51 @@ fn walk(root: &Path, jobs: &mut Vec<Job>) {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    let refused = |p: PathBuf, reason: String| Job {
+        display: p.display().to_string(),
+        key: p.display().to_string(),
+        url: p.display().to_string(),
+        origin: Origin::File(p),
+        error: Some(reason),
+        overrides: None,
+        context: None,
+    };
     for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                if !metadata::is_metadata_file(e.path()) && !is_readme(e.path(), root) {
-                    jobs.push(file_job(e.path()));
-                }
-            }
-            Ok(_) => {}
+        let e = match entry {
+            Ok(e) => e,
             Err(e) => {
                 let p = e
                     .path()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| root.to_path_buf());
                 let reason = e.io_error().map(io_reason).unwrap_or_else(|| e.to_string());
-                jobs.push(Job {
-                    display: p.display().to_string(),
-                    key: p.display().to_string(),
-                    url: p.display().to_string(),
-                    origin: Origin::File(p),
-                    error: Some(reason),
-                    overrides: None,
-                    context: None,
-                });
+                jobs.push(refused(p, reason));
+                continue;
             }
+        };
+        if e.file_type().is_dir() {
+            continue;
+        }
+        // a link to a file is read as the file, as when it is named on the
+        // command line; a link to a folder is not followed (it may loop),
+        // and a FIFO, socket or device is no document: each is reported,
+        // never passed over in silence
+        let what: std::result::Result<(), String> = if e.file_type().is_file() {
+            Ok(())
+        } else {
+            match std::fs::metadata(e.path()) {
+                Ok(m) if m.is_file() => Ok(()),
+                Ok(m) if m.is_dir() => Err(
+                    "a link to a folder, not followed (give the folder itself to read it)".into(),
+                ),
+                Ok(_) => Err("not a regular file (a FIFO, socket or device)".to_string()),
+                Err(err) => Err(format!("a link to nothing readable: {}", io_reason(&err))),
+            }
+        };
+        match what {
+            Ok(()) if metadata::is_metadata_file(e.path()) || is_readme(e.path(), root) => {}
+            Ok(()) => jobs.push(file_job(e.path())),
+            Err(reason) => jobs.push(refused(e.path().to_path_buf(), reason)),
         }
     }
 }
@@ -239,6 +260,37 @@ mod tests {
             .map(|j| j.display.rsplit('/').next().unwrap().to_string())
             .collect();
         assert_eq!(names, ["a.txt", "b.pdf"]);
+    }
+
+    #[test]
+    fn a_walk_reads_links_to_files_and_reports_what_it_cannot_read() {
+        let d = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("real.txt"), "a").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("real.txt"), d.path().join("a.txt"))
+            .unwrap();
+        std::os::unix::fs::symlink(outside.path(), d.path().join("b-folder")).unwrap();
+        std::os::unix::fs::symlink("/no/such/kartotek", d.path().join("c.pdf")).unwrap();
+        let fifo = d.path().join("d.pdf");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        let jobs = expand(&[d.path().display().to_string()]);
+        let seen: Vec<(String, Option<String>)> = jobs
+            .iter()
+            .map(|j| {
+                (
+                    j.display.rsplit('/').next().unwrap().to_string(),
+                    j.error.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(seen[0], ("a.txt".to_string(), None));
+        assert!(seen[1].0 == "b-folder" && seen[1].1.as_deref().unwrap().contains("not followed"));
+        assert!(seen[2].0 == "c.pdf" && seen[2].1.as_deref().unwrap().contains("no such file"));
+        assert!(made.unwrap().success(), "mkfifo (coreutils) made no FIFO");
+        assert!(
+            seen[3].1.as_deref().unwrap().contains("not a regular file"),
+            "{seen:?}"
+        );
     }
 
     #[test]
