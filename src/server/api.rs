@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -377,13 +378,28 @@ fn unknown_document(id: &str) -> AppError {
     )))
 }
 
+/// A route's path segment; one that is no UTF-8 (`%FF`) is answered in
+/// the API's error shape, not with axum's plain-text rejection.
+pub(crate) fn segment(
+    p: std::result::Result<Path<String>, PathRejection>,
+    name: &str,
+) -> Result<String> {
+    p.map(|Path(s)| s).map_err(|e| {
+        Error::param(
+            name,
+            format!("is not a valid path segment ({})", e.body_text()),
+        )
+    })
+}
+
 /// `GET /api/documents/{id}`.
 pub async fn document(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    id: std::result::Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
+    let id = segment(id, "id")?;
     let p = authorize_ui_only(&state, &headers, raw.as_deref())?;
     let not_found = || unknown_document(&id);
     if !plausible_id(&id) {
@@ -574,8 +590,9 @@ pub async fn upload(
 pub async fn delete(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    id: std::result::Result<Path<String>, PathRejection>,
 ) -> ApiResult<Response> {
+    let id = segment(id, "id")?;
     state.authorize_write(&headers)?;
     let not_found = || unknown_document(&id);
     if !plausible_id(&id) {
@@ -626,9 +643,10 @@ pub(crate) fn content_type_for(name: &str) -> &'static str {
 pub(crate) async fn corpus_file(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(name): Path<String>,
+    name: std::result::Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
+    let name = segment(name, "name")?;
     let key = pairs(raw.as_deref(), &state.config)?
         .into_iter()
         .find(|(k, _)| k == "key")

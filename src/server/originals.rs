@@ -68,9 +68,10 @@ pub(crate) fn held(index: Option<&Index>, id: &str) -> bool {
 pub(crate) async fn original(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    id: std::result::Result<Path<String>, axum::extract::rejection::PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
+    let id = api::segment(id, "id")?;
     let pairs = api::pairs(raw.as_deref(), &state.config)?;
     if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "key") {
         let shown: String = k.chars().filter(|c| !c.is_control()).take(40).collect();

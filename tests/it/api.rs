@@ -288,6 +288,19 @@ async fn unknown_documents_are_404() {
 }
 
 #[tokio::test]
+async fn a_document_id_that_is_no_utf8_is_a_400_in_the_error_shape() {
+    let app = read_app(Config::default());
+    let r = get(&app, "/api/documents/%FF%FE").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let v = r.json();
+    assert_eq!(v["error"]["code"], "invalid_parameter", "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("id"),
+        "{v}"
+    );
+}
+
+#[tokio::test]
 async fn facets_endpoint_returns_the_tree_with_counts_and_labels() {
     let app = read_app(Config::default());
     let r = get(&app, "/api/facets").await;
