@@ -132,21 +132,24 @@ pub fn expand<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Vec<Job> {
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk(&path, &mut jobs),
             Ok(_) => jobs.push(file_job(&path)),
-            Err(e) => {
-                let shown = arg.to_string_lossy().into_owned();
-                jobs.push(Job {
-                    display: shown.clone(),
-                    key: shown.clone(),
-                    url: shown,
-                    origin: Origin::File(path.clone()),
-                    error: Some(io_reason(&e)),
-                    overrides: None,
-                    context: None,
-                })
-            }
+            Err(e) => jobs.push(refused(path, io_reason(&e))),
         }
     }
     jobs
+}
+
+/// The job of a path that cannot be read, failed with `reason`.
+fn refused(path: PathBuf, reason: String) -> Job {
+    let shown = path.display().to_string();
+    Job {
+        display: shown.clone(),
+        key: shown.clone(),
+        url: shown,
+        origin: Origin::File(path),
+        error: Some(reason),
+        overrides: None,
+        context: None,
+    }
 }
 
 fn walk(root: &Path, jobs: &mut Vec<Job>) {
@@ -155,15 +158,6 @@ fn walk(root: &Path, jobs: &mut Vec<Job>) {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    let refused = |p: PathBuf, reason: String| Job {
-        display: p.display().to_string(),
-        key: p.display().to_string(),
-        url: p.display().to_string(),
-        origin: Origin::File(p),
-        error: Some(reason),
-        overrides: None,
-        context: None,
-    };
     for entry in walker {
         let e = match entry {
             Ok(e) => e,

@@ -656,11 +656,15 @@ mod tests {
         );
     }
 
+    /// A compound's parts as the splitter gives them.
+    fn parts(p: &[&str]) -> Vec<String> {
+        p.iter().map(|s| s.to_string()).collect()
+    }
+
     #[test]
     fn a_compounds_parts_are_also_searched_as_the_neighbours_words() {
         let lexicons = Lexicons::with_neighbours(&[("utbildning", "utdanning")]);
         let e = expander(&lexicons);
-        let parts = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // the part the lexicon knows becomes Swedish, the other stays
         assert_eq!(
             e.neighbour_parts("no", &parts(&["utdanning", "reform"]))
@@ -680,7 +684,6 @@ mod tests {
             ("bakgrund", "fond"),
         ]);
         let e = expander(&lexicons);
-        let parts = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             e.neighbour_parts("no", &parts(&["samfunn", "fondet"]))
                 .as_deref(),

@@ -766,8 +766,11 @@ impl<'a> Builder<'a> {
                     if searched(key) || recording {
                         return Some(Analysed::new(stats, exact, analyzer::tokens(ea, &u.text)));
                     }
+                    if !with_diacritics {
+                        return None;
+                    }
                     let toks = analyzer::tokens(ea, &u.text);
-                    (with_diacritics && toks.len() == 1).then(|| Analysed::new(stats, exact, toks))
+                    (toks.len() == 1).then(|| Analysed::new(stats, exact, toks))
                 })
                 .collect();
             // how many passages have a word with diacritics in the language

@@ -395,10 +395,36 @@ impl Lexicons {
     /// sense's word.
     fn pivot(&mut self) {
         self.finish_backwards();
-        self.english = self.pivoted(&self.english);
-        self.backwards = self.pivoted(&self.backwards);
-        self.english_exact = self.pivoted(&self.english_exact);
-        self.backwards_exact = self.pivoted(&self.backwards_exact);
+        // the four maps share most of their words: each word's pivot is
+        // looked up once
+        let mut more: HashMap<String, Vec<String>> = HashMap::new();
+        for maps in [
+            &self.english,
+            &self.backwards,
+            &self.english_exact,
+            &self.backwards_exact,
+        ] {
+            for t in maps.values().flatten() {
+                if !more.contains_key(t) {
+                    let words = self
+                        .neighbours(t)
+                        .first()
+                        .into_iter()
+                        .chain(self.norwegian_of_danish(t).first())
+                        .cloned()
+                        .collect();
+                    more.insert(t.clone(), words);
+                }
+            }
+        }
+        for map in [
+            &mut self.english,
+            &mut self.backwards,
+            &mut self.english_exact,
+            &mut self.backwards_exact,
+        ] {
+            pivoted(map, &more);
+        }
     }
 
     /// Enter the Nordic–English pairs read so far into `backwards`, sense
@@ -419,28 +445,6 @@ impl Lexicons {
                 }
             }
         }
-    }
-
-    /// `map` with [`Lexicons::pivot`]'s neighbour words.
-    fn pivoted(&self, map: &HashMap<String, Vec<String>>) -> HashMap<String, Vec<String>> {
-        map.iter()
-            .map(|(k, words)| {
-                let mut out: Vec<String> = Vec::with_capacity(words.len() * 2);
-                for t in words {
-                    let more = self
-                        .neighbours(t)
-                        .first()
-                        .into_iter()
-                        .chain(self.norwegian_of_danish(t).first());
-                    for w in std::iter::once(t).chain(more) {
-                        if !out.contains(w) {
-                            out.push(w.clone());
-                        }
-                    }
-                }
-                (k.clone(), out)
-            })
-            .collect()
     }
 
     /// Lexicons with only the English translations `entries` (tests).
@@ -533,6 +537,23 @@ impl Lexicons {
             return &[];
         }
         words_of(&self.from_danish, neighbour_key("da", word))
+    }
+}
+
+/// Each word of `map`'s entries followed by its pivot words in `more`
+/// (see [`Lexicons::pivot`]), each word once per entry.
+fn pivoted(map: &mut HashMap<String, Vec<String>>, more: &HashMap<String, Vec<String>>) {
+    for words in map.values_mut() {
+        let mut out: Vec<String> = Vec::with_capacity(words.len() * 2);
+        for t in words.iter() {
+            let extra = more.get(t).map(Vec::as_slice).unwrap_or_default();
+            for w in std::iter::once(t).chain(extra) {
+                if !out.contains(w) {
+                    out.push(w.clone());
+                }
+            }
+        }
+        *words = out;
     }
 }
 
