@@ -11,7 +11,9 @@
 //!   would be) and the file fails with `timed out … while reading page 3`;
 //! - the worker dies: its exit status and the tail of its stderr tell why
 //!   (memory ceiling, stack overflow, CPU ceiling, a signal), the file fails
-//!   with that reason, and the next file gets a fresh worker.
+//!   with that reason, and the next file gets a fresh worker; a file that
+//!   ran out of memory in a worker that had read other files first is read
+//!   once more by a fresh worker, within the same deadline.
 //!
 //! Workers are started from the program set with [`set_program`] (the
 //! `kartotek` binary sets itself). A library user that sets none gets the
@@ -158,38 +160,69 @@ impl Supervisor {
         timeout: Duration,
         memory: u64,
     ) -> Result<Extracted, ExtractError> {
-        let mut worker = match self.checkout(memory) {
-            Ok(w) => w,
-            Err(e) => {
-                return Err(ExtractError::Io(format!(
-                    "cannot start an extraction worker (`{}`): {e}",
-                    self.program.display()
-                )))
-            }
-        };
-        match worker.run(request, bytes, timeout) {
-            Ok(result) => {
-                worker.files += 1;
-                if worker.files < RECYCLE_AFTER {
-                    self.checkin(worker);
+        let started = Instant::now();
+        let worker = self.checkout(memory, true)?;
+        let reused = worker.files > 0;
+        match self.attempt(worker, request, bytes, timeout) {
+            Ok(result) => result,
+            // A worker that read other files first can be short of memory
+            // a fresh one has (a heap fragmented by an earlier file): the
+            // file gets one fresh worker for the rest of its time, so what
+            // a batch reads does not depend on its order.
+            Err(failure) if reused && out_of_memory(&failure) => {
+                let left = timeout.saturating_sub(started.elapsed());
+                if left < Duration::from_secs(1) {
+                    return Err(failure);
                 }
-                result
+                tracing::debug!("retrying a file that ran out of memory in a reused worker");
+                let fresh = self.checkout(memory, false)?;
+                self.attempt(fresh, request, bytes, left)
+                    .unwrap_or_else(Err)
             }
-            // The worker is gone or killed; dropping it reaps it.
             Err(failure) => Err(failure),
         }
     }
 
-    /// An idle worker of the right memory ceiling, or a new one.
-    fn checkout(&self, memory: u64) -> std::io::Result<Worker> {
-        if let Ok(mut idle) = self.idle.lock() {
-            while let Some(mut w) = idle.pop() {
-                if w.memory == memory && matches!(w.child.try_wait(), Ok(None)) {
-                    return Ok(w);
+    /// Run one request on `worker`; `Err` when the worker died or was killed
+    /// (dropping it reaps it).
+    fn attempt(
+        &self,
+        mut worker: Worker,
+        request: &Request,
+        bytes: &[u8],
+        timeout: Duration,
+    ) -> Result<Result<Extracted, ExtractError>, ExtractError> {
+        let answer = worker.run(request, bytes, timeout)?;
+        self.finished(worker);
+        Ok(answer)
+    }
+
+    /// A worker that answered goes back to the pool, unless it is due to be
+    /// replaced.
+    fn finished(&self, mut worker: Worker) {
+        worker.files += 1;
+        if worker.files < RECYCLE_AFTER {
+            self.checkin(worker);
+        }
+    }
+
+    /// An idle worker of the right memory ceiling (when `reuse`), or a new one.
+    fn checkout(&self, memory: u64, reuse: bool) -> Result<Worker, ExtractError> {
+        if reuse {
+            if let Ok(mut idle) = self.idle.lock() {
+                while let Some(mut w) = idle.pop() {
+                    if w.memory == memory && matches!(w.child.try_wait(), Ok(None)) {
+                        return Ok(w);
+                    }
                 }
             }
         }
-        Worker::start(&self.program, &self.args, memory)
+        Worker::start(&self.program, &self.args, memory).map_err(|e| {
+            ExtractError::Io(format!(
+                "cannot start an extraction worker (`{}`): {e}",
+                self.program.display()
+            ))
+        })
     }
 
     fn checkin(&self, worker: Worker) {
@@ -402,6 +435,19 @@ fn wait_briefly(child: &mut Child) -> Option<ExitStatus> {
     }
 }
 
+/// A failure that a worker with more memory free might not have had: the
+/// ceiling reached, or the system's kill that usually means the same.
+fn out_of_memory(failure: &ExtractError) -> bool {
+    match failure {
+        ExtractError::MemoryExceeded { .. } => true,
+        ExtractError::ParserCrashed(what) => what.contains(KILLED_BY_SYSTEM),
+        _ => false,
+    }
+}
+
+/// How a worker killed by SIGKILL is described.
+const KILLED_BY_SYSTEM: &str = "the extraction worker was killed by the system";
+
 /// Why a worker died.
 #[derive(Debug, PartialEq)]
 enum Death {
@@ -432,7 +478,7 @@ fn classify(status: Option<ExitStatus>, stderr: &str, memory: u64) -> Death {
                 // The kernel's OOM killer, or an allocation under RLIMIT_AS that
                 // failed without a message.
                 libc::SIGKILL => Death::Other(format!(
-                    "the extraction worker was killed by the system (probably out of memory; the limit is {} MB)",
+                    "{KILLED_BY_SYSTEM} (probably out of memory; the limit is {} MB)",
                     memory / (1024 * 1024)
                 )),
                 libc::SIGSEGV | libc::SIGBUS => {
@@ -531,6 +577,43 @@ mod tests {
             matches!(e, ExtractError::MemoryExceeded { limit_mb: 512, .. }),
             "{e}"
         );
+    }
+
+    /// A worker script that runs out of memory the first time it is started
+    /// and crashes otherwise, so the error says which worker read the file.
+    #[cfg(unix)]
+    fn out_of_memory_once(dir: &std::path::Path) -> Supervisor {
+        let marker = dir.join("started");
+        shell(&format!(
+            "head -c 1 >/dev/null; if [ -e '{m}' ]; then kill -SEGV $$; else touch '{m}'; \
+             echo 'memory allocation of 4294967296 bytes failed' >&2; kill -ABRT $$; fi",
+            m = marker.display()
+        ))
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_out_of_memory_in_a_reused_worker_is_read_again_by_a_fresh_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = out_of_memory_once(dir.path());
+        let mut reused = pool.checkout(DEFAULT_MEMORY, true).unwrap();
+        reused.files = 1;
+        pool.checkin(reused);
+        let e = pool
+            .extract(b"x", None, Duration::from_secs(10), DEFAULT_MEMORY)
+            .unwrap_err();
+        // the second, fresh worker's answer
+        assert!(e.to_string().contains("invalid memory access"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_out_of_memory_in_a_fresh_worker_is_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = out_of_memory_once(dir.path())
+            .extract(b"x", None, Duration::from_secs(10), DEFAULT_MEMORY)
+            .unwrap_err();
+        assert!(matches!(e, ExtractError::MemoryExceeded { .. }), "{e}");
     }
 
     #[test]
