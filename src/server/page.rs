@@ -7,7 +7,7 @@
 //! carries markup, and only `<mark>`: it arrives escaped from the searcher and
 //! is re-checked here ([`safe_snippet`]) so no other tag can get through.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use axum::extract::{RawQuery, State};
@@ -827,7 +827,7 @@ fn render_facets(out: &mut String, t: &Strings, v: &View<'_>, resp: &SearchRespo
             "<details class=\"facet\"{open}><summary>{}</summary>",
             esc(facet_title(t, name))
         );
-        tree(out, t, v, name, values, None, 0);
+        tree(out, t, v, name, &Levels::new(values), None, 0);
         out.push_str("</details>\n");
     }
     out.push_str("</details></aside>\n");
@@ -838,23 +838,51 @@ fn parent_of(path: &str) -> Option<&str> {
     (i > 0).then(|| &path[..i])
 }
 
+/// Values listed per level of a facet: a level with more (a sidecar can give
+/// each document a hundred places) ends with a count of the rest, so the page
+/// stays small whatever the hits carry.
+const LISTED: usize = 200;
+
+/// A facet's values by parent path, built once per facet so rendering stays
+/// linear in the number of values.
+struct Levels<'a> {
+    /// Keyed by the parent's path, `""` for the top level.
+    children: HashMap<&'a str, Vec<&'a FacetCount>>,
+}
+
+impl<'a> Levels<'a> {
+    fn new(all: &'a [FacetCount]) -> Levels<'a> {
+        let mut children: HashMap<&str, Vec<&FacetCount>> = HashMap::new();
+        for f in all {
+            children
+                .entry(parent_of(&f.path).unwrap_or(""))
+                .or_default()
+                .push(f);
+        }
+        Levels { children }
+    }
+
+    fn under(&self, parent: Option<&str>) -> &[&'a FacetCount] {
+        self.children
+            .get(parent.unwrap_or(""))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
 /// One level of a facet hierarchy; children nest in `<details>`.
 fn tree(
     out: &mut String,
     t: &Strings,
     v: &View<'_>,
     facet: &str,
-    all: &[FacetCount],
+    levels: &Levels<'_>,
     parent: Option<&str>,
     depth: usize,
 ) {
     if depth > 8 {
         return;
     }
-    let mut level: Vec<&FacetCount> = all
-        .iter()
-        .filter(|f| parent_of(&f.path) == parent)
-        .collect();
+    let mut level: Vec<&FacetCount> = levels.under(parent).to_vec();
     if Facet::parse(facet).is_some_and(Facet::chronological) {
         // years and periods read newest first
         level.sort_by(|a, b| b.path.cmp(&a.path));
@@ -864,6 +892,18 @@ fn tree(
     if level.is_empty() {
         return;
     }
+    // selected values are listed even when they are not among the first
+    let hidden = level.len().saturating_sub(LISTED);
+    if hidden > 0 {
+        let (head, tail) = level.split_at(LISTED);
+        let picked: Vec<&FacetCount> = tail
+            .iter()
+            .copied()
+            .filter(|f| subtree_selected(v, facet, &f.path))
+            .collect();
+        level = head.iter().copied().chain(picked).collect();
+    }
+    let hidden = hidden.saturating_sub(level.len().saturating_sub(LISTED));
     const SHOWN: usize = 6;
     let class = if depth == 0 { "tree" } else { "tree sub" };
     let _ = write!(out, "<ul class=\"{class}\">");
@@ -877,7 +917,7 @@ fn tree(
                 out,
                 "</ul><details class=\"more\"{}><summary>+{} {}</summary><ul class=\"{class}\">",
                 if any_selected_later { " open" } else { "" },
-                level.len() - SHOWN,
+                level.len() - SHOWN + hidden,
                 esc(t.more)
             );
             more_open = true;
@@ -891,15 +931,10 @@ fn tree(
             esc(&f.label),
             f.count
         );
-        let has_children = all
-            .iter()
-            .any(|c| parent_of(&c.path) == Some(f.path.as_str()));
-        if has_children {
-            let open = if all
-                .iter()
-                .any(|c| c.path.starts_with(&format!("{}/", f.path)) && v.selected(facet, &c.path))
-                || on
-            {
+        if levels.under(Some(&f.path)).is_empty() {
+            let _ = write!(out, "<li>{link}</li>");
+        } else {
+            let open = if on || subtree_selected(v, facet, &f.path) {
                 " open"
             } else {
                 ""
@@ -908,11 +943,12 @@ fn tree(
                 out,
                 "<li><details class=\"node\"{open}><summary>{link}</summary>"
             );
-            tree(out, t, v, facet, all, Some(&f.path), depth + 1);
+            tree(out, t, v, facet, levels, Some(&f.path), depth + 1);
             out.push_str("</details></li>");
-        } else {
-            let _ = write!(out, "<li>{link}</li>");
         }
+    }
+    if hidden > 0 {
+        let _ = write!(out, "<li class=\"hidden-values\">+{hidden} …</li>");
     }
     out.push_str("</ul>");
     if more_open {
@@ -1053,6 +1089,93 @@ mod tests {
         );
         // uploads and local files: no copy to open
         assert_eq!(source_href("uploads/x.txt", None, Some("k")), None);
+    }
+
+    #[test]
+    fn a_facet_with_thousands_of_values_lists_a_few_hundred_and_counts_the_rest() {
+        // the municipalities of 20,000 places under 200 counties
+        let mut all = Vec::new();
+        for c in 0..200 {
+            all.push(FacetCount {
+                path: format!("/c{c}"),
+                label: format!("c{c}"),
+                count: 1000,
+            });
+            for m in 0..100 {
+                all.push(FacetCount {
+                    path: format!("/c{c}/m{m}"),
+                    label: format!("m{m}"),
+                    count: 10,
+                });
+            }
+        }
+        all.push(FacetCount {
+            path: "/last".into(),
+            label: "last".into(),
+            count: 1,
+        });
+        let mut filters = BTreeMap::new();
+        filters.insert("region".to_string(), vec!["/last".to_string()]);
+        let v = View {
+            q: "",
+            filters: &filters,
+            ui: None,
+            key: None,
+            limit: 10,
+            offset: 0,
+            from: None,
+            to: None,
+            sort: None,
+            explain: false,
+            explainable: false,
+        };
+        let mut out = String::new();
+        let started = std::time::Instant::now();
+        tree(
+            &mut out,
+            &i18n::EN,
+            &v,
+            "region",
+            &Levels::new(&all),
+            None,
+            0,
+        );
+        let elapsed = started.elapsed();
+        // 200 counties and the selected `/last`, each with 100 listed places
+        assert_eq!(
+            out.matches("class=\"opt").count(),
+            201 + 200 * 100,
+            "{elapsed:?}"
+        );
+        assert!(
+            out.contains("aria-current=\"true\""),
+            "the selected value is listed"
+        );
+        assert!(!out.contains("hidden-values"), "{}", &out[..200]);
+        // one level of 300 values: 200 listed, 100 counted
+        let flat: Vec<FacetCount> = (0..300)
+            .map(|i| FacetCount {
+                path: format!("/v{i:03}"),
+                label: format!("v{i:03}"),
+                count: 1,
+            })
+            .collect();
+        let mut out = String::new();
+        tree(
+            &mut out,
+            &i18n::EN,
+            &v,
+            "region",
+            &Levels::new(&flat),
+            None,
+            0,
+        );
+        assert_eq!(out.matches("class=\"opt").count(), 200);
+        assert!(
+            out.contains("<li class=\"hidden-values\">+100 …</li>"),
+            "{out}"
+        );
+        assert!(out.contains("<summary>+294 more</summary>"));
     }
 
     #[test]
