@@ -153,12 +153,12 @@ fn refused(path: PathBuf, reason: String) -> Job {
 }
 
 fn walk(root: &Path, jobs: &mut Vec<Job>) {
-    let walker = walkdir::WalkDir::new(root)
+    let mut walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let e = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -172,6 +172,15 @@ fn walk(root: &Path, jobs: &mut Vec<Job>) {
             }
         };
         if e.file_type().is_dir() {
+            // an index kept beside the documents (`kartotek ingest .` in a
+            // folder holding `index/`) is no document: said once, not read
+            if is_index_folder(e.path()) {
+                jobs.push(refused(
+                    e.path().to_path_buf(),
+                    "a search index folder, not documents: not read".into(),
+                ));
+                walker.skip_current_dir();
+            }
             continue;
         }
         // a link to a file is read as the file, as when it is named on the
@@ -196,6 +205,12 @@ fn walk(root: &Path, jobs: &mut Vec<Job>) {
             Err(reason) => jobs.push(refused(e.path().to_path_buf(), reason)),
         }
     }
+}
+
+/// A tantivy index (Kartotek's own, or another program's): its `meta.json`
+/// beside the `.managed.json` tantivy keeps its files in.
+fn is_index_folder(dir: &Path) -> bool {
+    dir.join("meta.json").is_file() && dir.join(".managed.json").is_file()
 }
 
 /// The README that documents a corpus folder is not a document of it.
@@ -284,6 +299,32 @@ mod tests {
         assert!(
             seen[3].1.as_deref().unwrap().contains("not a regular file"),
             "{seen:?}"
+        );
+    }
+
+    #[test]
+    fn an_index_folder_in_a_walk_is_reported_once_and_not_read() {
+        let d = tempfile::tempdir().unwrap();
+        let index = d.path().join("index");
+        std::fs::create_dir_all(&index).unwrap();
+        std::fs::write(index.join("meta.json"), "{}").unwrap();
+        std::fs::write(index.join(".managed.json"), "[]").unwrap();
+        std::fs::write(index.join("0123.store"), "x").unwrap();
+        std::fs::write(d.path().join("plan.txt"), "a").unwrap();
+        let jobs = expand(&[d.path().display().to_string()]);
+        let seen: Vec<(&str, Option<&str>)> = jobs
+            .iter()
+            .map(|j| (j.display.rsplit('/').next().unwrap(), j.error.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "index",
+                    Some("a search index folder, not documents: not read")
+                ),
+                ("plan.txt", None)
+            ]
         );
     }
 
