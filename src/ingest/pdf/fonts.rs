@@ -224,12 +224,15 @@ impl EncodingCmap {
     }
 }
 
-/// A token of a CMap: hex string bytes, a number, or a word (operator or name).
+/// A token of a CMap: hex string bytes, a number, a word (operator or name), or an array's
+/// bracket.
 #[derive(Debug, PartialEq)]
 pub(super) enum CmapToken {
     Hex(Vec<u8>),
     Int(i64),
     Word(Vec<u8>),
+    Open,
+    Close,
 }
 
 pub(super) fn cmap_tokens(data: &[u8]) -> Vec<CmapToken> {
@@ -284,7 +287,14 @@ pub(super) fn cmap_tokens(data: &[u8]) -> Vec<CmapToken> {
                 i += 1;
             }
             i += 1;
-        } else if b"[]{}<>".contains(&b) {
+        } else if b == b'[' || b == b']' {
+            out.push(if b == b'[' {
+                CmapToken::Open
+            } else {
+                CmapToken::Close
+            });
+            i += 1;
+        } else if b"{}<>".contains(&b) {
             i += 1;
             if data.get(i) == Some(&b) {
                 i += 1;
@@ -841,4 +851,181 @@ pub(super) fn truetype_glyph_unicodes(font: &[u8]) -> Option<HashMap<u16, u32>> 
         _ => return None,
     }
     (!map.is_empty()).then_some(map)
+}
+
+/// Codes a ToUnicode map may define, counting every code of every range, before it is
+/// rewritten: the two-byte code space twice over. adobe-cmap-parser (pdf-extract's reader)
+/// stores every code of every range, so a few kilobytes of `<0000> <FFFF>` ranges repeated
+/// cost it minutes and a four-byte range gigabytes.
+const MAX_TO_UNICODE_CODES: u64 = 2 * 65_536;
+/// Longest destination string of a ToUnicode entry, in bytes: the CMap specification's limit.
+const MAX_TO_UNICODE_DST: usize = 512;
+
+/// What one `bfchar` or `bfrange` entry maps its codes to.
+enum Target {
+    /// The first code's UTF-16BE string; each next code adds one to its last unit.
+    Start(Vec<u8>),
+    /// One string per code.
+    List(Vec<Vec<u8>>),
+}
+
+/// A ToUnicode map as written: code-space ranges (width, low, high) and entries (width,
+/// low, high, target).
+struct ToUnicodeMap {
+    codespace: Vec<(usize, u32, u32)>,
+    entries: Vec<(usize, u32, u32, Target)>,
+}
+
+fn read_to_unicode(tokens: &[CmapToken]) -> ToUnicodeMap {
+    let mut map = ToUnicodeMap {
+        codespace: Vec::new(),
+        entries: Vec::new(),
+    };
+    let mut section: &[u8] = b"";
+    let mut i = 0;
+    while i < tokens.len() {
+        match &tokens[i] {
+            CmapToken::Word(w) if w.starts_with(b"begin") => section = &w[5..],
+            CmapToken::Word(w) if w.starts_with(b"end") => section = b"",
+            CmapToken::Hex(lo) => {
+                let (Some(l), width) = (code_of(lo), lo.len()) else {
+                    i += 1;
+                    continue;
+                };
+                match (section, tokens.get(i + 1), tokens.get(i + 2)) {
+                    (b"codespacerange", Some(CmapToken::Hex(hi)), _) => {
+                        if let Some(h) = code_of(hi).filter(|&h| h >= l) {
+                            map.codespace.push((width, l, h));
+                        }
+                        i += 1;
+                    }
+                    (b"bfchar", Some(CmapToken::Hex(dst)), _) => {
+                        map.entries.push((width, l, l, Target::Start(dst.clone())));
+                        i += 1;
+                    }
+                    (b"bfrange", Some(CmapToken::Hex(hi)), Some(CmapToken::Hex(dst))) => {
+                        if let Some(h) = code_of(hi).filter(|&h| h >= l) {
+                            map.entries.push((width, l, h, Target::Start(dst.clone())));
+                        }
+                        i += 2;
+                    }
+                    (b"bfrange", Some(CmapToken::Hex(hi)), Some(CmapToken::Open)) => {
+                        let mut list = Vec::new();
+                        i += 3;
+                        while let Some(CmapToken::Hex(dst)) = tokens.get(i) {
+                            list.push(dst.clone());
+                            i += 1;
+                        }
+                        if let Some(h) = code_of(hi).filter(|&h| h >= l) {
+                            map.entries.push((width, l, h, Target::List(list)));
+                        }
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    map
+}
+
+impl ToUnicodeMap {
+    /// More codes or longer strings than a reader that lists every code can afford.
+    fn oversized(&self) -> bool {
+        let codes: u64 = self
+            .entries
+            .iter()
+            .map(|&(_, lo, hi, _)| u64::from(hi - lo) + 1)
+            .sum();
+        codes > MAX_TO_UNICODE_CODES
+            || self.entries.iter().any(|(_, _, _, t)| match t {
+                Target::Start(s) => s.len() > MAX_TO_UNICODE_DST,
+                Target::List(l) => l.iter().any(|s| s.len() > MAX_TO_UNICODE_DST),
+            })
+    }
+
+    /// The map cut down to `bfchar` entries for the codes a reader can meet: every one-byte
+    /// code, and the longer codes in `shown`. A later entry for a code replaces an earlier
+    /// one, as in adobe-cmap-parser; strings are cut at the specification's 512 bytes.
+    fn cut_to(&self, shown: &HashSet<u32>) -> Vec<u8> {
+        let one_byte: Vec<u32> = (0..=255).collect();
+        let mut wide: Vec<u32> = shown.iter().copied().collect();
+        wide.sort_unstable();
+        let mut kept: HashMap<(usize, u32), Vec<u8>> = HashMap::new();
+        for (width, lo, hi, target) in &self.entries {
+            let candidates = if *width == 1 { &one_byte } else { &wide };
+            let from = candidates.partition_point(|&c| c < *lo);
+            let to = candidates.partition_point(|&c| c <= *hi);
+            for &code in &candidates[from..to] {
+                let k = (code - lo) as usize;
+                let dst = match target {
+                    Target::Start(s) => {
+                        let mut s = s[..s.len().min(MAX_TO_UNICODE_DST)].to_vec();
+                        let n = s.len();
+                        if n >= 2 {
+                            let unit = u16::from_be_bytes([s[n - 2], s[n - 1]]);
+                            let unit = unit.wrapping_add(k as u16).to_be_bytes();
+                            s[n - 2..].copy_from_slice(&unit);
+                        }
+                        s
+                    }
+                    Target::List(l) => match l.get(k) {
+                        Some(s) => s[..s.len().min(MAX_TO_UNICODE_DST)].to_vec(),
+                        None => continue,
+                    },
+                };
+                kept.insert((*width, code), dst);
+            }
+        }
+        let mut kept: Vec<((usize, u32), Vec<u8>)> = kept.into_iter().collect();
+        kept.sort_unstable();
+        let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02X}")).collect() };
+        let code_hex = |width: usize, code: u32| -> String {
+            let bytes = code.to_be_bytes();
+            hex(&bytes[4 - width.clamp(1, 4)..])
+        };
+        let mut out =
+            String::from("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n");
+        let codespace: Vec<(usize, u32, u32)> = if self.codespace.is_empty() {
+            vec![(2, 0, 0xFFFF)]
+        } else {
+            self.codespace.iter().take(100).copied().collect()
+        };
+        out.push_str(&format!("{} begincodespacerange\n", codespace.len()));
+        for &(width, lo, hi) in &codespace {
+            out.push_str(&format!(
+                "<{}> <{}>\n",
+                code_hex(width, lo),
+                code_hex(width, hi)
+            ));
+        }
+        out.push_str("endcodespacerange\n");
+        for block in kept.chunks(100) {
+            out.push_str(&format!("{} beginbfchar\n", block.len()));
+            for ((width, code), dst) in block {
+                out.push_str(&format!("<{}> <{}>\n", code_hex(*width, *code), hex(dst)));
+            }
+            out.push_str("endbfchar\n");
+        }
+        out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+        out.into_bytes()
+    }
+}
+
+/// A ToUnicode CMap too big for a reader that lists every code (see
+/// [`MAX_TO_UNICODE_CODES`]) cut down to the codes the document can show; `None` for a map
+/// of ordinary size, which is kept as it is. `shown` is computed once per document, and only
+/// when a map is too big.
+pub(super) fn cut_oversized_to_unicode(
+    cmap: &[u8],
+    codes: impl FnOnce() -> HashSet<u32>,
+    shown: &mut Option<HashSet<u32>>,
+) -> Option<Vec<u8>> {
+    let map = read_to_unicode(&cmap_tokens(cmap));
+    if !map.oversized() {
+        return None;
+    }
+    Some(map.cut_to(shown.get_or_insert_with(codes)))
 }

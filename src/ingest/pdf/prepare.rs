@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::annotations::draw_annotations;
-use super::fonts::{fix_composite_fonts, scale_type3_widths};
+use super::fonts::{
+    cut_oversized_to_unicode, fix_composite_fonts, scale_type3_widths, shown_two_byte_codes,
+};
 use super::objects::{deref_dict, inherited, is_pdf_space, stream_bytes, subtype_is};
 use super::repair;
 use super::{find, two_byte_fonts, MAX_STREAM_INFLATED};
@@ -111,6 +113,7 @@ pub(super) fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepa
     }
 
     inflate_unfiltered_cmaps(doc);
+    cut_oversized_to_unicode_maps(doc);
     unswap_to_unicode_targets(doc);
     fix_composite_fonts(doc);
     scale_type3_widths(doc);
@@ -247,6 +250,30 @@ pub(super) fn inflate_unfiltered_cmaps(doc: &mut Document) {
 
 /// Swaps back the little-endian ligature targets Ghostscript writes into ToUnicode CMaps
 /// (see [`repair::unswap_cmap_targets`]): `fl` instead of `昀氀`.
+/// ToUnicode maps whose ranges add up to more codes than a font can have, or whose strings
+/// are longer than the specification allows, cut down to the codes the document shows
+/// (see [`cut_oversized_to_unicode`]): such maps are hostile, and pdf-extract's reader would
+/// spend minutes or gigabytes listing every code.
+fn cut_oversized_to_unicode_maps(doc: &mut Document) {
+    let mut shown = None;
+    for id in to_unicode_streams(doc) {
+        let Ok(Object::Stream(stream)) = doc.get_object(id) else {
+            continue;
+        };
+        let content = stream_bytes(stream);
+        let Some(cut) =
+            cut_oversized_to_unicode(&content, || shown_two_byte_codes(doc), &mut shown)
+        else {
+            continue;
+        };
+        if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
+            stream.dict.remove(b"Filter");
+            stream.dict.remove(b"DecodeParms");
+            stream.set_content(cut);
+        }
+    }
+}
+
 fn unswap_to_unicode_targets(doc: &mut Document) {
     for id in to_unicode_streams(doc) {
         let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else {

@@ -812,6 +812,61 @@ fn an_oversized_to_unicode_map_reads_the_same_cut_to_the_shown_codes() {
 }
 
 #[test]
+fn a_to_unicode_map_of_repeated_full_ranges_is_cut_to_the_shown_codes_keeping_its_meaning() {
+    // 300 ranges over the whole two-byte space (19.7 million codes for a reader that lists
+    // every one), then an array range and a char that override them for the shown codes
+    let mut body =
+        String::from("begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n");
+    for _ in 0..3 {
+        body.push_str("100 beginbfrange\n");
+        body.push_str(&"<0000> <FFFF> <0041>\n".repeat(100));
+        body.push_str("endbfrange\n");
+    }
+    body.push_str("1 beginbfrange <0048> <0049> [<0048> <0069>] endbfrange\n");
+    body.push_str("1 beginbfchar <0069> <00E5> endbfchar\nendcmap");
+    let to_unicode = stream("", &body);
+    let pdf = type0_pdf(
+        "/Encoding /Identity-H /ToUnicode 8 0 R",
+        "004900690000",
+        &[&to_unicode],
+    );
+    // <0049> is the array's second string, <0069> the char, <0000> the ranges' first code
+    assert_eq!(extract(&pdf).unwrap().pages, vec!["iåA"]);
+    let mut shown = None;
+    let cut = super::fonts::cut_oversized_to_unicode(
+        body.as_bytes(),
+        || [0x49, 0x69, 0].into(),
+        &mut shown,
+    )
+    .expect("cut");
+    let map = adobe_cmap_parser::get_unicode_map(&cut).expect("the cut map reads");
+    assert_eq!(map.len(), 3, "the shown codes only");
+}
+
+#[test]
+fn a_to_unicode_string_longer_than_the_specification_allows_is_cut() {
+    let long = "0041".repeat(100_000);
+    let body = format!(
+        "begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+         2 beginbfchar <0001> <{long}> <0002> <0042> endbfchar endcmap"
+    );
+    let mut shown = None;
+    let cut = super::fonts::cut_oversized_to_unicode(body.as_bytes(), || [1, 2].into(), &mut shown)
+        .expect("cut");
+    let map = adobe_cmap_parser::get_unicode_map(&cut).expect("the cut map reads");
+    assert_eq!(map[&1].len(), 512);
+    assert_eq!(map[&2], vec![0x00, 0x42]);
+    // a map of ordinary size is kept as written, without reading the shown codes
+    let mut untouched = None;
+    assert!(super::fonts::cut_oversized_to_unicode(
+        b"begincmap 1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap",
+        || unreachable!("not needed"),
+        &mut untouched,
+    )
+    .is_none());
+}
+
+#[test]
 fn a_small_to_unicode_map_is_left_as_written() {
     let small = lopdf::Stream::new(
         lopdf::Dictionary::new(),
