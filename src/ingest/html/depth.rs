@@ -1,5 +1,8 @@
-//! Depth limiting before parsing: html5ever does O(depth) work per start tag, so tags nested
-//! deeper than [`super::MAX_TAG_DEPTH`] are dropped from the source (their text is kept).
+//! Limits applied to the source before parsing, where html5ever's work grows faster than the
+//! input: it does O(depth) work per start tag, so tags nested deeper than
+//! [`super::MAX_TAG_DEPTH`] are dropped (their text is kept); and it checks each attribute
+//! against the tag's earlier ones, so attributes after a tag's [`MAX_ATTRIBUTES`]th are
+//! dropped.
 
 use super::decode::find_bytes;
 use super::MAX_TAG_DEPTH;
@@ -110,6 +113,94 @@ pub(super) fn limit_depth_with(src: &str, max: usize) -> Option<String> {
     for (s, e) in drops {
         out.push_str(&src[last..s]);
         out.push(' ');
+        last = e;
+    }
+    out.push_str(&src[last..]);
+    Some(out)
+}
+
+/// Most attributes one start tag keeps (a real page's tags have a handful; a tag with a
+/// million attributes cost html5ever a minute).
+pub(super) const MAX_ATTRIBUTES: usize = 256;
+
+/// Drop the attributes of each start tag after its [`MAX_ATTRIBUTES`]th; `None` when no tag
+/// has that many.
+pub(super) fn limit_attributes(src: &str) -> Option<String> {
+    let b = src.as_bytes();
+    let space = |c: u8| c.is_ascii_whitespace();
+    let mut drops: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0usize;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        let start = i + off;
+        i = start + 1;
+        if b[start..].starts_with(b"<!--") {
+            i = find_bytes(&b[start + 4..], b"-->").map_or(b.len(), |e| start + 4 + e + 3);
+            continue;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        while i < b.len() && !space(b[i]) && b[i] != b'>' && b[i] != b'/' {
+            i += 1;
+        }
+        let mut count = 0usize;
+        let mut cut_from = None;
+        loop {
+            while i < b.len() && (space(b[i]) || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                break;
+            }
+            let name = i;
+            while i < b.len() && !space(b[i]) && !matches!(b[i], b'>' | b'=' | b'/') {
+                i += 1;
+            }
+            if i == name {
+                // a stray `=`: part of no attribute
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < b.len() && space(b[j]) {
+                j += 1;
+            }
+            if b.get(j) == Some(&b'=') {
+                j += 1;
+                while j < b.len() && space(b[j]) {
+                    j += 1;
+                }
+                match b.get(j) {
+                    Some(&q) if q == b'"' || q == b'\'' => {
+                        j = b[j + 1..]
+                            .iter()
+                            .position(|&c| c == q)
+                            .map_or(b.len(), |e| j + 1 + e + 1);
+                    }
+                    _ => {
+                        while j < b.len() && !space(b[j]) && b[j] != b'>' {
+                            j += 1;
+                        }
+                    }
+                }
+                i = j;
+            }
+            count += 1;
+            if count == MAX_ATTRIBUTES {
+                cut_from = Some(i);
+            }
+        }
+        if let Some(from) = cut_from.filter(|_| count > MAX_ATTRIBUTES) {
+            drops.push((from, i));
+        }
+    }
+    if drops.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(src.len());
+    let mut last = 0;
+    for (s, e) in drops {
+        out.push_str(&src[last..s]);
         last = e;
     }
     out.push_str(&src[last..]);

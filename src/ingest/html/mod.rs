@@ -38,7 +38,7 @@ use scraper::Html;
 
 use arena::Arena;
 pub use decode::decode;
-use depth::limit_depth;
+use depth::{limit_attributes, limit_depth};
 use meta::{choose_title, json_ld_date, norm_date, read_meta};
 use render::{main_content, Output};
 use score::{is_ancestor, Flags};
@@ -118,8 +118,10 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<HtmlText, Htm
     if !src.contains('<') {
         return Err(HtmlError::NotHtml);
     }
-    let limited = limit_depth(&src);
-    let doc = Html::parse_document(limited.as_deref().unwrap_or(&src));
+    let shallow = limit_depth(&src);
+    let shallow = shallow.as_deref().unwrap_or(&src);
+    let limited = limit_attributes(shallow);
+    let doc = Html::parse_document(limited.as_deref().unwrap_or(shallow));
     let meta = read_meta(&doc);
     let arena = Arena::build(&doc);
     let n = arena.len();

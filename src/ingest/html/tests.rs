@@ -1,4 +1,4 @@
-use super::depth::limit_depth_with;
+use super::depth::{limit_attributes, limit_depth_with, MAX_ATTRIBUTES};
 use super::*;
 
 const ARTICLE_PAGE: &str = r#"<!DOCTYPE html>
@@ -277,6 +277,35 @@ fn depth_limit_drops_only_excess_tags() {
     assert_eq!(out.matches("<div>").count(), 2);
     assert_eq!(out.matches("</div>").count(), 2);
     assert!(out.contains('x'));
+}
+
+#[test]
+fn a_tag_with_more_attributes_than_any_page_needs_keeps_the_first_and_its_text() {
+    let page = |n: usize| {
+        let attrs: String = (0..n).map(|i| format!(" a{i}=\"x>{i}\"")).collect();
+        format!("<html><body><p class='k'{attrs} id=last>Fylket legg fram ein ny plan for kysten.</p><a href=/b title=\"y\">lenke</a></body></html>")
+    };
+    assert!(limit_attributes(&page(10)).is_none());
+    let cut = limit_attributes(&page(1000)).expect("cut");
+    assert!(cut.contains(&format!(
+        " a{}=\"x>{}\"",
+        MAX_ATTRIBUTES - 2,
+        MAX_ATTRIBUTES - 2
+    )));
+    assert!(!cut.contains(&format!(" a{}=", MAX_ATTRIBUTES - 1)));
+    assert!(!cut.contains("id=last"));
+    // the other tags stay as written
+    assert!(
+        cut.contains("<a href=/b title=\"y\">lenke</a>"),
+        "{}",
+        &cut[cut.len() - 120..]
+    );
+    let text = extract(page(200_000).as_bytes(), None).unwrap();
+    assert!(
+        text.text.contains("Fylket legg fram ein ny plan"),
+        "{}",
+        text.text
+    );
 }
 
 #[test]
