@@ -3,7 +3,7 @@
 //! `'` and `"` text operators rewritten, missing media boxes supplied, unfiltered
 //! compressed ToUnicode maps inflated. Fonts and annotations have their own files.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -71,19 +71,34 @@ pub(super) fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepa
             }
         }
     }
-    for id in strip {
-        if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
-            let content = stream_bytes(stream);
-            let kept = lopdf::content::Content::decode(&content)
-                .ok()
-                .and_then(|mut c| {
-                    c.operations.retain(|op| op.operator != "Do");
-                    c.encode().ok()
-                })
-                .unwrap_or_default();
-            stream.set_plain_content(kept);
+    strip_draws(doc, &strip);
+    // forms that draw other forms so many times over (a form drawing four
+    // copies of a form drawing four copies …) that the page would draw more
+    // operators than a flooded page
+    let mut flooding = HashSet::new();
+    {
+        let mut cost = HashMap::new();
+        for &(_, page_id) in page_ids {
+            let Ok(page) = doc.get_dictionary(page_id) else {
+                continue;
+            };
+            let Some(res) = inherited(doc, page, b"Resources").and_then(|o| o.as_dict().ok())
+            else {
+                continue;
+            };
+            if let Ok(content) = doc.get_page_content(page_id) {
+                drawing_cost(
+                    doc,
+                    &content,
+                    res,
+                    &mut Vec::new(),
+                    &mut cost,
+                    &mut flooding,
+                );
+            }
         }
     }
+    strip_draws(doc, &flooding);
 
     let mut with_encoding = HashSet::new();
     let mut without_encoding = HashSet::new();
@@ -299,6 +314,81 @@ pub(super) fn inherited_media_box(doc: &Document, page_id: ObjectId) -> Option<(
     let page = doc.get_dictionary(page_id).ok()?;
     let boxed = inherited(doc, page, b"MediaBox")?.as_array().ok()?;
     (boxed.len() == 4 && boxed.iter().all(|n| n.as_float().is_ok())).then_some(())
+}
+
+/// Remove every `Do` from the forms in `forms`: they draw no XObject any more.
+fn strip_draws(doc: &mut Document, forms: &HashSet<ObjectId>) {
+    for &id in forms {
+        if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
+            let content = stream_bytes(stream);
+            let kept = lopdf::content::Content::decode(&content)
+                .ok()
+                .and_then(|mut c| {
+                    c.operations.retain(|op| op.operator != "Do");
+                    c.encode().ok()
+                })
+                .unwrap_or_default();
+            stream.set_plain_content(kept);
+        }
+    }
+}
+
+/// The operators drawing `content` under `res` costs, with every form it draws counted as
+/// often as it is drawn. A form whose own drawing costs more than
+/// [`repair::MAX_OPERATORS`] goes into `flooding` (its draws are to be removed) and counts
+/// as its own operators only. `cost` remembers each form under each resource dictionary.
+fn drawing_cost(
+    doc: &Document,
+    content: &[u8],
+    res: &Dictionary,
+    stack: &mut Vec<ObjectId>,
+    cost: &mut HashMap<(ObjectId, usize), u64>,
+    flooding: &mut HashSet<ObjectId>,
+) -> u64 {
+    let cap = repair::MAX_OPERATORS + 1;
+    let mut total = repair::count_operators(content, cap) as u64;
+    let xobjects = res.get(b"XObject").ok().and_then(|o| deref_dict(doc, o));
+    for (name, times) in repair::drawn_xobjects(content) {
+        let Some(id) = xobjects
+            .and_then(|x| x.get(name).ok())
+            .and_then(|o| o.as_reference().ok())
+        else {
+            continue;
+        };
+        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+            continue;
+        };
+        if !subtype_is(&stream.dict, b"Form")
+            || stack.contains(&id)
+            || stack.len() >= MAX_FORM_DEPTH
+        {
+            continue;
+        }
+        let effective = stream
+            .dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|o| deref_dict(doc, o))
+            .unwrap_or(res);
+        let key = (id, effective as *const Dictionary as usize);
+        let once = match cost.get(&key) {
+            Some(&c) => c,
+            None => {
+                let form = stream_bytes(stream);
+                stack.push(id);
+                let mut c = drawing_cost(doc, &form, effective, stack, cost, flooding);
+                stack.pop();
+                if c > repair::MAX_OPERATORS as u64 {
+                    flooding.insert(id);
+                    c = repair::count_operators(&form, cap) as u64;
+                }
+                cost.insert(key, c);
+                c
+            }
+        };
+        total = total.saturating_add(once.saturating_mul(times));
+    }
+    total
 }
 
 /// Most nested form XObjects followed when looking for loops.

@@ -32,7 +32,7 @@
 //!   all `XX00` with `XX` printable ASCII is such a target and is swapped back.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use lopdf::{Document, Object, ObjectId};
 
@@ -426,6 +426,21 @@ pub(super) fn count_operators(content: &[u8], cap: usize) -> usize {
         n < cap
     });
     n
+}
+
+/// How many times a content stream draws each XObject (`/Name Do`), by name.
+pub(super) fn drawn_xobjects(content: &[u8]) -> HashMap<&[u8], u64> {
+    let mut drawn: HashMap<&[u8], u64> = HashMap::new();
+    let mut last_name: &[u8] = b"";
+    for_each_token(content, |t| {
+        match t {
+            Token::Name(n) => last_name = n,
+            Token::Operator(b"Do") => *drawn.entry(last_name).or_default() += 1,
+            _ => {}
+        }
+        true
+    });
+    drawn
 }
 
 /// True when a content stream shows text with `'` or `"`, which pdf-extract

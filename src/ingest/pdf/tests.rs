@@ -578,6 +578,45 @@ trailer << /Root 1 0 R >>
     assert_eq!(text.pages, vec!["Hello world"]);
 }
 
+/// A page drawing its own text and form 4 (`/X Do`), each form drawing the next four times
+/// over `depth` levels, the last showing `deep`.
+fn fanout_pdf(depth: usize) -> Vec<u8> {
+    let mut objects = vec![
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        stream("", "BT /F1 12 Tf 10 10 Td (On the page) Tj ET /X Do"),
+    ];
+    for level in 0..depth {
+        let n = objects.len() + 4;
+        objects.push(if level + 1 < depth {
+            stream(
+                &format!("/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources << /XObject << /X {} 0 R >> >>", n + 1),
+                "/X Do /X Do /X Do /X Do",
+            )
+        } else {
+            stream(
+                "/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources << /Font << /F1 4 0 R >> >>",
+                "BT /F1 12 Tf 10 50 Td (deep) Tj ET",
+            )
+        });
+    }
+    let objects: Vec<&str> = objects.iter().map(String::as_str).collect();
+    raw_pdf(
+        "/Contents 5 0 R /Resources << /Font << /F1 4 0 R >> /XObject << /X 6 0 R >> >>",
+        &objects,
+    )
+}
+
+#[test]
+fn forms_drawing_forms_many_times_over_are_not_drawn_past_the_operator_limit() {
+    // 4^2 draws of the deepest form: drawn
+    let shallow = extract(&fanout_pdf(3)).unwrap().pages.join(" ");
+    assert_eq!(shallow.matches("deep").count(), 16, "{shallow}");
+    // 4^13 (67 million) draws: the forms that would draw more operators than a flooded
+    // page are not drawn; the page's own text is read
+    let text = extract(&fanout_pdf(14)).unwrap().pages.join(" ");
+    assert_eq!(text, "On the page");
+}
+
 /// A one-page PDF (no xref: the loader rebuilds it) with `objects` appended as objects 4, 5, …
 /// after the catalog (1), page tree (2) and page (3, whose extra entries are `page`).
 fn raw_pdf(page: &str, objects: &[&str]) -> Vec<u8> {
