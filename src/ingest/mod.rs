@@ -401,22 +401,27 @@ fn with_ocr(
     if pages.is_empty() {
         return Ok(x);
     }
-    let texts = ocr::read_pages(
+    let read = ocr::read_pages(
         bytes,
         &pages,
         &opts.ocr,
         opts.limits.timeout,
         supervisor::memory_limit(),
     )?;
-    for (&page, text) in pages.iter().zip(texts) {
+    for (&page, text) in pages.iter().zip(read.texts) {
         if let Some(slot) = x.pages.get_mut(page as usize - 1) {
             *slot = text::tidy(&text);
         }
     }
     x.ocr_pages = pages;
     if x.pages.iter().all(|p| p.trim().is_empty()) {
-        return Err(ExtractError::NoText);
+        // a page OCR would not read is the reason there is no text
+        return Err(match read.warnings.into_iter().next() {
+            Some(why) => ExtractError::Malformed(why),
+            None => ExtractError::NoText,
+        });
     }
+    x.warnings.extend(read.warnings);
     Ok(x)
 }
 

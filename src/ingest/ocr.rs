@@ -24,7 +24,8 @@
 //! scans uses every core; Tesseract itself is kept to one thread
 //! (`OMP_THREAD_LIMIT=1`) so they do not oversubscribe the machine.
 
-use std::io::{Read, Write};
+use std::collections::HashMap;
+use std::io::{Read as _, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -86,16 +87,30 @@ pub fn configured() -> Options {
     CONFIGURED.get().cloned().unwrap_or_default()
 }
 
+/// Most image pixels a page may declare and still be rendered for OCR: a
+/// gigapixel, about twice an A0 sheet scanned at 600 dpi. poppler decodes
+/// every pixel an image declares, whatever it draws: a 50 KB file declaring
+/// one 65,535 × 65,535 image took `pdftoppm` 27 s.
+const MAX_PAGE_IMAGE_PIXELS: u64 = 1_000_000_000;
+
+/// What OCR read: each page's text in the order asked, and what the reader
+/// should know (pages not read).
+pub(crate) struct Read {
+    pub(crate) texts: Vec<String>,
+    pub(crate) warnings: Vec<String>,
+}
+
 /// Read `pages` (1-based) of the PDF `pdf` by OCR, each page rendered and
 /// read within `timeout`, each child limited to `memory` bytes of address
-/// space. Returns the text of each page, in the order asked.
+/// space. A page whose images declare more than [`MAX_PAGE_IMAGE_PIXELS`]
+/// is not rendered (it reads as empty, with a warning).
 pub(crate) fn read_pages(
     pdf: &[u8],
     pages: &[u32],
     opts: &Options,
     timeout: Duration,
     memory: u64,
-) -> Result<Vec<String>, ExtractError> {
+) -> Result<Read, ExtractError> {
     let err = |what: &str, f: Failure| ocr_error(what, f, timeout);
     let installed = installed_langs()?;
     let auto = opts.langs == AUTO;
@@ -107,7 +122,19 @@ pub(crate) fn read_pages(
     check_langs(&langs, &installed)?;
     let mut chosen = !auto;
     let mut texts = Vec::with_capacity(pages.len());
+    let mut warnings = Vec::new();
+    let pixels = image_pixels(pdf, Instant::now() + timeout, memory);
     for &page in pages {
+        let declared = pixels.get(&page).copied().unwrap_or(0);
+        if declared > MAX_PAGE_IMAGE_PIXELS {
+            warnings.push(format!(
+                "page {page} was not read by OCR: its images declare {} million pixels (at most {} million are rendered); the file is probably damaged or hostile",
+                declared / 1_000_000,
+                MAX_PAGE_IMAGE_PIXELS / 1_000_000
+            ));
+            texts.push(String::new());
+            continue;
+        }
         let deadline = Instant::now() + timeout;
         let n = page.to_string();
         let side = MAX_SIDE_PIXELS.to_string();
@@ -158,7 +185,44 @@ pub(crate) fn read_pages(
         }
         texts.push(text);
     }
-    Ok(texts)
+    Ok(Read { texts, warnings })
+}
+
+/// The pixels each page's images declare, from `pdfimages -list` (poppler,
+/// as `pdftoppm`), which reads the image dictionaries without decoding
+/// them. Empty when the list cannot be had: the pages are then rendered as
+/// before.
+fn image_pixels(pdf: &[u8], deadline: Instant, memory: u64) -> HashMap<u32, u64> {
+    let listed = run(
+        Command::new("pdfimages").args(["-list", "-"]),
+        pdf,
+        deadline,
+        memory,
+    );
+    listed
+        .map(|out| parse_image_list(&String::from_utf8_lossy(&out)))
+        .unwrap_or_default()
+}
+
+/// Pixels per page from the table `pdfimages -list` prints (`page num type
+/// width height …`, after two header lines).
+fn parse_image_list(table: &str) -> HashMap<u32, u64> {
+    let mut pixels: HashMap<u32, u64> = HashMap::new();
+    for line in table.lines() {
+        let mut cols = line.split_whitespace();
+        let (Some(page), Some(_num), Some(_kind), Some(w), Some(h)) = (
+            cols.next().and_then(|c| c.parse::<u32>().ok()),
+            cols.next(),
+            cols.next(),
+            cols.next().and_then(|c| c.parse::<u64>().ok()),
+            cols.next().and_then(|c| c.parse::<u64>().ok()),
+        ) else {
+            continue;
+        };
+        let total = pixels.entry(page).or_default();
+        *total = total.saturating_add(w.saturating_mul(h));
+    }
+    pixels
 }
 
 /// `text` with å, æ, ä, ø and ö as plain vowels, for detecting the language
@@ -347,6 +411,21 @@ fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn image_pixels_are_summed_per_page_from_the_pdfimages_table() {
+        let table = "page   num  type   width height color comp bpc  enc interp  object ID x-ppi y-ppi size ratio
+--------------------------------------------------------------------------------------------
+   1     0 image    2550  3300  gray    1   1  jbig2  no         7  0   300   300 69.4K 6.8%
+   1     1 smask    2550  3300  gray    1   8  image  no         8  0   300   300 1.2K 0.1%
+   3     2 image   65535 65535  rgb     3   8  jpx    no         6  0  7710  5958 48.9K 0.0%
+";
+        let pixels = parse_image_list(table);
+        assert_eq!(pixels.get(&1), Some(&(2 * 2550 * 3300)));
+        assert_eq!(pixels.get(&3), Some(&(65535 * 65535)));
+        assert!(pixels[&3] > MAX_PAGE_IMAGE_PIXELS && pixels[&1] < MAX_PAGE_IMAGE_PIXELS);
+        assert_eq!(pixels.get(&2), None);
+    }
     use crate::lang::Language;
 
     fn have(langs: &[&str]) -> Vec<String> {
