@@ -20,6 +20,7 @@ use super::lexicon::Lexicons;
 use super::query::{Features, Parsed, Target, Unit, Via, ANY_OF};
 use crate::index::analyzer::{self, ANALYZED};
 use crate::index::compound;
+use crate::plan::Stats;
 use crate::taxonomy::{FacetKind, Taxonomy};
 
 /// Weight of the other written standard of Norwegian: close to direct, but
@@ -43,6 +44,11 @@ const MAX_PART_NEIGHBOURS: usize = 3;
 /// Weight of a translation or a taxonomy alias in another language: below
 /// the other written standard's spelling.
 pub(crate) const TRANSLATION_WEIGHT: f32 = 0.7;
+/// Translations of each word tried in a compound with its neighbour word
+/// ([`Expand::joined`]).
+const MAX_JOINED_WORDS: usize = 4;
+/// Most compounds two neighbouring words make together.
+const MAX_JOINED_COMPOUNDS: usize = 2;
 /// Longest phrase (in words) looked up.
 pub(crate) const MAX_NGRAM: usize = 4;
 /// Most alternatives added for one phrase.
@@ -165,7 +171,7 @@ fn nordic_function_words(phrase: &str) -> bool {
 }
 
 /// Features of expansion to apply.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Expand<'a> {
     /// The taxonomy whose aliases translate names.
     pub taxonomy: &'a Taxonomy,
@@ -178,6 +184,10 @@ pub struct Expand<'a> {
     /// Which expansions: `expand` (thesaurus, taxonomy, translations),
     /// `neighbour`, `compound`.
     pub features: Features,
+    /// The index's term statistics: which compounds built from two query
+    /// words' translations occur (see [`Expand::joined`]); `None`: none
+    /// are built.
+    pub stats: Option<&'a dyn Stats>,
 }
 
 /// One alternative of a query group.
@@ -245,6 +255,7 @@ impl Expand<'_> {
             filters: parsed.filters.clone(),
         };
         let groups = &parsed.required;
+        let joined = self.joined(groups);
         let mut i = 0;
         while i < groups.len() {
             let mut matched = false;
@@ -264,7 +275,10 @@ impl Expand<'_> {
                     .map(|g| g[0].text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                let alts = self.alternatives(&phrase);
+                let mut alts = self.alternatives(&phrase);
+                if n == 1 {
+                    alts.extend(joined[i].iter().cloned());
+                }
                 if alts.is_empty() {
                     continue;
                 }
@@ -291,6 +305,107 @@ impl Expand<'_> {
                     None => out.required.push(groups[i].clone()),
                 }
                 i += 1;
+            }
+        }
+        out
+    }
+
+    /// For each group of `groups`, the compounds that its word and a
+    /// neighbouring word make together, as typed or in translation, where
+    /// the index holds them: English `transport infrastructure` is Swedish
+    /// and Norwegian `transportinfrastruktur`, `depreciation periods`
+    /// Norwegian `avskrivningsperiode`, and `Interreg midler` typed apart
+    /// is `Interregmidler`. Each side is the word itself or one of its
+    /// first [`MAX_JOINED_WORDS`] one-word translations, joined bare or by
+    /// the linking `s`. Such a compound stands for both words, so each of
+    /// the two groups gets it at a translation's weight (its parts alone
+    /// match far lower; the two words apart, as typed, still rank first).
+    fn joined(&self, groups: &[Vec<Unit>]) -> Vec<Vec<Alt>> {
+        let mut out: Vec<Vec<Alt>> = vec![Vec::new(); groups.len()];
+        let Some(stats) = self.stats.filter(|_| self.features.expand) else {
+            return out;
+        };
+        let plain = |g: &[Unit]| -> Option<String> {
+            let [u] = g else { return None };
+            let plain = !u.phrase
+                && u.target == Target::Any
+                && u.weight == 1.0
+                && u.via == Via::Literal
+                && u.text.chars().count() >= 3
+                && u.text.chars().all(char::is_alphabetic);
+            plain.then(|| u.text.to_lowercase())
+        };
+        // each word and its one-word translations, the word first
+        let sides: Vec<Option<Vec<(String, bool)>>> = groups
+            .iter()
+            .map(|g| {
+                let word = plain(g)?;
+                let mut side = vec![(word.clone(), false)];
+                if !english_stop_word(&word) && !self.nordic_word(&word) {
+                    side.extend(
+                        self.lexicons
+                            .translations(&word)
+                            .into_iter()
+                            .map(|t| t.to_lowercase())
+                            .filter(|t| {
+                                t.chars().count() >= 3
+                                    && t.chars().all(char::is_alphabetic)
+                                    && !nordic_function_words(t)
+                            })
+                            .take(MAX_JOINED_WORDS)
+                            .map(|t| (t, true)),
+                    );
+                }
+                Some(side)
+            })
+            .collect();
+        for i in 0..groups.len().saturating_sub(1) {
+            let (Some(left), Some(right)) = (&sides[i], &sides[i + 1]) else {
+                continue;
+            };
+            // a translation's spelling first: the words as typed last (two
+            // words typed apart that the documents write as one, `Interreg
+            // midler`), and a spelling of a key already found not again
+            // (`transportinfrastructure` is `transportinfrastruktur`'s)
+            let mut pairs: Vec<(&str, &str, Via)> = Vec::new();
+            for (a, a_translated) in left {
+                for (b, b_translated) in right {
+                    let via = if *a_translated || *b_translated {
+                        Via::Translation
+                    } else {
+                        Via::Compound
+                    };
+                    pairs.push((a, b, via));
+                }
+            }
+            pairs.sort_by_key(|&(_, _, via)| via == Via::Compound);
+            let mut found: Vec<(String, Via)> = Vec::new();
+            let mut keys: Vec<String> = Vec::new();
+            'pairs: for (a, b, via) in pairs {
+                let linked = (!a.ends_with('s')).then(|| format!("{a}s{b}"));
+                for compound in std::iter::once(format!("{a}{b}")).chain(linked) {
+                    let Some(key) = crate::index::cognate::key(&compound) else {
+                        continue;
+                    };
+                    if keys.contains(&key)
+                        || stats
+                            .doc_freq(crate::index::schema::NORDIC, &key)
+                            .unwrap_or(0)
+                            == 0
+                    {
+                        continue;
+                    }
+                    keys.push(key);
+                    found.push((compound, via));
+                    if found.len() >= MAX_JOINED_COMPOUNDS {
+                        break 'pairs;
+                    }
+                }
+            }
+            for (compound, via) in found {
+                for g in [i, i + 1] {
+                    out[g].push(Alt::new(compound.clone(), TRANSLATION_WEIGHT, via));
+                }
             }
         }
         out
@@ -526,6 +641,7 @@ mod tests {
             lexicons,
             languages: &[],
             features: Features::ALL,
+            stats: None,
         }
     }
 
@@ -541,6 +657,83 @@ mod tests {
             .into_iter()
             .map(|g| g.into_iter().map(|u| (u.text, u.weight)).collect())
             .collect()
+    }
+
+    /// Term statistics where only the `nordic` keys of `present` occur.
+    struct Present(&'static [&'static str]);
+
+    impl Stats for Present {
+        fn passages(&self) -> u64 {
+            100
+        }
+        fn has_terms(&self, _: &str) -> bool {
+            true
+        }
+        fn doc_freq(&self, field: &str, term: &str) -> Option<u64> {
+            let listed = field == crate::index::schema::NORDIC
+                && self
+                    .0
+                    .iter()
+                    .any(|w| crate::index::cognate::key(w).as_deref() == Some(term));
+            Some(u64::from(listed))
+        }
+        fn neighbours(&self, _: &str, _: &str, _: usize) -> Vec<(String, u64)> {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn two_words_get_the_compound_they_make_together_where_the_index_has_it() {
+        let lexicons = Lexicons::with_translations(&[
+            ("infrastructure", &["infrastruktur"]),
+            ("depreciation", &["avskrivning"]),
+            ("periods", &["periode", "tid"]),
+        ]);
+        let present = Present(&[
+            "transportinfrastrukturen",
+            "avskrivningsperioden",
+            "fjordkanten",
+        ]);
+        let e = Expand {
+            stats: Some(&present),
+            ..expander(&lexicons)
+        };
+        // the units longer than any word typed, in one word
+        let joined = |q: &str| -> Vec<Vec<(String, f32, Via)>> {
+            let longest = q.split(' ').map(|w| w.chars().count()).max().unwrap_or(0);
+            e.apply(&parse(q))
+                .required
+                .into_iter()
+                .map(|g| {
+                    g.into_iter()
+                        .filter(|u| u.text.chars().count() > longest + 2 && !u.text.contains(' '))
+                        .map(|u| (u.text, u.weight, u.via))
+                        .collect()
+                })
+                .collect()
+        };
+        let both = |c: &str, via| vec![vec![(c.to_string(), TRANSLATION_WEIGHT, via)]; 2];
+        // the word as typed with the other's translation, bare or with the linking `s`
+        assert_eq!(
+            joined("transport infrastructure"),
+            both("transportinfrastruktur", Via::Translation)
+        );
+        assert_eq!(
+            joined("depreciation periods"),
+            both("avskrivningsperiode", Via::Translation)
+        );
+        // two Nordic words typed apart
+        assert_eq!(joined("fjord kant"), both("fjordkant", Via::Compound));
+        // none the index lacks
+        assert_eq!(joined("transport depreciation"), vec![Vec::new(); 2]);
+        // without statistics, none at all
+        let blind = expander(&lexicons);
+        assert!(blind
+            .apply(&parse("transport infrastructure"))
+            .required
+            .iter()
+            .flatten()
+            .all(|u| u.text != "transportinfrastruktur"));
     }
 
     #[test]

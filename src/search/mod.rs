@@ -434,6 +434,7 @@ impl Searcher {
             },
             languages: &languages,
             features: f,
+            stats: Some(stats),
         }
         .apply(parsed)
     }

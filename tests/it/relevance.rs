@@ -310,6 +310,32 @@ fn english_plural_finds_the_nordic_word_listed_for_it() {
     assert_explained(&r, "narkotika-nb.txt", "narkotika", Feature::Translation);
 }
 
+#[test]
+fn two_english_words_find_the_nordic_compound_they_translate_to() {
+    if !freedict() || !hunspell() {
+        return;
+    }
+    // `transport infrastructure` is Swedish `transportinfrastrukturen`: the
+    // compound stands for both words at a translation's weight, not only
+    // as a compound holding each word's translation as a part
+    let r = explained("transport infrastructure");
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.url.ends_with("transportinfrastruktur-sv.txt"))
+        .unwrap_or_else(|| panic!("not found: {:?}", names(&r)));
+    for word in ["transport", "infrastructure"] {
+        assert!(
+            hit.explain.iter().any(|e| e.word == word
+                && e.matched == "transportinfrastruktur"
+                && e.feature == Feature::Translation
+                && e.weight >= 0.7),
+            "{word}: {:?}",
+            hit.explain
+        );
+    }
+}
+
 fn apertium() -> bool {
     have(
         !kartotek::search::lexicon::builtin()
