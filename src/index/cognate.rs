@@ -4,7 +4,7 @@
 //! `næring`/`näring`, `grønn`/`grön`, `organisasjon`/`organisation`,
 //! `samarbeid`/`samarbejde`, `cirkulær`/`sirkulær`, `utveckling`/`utvikling`
 //! (the vowel aside). [`key`] maps each spelling to one key by the regular
-//! correspondences (æ/ä, ø/ö, aa/å, -sjon/-tion, -het/-hed, c/k/s, ck, hv,
+//! correspondences (æ/ä, ø/ö, aa/å, -sjon/-tion/-sion, -het/-hed, c/k/s, ck, hv,
 //! doubled letters, ei/ej, final d/t) after dropping a common inflection
 //! ending. The index keeps the key of every word of a Nordic passage in the
 //! `nordic` field; a query word's key is looked up there, weighted below an
@@ -38,6 +38,7 @@ pub(crate) fn key(word: &str) -> Option<String> {
     for (from, to) in [
         ("aa", "å"),
         ("tion", "sjon"),
+        ("sion", "sjon"),
         ("ck", "k"),
         ("hv", "v"),
         ("ph", "f"),
@@ -123,6 +124,8 @@ mod tests {
     fn regular_spelling_correspondences_share_a_key() {
         same(&["næring", "näring"]);
         same(&["organisasjon", "organisation"]);
+        same(&["kommisjon", "kommission"]);
+        same(&["pensjon", "pension"]);
         same(&["samarbeid", "samarbete", "samarbejde"]);
         same(&["sirkulær", "cirkulär", "cirkulær"]);
         same(&["grønn", "grön", "grøn"]);
