@@ -798,6 +798,11 @@ pub(super) fn truetype_glyph_unicodes(font: &[u8]) -> Option<HashMap<u16, u32>> 
         }
     }
     let (_, at) = best?;
+    // codes visited, at most twice what the format can map (every 16-bit
+    // code for format 4, every Unicode scalar for format 12): a hostile
+    // table's overlapping segments or groups repeat the same codes billions
+    // of times (32,767 segments over the whole 16-bit range: 40 s)
+    let mut budget: u32 = 0;
     let mut map: HashMap<u16, u32> = HashMap::new();
     let mut add = |gid: u16, u: u32| {
         if gid != 0 && char::from_u32(u).is_some() {
@@ -822,6 +827,10 @@ pub(super) fn truetype_glyph_unicodes(font: &[u8]) -> Option<HashMap<u16, u32>> 
                 if start > end || end == 0xFFFF && start == 0xFFFF {
                     continue;
                 }
+                budget = budget.saturating_add(u32::from(end - start) + 1);
+                if budget > 2 * 0x1_0000 {
+                    break;
+                }
                 for c in start..=end {
                     let gid = if range == 0 {
                         c.wrapping_add(delta)
@@ -841,7 +850,12 @@ pub(super) fn truetype_glyph_unicodes(font: &[u8]) -> Option<HashMap<u16, u32>> 
             for k in 0..groups.min(MAX_CMAP_ENTRIES) {
                 let g = at + 16 + 12 * k;
                 let (start, end, first) = (be32(font, g)?, be32(font, g + 4)?, be32(font, g + 8)?);
-                for c in start..=end.min(start.saturating_add(MAX_CMAP_ENTRIES as u32)) {
+                let end = end.min(start.saturating_add(MAX_CMAP_ENTRIES as u32));
+                budget = budget.saturating_add(end.saturating_sub(start).saturating_add(1));
+                if budget > 2 * 0x11_0000 {
+                    break;
+                }
+                for c in start..=end {
                     if let Ok(gid) = u16::try_from(first.saturating_add(c - start)) {
                         add(gid, c);
                     }

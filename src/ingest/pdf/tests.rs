@@ -986,6 +986,46 @@ fn garbage_font_programs_and_cmaps_never_panic() {
 }
 
 #[test]
+fn a_truetype_cmap_whose_segments_repeat_every_code_is_read_no_further_than_its_range() {
+    // a format 4 subtable of 40 segments, each over every 16-bit code, the
+    // k-th with idDelta k: glyph 100 is code 100 - k in segment k, and the
+    // lowest code of a glyph is kept
+    let segs: u16 = 40;
+    let mut sub: Vec<u8> = Vec::new();
+    for v in [4u16, 0, 0, 2 * segs, 0, 0, 0] {
+        sub.extend(v.to_be_bytes());
+    }
+    for _ in 0..segs {
+        sub.extend(0xFFFEu16.to_be_bytes()); // end
+    }
+    sub.extend(0u16.to_be_bytes()); // reserved
+    for _ in 0..segs {
+        sub.extend(0u16.to_be_bytes()); // start
+    }
+    for k in 0..segs {
+        sub.extend(k.to_be_bytes()); // delta: gid = code + k
+    }
+    for _ in 0..segs {
+        sub.extend(0u16.to_be_bytes()); // no range offsets
+    }
+    let mut cmap = Vec::new();
+    for v in [0u16, 1, 3, 1] {
+        cmap.extend(v.to_be_bytes());
+    }
+    cmap.extend(12u32.to_be_bytes());
+    cmap.extend(sub);
+    let mut font = vec![0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+    font.extend(b"cmap");
+    font.extend(0u32.to_be_bytes());
+    font.extend(28u32.to_be_bytes());
+    font.extend((cmap.len() as u32).to_be_bytes());
+    font.extend(cmap);
+    let map = truetype_glyph_unicodes(&font).expect("a map");
+    // the segments read are the first two (twice the 16-bit range), not all 40
+    assert_eq!(map.get(&100), Some(&99));
+}
+
+#[test]
 fn errors_display_lowercase_messages() {
     for e in [
         PdfError::Encrypted,
