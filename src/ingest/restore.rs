@@ -107,12 +107,25 @@ fn words() -> &'static HashMap<String, u32> {
 }
 
 /// Restore one lowercase word, or `None` when it is known or no repair is.
+/// Longest word a repair is tried on: no dictionary word is longer, and each
+/// misreading in a word doubles the candidates tried.
+const MAX_REPAIR_CHARS: usize = 40;
+
+/// Whether `lower` can be a word with its diacritics misread: not longer
+/// than any dictionary word, with at most one digit (`h0yere`, an `ø` read
+/// as `0`), not an identifier such as `seg1010076`, of which a 10 MB path
+/// holds a million (each repair tried on them cost 30 µs).
+fn repairable(lower: &str) -> bool {
+    lower.chars().count() <= MAX_REPAIR_CHARS
+        && lower.chars().filter(char::is_ascii_digit).count() <= 1
+}
+
 fn restore_word(lower: &str, nynorsk: bool) -> Option<String> {
     if let Some((_, to)) = SHORT.iter().find(|(from, _)| *from == lower) {
         return Some(to.to_string());
     }
     let w = words();
-    if lower.chars().count() < 3 {
+    if lower.chars().count() < 3 || !repairable(lower) {
         return None;
     }
     let own = w.get(lower).copied().unwrap_or(0);
@@ -355,6 +368,14 @@ fn match_case(original: &str, fixed: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_and_overlong_words_are_not_repaired() {
+        assert!(repairable("h0yere"));
+        assert!(!repairable("seg1010076"));
+        assert!(!repairable(&"o".repeat(MAX_REPAIR_CHARS + 1)));
+        assert_eq!(restore_word("seg1010076", false), None);
+    }
 
     #[test]
     fn damaged_words_get_their_letters_back() {
