@@ -58,6 +58,12 @@ pub(super) fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepa
 
     let (floods, shown) = rewrite_page_contents(doc, page_ids, &mut had_images);
 
+    // annotations join the page's drawing first, so that the loop and
+    // fan-out checks below see their appearance forms too (a form that
+    // draws itself from an annotation overflowed the reader's stack)
+    for &(_, page_id) in page_ids {
+        draw_annotations(doc, page_id);
+    }
     let mut strip = HashSet::new();
     {
         let mut done = HashSet::new();
@@ -142,7 +148,6 @@ pub(super) fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepa
                 );
             }
         }
-        draw_annotations(doc, page_id);
     }
     Prepared {
         had_images,

@@ -657,6 +657,24 @@ fn text_box_annotation_appearance_is_extracted() {
 }
 
 #[test]
+fn an_annotation_appearance_that_draws_itself_does_not_overflow_the_stack() {
+    // the appearance (object 5) draws its text and then itself, by its own resources
+    let appearance = stream(
+        "/Type /XObject /Subtype /Form /BBox [0 0 100 20] /Resources << /Font << /F1 6 0 R >> /XObject << /Me 5 0 R >> >>",
+        "BT /F1 12 Tf 2 5 Td (Looping note) Tj ET /Me Do",
+    );
+    let pdf = raw_pdf(
+        "/Annots [4 0 R]",
+        &[
+            "<< /Type /Annot /Subtype /FreeText /Rect [10 100 110 120] /AP << /N 5 0 R >> >>",
+            &appearance,
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ],
+    );
+    assert_eq!(extract(&pdf).unwrap().pages, vec!["Looping note"]);
+}
+
+#[test]
 fn hidden_annotation_is_not_extracted() {
     let appearance = stream(
         "/Type /XObject /Subtype /Form /BBox [0 0 100 20] /Resources << /Font << /F1 6 0 R >> >>",
