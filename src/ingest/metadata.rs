@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -97,16 +98,50 @@ impl Override {
 /// The text of a metadata file, `None` when there is none; a file that is
 /// there but cannot be read (not UTF-8, no permission) is an error naming
 /// it, not a file silently left out.
-fn read_metadata(path: &Path) -> crate::error::Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(crate::error::Error::Usage(
-            format!("`{}`: not UTF-8 text", path.display()),
-        )),
-        Err(e) => Err(crate::error::Error::io(path, e)),
-    }
+/// A name too long for the file system has no sidecar either
+/// (a 255-byte document name leaves no room for `.meta.toml`).
+fn absent(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ENAMETOOLONG)
 }
+
+fn read_metadata(path: &Path) -> crate::error::Result<Option<String>> {
+    use std::io::Read;
+    let usage = |why: String| crate::error::Error::Usage(format!("`{}`: {why}", path.display()));
+    // what it is before it is opened: opening a FIFO waits for a writer,
+    // and `/dev/zero` never ends
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if absent(&e) => return Ok(None),
+        Err(e) => return Err(crate::error::Error::io(path, e)),
+    };
+    if !meta.is_file() {
+        return Err(usage(
+            "not a regular file (a folder, FIFO or device); metadata files are TOML text".into(),
+        ));
+    }
+    if meta.len() > MAX_METADATA_BYTES {
+        return Err(usage(format!(
+            "{} bytes, over the {MAX_METADATA_BYTES} a metadata file may hold",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_METADATA_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| crate::error::Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_METADATA_BYTES {
+        return Err(usage(format!(
+            "over the {MAX_METADATA_BYTES} bytes a metadata file may hold"
+        )));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| usage("not UTF-8 text".into()))
+}
+
+/// Largest metadata file read: 16 MiB (a folder's `metadata.toml` listing
+/// every file of a large folder stays far below it).
+const MAX_METADATA_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -136,6 +171,42 @@ fn sidecars(path: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A folder's `metadata.toml`, parsed, and its text; `None` when the folder
+/// has none. Parsed once for all the folder's documents while the file is
+/// unchanged (same size and time): a `metadata.toml` of 100,000 entries
+/// parsed again for each of 300 documents took 25 s.
+#[allow(clippy::type_complexity)]
+fn folder_file(folder: &Path) -> crate::error::Result<Option<(Arc<FolderFile>, Arc<str>)>> {
+    type Parsed = (Arc<FolderFile>, Arc<str>);
+    type Stamp = (PathBuf, u64, Option<std::time::SystemTime>);
+    static PARSED: Mutex<Vec<(Stamp, Parsed)>> = Mutex::new(Vec::new());
+    const KEPT: usize = 16;
+    let stamp = std::fs::metadata(folder)
+        .ok()
+        .map(|m| (folder.to_path_buf(), m.len(), m.modified().ok()));
+    if let Some(stamp) = &stamp {
+        if let Ok(kept) = PARSED.lock() {
+            if let Some((_, p)) = kept.iter().find(|(s, _)| s == stamp) {
+                return Ok(Some(p.clone()));
+            }
+        }
+    }
+    let Some(text) = read_metadata(folder)? else {
+        return Ok(None);
+    };
+    let parsed: FolderFile = toml::from_str(&text).map_err(|e| {
+        crate::error::Error::Usage(format!("`{}`: {}", folder.display(), e.message()))
+    })?;
+    let parsed: Parsed = (Arc::new(parsed), Arc::from(text));
+    if let (Some(stamp), Ok(mut kept)) = (stamp, PARSED.lock()) {
+        if kept.len() >= KEPT {
+            kept.remove(0);
+        }
+        kept.push((stamp, parsed.clone()));
+    }
+    Ok(Some(parsed))
+}
+
 /// Load every override that applies to the document at `path`, with the
 /// raw text of the files read (it is part of the content hash, so editing a
 /// sidecar re-indexes the document). Errors name the file and the line.
@@ -144,11 +215,8 @@ pub(crate) fn for_document(path: &Path) -> crate::error::Result<(Override, Strin
     let mut raw = String::new();
     if let Some(dir) = path.parent() {
         let folder = dir.join(FOLDER_FILE);
-        if let Some(text) = read_metadata(&folder)? {
-            let parsed: FolderFile = toml::from_str(&text).map_err(|e| {
-                crate::error::Error::Usage(format!("`{}`: {}", folder.display(), e.message()))
-            })?;
-            if let Some(d) = parsed.default {
+        if let Some((parsed, text)) = folder_file(&folder)? {
+            if let Some(d) = parsed.default.clone() {
                 merged = merged.merged_with(d.checked(&folder)?);
             }
             let name = path
@@ -177,6 +245,36 @@ pub(crate) fn for_document(path: &Path) -> crate::error::Result<(Override, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_sidecar_that_is_a_fifo_or_a_device_fails_naming_itself_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("a.txt");
+        std::fs::write(&doc, "tekst").unwrap();
+        let fifo = dir.path().join("a.txt.meta.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success(), "mkfifo (coreutils) made no FIFO");
+        let e = for_document(&doc).unwrap_err().to_string();
+        assert!(
+            e.contains("a.txt.meta.toml") && e.contains("not a regular file"),
+            "{e}"
+        );
+        std::fs::remove_file(&fifo).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &fifo).unwrap();
+        let e = for_document(&doc).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
+    }
+
+    #[test]
+    fn a_name_too_long_for_a_sidecar_has_none() {
+        let dir = tempfile::tempdir().unwrap();
+        // 255 bytes: the longest name most file systems take
+        let doc = dir.path().join(format!("{}.txt", "a".repeat(251)));
+        std::fs::write(&doc, "tekst").unwrap();
+        let (o, raw) = for_document(&doc).unwrap();
+        assert!(raw.is_empty() && o.title.is_none());
+    }
 
     #[test]
     fn a_sidecar_with_too_many_facet_values_or_no_utf8_fails_naming_itself() {
