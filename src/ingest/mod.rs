@@ -469,6 +469,16 @@ pub(crate) fn assemble(
     x: Extracted,
     taxonomy: &Taxonomy,
 ) -> Document {
+    let mut x = x;
+    // one spelling for one word, however the source encoded it
+    for page in &mut x.pages {
+        if let Some(n) = text::normalized(page) {
+            *page = n;
+        }
+    }
+    if let Some(n) = x.title.as_deref().and_then(text::normalized) {
+        x.title = Some(n);
+    }
     let mut raw: Vec<(Option<u32>, &str)> = Vec::new();
     for (i, page) in x.pages.iter().enumerate() {
         let page_no = x.paged.then_some(i as u32 + 1);
@@ -631,7 +641,7 @@ pub(crate) fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
 /// differently: without it an index kept what the old build made of them
 /// (text files titled by their file name) until it was rebuilt. Raise it
 /// with any such change.
-const EXTRACTION: &str = "4";
+const EXTRACTION: &str = "5";
 
 /// A document's fingerprint: what an unchanged file is recognised by
 /// (blake3, hex, of the extraction version, the bytes and the metadata

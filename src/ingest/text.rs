@@ -1,6 +1,26 @@
 //! Plain-text decoding: UTF-8 (with or without BOM), UTF-16 with BOM, and a
 //! Windows-1252 fallback (a superset of Latin-1) for older Nordic files.
 
+/// Characters that take no room and join what is around them: the soft
+/// hyphen (`hav\u{ad}bruk`, common in Nordic web pages), the zero-width
+/// space, the word joiner and a byte-order mark inside the text.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// `text` in Unicode's composed form (NFC) without invisible joiners (see
+/// [`invisible`]), so that a word written with a combining ring
+/// (`a\u{30a}`, as macOS writes file names and some PDFs text) or with a
+/// soft hyphen is the same word as typed; `None` when it is so already.
+pub fn normalized(text: &str) -> Option<String> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    let composed = is_nfc_quick(text.chars()) == IsNormalized::Yes;
+    if composed && !text.contains(invisible) {
+        return None;
+    }
+    Some(text.chars().filter(|&c| !invisible(c)).nfc().collect())
+}
+
 /// Decode text bytes; returns the text and the encoding used.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
@@ -75,6 +95,15 @@ pub(crate) fn tidy(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decomposed_letters_and_soft_hyphens_become_the_word_as_typed() {
+        assert_eq!(
+            normalized("Ja\u{308}mtland hav\u{ad}bruk Tro\u{308}ndelag").as_deref(),
+            Some("Jämtland havbruk Tröndelag")
+        );
+        assert_eq!(normalized("Jämtland havbruk"), None);
+    }
 
     #[test]
     fn a_first_line_set_apart_is_the_title() {

@@ -186,3 +186,36 @@ fn a_pruned_search_answers_as_the_full_walk_does() {
     }
     assert!(compared > 45, "{compared}");
 }
+
+#[test]
+fn decomposed_letters_and_soft_hyphens_match_the_word_as_typed() {
+    // a text as macOS and some PDF producers write it (a combining diaeresis
+    // after the vowel) and a web page's soft hyphen inside a word
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nfd.txt"),
+        "Samarbeid mellom Tro\u{308}ndelag og Ja\u{308}mtland om grensekryssende arbeidsmarked og felles tiltak for regionene.",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("shy.txt"),
+        "Ny plan for hav\u{ad}bruk og kystsone\u{ad}forvaltning i nord, med tiltak for naeringene langs kysten.",
+    )
+    .unwrap();
+    let (_keep, index, summary) = crate::common::ingest_fresh(
+        &[dir.path().display().to_string()],
+        &crate::common::options(),
+    );
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    let searcher = crate::common::searcher(&index);
+    let found = |q: &str| {
+        let mut req = Request::new(q);
+        req.features = Features::NONE;
+        names(&searcher.search(&req).unwrap())
+    };
+    // typed composed, typed decomposed, typed with the soft hyphen: plain BM25 finds each
+    assert_eq!(found("Jämtland"), ["nfd.txt"]);
+    assert_eq!(found("Tro\u{308}ndelag"), ["nfd.txt"]);
+    assert_eq!(found("havbruk"), ["shy.txt"]);
+    assert_eq!(found("kystsone\u{ad}forvaltning"), ["shy.txt"]);
+}
