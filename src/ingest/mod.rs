@@ -571,6 +571,7 @@ pub(crate) fn assemble(
     let title = x
         .title
         .filter(|t| !t.trim().is_empty())
+        .map(|t| short_title(&t))
         .unwrap_or_else(|| title_from_name(&job.display));
     Document {
         id,
@@ -599,7 +600,7 @@ pub(crate) fn assemble(
 /// Apply a person's corrections to a document.
 pub(crate) fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
     if let Some(t) = &o.title {
-        doc.title = t.clone();
+        doc.title = short_title(t);
     }
     if let Some(u) = &o.url {
         doc.url = u.clone();
@@ -655,6 +656,24 @@ fn fingerprint(extraction: &str, bytes: &[u8], meta: &str) -> String {
     hasher.finalize().to_hex().to_string()
 }
 
+/// Longest title kept, in characters: every hit, page and feed entry shows
+/// it, and a file's metadata can say anything (a 10 MB `/Title` made each
+/// search answer 24 MB).
+const MAX_TITLE_CHARS: usize = 300;
+
+/// `title` cut to [`MAX_TITLE_CHARS`] at a space, with an ellipsis.
+pub(crate) fn short_title(title: &str) -> String {
+    let Some((cut, _)) = title.char_indices().nth(MAX_TITLE_CHARS) else {
+        return title.to_string();
+    };
+    let head = &title[..cut];
+    let head = head
+        .rfind(' ')
+        .filter(|&i| i > cut / 2)
+        .map_or(head, |i| &head[..i]);
+    format!("{}…", head.trim_end())
+}
+
 /// A readable title from a file name: `trondelag-internasjonalt_plan.pdf` →
 /// `Trondelag internasjonalt plan`.
 pub(crate) fn title_from_name(display: &str) -> String {
@@ -704,6 +723,19 @@ mod tests {
             fingerprint("2", bytes, ""),
             fingerprint("2", bytes, "lang = 'nb'")
         );
+    }
+
+    #[test]
+    fn a_title_longer_than_any_heading_is_cut_at_a_space() {
+        let long = "Regional plan ".repeat(100);
+        let t = short_title(&long);
+        assert!(
+            t.chars().count() <= MAX_TITLE_CHARS + 1 && t.ends_with("plan…"),
+            "{t}"
+        );
+        assert_eq!(short_title("Kort tittel"), "Kort tittel");
+        let word = "x".repeat(1000);
+        assert_eq!(short_title(&word).chars().count(), MAX_TITLE_CHARS + 1);
     }
 
     #[test]
