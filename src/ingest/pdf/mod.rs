@@ -337,8 +337,12 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         })
         .collect();
     let deadline = Instant::now() + MAX_EXTRACT_TIME;
+    // pages the time limit left unread, and pages it or the glyph limit cut short
+    let mut unread: Vec<u32> = Vec::new();
+    let mut cut: Vec<u32> = Vec::new();
     for &(number, _) in &page_ids {
         if Instant::now() >= deadline {
+            unread.push(number);
             pages.push(Vec::new());
             continue;
         }
@@ -354,7 +358,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
             Ok(Ok(())) => {}
             // The glyph cap and the time limit end a page early on purpose: keep what was
             // collected.
-            Ok(Err(_)) if sink.capped => {}
+            Ok(Err(_)) if sink.capped => cut.push(number),
             Ok(Err(e)) => failures.push(format!("page `{number}`: {}", output_error_text(&e))),
             Err(panic) => failures.push(format!("page `{number}`: {}", panic_text(&panic))),
         }
@@ -405,6 +409,21 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         .map(|f| format!("could not read {f}"))
         .collect();
     warnings.extend(partly_read_pages(&page_ids, &prepared.shown, &texts));
+    if let (Some(first), Some(last)) = (unread.first(), unread.last()) {
+        warnings.push(format!(
+            "partly extracted: {} page(s), {first} to {last}, were not read within the {} s a document's pages may take",
+            unread.len(),
+            MAX_EXTRACT_TIME.as_secs()
+        ));
+    }
+    if !cut.is_empty() {
+        let shown: Vec<String> = cut.iter().take(10).map(u32::to_string).collect();
+        warnings.push(format!(
+            "partly extracted: page(s) {}{} were cut short (more than {MAX_PAGE_GLYPHS} characters drawn, or the time limit)",
+            shown.join(", "),
+            if cut.len() > 10 { " …" } else { "" }
+        ));
+    }
     Ok(PdfText {
         title,
         date: metadata_date(&doc),
