@@ -232,6 +232,13 @@ fn check_inflated_size(bytes: &[u8], per_stream: u64, total: u64) -> Result<(), 
             Some(b'\n') | Some(b'\r') => start += 1,
             _ => continue,
         }
+        // an attachment is never decoded (its text is not the document's):
+        // its body, however compressed, and whatever it holds (a PDF with
+        // streams of its own), is stepped over
+        if let Some(len) = embedded_file_length(&bytes[..at - b"stream".len()]) {
+            at = start.saturating_add(len).min(bytes.len());
+            continue;
+        }
         let body = &bytes[start..];
         // zlib header: CMF 0x78 and a valid check (FlateDecode streams).
         if body.len() < 2
@@ -260,6 +267,32 @@ fn check_inflated_size(bytes: &[u8], per_stream: u64, total: u64) -> Result<(), 
         at = start + (z.total_in() as usize).min(body.len());
     }
     Ok(())
+}
+
+/// When the stream whose dictionary ends `before` is an attachment
+/// (`/Type /EmbeddedFile`) with a direct `/Length`, that length.
+fn embedded_file_length(before: &[u8]) -> Option<usize> {
+    let from = before.len().saturating_sub(4096);
+    let window = &before[from..];
+    let obj = window.windows(3).rposition(|w| w == b"obj")?;
+    let dict = &window[obj..];
+    let compact: Vec<u8> = dict
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if find(&compact, b"/Type/EmbeddedFile").is_none() {
+        return None;
+    }
+    let at = find(dict, b"/Length")? + b"/Length".len();
+    let rest = std::str::from_utf8(&dict[at..]).ok()?;
+    let mut words = rest.split_whitespace();
+    let first = words.next()?.trim_end_matches(['/', '>']);
+    let length: usize = first.parse().ok()?;
+    // `/Length 12 0 R` is a reference, not a length
+    let second = words.next().unwrap_or("");
+    let third = words.next().unwrap_or("");
+    (second.parse::<u32>().is_err() || !third.starts_with('R')).then_some(length)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -299,8 +299,13 @@ pub(super) fn inflated_sizes(doc: &Document, per_stream: u64, total: u64) -> Res
             .get(b"Subtype")
             .and_then(Object::as_name)
             .is_ok_and(|n| n == b"Image")
+            || stream
+                .dict
+                .get(b"Type")
+                .and_then(Object::as_name)
+                .is_ok_and(|n| n == b"EmbeddedFile")
         {
-            continue; // images are never decoded (see `prepare`)
+            continue; // images and attachments are never decoded (see `prepare`)
         }
         let checked_by_scan = !decrypted
             && filters.len() == 1

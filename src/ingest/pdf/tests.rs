@@ -149,6 +149,29 @@ fn a_decompression_bomb_is_refused_before_parsing() {
         "the total is capped too"
     );
 }
+#[test]
+fn an_attachment_is_stepped_over_by_the_bomb_check_never_decoded() {
+    let z = deflated_zeros(4 * 1024 * 1024);
+    // the same stream as an attachment, and holding a PDF that holds a bomb
+    let attachment = |body: &[u8], length: String| {
+        let mut b = format!(
+            "%PDF-1.4\n1 0 obj\n<< /Type /EmbeddedFile /Subtype /application#2Fpdf /Length {length} /Filter /FlateDecode >>\nstream\n"
+        )
+        .into_bytes();
+        b.extend_from_slice(body);
+        b.extend_from_slice(b"\nendstream\nendobj\ntrailer << >>\n%%EOF\n");
+        b
+    };
+    let limit = 1024 * 1024;
+    assert!(check_inflated_size(&attachment(&z, z.len().to_string()), limit, 16 * limit).is_ok());
+    let inner = pdf_with_stream(&z);
+    let holding = attachment(&inner, inner.len().to_string());
+    assert!(check_inflated_size(&holding, limit, 16 * limit).is_ok());
+    // a length given by reference is not trusted to step over the body
+    let by_reference = attachment(&z, "7 0 R".to_string());
+    assert!(check_inflated_size(&by_reference, limit, 16 * limit).is_err());
+}
+
 use lopdf::content::{Content, Operation};
 use lopdf::{dictionary, Stream};
 
