@@ -281,9 +281,7 @@ fn embedded_file_length(before: &[u8]) -> Option<usize> {
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
-    if find(&compact, b"/Type/EmbeddedFile").is_none() {
-        return None;
-    }
+    find(&compact, b"/Type/EmbeddedFile")?;
     let at = find(dict, b"/Length")? + b"/Length".len();
     let rest = std::str::from_utf8(&dict[at..]).ok()?;
     let mut words = rest.split_whitespace();
