@@ -43,19 +43,28 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
         return Sniffed::Empty;
     }
     let head = &bytes[..bytes.len().min(1024)];
-    // PDF: the header may be preceded by junk, within the first 1 KiB.
-    if find(head, b"%PDF-").is_some() {
-        return Sniffed::Known(Format::Pdf);
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    // PDF: the header may be preceded by junk, within the first 1 KiB; after
+    // junk, the file must also hold objects (a text that mentions `%PDF-1.7`
+    // early is text)
+    if let Some(at) = find(head, b"%PDF-") {
+        let blank_before = head[..at].iter().all(u8::is_ascii_whitespace);
+        if blank_before || find(bytes, b"endobj").is_some() {
+            return Sniffed::Known(Format::Pdf);
+        }
     }
     for (magic, name) in MAGICS {
-        if bytes.starts_with(magic) {
+        // a magic of letters (`GIF89a`, `RIFF`) opens a text too: the binary
+        // format it names is not text after it
+        let letters = magic.iter().all(|b| b.is_ascii_graphic());
+        if bytes.starts_with(magic) && !(letters && looks_like_text(sample)) {
             return Sniffed::Unsupported(name);
         }
     }
-    if looks_like_html(head) {
+    if looks_like_html(&bytes[..bytes.len().min(8 * 1024)]) {
         return Sniffed::Known(Format::Html);
     }
-    if looks_like_text(&bytes[..bytes.len().min(64 * 1024)]) {
+    if looks_like_text(sample) {
         return Sniffed::Known(Format::Text);
     }
     Sniffed::Unsupported("binary data")
@@ -89,8 +98,30 @@ fn looks_like_html(head: &[u8]) -> bool {
         return true;
     }
     // An XML prolog or comment before <html …>.
-    (trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<!--"))
+    if (trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<!--"))
         && find(&lower, b"<html").is_some()
+    {
+        return true;
+    }
+    // a fragment of a page (`<div class=…>…</div>`, as CMS exports save
+    // them): an element of HTML's body first, closed somewhere
+    const FRAGMENT: [&[u8]; 14] = [
+        b"<div",
+        b"<p>",
+        b"<p ",
+        b"<section",
+        b"<article",
+        b"<main",
+        b"<header",
+        b"<nav",
+        b"<table",
+        b"<ul",
+        b"<ol",
+        b"<h1",
+        b"<h2",
+        b"<span",
+    ];
+    FRAGMENT.iter().any(|s| trimmed.starts_with(s)) && find(trimmed, b"</").is_some()
 }
 
 /// Plain text: valid UTF-8 / UTF-16 with BOM, or bytes that are mostly
@@ -146,6 +177,44 @@ mod tests {
         assert_eq!(sniff("Trøndelag".as_bytes()), Sniffed::Known(Format::Text));
         assert_eq!(
             sniff(b"Tr\xf8ndelag og B\xe6rum"),
+            Sniffed::Known(Format::Text)
+        );
+    }
+
+    #[test]
+    fn text_that_opens_like_another_format_is_text() {
+        assert_eq!(
+            sniff(b"GIF89a is the image format of the old web, and this note says so."),
+            Sniffed::Known(Format::Text)
+        );
+        assert_eq!(
+            sniff(b"RIFF-rapporten om regional utvikling ble lagt fram i juni."),
+            Sniffed::Known(Format::Text)
+        );
+        assert_eq!(
+            sniff(b"Merk: filer som starter med %PDF-1.7 er PDF-filer, ikke tekst."),
+            Sniffed::Known(Format::Text)
+        );
+        // a PDF after junk holds objects
+        assert_eq!(
+            sniff(b"junk\n%PDF-1.4\n1 0 obj << >> endobj"),
+            Sniffed::Known(Format::Pdf)
+        );
+    }
+
+    #[test]
+    fn a_page_fragment_or_a_long_prolog_is_html() {
+        assert_eq!(
+            sniff(b"<div class=\"article\"><p>Tekst</p></div>"),
+            Sniffed::Known(Format::Html)
+        );
+        let mut long = b"<?xml version=\"1.0\"?>\n<!-- ".to_vec();
+        long.extend(std::iter::repeat_n(b'x', 3000));
+        long.extend(b" -->\n<html><body><p>Tekst</p></body></html>");
+        assert_eq!(sniff(&long), Sniffed::Known(Format::Html));
+        // a `<` that opens no element stays text
+        assert_eq!(
+            sniff(b"<3 kommuner har svart innen fristen."),
             Sniffed::Known(Format::Text)
         );
     }
