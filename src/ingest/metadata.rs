@@ -82,7 +82,22 @@ impl Override {
     /// `self`, or an error naming `file` when a facet is given more than
     /// [`MAX_FACET_VALUES`] values.
     fn checked(self, file: &Path) -> crate::error::Result<Override> {
+        let refuse =
+            |why: String| crate::error::Error::Usage(format!("`{}`: {why}", file.display()));
         for (facet, values) in self.facets.iter().chain(&self.remove) {
+            if crate::facet::Facet::parse(facet).is_none() {
+                return Err(refuse(format!(
+                    "no facet is called `{}`\nhint: the facets are {}",
+                    facet.chars().take(60).collect::<String>(),
+                    crate::facet::Facet::names(&crate::facet::Facet::ALL)
+                )));
+            }
+            if let Some(bad) = values.iter().find(|v| !plausible_path(v)) {
+                return Err(refuse(format!(
+                    "`{}` is no facet path for `{facet}`\nhint: a path is `/`-separated names, such as `/norway/trondelag`, without empty, `.` or `..` parts or control characters",
+                    bad.chars().take(60).collect::<String>()
+                )));
+            }
             if values.len() > MAX_FACET_VALUES {
                 return Err(crate::error::Error::Usage(format!(
                     "`{}`: {} values for the facet `{facet}`, at most {MAX_FACET_VALUES} per document\nhint: list a parent path instead of its children (`/norway/trondelag` for every municipality in it)",
@@ -93,6 +108,28 @@ impl Override {
         }
         Ok(self)
     }
+}
+
+/// Deepest facet path a person may give, and longest part of one.
+const MAX_PATH_DEPTH: usize = 8;
+const MAX_PATH_PART_CHARS: usize = 100;
+
+/// A facet path a person may give: `/`-separated names (a leading `/` or
+/// none), none empty, `.` or `..`, none with control or bidirectional
+/// formatting characters (which would show one name as another).
+fn plausible_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
+    parts.len() <= MAX_PATH_DEPTH
+        && parts.iter().all(|p| {
+            !p.trim().is_empty()
+                && *p != "."
+                && *p != ".."
+                && p.chars().count() <= MAX_PATH_PART_CHARS
+                && !p.chars().any(|c| {
+                    c.is_control()
+                        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+                })
+        })
 }
 
 /// The text of a metadata file, `None` when there is none; a file that is
@@ -245,6 +282,29 @@ pub(crate) fn for_document(path: &Path) -> crate::error::Result<(Override, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facet_paths_with_empty_dot_or_bidi_parts_and_unknown_facets_are_refused() {
+        for bad in ["/norway/../../etc", "//", "/a//b", "/\u{202e}/x", "/./x"] {
+            assert!(!plausible_path(bad), "{bad:?}");
+        }
+        for good in ["/norway/trondelag", "norway/trondelag", "/interreg/aurora"] {
+            assert!(plausible_path(good), "{good:?}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("a.txt");
+        std::fs::write(&doc, "tekst").unwrap();
+        let sidecar = dir.path().join("a.txt.meta.toml");
+        std::fs::write(&sidecar, "[facets]\nregion = [\"/norway/../../etc\"]\n").unwrap();
+        let e = for_document(&doc).unwrap_err().to_string();
+        assert!(
+            e.contains("a.txt.meta.toml") && e.contains("no facet path"),
+            "{e}"
+        );
+        std::fs::write(&sidecar, "[facets]\nbogus = [\"/x\"]\n").unwrap();
+        let e = for_document(&doc).unwrap_err().to_string();
+        assert!(e.contains("no facet is called `bogus`"), "{e}");
+    }
 
     #[cfg(unix)]
     #[test]
