@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::dates;
 use serde::{Deserialize, Serialize};
 
 /// Folder-level metadata file name.
@@ -39,7 +40,9 @@ pub struct Override {
     pub title: Option<String>,
     /// Replaces the URL users click.
     pub url: Option<String>,
-    /// Publication date `YYYY-MM-DD`.
+    /// Publication date `YYYY-MM-DD` (a TOML date or a year as a number are
+    /// taken too).
+    #[serde(default, deserialize_with = "date_value")]
     pub date: Option<String>,
     /// Language code, when detection gets it wrong.
     pub lang: Option<String>,
@@ -49,6 +52,36 @@ pub struct Override {
     /// Facet values to remove, per facet.
     #[serde(default)]
     pub remove: BTreeMap<String, Vec<String>>,
+}
+
+/// A sidecar's `date` as text: a string, a TOML date (`1979-05-27`, its
+/// date part) or a year as a number (`2021`).
+fn date_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Text(String),
+        Year(i64),
+        Date(toml::value::Datetime),
+    }
+    Ok(Some(match Written::deserialize(d)? {
+        Written::Text(t) => t,
+        Written::Year(y) => y.to_string(),
+        Written::Date(dt) => match dt.date {
+            Some(date) => date.to_string(),
+            None => dt.to_string(),
+        },
+    }))
+}
+
+/// True when `date` is written as a date of digits (`2021-02-30`,
+/// `-2021-01-01`, `99999`) that is no calendar date the index can file.
+fn impossible_date(date: &str) -> bool {
+    let d = date.trim();
+    let numeric = !d.is_empty()
+        && d.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | '/'));
+    numeric && (d.starts_with(['-', '.', '/']) || dates::normalise_date(d).is_none())
 }
 
 impl Override {
@@ -84,6 +117,12 @@ impl Override {
     fn checked(self, file: &Path) -> crate::error::Result<Override> {
         let refuse =
             |why: String| crate::error::Error::Usage(format!("`{}`: {why}", file.display()));
+        if let Some(date) = self.date.as_deref().filter(|d| impossible_date(d)) {
+            return Err(refuse(format!(
+                "`date = \"{}\"` is no calendar date\nhint: write it as YYYY-MM-DD, YYYY-MM or YYYY",
+                date.chars().take(40).collect::<String>()
+            )));
+        }
         for (facet, values) in self.facets.iter().chain(&self.remove) {
             if crate::facet::Facet::parse(facet).is_none() {
                 return Err(refuse(format!(
@@ -282,6 +321,33 @@ pub(crate) fn for_document(path: &Path) -> crate::error::Result<(Override, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sidecar_dates_are_read_in_toml_forms_and_impossible_ones_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("a.txt");
+        std::fs::write(&doc, "tekst").unwrap();
+        let sidecar = dir.path().join("a.txt.meta.toml");
+        for (written, read) in [
+            ("date = 1979-05-27", "1979-05-27"),
+            ("date = 2021", "2021"),
+            ("date = \"2021-03-04\"", "2021-03-04"),
+            ("date = \"våren 2021\"", "våren 2021"),
+        ] {
+            std::fs::write(&sidecar, written).unwrap();
+            let (o, _) = for_document(&doc).unwrap();
+            assert_eq!(o.date.as_deref(), Some(read), "{written}");
+        }
+        for written in [
+            "date = \"2021-02-30\"",
+            "date = \"-2021-01-01\"",
+            "date = 99999",
+        ] {
+            std::fs::write(&sidecar, written).unwrap();
+            let e = for_document(&doc).unwrap_err().to_string();
+            assert!(e.contains("no calendar date"), "{written}: {e}");
+        }
+    }
 
     #[test]
     fn facet_paths_with_empty_dot_or_bidi_parts_and_unknown_facets_are_refused() {
