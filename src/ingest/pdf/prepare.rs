@@ -180,10 +180,8 @@ pub(super) fn rewrite_page_contents(
             let content = stream_bytes(stream);
             if repair::count_operators(&content, cap) >= cap {
                 stream.set_plain_content(Vec::new());
-            } else if repair::uses_quote_operators(&content) {
-                if let Some(expanded) = repair::expand_quote_operators(&content) {
-                    stream.set_plain_content(expanded);
-                }
+            } else if let Some(fixed) = readable_operators(&content) {
+                stream.set_plain_content(fixed);
             }
         }
     }
@@ -205,11 +203,9 @@ pub(super) fn rewrite_page_contents(
                 content = stripped;
                 changed = true;
             }
-            if repair::uses_quote_operators(&content) {
-                if let Some(expanded) = repair::expand_quote_operators(&content) {
-                    content = expanded;
-                    changed = true;
-                }
+            if let Some(fixed) = readable_operators(&content) {
+                content = fixed;
+                changed = true;
             }
         }
         shown.push(repair::shown_characters(
@@ -224,6 +220,18 @@ pub(super) fn rewrite_page_contents(
         }
     }
     (floods, shown)
+}
+
+/// `content` rewritten where pdf-extract would misread it: numbers too long
+/// for lopdf's content parser made `0` (see [`repair::clamp_long_numbers`]),
+/// and the `'` and `"` operators expanded; `None` when nothing needs it.
+fn readable_operators(content: &[u8]) -> Option<Vec<u8>> {
+    let clamped = repair::clamp_long_numbers(content);
+    let current = clamped.as_deref().unwrap_or(content);
+    let expanded = repair::uses_quote_operators(current)
+        .then(|| repair::expand_quote_operators(current))
+        .flatten();
+    expanded.or(clamped)
 }
 
 /// What [`prepare`] found.

@@ -433,6 +433,97 @@ pub(super) fn count_operators(content: &[u8], cap: usize) -> usize {
     n
 }
 
+/// Most digits of an integer in a content stream: lopdf's content parser
+/// stops at an integer that does not fit in 64 bits (a producer writing
+/// `1e20` in full), and the rest of the page was lost.
+const MAX_NUMBER_DIGITS: usize = 18;
+
+/// `content` with every number of more than [`MAX_NUMBER_DIGITS`] digits
+/// (outside strings and comments) written as `0`, or `None` when it has none.
+/// No number of that size places anything on a page.
+pub(super) fn clamp_long_numbers(content: &[u8]) -> Option<Vec<u8>> {
+    let mut run = 0usize;
+    if !content.iter().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run > MAX_NUMBER_DIGITS
+    }) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(content.len());
+    let mut i = 0;
+    let len = content.len();
+    while i < len {
+        let b = content[i];
+        match b {
+            b'(' => {
+                // a literal string, copied as it is
+                let start = i;
+                let mut depth = 0usize;
+                while i < len {
+                    match content[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                out.extend_from_slice(&content[start..i.min(len)]);
+            }
+            b'%' => {
+                let start = i;
+                while i < len && content[i] != b'\n' && content[i] != b'\r' {
+                    i += 1;
+                }
+                out.extend_from_slice(&content[start..i]);
+            }
+            b'<' if content.get(i + 1) != Some(&b'<') => {
+                // a hex string (`<00410042…>`, digits only as often as not)
+                let start = i;
+                while i < len && content[i] != b'>' {
+                    i += 1;
+                }
+                i = (i + 1).min(len);
+                out.extend_from_slice(&content[start..i]);
+            }
+            b'0'..=b'9' | b'+' | b'-' | b'.' => {
+                let start = i;
+                i += 1;
+                while i < len && (content[i].is_ascii_digit() || content[i] == b'.') {
+                    i += 1;
+                }
+                let digits = content[start..i]
+                    .iter()
+                    .filter(|c| c.is_ascii_digit())
+                    .count();
+                if digits > MAX_NUMBER_DIGITS {
+                    out.push(b'0');
+                } else {
+                    out.extend_from_slice(&content[start..i]);
+                }
+            }
+            _ => {
+                // a name or keyword may hold digits (`/F12`): copied whole
+                let start = i;
+                i += 1;
+                if b == b'/' || b.is_ascii_alphabetic() {
+                    while i < len && is_regular(content[i]) {
+                        i += 1;
+                    }
+                }
+                out.extend_from_slice(&content[start..i]);
+            }
+        }
+    }
+    Some(out)
+}
+
 /// How many times a content stream draws each XObject (`/Name Do`), by name.
 pub(super) fn drawn_xobjects(content: &[u8]) -> HashMap<&[u8], u64> {
     let mut drawn: HashMap<&[u8], u64> = HashMap::new();
@@ -653,6 +744,17 @@ pub(super) fn unswap_cmap_targets(cmap: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_too_long_for_the_content_parser_become_zero_and_nothing_else_changes() {
+        let content = b"BT /F12 10 Tf 72 544 Td 100000000000000000000 Tc (123456789012345678901) Tj <00410042004300440045> Tj ET % 99999999999999999999";
+        let fixed = clamp_long_numbers(content).expect("changed");
+        assert_eq!(
+            String::from_utf8(fixed).unwrap(),
+            "BT /F12 10 Tf 72 544 Td 0 Tc (123456789012345678901) Tj <00410042004300440045> Tj ET % 99999999999999999999"
+        );
+        assert_eq!(clamp_long_numbers(b"BT 72 544 Td (x) Tj ET"), None);
+    }
 
     #[test]
     fn ghostscript_little_endian_ligature_targets_are_swapped_back() {
