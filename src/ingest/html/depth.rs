@@ -105,18 +105,7 @@ pub(super) fn limit_depth_with(src: &str, max: usize) -> Option<String> {
             }
         }
     }
-    if drops.is_empty() {
-        return None;
-    }
-    let mut out = String::with_capacity(src.len());
-    let mut last = 0;
-    for (s, e) in drops {
-        out.push_str(&src[last..s]);
-        out.push(' ');
-        last = e;
-    }
-    out.push_str(&src[last..]);
-    Some(out)
+    without(src, &drops, " ")
 }
 
 /// Most attributes one start tag keeps (a real page's tags have a handful; a tag with a
@@ -194,13 +183,20 @@ pub(super) fn limit_attributes(src: &str) -> Option<String> {
             drops.push((from, i));
         }
     }
+    without(src, &drops, "")
+}
+
+/// `src` with the byte ranges `drops` (in order, apart) replaced by `fill`;
+/// `None` when there are none.
+fn without(src: &str, drops: &[(usize, usize)], fill: &str) -> Option<String> {
     if drops.is_empty() {
         return None;
     }
     let mut out = String::with_capacity(src.len());
     let mut last = 0;
-    for (s, e) in drops {
+    for &(s, e) in drops {
         out.push_str(&src[last..s]);
+        out.push_str(fill);
         last = e;
     }
     out.push_str(&src[last..]);

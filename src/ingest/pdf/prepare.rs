@@ -377,13 +377,7 @@ fn drawing_cost(
         {
             continue;
         }
-        let effective = stream
-            .dict
-            .get(b"Resources")
-            .ok()
-            .and_then(|o| deref_dict(doc, o))
-            .unwrap_or(res);
-        let key = (id, effective as *const Dictionary as usize);
+        let (effective, key) = form_resources(doc, id, stream, res);
         let once = match cost.get(&key) {
             Some(&c) => c,
             None => {
@@ -402,6 +396,24 @@ fn drawing_cost(
         total = total.saturating_add(once.saturating_mul(times));
     }
     total
+}
+
+/// The resources form `id` (`stream`) draws with: its own, else those it is
+/// drawn with (`res`); and the key a walk remembers the form under (a form
+/// without resources of its own is another drawing under other resources).
+fn form_resources<'a>(
+    doc: &'a Document,
+    id: ObjectId,
+    stream: &'a lopdf::Stream,
+    res: &'a Dictionary,
+) -> (&'a Dictionary, (ObjectId, usize)) {
+    let effective = stream
+        .dict
+        .get(b"Resources")
+        .ok()
+        .and_then(|o| deref_dict(doc, o))
+        .unwrap_or(res);
+    (effective, (id, effective as *const Dictionary as usize))
 }
 
 /// Most nested form XObjects followed when looking for loops.
@@ -435,13 +447,7 @@ pub(super) fn find_form_loops(
             }
             continue;
         }
-        let effective = stream
-            .dict
-            .get(b"Resources")
-            .ok()
-            .and_then(|o| deref_dict(doc, o))
-            .unwrap_or(res);
-        let key = (id, effective as *const Dictionary as usize);
+        let (effective, key) = form_resources(doc, id, stream, res);
         if done.contains(&key) {
             continue;
         }
