@@ -81,6 +81,7 @@ pub(super) fn fix_composite_fonts(doc: &mut Document) {
     // Codes shown anywhere in the document, read only if a font needs them.
     let mut shown: Option<HashSet<u32>> = None;
     for id in type0 {
+        whole_descendant(doc, id);
         let Ok(font) = doc.get_dictionary(id) else {
             continue;
         };
@@ -221,6 +222,83 @@ impl EncodingCmap {
             u8::from(self.vertical)
         ));
         out.into_bytes()
+    }
+}
+
+/// Makes Type0 font `id`'s descendant one pdf-extract can read, as other
+/// readers do without it: a descendant that is missing or no CID font (a
+/// font listing itself) becomes an Identity CID font, and one without a
+/// `/FontDescriptor` gets a plain one. pdf-extract fails the whole page on
+/// such a font, the text of the page's sound fonts with it.
+fn whole_descendant(doc: &mut Document, id: ObjectId) {
+    let Ok(font) = doc.get_dictionary(id) else {
+        return;
+    };
+    let descendant = font
+        .get(b"DescendantFonts")
+        .ok()
+        .and_then(|o| deref(doc, o))
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| a.first())
+        .and_then(|o| o.as_reference().ok())
+        .filter(|&d| d != id);
+    let cid_font = descendant
+        .and_then(|d| doc.get_dictionary(d).ok())
+        .filter(|d| subtype_is(d, b"CIDFontType0") || subtype_is(d, b"CIDFontType2"));
+    let has_descriptor = cid_font.is_some_and(|d| {
+        d.get(b"FontDescriptor")
+            .ok()
+            .and_then(|o| deref_dict(doc, o))
+            .is_some()
+    });
+    let cid_font = cid_font.is_some();
+    if cid_font && has_descriptor {
+        return;
+    }
+    let mut descriptor = Dictionary::new();
+    descriptor.set("Type", Object::Name(b"FontDescriptor".to_vec()));
+    descriptor.set("FontName", Object::Name(b"Unnamed".to_vec()));
+    descriptor.set("Flags", Object::Integer(32));
+    descriptor.set(
+        "FontBBox",
+        Object::Array(vec![0.into(), (-200).into(), 1000.into(), 800.into()]),
+    );
+    for (key, value) in [
+        ("ItalicAngle", 0),
+        ("Ascent", 800),
+        ("Descent", -200),
+        ("CapHeight", 700),
+        ("StemV", 80),
+    ] {
+        descriptor.set(key, Object::Integer(value));
+    }
+    let descriptor = doc.add_object(descriptor);
+    match (cid_font, descendant) {
+        (true, Some(d)) => {
+            if let Ok(Object::Dictionary(cid)) = doc.get_object_mut(d) {
+                cid.set("FontDescriptor", Object::Reference(descriptor));
+            }
+        }
+        _ => {
+            let mut info = Dictionary::new();
+            info.set("Registry", Object::string_literal("Adobe"));
+            info.set("Ordering", Object::string_literal("Identity"));
+            info.set("Supplement", Object::Integer(0));
+            let mut cid = Dictionary::new();
+            cid.set("Type", Object::Name(b"Font".to_vec()));
+            cid.set("Subtype", Object::Name(b"CIDFontType2".to_vec()));
+            cid.set("BaseFont", Object::Name(b"Unnamed".to_vec()));
+            cid.set("CIDSystemInfo", Object::Dictionary(info));
+            cid.set("FontDescriptor", Object::Reference(descriptor));
+            cid.set("DW", Object::Integer(1000));
+            let cid = doc.add_object(cid);
+            if let Ok(Object::Dictionary(font)) = doc.get_object_mut(id) {
+                font.set(
+                    "DescendantFonts",
+                    Object::Array(vec![Object::Reference(cid)]),
+                );
+            }
+        }
     }
 }
 

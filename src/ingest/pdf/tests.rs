@@ -748,6 +748,39 @@ fn type0_page(font: &str, cid_font: &str, content: &str, extra: &[&str]) -> Vec<
 }
 
 #[test]
+fn a_type0_font_with_a_broken_descendant_keeps_the_page_and_its_other_fonts() {
+    let page = |descendants: &str, cid_font: &str| {
+        let content = stream(
+            "",
+            "BT /F1 12 Tf 10 100 Td <0048> Tj ET BT /F2 12 Tf 10 80 Td (Plain text) Tj ET",
+        );
+        let type0 = format!(
+            "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /ToUnicode /Identity-H /DescendantFonts [{descendants}] >>"
+        );
+        raw_pdf(
+            "/Contents 4 0 R /Resources << /Font << /F1 5 0 R /F2 7 0 R >> >>",
+            &[
+                &content,
+                &type0,
+                cid_font,
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            ],
+        )
+    };
+    // a CID font without its /FontDescriptor
+    let no_descriptor = page(
+        "6 0 R",
+        "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /X /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+    );
+    // a Type0 font that lists itself as its descendant
+    let itself = page("5 0 R", "<< >>");
+    for pdf in [no_descriptor, itself] {
+        let text = extract(&pdf).unwrap().pages.join(" ");
+        assert!(text.contains("Plain text") && text.contains('H'), "{text}");
+    }
+}
+
+#[test]
 fn cid_widths_given_as_ranges_keep_glyphs_drawn_one_by_one_in_one_word() {
     // Chrome and Word write `/W [first last width]`; each glyph here is placed 800/1000 em
     // after the last, its real width, which pdf-extract alone read as the default 500.
