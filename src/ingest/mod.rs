@@ -172,7 +172,39 @@ pub fn run(
 /// Like [`run`], with a writer the caller holds (the server keeps one).
 pub fn run_with_writer(
     index: &dyn DocStore,
-    writer: &mut dyn DocWriter,
+    mut writer: &mut dyn DocWriter,
+    jobs: Vec<Job>,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<Summary> {
+    run_with_access(index, &mut writer, jobs, opts, progress)
+}
+
+/// How a run reaches the index's writer: [`run_with_writer`] holds one for
+/// the whole run; the server takes its shared writer only when the first
+/// document is ready to be written, so that uploads are read side by side
+/// and only their writes take turns.
+pub trait WriteAccess {
+    /// The writer, taken now if it was not yet.
+    fn writer(&mut self) -> Result<&mut dyn DocWriter>;
+    /// The writer, when it has been taken.
+    fn held(&mut self) -> Option<&mut dyn DocWriter>;
+}
+
+impl WriteAccess for &mut dyn DocWriter {
+    fn writer(&mut self) -> Result<&mut dyn DocWriter> {
+        Ok(&mut **self)
+    }
+
+    fn held(&mut self) -> Option<&mut dyn DocWriter> {
+        Some(&mut **self)
+    }
+}
+
+/// Like [`run_with_writer`], reaching the writer through `access`.
+pub fn run_with_access(
+    index: &dyn DocStore,
+    access: &mut dyn WriteAccess,
     jobs: Vec<Job>,
     opts: &Options,
     progress: &mut dyn Progress,
@@ -211,7 +243,7 @@ pub fn run_with_writer(
         drop(tx);
         for (_, display, built) in rx {
             let outcome = match built {
-                Built::Doc(doc) => match writer.upsert(&doc) {
+                Built::Doc(doc) => match access.writer().and_then(|w| w.upsert(&doc)) {
                     Ok(()) => {
                         summary.indexed += 1;
                         for w in &doc.warnings {
@@ -250,18 +282,22 @@ pub fn run_with_writer(
                 }
             };
             progress.item(&display, &outcome);
-            if writer.pending() > 0 && last_commit.elapsed() >= opts.commit_every {
-                writer.commit()?;
-                last_commit = Instant::now();
+            if let Some(writer) = access.held() {
+                if writer.pending() > 0 && last_commit.elapsed() >= opts.commit_every {
+                    writer.commit()?;
+                    last_commit = Instant::now();
+                }
             }
         }
         Ok(())
     })?;
     if opts.prune {
-        summary.removed = prune(index, writer)?;
+        summary.removed = prune(index, access.writer()?)?;
     }
-    if writer.pending() > 0 {
-        writer.commit()?;
+    if let Some(writer) = access.held() {
+        if writer.pending() > 0 {
+            writer.commit()?;
+        }
     }
     summary.seconds = started.elapsed().as_secs_f64();
     progress.end(&summary);

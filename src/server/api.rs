@@ -531,22 +531,27 @@ pub async fn upload(
         })
         .collect();
     let files = tokio::task::spawn_blocking(move || -> Result<Vec<FileResult>> {
-        let mut w = match writer.lock() {
-            Ok(w) => w,
-            Err(poisoned) => poisoned.into_inner(),
-        };
         let mut opts = ingest::Options::new(taxonomy);
         opts.workers = opts.workers.min(2);
         let mut collect = Collect {
             keys,
             files: Vec::new(),
         };
+        // files are read before the shared writer is taken, so one upload's
+        // slow file does not hold another's
+        let mut access = TakenOnWrite {
+            shared: &writer,
+            guard: None,
+        };
         if let Err(e) =
-            ingest::run_with_writer(searcher.store(), &mut **w, jobs, &opts, &mut collect)
+            ingest::run_with_access(searcher.store(), &mut access, jobs, &opts, &mut collect)
         {
-            let _ = w.rollback();
+            if let Some(w) = ingest::WriteAccess::held(&mut access) {
+                let _ = w.rollback();
+            }
             return Err(e);
         }
+        drop(access);
         for f in collect.files.iter().filter(|f| f.status == "indexed") {
             if let (Some(id), Some(bytes)) = (&f.id, uploaded.get(&f.name)) {
                 // the text is indexed either way: a file that cannot be kept is logged
@@ -584,6 +589,29 @@ pub async fn upload(
     );
     err["files"] = body["files"].clone();
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(err)).into_response())
+}
+
+/// The server's shared writer, taken when an upload first writes and held
+/// until the upload has committed.
+struct TakenOnWrite<'a> {
+    shared: &'a std::sync::Mutex<Box<dyn crate::store::DocWriter>>,
+    guard: Option<std::sync::MutexGuard<'a, Box<dyn crate::store::DocWriter>>>,
+}
+
+impl ingest::WriteAccess for TakenOnWrite<'_> {
+    fn writer(&mut self) -> Result<&mut dyn crate::store::DocWriter> {
+        let shared = self.shared;
+        let guard = self
+            .guard
+            .get_or_insert_with(|| shared.lock().unwrap_or_else(|p| p.into_inner()));
+        Ok(&mut ***guard)
+    }
+
+    fn held(&mut self) -> Option<&mut dyn crate::store::DocWriter> {
+        self.guard
+            .as_mut()
+            .map(|g| &mut ***g as &mut dyn crate::store::DocWriter)
+    }
 }
 
 /// `DELETE /api/documents/{id}`: 204 when removed, 404 when unknown.

@@ -632,3 +632,56 @@ fn a_page_drawn_in_a_way_the_reader_cannot_read_is_reported_not_lost_silently() 
         .insert("quality".into(), vec!["/partly-extracted".into()]);
     assert_eq!(searcher(&index).search(&req).unwrap().total, 1);
 }
+
+/// A writer taken only on demand, counting how often a run asked for it.
+struct Counted<'a> {
+    writer: &'a mut dyn kartotek::store::DocWriter,
+    asked: usize,
+}
+
+impl kartotek::ingest::WriteAccess for Counted<'_> {
+    fn writer(&mut self) -> kartotek::error::Result<&mut dyn kartotek::store::DocWriter> {
+        self.asked += 1;
+        Ok(&mut *self.writer)
+    }
+
+    fn held(&mut self) -> Option<&mut dyn kartotek::store::DocWriter> {
+        (self.asked > 0).then_some(&mut *self.writer)
+    }
+}
+
+#[test]
+fn a_batch_takes_the_writer_only_once_a_document_is_ready_to_write() {
+    use kartotek::store::DocStore;
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    let mut writer = index.open_writer(15_000_000).unwrap();
+    let file = dir.path().join("plan.txt");
+    std::fs::write(
+        &file,
+        "Regional plan for kystsonen i Troms, vedtatt av fylkestinget.",
+    )
+    .unwrap();
+    let run = |sources: &[String], writer: &mut dyn kartotek::store::DocWriter| {
+        let mut access = Counted { writer, asked: 0 };
+        let jobs = kartotek::ingest::source::expand(sources);
+        let s = kartotek::ingest::run_with_access(
+            &index,
+            &mut access,
+            jobs,
+            &options(),
+            &mut kartotek::ingest::Silent,
+        )
+        .unwrap();
+        (s, access.asked)
+    };
+    // nothing to write: a file that is not there
+    let (s, asked) = run(&["/no/such/kartotek/plan.txt".to_string()], &mut *writer);
+    assert_eq!((s.failed.len(), asked), (1, 0));
+    // a document: the writer is asked for when it is written
+    let (s, asked) = run(&[file.display().to_string()], &mut *writer);
+    assert_eq!((s.indexed, asked), (1, 1));
+    // unchanged: not asked for again
+    let (s, asked) = run(&[file.display().to_string()], &mut *writer);
+    assert_eq!((s.unchanged, asked), (1, 0));
+}
