@@ -9,7 +9,8 @@
 //! them to `tokio::task::spawn_blocking`. Searches read the last committed
 //! index state through the reader and never take the writer lock, so a
 //! search never waits for an ingest. There is one index writer per process,
-//! behind a `std::sync::Mutex` that is only locked inside blocking tasks.
+//! behind a `std::sync::Mutex` that is only locked inside blocking tasks; an
+//! upload reads its files first and takes it only to write them.
 
 pub mod api;
 pub mod document_page;
