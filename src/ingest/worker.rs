@@ -135,6 +135,7 @@ fn answer_requests(max_body: u64) -> i32 {
             }
         };
         limits::cpu_budget(req.timeout_secs);
+        super::pdf::set_drawing_time(std::time::Duration::from_secs(req.timeout_secs) * 2 / 3);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if req.crawled_page {
                 extract::read_page(&body, req.content_type.as_deref())

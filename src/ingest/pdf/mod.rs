@@ -19,7 +19,8 @@
 //!   appended to the page as pdftotext draws them, and Type0 fonts are rewritten so that
 //!   embedded encoding CMaps, `/ToUnicode /Identity-H` and fonts without a ToUnicode map (via
 //!   the embedded TrueType `cmap` table) decode.
-//! - Drawing one document stops after [`MAX_EXTRACT_TIME`]; pages not reached come back empty.
+//! - Drawing one document stops after two thirds of the file's deadline ([`MAX_EXTRACT_TIME`]
+//!   without one); pages not reached come back empty, with a warning.
 //! - Glyph positions are projected onto each glyph's own baseline direction, so rotated pages
 //!   read like upright ones; overprinted duplicate glyphs (fake bold) are dropped.
 //! - Clean-up is deliberately narrow: only the ligature code points U+FB00..U+FB06 are NFKC
@@ -81,9 +82,29 @@ pub(crate) const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
 pub(crate) const MAX_PAGE_GLYPHS: usize = 2_000_000;
 /// Most characters of text kept for one page.
 pub(crate) const MAX_PAGE_CHARS: usize = 2 * 1024 * 1024;
-/// Longest time spent drawing the pages of one document; pages not reached by then are
-/// returned empty, so a pathological file cannot hold a worker for minutes.
+/// Longest time spent drawing the pages of one document when nothing else is set; pages not
+/// reached by then are returned empty (with a warning), so a pathological file cannot hold a
+/// worker for minutes.
 pub(crate) const MAX_EXTRACT_TIME: Duration = Duration::from_secs(20);
+
+/// The drawing time of this process, in milliseconds (see [`set_drawing_time`]).
+static DRAWING_MILLIS: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(MAX_EXTRACT_TIME.as_millis() as u64);
+
+/// Let the pages of each document be drawn for `time` (an extraction worker sets two thirds
+/// of the file's deadline, so a larger `--file-timeout` reads more pages of a long document,
+/// and what is drawn is still laid out and sent back in time).
+pub(crate) fn set_drawing_time(time: Duration) {
+    let millis = u64::try_from(time.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1000);
+    DRAWING_MILLIS.store(millis, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The time the pages of one document may be drawn for.
+fn drawing_time() -> Duration {
+    Duration::from_millis(DRAWING_MILLIS.load(std::sync::atomic::Ordering::Relaxed))
+}
 
 /// One rebuilt line of text.
 #[derive(Debug, Clone)]
@@ -367,7 +388,8 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
             )
         })
         .collect();
-    let deadline = Instant::now() + MAX_EXTRACT_TIME;
+    let drawing = drawing_time();
+    let deadline = Instant::now() + drawing;
     // pages the time limit left unread, and pages it or the glyph limit cut short
     let mut unread: Vec<u32> = Vec::new();
     let mut cut: Vec<u32> = Vec::new();
@@ -444,7 +466,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         warnings.push(format!(
             "partly extracted: {} page(s), {first} to {last}, were not read within the {} s a document's pages may take",
             unread.len(),
-            MAX_EXTRACT_TIME.as_secs()
+            drawing.as_secs()
         ));
     }
     if !cut.is_empty() {
