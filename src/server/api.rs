@@ -473,13 +473,22 @@ pub async fn upload(
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Response> {
     state.authorize_write(&headers)?;
+    let limit = state.config.max_upload_bytes;
+    // a body announced over the limit is refused before any of it is read
+    // (a client that sent `Expect: 100-continue` then sends nothing)
+    let announced = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(Error::PayloadTooLarge(limit).into());
+    }
     let mut multipart = multipart.map_err(|e| {
         Error::param(
             "file",
             format!("expected a `multipart/form-data` body ({})", e.body_text()),
         )
     })?;
-    let limit = state.config.max_upload_bytes;
     let body_err = |e: axum::extract::multipart::MultipartError| -> Error {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Error::PayloadTooLarge(limit)

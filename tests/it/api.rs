@@ -533,6 +533,21 @@ async fn uploads_over_the_limit_are_413() {
     let r = upload(&app, Some("k"), &[("file", "big.txt", &big)]).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(r.json()["error"]["code"], "payload_too_large");
+    // a body announced over the limit is refused before it is sent: here
+    // none follows, as from a client that waits for `100 Continue`
+    let r = send(
+        &app,
+        Request::post("/api/documents")
+            .header("authorization", "Bearer k")
+            .header("content-type", "multipart/form-data; boundary=x")
+            .header("content-length", "10000000000")
+            .header("expect", "100-continue")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json()["error"]["code"], "payload_too_large");
 }
 
 #[tokio::test]
