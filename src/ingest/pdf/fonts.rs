@@ -85,13 +85,7 @@ pub(super) fn fix_composite_fonts(doc: &mut Document) {
         let Ok(font) = doc.get_dictionary(id) else {
             continue;
         };
-        let descendant = font
-            .get(b"DescendantFonts")
-            .ok()
-            .and_then(|o| deref(doc, o))
-            .and_then(|o| o.as_array().ok())
-            .and_then(|a| a.first())
-            .and_then(|o| o.as_reference().ok());
+        let descendant = first_descendant(doc, font);
         let mut identity = matches!(
             font.get(b"Encoding").and_then(Object::as_name),
             Ok(b"Identity-H" | b"Identity-V")
@@ -225,6 +219,16 @@ impl EncodingCmap {
     }
 }
 
+/// The object a Type0 font's `/DescendantFonts` names first.
+fn first_descendant(doc: &Document, font: &Dictionary) -> Option<ObjectId> {
+    font.get(b"DescendantFonts")
+        .ok()
+        .and_then(|o| deref(doc, o))
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| a.first())
+        .and_then(|o| o.as_reference().ok())
+}
+
 /// Makes Type0 font `id`'s descendant one pdf-extract can read, as other
 /// readers do without it: a descendant that is missing or no CID font (a
 /// font listing itself) becomes an Identity CID font, and one without a
@@ -234,14 +238,7 @@ fn whole_descendant(doc: &mut Document, id: ObjectId) {
     let Ok(font) = doc.get_dictionary(id) else {
         return;
     };
-    let descendant = font
-        .get(b"DescendantFonts")
-        .ok()
-        .and_then(|o| deref(doc, o))
-        .and_then(|o| o.as_array().ok())
-        .and_then(|a| a.first())
-        .and_then(|o| o.as_reference().ok())
-        .filter(|&d| d != id);
+    let descendant = first_descendant(doc, font).filter(|&d| d != id);
     let cid_font = descendant
         .and_then(|d| doc.get_dictionary(d).ok())
         .filter(|d| subtype_is(d, b"CIDFontType0") || subtype_is(d, b"CIDFontType2"));
