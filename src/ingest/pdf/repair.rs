@@ -449,78 +449,31 @@ pub(super) fn clamp_long_numbers(content: &[u8]) -> Option<Vec<u8>> {
     }) {
         return None;
     }
-    let mut out = Vec::with_capacity(content.len());
-    let mut i = 0;
-    let len = content.len();
-    while i < len {
-        let b = content[i];
-        match b {
-            b'(' => {
-                // a literal string, copied as it is
-                let start = i;
-                let mut depth = 0usize;
-                while i < len {
-                    match content[i] {
-                        b'\\' => i += 1,
-                        b'(' => depth += 1,
-                        b')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                i += 1;
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                out.extend_from_slice(&content[start..i.min(len)]);
-            }
-            b'%' => {
-                let start = i;
-                while i < len && content[i] != b'\n' && content[i] != b'\r' {
-                    i += 1;
-                }
-                out.extend_from_slice(&content[start..i]);
-            }
-            b'<' if content.get(i + 1) != Some(&b'<') => {
-                // a hex string (`<00410042…>`, digits only as often as not)
-                let start = i;
-                while i < len && content[i] != b'>' {
-                    i += 1;
-                }
-                i = (i + 1).min(len);
-                out.extend_from_slice(&content[start..i]);
-            }
-            b'0'..=b'9' | b'+' | b'-' | b'.' => {
-                let start = i;
-                i += 1;
-                while i < len && (content[i].is_ascii_digit() || content[i] == b'.') {
-                    i += 1;
-                }
-                let digits = content[start..i]
-                    .iter()
-                    .filter(|c| c.is_ascii_digit())
-                    .count();
-                if digits > MAX_NUMBER_DIGITS {
-                    out.push(b'0');
-                } else {
-                    out.extend_from_slice(&content[start..i]);
-                }
-            }
-            _ => {
-                // a name or keyword may hold digits (`/F12`): copied whole
-                let start = i;
-                i += 1;
-                if b == b'/' || b.is_ascii_alphabetic() {
-                    while i < len && is_regular(content[i]) {
-                        i += 1;
-                    }
-                }
-                out.extend_from_slice(&content[start..i]);
+    let mut long: Vec<std::ops::Range<usize>> = Vec::new();
+    for_each_token(content, |t| {
+        if let Token::Number(at) = t {
+            if content[at.clone()]
+                .iter()
+                .filter(|c| c.is_ascii_digit())
+                .count()
+                > MAX_NUMBER_DIGITS
+            {
+                long.push(at);
             }
         }
+        true
+    });
+    if long.is_empty() {
+        return None;
     }
+    let mut out = Vec::with_capacity(content.len());
+    let mut last = 0;
+    for at in long {
+        out.extend_from_slice(&content[last..at.start]);
+        out.push(b'0');
+        last = at.end;
+    }
+    out.extend_from_slice(&content[last..]);
     Some(out)
 }
 
@@ -597,6 +550,7 @@ pub(super) fn shown_characters(content: &[u8], two_byte_fonts: &[Vec<u8>]) -> us
                 }
                 pending = 0;
             }
+            Token::Number(_) => {}
         }
         true
     });
@@ -611,6 +565,8 @@ enum Token<'a> {
     Name(&'a [u8]),
     /// A string, by its number of bytes.
     String(usize),
+    /// A number, by where it stands in the content.
+    Number(std::ops::Range<usize>),
 }
 
 /// Call `f` with every operator of a content stream (keywords outside
@@ -672,6 +628,14 @@ fn for_each_token<'a>(content: &'a [u8], mut f: impl FnMut(Token<'a>) -> bool) {
                     i += 1;
                 }
                 Some(Token::Name(&content[start..i]))
+            }
+            b'0'..=b'9' | b'+' | b'-' | b'.' => {
+                let start = i;
+                i += 1;
+                while i < len && (content[i].is_ascii_digit() || content[i] == b'.') {
+                    i += 1;
+                }
+                Some(Token::Number(start..i))
             }
             _ if b.is_ascii_alphabetic() || b == b'\'' || b == b'"' || b == b'*' => {
                 let start = i;
