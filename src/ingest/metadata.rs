@@ -138,9 +138,8 @@ impl Override {
                 )));
             }
             if values.len() > MAX_FACET_VALUES {
-                return Err(crate::error::Error::Usage(format!(
-                    "`{}`: {} values for the facet `{facet}`, at most {MAX_FACET_VALUES} per document\nhint: list a parent path instead of its children (`/norway/trondelag` for every municipality in it)",
-                    file.display(),
+                return Err(refuse(format!(
+                    "{} values for the facet `{facet}`, at most {MAX_FACET_VALUES} per document\nhint: list a parent path instead of its children (`/norway/trondelag` for every municipality in it)",
                     values.len()
                 )));
             }
@@ -181,35 +180,25 @@ fn absent(e: &std::io::Error) -> bool {
 }
 
 fn read_metadata(path: &Path) -> crate::error::Result<Option<String>> {
-    use std::io::Read;
     let usage = |why: String| crate::error::Error::Usage(format!("`{}`: {why}", path.display()));
-    // what it is before it is opened: opening a FIFO waits for a writer,
-    // and `/dev/zero` never ends
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
+    match std::fs::metadata(path) {
+        Ok(_) => {}
         Err(e) if absent(&e) => return Ok(None),
         Err(e) => return Err(crate::error::Error::io(path, e)),
-    };
-    if !meta.is_file() {
-        return Err(usage(
-            "not a regular file (a folder, FIFO or device); metadata files are TOML text".into(),
-        ));
     }
-    if meta.len() > MAX_METADATA_BYTES {
-        return Err(usage(format!(
-            "{} bytes, over the {MAX_METADATA_BYTES} a metadata file may hold",
-            meta.len()
-        )));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_METADATA_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| crate::error::Error::io(path, e))?;
-    if bytes.len() as u64 > MAX_METADATA_BYTES {
-        return Err(usage(format!(
-            "over the {MAX_METADATA_BYTES} bytes a metadata file may hold"
-        )));
-    }
+    // as a document is read: a regular file only (opening a FIFO waits for
+    // a writer, `/dev/zero` never ends), never more than the limit
+    let bytes = super::read_file(path, MAX_METADATA_BYTES).map_err(|e| {
+        usage(match e {
+            crate::error::ExtractError::Unsupported(why) => {
+                format!("{why}; metadata files are TOML text")
+            }
+            crate::error::ExtractError::TooLarge { .. } => {
+                format!("over the {MAX_METADATA_BYTES} bytes a metadata file may hold")
+            }
+            other => other.to_string(),
+        })
+    })?;
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| usage("not UTF-8 text".into()))

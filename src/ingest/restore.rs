@@ -106,7 +106,6 @@ fn words() -> &'static HashMap<String, u32> {
     })
 }
 
-/// Restore one lowercase word, or `None` when it is known or no repair is.
 /// Longest word a repair is tried on: no dictionary word is longer, and each
 /// misreading in a word doubles the candidates tried.
 const MAX_REPAIR_CHARS: usize = 40;
@@ -120,6 +119,7 @@ fn repairable(lower: &str) -> bool {
         && lower.chars().filter(char::is_ascii_digit).count() <= 1
 }
 
+/// Restore one lowercase word, or `None` when it is known or no repair is.
 fn restore_word(lower: &str, nynorsk: bool) -> Option<String> {
     if let Some((_, to)) = SHORT.iter().find(|(from, _)| *from == lower) {
         return Some(to.to_string());

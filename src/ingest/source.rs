@@ -187,6 +187,11 @@ fn walk(root: &Path, jobs: &mut Vec<Job>) {
         // command line; a link to a folder is not followed (it may loop),
         // and a FIFO, socket or device is no document: each is reported,
         // never passed over in silence
+        // a metadata file is no document, whatever kind of file it is (its
+        // document reports one it cannot read)
+        if metadata::is_metadata_file(e.path()) || is_readme(e.path(), root) {
+            continue;
+        }
         let what: std::result::Result<(), String> = if e.file_type().is_file() {
             Ok(())
         } else {
@@ -200,7 +205,6 @@ fn walk(root: &Path, jobs: &mut Vec<Job>) {
             }
         };
         match what {
-            Ok(()) if metadata::is_metadata_file(e.path()) || is_readme(e.path(), root) => {}
             Ok(()) => jobs.push(file_job(e.path())),
             Err(reason) => jobs.push(refused(e.path().to_path_buf(), reason)),
         }

@@ -245,7 +245,8 @@ enum Tok {
 /// Parse a user query leniently.
 pub fn parse(input: &str) -> Parsed {
     // the same composed spelling as the indexed text (see `ingest::text::normalized`)
-    let input = crate::ingest::text::normalized(input).unwrap_or_else(|| input.to_string());
+    let normalized = crate::ingest::text::normalized(input);
+    let input = normalized.as_deref().unwrap_or(input);
     let clean: String = input
         .chars()
         .take(MAX_QUERY_CHARS)
