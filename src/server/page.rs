@@ -892,9 +892,9 @@ fn tree(
     if level.is_empty() {
         return;
     }
-    // selected values are listed even when they are not among the first
-    let hidden = level.len().saturating_sub(LISTED);
-    if hidden > 0 {
+    // the first LISTED, and selected values even when they are not among them
+    let values = level.len();
+    if values > LISTED {
         let (head, tail) = level.split_at(LISTED);
         let picked: Vec<&FacetCount> = tail
             .iter()
@@ -903,7 +903,7 @@ fn tree(
             .collect();
         level = head.iter().copied().chain(picked).collect();
     }
-    let hidden = hidden.saturating_sub(level.len().saturating_sub(LISTED));
+    let hidden = values - level.len();
     const SHOWN: usize = 6;
     let class = if depth == 0 { "tree" } else { "tree sub" };
     let _ = write!(out, "<ul class=\"{class}\">");
