@@ -596,13 +596,39 @@ pub(super) fn prune_to_unicode(
 
 /// A two-byte ToUnicode CMap of `bfchar` entries: code → UTF-16BE bytes, sorted by code.
 fn bfchar_cmap(entries: &[(u32, Vec<u8>)]) -> Vec<u8> {
-    let mut out = String::from("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    let entries: Vec<((usize, u32), Vec<u8>)> = entries
+        .iter()
+        .map(|(code, utf16)| ((2, *code), utf16.clone()))
+        .collect();
+    write_bfchar_cmap(&[(2, 0, 0xFFFF)], &entries)
+}
+
+/// A ToUnicode CMap of `codespace` ranges (width in bytes, low, high) and
+/// `bfchar` entries ((width, code) → UTF-16BE bytes, in code order).
+fn write_bfchar_cmap(
+    codespace: &[(usize, u32, u32)],
+    entries: &[((usize, u32), Vec<u8>)],
+) -> Vec<u8> {
+    let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02X}")).collect() };
+    let code_hex = |width: usize, code: u32| -> String {
+        let bytes = code.to_be_bytes();
+        hex(&bytes[4 - width.clamp(1, 4)..])
+    };
+    let mut out = String::from("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n");
+    out.push_str(&format!("{} begincodespacerange\n", codespace.len()));
+    for &(width, lo, hi) in codespace {
+        out.push_str(&format!(
+            "<{}> <{}>\n",
+            code_hex(width, lo),
+            code_hex(width, hi)
+        ));
+    }
+    out.push_str("endcodespacerange\n");
     // at most 100 entries per block, as the CMap specification asks
     for block in entries.chunks(100) {
         out.push_str(&format!("{} beginbfchar\n", block.len()));
-        for (code, utf16) in block {
-            let hex: String = utf16.iter().map(|b| format!("{b:02X}")).collect();
-            out.push_str(&format!("<{code:04X}> <{hex}>\n"));
+        for ((width, code), dst) in block {
+            out.push_str(&format!("<{}> <{}>\n", code_hex(*width, *code), hex(dst)));
         }
         out.push_str("endbfchar\n");
     }
@@ -1070,36 +1096,12 @@ impl ToUnicodeMap {
         }
         let mut kept: Vec<((usize, u32), Vec<u8>)> = kept.into_iter().collect();
         kept.sort_unstable();
-        let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02X}")).collect() };
-        let code_hex = |width: usize, code: u32| -> String {
-            let bytes = code.to_be_bytes();
-            hex(&bytes[4 - width.clamp(1, 4)..])
-        };
-        let mut out =
-            String::from("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n");
         let codespace: Vec<(usize, u32, u32)> = if self.codespace.is_empty() {
             vec![(2, 0, 0xFFFF)]
         } else {
             self.codespace.iter().take(100).copied().collect()
         };
-        out.push_str(&format!("{} begincodespacerange\n", codespace.len()));
-        for &(width, lo, hi) in &codespace {
-            out.push_str(&format!(
-                "<{}> <{}>\n",
-                code_hex(width, lo),
-                code_hex(width, hi)
-            ));
-        }
-        out.push_str("endcodespacerange\n");
-        for block in kept.chunks(100) {
-            out.push_str(&format!("{} beginbfchar\n", block.len()));
-            for ((width, code), dst) in block {
-                out.push_str(&format!("<{}> <{}>\n", code_hex(*width, *code), hex(dst)));
-            }
-            out.push_str("endbfchar\n");
-        }
-        out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-        out.into_bytes()
+        write_bfchar_cmap(&codespace, &kept)
     }
 }
 
