@@ -335,11 +335,19 @@ impl Expand<'_> {
                 && u.text.chars().all(char::is_alphabetic);
             plain.then(|| u.text.to_lowercase())
         };
-        // each word and its one-word translations, the word first
-        let sides: Vec<Option<Vec<(String, bool)>>> = groups
+        let words: Vec<Option<String>> = groups.iter().map(|g| plain(g)).collect();
+        // each word with a plain word beside it, and its one-word
+        // translations, the word first (a word alone is not looked up)
+        let sides: Vec<Option<Vec<(String, bool)>>> = words
             .iter()
-            .map(|g| {
-                let word = plain(g)?;
+            .enumerate()
+            .map(|(i, word)| {
+                let beside =
+                    |j: Option<usize>| j.and_then(|j| words.get(j)).is_some_and(Option::is_some);
+                if !beside(i.checked_sub(1)) && !beside(Some(i + 1)) {
+                    return None;
+                }
+                let word = word.clone()?;
                 let mut side = vec![(word.clone(), false)];
                 if !english_stop_word(&word) && !self.nordic_word(&word) {
                     side.extend(
