@@ -214,7 +214,7 @@ pub fn run_on(path: &Path, cluster: Option<&crate::opensearch::Config>) -> Resul
     let ranked = |q: &str, features: Features| -> Result<Vec<String>> {
         let mut req = Request::new(q);
         req.features = features;
-        req.facets = false;
+        req.facets = crate::facet::FacetSet::NONE;
         req.snippets = false;
         let r = searcher.search(&req)?;
         Ok(r.hits

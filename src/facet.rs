@@ -124,6 +124,71 @@ impl Facet {
     }
 }
 
+/// Which facets a search counts: all of them for the search page, none for
+/// a bare list of hits, or a few for a widget or an API client that shows
+/// only those (each facet counted costs a pass over the matching documents).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FacetSet([bool; Facet::ALL.len()]);
+
+impl FacetSet {
+    /// Every facet.
+    pub const ALL: FacetSet = FacetSet([true; Facet::ALL.len()]);
+    /// No facet: no counts.
+    pub const NONE: FacetSet = FacetSet([false; Facet::ALL.len()]);
+
+    /// The set of `facets`.
+    pub fn of(facets: &[Facet]) -> FacetSet {
+        let mut set = FacetSet::NONE;
+        for f in facets {
+            set.0[f.index()] = true;
+        }
+        set
+    }
+
+    /// Whether `facet` is counted.
+    pub fn contains(self, facet: Facet) -> bool {
+        self.0[facet.index()]
+    }
+
+    /// Whether no facet is counted.
+    pub fn is_empty(self) -> bool {
+        self == FacetSet::NONE
+    }
+
+    /// One flag per facet, in [`Facet::ALL`] order.
+    pub fn flags(self) -> [bool; Facet::ALL.len()] {
+        self.0
+    }
+
+    /// The facets counted, in [`Facet::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Facet> {
+        Facet::ALL.into_iter().filter(move |f| self.contains(*f))
+    }
+
+    /// Read a list as the API takes it: `all`, `none`, or facet names
+    /// separated by commas (`region,programme`); the error says which name
+    /// is unknown and what is accepted.
+    pub fn parse(list: &str) -> Result<FacetSet, String> {
+        match list.trim() {
+            "all" | "" => return Ok(FacetSet::ALL),
+            "none" => return Ok(FacetSet::NONE),
+            _ => {}
+        }
+        let mut set = FacetSet::NONE;
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let facet = Facet::parse(name).ok_or_else(|| {
+                let shown: String = name.chars().filter(|c| !c.is_control()).take(40).collect();
+                format!(
+                    "names `{shown}`, which is not a facet; use `all`, `none` or names from {}",
+                    Facet::names(&Facet::ALL)
+                )
+            })?;
+            set.0[facet.index()] = true;
+        }
+        Ok(set)
+    }
+}
+
 /// The four facets tagged by the taxonomy, as the taxonomy files name their vocabularies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FacetKind {
@@ -175,6 +240,24 @@ impl FacetKind {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_facet_list_reads_names_all_and_none() {
+        use super::{Facet, FacetSet};
+        assert_eq!(FacetSet::parse("all"), Ok(FacetSet::ALL));
+        assert_eq!(FacetSet::parse("none"), Ok(FacetSet::NONE));
+        let two = FacetSet::parse(" region, programme ,").unwrap();
+        assert_eq!(
+            two.iter().collect::<Vec<_>>(),
+            [Facet::Region, Facet::Programme]
+        );
+        assert!(!two.contains(Facet::Lang));
+        let err = FacetSet::parse("region,regions").unwrap_err();
+        assert!(
+            err.contains("`regions`") && err.contains("programme"),
+            "{err}"
+        );
+    }
+
     use super::*;
 
     #[test]

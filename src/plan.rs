@@ -172,8 +172,8 @@ pub struct Plan {
     pub explain: Vec<Clause>,
     /// Documents wanted, best first (offset + limit).
     pub top: usize,
-    /// Count documents per facet value.
-    pub facets: bool,
+    /// The facets whose documents per value are counted.
+    pub facets: crate::facet::FacetSet,
     /// Facets counted without their own filter (disjunctive counts: the
     /// facets the request itself filters on), with every other filter.
     pub disjunctive: Vec<Facet>,
@@ -192,7 +192,7 @@ impl Plan {
             sort: Sort::Relevance,
             explain: Vec::new(),
             top,
-            facets: false,
+            facets: crate::facet::FacetSet::NONE,
             disjunctive: Vec::new(),
         }
     }

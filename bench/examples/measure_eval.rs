@@ -320,7 +320,7 @@ fn main() {
     let kartotek = |q: &str, f: Features| -> Ranked {
         let mut req = Request::new(q);
         req.features = f;
-        req.facets = false;
+        req.facets = kartotek::facet::FacetSet::NONE;
         req.snippets = snippets;
         req.limit = DEPTH;
         let r = searcher.search(&req).expect("search");

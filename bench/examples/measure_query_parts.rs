@@ -89,7 +89,11 @@ fn main() -> kartotek::Result<()> {
         for _ in 0..reps {
             for (_, q, f) in &queries {
                 let mut r = Request::new(q.clone());
-                r.facets = facets;
+                r.facets = if facets {
+                    kartotek::facet::FacetSet::ALL
+                } else {
+                    kartotek::facet::FacetSet::NONE
+                };
                 r.snippets = snippets;
                 for (k, v) in f {
                     r = r.filter(k, v);

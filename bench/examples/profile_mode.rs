@@ -10,6 +10,8 @@
 //! `PROFILE_SLOWEST=N` also prints the N slowest queries of the last pass;
 //! `PROFILE_TIMES=FILE` writes every query's time in the last pass (ms, query,
 //! filters; tab-separated), to set two builds or settings side by side.
+//! `PROFILE_FACETS=all` (or `none`, or names: `region,lang`) counts those
+//! facets in the classes with facets instead of the other engines' five.
 //!
 //! ```text
 //! cargo build --release -p kartotek-bench --example profile_mode
@@ -46,6 +48,16 @@ fn main() -> kartotek::Result<()> {
         .split(',')
         .map(str::to_string)
         .collect();
+    let facets = match std::env::var("PROFILE_FACETS") {
+        Ok(list) => match kartotek::facet::FacetSet::parse(&list) {
+            Ok(set) => Some(set),
+            Err(why) => {
+                eprintln!("PROFILE_FACETS {why}");
+                std::process::exit(2);
+            }
+        },
+        Err(_) => None,
+    };
     // what measure::request builds from a BenchQuery, from the saved columns
     let requests: Vec<(String, Request)> = text
         .lines()
@@ -53,7 +65,10 @@ fn main() -> kartotek::Result<()> {
         .filter_map(|line| {
             let cols: Vec<&str> = line.split('\t').collect();
             let mut r = Request::new(*cols.get(2)?);
-            r.facets = mode.facets();
+            r.facets = match &facets {
+                Some(set) if !mode.facets().is_empty() => *set,
+                _ => mode.facets(),
+            };
             r.snippets = mode.snippets();
             r.features = Features {
                 fuzzy: mode.typo(),

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use kartotek::document::Document;
 use kartotek::error::{Error, Result};
+use kartotek::facet::{Facet, FacetSet};
 use kartotek::index::Index;
 use kartotek::search::{query::Features, Request, Searcher};
 use kartotek::taxonomy::Taxonomy;
@@ -105,9 +106,21 @@ impl Mode {
         }
     }
 
-    /// Facet counts asked for.
-    pub fn facets(self) -> bool {
-        matches!(self, Mode::Facets | Mode::All)
+    /// The facets counted: those the other engines count (the taxonomy's
+    /// four and the language; not year, period, format or quality, which
+    /// they do not index), in the classes with facets.
+    pub fn facets(self) -> FacetSet {
+        if matches!(self, Mode::Facets | Mode::All) {
+            FacetSet::of(&[
+                Facet::Region,
+                Facet::Programme,
+                Facet::Network,
+                Facet::Theme,
+                Facet::Lang,
+            ])
+        } else {
+            FacetSet::NONE
+        }
     }
 
     /// Snippets asked for.

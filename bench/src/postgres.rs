@@ -190,7 +190,7 @@ impl Engine for Postgres {
         };
         let st = self.statement(sql)?;
         let hits = self.client.query(&st, &params).map_err(err)?.len();
-        if mode.facets() {
+        if !mode.facets().is_empty() {
             let sql = format!(
                 "SELECT f, count(DISTINCT doc) FROM passages, (SELECT {TSQUERY} AS q) x, unnest(facets) f
                  WHERE tsv @@ q{filter_sql} GROUP BY f"

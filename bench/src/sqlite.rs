@@ -205,7 +205,7 @@ impl Engine for Sqlite {
             let _ = r.map_err(err)?;
             hits += 1;
         }
-        if mode.facets() {
+        if !mode.facets().is_empty() {
             let sql = format!(
                 "SELECT f.facet, f.path, count(DISTINCT f.doc) FROM facets f
                  WHERE f.doc IN (SELECT doc FROM fts WHERE fts MATCH ?1{filter_sql})

@@ -87,7 +87,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
     let mut req = Request::new(args.query.join(" "));
     req.limit = args.limit;
     req.offset = args.offset;
-    req.facets = false;
+    req.facets = crate::facet::FacetSet::NONE;
     req.from = args.from;
     req.to = args.to;
     req.sort = args.sort;

@@ -172,8 +172,8 @@ pub(crate) fn body(plan: &Plan, text: Option<&Node>, extra: usize) -> Value {
         "total".into(),
         json!({ "filter": all, "aggs": { "docs": documents() } }),
     );
-    if plan.facets {
-        for f in Facet::ALL {
+    if !plan.facets.is_empty() {
+        for f in plan.facets.iter() {
             let skip = plan.disjunctive.contains(&f).then_some(f);
             let scope = filter(plan, skip).unwrap_or_else(|| json!({ "match_all": {} }));
             aggs.insert(
@@ -338,9 +338,9 @@ pub(crate) fn found(plan: &Plan, resp: &Value) -> Found {
         }),
     }
     top.truncate(plan.top);
-    let facets = plan.facets.then(|| {
+    let facets = (!plan.facets.is_empty()).then(|| {
         let mut counts: FacetCounts = Default::default();
-        for f in Facet::ALL {
+        for f in plan.facets.iter() {
             let buckets = &resp["aggregations"][format!("facet_{}", f.name())]["values"]["buckets"];
             let mut m = HashMap::new();
             for b in buckets.as_array().into_iter().flatten() {
@@ -393,7 +393,7 @@ mod tests {
 
     fn plan(text: Option<Node>) -> Plan {
         Plan {
-            facets: true,
+            facets: crate::facet::FacetSet::ALL,
             ..Plan::ranked(text, 10)
         }
     }
@@ -449,6 +449,19 @@ mod tests {
             q["constant_score"]["filter"]["term"]["region"],
             json!("/norway/trondelag")
         );
+    }
+
+    #[test]
+    fn only_the_facets_asked_for_are_aggregated() {
+        let mut p = plan(None);
+        p.facets = crate::facet::FacetSet::of(&[Facet::Region, Facet::Lang]);
+        let b = body(&p, None, EXTRA_CANDIDATES);
+        let mut aggs: Vec<&String> = b["aggs"].as_object().unwrap().keys().collect();
+        aggs.sort();
+        assert_eq!(aggs, ["facet_lang", "facet_region", "total"]);
+        p.facets = crate::facet::FacetSet::NONE;
+        let b = body(&p, None, EXTRA_CANDIDATES);
+        assert_eq!(b["aggs"].as_object().unwrap().len(), 1);
     }
 
     #[test]

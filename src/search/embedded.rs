@@ -289,15 +289,16 @@ pub fn execute(
     // filters on facets only, applied to whole documents: where facets are
     // counted, the walk the counts need gives the page too (see
     // `prune::DocumentFilter`)
-    let document_filter = (plan.facets && filters.iter().all(|(f, _)| f.is_some())).then(|| {
-        collector::DocumentFilter::new(
-            plan.filters
-                .iter()
-                .filter(|(_, paths)| !paths.is_empty())
-                .map(|(f, paths)| (f.index(), paths.iter().map(|p| facet_text(p)).collect()))
-                .collect(),
-        )
-    });
+    let document_filter = (!plan.facets.is_empty() && filters.iter().all(|(f, _)| f.is_some()))
+        .then(|| {
+            collector::DocumentFilter::new(
+                plan.filters
+                    .iter()
+                    .filter(|(_, paths)| !paths.is_empty())
+                    .map(|(f, paths)| (f.index(), paths.iter().map(|p| facet_text(p)).collect()))
+                    .collect(),
+            )
+        });
     // the best `n` documents of `text`, and every other match; `node`, the
     // plan `text` was made from, when it may be pruned
     let run = |text: Option<&dyn Query>, node: Option<&Node>, n: usize| -> Result<Matches> {
@@ -397,17 +398,24 @@ pub fn execute(
             matched,
         });
     }
-    let facets = if plan.facets {
+    let facets = if !plan.facets.is_empty() {
         // facets with a filter of their own are counted without it
         // (disjunctive), each from its own run of the query
-        let own: [bool; facet_tables::N] = Facet::ALL.map(|f| plan.disjunctive.contains(&f));
+        let wanted = plan.facets.flags();
+        let own: [bool; facet_tables::N] =
+            Facet::ALL.map(|f| wanted[f.index()] && plan.disjunctive.contains(&f));
+        let rest: [bool; facet_tables::N] = std::array::from_fn(|i| wanted[i] && !own[i]);
         let counting = Counting {
             index,
             searcher,
             tables: &tables,
             executor,
         };
-        let mut counts = counting.count(&matches, own.map(|o| !o), None)?;
+        let mut counts = if rest.contains(&true) {
+            counting.count(&matches, rest, None)?
+        } else {
+            FacetCounts::default()
+        };
         for facet in Facet::ALL.into_iter().filter(|f| own[f.index()]) {
             let i = facet.index();
             let mut which = [false; facet_tables::N];

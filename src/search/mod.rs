@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::{Document, Passage};
 use crate::error::{Error, Result};
-use crate::facet::Facet;
+use crate::facet::{Facet, FacetSet};
 use crate::index::schema;
 use crate::index::Index;
 use crate::lang::Language;
@@ -70,8 +70,8 @@ pub struct Request {
     /// Filters: facet name → paths (OR inside, AND across). `lang` and
     /// `doctype` are facets too (`/nb`, `/pdf`).
     pub filters: BTreeMap<String, Vec<String>>,
-    /// Compute facet counts.
-    pub facets: bool,
+    /// The facets to count documents per value of (none: no counts).
+    pub facets: FacetSet,
     /// Compute snippets.
     pub snippets: bool,
     /// Forgiving features (all on by default; the evaluation baseline turns them off).
@@ -94,7 +94,7 @@ impl Request {
             limit: 10,
             offset: 0,
             filters: BTreeMap::new(),
-            facets: true,
+            facets: FacetSet::ALL,
             snippets: true,
             features: query::Features::ALL,
             from: None,
@@ -331,7 +331,8 @@ impl Searcher {
         }
         let mut facets = BTreeMap::new();
         if let Some(counts) = found.facets {
-            for (facet, counted) in Facet::ALL.into_iter().zip(counts) {
+            let counted = Facet::ALL.into_iter().zip(counts);
+            for (facet, counted) in counted.filter(|(f, _)| req.facets.contains(*f)) {
                 facets.insert(facet.name().to_string(), Self::sorted_counts(counted));
             }
         }

@@ -22,7 +22,7 @@ use super::types::SearchResponse;
 use super::{bytes_response, AppState, Config};
 use crate::document::Document;
 use crate::error::{Code, Error, Result};
-use crate::facet::Facet;
+use crate::facet::{Facet, FacetSet};
 use crate::ingest::{self, source, Outcome, Progress, Summary};
 use crate::search::dates::{self, Sort};
 use crate::search::{Request, MAX_LIMIT, MAX_OFFSET};
@@ -144,6 +144,10 @@ impl SearchParams {
                         _ => return Err(Error::param("explain", "must be `1` or `0`")),
                     };
                 }
+                "facets" => {
+                    once(&mut seen, "facets")?;
+                    req.facets = FacetSet::parse(v).map_err(|why| Error::param("facets", why))?;
+                }
                 f if FILTERS.contains(&f) => {
                     if v.chars().any(char::is_control) || v.len() > 300 {
                         return Err(Error::param(
@@ -162,7 +166,7 @@ impl SearchParams {
                     return Err(Error::param(
                         &shown,
                         format!(
-                            "is not a known parameter; use q, limit, offset, from, to, sort, {}, ui, explain",
+                            "is not a known parameter; use q, limit, offset, from, to, sort, {}, facets, ui, explain",
                             Facet::names(&Facet::ALL)
                         ),
                     ));

@@ -43,7 +43,7 @@ pub async fn feed(
     req.sort = Some(Sort::Date);
     req.offset = 0;
     req.limit = ENTRIES;
-    req.facets = false;
+    req.facets = crate::facet::FacetSet::NONE;
     let resp = api::run_search(&state, req, t).await?;
     let base = base_url(&headers);
     let mut entries = Vec::new();

@@ -112,6 +112,47 @@ async fn repeated_filter_parameters_are_ored_within_a_facet() {
 }
 
 #[tokio::test]
+async fn facets_parameter_counts_only_the_facets_named() {
+    let app = read_app(Config::default());
+    let every = get(&app, "/api/search?q=interreg&programme=/interreg")
+        .await
+        .json();
+    let two = get(
+        &app,
+        "/api/search?q=interreg&programme=/interreg&facets=programme,lang",
+    )
+    .await;
+    assert_eq!(two.status, StatusCode::OK);
+    let two = two.json();
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v["facets"].as_object().unwrap().keys().cloned().collect()
+    };
+    assert_eq!(names(&two), ["lang", "programme"]);
+    assert!(names(&every).len() > 2, "{:?}", names(&every));
+    // the counts named are the full request's, the disjunctive one included
+    assert_eq!(two["facets"]["programme"], every["facets"]["programme"]);
+    assert_eq!(two["facets"]["lang"], every["facets"]["lang"]);
+    assert_eq!(two["hits"], every["hits"]);
+    assert_eq!(total(&two), total(&every));
+    let none = get(&app, "/api/search?q=interreg&facets=none").await.json();
+    assert!(names(&none).is_empty());
+    assert_eq!(
+        total(&none),
+        total(&get(&app, "/api/search?q=interreg").await.json())
+    );
+    let r = get(&app, "/api/search?q=interreg&facets=region,regions").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    insta::assert_json_snapshot!(r.json(), @r#"
+    {
+      "error": {
+        "code": "invalid_parameter",
+        "message": "invalid parameter `facets`: names `regions`, which is not a facet; use `all`, `none` or names from region, programme, network, theme, year, period, lang, doctype, quality"
+      }
+    }
+    "#);
+}
+
+#[tokio::test]
 async fn filters_on_different_facets_are_anded() {
     let app = read_app(Config::default());
     let all = total(&get(&app, "/api/search?limit=1").await.json());
@@ -157,7 +198,7 @@ async fn bad_parameters_are_400_and_name_the_parameter() {
     {
       "error": {
         "code": "invalid_parameter",
-        "message": "invalid parameter `regoin`: is not a known parameter; use q, limit, offset, from, to, sort, region, programme, network, theme, year, period, lang, doctype, quality, ui, explain"
+        "message": "invalid parameter `regoin`: is not a known parameter; use q, limit, offset, from, to, sort, region, programme, network, theme, year, period, lang, doctype, quality, facets, ui, explain"
       }
     }
     "#);

@@ -163,7 +163,7 @@ fn a_pruned_search_answers_as_the_full_walk_does() {
         ];
         for (offset, filters) in [0, 10].into_iter().flat_map(|o| filters.map(|f| (o, f))) {
             let mut req = Request::new(q);
-            req.facets = true;
+            req.facets = kartotek::facet::FacetSet::ALL;
             req.offset = offset;
             for (facet, paths) in filters {
                 req.filters.insert(

@@ -244,6 +244,8 @@ mark { background: #fff0a8; color: inherit; border-radius: 2px; padding: 0 1px; 
       u.set("q", q);
       const limit = Math.min(20, Math.max(1, parseInt(this.getAttribute("limit"), 10) || 6));
       u.set("limit", String(limit));
+      // the widget lists hits only: no facet counts to pay for
+      u.set("facets", "none");
       for (const f of FILTERS) {
         for (const v of (this.getAttribute(f) || "").split(/[\s,]+/)) if (v) u.append(f, v);
       }
