@@ -878,7 +878,10 @@ impl<'a> Builder<'a> {
                     fallback.push(q);
                 }
             }
-            if self.features.ocr && single_word && !neighbour {
+            // OCR damage is forgiven in the user's own words, not in a
+            // translation's: a guessed word with its vowels gone matches
+            // words it was never meant as (and walks their postings)
+            if self.features.ocr && single_word && !neighbour && u.via != Via::Translation {
                 let toks = analyzer::tokens(&mut self.ocr, &u.text);
                 if let Some(q) = term_or_phrase(schema::OCR, &toks, OCR_BOOST * w) {
                     let (f, r) = (Feature::Ocr, Resolve::Skeleton);
@@ -1459,6 +1462,27 @@ mod tests {
             .map(|(f, _)| f)
             .collect();
         assert!(own.contains(&"body_no".to_string()) && own.contains(&"body_sv".to_string()));
+    }
+
+    #[test]
+    fn a_translation_is_not_searched_by_its_ocr_skeleton() {
+        let stats = EVERY_TERM_ONCE;
+        let mut builder = Builder::new(&stats, Features::ALL);
+        let fields = |builder: &mut Builder, via: Via| -> Vec<String> {
+            let node = builder.unit(&unit("opplysning", 1.0, via));
+            terms(&node).into_iter().map(|(f, _)| f).collect()
+        };
+        let literal = fields(&mut builder, Via::Literal);
+        assert!(literal.contains(&schema::OCR.to_string()), "{literal:?}");
+        let translated = fields(&mut builder, Via::Translation);
+        assert!(
+            !translated.contains(&schema::OCR.to_string()),
+            "{translated:?}"
+        );
+        assert!(
+            translated.contains(&"body_no".to_string()),
+            "{translated:?}"
+        );
     }
 
     #[test]
