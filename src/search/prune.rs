@@ -519,17 +519,27 @@ impl Prunable {
             return Ok(None);
         }
         let mut leaves = Vec::with_capacity(self.leaves.len());
-        for (leaf, frequency) in self.leaves.iter().zip(frequencies) {
+        for (i, (leaf, frequency)) in self.leaves.iter().zip(frequencies).enumerate() {
             leaves.push(match leaf {
                 Leaf::Term { field, term, boost } => {
                     // as `Bm25Weight::for_terms` weighs one term
                     let average = statistics.total_num_tokens(*field)? as Score / passages as Score;
+                    // the first clause of the same term, at a weight above
+                    // zero: its postings are read once for both
+                    let same = self.leaves[..i].iter().position(|l| {
+                        matches!(l, Leaf::Term { term: t, boost: b, .. } if t == term && *b > 0.0)
+                    });
+                    let scale = match same.map(|j| &self.leaves[j]) {
+                        Some(Leaf::Term { boost: b, .. }) => *boost / *b,
+                        _ => 1.0,
+                    };
                     LeafWeight::Term {
                         field: *field,
                         term: term.clone(),
                         bm25: Bm25Weight::for_one_term(frequency, passages, average)
                             .boost_by(*boost),
                         average,
+                        same: same.map(|j| (j, scale)),
                     }
                 }
                 Leaf::Other(q) => LeafWeight::Other(q.weight(scoring)?),
@@ -554,6 +564,10 @@ enum LeafWeight {
         bm25: Bm25Weight,
         /// The average length the weight scores with.
         average: f32,
+        /// An earlier clause of the same term, and this weight over that
+        /// one's: a word's variants and translations often share a stem
+        /// (`kommun` from `kommunen`, `kommunane`, `kommune`).
+        same: Option<(usize, f32)>,
     },
     Other(Box<dyn Weight>),
 }
@@ -571,6 +585,17 @@ enum Cursor {
         safety: f32,
         /// Index of the first posting not yet marked, in the loaded block.
         at: usize,
+    },
+    /// A term whose postings clause `of` reads: its matches are that
+    /// clause's, its bound that clause's times `scale` (the weights differ
+    /// by their boosts only), its scores its own.
+    Same {
+        of: usize,
+        scale: f32,
+        /// `of`'s number of postings.
+        postings: u32,
+        norms: FieldNormReader,
+        bm25: Bm25Weight,
     },
     Other(Box<dyn Scorer>),
 }
@@ -624,11 +649,28 @@ impl TopDocuments {
                 term,
                 bm25,
                 average,
+                same,
             } = leaf
             else {
                 out.push(None);
                 continue;
             };
+            if let Some((of, scale)) = *same {
+                let same = match out.get(of) {
+                    Some(Some(Cursor::Term {
+                        postings, norms, ..
+                    })) => Some(Cursor::Same {
+                        of,
+                        scale,
+                        postings: postings.doc_freq(),
+                        norms: norms.clone(),
+                        bm25: bm25.clone(),
+                    }),
+                    _ => None, // absent from this segment
+                };
+                out.push(same);
+                continue;
+            }
             let index = reader.inverted_index(*field)?;
             out.push(
                 index
@@ -699,6 +741,7 @@ impl Collector for TopDocuments {
             .iter()
             .map(|c| match c {
                 Some(Cursor::Term { postings, .. }) => u64::from(postings.doc_freq()),
+                Some(Cursor::Same { postings, .. }) => u64::from(*postings),
                 _ => 0,
             })
             .collect();
@@ -1105,13 +1148,14 @@ impl Walk<'_> {
         self.marks.clear();
         self.marks.resize((hi - lo) as usize, 0);
         let marks = &mut self.marks;
-        for (leaf, ((cursor, bound), hits)) in self
-            .cursors
-            .iter_mut()
-            .zip(self.bounds.iter_mut())
-            .zip(self.hits.iter_mut())
-            .enumerate()
-        {
+        for leaf in 0..self.cursors.len() {
+            // the clauses before this one are marked: a term read there
+            // is copied, not read again
+            let (before, rest) = self.hits.split_at_mut(leaf);
+            let hits = &mut rest[0];
+            let (bounds_before, bounds_rest) = self.bounds.split_at_mut(leaf);
+            let bound = &mut bounds_rest[0];
+            let cursor = &mut self.cursors[leaf];
             *bound = None;
             hits.clear();
             self.next[leaf] = 0;
@@ -1156,6 +1200,16 @@ impl Walk<'_> {
                         postings.advance();
                         *at = 0;
                     }
+                }
+                Some(Cursor::Same { of, scale, .. }) => {
+                    let (of, scale) = (*of, *scale);
+                    hits.extend_from_slice(&before[of]);
+                    for &(doc, _) in hits.iter() {
+                        marks[(doc - lo) as usize] |= b;
+                    }
+                    // (rounding of the scale: a bound must not fall below
+                    // the score)
+                    *bound = bounds_before[of].map(|top| top * scale * (1.0 + 1e-5));
                 }
                 Some(Cursor::Other(scorer)) => {
                     if scorer.doc() < lo {
@@ -1278,7 +1332,7 @@ impl Walk<'_> {
                     continue;
                 }
                 self.scores[leaf] = match &self.cursors[leaf] {
-                    Some(Cursor::Term { norms, bm25, .. }) => {
+                    Some(Cursor::Term { norms, bm25, .. } | Cursor::Same { norms, bm25, .. }) => {
                         Some(bm25.score(norms.fieldnorm_id(doc), value))
                     }
                     Some(Cursor::Other(_)) => Some(Score::from_bits(value)),
@@ -1441,6 +1495,27 @@ mod tests {
     #[test]
     fn a_common_word_gives_the_full_walks_page_scoring_fewer_documents() {
         let node = word(vec![term("kyst", 1.0), term("hav", 0.5)]);
+        let (pruned, full) = pruned_and_full(&node);
+        same_answer(&pruned, &full, 400);
+    }
+
+    #[test]
+    fn a_term_repeated_across_a_words_variants_gives_the_full_walks_page() {
+        // a word, its variant and its translation sharing stems at other
+        // weights (`kommun` of `kommunen`, `kommunane`, `kommune`), one of
+        // them also inside words required together
+        let node = Node::DisMax {
+            nodes: vec![
+                word(vec![term("kyst", 1.0), term("hav", 0.5)]),
+                word(vec![term("kyst", 0.8), term("fjell", 0.3)]),
+                word(vec![term("hav", 0.7), term("kyst", 0.35)]),
+                Node::Bool(vec![
+                    (Occur::Must, word(vec![term("fjell", 0.4)])),
+                    (Occur::Must, word(vec![term("hav", 0.4)])),
+                ]),
+            ],
+            tie_breaker: 0.2,
+        };
         let (pruned, full) = pruned_and_full(&node);
         same_answer(&pruned, &full, 400);
     }
