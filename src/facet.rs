@@ -240,9 +240,10 @@ impl FacetKind {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_facet_list_reads_names_all_and_none() {
-        use super::{Facet, FacetSet};
         assert_eq!(FacetSet::parse("all"), Ok(FacetSet::ALL));
         assert_eq!(FacetSet::parse("none"), Ok(FacetSet::NONE));
         let two = FacetSet::parse(" region, programme ,").unwrap();
@@ -257,8 +258,6 @@ mod tests {
             "{err}"
         );
     }
-
-    use super::*;
 
     #[test]
     fn every_facet_parses_from_its_name_and_taxonomy_kinds_map_back() {
