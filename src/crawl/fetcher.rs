@@ -10,8 +10,7 @@
 //! too) refuses IP literals in non-public ranges before any connection and
 //! resolves host names to public addresses only.
 
-use std::io::Read;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{self, HeaderMap};
 use reqwest::Url;
@@ -168,6 +167,8 @@ impl Fetcher {
         if !self.opts.allow_private {
             check_literal_host(&req.url)?;
         }
+        // the whole request's time (the client's bounds each read)
+        let deadline = Instant::now() + self.opts.timeout;
         let mut rb = self.client.get(req.url.clone());
         if let Some(e) = &req.etag {
             rb = rb.header(header::IF_NONE_MATCH, e);
@@ -216,10 +217,10 @@ impl Fetcher {
         if resp.content_length().is_some_and(|len| len > max) {
             return Err(FetchError::TooLarge(max));
         }
-        let mut body = Vec::new();
-        resp.take(max + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| self.classify_io(&e))?;
+        let body = guard::read_body(resp, max, deadline).map_err(|stop| match stop {
+            guard::BodyStop::Io(e) => self.classify_io(&e),
+            guard::BodyStop::Deadline => FetchError::Timeout(self.opts.timeout),
+        })?;
         if body.len() as u64 > max {
             return Err(FetchError::TooLarge(max));
         }
@@ -322,6 +323,49 @@ mod tests {
         let u = Url::parse("http://[::1]/x").unwrap();
         assert!(check_literal_host(&u).is_err());
         assert!(check_literal_host(&Url::parse("https://example.org/").unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_body_dripped_slower_than_the_timeout_is_cut_at_the_timeout() {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        // headers at once, then a byte every 100 ms for 8 s (a whole body
+        // then, had the client waited)
+        std::thread::spawn(move || {
+            if let Ok((mut conn, _)) = listener.accept() {
+                let _ = conn
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body>");
+                for _ in 0..80 {
+                    if conn.write_all(b"x").and_then(|_| conn.flush()).is_err() {
+                        break; // the client hung up
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        });
+        let f = Fetcher::new(FetchOptions {
+            timeout: Duration::from_secs(1),
+            max_bytes: 1 << 20,
+            allow_private: true,
+            user_agent: "t".into(),
+        })
+        .unwrap();
+        let started = Instant::now();
+        let e = f
+            .fetch(&Request {
+                url: Url::parse(&format!("http://127.0.0.1:{port}/slow")).unwrap(),
+                etag: None,
+                last_modified: None,
+                kind: Kind::Document,
+            })
+            .unwrap_err();
+        assert!(matches!(e, FetchError::Timeout(_)), "{e}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

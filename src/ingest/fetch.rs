@@ -10,10 +10,9 @@
 //! `kartotek ingest --allow-private` (`ingest::Options::allow_private`), an
 //! operator's switch for one run, like the crawler's flag.
 
-use std::io::Read;
 use std::time::Duration;
 
-use super::guard::{literal_host_refusal, public_only};
+use super::guard::{literal_host_refusal, public_only, read_body, BodyStop};
 use crate::error::ExtractError;
 
 /// Most redirects followed.
@@ -97,6 +96,8 @@ pub(crate) fn fetch_with(
     let client = builder
         .build()
         .map_err(|e| ExtractError::Fetch(e.to_string()))?;
+    // the whole request's time (the client's bounds each read)
+    let deadline = std::time::Instant::now() + timeout;
     let resp = client.get(parsed).send().map_err(|e| {
         let chain = chain(&e);
         if chain.contains("private or loopback") || chain.contains("loopback or private") {
@@ -125,10 +126,13 @@ pub(crate) fn fetch_with(
             });
         }
     }
-    let mut bytes = Vec::new();
-    resp.take(max_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ExtractError::Fetch(e.to_string()))?;
+    let bytes = read_body(resp, max_bytes, deadline).map_err(|stop| match stop {
+        BodyStop::Io(e) => ExtractError::Fetch(e.to_string()),
+        BodyStop::Deadline => ExtractError::Fetch(format!(
+            "the request timed out: the body was still arriving after {} s",
+            timeout.as_secs()
+        )),
+    })?;
     if bytes.len() as u64 > max_bytes {
         return Err(ExtractError::TooLarge {
             size: bytes.len() as u64,

@@ -12,6 +12,45 @@ use std::sync::Arc;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::Url;
 
+/// Why a body read stopped short.
+#[derive(Debug)]
+pub(crate) enum BodyStop {
+    /// The connection failed.
+    Io(std::io::Error),
+    /// The whole request's time ran out while the body still arrived.
+    Deadline,
+}
+
+/// A response body, at most `max + 1` bytes (one more than allowed, so the
+/// caller can tell a body over the cap), read by `deadline`. An HTTP
+/// client's timeout bounds each read, not the whole body: a server
+/// dripping a byte a second would hold a fetch forever. Each read waits at
+/// most the client's timeout; the deadline is checked between them.
+pub(crate) fn read_body(
+    resp: impl std::io::Read,
+    max: u64,
+    deadline: std::time::Instant,
+) -> Result<Vec<u8>, BodyStop> {
+    use std::io::Read;
+    let mut body = Vec::new();
+    let mut limited = resp.take(max.saturating_add(1));
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        let n = match limited.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(BodyStop::Io(e)),
+        };
+        if n == 0 {
+            return Ok(body);
+        }
+        body.extend_from_slice(&chunk[..n]);
+        if std::time::Instant::now() > deadline {
+            return Err(BodyStop::Deadline);
+        }
+    }
+}
+
 /// Why an IP-literal host in a non-public range is refused; `None` for a public address
 /// or a host name (names are checked when they resolve, by [`public_only`]).
 pub(crate) fn literal_host_refusal(url: &Url) -> Option<String> {
@@ -107,6 +146,37 @@ fn is_public_v4(v4: Ipv4Addr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A body arriving a byte every 20 ms, `left` bytes long.
+    struct Drip {
+        left: usize,
+    }
+
+    impl std::io::Read for Drip {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.left == 0 || buf.is_empty() {
+                return Ok(0);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            self.left -= 1;
+            buf[0] = b'x';
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn a_body_still_arriving_at_the_deadline_is_cut_there() {
+        use std::time::{Duration, Instant};
+        let started = Instant::now();
+        let deadline = started + Duration::from_millis(200);
+        let stop = read_body(Drip { left: 1_000 }, 1 << 20, deadline).unwrap_err();
+        assert!(matches!(stop, BodyStop::Deadline), "{stop:?}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        // a body done in time is read whole, and one byte past the cap stops it
+        let late = Instant::now() + Duration::from_secs(60);
+        assert_eq!(read_body(Drip { left: 5 }, 100, late).unwrap().len(), 5);
+        assert_eq!(read_body(Drip { left: 50 }, 10, late).unwrap().len(), 11);
+    }
 
     #[test]
     fn private_and_loopback_ranges_are_not_public() {
