@@ -29,11 +29,59 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), "UTF-8"),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (text.into_owned(), "windows-1252")
-        }
+        Err(_) => match utf8_with_stray_bytes(bytes) {
+            Some(text) => (text, "UTF-8 (stray bytes read as windows-1252)"),
+            None => {
+                let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+                (text.into_owned(), "windows-1252")
+            }
+        },
     }
+}
+
+/// A UTF-8 text with a few bytes that are not (a `©` pasted in as Latin-1,
+/// one file appended to another): the UTF-8 read as UTF-8 and each byte
+/// that is not as Windows-1252, when the text holds at least as many
+/// letters written in UTF-8 as such bytes; `None` otherwise (a Latin-1
+/// file, whose every letter beyond ASCII is such a byte). Reading the whole
+/// file as Windows-1252 for one stray byte turned every `ø` into `Ã¸`.
+pub(crate) fn utf8_with_stray_bytes(bytes: &[u8]) -> Option<String> {
+    // the text as runs of UTF-8, each followed by bytes that are not
+    let runs = || {
+        let mut rest = bytes;
+        std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
+            }
+            let (valid, bad) = match std::str::from_utf8(rest) {
+                Ok(s) => (s, 0),
+                Err(e) => {
+                    let valid = std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default();
+                    // (an incomplete sequence at the end is bad to the end)
+                    (valid, e.error_len().unwrap_or(rest.len() - e.valid_up_to()))
+                }
+            };
+            let stray = &rest[valid.len()..valid.len() + bad];
+            rest = &rest[valid.len() + bad..];
+            Some((valid, stray))
+        })
+    };
+    // counted first: a Latin-1 file (every letter beyond ASCII a stray
+    // byte) is decoded once, as a whole, by the caller
+    let (mut wide, mut stray) = (0usize, 0usize);
+    for (valid, bad) in runs() {
+        wide += valid.chars().filter(|c| !c.is_ascii()).count();
+        stray += bad.len();
+    }
+    if wide < stray.max(1) {
+        return None;
+    }
+    let mut out = String::with_capacity(bytes.len() + stray);
+    for (valid, bad) in runs() {
+        out.push_str(valid);
+        out.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(bad).0);
+    }
+    Some(out)
 }
 
 /// The title of a plain-text document: its first line, when that line reads as a heading
@@ -158,6 +206,24 @@ mod tests {
         let (t, enc) = decode(b"Tr\xf8ndelag fylkeskommune, s\xe6rlig \xe5pen");
         assert_eq!(t, "Trøndelag fylkeskommune, særlig åpen");
         assert_eq!(enc, "windows-1252");
+    }
+
+    #[test]
+    fn a_stray_latin1_byte_in_utf8_text_garbles_nothing_else() {
+        let (t, enc) = decode("Trøndelag særlig åpen \u{a9}".as_bytes());
+        assert_eq!((t.as_str(), enc), ("Trøndelag særlig åpen ©", "UTF-8"));
+        let mut b = "Blåbærsyltetøy fra Trøndelag, ".as_bytes().to_vec();
+        b.extend_from_slice(b"\xa9 2024 s\xf8k");
+        let (t, enc) = decode(&b);
+        assert_eq!(t, "Blåbærsyltetøy fra Trøndelag, © 2024 søk");
+        assert!(enc.starts_with("UTF-8"), "{enc}");
+        // a sequence cut at the end is read byte by byte
+        let (t, _) = decode(b"s\xc3\xb8k og \xc3");
+        assert_eq!(t, "søk og Ã");
+        // a Latin-1 file that happens to hold one UTF-8 pair stays Latin-1
+        let (t, enc) = decode(b"Tr\xf8ndelag s\xe6rlig \xe5pen \xc3\xa5");
+        assert_eq!(enc, "windows-1252");
+        assert!(t.starts_with("Trøndelag særlig åpen"), "{t}");
     }
 
     #[test]

@@ -5,7 +5,8 @@ use encoding_rs::Encoding;
 
 /// Decode bytes to text: BOM > content-type charset > `<meta charset>`/`<meta http-equiv>`
 /// in the first 1024 bytes > UTF-8 if valid > a `<meta>` charset further down (first
-/// 64 KiB; legacy pages often declare it after long scripts) > windows-1252.
+/// 64 KiB; legacy pages often declare it after long scripts) > UTF-8 with a few stray
+/// bytes read as windows-1252 > windows-1252.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static str) {
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_with_bom_removal(bytes);
@@ -18,9 +19,14 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static str
     let enc = match declared {
         Some(enc) => fix_declared(enc),
         None if std::str::from_utf8(bytes).is_ok() => encoding_rs::UTF_8,
-        None => meta_charset(&bytes[..bytes.len().min(64 * 1024)])
-            .map(fix_declared)
-            .unwrap_or(encoding_rs::WINDOWS_1252),
+        None => match meta_charset(&bytes[..bytes.len().min(64 * 1024)]) {
+            Some(enc) => fix_declared(enc),
+            // UTF-8 with a few stray bytes stays UTF-8 (see the text reader)
+            None => match crate::ingest::text::utf8_with_stray_bytes(bytes) {
+                Some(text) => return (text, encoding_rs::UTF_8.name()),
+                None => encoding_rs::WINDOWS_1252,
+            },
+        },
     };
     let (text, _) = enc.decode_without_bom_handling(bytes);
     (text.into_owned(), enc.name())

@@ -155,6 +155,17 @@ fn invalid_utf8_without_declaration_falls_back_to_windows_1252() {
 }
 
 #[test]
+fn a_utf8_page_with_a_stray_latin1_byte_keeps_its_utf8_letters() {
+    let mut page = "<p>Trøndelag fylkeskommune, særlig åpen "
+        .as_bytes()
+        .to_vec();
+    page.extend_from_slice(b"\xa9 2024</p>");
+    let (s, enc) = decode(&page, None);
+    assert_eq!(s, "<p>Trøndelag fylkeskommune, særlig åpen © 2024</p>");
+    assert_eq!(enc, "UTF-8");
+}
+
+#[test]
 fn script_and_style_text_never_reach_output() {
     let html = "<html><body><p>Synlig tekst her.</p><script>document.write('HIDDENJS')</script><style>.x{color:red}</style><noscript>NOSCRIPTTEXT</noscript></body></html>";
     let t = extract(html.as_bytes(), None).unwrap();
