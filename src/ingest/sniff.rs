@@ -61,8 +61,18 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
             return Sniffed::Unsupported(name);
         }
     }
-    if looks_like_html(&bytes[..bytes.len().min(8 * 1024)]) {
+    // HTML in UTF-16 (Word's "Save as Web Page") is told by its text
+    let head8 = &bytes[..bytes.len().min(8 * 1024)];
+    let utf16 = match encoding_rs::Encoding::for_bom(head8) {
+        Some((enc, _)) if enc != encoding_rs::UTF_8 => Some(enc),
+        _ => super::text::utf16_without_bom(head8),
+    };
+    let decoded = utf16.map(|enc| enc.decode(head8).0.into_owned());
+    if looks_like_html(decoded.as_deref().map_or(head8, str::as_bytes)) {
         return Sniffed::Known(Format::Html);
+    }
+    if utf16.is_some() {
+        return Sniffed::Known(Format::Text);
     }
     if looks_like_text(sample) {
         return Sniffed::Known(Format::Text);
@@ -170,6 +180,22 @@ mod tests {
         );
         assert_eq!(sniff(b"  <HTML lang=nb>"), Sniffed::Known(Format::Html));
         assert_eq!(sniff(b"<!-- x --><html>"), Sniffed::Known(Format::Html));
+    }
+
+    #[test]
+    fn html_and_text_in_utf16_are_recognised_with_or_without_bom() {
+        let page = "<html><head><title>Strategi</title></head><body><p>Trøndelag</p></body></html>";
+        let le: Vec<u8> = page.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = page.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let with_bom = [b"\xff\xfe".as_slice(), &le].concat();
+        for bytes in [&with_bom, &le, &be] {
+            assert_eq!(sniff(bytes), Sniffed::Known(Format::Html));
+        }
+        let text: Vec<u8> = "Samarbeid over grensen i Trøndelag og Jämtland"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(sniff(&text), Sniffed::Known(Format::Text));
     }
 
     #[test]

@@ -21,10 +21,50 @@ pub fn normalized(text: &str) -> Option<String> {
     Some(text.chars().filter(|&c| !invisible(c)).nfc().collect())
 }
 
+/// UTF-16 without a byte-order mark, as some Windows tools save text: in
+/// the first 4 KiB, most code units of the one byte order have a zero high
+/// byte (ASCII letters, digits, spaces, line ends) and none of the other
+/// does. `None` for text of one byte per character, and for UTF-16 whose
+/// text is mostly outside Latin-1 (no zero bytes to tell it by).
+pub(crate) fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let units = sample.len() / 2;
+    if units < 8 {
+        return None;
+    }
+    let zeros = |first: usize| {
+        sample
+            .iter()
+            .skip(first)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    let enc = if odd * 2 >= units && even * 50 <= units {
+        encoding_rs::UTF_16LE
+    } else if even * 2 >= units && odd * 50 <= units {
+        encoding_rs::UTF_16BE
+    } else {
+        return None;
+    };
+    // and reads as text: small binary numbers have zero high bytes too
+    let (text, _) = enc.decode_without_bom_handling(sample);
+    let control = text
+        .chars()
+        .filter(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
+    (control * 100 <= units).then_some(enc)
+}
+
 /// Decode text bytes; returns the text and the encoding used.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return (text.into_owned(), enc.name());
+    }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
         return (text.into_owned(), enc.name());
     }
     match std::str::from_utf8(bytes) {
@@ -224,6 +264,20 @@ mod tests {
         let (t, enc) = decode(b"Tr\xf8ndelag s\xe6rlig \xe5pen \xc3\xa5");
         assert_eq!(enc, "windows-1252");
         assert!(t.starts_with("Trøndelag særlig åpen"), "{t}");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_told_by_its_zero_bytes() {
+        let text = "Østersjøstrategien 2024\r\nSamarbeid i Trøndelag og Jämtland";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&le), (text.to_string(), "UTF-16LE"));
+        assert_eq!(decode(&be), (text.to_string(), "UTF-16BE"));
+        // one byte per character, and binary with zeros everywhere, are not
+        assert_eq!(utf16_without_bom(text.as_bytes()), None);
+        assert_eq!(utf16_without_bom(&[0u8; 64]), None);
+        let numbers: Vec<u8> = (0..200u16).flat_map(u16::to_le_bytes).collect();
+        assert_eq!(utf16_without_bom(&numbers), None);
     }
 
     #[test]

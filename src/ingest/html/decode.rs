@@ -12,6 +12,11 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static str
         let (text, _) = enc.decode_with_bom_removal(bytes);
         return (text.into_owned(), enc.name());
     }
+    // UTF-16 without a BOM: no `<meta>` can be read from its bytes
+    if let Some(enc) = crate::ingest::text::utf16_without_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        return (text.into_owned(), enc.name());
+    }
     let declared = content_type
         .and_then(charset_param)
         .and_then(|label| Encoding::for_label(label.as_bytes()))
