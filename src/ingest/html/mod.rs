@@ -258,7 +258,8 @@ fn looks_binary(bytes: &[u8]) -> bool {
     {
         return true;
     }
-    if Encoding::for_bom(bytes).is_some() {
+    if Encoding::for_bom(bytes).is_some() || crate::ingest::text::utf16_without_bom(bytes).is_some()
+    {
         return false; // UTF-16 text has NULs
     }
     let head = &bytes[..bytes.len().min(4096)];

@@ -155,6 +155,15 @@ fn invalid_utf8_without_declaration_falls_back_to_windows_1252() {
 }
 
 #[test]
+fn a_utf16_page_without_bom_is_read_as_html() {
+    let page = "<html><head><meta charset=utf-16le><title>Strategi for Trøndelag</title></head><body><p>Samarbeid over grensen.</p></body></html>";
+    let bytes: Vec<u8> = page.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let doc = extract(&bytes, None).expect("a page");
+    assert_eq!(doc.title.as_deref(), Some("Strategi for Trøndelag"));
+    assert!(doc.text.contains("Samarbeid over grensen."), "{}", doc.text);
+}
+
+#[test]
 fn a_utf8_page_with_a_stray_latin1_byte_keeps_its_utf8_letters() {
     let mut page = "<p>Trøndelag fylkeskommune, særlig åpen "
         .as_bytes()
