@@ -44,7 +44,7 @@ pub fn parse_bound(name: &str, v: &str, is_end: bool) -> Result<u64> {
         Error::param(
             name,
             format!(
-                "`{}` is not a date; write `2021`, `2021-06` or `2021-06-30`",
+                "`{}` is not a date; write `2021`, `2021-06` or `2021-06-30` (a real day, years 1000 to 2999)",
                 v.chars().take(40).collect::<String>()
             ),
         )
