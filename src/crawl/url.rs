@@ -53,7 +53,13 @@ pub enum UrlError {
     Invalid(String),
     /// Not http or https.
     Scheme(String),
+    /// Longer than [`MAX_URL_BYTES`] (shortened for the message).
+    TooLong(String),
 }
+
+/// Longest URL crawled, in bytes: servers answer longer ones 414 (most
+/// stop at 8 KiB), and a page linking a 100 KB URL is a trap.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
 
 impl std::fmt::Display for UrlError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -62,6 +68,10 @@ impl std::fmt::Display for UrlError {
             UrlError::Scheme(s) => write!(
                 f,
                 "the `{s}:` scheme is not allowed; only http and https URLs are crawled"
+            ),
+            UrlError::TooLong(u) => write!(
+                f,
+                "`{u}` is longer than {MAX_URL_BYTES} bytes, more than web servers accept"
             ),
         }
     }
@@ -86,6 +96,9 @@ pub fn normalize(raw: &str, base: Option<&Url>) -> Result<Url, UrlError> {
         return Err(UrlError::Invalid(shorten(trimmed)));
     }
     url.set_fragment(None);
+    if url.as_str().len() > MAX_URL_BYTES {
+        return Err(UrlError::TooLong(shorten(trimmed)));
+    }
     // Cannot fail for http(s) URLs with a host.
     let _ = url.set_username("");
     let _ = url.set_password(None);
@@ -280,6 +293,16 @@ mod tests {
             normalize("not a url", None),
             Err(UrlError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn a_url_longer_than_servers_accept_is_refused_with_its_start() {
+        let long = format!("https://example.org/{}", "a".repeat(100_000));
+        let e = normalize(&long, None).unwrap_err();
+        assert!(matches!(e, UrlError::TooLong(_)), "{e}");
+        let shown = e.to_string();
+        assert!(shown.len() < 400 && shown.contains("8192 bytes"), "{shown}");
+        assert!(normalize(&long[..MAX_URL_BYTES], None).is_ok());
     }
 
     #[test]
