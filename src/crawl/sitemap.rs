@@ -20,6 +20,9 @@ pub struct Sitemap {
     pub pages: Vec<String>,
     /// Further sitemaps (`<sitemapindex><sitemap><loc>`).
     pub sitemaps: Vec<String>,
+    /// A gzipped sitemap inflated past the size cap: only the locations in
+    /// its first `max_bytes` are listed.
+    pub cut: bool,
 }
 
 /// Parse a sitemap or sitemap index; gzip is detected by its magic bytes.
@@ -27,9 +30,14 @@ pub fn parse(bytes: &[u8], max_bytes: u64) -> Sitemap {
     if bytes.starts_with(b"\x1f\x8b") {
         let mut out = Vec::new();
         let _ = flate2::read::GzDecoder::new(bytes)
-            .take(max_bytes)
+            .take(max_bytes.saturating_add(1))
             .read_to_end(&mut out);
-        return parse_xml(&out);
+        let cut = out.len() as u64 > max_bytes;
+        out.truncate(max_bytes.min(out.len() as u64) as usize);
+        return Sitemap {
+            cut,
+            ..parse_xml(&out)
+        };
     }
     parse_xml(bytes)
 }
@@ -168,6 +176,15 @@ mod tests {
             .unwrap();
         let gz = enc.finish().unwrap();
         assert_eq!(parse(&gz, 1 << 20).pages, ["https://x.org/z"]);
+        assert!(!parse(&gz, 1 << 20).cut);
+        // a bomb is cut at the cap, and says so
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(b"<urlset><url><loc>https://x.org/a</loc></url>")
+            .unwrap();
+        enc.write_all(&vec![b' '; 1 << 20]).unwrap();
+        let bomb = parse(&enc.finish().unwrap(), 64 * 1024);
+        assert!(bomb.cut);
+        assert_eq!(bomb.pages, ["https://x.org/a"]);
     }
 
     #[test]

@@ -110,6 +110,15 @@ impl Crawler<'_> {
             }
         };
         let map = sitemap::parse(&body, self.opts.max_bytes);
+        if map.cut {
+            let mb = self.opts.max_bytes / (1024 * 1024);
+            self.fail(
+                &shown,
+                format!(
+                    "sitemap: inflates to more than {mb} MB (the body limit); the locations in its first {mb} MB are crawled"
+                ),
+            );
+        }
         for s in map.sitemaps {
             if level + 1 > MAX_SITEMAP_NESTING {
                 break;
