@@ -208,6 +208,8 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
         Sniffed::Known(f) => f,
     };
     super::frame::stage(format_args!("reading it as {}", format.as_str()));
+    // the size of the text the file holds, where more is read than kept
+    let mut whole = 0;
     let mut out = match format {
         Format::Pdf => {
             let p = pdf::extract(bytes).map_err(map_pdf_error)?;
@@ -226,7 +228,14 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
                 .map_err(|e| ExtractError::Malformed(e.to_string()))?,
         ),
         Format::Text => {
-            let (t, _) = text::decode(bytes);
+            // no more is indexed than MAX_TEXT_BYTES: a text file of
+            // hundreds of MB is read in part (four times that, for what
+            // tidying drops), not decoded and copied whole
+            let read = &bytes[..bytes.len().min(4 * MAX_TEXT_BYTES)];
+            if read.len() < bytes.len() {
+                whole = bytes.len();
+            }
+            let (t, _) = text::decode(read);
             Extracted {
                 title: text::title_of(&t),
                 pages: vec![text::tidy(&t)],
@@ -236,7 +245,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
         }
     };
     out.format = Some(format);
-    cap_text(&mut out, MAX_TEXT_BYTES);
+    cap_text(&mut out, MAX_TEXT_BYTES, whole);
     require_text(out)
 }
 
@@ -249,11 +258,12 @@ pub(crate) const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Cut `x`'s pages to `max` bytes of text in all (the page that crosses
 /// it at a space, the pages after it left out), with a warning that says so.
-fn cap_text(x: &mut Extracted, max: usize) {
+fn cap_text(x: &mut Extracted, max: usize, whole: usize) {
     let total: usize = x.pages.iter().map(String::len).sum();
-    if total <= max {
+    if total <= max && whole == 0 {
         return;
     }
+    let total = total.max(whole);
     let mut left = max;
     let mut kept = 0;
     for page in &mut x.pages {
@@ -322,7 +332,7 @@ mod tests {
             ],
             ..Extracted::default()
         };
-        cap_text(&mut x, 18);
+        cap_text(&mut x, 18, 0);
         assert_eq!(x.pages, ["alpha beta", "gamma"]);
         assert!(
             x.warnings[0].starts_with("partly extracted"),
@@ -333,7 +343,7 @@ mod tests {
             pages: vec!["kort tekst".into()],
             ..Extracted::default()
         };
-        cap_text(&mut small, 18);
+        cap_text(&mut small, 18, 0);
         assert_eq!(small.pages, ["kort tekst"]);
         assert!(small.warnings.is_empty());
     }
@@ -392,6 +402,26 @@ mod tests {
         let read = read_page(hub, None).expect("a hub page is read");
         assert_eq!(read.links.len(), 2);
         assert!(matches!(require_text(read), Err(ExtractError::NoText)));
+    }
+
+    #[test]
+    fn a_text_file_far_over_the_text_cap_is_read_in_part_and_says_its_size() {
+        let line = "Samarbeid over grensene i Trøndelag og Jämtland.\n";
+        let big = line.repeat((4 * MAX_TEXT_BYTES + (8 << 20)) / line.len());
+        let x = extract(big.as_bytes(), None).unwrap();
+        let kept: usize = x.pages.iter().map(String::len).sum();
+        assert!(
+            kept <= MAX_TEXT_BYTES && kept > MAX_TEXT_BYTES / 2,
+            "{kept}"
+        );
+        let mb = big.len().div_ceil(1 << 20);
+        assert!(
+            x.warnings
+                .iter()
+                .any(|w| w.contains(&format!("of {mb} MB"))),
+            "{:?}",
+            x.warnings
+        );
     }
 
     #[test]

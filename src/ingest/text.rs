@@ -160,7 +160,13 @@ const TITLE_MAX_WORDS: usize = 20;
 pub(crate) fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank_run = 0;
-    for line in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
+    // lines end at `\n`, `\r\n` or a lone `\r` (read in place: a copy of
+    // a text file of hundreds of MB per kind of line end counted against
+    // the worker's memory)
+    let lines = text
+        .split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'));
+    for line in lines {
         let clean: String = line
             .chars()
             .filter(|c| !c.is_control() || *c == '\t')
@@ -177,7 +183,8 @@ pub(crate) fn tidy(text: &str) -> String {
         out.push_str(clean);
         out.push('\n');
     }
-    out.trim_end().to_string()
+    out.truncate(out.trim_end().len());
+    out
 }
 
 #[cfg(test)]
@@ -299,5 +306,8 @@ mod tests {
     #[test]
     fn tidy_collapses_blank_lines_and_controls() {
         assert_eq!(tidy("a  \r\n\r\n\r\n\u{0}b\n\n"), "a\n\nb");
+        // every kind of line end, mixed, as lines
+        assert_eq!(tidy("a\rb\r\nc\nd\r\re"), "a\nb\nc\nd\n\ne");
+        assert_eq!(tidy("\r\n\n  \nx\r"), "x");
     }
 }
