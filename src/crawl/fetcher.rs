@@ -224,6 +224,11 @@ impl Fetcher {
         if body.len() as u64 > max {
             return Err(FetchError::TooLarge(max));
         }
+        let body = unencoded(
+            body,
+            get(&headers, header::CONTENT_ENCODING).as_deref(),
+            max,
+        )?;
         let noindex = headers
             .get_all("x-robots-tag")
             .iter()
@@ -263,6 +268,38 @@ impl Fetcher {
         } else {
             FetchError::Network(format!("the body could not be read ({chain})"))
         }
+    }
+}
+
+/// The body without the `Content-Encoding` a server applied unasked (no
+/// request says `Accept-Encoding`, yet some servers compress anyway):
+/// gzip and deflate are inflated, up to `max` bytes like any body; a body
+/// that does not inflate is kept as it came.
+fn unencoded(body: Vec<u8>, encoding: Option<&str>, max: u64) -> Result<Vec<u8>, FetchError> {
+    use std::io::Read;
+    let encoding = encoding.unwrap_or_default().trim().to_ascii_lowercase();
+    let mut out = Vec::new();
+    let inflated = match encoding.as_str() {
+        "" | "identity" => return Ok(body),
+        "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(&body[..])
+            .take(max.saturating_add(1))
+            .read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(&body[..])
+            .take(max.saturating_add(1))
+            .read_to_end(&mut out),
+        other => {
+            let shown: String = other.chars().filter(|c| !c.is_control()).take(40).collect();
+            return Err(FetchError::Network(format!(
+                "the server compressed the body as `{shown}` without being asked, and it cannot be read"
+            )));
+        }
+    };
+    match inflated {
+        Ok(_) if out.len() as u64 > max => Err(FetchError::TooLarge(max)),
+        Ok(_) => Ok(out),
+        // not what the header says (servers label plain bodies gzip too):
+        // the bytes as they came, for the format sniffing to judge
+        Err(_) => Ok(body),
     }
 }
 
@@ -330,10 +367,19 @@ mod tests {
         use std::io::Write;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        // headers at once, then a byte every 100 ms for 8 s (a whole body
-        // then, had the client waited)
+        // headers once asked, then a byte every 100 ms for 8 s (a whole
+        // body then, had the client waited)
         std::thread::spawn(move || {
             if let Ok((mut conn, _)) = listener.accept() {
+                // the request first: an answer before it is an error to the client
+                let mut request = Vec::new();
+                let mut byte = [0u8; 1];
+                while !request.ends_with(b"\r\n\r\n") {
+                    match std::io::Read::read(&mut conn, &mut byte) {
+                        Ok(1) => request.push(byte[0]),
+                        _ => return,
+                    }
+                }
                 let _ = conn
                     .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body>");
                 for _ in 0..80 {
@@ -366,6 +412,34 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+
+    #[test]
+    fn a_body_compressed_unasked_is_inflated_within_the_cap() {
+        use std::io::Write;
+        let page = b"<html><body><p>Tr\xc3\xb8ndelag</p></body></html>".to_vec();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&page).unwrap();
+        let gz = gz.finish().unwrap();
+        assert_eq!(unencoded(gz.clone(), Some("gzip"), 1 << 20).unwrap(), page);
+        assert_eq!(unencoded(page.clone(), None, 1 << 20).unwrap(), page);
+        // a bomb stops at the cap; a plain body labelled gzip is kept; an
+        // unknown coding is an error
+        let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        bomb.write_all(&vec![b' '; 1 << 20]).unwrap();
+        let bomb = bomb.finish().unwrap();
+        assert!(matches!(
+            unencoded(bomb, Some("gzip"), 1024),
+            Err(FetchError::TooLarge(1024))
+        ));
+        assert_eq!(
+            unencoded(page.clone(), Some("gzip"), 1 << 20).unwrap(),
+            page
+        );
+        let e = unencoded(page, Some("br"), 1 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`br`"), "{e}");
     }
 
     #[test]
