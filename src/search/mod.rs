@@ -656,6 +656,28 @@ fn normalise_path(facet: &str, v: &str) -> Result<String> {
     if facet == schema::LANG {
         return Ok(p.to_lowercase());
     }
+    // years and periods have one form: a value in another matches no
+    // document, so it is refused rather than answered with nothing
+    let year = |y: &str| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
+    let value = p.trim_start_matches('/');
+    let shown = || value.chars().take(40).collect::<String>();
+    if !value.is_empty() && facet == Facet::Year.name() && !year(value) {
+        return Err(Error::param(
+            facet,
+            format!("`{}` is not a year; write four digits, as `2021`", shown()),
+        ));
+    }
+    if !value.is_empty()
+        && facet == Facet::Period.name()
+        && !value
+            .split_once('-')
+            .is_some_and(|(a, b)| year(a) && year(b))
+    {
+        return Err(Error::param(
+            facet,
+            format!("`{}` is not a period; write it as `2021-2027`", shown()),
+        ));
+    }
     Ok(if p.is_empty() { "/".into() } else { p })
 }
 

@@ -209,6 +209,9 @@ async fn bad_parameters_are_400_and_name_the_parameter() {
         ("ui=fr", "`ui`"),
         ("region=%2Fnorway%00x", "`region`"),
         ("limit=1&limit=2", "`limit`"),
+        ("year=abc", "`year`"),
+        ("year=%2F20201", "`year`"),
+        ("period=2021", "`period`"),
     ] {
         let r = get(&app, &format!("/api/search?{query}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}");
