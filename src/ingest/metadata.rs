@@ -170,15 +170,16 @@ fn plausible_path(path: &str) -> bool {
         })
 }
 
-/// The text of a metadata file, `None` when there is none; a file that is
-/// there but cannot be read (not UTF-8, no permission) is an error naming
-/// it, not a file silently left out.
-/// A name too long for the file system has no sidecar either
-/// (a 255-byte document name leaves no room for `.meta.toml`).
+/// Whether a metadata file's look-up failed because there is none: not
+/// found, or a name too long for the file system (a 255-byte document
+/// name leaves no room for `.meta.toml`).
 fn absent(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ENAMETOOLONG)
 }
 
+/// The text of a metadata file, `None` when there is none; a file that is
+/// there but cannot be read (not UTF-8, no permission, not a regular file,
+/// too large) is an error naming it, not a file silently left out.
 fn read_metadata(path: &Path) -> crate::error::Result<Option<String>> {
     let usage = |why: String| crate::error::Error::Usage(format!("`{}`: {why}", path.display()));
     match std::fs::metadata(path) {

@@ -183,15 +183,15 @@ fn walk(root: &Path, jobs: &mut Vec<Job>) {
             }
             continue;
         }
-        // a link to a file is read as the file, as when it is named on the
-        // command line; a link to a folder is not followed (it may loop),
-        // and a FIFO, socket or device is no document: each is reported,
-        // never passed over in silence
         // a metadata file is no document, whatever kind of file it is (its
         // document reports one it cannot read)
         if metadata::is_metadata_file(e.path()) || is_readme(e.path(), root) {
             continue;
         }
+        // a link to a file is read as the file, as when it is named on the
+        // command line; a link to a folder is not followed (it may loop),
+        // and a FIFO, socket or device is no document: each is reported,
+        // never passed over in silence
         let what: std::result::Result<(), String> = if e.file_type().is_file() {
             Ok(())
         } else {
