@@ -419,7 +419,8 @@ impl Expand<'_> {
         out
     }
 
-    /// A hyphenated word nothing translates as a whole (`crypto-asset`),
+    /// A hyphenated word nothing translates as a whole (`crypto-asset`,
+    /// and words joined by a slash, `EU/EØS`),
     /// as one group per part with the part's own alternatives (`crypto` →
     /// `krypto`), each also holding the word as typed at 1/n of its weight;
     /// `None` for anything else.
@@ -430,13 +431,15 @@ impl Expand<'_> {
         if u.phrase || u.target != Target::Any || u.weight != 1.0 || u.via != Via::Literal {
             return None;
         }
-        let parts: Vec<&str> = u.text.split('-').collect();
-        if parts.len() < 2
-            || parts.len() > MAX_NGRAM
-            || !parts
-                .iter()
-                .all(|p| p.chars().count() >= 2 && p.chars().all(char::is_alphabetic))
-        {
+        // `EU/EØS` is the two words as `EU-midler` is; a piece may hold
+        // digits (`CO2-utslipp`), not only digits (`covid-19`, `2021-2027`)
+        let parts: Vec<&str> = u.text.split(['-', '/']).collect();
+        let word = |p: &str| {
+            p.chars().count() >= 2
+                && p.chars().all(char::is_alphanumeric)
+                && p.chars().any(char::is_alphabetic)
+        };
+        if parts.len() < 2 || parts.len() > MAX_NGRAM || !parts.iter().all(|p| word(p)) {
             return None;
         }
         let words: Vec<Unit> = parts
@@ -834,6 +837,16 @@ mod tests {
         // a word with a piece too short or not a word stays whole
         assert_eq!(groups("e-helse").len(), 1);
         assert_eq!(groups("covid-19").len(), 1);
+        assert_eq!(groups("2021-2027").len(), 1);
+        // words joined by a slash, and a piece holding digits, are parts too
+        assert_eq!(
+            groups("EU/EØS"),
+            [
+                vec![("EU".to_string(), 1.0), ("EU/EØS".to_string(), 0.5)],
+                vec![("EØS".to_string(), 1.0), ("EU/EØS".to_string(), 0.5)],
+            ]
+        );
+        assert_eq!(groups("CO2-utslipp").len(), 2);
     }
 
     #[test]

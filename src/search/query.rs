@@ -304,6 +304,17 @@ fn has_word_chars(s: &str) -> bool {
     s.chars().any(char::is_alphanumeric)
 }
 
+/// Whether `chars[j]` ends a word though no space follows it: a comma or
+/// semicolon typed without its space (`klima,energi`), unless between
+/// digits (`1,5`).
+fn separates(chars: &[char], j: usize) -> bool {
+    let digit = |k: Option<usize>| {
+        k.and_then(|k| chars.get(k))
+            .is_some_and(|c| c.is_ascii_digit())
+    };
+    matches!(chars[j], ',' | ';') && !(digit(j.checked_sub(1)) && digit(Some(j + 1)))
+}
+
 fn tokenize(s: &str) -> Vec<Tok> {
     let mut out = Vec::new();
     let chars: Vec<char> = s.chars().collect();
@@ -338,7 +349,11 @@ fn tokenize(s: &str) -> Vec<Tok> {
             continue;
         }
         let mut j = i;
-        while j < chars.len() && !chars[j].is_whitespace() && chars[j] != '"' {
+        while j < chars.len()
+            && !chars[j].is_whitespace()
+            && chars[j] != '"'
+            && !separates(&chars, j)
+        {
             j += 1;
         }
         let text: String = chars[i..j].iter().collect();
@@ -355,10 +370,17 @@ fn tokenize(s: &str) -> Vec<Tok> {
         } else if text == "OR" && !neg && target == Target::Any {
             out.push(Tok::Or);
         } else if !text.is_empty() {
+            // a question's `?`, a sentence's `.`, brackets and quotation
+            // marks around a word are not part of it: `klimamål?` is
+            // looked up, translated and split as `klimamål`
+            let text = text
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_string();
             out.push(Tok::Word { text, neg, target });
         } else if j == start {
             j += 1;
         }
+        // (a separator ends the word and is passed over)
         i = j.max(start + 1);
     }
     out
@@ -1768,6 +1790,37 @@ mod tests {
         assert_eq!(words(&p)[1], ["nordsjø", "østersjø"]);
         assert_eq!(p.required[2][0].target, Target::Title);
         assert_eq!(p.excluded[0].text, "Erasmus");
+    }
+
+    #[test]
+    fn punctuation_around_a_word_is_not_part_of_it() {
+        assert_eq!(
+            words(&parse(
+                "Hva er klimamål? «fraflytting» (EØS) 2021–2027. C++"
+            )),
+            [
+                ["Hva"],
+                ["er"],
+                ["klimamål"],
+                ["fraflytting"],
+                ["EØS"],
+                ["2021–2027"],
+                ["C"]
+            ]
+        );
+        // nor is a comma typed without its space; a decimal comma is kept
+        assert_eq!(
+            words(&parse("klima,energi;transport 1,5")),
+            [["klima"], ["energi"], ["transport"], ["1,5"]]
+        );
+        // marks left alone are nothing to search; an exclusion, a title
+        // word and a phrase keep their meaning
+        assert!(parse("?! … «»").is_empty());
+        let p = parse(r#"-energi? title:(strategi) "grønt skifte"?"#);
+        assert_eq!(p.excluded[0].text, "energi");
+        assert_eq!(p.required[0][0].text, "strategi");
+        assert_eq!(p.required[0][0].target, Target::Title);
+        assert_eq!(p.required[1][0].text, "grønt skifte");
     }
 
     #[test]

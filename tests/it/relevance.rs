@@ -683,3 +683,22 @@ fn query_words_next_to_each_other_rank_above_the_same_words_apart() {
     let together_first = names(&searcher.search(&req).unwrap());
     assert_eq!(together_first, ["together.txt", "apart.txt"]);
 }
+
+#[test]
+fn a_questions_punctuation_finds_what_the_bare_words_find() {
+    if !hunspell() {
+        return;
+    }
+    // compound parts, a neighbour's word, the query's own standard: each
+    // looked up by the word, not by the word with its `?` or brackets
+    for q in ["kystturisme", "organisasjonene", "verksemd"] {
+        let bare = run(q, Features::ALL);
+        assert!(!bare.hits.is_empty(), "{q}");
+        for typed in [format!("{q}?"), format!("«{q}»"), format!("({q}),")] {
+            let r = run(&typed, Features::ALL);
+            assert_eq!(names(&r), names(&bare), "{typed}");
+            let scores = |r: &Response| r.hits.iter().map(|h| h.score).collect::<Vec<_>>();
+            assert_eq!(scores(&r), scores(&bare), "{typed}");
+        }
+    }
+}
