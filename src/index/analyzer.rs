@@ -297,7 +297,7 @@ pub(crate) fn single_token(analyzer: &mut TextAnalyzer, word: &str) -> Option<St
 
 /// True when `word` is a function word (`of`, `the`; `og`, `i`) in the
 /// stop list of the analysed language `key` (the Snowball lists tantivy
-/// ships, Lucene's for English); false for a language without one.
+/// ships; NLTK's for English); false for a language without one.
 pub(crate) fn stop_word(key: &str, word: &str) -> bool {
     use std::cell::RefCell;
     use tantivy::tokenizer::{Language as Stop, StopWordFilter};
@@ -326,7 +326,15 @@ pub(crate) fn stop_word(key: &str, word: &str) -> bool {
     STOP.with(|cache| {
         let mut cache = cache.borrow_mut();
         let analyzer = cache[i].get_or_insert_with(|| {
-            StopWordFilter::new(LISTS[i].1).map(|stop| {
+            let filter = if LISTS[i].0 == "en" {
+                // NLTK's list holds Lucene's 33 words and a question's
+                // `what`, `how`, `which`, `does`: function words too
+                stop_words::lookup("en")
+                    .map(|words| StopWordFilter::remove(words.iter().map(|w| w.to_string())))
+            } else {
+                StopWordFilter::new(LISTS[i].1)
+            };
+            filter.map(|stop| {
                 TextAnalyzer::builder(SimpleTokenizer::default())
                     .filter(LowerCaser)
                     .filter(stop)

@@ -702,3 +702,27 @@ fn a_questions_punctuation_finds_what_the_bare_words_find() {
         }
     }
 }
+
+#[test]
+fn an_english_questions_function_words_change_nothing() {
+    if !freedict() {
+        return;
+    }
+    // `what`, `how`, `does` are not in Lucene's 33 English stop words;
+    // taken as content words they were translated (`what` → `legg`) and
+    // required
+    let bare = names(&run("ferry pollution", Features::ALL));
+    assert_eq!(bare.first().map(String::as_str), Some("ferje-nb.txt"));
+    for q in [
+        "what about ferry pollution?",
+        "how does ferry pollution happen",
+    ] {
+        let r = run(q, Features::ALL);
+        assert_eq!(
+            names(&r).first().map(String::as_str),
+            Some("ferje-nb.txt"),
+            "{q}: {:?}",
+            names(&r)
+        );
+    }
+}
