@@ -390,10 +390,11 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         .collect();
     let drawing = drawing_time();
     let deadline = Instant::now() + drawing;
+    let mut one_page = OnePageTree::new(&mut doc);
     // pages the time limit left unread, and pages it or the glyph limit cut short
     let mut unread: Vec<u32> = Vec::new();
     let mut cut: Vec<u32> = Vec::new();
-    for &(number, _) in &page_ids {
+    for &(number, page_id) in &page_ids {
         if Instant::now() >= deadline {
             unread.push(number);
             pages.push(Vec::new());
@@ -404,8 +405,12 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
             deadline: Some(deadline),
             ..PageSink::default()
         };
+        let in_tree = match &mut one_page {
+            Some(tree) => tree.holding(&mut doc, page_id),
+            None => number,
+        };
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            pdf_extract::output_doc_page(&doc, &mut sink, number)
+            pdf_extract::output_doc_page(&doc, &mut sink, in_tree)
         }));
         match outcome {
             Ok(Ok(())) => {}
@@ -416,6 +421,10 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
             Err(panic) => failures.push(format!("page `{number}`: {}", panic_text(&panic))),
         }
         pages.push(sink.finish());
+    }
+
+    if let Some(tree) = one_page {
+        tree.restore(&mut doc);
     }
 
     let has_text = pages.iter().any(|lines| !lines.is_empty());
@@ -485,6 +494,63 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         has_images: had_images,
         warnings,
     })
+}
+
+/// The catalog's page tree swapped for one holding a single page while the
+/// pages are drawn: pdf-extract's `output_doc_page` finds its page by walking
+/// the whole tree, so drawing every page of a long document walked it once
+/// per page (8,000 pages: 17 s, against 0.2 s for pdftotext). A page keeps
+/// its own `/Parent`, so what it inherits (resources, boxes) is unchanged.
+struct OnePageTree {
+    catalog: ObjectId,
+    /// The catalog's `/Pages` as the file has it, put back by [`Self::restore`].
+    pages: lopdf::Object,
+    node: ObjectId,
+}
+
+impl OnePageTree {
+    fn new(doc: &mut Document) -> Option<OnePageTree> {
+        use lopdf::{Dictionary, Object};
+        let catalog = doc.trailer.get(b"Root").ok()?.as_reference().ok()?;
+        let pages = doc
+            .get_dictionary(catalog)
+            .ok()?
+            .get(b"Pages")
+            .ok()?
+            .clone();
+        let mut node = Dictionary::new();
+        node.set("Type", Object::Name(b"Pages".to_vec()));
+        node.set("Kids", Object::Array(Vec::new()));
+        node.set("Count", Object::Integer(1));
+        let node = doc.add_object(Object::Dictionary(node));
+        doc.get_dictionary_mut(catalog)
+            .ok()?
+            .set("Pages", Object::Reference(node));
+        Some(OnePageTree {
+            catalog,
+            pages,
+            node,
+        })
+    }
+
+    /// Make `page` the tree's one page; its number there (1).
+    fn holding(&mut self, doc: &mut Document, page: ObjectId) -> u32 {
+        if let Ok(node) = doc.get_dictionary_mut(self.node) {
+            node.set(
+                "Kids",
+                lopdf::Object::Array(vec![lopdf::Object::Reference(page)]),
+            );
+        }
+        1
+    }
+
+    /// Put the file's own page tree back.
+    fn restore(self, doc: &mut Document) {
+        if let Ok(catalog) = doc.get_dictionary_mut(self.catalog) {
+            catalog.set("Pages", self.pages);
+        }
+        doc.objects.remove(&self.node);
+    }
 }
 
 /// Pages whose content shows (with `Tj`, `TJ`, `'`, `"`) at least

@@ -1154,3 +1154,35 @@ fn a_panic_of_the_pdf_library_reads_as_something_unexpected_in_the_file() {
     assert!(text.starts_with("the PDF library met something"), "{text}");
     assert!(text.ends_with("(`a value`)"), "{text}");
 }
+
+#[test]
+fn pages_of_a_nested_tree_keep_what_they_inherit_and_their_order() {
+    // each page is drawn from a one-page tree: its fonts and media box
+    // still come from its own parents, two levels up and in two branches
+    let content = |text: &str| stream("", &format!("BT /F1 12 Tf 20 100 Td ({text}) Tj ET"));
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 3 /MediaBox [0 0 200 200] >>".to_string(),
+        "<< /Type /Pages /Parent 2 0 R /Kids [5 0 R] /Count 1 /Resources << /Font << /F1 8 0 R >> >> >>".to_string(),
+        "<< /Type /Pages /Parent 2 0 R /Kids [6 0 R 7 0 R] /Count 2 /Resources << /Font << /F1 9 0 R >> >> >>".to_string(),
+        "<< /Type /Page /Parent 3 0 R /Contents 10 0 R >>".to_string(),
+        "<< /Type /Page /Parent 4 0 R /Contents 11 0 R >>".to_string(),
+        "<< /Type /Page /Parent 4 0 R /Contents 12 0 R >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>".to_string(),
+        content("Fjellgard ein"),
+        content("Fjellgard to"),
+        content("Fjellgard tre"),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    for (i, body) in objects.iter().enumerate() {
+        pdf.push_str(&format!("{} 0 obj {body} endobj\n", i + 1));
+    }
+    pdf.push_str("trailer << /Root 1 0 R >>\n%%EOF\n");
+    let text = extract(pdf.as_bytes()).unwrap();
+    assert_eq!(
+        text.pages,
+        ["Fjellgard ein", "Fjellgard to", "Fjellgard tre"]
+    );
+    assert!(text.warnings.is_empty(), "{:?}", text.warnings);
+}
