@@ -214,7 +214,8 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     stage(format_args!("checking its compressed streams"));
     check_inflated_size(bytes, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)?;
     let repaired = repair::object_stream_lengths(bytes).map_err(PdfError::Malformed)?;
-    let bytes: &[u8] = &repaired;
+    let measured = repair::stream_lengths(&repaired);
+    let bytes: &[u8] = &measured;
     match extract_once(bytes) {
         Err(e @ (PdfError::Malformed(_) | PdfError::NoText { .. } | PdfError::Empty)) => {
             // A damaged cross-reference table is the commonest breakage: rebuild it by scanning
@@ -337,6 +338,7 @@ fn locked(doc: &Document) -> bool {
 fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     stage(format_args!("parsing the document structure"));
     let mut doc = load(bytes)?;
+    repair::unmeasured_streams(&mut doc, bytes);
     if locked(&doc) {
         // lopdf rejects some valid encryption dictionaries (a `/Length` with `/V 1`,
         // 127-byte `/O` and `/U` strings from Acrobat); fix those in place and retry.

@@ -11,6 +11,10 @@
 //!   storing an object stream's length in an object stream, so such a
 //!   `/Length N G R` is replaced, in place and at the same width, by the
 //!   stream's real length measured up to `endstream`.
+//! - **Stream lengths** ([`stream_lengths`], [`unmeasured_streams`]): a
+//!   stream whose `/Length` does not end at `endstream` is an object lopdf
+//!   cannot parse, and its page read as empty with no warning; pdftotext
+//!   reads such streams up to `endstream`, and so does Kartotek now.
 //! - **The page tree** ([`page_tree`]): `/Count` values that lie (pdf-extract
 //!   and lopdf size allocations from them), kids that loop back, and
 //!   `/Parent` links that loop (inherited attributes are looked up along
@@ -95,6 +99,173 @@ pub(super) fn object_stream_lengths(bytes: &[u8]) -> Result<Cow<'_, [u8]>, Strin
     Ok(match out {
         Some(v) => Cow::Owned(v),
         None => Cow::Borrowed(bytes),
+    })
+}
+
+/// Rewrite, in its own place, the direct `/Length` of every top-level stream
+/// whose length does not end at `endstream` (a producer that counted wrong,
+/// or a file edited by hand): lopdf cannot parse such an object, and the
+/// page it draws came back empty with no warning. The real length is the
+/// distance to the first `endstream`, less the end of line before it; it is
+/// written over the old value and the white space around it, so no byte
+/// moves and the cross-reference table stays true. A length that does not
+/// fit there, and a stream whose length is right, are left as they are. A
+/// `/Length N G R` naming a missing object is mended after loading
+/// ([`unmeasured_streams`]); one naming a wrong number is rewritten here.
+pub(super) fn stream_lengths(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let (objects, _) = super::recover::scan_objects(bytes);
+    let mut out: Option<Vec<u8>> = None;
+    for &(offset, _) in objects.values() {
+        let head = &bytes[offset..bytes.len().min(offset + 4096)];
+        // the object's own head: a small object's 4 KB may hold the next
+        let head = find(head, b"endobj").map_or(head, |end| &head[..end]);
+        let Some((dict_end, body)) = stream_keyword(head) else {
+            continue;
+        };
+        let body_start = offset + body;
+        let Some((value_start, value_end)) = length_value(&head[..dict_end]) else {
+            continue;
+        };
+        let value = &head[value_start..value_end];
+        let declared = match super::recover::read_reference(value, 0) {
+            Some((num, _)) => match referenced_integer(bytes, &objects, num) {
+                Some(n) => Some(n),
+                None => continue, // mended after loading, or lopdf's to judge
+            },
+            None => std::str::from_utf8(value)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok()),
+        };
+        if declared.is_some_and(|n| ends_at_endstream(bytes, body_start, n)) {
+            continue;
+        }
+        let Some(actual) = measured_length(bytes, body_start) else {
+            continue;
+        };
+        // (a delimiter ends the span: no space is needed after the number)
+        let text = format!(" {actual}");
+        let width = value_end - value_start;
+        if text.len() > width {
+            continue; // no room: left to the parser
+        }
+        let buf = out.get_or_insert_with(|| bytes.to_vec());
+        let at = offset + value_start;
+        buf[at..at + width].fill(b' ');
+        buf[at..at + text.len()].copy_from_slice(text.as_bytes());
+    }
+    match out {
+        Some(v) => Cow::Owned(v),
+        None => Cow::Borrowed(bytes),
+    }
+}
+
+/// After loading: a stream lopdf could not measure (no `/Length`, or one
+/// naming a missing object) keeps where its data starts but no data; its
+/// data is read up to `endstream`, as pdftotext reads it.
+pub(super) fn unmeasured_streams(doc: &mut Document, bytes: &[u8]) {
+    for object in doc.objects.values_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        let Some(start) = stream.start_position.filter(|_| stream.content.is_empty()) else {
+            continue;
+        };
+        if start >= bytes.len() {
+            continue;
+        }
+        if let Some(length) = measured_length(bytes, start) {
+            stream.set_content(bytes[start..start + length].to_vec());
+        }
+    }
+}
+
+/// In the head of an object, the end of its stream dictionary (the `stream`
+/// keyword after `>>`) and where the stream's data starts.
+fn stream_keyword(head: &[u8]) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(at) = find(&head[from..], b"stream") {
+        let kw = from + at;
+        from = kw + 1;
+        let before = head[..kw].trim_ascii_end();
+        if !before.ends_with(b">>") {
+            continue;
+        }
+        let mut p = kw + b"stream".len();
+        while head.get(p) == Some(&b' ') {
+            p += 1;
+        }
+        return match head.get(p..p + 2) {
+            Some([b'\r', b'\n']) => Some((kw, p + 2)),
+            Some([b'\n', _]) | Some([b'\r', _]) => Some((kw, p + 1)),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// In a stream dictionary, the span of its `/Length` value with the white
+/// space around it, up to the next delimiter.
+fn length_value(dict: &[u8]) -> Option<(usize, usize)> {
+    let mut from = 0;
+    let at = loop {
+        let at = from + find(&dict[from..], b"/Length")?;
+        from = at + 1;
+        // `/Length1` of an embedded font program is another key
+        if dict
+            .get(at + b"/Length".len())
+            .is_some_and(|b| b.is_ascii_whitespace())
+        {
+            break at + b"/Length".len();
+        }
+    };
+    let mut end = at;
+    while end < dict.len() && !matches!(dict[end], b'/' | b'>' | b'<' | b'[' | b'(') {
+        end += 1;
+    }
+    (end > at).then_some((at, end))
+}
+
+/// The integer object `num` holds (`7 0 obj 42 endobj`).
+fn referenced_integer(
+    bytes: &[u8],
+    objects: &super::recover::ObjectOffsets,
+    num: u64,
+) -> Option<u64> {
+    let &(offset, _) = objects.get(&num)?;
+    let body = &bytes[offset..bytes.len().min(offset + 64)];
+    let obj = find(body, b"obj")? + b"obj".len();
+    let p = super::recover::skip_space(body, obj);
+    super::recover::read_number(body, p).map(|(n, _)| n)
+}
+
+/// True when `length` bytes of data from `start` are followed by
+/// `endstream` (after one end of line), as lopdf requires.
+fn ends_at_endstream(bytes: &[u8], start: usize, length: u64) -> bool {
+    let Some(end) = usize::try_from(length)
+        .ok()
+        .and_then(|l| start.checked_add(l))
+    else {
+        return false;
+    };
+    let Some(rest) = bytes.get(end..) else {
+        return false;
+    };
+    let rest = match rest {
+        [b'\r', b'\n', rest @ ..] | [b'\n' | b'\r', rest @ ..] => rest,
+        rest => rest,
+    };
+    rest.starts_with(b"endstream")
+}
+
+/// The data length of the stream starting at `start`: up to the first
+/// `endstream`, less one end of line before it.
+fn measured_length(bytes: &[u8], start: usize) -> Option<usize> {
+    let end = start + find(&bytes[start..], b"endstream")?;
+    let data = &bytes[start..end];
+    Some(match data {
+        [.., b'\r', b'\n'] => data.len() - 2,
+        [.., b'\n' | b'\r'] => data.len() - 1,
+        _ => data.len(),
     })
 }
 

@@ -1186,3 +1186,30 @@ fn pages_of_a_nested_tree_keep_what_they_inherit_and_their_order() {
     );
     assert!(text.warnings.is_empty(), "{:?}", text.warnings);
 }
+
+#[test]
+fn a_content_stream_whose_length_is_wrong_or_missing_is_read_to_endstream() {
+    let data = "BT /F1 12 Tf 20 100 Td (Trollstigen) Tj ET";
+    let right = data.len() + 1; // the newline before `endstream` is not counted
+    for length in [
+        format!("/Length {}", right - 2),
+        format!("/Length {}", right + 2),
+        "/Length 3".to_string(),
+        "/Length 999999999999".to_string(),
+        "/Length -5".to_string(),
+        "/Length 9 0 R".to_string(), // an object the file lacks
+        "/Length 6 0 R".to_string(), // one holding a wrong number
+        String::new(),
+    ] {
+        let pdf = raw_pdf(
+            "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>",
+            &[
+                &format!("<< {length} >> stream\n{data}\n\nendstream"),
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                "7",
+            ],
+        );
+        let text = extract(&pdf).unwrap_or_else(|e| panic!("{length}: {e}"));
+        assert_eq!(text.pages, ["Trollstigen"], "{length}");
+    }
+}
