@@ -222,11 +222,14 @@ pub(super) fn rewrite_page_contents(
     (floods, shown)
 }
 
-/// `content` rewritten where pdf-extract would misread it: numbers too long
-/// for lopdf's content parser made `0` (see [`repair::clamp_long_numbers`]),
+/// `content` rewritten where pdf-extract would misread it: stray brackets
+/// blanked (see [`repair::blank_stray_delimiters`]), numbers too long for
+/// lopdf's content parser made `0` (see [`repair::clamp_long_numbers`]),
 /// and the `'` and `"` operators expanded; `None` when nothing needs it.
 fn readable_operators(content: &[u8]) -> Option<Vec<u8>> {
-    let clamped = repair::clamp_long_numbers(content);
+    let blanked = repair::blank_stray_delimiters(content);
+    let current = blanked.as_deref().unwrap_or(content);
+    let clamped = repair::clamp_long_numbers(current).or(blanked);
     let current = clamped.as_deref().unwrap_or(content);
     let expanded = repair::uses_quote_operators(current)
         .then(|| repair::expand_quote_operators(current))
@@ -473,22 +476,49 @@ pub(super) fn find_token(data: &[u8], token: &[u8], from: usize) -> Option<usize
     None
 }
 
+/// Where the `EI` ending an inline image whose data starts at `from` stands.
+/// Image data may hold ` EI ` by chance; the one that ends the image is
+/// followed by content, which is text, so the first `EI` followed by
+/// [`AFTER_EI`] bytes of text is taken (as poppler and pdf.js judge it),
+/// else the first `EI`.
+fn image_end(content: &[u8], from: usize) -> Option<usize> {
+    let first = find_token(content, b"EI", from)?;
+    let mut at = first;
+    loop {
+        let after = &content[at + 2..content.len().min(at + 2 + AFTER_EI)];
+        if after
+            .iter()
+            .all(|&b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+        {
+            return Some(at);
+        }
+        match find_token(content, b"EI", at + 2) {
+            Some(next) => at = next,
+            None => return Some(first),
+        }
+    }
+}
+
+/// Bytes after an inline image's `EI` that must read as text.
+const AFTER_EI: usize = 32;
+
 /// Content with every inline image (`BI … ID data EI`) cut out; `None` when there is none.
+/// An image never ended (no `ID` or no `EI`: a truncated stream) is cut to the end of the
+/// content, so the text before it is read.
 pub(super) fn strip_inline_images(content: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(content.len());
     let mut pos = 0;
     let mut found = false;
     while let Some(bi) = find_token(content, b"BI", pos) {
-        let Some(id) = find_token(content, b"ID", bi + 2) else {
-            break;
-        };
-        let Some(ei) = find_token(content, b"EI", id + 3) else {
-            break;
-        };
         out.extend_from_slice(&content[pos..bi]);
         out.push(b'\n');
-        pos = ei + 2;
         found = true;
+        let end = find_token(content, b"ID", bi + 2).and_then(|id| image_end(content, id + 3));
+        let Some(ei) = end else {
+            pos = content.len();
+            break;
+        };
+        pos = ei + 2;
     }
     if !found {
         return None;

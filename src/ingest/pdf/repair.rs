@@ -15,6 +15,9 @@
 //!   stream whose `/Length` does not end at `endstream` is an object lopdf
 //!   cannot parse, and its page read as empty with no warning; pdftotext
 //!   reads such streams up to `endstream`, and so does Kartotek now.
+//! - **Stray brackets** ([`blank_stray_delimiters`]): a `)`, `]` or `>>` in
+//!   a content stream that closes nothing stops lopdf's content parser, and
+//!   the rest of the page was lost in silence; it is blanked out.
 //! - **The page tree** ([`page_tree`]): `/Count` values that lie (pdf-extract
 //!   and lopdf size allocations from them), kids that loop back, and
 //!   `/Parent` links that loop (inherited attributes are looked up along
@@ -721,11 +724,50 @@ pub(super) fn shown_characters(content: &[u8], two_byte_fonts: &[Vec<u8>]) -> us
                 }
                 pending = 0;
             }
-            Token::Number(_) => {}
+            Token::Number(_) | Token::Delimiter(_) => {}
         }
         true
     });
     shown
+}
+
+/// `content` with the brackets lopdf's content parser stops at blanked out,
+/// or `None` when there are none: a `)`, `]`, `>>`, `>`, `{` or `}` that
+/// closes nothing (a producer's stray byte). The parser reads operations up
+/// to the first such byte and drops the rest of the page in silence;
+/// pdftotext passes over it.
+pub(super) fn blank_stray_delimiters(content: &[u8]) -> Option<Vec<u8>> {
+    let mut stray: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut open: Vec<std::ops::Range<usize>> = Vec::new();
+    for_each_token(content, |t| {
+        match t {
+            Token::Delimiter(at) => match &content[at.clone()] {
+                b"[" | b"<<" => open.push(at),
+                closing @ (b"]" | b">>") => {
+                    let opening: &[u8] = if closing == b"]" { b"[" } else { b"<<" };
+                    if open.last().is_some_and(|o| &content[o.clone()] == opening) {
+                        open.pop();
+                    } else {
+                        stray.push(at);
+                    }
+                }
+                _ => stray.push(at),
+            },
+            // (an opener left open is left as it is: pdf-extract refuses an
+            // operator with the operands it would leave)
+            Token::Operator(_) => open.clear(),
+            _ => {}
+        }
+        true
+    });
+    if stray.is_empty() {
+        return None;
+    }
+    let mut out = content.to_vec();
+    for at in stray {
+        out[at].fill(b' ');
+    }
+    Some(out)
 }
 
 /// A token of a content stream that the scans here need.
@@ -738,6 +780,10 @@ enum Token<'a> {
     String(usize),
     /// A number, by where it stands in the content.
     Number(std::ops::Range<usize>),
+    /// An array's or dictionary's bracket (`[`, `]`, `<<`, `>>`), or a
+    /// byte that opens or closes nothing here (`)`, `>`, `{`, `}`), by
+    /// where it stands.
+    Delimiter(std::ops::Range<usize>),
 }
 
 /// Call `f` with every operator of a content stream (keywords outside
@@ -780,7 +826,15 @@ fn for_each_token<'a>(content: &'a [u8], mut f: impl FnMut(Token<'a>) -> bool) {
                 }
                 None
             }
-            b'<' if content.get(i + 1) != Some(&b'<') => {
+            b'<' | b'>' if content.get(i + 1) == Some(&b) => {
+                i += 2;
+                Some(Token::Delimiter(i - 2..i))
+            }
+            b'[' | b']' | b')' | b'>' | b'{' | b'}' => {
+                i += 1;
+                Some(Token::Delimiter(i - 1..i))
+            }
+            b'<' => {
                 let start = i;
                 while i < len && content[i] != b'>' {
                     i += 1;

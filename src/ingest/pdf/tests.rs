@@ -1213,3 +1213,47 @@ fn a_content_stream_whose_length_is_wrong_or_missing_is_read_to_endstream() {
         assert_eq!(text.pages, ["Trollstigen"], "{length}");
     }
 }
+
+#[test]
+fn a_stray_bracket_in_a_page_loses_nothing_after_it() {
+    // lopdf's content parser stopped at the first of these, and the rest of
+    // the page was lost without a warning
+    for junk in [")", "]", ">>", ">", "}", ") ] >> }"] {
+        let content = format!("BT /F1 12 Tf 20 150 Td {junk} (Trollstigen) Tj ET");
+        let pdf = raw_pdf(
+            "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>",
+            &[
+                &stream("", &content),
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            ],
+        );
+        let text = extract(&pdf).unwrap_or_else(|e| panic!("{junk}: {e}"));
+        assert_eq!(text.pages, ["Trollstigen"], "{junk}");
+    }
+    // brackets that close what they open are left alone
+    let sound = b"/P << /MCID 0 >> BDC [(a) 120 (b)] TJ EMC";
+    assert_eq!(repair::blank_stray_delimiters(sound), None);
+}
+
+#[test]
+fn an_inline_image_holding_ei_or_never_ended_keeps_the_pages_text() {
+    let page = |image: &[u8]| {
+        let mut content =
+            b"BT /F1 12 Tf 20 150 Td (Before) Tj ET\nBI /W 4 /H 4 /BPC 8 /CS /G ID ".to_vec();
+        content.extend_from_slice(image);
+        let length = content.len();
+        let mut pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj\n".to_vec();
+        pdf.extend_from_slice(format!("4 0 obj << /Length {length} >> stream\n").as_bytes());
+        pdf.extend_from_slice(&content);
+        pdf.extend_from_slice(b"\nendstream endobj\n5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+        extract(&pdf).unwrap().pages
+    };
+    // binary data that holds ` EI ` by chance: the image ends at the `EI`
+    // text follows
+    assert_eq!(
+        page(b"\x01\x02 EI \xff\xfe\x80\x81\x90\x91\x92\x93\x94\x95\x96\x97\x98\x99\x9a\x9b\xa0 EI BT /F1 12 Tf 20 100 Td (After) Tj ET"),
+        ["Before\n\nAfter"]
+    );
+    // an image the stream ends inside
+    assert_eq!(page(b"\x01\x02\x03\x04\xff\xfe"), ["Before"]);
+}
