@@ -353,6 +353,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     stage(format_args!("measuring its compressed streams"));
     repair::inflated_sizes(&doc, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)
         .map_err(PdfError::Malformed)?;
+    repair::decode_text_filters(&mut doc, MAX_STREAM_INFLATED);
     stage(format_args!("reading the page tree"));
     repair::page_tree(&mut doc);
     let page_ids: Vec<(u32, ObjectId)> = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {

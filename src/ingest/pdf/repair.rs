@@ -15,6 +15,10 @@
 //!   stream whose `/Length` does not end at `endstream` is an object lopdf
 //!   cannot parse, and its page read as empty with no warning; pdftotext
 //!   reads such streams up to `endstream`, and so does Kartotek now.
+//! - **Filters lopdf lacks** ([`decode_text_filters`]): ASCIIHexDecode and
+//!   RunLengthDecode stages leading a stream's filters are decoded in place
+//!   (bounded, after [`inflated_sizes`]); lopdf decodes neither, and such a
+//!   page read as empty. `/Filter []` is dropped (lopdf decodes it to nothing).
 //! - **Stray brackets** ([`blank_stray_delimiters`]): a `)`, `]` or `>>` in
 //!   a content stream that closes nothing stops lopdf's content parser, and
 //!   the rest of the page was lost in silence; it is blanked out.
@@ -550,7 +554,11 @@ fn decode_bounded(filter: &[u8], input: &[u8], limit: u64, last: bool) -> Result
                 weezl::decode::Decoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8);
             let _ = decoder.into_stream(&mut sink).decode_all(input);
         }
-        b"ASCII85Decode" | b"ASCIIHexDecode" => {
+        b"ASCIIHexDecode" | b"AHx" => {
+            let _ = std::io::Write::write_all(&mut sink, &ascii_hex(input));
+        }
+        b"RunLengthDecode" | b"RL" => run_length(input, &mut sink),
+        b"ASCII85Decode" => {
             // at most four bytes out per byte in; decode for the next filter
             let mut s = lopdf::Stream::new(lopdf::Dictionary::new(), input.to_vec());
             s.dict.set("Filter", Object::Name(filter.to_vec()));
@@ -571,6 +579,139 @@ fn decode_bounded(filter: &[u8], input: &[u8], limit: u64, last: bool) -> Result
         size: sink.size,
         bytes: sink.bytes,
     })
+}
+
+/// ASCIIHexDecode (ISO 32000-1, 7.4.2): hex digit pairs, white space
+/// ignored, `>` ends the data, a last odd digit is followed by a 0.
+fn ascii_hex(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() / 2);
+    let mut high: Option<u8> = None;
+    for &b in input {
+        if b == b'>' {
+            break;
+        }
+        let Some(d) = (b as char).to_digit(16) else {
+            continue; // white space, or a stray byte pdftotext passes over too
+        };
+        match high.take() {
+            Some(h) => out.push(h << 4 | d as u8),
+            None => high = Some(d as u8),
+        }
+    }
+    if let Some(h) = high {
+        out.push(h << 4);
+    }
+    out
+}
+
+/// RunLengthDecode (ISO 32000-1, 7.4.5) into `sink`, which stops it past
+/// its limit: a length byte below 128 copies that many plus one bytes, one
+/// above repeats the next byte 257 minus it times, 128 ends the data.
+fn run_length(input: &[u8], sink: &mut Bounded) {
+    use std::io::Write;
+    let mut i = 0;
+    while let Some(&n) = input.get(i) {
+        let written = match n {
+            128 => break,
+            0..=127 => {
+                let run = &input[(i + 1).min(input.len())..(i + 2 + n as usize).min(input.len())];
+                i += 2 + n as usize;
+                sink.write_all(run)
+            }
+            _ => {
+                let Some(&b) = input.get(i + 1) else { break };
+                i += 2;
+                sink.write_all(&[b; 128][..257 - n as usize])
+            }
+        };
+        if written.is_err() {
+            break;
+        }
+    }
+}
+
+/// Decode, in place, the leading ASCIIHexDecode and RunLengthDecode stages
+/// of every stream but images and attachments: lopdf decodes neither, and
+/// pdf-extract drew a page so encoded from its encoded bytes (nothing, in
+/// silence). Run after [`inflated_sizes`], which refuses a document whose
+/// stages decode past `limit`; a stream that still would is left as it is.
+/// The stages after (`[/ASCIIHexDecode /FlateDecode]`) stay for lopdf.
+pub(super) fn decode_text_filters(doc: &mut Document, limit: u64) {
+    for object in doc.objects.values_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        let Ok(filters) = stream.filters() else {
+            continue;
+        };
+        if filters.is_empty() {
+            // `/Filter []`: lopdf decodes it to nothing
+            stream.dict.remove(b"Filter");
+            stream.dict.remove(b"DecodeParms");
+            continue;
+        }
+        let leading = filters
+            .iter()
+            .take_while(|f| matches!(**f, b"ASCIIHexDecode" | b"AHx" | b"RunLengthDecode" | b"RL"))
+            .count();
+        let named = |key: &[u8], name: &[u8]| {
+            stream
+                .dict
+                .get(key)
+                .and_then(Object::as_name)
+                .is_ok_and(|n| n == name)
+        };
+        if leading == 0 || named(b"Subtype", b"Image") || named(b"Type", b"EmbeddedFile") {
+            continue;
+        }
+        let rest: Vec<Object> = filters[leading..]
+            .iter()
+            .map(|f| Object::Name(f.to_vec()))
+            .collect();
+        let mut data = Cow::Borrowed(stream.content.as_slice());
+        let mut decoded = true;
+        for filter in &filters[..leading] {
+            match decode_bounded(filter, &data, limit, false) {
+                Ok(Decoded { bytes: Some(b), .. }) => data = Cow::Owned(b),
+                _ => {
+                    decoded = false;
+                    break;
+                }
+            }
+        }
+        if !decoded {
+            continue;
+        }
+        let data = data.into_owned();
+        // the parameters of the stages left, as an array or, for one, alone
+        let params = match stream.dict.get(b"DecodeParms") {
+            Ok(Object::Array(all)) => Some(all.iter().skip(leading).cloned().collect::<Vec<_>>()),
+            _ => None,
+        };
+        match rest.len() {
+            0 => {
+                stream.dict.remove(b"Filter");
+                stream.dict.remove(b"DecodeParms");
+            }
+            1 => {
+                stream.dict.set("Filter", rest[0].clone());
+                match params.map(|p| p.into_iter().next()) {
+                    Some(Some(p @ Object::Dictionary(_))) => stream.dict.set("DecodeParms", p),
+                    Some(_) => {
+                        stream.dict.remove(b"DecodeParms");
+                    }
+                    None => {}
+                }
+            }
+            _ => {
+                stream.dict.set("Filter", Object::Array(rest));
+                if let Some(p) = params {
+                    stream.dict.set("DecodeParms", Object::Array(p));
+                }
+            }
+        }
+        stream.set_content(data);
+    }
 }
 
 /// A writer that counts, keeps bytes if asked, and fails past its limit.
@@ -933,6 +1074,34 @@ pub(super) fn unswap_cmap_targets(cmap: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_and_run_length_data_decode_as_the_standard_says() {
+        assert_eq!(ascii_hex(b"48 65\n6c6C 6f>ignored"), b"Hello");
+        assert_eq!(ascii_hex(b"414"), b"A@");
+        let decode = |input: &[u8], limit: u64| {
+            let mut sink = Bounded {
+                size: 0,
+                limit,
+                bytes: Some(Vec::new()),
+            };
+            run_length(input, &mut sink);
+            (sink.size, sink.bytes.unwrap_or_default())
+        };
+        // two literal bytes, `x` four times, the end, then what is ignored
+        assert_eq!(
+            decode(&[1, b'a', b'b', 253, b'x', 128, 0, b'z'], 100).1,
+            b"abxxxx"
+        );
+        // a truncated literal run keeps what is there
+        assert_eq!(decode(&[5, b'a'], 100).1, b"a");
+        // a bomb stops at the limit
+        let bomb: Vec<u8> = std::iter::repeat([129u8, b'x'])
+            .take(100_000)
+            .flatten()
+            .collect();
+        assert!(decode(&bomb, 1000).0 <= 1128);
+    }
 
     #[test]
     fn numbers_too_long_for_the_content_parser_become_zero_and_nothing_else_changes() {

@@ -1257,3 +1257,45 @@ fn an_inline_image_holding_ei_or_never_ended_keeps_the_pages_text() {
     // an image the stream ends inside
     assert_eq!(page(b"\x01\x02\x03\x04\xff\xfe"), ["Before"]);
 }
+
+#[test]
+fn content_encoded_as_hex_or_run_lengths_is_decoded() {
+    use std::io::Write;
+    let data = b"BT /F1 12 Tf 20 150 Td (Trollstigen) Tj ET";
+    let hex: String = data.iter().map(|b| format!("{b:02X}")).collect();
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(data).unwrap();
+    let hex_of_flate: String = z
+        .finish()
+        .unwrap()
+        .iter()
+        .map(|b| format!("{b:02x} "))
+        .collect();
+    // run lengths: the text as one literal run (repeats are tested with
+    // the decoder: their bytes are not text)
+    let mut runs = vec![(data.len() - 1) as u8];
+    runs.extend_from_slice(data);
+    for (filter, body) in [
+        ("/ASCIIHexDecode", format!("{hex}>")),
+        ("/AHx", hex[..hex.len() - 1].to_string()), // odd, no end mark
+        (
+            "[/ASCIIHexDecode /FlateDecode] /DecodeParms [null null]",
+            format!("{hex_of_flate}>"),
+        ),
+        (
+            "/RunLengthDecode",
+            String::from_utf8_lossy(&runs).into_owned(),
+        ),
+        ("[]", String::from_utf8_lossy(data).into_owned()),
+    ] {
+        let pdf = raw_pdf(
+            "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>",
+            &[
+                &stream(&format!("/Filter {filter}"), &body),
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            ],
+        );
+        let text = extract(&pdf).unwrap_or_else(|e| panic!("{filter}: {e}"));
+        assert_eq!(text.pages, ["Trollstigen"], "{filter}");
+    }
+}
