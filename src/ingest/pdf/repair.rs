@@ -1096,8 +1096,7 @@ mod tests {
         // a truncated literal run keeps what is there
         assert_eq!(decode(&[5, b'a'], 100).1, b"a");
         // a bomb stops at the limit
-        let bomb: Vec<u8> = std::iter::repeat([129u8, b'x'])
-            .take(100_000)
+        let bomb: Vec<u8> = std::iter::repeat_n([129u8, b'x'], 100_000)
             .flatten()
             .collect();
         assert!(decode(&bomb, 1000).0 <= 1128);
