@@ -223,11 +223,12 @@ pub(super) fn rewrite_page_contents(
 }
 
 /// `content` rewritten where pdf-extract would misread it: stray brackets
-/// blanked (see [`repair::blank_stray_delimiters`]), numbers too long for
+/// and too deep saved states blanked (see [`repair::blank_unreadable`]),
+/// numbers too long for
 /// lopdf's content parser made `0` (see [`repair::clamp_long_numbers`]),
 /// and the `'` and `"` operators expanded; `None` when nothing needs it.
 fn readable_operators(content: &[u8]) -> Option<Vec<u8>> {
-    let blanked = repair::blank_stray_delimiters(content);
+    let blanked = repair::blank_unreadable(content);
     let current = blanked.as_deref().unwrap_or(content);
     let clamped = repair::clamp_long_numbers(current).or(blanked);
     let current = clamped.as_deref().unwrap_or(content);

@@ -19,9 +19,11 @@
 //!   RunLengthDecode stages leading a stream's filters are decoded in place
 //!   (bounded, after [`inflated_sizes`]); lopdf decodes neither, and such a
 //!   page read as empty. `/Filter []` is dropped (lopdf decodes it to nothing).
-//! - **Stray brackets** ([`blank_stray_delimiters`]): a `)`, `]` or `>>` in
-//!   a content stream that closes nothing stops lopdf's content parser, and
-//!   the rest of the page was lost in silence; it is blanked out.
+//! - **Stray brackets and saved-state floods** ([`blank_unreadable`]): a
+//!   `)`, `]` or `>>` in a content stream that closes nothing stops lopdf's
+//!   content parser, and the rest of the page was lost in silence; `q`
+//!   nested hundreds of thousands deep made pdf-extract hold a gigabyte.
+//!   Both are blanked out.
 //! - **The page tree** ([`page_tree`]): `/Count` values that lie (pdf-extract
 //!   and lopdf size allocations from them), kids that loop back, and
 //!   `/Parent` links that loop (inherited attributes are looked up along
@@ -872,14 +874,18 @@ pub(super) fn shown_characters(content: &[u8], two_byte_fonts: &[Vec<u8>]) -> us
     shown
 }
 
-/// `content` with the brackets lopdf's content parser stops at blanked out,
-/// or `None` when there are none: a `)`, `]`, `>>`, `>`, `{` or `}` that
-/// closes nothing (a producer's stray byte). The parser reads operations up
-/// to the first such byte and drops the rest of the page in silence;
-/// pdftotext passes over it.
-pub(super) fn blank_stray_delimiters(content: &[u8]) -> Option<Vec<u8>> {
+/// `content` with what stops or floods the readers blanked out, or `None`
+/// when there is none:
+/// - a `)`, `]`, `>>`, `>`, `{` or `}` that closes nothing (a producer's
+///   stray byte): lopdf's content parser reads operations up to the first
+///   and drops the rest of the page in silence; pdftotext passes over it;
+/// - graphics states saved (`q`) more than [`MAX_SAVED_STATES`] deep, and
+///   the `Q`s that restore them: pdf-extract keeps a copy of the state per
+///   `q`, and 700,000 of them in a 2 KB stream passed the worker's 1 GB.
+pub(super) fn blank_unreadable(content: &[u8]) -> Option<Vec<u8>> {
     let mut stray: Vec<std::ops::Range<usize>> = Vec::new();
     let mut open: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut saved = 0usize;
     for_each_token(content, |t| {
         match t {
             Token::Delimiter(at) => match &content[at.clone()] {
@@ -894,9 +900,27 @@ pub(super) fn blank_stray_delimiters(content: &[u8]) -> Option<Vec<u8>> {
                 }
                 _ => stray.push(at),
             },
-            // (an opener left open is left as it is: pdf-extract refuses an
-            // operator with the operands it would leave)
-            Token::Operator(_) => open.clear(),
+            Token::Operator(op) => {
+                // (an opener left open is left as it is: pdf-extract
+                // refuses an operator with the operands it would leave)
+                open.clear();
+                let deep = match op {
+                    b"q" => {
+                        saved += 1;
+                        saved > MAX_SAVED_STATES
+                    }
+                    b"Q" => {
+                        saved = saved.saturating_sub(1);
+                        saved >= MAX_SAVED_STATES
+                    }
+                    _ => false,
+                };
+                if deep {
+                    // (the operator is a piece of `content`)
+                    let at = op.as_ptr() as usize - content.as_ptr() as usize;
+                    stray.push(at..at + 1);
+                }
+            }
             _ => {}
         }
         true
@@ -910,6 +934,10 @@ pub(super) fn blank_stray_delimiters(content: &[u8]) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+/// Deepest nesting of saved graphics states drawn; real pages nest a few
+/// dozen.
+pub(super) const MAX_SAVED_STATES: usize = 4096;
 
 /// A token of a content stream that the scans here need.
 enum Token<'a> {
@@ -1074,6 +1102,24 @@ pub(super) fn unswap_cmap_targets(cmap: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saved_states_past_the_limit_are_blanked_with_the_restores_that_match_them() {
+        let deep = MAX_SAVED_STATES + 10;
+        let content = format!(
+            "{} BT (x) Tj ET {} q Q",
+            "q ".repeat(deep),
+            "Q ".repeat(deep)
+        );
+        let out = blank_unreadable(content.as_bytes()).expect("blanked");
+        let text = String::from_utf8(out).unwrap();
+        let count = |op: &str| text.split_whitespace().filter(|t| *t == op).count();
+        assert_eq!(count("q"), MAX_SAVED_STATES + 1);
+        assert_eq!(count("Q"), MAX_SAVED_STATES + 1);
+        assert!(text.contains("BT (x) Tj ET"));
+        // a page nesting a few states is left as it is
+        assert_eq!(blank_unreadable(b"q q 1 0 0 1 5 5 cm Q Q"), None);
+    }
 
     #[test]
     fn hex_and_run_length_data_decode_as_the_standard_says() {

@@ -1232,7 +1232,7 @@ fn a_stray_bracket_in_a_page_loses_nothing_after_it() {
     }
     // brackets that close what they open are left alone
     let sound = b"/P << /MCID 0 >> BDC [(a) 120 (b)] TJ EMC";
-    assert_eq!(repair::blank_stray_delimiters(sound), None);
+    assert_eq!(repair::blank_unreadable(sound), None);
 }
 
 #[test]
