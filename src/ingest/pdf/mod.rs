@@ -223,12 +223,22 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
             stage(format_args!("rebuilding its cross-reference table"));
             match rebuild_xref(bytes).map(|fixed| extract_once(&fixed)) {
                 Some(Ok(text)) => Ok(text),
+                // the rebuilt table loaded, and what failed after says more
+                Some(Err(PdfError::Malformed(why)))
+                    if matches!(&e, PdfError::Malformed(m) if m.starts_with(PARSER_FAILED))
+                        && !why.starts_with(PARSER_FAILED) =>
+                {
+                    Err(PdfError::Malformed(why))
+                }
                 _ => Err(e),
             }
         }
         other => other,
     }
 }
+
+/// How a reason from the parsers begins (the file could not be loaded).
+const PARSER_FAILED: &str = "the PDF parser failed";
 
 /// Largest size one Flate stream may inflate to (a decompression-bomb guard).
 pub(crate) const MAX_STREAM_INFLATED: u64 = 256 * 1024 * 1024;
@@ -355,7 +365,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         .map_err(PdfError::Malformed)?;
     repair::decode_text_filters(&mut doc, MAX_STREAM_INFLATED);
     stage(format_args!("reading the page tree"));
-    repair::page_tree(&mut doc);
+    let tree = repair::page_tree(&mut doc);
     let page_ids: Vec<(u32, ObjectId)> = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {
         Ok(pages) => pages.into_iter().collect(),
         Err(panic) => {
@@ -365,8 +375,15 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
             )))
         }
     };
+    let too_deep = (tree.too_deep > 0).then(|| {
+        format!(
+            "the page tree nests deeper than {} levels; {} branch(es) below that were not read",
+            repair::MAX_TREE_DEPTH,
+            tree.too_deep
+        )
+    });
     if page_ids.is_empty() {
-        return Err(PdfError::Empty);
+        return Err(too_deep.map_or(PdfError::Empty, PdfError::Malformed));
     }
     stage(format_args!("preparing fonts and pages"));
     let prepared = match catch_unwind(AssertUnwindSafe(|| prepare(&mut doc, &page_ids))) {
@@ -473,6 +490,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         .into_iter()
         .map(|f| format!("could not read {f}"))
         .collect();
+    warnings.extend(too_deep);
     warnings.extend(partly_read_pages(&page_ids, &prepared.shown, &texts));
     if let (Some(first), Some(last)) = (unread.first(), unread.last()) {
         warnings.push(format!(

@@ -52,7 +52,7 @@ use lopdf::{Document, Object, ObjectId};
 /// Operators one page or form may draw before it is skipped as a flood.
 pub(super) const MAX_OPERATORS: usize = 2_000_000;
 /// Deepest page tree walked (lopdf's own limit).
-const MAX_TREE_DEPTH: usize = 256;
+pub(super) const MAX_TREE_DEPTH: usize = 256;
 
 /// Make object streams whose `/Length` is stored inside an object stream
 /// readable (see the module doc). `Err` names the object when the real
@@ -315,6 +315,9 @@ pub(super) struct TreeRepairs {
     pub loops: usize,
     /// `/Parent` links corrected.
     pub parents: usize,
+    /// Kids left out because they nest deeper than lopdf walks
+    /// ([`MAX_TREE_DEPTH`]).
+    pub too_deep: usize,
 }
 
 /// Rewrite the page tree from one bounded walk from the catalog: true
@@ -425,7 +428,11 @@ fn walk(
             repairs.loops += 1;
             continue;
         };
-        if depth >= MAX_TREE_DEPTH || seen.len() >= budget || !seen.insert(kid_id) {
+        if depth >= MAX_TREE_DEPTH {
+            repairs.too_deep += 1;
+            continue;
+        }
+        if seen.len() >= budget || !seen.insert(kid_id) {
             repairs.loops += 1;
             continue;
         }

@@ -1299,3 +1299,33 @@ fn content_encoded_as_hex_or_run_lengths_is_decoded() {
         assert_eq!(text.pages, ["Trollstigen"], "{filter}");
     }
 }
+
+#[test]
+fn a_page_tree_nested_past_lopdfs_depth_says_so() {
+    // catalog 1, then 300 nested page-tree nodes (2 …), the page last
+    let depth = 300;
+    let mut pdf = String::from("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n");
+    for n in 2..depth + 2 {
+        pdf.push_str(&format!(
+            "{n} 0 obj << /Type /Pages /Kids [{} 0 R] /Count 1 >> endobj\n",
+            n + 1
+        ));
+    }
+    let page = depth + 2;
+    pdf.push_str(&format!(
+        "{page} 0 obj << /Type /Page /MediaBox [0 0 200 200] /Contents {} 0 R /Resources << /Font << /F1 {} 0 R >> >> >> endobj\n",
+        page + 1,
+        page + 2
+    ));
+    pdf.push_str(&format!(
+        "{} 0 obj {} endobj\n",
+        page + 1,
+        stream("", "BT /F1 12 Tf 20 100 Td (Deep) Tj ET")
+    ));
+    pdf.push_str(&format!(
+        "{} 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+        page + 2
+    ));
+    let error = extract(pdf.as_bytes()).unwrap_err().to_string();
+    assert!(error.contains("nests deeper than 256 levels"), "{error}");
+}
