@@ -54,7 +54,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
             let line = match &result {
                 Ok(x) => serde_json::json!({
                     "file": file.display().to_string(),
-                    "title": x.title,
+                    // as `ingest` keeps it: a file's metadata can say anything
+                    "title": x.title.as_deref().map(crate::ingest::short_title),
                     "pages": x.pages,
                     "warnings": x.warnings,
                     "ocr_pages": x.ocr_pages,
