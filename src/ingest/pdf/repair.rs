@@ -639,8 +639,8 @@ fn run_length(input: &[u8], sink: &mut Bounded) {
     }
 }
 
-/// Decode, in place, the leading ASCIIHexDecode and RunLengthDecode stages
-/// of every stream but images and attachments: lopdf decodes neither, and
+/// Decode, in place, the ASCIIHexDecode and RunLengthDecode stages of every
+/// stream but images and attachments, and the stages before them: lopdf decodes neither, and
 /// pdf-extract drew a page so encoded from its encoded bytes (nothing, in
 /// silence). Run after [`inflated_sizes`], which refuses a document whose
 /// stages decode past `limit`; a stream that still would is left as it is.
@@ -659,10 +659,31 @@ pub(super) fn decode_text_filters(doc: &mut Document, limit: u64) {
             stream.dict.remove(b"DecodeParms");
             continue;
         }
-        let leading = filters
+        // through the last such stage: the stages before it too
+        // (`[/FlateDecode /RunLengthDecode]`), when this module decodes them
+        // as lopdf would (no predictor)
+        let Some(last) = filters
             .iter()
-            .take_while(|f| matches!(**f, b"ASCIIHexDecode" | b"AHx" | b"RunLengthDecode" | b"RL"))
-            .count();
+            .rposition(|f| matches!(*f, b"ASCIIHexDecode" | b"AHx" | b"RunLengthDecode" | b"RL"))
+        else {
+            continue;
+        };
+        let leading = last + 1;
+        let decodable = filters[..leading].iter().all(|f| {
+            matches!(
+                *f,
+                b"ASCIIHexDecode"
+                    | b"AHx"
+                    | b"RunLengthDecode"
+                    | b"RL"
+                    | b"FlateDecode"
+                    | b"LZWDecode"
+                    | b"ASCII85Decode"
+            )
+        });
+        if !decodable || predicted(&stream.dict, leading) {
+            continue;
+        }
         let named = |key: &[u8], name: &[u8]| {
             stream
                 .dict
@@ -670,7 +691,7 @@ pub(super) fn decode_text_filters(doc: &mut Document, limit: u64) {
                 .and_then(Object::as_name)
                 .is_ok_and(|n| n == name)
         };
-        if leading == 0 || named(b"Subtype", b"Image") || named(b"Type", b"EmbeddedFile") {
+        if named(b"Subtype", b"Image") || named(b"Type", b"EmbeddedFile") {
             continue;
         }
         let rest: Vec<Object> = filters[leading..]
@@ -720,6 +741,22 @@ pub(super) fn decode_text_filters(doc: &mut Document, limit: u64) {
             }
         }
         stream.set_content(data);
+    }
+}
+
+/// True when one of a stream's first `stages` filters has a predictor in
+/// its `/DecodeParms` (which [`decode_bounded`] does not apply).
+fn predicted(dict: &lopdf::Dictionary, stages: usize) -> bool {
+    let predictor = |p: &Object| {
+        p.as_dict()
+            .ok()
+            .and_then(|d| d.get(b"Predictor").and_then(Object::as_i64).ok())
+            .is_some_and(|n| n > 1)
+    };
+    match dict.get(b"DecodeParms") {
+        Ok(Object::Array(all)) => all.iter().take(stages).any(predictor),
+        Ok(p) => predictor(p),
+        Err(_) => false,
     }
 }
 

@@ -1275,7 +1275,18 @@ fn content_encoded_as_hex_or_run_lengths_is_decoded() {
     // the decoder: their bytes are not text)
     let mut runs = vec![(data.len() - 1) as u8];
     runs.extend_from_slice(data);
+    // run lengths inside Flate inside hex: every stage up to the last one
+    // lopdf lacks is decoded here
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&runs).unwrap();
+    let hex_of_flate_of_runs: String = z
+        .finish()
+        .unwrap()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     for (filter, body) in [
+        ("[/AHx /FlateDecode /RunLengthDecode]", hex_of_flate_of_runs),
         ("/ASCIIHexDecode", format!("{hex}>")),
         ("/AHx", hex[..hex.len() - 1].to_string()), // odd, no end mark
         (
