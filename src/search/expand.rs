@@ -749,9 +749,11 @@ mod tests {
 
     #[test]
     fn a_translation_of_nordic_function_words_only_is_not_searched() {
+        // (English words no stop list holds: `through` and `has` are
+        // function words themselves, and not translated at all)
         let lexicons = Lexicons::with_translations(&[
-            ("through", &["gjennom", "ved at", "gjennom at"]),
-            ("has", &["har", "eier"]),
+            ("thereby", &["gjennom", "ved at", "gjennom at"]),
+            ("owns", &["har", "eier"]),
         ]);
         let e = expander(&lexicons);
         let translations = |q: &str| -> Vec<String> {
@@ -762,8 +764,9 @@ mod tests {
                 .collect()
         };
         // (`gjennom` is in no stop list: `gjennom at` stays)
-        assert_eq!(translations("through"), ["gjennom", "gjennom at"]);
-        assert_eq!(translations("has"), ["eier"]);
+        assert_eq!(translations("thereby"), ["gjennom", "gjennom at"]);
+        assert_eq!(translations("owns"), ["eier"]);
+        assert!(translations("through").is_empty());
     }
 
     #[test]
