@@ -215,7 +215,8 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     check_inflated_size(bytes, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)?;
     let repaired = repair::object_stream_lengths(bytes).map_err(PdfError::Malformed)?;
     let measured = repair::stream_lengths(&repaired);
-    let bytes: &[u8] = &measured;
+    let plain = repair::exponent_numbers(&measured);
+    let bytes: &[u8] = &plain;
     match extract_once(bytes) {
         Err(e @ (PdfError::Malformed(_) | PdfError::NoText { .. } | PdfError::Empty)) => {
             // A damaged cross-reference table is the commonest breakage: rebuild it by scanning

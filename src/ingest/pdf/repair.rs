@@ -15,6 +15,9 @@
 //!   stream whose `/Length` does not end at `endstream` is an object lopdf
 //!   cannot parse, and its page read as empty with no warning; pdftotext
 //!   reads such streams up to `endstream`, and so does Kartotek now.
+//! - **Numbers PDF does not have** ([`exponent_numbers`]): `7.92e2`, `nan`
+//!   in an object made lopdf drop it (a page, in silence); each is written
+//!   as the nearest PDF number in its own bytes.
 //! - **Filters lopdf lacks** ([`decode_text_filters`]): ASCIIHexDecode and
 //!   RunLengthDecode stages leading a stream's filters are decoded in place
 //!   (bounded, after [`inflated_sizes`]); lopdf decodes neither, and such a
@@ -166,6 +169,131 @@ pub(super) fn stream_lengths(bytes: &[u8]) -> Cow<'_, [u8]> {
         Some(v) => Cow::Owned(v),
         None => Cow::Borrowed(bytes),
     }
+}
+
+/// Rewrite, in their own place, the numbers of the file's objects written in
+/// a form PDF does not have (`7.92e2`, `1e-05`, `nan`, `inf`): lopdf cannot
+/// parse an object holding one, and the page it describes (`/MediaBox [0 0
+/// 612 7.92e2]`) was dropped from the document in silence; pdftotext reads
+/// it. Each becomes the nearest number that fits in its bytes (`792`, `0`;
+/// a huge one the largest that fits, `nan` and `inf` `0`), padded with
+/// spaces, so no byte moves. Stream data, strings, names and comments are
+/// passed over; a file without such numbers is returned as it is.
+pub(super) fn exponent_numbers(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let mut fixes: Vec<(usize, usize, String)> = Vec::new();
+    let mut i = 0;
+    let len = bytes.len();
+    while i < len {
+        match bytes[i] {
+            b'%' => {
+                while i < len && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                let mut depth = 0usize;
+                while i < len {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'<' | b'>' if bytes.get(i + 1) == Some(&bytes[i]) => i += 2,
+            b'<' => {
+                while i < len && bytes[i] != b'>' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'/' => {
+                i += 1;
+                while i < len && is_regular(bytes[i]) {
+                    i += 1;
+                }
+            }
+            b's' if bytes[i..].starts_with(b"stream")
+                && (i == 0 || !is_regular(bytes[i - 1]))
+                && matches!(bytes.get(i + 6), Some(b'\r' | b'\n')) =>
+            {
+                // the data, up to `endstream`
+                i = find(&bytes[i..], b"endstream").map_or(len, |at| i + at + b"endstream".len());
+            }
+            b if is_regular(b) => {
+                let start = i;
+                while i < len && is_regular(bytes[i]) {
+                    i += 1;
+                }
+                if let Some(text) = plain_number(&bytes[start..i]) {
+                    fixes.push((start, i, text));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    if fixes.is_empty() {
+        return Cow::Borrowed(bytes);
+    }
+    let mut out = bytes.to_vec();
+    for (start, end, text) in fixes {
+        out[start..end].fill(b' ');
+        out[start..start + text.len()].copy_from_slice(text.as_bytes());
+    }
+    Cow::Owned(out)
+}
+
+/// A token in exponent form, `nan` or `inf` as the nearest PDF number that
+/// fits in its length; `None` for any other token.
+fn plain_number(token: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(token).ok()?;
+    let lower = text.to_ascii_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    let value: f64 = match unsigned {
+        "nan" | "inf" | "infinity" => return Some("0".to_string()),
+        _ if lower.contains('e')
+            && lower.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+            && lower
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e')) =>
+        {
+            lower.parse().ok()?
+        }
+        _ => return None,
+    };
+    if !value.is_finite() {
+        return Some("0".to_string());
+    }
+    let width = token.len();
+    let rounded = format!("{}", value.round() as i64);
+    if (value - value.round()).abs() < 1e-9 && rounded.len() <= width {
+        return Some(rounded);
+    }
+    // the fraction digits that fit
+    for decimals in (1..width).rev() {
+        let text = format!("{value:.decimals$}");
+        if text.len() <= width {
+            return Some(text);
+        }
+    }
+    if rounded.len() <= width {
+        return Some(rounded);
+    }
+    // too large for its place: the largest number that fits, signed
+    let nines = "9".repeat(width - usize::from(value < 0.0));
+    Some(if value < 0.0 {
+        format!("-{nines}")
+    } else {
+        nines
+    })
 }
 
 /// After loading: a stream lopdf could not measure (no `/Length`, or one
@@ -1163,6 +1291,33 @@ mod tests {
         assert!(text.contains("BT (x) Tj ET"));
         // a page nesting a few states is left as it is
         assert_eq!(blank_unreadable(b"q q 1 0 0 1 5 5 cm Q Q"), None);
+    }
+
+    #[test]
+    fn numbers_in_exponent_form_become_pdf_numbers_in_their_own_bytes() {
+        assert_eq!(plain_number(b"7.92e2").as_deref(), Some("792"));
+        assert_eq!(plain_number(b"1e-05").as_deref(), Some("0.000"));
+        assert_eq!(plain_number(b"1e38").as_deref(), Some("9999"));
+        assert_eq!(plain_number(b"-1e38").as_deref(), Some("-9999"));
+        assert_eq!(plain_number(b"nan").as_deref(), Some("0"));
+        assert_eq!(plain_number(b"-inf").as_deref(), Some("0"));
+        for other in [&b"612"[..], b"endobj", b"e2", b"1.5", b"R", b"true"] {
+            assert_eq!(plain_number(other), None);
+        }
+        let file = b"1 0 obj << /MediaBox [0 0 612 7.92e2] /Name /nan /T (1e5 nan) >> endobj\n\
+            2 0 obj << /Length 9 >> stream\n1e5 nan\nendstream endobj %1e5";
+        let fixed = exponent_numbers(file);
+        assert_eq!(fixed.len(), file.len());
+        assert_eq!(
+            std::str::from_utf8(&fixed).unwrap(),
+            "1 0 obj << /MediaBox [0 0 612 792   ] /Name /nan /T (1e5 nan) >> endobj\n\
+            2 0 obj << /Length 9 >> stream\n1e5 nan\nendstream endobj %1e5"
+        );
+        // a file without them is not copied
+        assert!(matches!(
+            exponent_numbers(b"<< /A [1 2.5 -3] >>"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

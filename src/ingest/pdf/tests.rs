@@ -1340,3 +1340,28 @@ fn a_page_tree_nested_past_lopdfs_depth_says_so() {
     let error = extract(pdf.as_bytes()).unwrap_err().to_string();
     assert!(error.contains("nests deeper than 256 levels"), "{error}");
 }
+
+#[test]
+fn a_page_whose_media_box_is_written_with_an_exponent_is_read() {
+    // `7.92e2` is no PDF number: lopdf could not parse the page object, and
+    // the page went missing from the document without a word
+    let content = |text: &str| stream("", &format!("BT /F1 12 Tf 20 100 Td ({text}) Tj ET"));
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /Resources << /Font << /F1 7 0 R >> >> >>"
+            .to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 6.12e2 7.92E+2] /Contents 6 0 R >>"
+            .to_string(),
+        content("Sound page"),
+        content("Exponent page"),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    for (i, body) in objects.iter().enumerate() {
+        pdf.push_str(&format!("{} 0 obj {body} endobj\n", i + 1));
+    }
+    pdf.push_str("trailer << /Root 1 0 R >>\n%%EOF\n");
+    let text = extract(pdf.as_bytes()).unwrap();
+    assert_eq!(text.pages, ["Sound page", "Exponent page"]);
+}
