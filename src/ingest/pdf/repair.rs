@@ -223,7 +223,10 @@ pub(super) fn exponent_numbers(bytes: &[u8]) -> Cow<'_, [u8]> {
             }
             b's' if bytes[i..].starts_with(b"stream")
                 && (i == 0 || !is_regular(bytes[i - 1]))
-                && matches!(bytes.get(i + 6), Some(b'\r' | b'\n')) =>
+                && matches!(
+                    bytes[i + 6..].iter().find(|&&b| b != b' ' && b != b'\t'),
+                    Some(b'\r' | b'\n')
+                ) =>
             {
                 // the data, up to `endstream`
                 i = find(&bytes[i..], b"endstream").map_or(len, |at| i + at + b"endstream".len());
@@ -1305,13 +1308,13 @@ mod tests {
             assert_eq!(plain_number(other), None);
         }
         let file = b"1 0 obj << /MediaBox [0 0 612 7.92e2] /Name /nan /T (1e5 nan) >> endobj\n\
-            2 0 obj << /Length 9 >> stream\n1e5 nan\nendstream endobj %1e5";
+            2 0 obj << /Length 9 >> stream  \n1e5 nan\nendstream endobj %1e5";
         let fixed = exponent_numbers(file);
         assert_eq!(fixed.len(), file.len());
         assert_eq!(
             std::str::from_utf8(&fixed).unwrap(),
             "1 0 obj << /MediaBox [0 0 612 792   ] /Name /nan /T (1e5 nan) >> endobj\n\
-            2 0 obj << /Length 9 >> stream\n1e5 nan\nendstream endobj %1e5"
+            2 0 obj << /Length 9 >> stream  \n1e5 nan\nendstream endobj %1e5"
         );
         // a file without them is not copied
         assert!(matches!(
