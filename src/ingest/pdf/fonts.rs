@@ -2,7 +2,7 @@
 //! pdf-extract 0.12 decodes them wrong or not at all: embedded encoding CMaps, `/ToUnicode
 //! /Identity-H`, range-form `/W` widths, and fonts without a ToUnicode map, which get one
 //! from their embedded TrueType `cmap` table or from Adobe's CJK collection tables
-//! (`hayro-cmap`).
+//! (`hayro-cmap`). A font resource that is no font gets Helvetica in its place.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,6 +12,109 @@ use super::objects::{deref, deref_dict, is_pdf_space, numbers, stream_bytes, sub
 
 /// Most code ranges or single codes read from one embedded CMap.
 pub(super) const MAX_CMAP_ENTRIES: usize = 70_000;
+
+/// Where a map of font resources (`/Font << /F1 … >>`) stands: an object of
+/// its own, or a dictionary inside an object, by the keys leading to it.
+enum FontMap {
+    Object(ObjectId),
+    Inside(ObjectId, &'static [&'static [u8]]),
+}
+
+/// A font map an object holds itself, and one in its `/Resources`.
+const DIRECT: &[&[u8]] = &[b"Font"];
+const IN_RESOURCES: &[&[u8]] = &[b"Resources", b"Font"];
+
+/// Put Helvetica (codes read in the standard encoding) in place of every font
+/// resource that is no font: a reference to a missing object, to itself, to
+/// the catalog. pdf-extract panicked on the first glyph drawn with it, and
+/// the page was lost; pdftotext draws such text with a substitute font.
+pub(super) fn substitute_non_fonts(doc: &mut Document) {
+    let is_font = |doc: &Document, font: &Object| {
+        deref_dict(doc, font).is_some_and(|d| {
+            d.get(b"Type")
+                .and_then(Object::as_name)
+                .is_ok_and(|t| t == b"Font")
+                || d.has(b"Subtype") && d.has(b"BaseFont")
+        })
+    };
+    let mut maps: Vec<FontMap> = Vec::new();
+    for (&id, object) in &doc.objects {
+        let dict = match object {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            _ => continue,
+        };
+        for (path, font) in [
+            (DIRECT, dict.get(b"Font").ok()),
+            (
+                IN_RESOURCES,
+                dict.get(b"Resources")
+                    .and_then(Object::as_dict)
+                    .and_then(|r| r.get(b"Font"))
+                    .ok(),
+            ),
+        ] {
+            match font {
+                Some(Object::Dictionary(_)) => maps.push(FontMap::Inside(id, path)),
+                Some(Object::Reference(r)) => maps.push(FontMap::Object(*r)),
+                _ => {}
+            }
+        }
+    }
+    for map in maps {
+        let fonts = match &map {
+            FontMap::Object(id) => doc.get_dictionary(*id).ok(),
+            FontMap::Inside(id, path) => inside(doc.objects.get(id), path),
+        };
+        let Some(fonts) = fonts else { continue };
+        let missing: Vec<Vec<u8>> = fonts
+            .iter()
+            .filter(|(_, font)| !is_font(doc, font))
+            .map(|(name, _)| name.clone())
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let fonts = match &map {
+            FontMap::Object(id) => doc.get_dictionary_mut(*id).ok(),
+            FontMap::Inside(id, path) => inside_mut(doc.objects.get_mut(id), path),
+        };
+        let Some(fonts) = fonts else { continue };
+        for name in missing {
+            let mut helvetica = Dictionary::new();
+            helvetica.set("Type", Object::Name(b"Font".to_vec()));
+            helvetica.set("Subtype", Object::Name(b"Type1".to_vec()));
+            helvetica.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
+            fonts.set(name, Object::Dictionary(helvetica));
+        }
+    }
+}
+
+/// The dictionary at `path` inside `object` (or its stream's dictionary).
+fn inside<'a>(object: Option<&'a Object>, path: &[&[u8]]) -> Option<&'a Dictionary> {
+    let mut dict = match object? {
+        Object::Dictionary(d) => d,
+        Object::Stream(s) => &s.dict,
+        _ => return None,
+    };
+    for key in path {
+        dict = dict.get(key).ok()?.as_dict().ok()?;
+    }
+    Some(dict)
+}
+
+/// [`inside`], to change.
+fn inside_mut<'a>(object: Option<&'a mut Object>, path: &[&[u8]]) -> Option<&'a mut Dictionary> {
+    let mut dict = match object? {
+        Object::Dictionary(d) => d,
+        Object::Stream(s) => &mut s.dict,
+        _ => return None,
+    };
+    for key in path {
+        dict = dict.get_mut(key).ok()?.as_dict_mut().ok()?;
+    }
+    Some(dict)
+}
 
 /// Rescales the `/Widths` of Type3 fonts to thousandths of an em. A Type3 font's widths are in
 /// its own glyph space, which its `/FontMatrix` maps to text space (TeX's bitmap fonts use

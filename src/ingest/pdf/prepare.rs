@@ -10,6 +10,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::annotations::draw_annotations;
 use super::fonts::{
     cut_oversized_to_unicode, fix_composite_fonts, scale_type3_widths, shown_two_byte_codes,
+    substitute_non_fonts,
 };
 use super::objects::{deref_dict, inherited, is_pdf_space, stream_bytes, subtype_is};
 use super::repair;
@@ -137,6 +138,7 @@ pub(super) fn prepare(doc: &mut Document, page_ids: &[(u32, ObjectId)]) -> Prepa
     cut_oversized_to_unicode_maps(doc);
     unswap_to_unicode_targets(doc);
     fix_composite_fonts(doc);
+    substitute_non_fonts(doc);
     scale_type3_widths(doc);
     for &(_, page_id) in page_ids {
         if inherited_media_box(doc, page_id).is_none() {

@@ -1365,3 +1365,20 @@ fn a_page_whose_media_box_is_written_with_an_exponent_is_read() {
     let text = extract(pdf.as_bytes()).unwrap();
     assert_eq!(text.pages, ["Sound page", "Exponent page"]);
 }
+
+#[test]
+fn a_font_resource_that_is_no_font_reads_with_a_substitute() {
+    // `/F1` points at the catalog, `/F2` at an object the file lacks: the
+    // page was lost to a panic on the first glyph; each now reads in
+    // Helvetica, as pdftotext substitutes a font
+    let pdf = raw_pdf(
+        "/Contents 4 0 R /Resources << /Font << /F1 1 0 R /F2 9 0 R >> >>",
+        &[&stream(
+            "",
+            "BT /F1 12 Tf 20 150 Td (Trollstigen) Tj /F2 12 Tf 0 -20 Td (Hardangervidda) Tj ET",
+        )],
+    );
+    let text = extract(&pdf).unwrap();
+    assert_eq!(text.pages, ["Trollstigen\nHardangervidda"]);
+    assert!(text.warnings.is_empty(), "{:?}", text.warnings);
+}
