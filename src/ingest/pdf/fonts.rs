@@ -449,22 +449,7 @@ pub(super) fn cmap_tokens(data: &[u8]) -> Vec<CmapToken> {
             i = end + 1;
         } else if b == b'(' {
             // Literal strings only appear in the CIDSystemInfo: skip them.
-            let mut depth = 0usize;
-            while i < data.len() {
-                match data[i] {
-                    b'\\' => i += 1,
-                    b'(' => depth += 1,
-                    b')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            i += 1;
+            i = super::objects::literal_string_end(data, i);
         } else if b == b'[' || b == b']' {
             out.push(if b == b'[' {
                 CmapToken::Open

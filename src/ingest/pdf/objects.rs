@@ -54,3 +54,26 @@ pub(super) fn numbers(doc: &Document, obj: &Object) -> Option<Vec<f64>> {
         .map(|n| Some(f64::from(deref(doc, n)?.as_float().ok()?)))
         .collect()
 }
+
+/// Where the literal string opening at `data[start]` (a `(`) ends: the index
+/// after its closing `)`, nested parentheses and backslash escapes followed;
+/// the end of `data` when it is not closed.
+pub(super) fn literal_string_end(data: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < data.len() {
+        match data[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    data.len()
+}

@@ -190,24 +190,7 @@ pub(super) fn exponent_numbers(bytes: &[u8]) -> Cow<'_, [u8]> {
                     i += 1;
                 }
             }
-            b'(' => {
-                let mut depth = 0usize;
-                while i < len {
-                    match bytes[i] {
-                        b'\\' => i += 1,
-                        b'(' => depth += 1,
-                        b')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
+            b'(' => i = super::objects::literal_string_end(bytes, i),
             b'<' | b'>' if bytes.get(i + 1) == Some(&bytes[i]) => i += 2,
             b'<' => {
                 while i < len && bytes[i] != b'>' {
