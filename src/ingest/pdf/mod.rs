@@ -213,8 +213,10 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     }
     stage(format_args!("checking its compressed streams"));
     check_inflated_size(bytes, MAX_STREAM_INFLATED, MAX_TOTAL_INFLATED)?;
-    let repaired = repair::object_stream_lengths(bytes).map_err(PdfError::Malformed)?;
-    let measured = repair::stream_lengths(&repaired);
+    // both length repairs write in place: one scan finds the objects for both
+    let (objects, _) = recover::scan_objects(bytes);
+    let repaired = repair::object_stream_lengths(bytes, &objects).map_err(PdfError::Malformed)?;
+    let measured = repair::stream_lengths(&repaired, &objects);
     let plain = repair::exponent_numbers(&measured);
     let bytes: &[u8] = &plain;
     match extract_once(bytes) {

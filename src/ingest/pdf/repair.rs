@@ -52,6 +52,8 @@ use std::collections::{HashMap, HashSet};
 
 use lopdf::{Document, Object, ObjectId};
 
+use super::recover::ObjectOffsets;
+
 /// Operators one page or form may draw before it is skipped as a flood.
 pub(super) const MAX_OPERATORS: usize = 2_000_000;
 /// Deepest page tree walked (lopdf's own limit).
@@ -60,10 +62,12 @@ pub(super) const MAX_TREE_DEPTH: usize = 256;
 /// Make object streams whose `/Length` is stored inside an object stream
 /// readable (see the module doc). `Err` names the object when the real
 /// length does not fit in the reference's place.
-pub(super) fn object_stream_lengths(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
-    let (objects, _) = super::recover::scan_objects(bytes);
+pub(super) fn object_stream_lengths<'a>(
+    bytes: &'a [u8],
+    objects: &ObjectOffsets,
+) -> Result<Cow<'a, [u8]>, String> {
     let mut out: Option<Vec<u8>> = None;
-    for (&num, &(offset, _)) in &objects {
+    for (&num, &(offset, _)) in objects {
         let head_end = bytes.len().min(offset + 4096);
         let head = &bytes[offset..head_end];
         let Some(stream_kw) = find(head, b"stream") else {
@@ -124,8 +128,7 @@ pub(super) fn object_stream_lengths(bytes: &[u8]) -> Result<Cow<'_, [u8]>, Strin
 /// fit there, and a stream whose length is right, are left as they are. A
 /// `/Length N G R` naming a missing object is mended after loading
 /// ([`unmeasured_streams`]); one naming a wrong number is rewritten here.
-pub(super) fn stream_lengths(bytes: &[u8]) -> Cow<'_, [u8]> {
-    let (objects, _) = super::recover::scan_objects(bytes);
+pub(super) fn stream_lengths<'a>(bytes: &'a [u8], objects: &ObjectOffsets) -> Cow<'a, [u8]> {
     let mut out: Option<Vec<u8>> = None;
     for &(offset, _) in objects.values() {
         let head = &bytes[offset..bytes.len().min(offset + 4096)];
@@ -140,7 +143,7 @@ pub(super) fn stream_lengths(bytes: &[u8]) -> Cow<'_, [u8]> {
         };
         let value = &head[value_start..value_end];
         let declared = match super::recover::read_reference(value, 0) {
-            Some((num, _)) => match referenced_integer(bytes, &objects, num) {
+            Some((num, _)) => match referenced_integer(bytes, objects, num) {
                 Some(n) => Some(n),
                 None => continue, // mended after loading, or lopdf's to judge
             },
@@ -349,11 +352,7 @@ fn length_value(dict: &[u8]) -> Option<(usize, usize)> {
 }
 
 /// The integer object `num` holds (`7 0 obj 42 endobj`).
-fn referenced_integer(
-    bytes: &[u8],
-    objects: &super::recover::ObjectOffsets,
-    num: u64,
-) -> Option<u64> {
+fn referenced_integer(bytes: &[u8], objects: &ObjectOffsets, num: u64) -> Option<u64> {
     let &(offset, _) = objects.get(&num)?;
     let body = &bytes[offset..bytes.len().min(offset + 64)];
     let obj = find(body, b"obj")? + b"obj".len();
@@ -1442,7 +1441,8 @@ mod tests {
     #[test]
     fn an_object_stream_length_stored_in_an_object_stream_is_replaced_in_place() {
         let pdf = b"%PDF-1.7\n6 0 obj\n<< /Type /ObjStm /N 1 /First 8 /Length 5 0 R >>\nstream\n5 0 100 \nendstream\nendobj\n";
-        let fixed = object_stream_lengths(pdf).unwrap();
+        let fixed =
+            object_stream_lengths(pdf, &super::super::recover::scan_objects(pdf).0).unwrap();
         assert_eq!(fixed.len(), pdf.len());
         let text = String::from_utf8_lossy(&fixed);
         assert!(
@@ -1452,7 +1452,7 @@ mod tests {
         // A top-level length object is left to lopdf.
         let ok = b"%PDF-1.7\n5 0 obj 9 endobj\n6 0 obj\n<< /Type /ObjStm /N 1 /First 8 /Length 5 0 R >>\nstream\n5 0 100 \nendstream\nendobj\n";
         assert!(matches!(
-            object_stream_lengths(ok).unwrap(),
+            object_stream_lengths(ok, &super::super::recover::scan_objects(ok).0).unwrap(),
             Cow::Borrowed(_)
         ));
     }
