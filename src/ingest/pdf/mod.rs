@@ -335,9 +335,9 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn load(bytes: &[u8]) -> Result<Document, PdfError> {
     match catch_unwind(|| Document::load_mem(bytes)) {
         Ok(Ok(doc)) => Ok(doc),
-        Ok(Err(e)) => Err(PdfError::Malformed(format!("the PDF parser failed: {e}"))),
+        Ok(Err(e)) => Err(PdfError::Malformed(format!("{PARSER_FAILED}: {e}"))),
         Err(panic) => Err(PdfError::Malformed(format!(
-            "the PDF parser failed: {}",
+            "{PARSER_FAILED}: {}",
             panic_text(&panic)
         ))),
     }
@@ -373,7 +373,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         Ok(pages) => pages.into_iter().collect(),
         Err(panic) => {
             return Err(PdfError::Malformed(format!(
-                "the PDF parser failed: {}",
+                "{PARSER_FAILED}: {}",
                 panic_text(&panic)
             )))
         }
@@ -393,7 +393,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         Ok(prepared) => prepared,
         Err(panic) => {
             return Err(PdfError::Malformed(format!(
-                "the PDF parser failed: {}",
+                "{PARSER_FAILED}: {}",
                 panic_text(&panic)
             )))
         }
@@ -454,7 +454,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     if !has_text {
         if failures.len() == page_ids.len() {
             return Err(PdfError::Malformed(format!(
-                "the PDF parser failed: {}",
+                "{PARSER_FAILED}: {}",
                 failures
                     .first()
                     .map(String::as_str)
