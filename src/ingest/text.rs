@@ -57,15 +57,23 @@ pub(crate) fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::En
     (control * 100 <= units).then_some(enc)
 }
 
-/// Decode text bytes; returns the text and the encoding used.
-pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+/// The text of bytes whose encoding the bytes themselves tell: a byte-order
+/// mark, or UTF-16 without one ([`utf16_without_bom`]); `None` otherwise.
+/// Read before any declared charset, by text files and pages alike.
+pub(crate) fn decode_self_described(bytes: &[u8]) -> Option<(String, &'static str)> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return (text.into_owned(), enc.name());
+        return Some((text.into_owned(), enc.name()));
     }
-    if let Some(enc) = utf16_without_bom(bytes) {
-        let (text, _) = enc.decode_without_bom_handling(bytes);
-        return (text.into_owned(), enc.name());
+    let enc = utf16_without_bom(bytes)?;
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    Some((text.into_owned(), enc.name()))
+}
+
+/// Decode text bytes; returns the text and the encoding used.
+pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(decoded) = decode_self_described(bytes) {
+        return decoded;
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), "UTF-8"),

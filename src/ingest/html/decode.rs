@@ -8,14 +8,9 @@ use encoding_rs::Encoding;
 /// 64 KiB; legacy pages often declare it after long scripts) > UTF-8 with a few stray
 /// bytes read as windows-1252 > windows-1252.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static str) {
-    if let Some((enc, _)) = Encoding::for_bom(bytes) {
-        let (text, _) = enc.decode_with_bom_removal(bytes);
-        return (text.into_owned(), enc.name());
-    }
-    // UTF-16 without a BOM: no `<meta>` can be read from its bytes
-    if let Some(enc) = crate::ingest::text::utf16_without_bom(bytes) {
-        let (text, _) = enc.decode_without_bom_handling(bytes);
-        return (text.into_owned(), enc.name());
+    // a BOM, or UTF-16 without one (no `<meta>` can be read from its bytes)
+    if let Some(decoded) = crate::ingest::text::decode_self_described(bytes) {
+        return decoded;
     }
     let declared = content_type
         .and_then(charset_param)
