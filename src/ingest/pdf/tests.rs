@@ -655,6 +655,22 @@ fn raw_pdf(page: &str, objects: &[&str]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A PDF (no xref: the loader rebuilds it) of `objects` numbered from 1, the
+/// catalog first.
+fn numbered_pdf(objects: &[String]) -> String {
+    let mut pdf = String::from("%PDF-1.4\n");
+    for (i, body) in objects.iter().enumerate() {
+        pdf.push_str(&format!("{} 0 obj {body} endobj\n", i + 1));
+    }
+    pdf.push_str("trailer << /Root 1 0 R >>\n%%EOF\n");
+    pdf
+}
+
+/// A content stream showing `text` in font `/F1`.
+fn shown(text: &str) -> String {
+    stream("", &format!("BT /F1 12 Tf 20 100 Td ({text}) Tj ET"))
+}
+
 fn stream(dict: &str, data: &str) -> String {
     format!(
         "<< {dict} /Length {} >> stream\n{data}\nendstream",
@@ -1159,7 +1175,6 @@ fn a_panic_of_the_pdf_library_reads_as_something_unexpected_in_the_file() {
 fn pages_of_a_nested_tree_keep_what_they_inherit_and_their_order() {
     // each page is drawn from a one-page tree: its fonts and media box
     // still come from its own parents, two levels up and in two branches
-    let content = |text: &str| stream("", &format!("BT /F1 12 Tf 20 100 Td ({text}) Tj ET"));
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 3 /MediaBox [0 0 200 200] >>".to_string(),
@@ -1170,15 +1185,11 @@ fn pages_of_a_nested_tree_keep_what_they_inherit_and_their_order() {
         "<< /Type /Page /Parent 4 0 R /Contents 12 0 R >>".to_string(),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>".to_string(),
-        content("Fjellgard ein"),
-        content("Fjellgard to"),
-        content("Fjellgard tre"),
+        shown("Fjellgard ein"),
+        shown("Fjellgard to"),
+        shown("Fjellgard tre"),
     ];
-    let mut pdf = String::from("%PDF-1.4\n");
-    for (i, body) in objects.iter().enumerate() {
-        pdf.push_str(&format!("{} 0 obj {body} endobj\n", i + 1));
-    }
-    pdf.push_str("trailer << /Root 1 0 R >>\n%%EOF\n");
+    let pdf = numbered_pdf(&objects);
     let text = extract(pdf.as_bytes()).unwrap();
     assert_eq!(
         text.pages,
@@ -1263,28 +1274,21 @@ fn content_encoded_as_hex_or_run_lengths_is_decoded() {
     use std::io::Write;
     let data = b"BT /F1 12 Tf 20 150 Td (Trollstigen) Tj ET";
     let hex: String = data.iter().map(|b| format!("{b:02X}")).collect();
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(data).unwrap();
-    let hex_of_flate: String = z
-        .finish()
-        .unwrap()
-        .iter()
-        .map(|b| format!("{b:02x} "))
-        .collect();
+    // hex digits of `bytes` deflated, each pair followed by `gap`
+    let flate_hex = |bytes: &[u8], gap: &str| -> String {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(bytes).unwrap();
+        let deflated = z.finish().unwrap();
+        deflated.iter().map(|b| format!("{b:02x}{gap}")).collect()
+    };
+    let hex_of_flate = flate_hex(data, " ");
     // run lengths: the text as one literal run (repeats are tested with
     // the decoder: their bytes are not text)
     let mut runs = vec![(data.len() - 1) as u8];
     runs.extend_from_slice(data);
     // run lengths inside Flate inside hex: every stage up to the last one
     // lopdf lacks is decoded here
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(&runs).unwrap();
-    let hex_of_flate_of_runs: String = z
-        .finish()
-        .unwrap()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex_of_flate_of_runs = flate_hex(&runs, "");
     for (filter, body) in [
         ("[/AHx /FlateDecode /RunLengthDecode]", hex_of_flate_of_runs),
         ("/ASCIIHexDecode", format!("{hex}>")),
@@ -1345,7 +1349,6 @@ fn a_page_tree_nested_past_lopdfs_depth_says_so() {
 fn a_page_whose_media_box_is_written_with_an_exponent_is_read() {
     // `7.92e2` is no PDF number: lopdf could not parse the page object, and
     // the page went missing from the document without a word
-    let content = |text: &str| stream("", &format!("BT /F1 12 Tf 20 100 Td ({text}) Tj ET"));
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /Resources << /Font << /F1 7 0 R >> >> >>"
@@ -1353,15 +1356,11 @@ fn a_page_whose_media_box_is_written_with_an_exponent_is_read() {
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R >>".to_string(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 6.12e2 7.92E+2] /Contents 6 0 R >>"
             .to_string(),
-        content("Sound page"),
-        content("Exponent page"),
+        shown("Sound page"),
+        shown("Exponent page"),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
     ];
-    let mut pdf = String::from("%PDF-1.4\n");
-    for (i, body) in objects.iter().enumerate() {
-        pdf.push_str(&format!("{} 0 obj {body} endobj\n", i + 1));
-    }
-    pdf.push_str("trailer << /Root 1 0 R >>\n%%EOF\n");
+    let pdf = numbered_pdf(&objects);
     let text = extract(pdf.as_bytes()).unwrap();
     assert_eq!(text.pages, ["Sound page", "Exponent page"]);
 }
