@@ -34,7 +34,9 @@ pub(super) fn substitute_non_fonts(doc: &mut Document) {
             d.get(b"Type")
                 .and_then(Object::as_name)
                 .is_ok_and(|t| t == b"Font")
-                || d.has(b"Subtype") && d.has(b"BaseFont")
+                // (a Type3 font may lack `/Type` and `/BaseFont`; a font
+                // never lacks its `/Subtype`)
+                || d.has(b"Subtype")
         })
     };
     let mut maps: Vec<FontMap> = Vec::new();
