@@ -5,7 +5,10 @@
 //! spelling differs beyond the regular correspondences of `index::cognate`,
 //! such as `hamn`/`havn`, and words that are not cognates,
 //! `tillstånd`/`tillatelse`, `erhverv`/`næringsliv`), and Nynorsk ↔ Bokmål
-//! word pairs (`verksemd`/`virksomhet`, `utval`/`utvalg`).
+//! word pairs (`verksemd`/`virksomhet`, `utval`/`utvalg`). An English
+//! word's translations begin with the Nordic words its compounds show
+//! (`waste` → `avfall`, from `matavfall` "food waste" and others; see
+//! [`parts`]).
 //!
 //! Read at run time from Debian's packages: FreeDict's in dictd format
 //! (`dict-freedict-eng-nor`, `-eng-swe`, `-eng-dan`, `-swe-nor`,
@@ -27,6 +30,7 @@
 //! either way and comes first.
 
 mod apertium;
+mod parts;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -105,6 +109,9 @@ pub struct Lexicons {
     /// head's translation number `i`), entered into `backwards` by
     /// [`Lexicons::finish_backwards`].
     senses: Vec<Vec<(String, String)>>,
+    /// Every Nordic–English pair read so far, both ways, for the pairs
+    /// learnt from compounds ([`Lexicons::learn_parts`]).
+    pairs: Vec<parts::Pair>,
 }
 
 /// Where a dictionary's pairs go.
@@ -320,6 +327,18 @@ impl Lexicons {
             _ => Default::default(),
         };
         for (head, translations) in entries {
+            // every pair, untrimmed, for the pairs learnt from compounds
+            for t in &translations {
+                let (nordic, english) = match s.kind {
+                    Kind::FromEnglish => (t, &head),
+                    Kind::IntoEnglish => (&head, t),
+                    _ => break,
+                };
+                self.pairs.push(parts::Pair {
+                    nordic: nordic.to_lowercase(),
+                    english: english.to_lowercase(),
+                });
+            }
             let translations: Vec<String> = translations
                 .into_iter()
                 .filter(|t| t.split_whitespace().count() <= MAX_TERM_WORDS)
@@ -394,6 +413,7 @@ impl Lexicons {
     /// pair, or the most alike in spelling; the rest are often another
     /// sense's word.
     fn pivot(&mut self) {
+        self.learn_parts();
         self.finish_backwards();
         // the four maps share most of their words: each word's pivot is
         // looked up once
@@ -424,6 +444,35 @@ impl Lexicons {
             &mut self.backwards_exact,
         ] {
             pivoted(map, &more);
+        }
+    }
+
+    /// Put the Nordic words learnt from the compounds of the pairs read so
+    /// far (see [`parts`]) first among their English words' translations.
+    fn learn_parts(&mut self) {
+        let pairs = std::mem::take(&mut self.pairs);
+        let mut known: HashMap<String, Vec<String>> = HashMap::new();
+        let mut heads: std::collections::HashSet<String> = Default::default();
+        for p in &pairs {
+            if p.nordic.chars().all(char::is_alphabetic) {
+                heads.insert(p.nordic.clone());
+            }
+            if !p.english.contains(' ') {
+                let words = known.entry(p.english.clone()).or_default();
+                if !words.contains(&p.nordic) {
+                    words.push(p.nordic.clone());
+                }
+            }
+        }
+        for (english, words) in parts::learn(&pairs, &known, &heads) {
+            for (map, key) in [
+                (&mut self.english, stem_key("en", &english)),
+                (&mut self.english_exact, exact_key(&english)),
+            ] {
+                let list = map.entry(key).or_default();
+                list.retain(|w| !words.contains(w));
+                list.splice(0..0, words.iter().cloned());
+            }
         }
     }
 
@@ -1108,6 +1157,30 @@ mod tests {
         );
         l.pivot();
         assert_eq!(l.translations("depopulation"), ["affolkning"]);
+    }
+
+    #[test]
+    fn a_word_two_compounds_translate_comes_first_for_its_english_word() {
+        let mut l = Lexicons::default();
+        let entry = |head: &str, english: &[&str]| {
+            (
+                head.to_string(),
+                english.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        l.add(
+            &FOLKETS,
+            vec![
+                entry("slöseri", &["waste"]),
+                entry("avfall", &["refuse", "rubbish", "waste"]),
+                entry("matavfall", &["food waste"]),
+                entry("hushållsavfall", &["household waste"]),
+                entry("mat", &["food"]),
+                entry("hushåll", &["household"]),
+            ],
+        );
+        l.pivot();
+        assert_eq!(l.translations("waste"), ["avfall", "slöseri"]);
     }
 
     #[test]
