@@ -317,6 +317,8 @@ fn separates(chars: &[char], j: usize) -> bool {
 
 fn tokenize(s: &str) -> Vec<Tok> {
     let mut out = Vec::new();
+    // a `NOT` is waiting for its word
+    let mut not = false;
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -324,7 +326,8 @@ fn tokenize(s: &str) -> Vec<Tok> {
             i += 1;
             continue;
         }
-        let mut neg = false;
+        // `NOT word` excludes as `-word` does
+        let mut neg = std::mem::take(&mut not);
         let mut target = Target::Any;
         let start = i;
         if chars[i] == '-' && i + 1 < chars.len() && !chars[i + 1].is_whitespace() {
@@ -369,6 +372,10 @@ fn tokenize(s: &str) -> Vec<Tok> {
             });
         } else if text == "OR" && !neg && target == Target::Any {
             out.push(Tok::Or);
+        } else if text == "AND" && !neg && target == Target::Any {
+            // every word is required anyway
+        } else if text == "NOT" && !neg && target == Target::Any {
+            not = true;
         } else if !text.is_empty() {
             // a question's `?`, a sentence's `.`, brackets and quotation
             // marks around a word are not part of it: `klimamål?` is
@@ -1790,6 +1797,20 @@ mod tests {
         assert_eq!(words(&p)[1], ["nordsjø", "østersjø"]);
         assert_eq!(p.required[2][0].target, Target::Title);
         assert_eq!(p.excluded[0].text, "Erasmus");
+    }
+
+    #[test]
+    fn not_excludes_and_and_is_no_word_as_people_write_boolean_queries() {
+        let p = parse("reindrift AND samisk NOT Sverige NOT \"grønt skifte\"");
+        assert_eq!(words(&p), [["reindrift"], ["samisk"]]);
+        let excluded: Vec<&str> = p.excluded.iter().map(|u| u.text.as_str()).collect();
+        assert_eq!(excluded, ["Sverige", "grønt skifte"]);
+        // lowercase, they are words (Norwegian `and`, a duck; English `not`)
+        let p = parse("not and");
+        assert_eq!(words(&p), [["not"], ["and"]]);
+        assert!(p.excluded.is_empty());
+        // a `NOT` with nothing after it excludes nothing
+        assert_eq!(words(&parse("klima NOT")), [["klima"]]);
     }
 
     #[test]
