@@ -71,6 +71,16 @@ pub enum Clause {
         /// The constant score.
         boost: f32,
     },
+    /// Every token beginning with `prefix` (a word typed truncated,
+    /// `klima*`), with a constant score of `boost`.
+    Prefix {
+        /// Field name.
+        field: String,
+        /// The beginning, as the field's analyzer gives it.
+        prefix: String,
+        /// The constant score.
+        boost: f32,
+    },
 }
 
 impl Clause {
@@ -81,7 +91,8 @@ impl Clause {
             | Clause::Phrase { boost, .. }
             | Clause::Terms { boost, .. }
             | Clause::Facet { boost, .. }
-            | Clause::Fuzzy { boost, .. } => *boost,
+            | Clause::Fuzzy { boost, .. }
+            | Clause::Prefix { boost, .. } => *boost,
         }
     }
 }

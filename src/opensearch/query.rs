@@ -133,6 +133,15 @@ fn clause(c: &Clause) -> Value {
             "rewrite": "constant_score",
             "boost": boost,
         } } }),
+        Clause::Prefix {
+            field,
+            prefix,
+            boost,
+        } => json!({ "prefix": { field: {
+            "value": prefix,
+            "rewrite": "constant_score",
+            "boost": boost,
+        } } }),
     }
 }
 

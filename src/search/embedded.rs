@@ -237,6 +237,22 @@ pub(crate) fn clause(c: &Clause, schema: &Schema) -> Option<Box<dyn Query>> {
                 *boost,
             )
         }
+        Clause::Prefix {
+            field,
+            prefix,
+            boost,
+        } => {
+            let f = schema.get_field(field).ok()?;
+            // a prefix automaton: no edits, every term beginning so
+            (
+                Box::new(FuzzyTermQuery::new_prefix(
+                    Term::from_field_text(f, prefix),
+                    0,
+                    true,
+                )),
+                *boost,
+            )
+        }
         Clause::Facet { facet, path, boost } => {
             let f = schema.get_field(facet.name()).ok()?;
             let value = TantivyFacet::from_text(path).ok()?;

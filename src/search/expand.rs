@@ -219,6 +219,7 @@ fn group_of(unit: &Unit, phrase: &str, alts: Vec<Alt>) -> Vec<Unit> {
         phrase: unit.phrase,
         all_words: false,
         target: Target::Any,
+        prefix: unit.prefix,
         weight: 1.0,
         via: Via::Literal,
     }];
@@ -236,6 +237,7 @@ fn group_of(unit: &Unit, phrase: &str, alts: Vec<Alt>) -> Vec<Unit> {
             phrase: multi && !alt.all_words,
             all_words: multi && alt.all_words,
             target: Target::Any,
+            prefix: false,
             weight: alt.weight,
             via: alt.via,
         });
@@ -442,10 +444,14 @@ impl Expand<'_> {
         if parts.len() < 2 || parts.len() > MAX_NGRAM || !parts.iter().all(|p| word(p)) {
             return None;
         }
+        // a truncation is the last part's (`CO2-utsl*`)
+        let last = parts.len() - 1;
         let words: Vec<Unit> = parts
             .into_iter()
-            .map(|p| Unit {
+            .enumerate()
+            .map(|(i, p)| Unit {
                 text: p.to_string(),
+                prefix: u.prefix && i == last,
                 ..u.clone()
             })
             .collect();

@@ -44,11 +44,13 @@ pub enum Feature {
     Ocr,
     /// Two of the query's words next to each other, in the query's order.
     Proximity,
+    /// A word beginning as the word typed truncated (`klima*`).
+    Prefix,
 }
 
 impl Feature {
     /// Every feature, in declaration order (the order of translated names).
-    pub const ALL: [Feature; 11] = [
+    pub const ALL: [Feature; 12] = [
         Feature::Exact,
         Feature::Stem,
         Feature::Folded,
@@ -60,6 +62,7 @@ impl Feature {
         Feature::Typo,
         Feature::Ocr,
         Feature::Proximity,
+        Feature::Prefix,
     ];
 
     /// Plain words for the CLI.
@@ -76,6 +79,7 @@ impl Feature {
             Feature::Typo => "typo",
             Feature::Ocr => "OCR",
             Feature::Proximity => "words next to each other",
+            Feature::Prefix => "word beginning",
         }
     }
 }
@@ -111,6 +115,8 @@ pub(crate) enum Resolve {
     /// The passage's compound that holds the word (one of the clause's
     /// folded stems) as a part.
     Compound,
+    /// The passage word beginning as the truncated query word.
+    Prefix,
 }
 
 /// A clause of the built query and what it stands for.
@@ -265,6 +271,10 @@ fn passage_word(text: &str, query_word: &str, how: Resolve) -> Option<String> {
                 .min_by_key(|(d, _)| *d)
                 .map(|(_, w)| w.to_string())
         }
+        Resolve::Prefix => words
+            .into_iter()
+            .find(|w| fold(&w.to_lowercase()).starts_with(&qf))
+            .map(str::to_string),
         Resolve::Skeleton => {
             let sk = crate::index::analyzer::ocr_skeleton(&qf)?;
             words

@@ -481,6 +481,7 @@ impl Searcher {
                 let al = crate::index::analyzer::analyzed_for(p.lang);
                 let forms = cache.entry(al.key).or_insert_with(|| {
                     snippet::Forms::with_phrases(&marks.words, &marks.phrases, al)
+                        .with_starts(&marks.starts)
                 });
                 snippet::mark_ranges(&p.text, p.lang, forms)
             })
@@ -525,9 +526,10 @@ impl Searcher {
         let passage_lang = Language::from_code(&p.passage_lang).unwrap_or(Language::Other);
         let snippet = if with_snippet {
             let al = crate::index::analyzer::analyzed_for(passage_lang);
-            let forms = cache
-                .entry(al.key)
-                .or_insert_with(|| snippet::Forms::with_phrases(&marks.words, &marks.phrases, al));
+            let forms = cache.entry(al.key).or_insert_with(|| {
+                snippet::Forms::with_phrases(&marks.words, &marks.phrases, al)
+                    .with_starts(&marks.starts)
+            });
             snippet::snippet(&p.text, passage_lang, forms)
         } else {
             snippet::Snippet::default()
@@ -586,6 +588,8 @@ struct Marks {
     words: Vec<String>,
     /// Marked only where all their words occur together.
     phrases: Vec<String>,
+    /// Words typed truncated: the words beginning so are marked.
+    starts: Vec<String>,
 }
 
 impl Marks {
@@ -595,6 +599,9 @@ impl Marks {
     fn of(parsed: &query::Parsed, corrections: &[(String, String)]) -> Marks {
         let mut marks = Marks::default();
         for u in parsed.positive_units() {
+            if u.prefix {
+                marks.starts.push(u.text.clone());
+            }
             if u.weight < 1.0 {
                 marks.phrases.push(u.text.clone());
             } else {

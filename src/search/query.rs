@@ -66,6 +66,9 @@ pub enum Via {
     Compound,
 }
 
+/// Fewest letters before a `*` that make it a truncation.
+pub(crate) const MIN_PREFIX_CHARS: usize = 3;
+
 /// Joins the alternatives of one word of an [`Unit::all_words`] unit.
 pub(crate) const ANY_OF: char = '|';
 
@@ -83,6 +86,8 @@ pub struct Unit {
     pub all_words: bool,
     /// Field restriction.
     pub target: Target,
+    /// Typed truncated (`klima*`): words beginning with it match too.
+    pub prefix: bool,
     /// 1.0 for what the user typed; less for expansions.
     pub weight: f32,
     /// Why it is searched.
@@ -96,6 +101,7 @@ impl Unit {
             phrase,
             all_words: false,
             target,
+            prefix: false,
             weight: 1.0,
             via: Via::Literal,
         }
@@ -158,6 +164,10 @@ pub(crate) const FOLD_OTHER_WORD: u64 = 10;
 
 /// Weight of a typo-tolerant match (constant score, below any exact BM25 match of note).
 pub(crate) const FUZZY_BOOST: f32 = 0.3;
+/// Weight of a word beginning as a word typed truncated (`klima*` matching
+/// `klimatilpasning`; constant score, as Lucene scores a prefix query): below
+/// the word itself, which is searched as typed too.
+pub(crate) const PREFIX_BOOST: f32 = 1.0;
 /// Weight of a match of a word inside another compound (the `parts` field):
 /// below a folded match, so the word itself ranks first.
 pub(crate) const PART_BOOST: f32 = 0.4;
@@ -229,6 +239,8 @@ enum Tok {
         text: String,
         neg: bool,
         target: Target,
+        /// Typed truncated (`klima*`).
+        prefix: bool,
     },
     Phrase {
         text: String,
@@ -259,14 +271,18 @@ pub fn parse(input: &str) -> Parsed {
         match t {
             Tok::Or => pending_or = !parsed.required.is_empty(),
             Tok::Filter { facet, path } => parsed.filters.push((facet, path)),
-            Tok::Word { text, neg, target } | Tok::Phrase { text, neg, target }
-                if !has_word_chars(&text) =>
-            {
-                let _ = (text, neg, target);
-            }
-            Tok::Word { text, neg, target } => push(
+            Tok::Word { text, .. } | Tok::Phrase { text, .. } if !has_word_chars(&text) => {}
+            Tok::Word {
+                text,
+                neg,
+                target,
+                prefix,
+            } => push(
                 &mut parsed,
-                Unit::new(text, false, target),
+                Unit {
+                    prefix,
+                    ..Unit::new(text, false, target)
+                },
                 neg,
                 &mut pending_or,
             ),
@@ -380,10 +396,19 @@ fn tokenize(s: &str) -> Vec<Tok> {
             // a question's `?`, a sentence's `.`, brackets and quotation
             // marks around a word are not part of it: `klimamål?` is
             // looked up, translated and split as `klimamål`
+            let truncated = text.ends_with('*');
             let text = text
                 .trim_matches(|c: char| !c.is_alphanumeric())
                 .to_string();
-            out.push(Tok::Word { text, neg, target });
+            // `klima*`: every word beginning so (not from fewer letters:
+            // `ko*` is most of the index)
+            let prefix = truncated && text.chars().count() >= MIN_PREFIX_CHARS;
+            out.push(Tok::Word {
+                text,
+                neg,
+                target,
+                prefix,
+            });
         } else if j == start {
             j += 1;
         }
@@ -885,6 +910,13 @@ impl<'a> Builder<'a> {
                     alts.push(q);
                 }
             }
+            if u.prefix && single_word {
+                if let Some(q) = self.prefix(&u.text) {
+                    let (f, r) = (Feature::Prefix, Resolve::Prefix);
+                    note(&q, lower.clone(), f, PREFIX_BOOST, r);
+                    alts.push(q);
+                }
+            }
             if self.features.compound && single_word {
                 if let Some(q) = self.part_of_compounds(&u.text, PART_BOOST * w) {
                     let f = Feature::CompoundPart;
@@ -1115,6 +1147,17 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
+    /// The words of the unstemmed `words` field beginning as `word` (typed
+    /// truncated, `klima*`).
+    fn prefix(&mut self, word: &str) -> Option<Clause> {
+        let prefix = analyzer::single_token(&mut self.title, word)?;
+        Some(Clause::Prefix {
+            field: schema::WORDS.to_string(),
+            prefix,
+            boost: PREFIX_BOOST,
+        })
+    }
+
     /// Typo-tolerant match on the unstemmed `words` field: one edit from
     /// [`FUZZY_MIN_CHARS`] letters, two from [`FUZZY_TWO_EDITS_CHARS`];
     /// never for short words or anything with a digit.
@@ -1185,7 +1228,7 @@ fn commonest(node: &Node, stats: &dyn Stats) -> Option<u64> {
                 Clause::Phrase { field, terms, .. } => {
                     terms.iter().filter_map(|(_, t)| df(field, t)).min()
                 }
-                Clause::Facet { .. } | Clause::Fuzzy { .. } => None,
+                Clause::Facet { .. } | Clause::Fuzzy { .. } | Clause::Prefix { .. } => None,
             })
             .max(),
         Node::Bool(cs) => cs.iter().filter_map(|(_, n)| commonest(n, stats)).max(),
@@ -1797,6 +1840,21 @@ mod tests {
         assert_eq!(words(&p)[1], ["nordsjø", "østersjø"]);
         assert_eq!(p.required[2][0].target, Target::Title);
         assert_eq!(p.excluded[0].text, "Erasmus");
+    }
+
+    #[test]
+    fn a_star_after_three_letters_or_more_is_a_truncation() {
+        let p = parse("klima* ko* bærekraft");
+        let truncated: Vec<(&str, bool)> = p
+            .positive_units()
+            .map(|u| (u.text.as_str(), u.prefix))
+            .collect();
+        assert_eq!(
+            truncated,
+            [("klima", true), ("ko", false), ("bærekraft", false)]
+        );
+        assert!(parse("* **").is_empty());
+        assert!(parse("-klima*").excluded[0].prefix);
     }
 
     #[test]

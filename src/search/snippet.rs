@@ -28,6 +28,9 @@ pub struct Forms {
     /// passage word whose folded start is none of these cannot match, so
     /// only the few that pass are stemmed.
     prefixes: HashSet<String>,
+    /// Beginnings of words typed truncated (`klima*`), folded: a passage
+    /// word beginning so is marked.
+    starts: Vec<String>,
 }
 
 /// Characters compared before a passage word is stemmed. Snowball stemmers
@@ -94,6 +97,16 @@ impl Forms {
         self.prefixes = all;
     }
 
+    /// Also mark the words beginning as `starts` (words typed truncated).
+    pub fn with_starts(mut self, starts: &[String]) -> Forms {
+        let mut ta = analyzer::title_analyzer();
+        self.starts = starts
+            .iter()
+            .filter_map(|s| analyzer::single_token(&mut ta, s))
+            .collect();
+        self
+    }
+
     /// Add more words (e.g. expansions), analysed for `lang`.
     pub fn extend(&mut self, other: Forms) {
         self.exact.extend(other.exact);
@@ -103,7 +116,7 @@ impl Forms {
 
     /// True when nothing can match.
     pub fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.fold.is_empty()
+        self.exact.is_empty() && self.fold.is_empty() && self.starts.is_empty()
     }
 }
 
@@ -249,6 +262,7 @@ fn matches(text: &str, lang: Language, forms: &Forms) -> Vec<(usize, usize, Stri
                 stem = Some(f);
             }
         }
+        mark |= forms.starts.iter().any(|s| w.text.starts_with(s.as_str()));
         stems.push(stem);
         marked.push(mark);
     }
@@ -338,6 +352,19 @@ mod tests {
     fn forms(words: &[&str], lang: Language) -> Forms {
         let w: Vec<String> = words.iter().map(|s| s.to_string()).collect();
         Forms::new(&w, analyzer::analyzed_for(lang))
+    }
+
+    #[test]
+    fn a_word_typed_truncated_marks_the_words_beginning_so() {
+        let al = analyzer::analyzed_for(Language::Nb);
+        let f = Forms::new(&[], al).with_starts(&["klimatilp".to_string()]);
+        let s = snippet(
+            "Planen gjelder klimatilpasning og Klimatilpassede tiltak, ikke klima.",
+            Language::Nb,
+            &f,
+        );
+        let marked: Vec<&str> = s.marked().collect();
+        assert_eq!(marked, ["klimatilpasning", "Klimatilpassede"]);
     }
 
     #[test]

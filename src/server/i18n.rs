@@ -122,7 +122,7 @@ pub struct WhyStrings {
     /// Said when the hit has nothing to explain (matched by filters alone).
     pub nothing: &'static str,
     /// Each feature's name, in the order of [`Feature::ALL`].
-    pub features: [&'static str; 11],
+    pub features: [&'static str; 12],
 }
 
 impl WhyStrings {
@@ -296,7 +296,7 @@ pub(crate) static EN: Strings = Strings {
         link: "Why this result?",
         weight: "weight",
         nothing: "Matched by the filters alone.",
-        features: ["exact word", "other inflection", "without diacritics", "title", "compound part", "Bokmål/Nynorsk variant", "neighbour language", "translation", "typo", "OCR error", "words next to each other"],
+        features: ["exact word", "other inflection", "without diacritics", "title", "compound part", "Bokmål/Nynorsk variant", "neighbour language", "translation", "typo", "OCR error", "words next to each other", "word beginning"],
     },
     widget: WidgetStrings {
         placeholder: "Search documents…",
@@ -390,7 +390,7 @@ pub(crate) static NB: Strings = Strings {
         link: "Hvorfor dette treffet?",
         weight: "vekt",
         nothing: "Treff bare gjennom filtrene.",
-        features: ["eksakt ord", "annen bøyning", "uten diakritiske tegn", "tittel", "del av sammensatt ord", "bokmål/nynorsk-variant", "nabospråk", "oversettelse", "skrivefeil", "OCR-feil", "ordene ved siden av hverandre"],
+        features: ["eksakt ord", "annen bøyning", "uten diakritiske tegn", "tittel", "del av sammensatt ord", "bokmål/nynorsk-variant", "nabospråk", "oversettelse", "skrivefeil", "OCR-feil", "ordene ved siden av hverandre", "ordstart"],
     },
     widget: WidgetStrings {
         placeholder: "Søk i dokumenter …",
@@ -484,7 +484,7 @@ pub(crate) static NN: Strings = Strings {
         link: "Kvifor dette treffet?",
         weight: "vekt",
         nothing: "Treff berre gjennom filtra.",
-        features: ["eksakt ord", "anna bøying", "utan diakritiske teikn", "tittel", "del av samansett ord", "bokmål/nynorsk-variant", "nabospråk", "omsetjing", "skrivefeil", "OCR-feil", "orda ved sida av kvarandre"],
+        features: ["eksakt ord", "anna bøying", "utan diakritiske teikn", "tittel", "del av samansett ord", "bokmål/nynorsk-variant", "nabospråk", "omsetjing", "skrivefeil", "OCR-feil", "orda ved sida av kvarandre", "ordstart"],
     },
     widget: WidgetStrings {
         placeholder: "Søk i dokument …",
@@ -578,7 +578,7 @@ pub(crate) static SV: Strings = Strings {
         link: "Varför den här träffen?",
         weight: "vikt",
         nothing: "Träff bara genom filtren.",
-        features: ["exakt ord", "annan böjning", "utan diakritiska tecken", "titel", "del av sammansatt ord", "bokmål/nynorsk-variant", "grannspråk", "översättning", "stavfel", "OCR-fel", "orden bredvid varandra"],
+        features: ["exakt ord", "annan böjning", "utan diakritiska tecken", "titel", "del av sammansatt ord", "bokmål/nynorsk-variant", "grannspråk", "översättning", "stavfel", "OCR-fel", "orden bredvid varandra", "ordbörjan"],
     },
     widget: WidgetStrings {
         placeholder: "Sök i dokument …",
@@ -672,7 +672,7 @@ pub(crate) static DA: Strings = Strings {
         link: "Hvorfor dette resultat?",
         weight: "vægt",
         nothing: "Fundet alene gennem filtrene.",
-        features: ["nøjagtigt ord", "anden bøjning", "uden diakritiske tegn", "titel", "del af sammensat ord", "bokmål/nynorsk-variant", "nabosprog", "oversættelse", "tastefejl", "OCR-fejl", "ordene ved siden af hinanden"],
+        features: ["nøjagtigt ord", "anden bøjning", "uden diakritiske tegn", "titel", "del af sammensat ord", "bokmål/nynorsk-variant", "nabosprog", "oversættelse", "tastefejl", "OCR-fejl", "ordene ved siden af hinanden", "ordbegyndelse"],
     },
     widget: WidgetStrings {
         placeholder: "Søg i dokumenter …",
@@ -768,7 +768,7 @@ pub(crate) static FI: Strings = Strings {
         link: "Miksi tämä tulos?",
         weight: "paino",
         nothing: "Löytyi pelkkien rajausten kautta.",
-        features: ["tarkka sana", "toinen taivutusmuoto", "ilman tarkkeita", "otsikko", "yhdyssanan osa", "bokmål/nynorsk-muunnelma", "naapurikieli", "käännös", "kirjoitusvirhe", "OCR-virhe", "sanat peräkkäin"],
+        features: ["tarkka sana", "toinen taivutusmuoto", "ilman tarkkeita", "otsikko", "yhdyssanan osa", "bokmål/nynorsk-muunnelma", "naapurikieli", "käännös", "kirjoitusvirhe", "OCR-virhe", "sanat peräkkäin", "sanan alku"],
     },
     widget: WidgetStrings {
         placeholder: "Hae asiakirjoista…",

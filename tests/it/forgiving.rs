@@ -315,3 +315,55 @@ fn a_norwegian_function_word_finds_its_own_documents_not_swedish_for() {
         names(&r)
     );
 }
+
+#[test]
+fn a_word_typed_truncated_finds_the_words_beginning_so_and_not_excludes() {
+    let s = Scratch::new(&[
+        (
+            "tilpasning.txt",
+            "Kommunen lager en plan for klimatilpasning langs kysten.",
+        ),
+        (
+            "tilpassede.txt",
+            "Fylket støtter klimatilpassede bygg og nye boliger.",
+        ),
+        (
+            "annet.txt",
+            "Kommunen lager en plan for kollektivtrafikk langs kysten.",
+        ),
+    ]);
+    s.ingest();
+    let searcher = s.searcher();
+    let mut found = names(&searcher.search(&Request::new("klimatilp*")).unwrap());
+    found.sort();
+    assert_eq!(found, ["tilpasning.txt", "tilpassede.txt"]);
+    // the snippet marks the word that began so
+    let r = searcher.search(&Request::new("klimatilp*")).unwrap();
+    for hit in &r.hits {
+        assert!(
+            snippet_html(&hit.snippet).contains("<mark>klimatilpas"),
+            "{}",
+            snippet_html(&hit.snippet)
+        );
+    }
+    // typed whole, the same letters are no word of these documents
+    assert!(searcher
+        .search(&Request::new("klimatilp"))
+        .unwrap()
+        .hits
+        .is_empty());
+    // a truncation with another word (the document with both first; those
+    // with one follow, fewer than ten having both), and excluded by `NOT`
+    assert_eq!(
+        names(&searcher.search(&Request::new("kysten klimatilp*")).unwrap())[0],
+        "tilpasning.txt"
+    );
+    assert_eq!(
+        names(
+            &searcher
+                .search(&Request::new("kysten NOT klimatilp*"))
+                .unwrap()
+        ),
+        ["annet.txt"]
+    );
+}

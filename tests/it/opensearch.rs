@@ -98,6 +98,8 @@ fn requests() -> Vec<Request> {
     out.push(Request::new("title:strategi"));
     out.push(Request::new("Trondelag programme:/interreg"));
     out.push(Request::new("Erasmsu"));
+    out.push(Request::new("strateg* NOT interreg"));
+    out.push(Request::new("Trønd* kommune*"));
     let mut paged = Request::new("Trøndelag");
     paged.offset = 2;
     paged.limit = 3;
