@@ -321,5 +321,11 @@ mod tests {
             Some("Trendelag")
         );
         assert_eq!(passage_word(text, "havn", Resolve::Nearest), None);
+        // a truncated word: the first passage word beginning so
+        assert_eq!(
+            passage_word(text, "kompetensf", Resolve::Prefix).as_deref(),
+            Some("kompetensförsörjning")
+        );
+        assert_eq!(passage_word(text, "trøndel", Resolve::Prefix), None);
     }
 }
