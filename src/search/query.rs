@@ -165,8 +165,9 @@ pub(crate) const FOLD_OTHER_WORD: u64 = 10;
 /// Weight of a typo-tolerant match (constant score, below any exact BM25 match of note).
 pub(crate) const FUZZY_BOOST: f32 = 0.3;
 /// Weight of a word beginning as a word typed truncated (`klima*` matching
-/// `klimatilpasning`; constant score, as Lucene scores a prefix query): below
-/// the word itself, which is searched as typed too.
+/// `klimatilpasning`; a constant score, as Lucene scores a prefix query).
+/// The word as typed is searched too, by BM25, so a passage with it
+/// usually ranks above one with only a longer word.
 pub(crate) const PREFIX_BOOST: f32 = 1.0;
 /// Weight of a match of a word inside another compound (the `parts` field):
 /// below a folded match, so the word itself ranks first.

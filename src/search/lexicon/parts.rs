@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 /// Fewest compounds that must show a pair: one may split by chance
 /// (`förbudsmotståndare` is no `förbud` + "intermediary").
-pub(super) const MIN_COMPOUNDS: usize = 2;
+const MIN_COMPOUNDS: usize = 2;
 
 /// Shortest part kept, in letters.
 const MIN_PART_CHARS: usize = 3;
