@@ -912,7 +912,7 @@ impl<'a> Builder<'a> {
                 }
             }
             if u.prefix && single_word {
-                if let Some(q) = self.prefix(&u.text) {
+                if let Some(q) = self.prefix(schema::WORDS, &u.text) {
                     let (f, r) = (Feature::Prefix, Resolve::Prefix);
                     note(&q, lower.clone(), f, PREFIX_BOOST, r);
                     alts.push(q);
@@ -962,6 +962,14 @@ impl<'a> Builder<'a> {
                 let (f, r) = (Feature::Title, Resolve::Term);
                 note(&q, lower.clone(), f, TITLE_BOOST * w, r);
                 alts.push(q);
+            }
+            // `title:strateg*`: titles with a word beginning so
+            if u.prefix && u.target == Target::Title {
+                if let Some(q) = self.prefix(schema::TITLE, &u.text) {
+                    let (f, r) = (Feature::Prefix, Resolve::Prefix);
+                    note(&q, lower.clone(), f, PREFIX_BOOST, r);
+                    alts.push(q);
+                }
             }
             // the user's own words only: a translation's or neighbour's
             // inflections would put titles of its other senses first
@@ -1148,12 +1156,12 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    /// The words of the unstemmed `words` field beginning as `word` (typed
-    /// truncated, `klima*`).
-    fn prefix(&mut self, word: &str) -> Option<Clause> {
+    /// The words of `field` (unstemmed, analysed as titles: the `words`
+    /// field or the title) beginning as `word` (typed truncated, `klima*`).
+    fn prefix(&mut self, field: &str, word: &str) -> Option<Clause> {
         let prefix = analyzer::single_token(&mut self.title, word)?;
         Some(Clause::Prefix {
-            field: schema::WORDS.to_string(),
+            field: field.to_string(),
             prefix,
             boost: PREFIX_BOOST,
         })

@@ -321,7 +321,7 @@ fn a_word_typed_truncated_finds_the_words_beginning_so_and_not_excludes() {
     let s = Scratch::new(&[
         (
             "tilpasning.txt",
-            "Kommunen lager en plan for klimatilpasning langs kysten.",
+            "Plan for klimatilpasning\n\nKommunen lager en plan for klimatilpasning langs kysten.",
         ),
         (
             "tilpassede.txt",
@@ -365,5 +365,11 @@ fn a_word_typed_truncated_finds_the_words_beginning_so_and_not_excludes() {
                 .unwrap()
         ),
         ["annet.txt"]
+    );
+    // in titles only (a first line set apart is a plain-text file's title;
+    // the others are titled by their file names)
+    assert_eq!(
+        names(&searcher.search(&Request::new("title:klimatilp*")).unwrap()),
+        ["tilpasning.txt"]
     );
 }
