@@ -100,6 +100,7 @@ fn requests() -> Vec<Request> {
     out.push(Request::new("Erasmsu"));
     out.push(Request::new("strateg* NOT interreg"));
     out.push(Request::new("Trønd* kommune*"));
+    out.push(Request::new("title:strateg*"));
     let mut paged = Request::new("Trøndelag");
     paged.offset = 2;
     paged.limit = 3;
