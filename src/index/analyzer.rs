@@ -295,6 +295,14 @@ pub(crate) fn single_token(analyzer: &mut TextAnalyzer, word: &str) -> Option<St
     (!stream.advance()).then_some(text)
 }
 
+/// Danish question words Snowball's Danish list lacks (its Norwegian list
+/// has `hvordan`, `hvorfor`, `hvilke`, `hvem`): a question typed in Danish
+/// is searched as its content words, as one in Norwegian, Swedish or
+/// English is.
+const DANISH_QUESTION_WORDS: &[&str] = &[
+    "hvordan", "hvorfor", "hvornår", "hvilke", "hvilken", "hvilket", "hvem", "hver",
+];
+
 /// True when `word` is a function word (`of`, `the`; `og`, `i`) in the
 /// stop list of the analysed language `key` (the Snowball lists tantivy
 /// ships; NLTK's for English); false for a language without one.
@@ -318,6 +326,9 @@ pub(crate) fn stop_word(key: &str, word: &str) -> bool {
     let Some(i) = LISTS.iter().position(|(k, _)| *k == key) else {
         return false;
     };
+    if key == "da" && DANISH_QUESTION_WORDS.contains(&word.trim().to_lowercase().as_str()) {
+        return true;
+    }
     thread_local! {
         // each language's stop filter, built on first use
         static STOP: RefCell<Vec<Option<Option<TextAnalyzer>>>> =
@@ -440,6 +451,18 @@ mod tests {
 
     fn lang(key: &str) -> &'static AnalyzedLanguage {
         ANALYZED.iter().find(|a| a.key == key).unwrap()
+    }
+
+    #[test]
+    fn question_words_are_function_words_in_danish_as_in_norwegian() {
+        for w in ["hvordan", "Hvorfor", "hvilke", "hvem"] {
+            assert!(stop_word("da", w), "{w}");
+            assert!(stop_word("no", w), "{w}");
+        }
+        assert!(stop_word("da", "hvornår"));
+        // content words stay words
+        assert!(!stop_word("da", "landdistrikter"));
+        assert!(!stop_word("da", "hvede"));
     }
 
     #[test]
