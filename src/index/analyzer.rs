@@ -326,9 +326,6 @@ pub(crate) fn stop_word(key: &str, word: &str) -> bool {
     let Some(i) = LISTS.iter().position(|(k, _)| *k == key) else {
         return false;
     };
-    if key == "da" && DANISH_QUESTION_WORDS.contains(&word.trim().to_lowercase().as_str()) {
-        return true;
-    }
     thread_local! {
         // each language's stop filter, built on first use
         static STOP: RefCell<Vec<Option<Option<TextAnalyzer>>>> =
@@ -337,13 +334,18 @@ pub(crate) fn stop_word(key: &str, word: &str) -> bool {
     STOP.with(|cache| {
         let mut cache = cache.borrow_mut();
         let analyzer = cache[i].get_or_insert_with(|| {
-            let filter = if LISTS[i].0 == "en" {
+            let list = |key: &str, more: &[&str]| {
+                stop_words::lookup(key).map(|words| {
+                    StopWordFilter::remove(words.iter().chain(more).map(|w| w.to_string()))
+                })
+            };
+            let filter = match LISTS[i].0 {
                 // NLTK's list holds Lucene's 33 words and a question's
                 // `what`, `how`, `which`, `does`: function words too
-                stop_words::lookup("en")
-                    .map(|words| StopWordFilter::remove(words.iter().map(|w| w.to_string())))
-            } else {
-                StopWordFilter::new(LISTS[i].1)
+                "en" => list("en", &[]),
+                // NLTK's Danish list is Snowball's, without its question words
+                "da" => list("da", DANISH_QUESTION_WORDS),
+                _ => StopWordFilter::new(LISTS[i].1),
             };
             filter.map(|stop| {
                 TextAnalyzer::builder(SimpleTokenizer::default())

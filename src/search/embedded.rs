@@ -169,6 +169,23 @@ pub fn query(node: &Node, schema: &Schema) -> Box<dyn Query> {
     }
 }
 
+/// The terms of `field` within `distance` edits of `term` (transpositions
+/// count one), or beginning with such a term when `prefix`.
+fn automaton(
+    schema: &Schema,
+    field: &str,
+    term: &str,
+    distance: u8,
+    prefix: bool,
+) -> Option<Box<dyn Query>> {
+    let term = Term::from_field_text(schema.get_field(field).ok()?, term);
+    Some(Box::new(if prefix {
+        FuzzyTermQuery::new_prefix(term, distance, true)
+    } else {
+        FuzzyTermQuery::new(term, distance, true)
+    }))
+}
+
 /// The tantivy query of one clause (`None` when its field is not in `schema`).
 pub(crate) fn clause(c: &Clause, schema: &Schema) -> Option<Box<dyn Query>> {
     let (q, boost): (Box<dyn Query>, f32) = match c {
@@ -226,33 +243,13 @@ pub(crate) fn clause(c: &Clause, schema: &Schema) -> Option<Box<dyn Query>> {
             term,
             distance,
             boost,
-        } => {
-            let f = schema.get_field(field).ok()?;
-            (
-                Box::new(FuzzyTermQuery::new(
-                    Term::from_field_text(f, term),
-                    *distance,
-                    true,
-                )),
-                *boost,
-            )
-        }
+        } => (automaton(schema, field, term, *distance, false)?, *boost),
+        // a prefix automaton: no edits, every term beginning so
         Clause::Prefix {
             field,
             prefix,
             boost,
-        } => {
-            let f = schema.get_field(field).ok()?;
-            // a prefix automaton: no edits, every term beginning so
-            (
-                Box::new(FuzzyTermQuery::new_prefix(
-                    Term::from_field_text(f, prefix),
-                    0,
-                    true,
-                )),
-                *boost,
-            )
-        }
+        } => (automaton(schema, field, prefix, 0, true)?, *boost),
         Clause::Facet { facet, path, boost } => {
             let f = schema.get_field(facet.name()).ok()?;
             let value = TantivyFacet::from_text(path).ok()?;
