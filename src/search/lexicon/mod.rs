@@ -327,17 +327,19 @@ impl Lexicons {
             _ => Default::default(),
         };
         for (head, translations) in entries {
-            // every pair, untrimmed, for the pairs learnt from compounds
-            for t in &translations {
-                let (nordic, english) = match s.kind {
-                    Kind::FromEnglish => (t, &head),
-                    Kind::IntoEnglish => (&head, t),
-                    _ => break,
-                };
-                self.pairs.push(parts::Pair {
-                    nordic: nordic.to_lowercase(),
-                    english: english.to_lowercase(),
-                });
+            // every English pair, untrimmed, for the pairs learnt from compounds
+            let pair = |nordic: &str, english: &str| parts::Pair {
+                nordic: nordic.to_lowercase(),
+                english: english.to_lowercase(),
+            };
+            match s.kind {
+                Kind::FromEnglish => self
+                    .pairs
+                    .extend(translations.iter().map(|t| pair(t, &head))),
+                Kind::IntoEnglish => self
+                    .pairs
+                    .extend(translations.iter().map(|t| pair(&head, t))),
+                _ => {}
             }
             let translations: Vec<String> = translations
                 .into_iter()
