@@ -134,7 +134,8 @@ pub(crate) fn utf8_with_stray_bytes(bytes: &[u8]) -> Option<String> {
 
 /// The title of a plain-text document: its first line, when that line reads as a heading
 /// set apart from the text (at most [`TITLE_MAX_CHARS`] characters and [`TITLE_MAX_WORDS`]
-/// words, not ending as a sentence or clause does, followed by a blank line, the end, or
+/// words, or up to [`TITLE_LONG_MAX_CHARS`] and [`TITLE_LONG_MAX_WORDS`] when capitalised
+/// with text under it; not ending as a sentence or clause does, followed by a blank line, the end, or
 /// a line that starts anew: a capitalised first line over a line that begins with a
 /// capital, a digit or `§`, as acts and regulations are laid out, `Lov om …` over
 /// `Endringer i følgende lov:`). A Markdown `#` is dropped. `None` leaves the file name
@@ -147,21 +148,31 @@ pub(crate) fn title_of(text: &str) -> Option<String> {
             .next()
             .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '§')
     };
-    let set_apart = lines
-        .next()
-        .is_none_or(|l| l.trim().is_empty() || (starts_anew(first) && starts_anew(l.trim())));
+    let next = lines.next();
+    let set_apart =
+        next.is_none_or(|l| l.trim().is_empty() || (starts_anew(first) && starts_anew(l.trim())));
+    let (chars, words) = (first.chars().count(), first.split_whitespace().count());
+    // a long one (the full title of an amending regulation runs to 300
+    // characters) only capitalised, with text under it
+    let long = chars > TITLE_MAX_CHARS || words > TITLE_MAX_WORDS;
     let heading = set_apart
-        && (2..=TITLE_MAX_CHARS).contains(&first.chars().count())
-        && first.split_whitespace().count() <= TITLE_MAX_WORDS
+        && (2..=TITLE_LONG_MAX_CHARS).contains(&chars)
+        && words <= TITLE_LONG_MAX_WORDS
+        && (!long || (next.is_some() && starts_anew(first)))
         && first.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && !first.ends_with(['.', ',', ';', ':']);
     heading.then(|| first.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// Longest first line taken as a title.
+/// Longest first line taken as a title on its own.
 const TITLE_MAX_CHARS: usize = 150;
-/// Most words in a first line taken as a title.
+/// Most words in a first line taken as a title on its own.
 const TITLE_MAX_WORDS: usize = 20;
+/// Longest first line taken as a title when it is capitalised and text
+/// follows (Lovdata's titles of amending regulations reach 340 characters).
+const TITLE_LONG_MAX_CHARS: usize = 400;
+/// Most words in such a first line.
+const TITLE_LONG_MAX_WORDS: usize = 60;
 
 /// Tidy extracted text: unify line ends, drop NULs and other control
 /// characters, trim trailing spaces, collapse runs of blank lines.
@@ -235,6 +246,21 @@ mod tests {
                 .as_deref(),
             Some("Forskrift om endring i merverdiavgiftsforskriften")
         );
+        // the full title of an amending regulation, 170 characters
+        let long = "Forskrift om endring i forskrift om grunnskoleopplæringa og den \
+                    vidaregåande opplæringa (opplæringsforskrifta) og forskrift til \
+                    privatskolelova (privatskoleforskrifta)";
+        assert!(long.chars().count() > TITLE_MAX_CHARS);
+        assert_eq!(
+            title_of(&format!(
+                "{long}\nI\nI forskrift 3. juni 2024 nr. 900 blir det gjort følgjande endringar:"
+            ))
+            .as_deref(),
+            Some(long)
+        );
+        // as long and alone in the file, or uncapitalised: running text
+        assert_eq!(title_of(long), None);
+        assert_eq!(title_of(&format!("{}\nMer.", "ord ".repeat(30))), None);
         // a lowercase first line is no heading, even over a new sentence
         assert_eq!(
             title_of("kort notat uten tittel\nDet gjelder planen."),
