@@ -287,6 +287,7 @@ impl Cluster {
             .as_ref()
             .filter(|_| crate::plan::wants_fallback(plan, n))
         else {
+            let resp = self.with_facets(plan, plan.text.as_ref(), resp)?;
             return Ok(query::found(plan, &resp));
         };
         // the page widened by them; the answer holds every one of them
@@ -295,9 +296,36 @@ impl Cluster {
         wider.top = plan.top + n as usize;
         let leading = query::found(&wider, &resp).top;
         let resp = self.candidates(&wider, Some(fallback))?;
+        let resp = self.with_facets(&wider, Some(fallback), resp)?;
         let mut found = query::found(&wider, &resp);
         found.top = crate::plan::lead_with(leading, found.top, plan.top, |d| d.best.id.clone());
         Ok(found)
+    }
+
+    /// `resp`, the answer to `plan` with `text`, with the facet counts
+    /// (see [`query::facets_body`]) among its aggregations.
+    fn with_facets(
+        &self,
+        plan: &Plan,
+        text: Option<&crate::plan::Node>,
+        mut resp: Value,
+    ) -> Result<Value> {
+        if plan.facets.is_empty() {
+            return Ok(resp);
+        }
+        let bound = query::facet_bound(&resp);
+        if bound == 0 {
+            return Ok(resp); // nothing found: no value to count
+        }
+        let body = query::facets_body(plan, text, bound);
+        let counts = self.search_as(&body, "")?;
+        if let (Some(to), Some(from)) = (
+            resp["aggregations"].as_object_mut(),
+            counts["aggregations"].as_object(),
+        ) {
+            to.extend(from.clone());
+        }
+        Ok(resp)
     }
 
     /// The answer to `plan` with `text`, with enough documents beyond the
