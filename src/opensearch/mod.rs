@@ -517,15 +517,33 @@ impl Cluster {
                 "aggs": { "s": { "filters": { "filters": filters } } },
             })
         };
-        if !near.is_empty() {
-            let suggest: serde_json::Map<String, Value> = near
-                .iter()
-                .enumerate()
-                .map(|(i, (field, word, edits))| (format!("n{i}"), suggester(field, word, *edits)))
-                .collect();
-            body["suggest"] = Value::Object(suggest);
-        }
-        let resp = self.search_as(&body, "")?;
+        let suggest: serde_json::Map<String, Value> = near
+            .iter()
+            .enumerate()
+            .map(|(i, (field, word, edits))| (format!("n{i}"), suggester(field, word, *edits)))
+            .collect();
+        // the counts and the suggesters side by side: each walks its own
+        // (postings, the term dictionary), and the node searches both at once
+        let (resp, suggestions) = if terms.is_empty() || suggest.is_empty() {
+            if !suggest.is_empty() {
+                body["suggest"] = Value::Object(suggest);
+            }
+            let resp = self.search_as(&body, "")?;
+            let suggestions = resp["suggest"].clone();
+            (resp, suggestions)
+        } else {
+            let only = json!({ "size": 0, "track_total_hits": false,
+                "query": { "match_none": {} }, "suggest": Value::Object(suggest) });
+            let (resp, suggestions) = std::thread::scope(|s| {
+                let other = s.spawn(|| self.search_as(&only, ""));
+                let resp = self.search_as(&body, "");
+                let suggestions = other.join().unwrap_or_else(|_| {
+                    Err(Error::Internal("the suggesters' request panicked".into()))
+                });
+                (resp, suggestions)
+            });
+            (resp?, suggestions?["suggest"].clone())
+        };
         let b = &resp["aggregations"]["s"]["buckets"];
         let counts = (0..terms.len())
             .map(|i| b[format!("t{i}")]["doc_count"].as_u64().unwrap_or(0))
@@ -533,7 +551,7 @@ impl Cluster {
         let neighbours = near
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.clone(), suggested(&resp["suggest"][format!("n{i}")])))
+            .map(|(i, n)| (n.clone(), suggested(&suggestions[format!("n{i}")])))
             .collect();
         Ok((counts, neighbours))
     }
