@@ -318,12 +318,12 @@ impl Cluster {
             return Ok(resp); // nothing found: no value to count
         }
         let body = query::facets_body(plan, text, bound);
-        let counts = self.search_as(&body, "")?;
-        if let (Some(to), Some(from)) = (
+        let mut counts = self.search_as(&body, "")?;
+        if let (Some(to), Value::Object(from)) = (
             resp["aggregations"].as_object_mut(),
-            counts["aggregations"].as_object(),
+            counts["aggregations"].take(),
         ) {
-            to.extend(from.clone());
+            to.extend(from);
         }
         Ok(resp)
     }
@@ -528,8 +528,8 @@ impl Cluster {
             if !suggest.is_empty() {
                 body["suggest"] = Value::Object(suggest);
             }
-            let resp = self.search_as(&body, "")?;
-            let suggestions = resp["suggest"].clone();
+            let mut resp = self.search_as(&body, "")?;
+            let suggestions = resp["suggest"].take();
             (resp, suggestions)
         } else {
             let only = json!({ "size": 0, "track_total_hits": false,
@@ -542,7 +542,7 @@ impl Cluster {
                 });
                 (resp, suggestions)
             });
-            (resp?, suggestions?["suggest"].clone())
+            (resp?, suggestions?["suggest"].take())
         };
         let b = &resp["aggregations"]["s"]["buckets"];
         let counts = (0..terms.len())

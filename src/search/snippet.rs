@@ -99,6 +99,9 @@ impl Forms {
 
     /// Also mark the words beginning as `starts` (words typed truncated).
     pub fn with_starts(mut self, starts: &[String]) -> Forms {
+        if starts.is_empty() {
+            return self; // most searches: no analyzer built per language
+        }
         let mut ta = analyzer::title_analyzer();
         self.starts = starts
             .iter()
