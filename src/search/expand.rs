@@ -304,7 +304,9 @@ impl Expand<'_> {
             if !matched {
                 match self.hyphen_parts(&groups[i]) {
                     Some(parts) => out.required.extend(parts),
-                    None => out.required.push(groups[i].clone()),
+                    None => out
+                        .required
+                        .push(self.either(&groups[i]).unwrap_or_else(|| groups[i].clone())),
                 }
                 i += 1;
             }
@@ -457,6 +459,34 @@ impl Expand<'_> {
             .collect();
         let whole = Alt::new(u.text.clone(), 1.0, Via::Literal);
         Some(self.sharing(&words, vec![whole]))
+    }
+
+    /// A group of words typed as alternatives (`energi OR transport`),
+    /// each followed by its own alternatives, as it would have them alone:
+    /// `OR` makes a search no less forgiving. The group's alternatives are
+    /// shared out ([`MAX_ALTERNATIVES`] in all), so one of many words keeps
+    /// fewer, and one of more than that many none. `None` when it is no
+    /// such group.
+    fn either(&self, group: &[Unit]) -> Option<Vec<Unit>> {
+        let plain = |u: &Unit| u.target == Target::Any && u.weight == 1.0 && u.via == Via::Literal;
+        if group.len() < 2 || !group.iter().all(plain) {
+            return None;
+        }
+        // so a group holds at most as many units as MAX_ALTERNATIVES
+        // words would (a long `a OR b OR …` gets none)
+        let each = MAX_ALTERNATIVES / group.len();
+        let mut out: Vec<Unit> = Vec::new();
+        for u in group {
+            for alt in group_of(u, &u.text, self.alternatives(&u.text))
+                .into_iter()
+                .take(each + 1)
+            {
+                if !out.contains(&alt) {
+                    out.push(alt);
+                }
+            }
+        }
+        Some(out)
     }
 
     /// One group per word of `words`, each with the word's own alternatives
@@ -783,6 +813,27 @@ mod tests {
                 .any(|(t, w)| t == "bærekraftig" && *w == VARIANT_WEIGHT),
             "{g:?}"
         );
+    }
+
+    #[test]
+    fn words_typed_as_alternatives_keep_their_own_alternatives() {
+        let alone = expand("berekraftige");
+        let g = expand("berekraftige OR EEA");
+        assert_eq!(g.len(), 1, "{g:?}");
+        let texts: Vec<&str> = g[0].iter().map(|(t, _)| t.as_str()).collect();
+        // each word as typed, then its own alternatives
+        assert_eq!(texts[0], "berekraftige");
+        assert!(texts.contains(&"EEA"), "{g:?}");
+        assert!(
+            g[0].contains(&("bærekraftig".to_string(), VARIANT_WEIGHT)),
+            "{g:?}"
+        );
+        assert!(alone[0].contains(&("bærekraftig".to_string(), VARIANT_WEIGHT)));
+        // many words share the group's budget: each keeps fewer
+        let others: Vec<String> = (0..15).map(|i| format!("ord{i}")).collect();
+        let many = expand(&format!("berekraftige OR {}", others.join(" OR ")));
+        assert_eq!(many[0].len(), 2 + others.len(), "{many:?}");
+        assert!(alone[0].len() > 2, "{alone:?}");
     }
 
     #[test]
