@@ -16,7 +16,7 @@ use crate::search::{Request, Searcher};
 /// Arguments of `search`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The query: words, "phrases", -excluded, a OR b, title:word.
+    /// The query: words, "phrases", -excluded, a OR b, (grouping), title:word.
     pub query: Vec<String>,
     /// Only documents in this language (ISO 639-1, repeatable).
     #[arg(long)]

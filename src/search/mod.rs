@@ -7,6 +7,7 @@
 //! inside one facet and AND across facets; a parent path matches all its
 //! descendants (tantivy indexes every facet ancestor).
 
+pub(crate) mod boolean;
 pub mod collector;
 pub mod dates;
 pub mod dismax;

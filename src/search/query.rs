@@ -21,6 +21,7 @@
 use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::boolean::{self, Expr};
 use super::explain::{Atom, Feature, Resolve};
 use crate::index::analyzer::{self, ANALYZED};
 use crate::index::schema;
@@ -253,7 +254,16 @@ enum Tok {
         path: String,
     },
     Or,
+    /// `(`, with the `-`, `NOT` or `title:` typed before it.
+    Open {
+        neg: bool,
+        target: Target,
+    },
+    Close,
 }
+
+/// Deepest nesting of parentheses read; deeper ones are ignored.
+const MAX_DEPTH: usize = 16;
 
 /// Parse a user query leniently.
 pub fn parse(input: &str) -> Parsed {
@@ -267,54 +277,145 @@ pub fn parse(input: &str) -> Parsed {
         .collect();
     let toks = tokenize(&clean);
     let mut parsed = Parsed::default();
-    let mut pending_or = false;
-    for t in toks {
-        match t {
-            Tok::Or => pending_or = !parsed.required.is_empty(),
-            Tok::Filter { facet, path } => parsed.filters.push((facet, path)),
-            Tok::Word { text, .. } | Tok::Phrase { text, .. } if !has_word_chars(&text) => {}
-            Tok::Word {
-                text,
-                neg,
-                target,
-                prefix,
-            } => push(
-                &mut parsed,
-                Unit {
-                    prefix,
-                    ..Unit::new(text, false, target)
-                },
-                neg,
-                &mut pending_or,
-            ),
-            Tok::Phrase { text, neg, target } => {
-                let phrase = text.split_whitespace().count() > 1;
-                push(
-                    &mut parsed,
-                    Unit::new(text, phrase, target),
-                    neg,
-                    &mut pending_or,
-                )
-            }
+    // parentheses as typed; where their normal form would hold more than
+    // MAX_WORDS words, the words as if there were none
+    let nested = Grouping::new(&toks, true).expression();
+    let clauses = boolean::conjunctive(&nested, MAX_WORDS).unwrap_or_else(|| {
+        let flat = Grouping::new(&toks, false).expression();
+        boolean::conjunctive(&flat, MAX_WORDS).unwrap_or_default()
+    });
+    for clause in clauses {
+        let (excluded, required): (Vec<_>, Vec<_>) = clause.into_iter().partition(|l| l.negated);
+        match (required.is_empty(), &excluded[..]) {
+            // an excluded word inside an alternative (`a OR NOT b`) cannot
+            // be searched for: the alternative is its other words
+            (false, _) => parsed
+                .required
+                .push(required.into_iter().map(|l| l.value).collect()),
+            (true, [one]) => parsed.excluded.push(one.value.clone()),
+            // `NOT (a AND b)`, not both: no exclusion says it, none is made
+            (true, _) => {}
         }
-        if parsed.positive_units().count() + parsed.excluded.len() >= MAX_WORDS {
-            break;
+    }
+    for t in toks {
+        if let Tok::Filter { facet, path } = t {
+            parsed.filters.push((facet, path));
         }
     }
     parsed
 }
 
-fn push(p: &mut Parsed, unit: Unit, neg: bool, pending_or: &mut bool) {
-    if neg {
-        p.excluded.push(unit);
-    } else if *pending_or {
-        if let Some(last) = p.required.last_mut() {
-            last.push(unit);
+/// Reads tokens into an expression: words side by side (or joined by
+/// `AND`) are all required, `OR` joins the two next to it (`a b OR c d` is
+/// `a (b OR c) d`, as web search engines read it), `-` and `NOT` exclude,
+/// and parentheses group (when `nested`; else they are passed over).
+struct Grouping<'a> {
+    toks: &'a [Tok],
+    at: usize,
+    nested: bool,
+    /// Words read so far, each alternative counted: at most [`MAX_WORDS`].
+    words: usize,
+}
+
+impl<'a> Grouping<'a> {
+    fn new(toks: &'a [Tok], nested: bool) -> Grouping<'a> {
+        Grouping {
+            toks,
+            at: 0,
+            nested,
+            words: 0,
         }
-    } else {
-        p.required.push(vec![unit]);
     }
-    *pending_or = false;
+
+    /// The whole query's expression.
+    fn expression(&mut self) -> Expr<Unit> {
+        self.sequence(Target::Any, 0)
+    }
+
+    /// Items up to the `)` that closes a group `depth` deep (a stray one
+    /// at the top is passed over) or the end; each item's words not
+    /// restricted to titles get `target`.
+    fn sequence(&mut self, target: Target, depth: usize) -> Expr<Unit> {
+        let mut items: Vec<Expr<Unit>> = Vec::new();
+        let mut pending_or = false;
+        while let Some(tok) = self.toks.get(self.at) {
+            self.at += 1;
+            if self.words >= MAX_WORDS {
+                break;
+            }
+            let (item, neg) = match tok {
+                Tok::Close if depth > 0 && self.nested => break,
+                Tok::Close | Tok::Filter { .. } => continue,
+                Tok::Or => {
+                    // `OR` after a word to be found; after an exclusion or
+                    // at the start it joins nothing
+                    pending_or = matches!(items.last(), Some(e) if !matches!(e, Expr::Not(_)));
+                    continue;
+                }
+                Tok::Word { text, .. } | Tok::Phrase { text, .. } if !has_word_chars(text) => {
+                    continue
+                }
+                Tok::Word {
+                    text,
+                    neg,
+                    target: own,
+                    prefix,
+                } => {
+                    self.words += 1;
+                    let unit = Unit {
+                        prefix: *prefix,
+                        ..Unit::new(text.clone(), false, narrowed(*own, target))
+                    };
+                    (Expr::Leaf(unit), *neg)
+                }
+                Tok::Phrase {
+                    text,
+                    neg,
+                    target: own,
+                } => {
+                    self.words += 1;
+                    let phrase = text.split_whitespace().count() > 1;
+                    let unit = Unit::new(text.clone(), phrase, narrowed(*own, target));
+                    (Expr::Leaf(unit), *neg)
+                }
+                Tok::Open { .. } if !self.nested || depth >= MAX_DEPTH => continue,
+                Tok::Open { neg, target: own } => {
+                    let group = self.sequence(narrowed(*own, target), depth + 1);
+                    if matches!(&group, Expr::All(items) if items.is_empty()) {
+                        continue;
+                    }
+                    (group, *neg)
+                }
+            };
+            let item = if neg { Expr::Not(Box::new(item)) } else { item };
+            match items.last_mut() {
+                Some(last) if std::mem::take(&mut pending_or) => {
+                    let before = std::mem::replace(last, Expr::All(Vec::new()));
+                    *last = match before {
+                        Expr::Any(mut alternatives) => {
+                            alternatives.push(item);
+                            Expr::Any(alternatives)
+                        }
+                        one => Expr::Any(vec![one, item]),
+                    };
+                }
+                _ => items.push(item),
+            }
+        }
+        match items.len() {
+            1 => items.pop().unwrap_or(Expr::All(Vec::new())),
+            _ => Expr::All(items),
+        }
+    }
+}
+
+/// A word's field: its own `title:`, else its group's.
+fn narrowed(own: Target, group: Target) -> Target {
+    if own == Target::Any {
+        group
+    } else {
+        own
+    }
 }
 
 fn has_word_chars(s: &str) -> bool {
@@ -357,6 +458,17 @@ fn tokenize(s: &str) -> Vec<Tok> {
             target = Target::Title;
             i += 6;
         }
+        // a group: `(`, `-(`, `NOT (`, `title:(`; a `)` closes one
+        if i < chars.len() && chars[i] == '(' {
+            out.push(Tok::Open { neg, target });
+            i += 1;
+            continue;
+        }
+        if i < chars.len() && chars[i] == ')' {
+            out.push(Tok::Close);
+            i += 1;
+            continue;
+        }
         if i < chars.len() && chars[i] == '"' {
             if let Some(end) = chars[i + 1..].iter().position(|&c| c == '"') {
                 let text: String = chars[i + 1..i + 1 + end].iter().collect();
@@ -372,6 +484,7 @@ fn tokenize(s: &str) -> Vec<Tok> {
         while j < chars.len()
             && !chars[j].is_whitespace()
             && chars[j] != '"'
+            && chars[j] != ')'
             && !separates(&chars, j)
         {
             j += 1;
@@ -1878,6 +1991,75 @@ mod tests {
         assert!(p.excluded.is_empty());
         // a `NOT` with nothing after it excludes nothing
         assert_eq!(words(&parse("klima NOT")), [["klima"]]);
+    }
+
+    #[test]
+    fn parentheses_group_words_as_boolean_queries_are_typed() {
+        let excluded =
+            |p: &Parsed| -> Vec<String> { p.excluded.iter().map(|u| u.text.clone()).collect() };
+        assert_eq!(
+            words(&parse("klima AND (energi OR transport)")),
+            [vec!["klima"], vec!["energi", "transport"]]
+        );
+        // `OR` around a group distributes over its words
+        assert_eq!(
+            words(&parse("(klima AND energi) OR transport")),
+            [["klima", "transport"], ["energi", "transport"]]
+        );
+        let p = parse("reindrift NOT (Sverige OR Finland)");
+        assert_eq!(words(&p), [["reindrift"]]);
+        assert_eq!(excluded(&p), ["Sverige", "Finland"]);
+        let p = parse("-(\"grønt skifte\" OR hydrogen) (a OR (b c))");
+        assert_eq!(excluded(&p), ["grønt skifte", "hydrogen"]);
+        assert_eq!(words(&p), [["a", "b"], ["a", "c"]]);
+        // `title:` before a group holds for its words
+        let p = parse("title:(strategi OR plan) Trøndelag");
+        let targets: Vec<Vec<Target>> = p
+            .required
+            .iter()
+            .map(|g| g.iter().map(|u| u.target).collect())
+            .collect();
+        assert_eq!(
+            targets,
+            [vec![Target::Title, Target::Title], vec![Target::Any]]
+        );
+    }
+
+    #[test]
+    fn what_no_search_can_say_is_left_out_not_guessed() {
+        // not both: no exclusion says it, so none is made
+        let p = parse("klima NOT (energi AND transport)");
+        assert_eq!(words(&p), [["klima"]]);
+        assert!(p.excluded.is_empty());
+        // an exclusion as an alternative: the alternative is its words
+        let p = parse("klima OR NOT energi");
+        assert_eq!(words(&p), [["klima"]]);
+        assert!(p.excluded.is_empty());
+        // unbalanced parentheses are no error
+        assert_eq!(words(&parse("(klima energi")), [["klima"], ["energi"]]);
+        assert_eq!(words(&parse("klima) energi (")), [["klima"], ["energi"]]);
+        assert!(parse("( ) (( ))").is_empty());
+        // nesting past the limit is read flat, without a deep recursion
+        let deep = format!("{}klima{}", "(".repeat(400), ")".repeat(400));
+        assert_eq!(words(&parse(&deep)), [["klima"]]);
+        // a normal form past MAX_WORDS words: the words as typed, as if
+        // the parentheses were not there
+        let p = parse("(a b c d) OR (e f g h) OR (i j k l)");
+        assert_eq!(
+            words(&p),
+            [
+                vec!["a"],
+                vec!["b"],
+                vec!["c"],
+                vec!["d", "e"],
+                vec!["f"],
+                vec!["g"],
+                vec!["h", "i"],
+                vec!["j"],
+                vec!["k"],
+                vec!["l"]
+            ]
+        );
     }
 
     #[test]

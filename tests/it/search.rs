@@ -101,6 +101,33 @@ fn an_excluded_word_removes_documents() {
 }
 
 #[test]
+fn parentheses_group_a_boolean_query_as_typed() {
+    // read flat, `Erasmus` was required: the long report (which never
+    // names it) came sixth, after documents with `Erasmus` and `Interreg`
+    let r = search("(Erasmus AND Interreg) OR Snøhvitfjorden");
+    assert_eq!(names(&r)[0], "long-report.pdf", "{:?}", names(&r));
+    // `NOT (a OR b)` excludes both (read flat: `Interreg` was an
+    // alternative to `Trøndelag`, nine documents instead of four)
+    let grouped = search("Trøndelag NOT (Erasmus OR Interreg)");
+    assert_eq!(
+        names(&grouped),
+        names(&search("Trøndelag -Erasmus -Interreg"))
+    );
+    // `title:` before a group holds for every word in it
+    let r = search("title:(handlingsprogram OR strategi)");
+    assert!(r.total > 1);
+    for h in &r.hits {
+        let title = h.title.to_lowercase();
+        let words: Vec<&str> = title.split_whitespace().collect();
+        assert!(
+            words.contains(&"handlingsprogram") || words.contains(&"strategi"),
+            "{}",
+            h.title
+        );
+    }
+}
+
+#[test]
 fn searching_segments_in_parallel_gives_the_same_response_as_one_thread() {
     let s = shared();
     let segments = s.index.searcher().segment_readers().len();
