@@ -693,7 +693,6 @@ impl<'a> Builder<'a> {
             } else {
                 occur
             };
-            self.word = group.first().map(|u| u.text.clone()).unwrap_or_default();
             // A function word is searched as itself and in the other written
             // standard only: what stands in for a content word where it is
             // missing (compound parts, the neighbour language's spellings and
@@ -712,7 +711,7 @@ impl<'a> Builder<'a> {
                 let alts = group
                     .iter()
                     .filter(|u| matches!(u.via, Via::Literal | Via::Variant))
-                    .map(|u| self.unit(u))
+                    .map(|u| self.unit_of_group(u))
                     .collect();
                 self.features = features;
                 alts
@@ -724,7 +723,7 @@ impl<'a> Builder<'a> {
                     .filter(|u| u.via != Via::Translation || !self.function_word(u) || recording)
                     .collect::<Vec<_>>()
                     .into_iter()
-                    .map(|u| self.unit(u))
+                    .map(|u| self.unit_of_group(u))
                     .collect()
             };
             // an alternative that matches nothing adds nothing
@@ -856,6 +855,17 @@ impl<'a> Builder<'a> {
             }
         }
         out
+    }
+
+    /// [`Builder::unit`] for a unit of a required group, explained as the
+    /// word the user typed that it stands for: a group holds each typed word
+    /// (at full weight) before its own alternatives (`verksemd OR bedrift`:
+    /// `bedrift`'s translations are `bedrift`'s, not `verksemd`'s).
+    fn unit_of_group(&mut self, u: &Unit) -> Node {
+        if u.via == Via::Literal && u.weight == 1.0 {
+            self.word = u.text.clone();
+        }
+        self.unit(u)
     }
 
     /// Query for one unit: dis-max over every field's analysis of it.
@@ -1656,6 +1666,32 @@ mod tests {
             .map(|(f, _)| f)
             .collect();
         assert!(own.contains(&"body_no".to_string()) && own.contains(&"body_sv".to_string()));
+    }
+
+    #[test]
+    fn each_alternative_is_explained_by_the_word_typed_before_it() {
+        let stats = EVERY_TERM_ONCE;
+        let mut builder = Builder::new(&stats, Features::ALL).with_explain();
+        let parsed = one_group(vec![
+            unit("verksemd", 1.0, Via::Literal),
+            unit("verksemder", 0.8, Via::Variant),
+            unit("bedrift", 1.0, Via::Literal),
+            unit("føretak", 0.8, Via::Variant),
+        ]);
+        builder.build(&parsed, true).expect("a query");
+        let atoms = builder.atoms.as_deref().unwrap_or_default();
+        let word_of = |term: &str| -> Vec<&str> {
+            let mut words: Vec<&str> = atoms
+                .iter()
+                .filter(|a| a.term == term)
+                .map(|a| a.word.as_str())
+                .collect();
+            words.dedup();
+            words
+        };
+        assert_eq!(word_of("verksemder"), ["verksemd"]);
+        assert_eq!(word_of("føretak"), ["bedrift"]);
+        assert_eq!(word_of("bedrift"), ["bedrift"]);
     }
 
     #[test]
