@@ -38,6 +38,9 @@ use crate::error::ExtractError;
 pub(crate) const RECYCLE_AFTER: u32 = 200;
 /// Idle workers kept for reuse.
 const MAX_IDLE: usize = 16;
+/// An idle worker is ended after this long unused: a server that read a
+/// large PDF an hour ago should not still hold the memory its worker kept.
+const IDLE_FOR: Duration = Duration::from_secs(60);
 /// Bytes of a worker's stderr kept to explain a crash.
 const STDERR_TAIL: usize = 8 * 1024;
 /// Largest answer frame accepted from a worker (the extracted text).
@@ -123,7 +126,11 @@ pub(crate) fn read_page(
 pub struct Supervisor {
     program: PathBuf,
     args: Vec<String>,
-    idle: Mutex<Vec<Worker>>,
+    idle: Arc<Mutex<Vec<Worker>>>,
+    /// How long a worker may stay idle.
+    idle_for: Duration,
+    /// The thread that ends workers idle for longer, once started.
+    reaper: OnceLock<()>,
 }
 
 impl Supervisor {
@@ -132,7 +139,9 @@ impl Supervisor {
         Supervisor {
             program,
             args,
-            idle: Mutex::new(Vec::new()),
+            idle: Arc::new(Mutex::new(Vec::new())),
+            idle_for: IDLE_FOR,
+            reaper: OnceLock::new(),
         }
     }
 
@@ -225,11 +234,46 @@ impl Supervisor {
         })
     }
 
-    fn checkin(&self, worker: Worker) {
+    fn checkin(&self, mut worker: Worker) {
+        worker.idle_since = Instant::now();
         if let Ok(mut idle) = self.idle.lock() {
             if idle.len() < MAX_IDLE {
                 idle.push(worker);
             }
+        }
+        self.reaper.get_or_init(|| self.start_reaper());
+    }
+
+    /// Start the thread that ends workers idle for longer than `idle_for`
+    /// (it stops when the pool is dropped). Without it a worker stays until
+    /// the process ends, holding what its last file made it allocate.
+    fn start_reaper(&self) {
+        let idle = Arc::downgrade(&self.idle);
+        let idle_for = self.idle_for;
+        let every = (idle_for / 2).clamp(Duration::from_millis(10), Duration::from_secs(10));
+        let started = std::thread::Builder::new()
+            .name("kartotek-worker-reaper".into())
+            .stack_size(64 * 1024)
+            .spawn(move || loop {
+                std::thread::sleep(every);
+                let Some(idle) = idle.upgrade() else {
+                    return;
+                };
+                let stale: Vec<Worker> = match idle.lock() {
+                    Ok(mut workers) => {
+                        let (stale, kept) = std::mem::take(&mut *workers)
+                            .into_iter()
+                            .partition(|w| w.idle_since.elapsed() >= idle_for);
+                        *workers = kept;
+                        stale
+                    }
+                    Err(_) => return,
+                };
+                // ended outside the lock (dropping a worker waits for it)
+                drop(stale);
+            });
+        if let Err(e) = started {
+            tracing::debug!("idle extraction workers will not be ended early: {e}");
         }
     }
 }
@@ -249,6 +293,8 @@ struct Worker {
     stderr_reader: Option<std::thread::JoinHandle<()>>,
     memory: u64,
     files: u32,
+    /// When it last went back to the pool.
+    idle_since: Instant,
 }
 
 impl Worker {
@@ -312,6 +358,7 @@ impl Worker {
             stderr_reader: Some(stderr_reader),
             memory,
             files: 0,
+            idle_since: Instant::now(),
         })
     }
 
@@ -543,6 +590,36 @@ mod tests {
     #[cfg(unix)]
     fn shell(script: &str) -> Supervisor {
         Supervisor::new("/bin/sh".into(), vec!["-c".into(), script.into()])
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_idle_worker_is_ended_after_a_while_and_a_busy_pool_keeps_its_own() {
+        let idle_for = |pool: &mut Supervisor, d: Duration| pool.idle_for = d;
+        let waiting = |pool: &Supervisor| pool.idle.lock().map(|w| w.len()).unwrap_or(0);
+        let start = |pool: &Supervisor| {
+            Worker::start(&pool.program, &pool.args, DEFAULT_MEMORY).expect("a worker")
+        };
+        let mut pool = shell("exec cat >/dev/null");
+        idle_for(&mut pool, Duration::from_millis(100));
+        let worker = start(&pool);
+        let pid = worker.child.id() as libc::pid_t;
+        pool.checkin(worker);
+        assert_eq!(waiting(&pool), 1);
+        // ended and waited for: no process, not even a zombie
+        // SAFETY: signal 0 only checks that the process exists.
+        let exists = || unsafe { libc::kill(pid, 0) } == 0;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while waiting(&pool) > 0 || exists() {
+            assert!(Instant::now() < deadline, "the idle worker was not ended");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+
+        let mut pool = shell("exec cat >/dev/null");
+        idle_for(&mut pool, Duration::from_secs(30));
+        pool.checkin(start(&pool));
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(waiting(&pool), 1);
     }
 
     #[cfg(unix)]
