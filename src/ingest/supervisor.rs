@@ -594,7 +594,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn an_idle_worker_is_ended_after_a_while_and_a_busy_pool_keeps_its_own() {
+    fn an_idle_worker_is_ended_after_a_while_and_a_recent_one_kept() {
         let idle_for = |pool: &mut Supervisor, d: Duration| pool.idle_for = d;
         let waiting = |pool: &Supervisor| pool.idle.lock().map(|w| w.len()).unwrap_or(0);
         let start = |pool: &Supervisor| {

@@ -693,6 +693,8 @@ impl<'a> Builder<'a> {
             } else {
                 occur
             };
+            // the group's own word, whatever its first unit (see `unit_of_group`)
+            self.word = group.first().map(|u| u.text.clone()).unwrap_or_default();
             // A function word is searched as itself and in the other written
             // standard only: what stands in for a content word where it is
             // missing (compound parts, the neighbour language's spellings and
