@@ -217,7 +217,7 @@ fn group_of(unit: &Unit, phrase: &str, alts: Vec<Alt>) -> Vec<Unit> {
     let mut group = vec![Unit {
         text: phrase.to_string(),
         phrase: unit.phrase,
-        all_words: false,
+        all_words: unit.all_words,
         target: Target::Any,
         prefix: unit.prefix,
         weight: 1.0,
@@ -269,7 +269,7 @@ impl Expand<'_> {
                 {
                     continue;
                 }
-                if n > 1 && slice.iter().any(|g| g[0].phrase) {
+                if n > 1 && slice.iter().any(|g| g[0].phrase || g[0].all_words) {
                     continue;
                 }
                 let phrase = slice

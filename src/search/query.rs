@@ -248,6 +248,8 @@ enum Tok {
         text: String,
         neg: bool,
         target: Target,
+        /// Typed with a proximity (`"a b"~5`): the words near each other.
+        near: bool,
     },
     Filter {
         facet: String,
@@ -372,10 +374,16 @@ impl<'a> Grouping<'a> {
                     text,
                     neg,
                     target: own,
+                    near,
                 } => {
                     self.words += 1;
-                    let phrase = text.split_whitespace().count() > 1;
-                    let unit = Unit::new(text.clone(), phrase, narrowed(*own, target));
+                    let several = text.split_whitespace().count() > 1;
+                    // near each other: every word in one passage, which is
+                    // a few sentences (a passage is what matches)
+                    let unit = Unit {
+                        all_words: several && *near,
+                        ..Unit::new(text.clone(), several && !near, narrowed(*own, target))
+                    };
                     (Expr::Leaf(unit), *neg)
                 }
                 Tok::Open { .. } if !self.nested || depth >= MAX_DEPTH => continue,
@@ -472,8 +480,22 @@ fn tokenize(s: &str) -> Vec<Tok> {
         if i < chars.len() && chars[i] == '"' {
             if let Some(end) = chars[i + 1..].iter().position(|&c| c == '"') {
                 let text: String = chars[i + 1..i + 1 + end].iter().collect();
-                out.push(Tok::Phrase { text, neg, target });
                 i = i + end + 2;
+                // `"a b"~5`, a proximity as Lucene and legal databases write
+                // it: not a word `5` to find
+                let near = chars.get(i) == Some(&'~');
+                if near {
+                    i += 1;
+                    while chars.get(i).is_some_and(char::is_ascii_digit) {
+                        i += 1;
+                    }
+                }
+                out.push(Tok::Phrase {
+                    text,
+                    neg,
+                    target,
+                    near,
+                });
                 continue;
             }
             // unbalanced quote: the rest is plain words
@@ -2061,6 +2083,19 @@ mod tests {
             targets,
             [vec![Target::Title, Target::Title], vec![Target::Any]]
         );
+    }
+
+    #[test]
+    fn a_phrase_with_a_proximity_wants_its_words_near_not_a_number() {
+        let p = parse(r#""regional plan"~3 Trøndelag"#);
+        assert_eq!(words(&p), [["regional plan"], ["Trøndelag"]]);
+        let u = &p.required[0][0];
+        assert!(u.all_words && !u.phrase, "{u:?}");
+        // without a number, and excluded, too
+        let p = parse(r#"-"grønt skifte"~ klima "kyst"~2"#);
+        assert!(p.excluded[0].all_words);
+        assert_eq!(words(&p), [["klima"], ["kyst"]]);
+        assert!(!p.required[1][0].all_words);
     }
 
     #[test]
