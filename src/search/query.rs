@@ -2086,6 +2086,53 @@ mod tests {
     }
 
     #[test]
+    fn any_mix_of_operators_parses_within_the_word_limit() {
+        // seeded, so a failure replays
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let pieces = [
+            "(",
+            ")",
+            "((",
+            "))",
+            "OR",
+            "AND",
+            "NOT",
+            "-",
+            "-(",
+            "title:",
+            "title:(",
+            "\"",
+            "\"a b\"~",
+            "~2",
+            "klima",
+            "energi",
+            "*",
+            "kyst*",
+            "region:/norway",
+            "«",
+            "»",
+            " ",
+            ",",
+        ];
+        for _ in 0..5_000 {
+            let q: String = (0..next(40))
+                .map(|_| pieces[next(pieces.len())])
+                .collect::<Vec<_>>()
+                .join(" ");
+            let p = parse(&q);
+            let units = p.positive_units().count() + p.excluded.len();
+            assert!(units <= MAX_WORDS, "{q}: {units}");
+            assert!(p.required.iter().all(|g| !g.is_empty()), "{q}");
+        }
+    }
+
+    #[test]
     fn a_phrase_with_a_proximity_wants_its_words_near_not_a_number() {
         let p = parse(r#""regional plan"~3 Trøndelag"#);
         assert_eq!(words(&p), [["regional plan"], ["Trøndelag"]]);
