@@ -264,6 +264,10 @@ enum Tok {
     Close,
 }
 
+/// What restricts a word to titles: `title:`, Norwegian `tittel:`, Swedish
+/// and Danish `titel:`, Finnish `otsikko:`.
+const TITLE_PREFIXES: [&str; 4] = ["title:", "tittel:", "titel:", "otsikko:"];
+
 /// Deepest nesting of parentheses read; deeper ones are ignored.
 const MAX_DEPTH: usize = 16;
 
@@ -460,11 +464,14 @@ fn tokenize(s: &str) -> Vec<Tok> {
             neg = true;
             i += 1;
         }
-        // field prefix
-        let rest: String = chars[i..chars.len().min(i + 6)].iter().collect();
-        if rest.to_lowercase() == "title:" {
+        // field prefix, in English or as the search page's own languages
+        // name it (a Norwegian user types `tittel:`)
+        if let Some(n) = TITLE_PREFIXES.iter().map(|p| p.chars().count()).find(|&n| {
+            let rest: String = chars[i..chars.len().min(i + n)].iter().collect();
+            TITLE_PREFIXES.contains(&rest.to_lowercase().as_str())
+        }) {
             target = Target::Title;
-            i += 6;
+            i += n;
         }
         // a group: `(`, `-(`, `NOT (`, `title:(`; a `)` closes one
         if i < chars.len() && chars[i] == '(' {
@@ -2130,6 +2137,23 @@ mod tests {
             assert!(units <= MAX_WORDS, "{q}: {units}");
             assert!(p.required.iter().all(|g| !g.is_empty()), "{q}");
         }
+    }
+
+    #[test]
+    fn title_is_also_typed_in_the_nordic_languages() {
+        for q in [
+            "title:strategi",
+            "Tittel:strategi",
+            "titel:strategi",
+            "otsikko:strategi",
+        ] {
+            let p = parse(q);
+            assert_eq!(words(&p), [["strategi"]], "{q}");
+            assert_eq!(p.required[0][0].target, Target::Title, "{q}");
+        }
+        // a word that only begins so is a word
+        let p = parse("titelblad tittelen");
+        assert!(p.positive_units().all(|u| u.target == Target::Any));
     }
 
     #[test]
