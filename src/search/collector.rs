@@ -92,8 +92,9 @@ impl Matches {
     }
 
     /// The `n` best documents, best first (ties by key, so deterministic).
-    /// Each score is computed once, not per comparison; a bounded heap keeps the best `n` without copying every
-    /// match (a common word matches tens of thousands of documents).
+    /// Each score is computed once, not per comparison; a bounded heap
+    /// keeps the best `n` without copying every match (a common word
+    /// matches tens of thousands of documents).
     pub fn top(&self, n: usize) -> Vec<DocMatch> {
         if n == 0 {
             return Vec::new();

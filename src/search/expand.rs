@@ -477,10 +477,13 @@ impl Expand<'_> {
         let each = MAX_ALTERNATIVES / group.len();
         let mut out: Vec<Unit> = Vec::new();
         for u in group {
-            for alt in group_of(u, &u.text, self.alternatives(&u.text))
-                .into_iter()
-                .take(each + 1)
-            {
+            // none to keep: none looked up
+            let alts = if each > 0 {
+                self.alternatives(&u.text)
+            } else {
+                Vec::new()
+            };
+            for alt in group_of(u, &u.text, alts).into_iter().take(each + 1) {
                 if !out.contains(&alt) {
                     out.push(alt);
                 }

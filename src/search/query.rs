@@ -466,12 +466,14 @@ fn tokenize(s: &str) -> Vec<Tok> {
         }
         // field prefix, in English or as the search page's own languages
         // name it (a Norwegian user types `tittel:`)
-        if let Some(n) = TITLE_PREFIXES.iter().map(|p| p.chars().count()).find(|&n| {
-            let rest: String = chars[i..chars.len().min(i + n)].iter().collect();
-            TITLE_PREFIXES.contains(&rest.to_lowercase().as_str())
-        }) {
+        // the longest prefix, `otsikko:`, is 8 letters
+        let ahead = chars[i..chars.len().min(i + 8)]
+            .iter()
+            .collect::<String>()
+            .to_lowercase();
+        if let Some(prefix) = TITLE_PREFIXES.iter().find(|p| ahead.starts_with(*p)) {
             target = Target::Title;
-            i += n;
+            i += prefix.chars().count();
         }
         // a group: `(`, `-(`, `NOT (`, `title:(`; a `)` closes one
         if i < chars.len() && chars[i] == '(' {
