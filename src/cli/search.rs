@@ -75,6 +75,9 @@ fn parse_offset(v: &str) -> std::result::Result<usize, String> {
 
 /// Run `search`.
 pub fn run(cli: &Cli, args: &Args) -> Result<i32> {
+    // the dictionaries of query expansion, read side by side while the
+    // index opens (the search waits for what it needs of them)
+    std::thread::spawn(crate::search::warm_up);
     let taxonomy = crate::config::taxonomy(cli.taxonomy.as_ref())?;
     let searcher = match cli.opensearch()? {
         Some(cluster) => Searcher::opensearch(cluster, taxonomy),

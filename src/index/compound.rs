@@ -312,12 +312,14 @@ pub fn lexicon(key: &str) -> Option<&'static Lexicon> {
         .as_ref()
 }
 
-/// Load every language's dictionary now (a server does, so that its first
-/// search does not wait for them).
+/// Load every language's dictionary now, each on a thread of its own (a
+/// server does, so that its first search does not wait for them).
 pub fn load_all() {
-    for (key, _, _, _) in LANGUAGES {
-        lexicon(key);
-    }
+    std::thread::scope(|s| {
+        for (key, _, _, _) in LANGUAGES {
+            s.spawn(|| lexicon(key));
+        }
+    });
 }
 
 /// The compounding languages whose Hunspell dictionary is missing: the

@@ -690,13 +690,15 @@ fn normalise_path(facet: &str, v: &str) -> Result<String> {
 }
 
 /// Read the dictionaries query expansion uses (the FreeDict and Apertium
-/// lexicons, the Hunspell word lists, the curated thesaurus) now: a server
-/// does at start, so that its first search does not wait a few hundred
-/// milliseconds for them.
+/// lexicons, the Hunspell word lists, the curated thesaurus) now, side by
+/// side on threads of their own: a server does at start, so that its first
+/// search does not wait the second or two they take.
 pub fn warm_up() {
-    lexicon::builtin();
-    expand::builtin();
-    crate::index::compound::load_all();
+    std::thread::scope(|s| {
+        s.spawn(lexicon::builtin);
+        s.spawn(expand::builtin);
+        crate::index::compound::load_all();
+    });
 }
 
 /// A dictionary of query expansion or compound splitting this machine

@@ -56,6 +56,7 @@ pub fn fixture() -> &'static Fixture {
 
 /// A fresh, empty in-RAM index for tests that write.
 pub fn fresh_index() -> Index {
+    crate::common::isolate();
     Index::in_ram().unwrap()
 }
 

@@ -17,9 +17,14 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-/// Extract in worker processes of the real binary, as the product does.
+/// Extract in worker processes of the real binary, as the product does,
+/// and read the dictionaries of query expansion once, as `serve` does at
+/// start: else the first request of a test app waits for them within its
+/// request timeout (a debug build on a busy machine takes longer than that).
 pub fn isolate() {
+    static WARM: std::sync::Once = std::sync::Once::new();
     kartotek::ingest::supervisor::set_program(env!("CARGO_BIN_EXE_kartotek"));
+    WARM.call_once(kartotek::search::warm_up);
 }
 
 /// The shared corpus index and the summary of building it.
