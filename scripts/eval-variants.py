@@ -5,8 +5,9 @@ punctuation around words changes no answer.
     python3 scripts/eval-variants.py          # into target/eval-variants/
     target/release/examples/measure_eval target/eval-variants/question.toml --no-lucene
 
-Variants: `question` (`q?`), `quoted` (`«q»`), `commas` (words joined by
-commas without spaces). Corpus folders are made absolute, so the files can
+Variants: `question` (`q?`), `quoted` (each word in `«»`: a word quoted
+alone is the word; several words in one pair of marks are a phrase),
+`commas` (words joined by commas without spaces). Corpus folders are made absolute, so the files can
 live outside `bench/eval/`.
 """
 import os
@@ -19,7 +20,7 @@ OUT = os.path.join(ROOT, "target", "eval-variants")
 
 VARIANTS = {
     "question": lambda q: q + "?",
-    "quoted": lambda q: "«" + q + "»",
+    "quoted": lambda q: q if '\\"' in q else " ".join("«" + w + "»" for w in q.split(" ")),
     # a quoted phrase keeps its spaces: joining it would change its meaning
     "commas": lambda q: q if '\\"' in q else ",".join(q.split(" ")),
 }

@@ -445,6 +445,15 @@ fn separates(chars: &[char], j: usize) -> bool {
     matches!(chars[j], ',' | ';') && !(digit(j.checked_sub(1)) && digit(Some(j + 1)))
 }
 
+/// A quotation mark that opens or closes a phrase: the ASCII one and those
+/// word processors, phones and Nordic, German and Finnish typography put
+/// in its place (`«…»`, `»…«`, `“…”`, `„…“`, `”…”`), as a phrase copied
+/// from a document or typed on a phone comes. A phrase ends at the next
+/// mark of any of these kinds.
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '«' | '»' | '“' | '”' | '„' | '‟')
+}
+
 fn tokenize(s: &str) -> Vec<Tok> {
     let mut out = Vec::new();
     // a `NOT` is waiting for its word
@@ -486,8 +495,8 @@ fn tokenize(s: &str) -> Vec<Tok> {
             i += 1;
             continue;
         }
-        if i < chars.len() && chars[i] == '"' {
-            if let Some(end) = chars[i + 1..].iter().position(|&c| c == '"') {
+        if i < chars.len() && is_quote(chars[i]) {
+            if let Some(end) = chars[i + 1..].iter().position(|&c| is_quote(c)) {
                 let text: String = chars[i + 1..i + 1 + end].iter().collect();
                 i = i + end + 2;
                 // `"a b"~5`, a proximity as Lucene and legal databases write
@@ -514,7 +523,7 @@ fn tokenize(s: &str) -> Vec<Tok> {
         let mut j = i;
         while j < chars.len()
             && !chars[j].is_whitespace()
-            && chars[j] != '"'
+            && !is_quote(chars[j])
             && chars[j] != ')'
             && !separates(&chars, j)
         {
@@ -2031,6 +2040,31 @@ mod tests {
         assert_eq!(words(&p)[1], ["nordsjø", "østersjø"]);
         assert_eq!(p.required[2][0].target, Target::Title);
         assert_eq!(p.excluded[0].text, "Erasmus");
+    }
+
+    #[test]
+    fn typographic_quotation_marks_quote_a_phrase_as_the_ascii_mark_does() {
+        for q in [
+            "«grønt skifte» nordsjø",
+            "»grønt skifte« nordsjø",
+            "“grønt skifte” nordsjø",
+            "„grønt skifte“ nordsjø",
+            "”grønt skifte” nordsjø",
+            // a phone's mark on one side, the keyboard's on the other
+            "\"grønt skifte” nordsjø",
+        ] {
+            let p = parse(q);
+            assert_eq!(p.required.len(), 2, "{q}");
+            assert_eq!(p.required[0][0].text, "grønt skifte", "{q}");
+            assert!(p.required[0][0].phrase, "{q}");
+            assert_eq!(words(&p)[1], ["nordsjø"], "{q}");
+        }
+        // a mark that closes nothing, or stands in a word, is no word of it
+        assert_eq!(words(&parse("«grønt skifte")), [["grønt"], ["skifte"]]);
+        assert_eq!(words(&parse("Naboer»")), [["Naboer"]]);
+        let p = parse("klima -«Erasmus pluss»");
+        assert_eq!(words(&p), [["klima"]]);
+        assert_eq!(p.excluded[0].text, "Erasmus pluss");
     }
 
     #[test]

@@ -152,6 +152,34 @@ fn searching_segments_in_parallel_gives_the_same_response_as_one_thread() {
 }
 
 #[test]
+fn a_phrase_in_norwegian_or_curly_quotes_is_searched_as_a_phrase() {
+    // «…» is how Norwegian text quotes, “…” what a word processor or a
+    // phone puts for `"`: a phrase copied or typed so means the phrase
+    let s = shared();
+    let mut ascii = s
+        .searcher
+        .search(&Request::new("\"internasjonal strategi\""))
+        .unwrap();
+    let words = s
+        .searcher
+        .search(&Request::new("internasjonal strategi"))
+        .unwrap();
+    assert!(ascii.total > 0);
+    assert!(ascii.total < words.total, "{} {}", ascii.total, words.total);
+    ascii.took_ms = 0.0;
+    for q in [
+        "«internasjonal strategi»",
+        "“internasjonal strategi”",
+        "„internasjonal strategi“",
+    ] {
+        let mut r = s.searcher.search(&Request::new(q)).unwrap();
+        r.took_ms = 0.0;
+        r.query = ascii.query.clone();
+        assert_eq!(r, ascii, "{q}");
+    }
+}
+
+#[test]
 fn a_pruned_search_answers_as_the_full_walk_does() {
     // common words, compounds (their parts are required together), a
     // Swedish and an English word; with facets, on a second page, and with
