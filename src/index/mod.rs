@@ -19,6 +19,7 @@ pub mod directory;
 pub mod facet_tables;
 pub mod lengths;
 pub mod schema;
+pub mod suspended;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -494,6 +495,22 @@ pub(crate) fn compound_parts(
     })
 }
 
+/// The text a passage's relevance fields (exact, folded, cross-Scandinavian
+/// keys, compound parts) are analysed from: its own, then the compounds it
+/// writes with a suspended hyphen, completed (`klima- og energiplan` adds
+/// `klimaplan`; see [`suspended`]). The stored text stays as written.
+pub(crate) fn analysed_text<'a>(
+    lang: &'static analyzer::AnalyzedLanguage,
+    text: &'a str,
+) -> std::borrow::Cow<'a, str> {
+    let more = suspended::completions(lang.key, text);
+    if more.is_empty() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(format!("{text}\n{}", more.join(" ")))
+    }
+}
+
 /// True when a passage in `lang` gets cross-Scandinavian spelling keys
 /// (the `nordic` field).
 pub(crate) fn nordic_passage(lang: Language) -> bool {
@@ -593,14 +610,15 @@ impl Writer {
                 t.add_facet(year_field, Facet::from_path([(d / 10_000).to_string()]));
             }
             let lang = analyzer::analyzed_for(p.lang);
+            let analysed = analysed_text(lang, &p.text);
             if let Some((exact, fold)) = f.body(lang.key) {
-                t.add_text(exact, &p.text);
-                t.add_text(fold, &p.text);
+                t.add_text(exact, &analysed);
+                t.add_text(fold, &analysed);
             }
             if nordic_passage(p.lang) {
-                t.add_text(f.nordic, &p.text);
+                t.add_text(f.nordic, &analysed);
             }
-            if let Some(parts) = compound_parts(lang, &p.text) {
+            if let Some(parts) = compound_parts(lang, &analysed) {
                 t.add_pre_tokenized_text(f.parts, parts);
             }
             ops.push(UserOperation::Add(t));

@@ -197,24 +197,25 @@ pub(crate) fn passages(doc: &Document) -> Vec<(String, Value)> {
             d.insert(DATE.into(), json!(d8));
         }
         // the relevance fields, with the tokens the embedded index gets
+        let lang = analyzer::analyzed_for(p.lang);
+        let analysed = crate::index::analysed_text(lang, &p.text);
         if crate::index::nordic_passage(p.lang) {
             d.insert(
                 schema::NORDIC.into(),
-                json!(tokens(&mut analyzer::nordic_analyzer(), &p.text)),
+                json!(tokens(&mut analyzer::nordic_analyzer(), &analysed)),
             );
         }
-        if let Some(parts) = crate::index::compound_parts(analyzer::analyzed_for(p.lang), &p.text) {
+        if let Some(parts) = crate::index::compound_parts(lang, &analysed) {
             let parts: Vec<String> = parts.tokens.into_iter().map(|t| t.text).collect();
             d.insert(schema::PARTS.into(), json!(parts.join(" ")));
         }
-        let lang = analyzer::analyzed_for(p.lang);
         d.insert(
             schema::body_field_name(lang.key),
-            json!(tokens(&mut analyzer::exact_analyzer(lang), &p.text)),
+            json!(tokens(&mut analyzer::exact_analyzer(lang), &analysed)),
         );
         d.insert(
             schema::fold_field_name(lang.key),
-            json!(tokens(&mut analyzer::fold_analyzer(lang), &p.text)),
+            json!(tokens(&mut analyzer::fold_analyzer(lang), &analysed)),
         );
         for field in schema::analysed_fields() {
             let empty = d

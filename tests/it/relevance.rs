@@ -656,6 +656,41 @@ fn too_few_documents_with_every_word_are_followed_by_documents_with_some() {
 }
 
 #[test]
+fn a_compound_written_with_a_suspended_hyphen_is_found_as_the_whole_word() {
+    if !hunspell() {
+        return;
+    }
+    // `helse- og omsorgstjenester` is `helsetjenester og omsorgstjenester`:
+    // it answers `helsetjenester` as the document that writes it whole
+    // does, above one with the parts as words apart
+    let scratch = Scratch::new(&[
+        (
+            "hengt.txt",
+            "Kommunens tilbud\n\nKommunen gir helse- og omsorgstjenester til alle innbyggere som trenger det, hele året.",
+        ),
+        (
+            "apart.txt",
+            "Kommunens helse\n\nKommunen gir tjenester til alle innbyggere, og helse er viktig for dem som trenger det, hele året.",
+        ),
+    ]);
+    let summary = scratch.ingest();
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    let mut req = Request::new("helsetjenester");
+    req.explain = true;
+    let r = scratch.searcher().search(&req).unwrap();
+    assert_eq!(names(&r).first().map(String::as_str), Some("hengt.txt"));
+    assert!(
+        r.hits[0]
+            .explain
+            .iter()
+            .any(|e| e.matched.starts_with("helsetjenest")
+                && matches!(e.feature, Feature::Exact | Feature::Stem)),
+        "{:?}",
+        r.hits[0].explain
+    );
+}
+
+#[test]
 fn query_words_next_to_each_other_rank_above_the_same_words_apart() {
     let scratch = Scratch::new(&[
         (
