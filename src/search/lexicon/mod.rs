@@ -27,9 +27,11 @@
 //! CC BY-SA 2.5. They
 //! are read, never shipped. A missing one is logged once and leaves its
 //! languages untranslated; the curated `taxonomy/thesaurus.toml` is used
-//! either way and comes first.
+//! either way and comes first. What is built from them is kept in a cache
+//! folder for the next process ([`cache`]).
 
 mod apertium;
+mod cache;
 mod parts;
 
 use std::collections::HashMap;
@@ -78,7 +80,7 @@ const MAX_BACKWARD_WORDS: usize = 5;
 const MAX_TERM_WORDS: usize = 4;
 
 /// The lexicons: a normalised headword → its translations.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lexicons {
     /// English headword (stem key) → Nordic translations.
     pub english: HashMap<String, Vec<String>>,
@@ -108,9 +110,11 @@ pub struct Lexicons {
     /// `(English key, Nordic head)` pairs where the English word is the
     /// head's translation number `i`), entered into `backwards` by
     /// [`Lexicons::finish_backwards`].
+    #[serde(skip)]
     senses: Vec<Vec<(String, String)>>,
     /// Every Nordic–English pair read so far, both ways, for the pairs
     /// learnt from compounds ([`Lexicons::learn_parts`]).
+    #[serde(skip)]
     pairs: Vec<parts::Pair>,
 }
 
@@ -208,17 +212,36 @@ const APERTIUM: &[Apertium] = &[
     },
 ];
 
-/// The lexicons, read once on first use.
+/// The lexicons, read once on first use: from the cache of a process
+/// before when it read the same dictionaries (see [`cache`]), else built
+/// from them and kept there.
 pub fn builtin() -> &'static Lexicons {
     static L: OnceLock<Lexicons> = OnceLock::new();
     L.get_or_init(|| {
         use crate::config::dir_from_env;
-        let mut l = Lexicons::read(
-            &dir_from_env(DIR_ENV, DEFAULT_DIR),
-            &dir_from_env(APERTIUM_DIR_ENV, APERTIUM_DEFAULT_DIR),
-        );
-        match lexicon_dir() {
-            Some(dir) => l.add_folkets(&dir),
+        let dir = dir_from_env(DIR_ENV, DEFAULT_DIR);
+        let apertium = dir_from_env(APERTIUM_DIR_ENV, APERTIUM_DEFAULT_DIR);
+        let folkets = lexicon_dir();
+        let mut files: Vec<std::path::PathBuf> = SOURCES
+            .iter()
+            .flat_map(|s| {
+                ["index", "dict.dz"].map(|ext| dir.join(format!("{}.{ext}", s.stem)))
+            })
+            .collect();
+        files.extend(APERTIUM.iter().map(|a| apertium.join(a.file)));
+        files.extend(folkets.iter().map(|d| d.join(FOLKETS_FILE)));
+        let key = cache::key(&files);
+        let kept = cache::dir().map(|c| {
+            let folders = [dir.as_path(), apertium.as_path()];
+            let folders: Vec<&Path> = folders.into_iter().chain(folkets.as_deref()).collect();
+            cache::file(&c, &folders)
+        });
+        if let Some(l) = kept.as_deref().and_then(|f| cache::read(f, &key)) {
+            return l;
+        }
+        let mut l = Lexicons::read(&dir, &apertium);
+        match &folkets {
+            Some(dir) => l.add_folkets(dir),
             None => {
                 tracing::info!(
                     "no folder for Folkets lexikon (set {LEXICON_DIR_ENV} or HOME): fewer English words translated"
@@ -227,6 +250,9 @@ pub fn builtin() -> &'static Lexicons {
             }
         }
         l.pivot();
+        if let Some(f) = &kept {
+            cache::write(f, &key, &l);
+        }
         l
     })
 }

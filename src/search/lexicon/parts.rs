@@ -25,7 +25,7 @@ const LINKS: [char; 2] = ['s', 'e'];
 
 /// One dictionary pair: a Nordic word (lowercase) and an English
 /// translation of it (lowercase).
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(super) struct Pair {
     pub nordic: String,
     pub english: String,
