@@ -102,6 +102,12 @@ fn letters(part: &str) -> Option<&str> {
         .then_some(part)
 }
 
+/// The parts `split` divides `word` into, and the word lowercase (the
+/// parts are spelt as in it).
+fn divided<P>(split: impl Fn(&str) -> Option<P>, word: &str) -> Option<(P, String)> {
+    Some((split(word)?, word.to_lowercase()))
+}
+
 /// What follows a compound's first part, as written, lowercase
 /// (`omsorgstjenester` → `tjenester`, `brukerrettighetsloven` →
 /// `rettighetsloven`); `None` for a word the splitter does not divide.
@@ -109,9 +115,8 @@ fn after_first_part<P: AsRef<[String]>>(
     split: impl Fn(&str) -> Option<P>,
     word: &str,
 ) -> Option<String> {
-    let parts = split(word)?;
+    let (parts, lower) = divided(split, word)?;
     let parts = parts.as_ref();
-    let lower = word.to_lowercase();
     let first = parts.first()?;
     let second = parts.get(1)?;
     // the second part starts right after the first, or after its linking
@@ -128,10 +133,8 @@ fn before_last_part<P: AsRef<[String]>>(
     split: impl Fn(&str) -> Option<P>,
     word: &str,
 ) -> Option<String> {
-    let parts = split(word)?;
-    let parts = parts.as_ref();
-    let lower = word.to_lowercase();
-    let last = parts.last()?;
+    let (parts, lower) = divided(split, word)?;
+    let last = parts.as_ref().last()?;
     let head = lower.strip_suffix(last.as_str())?;
     (head.chars().count() >= MIN_PART_CHARS).then(|| head.to_string())
 }
