@@ -692,7 +692,8 @@ fn normalise_path(facet: &str, v: &str) -> Result<String> {
 /// Read the dictionaries query expansion uses (the FreeDict and Apertium
 /// lexicons, the Hunspell word lists, the curated thesaurus) now, side by
 /// side on threads of their own: a server does at start, so that its first
-/// search does not wait the second or two they take.
+/// search does not wait for them (a few tenths of a second with the
+/// lexicons in their cache, a second and more without).
 pub fn warm_up() {
     std::thread::scope(|s| {
         s.spawn(lexicon::builtin);
