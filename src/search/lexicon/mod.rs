@@ -222,12 +222,9 @@ pub fn builtin() -> &'static Lexicons {
         let dir = dir_from_env(DIR_ENV, DEFAULT_DIR);
         let apertium = dir_from_env(APERTIUM_DIR_ENV, APERTIUM_DEFAULT_DIR);
         let folkets = lexicon_dir();
-        let mut files: Vec<std::path::PathBuf> = SOURCES
-            .iter()
-            .flat_map(|s| {
-                ["index", "dict.dz"].map(|ext| dir.join(format!("{}.{ext}", s.stem)))
-            })
-            .collect();
+        // every file the build below reads
+        let mut files: Vec<std::path::PathBuf> =
+            SOURCES.iter().flat_map(|s| dictd_files(&dir, s.stem)).collect();
         files.extend(APERTIUM.iter().map(|a| apertium.join(a.file)));
         files.extend(folkets.iter().map(|d| d.join(FOLKETS_FILE)));
         let key = cache::key(&files);
@@ -884,9 +881,19 @@ fn b64(s: &str) -> Option<usize> {
 
 /// Read a dictd dictionary (`stem.index` + `stem.dict.dz`) into
 /// `(headword, translations)` pairs.
+/// A dictd dictionary's two files in `dir`: its index and its compressed
+/// body.
+fn dictd_files(dir: &Path, stem: &str) -> [std::path::PathBuf; 2] {
+    [
+        dir.join(format!("{stem}.index")),
+        dir.join(format!("{stem}.dict.dz")),
+    ]
+}
+
 fn read_dictd(dir: &Path, stem: &str) -> Option<Vec<(String, Vec<String>)>> {
-    let index = std::fs::read_to_string(dir.join(format!("{stem}.index"))).ok()?;
-    let file = std::fs::File::open(dir.join(format!("{stem}.dict.dz"))).ok()?;
+    let [index, body] = dictd_files(dir, stem);
+    let index = std::fs::read_to_string(index).ok()?;
+    let file = std::fs::File::open(body).ok()?;
     let mut body = Vec::new();
     flate2::read::MultiGzDecoder::new(file)
         .read_to_end(&mut body)
