@@ -69,6 +69,21 @@ pub enum ExtractError {
     Fetch(String),
 }
 
+/// The first few damaged files of an index, and how many more.
+fn damaged_files(files: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut s = files
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if files.len() > SHOWN {
+        s.push_str(&format!(" (and {} more)", files.len() - SHOWN));
+    }
+    s
+}
+
 /// ` while reading page 3`, or nothing.
 fn while_(stage: &Option<String>) -> String {
     match stage {
@@ -125,6 +140,15 @@ pub enum Error {
     /// The index cannot be opened or written.
     #[error("index error: {0}\nhint: check that the index folder is complete and readable; an index written by another version of Kartotek has to be rebuilt (delete the folder and ingest again)")]
     Index(#[from] tantivy::TantivyError),
+    /// Files of the index are missing or fail their checksums (bytes changed
+    /// on disk, a copy cut short): searching it could only fail.
+    #[error("the index `{}` is damaged: {}\nhint: an index cannot be mended in place; move the folder aside and run `kartotek ingest` on the documents again (`kartotek serve` indexes the built-in corpus into an empty folder)", path.display(), damaged_files(.files))]
+    IndexDamaged {
+        /// The index folder.
+        path: PathBuf,
+        /// What is wrong with which file (`a1b2….term fails its checksum`).
+        files: Vec<String>,
+    },
     /// The search cluster cannot be reached or cannot answer now.
     #[error("the search cluster is unavailable: {0}\nhint: check that OpenSearch runs and that --opensearch-url names its nodes; Kartotek retries on the next request")]
     Unavailable(String),
@@ -170,6 +194,8 @@ pub enum Code {
     Timeout,
     /// `unavailable`: 503, exit 1: the search cluster cannot be reached.
     Unavailable,
+    /// `index_damaged`: 503, exit 1: files of the index are missing or damaged.
+    IndexDamaged,
 }
 
 impl Code {
@@ -193,6 +219,7 @@ impl Code {
             Code::HeadersTooLarge => "headers_too_large",
             Code::Timeout => "timeout",
             Code::Unavailable => "unavailable",
+            Code::IndexDamaged => "index_damaged",
         }
     }
 
@@ -203,7 +230,7 @@ impl Code {
             Code::MethodNotAllowed => 405,
             Code::UriTooLong => 414,
             Code::HeadersTooLarge => 431,
-            Code::Timeout | Code::Unavailable => 503,
+            Code::Timeout | Code::Unavailable | Code::IndexDamaged => 503,
             Code::Unauthorized => 401,
             Code::Forbidden => 403,
             Code::NotFound => 404,
@@ -252,6 +279,7 @@ impl Error {
             Error::Io { .. } => Code::IoError,
             Error::Index(_) => Code::IndexError,
             Error::Unavailable(_) => Code::Unavailable,
+            Error::IndexDamaged { .. } => Code::IndexDamaged,
             Error::Internal(_) => Code::Internal,
         }
     }
@@ -309,6 +337,7 @@ mod tests {
             Code::HeadersTooLarge,
             Code::Timeout,
             Code::Unavailable,
+            Code::IndexDamaged,
         ];
         for c in all {
             assert!((400..600).contains(&c.http_status()), "{c}");

@@ -193,7 +193,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         mode: cli.ocr,
         langs: cli.ocr_langs.clone(),
     });
-    match &cli.command {
+    // a panic or an index error over damaged index files names the files
+    let folder = (cli.backend == Backend::Embedded).then_some(cli.index.as_path());
+    crate::index::damage::guard(folder, || match &cli.command {
         Command::Ingest(a) => ingest::run(&cli, a),
         Command::Search(a) => search::run(&cli, a),
         Command::Facets(a) => facets::run(&cli, a),
@@ -202,5 +204,5 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Eval(a) => eval::run(&cli, a),
         Command::Extract(a) => extract::run(&cli, a),
         Command::Reindex(a) => reindex::run(&cli, a),
-    }
+    })
 }

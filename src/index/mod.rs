@@ -15,6 +15,7 @@
 pub mod analyzer;
 pub mod cognate;
 pub mod compound;
+pub mod damage;
 pub mod directory;
 pub mod facet_tables;
 pub mod lengths;
@@ -732,7 +733,11 @@ impl crate::store::DocStore for Index {
     }
 
     fn health(&self) -> Result<String> {
-        Ok("ok".to_string())
+        // damage a search or command found earlier (see [`damage`])
+        match self.path.as_deref().and_then(damage::known) {
+            Some(damaged) => Err(damaged),
+            None => Ok("ok".to_string()),
+        }
     }
 
     fn folder(&self) -> Option<&Path> {

@@ -190,9 +190,7 @@ pub(crate) async fn run_search(
     let searcher = state.searcher.clone();
     // The searcher's facet paths are already decoded (`/norway/trondelag`);
     // its snippets become HTML and its facet values get labels here, at the edge.
-    let resp = tokio::task::spawn_blocking(move || searcher.search(&req))
-        .await
-        .map_err(|e| Error::Internal(format!("search task failed: {e}")))??;
+    let resp = state.blocking(move || searcher.search(&req)).await?;
     Ok(SearchResponse::new(resp, state.taxonomy(), t))
 }
 
@@ -243,11 +241,9 @@ pub async fn facets(
 ) -> ApiResult<Response> {
     let p = authorize_ui_only(&state, &headers, raw.as_deref())?;
     let searcher = state.searcher.clone();
-    let (tree, documents) = tokio::task::spawn_blocking(move || -> Result<_> {
-        Ok((searcher.facet_tree()?, searcher.store().document_count()?))
-    })
-    .await
-    .map_err(|e| Error::Internal(e.to_string()))??;
+    let (tree, documents) = state
+        .blocking(move || Ok((searcher.facet_tree()?, searcher.store().document_count()?)))
+        .await?;
     let t = super::i18n::strings(p.ui.as_deref().unwrap_or("en"));
     let mut tree = super::types::labelled(tree, state.taxonomy(), t);
     for values in tree.values_mut() {
@@ -411,9 +407,9 @@ pub async fn document(
     }
     let searcher = state.searcher.clone();
     let lookup = id.clone();
-    let doc = tokio::task::spawn_blocking(move || searcher.store().document(&lookup))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))??;
+    let doc = state
+        .blocking(move || searcher.store().document(&lookup))
+        .await?;
     let doc = doc.ok_or_else(not_found)?;
     Ok(Json(document_view(&state, doc, p.ui.as_deref().unwrap_or("en"))).into_response())
 }
@@ -543,40 +539,40 @@ pub async fn upload(
             _ => None,
         })
         .collect();
-    let files = tokio::task::spawn_blocking(move || -> Result<Vec<FileResult>> {
-        let mut opts = ingest::Options::new(taxonomy);
-        opts.workers = opts.workers.min(2);
-        let mut collect = Collect {
-            keys,
-            files: Vec::new(),
-        };
-        // files are read before the shared writer is taken, so one upload's
-        // slow file does not hold another's
-        let mut access = TakenOnWrite {
-            shared: &writer,
-            guard: None,
-        };
-        if let Err(e) =
-            ingest::run_with_access(searcher.store(), &mut access, jobs, &opts, &mut collect)
-        {
-            if let Some(w) = ingest::WriteAccess::held(&mut access) {
-                let _ = w.rollback();
+    let files = state
+        .blocking(move || -> Result<Vec<FileResult>> {
+            let mut opts = ingest::Options::new(taxonomy);
+            opts.workers = opts.workers.min(2);
+            let mut collect = Collect {
+                keys,
+                files: Vec::new(),
+            };
+            // files are read before the shared writer is taken, so one upload's
+            // slow file does not hold another's
+            let mut access = TakenOnWrite {
+                shared: &writer,
+                guard: None,
+            };
+            if let Err(e) =
+                ingest::run_with_access(searcher.store(), &mut access, jobs, &opts, &mut collect)
+            {
+                if let Some(w) = ingest::WriteAccess::held(&mut access) {
+                    let _ = w.rollback();
+                }
+                return Err(e);
             }
-            return Err(e);
-        }
-        drop(access);
-        for f in collect.files.iter().filter(|f| f.status == "indexed") {
-            if let (Some(id), Some(bytes)) = (&f.id, uploaded.get(&f.name)) {
-                // the text is indexed either way: a file that cannot be kept is logged
-                if let Err(e) = super::originals::save(searcher.embedded(), id, bytes) {
-                    tracing::warn!(error = %e, id, "could not keep the uploaded original");
+            drop(access);
+            for f in collect.files.iter().filter(|f| f.status == "indexed") {
+                if let (Some(id), Some(bytes)) = (&f.id, uploaded.get(&f.name)) {
+                    // the text is indexed either way: a file that cannot be kept is logged
+                    if let Err(e) = super::originals::save(searcher.embedded(), id, bytes) {
+                        tracing::warn!(error = %e, id, "could not keep the uploaded original");
+                    }
                 }
             }
-        }
-        Ok(collect.files)
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("ingest task failed: {e}")))??;
+            Ok(collect.files)
+        })
+        .await?;
     let failed = files.iter().filter(|f| f.status == "failed").count();
     let indexed = files.iter().filter(|f| f.status == "indexed").count();
     state.metrics.ingested(indexed, failed);
@@ -644,21 +640,21 @@ pub async fn delete(
     };
     let searcher = state.searcher.clone();
     let target = id.clone();
-    let found = tokio::task::spawn_blocking(move || -> Result<bool> {
-        if searcher.store().content_hash(&target)?.is_none() {
-            return Ok(false);
-        }
-        let mut w = match writer.lock() {
-            Ok(w) => w,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        w.delete(&target)?;
-        w.commit()?;
-        super::originals::remove(searcher.embedded(), &target);
-        Ok(true)
-    })
-    .await
-    .map_err(|e| Error::Internal(e.to_string()))??;
+    let found = state
+        .blocking(move || -> Result<bool> {
+            if searcher.store().content_hash(&target)?.is_none() {
+                return Ok(false);
+            }
+            let mut w = match writer.lock() {
+                Ok(w) => w,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            w.delete(&target)?;
+            w.commit()?;
+            super::originals::remove(searcher.embedded(), &target);
+            Ok(true)
+        })
+        .await?;
     if !found {
         return Err(not_found());
     }
@@ -720,16 +716,16 @@ pub async fn openapi() -> Response {
 /// 503), and 503 `unavailable` when the cluster cannot be reached.
 pub async fn healthz(State(state): State<AppState>) -> ApiResult<Response> {
     let searcher = state.searcher.clone();
-    let (docs, health, missing) = tokio::task::spawn_blocking(move || -> Result<_> {
-        let store = searcher.store();
-        Ok((
-            store.document_count()?,
-            store.health()?,
-            crate::search::missing_dictionaries(),
-        ))
-    })
-    .await
-    .map_err(|e| Error::Internal(e.to_string()))??;
+    let (docs, health, missing) = state
+        .blocking(move || -> Result<_> {
+            let store = searcher.store();
+            Ok((
+                store.document_count()?,
+                store.health()?,
+                crate::search::missing_dictionaries(),
+            ))
+        })
+        .await?;
     let backend = if state.searcher.embedded().is_some() {
         "embedded"
     } else {
@@ -766,12 +762,12 @@ pub async fn metrics(
     let key = pairs.into_iter().find(|(k, _)| k == "key").map(|(_, v)| v);
     state.authorize_read(&headers, key.as_deref())?;
     let searcher = state.searcher.clone();
-    let (docs, passages) = tokio::task::spawn_blocking(move || -> Result<_> {
-        let store = searcher.store();
-        Ok((store.document_count()?, store.passage_count()?))
-    })
-    .await
-    .map_err(|e| Error::Internal(e.to_string()))??;
+    let (docs, passages) = state
+        .blocking(move || -> Result<_> {
+            let store = searcher.store();
+            Ok((store.document_count()?, store.passage_count()?))
+        })
+        .await?;
     let text = state.metrics.render(docs, passages);
     Ok(bytes_response(
         "text/plain; version=0.0.4; charset=utf-8",

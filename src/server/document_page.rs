@@ -126,33 +126,26 @@ pub(crate) async fn document_page(
     }
     let searcher = state.searcher.clone();
     let q = asked.q.clone();
-    let loaded = tokio::task::spawn_blocking(move || -> Result<Option<Loaded>> {
-        let Some(doc) = searcher.store().document(&id)? else {
-            return Ok(None);
-        };
-        let marks = searcher.passage_marks(&q, &doc.passages);
-        let similar = searcher.similar(&doc, SIMILAR)?;
-        let held = super::originals::held(searcher.embedded(), &doc.id);
-        Ok(Some(Loaded {
-            held,
-            doc,
-            marks,
-            similar,
-        }))
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("document task failed: {e}")))
-    .and_then(|r| r);
+    let loaded = state
+        .blocking(move || -> Result<Option<Loaded>> {
+            let Some(doc) = searcher.store().document(&id)? else {
+                return Ok(None);
+            };
+            let marks = searcher.passage_marks(&q, &doc.passages);
+            let similar = searcher.similar(&doc, SIMILAR)?;
+            let held = super::originals::held(searcher.embedded(), &doc.id);
+            Ok(Some(Loaded {
+                held,
+                doc,
+                marks,
+                similar,
+            }))
+        })
+        .await;
     match loaded {
         Ok(Some(l)) => html(StatusCode::OK, render(&state, t, &asked, &l)),
         Ok(None) => html(StatusCode::NOT_FOUND, not_found_page(t, &asked)),
-        Err(e) => {
-            tracing::error!(error = %e, "document page failed");
-            html(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                error_page(t, "internal error"),
-            )
-        }
+        Err(e) => super::page::failed_page(t, e),
     }
 }
 

@@ -42,6 +42,13 @@ impl AppError {
                 code,
                 "the search cluster is unavailable; try again shortly".to_string(),
             )
+        } else if code == Code::IndexDamaged {
+            // the files are logged; the client learns it is not its request
+            (
+                code,
+                "the search index of this server is damaged; its operator has to rebuild it"
+                    .to_string(),
+            )
         } else {
             (code, "internal error".to_string())
         }

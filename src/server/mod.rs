@@ -151,6 +151,23 @@ impl AppState {
         }
     }
 
+    /// Run `work` off the async runtime. A panic, or an index error, over
+    /// damaged index files is [`Error::IndexDamaged`] naming them (503); any
+    /// other panic an internal error (see [`crate::index::damage`]).
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let folder = self
+            .searcher
+            .embedded()
+            .and_then(Index::path)
+            .map(std::path::Path::to_path_buf);
+        tokio::task::spawn_blocking(move || crate::index::damage::guard(folder.as_deref(), work))
+            .await
+            .map_err(|e| Error::Internal(format!("a blocking task failed: {e}")))?
+    }
+
     /// State over an OpenSearch cluster: searches, facets, documents and
     /// health, and (with an admin key) uploads and deletes through the
     /// cluster's writer. Several servers may write to one cluster: each

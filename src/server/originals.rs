@@ -87,28 +87,28 @@ pub(crate) async fn original(
     };
     let searcher = state.searcher.clone();
     let lookup = id.clone();
-    let found = tokio::task::spawn_blocking(move || -> Result<Option<(Vec<u8>, String)>> {
-        let Some(path) = folder(searcher.embedded()).and_then(|d| file(&d, &lookup)) else {
-            return Ok(None);
-        };
-        let Some(doc) = searcher.store().document(&lookup)? else {
-            return Ok(None);
-        };
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                let name = doc
-                    .source
-                    .strip_prefix("upload:")
-                    .unwrap_or("original")
-                    .to_string();
-                Ok(Some((bytes, name)))
+    let found = state
+        .blocking(move || -> Result<Option<(Vec<u8>, String)>> {
+            let Some(path) = folder(searcher.embedded()).and_then(|d| file(&d, &lookup)) else {
+                return Ok(None);
+            };
+            let Some(doc) = searcher.store().document(&lookup)? else {
+                return Ok(None);
+            };
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let name = doc
+                        .source
+                        .strip_prefix("upload:")
+                        .unwrap_or("original")
+                        .to_string();
+                    Ok(Some((bytes, name)))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(Error::io(&path, e)),
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(&path, e)),
-        }
-    })
-    .await
-    .map_err(|e| Error::Internal(e.to_string()))??;
+        })
+        .await?;
     let (bytes, name) = found.ok_or_else(not_kept)?;
     let content_type = match sniff(&bytes) {
         Sniffed::Known(Format::Pdf) => "application/pdf",

@@ -324,18 +324,19 @@ pub(crate) async fn search_page(
     };
     match result {
         Ok(resp) => html(StatusCode::OK, render(&state, t, &view, &resp)),
-        Err(e) => {
-            let status = StatusCode::from_u16(e.code().http_status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let msg = if e.code().is_user_error() {
-                e.to_string()
-            } else {
-                tracing::error!(error = %e, "search page failed");
-                "internal error".to_string()
-            };
-            html(status, error_page(t, &msg))
-        }
+        Err(e) => failed_page(t, e),
     }
+}
+
+/// The error page for `e`: its status and the message an API client would
+/// see (a server error's cause is logged, not shown).
+pub(crate) fn failed_page(t: &Strings, e: crate::error::Error) -> Response {
+    let e = super::error::AppError(e);
+    let status = e.status();
+    if status.is_server_error() {
+        tracing::error!(error = %e.0, "page failed");
+    }
+    html(status, error_page(t, &e.public().1))
 }
 
 /// An HTML response with the page's security headers.

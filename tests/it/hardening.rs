@@ -546,3 +546,75 @@ fn ingest_url_refuses_loopback_addresses_unless_allowed() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("indexed 1 documents"), "{err}");
 }
+
+/// Overwrites the middle half of every segment file ending in `.{ext}` in
+/// `dir`, as a failing disk or a bad copy would, leaving each file's footer
+/// (and its checksum) as it was.
+fn overwrite_segment_files(dir: &std::path::Path, ext: &str) -> usize {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == ext) {
+            let mut bytes = std::fs::read(&path).unwrap();
+            let len = bytes.len();
+            bytes[len / 4..3 * len / 4].fill(0xFF);
+            std::fs::write(&path, bytes).unwrap();
+            n += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn a_damaged_index_file_is_named_by_the_cli_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    index_with_documents(&path);
+    assert!(overwrite_segment_files(&path, "term") > 0);
+    let out = kartotek()
+        .args(["--index", &path.display().to_string(), "search", "interreg"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("is damaged") && err.contains(".term fails its checksum"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: ") && err.contains("kartotek ingest"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[tokio::test]
+async fn a_damaged_index_answers_503_in_the_error_shape_and_health_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    index_with_documents(&path);
+    let index = Index::open_or_create(&path).unwrap();
+    assert!(overwrite_segment_files(&path, "term") > 0);
+    let app = app(AppState::new(index, Taxonomy::builtin(), Config::default()).unwrap());
+    assert_eq!(
+        get(&app, "/healthz").await.status,
+        StatusCode::OK,
+        "not yet known"
+    );
+    let r = get(&app, "/api/search?q=interreg").await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    let body = r.json();
+    assert_eq!(body["error"]["code"], "index_damaged");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("operator has to rebuild"), "{message}");
+    assert!(
+        !message.contains(".term"),
+        "no file names for clients: {message}"
+    );
+    let page = get(&app, "/?q=interreg").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.text().contains("operator has to rebuild"));
+    let health = get(&app, "/healthz").await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(health.json()["error"]["code"], "index_damaged");
+}
