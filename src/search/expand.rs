@@ -158,15 +158,17 @@ fn english_stop_word(phrase: &str) -> bool {
 /// True when every word of `phrase` is a function word of Norwegian,
 /// Swedish or Danish: such a translation (`ved at` and `gjennom at` for
 /// `through`, `har` for `has`) is met by nearly every Nordic passage and
-/// says nothing of the query.
+/// says nothing of the query. A word that is one only without its
+/// diacritics counts too: the folded fields search it so (`fôr`, fodder,
+/// a translation of `food`, is `for` there).
 fn nordic_function_words(phrase: &str) -> bool {
     let mut words = phrase.split_whitespace().peekable();
     words.peek().is_some()
         && words.all(|w| {
-            let w = w.to_lowercase();
+            let (w, folded) = (w.to_lowercase(), key(w));
             ["no", "sv", "da"]
                 .iter()
-                .any(|k| analyzer::stop_word(k, &w))
+                .any(|k| analyzer::stop_word(k, &w) || analyzer::stop_word(k, &folded))
         })
 }
 
@@ -793,6 +795,7 @@ mod tests {
         let lexicons = Lexicons::with_translations(&[
             ("thereby", &["gjennom", "ved at", "gjennom at"]),
             ("owns", &["har", "eier"]),
+            ("fodder", &["fôr", "forvarer"]),
         ]);
         let e = expander(&lexicons);
         let translations = |q: &str| -> Vec<String> {
@@ -806,6 +809,8 @@ mod tests {
         assert_eq!(translations("thereby"), ["gjennom", "gjennom at"]);
         assert_eq!(translations("owns"), ["eier"]);
         assert!(translations("through").is_empty());
+        // `fôr` is `for` in the folded fields
+        assert_eq!(translations("fodder"), ["forvarer"]);
     }
 
     #[test]
