@@ -761,3 +761,41 @@ fn an_english_questions_function_words_change_nothing() {
         );
     }
 }
+
+#[test]
+fn english_legal_words_find_the_norwegian_regulation_through_the_thesaurus() {
+    // the dictionaries' first senses of `act`, `amendment` and `scheme` are
+    // not the legal ones, and `regulation` has no `forskrift`: the
+    // thesaurus's law-and-administration concepts give them
+    let scratch = Scratch::new(&[
+        (
+            "forskrift.txt",
+            "Forskrift om endring i ordningen med tilskudd til kystfiske\n\nDenne forskriften endrer vilkårene for tilskudd til fartøy i kystfiskeflåten.",
+        ),
+        (
+            "kystfiske.txt",
+            "Kystfiske i nord\n\nKystfisket er viktig for bosettingen langs kysten, og flåten fornyes år for år.",
+        ),
+    ]);
+    let summary = scratch.ingest();
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    // (`regulation` alone would find it through Swedish `föreskrift`)
+    let q = "amendment to the grant scheme";
+    let mut req = Request::new(q);
+    req.explain = true;
+    let r = scratch.searcher().search(&req).unwrap();
+    assert_eq!(names(&r), ["forskrift.txt"]);
+    for (word, nordic) in [("amendment", "endring"), ("grant", "tilskudd")] {
+        assert!(
+            r.hits[0].explain.iter().any(|e| e.word == word
+                && e.matched == nordic
+                && e.feature == Feature::Translation),
+            "{:?}",
+            r.hits[0].explain
+        );
+    }
+    let mut literal = Request::new(q);
+    literal.features.expand = false;
+    let r = scratch.searcher().search(&literal).unwrap();
+    assert!(names(&r).is_empty(), "{:?}", names(&r));
+}
