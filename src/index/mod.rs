@@ -125,6 +125,12 @@ impl Index {
     }
 
     fn open_dir(dir: &Path) -> Result<Index> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "`{}` is a file, not an index folder\nhint: give --index (or KARTOTEK_INDEX) a folder: an existing index, or a new or empty one to create it in",
+                dir.display()
+            )));
+        }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let folder = directory::SearchableDirectory::open(dir)?;
         let exists = tantivy::Index::exists(&folder).map_err(|e| Error::Internal(e.to_string()))?;
@@ -802,6 +808,19 @@ mod tests {
             text.contains("in use by another Kartotek process"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_file_given_as_the_index_folder_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "hei").unwrap();
+        let Err(e) = Index::open_or_create(&file) else {
+            panic!("a file opened as an index");
+        };
+        assert!(matches!(e, Error::Usage(_)), "{e:?}");
+        assert!(e.to_string().contains("is a file, not an index folder"), "{e}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "hei");
     }
 
     #[test]
