@@ -819,7 +819,10 @@ mod tests {
             panic!("a file opened as an index");
         };
         assert!(matches!(e, Error::Usage(_)), "{e:?}");
-        assert!(e.to_string().contains("is a file, not an index folder"), "{e}");
+        assert!(
+            e.to_string().contains("is a file, not an index folder"),
+            "{e}"
+        );
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "hei");
     }
 
