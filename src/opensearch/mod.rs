@@ -93,9 +93,11 @@ pub struct Cluster {
 }
 
 /// How long term statistics read from the cluster are planned with before
-/// they are read again: writes through this process's writer clear them at
-/// once (on commit); a write by another process reaches the planning within
-/// this time (the search itself always sees the index as it is).
+/// the index is asked whether it changed: writes through this process's
+/// writer clear them at once (on commit); a write by another process
+/// reaches the planning within this time (the search itself always sees
+/// the index as it is). While the index's counters stay as they were
+/// ([`Cluster::fingerprint`]), what was read is kept.
 pub const STATS_TTL: Duration = Duration::from_secs(1);
 
 /// Term statistics already read, and since when.
@@ -105,21 +107,34 @@ struct StatsCache {
     /// generation is not kept in a later one.
     generation: u64,
     since: Option<Instant>,
+    /// The index's counters when the cache was last found current.
+    fingerprint: Option<String>,
     passages: Option<u64>,
     fields: HashMap<String, bool>,
     dfs: HashMap<(String, String), u64>,
+    /// Each near key's neighbours in the term dictionary, with their counts.
+    near: Neighbours,
 }
 
 impl StatsCache {
-    /// Forget everything when it is older than [`STATS_TTL`].
-    fn expire(&mut self) {
-        if self.since.is_none_or(|t| t.elapsed() >= STATS_TTL) {
-            *self = StatsCache {
-                generation: self.generation + 1,
-                since: Some(Instant::now()),
-                ..StatsCache::default()
-            };
+    /// True when it is older than [`STATS_TTL`].
+    fn stale(&self) -> bool {
+        self.since.is_none_or(|t| t.elapsed() >= STATS_TTL)
+    }
+
+    /// After a look at the index's counters: keep what was read when they
+    /// are the ones it was read under, else forget it.
+    fn renew(&mut self, fingerprint: Option<String>) {
+        if fingerprint.is_some() && fingerprint == self.fingerprint {
+            self.since = Some(Instant::now());
+            return;
         }
+        *self = StatsCache {
+            generation: self.generation + 1,
+            since: Some(Instant::now()),
+            fingerprint,
+            ..StatsCache::default()
+        };
     }
 }
 
@@ -169,6 +184,25 @@ impl Cluster {
                 ..StatsCache::default()
             };
         }
+    }
+
+    /// The counters of the index behind the alias that change whenever
+    /// what a search sees does: its name and uuid (a re-index moves the
+    /// alias), its primaries' documents and deleted documents, and their
+    /// refresh and merge counts (a change becomes visible by a refresh;
+    /// counts that return to earlier values after a merge still differ in
+    /// these). A node restart or a new primary restarts the counters: the
+    /// cache is then read again, never kept too long.
+    fn fingerprint(&self) -> Result<String> {
+        let r = self.client.send(
+            Method::GET,
+            &format!(
+                "/{}/_stats/docs,refresh,merge?filter_path=indices.*.uuid,indices.*.primaries.docs,indices.*.primaries.refresh.total,indices.*.primaries.merges.total",
+                self.alias
+            ),
+            None,
+        )?;
+        Ok(r.ok("index statistics")?["indices"].to_string())
     }
 
     /// The alias searched.
@@ -387,9 +421,22 @@ impl Cluster {
             near: HashMap::new(),
             cluster: self.clone(),
         };
-        let (generation, known_passages, missing_fields, missing_terms) = {
-            let mut c = self.lock_cache()?;
-            c.expire();
+        if self.lock_cache()?.stale() {
+            // (asked outside the lock; a failed look forgets the cache)
+            let fingerprint = self.fingerprint().ok();
+            self.lock_cache()?.renew(fingerprint);
+        }
+        let (generation, known_passages, missing_fields, missing_terms, missing_near) = {
+            let c = self.lock_cache()?;
+            let mut missing_near = Vec::new();
+            for n in near {
+                match c.near.get(&n) {
+                    Some(found) => {
+                        stats.near.insert(n, found.clone());
+                    }
+                    None => missing_near.push(n),
+                }
+            }
             let mut missing_fields = Vec::new();
             for f in fields {
                 match c.fields.get(&f) {
@@ -409,7 +456,13 @@ impl Cluster {
                     None => missing_terms.push(t),
                 }
             }
-            (c.generation, c.passages, missing_fields, missing_terms)
+            (
+                c.generation,
+                c.passages,
+                missing_fields,
+                missing_terms,
+                missing_near,
+            )
         };
         let mut queries: Vec<Value> = Vec::new();
         if known_passages.is_none() {
@@ -424,8 +477,8 @@ impl Cluster {
             self.counts(&queries)?
         };
         let mut near_found = HashMap::new();
-        if !missing_terms.is_empty() || !near.is_empty() {
-            let (found, neighbours) = self.term_counts(&missing_terms, &near)?;
+        if !missing_terms.is_empty() || !missing_near.is_empty() {
+            let (found, neighbours) = self.term_counts(&missing_terms, &missing_near)?;
             counts.extend(found);
             near_found = neighbours;
         }
@@ -460,6 +513,9 @@ impl Cluster {
             for (t, n) in &fetched_terms {
                 c.dfs.insert(t.clone(), *n);
             }
+            for (k, found) in &near_found {
+                c.near.insert(k.clone(), found.clone());
+            }
         }
         drop(c);
         for (f, holds) in fetched_fields {
@@ -468,14 +524,14 @@ impl Cluster {
             }
         }
         stats.dfs.extend(fetched_terms);
+        stats.near.extend(near_found);
         // a neighbour's count comes with it, as the embedded engine's
         // statistics would give it when the plan looks it up again
-        for ((field, _, _), found) in &near_found {
+        for ((field, _, _), found) in &stats.near {
             for (term, n) in found {
                 stats.dfs.entry((field.clone(), term.clone())).or_insert(*n);
             }
         }
-        stats.near = near_found;
         Ok(stats)
     }
 
@@ -950,5 +1006,48 @@ impl Stats for ClusterStats {
             return Vec::new();
         };
         suggested(&resp["suggest"]["w"])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(c: &mut StatsCache) {
+        c.dfs.insert(("nb".into(), "havbruk".into()), 7);
+        c.near.insert(
+            ("nordic".into(), "havbruk".into(), 1),
+            vec![("havbrug".into(), 2)],
+        );
+    }
+
+    #[test]
+    fn statistics_are_kept_while_the_index_counters_stay_and_forgotten_when_they_move() {
+        let mut c = StatsCache::default();
+        assert!(c.stale(), "nothing read yet");
+        c.renew(Some("counters 1".into()));
+        read(&mut c);
+        let generation = c.generation;
+        assert!(!c.stale());
+        // a second later, the same counters: what was read is kept
+        c.since = Some(Instant::now() - STATS_TTL);
+        assert!(c.stale());
+        c.renew(Some("counters 1".into()));
+        assert!(!c.stale());
+        assert_eq!(
+            (c.generation, c.dfs.len(), c.near.len()),
+            (generation, 1, 1)
+        );
+        // the counters moved: read again
+        c.renew(Some("counters 2".into()));
+        assert_eq!((c.dfs.len(), c.near.len()), (0, 0));
+        assert!(c.generation > generation);
+        // the counters could not be read: read again too
+        read(&mut c);
+        c.renew(None);
+        assert_eq!((c.dfs.len(), c.near.len()), (0, 0));
+        read(&mut c);
+        c.renew(None);
+        assert_eq!(c.dfs.len(), 0, "no counters are never the same counters");
     }
 }
