@@ -193,8 +193,18 @@ pub fn run(cli: Cli) -> Result<i32> {
         mode: cli.ocr,
         langs: cli.ocr_langs.clone(),
     });
-    // a panic or an index error over damaged index files names the files
-    let folder = (cli.backend == Backend::Embedded).then_some(cli.index.as_path());
+    // a panic or an index error over damaged files of the `--index` folder
+    // names the files (`eval` builds an index of its own, `extract` and
+    // `reindex` read none)
+    let uses_index = matches!(
+        cli.command,
+        Command::Ingest(_)
+            | Command::Search(_)
+            | Command::Facets(_)
+            | Command::Crawl(_)
+            | Command::Serve(_)
+    );
+    let folder = (uses_index && cli.backend == Backend::Embedded).then_some(cli.index.as_path());
     crate::index::damage::guard(folder, || match &cli.command {
         Command::Ingest(a) => ingest::run(&cli, a),
         Command::Search(a) => search::run(&cli, a),
