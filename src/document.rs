@@ -182,6 +182,36 @@ pub struct Document {
     pub passages: Vec<Passage>,
 }
 
+#[cfg(test)]
+impl Document {
+    /// A plain-text Bokmål document of one passage, for tests.
+    pub(crate) fn bokmaal_text(id: &str, title: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            source: format!("{id}.txt"),
+            url: format!("{id}.txt"),
+            title: title.into(),
+            lang: Language::Nb,
+            format: Format::Text,
+            description: None,
+            date: None,
+            date_source: None,
+            pages: 1,
+            hash: format!("hash of {id}"),
+            bytes: text.len() as u64,
+            facets: Vec::new(),
+            ocr_damaged: false,
+            warnings: Vec::new(),
+            context: None,
+            passages: vec![Passage {
+                page: None,
+                text: text.into(),
+                lang: Language::Nb,
+            }],
+        }
+    }
+}
+
 impl Document {
     /// The text "similar documents" compares: the passages, up to about
     /// 60,000 bytes (enough to find a document's characteristic words).

@@ -249,29 +249,7 @@ mod tests {
             .iter()
             .enumerate()
         {
-            let doc = crate::document::Document {
-                id: format!("d{i}"),
-                source: format!("d{i}.txt"),
-                url: format!("d{i}.txt"),
-                title: text.to_string(),
-                lang: crate::lang::Language::Nb,
-                format: crate::document::Format::Text,
-                description: None,
-                date: None,
-                date_source: None,
-                pages: 1,
-                hash: format!("h{i}"),
-                bytes: text.len() as u64,
-                facets: Vec::new(),
-                ocr_damaged: false,
-                warnings: Vec::new(),
-                context: None,
-                passages: vec![crate::document::Passage {
-                    page: None,
-                    text: text.to_string(),
-                    lang: crate::lang::Language::Nb,
-                }],
-            };
+            let doc = crate::document::Document::bokmaal_text(&format!("d{i}"), text, text);
             w.upsert(&doc).unwrap();
         }
         w.commit().unwrap();

@@ -121,34 +121,15 @@ fn word(c: Clause) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::Language;
     use crate::plan::Recorder;
 
     #[test]
     fn only_repeated_long_words_are_asked_about() {
-        let doc = Document {
-            id: "d".into(),
-            source: "d.txt".into(),
-            url: "d.txt".into(),
-            title: "Havbruk".into(),
-            lang: Language::Nb,
-            format: crate::document::Format::Text,
-            description: None,
-            date: None,
-            date_source: None,
-            pages: 1,
-            hash: String::new(),
-            bytes: 0,
-            facets: Vec::new(),
-            ocr_damaged: false,
-            warnings: Vec::new(),
-            context: None,
-            passages: vec![crate::document::Passage {
-                page: None,
-                text: "Havbruk og havbruk. Kyst kyst kyst. Fiskeri.".into(),
-                lang: Language::Nb,
-            }],
-        };
+        let doc = Document::bokmaal_text(
+            "d",
+            "Havbruk",
+            "Havbruk og havbruk. Kyst kyst kyst. Fiskeri.",
+        );
         let recorder = Recorder::default();
         let plan = plan(&doc, 5, &recorder);
         let terms = recorder.wanted().terms;
