@@ -36,6 +36,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
@@ -298,6 +299,9 @@ pub fn app(state: AppState) -> Router {
         .merge(writes)
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
+        // a handler's own panic (its blocking work has `AppState::blocking`)
+        // is a 500 in the error shape, counted and traced like any answer
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(RequestBodyTimeoutLayer::new(cfg.body_read_timeout));
@@ -309,6 +313,16 @@ pub fn app(state: AppState) -> Router {
         // outermost, so CORS preflights and every error carry it too
         .layer(middleware::from_fn(nosniff))
         .with_state(state)
+}
+
+/// The answer to a request whose handler panicked: `internal`, 500, the
+/// panic logged (a bug; the server goes on).
+fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = crate::ingest::panics::panic_message(&*payload);
+    error::AppError(Error::Internal(format!(
+        "a request handler panicked: {message}"
+    )))
+    .into_response()
 }
 
 /// CORS for the configured origins; `None` when none are (same origin only).
@@ -499,6 +513,27 @@ pub(crate) async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_handler_that_panics_answers_500_in_the_error_shape() {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        async fn buggy() -> &'static str {
+            panic!("a bug")
+        }
+        let app: Router = Router::new()
+            .route("/", get(buggy))
+            .layer(CatchPanicLayer::custom(panicked));
+        let r = app
+            .oneshot(Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = r.into_body().collect().await.unwrap().to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["error"]["code"], "internal");
+        assert_eq!(json["error"]["message"], "internal error");
+    }
 
     #[test]
     fn keys_compare_exactly() {
