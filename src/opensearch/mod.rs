@@ -189,15 +189,16 @@ impl Cluster {
     /// The counters of the index behind the alias that change whenever
     /// what a search sees does: its name and uuid (a re-index moves the
     /// alias), its primaries' documents and deleted documents, and their
-    /// refresh and merge counts (a change becomes visible by a refresh;
-    /// counts that return to earlier values after a merge still differ in
-    /// these). A node restart or a new primary restarts the counters: the
-    /// cache is then read again, never kept too long.
+    /// refresh (internal and external, the searches' own) and merge
+    /// counts (a change becomes visible by a refresh; counts that return to
+    /// earlier values after a merge still differ in these). A node restart
+    /// or a new primary restarts the counters: the cache is then read
+    /// again, never kept too long.
     fn fingerprint(&self) -> Result<String> {
         let r = self.client.send(
             Method::GET,
             &format!(
-                "/{}/_stats/docs,refresh,merge?filter_path=indices.*.uuid,indices.*.primaries.docs,indices.*.primaries.refresh.total,indices.*.primaries.merges.total",
+                "/{}/_stats/docs,refresh,merge?filter_path=indices.*.uuid,indices.*.primaries.docs,indices.*.primaries.refresh.total,indices.*.primaries.refresh.external_total,indices.*.primaries.merges.total",
                 self.alias
             ),
             None,
