@@ -165,10 +165,13 @@ fn nordic_function_words(phrase: &str) -> bool {
     let mut words = phrase.split_whitespace().peekable();
     words.peek().is_some()
         && words.all(|w| {
-            let (w, folded) = (w.to_lowercase(), key(w));
-            ["no", "sv", "da"]
-                .iter()
-                .any(|k| analyzer::stop_word(k, &w) || analyzer::stop_word(k, &folded))
+            let w = w.to_lowercase();
+            // (an ASCII word folds to itself: no analyzer for it)
+            let folded = (!w.is_ascii()).then(|| key(&w));
+            ["no", "sv", "da"].iter().any(|k| {
+                analyzer::stop_word(k, &w)
+                    || folded.as_deref().is_some_and(|f| analyzer::stop_word(k, f))
+            })
         })
 }
 

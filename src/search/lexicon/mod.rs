@@ -879,8 +879,6 @@ fn b64(s: &str) -> Option<usize> {
     })
 }
 
-/// Read a dictd dictionary (`stem.index` + `stem.dict.dz`) into
-/// `(headword, translations)` pairs.
 /// A dictd dictionary's two files in `dir`: its index and its compressed
 /// body.
 fn dictd_files(dir: &Path, stem: &str) -> [std::path::PathBuf; 2] {
@@ -890,6 +888,8 @@ fn dictd_files(dir: &Path, stem: &str) -> [std::path::PathBuf; 2] {
     ]
 }
 
+/// Read a dictd dictionary (`stem.index` + `stem.dict.dz`) into
+/// `(headword, translations)` pairs.
 fn read_dictd(dir: &Path, stem: &str) -> Option<Vec<(String, Vec<String>)>> {
     let [index, body] = dictd_files(dir, stem);
     let index = std::fs::read_to_string(index).ok()?;
