@@ -579,6 +579,7 @@ impl Expand<'_> {
             .iter()
             .map(|n| n.to_lowercase())
             .filter(|n| !n.contains(char::is_whitespace) && !n.contains(ANY_OF))
+            .filter(|n| !nordic_function_words(n))
             .collect();
         if let Some(alike) = listed.iter().find(|n| self.lexicons.same_stem(n, word)) {
             return (alike != word).then(|| alike.clone());
@@ -611,12 +612,14 @@ impl Expand<'_> {
         }
         if self.features.neighbour {
             // a neighbour's word spelt as the query's (`språk`) adds nothing:
-            // the word itself is searched in every language's fields
+            // the word itself is searched in every language's fields; one
+            // that is a function word there (`vad`, "what", for the noun
+            // `legg`) is met by nearly every passage of that language
             let lower = phrase.to_lowercase();
             let words = |words: &[String], most: usize| -> Vec<Alt> {
                 words
                     .iter()
-                    .filter(|s| s.to_lowercase() != lower)
+                    .filter(|s| s.to_lowercase() != lower && !nordic_function_words(s))
                     .take(most)
                     .map(|s| Alt::new(s, NEIGHBOUR_WEIGHT, Via::Neighbour))
                     .collect()
@@ -974,6 +977,23 @@ mod tests {
                 .as_deref(),
             Some("samfund|samhälle fond")
         );
+    }
+
+    #[test]
+    fn a_neighbour_word_that_is_a_function_word_there_is_not_searched() {
+        // Swedish `vad` is "calf" (Norwegian `legg`) and "what"; `ben` is
+        // "leg" only
+        let lexicons = Lexicons::with_neighbours(&[("vad", "legg"), ("ben", "legg")]);
+        let e = expander(&lexicons);
+        let group = &e.apply(&parse("legg")).required[0];
+        let neighbours: Vec<&str> = group
+            .iter()
+            .filter(|u| u.via == Via::Neighbour)
+            .map(|u| u.text.as_str())
+            .collect();
+        assert_eq!(neighbours, ["ben"]);
+        // nor as a compound part's neighbour word
+        assert_eq!(e.neighbour_word("legg").as_deref(), Some("ben"));
     }
 
     #[test]
