@@ -446,12 +446,22 @@ impl DocSet for MinUnion {
         if self.doc >= target {
             return self.doc;
         }
+        // as `advance`: one pass, finished children dropped only when one
+        // finishes
+        let mut next = TERMINATED;
+        let mut finished = false;
         for (c, d) in self.children.iter_mut().zip(self.docs.iter_mut()) {
             if *d < target {
                 *d = c.seek(target);
+                finished |= *d == TERMINATED;
             }
+            next = next.min(*d);
         }
-        self.settle();
+        if finished {
+            self.settle();
+        } else {
+            self.doc = next;
+        }
         self.doc
     }
 
