@@ -3,10 +3,19 @@
 //! answers that it is unavailable (502/503/504), so a dead node costs one
 //! timeout, not a failed search. 429 (the cluster pushing back) waits and
 //! retries. When no node answers, the error says which URLs were tried.
+//!
+//! A node's answer is believed only when it reads as OpenSearch's: a body
+//! read to its end (a connection cut mid-way, or a body still dripping at
+//! the timeout, is that node failing), no larger than
+//! [`MAX_ANSWER_BYTES`], and, for a 2xx answer with a body, a JSON object.
+//! A login page of a proxy answering 200, a redirect (never followed: it
+//! would turn a search into a bodiless `GET`, maybe to another host) or a
+//! cut answer is a failure naming the node and what it sent, never an
+//! empty result.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use reqwest::blocking::Client as Http;
 use reqwest::Method;
@@ -16,6 +25,15 @@ use crate::error::{Error, Result};
 
 /// How often a request is retried after 429 before it fails.
 pub(crate) const MAX_BACKOFF_RETRIES: u32 = 6;
+
+/// The largest answer read from a node. Kartotek's largest answers are
+/// pages of stored passages (a thousand passages, or one document's, whose
+/// text is cut at 16 MB); a larger one is no answer Kartotek asked for, and
+/// reading it whole would hold it twice in memory (text and JSON).
+pub(crate) const MAX_ANSWER_BYTES: u64 = 128 << 20;
+
+/// Characters of an unreadable answer quoted in an error.
+const EXCERPT_CHARS: usize = 120;
 
 /// Connection settings.
 #[derive(Debug, Clone)]
@@ -42,7 +60,17 @@ pub(crate) struct Client {
     urls: Arc<Vec<String>>,
     auth: Option<(String, String)>,
     next: Arc<AtomicUsize>,
+    /// When each node last failed (unreachable, timed out, cut off, an
+    /// answer that was not OpenSearch's): for [`COOL_DOWN`] after, it is
+    /// tried after the others, so one dead node does not cost every
+    /// request its timeout.
+    failed: Arc<Mutex<Vec<Option<Instant>>>>,
+    /// Time allowed for a whole request, its answer read to the end.
+    timeout: Duration,
 }
+
+/// How long a node that failed is tried last.
+const COOL_DOWN: Duration = Duration::from_secs(30);
 
 /// An answer: the status and the JSON body (`Null` when empty or not JSON).
 #[derive(Debug)]
@@ -52,16 +80,23 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    /// The body of a 2xx answer, or an error naming what failed.
+    /// The body of a 2xx answer, or an error naming what failed: the
+    /// cluster unavailable for now (429, 5xx: retrying later may succeed),
+    /// else a request the cluster refused (a bug of ours or of its setup).
     pub(crate) fn ok(self, what: &str) -> Result<Value> {
         if (200..300).contains(&self.status) {
             return Ok(self.body);
         }
-        Err(Error::Internal(format!(
+        let message = format!(
             "opensearch refused to {what} (HTTP {}): {}",
             self.status,
             reason(&self.body)
-        )))
+        );
+        Err(if self.status == 429 || self.status >= 500 {
+            Error::Unavailable(message)
+        } else {
+            Error::Internal(message)
+        })
     }
 }
 
@@ -75,9 +110,18 @@ pub(crate) fn reason(body: &Value) -> String {
             _ => s.to_string(),
         };
     }
-    let mut s = body.to_string();
-    s.truncate(300);
-    s
+    match body {
+        // an answer that was no JSON: its start, already quoted
+        Value::String(text) => text.clone(),
+        Value::Null => "no answer body".to_string(),
+        other => {
+            let mut s = other.to_string();
+            if let Some((at, _)) = s.char_indices().nth(300) {
+                s.truncate(at);
+            }
+            s
+        }
+    }
 }
 
 impl Client {
@@ -103,6 +147,7 @@ impl Client {
             urls.push(u.trim().trim_end_matches('/').to_string());
         }
         let mut b = Http::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(conn.connect_timeout)
             .timeout(conn.timeout)
             .pool_idle_timeout(Duration::from_secs(30))
@@ -121,6 +166,8 @@ impl Client {
             .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             http: Box::leak(Box::new(http)),
+            failed: Arc::new(Mutex::new(vec![None; urls.len()])),
+            timeout: conn.timeout,
             urls: Arc::new(urls),
             auth: conn.basic_auth.clone(),
             next: Arc::new(AtomicUsize::new(0)),
@@ -150,14 +197,19 @@ impl Client {
         body: Option<Vec<u8>>,
         content_type: &str,
     ) -> Result<Answer> {
-        let n = self.urls.len();
-        let first = self.next.fetch_add(1, Ordering::Relaxed);
+        let order = self.order();
+        let n = order.len();
         let mut failures: Vec<String> = Vec::new();
         let mut backoff = Duration::from_millis(100);
         let mut pushed_back = 0;
         let mut i = 0;
         while i < n {
-            let url = &self.urls[(first + i) % n];
+            let node = order[i];
+            let url = &self.urls[node];
+            // marked failed unless it gives an answer below
+            if i > 0 {
+                self.mark(order[i - 1], true);
+            }
             let mut req = self
                 .http
                 .request(method.clone(), format!("{url}{path}"))
@@ -168,6 +220,7 @@ impl Client {
             if let Some(b) = &body {
                 req = req.body(b.clone());
             }
+            let deadline = Instant::now() + self.timeout;
             match req.send() {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
@@ -179,17 +232,63 @@ impl Client {
                         continue;
                     }
                     if matches!(status, 502..=504) {
-                        failures.push(format!("{url}: HTTP {status}"));
+                        let text = read_body(resp, deadline).unwrap_or_default();
+                        failures.push(format!("{url}: HTTP {status} {}", excerpt(&text)));
                         i += 1;
                         continue;
                     }
-                    let text = resp.text().unwrap_or_default();
-                    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    if (300..400).contains(&status) {
+                        let to = resp
+                            .headers()
+                            .get(reqwest::header::LOCATION)
+                            .and_then(|l| l.to_str().ok())
+                            .unwrap_or("nowhere")
+                            .to_string();
+                        failures.push(format!(
+                            "{url}: answered HTTP {status}, a redirect to {}, where OpenSearch answers",
+                            excerpt(&to)
+                        ));
+                        i += 1;
+                        continue;
+                    }
                     if status == 401 || status == 403 {
-                        return Err(Error::Usage(format!(
-                            "the OpenSearch cluster at {url} refused the credentials (HTTP {status})\nhint: set --opensearch-user and --opensearch-password (or KARTOTEK_OPENSEARCH_USER/PASSWORD)"
+                        // the CLI's user fixes it; a server's client cannot
+                        // (its operator reads the log)
+                        return Err(Error::Unavailable(format!(
+                            "the OpenSearch cluster at {url} refused Kartotek's credentials (HTTP {status}); set --opensearch-user and --opensearch-password (or KARTOTEK_OPENSEARCH_USER/PASSWORD)"
                         )));
                     }
+                    let kind = resp
+                        .headers()
+                        .get(reqwest::header::CONTENT_TYPE)
+                        .and_then(|t| t.to_str().ok())
+                        .unwrap_or("no type")
+                        .to_string();
+                    let text = match read_body(resp, deadline) {
+                        Ok(t) => t,
+                        Err(why) => {
+                            tracing::warn!(node = %url, error = %why, "opensearch node failed; trying the next");
+                            failures.push(format!("{url}: {why}"));
+                            i += 1;
+                            continue;
+                        }
+                    };
+                    let body = match serde_json::from_str::<Value>(&text) {
+                        Ok(v) if v.is_object() => v,
+                        // a HEAD answer, or an empty one, has no body
+                        _ if text.trim().is_empty() => Value::Null,
+                        _ if (200..300).contains(&status) => {
+                            failures.push(format!(
+                                "{url}: answered HTTP {status} with {kind}, not OpenSearch's JSON: {}",
+                                excerpt(&text)
+                            ));
+                            i += 1;
+                            continue;
+                        }
+                        // an error page: its words, for the message
+                        _ => Value::String(excerpt(&text)),
+                    };
+                    self.mark(node, false);
                     return Ok(Answer { status, body });
                 }
                 Err(e) => {
@@ -199,11 +298,83 @@ impl Client {
                 }
             }
         }
+        if let Some(&last) = order.last() {
+            self.mark(last, true);
+        }
         Err(Error::Unavailable(format!(
             "no OpenSearch node answered ({})",
             failures.join("; ")
         )))
     }
+
+    /// The nodes in the order to try them: in turn from the next one, the
+    /// ones that failed in the last [`COOL_DOWN`] last.
+    fn order(&self) -> Vec<usize> {
+        let n = self.urls.len();
+        let first = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut order: Vec<usize> = (0..n).map(|i| (first + i) % n).collect();
+        if let Ok(failed) = self.failed.lock() {
+            let cooling = |i: &usize| failed[*i].is_some_and(|t| t.elapsed() < COOL_DOWN);
+            // stable: the turn is kept within each group
+            order.sort_by_key(cooling);
+        }
+        order
+    }
+
+    /// Note that `node` failed now (`true`) or answered (`false`).
+    fn mark(&self, node: usize, failed: bool) {
+        if let Ok(mut marks) = self.failed.lock() {
+            marks[node] = failed.then(Instant::now);
+        }
+    }
+}
+
+/// A node's answer as text, read to its end and at most
+/// [`MAX_ANSWER_BYTES`]; the reason when it cannot be.
+/// A body still arriving at `deadline` (a node dripping it, each read
+/// within the client's timeout) is the node failing too.
+fn read_body(
+    mut resp: reqwest::blocking::Response,
+    deadline: Instant,
+) -> std::result::Result<String, String> {
+    use std::io::Read;
+    let too_large = || {
+        format!(
+            "answered more than {} MB, no answer Kartotek asked for",
+            MAX_ANSWER_BYTES >> 20
+        )
+    };
+    if resp.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        let n = resp
+            .read(&mut chunk)
+            .map_err(|e| format!("its answer was cut off ({e})"))?;
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        if bytes.len() as u64 > MAX_ANSWER_BYTES {
+            return Err(too_large());
+        }
+        if Instant::now() > deadline {
+            return Err("timed out: its answer was still arriving".into());
+        }
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The start of an answer that is not what was expected, on one line.
+fn excerpt(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cut: String = one_line.chars().take(EXCERPT_CHARS).collect();
+    if cut.len() < one_line.len() {
+        cut.push('…');
+    }
+    format!("`{cut}`")
 }
 
 /// A reqwest error in a few words (its chain, without the URL it repeats).
@@ -225,5 +396,184 @@ fn short(e: &reqwest::Error) -> String {
         what.to_string()
     } else {
         format!("{what}: {cause}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    /// A node on loopback that answers every request with `answer` (raw
+    /// HTTP: status line, headers, body), then closes the connection.
+    fn node(answer: &'static [u8]) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { return };
+                request_head(&mut s);
+                let _ = s.write_all(answer);
+            }
+        });
+        url
+    }
+
+    /// Read a request's head (the tests send no body).
+    fn request_head(s: &mut std::net::TcpStream) {
+        let mut seen = Vec::new();
+        let mut byte = [0u8; 1];
+        while !seen.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
+            seen.push(byte[0]);
+        }
+    }
+
+    fn client(urls: &[String]) -> Client {
+        Client::new(&Connection {
+            urls: urls.to_vec(),
+            basic_auth: None,
+            ca_file: None,
+            connect_timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(5),
+        })
+        .expect("client")
+    }
+
+    fn failure(urls: &[String]) -> String {
+        match client(urls).send(Method::GET, "/kartotek/_search", None) {
+            Err(e @ Error::Unavailable(_)) => e.to_string(),
+            other => panic!("expected the cluster unavailable, got {other:?}"),
+        }
+    }
+
+    const LOGIN: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 34\r\nconnection: close\r\n\r\n<html><body>Sign in</body></html>\n";
+    const FOUND: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 27\r\nconnection: close\r\n\r\n{\"hits\":{\"hits\":[],\"n\":1}}\n";
+
+    #[test]
+    fn a_login_page_answered_200_is_the_node_failing_not_an_empty_result() {
+        let why = failure(&[node(LOGIN)]);
+        assert!(
+            why.contains("text/html") && why.contains("Sign in"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn a_node_sending_a_login_page_is_passed_over_for_one_that_answers() {
+        let c = client(&[node(LOGIN), node(FOUND)]);
+        let a = c
+            .send(Method::GET, "/kartotek/_search", None)
+            .expect("answer");
+        assert_eq!(a.body["hits"]["n"], 1);
+    }
+
+    #[test]
+    fn a_node_that_failed_is_tried_after_the_others_for_a_while() {
+        // a node that takes connections and closes them unanswered
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let dead = format!("http://{}", listener.local_addr().expect("address"));
+        let tried = Arc::new(AtomicUsize::new(0));
+        let count = tried.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                count.fetch_add(1, Ordering::SeqCst);
+                drop(stream);
+            }
+        });
+        let c = client(&[dead, node(FOUND)]);
+        for _ in 0..4 {
+            c.send(Method::GET, "/kartotek/_search", None)
+                .expect("the other node answers");
+        }
+        // tried by the first request only (in turn, the third would again)
+        let first = tried.load(Ordering::SeqCst);
+        assert_eq!(first, 1);
+        // and again once its cool-down is over
+        c.failed.lock().expect("lock")[0] = Some(Instant::now() - COOL_DOWN);
+        for _ in 0..2 {
+            c.send(Method::GET, "/kartotek/_search", None)
+                .expect("the other node answers");
+        }
+        assert!(tried.load(Ordering::SeqCst) > first);
+    }
+
+    #[test]
+    fn a_redirect_is_not_followed_but_named() {
+        let why = failure(&[node(
+            b"HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:1/login\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        )]);
+        assert!(why.contains("302") && why.contains("/login"), "{why}");
+    }
+
+    #[test]
+    fn an_answer_cut_off_mid_body_is_the_node_failing() {
+        let why = failure(&[node(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\nconnection: close\r\n\r\n{\"hits\":{\"hits\":[",
+        )]);
+        assert!(why.contains("cut off"), "{why}");
+    }
+
+    #[test]
+    fn an_answer_dripped_past_the_timeout_is_the_node_failing() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        std::thread::spawn(move || {
+            let Some(Ok(mut s)) = listener.incoming().next() else {
+                return;
+            };
+            request_head(&mut s);
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n",
+            );
+            // a byte every 50 ms: each read is quick, the whole never ends
+            while s.write_all(b" ").is_ok() {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let c = Client::new(&Connection {
+            urls: vec![url],
+            basic_auth: None,
+            ca_file: None,
+            connect_timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(1),
+        })
+        .expect("client");
+        let started = Instant::now();
+        let e = c.send(Method::GET, "/kartotek/_search", None).unwrap_err();
+        assert!(e.to_string().contains("still arriving"), "{e}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn an_answer_larger_than_the_limit_is_refused_unread() {
+        let why = failure(&[node(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 999999999999\r\nconnection: close\r\n\r\n{",
+        )]);
+        assert!(why.contains("more than 128 MB"), "{why}");
+    }
+
+    #[test]
+    fn a_cluster_pushing_back_or_failing_is_unavailable_and_a_refused_request_internal() {
+        let answer = |status| Answer {
+            status,
+            body: Value::String("`<html>busy</html>`".into()),
+        };
+        for status in [429, 500, 503] {
+            let e = answer(status).ok("search").unwrap_err();
+            assert!(matches!(e, Error::Unavailable(_)), "{status}: {e:?}");
+            assert!(e.to_string().contains("<html>busy</html>"), "{e}");
+        }
+        assert!(matches!(answer(400).ok("search"), Err(Error::Internal(_))));
+    }
+
+    #[test]
+    fn a_long_reason_is_cut_on_a_character_boundary() {
+        let body = serde_json::json!({ "od": "ø".repeat(400) });
+        assert!(reason(&body).chars().count() <= 300);
     }
 }
