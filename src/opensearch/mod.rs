@@ -225,8 +225,19 @@ impl Cluster {
         let a = self
             .client
             .send(Method::HEAD, &format!("/_alias/{}", self.alias), None)?;
-        if a.status == 200 {
-            return Ok(());
+        match a.status {
+            200 => return Ok(()),
+            // only "no such alias" means it is to be made: any other answer
+            // (an error page, a refusal) could stand before an alias that
+            // exists, and a second index under it would split the documents
+            404 => {}
+            status => {
+                a.ok(&format!("look up the alias `{}`", self.alias))?;
+                return Err(Error::Unavailable(format!(
+                    "the cluster answered HTTP {status} to a look-up of the alias `{}`",
+                    self.alias
+                )));
+            }
         }
         let name = self.versioned_name();
         let body = json!({
@@ -304,6 +315,9 @@ impl Cluster {
                 last = format!("{} shard(s) failed", body["_shards"]["failed"]);
                 continue;
             }
+            // every search answer lists its hits (none, with `size: 0`): one
+            // without is no search answer, not an empty result
+            page(&body)?;
             return Ok(body);
         }
         Err(Error::Unavailable(format!(
@@ -701,10 +715,19 @@ impl Cluster {
     /// search sees one or the other), and the old index is deleted.
     /// Searches go on against the old index meanwhile; writes made during
     /// the copy go to the old index and are lost with it, so run ingest
-    /// again afterwards (it only re-reads what changed). Returns the new
-    /// index's name.
+    /// again afterwards (it only re-reads what changed). The copy is
+    /// checked before the alias moves: it must have read at least the
+    /// passages the index held when it began, and hold every passage
+    /// written to it; otherwise (a page lost, a write not kept) the alias
+    /// and the old index stay, the copy is deleted and the error says why.
+    /// Returns the new index's name.
     pub fn reindex(&self, shards: u32, replicas: u32) -> Result<String> {
         let old = self.indexes()?;
+        let held = if old.is_empty() {
+            0
+        } else {
+            crate::store::DocStore::passage_count(self)?
+        };
         let millis = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis())
@@ -723,46 +746,90 @@ impl Cluster {
         let mut after: Option<Value> = None;
         let mut rows: Vec<Value> = Vec::new();
         let mut current = String::new();
-        loop {
-            let mut body = json!({
-                "size": 1000,
-                "query": { "match_all": {} },
-                "sort": [{ mapping::ID: "asc" }, { mapping::PASSAGE: "asc" }],
-                "_source": [mapping::STORED],
-            });
-            if let Some(a) = &after {
-                body["search_after"] = a.clone();
+        let (mut read, mut written) = (0u64, 0u64);
+        let copied = |target: &Cluster, read: u64, written: u64| -> Result<()> {
+            // the copy is checked before the alias moves and the old index
+            // goes: fewer passages read than the index held means pages
+            // went missing, and fewer in the copy than written, writes
+            if read < held {
+                return Err(Error::Unavailable(format!(
+                    "the copy read {read} passages of the {held} the index holds"
+                )));
             }
-            let resp = self.search(&body)?;
-            let hits = resp["hits"]["hits"].as_array().cloned().unwrap_or_default();
-            if hits.is_empty() {
-                break;
+            let there = crate::store::DocStore::passage_count(target)?;
+            if there != written {
+                return Err(Error::Unavailable(format!(
+                    "the copy holds {there} passages of the {written} written to it"
+                )));
             }
-            after = hits.last().map(|h| h["sort"].clone());
-            for h in hits {
-                let stored = h["_source"][mapping::STORED].clone();
-                let id = stored["id"].as_str().unwrap_or_default().to_string();
-                if id != current && !rows.is_empty() {
-                    if let Some(doc) = document_from(&current, &rows) {
-                        crate::store::DocWriter::upsert(&mut w, &doc)?;
-                    }
-                    rows.clear();
+            if written < read {
+                tracing::warn!(
+                    skipped = read - written,
+                    "passages without their document were not copied"
+                );
+            }
+            Ok(())
+        };
+        let target_name = name.clone();
+        let mut copy = || -> Result<()> {
+            loop {
+                let mut body = json!({
+                    "size": 1000,
+                    "query": { "match_all": {} },
+                    "sort": [{ mapping::ID: "asc" }, { mapping::PASSAGE: "asc" }],
+                    "_source": [mapping::STORED],
+                });
+                if let Some(a) = &after {
+                    body["search_after"] = a.clone();
                 }
-                current = id;
-                rows.push(stored);
+                let resp = self.search(&body)?;
+                let hits = page(&resp)?;
+                if hits.is_empty() {
+                    break;
+                }
+                after = Some(next_page(hits, after.as_ref())?);
+                read += hits.len() as u64;
+                for h in hits {
+                    let stored = h["_source"][mapping::STORED].clone();
+                    let id = stored["id"].as_str().unwrap_or_default().to_string();
+                    if id != current && !rows.is_empty() {
+                        if let Some(doc) = document_from(&current, &rows) {
+                            crate::store::DocWriter::upsert(&mut w, &doc)?;
+                            written += rows.len() as u64;
+                        }
+                        rows.clear();
+                    }
+                    current = id;
+                    rows.push(stored);
+                }
             }
+            if let Some(doc) = document_from(&current, &rows) {
+                crate::store::DocWriter::upsert(&mut w, &doc)?;
+                written += rows.len() as u64;
+            }
+            crate::store::DocWriter::commit(&mut w)?;
+            self.client
+                .send(
+                    Method::GET,
+                    &format!("/_cluster/health/{target_name}?wait_for_status=yellow&timeout=60s"),
+                    None,
+                )?
+                .ok("wait for the new index")?;
+            copied(&target, read, written)
+        };
+        if let Err(e) = copy() {
+            // the alias and the old index stay as they were; the partial
+            // copy goes (a failure to delete it is logged: the error that
+            // stopped the copy is the one to report)
+            if let Err(d) = self
+                .client
+                .send(Method::DELETE, &format!("/{name}"), None)
+                .and_then(|r| r.ok("delete the partial copy"))
+            {
+                tracing::warn!(index = %name, error = %d, "the partial copy was not deleted");
+            }
+            return Err(e);
         }
-        if let Some(doc) = document_from(&current, &rows) {
-            crate::store::DocWriter::upsert(&mut w, &doc)?;
-        }
-        crate::store::DocWriter::commit(&mut w)?;
-        self.client
-            .send(
-                Method::GET,
-                &format!("/_cluster/health/{name}?wait_for_status=yellow&timeout=60s"),
-                None,
-            )?
-            .ok("wait for the new index")?;
         let mut actions = vec![json!({ "add": { "index": name, "alias": self.alias } })];
         for o in &old {
             actions.push(json!({ "remove": { "index": o, "alias": self.alias } }));
@@ -821,7 +888,12 @@ impl Cluster {
                 Some(&json!({ "query": query })),
             )?
             .ok("count")?;
-        Ok(r["count"].as_u64().unwrap_or(0))
+        r["count"].as_u64().ok_or_else(|| {
+            Error::Unavailable(format!(
+                "the cluster's answer to a count has no count: {}",
+                reason(&r)
+            ))
+        })
     }
 }
 
@@ -860,15 +932,15 @@ impl crate::store::DocStore for Cluster {
                 body["search_after"] = a.clone();
             }
             let resp = self.search(&body)?;
-            let hits = resp["hits"]["hits"].as_array().cloned().unwrap_or_default();
+            let hits = page(&resp)?;
             if hits.is_empty() {
                 break;
             }
-            for h in &hits {
+            for h in hits {
                 let get = |k: &str| h["fields"][k][0].as_str().unwrap_or_default().to_string();
                 out.push((get(mapping::ID), get("source")));
             }
-            after = hits.last().map(|h| h["sort"].clone());
+            after = Some(next_page(hits, after.as_ref())?);
         }
         Ok(out)
     }
@@ -895,11 +967,39 @@ impl crate::store::DocStore for Cluster {
             .client
             .send(Method::GET, "/_cluster/health", None)?
             .ok("report its health")?;
-        Ok(r["status"].as_str().unwrap_or("unknown").to_string())
+        match r["status"].as_str() {
+            Some(status @ ("green" | "yellow" | "red")) => Ok(status.to_string()),
+            _ => Err(Error::Unavailable(format!(
+                "the cluster's health answer has no status green, yellow or red: {}",
+                reason(&r)
+            ))),
+        }
     }
 
     fn folder(&self) -> Option<&std::path::Path> {
         None
+    }
+}
+
+/// The hits of a search answer; an answer without them is no answer.
+fn page(resp: &Value) -> Result<&Vec<Value>> {
+    resp["hits"]["hits"].as_array().ok_or_else(|| {
+        Error::Unavailable(format!(
+            "the cluster's search answer has no hits: {}",
+            reason(resp)
+        ))
+    })
+}
+
+/// Where the page after `hits` starts: the last hit's sort values, which
+/// must move on from `before` (a proxy or backend ignoring `search_after`
+/// would send the same page for ever).
+fn next_page(hits: &[Value], before: Option<&Value>) -> Result<Value> {
+    match hits.last().map(|h| &h["sort"]) {
+        Some(sort) if sort.is_array() && Some(sort) != before => Ok(sort.clone()),
+        _ => Err(Error::Unavailable(
+            "the cluster sent a page of results that does not move on from the last (search_after not honoured)".into(),
+        )),
     }
 }
 

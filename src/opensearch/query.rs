@@ -357,7 +357,16 @@ pub(crate) fn found(plan: &Plan, resp: &Value) -> Found {
         let best = h["_score"].as_f64().unwrap_or(0.0) as f32;
         let passages = passages(h);
         let stored = stored(&h["_source"][STORED]);
+        // a hit that is none of Kartotek's passages (no id), or a document
+        // listed again (its passages collapsed to one by the request), is
+        // not shown
+        if stored.id.is_empty() {
+            continue;
+        }
         let key = crate::index::schema::doc_key(&stored.id);
+        if top.iter().any(|(k, _)| *k == key) {
+            continue;
+        }
         top.push((
             key,
             FoundDoc {
@@ -397,7 +406,8 @@ pub(crate) fn found(plan: &Plan, resp: &Value) -> Found {
         counts
     });
     Found {
-        total: total(resp),
+        // (never fewer than the documents shown)
+        total: total(resp).max(top.len() as u64),
         top: top.into_iter().map(|(_, d)| d).collect(),
         facets,
     }
@@ -423,7 +433,10 @@ pub(crate) fn stored(s: &Value) -> StoredPassage {
         lang: text("lang"),
         passage_lang: text("passage_lang"),
         page: s["page"].as_u64().unwrap_or(0),
-        date: s["date"].as_u64(),
+        // a day as Kartotek stores it (`20250620`), nothing else
+        date: s["date"]
+            .as_u64()
+            .filter(|d| (10000101..=29991231).contains(d)),
         text: text("text"),
         facets,
     }

@@ -97,6 +97,14 @@ impl ClusterWriter {
                 Some(&json!({ "ids": docs })),
             )?
             .ok("read stored documents")?;
+        let answered = r["docs"].as_array().map_or(0, Vec::len);
+        if answered != ids.len() {
+            // an answer for some only: the others' old passages would stay
+            return Err(Error::Unavailable(format!(
+                "the cluster answered a read of {} stored documents with {answered}",
+                ids.len()
+            )));
+        }
         let mut out = HashMap::new();
         for (id, d) in ids.iter().zip(r["docs"].as_array().into_iter().flatten()) {
             if d["found"].as_bool() == Some(true) {
@@ -122,21 +130,30 @@ impl ClusterWriter {
                 .client
                 .send_ndjson(&format!("/{}/_bulk", self.cluster.alias), body)?;
             let resp = r.ok("index passages")?;
-            if resp["errors"].as_bool() != Some(true) {
-                return Ok(());
+            // a write is confirmed by its own item: an answer listing
+            // fewer, or items without a status, confirms nothing
+            let answers = resp["items"].as_array().cloned().unwrap_or_default();
+            if resp["errors"].as_bool().is_none() || answers.len() != items.len() {
+                return Err(Error::Unavailable(format!(
+                    "the cluster answered a bulk write of {} passages with {} results; the writes are not confirmed",
+                    items.len(),
+                    answers.len()
+                )));
             }
             let mut retry = Vec::new();
-            let answers = resp["items"].as_array().cloned().unwrap_or_default();
             for (item, answer) in items.into_iter().zip(answers) {
-                let (op, result) = match answer.as_object().and_then(|o| o.iter().next()) {
-                    Some((op, result)) => (op.clone(), result.clone()),
-                    None => continue,
+                let Some((op, result)) = answer.as_object().and_then(|o| o.iter().next()) else {
+                    return Err(Error::Unavailable(format!(
+                        "the cluster answered a bulk write with an unreadable result: {}",
+                        reason(&answer)
+                    )));
                 };
+                let (op, result) = (op.clone(), result.clone());
                 let status = result["status"].as_u64().unwrap_or(0);
                 if (200..300).contains(&status) || (op == "delete" && status == 404) {
                     continue;
                 }
-                if matches!(status, 429 | 503) && attempt + 1 < ITEM_ATTEMPTS {
+                if matches!(status, 429 | 503) {
                     retry.push(item);
                 } else {
                     return Err(Error::Internal(format!(
@@ -147,6 +164,9 @@ impl ClusterWriter {
             }
             if retry.is_empty() {
                 return Ok(());
+            }
+            if attempt + 1 == ITEM_ATTEMPTS {
+                break;
             }
             tracing::warn!(items = retry.len(), "opensearch pushed back; retrying");
             std::thread::sleep(backoff);
