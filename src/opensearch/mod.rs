@@ -743,7 +743,6 @@ impl Cluster {
         let target = Cluster::with(self.client.clone(), name.clone());
         let mut w = writer::ClusterWriter::new(target.clone());
         // passages in (document, passage) order, a page at a time
-        let mut after: Option<Value> = None;
         let mut rows: Vec<Value> = Vec::new();
         let mut current = String::new();
         let (mut read, mut written) = (0u64, 0u64);
@@ -772,22 +771,13 @@ impl Cluster {
         };
         let target_name = name.clone();
         let mut copy = || -> Result<()> {
-            loop {
-                let mut body = json!({
-                    "size": 1000,
-                    "query": { "match_all": {} },
-                    "sort": [{ mapping::ID: "asc" }, { mapping::PASSAGE: "asc" }],
-                    "_source": [mapping::STORED],
-                });
-                if let Some(a) = &after {
-                    body["search_after"] = a.clone();
-                }
-                let resp = self.search(&body)?;
-                let hits = page(&resp)?;
-                if hits.is_empty() {
-                    break;
-                }
-                after = Some(next_page(hits, after.as_ref())?);
+            let every = json!({
+                "size": 1000,
+                "query": { "match_all": {} },
+                "sort": [{ mapping::ID: "asc" }, { mapping::PASSAGE: "asc" }],
+                "_source": [mapping::STORED],
+            });
+            self.pages(every, |hits| {
                 read += hits.len() as u64;
                 for h in hits {
                     let stored = h["_source"][mapping::STORED].clone();
@@ -802,7 +792,8 @@ impl Cluster {
                     current = id;
                     rows.push(stored);
                 }
-            }
+                Ok(())
+            })?;
             if let Some(doc) = document_from(&current, &rows) {
                 crate::store::DocWriter::upsert(&mut w, &doc)?;
                 written += rows.len() as u64;
@@ -850,6 +841,25 @@ impl Cluster {
                 .ok("delete the old index")?;
         }
         Ok(name)
+    }
+
+    /// Every page of the sorted search `body` in turn, to `each`, by
+    /// `search_after` (a page that does not move on is an error).
+    fn pages(&self, body: Value, mut each: impl FnMut(&[Value]) -> Result<()>) -> Result<()> {
+        let mut after: Option<Value> = None;
+        loop {
+            let mut body = body.clone();
+            if let Some(a) = &after {
+                body["search_after"] = a.clone();
+            }
+            let resp = self.search(&body)?;
+            let hits = page(&resp)?;
+            if hits.is_empty() {
+                return Ok(());
+            }
+            after = Some(next_page(hits, after.as_ref())?);
+            each(hits)?;
+        }
     }
 
     /// Make the writes so far visible to searches.
@@ -919,29 +929,20 @@ impl crate::store::DocStore for Cluster {
 
     fn all_sources(&self) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
-        let mut after: Option<Value> = None;
-        loop {
-            let mut body = json!({
-                "size": 1000,
-                "query": { "term": { mapping::PASSAGE: 0 } },
-                "sort": [{ mapping::ID: "asc" }],
-                "_source": false,
-                "fields": [mapping::ID, "source"],
-            });
-            if let Some(a) = &after {
-                body["search_after"] = a.clone();
-            }
-            let resp = self.search(&body)?;
-            let hits = page(&resp)?;
-            if hits.is_empty() {
-                break;
-            }
+        let first_passages = json!({
+            "size": 1000,
+            "query": { "term": { mapping::PASSAGE: 0 } },
+            "sort": [{ mapping::ID: "asc" }],
+            "_source": false,
+            "fields": [mapping::ID, "source"],
+        });
+        self.pages(first_passages, |hits| {
             for h in hits {
                 let get = |k: &str| h["fields"][k][0].as_str().unwrap_or_default().to_string();
                 out.push((get(mapping::ID), get("source")));
             }
-            after = Some(next_page(hits, after.as_ref())?);
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 

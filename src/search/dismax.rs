@@ -405,6 +405,33 @@ impl MinUnion {
         u
     }
 
+    /// Move the children whose passage `moves` picks, by `by`, and take
+    /// the smallest passage in the same pass (an intersection seeks a word
+    /// at every passage its leader tries: a second pass over dozens of
+    /// alternatives cost 9 % of a two-word query at 1M passages). Finished
+    /// children are dropped only when one finishes.
+    fn step(
+        &mut self,
+        moves: impl Fn(DocId) -> bool,
+        mut by: impl FnMut(&mut dyn Scorer) -> DocId,
+    ) -> DocId {
+        let mut next = TERMINATED;
+        let mut finished = false;
+        for (c, d) in self.children.iter_mut().zip(self.docs.iter_mut()) {
+            if moves(*d) {
+                *d = by(c.as_mut());
+                finished |= *d == TERMINATED;
+            }
+            next = next.min(*d);
+        }
+        if finished {
+            self.settle();
+        } else {
+            self.doc = next;
+        }
+        self.doc
+    }
+
     /// Drop finished children and take the smallest current doc.
     fn settle(&mut self) {
         let mut i = 0;
@@ -422,47 +449,16 @@ impl MinUnion {
 
 impl DocSet for MinUnion {
     fn advance(&mut self) -> DocId {
-        // one pass: move the children at the current passage and find the
-        // next smallest; finished children are dropped when one finishes
+        // the children at the current passage
         let at = self.doc;
-        let mut next = TERMINATED;
-        let mut finished = false;
-        for (c, d) in self.children.iter_mut().zip(self.docs.iter_mut()) {
-            if *d == at {
-                *d = c.advance();
-                finished |= *d == TERMINATED;
-            }
-            next = next.min(*d);
-        }
-        if finished {
-            self.settle();
-        } else {
-            self.doc = next;
-        }
-        self.doc
+        self.step(|d| d == at, |c| c.advance())
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
         if self.doc >= target {
             return self.doc;
         }
-        // as `advance`: one pass, finished children dropped only when one
-        // finishes
-        let mut next = TERMINATED;
-        let mut finished = false;
-        for (c, d) in self.children.iter_mut().zip(self.docs.iter_mut()) {
-            if *d < target {
-                *d = c.seek(target);
-                finished |= *d == TERMINATED;
-            }
-            next = next.min(*d);
-        }
-        if finished {
-            self.settle();
-        } else {
-            self.doc = next;
-        }
-        self.doc
+        self.step(|d| d < target, |c| c.seek(target))
     }
 
     fn doc(&self) -> DocId {
