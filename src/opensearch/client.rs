@@ -13,6 +13,7 @@
 //! cut answer is a failure naming the node and what it sent, never an
 //! empty result.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -71,6 +72,38 @@ pub(crate) struct Client {
 
 /// How long a node that failed is tried last.
 const COOL_DOWN: Duration = Duration::from_secs(30);
+
+thread_local! {
+    /// When the operation this thread runs must be done (see
+    /// [`Client::within`]); `None`: each request has the whole timeout.
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// The deadline of the operation this thread runs, to hand to a thread it
+/// starts for part of it (see [`until`]).
+pub(crate) fn deadline() -> Option<Instant> {
+    DEADLINE.get()
+}
+
+/// Run `work` under `deadline` (one taken from [`deadline`] on another
+/// thread), or the one this thread has if sooner.
+pub(crate) fn until<T>(deadline: Option<Instant>, work: impl FnOnce() -> T) -> T {
+    /// Puts the outer deadline back, however `work` ends.
+    struct Restore(Option<Instant>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DEADLINE.set(self.0);
+        }
+    }
+    let outer = DEADLINE.get();
+    let sooner = match (outer, deadline) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let _restore = Restore(outer);
+    DEADLINE.set(sooner);
+    work()
+}
 
 /// An answer: the status and the JSON body (`Null` when empty or not JSON).
 #[derive(Debug)]
@@ -174,6 +207,14 @@ impl Client {
         })
     }
 
+    /// Run `work` with every request it sends from this thread ending by
+    /// one deadline, the client's timeout from now: a search sends several
+    /// requests, and a node dripping each answer would cost each its own
+    /// timeout (past the server's request timeout, its thread still busy).
+    pub(crate) fn within<T>(&self, work: impl FnOnce() -> T) -> T {
+        until(Some(Instant::now() + self.timeout), work)
+    }
+
     /// The node URLs.
     pub(crate) fn urls(&self) -> &[String] {
         &self.urls
@@ -210,6 +251,19 @@ impl Client {
             if i > 0 {
                 self.mark(order[i - 1], true);
             }
+            // what is left of the operation's time, at most the timeout
+            let op = DEADLINE.get();
+            let budget = op.map_or(self.timeout, |d| {
+                d.saturating_duration_since(Instant::now())
+                    .min(self.timeout)
+            });
+            if budget.is_zero() {
+                failures.push(format!(
+                    "{url}: not asked, the operation's {} s were used up",
+                    self.timeout.as_secs_f32()
+                ));
+                break;
+            }
             let mut req = self
                 .http
                 .request(method.clone(), format!("{url}{path}"))
@@ -220,11 +274,14 @@ impl Client {
             if let Some(b) = &body {
                 req = req.body(b.clone());
             }
-            let deadline = Instant::now() + self.timeout;
-            match req.send() {
+            let deadline = Instant::now() + budget;
+            match req.timeout(budget).send() {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
-                    if status == 429 && pushed_back < MAX_BACKOFF_RETRIES {
+                    if status == 429
+                        && pushed_back < MAX_BACKOFF_RETRIES
+                        && op.is_none_or(|d| Instant::now() + backoff < d)
+                    {
                         // the cluster pushes back: wait, then try again
                         pushed_back += 1;
                         std::thread::sleep(backoff);
@@ -298,8 +355,8 @@ impl Client {
                 }
             }
         }
-        if let Some(&last) = order.last() {
-            self.mark(last, true);
+        if i > 0 {
+            self.mark(order[i - 1], true);
         }
         Err(Error::Unavailable(format!(
             "no OpenSearch node answered ({})",
@@ -350,9 +407,14 @@ fn read_body(
     let mut bytes = Vec::new();
     let mut chunk = vec![0u8; 64 << 10];
     loop {
-        let n = resp
-            .read(&mut chunk)
-            .map_err(|e| format!("its answer was cut off ({e})"))?;
+        let n = resp.read(&mut chunk).map_err(|e| {
+            // (the request's own timeout ends a read with an error too)
+            if Instant::now() >= deadline {
+                "timed out: its answer was still arriving".to_string()
+            } else {
+                format!("its answer was cut off ({e})")
+            }
+        })?;
         if n == 0 {
             break;
         }
@@ -514,31 +576,57 @@ mod tests {
         assert!(why.contains("cut off"), "{why}");
     }
 
-    #[test]
-    fn an_answer_dripped_past_the_timeout_is_the_node_failing() {
+    /// A node that drips every answer a byte every 50 ms: each read is
+    /// quick, the whole never ends; and a client that allows 1 s.
+    fn dripping() -> Client {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         std::thread::spawn(move || {
-            let Some(Ok(mut s)) = listener.incoming().next() else {
-                return;
-            };
-            request_head(&mut s);
-            let _ = s.write_all(
-                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n",
-            );
-            // a byte every 50 ms: each read is quick, the whole never ends
-            while s.write_all(b" ").is_ok() {
-                std::thread::sleep(Duration::from_millis(50));
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { return };
+                std::thread::spawn(move || {
+                    request_head(&mut s);
+                    let _ = s.write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n",
+                    );
+                    while s.write_all(b" ").is_ok() {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                });
             }
         });
-        let c = Client::new(&Connection {
+        Client::new(&Connection {
             urls: vec![url],
             basic_auth: None,
             ca_file: None,
             connect_timeout: Duration::from_secs(2),
             timeout: Duration::from_secs(1),
         })
-        .expect("client");
+        .expect("client")
+    }
+
+    #[test]
+    fn an_operations_requests_share_one_timeout() {
+        let c = dripping();
+        let errors: Vec<String> = c.within(|| {
+            (0..3)
+                .map(|_| match c.send(Method::GET, "/kartotek/_search", None) {
+                    Err(e) => e.to_string(),
+                    Ok(a) => panic!("an answer from a dripping node: {a:?}"),
+                })
+                .collect()
+        });
+        assert!(errors[0].contains("still arriving"), "{}", errors[0]);
+        // the second and third find the operation's second used up
+        assert!(errors[2].contains("used up"), "{}", errors[2]);
+        // outside the operation a request has its own timeout again
+        let e = c.send(Method::GET, "/kartotek/_search", None).unwrap_err();
+        assert!(e.to_string().contains("still arriving"), "{e}");
+    }
+
+    #[test]
+    fn an_answer_dripped_past_the_timeout_is_the_node_failing() {
+        let c = dripping();
         let started = Instant::now();
         let e = c.send(Method::GET, "/kartotek/_search", None).unwrap_err();
         assert!(e.to_string().contains("still arriving"), "{e}");

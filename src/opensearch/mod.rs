@@ -606,7 +606,8 @@ impl Cluster {
             let only = json!({ "size": 0, "track_total_hits": false,
                 "query": { "match_none": {} }, "suggest": Value::Object(suggest) });
             let (resp, suggestions) = std::thread::scope(|s| {
-                let other = s.spawn(|| self.search_as(&only, ""));
+                let deadline = client::deadline();
+                let other = s.spawn(move || client::until(deadline, || self.search_as(&only, "")));
                 let resp = self.search_as(&body, "");
                 let suggestions = other.join().unwrap_or_else(|_| {
                     Err(Error::Internal("the suggesters' request panicked".into()))
@@ -860,6 +861,12 @@ impl Cluster {
             after = Some(next_page(hits, after.as_ref())?);
             each(hits)?;
         }
+    }
+
+    /// Run `work` (a search: several requests) with one deadline for all
+    /// the requests it sends, the request timeout from now.
+    pub fn within<T>(&self, work: impl FnOnce() -> T) -> T {
+        self.client.within(work)
     }
 
     /// Make the writes so far visible to searches.

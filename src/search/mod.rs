@@ -289,8 +289,10 @@ impl Searcher {
                     near,
                     ..recorder.wanted()
                 };
-                let stats = cluster.stats(wanted)?;
-                self.search_with(req, &stats, |plan| cluster.execute(plan))
+                cluster.within(|| {
+                    let stats = cluster.stats(wanted)?;
+                    self.search_with(req, &stats, |plan| cluster.execute(plan))
+                })
             }
         }
     }
@@ -453,7 +455,7 @@ impl Searcher {
             Engine::OpenSearch(cluster) => {
                 let recorder = crate::plan::Recorder::default();
                 work(&recorder);
-                let stats = cluster.stats(recorder.wanted())?;
+                let stats = cluster.within(|| cluster.stats(recorder.wanted()))?;
                 Ok(work(&stats))
             }
         }
