@@ -400,6 +400,7 @@ impl<T: Tokenizer> Tokenizer for SnowballFilter<T> {
         SnowballTokenStream {
             tail: self.inner.token_stream(text),
             stemmer: rust_stemmers::Stemmer::create(self.algorithm),
+            algorithm: self.algorithm,
             buffer: String::new(),
         }
     }
@@ -409,7 +410,20 @@ impl<T: Tokenizer> Tokenizer for SnowballFilter<T> {
 pub struct SnowballTokenStream<T> {
     tail: T,
     stemmer: rust_stemmers::Stemmer,
+    algorithm: Algorithm,
     buffer: String,
+}
+
+/// Stems remembered per thread and algorithm. Indexing stems every word
+/// twice (the exact and the folded field of its language), and the same
+/// words recur passage after passage; past this many, words not seen are
+/// stemmed each time (the first ones seen, a corpus' commonest, stay).
+const STEMS_REMEMBERED: usize = 200_000;
+
+thread_local! {
+    /// Word → stem, per algorithm (indexed by its discriminant).
+    static STEMS: std::cell::RefCell<Vec<rustc_hash::FxHashMap<Box<str>, Box<str>>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl<T: TokenStream> TokenStream for SnowballTokenStream<T> {
@@ -423,14 +437,36 @@ impl<T: TokenStream> TokenStream for SnowballTokenStream<T> {
         if token.text.chars().count() < 3 || token.text.chars().all(|c| c.is_ascii_digit()) {
             return true;
         }
-        match self.stemmer.stem(&token.text) {
-            Cow::Owned(stemmed) => token.text = stemmed,
-            Cow::Borrowed(stemmed) => {
-                self.buffer.clear();
-                self.buffer.push_str(stemmed);
-                mem::swap(&mut token.text, &mut self.buffer);
-            }
+        let algorithm = self.algorithm as usize;
+        let known = STEMS.with_borrow(|stems| {
+            let stem = stems.get(algorithm)?.get(token.text.as_str())?;
+            token.text.clear();
+            token.text.push_str(stem);
+            Some(())
+        });
+        if known.is_some() {
+            return true;
         }
+        let stemmed = match self.stemmer.stem(&token.text) {
+            Cow::Owned(stemmed) => stemmed,
+            Cow::Borrowed(stemmed) => {
+                let mut buffer = mem::take(&mut self.buffer);
+                buffer.clear();
+                buffer.push_str(stemmed);
+                buffer
+            }
+        };
+        STEMS.with_borrow_mut(|stems| {
+            if stems.len() <= algorithm {
+                stems.resize_with(algorithm + 1, Default::default);
+            }
+            let memo = &mut stems[algorithm];
+            if memo.len() < STEMS_REMEMBERED {
+                memo.insert(token.text.as_str().into(), stemmed.as_str().into());
+            }
+        });
+        // the word's own buffer is kept for the next stem
+        self.buffer = mem::replace(&mut token.text, stemmed);
         true
     }
 
@@ -446,6 +482,22 @@ impl<T: TokenStream> TokenStream for SnowballTokenStream<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_remembered_stem_is_the_stemmers_own() {
+        let words = ["kommunene", "fylkeskommunen", "endringer", "samarbeidet"];
+        let stemmer = rust_stemmers::Stemmer::create(Algorithm::Norwegian);
+        let expected: Vec<String> = words.iter().map(|w| stemmer.stem(w).into_owned()).collect();
+        let mut a = exact_analyzer(analyzed_for(Language::Nb));
+        // the second pass reads the stems from this thread's memory
+        for _ in 0..2 {
+            let got: Vec<String> = tokens(&mut a, &words.join(" "))
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+            assert_eq!(got, expected);
+        }
+    }
 
     fn texts(mut a: TextAnalyzer, s: &str) -> Vec<String> {
         tokens(&mut a, s).into_iter().map(|t| t.text).collect()
