@@ -44,6 +44,17 @@ pub(crate) const DEFAULT_DIR: &str = "/usr/share/hunspell";
 /// words were split again). About 8 bytes per word that is no compound.
 const CACHE_WORDS: usize = 1_000_000;
 
+/// Pieces of words remembered as words or not, per thread and lexicon
+/// (see [`Lexicon::is_word`]); past this many, a piece not seen is looked
+/// up each time.
+const WORDS_REMEMBERED: usize = 500_000;
+
+thread_local! {
+    /// Piece → whether it is a word, per lexicon (by its number).
+    static WORDS: RefCell<Vec<(usize, rustc_hash::FxHashMap<Box<str>, bool>)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
 /// Linking letters between the parts of a Nordic compound.
 const NORDIC_LINKS: &[&str] = &["s", "e"];
 /// Linking letters of German compounds (`Fugenelemente`).
@@ -65,7 +76,12 @@ pub struct Lexicon {
     /// Whether function words alone make no compound (see
     /// [`Lexicon::split`]).
     refuse_function_words: bool,
+    /// This lexicon's own number, for the per-thread memory of words.
+    id: usize,
 }
+
+/// The next lexicon's number.
+static LEXICONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 impl std::fmt::Debug for Lexicon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -93,6 +109,7 @@ impl Lexicon {
             dicts,
             links,
             refuse_function_words: false,
+            id: LEXICONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -113,6 +130,36 @@ impl Lexicon {
         if word.is_empty() || word.split('-').any(str::is_empty) {
             return false;
         }
+        // splitting a word tries every cut, and the pieces recur across
+        // words (`kommune` ends thousands): each piece is looked up once
+        let lexicon = self.id;
+        let known = WORDS.with_borrow(|words| {
+            words
+                .iter()
+                .find(|(l, _)| *l == lexicon)
+                .and_then(|(_, m)| m.get(word).copied())
+        });
+        if let Some(known) = known {
+            return known;
+        }
+        let is = self.check(word);
+        WORDS.with_borrow_mut(|words| {
+            let i = match words.iter().position(|(l, _)| *l == lexicon) {
+                Some(i) => i,
+                None => {
+                    words.push((lexicon, Default::default()));
+                    words.len() - 1
+                }
+            };
+            if words[i].1.len() < WORDS_REMEMBERED {
+                words[i].1.insert(word.into(), is);
+            }
+        });
+        is
+    }
+
+    /// [`Lexicon::is_word`] without the memory: Hunspell's check.
+    fn check(&self, word: &str) -> bool {
         // the words come from queries and documents: a panic on one the
         // check above misses makes it no word, not a failed search
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -444,6 +491,18 @@ mod tests {
 
     fn lexicon() -> Lexicon {
         Lexicon::from_hunspell(&[(AFF, DIC)], NORDIC_LINKS).unwrap()
+    }
+
+    #[test]
+    fn a_remembered_piece_answers_as_its_own_lexicon_does() {
+        let l = lexicon();
+        // asked twice: the second answer comes from the memory
+        for _ in 0..2 {
+            assert!(l.is_word("turisme") && !l.is_word("turism"));
+        }
+        // another lexicon on the same thread has its own answers
+        let other = Lexicon::from_hunspell(&[(AFF, "1\nturism\n")], NORDIC_LINKS).unwrap();
+        assert!(!other.is_word("turisme") && other.is_word("turism"));
     }
 
     #[test]
