@@ -49,10 +49,12 @@ const CACHE_WORDS: usize = 1_000_000;
 /// up each time.
 const WORDS_REMEMBERED: usize = 500_000;
 
+/// Piece → whether it is a word, for one lexicon (by its number).
+type Pieces = (usize, rustc_hash::FxHashMap<Box<str>, bool>);
+
 thread_local! {
-    /// Piece → whether it is a word, per lexicon (by its number).
-    static WORDS: RefCell<Vec<(usize, rustc_hash::FxHashMap<Box<str>, bool>)>> =
-        const { RefCell::new(Vec::new()) };
+    /// What each lexicon answered on this thread.
+    static WORDS: RefCell<Vec<Pieces>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Linking letters between the parts of a Nordic compound.
