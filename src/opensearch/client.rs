@@ -11,7 +11,9 @@
 //! A login page of a proxy answering 200, a redirect (never followed: it
 //! would turn a search into a bodiless `GET`, maybe to another host) or a
 //! cut answer is a failure naming the node and what it sent, never an
-//! empty result.
+//! empty result. A node that failed is tried after the others for
+//! [`COOL_DOWN`]; the requests of one search share one timeout
+//! ([`Client::within`]).
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -330,11 +332,14 @@ impl Client {
                             continue;
                         }
                     };
+                    let ok = (200..300).contains(&status);
                     let body = match serde_json::from_str::<Value>(&text) {
                         Ok(v) if v.is_object() => v,
-                        // a HEAD answer, or an empty one, has no body
-                        _ if text.trim().is_empty() => Value::Null,
-                        _ if (200..300).contains(&status) => {
+                        // a HEAD answer has no body, nor need an error
+                        _ if text.trim().is_empty() && (method == Method::HEAD || !ok) => {
+                            Value::Null
+                        }
+                        _ if ok => {
                             failures.push(format!(
                                 "{url}: answered HTTP {status} with {kind}, not OpenSearch's JSON: {}",
                                 excerpt(&text)
@@ -387,9 +392,8 @@ impl Client {
 }
 
 /// A node's answer as text, read to its end and at most
-/// [`MAX_ANSWER_BYTES`]; the reason when it cannot be.
-/// A body still arriving at `deadline` (a node dripping it, each read
-/// within the client's timeout) is the node failing too.
+/// [`MAX_ANSWER_BYTES`] by `deadline`; the reason when it cannot be (a
+/// body still arriving then, a node dripping it, is the node failing).
 fn read_body(
     mut resp: reqwest::blocking::Response,
     deadline: Instant,
@@ -519,6 +523,15 @@ mod tests {
             why.contains("text/html") && why.contains("Sign in"),
             "{why}"
         );
+    }
+
+    #[test]
+    fn a_200_answer_without_a_body_is_the_node_failing_but_a_head_needs_none() {
+        let empty = node(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        let why = failure(std::slice::from_ref(&empty));
+        assert!(why.contains("not OpenSearch's JSON"), "{why}");
+        let head = client(&[empty]).send(Method::HEAD, "/_alias/kartotek", None);
+        assert_eq!(head.expect("a HEAD answer").status, 200);
     }
 
     #[test]

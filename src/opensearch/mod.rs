@@ -693,10 +693,19 @@ impl Cluster {
             return Ok(Vec::new());
         }
         let body = r.ok("read the alias")?;
-        Ok(body
+        // an alias that exists names at least one index: an empty answer
+        // would make a re-index leave the alias on the old index too
+        let names: Vec<String> = body
             .as_object()
             .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default())
+            .unwrap_or_default();
+        if names.is_empty() {
+            return Err(Error::Unavailable(format!(
+                "the cluster's answer for the alias `{}` names no index",
+                self.alias
+            )));
+        }
+        Ok(names)
     }
 
     /// Delete the indexes behind the alias (and so the alias).
@@ -786,7 +795,7 @@ impl Cluster {
                     if id != current && !rows.is_empty() {
                         if let Some(doc) = document_from(&current, &rows) {
                             crate::store::DocWriter::upsert(&mut w, &doc)?;
-                            written += rows.len() as u64;
+                            written += doc.passages.len() as u64;
                         }
                         rows.clear();
                     }
@@ -797,7 +806,7 @@ impl Cluster {
             })?;
             if let Some(doc) = document_from(&current, &rows) {
                 crate::store::DocWriter::upsert(&mut w, &doc)?;
-                written += rows.len() as u64;
+                written += doc.passages.len() as u64;
             }
             crate::store::DocWriter::commit(&mut w)?;
             self.client
