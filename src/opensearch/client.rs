@@ -210,11 +210,13 @@ impl Client {
     }
 
     /// Run `work` with every request it sends from this thread ending by
-    /// one deadline, the client's timeout from now: a search sends several
-    /// requests, and a node dripping each answer would cost each its own
-    /// timeout (past the server's request timeout, its thread still busy).
-    pub(crate) fn within<T>(&self, work: impl FnOnce() -> T) -> T {
-        until(Some(Instant::now() + self.timeout), work)
+    /// one deadline, the client's timeout from now (or `total`, when
+    /// shorter): a search sends several requests, and a node dripping each
+    /// answer would cost each its own timeout (past the server's request
+    /// timeout, its thread still busy).
+    pub(crate) fn within<T>(&self, total: Option<Duration>, work: impl FnOnce() -> T) -> T {
+        let total = total.map_or(self.timeout, |t| t.min(self.timeout));
+        until(Some(Instant::now() + total), work)
     }
 
     /// The node URLs.
@@ -260,10 +262,7 @@ impl Client {
                     .min(self.timeout)
             });
             if budget.is_zero() {
-                failures.push(format!(
-                    "{url}: not asked, the operation's {} s were used up",
-                    self.timeout.as_secs_f32()
-                ));
+                failures.push(format!("{url}: not asked, the search's time was used up"));
                 break;
             }
             let mut req = self
@@ -621,7 +620,7 @@ mod tests {
     #[test]
     fn an_operations_requests_share_one_timeout() {
         let c = dripping();
-        let errors: Vec<String> = c.within(|| {
+        let errors: Vec<String> = c.within(None, || {
             (0..3)
                 .map(|_| match c.send(Method::GET, "/kartotek/_search", None) {
                     Err(e) => e.to_string(),
@@ -632,6 +631,13 @@ mod tests {
         assert!(errors[0].contains("still arriving"), "{}", errors[0]);
         // the second and third find the operation's second used up
         assert!(errors[2].contains("used up"), "{}", errors[2]);
+        // an operation given less than the timeout has only that
+        let e = c
+            .within(Some(Duration::ZERO), || {
+                c.send(Method::GET, "/kartotek/_search", None)
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("not asked"), "{e}");
         // outside the operation a request has its own timeout again
         let e = c.send(Method::GET, "/kartotek/_search", None).unwrap_err();
         assert!(e.to_string().contains("still arriving"), "{e}");

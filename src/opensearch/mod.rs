@@ -90,6 +90,9 @@ pub struct Cluster {
     shards: Arc<AtomicU64>,
     /// Term statistics read for planning, kept briefly (see [`STATS_TTL`]).
     cache: Arc<Mutex<StatsCache>>,
+    /// Time allowed for all the requests of one search (see
+    /// [`Cluster::within`]); `None`: the request timeout.
+    search_timeout: Option<Duration>,
 }
 
 /// How long term statistics read from the cluster are planned with before
@@ -173,7 +176,17 @@ impl Cluster {
             alias,
             shards: Arc::new(AtomicU64::new(0)),
             cache: Arc::new(Mutex::new(StatsCache::default())),
+            search_timeout: None,
         }
+    }
+
+    /// The same cluster, its searches given at most `total` for all their
+    /// requests when that is shorter than the request timeout: a server
+    /// abandons a request after its own timeout, and the search should not
+    /// hold a thread past it.
+    pub fn with_search_timeout(mut self, total: Duration) -> Cluster {
+        self.search_timeout = Some(total);
+        self
     }
 
     /// Forget the planning statistics read so far (the index changed).
@@ -875,7 +888,7 @@ impl Cluster {
     /// Run `work` (a search: several requests) with one deadline for all
     /// the requests it sends, the request timeout from now.
     pub fn within<T>(&self, work: impl FnOnce() -> T) -> T {
-        self.client.within(work)
+        self.client.within(self.search_timeout, work)
     }
 
     /// Make the writes so far visible to searches.

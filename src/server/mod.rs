@@ -185,6 +185,9 @@ impl AppState {
                 )) as Box<dyn DocWriter>,
             ))
         });
+        // a search abandoned at the request timeout stops asking the
+        // cluster then too, its thread free for the next
+        let cluster = cluster.with_search_timeout(config.request_timeout);
         AppState {
             searcher: Searcher::opensearch(cluster, taxonomy),
             writer,
