@@ -107,6 +107,17 @@ pub(crate) fn until<T>(deadline: Option<Instant>, work: impl FnOnce() -> T) -> T
     work()
 }
 
+/// Why a node gave no answer to use.
+enum Failure {
+    /// It failed (unreachable, timed out, cut off, not OpenSearch's answer):
+    /// the next node is asked.
+    Node(String),
+    /// It refused Kartotek itself (its credentials): no node will answer.
+    Refused(Error),
+    /// The operation's time is up: no node is asked.
+    OutOfTime,
+}
+
 /// An answer: the status and the JSON body (`Null` when empty or not JSON).
 #[derive(Debug)]
 pub(crate) struct Answer {
@@ -242,19 +253,45 @@ impl Client {
         body: Option<Vec<u8>>,
         content_type: &str,
     ) -> Result<Answer> {
-        let order = self.order();
-        let n = order.len();
         let mut failures: Vec<String> = Vec::new();
+        for node in self.order() {
+            let url = &self.urls[node];
+            match self.ask(url, &method, path, body.as_deref(), content_type) {
+                Ok(answer) => {
+                    self.mark(node, false);
+                    return Ok(answer);
+                }
+                Err(Failure::Refused(e)) => return Err(e),
+                Err(Failure::OutOfTime) => {
+                    failures.push(format!("{url}: not asked, the search's time was used up"));
+                    break;
+                }
+                Err(Failure::Node(why)) => {
+                    tracing::warn!(node = %url, error = %why, "opensearch node failed; trying the next");
+                    self.mark(node, true);
+                    failures.push(format!("{url}: {why}"));
+                }
+            }
+        }
+        Err(Error::Unavailable(format!(
+            "no OpenSearch node answered ({})",
+            failures.join("; ")
+        )))
+    }
+
+    /// One node's answer to a request, asked again while it pushes back
+    /// (429), within what is left of the operation's time.
+    fn ask(
+        &self,
+        url: &str,
+        method: &Method,
+        path: &str,
+        body: Option<&[u8]>,
+        content_type: &str,
+    ) -> std::result::Result<Answer, Failure> {
         let mut backoff = Duration::from_millis(100);
         let mut pushed_back = 0;
-        let mut i = 0;
-        while i < n {
-            let node = order[i];
-            let url = &self.urls[node];
-            // marked failed unless it gives an answer below
-            if i > 0 {
-                self.mark(order[i - 1], true);
-            }
+        loop {
             // what is left of the operation's time, at most the timeout
             let op = DEADLINE.get();
             let budget = op.map_or(self.timeout, |d| {
@@ -262,8 +299,7 @@ impl Client {
                     .min(self.timeout)
             });
             if budget.is_zero() {
-                failures.push(format!("{url}: not asked, the search's time was used up"));
-                break;
+                return Err(Failure::OutOfTime);
             }
             let mut req = self
                 .http
@@ -272,100 +308,71 @@ impl Client {
             if let Some((u, p)) = &self.auth {
                 req = req.basic_auth(u, Some(p));
             }
-            if let Some(b) = &body {
-                req = req.body(b.clone());
+            if let Some(b) = body {
+                req = req.body(b.to_vec());
             }
             let deadline = Instant::now() + budget;
-            match req.timeout(budget).send() {
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    if status == 429
-                        && pushed_back < MAX_BACKOFF_RETRIES
-                        && op.is_none_or(|d| Instant::now() + backoff < d)
-                    {
-                        // the cluster pushes back: wait, then try again
-                        pushed_back += 1;
-                        std::thread::sleep(backoff);
-                        backoff = (backoff * 2).min(Duration::from_secs(5));
-                        continue;
-                    }
-                    if matches!(status, 502..=504) {
-                        let text = read_body(resp, deadline).unwrap_or_default();
-                        failures.push(format!("{url}: HTTP {status} {}", excerpt(&text)));
-                        i += 1;
-                        continue;
-                    }
-                    if (300..400).contains(&status) {
-                        let to = resp
-                            .headers()
-                            .get(reqwest::header::LOCATION)
-                            .and_then(|l| l.to_str().ok())
-                            .unwrap_or("nowhere")
-                            .to_string();
-                        failures.push(format!(
-                            "{url}: answered HTTP {status}, a redirect to {}, where OpenSearch answers",
-                            excerpt(&to)
-                        ));
-                        i += 1;
-                        continue;
-                    }
-                    if status == 401 || status == 403 {
-                        // the CLI's user fixes it; a server's client cannot
-                        // (its operator reads the log)
-                        return Err(Error::Unavailable(format!(
-                            "the OpenSearch cluster at {url} refused Kartotek's credentials (HTTP {status}); set --opensearch-user and --opensearch-password (or KARTOTEK_OPENSEARCH_USER/PASSWORD)"
-                        )));
-                    }
-                    let kind = resp
-                        .headers()
-                        .get(reqwest::header::CONTENT_TYPE)
-                        .and_then(|t| t.to_str().ok())
-                        .unwrap_or("no type")
-                        .to_string();
-                    let text = match read_body(resp, deadline) {
-                        Ok(t) => t,
-                        Err(why) => {
-                            tracing::warn!(node = %url, error = %why, "opensearch node failed; trying the next");
-                            failures.push(format!("{url}: {why}"));
-                            i += 1;
-                            continue;
-                        }
-                    };
-                    let ok = (200..300).contains(&status);
-                    let body = match serde_json::from_str::<Value>(&text) {
-                        Ok(v) if v.is_object() => v,
-                        // a HEAD answer has no body, nor need an error
-                        _ if text.trim().is_empty() && (method == Method::HEAD || !ok) => {
-                            Value::Null
-                        }
-                        _ if ok => {
-                            failures.push(format!(
-                                "{url}: answered HTTP {status} with {kind}, not OpenSearch's JSON: {}",
-                                excerpt(&text)
-                            ));
-                            i += 1;
-                            continue;
-                        }
-                        // an error page: its words, for the message
-                        _ => Value::String(excerpt(&text)),
-                    };
-                    self.mark(node, false);
-                    return Ok(Answer { status, body });
-                }
-                Err(e) => {
-                    tracing::warn!(node = %url, error = %e, "opensearch node failed; trying the next");
-                    failures.push(format!("{url}: {}", short(&e)));
-                    i += 1;
-                }
+            let resp = req
+                .timeout(budget)
+                .send()
+                .map_err(|e| Failure::Node(short(&e)))?;
+            let status = resp.status().as_u16();
+            if status == 429
+                && pushed_back < MAX_BACKOFF_RETRIES
+                && op.is_none_or(|d| Instant::now() + backoff < d)
+            {
+                // the cluster pushes back: wait, then try again
+                pushed_back += 1;
+                std::thread::sleep(backoff);
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
             }
+            if matches!(status, 502..=504) {
+                let text = read_body(resp, deadline).unwrap_or_default();
+                return Err(Failure::Node(format!("HTTP {status} {}", excerpt(&text))));
+            }
+            if (300..400).contains(&status) {
+                let to = resp
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .unwrap_or("nowhere")
+                    .to_string();
+                return Err(Failure::Node(format!(
+                    "answered HTTP {status}, a redirect to {}, where OpenSearch answers",
+                    excerpt(&to)
+                )));
+            }
+            if status == 401 || status == 403 {
+                // the CLI's user fixes it; a server's client cannot (its
+                // operator reads the log)
+                return Err(Failure::Refused(Error::Unavailable(format!(
+                    "the OpenSearch cluster at {url} refused Kartotek's credentials (HTTP {status}); set --opensearch-user and --opensearch-password (or KARTOTEK_OPENSEARCH_USER/PASSWORD)"
+                ))));
+            }
+            let kind = resp
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|t| t.to_str().ok())
+                .unwrap_or("no type")
+                .to_string();
+            let text = read_body(resp, deadline).map_err(Failure::Node)?;
+            let ok = (200..300).contains(&status);
+            let body = match serde_json::from_str::<Value>(&text) {
+                Ok(v) if v.is_object() => v,
+                // a HEAD answer has no body, nor need an error
+                _ if text.trim().is_empty() && (*method == Method::HEAD || !ok) => Value::Null,
+                _ if ok => {
+                    return Err(Failure::Node(format!(
+                        "answered HTTP {status} with {kind}, not OpenSearch's JSON: {}",
+                        excerpt(&text)
+                    )))
+                }
+                // an error page: its words, for the message
+                _ => Value::String(excerpt(&text)),
+            };
+            return Ok(Answer { status, body });
         }
-        if i > 0 {
-            self.mark(order[i - 1], true);
-        }
-        Err(Error::Unavailable(format!(
-            "no OpenSearch node answered ({})",
-            failures.join("; ")
-        )))
     }
 
     /// The nodes in the order to try them: in turn from the next one, the
