@@ -13,7 +13,6 @@
 //! analysed with every analyzer whose field holds terms, and the exact
 //! (unfolded) field carries more weight, so exact spellings rank first.
 
-use std::borrow::Cow;
 use std::mem;
 
 use rust_stemmers::Algorithm;
@@ -414,16 +413,59 @@ pub struct SnowballTokenStream<T> {
     buffer: String,
 }
 
-/// Stems remembered per thread and algorithm. Indexing stems every word
-/// twice (the exact and the folded field of its language), and the same
-/// words recur passage after passage; past this many, words not seen are
-/// stemmed each time (the first ones seen, a corpus' commonest, stay).
-const STEMS_REMEMBERED: usize = 200_000;
+/// Values made from words, remembered per thread under a number (a
+/// stemming algorithm, a lexicon): a corpus repeats its words, and each is
+/// analysed again for every passage and field it is in. Each number keeps
+/// the first `most` words it meets (a corpus' commonest come first); a
+/// word past them is made each time.
+pub(crate) struct Memories<V> {
+    by: Vec<(usize, rustc_hash::FxHashMap<Box<str>, V>)>,
+    most: usize,
+}
+
+impl<V> Memories<V> {
+    /// No words yet; `most` per number.
+    pub(crate) const fn new(most: usize) -> Memories<V> {
+        Memories {
+            by: Vec::new(),
+            most,
+        }
+    }
+
+    /// `then` of the value of `word` under `number`, made by `make` the
+    /// first time.
+    pub(crate) fn with<R>(
+        &mut self,
+        number: usize,
+        word: &str,
+        make: impl FnOnce() -> V,
+        then: impl FnOnce(&V) -> R,
+    ) -> R {
+        let at = match self.by.iter().position(|(n, _)| *n == number) {
+            Some(at) => at,
+            None => {
+                self.by.push((number, Default::default()));
+                self.by.len() - 1
+            }
+        };
+        let memo = &mut self.by[at].1;
+        if let Some(v) = memo.get(word) {
+            return then(v);
+        }
+        let v = make();
+        let r = then(&v);
+        if memo.len() < self.most {
+            memo.insert(word.into(), v);
+        }
+        r
+    }
+}
 
 thread_local! {
-    /// Word → stem, per algorithm (indexed by its discriminant).
-    static STEMS: std::cell::RefCell<Vec<rustc_hash::FxHashMap<Box<str>, Box<str>>>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// Word → stem, per algorithm (by its discriminant): indexing stems
+    /// every word twice (the exact and the folded field of its language).
+    static STEMS: std::cell::RefCell<Memories<Box<str>>> =
+        const { std::cell::RefCell::new(Memories::new(200_000)) };
 }
 
 impl<T: TokenStream> TokenStream for SnowballTokenStream<T> {
@@ -437,36 +479,21 @@ impl<T: TokenStream> TokenStream for SnowballTokenStream<T> {
         if token.text.chars().count() < 3 || token.text.chars().all(|c| c.is_ascii_digit()) {
             return true;
         }
-        let algorithm = self.algorithm as usize;
-        let known = STEMS.with_borrow(|stems| {
-            let stem = stems.get(algorithm)?.get(token.text.as_str())?;
-            token.text.clear();
-            token.text.push_str(stem);
-            Some(())
-        });
-        if known.is_some() {
-            return true;
-        }
-        let stemmed = match self.stemmer.stem(&token.text) {
-            Cow::Owned(stemmed) => stemmed,
-            Cow::Borrowed(stemmed) => {
-                let mut buffer = mem::take(&mut self.buffer);
-                buffer.clear();
-                buffer.push_str(stemmed);
-                buffer
-            }
-        };
+        let word = mem::take(&mut token.text);
+        let (stemmer, buffer) = (&self.stemmer, &mut self.buffer);
         STEMS.with_borrow_mut(|stems| {
-            if stems.len() <= algorithm {
-                stems.resize_with(algorithm + 1, Default::default);
-            }
-            let memo = &mut stems[algorithm];
-            if memo.len() < STEMS_REMEMBERED {
-                memo.insert(token.text.as_str().into(), stemmed.as_str().into());
-            }
+            stems.with(
+                self.algorithm as usize,
+                &word,
+                || Box::from(stemmer.stem(&word).as_ref()),
+                |stem| {
+                    buffer.clear();
+                    buffer.push_str(stem);
+                },
+            )
         });
         // the word's own buffer is kept for the next stem
-        self.buffer = mem::replace(&mut token.text, stemmed);
+        token.text = mem::replace(&mut self.buffer, word);
         true
     }
 

@@ -44,17 +44,11 @@ pub(crate) const DEFAULT_DIR: &str = "/usr/share/hunspell";
 /// words were split again). About 8 bytes per word that is no compound.
 const CACHE_WORDS: usize = 1_000_000;
 
-/// Pieces of words remembered as words or not, per thread and lexicon
-/// (see [`Lexicon::is_word`]); past this many, a piece not seen is looked
-/// up each time.
-const WORDS_REMEMBERED: usize = 500_000;
-
-/// Piece → whether it is a word, for one lexicon (by its number).
-type Pieces = (usize, rustc_hash::FxHashMap<Box<str>, bool>);
-
 thread_local! {
-    /// What each lexicon answered on this thread.
-    static WORDS: RefCell<Vec<Pieces>> = const { RefCell::new(Vec::new()) };
+    /// Piece → whether it is a word, per lexicon (by its number; see
+    /// [`Lexicon::is_word`]).
+    static WORDS: RefCell<analyzer::Memories<bool>> =
+        const { RefCell::new(analyzer::Memories::new(500_000)) };
 }
 
 /// Linking letters between the parts of a Nordic compound.
@@ -134,30 +128,7 @@ impl Lexicon {
         }
         // splitting a word tries every cut, and the pieces recur across
         // words (`kommune` ends thousands): each piece is looked up once
-        let lexicon = self.id;
-        let known = WORDS.with_borrow(|words| {
-            words
-                .iter()
-                .find(|(l, _)| *l == lexicon)
-                .and_then(|(_, m)| m.get(word).copied())
-        });
-        if let Some(known) = known {
-            return known;
-        }
-        let is = self.check(word);
-        WORDS.with_borrow_mut(|words| {
-            let i = match words.iter().position(|(l, _)| *l == lexicon) {
-                Some(i) => i,
-                None => {
-                    words.push((lexicon, Default::default()));
-                    words.len() - 1
-                }
-            };
-            if words[i].1.len() < WORDS_REMEMBERED {
-                words[i].1.insert(word.into(), is);
-            }
-        });
-        is
+        WORDS.with_borrow_mut(|words| words.with(self.id, word, || self.check(word), |is| *is))
     }
 
     /// [`Lexicon::is_word`] without the memory: Hunspell's check.
