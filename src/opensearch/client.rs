@@ -401,10 +401,10 @@ impl Client {
 /// [`MAX_ANSWER_BYTES`] by `deadline`; the reason when it cannot be (a
 /// body still arriving then, a node dripping it, is the node failing).
 fn read_body(
-    mut resp: reqwest::blocking::Response,
+    resp: reqwest::blocking::Response,
     deadline: Instant,
 ) -> std::result::Result<String, String> {
-    use std::io::Read;
+    use crate::ingest::guard::{self, BodyStop};
     let too_large = || {
         format!(
             "answered more than {} MB, no answer Kartotek asked for",
@@ -414,27 +414,15 @@ fn read_body(
     if resp.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES) {
         return Err(too_large());
     }
-    let mut bytes = Vec::new();
-    let mut chunk = vec![0u8; 64 << 10];
-    loop {
-        let n = resp.read(&mut chunk).map_err(|e| {
-            // (the request's own timeout ends a read with an error too)
-            if Instant::now() >= deadline {
-                "timed out: its answer was still arriving".to_string()
-            } else {
-                format!("its answer was cut off ({e})")
-            }
-        })?;
-        if n == 0 {
-            break;
-        }
-        bytes.extend_from_slice(&chunk[..n]);
-        if bytes.len() as u64 > MAX_ANSWER_BYTES {
-            return Err(too_large());
-        }
-        if Instant::now() > deadline {
-            return Err("timed out: its answer was still arriving".into());
-        }
+    let still_arriving = || "timed out: its answer was still arriving".to_string();
+    let bytes = guard::read_body(resp, MAX_ANSWER_BYTES, deadline).map_err(|stop| match stop {
+        // (the request's own timeout ends a read with an error too)
+        BodyStop::Io(_) if Instant::now() >= deadline => still_arriving(),
+        BodyStop::Io(e) => format!("its answer was cut off ({e})"),
+        BodyStop::Deadline => still_arriving(),
+    })?;
+    if bytes.len() as u64 > MAX_ANSWER_BYTES {
+        return Err(too_large());
     }
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
