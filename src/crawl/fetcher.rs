@@ -317,7 +317,8 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-fn get(h: &HeaderMap, name: header::HeaderName) -> Option<String> {
+/// A header's value as text, trimmed; `None` when absent, empty or not text.
+pub(crate) fn get(h: &HeaderMap, name: header::HeaderName) -> Option<String> {
     h.get(name)
         .and_then(|v| v.to_str().ok())
         .map(|s| s.trim().to_string())

@@ -24,6 +24,7 @@ use reqwest::blocking::Client as Http;
 use reqwest::Method;
 use serde_json::Value;
 
+use crate::crawl::fetcher::get as header;
 use crate::error::{Error, Result};
 
 /// How often a request is retried after 429 before it fails.
@@ -332,12 +333,8 @@ impl Client {
                 return Err(Failure::Node(format!("HTTP {status} {}", excerpt(&text))));
             }
             if (300..400).contains(&status) {
-                let to = resp
-                    .headers()
-                    .get(reqwest::header::LOCATION)
-                    .and_then(|l| l.to_str().ok())
-                    .unwrap_or("nowhere")
-                    .to_string();
+                let to = header(resp.headers(), reqwest::header::LOCATION)
+                    .unwrap_or_else(|| "nowhere".into());
                 return Err(Failure::Node(format!(
                     "answered HTTP {status}, a redirect to {}, where OpenSearch answers",
                     excerpt(&to)
@@ -350,12 +347,8 @@ impl Client {
                     "the OpenSearch cluster at {url} refused Kartotek's credentials (HTTP {status}); set --opensearch-user and --opensearch-password (or KARTOTEK_OPENSEARCH_USER/PASSWORD)"
                 ))));
             }
-            let kind = resp
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|t| t.to_str().ok())
-                .unwrap_or("no type")
-                .to_string();
+            let kind = header(resp.headers(), reqwest::header::CONTENT_TYPE)
+                .unwrap_or_else(|| "no type".into());
             let text = read_body(resp, deadline).map_err(Failure::Node)?;
             let ok = (200..300).contains(&status);
             let body = match serde_json::from_str::<Value>(&text) {
