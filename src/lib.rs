@@ -24,6 +24,7 @@ pub mod facet;
 pub mod index;
 pub mod ingest;
 pub mod lang;
+pub(crate) mod memo;
 pub mod opensearch;
 pub mod plan;
 pub mod search;

@@ -22,6 +22,7 @@ use tantivy::tokenizer::{
 };
 
 use crate::lang::Language;
+use crate::memo::Memories;
 
 /// Tokens longer than this (in bytes) are dropped: they are never words.
 pub(crate) const MAX_TOKEN_LEN: usize = 40;
@@ -427,54 +428,6 @@ pub struct SnowballTokenStream<T> {
     stemmer: rust_stemmers::Stemmer,
     algorithm: Algorithm,
     buffer: String,
-}
-
-/// Values made from words, remembered per thread under a number (a
-/// stemming algorithm, a lexicon): a corpus repeats its words, and each is
-/// analysed again for every passage and field it is in. Each number keeps
-/// the first `most` words it meets (a corpus' commonest come first); a
-/// word past them is made each time.
-pub(crate) struct Memories<V> {
-    by: Vec<(usize, rustc_hash::FxHashMap<Box<str>, V>)>,
-    most: usize,
-}
-
-impl<V> Memories<V> {
-    /// No words yet; `most` per number.
-    pub(crate) const fn new(most: usize) -> Memories<V> {
-        Memories {
-            by: Vec::new(),
-            most,
-        }
-    }
-
-    /// `then` of the value of `word` under `number`, made by `make` the
-    /// first time.
-    pub(crate) fn with<R>(
-        &mut self,
-        number: usize,
-        word: &str,
-        make: impl FnOnce() -> V,
-        then: impl FnOnce(&V) -> R,
-    ) -> R {
-        let at = match self.by.iter().position(|(n, _)| *n == number) {
-            Some(at) => at,
-            None => {
-                self.by.push((number, Default::default()));
-                self.by.len() - 1
-            }
-        };
-        let memo = &mut self.by[at].1;
-        if let Some(v) = memo.get(word) {
-            return then(v);
-        }
-        let v = make();
-        let r = then(&v);
-        if memo.len() < self.most {
-            memo.insert(word.into(), v);
-        }
-        r
-    }
 }
 
 thread_local! {

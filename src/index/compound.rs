@@ -28,6 +28,7 @@ use std::rc::Rc;
 use std::sync::OnceLock;
 
 use crate::index::analyzer;
+use crate::memo::Memories;
 
 /// Shortest part of a compound, in letters (Hunspell's `COMPOUNDMIN` of the
 /// Norwegian dictionaries).
@@ -47,8 +48,8 @@ const CACHE_WORDS: usize = 1_000_000;
 thread_local! {
     /// Piece → whether it is a word, per lexicon (by its number; see
     /// [`Lexicon::is_word`]).
-    static WORDS: RefCell<analyzer::Memories<bool>> =
-        const { RefCell::new(analyzer::Memories::new(500_000)) };
+    static WORDS: RefCell<Memories<bool>> =
+        const { RefCell::new(Memories::new(500_000)) };
 }
 
 /// Linking letters between the parts of a Nordic compound.
