@@ -7,6 +7,7 @@
 //! skipped, so they favour no language. The table is parsed once, on first use.
 
 use super::N;
+use crate::memo::Memories;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -62,6 +63,36 @@ fn parse(bytes: &'static [u8]) -> Table {
 }
 
 /// Running n-gram evidence over many words.
+/// A word's n-grams' scores summed per language, and how many of its
+/// n-grams the table has; `pad` is scratch.
+fn word_scores(word: &str, pad: &mut Vec<char>) -> ([u32; N], u32) {
+    let table = table();
+    pad.clear();
+    pad.push(' ');
+    pad.extend(word.chars().take(MAX_WORD_CHARS));
+    pad.push(' ');
+    let chars = pad.len();
+    let (mut sum, mut hits) = ([0u32; N], 0);
+    for n in 1..=MAX_N.min(chars) {
+        for gram in pad.windows(n) {
+            if let Some(q) = table.get(&key(gram)) {
+                for (acc, &x) in sum.iter_mut().zip(q) {
+                    *acc += u32::from(x);
+                }
+                hits += 1;
+            }
+        }
+    }
+    (sum, hits)
+}
+
+thread_local! {
+    /// Word → [`word_scores`]: a text repeats its words, and each would
+    /// be cut into its n-grams and looked up again.
+    static WORDS: std::cell::RefCell<Memories<([u32; N], u32)>> =
+        const { std::cell::RefCell::new(Memories::new(200_000)) };
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct NgramScores {
     /// Negative log-likelihood per language in nats (lower is likelier).
@@ -73,23 +104,10 @@ pub(super) struct NgramScores {
 impl NgramScores {
     /// Adds the n-grams of one lowercased `word`; `pad` is a reusable buffer.
     pub(super) fn add_word(&mut self, word: &str, pad: &mut Vec<char>) {
-        let table = table();
-        pad.clear();
-        pad.push(' ');
-        pad.extend(word.chars().take(MAX_WORD_CHARS));
-        pad.push(' ');
-        let chars = pad.len();
-        let mut sum = [0u32; N];
-        for n in 1..=MAX_N.min(chars) {
-            for gram in pad.windows(n) {
-                if let Some(q) = table.get(&key(gram)) {
-                    for (acc, &x) in sum.iter_mut().zip(q) {
-                        *acc += u32::from(x);
-                    }
-                    self.hits += 1;
-                }
-            }
-        }
+        let (sum, hits) = WORDS.with_borrow_mut(|words| {
+            words.with(0, word, || word_scores(word, pad), |scores| *scores)
+        });
+        self.hits += hits;
         for (nll, s) in self.nll.iter_mut().zip(sum) {
             *nll += s as f32 / SCALE;
         }
@@ -152,6 +170,28 @@ mod tests {
         }
         let ll = s.relative_ll();
         (0..N).find(|&i| ll[i] == 0.0).unwrap()
+    }
+
+    #[test]
+    fn a_word_met_again_scores_as_it_did_the_first_time() {
+        let words = ["verksemda", "kommunane", "verksemda", "ø", "x"];
+        let mut pad = Vec::new();
+        let (mut want, mut once) = ([0u32; N], 0);
+        for w in words {
+            let (sum, hits) = word_scores(w, &mut pad);
+            want.iter_mut().zip(sum).for_each(|(a, b)| *a += b);
+            once += hits;
+        }
+        // the second pass reads each word's scores from this thread's memory
+        for _ in 0..2 {
+            let mut s = NgramScores::default();
+            for w in words {
+                s.add_word(w, &mut pad);
+            }
+            assert_eq!(s.hits, once);
+            let expected: Vec<f32> = want.iter().map(|&x| x as f32 / SCALE).collect();
+            assert_eq!(s.nll.to_vec(), expected);
+        }
     }
 
     #[test]
