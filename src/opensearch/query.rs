@@ -177,7 +177,24 @@ fn documents(threshold: u64) -> Value {
 /// The search body for `plan` with `text` as the query, fetching `extra`
 /// documents beyond the page.
 pub(crate) fn body(plan: &Plan, text: Option<&Node>, extra: usize) -> Value {
-    let query = text.map(node).unwrap_or_else(|| json!({ "match_all": {} }));
+    let mut query = text.map(node).unwrap_or_else(|| json!({ "match_all": {} }));
+    if plan.top > 0 && !plan.explain.is_empty() {
+        // the clauses to explain hits with, each named: the answer lists
+        // for each hit the names its passage matches (`matched_queries`).
+        // At no weight and optional beside the query, they change neither
+        // what matches nor a score.
+        let named: Vec<Value> = plan
+            .explain
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                json!({ "constant_score": {
+                    "filter": clause(c), "boost": 0.0, "_name": format!("{EXPLAINED}{i}"),
+                } })
+            })
+            .collect();
+        query = json!({ "bool": { "must": [query], "should": named } });
+    }
     let all = filter(plan, None).unwrap_or_else(|| json!({ "match_all": {} }));
     let mut aggs = Map::new();
     aggs.insert(
@@ -343,6 +360,29 @@ pub(crate) fn set_counts(resp: &mut Value, counts: &Value) {
     }
 }
 
+/// The name of the explained clause `i` in a search body is this and `i`.
+const EXPLAINED: &str = "kartotek_explain_";
+
+/// Which of the plan's clauses to explain (by index) hit `h`'s passage
+/// matches, from the names the answer lists (see [`body`]); a name that is
+/// not one of them is passed over.
+fn matched(h: &Value, clauses: usize) -> Vec<usize> {
+    // a list of names, or (with their scores asked for) an object by name
+    let names: Vec<&str> = match &h["matched_queries"] {
+        Value::Array(names) => names.iter().filter_map(Value::as_str).collect(),
+        Value::Object(by_name) => by_name.keys().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let mut out: Vec<usize> = names
+        .into_iter()
+        .filter_map(|n| n.strip_prefix(EXPLAINED)?.parse().ok())
+        .filter(|&i| i < clauses)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// The documents matched by the total aggregation.
 pub(crate) fn total(resp: &Value) -> u64 {
     resp["aggregations"]["total"]["docs"]["value"]
@@ -372,7 +412,7 @@ pub(crate) fn found(plan: &Plan, resp: &Value) -> Found {
             FoundDoc {
                 score: document_score(best, passages),
                 best: stored,
-                matched: Vec::new(),
+                matched: matched(h, plan.explain.len()),
             },
         ));
     }
@@ -451,6 +491,20 @@ mod tests {
             facets: crate::facet::FacetSet::ALL,
             ..Plan::ranked(text, 10)
         }
+    }
+
+    #[test]
+    fn the_clauses_a_hit_matched_are_read_from_their_names_and_no_others() {
+        let listed = json!({ "matched_queries": [
+            "kartotek_explain_3", "kartotek_explain_0", "someone_elses", "kartotek_explain_9",
+            "kartotek_explain_x", "kartotek_explain_0",
+        ] });
+        assert_eq!(matched(&listed, 5), [0, 3]);
+        // with their scores asked for, the names are an object's keys
+        let scored = json!({ "matched_queries": { "kartotek_explain_1": 0.0 } });
+        assert_eq!(matched(&scored, 5), [1]);
+        assert!(matched(&json!({}), 5).is_empty());
+        assert!(matched(&json!({ "matched_queries": "kartotek_explain_1" }), 5).is_empty());
     }
 
     #[test]

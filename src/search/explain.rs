@@ -7,8 +7,9 @@
 //! term, the plan clause). The clauses go to the engine with the plan
 //! ([`crate::plan::Plan::explain`]), which says for each hit which of them
 //! its best passage matches (the embedded engine moves each clause's scorer
-//! to the passage; the OpenSearch engine does not explain, see
-//! [`crate::search::Searcher::search`]);
+//! to the passage; the OpenSearch engine names each clause in the search,
+//! at no weight, and reads the names each hit matched, see
+//! [`crate::opensearch`]'s `query::body`);
 //! the document word is the term itself, or, for features that match a
 //! form of the word (typo, OCR skeleton, neighbour spelling), the word of
 //! the passage that produced it.

@@ -271,14 +271,6 @@ impl Searcher {
                 // plan once to learn which statistics the plan needs, fetch
                 // them in one request, then plan with them
                 validate(req)?;
-                if req.explain {
-                    // explaining tests each clause against the passage in
-                    // tantivy (see `explain`); the cluster has no such test
-                    return Err(Error::param(
-                        "explain",
-                        "is not available on the OpenSearch backend; search the embedded index to see why a hit matched",
-                    ));
-                }
                 let recorder = crate::plan::Recorder::default();
                 let (_, literal, _, _) = self.plan(req, &recorder)?;
                 // the plan's neighbour look-ups (near spelling keys) come
