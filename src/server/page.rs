@@ -163,8 +163,6 @@ pub(crate) struct View<'a> {
     pub(crate) sort: Option<Sort>,
     /// Hits say why they matched (`explain=1`, "why this result").
     pub(crate) explain: bool,
-    /// The backend can say why a hit matched (the embedded index can).
-    pub(crate) explainable: bool,
 }
 
 impl View<'_> {
@@ -254,7 +252,6 @@ impl View<'_> {
             to: None,
             sort: None,
             explain: false,
-            explainable: self.explainable,
         }
     }
 
@@ -320,7 +317,6 @@ pub(crate) async fn search_page(
         to: params.req.to.map(date_text),
         sort: params.req.sort,
         explain: params.req.explain,
-        explainable: state.searcher.embedded().is_some(),
     };
     match result {
         Ok(resp) => html(StatusCode::OK, render(&state, t, &view, &resp)),
@@ -584,7 +580,7 @@ fn render_hit(
 /// with `explain=1`, back at this hit), or, when asked, which query word met
 /// which document word, through which feature and with what weight.
 fn render_why(out: &mut String, t: &Strings, hit: &Hit, v: &View<'_>, rank: usize) {
-    if v.q.trim().is_empty() || !v.explainable {
+    if v.q.trim().is_empty() {
         return;
     }
     if !v.explain {
@@ -753,7 +749,6 @@ fn render_active(out: &mut String, state: &AppState, t: &Strings, v: &View<'_>) 
             to: None,
             sort: v.sort,
             explain: false,
-            explainable: v.explainable,
         };
         let range = format!(
             "{} – {}",
@@ -1128,7 +1123,6 @@ mod tests {
             to: None,
             sort: None,
             explain: false,
-            explainable: false,
         };
         let mut out = String::new();
         let started = std::time::Instant::now();
