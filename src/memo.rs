@@ -4,9 +4,8 @@
 
 /// Values made from words, remembered under a number (a stemming
 /// algorithm, a lexicon, a mapping; each use keeps its own per thread).
-/// Each number keeps
-/// the first `most` words it meets (a corpus' commonest come first); a
-/// word past them is made each time.
+/// Each number keeps the first `most` words it meets (a corpus' commonest
+/// come first); a word past them is made each time.
 pub(crate) struct Memories<V> {
     by: Vec<(usize, rustc_hash::FxHashMap<Box<str>, V>)>,
     most: usize,

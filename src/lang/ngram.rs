@@ -62,7 +62,6 @@ fn parse(bytes: &'static [u8]) -> Table {
     map
 }
 
-/// Running n-gram evidence over many words.
 /// A word's n-grams' scores summed per language, and how many of its
 /// n-grams the table has; `pad` is scratch.
 fn word_scores(word: &str, pad: &mut Vec<char>) -> ([u32; N], u32) {
@@ -93,6 +92,7 @@ thread_local! {
         const { std::cell::RefCell::new(Memories::new(200_000)) };
 }
 
+/// Running n-gram evidence over many words.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct NgramScores {
     /// Negative log-likelihood per language in nats (lower is likelier).
