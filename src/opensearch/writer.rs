@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::client::reason;
 use super::{mapping, Cluster};
@@ -132,7 +132,7 @@ impl ClusterWriter {
             let resp = r.ok("index passages")?;
             // a write is confirmed by its own item: an answer listing
             // fewer, or items without a status, confirms nothing
-            let answers = resp["items"].as_array().cloned().unwrap_or_default();
+            let answers: &[Value] = resp["items"].as_array().map_or(&[], Vec::as_slice);
             if resp["errors"].as_bool().is_none() || answers.len() != items.len() {
                 return Err(Error::Unavailable(format!(
                     "the cluster answered a bulk write of {} passages with {} results; the writes are not confirmed",
@@ -145,10 +145,9 @@ impl ClusterWriter {
                 let Some((op, result)) = answer.as_object().and_then(|o| o.iter().next()) else {
                     return Err(Error::Unavailable(format!(
                         "the cluster answered a bulk write with an unreadable result: {}",
-                        reason(&answer)
+                        reason(answer)
                     )));
                 };
-                let (op, result) = (op.clone(), result.clone());
                 let status = result["status"].as_u64().unwrap_or(0);
                 if (200..300).contains(&status) || (op == "delete" && status == 404) {
                     continue;
@@ -158,7 +157,7 @@ impl ClusterWriter {
                 } else {
                     return Err(Error::Internal(format!(
                         "opensearch refused to {op} a passage (HTTP {status}): {}",
-                        reason(&result)
+                        reason(result)
                     )));
                 }
             }
