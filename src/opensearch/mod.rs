@@ -792,7 +792,6 @@ impl Cluster {
             }
             Ok(())
         };
-        let target_name = name.clone();
         let mut copy = || -> Result<()> {
             let every = json!({
                 "size": 1000,
@@ -825,7 +824,7 @@ impl Cluster {
             self.client
                 .send(
                     Method::GET,
-                    &format!("/_cluster/health/{target_name}?wait_for_status=yellow&timeout=60s"),
+                    &format!("/_cluster/health/{name}?wait_for_status=yellow&timeout=60s"),
                     None,
                 )?
                 .ok("wait for the new index")?;
