@@ -979,19 +979,22 @@ mod tests {
         );
     }
 
+    /// The neighbour-language words `q`'s first word is searched as.
+    fn neighbour_units(e: &Expand<'_>, q: &str) -> Vec<String> {
+        e.apply(&parse(q)).required[0]
+            .iter()
+            .filter(|u| u.via == Via::Neighbour)
+            .map(|u| u.text.clone())
+            .collect()
+    }
+
     #[test]
     fn a_neighbour_word_that_is_a_function_word_there_is_not_searched() {
         // Swedish `vad` is "calf" (Norwegian `legg`) and "what"; `ben` is
         // "leg" only
         let lexicons = Lexicons::with_neighbours(&[("vad", "legg"), ("ben", "legg")]);
         let e = expander(&lexicons);
-        let group = &e.apply(&parse("legg")).required[0];
-        let neighbours: Vec<&str> = group
-            .iter()
-            .filter(|u| u.via == Via::Neighbour)
-            .map(|u| u.text.as_str())
-            .collect();
-        assert_eq!(neighbours, ["ben"]);
+        assert_eq!(neighbour_units(&e, "legg"), ["ben"]);
         // nor as a compound part's neighbour word
         assert_eq!(e.neighbour_word("legg").as_deref(), Some("ben"));
     }
@@ -1011,14 +1014,11 @@ mod tests {
         let lexicons = Lexicons::with_neighbours(&pairs);
         assert!(lexicons.neighbours("bruk").len() > MAX_NEIGHBOUR_WORDS);
         let e = expander(&lexicons);
-        let group = &e.apply(&parse("bruk")).required[0];
-        let neighbours: Vec<&str> = group
-            .iter()
-            .filter(|u| u.via == Via::Neighbour)
-            .map(|u| u.text.as_str())
-            .collect();
         // the first ones, in the lexicon's order
-        assert_eq!(neighbours, ["använda", "användare", "användning", "nyttja"]);
+        assert_eq!(
+            neighbour_units(&e, "bruk"),
+            ["använda", "användare", "användning", "nyttja"]
+        );
     }
 
     #[test]
