@@ -165,9 +165,10 @@ impl Lexicon {
         // and a chance spelling (`forsvarlig` is no `fors` + `varlig`, which
         // stem to `for` and `var`): searched as parts they would match
         // nearly every passage of the language
-        // and a last part that is the abstract-noun suffix, inflected, is
-        // a derivation whose ending spells a word (`virksomheter` is no
-        // `virksom` + `heter`, `myndigheten` no `myndig` + `heten`)
+        // and a last part that is a noun-making suffix, inflected, is a
+        // derivation whose ending spells a word (`virksomheter` is no
+        // `virksom` + `heter`, `myndigheten` no `myndig` + `heten`,
+        // `endringer` no `endr` + `inger`)
         self.best_split(&chars, most).filter(|parts| {
             !parts.iter().all(|p| self.function_like(p))
                 && !parts.last().is_some_and(|p| abstract_suffix(p))
@@ -421,17 +422,19 @@ pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
     })
 }
 
-/// The suffixes that make abstract nouns of adjectives (nb/sv `-het`, nn
-/// `-heit`, da `-hed`, de `-heit`/`-keit`).
-const ABSTRACT_SUFFIXES: &[&str] = &["het", "heit", "hed", "keit"];
+/// The suffixes that make nouns of adjectives (nb/sv `-het`, nn `-heit`,
+/// da `-hed`, de `-heit`/`-keit`) and of verbs (nb/nn/sv/da `-ing`, de
+/// `-ung`): `endringer` is `endr-` + `-inger`, no `endr` + `inger`.
+const ABSTRACT_SUFFIXES: &[&str] = &["het", "heit", "hed", "keit", "ing", "ung"];
 /// The endings those nouns take (definite, plural, genitive).
 const ABSTRACT_ENDINGS: &[&str] = &[
     "", "a", "en", "er", "ar", "ene", "ane", "ens", "ers", "erne", "arna", "ernas", "ernes",
 ];
 
-/// True when `part` is an abstract-noun suffix with one of its endings
-/// (`heten`, `heter`, `heden`, `keiten`): no word of its own at the end
-/// of a compound, however a dictionary lists the same letters.
+/// True when `part` is a noun-making suffix with one of its endings
+/// (`heten`, `heter`, `heden`, `keiten`, `ingen`, `inger`, `ungen`): no
+/// word of its own at the end of a compound, however a dictionary lists
+/// the same letters (`ingen` "none", `inger` a name).
 fn abstract_suffix(part: &str) -> bool {
     ABSTRACT_SUFFIXES.iter().any(|s| {
         part.strip_prefix(s)
@@ -537,15 +540,23 @@ mod tests {
     }
 
     #[test]
-    fn an_abstract_noun_suffix_is_no_last_part() {
-        // `heter` and `heten` are words (`hete`, `hete`), the suffix too
-        let dic = "5\nvirksom\nheter\nheten\nkyst\nplassen\n";
+    fn a_noun_making_suffix_is_no_last_part() {
+        // `heter` and `heten` are words (`hete`, `hete`), the suffix too;
+        // so are `inger` (a name) and `ingen` ("none"), and the verb stem
+        // `endr` before the suffix `-ing`
+        let dic = "10\nvirksom\nheter\nheten\nkyst\nplassen\nendr\ninger\ningen\nsivil\ningeniør\n";
         let l = Lexicon::from_hunspell(&[(AFF, dic)], NORDIC_LINKS).unwrap();
         assert_eq!(l.split("virksomheter"), None);
         assert_eq!(l.split("virksomheten"), None);
+        assert_eq!(l.split("endringer"), None);
+        assert_eq!(l.split("endringen"), None);
         assert_eq!(l.split("kystplassen").unwrap(), ["kyst", "plassen"]);
+        // a word that only begins with the suffix's letters is a part
+        assert_eq!(l.split("sivilingeniør").unwrap(), ["sivil", "ingeniør"]);
         assert!(abstract_suffix("keiten") && abstract_suffix("heden"));
+        assert!(abstract_suffix("ingene") && abstract_suffix("ungen"));
         assert!(!abstract_suffix("hetebølge") && !abstract_suffix("plassen"));
+        assert!(!abstract_suffix("ingeniør"));
     }
 
     #[test]
