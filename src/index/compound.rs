@@ -430,16 +430,27 @@ const ABSTRACT_SUFFIXES: &[&str] = &["het", "heit", "hed", "keit", "ing", "ung"]
 const ABSTRACT_ENDINGS: &[&str] = &[
     "", "a", "en", "er", "ar", "ene", "ane", "ens", "ers", "erne", "arna", "ernas", "ernes",
 ];
+/// Other suffixes with the endings they take: nouns of verbs in `-else`
+/// (`tillatelse`, `beskrivelse`, sv `händelse`) and present participles in
+/// `-ende` (`følgende`, `gjeldende`), whose letters the dictionaries also
+/// list as words (`else`, `ende`).
+const OTHER_SUFFIXES: &[(&str, &[&str])] = &[
+    ("else", &["", "n", "r", "ne", "ns", "rne", "rna"]),
+    ("ende", &["", "s"]),
+];
 
 /// True when `part` is a noun-making suffix with one of its endings
-/// (`heten`, `heter`, `heden`, `keiten`, `ingen`, `inger`, `ungen`): no
-/// word of its own at the end of a compound, however a dictionary lists
-/// the same letters (`ingen` "none", `inger` a name).
+/// (`heten`, `heter`, `heden`, `keiten`, `ingen`, `inger`, `ungen`,
+/// `elsen`), or a participle's (`ende`): no word of its own at the end of
+/// a compound, however a dictionary lists the same letters (`ingen`
+/// "none", `inger` a name).
 fn abstract_suffix(part: &str) -> bool {
-    ABSTRACT_SUFFIXES.iter().any(|s| {
-        part.strip_prefix(s)
-            .is_some_and(|rest| ABSTRACT_ENDINGS.contains(&rest))
-    })
+    let with = |suffix: &str, endings: &[&str]| {
+        part.strip_prefix(suffix)
+            .is_some_and(|rest| endings.contains(&rest))
+    };
+    ABSTRACT_SUFFIXES.iter().any(|s| with(s, ABSTRACT_ENDINGS))
+        || OTHER_SUFFIXES.iter().any(|(s, endings)| with(s, endings))
 }
 
 /// True when `word` (lowercase) is, or stems to, a function word in any
@@ -555,8 +566,9 @@ mod tests {
         assert_eq!(l.split("sivilingeniør").unwrap(), ["sivil", "ingeniør"]);
         assert!(abstract_suffix("keiten") && abstract_suffix("heden"));
         assert!(abstract_suffix("ingene") && abstract_suffix("ungen"));
+        assert!(abstract_suffix("elsen") && abstract_suffix("ende"));
         assert!(!abstract_suffix("hetebølge") && !abstract_suffix("plassen"));
-        assert!(!abstract_suffix("ingeniør"));
+        assert!(!abstract_suffix("ingeniør") && !abstract_suffix("endestasjon"));
     }
 
     #[test]
