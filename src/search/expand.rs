@@ -632,11 +632,20 @@ impl Expand<'_> {
             }
         }
         if self.features.compound && !phrase.contains(char::is_whitespace) {
-            let split = self
-                .languages
-                .iter()
-                .filter(|k| compound::compounds(k))
-                .find_map(|k| Some((*k, compound::split_cached(k, &phrase.to_lowercase())?)))
+            let lower = phrase.to_lowercase();
+            let compounding = || self.languages.iter().filter(|k| compound::compounds(k));
+            // a word one language lists whole and does not split is that
+            // language's simplex word, not another's compound: Swedish lists
+            // `beredskap`, so it is no Norwegian `bered` + `skap`
+            let simplex = || {
+                compounding().any(|k| {
+                    compound::lexicon(k).is_some_and(|l| l.is_word(&lower))
+                        && compound::split_cached(k, &lower).is_none()
+                })
+            };
+            let split = compounding()
+                .find_map(|k| Some((*k, compound::split_cached(k, &lower)?)))
+                .filter(|_| !simplex())
                 // a part that is a function word, or stems to one, is met by
                 // nearly every passage: the rest alone would stand for the
                 // word (`gjennomførast` is no `gjennom` + `førast`)
@@ -715,6 +724,38 @@ mod tests {
             .into_iter()
             .map(|g| g.into_iter().map(|u| (u.text, u.weight)).collect())
             .collect()
+    }
+
+    #[test]
+    fn a_word_one_language_lists_whole_is_not_split_by_another() {
+        if compound::lexicon("no").is_none() || compound::lexicon("sv").is_none() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "a Hunspell dictionary is missing, and CI is set: `.ci/run` must install hunspell-no and hunspell-sv"
+            );
+            eprintln!("skipped: the Norwegian or Swedish Hunspell dictionary is not installed (apt-get install hunspell-no hunspell-sv)");
+            return;
+        }
+        // Norwegian's dictionary alone cuts `beredskap` into `bered` +
+        // `skap`; Swedish lists the word whole
+        assert!(compound::split_cached("no", "beredskap").is_some());
+        let lexicons = Lexicons::default();
+        let parts = |q: &str| -> Vec<String> {
+            let e = Expand {
+                languages: &["no", "sv"],
+                ..expander(&lexicons)
+            };
+            e.apply(&parse(q))
+                .required
+                .into_iter()
+                .flatten()
+                .filter(|u| u.via == Via::Compound)
+                .map(|u| u.text)
+                .collect()
+        };
+        assert_eq!(parts("beredskap"), Vec::<String>::new());
+        // a compound neither lists whole still splits
+        assert_eq!(parts("kystturisme"), ["kyst turisme"]);
     }
 
     /// Term statistics where only the `nordic` keys of `present` occur.
