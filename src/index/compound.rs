@@ -171,7 +171,7 @@ impl Lexicon {
         // `endringer` no `endr` + `inger`)
         self.best_split(&chars, most).filter(|parts| {
             !parts.iter().all(|p| self.function_like(p))
-                && !parts.last().is_some_and(|p| abstract_suffix(p))
+                && !parts.last().is_some_and(|p| derivation_ending(p))
         })
     }
 
@@ -425,9 +425,9 @@ pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
 /// The suffixes that make nouns of adjectives (nb/sv `-het`, nn `-heit`,
 /// da `-hed`, de `-heit`/`-keit`) and of verbs (nb/nn/sv/da `-ing`, de
 /// `-ung`): `endringer` is `endr-` + `-inger`, no `endr` + `inger`.
-const ABSTRACT_SUFFIXES: &[&str] = &["het", "heit", "hed", "keit", "ing", "ung"];
+const NOUN_SUFFIXES: &[&str] = &["het", "heit", "hed", "keit", "ing", "ung"];
 /// The endings those nouns take (definite, plural, genitive).
-const ABSTRACT_ENDINGS: &[&str] = &[
+const NOUN_ENDINGS: &[&str] = &[
     "", "a", "en", "er", "ar", "ene", "ane", "ens", "ers", "erne", "arna", "ernas", "ernes",
 ];
 /// Other suffixes with the endings they take: nouns of verbs in `-else`
@@ -444,12 +444,12 @@ const OTHER_SUFFIXES: &[(&str, &[&str])] = &[
 /// `elsen`), or a participle's (`ende`): no word of its own at the end of
 /// a compound, however a dictionary lists the same letters (`ingen`
 /// "none", `inger` a name).
-fn abstract_suffix(part: &str) -> bool {
+fn derivation_ending(part: &str) -> bool {
     let with = |suffix: &str, endings: &[&str]| {
         part.strip_prefix(suffix)
             .is_some_and(|rest| endings.contains(&rest))
     };
-    ABSTRACT_SUFFIXES.iter().any(|s| with(s, ABSTRACT_ENDINGS))
+    NOUN_SUFFIXES.iter().any(|s| with(s, NOUN_ENDINGS))
         || OTHER_SUFFIXES.iter().any(|(s, endings)| with(s, endings))
 }
 
@@ -564,11 +564,11 @@ mod tests {
         assert_eq!(l.split("kystplassen").unwrap(), ["kyst", "plassen"]);
         // a word that only begins with the suffix's letters is a part
         assert_eq!(l.split("sivilingeniør").unwrap(), ["sivil", "ingeniør"]);
-        assert!(abstract_suffix("keiten") && abstract_suffix("heden"));
-        assert!(abstract_suffix("ingene") && abstract_suffix("ungen"));
-        assert!(abstract_suffix("elsen") && abstract_suffix("ende"));
-        assert!(!abstract_suffix("hetebølge") && !abstract_suffix("plassen"));
-        assert!(!abstract_suffix("ingeniør") && !abstract_suffix("endestasjon"));
+        assert!(derivation_ending("keiten") && derivation_ending("heden"));
+        assert!(derivation_ending("ingene") && derivation_ending("ungen"));
+        assert!(derivation_ending("elsen") && derivation_ending("ende"));
+        assert!(!derivation_ending("hetebølge") && !derivation_ending("plassen"));
+        assert!(!derivation_ending("ingeniør") && !derivation_ending("endestasjon"));
     }
 
     #[test]
