@@ -144,6 +144,21 @@ impl Lexicon {
         .unwrap_or(false)
     }
 
+    /// True when one of the lexicon's dictionaries has every part: a word
+    /// is written in one standard (Bokmål or Nynorsk), so its parts are
+    /// that standard's words.
+    fn one_dictionary(&self, parts: &[String]) -> bool {
+        self.dicts.len() < 2
+            || self.dicts.iter().any(|d| {
+                parts.iter().all(|p| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        d.checker().check_lower_as_title(true).check(p)
+                    }))
+                    .unwrap_or(false)
+                })
+            })
+    }
+
     /// [`function_like`], where this lexicon refuses function words.
     fn function_like(&self, word: &str) -> bool {
         self.refuse_function_words && function_like(word)
@@ -172,6 +187,7 @@ impl Lexicon {
         self.best_split(&chars, most).filter(|parts| {
             !parts.iter().all(|p| self.function_like(p))
                 && !parts.last().is_some_and(|p| derivation_ending(p))
+                && self.one_dictionary(parts)
         })
     }
 
@@ -548,6 +564,20 @@ mod tests {
         // German links are its own (`Schule` is `Schul-` with no `s`)
         let de = Lexicon::from_hunspell(&[(AFF, dic)], GERMAN_LINKS).unwrap();
         assert_eq!(de.split("samhällsbyggnad"), None);
+    }
+
+    #[test]
+    fn a_compound_of_two_standards_has_its_parts_in_one() {
+        // Nynorsk lists the chance piece `pasi`; `pasienter` is no Nynorsk
+        // `pasi` + Bokmål `enter`, while `kyst` + `turisme` are Bokmål both
+        let nb = "3\nenter\nkyst\nturisme\n";
+        let nn = "2\npasi\nkyst\n";
+        let l = Lexicon::from_hunspell(&[(AFF, nb), (AFF, nn)], NORDIC_LINKS).unwrap();
+        assert_eq!(l.split("pasienter"), None);
+        assert_eq!(l.split("kystturisme").unwrap(), ["kyst", "turisme"]);
+        // one dictionary with both pieces: a split, as before
+        let both = Lexicon::from_hunspell(&[(AFF, "2\npasi\nenter\n")], NORDIC_LINKS).unwrap();
+        assert_eq!(both.split("pasienter").unwrap(), ["pasi", "enter"]);
     }
 
     #[test]
