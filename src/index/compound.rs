@@ -8,6 +8,11 @@
 //! German also `-es-`, `-n-`, `-en-`, `-er-`), and the fewest parts win (then
 //! the longest first part). Lucene's dictionary decompounder works the same
 //! way; the dictionary decides, so `samarbeid` is never `sam` + `arbeid`.
+//! A split is refused where its pieces only happen to be words: all
+//! function words (`fors` + `varlig`), a last part that is a derivation's
+//! ending (`endr` + `inger`, `gjeld` + `ende`, `virksom` + `heter`), or, in
+//! Norwegian, parts no one of the Bokmål and Nynorsk dictionaries has all
+//! of (`pasi` + `enter`).
 //!
 //! The dictionaries are read with compounding switched off (the `COMPOUND*`
 //! rules of the `.aff` file are left out): with them, Hunspell accepts any
