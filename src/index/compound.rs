@@ -139,14 +139,7 @@ impl Lexicon {
 
     /// [`Lexicon::is_word`] without the memory: Hunspell's check.
     fn check(&self, word: &str) -> bool {
-        // the words come from queries and documents: a panic on one the
-        // check above misses makes it no word, not a failed search
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.dicts
-                .iter()
-                .any(|d| d.checker().check_lower_as_title(true).check(word))
-        }))
-        .unwrap_or(false)
+        self.dicts.iter().any(|d| checked(d, word))
     }
 
     /// True when one of the lexicon's dictionaries has every part: a word
@@ -154,14 +147,10 @@ impl Lexicon {
     /// that standard's words.
     fn one_dictionary(&self, parts: &[String]) -> bool {
         self.dicts.len() < 2
-            || self.dicts.iter().any(|d| {
-                parts.iter().all(|p| {
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        d.checker().check_lower_as_title(true).check(p)
-                    }))
-                    .unwrap_or(false)
-                })
-            })
+            || self
+                .dicts
+                .iter()
+                .any(|d| parts.iter().all(|p| checked(d, p)))
     }
 
     /// [`function_like`], where this lexicon refuses function words.
@@ -254,6 +243,16 @@ impl Lexicon {
             .map(|stem| format!("{stem}e"))
             .filter(|whole| whole.chars().count() > MIN_PART_CHARS && self.is_word(whole))
     }
+}
+
+/// Whether dictionary `d` has `word` (Hunspell's check). The words come
+/// from queries and documents: a panic on one the callers' checks miss
+/// makes it no word, not a failed search.
+fn checked(d: &spellbook::Dictionary, word: &str) -> bool {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        d.checker().check_lower_as_title(true).check(word)
+    }))
+    .unwrap_or(false)
 }
 
 /// The `.aff` text without the rules that let Hunspell join words.
