@@ -444,19 +444,24 @@ pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
 
 /// The suffixes that make nouns of adjectives (nb/sv `-het`, nn `-heit`,
 /// da `-hed`, de `-heit`/`-keit`) and of verbs (nb/nn/sv/da `-ing`, de
-/// `-ung`): `endringer` is `endr-` + `-inger`, no `endr` + `inger`.
-const NOUN_SUFFIXES: &[&str] = &["het", "heit", "hed", "keit", "ing", "ung"];
+/// `-ung`, nb/nn `-sjon`): `endringer` is `endr-` + `-inger`, no `endr` +
+/// `inger`.
+const NOUN_SUFFIXES: &[&str] = &["het", "heit", "hed", "keit", "ing", "ung", "sjon"];
 /// The endings those nouns take (definite, plural, genitive).
 const NOUN_ENDINGS: &[&str] = &[
     "", "a", "en", "er", "ar", "ene", "ane", "ens", "ers", "erne", "arna", "ernas", "ernes",
 ];
 /// Other suffixes with the endings they take: nouns of verbs in `-else`
-/// (`tillatelse`, `beskrivelse`, sv `händelse`) and present participles in
-/// `-ende` (`følgende`, `gjeldende`), whose letters the dictionaries also
-/// list as words (`else`, `ende`).
+/// (`tillatelse`, `beskrivelse`, sv `händelse`), present participles in
+/// `-ende` (`følgende`, `gjeldende`), adjectives in `-elig` (`vanskelig`)
+/// and the verbs in `-ere`, passive or present (`dokumenteres`), whose
+/// letters the dictionaries also list as words (`else`, `ende`, `elig`,
+/// `eres`).
 const OTHER_SUFFIXES: &[(&str, &[&str])] = &[
     ("else", &["", "n", "r", "ne", "ns", "rne", "rna"]),
     ("ende", &["", "s"]),
+    ("elig", &["", "e", "t", "ere", "ste"]),
+    ("ere", &["s", "r", "nde"]),
 ];
 
 /// True when `part` is a noun-making suffix with one of its endings
@@ -601,6 +606,8 @@ mod tests {
         assert!(derivation_ending("keiten") && derivation_ending("heden"));
         assert!(derivation_ending("ingene") && derivation_ending("ungen"));
         assert!(derivation_ending("elsen") && derivation_ending("ende"));
+        assert!(derivation_ending("sjonen") && derivation_ending("elige"));
+        assert!(derivation_ending("eres") && !derivation_ending("ere"));
         assert!(!derivation_ending("hetebølge") && !derivation_ending("plassen"));
         assert!(!derivation_ending("ingeniør") && !derivation_ending("endestasjon"));
     }
