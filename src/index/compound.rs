@@ -442,40 +442,41 @@ pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
     })
 }
 
-/// The suffixes that make nouns of adjectives (nb/sv `-het`, nn `-heit`,
-/// da `-hed`, de `-heit`/`-keit`) and of verbs (nb/nn/sv/da `-ing`, de
-/// `-ung`, nb/nn `-sjon`): `endringer` is `endr-` + `-inger`, no `endr` +
-/// `inger`.
-const NOUN_SUFFIXES: &[&str] = &["het", "heit", "hed", "keit", "ing", "ung", "sjon"];
-/// The endings those nouns take (definite, plural, genitive).
+/// The endings nouns take (definite, plural, genitive).
 const NOUN_ENDINGS: &[&str] = &[
     "", "a", "en", "er", "ar", "ene", "ane", "ens", "ers", "erne", "arna", "ernas", "ernes",
 ];
-/// Other suffixes with the endings they take: nouns of verbs in `-else`
-/// (`tillatelse`, `beskrivelse`, sv `händelse`), present participles in
-/// `-ende` (`følgende`, `gjeldende`), adjectives in `-elig` (`vanskelig`)
-/// and the verbs in `-ere`, passive or present (`dokumenteres`), whose
-/// letters the dictionaries also list as words (`else`, `ende`, `elig`,
-/// `eres`).
-const OTHER_SUFFIXES: &[(&str, &[&str])] = &[
-    ("else", &["", "n", "r", "ne", "ns", "rne", "rna"]),
-    ("ende", &["", "s"]),
-    ("elig", &["", "e", "t", "ere", "ste"]),
-    ("ere", &["s", "r", "nde"]),
+
+/// Derivational suffixes with the endings they take, whose letters the
+/// dictionaries also list as words: nouns of adjectives (nb/sv `-het`, nn
+/// `-heit`, da `-hed`, de `-heit`/`-keit`) and of verbs (nb/nn/sv/da
+/// `-ing`, de `-ung`, nb/nn `-sjon`), nouns of verbs in `-else`
+/// (`tillatelse`, sv `händelse`), present participles in `-ende`
+/// (`gjeldende`), adjectives in `-elig` (`vanskelig`) and verbs in `-ere`,
+/// passive or present (`dokumenteres`). `endringer` is `endr-` + `-inger`,
+/// no `endr` + `inger`.
+const DERIVATIONS: &[(&[&str], &[&str])] = &[
+    (
+        &["het", "heit", "hed", "keit", "ing", "ung", "sjon"],
+        NOUN_ENDINGS,
+    ),
+    (&["else"], &["", "n", "r", "ne", "ns", "rne", "rna"]),
+    (&["ende"], &["", "s"]),
+    (&["elig"], &["", "e", "t", "ere", "ste"]),
+    (&["ere"], &["s", "r", "nde"]),
 ];
 
-/// True when `part` is a noun-making suffix with one of its endings
-/// (`heten`, `heter`, `heden`, `keiten`, `ingen`, `inger`, `ungen`,
-/// `elsen`), or a participle's (`ende`): no word of its own at the end of
-/// a compound, however a dictionary lists the same letters (`ingen`
-/// "none", `inger` a name).
+/// True when `part` is a derivational suffix with one of its endings
+/// (`heten`, `ingen`, `inger`, `elsen`, `ende`, `eres`; see
+/// [`DERIVATIONS`]): no word of its own at the end of a compound, however
+/// a dictionary lists the same letters (`ingen` "none", `inger` a name).
 fn derivation_ending(part: &str) -> bool {
-    let with = |suffix: &str, endings: &[&str]| {
-        part.strip_prefix(suffix)
-            .is_some_and(|rest| endings.contains(&rest))
-    };
-    NOUN_SUFFIXES.iter().any(|s| with(s, NOUN_ENDINGS))
-        || OTHER_SUFFIXES.iter().any(|(s, endings)| with(s, endings))
+    DERIVATIONS.iter().any(|(suffixes, endings)| {
+        suffixes.iter().any(|s| {
+            part.strip_prefix(s)
+                .is_some_and(|rest| endings.contains(&rest))
+        })
+    })
 }
 
 /// True when `word` (lowercase) is, or stems to, a function word in any
