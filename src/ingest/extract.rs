@@ -238,7 +238,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
             let (t, _) = text::decode(read);
             Extracted {
                 title: text::title_of(&t),
-                pages: vec![text::tidy(&t)],
+                pages: vec![text::join_broken_lines(&text::tidy(&t))],
                 paged: false,
                 ..Extracted::default()
             }

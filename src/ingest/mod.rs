@@ -446,7 +446,7 @@ fn with_ocr(
     )?;
     for (&page, text) in pages.iter().zip(read.texts) {
         if let Some(slot) = x.pages.get_mut(page as usize - 1) {
-            *slot = text::tidy(&text);
+            *slot = text::join_broken_lines(&text::tidy(&text));
         }
     }
     x.ocr_pages = pages;
@@ -678,7 +678,7 @@ pub(crate) fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
 /// differently: without it an index kept what the old build made of them
 /// (text files titled by their file name) until it was rebuilt. Raise it
 /// with any such change.
-const EXTRACTION: &str = "8";
+const EXTRACTION: &str = "9";
 
 /// A document's fingerprint: what an unchanged file is recognised by
 /// (blake3, hex, of the extraction version, the bytes and the metadata

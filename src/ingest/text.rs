@@ -1,5 +1,9 @@
 //! Plain-text decoding: UTF-8 (with or without BOM), UTF-16 with BOM, and a
-//! Windows-1252 fallback (a superset of Latin-1) for older Nordic files.
+//! Windows-1252 fallback (a superset of Latin-1) for older Nordic files;
+//! tidying, and words broken by a hyphen at a line end joined again (in
+//! text files, OCR output and PDF pages alike).
+
+use std::collections::HashSet;
 
 /// Characters that take no room and join what is around them: the soft
 /// hyphen (`hav\u{ad}bruk`, common in Nordic web pages), the zero-width
@@ -206,9 +210,245 @@ pub(crate) fn tidy(text: &str) -> String {
     out
 }
 
+/// Every word of a document's lines, lowercased, edge punctuation trimmed,
+/// inner hyphens kept (`interreg-prosjekter`): how the document itself
+/// spells words, for [`join_broken_word`]. `pages` are the lines of each
+/// page; the halves of a word broken at a line end are no words of it.
+pub(crate) fn vocabulary<'a, P, L>(pages: P) -> HashSet<String>
+where
+    P: IntoIterator<Item = L>,
+    L: IntoIterator<Item = &'a str>,
+{
+    let mut words = HashSet::new();
+    let broken = |raw: &str| raw.ends_with(['-', '\u{2010}']);
+    for page in pages {
+        let mut after_break = false;
+        for line in page {
+            let raws: Vec<&str> = line.split_whitespace().collect();
+            if raws.is_empty() {
+                // (a blank line may stand between a broken word's halves)
+                continue;
+            }
+            for (i, raw) in raws.iter().enumerate() {
+                if (i == 0 && after_break) || (i + 1 == raws.len() && broken(raw)) {
+                    continue;
+                }
+                let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+                if w.chars().count() >= 2 {
+                    words.insert(w.to_lowercase());
+                }
+            }
+            after_break = raws.last().is_some_and(|r| broken(r));
+        }
+    }
+    words
+}
+
+/// Longest first half of a word broken at a line end that is joined.
+const MAX_BROKEN_WORD_CHARS: usize = 64;
+
+/// Words after which a hyphen at a line end is a suspended one
+/// (`nærings-` / `og fiskeridepartementet`, `pre-` / `and post-war`): the
+/// line goes on, no word was broken.
+const CONJUNCTIONS: &[&str] = &[
+    "og", "eller", "samt", "och", "und", "oder", "sowie", "bzw", "and", "or",
+];
+
+/// When `out` ends in a word broken by a hyphen at a line end and `next`
+/// (the next line) goes on with it, join `next` to `out` and say so.
+///
+/// Whether the hyphen stays is decided first by how the document spells the word elsewhere
+/// (`vocabulary`, which leaves out the halves of broken words) or in the Norwegian word list:
+/// `Con-|gress` becomes `Congress` where `Congress` occurs, `Univer-|sitet` becomes
+/// `Universitet`, `e-|post` stays `e-post` where `e-post` occurs. Otherwise by the word's
+/// shape: a hyphen stays before a capital, after an acronym or number, and after a
+/// capitalised word inside a sentence when one of the parts is a word of its own
+/// (`Interreg-|prosjekter`); elsewhere it was the line break's (`regio-|nal`, and names such
+/// as `Frederik-|shavn`). A hyphen before a conjunction is a suspended one and
+/// joins nothing (`nærings-|og fiskeri`).
+pub(crate) fn join_broken_word(out: &mut String, next: &str, vocabulary: &HashSet<String>) -> bool {
+    let Some(stem) = out.strip_suffix(['-', '\u{2010}']) else {
+        return false;
+    };
+    let first_part: String = {
+        let rev: Vec<char> = stem
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .take(MAX_BROKEN_WORD_CHARS + 1)
+            .collect();
+        rev.into_iter().rev().collect()
+    };
+    // (and no word: a run of letters joined line after line, which would
+    // be read back from its start at every line)
+    if first_part.chars().count() > MAX_BROKEN_WORD_CHARS {
+        return false;
+    }
+    let Some(last) = first_part.chars().last() else {
+        return false;
+    };
+    let Some(next_first) = next.chars().next() else {
+        return false;
+    };
+    if !last.is_alphabetic() || !next_first.is_alphabetic() {
+        return false;
+    }
+    let second_part: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
+    if CONJUNCTIONS.contains(&second_part.to_lowercase().as_str()) {
+        return false;
+    }
+    let acronym = first_part.chars().filter(|c| c.is_uppercase()).count() >= 2
+        || first_part.chars().any(|c| c.is_ascii_digit());
+    let capitalised = first_part.chars().next().is_some_and(char::is_uppercase);
+    let sentence_start = {
+        let before_word = stem[..stem.len() - first_part.len()].trim_end();
+        before_word.is_empty() || before_word.ends_with(['.', '!', '?', ':', '\n'])
+    };
+    let whole = format!("{first_part}{second_part}").to_lowercase();
+    let hyphenated = format!("{first_part}-{second_part}").to_lowercase();
+    let known_whole = crate::ingest::restore::is_known_word(&whole);
+    // a part the document (or the word list) uses as a word of its own
+    let word_alone = |w: &str| {
+        let w = w.to_lowercase();
+        vocabulary.contains(&w) || crate::ingest::restore::is_known_word(&w)
+    };
+    let keep_hyphen = match (
+        vocabulary.contains(&whole),
+        vocabulary.contains(&hyphenated),
+    ) {
+        (true, false) => false,
+        (false, true) => true,
+        _ if known_whole => false,
+        _ => {
+            next_first.is_uppercase()
+                || acronym
+                || (capitalised
+                    && !sentence_start
+                    && !known_whole
+                    && (word_alone(&first_part) || word_alone(&second_part)))
+        }
+    };
+    if !keep_hyphen {
+        let cut = stem.len();
+        out.truncate(cut);
+    }
+    out.push_str(next);
+    true
+}
+
+/// `text` (tidied: lines end in `\n`) with the words broken by a hyphen at
+/// a line end joined again, by [`join_broken_word`] with the text's own
+/// spelling: text files saved from PDFs or OCR (`samar-` / `beid`,
+/// `Europa-` / `kontor`) hold them, and a search for `samarbeid` should
+/// find them. Lines stay apart otherwise.
+pub(crate) fn join_broken_lines(text: &str) -> String {
+    if !text.contains("-\n") && !text.contains("\u{2010}\n") {
+        return text.to_string();
+    }
+    let vocabulary = vocabulary(std::iter::once(text.split('\n')));
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.split('\n').peekable();
+    if let Some(first) = lines.next() {
+        out.push_str(first);
+    }
+    while let Some(line) = lines.next() {
+        let next = line.trim_start();
+        if next.is_empty() {
+            // text saved with a blank line after every line (`pdftotext`
+            // of some layouts): the word goes on after it, in lower case,
+            // where a paragraph would begin in upper case
+            let after = lines.peek().map_or("", |l| l.trim_start());
+            if after.chars().next().is_some_and(char::is_lowercase)
+                && join_broken_word(&mut out, after, &vocabulary)
+            {
+                lines.next();
+                continue;
+            }
+        }
+        if next.is_empty() || !join_broken_word(&mut out, next, &vocabulary) {
+            out.push('\n');
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_broken_at_a_line_end_is_whole_again() {
+        let text = "Et godt samar-\nbeid med Sverige.\nSamarbeid over grensen.";
+        assert_eq!(
+            join_broken_lines(text),
+            "Et godt samarbeid med Sverige.\nSamarbeid over grensen."
+        );
+        // the Norwegian word list knows the whole word
+        assert_eq!(join_broken_lines("en regio-\nnal plan"), "en regional plan");
+    }
+
+    #[test]
+    fn a_word_broken_over_a_blank_line_is_joined_where_it_goes_on_in_lower_case() {
+        assert_eq!(
+            join_broken_lines("bruk av kompetanse-\n\nprogrammene i dag"),
+            "bruk av kompetanseprogrammene i dag"
+        );
+        // a new paragraph, or a suspended hyphen, is no broken word
+        for text in ["Se vedlegg A-\n\nNeste avsnitt", "helse-\n\nog omsorg"] {
+            assert_eq!(join_broken_lines(text), text);
+        }
+    }
+
+    #[test]
+    fn a_hyphen_that_belongs_to_the_word_stays_when_the_lines_join() {
+        assert_eq!(
+            join_broken_lines("Trøndelag og Midt-\nNorge"),
+            "Trøndelag og Midt-Norge"
+        );
+        assert_eq!(
+            join_broken_lines("nye EU-\nprogrammer"),
+            "nye EU-programmer"
+        );
+    }
+
+    #[test]
+    fn a_suspended_hyphen_at_a_line_end_joins_nothing() {
+        for text in [
+            "Nærings-\nog fiskeridepartementet",
+            "helse-\neller omsorgstjenester",
+            "kultur-\noch fritidsnämnden",
+            "pre-\nand post-war",
+        ] {
+            assert_eq!(join_broken_lines(text), text);
+        }
+    }
+
+    #[test]
+    fn a_run_of_letters_broken_on_every_line_is_joined_only_so_far() {
+        // joined up to the longest word, then left: each line's join reads
+        // back at most that far (joined without end, every line would
+        // re-read the whole run so far: quadratic in the lines)
+        let text = "ab-\n".repeat(200_000);
+        let joined = join_broken_lines(&text);
+        let run = format!("{}-\n", "ab".repeat(33));
+        assert!(joined.starts_with(&run), "{}", &joined[..80]);
+        assert_eq!(joined.matches('\n').count(), 200_000 / 33 + 1);
+    }
+
+    #[test]
+    fn lines_without_a_broken_word_stay_as_they_are() {
+        for text in [
+            "first line\nsecond line",
+            "a list -\n- item",
+            "ends in a dash -\n\nnew paragraph",
+            "2021-\n2027",
+            "",
+            "-\n-",
+        ] {
+            assert_eq!(join_broken_lines(text), text, "{text:?}");
+        }
+    }
 
     #[test]
     fn decomposed_letters_and_soft_hyphens_become_the_word_as_typed() {

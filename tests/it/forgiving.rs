@@ -166,6 +166,28 @@ fn an_exact_match_outranks_a_fuzzy_one() {
 }
 
 #[test]
+fn a_word_a_text_file_breaks_at_a_line_end_is_found_whole() {
+    // text saved from a PDF or an OCR reading keeps the line breaks, and
+    // words broken by a hyphen at their ends (as seed 003 does, 47 times)
+    let text = "Kommunene skal styrke det nordiske samar-\nbeidet og bruke Trøndelags Europa-\nkontor i Brussel.\nNærings-\nog fiskeridepartementet er orientert.";
+    let s = Scratch::new(&[("skannet.txt", text)]);
+    s.ingest();
+    let searcher = s.searcher();
+    for q in ["samarbeidet", "\"nordiske samarbeidet\"", "Europakontor"] {
+        let r = searcher.search(&Request::new(q)).unwrap();
+        assert_eq!(names(&r), ["skannet.txt"], "{q}");
+    }
+    // the text indexed: a capitalised word keeps its hyphen where its
+    // parts are words (as `Interreg-prosjekter`), and a suspended hyphen
+    // before `og` joins nothing
+    let x = kartotek::ingest::extract::extract(text.as_bytes(), None).unwrap();
+    assert_eq!(
+        x.pages[0],
+        "Kommunene skal styrke det nordiske samarbeidet og bruke Trøndelags Europa-kontor i Brussel.\nNærings-\nog fiskeridepartementet er orientert."
+    );
+}
+
+#[test]
 fn short_words_and_numbers_are_never_fuzzy() {
     // `EØS` is 3 letters: `EUS` must not match it; `2030` must not match `2020`
     assert_eq!(with("zqxj", Features::ALL, None).total, 0);

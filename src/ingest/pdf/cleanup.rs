@@ -9,6 +9,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::Line;
 use super::MAX_PAGE_CHARS;
+use crate::ingest::text;
 
 /// Normalises ligatures, drops soft hyphens and control characters, and collapses spaces.
 pub(super) fn tidy_line(raw: &str) -> String {
@@ -130,30 +131,14 @@ pub(super) fn restore_collapsed_ligatures(pages: &mut [Vec<Line>]) {
     }
 }
 
-/// Every word of the document's lines, lowercased, edge punctuation trimmed, inner hyphens
-/// kept (`interreg-prosjekter`): how the document itself spells words, for
-/// [`join_hyphenated`].
+/// Every word of the document's lines as the document spells it (see
+/// [`text::vocabulary`]), for rejoining words broken at line ends.
 pub(super) fn vocabulary(pages: &[Vec<Line>]) -> HashSet<String> {
-    let mut words = HashSet::new();
-    let broken = |raw: &str| raw.ends_with(['-', '\u{2010}']);
-    for page in pages {
-        let mut after_break = false;
-        for line in page {
-            let raws: Vec<&str> = line.text.split_whitespace().collect();
-            for (i, raw) in raws.iter().enumerate() {
-                // the halves of a word broken at a line end are not words of the document
-                if (i == 0 && after_break) || (i + 1 == raws.len() && broken(raw)) {
-                    continue;
-                }
-                let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-                if w.chars().count() >= 2 {
-                    words.insert(w.to_lowercase());
-                }
-            }
-            after_break = raws.last().is_some_and(|r| broken(r));
-        }
-    }
-    words
+    text::vocabulary(
+        pages
+            .iter()
+            .map(|page| page.iter().map(|line| line.text.as_str())),
+    )
 }
 
 /// Joins the lines of a page into text: hyphenated words rejoined, paragraphs as blank lines.
@@ -167,8 +152,7 @@ pub(super) fn page_text(lines: &[Line], vocabulary: &HashSet<String>) -> String 
             continue;
         }
         if let Some(p) = prev {
-            if let Some(joined) = join_hyphenated(&out, text, vocabulary) {
-                out = joined;
+            if text::join_broken_word(&mut out, text, vocabulary) {
                 prev = Some(line);
                 continue;
             }
@@ -189,80 +173,6 @@ pub(super) fn page_text(lines: &[Line], vocabulary: &HashSet<String>) -> String 
         }
     }
     out
-}
-
-/// If `before` ends in a word broken by a hyphen, returns `before` joined with `next`.
-///
-/// Whether the hyphen stays is decided first by how the document spells the word elsewhere
-/// (`vocabulary`, which leaves out the halves of broken words) or in the Norwegian word list:
-/// `Con-|gress` becomes `Congress` where `Congress` occurs, `Univer-|sitet` becomes
-/// `Universitet`, `e-|post` stays `e-post` where `e-post` occurs. Otherwise by the word's
-/// shape: a hyphen stays before a capital, after an acronym or number, and after a
-/// capitalised word inside a sentence when one of the parts is a word of its own
-/// (`Interreg-|prosjekter`); elsewhere it was the line break's (`regio-|nal`, and names such
-/// as `Frederik-|shavn`).
-pub(super) fn join_hyphenated(
-    before: &str,
-    next: &str,
-    vocabulary: &HashSet<String>,
-) -> Option<String> {
-    let stem = before.strip_suffix(['-', '\u{2010}'])?;
-    let first_part: String = {
-        let rev: Vec<char> = stem
-            .chars()
-            .rev()
-            .take_while(|c| c.is_alphanumeric())
-            .collect();
-        rev.into_iter().rev().collect()
-    };
-    let last = first_part.chars().last()?;
-    if !last.is_alphabetic() {
-        return None;
-    }
-    let next_first = next.chars().next()?;
-    if !next_first.is_alphabetic() {
-        return None;
-    }
-    let acronym = first_part.chars().filter(|c| c.is_uppercase()).count() >= 2
-        || first_part.chars().any(|c| c.is_ascii_digit());
-    let capitalised = first_part.chars().next().is_some_and(char::is_uppercase);
-    let sentence_start = {
-        let before_word = stem[..stem.len() - first_part.len()].trim_end();
-        before_word.is_empty() || before_word.ends_with(['.', '!', '?', ':', '\n'])
-    };
-    let second_part: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
-    let whole = format!("{first_part}{second_part}").to_lowercase();
-    let hyphenated = format!("{first_part}-{second_part}").to_lowercase();
-    let known_whole = crate::ingest::restore::is_known_word(&whole);
-    // a part the document (or the word list) uses as a word of its own
-    let word_alone = |w: &str| {
-        let w = w.to_lowercase();
-        vocabulary.contains(&w) || crate::ingest::restore::is_known_word(&w)
-    };
-    let keep_hyphen = match (
-        vocabulary.contains(&whole),
-        vocabulary.contains(&hyphenated),
-    ) {
-        (true, false) => false,
-        (false, true) => true,
-        _ if known_whole => false,
-        _ => {
-            next_first.is_uppercase()
-                || acronym
-                || (capitalised
-                    && !sentence_start
-                    && !known_whole
-                    && (word_alone(&first_part) || word_alone(&second_part)))
-        }
-    };
-    let mut joined = String::with_capacity(before.len() + next.len());
-    if keep_hyphen {
-        joined.push_str(before);
-    } else {
-        joined.push_str(stem);
-    }
-    joined.push_str(next);
-    Some(joined)
 }
 
 /// Key under which repeating header/footer lines are compared: digits and case ignored.

@@ -27,7 +27,9 @@
 //!   normalised (a full NFKC would also rewrite superscripts, fractions and the like), soft
 //!   hyphens are removed, and a hyphen at a line end is removed only when the word goes on in
 //!   lower case and the first part is not an acronym or a mid-sentence capitalised name
-//!   (`Interreg-\nprosjekter` keeps its hyphen, `regio-\nnal` becomes `regional`).
+//!   (`Interreg-\nprosjekter` keeps its hyphen, `regio-\nnal` becomes `regional`), and
+//!   joins nothing before a conjunction (`helse-\nog omsorg`); the rules are
+//!   `ingest::text::join_broken_word`'s, which text files and OCR output go through too.
 //! - Ligatures that Ghostscript's ToUnicode maps collapsed into Latin-1 letters (`ﬂ` written
 //!   as `ü`: `üytter`) are put back when the word list and the document agree on it (see
 //!   `cleanup::restore_collapsed_ligatures`).

@@ -310,6 +310,21 @@ fn a_compound_the_document_spells_with_a_hyphen_elsewhere_keeps_it() {
 }
 
 #[test]
+fn a_hyphen_before_a_conjunction_on_the_next_line_is_a_suspended_one() {
+    let pdf = make_pdf(
+        &[vec![
+            (72.0, 700.0, 12.0, "Helse-"),
+            (72.0, 686.0, 12.0, "og omsorgsdepartementet"),
+        ]],
+        None,
+    );
+    assert_eq!(
+        extract(&pdf).unwrap().pages[0],
+        "Helse-\nog omsorgsdepartementet"
+    );
+}
+
+#[test]
 fn hyphen_without_line_break_is_kept() {
     assert_eq!(
         tidy_line("Interreg-prosjekter  og\u{00AD}så"),
