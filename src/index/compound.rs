@@ -12,7 +12,9 @@
 //! function words (`fors` + `varlig`), a last part that is a derivation's
 //! ending (`endr` + `inger`, `gjeld` + `ende`, `virksom` + `heter`), or, in
 //! Norwegian, parts no one of the Bokmål and Nynorsk dictionaries has all
-//! of (`pasi` + `enter`).
+//! of (`pasi` + `enter`); a passage the index knows is Bokmål or Nynorsk is
+//! split with that standard's dictionary alone ([`split_cached_in`]), a
+//! query word (standard unknown) with either.
 //!
 //! The dictionaries are read with compounding switched off (the `COMPOUND*`
 //! rules of the `.aff` file are left out): with them, Hunspell accepts any
@@ -144,8 +146,12 @@ impl Lexicon {
 
     /// True when one of the lexicon's dictionaries has every part: a word
     /// is written in one standard (Bokmål or Nynorsk), so its parts are
-    /// that standard's words.
-    fn one_dictionary(&self, parts: &[String]) -> bool {
+    /// that standard's words; with `standard` (see [`standard`]), that
+    /// dictionary.
+    fn one_dictionary(&self, parts: &[String], standard: Option<usize>) -> bool {
+        if let Some(d) = standard.and_then(|i| self.dicts.get(i)) {
+            return parts.iter().all(|p| checked(d, p));
+        }
         self.dicts.len() < 2
             || self
                 .dicts
@@ -164,6 +170,15 @@ impl Lexicon {
     /// parts at most: its own parts, never a chain of short words that
     /// happen to spell it (`orga` + `nisa` + …).
     pub fn split(&self, word: &str) -> Option<Vec<String>> {
+        self.split_in(word, None)
+    }
+
+    /// [`Lexicon::split`] of a word written in the standard whose
+    /// dictionary is number `standard` (see [`standard`]): its parts are
+    /// that dictionary's words. Nynorsk's lists pieces that are no words
+    /// in Bokmål (`samar`, `beid`, `kunn`, `utvi`), so a Bokmål text's
+    /// `samarbeid` is no `samar` + `beid`.
+    pub fn split_in(&self, word: &str, standard: Option<usize>) -> Option<Vec<String>> {
         let lower = word.to_lowercase();
         let chars: Vec<char> = lower.chars().collect();
         if chars.len() < 2 * MIN_PART_CHARS || !chars.iter().all(|c| c.is_alphabetic()) {
@@ -181,7 +196,7 @@ impl Lexicon {
         self.best_split(&chars, most).filter(|parts| {
             !parts.iter().all(|p| self.function_like(p))
                 && !parts.last().is_some_and(|p| derivation_ending(p))
-                && self.one_dictionary(parts)
+                && self.one_dictionary(parts, standard)
         })
     }
 
@@ -380,9 +395,24 @@ pub fn compounds(key: &str) -> bool {
     LANGUAGES.iter().any(|(k, _, _, _)| *k == key)
 }
 
+/// The dictionary of `key`'s lexicon that text in `lang` is written
+/// against, by its number: Bokmål's for Bokmål, Nynorsk's for Nynorsk;
+/// `None` where `key` has one dictionary or `lang` is no standard of it.
+pub fn standard(key: &str, lang: crate::lang::Language) -> Option<usize> {
+    let stem = match lang {
+        crate::lang::Language::Nb => "nb_NO",
+        crate::lang::Language::Nn => "nn_NO",
+        _ => return None,
+    };
+    let (_, stems, _, _) = LANGUAGES.iter().find(|(k, _, _, _)| *k == key)?;
+    stems.iter().position(|s| *s == stem)
+}
+
 /// One language's memory of words already split.
 struct Memory {
     key: &'static str,
+    /// The standard the words were split in (see [`standard`]).
+    standard: Option<usize>,
     /// Compounds with their parts.
     compounds: HashMap<String, Rc<[String]>>,
     /// Fingerprints of words that are no compound: most words, so 8 bytes
@@ -397,6 +427,16 @@ struct Memory {
 /// allocates nothing: the memory is looked up by the word as given, and the
 /// parts are shared.
 pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
+    split_cached_in(key, word, None)
+}
+
+/// [`split_cached`] of a word written in `standard` (see
+/// [`Lexicon::split_in`]).
+pub fn split_cached_in(
+    key: &'static str,
+    word: &str,
+    standard: Option<usize>,
+) -> Option<Rc<[String]>> {
     thread_local! {
         static CACHE: RefCell<Vec<Memory>> = const { RefCell::new(Vec::new()) };
     }
@@ -407,11 +447,15 @@ pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
     let lex = lexicon(key)?;
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        let at = match c.iter().position(|m| m.key == key) {
+        let at = match c
+            .iter()
+            .position(|m| m.key == key && m.standard == standard)
+        {
             Some(at) => at,
             None => {
                 c.push(Memory {
                     key,
+                    standard,
                     compounds: HashMap::new(),
                     plain: HashSet::new(),
                     hasher: RandomState::new(),
@@ -427,7 +471,7 @@ pub fn split_cached(key: &'static str, word: &str) -> Option<Rc<[String]>> {
         if m.plain.contains(&fingerprint) {
             return None;
         }
-        let parts: Option<Rc<[String]>> = lex.split(word).map(Rc::from);
+        let parts: Option<Rc<[String]>> = lex.split_in(word, standard).map(Rc::from);
         if m.compounds.len() + m.plain.len() < CACHE_WORDS {
             match &parts {
                 Some(p) => {
@@ -588,6 +632,29 @@ mod tests {
         // one dictionary with both pieces: a split, as before
         let both = Lexicon::from_hunspell(&[(AFF, "2\npasi\nenter\n")], NORDIC_LINKS).unwrap();
         assert_eq!(both.split("pasienter").unwrap(), ["pasi", "enter"]);
+    }
+
+    #[test]
+    fn a_word_written_in_one_standard_splits_with_that_standards_dictionary() {
+        // Nynorsk lists the pieces `samar` and `beid`: a Nynorsk split, but
+        // a Bokmål text's `samarbeid` is whole; `kystturisme` splits in both
+        let nb = "3\nsamarbeid\nkyst\nturisme\n";
+        let nn = "4\nsamar\nbeid\nkyst\nturisme\n";
+        let l = Lexicon::from_hunspell(&[(AFF, nb), (AFF, nn)], NORDIC_LINKS).unwrap();
+        assert_eq!(l.split_in("samarbeid", Some(0)), None);
+        assert_eq!(l.split_in("samarbeid", Some(1)).unwrap(), ["samar", "beid"]);
+        assert_eq!(l.split("samarbeid").unwrap(), ["samar", "beid"]);
+        for standard in [Some(0), Some(1), None] {
+            assert_eq!(
+                l.split_in("kystturisme", standard).unwrap(),
+                ["kyst", "turisme"]
+            );
+        }
+        use crate::lang::Language;
+        assert_eq!(standard("no", Language::Nb), Some(0));
+        assert_eq!(standard("no", Language::Nn), Some(1));
+        assert_eq!(standard("no", Language::Sv), None);
+        assert_eq!(standard("sv", Language::Nb), None);
     }
 
     #[test]

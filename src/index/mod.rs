@@ -464,19 +464,22 @@ pub(crate) const PARTLY_EXTRACTED: &str = "partly-extracted";
 
 /// The parts of a passage's compound words as tokens of the `parts` field,
 /// each analysed as the passage's language (stemmed, folded), or `None` when
-/// the language does not compound or nothing split.
+/// the language does not compound or nothing split. A passage written in
+/// Bokmål or Nynorsk (`written`) is split with that standard's dictionary.
 pub(crate) fn compound_parts(
     lang: &'static analyzer::AnalyzedLanguage,
+    written: Language,
     text: &str,
 ) -> Option<tantivy::tokenizer::PreTokenizedString> {
     if !compound::compounds(lang.key) || compound::lexicon(lang.key).is_none() {
         return None;
     }
+    let standard = compound::standard(lang.key, written);
     let mut words = analyzer::title_analyzer_unfolded();
     let mut fold = analyzer::fold_analyzer(lang);
     let mut tokens = Vec::new();
     for word in analyzer::tokens(&mut words, text) {
-        let Some(parts) = compound::split_cached(lang.key, &word.text) else {
+        let Some(parts) = compound::split_cached_in(lang.key, &word.text, standard) else {
             continue;
         };
         // a part that is itself a compound the dictionary lists
@@ -485,7 +488,7 @@ pub(crate) fn compound_parts(
         // decompounder gives every word inside
         let inner = parts
             .iter()
-            .filter_map(|p| compound::split_cached(lang.key, p))
+            .filter_map(|p| compound::split_cached_in(lang.key, p, standard))
             .collect::<Vec<_>>();
         for part in parts.iter().chain(inner.iter().flat_map(|i| i.iter())) {
             for mut t in analyzer::tokens(&mut fold, part) {
@@ -625,7 +628,7 @@ impl Writer {
             if nordic_passage(p.lang) {
                 t.add_text(f.nordic, &analysed);
             }
-            if let Some(parts) = compound_parts(lang, &analysed) {
+            if let Some(parts) = compound_parts(lang, p.lang, &analysed) {
                 t.add_pre_tokenized_text(f.parts, parts);
             }
             ops.push(UserOperation::Add(t));

@@ -205,7 +205,7 @@ pub(crate) fn passages(doc: &Document) -> Vec<(String, Value)> {
                 json!(tokens(&mut analyzer::nordic_analyzer(), &analysed)),
             );
         }
-        if let Some(parts) = crate::index::compound_parts(lang, &analysed) {
+        if let Some(parts) = crate::index::compound_parts(lang, p.lang, &analysed) {
             let parts: Vec<String> = parts.tokens.into_iter().map(|t| t.text).collect();
             d.insert(schema::PARTS.into(), json!(parts.join(" ")));
         }
