@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use kartotek::index::Index;
-use kartotek::ingest::{self, Job, Options, Origin, Silent};
+use kartotek::ingest::Job;
 use kartotek::search::query::Features;
 use kartotek::search::{Request, Searcher};
 use kartotek::taxonomy::Taxonomy;
@@ -55,31 +55,15 @@ fn main() {
                 .lines()
                 .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
                 .map(|v| {
-                    let id = v["id"].as_str().unwrap_or_default().to_string();
-                    Job {
-                        display: id.clone(),
-                        key: format!("lovtidend:{id}"),
-                        url: id,
-                        origin: Origin::Bytes {
-                            bytes: Arc::new(
-                                v["text"].as_str().unwrap_or_default().as_bytes().to_vec(),
-                            ),
-                            content_type: None,
-                        },
-                        error: None,
-                        overrides: None,
-                        context: None,
-                    }
+                    let text = v["text"].as_str().unwrap_or_default().as_bytes().to_vec();
+                    kartotek_bench::lovtidend_job(
+                        v["id"].as_str().unwrap_or_default(),
+                        Arc::new(text),
+                    )
                 })
                 .collect();
             let started = Instant::now();
-            ingest::run(
-                &index,
-                jobs,
-                &Options::new(Taxonomy::builtin()),
-                &mut Silent,
-            )
-            .expect("ingest");
+            kartotek_bench::ingest_silently(&index, jobs);
             println!("indexed in {:.1} s", started.elapsed().as_secs_f64());
             (index, Some(tmp))
         }

@@ -101,18 +101,7 @@ fn main() {
         .collect();
     run("norwegian_corpus (Lovtidend 2025)", &|| {
         docs.iter()
-            .map(|(id, bytes)| Job {
-                display: id.clone(),
-                key: format!("lovtidend:{id}"),
-                url: id.clone(),
-                origin: Origin::Bytes {
-                    bytes: Arc::clone(bytes),
-                    content_type: None,
-                },
-                error: None,
-                overrides: None,
-                context: None,
-            })
+            .map(|(id, bytes)| kartotek_bench::lovtidend_job(id, Arc::clone(bytes)))
             .collect()
     });
 }

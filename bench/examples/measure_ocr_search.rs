@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use kartotek::index::Index;
 use kartotek::ingest::restore::damage;
-use kartotek::ingest::{self, Job, Options, Origin, Silent};
+use kartotek::ingest::Job;
 use kartotek::search::{Request, Searcher};
 use kartotek::taxonomy::Taxonomy;
 use kartotek_bench::Rng;
@@ -170,30 +170,16 @@ fn main() {
         let index = Index::open_or_create(tmp.path()).expect("index");
         let jobs: Vec<Job> = docs
             .iter()
-            .map(|d| Job {
-                display: d.id.clone(),
-                key: format!("lovtidend:{}", d.id),
-                url: d.id.clone(),
-                origin: Origin::Bytes {
-                    bytes: Arc::new(match (scanned, d.damaged) {
-                        (1, true) => d.text.as_bytes().to_vec(),
-                        (2, true) => harsher(&d.text, d.id.len() as u64).into_bytes(),
-                        _ => d.clean.as_bytes().to_vec(),
-                    }),
-                    content_type: None,
-                },
-                error: None,
-                overrides: None,
-                context: None,
+            .map(|d| {
+                let text = match (scanned, d.damaged) {
+                    (1, true) => d.text.clone(),
+                    (2, true) => harsher(&d.text, d.id.len() as u64),
+                    _ => d.clean.clone(),
+                };
+                kartotek_bench::lovtidend_job(&d.id, Arc::new(text.into_bytes()))
             })
             .collect();
-        ingest::run(
-            &index,
-            jobs,
-            &Options::new(Taxonomy::builtin()),
-            &mut Silent,
-        )
-        .expect("ingest");
+        kartotek_bench::ingest_silently(&index, jobs);
         let searcher = Searcher::new(index.clone(), Taxonomy::builtin());
         let (mut top1, mut top10, mut rr) = (0usize, 0usize, 0.0f64);
         for (q, i) in &queries {

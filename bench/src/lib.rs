@@ -31,6 +31,30 @@ pub fn repo_root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
+/// An ingest job for a Norsk Lovtidend document held in memory: `id` is
+/// its name and URL, `bytes` its text (the measurement programs that read
+/// `norwegian_corpus/lovtidend_avd1_2025.jsonl`).
+pub fn lovtidend_job(id: &str, bytes: std::sync::Arc<Vec<u8>>) -> kartotek::ingest::Job {
+    kartotek::ingest::Job {
+        display: id.to_string(),
+        key: format!("lovtidend:{id}"),
+        url: id.to_string(),
+        origin: kartotek::ingest::Origin::Bytes {
+            bytes,
+            content_type: None,
+        },
+        error: None,
+        overrides: None,
+        context: None,
+    }
+}
+
+/// Ingest `jobs` into `index` with the built-in taxonomy, printing nothing.
+pub fn ingest_silently(index: &kartotek::index::Index, jobs: Vec<kartotek::ingest::Job>) {
+    let options = kartotek::ingest::Options::new(kartotek::taxonomy::Taxonomy::builtin());
+    kartotek::ingest::run(index, jobs, &options, &mut kartotek::ingest::Silent).expect("ingest");
+}
+
 /// Backslash-escape backslashes, tabs and line ends: PostgreSQL's `COPY`
 /// text format, and the tab-separated files the Lucene harness unescapes.
 pub(crate) fn tsv_escape(s: &str) -> String {
