@@ -279,8 +279,8 @@ pub(crate) fn join_broken_word(out: &mut String, next: &str, vocabulary: &HashSe
             .collect();
         rev.into_iter().rev().collect()
     };
-    // (and no word: a run of letters joined line after line, which would
-    // be read back from its start at every line)
+    // longer is no word but a run of letters joined line after line, and
+    // reading it back whole at every line would be quadratic
     if first_part.chars().count() > MAX_BROKEN_WORD_CHARS {
         return false;
     }
