@@ -678,7 +678,7 @@ pub(crate) fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
 /// differently: without it an index kept what the old build made of them
 /// (text files titled by their file name) until it was rebuilt. Raise it
 /// with any such change.
-const EXTRACTION: &str = "10";
+const EXTRACTION: &str = "11";
 
 /// A document's fingerprint: what an unchanged file is recognised by
 /// (blake3, hex, of the extraction version, the bytes and the metadata

@@ -220,7 +220,7 @@ where
     L: IntoIterator<Item = &'a str>,
 {
     let mut words = HashSet::new();
-    let broken = |raw: &str| raw.ends_with(['-', '\u{2010}']);
+    let broken = |raw: &str| raw.ends_with(['-', '\u{2010}', SOFT_HYPHEN, NOT_SIGN]);
     for page in pages {
         let mut after_break = false;
         for line in page {
@@ -244,6 +244,13 @@ where
     words
 }
 
+/// A discretionary hyphen: where a typesetter may break a word. At a line
+/// end (PDFs from Word and InDesign map their line-end hyphen to it) the
+/// word goes on on the next line, without it.
+pub(crate) const SOFT_HYPHEN: char = '\u{ad}';
+/// ABBYY FineReader's mark for a soft hyphen in the text it exports.
+const NOT_SIGN: char = '¬';
+
 /// Longest first half of a word broken at a line end that is joined.
 const MAX_BROKEN_WORD_CHARS: usize = 64;
 
@@ -265,8 +272,18 @@ const CONJUNCTIONS: &[&str] = &[
 /// capitalised word inside a sentence when one of the parts is a word of its own
 /// (`Interreg-|prosjekter`); elsewhere it was the line break's (`regio-|nal`, and names such
 /// as `Frederik-|shavn`). A hyphen before a conjunction is a suspended one and
-/// joins nothing (`nærings-|og fiskeri`).
+/// joins nothing (`nærings-|og fiskeri`). A soft hyphen ([`SOFT_HYPHEN`], or
+/// ABBYY's `¬`) always joins, and goes.
 pub(crate) fn join_broken_word(out: &mut String, next: &str, vocabulary: &HashSet<String>) -> bool {
+    // a soft hyphen at the line end: the word goes on, always without it
+    if let Some(stem) = out.strip_suffix([SOFT_HYPHEN, NOT_SIGN]) {
+        let goes_on = stem.ends_with(char::is_alphabetic) && next.starts_with(char::is_alphabetic);
+        if goes_on {
+            out.truncate(stem.len());
+            out.push_str(next);
+        }
+        return goes_on;
+    }
     let Some(stem) = out.strip_suffix(['-', '\u{2010}']) else {
         return false;
     };
@@ -342,7 +359,8 @@ pub(crate) fn join_broken_word(out: &mut String, next: &str, vocabulary: &HashSe
 /// `Europa-` / `kontor`) hold them, and a search for `samarbeid` should
 /// find them. Lines stay apart otherwise.
 pub(crate) fn join_broken_lines(text: &str) -> String {
-    if !text.contains("-\n") && !text.contains("\u{2010}\n") {
+    let marks = ["-\n", "\u{2010}\n", "\u{ad}\n", "¬\n"];
+    if !marks.iter().any(|m| text.contains(m)) {
         return text.to_string();
     }
     let vocabulary = vocabulary(std::iter::once(text.split('\n')));
@@ -398,6 +416,21 @@ mod tests {
         for text in ["Se vedlegg A-\n\nNeste avsnitt", "helse-\n\nog omsorg"] {
             assert_eq!(join_broken_lines(text), text);
         }
+    }
+
+    #[test]
+    fn a_soft_hyphen_at_a_line_end_joins_the_word_without_it() {
+        assert_eq!(
+            join_broken_lines("par la compensa\u{ad}\ntion, le pH"),
+            "par la compensation, le pH"
+        );
+        assert_eq!(
+            join_broken_lines("Trøndelags Europa¬\nkontor"),
+            "Trøndelags Europakontor"
+        );
+        // a soft hyphen before anything but a letter joins nothing
+        let text = "compensa\u{ad}\n2021";
+        assert_eq!(join_broken_lines(text), text);
     }
 
     #[test]

@@ -39,6 +39,13 @@ pub(super) fn tidy_line(raw: &str) -> String {
     out
 }
 
+/// True when the raw line `raw` ends in a soft hyphen (a word broken at the
+/// line end, which [`tidy_line`] drops): PDFs from Word and InDesign map
+/// their line-end hyphen glyph to it.
+pub(super) fn ends_in_soft_hyphen(raw: &str) -> bool {
+    raw.trim_end().ends_with(text::SOFT_HYPHEN)
+}
+
 /// Zero-width and byte-order characters that only disturb tokenisation.
 pub(super) fn is_format_junk(c: char) -> bool {
     matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
@@ -155,6 +162,10 @@ pub(super) fn page_text(lines: &[Line], vocabulary: &HashSet<String>) -> String 
             if text::join_broken_word(&mut out, text, vocabulary) {
                 prev = Some(line);
                 continue;
+            }
+            // a soft hyphen that joined nothing is not shown
+            if out.ends_with(text::SOFT_HYPHEN) {
+                out.pop();
             }
             let gap = p.y - line.y;
             let size = p.size.max(line.size);

@@ -180,13 +180,18 @@ type Draw<'a> = (f64, f64, f64, &'a str);
 
 /// Builds a PDF with one page per entry of `pages`, drawn in Helvetica.
 fn make_pdf(pages: &[Vec<Draw>], info_title: Option<Object>) -> Vec<u8> {
+    make_pdf_encoded(pages, info_title, "WinAnsiEncoding".into())
+}
+
+/// [`make_pdf`] with the font's `Encoding` given.
+fn make_pdf_encoded(pages: &[Vec<Draw>], info_title: Option<Object>, encoding: Object) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(dictionary! {
         "Type" => "Font",
         "Subtype" => "Type1",
         "BaseFont" => "Helvetica",
-        "Encoding" => "WinAnsiEncoding",
+        "Encoding" => encoding,
     });
     let resources_id = doc.add_object(dictionary! {
         "Font" => dictionary! { "F1" => font_id },
@@ -321,6 +326,30 @@ fn a_hyphen_before_a_conjunction_on_the_next_line_is_a_suspended_one() {
     assert_eq!(
         extract(&pdf).unwrap().pages[0],
         "Helse-\nog omsorgsdepartementet"
+    );
+}
+
+#[test]
+fn a_soft_hyphen_at_a_line_end_joins_the_word_without_it() {
+    // Word and InDesign map their line-end hyphen to U+00AD: the lines
+    // `compensa` + soft hyphen (code `~` drawn as the glyph `softhyphen`),
+    // `tion, le pH`
+    let encoding = dictionary! {
+        "Type" => "Encoding",
+        "BaseEncoding" => "WinAnsiEncoding",
+        "Differences" => vec![126.into(), Object::Name(b"softhyphen".to_vec())],
+    };
+    let pdf = make_pdf_encoded(
+        &[vec![
+            (72.0, 700.0, 12.0, "par la compensa~"),
+            (72.0, 686.0, 12.0, "tion, le pH"),
+        ]],
+        None,
+        Object::Dictionary(encoding),
+    );
+    assert_eq!(
+        extract(&pdf).unwrap().pages[0],
+        "par la compensation, le pH"
     );
 }
 
