@@ -56,7 +56,7 @@ fn complete<P: AsRef<[String]>>(text: &str, split: impl Fn(&str) -> Option<P>) -
             }
             j += 1;
         }
-        if !parts.is_empty() && j + 1 < words.len() && conjunction(words[j]) {
+        if !parts.is_empty() && j + 1 < words.len() && is_conjunction(words[j]) {
             if let Some(rest) = bare(words[j + 1]).and_then(|w| after_first_part(&split, w)) {
                 out.extend(parts.iter().map(|p| format!("{}{rest}", p.to_lowercase())));
             }
@@ -64,7 +64,7 @@ fn complete<P: AsRef<[String]>>(text: &str, split: impl Fn(&str) -> Option<P>) -
             continue;
         }
         // `W og -B`: B takes W's first parts
-        if i + 2 < words.len() && conjunction(words[i + 1]) {
+        if i + 2 < words.len() && is_conjunction(words[i + 1]) {
             if let (Some(w), Some(tail)) = (bare(words[i]), trailing_part(words[i + 2])) {
                 if let Some(head) = before_last_part(&split, w) {
                     out.push(format!("{head}{}", tail.to_lowercase()));
@@ -76,7 +76,8 @@ fn complete<P: AsRef<[String]>>(text: &str, split: impl Fn(&str) -> Option<P>) -
     out
 }
 
-fn conjunction(word: &str) -> bool {
+/// True when `word` joins coordinated parts (`og`, `och`, `und`, …, any case).
+pub(crate) fn is_conjunction(word: &str) -> bool {
     CONJUNCTIONS.iter().any(|c| word.eq_ignore_ascii_case(c))
 }
 

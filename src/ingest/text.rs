@@ -220,7 +220,6 @@ where
     L: IntoIterator<Item = &'a str>,
 {
     let mut words = HashSet::new();
-    let broken = |raw: &str| raw.ends_with(['-', '\u{2010}', SOFT_HYPHEN, NOT_SIGN]);
     for page in pages {
         let mut after_break = false;
         for line in page {
@@ -250,16 +249,26 @@ where
 pub(crate) const SOFT_HYPHEN: char = '\u{ad}';
 /// ABBYY FineReader's mark for a soft hyphen in the text it exports.
 const NOT_SIGN: char = '¬';
+/// Marks of a break where the word goes on, always without them.
+const SOFT_BREAKS: [char; 2] = [SOFT_HYPHEN, NOT_SIGN];
+/// Hyphens at a line end that may belong to the word or to the break.
+const HYPHENS: [char; 2] = ['-', '\u{2010}'];
+
+/// True when `raw` (a line, or its last word) ends in a hyphen or a soft
+/// hyphen: a word may go on on the next line.
+fn broken(raw: &str) -> bool {
+    raw.ends_with(HYPHENS) || raw.ends_with(SOFT_BREAKS)
+}
 
 /// Longest first half of a word broken at a line end that is joined.
 const MAX_BROKEN_WORD_CHARS: usize = 64;
 
-/// Words after which a hyphen at a line end is a suspended one
-/// (`nærings-` / `og fiskeridepartementet`, `pre-` / `and post-war`): the
-/// line goes on, no word was broken.
-const CONJUNCTIONS: &[&str] = &[
-    "og", "eller", "samt", "och", "und", "oder", "sowie", "bzw", "and", "or",
-];
+/// Words after which a hyphen at a line end is a suspended one, besides
+/// the Nordic and German conjunctions of suspended compounds
+/// ([`crate::index::suspended::is_conjunction`]: `nærings-` / `og
+/// fiskeridepartementet`): `pre-` / `and post-war`. The line goes on, no
+/// word was broken.
+const ENGLISH_CONJUNCTIONS: &[&str] = &["and", "or"];
 
 /// When `out` ends in a word broken by a hyphen at a line end and `next`
 /// (the next line) goes on with it, join `next` to `out` and say so.
@@ -276,7 +285,7 @@ const CONJUNCTIONS: &[&str] = &[
 /// ABBYY's `¬`) always joins, and goes.
 pub(crate) fn join_broken_word(out: &mut String, next: &str, vocabulary: &HashSet<String>) -> bool {
     // a soft hyphen at the line end: the word goes on, always without it
-    if let Some(stem) = out.strip_suffix([SOFT_HYPHEN, NOT_SIGN]) {
+    if let Some(stem) = out.strip_suffix(SOFT_BREAKS) {
         let goes_on = stem.ends_with(char::is_alphabetic) && next.starts_with(char::is_alphabetic);
         if goes_on {
             out.truncate(stem.len());
@@ -284,7 +293,7 @@ pub(crate) fn join_broken_word(out: &mut String, next: &str, vocabulary: &HashSe
         }
         return goes_on;
     }
-    let Some(stem) = out.strip_suffix(['-', '\u{2010}']) else {
+    let Some(stem) = out.strip_suffix(HYPHENS) else {
         return false;
     };
     let first_part: String = {
@@ -311,7 +320,9 @@ pub(crate) fn join_broken_word(out: &mut String, next: &str, vocabulary: &HashSe
         return false;
     }
     let second_part: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
-    if CONJUNCTIONS.contains(&second_part.to_lowercase().as_str()) {
+    if crate::index::suspended::is_conjunction(&second_part)
+        || ENGLISH_CONJUNCTIONS.contains(&second_part.to_lowercase().as_str())
+    {
         return false;
     }
     let acronym = first_part.chars().filter(|c| c.is_uppercase()).count() >= 2
@@ -359,8 +370,7 @@ pub(crate) fn join_broken_word(out: &mut String, next: &str, vocabulary: &HashSe
 /// `Europa-` / `kontor`) hold them, and a search for `samarbeid` should
 /// find them. Lines stay apart otherwise.
 pub(crate) fn join_broken_lines(text: &str) -> String {
-    let marks = ["-\n", "\u{2010}\n", "\u{ad}\n", "¬\n"];
-    if !marks.iter().any(|m| text.contains(m)) {
+    if !text.split('\n').any(broken) {
         return text.to_string();
     }
     let vocabulary = vocabulary(std::iter::once(text.split('\n')));

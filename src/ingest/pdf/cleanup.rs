@@ -12,17 +12,22 @@ use super::MAX_PAGE_CHARS;
 use crate::ingest::text;
 
 /// Normalises ligatures, drops soft hyphens and control characters, and collapses spaces.
+/// A soft hyphen that ends the line after a letter stays: a word broken there,
+/// which [`page_text`] joins (PDFs from Word and InDesign map their line-end
+/// hyphen glyph to it).
 pub(super) fn tidy_line(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut space = false;
+    let mut soft_at_end = false;
     for c in raw.chars() {
         match c {
-            '\u{00AD}' => {}
+            text::SOFT_HYPHEN => soft_at_end = true,
             '\u{FB00}'..='\u{FB06}' => {
                 if space && !out.is_empty() {
                     out.push(' ');
                 }
                 space = false;
+                soft_at_end = false;
                 out.extend(c.to_string().nfkc());
             }
             c if c.is_whitespace() => space = true,
@@ -32,18 +37,15 @@ pub(super) fn tidy_line(raw: &str) -> String {
                     out.push(' ');
                 }
                 space = false;
+                soft_at_end = false;
                 out.push(c);
             }
         }
     }
+    if soft_at_end && out.ends_with(char::is_alphabetic) {
+        out.push(text::SOFT_HYPHEN);
+    }
     out
-}
-
-/// True when the raw line `raw` ends in a soft hyphen (a word broken at the
-/// line end, which [`tidy_line`] drops): PDFs from Word and InDesign map
-/// their line-end hyphen glyph to it.
-pub(super) fn ends_in_soft_hyphen(raw: &str) -> bool {
-    raw.trim_end().ends_with(text::SOFT_HYPHEN)
 }
 
 /// Zero-width and byte-order characters that only disturb tokenisation.

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
-use super::cleanup::{ends_in_soft_hyphen, tidy_line};
+use super::cleanup::tidy_line;
 use super::Line;
 use super::{MAX_PAGE_CHARS, MAX_PAGE_GLYPHS};
 
@@ -169,11 +169,7 @@ impl PageSink {
         let mut column: Option<f64> = None;
 
         let flush = |cur: &mut String, meta: &mut Option<Line>, x1: f64, lines: &mut Vec<Line>| {
-            let mut text = tidy_line(cur);
-            // kept at the line end, where the word goes on on the next line
-            if ends_in_soft_hyphen(cur) && text.ends_with(char::is_alphabetic) {
-                text.push(crate::ingest::text::SOFT_HYPHEN);
-            }
+            let text = tidy_line(cur);
             if let Some(mut line) = meta.take() {
                 if !text.is_empty() {
                     line.text = text;
