@@ -81,9 +81,8 @@ struct Doc {
     id: String,
     /// The text as published.
     clean: String,
-    /// The text as indexed when damaged.
-    text: String,
-    damaged: bool,
+    /// The text damaged, for the documents that are.
+    damaged: Option<String>,
 }
 
 fn main() {
@@ -116,19 +115,16 @@ fn main() {
             long_bokmaal += 1;
             long_bokmaal.is_multiple_of(5)
         };
-        let hurt = if damaged {
-            damage(&text, docs.len() as u64 + 1)
-        } else {
-            String::new()
-        };
+        let damaged = damaged.then(|| damage(&text, docs.len() as u64 + 1));
         docs.push(Doc {
             id,
             clean: text,
-            text: hurt,
             damaged,
         });
     }
-    let damaged: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].damaged).collect();
+    let damaged: Vec<usize> = (0..docs.len())
+        .filter(|&i| docs[i].damaged.is_some())
+        .collect();
     // the queries: from the clean text of each damaged document
     let mut rng = Rng::new(15);
     let mut queries: Vec<(String, usize)> = Vec::new();
@@ -171,9 +167,9 @@ fn main() {
         let jobs: Vec<Job> = docs
             .iter()
             .map(|d| {
-                let text = match (scanned, d.damaged) {
-                    (1, true) => d.text.clone(),
-                    (2, true) => harsher(&d.text, d.id.len() as u64),
+                let text = match (scanned, &d.damaged) {
+                    (1, Some(hurt)) => hurt.clone(),
+                    (2, Some(hurt)) => harsher(hurt, d.id.len() as u64),
                     _ => d.clean.clone(),
                 };
                 kartotek_bench::lovtidend_job(&d.id, Arc::new(text.into_bytes()))
