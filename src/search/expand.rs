@@ -683,9 +683,8 @@ impl Expand<'_> {
                 if kind != FacetKind::Theme {
                     alts.extend(
                         self.taxonomy
-                            .all_aliases(kind, &concept.path)
+                            .search_names(kind, &concept.path, self.languages)
                             .into_iter()
-                            .filter(|a| !a.contains('*'))
                             .map(|a| Alt::new(a, TRANSLATION_WEIGHT, Via::Translation)),
                     );
                 }

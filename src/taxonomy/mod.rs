@@ -374,6 +374,59 @@ impl Taxonomy {
         out
     }
 
+    /// The names of a concept a query naming it should also search, in the
+    /// order they are worth a place in a query's short list of alternatives:
+    /// each language's first name, then the acronyms, then each language's
+    /// second name, and so on (a fund has 30 names; listed language by
+    /// language, a cap kept the Danish and German ones and never reached
+    /// the Swedish). `languages` are the index's language keys (`no` for
+    /// Bokmål and Nynorsk); names in other languages are left out, unless
+    /// `languages` is empty. Labels with an acronym in brackets are display
+    /// text, not names written in documents.
+    pub fn search_names(&self, kind: FacetKind, path: &str, languages: &[&str]) -> Vec<&str> {
+        let Some(c) = self.concept(kind, path) else {
+            return Vec::new();
+        };
+        let wanted = |lang: &str| {
+            let key = if matches!(lang, "nb" | "nn") {
+                "no"
+            } else {
+                lang
+            };
+            languages.is_empty() || languages.contains(&key)
+        };
+        let shown = |label: &str, lang: &str| wanted(lang) && !label.contains('(');
+        let mut lists: Vec<Vec<&str>> = Vec::new();
+        for (lang, list) in &c.aliases {
+            if !wanted(lang) {
+                continue;
+            }
+            lists.push(list.iter().map(|s| s.trim_end_matches('*')).collect());
+        }
+        let mut out: Vec<&str> = Vec::new();
+        if shown(&c.label_en, "en") {
+            out.push(c.label_en.as_str());
+        }
+        if shown(&c.label_nb, "nb") {
+            out.push(c.label_nb.as_str());
+        }
+        let longest = lists.iter().map(Vec::len).max().unwrap_or(0);
+        for round in 0..longest {
+            out.extend(lists.iter().filter_map(|l| l.get(round).copied()));
+            if round == 0 {
+                out.extend(c.acronyms.iter().map(String::as_str));
+                out.extend(c.case_sensitive.iter().map(String::as_str));
+            }
+        }
+        if longest == 0 {
+            out.extend(c.acronyms.iter().map(String::as_str));
+            out.extend(c.case_sensitive.iter().map(String::as_str));
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|s| !s.is_empty() && seen.insert(fold::fold(s, fold::Fold::Loose)));
+        out
+    }
+
     /// The concept whose alias, acronym or label is exactly `phrase` (case and diacritics ignored).
     pub fn concept_for_phrase(&self, phrase: &str) -> Option<(FacetKind, &Concept)> {
         let (kind, idx) = self.matcher.lookup(phrase)?;

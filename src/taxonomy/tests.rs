@@ -435,6 +435,58 @@ fn labels_and_expansions_are_multilingual() {
 }
 
 #[test]
+fn a_funds_search_names_reach_every_index_language_within_a_short_list() {
+    let t = tax();
+    let (kind, c) = t.concept_for_phrase("ERDF").unwrap();
+    assert_eq!(c.path, "/cohesion-policy/erdf");
+    // a Swedish and Norwegian index: the Swedish name and acronym come
+    // within the first few, the Finnish and German names not at all
+    let names = t.search_names(kind, &c.path, &["no", "sv", "en"]);
+    let at = |n: &str| names.iter().position(|s| *s == n);
+    assert!(
+        at("Europeiska regionala utvecklingsfonden").is_some_and(|i| i < 6),
+        "{names:?}"
+    );
+    assert!(at("ERUF").is_some_and(|i| i < 8), "{names:?}");
+    assert!(at("Euroopan aluekehitysrahasto").is_none(), "{names:?}");
+    assert!(
+        names.iter().all(|s| !s.contains('(') && !s.contains('*')),
+        "{names:?}"
+    );
+    // no index languages known: every language's first name
+    let all = t.search_names(kind, &c.path, &[]);
+    assert!(all.contains(&"Euroopan aluekehitysrahasto"), "{all:?}");
+}
+
+#[test]
+fn the_cohesion_funds_tag_by_name_and_acronym_in_each_language() {
+    for (text, path) in [
+        (
+            "delfinansiert av EUs regionale utviklingsfond, Interreg",
+            "/cohesion-policy/erdf",
+        ),
+        (
+            "medel från Europeiska socialfonden+ (ESF+)",
+            "/cohesion-policy/esf-plus",
+        ),
+        (
+            "Rahoitus tulee Euroopan aluekehitysrahastosta.",
+            "/cohesion-policy/erdf",
+        ),
+        ("EU:s sammanhållningspolitik efter 2027", "/cohesion-policy"),
+        (
+            "Förslaget om Fonden för en rättvis omställning",
+            "/cohesion-policy/just-transition-fund",
+        ),
+        ("havs- och fiskerifonden", "/emfaf"),
+    ] {
+        assert!(has(text, FacetKind::Programme, path), "{text} → {path}");
+    }
+    // `frø` ("seed") is no fund, and the word `life` no programme
+    assert!(paths("frø og FRØ", FacetKind::Programme).is_empty());
+}
+
+#[test]
 fn garbage_input_never_panics() {
     let t = tax();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
