@@ -907,6 +907,36 @@ mod tests {
     }
 
     #[test]
+    fn a_fund_named_by_its_english_acronym_is_searched_by_its_nordic_names() {
+        let swedish = Lexicons::default();
+        let e = Expand {
+            languages: &["no", "sv"],
+            ..expander(&swedish)
+        };
+        let g = e.apply(&parse("ERDF"));
+        let names: Vec<&str> = g.required[0].iter().map(|u| u.text.as_str()).collect();
+        assert!(
+            names.contains(&"Europeiska regionala utvecklingsfonden"),
+            "{names:?}"
+        );
+        assert!(names.contains(&"ERUF"), "{names:?}");
+        // the index has no Finnish: no Finnish name takes a place
+        assert!(!names.contains(&"Euroopan aluekehitysrahasto"), "{names:?}");
+    }
+
+    #[test]
+    fn rural_is_searched_as_the_nordic_words_for_the_countryside() {
+        let g = expand("rural");
+        for name in ["landsbygd", "distriktene", "landdistrikter"] {
+            assert!(
+                g[0].iter()
+                    .any(|(t, w)| t == name && *w == TRANSLATION_WEIGHT),
+                "{name}: {g:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_concepts_words_keep_their_own_translations() {
         let lexicons = Lexicons::with_translations(&[
             ("cost-benefit analysis", &["kostnads-nyttoanalys"]),
