@@ -925,8 +925,13 @@ mod tests {
     }
 
     #[test]
-    fn rural_is_searched_as_the_nordic_words_for_the_countryside() {
+    fn regional_policy_words_are_searched_as_the_nordic_words_policy_is_written_in() {
         let g = expand("rural");
+        let skills = expand("skills");
+        assert!(
+            skills[0].iter().any(|(t, _)| t == "kompetanse"),
+            "{skills:?}"
+        );
         for name in ["landsbygd", "distriktene", "landdistrikter"] {
             assert!(
                 g[0].iter()
