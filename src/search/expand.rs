@@ -11,7 +11,7 @@
 //! [`NEIGHBOUR_WEIGHT`], a translation [`TRANSLATION_WEIGHT`] and a
 //! compound's parts [`PART_WEIGHT`] of a literal match.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -21,7 +21,7 @@ use super::query::{Features, Parsed, Target, Unit, Via, ANY_OF};
 use crate::index::analyzer::{self, ANALYZED};
 use crate::index::compound;
 use crate::plan::Stats;
-use crate::taxonomy::{FacetKind, Taxonomy};
+use crate::taxonomy::{written_in, FacetKind, Taxonomy};
 
 /// Weight of the other written standard of Norwegian: close to direct, but
 /// below it, so a query's own standard ranks its own documents first.
@@ -59,7 +59,7 @@ struct ThesaurusFile {
     #[serde(default)]
     variant: Vec<[String; 2]>,
     #[serde(default)]
-    concept: Vec<HashMap<String, Vec<String>>>,
+    concept: Vec<BTreeMap<String, Vec<String>>>,
 }
 
 /// The compiled thesaurus.
@@ -69,8 +69,10 @@ pub struct Thesaurus {
     variants: HashMap<String, Vec<String>>,
     /// Folded phrase key → concept index.
     phrases: HashMap<String, usize>,
-    /// Every term of each concept.
-    concepts: Vec<Vec<String>>,
+    /// Every term of each concept with its language: each language's first
+    /// term, then each one's second, and so on (a query's list of
+    /// alternatives is short, and a concept may have 20 names).
+    concepts: Vec<Vec<(String, String)>>,
 }
 
 /// The built-in thesaurus, parsed once.
@@ -98,9 +100,16 @@ impl Thesaurus {
             t.variants.entry(norwegian_key(&b)).or_default().push(a);
         }
         for c in file.concept {
-            let terms: Vec<String> = c.into_values().flatten().collect();
+            let longest = c.values().map(Vec::len).max().unwrap_or(0);
+            let terms: Vec<(String, String)> = (0..longest)
+                .flat_map(|round| {
+                    c.iter().filter_map(move |(lang, list)| {
+                        Some((lang.clone(), list.get(round)?.clone()))
+                    })
+                })
+                .collect();
             let idx = t.concepts.len();
-            for term in &terms {
+            for (_, term) in &terms {
                 t.phrases.entry(key(term)).or_insert(idx);
                 t.phrases.entry(norwegian_key(term)).or_insert(idx);
                 t.phrases.entry(english_key(term)).or_insert(idx);
@@ -110,13 +119,25 @@ impl Thesaurus {
         Ok(t)
     }
 
-    fn concept_alternatives(&self, phrase: &str) -> Option<&Vec<String>> {
+    /// The names of the concept `phrase` names, in an index of `languages`
+    /// (see [`written_in`]).
+    fn concept_alternatives<'t>(
+        &'t self,
+        phrase: &str,
+        languages: &'t [&'t str],
+    ) -> Option<impl Iterator<Item = &'t str> + 't> {
         let idx = self
             .phrases
             .get(&key(phrase))
             .or_else(|| self.phrases.get(&norwegian_key(phrase)))
             .or_else(|| self.phrases.get(&english_key(phrase)))?;
-        self.concepts.get(*idx)
+        let names = self.concepts.get(*idx)?;
+        Some(
+            names
+                .iter()
+                .filter(move |(lang, _)| written_in(lang, languages))
+                .map(|(_, name)| name.as_str()),
+        )
     }
 }
 
@@ -603,11 +624,8 @@ impl Expand<'_> {
                     .iter()
                     .map(|s| Alt::new(s, VARIANT_WEIGHT, Via::Variant)),
             );
-            if let Some(c) = self.thesaurus.concept_alternatives(phrase) {
-                alts.extend(
-                    c.iter()
-                        .map(|s| Alt::new(s, TRANSLATION_WEIGHT, Via::Translation)),
-                );
+            if let Some(c) = self.thesaurus.concept_alternatives(phrase, self.languages) {
+                alts.extend(c.map(|s| Alt::new(s, TRANSLATION_WEIGHT, Via::Translation)));
             }
         }
         if self.features.neighbour {

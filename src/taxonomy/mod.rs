@@ -387,14 +387,7 @@ impl Taxonomy {
         let Some(c) = self.concept(kind, path) else {
             return Vec::new();
         };
-        let wanted = |lang: &str| {
-            let key = if matches!(lang, "nb" | "nn") {
-                "no"
-            } else {
-                lang
-            };
-            languages.is_empty() || languages.contains(&key)
-        };
+        let wanted = |lang: &str| written_in(lang, languages);
         let shown = |label: &str, lang: &str| wanted(lang) && !label.contains('(');
         let mut lists: Vec<Vec<&str>> = Vec::new();
         for (lang, list) in &c.aliases {
@@ -454,6 +447,19 @@ impl Taxonomy {
     pub fn theme_scores(&self, text: &str) -> Vec<Tag> {
         self.matcher.theme_scores(text, &self.facets, &self.scoring)
     }
+}
+
+/// Whether a name in language `lang` (`nb`, `nn`, `sv`, …, as the
+/// taxonomy and thesaurus files key them) can occur in an index of
+/// `languages` (analyser keys: `no` for Bokmål and Nynorsk); any language
+/// when `languages` is empty (not known).
+pub fn written_in(lang: &str, languages: &[&str]) -> bool {
+    let key = if matches!(lang, "nb" | "nn") {
+        "no"
+    } else {
+        lang
+    };
+    languages.is_empty() || languages.contains(&key)
 }
 
 /// All path prefixes of `path`, itself last: `/a/b/c` → `/a`, `/a/b`, `/a/b/c`.
