@@ -25,6 +25,10 @@ pub enum Format {
     Html,
     /// Plain text.
     Text,
+    /// A Word document (Office Open XML, `.docx`).
+    Docx,
+    /// An OpenDocument text (`.odt`).
+    Odt,
 }
 
 impl Format {
@@ -34,6 +38,8 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Html => "html",
             Format::Text => "text",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
         }
     }
 
@@ -43,6 +49,8 @@ impl Format {
             "pdf" => Some(Format::Pdf),
             "html" => Some(Format::Html),
             "text" => Some(Format::Text),
+            "docx" => Some(Format::Docx),
+            "odt" => Some(Format::Odt),
             _ => None,
         }
     }

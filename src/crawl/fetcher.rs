@@ -26,6 +26,8 @@ const DOCUMENT_TYPES: &[&str] = &[
     "application/pdf",
     "application/x-pdf",
     "text/plain",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
     "application/octet-stream",
     "binary/octet-stream",
 ];

@@ -10,6 +10,8 @@ use std::io::Read;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use crate::ingest::text::unescape_xml;
+
 /// Most locations read from one sitemap file (the protocol's own limit).
 pub(crate) const MAX_LOCS: usize = 50_000;
 
@@ -80,7 +82,7 @@ fn parse_xml(bytes: &[u8]) -> Sitemap {
             },
             Ok(Event::Text(t)) if in_loc => {
                 let b: &str = &t;
-                loc.push_str(&unescape(b));
+                loc.push_str(&unescape_xml(b));
             }
             Ok(Event::CData(t)) if in_loc => {
                 let b: &str = &t;
@@ -88,56 +90,13 @@ fn parse_xml(bytes: &[u8]) -> Sitemap {
             }
             Ok(Event::GeneralRef(r)) if in_loc => {
                 let name: &str = &r;
-                loc.push_str(&unescape(&format!("&{name};")));
+                loc.push_str(&unescape_xml(&format!("&{name};")));
             }
             Ok(Event::Eof) | Err(_) => break,
             _ => {}
         }
         buf.clear();
     }
-    out
-}
-
-/// The five XML entities and numeric references; anything else is kept as written.
-fn unescape(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let Some(end) = tail.find(';').filter(|e| *e <= 10) else {
-            out.push('&');
-            rest = &tail[1..];
-            continue;
-        };
-        let name = &tail[1..end];
-        let rep = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => name
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match rep {
-            Some(c) => {
-                out.push(c);
-                rest = &tail[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
     out
 }
 
@@ -206,6 +165,6 @@ mod tests {
                 .collect();
             let _ = parse(&bytes, 1 << 16);
         }
-        assert_eq!(unescape("a&b &#x41;&#66;&bogus; &"), "a&b AB&bogus; &");
+        assert_eq!(unescape_xml("a&b &#x41;&#66;&bogus; &"), "a&b AB&bogus; &");
     }
 }

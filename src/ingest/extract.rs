@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use super::panics::panic_message;
 use super::sniff::{sniff, Sniffed};
-use super::{html, pdf, text};
+use super::{html, office, pdf, text};
 use crate::document::Format;
 use crate::error::ExtractError;
 
@@ -227,6 +227,24 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
             html::extract(bytes, content_type)
                 .map_err(|e| ExtractError::Malformed(e.to_string()))?,
         ),
+        Format::Docx | Format::Odt => {
+            let kind = if format == Format::Docx {
+                office::Kind::Docx
+            } else {
+                office::Kind::Odt
+            };
+            let o =
+                office::extract(bytes, kind).map_err(|e| ExtractError::Malformed(e.to_string()))?;
+            let text = text::join_broken_lines(&text::tidy(&o.text));
+            Extracted {
+                title: o.title.or_else(|| text::title_of(&text)),
+                created: o.created,
+                pages: vec![text],
+                paged: false,
+                warnings: o.warnings,
+                ..Extracted::default()
+            }
+        }
         Format::Text => {
             // no more is indexed than MAX_TEXT_BYTES: a text file of
             // hundreds of MB is read in part (four times that, for what

@@ -16,6 +16,7 @@ pub(crate) mod guard;
 pub mod html;
 pub mod metadata;
 pub mod ocr;
+pub mod office;
 pub mod panics;
 pub mod pdf;
 pub mod quality;

@@ -19,7 +19,6 @@ const MAGICS: &[(&[u8], &str)] = &[
     (b"\xff\xd8\xff", "JPEG image"),
     (b"GIF87a", "GIF image"),
     (b"GIF89a", "GIF image"),
-    (b"PK\x03\x04", "ZIP archive or Office document"),
     (b"\x1f\x8b", "gzip archive"),
     (b"\x7fELF", "executable"),
     (
@@ -37,6 +36,38 @@ const MAGICS: &[(&[u8], &str)] = &[
     (b"\x00\x00\x00\x20ftyp", "MP4 video"),
 ];
 
+/// What a zip archive is, by the parts it names: an OpenDocument file names
+/// its type in a first, stored entry `mimetype`; an Office Open XML file
+/// has its parts named in the first entries' headers and in the directory
+/// at the archive's end (so only the head and the tail are searched).
+fn zip_kind(bytes: &[u8]) -> Sniffed {
+    const OPENDOCUMENT: &[u8] = b"mimetypeapplication/vnd.oasis.opendocument.";
+    if let Some(kind) = bytes.get(30..).and_then(|b| b.strip_prefix(OPENDOCUMENT)) {
+        // `.odt` and its template `.ott` alike
+        if kind.starts_with(b"text") {
+            return Sniffed::Known(Format::Odt);
+        }
+        if kind.starts_with(b"presentation") {
+            return Sniffed::Unsupported("OpenDocument presentation");
+        }
+        if kind.starts_with(b"spreadsheet") {
+            return Sniffed::Unsupported("OpenDocument spreadsheet");
+        }
+    }
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let tail = &bytes[bytes.len().saturating_sub(256 * 1024)..];
+    let names = |part: &[u8]| find(head, part).is_some() || find(tail, part).is_some();
+    if names(b"word/document.xml") {
+        Sniffed::Known(Format::Docx)
+    } else if names(b"ppt/presentation.xml") {
+        Sniffed::Unsupported("PowerPoint presentation")
+    } else if names(b"xl/workbook.xml") {
+        Sniffed::Unsupported("Excel workbook")
+    } else {
+        Sniffed::Unsupported("ZIP archive")
+    }
+}
+
 /// Sniff the format of `bytes`.
 pub fn sniff(bytes: &[u8]) -> Sniffed {
     if bytes.is_empty() {
@@ -52,6 +83,9 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
         if blank_before || find(bytes, b"endobj").is_some() {
             return Sniffed::Known(Format::Pdf);
         }
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return zip_kind(bytes);
     }
     for (magic, name) in MAGICS {
         // a magic of letters (`GIF89a`, `RIFF`) opens a text too: the binary

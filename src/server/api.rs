@@ -671,6 +671,8 @@ pub(crate) fn content_type_for(name: &str) -> &'static str {
         "pdf" => "application/pdf",
         "html" | "htm" => "text/html; charset=utf-8",
         "txt" | "md" => "text/plain; charset=utf-8",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "odt" => "application/vnd.oasis.opendocument.text",
         _ => "application/octet-stream",
     }
 }

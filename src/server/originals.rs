@@ -114,6 +114,10 @@ pub(crate) async fn original(
         Sniffed::Known(Format::Pdf) => "application/pdf",
         Sniffed::Known(Format::Html) => "text/html; charset=utf-8",
         Sniffed::Known(Format::Text) => "text/plain; charset=utf-8",
+        Sniffed::Known(Format::Docx) => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+        Sniffed::Known(Format::Odt) => "application/vnd.oasis.opendocument.text",
         _ => "application/octet-stream",
     };
     let mut resp = bytes_response(content_type, bytes, "private, max-age=60");

@@ -5,7 +5,9 @@ use kartotek::index::Index;
 use kartotek::ingest::Options;
 use kartotek::lang::Language;
 
-use crate::common::{fixture, hits, ingest_fresh, options, searcher, shared, Scratch};
+use crate::common::{
+    fixture, hits, ingest_fresh, names, options, search, searcher, shared, Scratch,
+};
 
 fn doc_for(name: &str) -> kartotek::Document {
     let s = shared();
@@ -23,7 +25,41 @@ fn doc_for(name: &str) -> kartotek::Document {
 fn every_fixture_in_the_shared_batch_is_indexed() {
     let s = &shared().fixtures_summary;
     assert!(s.failed.is_empty(), "{:?}", s.failed);
-    assert_eq!(s.indexed, 11);
+    assert_eq!(s.indexed, 13);
+}
+
+#[test]
+fn word_and_opendocument_files_are_read_titled_and_found() {
+    let d = doc_for("handlingsplan-fosen.docx");
+    assert_eq!(d.format, Format::Docx);
+    // the paragraph styled as the title, not the file's `Microsoft Word - …` property
+    assert_eq!(
+        d.title,
+        "Handlingsplan for grønn omstilling i Fosen 2026–2029"
+    );
+    assert_eq!(d.lang, Language::Nb);
+    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    assert!(
+        text.contains("Kartlegge ladeinfrastruktur for elferjer"),
+        "{text}"
+    );
+    let d = doc_for("strategi-kystkultur.odt");
+    assert_eq!(d.format, Format::Odt);
+    assert_eq!(d.title, "Strategi for kystkultur i Trøndelag");
+    assert_eq!(d.lang, Language::Nn);
+    for (q, file) in [
+        ("elferjer", "handlingsplan-fosen.docx"),
+        ("båtbyggjarane", "strategi-kystkultur.odt"),
+        // the footnote, lifted out of its sentence, is found too
+        ("kulturminneplanen Hitra", "strategi-kystkultur.odt"),
+    ] {
+        let found = names(&search(q));
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(file),
+            "{q}: {found:?}"
+        );
+    }
 }
 
 #[test]

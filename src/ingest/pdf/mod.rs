@@ -57,6 +57,7 @@ mod prepare;
 mod recover;
 mod repair;
 mod title;
+pub(crate) use title::clean_title;
 
 #[cfg(test)]
 mod tests;

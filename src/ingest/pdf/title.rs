@@ -130,7 +130,7 @@ pub(super) fn pdf_doc_char(b: u8) -> char {
 }
 
 /// Cleans a metadata title; `None` for junk (empty, "untitled", file names).
-pub(super) fn clean_title(raw: &str) -> Option<String> {
+pub(crate) fn clean_title(raw: &str) -> Option<String> {
     let mut t: String = tidy_line(raw).trim().to_string();
     for prefix in [
         "Microsoft Word - ",

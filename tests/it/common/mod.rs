@@ -45,7 +45,7 @@ pub fn options() -> Options {
     Options::new(Taxonomy::builtin())
 }
 
-/// The shared index: built-in corpus + the language, text and PDF fixtures.
+/// The shared index: built-in corpus + the language, text, PDF and office fixtures.
 pub fn shared() -> &'static Shared {
     static SHARED: OnceLock<Shared> = OnceLock::new();
     SHARED.get_or_init(|| {
@@ -60,6 +60,7 @@ pub fn shared() -> &'static Shared {
             fixture("page.txt").display().to_string(),
             fixture("fake.pdf").display().to_string(),
             fixture("ocr").display().to_string(),
+            fixture("office").display().to_string(),
         ]);
         let fixtures_summary = ingest::run(&index, jobs, &opts, &mut Silent).expect("fixtures");
         let searcher = Searcher::new(index.clone(), Taxonomy::builtin());

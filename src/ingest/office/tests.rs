@@ -1,0 +1,253 @@
+use std::io::Write;
+
+use super::*;
+use crate::ingest::sniff::{sniff, Sniffed};
+
+/// A zip archive of `parts` (name, content), deflated; an OpenDocument
+/// `mimetype` first and stored when given.
+fn archive(mimetype: Option<&str>, parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    if let Some(m) = mimetype {
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).unwrap();
+        zip.write_all(m.as_bytes()).unwrap();
+    }
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in parts {
+        zip.start_file(*name, deflated).unwrap();
+        zip.write_all(content).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+fn docx(body: &str, more: &[(&str, &[u8])]) -> Vec<u8> {
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body></w:document>"#
+    );
+    let mut parts: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", b"<Types/>"),
+        ("word/document.xml", document.as_bytes()),
+    ];
+    parts.extend_from_slice(more);
+    archive(None, &parts)
+}
+
+fn odt(body: &str, meta: Option<&str>) -> Vec<u8> {
+    let content = format!(
+        r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
+    );
+    let mut parts: Vec<(&str, &[u8])> = vec![("content.xml", content.as_bytes())];
+    if let Some(m) = meta {
+        parts.push(("meta.xml", m.as_bytes()));
+    }
+    archive(Some("application/vnd.oasis.opendocument.text"), &parts)
+}
+
+fn p(text: &str) -> String {
+    format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+}
+
+#[test]
+fn word_paragraphs_tabs_breaks_and_table_rows_are_read_in_order() {
+    let body = format!(
+        "{}<w:p><w:r><w:t>Kontakt:</w:t><w:tab/><w:t xml:space=\"preserve\">Kari &amp; Ola</w:t><w:br/><w:t>tlf. 12</w:t></w:r></w:p>\
+         <w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl>{}",
+        p("Første avsnitt."),
+        p("Tiltak"),
+        p("Ansvar"),
+        p("Ladepunkt"),
+        p("Kommunen"),
+        p("Siste avsnitt."),
+    );
+    let o = extract(&docx(&body, &[]), Kind::Docx).unwrap();
+    assert_eq!(
+        o.text,
+        "Første avsnitt.\nKontakt:\tKari & Ola\ntlf. 12\nTiltak\tAnsvar\nLadepunkt\tKommunen\nSiste avsnitt.\n"
+    );
+    assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+}
+
+#[test]
+fn deleted_text_and_field_codes_are_not_the_documents_text() {
+    let body = "<w:p><w:r><w:t xml:space=\"preserve\">Planen gjelder </w:t></w:r>\
+        <w:del><w:r><w:delText>ikke </w:delText></w:r></w:del>\
+        <w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGEREF _Toc1 \\h </w:instrText></w:r>\
+        <w:r><w:t>hele fylket.</w:t></w:r></w:p>";
+    let o = extract(&docx(body, &[]), Kind::Docx).unwrap();
+    assert_eq!(o.text, "Planen gjelder hele fylket.\n");
+}
+
+#[test]
+fn a_word_title_comes_from_its_title_style_then_its_heading_then_its_properties() {
+    let styled = |style: &str, text: &str| {
+        format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+        )
+    };
+    let core = |title: &str| {
+        format!(
+            r#"<cp:coreProperties xmlns:cp="c" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"><dc:title>{title}</dc:title><dcterms:created>2024-05-06T07:08:09Z</dcterms:created></cp:coreProperties>"#
+        )
+    };
+    // a Norwegian Word's style ids: the title beats a heading before it
+    let body = format!(
+        "{}{}{}",
+        styled("Overskrift1", "Innledning"),
+        styled("Tittel", "Strategi for Innherred"),
+        p("Tekst.")
+    );
+    let c = core("Microsoft Word - strategi_v2.docx");
+    let o = extract(
+        &docx(&body, &[("docProps/core.xml", c.as_bytes())]),
+        Kind::Docx,
+    )
+    .unwrap();
+    assert_eq!(o.title.as_deref(), Some("Strategi for Innherred"));
+    assert_eq!(o.created.as_deref(), Some("2024-05-06"));
+    // no title style: the first heading
+    let body = format!("{}{}", p("Forord"), styled("Heading1", "Mål og tiltak"));
+    let o = extract(&docx(&body, &[]), Kind::Docx).unwrap();
+    assert_eq!(o.title.as_deref(), Some("Mål og tiltak"));
+    // neither: the properties' title, unless it is a file name
+    let c = core("Regional plan for vannforvaltning");
+    let o = extract(
+        &docx(&p("Tekst."), &[("docProps/core.xml", c.as_bytes())]),
+        Kind::Docx,
+    )
+    .unwrap();
+    assert_eq!(
+        o.title.as_deref(),
+        Some("Regional plan for vannforvaltning")
+    );
+    let c = core("Microsoft Word - plan_final_v3.docx");
+    let o = extract(
+        &docx(&p("Tekst."), &[("docProps/core.xml", c.as_bytes())]),
+        Kind::Docx,
+    )
+    .unwrap();
+    assert_eq!(o.title, None);
+}
+
+#[test]
+fn word_footnotes_follow_the_text() {
+    let notes = format!("<w:footnotes {W}><w:footnote><w:p><w:r><w:t>Kilde: SSB 2024.</w:t></w:r></w:p></w:footnote></w:footnotes>");
+    let o = extract(
+        &docx(
+            &p("Folketallet falt."),
+            &[("word/footnotes.xml", notes.as_bytes())],
+        ),
+        Kind::Docx,
+    )
+    .unwrap();
+    assert_eq!(o.text, "Folketallet falt.\n\nKilde: SSB 2024.\n");
+}
+
+#[test]
+fn opendocument_spaces_notes_and_tracked_changes() {
+    let body = r#"<text:tracked-changes><text:changed-region><text:deletion><text:p>slettet tekst</text:p></text:deletion></text:changed-region></text:tracked-changes>
+        <text:h text:outline-level="1">Kystkultur</text:h>
+        <text:p>Båtbyggjarane<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>Sjå kulturminneplanen.</text:p></text:note-body></text:note> held fram.<office:annotation><text:p>Ein merknad</text:p></office:annotation></text:p>
+        <text:p>Budsjett:<text:s text:c="3"/>2,4<text:tab/>mill.<text:line-break/>kroner</text:p>
+        <table:table><table:table-row><table:table-cell><text:p>A</text:p></table:table-cell><table:table-cell><text:p>B</text:p></table:table-cell></table:table-row></table:table>"#;
+    let meta = r#"<office:document-meta xmlns:office="o" xmlns:meta="m" xmlns:dc="d"><office:meta><dc:title>Strategi</dc:title><meta:creation-date>2025-11-03T09:30:00</meta:creation-date></office:meta></office:document-meta>"#;
+    let bytes = odt(body, Some(meta));
+    assert_eq!(sniff(&bytes), Sniffed::Known(crate::document::Format::Odt));
+    let o = extract(&bytes, Kind::Odt).unwrap();
+    assert_eq!(
+        o.text,
+        "Kystkultur\nBåtbyggjarane held fram.\nBudsjett:   2,4\tmill.\nkroner\nA\tB\n\nSjå kulturminneplanen.\n\n"
+    );
+    assert_eq!(o.title.as_deref(), Some("Kystkultur"));
+    assert_eq!(o.created.as_deref(), Some("2025-11-03"));
+}
+
+#[test]
+fn zip_archives_are_told_apart_by_their_parts() {
+    use crate::document::Format;
+    assert_eq!(sniff(&docx(&p("x"), &[])), Sniffed::Known(Format::Docx));
+    let pptx = archive(None, &[("ppt/presentation.xml", b"<p/>")]);
+    assert_eq!(
+        sniff(&pptx),
+        Sniffed::Unsupported("PowerPoint presentation")
+    );
+    let xlsx = archive(None, &[("xl/workbook.xml", b"<w/>")]);
+    assert_eq!(sniff(&xlsx), Sniffed::Unsupported("Excel workbook"));
+    let ods = archive(Some("application/vnd.oasis.opendocument.spreadsheet"), &[]);
+    assert_eq!(
+        sniff(&ods),
+        Sniffed::Unsupported("OpenDocument spreadsheet")
+    );
+    let plain = archive(None, &[("readme.txt", b"hei")]);
+    assert_eq!(sniff(&plain), Sniffed::Unsupported("ZIP archive"));
+}
+
+#[test]
+fn damaged_archives_say_what_is_wrong() {
+    let bytes = docx(&p("Tekst."), &[]);
+    // cut before the zip directory at the end
+    let e = extract(&bytes[..bytes.len() / 2], Kind::Docx).unwrap_err();
+    assert!(e.to_string().starts_with("the file is damaged"), "{e}");
+    let e = extract(&archive(None, &[("word/other.xml", b"<x/>")]), Kind::Docx).unwrap_err();
+    assert!(e.to_string().contains("word/document.xml"), "{e}");
+    let e = extract(b"PK\x03\x04 not really", Kind::Odt).unwrap_err();
+    assert!(e.to_string().starts_with("the file is damaged"), "{e}");
+}
+
+#[test]
+fn xml_that_breaks_off_keeps_the_text_before_the_break() {
+    let document = format!(
+        "<w:document {W}><w:body>{}<w:p><w:r><w:t>Halv",
+        p("Hel setning.")
+    );
+    let bytes = archive(None, &[("word/document.xml", document.as_bytes())]);
+    let o = extract(&bytes, Kind::Docx).unwrap();
+    assert!(o.text.starts_with("Hel setning.\n"), "{}", o.text);
+    let broken = format!(
+        "<w:document {W}><w:body>{}<w:p><w:t>a</w:x></w:body>",
+        p("Før bruddet.")
+    );
+    let bytes = archive(None, &[("word/document.xml", broken.as_bytes())]);
+    let o = extract(&bytes, Kind::Docx).unwrap();
+    assert!(o.text.starts_with("Før bruddet."), "{}", o.text);
+    assert!(
+        o.warnings.iter().any(|w| w.starts_with("partly extracted")),
+        "{:?}",
+        o.warnings
+    );
+}
+
+#[test]
+fn a_part_that_inflates_past_the_limit_is_cut_there() {
+    // 8 MB of one letter deflates to a few KB: a small zip bomb
+    let huge = format!(
+        "<w:document {W}><w:body><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:body></w:document>",
+        "a".repeat(8 << 20)
+    );
+    let bytes = archive(None, &[("word/document.xml", huge.as_bytes())]);
+    assert!(bytes.len() < 100_000, "{}", bytes.len());
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+    let mut warnings = Vec::new();
+    let xml = part(&mut zip, "word/document.xml", 1 << 20, &mut warnings)
+        .unwrap()
+        .unwrap();
+    assert_eq!(xml.len(), 1 << 20);
+    assert!(warnings[0].contains("inflates past 1 MB"), "{warnings:?}");
+}
+
+#[test]
+fn deeply_nested_xml_is_read_without_recursion() {
+    let depth = 200_000;
+    let document = format!(
+        "<w:document {W}><w:body>{}{}{}</w:body></w:document>",
+        "<w:sdt>".repeat(depth),
+        p("Innerst."),
+        "</w:sdt>".repeat(depth)
+    );
+    let bytes = archive(None, &[("word/document.xml", document.as_bytes())]);
+    let o = extract(&bytes, Kind::Docx).unwrap();
+    assert_eq!(o.text, "Innerst.\n");
+}
