@@ -51,11 +51,12 @@ pub struct OfficeText {
 /// Why an office file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum OfficeError {
-    /// Not a zip archive, or one whose directory cannot be read.
-    #[error("the file is damaged: {0}")]
+    /// Not a zip archive, or one whose directory cannot be read (the
+    /// caller says the file is damaged).
+    #[error("{0}")]
     Damaged(String),
     /// The archive lacks the part that holds the text.
-    #[error("the file is damaged: it has no `{0}`, the part that holds the text")]
+    #[error("it has no `{0}`, the part that holds the text")]
     NoBody(&'static str),
 }
 

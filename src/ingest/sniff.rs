@@ -21,10 +21,6 @@ const MAGICS: &[(&[u8], &str)] = &[
     (b"GIF89a", "GIF image"),
     (b"\x1f\x8b", "gzip archive"),
     (b"\x7fELF", "executable"),
-    (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "legacy Office document",
-    ),
     (b"II*\x00", "TIFF image"),
     (b"MM\x00*", "TIFF image"),
     (b"BZh", "bzip2 archive"),
@@ -68,6 +64,26 @@ fn zip_kind(bytes: &[u8]) -> Sniffed {
     }
 }
 
+/// An OLE compound file: Office 97–2003 documents, and every Office file
+/// encrypted with a password (its OOXML package inside, encrypted).
+const LEGACY_OFFICE: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
+
+/// What an OLE compound file is: a password-protected Office file holds a
+/// stream named `EncryptionInfo` (its name in UTF-16 in the directory).
+fn legacy_office_kind(bytes: &[u8]) -> &'static str {
+    let name: Vec<u8> = "EncryptionInfo"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let head = &bytes[..bytes.len().min(1 << 20)];
+    let tail = &bytes[bytes.len().saturating_sub(1 << 20)..];
+    if find(head, &name).is_some() || find(tail, &name).is_some() {
+        "an Office file encrypted with a password; save it without the password and ingest it again"
+    } else {
+        "a Word, Excel or PowerPoint 97–2003 file; save it as .docx or PDF and ingest it again"
+    }
+}
+
 /// Sniff the format of `bytes`.
 pub fn sniff(bytes: &[u8]) -> Sniffed {
     if bytes.is_empty() {
@@ -86,6 +102,9 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return zip_kind(bytes);
+    }
+    if bytes.starts_with(LEGACY_OFFICE) {
+        return Sniffed::Unsupported(legacy_office_kind(bytes));
     }
     for (magic, name) in MAGICS {
         // a magic of letters (`GIF89a`, `RIFF`) opens a text too: the binary

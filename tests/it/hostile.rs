@@ -350,6 +350,53 @@ fn hostile_samples(seed: u64) -> Vec<Sample> {
         b"%PDF-1.7\n%%EOF\n".to_vec(),
         Expect::Fail,
     );
+    // Word and OpenDocument: zip archives of XML
+    let word = docx("Fiendtlig Word-fil for Kartotek");
+    for (i, cut) in [word.len() / 3, word.len() * 9 / 10].iter().enumerate() {
+        add(
+            &format!("truncated-{i}.docx"),
+            word[..*cut].to_vec(),
+            Expect::Survive,
+        );
+    }
+    for i in 0..4 {
+        let mut b = word.clone();
+        for _ in 0..4 {
+            let at = 4 + (rng.next_u64() as usize) % (b.len() - 4);
+            b[at] ^= 1 << (rng.next_u64() % 8);
+        }
+        add(&format!("bitflip-{i}.docx"), b, Expect::Survive);
+    }
+    // 4 GB of zeros in a 2 MB body part: inflated to the part limit only
+    add(
+        "bomb.docx",
+        zip_raw("word/document.xml", &deflate_zeros(4 << 30)),
+        Expect::Survive,
+    );
+    add(
+        "deep-spans.odt",
+        zip_stored(&[
+            ("mimetype", b"application/vnd.oasis.opendocument.text".to_vec()),
+            (
+                "content.xml",
+                format!(
+                    "<office:document-content><office:body><office:text><text:p>{}Dyp{}</text:p></office:text></office:body></office:document-content>",
+                    "<text:span>".repeat(200_000),
+                    "</text:span>".repeat(200_000)
+                )
+                .into_bytes(),
+            ),
+        ]),
+        Expect::Survive,
+    );
+    add(
+        "no-body.docx",
+        zip_stored(&[
+            ("word/styles.xml", b"<w:styles/>".to_vec()),
+            ("word/document.xml.bak", Vec::new()),
+        ]),
+        Expect::Fail,
+    );
     add(
         "deep-tags.html",
         format!(
@@ -361,6 +408,60 @@ fn hostile_samples(seed: u64) -> Vec<Sample> {
         Expect::Survive,
     );
     v
+}
+
+/// A zip archive of `entries`, stored (not compressed).
+fn zip_stored(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in entries {
+        zip.start_file(*name, stored).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A Word file whose one paragraph says `text`.
+fn docx(text: &str) -> Vec<u8> {
+    let xml = format!(
+        "<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+    );
+    zip_stored(&[
+        ("[Content_Types].xml", b"<Types/>".to_vec()),
+        ("word/document.xml", xml.into_bytes()),
+    ])
+}
+
+/// A zip archive of one entry `name` whose data is the raw deflate stream
+/// `raw`, written by hand: the header states the size `raw` is, not what it
+/// inflates to, and no checksum (what a bomb's maker would write).
+fn zip_raw(name: &str, raw: &[u8]) -> Vec<u8> {
+    let (n, len) = (name.len() as u16, raw.len() as u32);
+    let mut z = Vec::new();
+    z.extend_from_slice(b"PK\x03\x04\x14\x00\x00\x00\x08\x00\x00\x00\x00\x00");
+    z.extend_from_slice(&0u32.to_le_bytes()); // crc
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&u32::MAX.to_le_bytes()); // "uncompressed": as much as it likes
+    z.extend_from_slice(&n.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z.extend_from_slice(name.as_bytes());
+    z.extend_from_slice(raw);
+    let directory = z.len() as u32;
+    z.extend_from_slice(b"PK\x01\x02\x14\x00\x14\x00\x00\x00\x08\x00\x00\x00\x00\x00");
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&u32::MAX.to_le_bytes());
+    z.extend_from_slice(&n.to_le_bytes());
+    z.extend_from_slice(&[0; 12]); // extra, comment, disk, attributes
+    z.extend_from_slice(&0u32.to_le_bytes()); // local header at 0
+    z.extend_from_slice(name.as_bytes());
+    let size = z.len() as u32 - directory;
+    z.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00\x01\x00\x01\x00");
+    z.extend_from_slice(&size.to_le_bytes());
+    z.extend_from_slice(&directory.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z
 }
 
 /// A good file: name, bytes, and a word only it contains.
@@ -375,6 +476,7 @@ fn good_samples() -> Vec<Good> {
             b"<html lang=nn><head><title>Regional plan</title></head><body><main><h1>Regional plan</h1><p>Planen for Bjarkoyfjorden gjeld heile fylket og skal reviderast kvart fjerde aar.</p></main></body></html>".to_vec(),
             "bjarkoyfjorden",
         ),
+        ("god-plan.docx".into(), docx("Kystplanen for Hamnvikodden vedtas i juni"), "hamnvikodden"),
         (
             "god-tekst.txt".into(),
             "Samarbeid over grensa: Tromsdalsvika og nabokommunane lagar ein felles strategi for kysten.".as_bytes().to_vec(),

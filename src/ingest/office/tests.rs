@@ -166,7 +166,7 @@ fn opendocument_spaces_notes_and_tracked_changes() {
 }
 
 #[test]
-fn zip_archives_are_told_apart_by_their_parts() {
+fn office_files_kartotek_cannot_read_are_named_with_what_to_do() {
     use crate::document::Format;
     assert_eq!(sniff(&docx(&p("x"), &[])), Sniffed::Known(Format::Docx));
     let pptx = archive(None, &[("ppt/presentation.xml", b"<p/>")]);
@@ -183,6 +183,25 @@ fn zip_archives_are_told_apart_by_their_parts() {
     );
     let plain = archive(None, &[("readme.txt", b"hei")]);
     assert_eq!(sniff(&plain), Sniffed::Unsupported("ZIP archive"));
+    // an OLE compound file: a .doc, or any Office file with a password
+    let mut ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
+    ole.resize(4096, 0);
+    let Sniffed::Unsupported(doc) = sniff(&ole) else {
+        panic!("an OLE file is no format Kartotek reads")
+    };
+    assert!(
+        doc.contains("97–2003") && doc.contains("save it as .docx or PDF"),
+        "{doc}"
+    );
+    let name: Vec<u8> = "EncryptionInfo"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    ole[1024..1024 + name.len()].copy_from_slice(&name);
+    let Sniffed::Unsupported(locked) = sniff(&ole) else {
+        panic!("an OLE file is no format Kartotek reads")
+    };
+    assert!(locked.contains("encrypted with a password"), "{locked}");
 }
 
 #[test]
@@ -190,11 +209,26 @@ fn damaged_archives_say_what_is_wrong() {
     let bytes = docx(&p("Tekst."), &[]);
     // cut before the zip directory at the end
     let e = extract(&bytes[..bytes.len() / 2], Kind::Docx).unwrap_err();
-    assert!(e.to_string().starts_with("the file is damaged"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("its zip directory cannot be read"),
+        "{e}"
+    );
     let e = extract(&archive(None, &[("word/other.xml", b"<x/>")]), Kind::Docx).unwrap_err();
     assert!(e.to_string().contains("word/document.xml"), "{e}");
     let e = extract(b"PK\x03\x04 not really", Kind::Odt).unwrap_err();
-    assert!(e.to_string().starts_with("the file is damaged"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("its zip directory cannot be read"),
+        "{e}"
+    );
+    // as the user reads it
+    let e = crate::ingest::extract::extract(&bytes[..bytes.len() / 2], None).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("the file is damaged: its zip directory"),
+        "{e}"
+    );
 }
 
 #[test]
