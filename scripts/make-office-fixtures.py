@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
 """Writes the committed Word and OpenDocument fixtures of tests/fixtures/office/.
 
-    python3 -m venv /tmp/v && /tmp/v/bin/pip install python-docx odfpy
+    python3 -m venv /tmp/v && /tmp/v/bin/pip install python-docx python-pptx odfpy
     /tmp/v/bin/python scripts/make-office-fixtures.py
 
-python-docx writes from Word's own default template (styles `Title`,
+python-docx and python-pptx write from Word's and PowerPoint's own default templates (styles `Title`,
 `Heading 1`, tables); odfpy writes OpenDocument as LibreOffice reads it.
 The texts are written for these fixtures (no third-party content).
 """
 from pathlib import Path
 
 import docx
-from odf import meta, text, dc
-from odf.opendocument import OpenDocumentText
+import pptx
+from odf import dc, draw, meta, presentation, text
+from odf.opendocument import OpenDocumentPresentation, OpenDocumentText
 from odf.style import Style, TextProperties
 
 out = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "office"
@@ -64,4 +65,39 @@ spaced.addElement(text.S(c=3))
 spaced.addText("2,4 millionar kroner")
 o.text.addElement(spaced)
 o.save(str(out / "strategi-kystkultur.odt"))
+# --- PowerPoint: a Swedish slide deck, a title slide and a bullet slide ---
+deck = pptx.Presentation()
+first = deck.slides.add_slide(deck.slide_layouts[0])
+first.shapes.title.text = "Interreg Aurora: lägesrapport"
+first.placeholders[1].text = "Programsekretariatet i Umeå, mars 2026"
+second = deck.slides.add_slide(deck.slide_layouts[1])
+second.shapes.title.text = "Beviljade projekt"
+body = second.placeholders[1].text_frame
+body.text = "Renskötsel och klimatanpassning i Sápmi"
+body.add_paragraph().text = "Gränsöverskridande räddningstjänst i Tornedalen"
+second.notes_slide.notes_text_frame.text = "Talarens anteckning som inte är bildens text."
+deck.save(out / "lagesrapport-aurora.pptx")
+
+# --- OpenDocument presentation: two slides in Danish ---
+deck = OpenDocumentPresentation()
+for i, (title, line) in enumerate([
+    ("Grænseregionalt samarbejde", "Sønderjylland og Schleswig deler et fælles arbejdsmarked."),
+    ("Næste skridt", "Pendlerne får en fælles informationstjeneste i Padborg."),
+]):
+    page = draw.Page(name=f"side{i + 1}", masterpagename="Default")
+    frame = draw.Frame(width="20cm", height="3cm", x="1cm", y="1cm")
+    box = draw.TextBox()
+    box.addElement(text.P(text=title))
+    box.addElement(text.P(text=line))
+    frame.addElement(box)
+    page.addElement(frame)
+    notes = presentation.Notes()
+    nframe = draw.Frame(width="20cm", height="3cm", x="1cm", y="1cm")
+    nbox = draw.TextBox()
+    nbox.addElement(text.P(text="Noter til taleren."))
+    nframe.addElement(nbox)
+    notes.addElement(nframe)
+    page.addElement(notes)
+    deck.presentation.addElement(page)
+deck.save(str(out / "graenseregion.odp"))
 print("wrote", sorted(p.name for p in out.iterdir()))

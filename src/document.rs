@@ -29,6 +29,10 @@ pub enum Format {
     Docx,
     /// An OpenDocument text (`.odt`).
     Odt,
+    /// A PowerPoint presentation (Office Open XML, `.pptx`).
+    Pptx,
+    /// An OpenDocument presentation (`.odp`).
+    Odp,
 }
 
 impl Format {
@@ -40,6 +44,8 @@ impl Format {
             Format::Text => "text",
             Format::Docx => "docx",
             Format::Odt => "odt",
+            Format::Pptx => "pptx",
+            Format::Odp => "odp",
         }
     }
 
@@ -51,6 +57,8 @@ impl Format {
             "text" => Some(Format::Text),
             "docx" => Some(Format::Docx),
             "odt" => Some(Format::Odt),
+            "pptx" => Some(Format::Pptx),
+            "odp" => Some(Format::Odp),
             _ => None,
         }
     }

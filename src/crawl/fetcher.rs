@@ -28,6 +28,8 @@ const DOCUMENT_TYPES: &[&str] = &[
     "text/plain",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.oasis.opendocument.text",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.presentation",
     "application/octet-stream",
     "binary/octet-stream",
 ];

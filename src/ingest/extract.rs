@@ -227,20 +227,27 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
             html::extract(bytes, content_type)
                 .map_err(|e| ExtractError::Malformed(e.to_string()))?,
         ),
-        Format::Docx | Format::Odt => {
-            let kind = if format == Format::Docx {
-                office::Kind::Docx
-            } else {
-                office::Kind::Odt
+        Format::Docx | Format::Odt | Format::Pptx | Format::Odp => {
+            let kind = match format {
+                Format::Docx => office::Kind::Docx,
+                Format::Odt => office::Kind::Odt,
+                Format::Pptx => office::Kind::Pptx,
+                _ => office::Kind::Odp,
             };
             let o =
                 office::extract(bytes, kind).map_err(|e| ExtractError::Malformed(e.to_string()))?;
-            let text = text::join_broken_lines(&text::tidy(&o.text));
+            let pages: Vec<String> = o
+                .pages
+                .iter()
+                .map(|p| text::join_broken_lines(&text::tidy(p)))
+                .collect();
             Extracted {
-                title: o.title.or_else(|| text::title_of(&text)),
+                title: o
+                    .title
+                    .or_else(|| pages.first().and_then(|p| text::title_of(p))),
                 created: o.created,
-                pages: vec![text],
-                paged: false,
+                paged: matches!(kind, office::Kind::Pptx | office::Kind::Odp),
+                pages,
                 warnings: o.warnings,
                 ..Extracted::default()
             }

@@ -1,14 +1,17 @@
-//! Word (`.docx`, Office Open XML) and OpenDocument text (`.odt`) files: zip
-//! archives whose body is one XML part (`word/document.xml`,
-//! `content.xml`), read with `zip` and streamed through `quick-xml`.
+//! Word (`.docx`) and PowerPoint (`.pptx`) files (Office Open XML) and
+//! OpenDocument texts and presentations (`.odt`, `.odp`): zip archives of
+//! XML parts (`word/document.xml`, a `ppt/slides/slideN.xml` per slide,
+//! `content.xml`), read with `zip` and streamed through `quick-xml`. A
+//! presentation is paged: a page per slide, in the order it shows them.
 //!
 //! What is read: the body's paragraphs, headings, lists and table cells in
 //! document order, then the footnotes and endnotes (Word keeps them in parts
 //! of their own; OpenDocument inline, where they are lifted out so they do
 //! not split a sentence). Left out: text a tracked change deleted, field
-//! codes, comments, running headers and footers. The title is the first
-//! paragraph styled as a title (else as a first-level heading), else the
-//! file's own title property; the date, the file's creation date.
+//! codes, comments, speaker notes, running headers and footers. The title
+//! is the first paragraph styled as a title (a slide's title placeholder;
+//! else a first-level heading), else the file's own title property; the
+//! date, the file's creation date.
 //!
 //! Bounds: no part is inflated past [`MAX_PART_BYTES`] (a zip bomb is cut
 //! there, with a warning), and the reader keeps no tree: its memory is the
@@ -33,6 +36,10 @@ pub enum Kind {
     Docx,
     /// OpenDocument text (`.odt`).
     Odt,
+    /// Office Open XML presentation (`.pptx`): a page per slide.
+    Pptx,
+    /// OpenDocument presentation (`.odp`): a page per slide.
+    Odp,
 }
 
 /// What an office file holds.
@@ -42,8 +49,9 @@ pub struct OfficeText {
     pub title: Option<String>,
     /// Creation date `YYYY-MM-DD` from the file's properties.
     pub created: Option<String>,
-    /// The text, one paragraph per line.
-    pub text: String,
+    /// The text, one paragraph per line: one page for a text document, a
+    /// page per slide for a presentation.
+    pub pages: Vec<String>,
     /// What could not be read in full.
     pub warnings: Vec<String>,
 }
@@ -60,6 +68,9 @@ pub enum OfficeError {
     NoBody(&'static str),
 }
 
+/// Most slides read from one presentation.
+const MAX_SLIDES: usize = 5_000;
+
 /// Read an office file of `kind`.
 pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
@@ -71,27 +82,56 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
             &["word/footnotes.xml", "word/endnotes.xml"],
             "docProps/core.xml",
         ),
-        Kind::Odt => ("content.xml", &[], "meta.xml"),
+        Kind::Pptx => ("ppt/presentation.xml", &[], "docProps/core.xml"),
+        Kind::Odt | Kind::Odp => ("content.xml", &[], "meta.xml"),
     };
-    let xml = part(&mut zip, body, MAX_PART_BYTES, &mut out.warnings)?
-        .ok_or(OfficeError::NoBody(body))?;
-    let read = read_body(&xml, kind);
-    if read.broken {
-        out.warnings.push(format!(
-            "partly extracted: `{body}` breaks off as XML; the text before the break is indexed"
-        ));
-    }
-    out.text = read.text;
-    out.title = read.title;
-    let mut lifted = read.notes;
-    for name in notes {
-        if let Ok(Some(xml)) = part(&mut zip, name, MAX_PART_BYTES, &mut out.warnings) {
-            lifted.push_str(&read_body(&xml, kind).text);
+    if kind == Kind::Pptx {
+        let slides = slide_parts(&mut zip, &mut out.warnings)?;
+        let mut budget = MAX_PART_BYTES;
+        for name in slides {
+            let Ok(Some(xml)) = part(&mut zip, &name, budget, &mut out.warnings) else {
+                out.warnings
+                    .push(format!("partly extracted: `{name}` cannot be read"));
+                continue;
+            };
+            budget = budget.saturating_sub(xml.len() as u64);
+            let read = read_body(&xml, kind);
+            out.title = out.title.or(read.title);
+            out.pages.push(read.text);
+            if budget == 0 {
+                out.warnings.push(format!(
+                    "partly extracted: its slides inflate past {} MB; the first {} are read",
+                    MAX_PART_BYTES >> 20,
+                    out.pages.len()
+                ));
+                break;
+            }
         }
-    }
-    if !lifted.trim().is_empty() {
-        out.text.push('\n');
-        out.text.push_str(&lifted);
+    } else {
+        let xml = part(&mut zip, body, MAX_PART_BYTES, &mut out.warnings)?
+            .ok_or(OfficeError::NoBody(body))?;
+        let read = read_body(&xml, kind);
+        if read.broken {
+            out.warnings.push(format!(
+                "partly extracted: `{body}` breaks off as XML; the text before the break is indexed"
+            ));
+        }
+        out.title = read.title;
+        let mut text = read.text;
+        let mut lifted = read.notes;
+        for name in notes {
+            if let Ok(Some(xml)) = part(&mut zip, name, MAX_PART_BYTES, &mut out.warnings) {
+                lifted.push_str(&read_body(&xml, kind).text);
+            }
+        }
+        if !lifted.trim().is_empty() {
+            text.push('\n');
+            text.push_str(&lifted);
+        }
+        out.pages = read.pages;
+        if kind == Kind::Odt || !text.trim().is_empty() {
+            out.pages.push(text);
+        }
     }
     if let Ok(Some(xml)) = part(&mut zip, properties, MAX_PART_BYTES, &mut out.warnings) {
         let p = read_properties(&xml);
@@ -101,6 +141,78 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
         }
     }
     Ok(out)
+}
+
+/// A presentation's slide parts in the order it shows them: the slide list
+/// of `ppt/presentation.xml` through its relationships; slides numbered by
+/// name when those cannot be read.
+fn slide_parts(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, OfficeError> {
+    let listed = part(zip, "ppt/presentation.xml", MAX_PART_BYTES, warnings)?
+        .ok_or(OfficeError::NoBody("ppt/presentation.xml"))?;
+    let ids = attributes_of(&listed, "sldId", "r:id");
+    let rels = part(
+        zip,
+        "ppt/_rels/presentation.xml.rels",
+        MAX_PART_BYTES,
+        warnings,
+    )?
+    .unwrap_or_default();
+    let ids_to_targets: std::collections::HashMap<String, String> =
+        attributes_of(&rels, "Relationship", "Id")
+            .into_iter()
+            .zip(attributes_of(&rels, "Relationship", "Target"))
+            .collect();
+    let mut slides: Vec<String> = ids
+        .iter()
+        .filter_map(|id| ids_to_targets.get(id))
+        .map(|t| match t.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("ppt/{}", t.trim_start_matches("./")),
+        })
+        .filter(|name| zip.index_for_name(name).is_some())
+        .collect();
+    if slides.is_empty() {
+        let number = |n: &str| -> Option<u32> {
+            n.strip_prefix("ppt/slides/slide")?
+                .strip_suffix(".xml")?
+                .parse()
+                .ok()
+        };
+        let mut numbered: Vec<(u32, String)> = zip
+            .file_names()
+            .filter_map(|n| {
+                let n = n.ok()?;
+                Some((number(&n)?, n.into_owned()))
+            })
+            .collect();
+        numbered.sort();
+        slides = numbered.into_iter().map(|(_, n)| n).collect();
+    }
+    slides.truncate(MAX_SLIDES);
+    Ok(slides)
+}
+
+/// The value of attribute `attr` of every element named `element` (local
+/// names), in document order; an element without it gives an empty value
+/// (so two lists of one element's attributes stay aligned).
+fn attributes_of(xml: &[u8], element: &str, attr: &str) -> Vec<String> {
+    let mut reader = Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().into_inner() == element => {
+                out.push(attribute(&e, attr).unwrap_or_default());
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The part `name` of the archive, inflated up to `max` bytes (`None` when
@@ -140,6 +252,8 @@ fn part(
 #[derive(Debug, Default)]
 struct Body {
     text: String,
+    /// An OpenDocument presentation's slides (`text` holds what follows the last).
+    pages: Vec<String>,
     /// OpenDocument notes, lifted out of the text flow.
     notes: String,
     title: Option<String>,
@@ -172,47 +286,73 @@ fn heading_of(style: &str) -> Option<Heading> {
     }
 }
 
+/// The two families of formats: Office Open XML (WordprocessingML and
+/// DrawingML name a paragraph `p`, a run's text `t`, a table `tr`/`tc`)
+/// and OpenDocument (`text:p`, `text:h`, `table:table-row`/`-cell`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Ooxml,
+    Odf,
+}
+
+impl Kind {
+    fn family(self) -> Family {
+        match self {
+            Kind::Docx | Kind::Pptx => Family::Ooxml,
+            Kind::Odt | Kind::Odp => Family::Odf,
+        }
+    }
+}
+
 fn read_body(xml: &[u8], kind: Kind) -> Body {
+    let family = kind.family();
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().trim_text(false);
     let mut out = Body::default();
     let mut buf = Vec::new();
-    // text is kept inside these elements only (a `w:t` of a run; anywhere
-    // in an OpenDocument paragraph or heading)
+    // text is kept inside these elements only (a `w:t`/`a:t` of a run;
+    // anywhere in an OpenDocument paragraph or heading)
     let mut keep = 0usize;
     // inside elements whose text is not the document's (deleted text,
-    // field codes, comments, tracked changes): their depth
+    // field codes, comments, tracked changes, speaker notes): their depth
     let mut skip = 0usize;
     // inside an OpenDocument note: its depth, text going to `notes`
     let mut note = 0usize;
+    // inside a slide's title placeholder (`p:sp` holding `p:ph type="title"`)
+    let mut title_shape = false;
     let mut paragraph = String::new();
     let mut style: Option<Heading> = None;
     let mut best: Option<(Heading, String)> = None;
     loop {
-        let event = reader.read_event_into(&mut buf);
-        match event {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => {
                 let name = e.local_name();
                 let name = name.into_inner();
                 if skip > 0 || skipped(kind, name) {
                     skip += 1;
-                } else if kind == Kind::Odt && name == "note-body" {
+                } else if family == Family::Odf && name == "note-body" {
                     note += 1;
-                } else if note > 0 {
-                    note += 1;
-                    opened(kind, &e, name, &mut keep, &mut style);
                 } else {
-                    opened(kind, &e, name, &mut keep, &mut style);
+                    if note > 0 {
+                        note += 1;
+                    }
+                    opened(family, &e, name, &mut keep, &mut style);
                 }
             }
             Ok(Event::Empty(e)) if skip == 0 => {
                 let name = e.local_name();
+                let name = name.into_inner();
+                if kind == Kind::Pptx && name == "ph" {
+                    title_shape |= attribute(&e, "type")
+                        .is_some_and(|t| matches!(t.as_str(), "title" | "ctrTitle"));
+                }
                 let target = if note > 0 {
                     &mut out.notes
                 } else {
                     &mut paragraph
                 };
-                empty(kind, &e, name.into_inner(), target, &mut style);
+                empty(family, &e, name, target, &mut style);
             }
             Ok(Event::End(e)) => {
                 let name = e.local_name();
@@ -223,22 +363,25 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
                 }
                 if note > 0 {
                     note -= 1;
-                    if note == 0 || paragraph_end(kind, name) {
+                    if note == 0 || paragraph_end(family, name) {
                         out.notes.push('\n');
                     }
                     if note == 0 {
                         continue;
                     }
                 }
-                match (kind, name) {
-                    (Kind::Docx, "t") | (Kind::Odt, "p" | "h" | "span" | "a") => {
+                match (family, name) {
+                    (Family::Ooxml, "t") | (Family::Odf, "p" | "h" | "span" | "a") => {
                         keep = keep.saturating_sub(1);
                     }
                     _ => {}
                 }
-                if note == 0 && paragraph_end(kind, name) {
+                if note == 0 && paragraph_end(family, name) {
                     let line = paragraph.trim();
                     if !line.is_empty() {
+                        if title_shape {
+                            style = Some(Heading::Title);
+                        }
                         if let Some(h) = style {
                             if best.as_ref().is_none_or(|(b, _)| h < *b) {
                                 best = Some((h, line.to_string()));
@@ -250,19 +393,24 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
                     paragraph.clear();
                     style = None;
                 }
-                // a table row on one line, its cells apart by tabs
-                match (kind, name) {
-                    (Kind::Docx, "tc") | (Kind::Odt, "table-cell") => {
+                match (family, name) {
+                    // a table row on one line, its cells apart by tabs
+                    (Family::Ooxml, "tc") | (Family::Odf, "table-cell") => {
                         if out.text.ends_with('\n') {
                             out.text.pop();
                         }
                         out.text.push('\t');
                     }
-                    (Kind::Docx, "tr") | (Kind::Odt, "table-row") => {
+                    (Family::Ooxml, "tr") | (Family::Odf, "table-row") => {
                         if out.text.ends_with('\t') {
                             out.text.pop();
                         }
                         out.text.push('\n');
+                    }
+                    (Family::Ooxml, "sp") => title_shape = false,
+                    // an OpenDocument presentation's slide
+                    (Family::Odf, "page") if kind == Kind::Odp => {
+                        out.pages.push(std::mem::take(&mut out.text));
                     }
                     _ => {}
                 }
@@ -278,7 +426,12 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
             }
             Ok(Event::CData(t)) if skip == 0 && keep > 0 => {
                 let t: &str = &t;
-                paragraph.push_str(t);
+                let target = if note > 0 {
+                    &mut out.notes
+                } else {
+                    &mut paragraph
+                };
+                target.push_str(t);
             }
             Ok(Event::GeneralRef(r)) if skip == 0 && keep > 0 => {
                 let name: &str = &r;
@@ -296,7 +449,6 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
             }
             _ => {}
         }
-        buf.clear();
     }
     let rest = paragraph.trim();
     if !rest.is_empty() {
@@ -312,24 +464,37 @@ fn skipped(kind: Kind, name: &str) -> bool {
     match kind {
         // deleted text, field codes, and comment marks' own content
         Kind::Docx => matches!(name, "delText" | "instrText" | "delInstrText" | "comment"),
-        Kind::Odt => matches!(
+        Kind::Pptx => false,
+        Kind::Odt | Kind::Odp => matches!(
             name,
-            "tracked-changes" | "annotation" | "note-citation" | "sequence-decls" | "forms"
+            "tracked-changes"
+                | "annotation"
+                | "note-citation"
+                | "sequence-decls"
+                | "forms"
+                // a slide's speaker notes
+                | "notes"
         ),
     }
 }
 
-fn paragraph_end(kind: Kind, name: &str) -> bool {
-    match kind {
-        Kind::Docx => name == "p",
-        Kind::Odt => matches!(name, "p" | "h"),
+fn paragraph_end(family: Family, name: &str) -> bool {
+    match family {
+        Family::Ooxml => name == "p",
+        Family::Odf => matches!(name, "p" | "h"),
     }
 }
 
-fn opened(kind: Kind, e: &BytesStart, name: &str, keep: &mut usize, style: &mut Option<Heading>) {
-    match (kind, name) {
-        (Kind::Docx, "t") => *keep += 1,
-        (Kind::Odt, "p" | "h" | "span" | "a") => {
+fn opened(
+    family: Family,
+    e: &BytesStart,
+    name: &str,
+    keep: &mut usize,
+    style: &mut Option<Heading>,
+) {
+    match (family, name) {
+        (Family::Ooxml, "t") => *keep += 1,
+        (Family::Odf, "p" | "h" | "span" | "a") => {
             *keep += 1;
             if name == "h" {
                 let level = attribute(e, "text:outline-level");
@@ -348,17 +513,23 @@ fn opened(kind: Kind, e: &BytesStart, name: &str, keep: &mut usize, style: &mut 
     }
 }
 
-fn empty(kind: Kind, e: &BytesStart, name: &str, target: &mut String, style: &mut Option<Heading>) {
-    match (kind, name) {
-        (Kind::Docx, "tab") | (Kind::Odt, "tab") => target.push('\t'),
-        (Kind::Docx, "br" | "cr") | (Kind::Odt, "line-break") => target.push('\n'),
-        (Kind::Docx, "noBreakHyphen") => target.push('-'),
-        (Kind::Docx, "pStyle") => {
+fn empty(
+    family: Family,
+    e: &BytesStart,
+    name: &str,
+    target: &mut String,
+    style: &mut Option<Heading>,
+) {
+    match (family, name) {
+        (_, "tab") => target.push('\t'),
+        (Family::Ooxml, "br" | "cr") | (Family::Odf, "line-break") => target.push('\n'),
+        (Family::Ooxml, "noBreakHyphen") => target.push('-'),
+        (Family::Ooxml, "pStyle") => {
             if let Some(h) = attribute(e, "w:val").as_deref().and_then(heading_of) {
                 *style = Some(h);
             }
         }
-        (Kind::Odt, "s") => {
+        (Family::Odf, "s") => {
             let n: usize = attribute(e, "text:c")
                 .and_then(|c| c.parse().ok())
                 .unwrap_or(1);

@@ -44,7 +44,7 @@ fn zip_kind(bytes: &[u8]) -> Sniffed {
             return Sniffed::Known(Format::Odt);
         }
         if kind.starts_with(b"presentation") {
-            return Sniffed::Unsupported("OpenDocument presentation");
+            return Sniffed::Known(Format::Odp);
         }
         if kind.starts_with(b"spreadsheet") {
             return Sniffed::Unsupported("OpenDocument spreadsheet");
@@ -56,7 +56,7 @@ fn zip_kind(bytes: &[u8]) -> Sniffed {
     if names(b"word/document.xml") {
         Sniffed::Known(Format::Docx)
     } else if names(b"ppt/presentation.xml") {
-        Sniffed::Unsupported("PowerPoint presentation")
+        Sniffed::Known(Format::Pptx)
     } else if names(b"xl/workbook.xml") {
         Sniffed::Unsupported("Excel workbook")
     } else {

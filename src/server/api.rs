@@ -673,6 +673,8 @@ pub(crate) fn content_type_for(name: &str) -> &'static str {
         "txt" | "md" => "text/plain; charset=utf-8",
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "odt" => "application/vnd.oasis.opendocument.text",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "odp" => "application/vnd.oasis.opendocument.presentation",
         _ => "application/octet-stream",
     }
 }

@@ -118,6 +118,10 @@ pub(crate) async fn original(
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         }
         Sniffed::Known(Format::Odt) => "application/vnd.oasis.opendocument.text",
+        Sniffed::Known(Format::Pptx) => {
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        }
+        Sniffed::Known(Format::Odp) => "application/vnd.oasis.opendocument.presentation",
         _ => "application/octet-stream",
     };
     let mut resp = bytes_response(content_type, bytes, "private, max-age=60");

@@ -25,7 +25,34 @@ fn doc_for(name: &str) -> kartotek::Document {
 fn every_fixture_in_the_shared_batch_is_indexed() {
     let s = &shared().fixtures_summary;
     assert!(s.failed.is_empty(), "{:?}", s.failed);
-    assert_eq!(s.indexed, 13);
+    assert_eq!(s.indexed, 15);
+}
+
+#[test]
+fn a_presentation_has_a_page_per_slide_and_its_title_slides_title() {
+    let d = doc_for("lagesrapport-aurora.pptx");
+    assert_eq!(d.format, Format::Pptx);
+    assert_eq!(d.title, "Interreg Aurora: lägesrapport");
+    assert_eq!(d.pages, 2);
+    assert_eq!(d.lang, Language::Sv);
+    let slide2: String = d
+        .passages
+        .iter()
+        .filter(|p| p.page == Some(2))
+        .map(|p| p.text.as_str())
+        .collect();
+    assert!(
+        slide2.contains("Renskötsel och klimatanpassning"),
+        "{slide2}"
+    );
+    // the speaker's notes are not the slides' text
+    assert!(!d.passages.iter().any(|p| p.text.contains("Talarens")));
+    let d = doc_for("graenseregion.odp");
+    assert_eq!((d.format, d.pages, d.lang), (Format::Odp, 2, Language::Da));
+    assert!(!d
+        .passages
+        .iter()
+        .any(|p| p.text.contains("Noter til taleren")));
 }
 
 #[test]
@@ -52,6 +79,8 @@ fn word_and_opendocument_files_are_read_titled_and_found() {
         ("båtbyggjarane", "strategi-kystkultur.odt"),
         // the footnote, lifted out of its sentence, is found too
         ("kulturminneplanen Hitra", "strategi-kystkultur.odt"),
+        ("räddningstjänst Tornedalen", "lagesrapport-aurora.pptx"),
+        ("Padborg", "graenseregion.odp"),
     ] {
         let found = names(&search(q));
         assert_eq!(

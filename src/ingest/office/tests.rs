@@ -65,7 +65,7 @@ fn word_paragraphs_tabs_breaks_and_table_rows_are_read_in_order() {
     );
     let o = extract(&docx(&body, &[]), Kind::Docx).unwrap();
     assert_eq!(
-        o.text,
+        o.pages[0],
         "Første avsnitt.\nKontakt:\tKari & Ola\ntlf. 12\nTiltak\tAnsvar\nLadepunkt\tKommunen\nSiste avsnitt.\n"
     );
     assert!(o.warnings.is_empty(), "{:?}", o.warnings);
@@ -78,7 +78,7 @@ fn deleted_text_and_field_codes_are_not_the_documents_text() {
         <w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGEREF _Toc1 \\h </w:instrText></w:r>\
         <w:r><w:t>hele fylket.</w:t></w:r></w:p>";
     let o = extract(&docx(body, &[]), Kind::Docx).unwrap();
-    assert_eq!(o.text, "Planen gjelder hele fylket.\n");
+    assert_eq!(o.pages[0], "Planen gjelder hele fylket.\n");
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn word_footnotes_follow_the_text() {
         Kind::Docx,
     )
     .unwrap();
-    assert_eq!(o.text, "Folketallet falt.\n\nKilde: SSB 2024.\n");
+    assert_eq!(o.pages[0], "Folketallet falt.\n\nKilde: SSB 2024.\n");
 }
 
 #[test]
@@ -158,7 +158,7 @@ fn opendocument_spaces_notes_and_tracked_changes() {
     assert_eq!(sniff(&bytes), Sniffed::Known(crate::document::Format::Odt));
     let o = extract(&bytes, Kind::Odt).unwrap();
     assert_eq!(
-        o.text,
+        o.pages[0],
         "Kystkultur\nBåtbyggjarane held fram.\nBudsjett:   2,4\tmill.\nkroner\nA\tB\n\nSjå kulturminneplanen.\n\n"
     );
     assert_eq!(o.title.as_deref(), Some("Kystkultur"));
@@ -170,10 +170,7 @@ fn office_files_kartotek_cannot_read_are_named_with_what_to_do() {
     use crate::document::Format;
     assert_eq!(sniff(&docx(&p("x"), &[])), Sniffed::Known(Format::Docx));
     let pptx = archive(None, &[("ppt/presentation.xml", b"<p/>")]);
-    assert_eq!(
-        sniff(&pptx),
-        Sniffed::Unsupported("PowerPoint presentation")
-    );
+    assert_eq!(sniff(&pptx), Sniffed::Known(Format::Pptx));
     let xlsx = archive(None, &[("xl/workbook.xml", b"<w/>")]);
     assert_eq!(sniff(&xlsx), Sniffed::Unsupported("Excel workbook"));
     let ods = archive(Some("application/vnd.oasis.opendocument.spreadsheet"), &[]);
@@ -239,14 +236,14 @@ fn xml_that_breaks_off_keeps_the_text_before_the_break() {
     );
     let bytes = archive(None, &[("word/document.xml", document.as_bytes())]);
     let o = extract(&bytes, Kind::Docx).unwrap();
-    assert!(o.text.starts_with("Hel setning.\n"), "{}", o.text);
+    assert!(o.pages[0].starts_with("Hel setning.\n"), "{}", o.pages[0]);
     let broken = format!(
         "<w:document {W}><w:body>{}<w:p><w:t>a</w:x></w:body>",
         p("Før bruddet.")
     );
     let bytes = archive(None, &[("word/document.xml", broken.as_bytes())]);
     let o = extract(&bytes, Kind::Docx).unwrap();
-    assert!(o.text.starts_with("Før bruddet."), "{}", o.text);
+    assert!(o.pages[0].starts_with("Før bruddet."), "{}", o.pages[0]);
     assert!(
         o.warnings.iter().any(|w| w.starts_with("partly extracted")),
         "{:?}",
@@ -283,5 +280,75 @@ fn deeply_nested_xml_is_read_without_recursion() {
     );
     let bytes = archive(None, &[("word/document.xml", document.as_bytes())]);
     let o = extract(&bytes, Kind::Docx).unwrap();
-    assert_eq!(o.text, "Innerst.\n");
+    assert_eq!(o.pages[0], "Innerst.\n");
+}
+
+#[test]
+fn a_presentation_is_read_slide_by_slide_in_the_order_it_shows_them() {
+    const P: &str = r#"xmlns:p="p" xmlns:a="a" xmlns:r="r""#;
+    let slide = |title: &str, body: &str| {
+        format!(
+            r#"<p:sld {P}><p:cSld><p:spTree>
+            <p:sp><p:nvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>{title}</a:t></a:r></a:p></p:txBody></p:sp>
+            <p:sp><p:nvSpPr><p:nvPr><p:ph idx="1"/></p:nvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>{body}</a:t></a:r><a:br/><a:r><a:t>andre linje</a:t></a:r></a:p></p:txBody></p:sp>
+            </p:spTree></p:cSld></p:sld>"#
+        )
+    };
+    // slide2.xml is shown first: the presentation's list, not the names, orders them
+    let presentation = format!(
+        r#"<p:presentation {P}><p:sldIdLst><p:sldId id="256" r:id="rId7"/><p:sldId id="257" r:id="rId3"/></p:sldIdLst></p:presentation>"#
+    );
+    let rels = r#"<Relationships><Relationship Id="rId3" Type="slide" Target="slides/slide1.xml"/><Relationship Id="rId7" Type="slide" Target="slides/slide2.xml"/></Relationships>"#;
+    let (s1, s2) = (
+        slide("Tiltak", "Ladepunkter"),
+        slide("Mål for Nordland", "Utslipp ned"),
+    );
+    let notes = format!(
+        r#"<p:notes {P}><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>Talerens notat</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:notes>"#
+    );
+    let bytes = archive(
+        None,
+        &[
+            ("ppt/presentation.xml", presentation.as_bytes()),
+            ("ppt/_rels/presentation.xml.rels", rels.as_bytes()),
+            ("ppt/slides/slide1.xml", s1.as_bytes()),
+            ("ppt/slides/slide2.xml", s2.as_bytes()),
+            ("ppt/notesSlides/notesSlide1.xml", notes.as_bytes()),
+        ],
+    );
+    let o = extract(&bytes, Kind::Pptx).unwrap();
+    assert_eq!(
+        o.pages,
+        [
+            "Mål for Nordland\nUtslipp ned\nandre linje\n",
+            "Tiltak\nLadepunkter\nandre linje\n"
+        ]
+    );
+    assert_eq!(o.title.as_deref(), Some("Mål for Nordland"));
+    // no slide list: the slides by their numbers
+    let bytes = archive(
+        None,
+        &[
+            ("ppt/presentation.xml", b"<p:presentation/>"),
+            ("ppt/slides/slide10.xml", s1.as_bytes()),
+            ("ppt/slides/slide9.xml", s2.as_bytes()),
+        ],
+    );
+    let o = extract(&bytes, Kind::Pptx).unwrap();
+    assert!(o.pages[0].starts_with("Mål for Nordland"), "{:?}", o.pages);
+}
+
+#[test]
+fn an_opendocument_presentation_has_a_page_per_slide_without_its_notes() {
+    let content = r#"<office:document-content xmlns:office="o" xmlns:draw="d" xmlns:text="t" xmlns:presentation="p"><office:body><office:presentation>
+        <draw:page draw:name="1"><draw:frame><draw:text-box><text:p>Første</text:p></draw:text-box></draw:frame><presentation:notes><draw:frame><draw:text-box><text:p>Notat</text:p></draw:text-box></draw:frame></presentation:notes></draw:page>
+        <draw:page draw:name="2"><draw:frame><draw:text-box><text:p>Andre</text:p></draw:text-box></draw:frame></draw:page>
+        </office:presentation></office:body></office:document-content>"#;
+    let bytes = archive(
+        Some("application/vnd.oasis.opendocument.presentation"),
+        &[("content.xml", content.as_bytes())],
+    );
+    assert_eq!(sniff(&bytes), Sniffed::Known(crate::document::Format::Odp));
+    let o = extract(&bytes, Kind::Odp).unwrap();
+    assert_eq!(o.pages, ["Første\n", "Andre\n"]);
 }
