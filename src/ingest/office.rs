@@ -347,11 +347,7 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
                     title_shape |= attribute(&e, "type")
                         .is_some_and(|t| matches!(t.as_str(), "title" | "ctrTitle"));
                 }
-                let target = if note > 0 {
-                    &mut out.notes
-                } else {
-                    &mut paragraph
-                };
+                let target = into(note, &mut out.notes, &mut paragraph);
                 empty(family, &e, name, target, &mut style);
             }
             Ok(Event::End(e)) => {
@@ -417,30 +413,16 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
             }
             Ok(Event::Text(t)) if skip == 0 && keep > 0 => {
                 let t: &str = &t;
-                let target = if note > 0 {
-                    &mut out.notes
-                } else {
-                    &mut paragraph
-                };
-                target.push_str(&unescape_xml(t));
+                into(note, &mut out.notes, &mut paragraph).push_str(&unescape_xml(t));
             }
             Ok(Event::CData(t)) if skip == 0 && keep > 0 => {
                 let t: &str = &t;
-                let target = if note > 0 {
-                    &mut out.notes
-                } else {
-                    &mut paragraph
-                };
-                target.push_str(t);
+                into(note, &mut out.notes, &mut paragraph).push_str(t);
             }
             Ok(Event::GeneralRef(r)) if skip == 0 && keep > 0 => {
                 let name: &str = &r;
-                let target = if note > 0 {
-                    &mut out.notes
-                } else {
-                    &mut paragraph
-                };
-                target.push_str(&unescape_xml(&format!("&{name};")));
+                into(note, &mut out.notes, &mut paragraph)
+                    .push_str(&unescape_xml(&format!("&{name};")));
             }
             Ok(Event::Eof) => break,
             Err(_) => {
@@ -457,6 +439,16 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
     }
     out.title = best.map(|(_, t)| t).filter(|t| t.chars().count() <= 300);
     out
+}
+
+/// Where text goes: inside an OpenDocument note (`note` deep) to the
+/// notes, else to the paragraph.
+fn into<'a>(note: usize, notes: &'a mut String, paragraph: &'a mut String) -> &'a mut String {
+    if note > 0 {
+        notes
+    } else {
+        paragraph
+    }
 }
 
 /// Elements whose text is not the document's own text.

@@ -220,23 +220,9 @@ fn hostile_samples(seed: u64) -> Vec<Sample> {
         })
     };
     let good = good_pdf("Fiendtlig testside for Kartotek");
-    for (i, cut) in [good.len() / 3, good.len() / 2, good.len() * 9 / 10]
-        .iter()
-        .enumerate()
-    {
-        add(
-            &format!("truncated-{i}.pdf"),
-            good[..*cut].to_vec(),
-            Expect::Survive,
-        );
-    }
-    for i in 0..6 {
-        let mut b = good.clone();
-        for _ in 0..4 {
-            let at = 16 + (rng.next_u64() as usize) % (b.len() - 16);
-            b[at] ^= 1 << (rng.next_u64() % 8);
-        }
-        add(&format!("bitflip-{i}.pdf"), b, Expect::Survive);
+    let cuts = [good.len() / 3, good.len() / 2, good.len() * 9 / 10];
+    for (name, bytes) in damaged_copies(&good, "pdf", &cuts, 6, 16, &mut rng) {
+        add(&name, bytes, Expect::Survive);
     }
     add(
         "count-lie.pdf",
@@ -352,20 +338,9 @@ fn hostile_samples(seed: u64) -> Vec<Sample> {
     );
     // Word and OpenDocument: zip archives of XML
     let word = docx("Fiendtlig Word-fil for Kartotek");
-    for (i, cut) in [word.len() / 3, word.len() * 9 / 10].iter().enumerate() {
-        add(
-            &format!("truncated-{i}.docx"),
-            word[..*cut].to_vec(),
-            Expect::Survive,
-        );
-    }
-    for i in 0..4 {
-        let mut b = word.clone();
-        for _ in 0..4 {
-            let at = 4 + (rng.next_u64() as usize) % (b.len() - 4);
-            b[at] ^= 1 << (rng.next_u64() % 8);
-        }
-        add(&format!("bitflip-{i}.docx"), b, Expect::Survive);
+    let cuts = [word.len() / 3, word.len() * 9 / 10];
+    for (name, bytes) in damaged_copies(&word, "docx", &cuts, 4, 4, &mut rng) {
+        add(&name, bytes, Expect::Survive);
     }
     // 4 GB of zeros in a 2 MB body part: inflated to the part limit only
     add(
@@ -408,6 +383,33 @@ fn hostile_samples(seed: u64) -> Vec<Sample> {
         Expect::Survive,
     );
     v
+}
+
+/// Damaged copies of a good file: `good` cut at each of `cuts`
+/// (`truncated-N.EXT`), and `flips` copies with four bits flipped after its
+/// first `keep` bytes (`bitflip-N.EXT`).
+fn damaged_copies(
+    good: &[u8],
+    ext: &str,
+    cuts: &[usize],
+    flips: usize,
+    keep: usize,
+    rng: &mut Rng,
+) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = cuts
+        .iter()
+        .enumerate()
+        .map(|(i, cut)| (format!("truncated-{i}.{ext}"), good[..*cut].to_vec()))
+        .collect();
+    for i in 0..flips {
+        let mut b = good.to_vec();
+        for _ in 0..4 {
+            let at = keep + (rng.next_u64() as usize) % (b.len() - keep);
+            b[at] ^= 1 << (rng.next_u64() % 8);
+        }
+        out.push((format!("bitflip-{i}.{ext}"), b));
+    }
+    out
 }
 
 /// A zip archive of `entries`, stored (not compressed).
