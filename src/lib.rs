@@ -3,7 +3,7 @@
 //!
 //! The pipeline, one module per stage, in the order data flows:
 //!
-//! source → [`ingest`] (walk, sniff, extract PDF/HTML/text) → [`lang`]
+//! source → [`ingest`] (walk, sniff, extract PDF/HTML/office/text) → [`lang`]
 //! (detect language per passage) → [`taxonomy`] (tag region, programme,
 //! network, theme) → [`index`] (tantivy, per-language analyzers, facets) →
 //! [`search`] (query, rank, snippets, facet counts) → [`cli`] and the HTTP

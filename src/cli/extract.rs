@@ -20,7 +20,7 @@ use crate::ingest::{self, Limits, Options};
 /// Arguments of `extract`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files to read (PDF, HTML, text).
+    /// Files to read (PDF, HTML, Word, PowerPoint, OpenDocument, text).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// One JSON object per file and line: file, title, pages, warnings,
