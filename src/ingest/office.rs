@@ -128,8 +128,9 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
             text.push('\n');
             text.push_str(&lifted);
         }
+        // a presentation's slides were pages as they closed; a text is one page
         out.pages = read.pages;
-        if kind == Kind::Odt || !text.trim().is_empty() {
+        if out.pages.is_empty() || !text.trim().is_empty() {
             out.pages.push(text);
         }
     }
