@@ -455,9 +455,14 @@ fn into<'a>(note: usize, notes: &'a mut String, paragraph: &'a mut String) -> &'
 /// Elements whose text is not the document's own text.
 fn skipped(kind: Kind, name: &str) -> bool {
     match kind {
-        // deleted text, field codes, and comment marks' own content
-        Kind::Docx => matches!(name, "delText" | "instrText" | "delInstrText" | "comment"),
-        Kind::Pptx => false,
+        // deleted text, field codes, and comment marks' own content; an
+        // `mc:Fallback` repeats its `mc:Choice` for older readers (Word
+        // writes a text box's text in both)
+        Kind::Docx => matches!(
+            name,
+            "delText" | "instrText" | "delInstrText" | "comment" | "Fallback"
+        ),
+        Kind::Pptx => name == "Fallback",
         Kind::Odt | Kind::Odp => matches!(
             name,
             "tracked-changes"

@@ -82,6 +82,14 @@ fn deleted_text_and_field_codes_are_not_the_documents_text() {
 }
 
 #[test]
+fn a_text_box_word_writes_twice_for_older_readers_is_read_once() {
+    let body = "<w:p><w:r><mc:AlternateContent xmlns:mc=\"mc\"><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx xmlns:wps=\"wps\"><w:txbxContent><w:p><w:r><w:t>Faktaboks: 12 kommuner</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>\
+        <mc:Fallback><w:pict><v:textbox xmlns:v=\"v\"><w:txbxContent><w:p><w:r><w:t>Faktaboks: 12 kommuner</w:t></w:r></w:p></w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>";
+    let o = extract(&docx(body, &[]), Kind::Docx).unwrap();
+    assert_eq!(o.pages[0].matches("Faktaboks").count(), 1, "{}", o.pages[0]);
+}
+
+#[test]
 fn a_word_title_comes_from_its_title_style_then_its_heading_then_its_properties() {
     let styled = |style: &str, text: &str| {
         format!(
