@@ -379,30 +379,22 @@ impl Taxonomy {
     /// each language's first name, then the acronyms, then each language's
     /// second name, and so on (a fund has 30 names; listed language by
     /// language, a cap kept the Danish and German ones and never reached
-    /// the Swedish). `languages` are the index's language keys (`no` for
-    /// Bokmål and Nynorsk); names in other languages are left out, unless
-    /// `languages` is empty. Labels with an acronym in brackets are display
-    /// text, not names written in documents.
-    pub fn search_names(&self, kind: FacetKind, path: &str, languages: &[&str]) -> Vec<&str> {
+    /// the Swedish). Labels with an acronym in brackets are display text,
+    /// not names written in documents.
+    pub fn search_names(&self, kind: FacetKind, path: &str) -> Vec<&str> {
         let Some(c) = self.concept(kind, path) else {
             return Vec::new();
         };
-        let wanted = |lang: &str| written_in(lang, languages);
-        let shown = |label: &str, lang: &str| wanted(lang) && !label.contains('(');
-        let mut lists: Vec<Vec<&str>> = Vec::new();
-        for (lang, list) in &c.aliases {
-            if !wanted(lang) {
-                continue;
-            }
-            lists.push(list.iter().map(|s| s.trim_end_matches('*')).collect());
-        }
-        let mut out: Vec<&str> = Vec::new();
-        if shown(&c.label_en, "en") {
-            out.push(c.label_en.as_str());
-        }
-        if shown(&c.label_nb, "nb") {
-            out.push(c.label_nb.as_str());
-        }
+        let lists: Vec<Vec<&str>> = c
+            .aliases
+            .values()
+            .map(|list| list.iter().map(|s| s.trim_end_matches('*')).collect())
+            .collect();
+        let mut out: Vec<&str> = [&c.label_en, &c.label_nb]
+            .into_iter()
+            .filter(|label| !label.contains('('))
+            .map(String::as_str)
+            .collect();
         let longest = lists.iter().map(Vec::len).max().unwrap_or(0);
         for round in 0..longest {
             out.extend(lists.iter().filter_map(|l| l.get(round).copied()));
@@ -447,19 +439,6 @@ impl Taxonomy {
     pub fn theme_scores(&self, text: &str) -> Vec<Tag> {
         self.matcher.theme_scores(text, &self.facets, &self.scoring)
     }
-}
-
-/// Whether a name in language `lang` (`nb`, `nn`, `sv`, …, as the
-/// taxonomy and thesaurus files key them) can occur in an index of
-/// `languages` (analyser keys: `no` for Bokmål and Nynorsk); any language
-/// when `languages` is empty (not known).
-pub fn written_in(lang: &str, languages: &[&str]) -> bool {
-    let key = if matches!(lang, "nb" | "nn") {
-        "no"
-    } else {
-        lang
-    };
-    languages.is_empty() || languages.contains(&key)
 }
 
 /// All path prefixes of `path`, itself last: `/a/b/c` → `/a`, `/a/b`, `/a/b/c`.
