@@ -69,10 +69,10 @@ pub struct Thesaurus {
     variants: HashMap<String, Vec<String>>,
     /// Folded phrase key → concept index.
     phrases: HashMap<String, usize>,
-    /// Every term of each concept with its language: each language's first
-    /// term, then each one's second, and so on (a query's list of
-    /// alternatives is short, and a concept may have 20 names).
-    concepts: Vec<Vec<(String, String)>>,
+    /// Every term of each concept: each language's first term, then each
+    /// one's second, and so on (a query's list of alternatives is short,
+    /// and a concept may have 20 names).
+    concepts: Vec<Vec<String>>,
 }
 
 /// The built-in thesaurus, parsed once.
@@ -101,15 +101,11 @@ impl Thesaurus {
         }
         for c in file.concept {
             let longest = c.values().map(Vec::len).max().unwrap_or(0);
-            let terms: Vec<(String, String)> = (0..longest)
-                .flat_map(|round| {
-                    c.iter().filter_map(move |(lang, list)| {
-                        Some((lang.clone(), list.get(round)?.clone()))
-                    })
-                })
+            let terms: Vec<String> = (0..longest)
+                .flat_map(|round| c.values().filter_map(move |list| list.get(round).cloned()))
                 .collect();
             let idx = t.concepts.len();
-            for (_, term) in &terms {
+            for term in &terms {
                 t.phrases.entry(key(term)).or_insert(idx);
                 t.phrases.entry(norwegian_key(term)).or_insert(idx);
                 t.phrases.entry(english_key(term)).or_insert(idx);
@@ -130,8 +126,7 @@ impl Thesaurus {
             .get(&key(phrase))
             .or_else(|| self.phrases.get(&norwegian_key(phrase)))
             .or_else(|| self.phrases.get(&english_key(phrase)))?;
-        let names = self.concepts.get(*idx)?;
-        Some(names.iter().map(|(_, name)| name.as_str()))
+        Some(self.concepts.get(*idx)?.iter().map(String::as_str))
     }
 }
 
