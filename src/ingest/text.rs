@@ -401,10 +401,11 @@ pub(crate) fn join_broken_lines(text: &str) -> String {
     out
 }
 
-/// The five XML entities and numeric references; anything else is kept as written.
-pub(crate) fn unescape_xml(s: &str) -> String {
+/// The five XML entities and numeric references; anything else is kept as
+/// written. Borrowed when there is nothing to unescape.
+pub(crate) fn unescape_xml(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -441,7 +442,7 @@ pub(crate) fn unescape_xml(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -81,16 +81,7 @@ pub(super) fn xmp_title(doc: &Document) -> Option<String> {
     let open_end = after.find('>')?;
     let inner = &after[open_end + 1..];
     let close = inner.find("</rdf:li>").unwrap_or(inner.len());
-    Some(xml_unescape(&inner[..close]))
-}
-
-pub(super) fn xml_unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    Some(crate::ingest::text::unescape_xml(&inner[..close]).into_owned())
 }
 
 /// Decodes a PDF text string: UTF-16BE or UTF-8 with a byte-order mark, else PDFDocEncoding.
