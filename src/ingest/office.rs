@@ -201,11 +201,9 @@ fn slide_parts(
 /// (so two lists of one element's attributes stay aligned).
 fn attributes_of(xml: &[u8], element: &str, attr: &str) -> Vec<String> {
     let mut reader = Reader::from_reader(xml);
-    let mut buf = Vec::new();
     let mut out = Vec::new();
     loop {
-        buf.clear();
-        match reader.read_event_into(&mut buf) {
+        match reader.read_event() {
             Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().into_inner() == element => {
                 out.push(attribute(&e, attr).unwrap_or_default());
             }
@@ -310,7 +308,6 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().trim_text(false);
     let mut out = Body::default();
-    let mut buf = Vec::new();
     // text is kept inside these elements only (a `w:t`/`a:t` of a run;
     // anywhere in an OpenDocument paragraph or heading)
     let mut keep = 0usize;
@@ -325,8 +322,8 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
     let mut style: Option<Heading> = None;
     let mut best: Option<(Heading, String)> = None;
     loop {
-        buf.clear();
-        match reader.read_event_into(&mut buf) {
+        // events borrow from `xml`: nothing is copied into a buffer
+        match reader.read_event() {
             Ok(Event::Start(e)) => {
                 let name = e.local_name();
                 let name = name.into_inner();
@@ -555,12 +552,11 @@ struct Properties {
 
 fn read_properties(xml: &[u8]) -> Properties {
     let mut reader = Reader::from_reader(xml);
-    let mut buf = Vec::new();
     let mut out = Properties::default();
     let mut field: Option<&'static str> = None;
     let mut value = String::new();
     loop {
-        match reader.read_event_into(&mut buf) {
+        match reader.read_event() {
             Ok(Event::Start(e)) => {
                 field = match e.local_name().into_inner() {
                     "title" => Some("title"),
@@ -588,7 +584,6 @@ fn read_properties(xml: &[u8]) -> Properties {
             Ok(Event::Eof) | Err(_) => break,
             _ => {}
         }
-        buf.clear();
     }
     out
 }

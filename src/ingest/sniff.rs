@@ -50,9 +50,7 @@ fn zip_kind(bytes: &[u8]) -> Sniffed {
             return Sniffed::Unsupported("OpenDocument spreadsheet");
         }
     }
-    let head = &bytes[..bytes.len().min(64 * 1024)];
-    let tail = &bytes[bytes.len().saturating_sub(256 * 1024)..];
-    let names = |part: &[u8]| find(head, part).is_some() || find(tail, part).is_some();
+    let names = |part: &[u8]| at_either_end(bytes, part, 64 * 1024, 256 * 1024);
     if names(b"word/document.xml") {
         Sniffed::Known(Format::Docx)
     } else if names(b"ppt/presentation.xml") {
@@ -75,9 +73,7 @@ fn legacy_office_kind(bytes: &[u8]) -> &'static str {
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
         .collect();
-    let head = &bytes[..bytes.len().min(1 << 20)];
-    let tail = &bytes[bytes.len().saturating_sub(1 << 20)..];
-    if find(head, &name).is_some() || find(tail, &name).is_some() {
+    if at_either_end(bytes, &name, 1 << 20, 1 << 20) {
         "an Office file encrypted with a password; save it without the password and ingest it again"
     } else {
         "a Word, Excel or PowerPoint 97–2003 file; save it as .docx or PDF and ingest it again"
@@ -131,6 +127,15 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
         return Sniffed::Known(Format::Text);
     }
     Sniffed::Unsupported("binary data")
+}
+
+/// Whether `needle` stands in the first `head` or the last `tail` bytes of
+/// `bytes` (a file no longer than both is searched once, whole).
+fn at_either_end(bytes: &[u8], needle: &[u8], head: usize, tail: usize) -> bool {
+    if bytes.len() <= head + tail {
+        return find(bytes, needle).is_some();
+    }
+    find(&bytes[..head], needle).is_some() || find(&bytes[bytes.len() - tail..], needle).is_some()
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
