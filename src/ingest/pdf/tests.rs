@@ -178,6 +178,12 @@ use lopdf::{dictionary, Stream};
 /// One text line to draw: x, y, font size, text.
 type Draw<'a> = (f64, f64, f64, &'a str);
 
+/// The text `extract` reads from a one-page PDF drawing `lines`.
+fn first_page(lines: &[Draw]) -> String {
+    let pdf = make_pdf(&[lines.to_vec()], None);
+    extract(&pdf).unwrap().pages.swap_remove(0)
+}
+
 /// Builds a PDF with one page per entry of `pages`, drawn in Helvetica.
 fn make_pdf(pages: &[Vec<Draw>], info_title: Option<Object>) -> Vec<u8> {
     make_pdf_encoded(pages, info_title, "WinAnsiEncoding".into())
@@ -256,77 +262,53 @@ fn text_is_returned_per_page_in_order() {
 
 #[test]
 fn word_broken_at_line_end_is_rejoined() {
-    let pdf = make_pdf(
-        &[vec![
-            (72.0, 700.0, 12.0, "the regio-"),
-            (72.0, 686.0, 12.0, "nal plan"),
-        ]],
-        None,
-    );
-    assert_eq!(extract(&pdf).unwrap().pages[0], "the regional plan");
+    let page = first_page(&[
+        (72.0, 700.0, 12.0, "the regio-"),
+        (72.0, 686.0, 12.0, "nal plan"),
+    ]);
+    assert_eq!(page, "the regional plan");
 }
 
 #[test]
 fn compound_with_capitalised_first_part_keeps_its_hyphen() {
-    let pdf = make_pdf(
-        &[vec![
-            (72.0, 700.0, 12.0, "nye Interreg-"),
-            (72.0, 686.0, 12.0, "prosjekter i nord"),
-        ]],
-        None,
-    );
-    assert_eq!(
-        extract(&pdf).unwrap().pages[0],
-        "nye Interreg-prosjekter i nord"
-    );
+    let page = first_page(&[
+        (72.0, 700.0, 12.0, "nye Interreg-"),
+        (72.0, 686.0, 12.0, "prosjekter i nord"),
+    ]);
+    assert_eq!(page, "nye Interreg-prosjekter i nord");
 }
 
 #[test]
 fn a_broken_word_the_document_spells_whole_elsewhere_is_joined_without_its_hyphen() {
-    let pdf = make_pdf(
-        &[vec![
-            (72.0, 700.0, 12.0, "But if Con-"),
-            (72.0, 686.0, 12.0, "gress had agreed."),
-            (72.0, 672.0, 12.0, "Congress did not. I Inn-"),
-            (72.0, 658.0, 12.0, "herred og Innherred"),
-        ]],
-        None,
-    );
+    let page = first_page(&[
+        (72.0, 700.0, 12.0, "But if Con-"),
+        (72.0, 686.0, 12.0, "gress had agreed."),
+        (72.0, 672.0, 12.0, "Congress did not. I Inn-"),
+        (72.0, 658.0, 12.0, "herred og Innherred"),
+    ]);
     assert_eq!(
-        extract(&pdf).unwrap().pages[0],
+        page,
         "But if Congress had agreed.\nCongress did not. I Innherred og Innherred"
     );
 }
 
 #[test]
 fn a_compound_the_document_spells_with_a_hyphen_elsewhere_keeps_it() {
-    let pdf = make_pdf(
-        &[vec![
-            (72.0, 700.0, 12.0, "send en e-"),
-            (72.0, 686.0, 12.0, "post til oss"),
-            (72.0, 672.0, 12.0, "per e-post"),
-        ]],
-        None,
-    );
-    assert_eq!(
-        extract(&pdf).unwrap().pages[0],
-        "send en e-post til oss\nper e-post"
-    );
+    let page = first_page(&[
+        (72.0, 700.0, 12.0, "send en e-"),
+        (72.0, 686.0, 12.0, "post til oss"),
+        (72.0, 672.0, 12.0, "per e-post"),
+    ]);
+    assert_eq!(page, "send en e-post til oss\nper e-post");
 }
 
 #[test]
 fn a_hyphen_before_a_conjunction_on_the_next_line_is_a_suspended_one() {
-    let pdf = make_pdf(
-        &[vec![
-            (72.0, 700.0, 12.0, "Helse-"),
-            (72.0, 686.0, 12.0, "og omsorgsdepartementet"),
-        ]],
-        None,
-    );
-    assert_eq!(
-        extract(&pdf).unwrap().pages[0],
-        "Helse-\nog omsorgsdepartementet"
-    );
+    let page = first_page(&[
+        (72.0, 700.0, 12.0, "Helse-"),
+        (72.0, 686.0, 12.0, "og omsorgsdepartementet"),
+    ]);
+    assert_eq!(page, "Helse-\nog omsorgsdepartementet");
 }
 
 #[test]
@@ -416,17 +398,14 @@ fn figures_at_the_top_of_every_page_are_content_not_page_numbers() {
 
 #[test]
 fn a_word_broken_at_a_line_end_is_joined_when_the_word_list_knows_it() {
-    let pdf = make_pdf(
-        &[vec![
-            (72.0, 700.0, 12.0, "og Aalborg Univer-"),
-            (72.0, 686.0, 12.0, "sitet samarbejder med Frederik-"),
-            (72.0, 672.0, 12.0, "shavn om nye Interreg-"),
-            (72.0, 658.0, 12.0, "prosjekter"),
-        ]],
-        None,
-    );
+    let page = first_page(&[
+        (72.0, 700.0, 12.0, "og Aalborg Univer-"),
+        (72.0, 686.0, 12.0, "sitet samarbejder med Frederik-"),
+        (72.0, 672.0, 12.0, "shavn om nye Interreg-"),
+        (72.0, 658.0, 12.0, "prosjekter"),
+    ]);
     assert_eq!(
-        extract(&pdf).unwrap().pages[0],
+        page,
         "og Aalborg Universitet samarbejder med Frederikshavn om nye Interreg-prosjekter"
     );
 }
@@ -434,19 +413,15 @@ fn a_word_broken_at_a_line_end_is_joined_when_the_word_list_knows_it() {
 #[test]
 fn two_columns_drawn_one_baseline_at_a_time_are_read_column_by_column() {
     // as tax forms and some typesetting systems draw them: each baseline across both columns
-    let pdf = make_pdf(
-        &[vec![
-            (72.0, 700.0, 10.0, "Fylket skal styrke"),
-            (320.0, 700.0, 10.0, "Kommunene kan"),
-            (72.0, 688.0, 10.0, "samarbeidet over"),
-            (320.0, 688.0, 10.0, "soke om midler"),
-            (72.0, 676.0, 10.0, "grensen."),
-            (320.0, 676.0, 10.0, "til bredband."),
-        ]],
-        None,
-    );
-    assert_eq!(
-        extract(&pdf).unwrap().pages[0],
+    let page = first_page(&[
+        (72.0, 700.0, 10.0, "Fylket skal styrke"),
+        (320.0, 700.0, 10.0, "Kommunene kan"),
+        (72.0, 688.0, 10.0, "samarbeidet over"),
+        (320.0, 688.0, 10.0, "soke om midler"),
+        (72.0, 676.0, 10.0, "grensen."),
+        (320.0, 676.0, 10.0, "til bredband."),
+    ]);
+    assert_eq!(page,
         "Fylket skal styrke\nsamarbeidet over\ngrensen.\n\nKommunene kan\nsoke om midler\ntil bredband."
     );
 }
