@@ -45,7 +45,8 @@ const MAX_PART_NEIGHBOURS: usize = 3;
 /// the other written standard's spelling.
 pub(crate) const TRANSLATION_WEIGHT: f32 = 0.7;
 /// Translations of each word tried in a compound with its neighbour word
-/// ([`Expand::joined`]).
+/// ([`Expand::joined`]), counted by their cross-Scandinavian key (each in
+/// every spelling given, twice as many at most).
 const MAX_JOINED_WORDS: usize = 4;
 /// Most compounds two neighbouring words make together.
 const MAX_JOINED_COMPOUNDS: usize = 2;
@@ -369,6 +370,12 @@ impl Expand<'_> {
                 let word = word.clone()?;
                 let mut side = vec![(word.clone(), false)];
                 if !english_stop_word(&word) && !self.nordic_word(&word) {
+                    // the first few translations that differ by more than
+                    // their neighbour-language spelling, in every spelling
+                    // (`centre`: `central`/`sentral`, `centrum`/`sentrum`,
+                    // `center`/`senter`, where `senter` was fifth; both
+                    // spellings, as `kris` and `krise` compound otherwise)
+                    let mut keys: Vec<String> = Vec::new();
                     side.extend(
                         self.lexicons
                             .translations(&word)
@@ -379,7 +386,15 @@ impl Expand<'_> {
                                     && t.chars().all(char::is_alphabetic)
                                     && !nordic_function_words(t)
                             })
-                            .take(MAX_JOINED_WORDS)
+                            .filter(|t| {
+                                let k = crate::index::cognate::key(t)
+                                    .unwrap_or_else(|| t.clone());
+                                if !keys.contains(&k) {
+                                    keys.push(k);
+                                }
+                                keys.len() <= MAX_JOINED_WORDS
+                            })
+                            .take(2 * MAX_JOINED_WORDS)
                             .map(|t| (t, true)),
                     );
                 }
