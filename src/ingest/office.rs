@@ -321,6 +321,10 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
     let mut paragraph = String::new();
     let mut style: Option<Heading> = None;
     let mut best: Option<(Heading, String)> = None;
+    // inside a text box (a frame anchored in a paragraph): the paragraphs
+    // around it, set aside so the box's paragraphs are lines of their own
+    // and not glued to the words of the one it is anchored in
+    let mut around: Vec<(String, Option<Heading>)> = Vec::new();
     loop {
         // events borrow from `xml`: nothing is copied into a buffer
         match reader.read_event() {
@@ -334,6 +338,9 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
                 } else {
                     if note > 0 {
                         note += 1;
+                    }
+                    if text_box(family, name) {
+                        around.push((std::mem::take(&mut paragraph), style.take()));
                     }
                     opened(family, &e, name, &mut keep, &mut style);
                 }
@@ -402,6 +409,13 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
                         out.text.push('\n');
                     }
                     (Family::Ooxml, "sp") => title_shape = false,
+                    _ if text_box(family, name) => {
+                        if let Some((p, s)) = around.pop() {
+                            let inside = std::mem::replace(&mut paragraph, p);
+                            push_line(&mut out.text, &inside);
+                            style = s;
+                        }
+                    }
                     // an OpenDocument presentation's slide
                     (Family::Odf, "page") if kind == Kind::Odp => {
                         out.pages.push(std::mem::take(&mut out.text));
@@ -430,13 +444,31 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
             _ => {}
         }
     }
-    let rest = paragraph.trim();
-    if !rest.is_empty() {
-        out.text.push_str(rest);
-        out.text.push('\n');
+    // a file that breaks off inside text boxes: what is set aside too
+    push_line(&mut out.text, &paragraph);
+    for (p, _) in around.iter().rev() {
+        push_line(&mut out.text, p);
     }
     out.title = best.map(|(_, t)| t).filter(|t| t.chars().count() <= 300);
     out
+}
+
+/// `line` and a line break, unless it is blank.
+fn push_line(text: &mut String, line: &str) {
+    let line = line.trim();
+    if !line.is_empty() {
+        text.push_str(line);
+        text.push('\n');
+    }
+}
+
+/// A text box's content: Word's `w:txbxContent` (a drawing's text box or
+/// a VML one), OpenDocument's `draw:text-box` (a frame's).
+fn text_box(family: Family, name: &str) -> bool {
+    matches!(
+        (family, name),
+        (Family::Ooxml, "txbxContent") | (Family::Odf, "text-box")
+    )
 }
 
 /// Where text goes: inside an OpenDocument note (`note` deep) to the

@@ -90,6 +90,21 @@ fn a_text_box_word_writes_twice_for_older_readers_is_read_once() {
 }
 
 #[test]
+fn a_text_box_is_lines_of_its_own_not_glued_to_its_paragraph() {
+    // as LibreOffice writes a frame anchored in a paragraph (the box after
+    // the paragraph's words, in a run of its own), and a box in mid-paragraph
+    let body = "<w:p><w:r><w:t>Avsnittet handler om naust</w:t></w:r><w:r><mc:AlternateContent xmlns:mc=\"mc\"><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx xmlns:wps=\"wps\"><w:txbxContent><w:p><w:r><w:t>Kaianlegg</w:t></w:r></w:p><w:p><w:r><w:t>og sjøhus</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice></mc:AlternateContent></w:r><w:r><w:t xml:space=\"preserve\"> i Lofoten.</w:t></w:r></w:p>";
+    let o = extract(&docx(body, &[]), Kind::Docx).unwrap();
+    assert_eq!(
+        o.pages[0],
+        "Kaianlegg\nog sjøhus\nAvsnittet handler om naust i Lofoten.\n"
+    );
+    let body = "<text:p xmlns:draw=\"d\">Fiskevær<draw:frame><draw:text-box><text:p>Faktaboks</text:p></draw:text-box></draw:frame> i Lofoten.</text:p>";
+    let o = extract(&odt(body, None), Kind::Odt).unwrap();
+    assert_eq!(o.pages[0], "Faktaboks\nFiskevær i Lofoten.\n");
+}
+
+#[test]
 fn a_word_title_comes_from_its_title_style_then_its_heading_then_its_properties() {
     let styled = |style: &str, text: &str| {
         format!(
