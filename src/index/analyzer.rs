@@ -319,13 +319,10 @@ const DANISH_QUESTION_WORDS: &[&str] = &[
     "hvordan", "hvorfor", "hvornår", "hvilke", "hvilken", "hvilket", "hvem", "hver",
 ];
 
-/// True when `word` is a function word (`of`, `the`; `og`, `i`) in the
-/// stop list of the analysed language `key` (the Snowball lists tantivy
-/// ships; NLTK's for English); false for a language without one.
-pub(crate) fn stop_word(key: &str, word: &str) -> bool {
-    use std::cell::RefCell;
-    use tantivy::tokenizer::{Language as Stop, StopWordFilter};
-    const LISTS: [(&str, Stop); 12] = [
+/// The stop lists of the analysed languages that have one.
+const STOP_LISTS: [(&str, tantivy::tokenizer::Language); 12] = {
+    use tantivy::tokenizer::Language as Stop;
+    [
         ("no", Stop::Norwegian),
         ("sv", Stop::Swedish),
         ("da", Stop::Danish),
@@ -338,14 +335,28 @@ pub(crate) fn stop_word(key: &str, word: &str) -> bool {
         ("it", Stop::Italian),
         ("pt", Stop::Portuguese),
         ("ru", Stop::Russian),
-    ];
-    let Some(i) = LISTS.iter().position(|(k, _)| *k == key) else {
+    ]
+};
+
+/// True when `word` is a function word in the stop list of any analysed
+/// language ([`stop_word`]).
+pub(crate) fn stop_word_anywhere(word: &str) -> bool {
+    STOP_LISTS.iter().any(|(key, _)| stop_word(key, word))
+}
+
+/// True when `word` is a function word (`of`, `the`; `og`, `i`) in the
+/// stop list of the analysed language `key` (the Snowball lists tantivy
+/// ships; NLTK's for English); false for a language without one.
+pub(crate) fn stop_word(key: &str, word: &str) -> bool {
+    use std::cell::RefCell;
+    use tantivy::tokenizer::StopWordFilter;
+    let Some(i) = STOP_LISTS.iter().position(|(k, _)| *k == key) else {
         return false;
     };
     thread_local! {
         // each language's stop filter, built on first use
         static STOP: RefCell<Vec<Option<Option<TextAnalyzer>>>> =
-            RefCell::new((0..LISTS.len()).map(|_| None).collect());
+            RefCell::new((0..STOP_LISTS.len()).map(|_| None).collect());
     }
     STOP.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -355,13 +366,13 @@ pub(crate) fn stop_word(key: &str, word: &str) -> bool {
                     StopWordFilter::remove(words.iter().chain(more).map(|w| w.to_string()))
                 })
             };
-            let filter = match LISTS[i].0 {
+            let filter = match STOP_LISTS[i].0 {
                 // NLTK's list holds Lucene's 33 words and a question's
                 // `what`, `how`, `which`, `does`: function words too
                 "en" => list("en", &[]),
                 // NLTK's Danish list is Snowball's, without its question words
                 "da" => list("da", DANISH_QUESTION_WORDS),
-                _ => StopWordFilter::new(LISTS[i].1),
+                _ => StopWordFilter::new(STOP_LISTS[i].1),
             };
             filter.map(|stop| {
                 TextAnalyzer::builder(SimpleTokenizer::default())

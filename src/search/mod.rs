@@ -600,6 +600,11 @@ impl Marks {
             if u.weight < 1.0 {
                 marks.phrases.push(u.text.clone());
             } else {
+                // a quoted phrase as a whole too, so its function words
+                // are marked where it occurs (see `snippet::Forms`)
+                if u.phrase && u.text.contains(char::is_whitespace) {
+                    marks.phrases.push(u.text.clone());
+                }
                 marks
                     .words
                     .extend(u.text.split_whitespace().map(str::to_string));

@@ -54,11 +54,24 @@ impl Forms {
 
     /// Analyse `words` (marked wherever they occur) and `phrases` (marked
     /// only as a whole: an expansion like `Erasmus+-programmet` must not
-    /// mark every `programmet`) for `lang`.
+    /// mark every `programmet`) for `lang`. Function words (in any
+    /// language's stop list: an English `in` meets a Norwegian `inn`)
+    /// among `words` are left out when any other word is there: `klima og
+    /// energi` marks neither every `og` of a passage nor picks the window
+    /// that has most of them (inside a phrase they are marked).
     pub fn with_phrases(words: &[String], phrases: &[String], lang: &AnalyzedLanguage) -> Forms {
         let mut ea = analyzer::exact_analyzer(lang);
         let mut fa = analyzer::fold_analyzer(lang);
         let mut f = Forms::default();
+        let content: Vec<&String> = words
+            .iter()
+            .filter(|w| !analyzer::stop_word_anywhere(w))
+            .collect();
+        let words: Vec<&String> = if content.is_empty() {
+            words.iter().collect()
+        } else {
+            content
+        };
         for w in words {
             f.exact
                 .extend(analyzer::tokens(&mut ea, w).into_iter().map(|t| t.text));
@@ -397,6 +410,51 @@ mod tests {
         assert!(
             s.contains("<mark>Erasmus</mark>+-<mark>programmet</mark>"),
             "{s}"
+        );
+    }
+
+    #[test]
+    fn function_words_are_not_marked_beside_words_that_say_something() {
+        let s = html(&snippet(
+            "Planen for klima og energi i regionen og i kommunene.",
+            Language::Nb,
+            &forms(&["klima", "og", "energi", "i"], Language::Nb),
+        ));
+        assert_eq!(
+            s,
+            "Planen for <mark>klima</mark> og <mark>energi</mark> i regionen og i kommunene."
+        );
+    }
+
+    #[test]
+    fn a_query_of_function_words_only_still_marks_them() {
+        let s = html(&snippet(
+            "To be or not to be.",
+            Language::En,
+            &forms(&["to", "be"], Language::En),
+        ));
+        assert_eq!(
+            s,
+            "<mark>To</mark> <mark>be</mark> or not <mark>to</mark> <mark>be</mark>."
+        );
+    }
+
+    #[test]
+    fn a_phrase_marks_its_function_words_where_it_occurs_whole() {
+        let al = analyzer::analyzed_for(Language::Nb);
+        let f = Forms::with_phrases(
+            &["for".to_string(), "kommuner".to_string()],
+            &["for kommuner".to_string()],
+            al,
+        );
+        let s = html(&snippet(
+            "Midler for kommuner, og for fylker; kommuner søker.",
+            Language::Nb,
+            &f,
+        ));
+        assert_eq!(
+            s,
+            "Midler <mark>for</mark> <mark>kommuner</mark>, og for fylker; <mark>kommuner</mark> søker."
         );
     }
 
