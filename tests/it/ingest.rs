@@ -25,7 +25,7 @@ fn doc_for(name: &str) -> kartotek::Document {
 fn every_fixture_in_the_shared_batch_is_indexed() {
     let s = &shared().fixtures_summary;
     assert!(s.failed.is_empty(), "{:?}", s.failed);
-    assert_eq!(s.indexed, 15);
+    assert_eq!(s.indexed, 16);
 }
 
 #[test]
@@ -87,6 +87,39 @@ fn word_and_opendocument_files_are_read_titled_and_found() {
             found.first().map(String::as_str),
             Some(file),
             "{q}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_word_file_libreoffice_wrote_is_read_as_its_text_without_headers_or_deletions() {
+    let d = doc_for("lofoten-libreoffice.docx");
+    assert_eq!(d.format, Format::Docx);
+    // the heading, not the file-name title property (`lofoten_v2.docx`)
+    assert_eq!(d.title, "Tiltaksplan for fiskeværene i Lofoten");
+    assert_eq!(d.lang, Language::Nb);
+    let text: String = d
+        .passages
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    // the text box's words apart from the paragraph it sits in
+    assert!(text.contains("Avsnittet om naust fortsetter her."), "{text}");
+    assert!(!text.contains("naust Faktaboks"), "{text}");
+    assert!(text.contains("Tørrfiskhjell"), "{text}");
+    for (q, found) in [
+        ("Henningsvær havnedrift", true), // a footnote
+        ("kystleden", true),              // an endnote
+        ("kaianlegg", true),              // the text box
+        ("strykningsord", false),         // deleted by a tracked change
+        ("Toppteksten Vestvågøy", false), // the running header
+    ] {
+        let names = names(&search(q));
+        assert_eq!(
+            names.iter().any(|n| n == "lofoten-libreoffice.docx"),
+            found,
+            "{q}: {names:?}"
         );
     }
 }
