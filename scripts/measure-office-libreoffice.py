@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Office files as LibreOffice writes them, measured. Real web pages of the
 shared test data (Lovdata's laws and regjeringen.no's hearings: headings,
-numbered lists, tables) are opened in LibreOffice Writer and saved as .docx
-and .odt; LibreOffice's own plain-text export of each saved file is the
+numbered lists, tables) are opened in LibreOffice Writer and saved as .docx,
+.odt and .rtf; LibreOffice's own plain-text export of each saved file is the
 reference. The committed presentations are saved again by LibreOffice
 Impress as .pptx and .odp, and compared with what Kartotek reads from the
 originals. `kartotek extract --json` reads every file; the figures are word
@@ -62,7 +62,7 @@ def report(name, pairs):
 
 
 pages = sorted((data / "no_lovdata_html").glob("*.html")) + sorted((data / "no_regjeringen_html").glob("*.html"))
-for ext, flt in [("docx", "docx:MS Word 2007 XML"), ("odt", "odt:writer8")]:
+for ext, flt in [("docx", "docx:MS Word 2007 XML"), ("odt", "odt:writer8"), ("rtf", "rtf:Rich Text Format")]:
     out = tmp / ext
     soffice(["--infilter=HTML (StarWriter)", "--convert-to", flt, *map(str, pages)], out)
     made = sorted(out.glob(f"*.{ext}"))

@@ -33,6 +33,8 @@ pub enum Format {
     Pptx,
     /// An OpenDocument presentation (`.odp`).
     Odp,
+    /// Rich Text Format (`.rtf`).
+    Rtf,
 }
 
 impl Format {
@@ -46,6 +48,7 @@ impl Format {
             Format::Odt => "odt",
             Format::Pptx => "pptx",
             Format::Odp => "odp",
+            Format::Rtf => "rtf",
         }
     }
 
@@ -59,6 +62,7 @@ impl Format {
             "odt" => Some(Format::Odt),
             "pptx" => Some(Format::Pptx),
             "odp" => Some(Format::Odp),
+            "rtf" => Some(Format::Rtf),
             _ => None,
         }
     }

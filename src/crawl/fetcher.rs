@@ -30,6 +30,8 @@ const DOCUMENT_TYPES: &[&str] = &[
     "application/vnd.oasis.opendocument.text",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "application/vnd.oasis.opendocument.presentation",
+    "application/rtf",
+    "text/rtf",
     "application/octet-stream",
     "binary/octet-stream",
 ];

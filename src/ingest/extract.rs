@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use super::panics::panic_message;
 use super::sniff::{sniff, Sniffed};
-use super::{html, office, pdf, text};
+use super::{html, office, pdf, rtf, text};
 use crate::document::Format;
 use crate::error::ExtractError;
 
@@ -249,6 +249,18 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
                 paged: matches!(kind, office::Kind::Pptx | office::Kind::Odp),
                 pages,
                 warnings: o.warnings,
+                ..Extracted::default()
+            }
+        }
+        Format::Rtf => {
+            let r = rtf::extract(bytes);
+            let text = text::join_broken_lines(&text::tidy(&r.text));
+            Extracted {
+                title: r.title.or_else(|| text::title_of(&text)),
+                created: r.created,
+                pages: vec![text],
+                paged: false,
+                warnings: r.warnings,
                 ..Extracted::default()
             }
         }

@@ -21,6 +21,7 @@ pub mod panics;
 pub mod pdf;
 pub mod quality;
 pub mod restore;
+pub mod rtf;
 pub mod sniff;
 pub mod source;
 pub mod supervisor;

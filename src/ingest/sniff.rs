@@ -80,6 +80,17 @@ fn legacy_office_kind(bytes: &[u8]) -> &'static str {
     }
 }
 
+/// Rich Text Format: `{\rtf` first (after a UTF-8 byte-order mark or
+/// blank lines some exporters put before it).
+fn is_rtf(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    head[start..].starts_with(b"{\\rtf")
+}
+
 /// Sniff the format of `bytes`.
 pub fn sniff(bytes: &[u8]) -> Sniffed {
     if bytes.is_empty() {
@@ -98,6 +109,9 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return zip_kind(bytes);
+    }
+    if is_rtf(head) {
+        return Sniffed::Known(Format::Rtf);
     }
     if bytes.starts_with(LEGACY_OFFICE) {
         return Sniffed::Unsupported(legacy_office_kind(bytes));

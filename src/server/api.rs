@@ -675,6 +675,7 @@ pub(crate) fn content_type_for(name: &str) -> &'static str {
         "odt" => "application/vnd.oasis.opendocument.text",
         "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "odp" => "application/vnd.oasis.opendocument.presentation",
+        "rtf" => "application/rtf",
         _ => "application/octet-stream",
     }
 }

@@ -122,6 +122,7 @@ pub(crate) async fn original(
             "application/vnd.openxmlformats-officedocument.presentationml.presentation"
         }
         Sniffed::Known(Format::Odp) => "application/vnd.oasis.opendocument.presentation",
+        Sniffed::Known(Format::Rtf) => "application/rtf",
         _ => "application/octet-stream",
     };
     let mut resp = bytes_response(content_type, bytes, "private, max-age=60");

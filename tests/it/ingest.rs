@@ -25,7 +25,7 @@ fn doc_for(name: &str) -> kartotek::Document {
 fn every_fixture_in_the_shared_batch_is_indexed() {
     let s = &shared().fixtures_summary;
     assert!(s.failed.is_empty(), "{:?}", s.failed);
-    assert_eq!(s.indexed, 16);
+    assert_eq!(s.indexed, 17);
 }
 
 #[test]
@@ -105,7 +105,10 @@ fn a_word_file_libreoffice_wrote_is_read_as_its_text_without_headers_or_deletion
         .collect::<Vec<_>>()
         .join("\n");
     // the text box's words apart from the paragraph it sits in
-    assert!(text.contains("Avsnittet om naust fortsetter her."), "{text}");
+    assert!(
+        text.contains("Avsnittet om naust fortsetter her."),
+        "{text}"
+    );
     assert!(!text.contains("naust Faktaboks"), "{text}");
     assert!(text.contains("Tørrfiskhjell"), "{text}");
     for (q, found) in [
@@ -121,6 +124,28 @@ fn a_word_file_libreoffice_wrote_is_read_as_its_text_without_headers_or_deletion
             found,
             "{q}: {names:?}"
         );
+    }
+}
+
+#[test]
+fn an_rtf_file_is_read_as_its_text_not_its_markup() {
+    let d = doc_for("lofoten-libreoffice.rtf");
+    assert_eq!(d.format, Format::Rtf);
+    // the first line: the `\title` property is a file name
+    assert_eq!(d.title, "Tiltaksplan for fiskeværene i Lofoten");
+    assert_eq!(d.lang, Language::Nb);
+    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    for word in ["Tørrfiskhjell", "Henningsvær", "kaianlegg", "sjøhus"] {
+        assert!(text.contains(word), "{word}: {text}");
+    }
+    for markup in [
+        "\\par",
+        "fonttbl",
+        "strykningsord",
+        "Toppteksten",
+        "HYPERLINK",
+    ] {
+        assert!(!text.contains(markup), "{markup}: {text}");
     }
 }
 
