@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bounded fuzzing of the PDF, HTML and office-file extractors and the query language with
+# Bounded fuzzing of the PDF, HTML, office-file and RTF extractors and the query language with
 # libFuzzer (cargo fuzz), seeded from the committed fixtures. Not part of
 # `cargo test`: run it by hand or on a schedule.
 #
@@ -31,7 +31,7 @@ seed() { # seed TARGET FILES...
 shopt -s nullglob globstar
 seed pdf tests/fixtures/**/*.pdf corpus/*.pdf tests/fixtures/fuzz/*.pdf
 seed html tests/fixtures/**/*.html corpus/*.html tests/fixtures/fuzz/*.html
-seed office tests/fixtures/office/* tests/fixtures/fuzz/*.docx tests/fixtures/fuzz/*.odt
+seed office tests/fixtures/office/* tests/fixtures/fuzz/*.docx tests/fixtures/fuzz/*.odt tests/fixtures/fuzz/*.rtf
 # Real third-party PDFs make far better seeds, where the shared test data is at hand.
 if [ -d ../shared/testdata/pdfs ]; then
   find ../shared/testdata/pdfs -name '*.pdf' -size -512k | sort | head -300 | while read -r f; do

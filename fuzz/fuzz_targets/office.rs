@@ -1,7 +1,7 @@
-//! Office files (Word, PowerPoint, OpenDocument) on arbitrary bytes: the
-//! whole path a file takes (sniffing the zip's parts, then the reader the
-//! sniffer picks), and each reader directly, so bytes the sniffer would
-//! turn away still reach the XML readers.
+//! Office files (Word, PowerPoint, OpenDocument, RTF) on arbitrary bytes:
+//! the whole path a file takes (sniffing the zip's parts, then the reader
+//! the sniffer picks), and each reader directly, so bytes the sniffer would
+//! turn away still reach the XML and RTF readers.
 #![no_main]
 
 #[path = "common.rs"]
@@ -15,4 +15,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     for kind in [Kind::Docx, Kind::Odt, Kind::Pptx, Kind::Odp] {
         let _ = extract(data, kind);
     }
+    let _ = kartotek::ingest::rtf::extract(data);
 });
