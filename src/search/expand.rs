@@ -387,8 +387,7 @@ impl Expand<'_> {
                                     && !nordic_function_words(t)
                             })
                             .filter(|t| {
-                                let k = crate::index::cognate::key(t)
-                                    .unwrap_or_else(|| t.clone());
+                                let k = crate::index::cognate::key(t).unwrap_or_else(|| t.clone());
                                 if !keys.contains(&k) {
                                     keys.push(k);
                                 }
