@@ -3,17 +3,18 @@
 shared test data (Lovdata's laws and regjeringen.no's hearings: headings,
 numbered lists, tables) are opened in LibreOffice Writer and saved as .docx,
 .odt and .rtf; LibreOffice's own plain-text export of each saved file is the
-reference. The committed presentations are saved again by LibreOffice
-Impress as .pptx and .odp, and compared with what Kartotek reads from the
-originals. `kartotek extract --json` reads every file; the figures are word
+reference. The index of those pages, as a CSV, saved by Calc as .xlsx and
+.ods, is compared with the CSV. The committed presentations are saved again
+by LibreOffice Impress as .pptx and .odp, and compared with what Kartotek
+reads from the originals. `kartotek extract --json` reads every file; the figures are word
 recall (multisets, lower case) against the reference, the words Kartotek
 reads that the reference lacks, and the files that failed.
 
-    apt-get install libreoffice-writer-nogui libreoffice-impress-nogui
+    apt-get install libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-calc-nogui
     cargo build --release
     python3 scripts/measure-office-libreoffice.py [--keep DIR]
 """
-import collections, json, re, shutil, subprocess, sys, tempfile
+import collections, csv, json, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -69,6 +70,19 @@ for ext, flt in [("docx", "docx:MS Word 2007 XML"), ("odt", "odt:writer8"), ("rt
     soffice(["--convert-to", "txt:Text (encoded):UTF8", *map(str, made)], tmp / f"{ext}-txt")
     pairs = [(f, (tmp / f"{ext}-txt" / (f.stem + ".txt")).read_text(errors="replace")) for f in made]
     report(f"{ext} (LibreOffice Writer, from {len(pages)} web pages)", pairs)
+
+# spreadsheets: the index of those documents (file, title, language, size)
+# as a CSV, opened in Calc and saved as .xlsx and .ods; the CSV is the reference
+table = tmp / "regional.csv"
+with open(table, "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["Datokode", "Tittel", "Språk", "Byte"])
+    for r in json.loads((data / "regional_index.json").read_text()):
+        w.writerow([r.get("file", "").split("/")[-1], r.get("title", ""), r.get("lang", ""), r.get("bytes", 0)])
+for ext in ["xlsx", "ods"]:
+    soffice(["--infilter=CSV:44,34,76,1", "--convert-to", ext, str(table)], tmp / f"sheet-{ext}")
+    report(f"{ext} (LibreOffice Calc, from a CSV of {table.read_text().count(chr(10)) - 1} rows)",
+           [(tmp / f"sheet-{ext}" / f"regional.{ext}", table.read_text())])
 
 decks = sorted((root / "tests/fixtures/office").glob("*.pp*")) + sorted((root / "tests/fixtures/office").glob("*.odp"))
 for ext, flt in [("pptx", "pptx:Impress MS PowerPoint 2007 XML"), ("odp", "odp:impress8")]:

@@ -35,6 +35,10 @@ pub enum Format {
     Odp,
     /// Rich Text Format (`.rtf`).
     Rtf,
+    /// An Excel workbook (Office Open XML, `.xlsx`).
+    Xlsx,
+    /// An OpenDocument spreadsheet (`.ods`).
+    Ods,
 }
 
 impl Format {
@@ -49,6 +53,8 @@ impl Format {
             Format::Pptx => "pptx",
             Format::Odp => "odp",
             Format::Rtf => "rtf",
+            Format::Xlsx => "xlsx",
+            Format::Ods => "ods",
         }
     }
 
@@ -63,6 +69,8 @@ impl Format {
             "pptx" => Some(Format::Pptx),
             "odp" => Some(Format::Odp),
             "rtf" => Some(Format::Rtf),
+            "xlsx" => Some(Format::Xlsx),
+            "ods" => Some(Format::Ods),
             _ => None,
         }
     }

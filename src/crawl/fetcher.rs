@@ -31,6 +31,8 @@ const DOCUMENT_TYPES: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "application/vnd.oasis.opendocument.presentation",
     "application/rtf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.spreadsheet",
     "text/rtf",
     "application/octet-stream",
     "binary/octet-stream",

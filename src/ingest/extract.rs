@@ -227,11 +227,13 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
             html::extract(bytes, content_type)
                 .map_err(|e| ExtractError::Malformed(e.to_string()))?,
         ),
-        Format::Docx | Format::Odt | Format::Pptx | Format::Odp => {
+        Format::Docx | Format::Odt | Format::Pptx | Format::Odp | Format::Xlsx | Format::Ods => {
             let kind = match format {
                 Format::Docx => office::Kind::Docx,
                 Format::Odt => office::Kind::Odt,
                 Format::Pptx => office::Kind::Pptx,
+                Format::Xlsx => office::Kind::Xlsx,
+                Format::Ods => office::Kind::Ods,
                 _ => office::Kind::Odp,
             };
             let o =
@@ -246,7 +248,8 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
                     .title
                     .or_else(|| pages.first().and_then(|p| text::title_of(p))),
                 created: o.created,
-                paged: matches!(kind, office::Kind::Pptx | office::Kind::Odp),
+                // a page per slide, a page per sheet
+                paged: !matches!(kind, office::Kind::Docx | office::Kind::Odt),
                 pages,
                 warnings: o.warnings,
                 ..Extracted::default()

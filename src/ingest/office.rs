@@ -40,6 +40,10 @@ pub enum Kind {
     Pptx,
     /// OpenDocument presentation (`.odp`): a page per slide.
     Odp,
+    /// Office Open XML workbook (`.xlsx`): a page per sheet, a line per row.
+    Xlsx,
+    /// OpenDocument spreadsheet (`.ods`): a page per sheet, a line per row.
+    Ods,
 }
 
 /// What an office file holds.
@@ -83,9 +87,41 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
             "docProps/core.xml",
         ),
         Kind::Pptx => ("ppt/presentation.xml", &[], "docProps/core.xml"),
-        Kind::Odt | Kind::Odp => ("content.xml", &[], "meta.xml"),
+        Kind::Xlsx => ("xl/workbook.xml", &[], "docProps/core.xml"),
+        Kind::Odt | Kind::Odp | Kind::Ods => ("content.xml", &[], "meta.xml"),
     };
-    if kind == Kind::Pptx {
+    if kind == Kind::Xlsx {
+        let sheets = sheet_parts(&mut zip, &mut out.warnings)?;
+        // a cell's text is often an index into the shared strings
+        let shared = part(
+            &mut zip,
+            "xl/sharedStrings.xml",
+            MAX_PART_BYTES,
+            &mut out.warnings,
+        )
+        .ok()
+        .flatten()
+        .map(|xml| shared_strings(&xml))
+        .unwrap_or_default();
+        let mut budget = MAX_PART_BYTES;
+        for name in sheets {
+            let Ok(Some(xml)) = part(&mut zip, &name, budget, &mut out.warnings) else {
+                out.warnings
+                    .push(format!("partly extracted: `{name}` cannot be read"));
+                continue;
+            };
+            budget = budget.saturating_sub(xml.len() as u64);
+            out.pages.push(read_sheet(&xml, &shared));
+            if budget == 0 {
+                out.warnings.push(format!(
+                    "partly extracted: its sheets inflate past {} MB; the first {} are read",
+                    MAX_PART_BYTES >> 20,
+                    out.pages.len()
+                ));
+                break;
+            }
+        }
+    } else if kind == Kind::Pptx {
         let slides = slide_parts(&mut zip, &mut out.warnings)?;
         let mut budget = MAX_PART_BYTES;
         for name in slides {
@@ -151,12 +187,47 @@ fn slide_parts(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<String>, OfficeError> {
-    let listed = part(zip, "ppt/presentation.xml", MAX_PART_BYTES, warnings)?
-        .ok_or(OfficeError::NoBody("ppt/presentation.xml"))?;
-    let ids = attributes_of(&listed, "sldId", "r:id");
+    listed_parts(
+        zip,
+        ("ppt", "presentation.xml", "sldId"),
+        "ppt/slides/slide",
+        warnings,
+    )
+}
+
+/// A workbook's sheet parts in its tab order (as [`slide_parts`]).
+fn sheet_parts(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, OfficeError> {
+    listed_parts(
+        zip,
+        ("xl", "workbook.xml", "sheet"),
+        "xl/worksheets/sheet",
+        warnings,
+    )
+}
+
+/// The parts a list part names (`folder/list` with an `element` per part,
+/// its `r:id` resolved through the list's relationships), in its order;
+/// else the parts named `numbered`N`.xml`, by number.
+fn listed_parts(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    (folder, list, element): (&str, &str, &str),
+    numbered: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, OfficeError> {
+    let list_name = format!("{folder}/{list}");
+    let Some(listed) = part(zip, &list_name, MAX_PART_BYTES, warnings)? else {
+        return Err(OfficeError::NoBody(match folder {
+            "xl" => "xl/workbook.xml",
+            _ => "ppt/presentation.xml",
+        }));
+    };
+    let ids = attributes_of(&listed, element, "r:id");
     let rels = part(
         zip,
-        "ppt/_rels/presentation.xml.rels",
+        &format!("{folder}/_rels/{list}.rels"),
         MAX_PART_BYTES,
         warnings,
     )?
@@ -171,16 +242,13 @@ fn slide_parts(
         .filter_map(|id| ids_to_targets.get(id))
         .map(|t| match t.strip_prefix('/') {
             Some(absolute) => absolute.to_string(),
-            None => format!("ppt/{}", t.trim_start_matches("./")),
+            None => format!("{folder}/{}", t.trim_start_matches("./")),
         })
         .filter(|name| zip.index_for_name(name).is_some())
         .collect();
     if slides.is_empty() {
         let number = |n: &str| -> Option<u32> {
-            n.strip_prefix("ppt/slides/slide")?
-                .strip_suffix(".xml")?
-                .parse()
-                .ok()
+            n.strip_prefix(numbered)?.strip_suffix(".xml")?.parse().ok()
         };
         let mut numbered: Vec<(u32, String)> = zip
             .file_names()
@@ -297,8 +365,8 @@ enum Family {
 impl Kind {
     fn family(self) -> Family {
         match self {
-            Kind::Docx | Kind::Pptx => Family::Ooxml,
-            Kind::Odt | Kind::Odp => Family::Odf,
+            Kind::Docx | Kind::Pptx | Kind::Xlsx => Family::Ooxml,
+            Kind::Odt | Kind::Odp | Kind::Ods => Family::Odf,
         }
     }
 }
@@ -325,6 +393,8 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
     // around it, set aside so the box's paragraphs are lines of their own
     // and not glued to the words of the one it is anchored in
     let mut around: Vec<(String, Option<Heading>)> = Vec::new();
+    // inside a spreadsheet's tables: how deep
+    let mut tables = 0usize;
     loop {
         // events borrow from `xml`: nothing is copied into a buffer
         match reader.read_event() {
@@ -341,6 +411,9 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
                     }
                     if text_box(family, name) {
                         around.push((std::mem::take(&mut paragraph), style.take()));
+                    }
+                    if kind == Kind::Ods && name == "table" {
+                        tables += 1;
                     }
                     opened(family, &e, name, &mut keep, &mut style);
                 }
@@ -420,6 +493,13 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
                     (Family::Odf, "page") if kind == Kind::Odp => {
                         out.pages.push(std::mem::take(&mut out.text));
                     }
+                    // a spreadsheet's sheet (a table in a cell is not one)
+                    (Family::Odf, "table") if kind == Kind::Ods => {
+                        tables = tables.saturating_sub(1);
+                        if tables == 0 {
+                            out.pages.push(std::mem::take(&mut out.text));
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -450,6 +530,101 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
         push_line(&mut out.text, p);
     }
     out.title = best.map(|(_, t)| t).filter(|t| t.chars().count() <= 300);
+    out
+}
+
+/// The shared strings of a workbook (`xl/sharedStrings.xml`): each `si`'s
+/// text runs, without their phonetic readings.
+fn shared_strings(xml: &[u8]) -> Vec<String> {
+    let mut reader = Reader::from_reader(xml);
+    let mut out = Vec::new();
+    let (mut item, mut in_t, mut phonetic) = (String::new(), false, 0usize);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => match e.local_name().into_inner() {
+                "si" => item.clear(),
+                "t" => in_t = true,
+                "rPh" => phonetic += 1,
+                _ => {}
+            },
+            Ok(Event::End(e)) => match e.local_name().into_inner() {
+                "si" => out.push(std::mem::take(&mut item)),
+                "t" => in_t = false,
+                "rPh" => phonetic = phonetic.saturating_sub(1),
+                _ => {}
+            },
+            Ok(Event::Text(t)) if in_t && phonetic == 0 => {
+                let t: &str = &t;
+                item.push_str(&unescape_xml(t));
+            }
+            Ok(Event::GeneralRef(r)) if in_t && phonetic == 0 => {
+                let name: &str = &r;
+                item.push_str(&unescape_xml(&format!("&{name};")));
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A worksheet's text: a line per row, its cells with text apart by tabs
+/// (shared strings resolved, numbers as written, formulas' results, not
+/// the formulas).
+fn read_sheet(xml: &[u8], shared: &[String]) -> String {
+    let mut reader = Reader::from_reader(xml);
+    let mut out = String::new();
+    let mut row: Vec<String> = Vec::new();
+    let mut cell = String::new();
+    // the cell's type (`s`: an index into `shared`; `b`, `e`: left out)
+    let mut kind = String::new();
+    // inside `v` (the value) or an inline string's `t`
+    let mut value = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => match e.local_name().into_inner() {
+                "c" => {
+                    kind = attribute(&e, "t").unwrap_or_default();
+                    cell.clear();
+                }
+                "v" | "t" => value = true,
+                _ => {}
+            },
+            Ok(Event::End(e)) => match e.local_name().into_inner() {
+                "v" | "t" => value = false,
+                "c" => {
+                    let text = match kind.as_str() {
+                        "s" => cell
+                            .trim()
+                            .parse::<usize>()
+                            .ok()
+                            .and_then(|i| shared.get(i))
+                            .cloned()
+                            .unwrap_or_default(),
+                        "b" | "e" => String::new(),
+                        _ => std::mem::take(&mut cell),
+                    };
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !text.is_empty() {
+                        row.push(text);
+                    }
+                }
+                "row" => push_line(&mut out, &std::mem::take(&mut row).join("\t")),
+                _ => {}
+            },
+            Ok(Event::Text(t)) if value => {
+                let t: &str = &t;
+                cell.push_str(&unescape_xml(t));
+            }
+            Ok(Event::GeneralRef(r)) if value => {
+                let name: &str = &r;
+                cell.push_str(&unescape_xml(&format!("&{name};")));
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    push_line(&mut out, &row.join("\t"));
     out
 }
 
@@ -491,8 +666,8 @@ fn skipped(kind: Kind, name: &str) -> bool {
             name,
             "delText" | "instrText" | "delInstrText" | "comment" | "Fallback"
         ),
-        Kind::Pptx => name == "Fallback",
-        Kind::Odt | Kind::Odp => matches!(
+        Kind::Pptx | Kind::Xlsx => name == "Fallback",
+        Kind::Odt | Kind::Odp | Kind::Ods => matches!(
             name,
             "tracked-changes"
                 | "annotation"

@@ -47,7 +47,7 @@ fn zip_kind(bytes: &[u8]) -> Sniffed {
             return Sniffed::Known(Format::Odp);
         }
         if kind.starts_with(b"spreadsheet") {
-            return Sniffed::Unsupported("OpenDocument spreadsheet");
+            return Sniffed::Known(Format::Ods);
         }
     }
     let names = |part: &[u8]| at_either_end(bytes, part, 64 * 1024, 256 * 1024);
@@ -56,7 +56,7 @@ fn zip_kind(bytes: &[u8]) -> Sniffed {
     } else if names(b"ppt/presentation.xml") {
         Sniffed::Known(Format::Pptx)
     } else if names(b"xl/workbook.xml") {
-        Sniffed::Unsupported("Excel workbook")
+        Sniffed::Known(Format::Xlsx)
     } else {
         Sniffed::Unsupported("ZIP archive")
     }

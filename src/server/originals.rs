@@ -123,6 +123,10 @@ pub(crate) async fn original(
         }
         Sniffed::Known(Format::Odp) => "application/vnd.oasis.opendocument.presentation",
         Sniffed::Known(Format::Rtf) => "application/rtf",
+        Sniffed::Known(Format::Xlsx) => {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
+        Sniffed::Known(Format::Ods) => "application/vnd.oasis.opendocument.spreadsheet",
         _ => "application/octet-stream",
     };
     let mut resp = bytes_response(content_type, bytes, "private, max-age=60");

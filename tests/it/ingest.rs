@@ -25,7 +25,7 @@ fn doc_for(name: &str) -> kartotek::Document {
 fn every_fixture_in_the_shared_batch_is_indexed() {
     let s = &shared().fixtures_summary;
     assert!(s.failed.is_empty(), "{:?}", s.failed);
-    assert_eq!(s.indexed, 17);
+    assert_eq!(s.indexed, 18);
 }
 
 #[test]
@@ -147,6 +147,20 @@ fn an_rtf_file_is_read_as_its_text_not_its_markup() {
     ] {
         assert!(!text.contains(markup), "{markup}: {text}");
     }
+}
+
+#[test]
+fn a_workbook_is_read_sheet_by_sheet_and_found_by_its_cells() {
+    let d = doc_for("prosjektliste-aurora.xlsx");
+    assert_eq!((d.format, d.pages), (Format::Xlsx, 1));
+    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    assert!(text.contains("Kystlogistikk Saltdal"), "{text}");
+    let found = names(&search("Haparanda Saltdal"));
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("prosjektliste-aurora.xlsx"),
+        "{found:?}"
+    );
 }
 
 #[test]

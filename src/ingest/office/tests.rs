@@ -195,12 +195,9 @@ fn office_files_kartotek_cannot_read_are_named_with_what_to_do() {
     let pptx = archive(None, &[("ppt/presentation.xml", b"<p/>")]);
     assert_eq!(sniff(&pptx), Sniffed::Known(Format::Pptx));
     let xlsx = archive(None, &[("xl/workbook.xml", b"<w/>")]);
-    assert_eq!(sniff(&xlsx), Sniffed::Unsupported("Excel workbook"));
+    assert_eq!(sniff(&xlsx), Sniffed::Known(Format::Xlsx));
     let ods = archive(Some("application/vnd.oasis.opendocument.spreadsheet"), &[]);
-    assert_eq!(
-        sniff(&ods),
-        Sniffed::Unsupported("OpenDocument spreadsheet")
-    );
+    assert_eq!(sniff(&ods), Sniffed::Known(Format::Ods));
     let plain = archive(None, &[("readme.txt", b"hei")]);
     assert_eq!(sniff(&plain), Sniffed::Unsupported("ZIP archive"));
     // an OLE compound file: a .doc, or any Office file with a password
@@ -222,6 +219,64 @@ fn office_files_kartotek_cannot_read_are_named_with_what_to_do() {
         panic!("an OLE file is no format Kartotek reads")
     };
     assert!(locked.contains("encrypted with a password"), "{locked}");
+}
+
+#[test]
+fn a_workbook_has_a_page_per_sheet_in_tab_order_and_a_line_per_row() {
+    const S: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+    let workbook = format!(
+        r#"<workbook {S}><sheets><sheet name="Prosjekter" sheetId="1" r:id="rId2"/><sheet name="Budsjett" sheetId="2" r:id="rId1"/></sheets></workbook>"#
+    );
+    let rels = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Target="worksheets/sheet2.xml"/></Relationships>"#;
+    let shared = format!(
+        r#"<sst {S}><si><t>Prosjekt</t></si><si><r><t>Grønn </t></r><r><t>havn</t></r><rPh><t>uttale</t></rPh></si><si><t>Kommune</t></si></sst>"#
+    );
+    // the first sheet in tab order is sheet2.xml
+    let projects = format!(
+        r#"<worksheet {S}><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>2</v></c></row><row r="2"><c t="s"><v>1</v></c><c t="inlineStr"><is><t>Bodø &amp; Saltdal</t></is></c><c t="b"><v>1</v></c><c><f>SUM(A1:A2)</f><v>2025</v></c><c t="s"><v>99</v></c></row></sheetData></worksheet>"#
+    );
+    let budget = format!(
+        r#"<worksheet {S}><sheetData><row><c t="str"><f>CONCAT("Sum ","kroner")</f><v>Sum kroner</v></c><c><v>2400000</v></c></row></sheetData></worksheet>"#
+    );
+    let bytes = archive(
+        None,
+        &[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("xl/workbook.xml", workbook.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/sharedStrings.xml", shared.as_bytes()),
+            ("xl/worksheets/sheet1.xml", budget.as_bytes()),
+            ("xl/worksheets/sheet2.xml", projects.as_bytes()),
+        ],
+    );
+    assert_eq!(sniff(&bytes), Sniffed::Known(crate::document::Format::Xlsx));
+    let o = extract(&bytes, Kind::Xlsx).unwrap();
+    assert_eq!(
+        o.pages,
+        [
+            "Prosjekt\tKommune\nGrønn havn\tBodø & Saltdal\t2025\n",
+            "Sum kroner\t2400000\n"
+        ]
+    );
+    assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+}
+
+#[test]
+fn an_opendocument_spreadsheet_has_a_page_per_table_without_its_comments() {
+    let content = r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>
+        <table:table table:name="Tiltak"><table:table-row><table:table-cell><text:p>Ladepunkt</text:p><office:annotation><text:p>Merknad</text:p></office:annotation></table:table-cell><table:table-cell table:number-columns-repeated="16000"/><table:table-cell><text:p>Kommunen</text:p></table:table-cell></table:table-row></table:table>
+        <table:table table:name="Ark2"><table:table-row><table:table-cell><text:p>Kaianlegg</text:p></table:table-cell></table:table-row></table:table>
+        </office:spreadsheet></office:body></office:document-content>"#;
+    let bytes = archive(
+        Some("application/vnd.oasis.opendocument.spreadsheet"),
+        &[("content.xml", content.as_bytes())],
+    );
+    let o = extract(&bytes, Kind::Ods).unwrap();
+    assert_eq!(o.pages.len(), 2, "{:?}", o.pages);
+    assert!(o.pages[0].starts_with("Ladepunkt\t"), "{:?}", o.pages);
+    assert!(o.pages[0].trim_end().ends_with("Kommunen"), "{:?}", o.pages);
+    assert!(!o.pages[0].contains("Merknad"));
+    assert_eq!(o.pages[1].trim(), "Kaianlegg");
 }
 
 #[test]
