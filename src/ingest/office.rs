@@ -72,7 +72,7 @@ pub enum OfficeError {
     NoBody(&'static str),
 }
 
-/// Most slides read from one presentation.
+/// Most slides read from one presentation, sheets from one workbook.
 const MAX_SLIDES: usize = 5_000;
 
 /// Read an office file of `kind`.
@@ -91,7 +91,12 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
         Kind::Odt | Kind::Odp | Kind::Ods => ("content.xml", &[], "meta.xml"),
     };
     if kind == Kind::Xlsx {
-        let sheets = sheet_parts(&mut zip, &mut out.warnings)?;
+        let sheets = listed_parts(
+            &mut zip,
+            ("xl", "workbook.xml", "sheet"),
+            "xl/worksheets/sheet",
+            &mut out.warnings,
+        )?;
         // a cell's text is often an index into the shared strings
         let shared = part(
             &mut zip,
@@ -103,46 +108,20 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
         .flatten()
         .map(|xml| shared_strings(&xml))
         .unwrap_or_default();
-        let mut budget = MAX_PART_BYTES;
-        for name in sheets {
-            let Ok(Some(xml)) = part(&mut zip, &name, budget, &mut out.warnings) else {
-                out.warnings
-                    .push(format!("partly extracted: `{name}` cannot be read"));
-                continue;
-            };
-            budget = budget.saturating_sub(xml.len() as u64);
-            out.pages.push(read_sheet(&xml, &shared));
-            if budget == 0 {
-                out.warnings.push(format!(
-                    "partly extracted: its sheets inflate past {} MB; the first {} are read",
-                    MAX_PART_BYTES >> 20,
-                    out.pages.len()
-                ));
-                break;
-            }
-        }
+        read_pages(&mut zip, sheets, "sheets", &mut out, |xml| {
+            (read_sheet(xml, &shared), None)
+        });
     } else if kind == Kind::Pptx {
-        let slides = slide_parts(&mut zip, &mut out.warnings)?;
-        let mut budget = MAX_PART_BYTES;
-        for name in slides {
-            let Ok(Some(xml)) = part(&mut zip, &name, budget, &mut out.warnings) else {
-                out.warnings
-                    .push(format!("partly extracted: `{name}` cannot be read"));
-                continue;
-            };
-            budget = budget.saturating_sub(xml.len() as u64);
-            let read = read_body(&xml, kind);
-            out.title = out.title.or(read.title);
-            out.pages.push(read.text);
-            if budget == 0 {
-                out.warnings.push(format!(
-                    "partly extracted: its slides inflate past {} MB; the first {} are read",
-                    MAX_PART_BYTES >> 20,
-                    out.pages.len()
-                ));
-                break;
-            }
-        }
+        let slides = listed_parts(
+            &mut zip,
+            ("ppt", "presentation.xml", "sldId"),
+            "ppt/slides/slide",
+            &mut out.warnings,
+        )?;
+        read_pages(&mut zip, slides, "slides", &mut out, |xml| {
+            let read = read_body(xml, kind);
+            (read.text, read.title)
+        });
     } else {
         let xml = part(&mut zip, body, MAX_PART_BYTES, &mut out.warnings)?
             .ok_or(OfficeError::NoBody(body))?;
@@ -180,37 +159,11 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
     Ok(out)
 }
 
-/// A presentation's slide parts in the order it shows them: the slide list
-/// of `ppt/presentation.xml` through its relationships; slides numbered by
-/// name when those cannot be read.
-fn slide_parts(
-    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<String>, OfficeError> {
-    listed_parts(
-        zip,
-        ("ppt", "presentation.xml", "sldId"),
-        "ppt/slides/slide",
-        warnings,
-    )
-}
-
-/// A workbook's sheet parts in its tab order (as [`slide_parts`]).
-fn sheet_parts(
-    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<String>, OfficeError> {
-    listed_parts(
-        zip,
-        ("xl", "workbook.xml", "sheet"),
-        "xl/worksheets/sheet",
-        warnings,
-    )
-}
-
-/// The parts a list part names (`folder/list` with an `element` per part,
-/// its `r:id` resolved through the list's relationships), in its order;
-/// else the parts named `numbered`N`.xml`, by number.
+/// The parts a list part names, in its order: a presentation's slides in
+/// the order it shows them, a workbook's sheets in tab order
+/// (`folder/list` with an `element` per part, its `r:id` resolved through
+/// the list's relationships); the parts named `numbered`N`.xml`, by
+/// number, when those cannot be read.
 fn listed_parts(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     (folder, list, element): (&str, &str, &str),
@@ -237,7 +190,7 @@ fn listed_parts(
             .into_iter()
             .zip(attributes_of(&rels, "Relationship", "Target"))
             .collect();
-    let mut slides: Vec<String> = ids
+    let mut parts: Vec<String> = ids
         .iter()
         .filter_map(|id| ids_to_targets.get(id))
         .map(|t| match t.strip_prefix('/') {
@@ -246,7 +199,7 @@ fn listed_parts(
         })
         .filter(|name| zip.index_for_name(name).is_some())
         .collect();
-    if slides.is_empty() {
+    if parts.is_empty() {
         let number = |n: &str| -> Option<u32> {
             n.strip_prefix(numbered)?.strip_suffix(".xml")?.parse().ok()
         };
@@ -258,10 +211,42 @@ fn listed_parts(
             })
             .collect();
         numbered.sort();
-        slides = numbered.into_iter().map(|(_, n)| n).collect();
+        parts = numbered.into_iter().map(|(_, n)| n).collect();
     }
-    slides.truncate(MAX_SLIDES);
-    Ok(slides)
+    parts.truncate(MAX_SLIDES);
+    Ok(parts)
+}
+
+/// Each of the parts `names` (slides, sheets) as a page, read by `read`
+/// (its text and perhaps a title); all of them inflated to
+/// [`MAX_PART_BYTES`] together at most, `what` naming them in the warning.
+fn read_pages(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    names: Vec<String>,
+    what: &str,
+    out: &mut OfficeText,
+    read: impl Fn(&[u8]) -> (String, Option<String>),
+) {
+    let mut budget = MAX_PART_BYTES;
+    for name in names {
+        let Ok(Some(xml)) = part(zip, &name, budget, &mut out.warnings) else {
+            out.warnings
+                .push(format!("partly extracted: `{name}` cannot be read"));
+            continue;
+        };
+        budget = budget.saturating_sub(xml.len() as u64);
+        let (text, title) = read(&xml);
+        out.title = out.title.take().or(title);
+        out.pages.push(text);
+        if budget == 0 {
+            out.warnings.push(format!(
+                "partly extracted: its {what} inflate past {} MB; the first {} are read",
+                MAX_PART_BYTES >> 20,
+                out.pages.len()
+            ));
+            break;
+        }
+    }
 }
 
 /// The value of attribute `attr` of every element named `element` (local
