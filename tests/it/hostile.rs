@@ -372,6 +372,38 @@ fn hostile_samples(seed: u64) -> Vec<Sample> {
         ]),
         Expect::Fail,
     );
+    // RTF: braces nested past any depth, a file that breaks off in an
+    // escape, a `\uN` out of range and a code page no one has
+    add(
+        "deep-groups.rtf",
+        format!(
+            "{{\\rtf1 {}Dyp RTF{}",
+            "{\\b ".repeat(300_000),
+            "}".repeat(1_000)
+        )
+        .into_bytes(),
+        Expect::Survive,
+    );
+    add(
+        "broken.rtf",
+        b"{\\rtf1\\ansicpg99999\\uc9\\u-99999 Brutt \\'f".to_vec(),
+        Expect::Survive,
+    );
+    // Excel: a shared string index past the end, a workbook part that
+    // inflates to 4 GB of zeros
+    add(
+        "bad-index.xlsx",
+        zip_stored(&[
+            ("xl/workbook.xml", b"<workbook><sheets><sheet r:id=\"rId1\"/></sheets></workbook>".to_vec()),
+            ("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c t=\"s\"><v>4294967296</v></c><c t=\"inlineStr\"><is><t>Arkrad</t></is></c></row></sheetData></worksheet>".to_vec()),
+        ]),
+        Expect::Survive,
+    );
+    add(
+        "bomb.xlsx",
+        zip_raw("xl/workbook.xml", &deflate_zeros(4 << 30)),
+        Expect::Survive,
+    );
     add(
         "deep-tags.html",
         format!(
