@@ -6,7 +6,7 @@
 //! `\info` group.
 //!
 //! Left out: the font, colour, style and list tables, pictures and embedded
-//! objects, field instructions (a link's `HYPERLINK "…"`; its shown text is
+//! objects (their `\binN` raw bytes too), field instructions (a link's `HYPERLINK "…"`; its shown text is
 //! kept), running headers and footers, shape properties, and text a tracked
 //! change deleted (`\deleted`). Bytes escaped as `\'hh` are decoded in the
 //! document's code page (`\ansicpgN`, Windows-1252 by default); `\uN`
@@ -280,6 +280,12 @@ impl Reader {
                 j += 1;
             }
             let word = word.to_ascii_lowercase();
+            if word == "bin" {
+                // `\binN`: N bytes of raw data (a picture's), braces and
+                // backslashes among them, never text
+                let n = param.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+                return j.saturating_add(n).min(b.len());
+            }
             self.word(&word, param);
             return j;
         }

@@ -38,6 +38,16 @@ fn tables_notes_fields_and_tracked_deletions() {
 }
 
 #[test]
+fn raw_binary_data_is_skipped_braces_and_all() {
+    let mut rtf = br"{\rtf1{\pict\wmetafile8\bin6 ".to_vec();
+    rtf.extend_from_slice(b"}{\\x}{");
+    rtf.extend_from_slice(br"}\pard Etter bildet\par}");
+    let r = extract(&rtf);
+    assert_eq!(r.text, "Etter bildet\n");
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
+#[test]
 fn a_shapes_text_box_is_read_and_its_properties_are_not() {
     let r = text_of(
         r"{\rtf1{\shp{\*\shpinst{\sp{\sn shapeType}{\sv 202}}{\shptxt \pard Faktaboks kaianlegg\par}}}\pard Avsnittet\par}",
