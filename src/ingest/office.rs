@@ -108,8 +108,12 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
         .flatten()
         .map(|xml| shared_strings(&xml))
         .unwrap_or_default();
-        read_pages(&mut zip, sheets, "sheets", &mut out, |xml| {
-            (read_sheet(xml, &shared), None)
+        // a sheet's name first: what its rows are (`Budsjett 2025`)
+        read_pages(&mut zip, sheets, "sheets", &mut out, |xml, name| {
+            let mut page = String::new();
+            push_line(&mut page, sheet_name(name));
+            page.push_str(&read_sheet(xml, &shared));
+            (page, None)
         });
     } else if kind == Kind::Pptx {
         let slides = listed_parts(
@@ -118,7 +122,7 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
             "ppt/slides/slide",
             &mut out.warnings,
         )?;
-        read_pages(&mut zip, slides, "slides", &mut out, |xml| {
+        read_pages(&mut zip, slides, "slides", &mut out, |xml, _| {
             let read = read_body(xml, kind);
             (read.text, read.title)
         });
@@ -169,7 +173,7 @@ fn listed_parts(
     (folder, list, element): (&str, &str, &str),
     numbered: &str,
     warnings: &mut Vec<String>,
-) -> Result<Vec<String>, OfficeError> {
+) -> Result<Vec<(String, String)>, OfficeError> {
     let list_name = format!("{folder}/{list}");
     let Some(listed) = part(zip, &list_name, MAX_PART_BYTES, warnings)? else {
         return Err(OfficeError::NoBody(match folder {
@@ -178,6 +182,8 @@ fn listed_parts(
         }));
     };
     let ids = attributes_of(&listed, element, "r:id");
+    // each element's `name` (a sheet's; empty for a slide), beside its id
+    let labels = attributes_of(&listed, element, "name");
     let rels = part(
         zip,
         &format!("{folder}/_rels/{list}.rels"),
@@ -190,14 +196,15 @@ fn listed_parts(
             .into_iter()
             .zip(attributes_of(&rels, "Relationship", "Target"))
             .collect();
-    let mut parts: Vec<String> = ids
+    let mut parts: Vec<(String, String)> = ids
         .iter()
-        .filter_map(|id| ids_to_targets.get(id))
-        .map(|t| match t.strip_prefix('/') {
-            Some(absolute) => absolute.to_string(),
-            None => format!("{folder}/{}", t.trim_start_matches("./")),
+        .zip(labels)
+        .filter_map(|(id, label)| Some((ids_to_targets.get(id)?, label)))
+        .map(|(t, label)| match t.strip_prefix('/') {
+            Some(absolute) => (absolute.to_string(), label),
+            None => (format!("{folder}/{}", t.trim_start_matches("./")), label),
         })
-        .filter(|name| zip.index_for_name(name).is_some())
+        .filter(|(name, _)| zip.index_for_name(name).is_some())
         .collect();
     if parts.is_empty() {
         let number = |n: &str| -> Option<u32> {
@@ -211,31 +218,34 @@ fn listed_parts(
             })
             .collect();
         numbered.sort();
-        parts = numbered.into_iter().map(|(_, n)| n).collect();
+        parts = numbered
+            .into_iter()
+            .map(|(_, n)| (n, String::new()))
+            .collect();
     }
     parts.truncate(MAX_SLIDES);
     Ok(parts)
 }
 
-/// Each of the parts `names` (slides, sheets) as a page, read by `read`
-/// (its text and perhaps a title); all of them inflated to
-/// [`MAX_PART_BYTES`] together at most, `what` naming them in the warning.
+/// Each of the parts `names` (slides, sheets; with their labels) as a
+/// page, read by `read` (its text and perhaps a title); all of them inflated
+/// to [`MAX_PART_BYTES`] together at most, `what` naming them in the warning.
 fn read_pages(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    names: Vec<String>,
+    names: Vec<(String, String)>,
     what: &str,
     out: &mut OfficeText,
-    read: impl Fn(&[u8]) -> (String, Option<String>),
+    read: impl Fn(&[u8], &str) -> (String, Option<String>),
 ) {
     let mut budget = MAX_PART_BYTES;
-    for name in names {
+    for (name, label) in names {
         let Ok(Some(xml)) = part(zip, &name, budget, &mut out.warnings) else {
             out.warnings
                 .push(format!("partly extracted: `{name}` cannot be read"));
             continue;
         };
         budget = budget.saturating_sub(xml.len() as u64);
-        let (text, title) = read(&xml);
+        let (text, title) = read(&xml, &label);
         out.title = out.title.take().or(title);
         out.pages.push(text);
         if budget == 0 {
@@ -399,6 +409,11 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
                     }
                     if kind == Kind::Ods && name == "table" {
                         tables += 1;
+                        // a sheet's name first, as a workbook's
+                        if tables == 1 {
+                            let label = attribute(&e, "table:name").unwrap_or_default();
+                            push_line(&mut out.text, sheet_name(&label));
+                        }
                     }
                     opened(family, &e, name, &mut keep, &mut style);
                 }
@@ -611,6 +626,21 @@ fn read_sheet(xml: &[u8], shared: &[String]) -> String {
     }
     push_line(&mut out, &row.join("\t"));
     out
+}
+
+/// A sheet's name, or nothing for the name a spreadsheet program gives a
+/// new sheet (`Sheet1`, `Ark2`, `Blad3`, `Taulukko1`, `Tabelle1`).
+fn sheet_name(name: &str) -> &str {
+    const DEFAULTS: [&str; 9] = [
+        "sheet", "ark", "blad", "taulukko", "tabelle", "tabell", "feuil", "hoja", "foglio",
+    ];
+    let word = name.trim_end_matches(|c: char| c.is_ascii_digit()).trim();
+    let numbered = word.len() < name.trim().len();
+    if numbered && DEFAULTS.iter().any(|d| word.eq_ignore_ascii_case(d)) {
+        ""
+    } else {
+        name
+    }
 }
 
 /// `line` and a line break, unless it is blank.

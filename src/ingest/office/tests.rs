@@ -222,7 +222,7 @@ fn office_files_kartotek_cannot_read_are_named_with_what_to_do() {
 }
 
 #[test]
-fn a_workbook_has_a_page_per_sheet_in_tab_order_and_a_line_per_row() {
+fn a_workbook_has_a_page_per_sheet_in_tab_order_its_name_first_and_a_line_per_row() {
     const S: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
     let workbook = format!(
         r#"<workbook {S}><sheets><sheet name="Prosjekter" sheetId="1" r:id="rId2"/><sheet name="Budsjett" sheetId="2" r:id="rId1"/></sheets></workbook>"#
@@ -254,15 +254,15 @@ fn a_workbook_has_a_page_per_sheet_in_tab_order_and_a_line_per_row() {
     assert_eq!(
         o.pages,
         [
-            "Prosjekt\tKommune\nGrønn havn\tBodø & Saltdal\t2025\n",
-            "Sum kroner\t2400000\n"
+            "Prosjekter\nProsjekt\tKommune\nGrønn havn\tBodø & Saltdal\t2025\n",
+            "Budsjett\nSum kroner\t2400000\n"
         ]
     );
     assert!(o.warnings.is_empty(), "{:?}", o.warnings);
 }
 
 #[test]
-fn an_opendocument_spreadsheet_has_a_page_per_table_without_its_comments() {
+fn an_opendocument_spreadsheet_has_a_page_per_table_named_without_its_comments() {
     let content = r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>
         <table:table table:name="Tiltak"><table:table-row><table:table-cell><text:p>Ladepunkt</text:p><office:annotation><text:p>Merknad</text:p></office:annotation></table:table-cell><table:table-cell table:number-columns-repeated="16000"/><table:table-cell><text:p>Kommunen</text:p></table:table-cell></table:table-row></table:table>
         <table:table table:name="Ark2"><table:table-row><table:table-cell><text:p>Kaianlegg</text:p></table:table-cell></table:table-row></table:table>
@@ -273,7 +273,12 @@ fn an_opendocument_spreadsheet_has_a_page_per_table_without_its_comments() {
     );
     let o = extract(&bytes, Kind::Ods).unwrap();
     assert_eq!(o.pages.len(), 2, "{:?}", o.pages);
-    assert!(o.pages[0].starts_with("Ladepunkt\t"), "{:?}", o.pages);
+    // the sheet's name first; a default name (`Ark2`) is none
+    assert!(
+        o.pages[0].starts_with("Tiltak\nLadepunkt\t"),
+        "{:?}",
+        o.pages
+    );
     assert!(o.pages[0].trim_end().ends_with("Kommunen"), "{:?}", o.pages);
     assert!(!o.pages[0].contains("Merknad"));
     assert_eq!(o.pages[1].trim(), "Kaianlegg");
