@@ -21,6 +21,16 @@ fn doc_for(name: &str) -> kartotek::Document {
     s.index.get_document(&id).unwrap().unwrap()
 }
 
+/// A document's passages' text, run together.
+fn text_of(d: &kartotek::Document) -> String {
+    d.passages.iter().map(|p| p.text.as_str()).collect()
+}
+
+/// The file of the first hit for `q` on the shared index.
+fn first_hit(q: &str) -> Option<String> {
+    names(&search(q)).into_iter().next()
+}
+
 #[test]
 fn every_fixture_in_the_shared_batch_is_indexed() {
     let s = &shared().fixtures_summary;
@@ -65,7 +75,7 @@ fn word_and_opendocument_files_are_read_titled_and_found() {
         "Handlingsplan for grønn omstilling i Fosen 2026–2029"
     );
     assert_eq!(d.lang, Language::Nb);
-    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    let text = text_of(&d);
     assert!(
         text.contains("Kartlegge ladeinfrastruktur for elferjer"),
         "{text}"
@@ -82,12 +92,7 @@ fn word_and_opendocument_files_are_read_titled_and_found() {
         ("räddningstjänst Tornedalen", "lagesrapport-aurora.pptx"),
         ("Padborg", "graenseregion.odp"),
     ] {
-        let found = names(&search(q));
-        assert_eq!(
-            found.first().map(String::as_str),
-            Some(file),
-            "{q}: {found:?}"
-        );
+        assert_eq!(first_hit(q).as_deref(), Some(file), "{q}");
     }
 }
 
@@ -134,7 +139,7 @@ fn an_rtf_file_is_read_as_its_text_not_its_markup() {
     // the first line: the `\title` property is a file name
     assert_eq!(d.title, "Tiltaksplan for fiskeværene i Lofoten");
     assert_eq!(d.lang, Language::Nb);
-    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    let text = text_of(&d);
     for word in ["Tørrfiskhjell", "Henningsvær", "kaianlegg", "sjøhus"] {
         assert!(text.contains(word), "{word}: {text}");
     }
@@ -153,13 +158,11 @@ fn an_rtf_file_is_read_as_its_text_not_its_markup() {
 fn a_workbook_is_read_sheet_by_sheet_and_found_by_its_cells() {
     let d = doc_for("prosjektliste-aurora.xlsx");
     assert_eq!((d.format, d.pages), (Format::Xlsx, 1));
-    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    let text = text_of(&d);
     assert!(text.contains("Kystlogistikk Saltdal"), "{text}");
-    let found = names(&search("Haparanda Saltdal"));
     assert_eq!(
-        found.first().map(String::as_str),
-        Some("prosjektliste-aurora.xlsx"),
-        "{found:?}"
+        first_hit("Haparanda Saltdal").as_deref(),
+        Some("prosjektliste-aurora.xlsx")
     );
 }
 
@@ -193,7 +196,7 @@ fn html_saved_as_txt_is_read_as_html_without_its_chrome() {
         d.title
     );
     assert_eq!(d.lang, Language::Nn);
-    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    let text = text_of(&d);
     assert!(!text.contains("function("), "script leaked: {text}");
 }
 
@@ -202,7 +205,7 @@ fn built_in_web_page_drops_cookie_banner_and_footer() {
     let d = doc_for("mid-norway-european-office-networks.html");
     assert_eq!(d.format, Format::Html);
     assert_eq!(d.lang, Language::En);
-    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    let text = text_of(&d);
     assert!(text.contains("European Regions Research and Innovation Network"));
     assert!(
         !text.to_lowercase().contains("cookie"),
@@ -218,7 +221,7 @@ fn pdf_named_file_that_is_text_is_read_as_text() {
 #[test]
 fn latin1_text_is_decoded_as_windows_1252() {
     let d = doc_for("latin1.txt");
-    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    let text = text_of(&d);
     assert!(text.contains("bærekraftig"), "{text}");
     assert!(!text.contains('\u{fffd}'));
 }
@@ -454,7 +457,7 @@ fn a_url_argument_is_fetched_and_read_as_its_content_type() {
     let d = index.get_document(&id).unwrap().unwrap();
     assert_eq!(d.title, "Strategi for Vestland");
     assert_eq!(d.format, Format::Html);
-    let text: String = d.passages.iter().map(|p| p.text.as_str()).collect();
+    let text = text_of(&d);
     assert!(
         text.contains("Nordsjøprogrammet") && text.contains("særleg"),
         "{text}"
