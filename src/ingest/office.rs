@@ -17,6 +17,7 @@
 //! there, with a warning), and the reader keeps no tree: its memory is the
 //! text it keeps.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
@@ -503,23 +504,15 @@ fn read_body(xml: &[u8], kind: Kind) -> Body {
                     _ => {}
                 }
             }
-            Ok(Event::Text(t)) if skip == 0 && keep > 0 => {
-                let t: &str = &t;
-                into(note, &mut out.notes, &mut paragraph).push_str(&unescape_xml(t));
-            }
-            Ok(Event::CData(t)) if skip == 0 && keep > 0 => {
-                let t: &str = &t;
-                into(note, &mut out.notes, &mut paragraph).push_str(t);
-            }
-            Ok(Event::GeneralRef(r)) if skip == 0 && keep > 0 => {
-                let name: &str = &r;
-                into(note, &mut out.notes, &mut paragraph)
-                    .push_str(&unescape_xml(&format!("&{name};")));
-            }
             Ok(Event::Eof) => break,
             Err(_) => {
                 out.broken = true;
                 break;
+            }
+            Ok(e) if skip == 0 && keep > 0 => {
+                if let Some(c) = characters(&e) {
+                    into(note, &mut out.notes, &mut paragraph).push_str(&c);
+                }
             }
             _ => {}
         }
@@ -553,15 +546,8 @@ fn shared_strings(xml: &[u8]) -> Vec<String> {
                 "rPh" => phonetic = phonetic.saturating_sub(1),
                 _ => {}
             },
-            Ok(Event::Text(t)) if in_t && phonetic == 0 => {
-                let t: &str = &t;
-                item.push_str(&unescape_xml(t));
-            }
-            Ok(Event::GeneralRef(r)) if in_t && phonetic == 0 => {
-                let name: &str = &r;
-                item.push_str(&unescape_xml(&format!("&{name};")));
-            }
             Ok(Event::Eof) | Err(_) => break,
+            Ok(e) if in_t && phonetic == 0 => item.push_str(&characters(&e).unwrap_or_default()),
             _ => {}
         }
     }
@@ -612,15 +598,8 @@ fn read_sheet(xml: &[u8], shared: &[String]) -> String {
                 "row" => push_line(&mut out, &std::mem::take(&mut row).join("\t")),
                 _ => {}
             },
-            Ok(Event::Text(t)) if value => {
-                let t: &str = &t;
-                cell.push_str(&unescape_xml(t));
-            }
-            Ok(Event::GeneralRef(r)) if value => {
-                let name: &str = &r;
-                cell.push_str(&unescape_xml(&format!("&{name};")));
-            }
             Ok(Event::Eof) | Err(_) => break,
+            Ok(e) if value => cell.push_str(&characters(&e).unwrap_or_default()),
             _ => {}
         }
     }
@@ -787,10 +766,6 @@ fn read_properties(xml: &[u8]) -> Properties {
                 };
                 value.clear();
             }
-            Ok(Event::Text(t)) if field.is_some() => {
-                let t: &str = &t;
-                value.push_str(&unescape_xml(t));
-            }
             Ok(Event::End(_)) => {
                 let v = value.trim();
                 match field.take() {
@@ -804,10 +779,32 @@ fn read_properties(xml: &[u8]) -> Properties {
                 value.clear();
             }
             Ok(Event::Eof) | Err(_) => break,
+            Ok(e) if field.is_some() => value.push_str(&characters(&e).unwrap_or_default()),
             _ => {}
         }
     }
     out
+}
+
+/// The characters a text, CDATA or entity-reference event stands for
+/// (quick-xml hands a text's `&amp;` over as an event of its own); `None`
+/// for markup.
+fn characters<'a>(event: &'a Event) -> Option<Cow<'a, str>> {
+    match event {
+        Event::Text(t) => {
+            let t: &str = t;
+            Some(unescape_xml(t))
+        }
+        Event::CData(t) => {
+            let t: &str = t;
+            Some(Cow::Borrowed(t))
+        }
+        Event::GeneralRef(r) => {
+            let name: &str = r;
+            Some(Cow::Owned(unescape_xml(&format!("&{name};")).into_owned()))
+        }
+        _ => None,
+    }
 }
 
 /// `YYYY-MM-DD` from an ISO 8601 time stamp (`2019-03-04T10:00:00Z`).

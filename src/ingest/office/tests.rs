@@ -435,3 +435,14 @@ fn an_opendocument_presentation_has_a_page_per_slide_without_its_notes() {
     let o = extract(&bytes, Kind::Odp).unwrap();
     assert_eq!(o.pages, ["Første\n", "Andre\n"]);
 }
+
+#[test]
+fn an_entity_in_the_title_property_is_kept() {
+    let core = r#"<cp:coreProperties xmlns:cp="c" xmlns:dc="d"><dc:title>Kyst &amp; hav 2030</dc:title></cp:coreProperties>"#;
+    let bytes = docx(
+        &p("Tekst uten stil."),
+        &[("docProps/core.xml", core.as_bytes())],
+    );
+    let o = extract(&bytes, Kind::Docx).unwrap();
+    assert_eq!(o.title.as_deref(), Some("Kyst & hav 2030"));
+}
