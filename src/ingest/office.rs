@@ -94,7 +94,7 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
     if kind == Kind::Xlsx {
         let sheets = listed_parts(
             &mut zip,
-            ("xl", "workbook.xml", "sheet"),
+            (body, "sheet"),
             "xl/worksheets/sheet",
             &mut out.warnings,
         )?;
@@ -119,7 +119,7 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
     } else if kind == Kind::Pptx {
         let slides = listed_parts(
             &mut zip,
-            ("ppt", "presentation.xml", "sldId"),
+            (body, "sldId"),
             "ppt/slides/slide",
             &mut out.warnings,
         )?;
@@ -166,28 +166,23 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
 
 /// The parts a list part names, in its order: a presentation's slides in
 /// the order it shows them, a workbook's sheets in tab order
-/// (`folder/list` with an `element` per part, its `r:id` resolved through
-/// the list's relationships); the parts named `numbered`N`.xml`, by
-/// number, when those cannot be read.
+/// (the part `list` with an `element` per part, its `r:id` resolved
+/// through the list's relationships, `folder/_rels/list.rels`); the parts
+/// named `numbered`N`.xml`, by number, when those cannot be read.
 fn listed_parts(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    (folder, list, element): (&str, &str, &str),
+    (list, element): (&'static str, &str),
     numbered: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<(String, String)>, OfficeError> {
-    let list_name = format!("{folder}/{list}");
-    let Some(listed) = part(zip, &list_name, MAX_PART_BYTES, warnings)? else {
-        return Err(OfficeError::NoBody(match folder {
-            "xl" => "xl/workbook.xml",
-            _ => "ppt/presentation.xml",
-        }));
-    };
+    let listed = part(zip, list, MAX_PART_BYTES, warnings)?.ok_or(OfficeError::NoBody(list))?;
+    let (folder, file) = list.rsplit_once('/').unwrap_or(("", list));
     let ids = attributes_of(&listed, element, "r:id");
     // each element's `name` (a sheet's; empty for a slide), beside its id
     let labels = attributes_of(&listed, element, "name");
     let rels = part(
         zip,
-        &format!("{folder}/_rels/{list}.rels"),
+        &format!("{folder}/_rels/{file}.rels"),
         MAX_PART_BYTES,
         warnings,
     )?
