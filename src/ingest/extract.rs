@@ -227,34 +227,12 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
             html::extract(bytes, content_type)
                 .map_err(|e| ExtractError::Malformed(e.to_string()))?,
         ),
-        Format::Docx | Format::Odt | Format::Pptx | Format::Odp | Format::Xlsx | Format::Ods => {
-            let kind = match format {
-                Format::Docx => office::Kind::Docx,
-                Format::Odt => office::Kind::Odt,
-                Format::Pptx => office::Kind::Pptx,
-                Format::Xlsx => office::Kind::Xlsx,
-                Format::Ods => office::Kind::Ods,
-                _ => office::Kind::Odp,
-            };
-            let o =
-                office::extract(bytes, kind).map_err(|e| ExtractError::Malformed(e.to_string()))?;
-            let pages: Vec<String> = o
-                .pages
-                .iter()
-                .map(|p| text::join_broken_lines(&text::tidy(p)))
-                .collect();
-            Extracted {
-                title: o
-                    .title
-                    .or_else(|| pages.first().and_then(|p| text::title_of(p))),
-                created: o.created,
-                // a page per slide, a page per sheet
-                paged: !matches!(kind, office::Kind::Docx | office::Kind::Odt),
-                pages,
-                warnings: o.warnings,
-                ..Extracted::default()
-            }
-        }
+        Format::Docx => from_office(bytes, office::Kind::Docx)?,
+        Format::Odt => from_office(bytes, office::Kind::Odt)?,
+        Format::Pptx => from_office(bytes, office::Kind::Pptx)?,
+        Format::Odp => from_office(bytes, office::Kind::Odp)?,
+        Format::Xlsx => from_office(bytes, office::Kind::Xlsx)?,
+        Format::Ods => from_office(bytes, office::Kind::Ods)?,
         Format::Rtf => {
             let r = rtf::extract(bytes);
             let text = text::join_broken_lines(&text::tidy(&r.text));
@@ -287,6 +265,27 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
     out.format = Some(format);
     cap_text(&mut out, MAX_TEXT_BYTES, whole);
     require_text(out)
+}
+
+/// An office file of `kind`, read: its pages tidied, its title or else
+/// its first page's first line.
+fn from_office(bytes: &[u8], kind: office::Kind) -> Result<Extracted, ExtractError> {
+    let o = office::extract(bytes, kind).map_err(|e| ExtractError::Malformed(e.to_string()))?;
+    let pages: Vec<String> = o
+        .pages
+        .iter()
+        .map(|p| text::join_broken_lines(&text::tidy(p)))
+        .collect();
+    Ok(Extracted {
+        title: o
+            .title
+            .or_else(|| pages.first().and_then(|p| text::title_of(p))),
+        created: o.created,
+        paged: kind.paged(),
+        pages,
+        warnings: o.warnings,
+        ..Extracted::default()
+    })
 }
 
 /// Most text one document is indexed with, in bytes. Indexing holds a

@@ -354,6 +354,11 @@ enum Family {
 }
 
 impl Kind {
+    /// A page per slide or sheet; a text is one page.
+    pub fn paged(self) -> bool {
+        !matches!(self, Kind::Docx | Kind::Odt)
+    }
+
     fn family(self) -> Family {
         match self {
             Kind::Docx | Kind::Pptx | Kind::Xlsx => Family::Ooxml,
