@@ -10,7 +10,11 @@
 //! kept), running headers and footers, shape properties, and text a tracked
 //! change deleted (`\deleted`). Bytes escaped as `\'hh` are decoded in the
 //! document's code page (`\ansicpgN`, Windows-1252 by default); `\uN`
-//! characters replace the fallback that follows them (`\ucN`).
+//! characters replace the fallback that follows them (`\ucN`). Unescaped
+//! 8-bit bytes are in that code page too, unless the whole file is valid
+//! UTF-8 with some: then they are UTF-8, as generators that write RTF
+//! from UTF-8 text leave them (a code page's text seldom forms UTF-8's
+//! multi-byte sequences by chance).
 //!
 //! Bounds: nesting deeper than [`MAX_DEPTH`] is read as text of the group
 //! it is in, and no more than [`MAX_TEXT_BYTES`] of text is kept.
@@ -134,6 +138,7 @@ pub fn extract(bytes: &[u8]) -> RtfText {
         }],
         deep: 0,
         encoding: encoding_rs::WINDOWS_1252,
+        literal_utf8: !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok(),
         pending: Vec::new(),
         skip_chars: 0,
         created: [None; 3],
@@ -170,6 +175,8 @@ struct Reader {
     /// Groups opened past [`MAX_DEPTH`], not on the stack.
     deep: usize,
     encoding: &'static Encoding,
+    /// Unescaped 8-bit bytes are UTF-8, not in [`Reader::encoding`].
+    literal_utf8: bool,
     /// `\'hh` bytes not yet decoded (a multi-byte character spans several).
     pending: Vec<u8>,
     /// Fallback characters still to drop after a `\uN`.
@@ -238,12 +245,28 @@ impl Reader {
                         .iter()
                         .position(|&x| matches!(x, b'{' | b'}' | b'\\' | b'\r' | b'\n'))
                         .map_or(b.len(), |p| i + p);
-                    for &byte in &b[i..end] {
-                        if self.skip_chars > 0 {
-                            self.skip_chars -= 1;
-                            continue;
+                    if self.literal_utf8 {
+                        // whole characters: a run ends only at an ASCII byte
+                        let run = String::from_utf8_lossy(&b[i..end]);
+                        let skip = std::mem::take(&mut self.skip_chars);
+                        let rest = match run.char_indices().nth(skip) {
+                            Some((at, _)) => &run[at..],
+                            None => {
+                                self.skip_chars = skip - run.chars().count();
+                                ""
+                            }
+                        };
+                        if !rest.is_empty() {
+                            self.text(rest);
                         }
-                        self.pending.push(byte);
+                    } else {
+                        for &byte in &b[i..end] {
+                            if self.skip_chars > 0 {
+                                self.skip_chars -= 1;
+                                continue;
+                            }
+                            self.pending.push(byte);
+                        }
                     }
                     i = end;
                 }

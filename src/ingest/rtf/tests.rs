@@ -82,3 +82,15 @@ fn the_sniffer_knows_rtf_from_text() {
         Sniffed::Known(crate::document::Format::Text)
     ));
 }
+
+#[test]
+fn unescaped_utf8_is_read_as_utf8_and_unescaped_code_page_bytes_in_the_code_page() {
+    // what generators that write RTF from UTF-8 text leave: the letters unescaped
+    let r = text_of("{\\rtf1\\ansi\\ansicpg1252 {\\pard Fiskeværene i Trøndelag \\'e6\\par}\n{\\pard Bod\\u248?ø\\par}}");
+    assert_eq!(r.text, "Fiskeværene i Trøndelag æ\nBodøø\n");
+    // the same letters as single Windows-1252 bytes are no UTF-8: the code page reads them
+    let mut bytes = b"{\\rtf1\\ansi\\ansicpg1252 {\\pard Tr".to_vec();
+    bytes.push(0xf8);
+    bytes.extend_from_slice(b"ndelag\\par}}");
+    assert_eq!(extract(&bytes).text, "Trøndelag\n");
+}
