@@ -39,6 +39,12 @@ pub enum Format {
     Xlsx,
     /// An OpenDocument spreadsheet (`.ods`).
     Ods,
+    /// A Word 97–2003 document (`.doc`).
+    Doc,
+    /// An Excel 97–2003 workbook (`.xls`).
+    Xls,
+    /// A PowerPoint 97–2003 presentation (`.ppt`).
+    Ppt,
 }
 
 impl Format {
@@ -55,6 +61,32 @@ impl Format {
             Format::Rtf => "rtf",
             Format::Xlsx => "xlsx",
             Format::Ods => "ods",
+            Format::Doc => "doc",
+            Format::Xls => "xls",
+            Format::Ppt => "ppt",
+        }
+    }
+
+    /// The media type of a file of this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Text => "text/plain; charset=utf-8",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Odt => "application/vnd.oasis.opendocument.text",
+            Format::Pptx => {
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            }
+            Format::Odp => "application/vnd.oasis.opendocument.presentation",
+            Format::Rtf => "application/rtf",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Ods => "application/vnd.oasis.opendocument.spreadsheet",
+            Format::Doc => "application/msword",
+            Format::Xls => "application/vnd.ms-excel",
+            Format::Ppt => "application/vnd.ms-powerpoint",
         }
     }
 
@@ -71,6 +103,9 @@ impl Format {
             "rtf" => Some(Format::Rtf),
             "xlsx" => Some(Format::Xlsx),
             "ods" => Some(Format::Ods),
+            "doc" => Some(Format::Doc),
+            "xls" => Some(Format::Xls),
+            "ppt" => Some(Format::Ppt),
             _ => None,
         }
     }

@@ -42,7 +42,7 @@ const NON_DOCUMENT_EXTENSIONS: &[&str] = &[
     "jpg", "jpeg", "png", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "avif", "css", "js",
     "mjs", "json", "mp3", "mp4", "m4a", "wav", "ogg", "avi", "mov", "webm", "mkv", "zip", "gz",
     "tgz", "bz2", "xz", "7z", "rar", "tar", "exe", "msi", "dmg", "apk", "iso", "woff", "woff2",
-    "ttf", "otf", "eot", "doc", "xls", "xlsx", "ppt", "ods", "rss", "atom", "ics", "vcf",
+    "ttf", "otf", "eot", "rss", "atom", "ics", "vcf",
 ];
 
 /// Why a link cannot be crawled.

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use super::panics::panic_message;
 use super::sniff::{sniff, Sniffed};
-use super::{html, office, pdf, rtf, text};
+use super::{html, office, office97, pdf, rtf, text};
 use crate::document::Format;
 use crate::error::ExtractError;
 
@@ -233,6 +233,9 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
         Format::Odp => from_office(bytes, office::Kind::Odp)?,
         Format::Xlsx => from_office(bytes, office::Kind::Xlsx)?,
         Format::Ods => from_office(bytes, office::Kind::Ods)?,
+        Format::Doc => from_office97(bytes, office97::Kind::Doc)?,
+        Format::Xls => from_office97(bytes, office97::Kind::Xls)?,
+        Format::Ppt => from_office97(bytes, office97::Kind::Ppt)?,
         Format::Rtf => {
             let r = rtf::extract(bytes);
             let text = text::join_broken_lines(&text::tidy(&r.text));
@@ -267,10 +270,27 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
     require_text(out)
 }
 
-/// An office file of `kind`, read: its pages tidied, its title or else
-/// its first page's first line.
+/// An office file of `kind`, read.
 fn from_office(bytes: &[u8], kind: office::Kind) -> Result<Extracted, ExtractError> {
-    let o = office::extract(bytes, kind).map_err(|e| ExtractError::Malformed(e.to_string()))?;
+    office_text(office::extract(bytes, kind), kind.paged())
+}
+
+/// A Word, Excel or PowerPoint 97–2003 file of `kind`, read as
+/// [`from_office`] reads the newer ones.
+fn from_office97(bytes: &[u8], kind: office97::Kind) -> Result<Extracted, ExtractError> {
+    office_text(office97::extract(bytes, kind), kind.paged())
+}
+
+/// An office reader's text: its pages tidied, its title or else its first
+/// page's first line.
+fn office_text(
+    read: Result<office::OfficeText, office::OfficeError>,
+    paged: bool,
+) -> Result<Extracted, ExtractError> {
+    let o = read.map_err(|e| match e {
+        office::OfficeError::Encrypted => ExtractError::Unsupported(e.to_string()),
+        e => ExtractError::Malformed(e.to_string()),
+    })?;
     let pages: Vec<String> = o
         .pages
         .iter()
@@ -281,7 +301,7 @@ fn from_office(bytes: &[u8], kind: office::Kind) -> Result<Extracted, ExtractErr
             .title
             .or_else(|| pages.first().and_then(|p| text::title_of(p))),
         created: o.created,
-        paged: kind.paged(),
+        paged,
         pages,
         warnings: o.warnings,
         ..Extracted::default()

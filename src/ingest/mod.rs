@@ -17,6 +17,7 @@ pub mod html;
 pub mod metadata;
 pub mod ocr;
 pub mod office;
+pub mod office97;
 pub mod panics;
 pub mod pdf;
 pub mod quality;

@@ -71,10 +71,13 @@ pub enum OfficeError {
     /// The archive lacks the part that holds the text.
     #[error("it has no `{0}`, the part that holds the text")]
     NoBody(&'static str),
+    /// Encrypted with a password (a binary Office file's own encryption).
+    #[error("{}", super::sniff::ENCRYPTED_OFFICE)]
+    Encrypted,
 }
 
 /// Most slides read from one presentation, sheets from one workbook.
-const MAX_SLIDES: usize = 5_000;
+pub(crate) const MAX_SLIDES: usize = 5_000;
 
 /// Read an office file of `kind`.
 pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
@@ -609,7 +612,7 @@ fn read_sheet(xml: &[u8], shared: &[String]) -> String {
 
 /// A sheet's name, or nothing for the name a spreadsheet program gives a
 /// new sheet (`Sheet1`, `Ark2`, `Blad3`, `Taulukko1`, `Tabelle1`).
-fn sheet_name(name: &str) -> &str {
+pub(crate) fn sheet_name(name: &str) -> &str {
     const DEFAULTS: [&str; 9] = [
         "sheet", "ark", "blad", "taulukko", "tabelle", "tabell", "feuil", "hoja", "foglio",
     ];
@@ -623,7 +626,7 @@ fn sheet_name(name: &str) -> &str {
 }
 
 /// `line` and a line break, unless it is blank.
-fn push_line(text: &mut String, line: &str) {
+pub(crate) fn push_line(text: &mut String, line: &str) {
     let line = line.trim();
     if !line.is_empty() {
         text.push_str(line);

@@ -66,17 +66,40 @@ fn zip_kind(bytes: &[u8]) -> Sniffed {
 /// encrypted with a password (its OOXML package inside, encrypted).
 const LEGACY_OFFICE: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
 
+/// Why an Office file encrypted with a password is not read.
+pub(crate) const ENCRYPTED_OFFICE: &str =
+    "an Office file encrypted with a password; save it without the password and ingest it again";
+
 /// What an OLE compound file is: a password-protected Office file holds a
-/// stream named `EncryptionInfo` (its name in UTF-16 in the directory).
-fn legacy_office_kind(bytes: &[u8]) -> &'static str {
-    let name: Vec<u8> = "EncryptionInfo"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    if at_either_end(bytes, &name, 1 << 20, 1 << 20) {
-        "an Office file encrypted with a password; save it without the password and ingest it again"
-    } else {
-        "a Word, Excel or PowerPoint 97–2003 file; save it as .docx or PDF and ingest it again"
+/// stream named `EncryptionInfo` (its name in UTF-16 in the directory); a
+/// Word, Excel or PowerPoint 97–2003 file its main stream.
+fn compound_kind(bytes: &[u8]) -> Sniffed {
+    use super::office97::Kind;
+    let names = |name: &str| {
+        let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        at_either_end(bytes, &utf16, 1 << 20, 1 << 20)
+    };
+    if names("EncryptionInfo") {
+        return Sniffed::Unsupported(ENCRYPTED_OFFICE);
+    }
+    // a directory the reader cannot read is still told by its names, so
+    // that the file's error says what is damaged
+    let kind = super::office97::kind_of(bytes).or_else(|| {
+        [
+            ("WordDocument", Kind::Doc),
+            ("Workbook", Kind::Xls),
+            ("PowerPoint Document", Kind::Ppt),
+        ]
+        .into_iter()
+        .find_map(|(name, kind)| names(name).then_some(kind))
+    });
+    match kind {
+        Some(Kind::Doc) => Sniffed::Known(Format::Doc),
+        Some(Kind::Xls) => Sniffed::Known(Format::Xls),
+        Some(Kind::Ppt) => Sniffed::Known(Format::Ppt),
+        None => {
+            Sniffed::Unsupported("an OLE compound file that is no Word, Excel or PowerPoint file")
+        }
     }
 }
 
@@ -114,7 +137,7 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
         return Sniffed::Known(Format::Rtf);
     }
     if bytes.starts_with(LEGACY_OFFICE) {
-        return Sniffed::Unsupported(legacy_office_kind(bytes));
+        return compound_kind(bytes);
     }
     for (magic, name) in MAGICS {
         // a magic of letters (`GIF89a`, `RIFF`) opens a text too: the binary

@@ -21,6 +21,7 @@ use super::error::{ApiResult, AppError};
 use super::types::SearchResponse;
 use super::{bytes_response, AppState, Config};
 use crate::document::Document;
+use crate::document::Format;
 use crate::error::{Code, Error, Result};
 use crate::facet::{Facet, FacetSet};
 use crate::ingest::{self, source, Outcome, Progress, Summary};
@@ -667,19 +668,12 @@ pub(crate) fn content_type_for(name: &str) -> &'static str {
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    match ext.as_str() {
-        "pdf" => "application/pdf",
-        "html" | "htm" => "text/html; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "odp" => "application/vnd.oasis.opendocument.presentation",
-        "rtf" => "application/rtf",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
-        _ => "application/octet-stream",
-    }
+    let format = match ext.as_str() {
+        "htm" => Some(Format::Html),
+        "txt" | "md" => Some(Format::Text),
+        ext => Format::from_name(ext),
+    };
+    format.map_or("application/octet-stream", Format::content_type)
 }
 
 /// `GET /corpus/{name}`: a file of the built-in corpus, so result links work.

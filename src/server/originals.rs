@@ -17,7 +17,6 @@ use axum::response::Response;
 use super::api;
 use super::error::ApiResult;
 use super::{bytes_response, AppState};
-use crate::document::Format;
 use crate::error::{Error, Result};
 use crate::index::Index;
 use crate::ingest::sniff::{sniff, Sniffed};
@@ -111,22 +110,7 @@ pub(crate) async fn original(
         .await?;
     let (bytes, name) = found.ok_or_else(not_kept)?;
     let content_type = match sniff(&bytes) {
-        Sniffed::Known(Format::Pdf) => "application/pdf",
-        Sniffed::Known(Format::Html) => "text/html; charset=utf-8",
-        Sniffed::Known(Format::Text) => "text/plain; charset=utf-8",
-        Sniffed::Known(Format::Docx) => {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        }
-        Sniffed::Known(Format::Odt) => "application/vnd.oasis.opendocument.text",
-        Sniffed::Known(Format::Pptx) => {
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-        }
-        Sniffed::Known(Format::Odp) => "application/vnd.oasis.opendocument.presentation",
-        Sniffed::Known(Format::Rtf) => "application/rtf",
-        Sniffed::Known(Format::Xlsx) => {
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        }
-        Sniffed::Known(Format::Ods) => "application/vnd.oasis.opendocument.spreadsheet",
+        Sniffed::Known(format) => format.content_type(),
         _ => "application/octet-stream",
     };
     let mut resp = bytes_response(content_type, bytes, "private, max-age=60");

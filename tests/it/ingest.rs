@@ -35,7 +35,7 @@ fn first_hit(q: &str) -> Option<String> {
 fn every_fixture_in_the_shared_batch_is_indexed() {
     let s = &shared().fixtures_summary;
     assert!(s.failed.is_empty(), "{:?}", s.failed);
-    assert_eq!(s.indexed, 18);
+    assert_eq!(s.indexed, 20);
 }
 
 #[test]
@@ -163,6 +163,46 @@ fn a_workbook_is_read_sheet_by_sheet_and_found_by_its_cells() {
     assert_eq!(
         first_hit("Haparanda Saltdal").as_deref(),
         Some("prosjektliste-aurora.xlsx")
+    );
+}
+
+#[test]
+fn a_word_97_file_is_read_as_its_text_notes_and_text_boxes_without_headers() {
+    let d = doc_for("lofoten-libreoffice.doc");
+    assert_eq!(d.format, Format::Doc);
+    assert_eq!(d.title, "Tiltaksplan for fiskeværene i Lofoten");
+    assert_eq!(d.lang, Language::Nb);
+    let text = text_of(&d);
+    // a table's row on a line, its cells apart
+    assert!(text.contains("Tørrfiskhjell\tKommunen"), "{text}");
+    assert!(!text.contains("HYPERLINK"), "{text}");
+    for (q, found) in [
+        ("Henningsvær havnedrift", true), // a footnote
+        ("kystleden", true),              // an endnote
+        ("kaianlegg", true),              // the text box
+        ("Toppteksten Vestvågøy", false), // the running header
+    ] {
+        let names = names(&search(q));
+        assert_eq!(
+            names.iter().any(|n| n == "lofoten-libreoffice.doc"),
+            found,
+            "{q}: {names:?}"
+        );
+    }
+}
+
+#[test]
+fn an_excel_97_workbook_is_read_with_its_dates_as_dates() {
+    let d = doc_for("tilskudd-nordland-2003.xls");
+    assert_eq!((d.format, d.pages), (Format::Xls, 1));
+    let text = text_of(&d);
+    assert!(
+        text.contains("Rødøy kommune\tBredbånd til øyene\t2003-09-30\t875000\t0.5"),
+        "{text}"
+    );
+    assert_eq!(
+        first_hit("Træna festivalscene").as_deref(),
+        Some("tilskudd-nordland-2003.xls")
     );
 }
 
