@@ -112,11 +112,24 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
         .flatten()
         .map(|xml| shared_strings(&xml))
         .unwrap_or_default();
+        // a date is a day number in a cell whose style shows it as a date
+        let styles = Styles {
+            dates: part(&mut zip, "xl/styles.xml", MAX_PART_BYTES, &mut out.warnings)
+                .ok()
+                .flatten()
+                .map(|xml| date_styles(&xml))
+                .unwrap_or_default(),
+            from_1904: part(&mut zip, body, MAX_PART_BYTES, &mut out.warnings)
+                .ok()
+                .flatten()
+                .and_then(|xml| attributes_of(&xml, "workbookPr", "date1904").pop())
+                .is_some_and(|v| v == "1" || v == "true"),
+        };
         // a sheet's name first: what its rows are (`Budsjett 2025`)
         read_pages(&mut zip, sheets, "sheets", &mut out, |xml, name| {
             let mut page = String::new();
             push_line(&mut page, sheet_name(name));
-            page.push_str(&read_sheet(xml, &shared));
+            page.push_str(&read_sheet(xml, &shared, &styles));
             (page, None)
         });
     } else if kind == Kind::Pptx {
@@ -560,13 +573,15 @@ fn shared_strings(xml: &[u8]) -> Vec<String> {
 /// A worksheet's text: a line per row, its cells with text apart by tabs
 /// (shared strings resolved, numbers as written, formulas' results, not
 /// the formulas).
-fn read_sheet(xml: &[u8], shared: &[String]) -> String {
+fn read_sheet(xml: &[u8], shared: &[String], styles: &Styles) -> String {
     let mut reader = Reader::from_reader(xml);
     let mut out = String::new();
     let mut row: Vec<String> = Vec::new();
     let mut cell = String::new();
     // the cell's type (`s`: an index into `shared`; `b`, `e`: left out)
     let mut kind = String::new();
+    // the cell's style shows its number as a date
+    let mut date = false;
     // inside `v` (the value) or an inline string's `t`
     let mut value = false;
     loop {
@@ -574,6 +589,9 @@ fn read_sheet(xml: &[u8], shared: &[String]) -> String {
             Ok(Event::Start(e)) => match e.local_name().into_inner() {
                 "c" => {
                     kind = attribute(&e, "t").unwrap_or_default();
+                    date = attribute(&e, "s")
+                        .and_then(|s| s.parse::<usize>().ok())
+                        .is_some_and(|s| styles.dates.get(s).copied().unwrap_or(false));
                     cell.clear();
                 }
                 "v" | "t" => value = true,
@@ -591,6 +609,13 @@ fn read_sheet(xml: &[u8], shared: &[String]) -> String {
                             .cloned()
                             .unwrap_or_default(),
                         "b" | "e" => String::new(),
+                        "" | "n" => match cell.trim().parse::<f64>() {
+                            Ok(n) if date => {
+                                serial_date(n, styles.from_1904).unwrap_or_else(|| number(n))
+                            }
+                            Ok(n) => number(n),
+                            Err(_) => std::mem::take(&mut cell),
+                        },
                         _ => std::mem::take(&mut cell),
                     };
                     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -608,6 +633,120 @@ fn read_sheet(xml: &[u8], shared: &[String]) -> String {
     }
     push_line(&mut out, &row.join("\t"));
     out
+}
+
+/// What a workbook's styles say of its cells' numbers.
+#[derive(Debug, Default)]
+struct Styles {
+    /// Per cell style (`cellXfs`, by index): its number format is a date's.
+    dates: Vec<bool>,
+    /// Day numbers count from 1904, not 1900 (`workbookPr date1904`).
+    from_1904: bool,
+}
+
+/// Which cell styles of `xl/styles.xml` show a number as a date: a
+/// built-in date format, or a format code with days or years in it.
+fn date_styles(xml: &[u8]) -> Vec<bool> {
+    let mut reader = Reader::from_reader(xml);
+    let mut custom: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    let mut styles = Vec::new();
+    let mut in_cell_xfs = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().into_inner() {
+                "numFmt" => {
+                    if let (Some(id), Some(code)) =
+                        (attribute(&e, "numFmtId"), attribute(&e, "formatCode"))
+                    {
+                        custom.insert(id, date_format(&code));
+                    }
+                }
+                "cellXfs" => in_cell_xfs = true,
+                "xf" if in_cell_xfs => {
+                    let id = attribute(&e, "numFmtId").unwrap_or_default();
+                    let built_in = id.parse::<u32>().is_ok_and(|n| {
+                        matches!(n, 14..=22 | 27..=36 | 45..=47 | 50..=58) && n != 18 && n != 19
+                    });
+                    styles.push(custom.get(&id).copied().unwrap_or(built_in));
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) if e.local_name().into_inner() == "cellXfs" => in_cell_xfs = false,
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        if styles.len() > 1_000_000 {
+            break;
+        }
+    }
+    styles
+}
+
+/// A number format code shows a date: days or years in it, outside quoted
+/// text, escapes and brackets (`[$-414]d. mmmm yyyy`, not `0.0 "dager"`).
+fn date_format(code: &str) -> bool {
+    let (mut quoted, mut bracket, mut escaped) = (false, false, false);
+    code.chars().any(|c| {
+        let letter = !quoted && !bracket && !escaped && matches!(c.to_ascii_lowercase(), 'd' | 'y');
+        escaped = !escaped && !quoted && c == '\\';
+        match c {
+            '"' if !bracket => quoted = !quoted,
+            '[' if !quoted => bracket = true,
+            ']' if !quoted => bracket = false,
+            _ => {}
+        }
+        letter
+    })
+}
+
+/// A spreadsheet's day number as a date (`2003-03-14`, with the time of
+/// day when it has one), counted as Excel counts: from 1900 (with its
+/// 29 February 1900 that never was) or from 1904.
+pub(crate) fn serial_date(serial: f64, from_1904: bool) -> Option<String> {
+    if !(0.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let (base, days) = match (from_1904, days) {
+        (true, d) => ((1904, 1, 1), d),
+        (false, d) if d >= 61 => ((1899, 12, 30), d),
+        (false, d) => ((1899, 12, 31), d),
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(base.0, base.1, base.2)?
+        .checked_add_signed(chrono::Duration::days(days))?;
+    let seconds = ((serial - serial.floor()) * 86_400.0).round() as u32;
+    Some(if seconds == 0 || seconds >= 86_400 {
+        date.format("%Y-%m-%d").to_string()
+    } else {
+        format!(
+            "{} {:02}:{:02}",
+            date.format("%Y-%m-%d"),
+            seconds / 3600,
+            seconds / 60 % 60
+        )
+    })
+}
+
+/// A cell's number as a spreadsheet shows it: whole numbers without a
+/// fraction, at most 15 significant digits (what Excel keeps), an
+/// exponent only where the number is very large or small.
+pub(crate) fn number(f: f64) -> String {
+    if !f.is_finite() {
+        return String::new();
+    }
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return format!("{f:.0}");
+    }
+    let trim = |s: &str| s.trim_end_matches('0').trim_end_matches('.').to_string();
+    if f.abs() >= 1e15 || f.abs() < 1e-5 {
+        let s = format!("{f:.14e}");
+        return match s.split_once('e') {
+            Some((mantissa, exponent)) => format!("{}e{exponent}", trim(mantissa)),
+            None => s,
+        };
+    }
+    let digits = 14 - f.abs().log10().floor() as i32;
+    trim(&format!("{f:.*}", digits.clamp(0, 20) as usize))
 }
 
 /// A sheet's name, or nothing for the name a spreadsheet program gives a

@@ -26,7 +26,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::office::{OfficeError, OfficeText, MAX_SLIDES};
+use super::office::{number, OfficeError, OfficeText, MAX_SLIDES};
 
 /// Most bytes read of one stream.
 const MAX_STREAM_BYTES: u64 = 256 * 1024 * 1024;
@@ -413,28 +413,6 @@ fn cell_text(cell: &calamine::Data) -> String {
         Data::DateTime(d) => number(d.as_f64()),
         _ => String::new(),
     }
-}
-
-/// A cell's number as a spreadsheet shows it: whole numbers without a
-/// fraction, at most 15 significant digits (what Excel keeps), an
-/// exponent only where the number is very large or small.
-fn number(f: f64) -> String {
-    if !f.is_finite() {
-        return String::new();
-    }
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        return format!("{f:.0}");
-    }
-    let trim = |s: &str| s.trim_end_matches('0').trim_end_matches('.').to_string();
-    if f.abs() >= 1e15 || f.abs() < 1e-5 {
-        let s = format!("{f:.14e}");
-        return match s.split_once('e') {
-            Some((mantissa, exponent)) => format!("{}e{exponent}", trim(mantissa)),
-            None => s,
-        };
-    }
-    let digits = 14 - f.abs().log10().floor() as i32;
-    trim(&format!("{f:.*}", digits.clamp(0, 20) as usize))
 }
 
 /// A PowerPoint record's header: version and instance, type, length.

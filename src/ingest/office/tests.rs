@@ -445,3 +445,46 @@ fn an_entity_in_the_title_property_is_kept() {
     let o = extract(&bytes, Kind::Docx).unwrap();
     assert_eq!(o.title.as_deref(), Some("Kyst & hav 2030"));
 }
+
+#[test]
+fn a_cells_number_is_written_as_a_spreadsheet_shows_it() {
+    assert_eq!(number(1250000.0), "1250000");
+    assert_eq!(number(-0.5), "-0.5");
+    assert_eq!(number(std::f64::consts::PI), "3.14159265358979");
+    assert_eq!(number(0.1 + 0.2), "0.3");
+    assert_eq!(number(1.22514845490862e-16), "1.22514845490862e-16");
+    assert_eq!(number(2.5e20), "2.5e20");
+    assert_eq!(number(f64::NAN), "");
+}
+
+#[test]
+fn a_date_cell_is_read_as_its_date_not_its_day_number() {
+    assert_eq!(serial_date(37694.0, false).as_deref(), Some("2003-03-14"));
+    assert_eq!(serial_date(1.0, false).as_deref(), Some("1900-01-01"));
+    assert_eq!(serial_date(61.0, false).as_deref(), Some("1900-03-01"));
+    assert_eq!(serial_date(0.0, true).as_deref(), Some("1904-01-01"));
+    assert_eq!(
+        serial_date(45000.75, false).as_deref(),
+        Some("2023-03-15 18:00")
+    );
+    assert_eq!(serial_date(-1.0, false), None);
+    assert!(date_format("[$-414]d. mmmm yyyy"));
+    assert!(date_format("yyyy\\-mm\\-dd"));
+    assert!(!date_format("0.0 \"dager\""));
+    assert!(!date_format("#,##0 [Red]"));
+    assert!(!date_format("General"));
+    // a workbook whose second cell style is a date format of its own
+    let styles = br#"<styleSheet><numFmts><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>
+<cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>
+<cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="14"/><xf numFmtId="10"/></cellXfs></styleSheet>"#;
+    assert_eq!(date_styles(styles), [false, true, true, false]);
+    let sheet = br#"<worksheet><sheetData><row><c s="1"><v>37694</v></c><c s="3"><v>0.35</v></c><c><v>3.1415926535897931</v></c></row></sheetData></worksheet>"#;
+    let styles = Styles {
+        dates: date_styles(styles),
+        from_1904: false,
+    };
+    assert_eq!(
+        read_sheet(sheet, &[], &styles),
+        "2003-03-14\t0.35\t3.14159265358979\n"
+    );
+}
