@@ -2,10 +2,11 @@
 """Office files as LibreOffice writes them, measured. Real web pages of the
 shared test data (Lovdata's laws and regjeringen.no's hearings: headings,
 numbered lists, tables) are opened in LibreOffice Writer and saved as .docx,
-.odt and .rtf; LibreOffice's own plain-text export of each saved file is the
-reference. The index of those pages, as a CSV, saved by Calc as .xlsx and
-.ods, is compared with the CSV. The committed presentations are saved again
-by LibreOffice Impress as .pptx and .odp, and compared with what Kartotek
+.odt, .rtf and Word 97 .doc; LibreOffice's own plain-text export of each
+saved file is the reference. The index of those pages, as a CSV, saved by
+Calc as .xlsx, .ods and Excel 97 .xls, is compared with the CSV. The
+committed presentations are saved again by LibreOffice Impress as .pptx,
+.odp and PowerPoint 97 .ppt, and compared with what Kartotek
 reads from the originals. `kartotek extract --json` reads every file; the figures are word
 recall (multisets, lower case) against the reference, the words Kartotek
 reads that the reference lacks, and the files that failed.
@@ -63,7 +64,8 @@ def report(name, pairs):
 
 
 pages = sorted((data / "no_lovdata_html").glob("*.html")) + sorted((data / "no_regjeringen_html").glob("*.html"))
-for ext, flt in [("docx", "docx:MS Word 2007 XML"), ("odt", "odt:writer8"), ("rtf", "rtf:Rich Text Format")]:
+for ext, flt in [("docx", "docx:MS Word 2007 XML"), ("odt", "odt:writer8"), ("rtf", "rtf:Rich Text Format"),
+                 ("doc", "doc:MS Word 97")]:
     out = tmp / ext
     soffice(["--infilter=HTML (StarWriter)", "--convert-to", flt, *map(str, pages)], out)
     made = sorted(out.glob(f"*.{ext}"))
@@ -79,13 +81,13 @@ with open(table, "w", newline="") as f:
     w.writerow(["Datokode", "Tittel", "Språk", "Byte"])
     for r in json.loads((data / "regional_index.json").read_text()):
         w.writerow([r.get("file", "").split("/")[-1], r.get("title", ""), r.get("lang", ""), r.get("bytes", 0)])
-for ext in ["xlsx", "ods"]:
-    soffice(["--infilter=CSV:44,34,76,1", "--convert-to", ext, str(table)], tmp / f"sheet-{ext}")
+for ext, flt in [("xlsx", "xlsx"), ("ods", "ods"), ("xls", "xls:MS Excel 97")]:
+    soffice(["--infilter=CSV:44,34,76,1", "--convert-to", flt, str(table)], tmp / f"sheet-{ext}")
     report(f"{ext} (LibreOffice Calc, from a CSV of {table.read_text().count(chr(10)) - 1} rows)",
            [(tmp / f"sheet-{ext}" / f"regional.{ext}", table.read_text())])
 
-decks = sorted((root / "tests/fixtures/office").glob("*.pp*")) + sorted((root / "tests/fixtures/office").glob("*.odp"))
-for ext, flt in [("pptx", "pptx:Impress MS PowerPoint 2007 XML"), ("odp", "odp:impress8")]:
+decks = sorted((root / "tests/fixtures/office").glob("*.pptx")) + sorted((root / "tests/fixtures/office").glob("*.odp"))
+for ext, flt in [("pptx", "pptx:Impress MS PowerPoint 2007 XML"), ("odp", "odp:impress8"), ("ppt", "ppt:MS PowerPoint 97")]:
     out = tmp / f"deck-{ext}"
     soffice(["--convert-to", flt, *map(str, decks)], out)
     pairs = []
