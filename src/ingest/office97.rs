@@ -55,13 +55,15 @@ impl Kind {
 
 type Compound<'a> = cfb::CompoundFile<Cursor<&'a [u8]>>;
 
-/// Which binary office file a compound file is, by the streams it holds;
-/// `None` for another compound file (or one whose directory is unreadable).
-pub fn kind_of(bytes: &[u8]) -> Option<Kind> {
+/// Which binary office file a compound file is, by the streams it holds:
+/// `Ok(None)` for another compound file, `Err(())` when its directory
+/// cannot be read.
+#[allow(clippy::result_unit_err)]
+pub fn kind_of(bytes: &[u8]) -> Result<Option<Kind>, ()> {
     // the directory is read by a crate: a panic in it is no answer, not a crash
     std::panic::catch_unwind(|| {
-        let cf = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-        if cf.is_stream("/WordDocument") {
+        let cf = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|_| ())?;
+        Ok(if cf.is_stream("/WordDocument") {
             Some(Kind::Doc)
         } else if cf.is_stream("/Workbook") || cf.is_stream("/Book") {
             Some(Kind::Xls)
@@ -69,20 +71,27 @@ pub fn kind_of(bytes: &[u8]) -> Option<Kind> {
             Some(Kind::Ppt)
         } else {
             None
-        }
+        })
     })
-    .ok()
-    .flatten()
+    .unwrap_or(Err(()))
 }
 
 /// Read a binary office file of `kind`.
 pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
-    if kind == Kind::Xls {
-        return workbook(bytes);
-    }
+    // calamine reads the container with its own code, which panics on
+    // some damaged ones `cfb` turns away: a workbook is read only once
+    // `cfb` has read its directory too
     let mut cf = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
         OfficeError::Damaged(format!("its compound-file directory cannot be read ({e})"))
     })?;
+    if kind == Kind::Xls {
+        return std::panic::catch_unwind(|| workbook(bytes)).unwrap_or_else(|p| {
+            Err(OfficeError::Damaged(format!(
+                "its workbook cannot be read (the reader failed: {})",
+                super::panics::panic_message(&*p)
+            )))
+        });
+    }
     let mut out = match kind {
         Kind::Doc => word(&mut cf)?,
         _ => powerpoint(&mut cf)?,

@@ -84,7 +84,8 @@ fn compound_kind(bytes: &[u8]) -> Sniffed {
     }
     // a directory the reader cannot read is still told by its names, so
     // that the file's error says what is damaged
-    let kind = super::office97::kind_of(bytes).or_else(|| {
+    let read = super::office97::kind_of(bytes);
+    let kind = read.ok().flatten().or_else(|| {
         [
             ("WordDocument", Kind::Doc),
             ("Workbook", Kind::Xls),
@@ -97,6 +98,9 @@ fn compound_kind(bytes: &[u8]) -> Sniffed {
         Some(Kind::Doc) => Sniffed::Known(Format::Doc),
         Some(Kind::Xls) => Sniffed::Known(Format::Xls),
         Some(Kind::Ppt) => Sniffed::Known(Format::Ppt),
+        None if read.is_err() => Sniffed::Unsupported(
+            "an OLE compound file (as Word, Excel and PowerPoint 97–2003 files are) whose directory cannot be read: it is damaged or cut short",
+        ),
         None => {
             Sniffed::Unsupported("an OLE compound file that is no Word, Excel or PowerPoint file")
         }

@@ -342,6 +342,18 @@ fn hostile_samples(seed: u64) -> Vec<Sample> {
     for (name, bytes) in damaged_copies(&word, "docx", &cuts, 4, 4, &mut rng) {
         add(&name, bytes, Expect::Survive);
     }
+    // Word and Excel 97-2003: compound files cut short and with bits flipped
+    // past their header
+    for (file, ext) in [
+        ("lofoten-libreoffice.doc", "doc"),
+        ("tilskudd-nordland-2003.xls", "xls"),
+    ] {
+        let good = std::fs::read(crate::common::fixture(&format!("office/{file}"))).unwrap();
+        let cuts = [good.len() / 3, good.len() * 9 / 10];
+        for (name, bytes) in damaged_copies(&good, ext, &cuts, 4, 512, &mut rng) {
+            add(&name, bytes, Expect::Survive);
+        }
+    }
     // 4 GB of zeros in a 2 MB body part: inflated to the part limit only
     add(
         "bomb.docx",

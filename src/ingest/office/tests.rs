@@ -206,9 +206,17 @@ fn office_files_kartotek_cannot_read_are_named_with_what_to_do() {
     let mut ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
     ole.resize(4096, 0);
     let Sniffed::Unsupported(doc) = sniff(&ole) else {
+        panic!("an OLE file without a directory is no format Kartotek reads")
+    };
+    assert!(doc.contains("directory cannot be read"), "{doc}");
+    let empty = {
+        let cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        cf.into_inner().into_inner()
+    };
+    let Sniffed::Unsupported(other) = sniff(&empty) else {
         panic!("an OLE file without an office stream is no format Kartotek reads")
     };
-    assert!(doc.contains("no Word, Excel or PowerPoint file"), "{doc}");
+    assert!(other.contains("no Word, Excel or PowerPoint file"), "{other}");
     let name: Vec<u8> = "EncryptionInfo"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)

@@ -97,7 +97,7 @@ fn a_word_97_file_is_read_through_its_piece_table() {
         ],
         0,
     );
-    assert_eq!(kind_of(&file), Some(Kind::Doc));
+    assert_eq!(kind_of(&file), Ok(Some(Kind::Doc)));
     let text = extract(&file, Kind::Doc).expect("read");
     assert_eq!(
         text.pages,
@@ -231,7 +231,7 @@ fn a_powerpoint_97_deck_is_read_slide_by_slide_in_its_current_edit() {
     put32(&mut cu, 12, 0xE391_C05F);
     put32(&mut cu, 16, current as u32);
     let file = compound(&[("/PowerPoint Document", b), ("/Current User", cu)]);
-    assert_eq!(kind_of(&file), Some(Kind::Ppt));
+    assert_eq!(kind_of(&file), Ok(Some(Kind::Ppt)));
     let read = extract(&file, Kind::Ppt).expect("read");
     assert_eq!(
         read.pages,
@@ -240,4 +240,17 @@ fn a_powerpoint_97_deck_is_read_slide_by_slide_in_its_current_edit() {
             "Neste skridt\nPendlerne"
         ]
     );
+}
+
+#[test]
+fn a_damaged_container_calamine_would_panic_on_is_a_damaged_file() {
+    // found by fuzzing: calamine's own container reader panicked on it
+    // (a slice out of bounds); `cfb` names what is wrong
+    let bytes = include_bytes!("../../../tests/fixtures/fuzz/container-calamine-panics-on.xls");
+    for kind in [Kind::Doc, Kind::Xls, Kind::Ppt] {
+        let Err(OfficeError::Damaged(why)) = extract(bytes, kind) else {
+            panic!("{kind:?}: read as a file");
+        };
+        assert!(why.contains("directory cannot be read"), "{why}");
+    }
 }
