@@ -116,19 +116,23 @@ fn a_word_file_libreoffice_wrote_is_read_as_its_text_without_headers_or_deletion
     );
     assert!(!text.contains("naust Faktaboks"), "{text}");
     assert!(text.contains("Tørrfiskhjell"), "{text}");
-    for (q, found) in [
-        ("Henningsvær havnedrift", true), // a footnote
-        ("kystleden", true),              // an endnote
-        ("kaianlegg", true),              // the text box
-        ("strykningsord", false),         // deleted by a tracked change
-        ("Toppteksten Vestvågøy", false), // the running header
-    ] {
+    found_by(
+        "lofoten-libreoffice.docx",
+        &[
+            ("Henningsvær havnedrift", true), // a footnote
+            ("kystleden", true),              // an endnote
+            ("kaianlegg", true),              // the text box
+            ("strykningsord", false),         // deleted by a tracked change
+            ("Toppteksten Vestvågøy", false), // the running header
+        ],
+    );
+}
+
+/// Whether each query finds `file` among its hits, as `cases` says.
+fn found_by(file: &str, cases: &[(&str, bool)]) {
+    for &(q, found) in cases {
         let names = names(&search(q));
-        assert_eq!(
-            names.iter().any(|n| n == "lofoten-libreoffice.docx"),
-            found,
-            "{q}: {names:?}"
-        );
+        assert_eq!(names.iter().any(|n| n == file), found, "{q}: {names:?}");
     }
 }
 
@@ -176,19 +180,15 @@ fn a_word_97_file_is_read_as_its_text_notes_and_text_boxes_without_headers() {
     // a table's row on a line, its cells apart
     assert!(text.contains("Tørrfiskhjell\tKommunen"), "{text}");
     assert!(!text.contains("HYPERLINK"), "{text}");
-    for (q, found) in [
-        ("Henningsvær havnedrift", true), // a footnote
-        ("kystleden", true),              // an endnote
-        ("kaianlegg", true),              // the text box
-        ("Toppteksten Vestvågøy", false), // the running header
-    ] {
-        let names = names(&search(q));
-        assert_eq!(
-            names.iter().any(|n| n == "lofoten-libreoffice.doc"),
-            found,
-            "{q}: {names:?}"
-        );
-    }
+    found_by(
+        "lofoten-libreoffice.doc",
+        &[
+            ("Henningsvær havnedrift", true), // a footnote
+            ("kystleden", true),              // an endnote
+            ("kaianlegg", true),              // the text box
+            ("Toppteksten Vestvågøy", false), // the running header
+        ],
+    );
 }
 
 #[test]

@@ -216,7 +216,10 @@ fn office_files_kartotek_cannot_read_are_named_with_what_to_do() {
     let Sniffed::Unsupported(other) = sniff(&empty) else {
         panic!("an OLE file without an office stream is no format Kartotek reads")
     };
-    assert!(other.contains("no Word, Excel or PowerPoint file"), "{other}");
+    assert!(
+        other.contains("no Word, Excel or PowerPoint file"),
+        "{other}"
+    );
     let name: Vec<u8> = "EncryptionInfo"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
