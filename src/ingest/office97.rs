@@ -84,17 +84,15 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
     let mut cf = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
         OfficeError::Damaged(format!("its compound-file directory cannot be read ({e})"))
     })?;
-    if kind == Kind::Xls {
-        return std::panic::catch_unwind(|| workbook(bytes)).unwrap_or_else(|p| {
+    let mut out = match kind {
+        Kind::Doc => word(&mut cf)?,
+        Kind::Ppt => powerpoint(&mut cf)?,
+        Kind::Xls => std::panic::catch_unwind(|| workbook(bytes)).unwrap_or_else(|p| {
             Err(OfficeError::Damaged(format!(
                 "its workbook cannot be read (the reader failed: {})",
                 super::panics::panic_message(&*p)
             )))
-        });
-    }
-    let mut out = match kind {
-        Kind::Doc => word(&mut cf)?,
-        _ => powerpoint(&mut cf)?,
+        })?,
     };
     let (title, created) = summary(&mut cf);
     out.title = title;

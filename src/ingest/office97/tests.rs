@@ -254,3 +254,65 @@ fn a_damaged_container_calamine_would_panic_on_is_a_damaged_file() {
         assert!(why.contains("directory cannot be read"), "{why}");
     }
 }
+
+#[test]
+fn the_title_and_creation_date_come_from_the_summary_properties() {
+    // a property set: header, one section of code page, title and created
+    let filetime = (1_741_944_600u64 + 11_644_473_600) * 10_000_000; // 2025-03-14 09:30 UTC
+    let title = b"Regional plan for Helgeland\0";
+    let mut section = Vec::new();
+    let props: Vec<(u32, Vec<u8>)> = vec![
+        (
+            1,
+            [2u32.to_le_bytes().to_vec(), 1252u32.to_le_bytes().to_vec()].concat(),
+        ),
+        (
+            2,
+            [
+                0x1Eu32.to_le_bytes().to_vec(),
+                (title.len() as u32).to_le_bytes().to_vec(),
+                title.to_vec(),
+            ]
+            .concat(),
+        ),
+        (
+            12,
+            [
+                0x40u32.to_le_bytes().to_vec(),
+                filetime.to_le_bytes().to_vec(),
+            ]
+            .concat(),
+        ),
+    ];
+    let mut at = 8 + 8 * props.len();
+    let mut values = Vec::new();
+    for (id, value) in &props {
+        section.extend_from_slice(&id.to_le_bytes());
+        section.extend_from_slice(&(at as u32).to_le_bytes());
+        at += value.len();
+        values.extend_from_slice(value);
+    }
+    let mut set = vec![0xFE, 0xFF, 0, 0, 0, 0, 0, 0];
+    set.extend_from_slice(&[0u8; 16]);
+    set.extend_from_slice(&1u32.to_le_bytes());
+    set.extend_from_slice(&[0u8; 16]);
+    set.extend_from_slice(&48u32.to_le_bytes());
+    set.extend_from_slice(&((8 + section.len() + values.len()) as u32).to_le_bytes());
+    set.extend_from_slice(&(props.len() as u32).to_le_bytes());
+    set.extend_from_slice(&section);
+    set.extend_from_slice(&values);
+    let doc = word97(&[("Første linje\r", true)], [13, 0, 0, 0, 0, 0, 0], 0);
+    let mut cf = cfb::CompoundFile::open(Cursor::new(doc)).expect("open");
+    {
+        use std::io::Write;
+        cf.create_stream("/\u{5}SummaryInformation")
+            .expect("stream")
+            .write_all(&set)
+            .expect("write");
+    }
+    cf.flush().expect("flush");
+    let file = cf.into_inner().into_inner();
+    let read = extract(&file, Kind::Doc).expect("read");
+    assert_eq!(read.title.as_deref(), Some("Regional plan for Helgeland"));
+    assert_eq!(read.created.as_deref(), Some("2025-03-14"));
+}
