@@ -7,9 +7,9 @@
 //!   through the piece table ([MS-DOC] 2.9.38 `Clx`), each piece in
 //!   Windows-1252 or UTF-16; the body, then footnotes, endnotes and text
 //!   boxes (headers and comments left out); a field's shown text kept and
-//!   its instruction (`HYPERLINK "…"`) left out; table cells apart by tabs.
-//!   Text a tracked change deleted is still read (its marks are in the
-//!   character properties, which are not read).
+//!   its instruction (`HYPERLINK "…"`) left out; table cells apart by tabs;
+//!   text a tracked change deleted left out (its runs' character
+//!   properties say so).
 //! - **Excel** (`Workbook`): read with `calamine` (MIT; the maintained
 //!   reader of Excel's binary formats): a page per sheet in tab order, as
 //!   `.xlsx` is.
@@ -204,7 +204,73 @@ fn word97_text(
     let clx = table
         .get(fc_clx..fc_clx.saturating_add(lcb_clx))
         .ok_or_else(|| damaged("the piece table lies outside its stream"))?;
-    pieces(doc, clx, false, warnings)
+    pieces(doc, clx, false, &deleted_runs(doc, &table), warnings)
+}
+
+/// Where in the document stream the text a tracked change deleted lies
+/// (byte ranges, in order): the character runs of the `PlcBteChpx`'s
+/// pages ([MS-DOC] 2.9.44) whose properties hold `sprmCFRMarkDel`.
+fn deleted_runs(doc: &[u8], table: &[u8]) -> Vec<(usize, usize)> {
+    const SPRM_C_F_RMARK_DEL: u16 = 0x0800;
+    let at = u32_at(doc, 154 + 12 * 8).unwrap_or(0) as usize;
+    let len = u32_at(doc, 154 + 12 * 8 + 4).unwrap_or(0) as usize;
+    let Some(plc) = table.get(at..at.saturating_add(len)) else {
+        return Vec::new();
+    };
+    // n + 1 file positions, then n page numbers
+    let n = plc.len().saturating_sub(4) / 8;
+    let mut runs = Vec::new();
+    for k in 0..n.min(100_000) {
+        let pn = u32_at(plc, 4 * (n + 1) + 4 * k).unwrap_or(0) as usize & 0x3F_FFFF;
+        let Some(page) = doc.get(pn * 512..pn * 512 + 512) else {
+            continue;
+        };
+        // a page: crun + 1 file positions, crun property offsets, crun last
+        let crun = page[511] as usize;
+        for r in 0..crun.min(101) {
+            let (Some(start), Some(end)) = (u32_at(page, 4 * r), u32_at(page, 4 * r + 4)) else {
+                break;
+            };
+            let offset = page.get(4 * (crun + 1) + r).copied().unwrap_or(0) as usize * 2;
+            if offset == 0 || offset >= 511 {
+                continue;
+            }
+            let size = page[offset] as usize;
+            let grpprl = &page[offset + 1..(offset + 1 + size).min(511)];
+            let deleted = sprms(grpprl).any(|(sprm, operand)| {
+                sprm == SPRM_C_F_RMARK_DEL && operand.first().is_some_and(|&v| v != 0)
+            });
+            if deleted && end > start {
+                runs.push((start as usize, end as usize));
+            }
+        }
+    }
+    runs.sort_unstable();
+    runs
+}
+
+/// The properties of a property list ([MS-DOC] 2.6.1): each one's code
+/// and operand, its size told by the code's `spra` bits.
+fn sprms(grpprl: &[u8]) -> impl Iterator<Item = (u16, &[u8])> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let sprm = u16_at(grpprl, at)?;
+        let (start, size) = match sprm >> 13 {
+            0 | 1 => (at + 2, 1),
+            2 | 4 | 5 => (at + 2, 2),
+            3 => (at + 2, 4),
+            7 => (at + 2, 3),
+            // sprmTDefTable's size takes two bytes, the others' one
+            _ if sprm == 0xD608 => (
+                at + 4,
+                usize::from(u16_at(grpprl, at + 2)?.saturating_sub(1)),
+            ),
+            _ => (at + 3, usize::from(*grpprl.get(at + 2)?)),
+        };
+        let operand = grpprl.get(start..start + size)?;
+        at = start + size;
+        Some((sprm, operand))
+    })
 }
 
 /// A Word 6 or 95 document's characters, one byte each in Windows-1252:
@@ -217,7 +283,7 @@ fn word6_text(doc: &[u8], flags: u16, warnings: &mut Vec<String>) -> Result<Vec<
         let clx = doc
             .get(at..at.saturating_add(len))
             .ok_or_else(|| damaged("the piece table lies outside its stream"))?;
-        return pieces(doc, clx, true, warnings);
+        return pieces(doc, clx, true, &[], warnings);
     }
     let (min, max) = (
         u32_at(doc, 0x18).unwrap_or(0) as usize,
@@ -231,13 +297,19 @@ fn word6_text(doc: &[u8], flags: u16, warnings: &mut Vec<String>) -> Result<Vec<
 
 /// The document's characters as UTF-16 code units, in character-position
 /// order, read through the piece table (Word 6 and 95: every piece a byte
-/// a character, at its offset).
+/// a character, at its offset); a character in the `deleted` byte ranges
+/// is [`DELETED`].
 fn pieces(
     doc: &[u8],
     clx: &[u8],
     eight_bit: bool,
+    deleted: &[(usize, usize)],
     warnings: &mut Vec<String>,
 ) -> Result<Vec<u16>, OfficeError> {
+    let is_deleted = |byte: usize| {
+        let i = deleted.partition_point(|&(start, _)| start <= byte);
+        i > 0 && byte < deleted[i - 1].1
+    };
     // a Clx is property runs (0x01) then the piece table (0x02)
     let mut i = 0;
     let plc = loop {
@@ -277,16 +349,24 @@ fn pieces(
             // one byte a character, Windows-1252 ([MS-DOC] 2.4.1)
             let at = if eight_bit { fc } else { fc / 2 };
             match doc.get(at..at.saturating_add(count)) {
-                Some(bytes) => units.extend(bytes.iter().map(|&b| windows_1252(b))),
+                Some(bytes) => units.extend(bytes.iter().enumerate().map(|(i, &b)| {
+                    if is_deleted(at + i) {
+                        DELETED
+                    } else {
+                        windows_1252(b)
+                    }
+                })),
                 None => lost = true,
             }
         } else {
             match doc.get(fc..fc.saturating_add(2 * count)) {
-                Some(bytes) => units.extend(
-                    bytes
-                        .chunks_exact(2)
-                        .map(|c| u16::from_le_bytes([c[0], c[1]])),
-                ),
+                Some(bytes) => units.extend(bytes.chunks_exact(2).enumerate().map(|(i, c)| {
+                    if is_deleted(fc + 2 * i) {
+                        DELETED
+                    } else {
+                        u16::from_le_bytes([c[0], c[1]])
+                    }
+                })),
                 None => lost = true,
             }
         }
@@ -305,6 +385,10 @@ fn pieces(
     }
     Ok(units)
 }
+
+/// A character a tracked change deleted (a noncharacter, which no text
+/// holds), left out of the text.
+const DELETED: u16 = 0xFFFF;
 
 /// A Windows-1252 byte as a UTF-16 code unit.
 fn windows_1252(b: u8) -> u16 {
@@ -334,6 +418,7 @@ fn visible(units: &[u16]) -> String {
     for c in char::decode_utf16(units.iter().copied()) {
         let c = c.unwrap_or('\u{FFFD}');
         match c {
+            '\u{FFFF}' => {}
             '\u{13}' => fields.push(false),
             '\u{14}' => {
                 if let Some(f) = fields.last_mut() {

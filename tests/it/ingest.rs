@@ -171,7 +171,7 @@ fn a_workbook_is_read_sheet_by_sheet_and_found_by_its_cells() {
 }
 
 #[test]
-fn a_word_97_file_is_read_as_its_text_notes_and_text_boxes_without_headers() {
+fn a_word_97_file_is_read_as_its_text_notes_and_text_boxes_without_headers_or_deletions() {
     let d = doc_for("lofoten-libreoffice.doc");
     assert_eq!(d.format, Format::Doc);
     assert_eq!(d.title, "Tiltaksplan for fiskeværene i Lofoten");
@@ -186,6 +186,7 @@ fn a_word_97_file_is_read_as_its_text_notes_and_text_boxes_without_headers() {
             ("Henningsvær havnedrift", true), // a footnote
             ("kystleden", true),              // an endnote
             ("kaianlegg", true),              // the text box
+            ("strykningsord", false),         // deleted by a tracked change
             ("Toppteksten Vestvågøy", false), // the running header
         ],
     );

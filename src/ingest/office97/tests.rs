@@ -29,6 +29,17 @@ fn put32(b: &mut [u8], at: usize, v: u32) {
 /// UTF-16), its parts `counts` characters long (body, footnotes, headers,
 /// macros, comments, endnotes, text boxes).
 fn word97(pieces: &[(&str, bool)], counts: [u32; 7], flags: u16) -> Vec<u8> {
+    word97_deleting(pieces, counts, flags, None)
+}
+
+/// [`word97`], the characters `deleted` of its first piece (one byte each)
+/// marked as deleted by a tracked change.
+fn word97_deleting(
+    pieces: &[(&str, bool)],
+    counts: [u32; 7],
+    flags: u16,
+    deleted: Option<(u32, u32)>,
+) -> Vec<u8> {
     let mut doc = vec![0u8; 1024];
     put16(&mut doc, 0, 0xA5EC);
     put16(&mut doc, 2, 193);
@@ -67,7 +78,40 @@ fn word97(pieces: &[(&str, bool)], counts: [u32; 7], flags: u16) -> Vec<u8> {
     table.extend_from_slice(&plc);
     put32(&mut doc, 154 + 33 * 8, clx_at as u32);
     put32(&mut doc, 154 + 33 * 8 + 4, (table.len() - clx_at) as u32);
+    if let Some((from, to)) = deleted {
+        // one page of character runs: the deleted run, its properties
+        // `sprmCFRMarkDel` = 1; the table's list names the page
+        doc.resize(doc.len().div_ceil(512) * 512, 0);
+        let pn = (doc.len() / 512) as u32;
+        let mut page = vec![0u8; 512];
+        put32(&mut page, 0, 1024 + from);
+        put32(&mut page, 4, 1024 + to);
+        page[8] = (256 / 2) as u8;
+        page[256..260].copy_from_slice(&[3, 0x00, 0x08, 1]);
+        page[511] = 1;
+        doc.extend_from_slice(&page);
+        let plc_at = table.len();
+        for v in [1024 + from, 1024 + to, pn] {
+            table.extend_from_slice(&v.to_le_bytes());
+        }
+        put32(&mut doc, 154 + 12 * 8, plc_at as u32);
+        put32(&mut doc, 154 + 12 * 8 + 4, 12);
+    }
     compound(&[("/WordDocument", doc), ("/1Table", table)])
+}
+
+#[test]
+fn text_a_tracked_change_deleted_is_not_read() {
+    let text = "Planen gjelder stryk dette fra 2025.\r";
+    let at = text.find("stryk").unwrap() as u32;
+    let file = word97_deleting(
+        &[(text, true)],
+        [text.len() as u32, 0, 0, 0, 0, 0, 0],
+        0,
+        Some((at, at + "stryk dette ".len() as u32)),
+    );
+    let read = extract(&file, Kind::Doc).expect("read");
+    assert_eq!(read.pages, ["Planen gjelder fra 2025.\n"]);
 }
 
 #[test]
