@@ -158,11 +158,17 @@ fn word(cf: &mut Compound<'_>) -> Result<OfficeText, OfficeError> {
     } else {
         (64 + 4 * 3, word97_text(cf, &doc, flags, &mut out.warnings)?)
     };
-    let ccp = |i: usize| u32_at(&doc, counts_at + 4 * i).unwrap_or(0) as usize;
+    let mut counts: Vec<usize> = (0..7)
+        .map(|i| u32_at(&doc, counts_at + 4 * i).unwrap_or(0) as usize)
+        .collect();
+    if counts.iter().all(|&n| n == 0) {
+        // counts a writer left out: all of the text is the body
+        counts[0] = units.len();
+    }
     let mut at = 0usize;
-    let mut parts = (0..7).map(|i| {
+    let mut parts = counts.iter().map(|&n| {
         let start = at.min(units.len());
-        at = at.saturating_add(ccp(i));
+        at = at.saturating_add(n);
         &units[start..at.min(units.len())]
     });
     let mut part = || parts.next().unwrap_or_default();

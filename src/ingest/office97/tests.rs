@@ -360,3 +360,10 @@ fn the_title_and_creation_date_come_from_the_summary_properties() {
     assert_eq!(read.title.as_deref(), Some("Regional plan for Helgeland"));
     assert_eq!(read.created.as_deref(), Some("2025-03-14"));
 }
+
+#[test]
+fn a_word_file_without_part_lengths_is_read_as_all_body() {
+    let file = word97(&[("Tekst uten lengder\r", true)], [0; 7], 0);
+    let read = extract(&file, Kind::Doc).expect("read");
+    assert_eq!(read.pages, ["Tekst uten lengder\n"]);
+}
