@@ -116,17 +116,18 @@ fn a_word_file_libreoffice_wrote_is_read_as_its_text_without_headers_or_deletion
     );
     assert!(!text.contains("naust Faktaboks"), "{text}");
     assert!(text.contains("Tørrfiskhjell"), "{text}");
-    found_by(
-        "lofoten-libreoffice.docx",
-        &[
-            ("Henningsvær havnedrift", true), // a footnote
-            ("kystleden", true),              // an endnote
-            ("kaianlegg", true),              // the text box
-            ("strykningsord", false),         // deleted by a tracked change
-            ("Toppteksten Vestvågøy", false), // the running header
-        ],
-    );
+    found_by("lofoten-libreoffice.docx", LOFOTEN_PARTS);
 }
+
+/// What the Lofoten fixtures' parts are found by, in every format they are
+/// saved in: their notes and text box, not their deletion or header.
+const LOFOTEN_PARTS: &[(&str, bool)] = &[
+    ("Henningsvær havnedrift", true), // a footnote
+    ("kystleden", true),              // an endnote
+    ("kaianlegg", true),              // the text box
+    ("strykningsord", false),         // deleted by a tracked change
+    ("Toppteksten Vestvågøy", false), // the running header
+];
 
 /// Whether each query finds `file` among its hits, as `cases` says.
 fn found_by(file: &str, cases: &[(&str, bool)]) {
@@ -180,16 +181,7 @@ fn a_word_97_file_is_read_as_its_text_notes_and_text_boxes_without_headers_or_de
     // a table's row on a line, its cells apart
     assert!(text.contains("Tørrfiskhjell\tKommunen"), "{text}");
     assert!(!text.contains("HYPERLINK"), "{text}");
-    found_by(
-        "lofoten-libreoffice.doc",
-        &[
-            ("Henningsvær havnedrift", true), // a footnote
-            ("kystleden", true),              // an endnote
-            ("kaianlegg", true),              // the text box
-            ("strykningsord", false),         // deleted by a tracked change
-            ("Toppteksten Vestvågøy", false), // the running header
-        ],
-    );
+    found_by("lofoten-libreoffice.doc", LOFOTEN_PARTS);
 }
 
 #[test]
