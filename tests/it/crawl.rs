@@ -525,6 +525,46 @@ fn a_linked_pdf_is_ingested_with_the_page_as_context() {
 }
 
 #[test]
+fn linked_word_97_and_excel_files_are_fetched_and_indexed() {
+    // links ending in .doc and .xlsx were skipped by their extension
+    let site = Site::start();
+    site.page(
+        "/",
+        "Vedlegg",
+        &["/filer/tiltaksplan.doc", "/filer/prosjektliste.xlsx"],
+    );
+    for (path, content_type, file) in [
+        (
+            "/filer/tiltaksplan.doc",
+            "application/msword",
+            "office/lofoten-libreoffice.doc",
+        ),
+        (
+            "/filer/prosjektliste.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "office/prosjektliste-aurora.xlsx",
+        ),
+    ] {
+        site.set(
+            path,
+            Route {
+                status: 200,
+                content_type,
+                body: std::fs::read(fixture(file)).unwrap(),
+                ..Route::default()
+            },
+        );
+    }
+    let index = Index::in_ram().unwrap();
+    let s = run(&index, &site, &opts());
+    assert!(s.failed.is_empty(), "{s:?}");
+    let d = doc(&index, &site.url("/filer/tiltaksplan.doc")).expect("doc indexed");
+    assert_eq!(d.format, Format::Doc);
+    let d = doc(&index, &site.url("/filer/prosjektliste.xlsx")).expect("xlsx indexed");
+    assert_eq!(d.format, Format::Xlsx);
+}
+
+#[test]
 fn a_recrawl_sends_conditional_requests_and_reindexes_only_the_changed_page() {
     let site = Site::start();
     let with_etag = |title: &str, links: &[&str], etag: &str| Route {
