@@ -26,7 +26,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::office::{number, OfficeError, OfficeText, MAX_SLIDES};
+use super::office::{number, serial_date, OfficeError, OfficeText, MAX_SLIDES};
 
 /// Most bytes read of one stream.
 const MAX_STREAM_BYTES: u64 = 256 * 1024 * 1024;
@@ -458,6 +458,7 @@ fn workbook(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
     })?;
     let mut out = OfficeText::default();
     let names = book.sheet_names();
+    let from_1904 = book.has_1904_epoch();
     if names.len() > MAX_SLIDES {
         out.warnings.push(format!(
             "partly extracted: only the first {MAX_SLIDES} of {} sheets are read",
@@ -478,7 +479,7 @@ fn workbook(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
         let mut page = String::new();
         super::office::push_line(&mut page, super::office::sheet_name(&name));
         for row in range.rows() {
-            let cells: Vec<String> = row.iter().map(cell_text).collect();
+            let cells: Vec<String> = row.iter().map(|c| cell_text(c, from_1904)).collect();
             let line = cells.join("\t");
             super::office::push_line(&mut page, line.trim_end_matches('\t'));
         }
@@ -496,18 +497,17 @@ fn workbook(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
 }
 
 /// A cell as a reader sees it: text, a number without binary noise, a
-/// date as a date; booleans and errors left out.
-fn cell_text(cell: &calamine::Data) -> String {
+/// date as a date (counted from 1904 in a workbook that says so);
+/// booleans and errors left out.
+fn cell_text(cell: &calamine::Data, from_1904: bool) -> String {
     use calamine::Data;
     match cell {
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_string(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => number(*f),
-        Data::DateTime(d) if d.is_datetime() => match d.as_datetime() {
-            Some(t) if t.time() == chrono::NaiveTime::MIN => t.format("%Y-%m-%d").to_string(),
-            Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
-            None => number(d.as_f64()),
-        },
+        Data::DateTime(d) if d.is_datetime() => {
+            serial_date(d.as_f64(), from_1904).unwrap_or_else(|| number(d.as_f64()))
+        }
         Data::DateTime(d) => number(d.as_f64()),
         _ => String::new(),
     }
