@@ -723,14 +723,7 @@ fn summary(cf: &mut Compound<'_>) -> (Option<String>, Option<String>) {
     };
     let code_page = property(1)
         .and_then(|at| u16_at(&b, at + 4))
-        .and_then(|cp| match cp {
-            1200 => Some(encoding_rs::UTF_16LE),
-            65001 => Some(encoding_rs::UTF_8),
-            cp @ 1250..=1258 => {
-                encoding_rs::Encoding::for_label(format!("windows-{cp}").as_bytes())
-            }
-            _ => None,
-        })
+        .and_then(|cp| super::text::code_page(i64::from(cp)))
         .unwrap_or(encoding_rs::WINDOWS_1252);
     let title = property(2).and_then(|at| {
         let kind = u32_at(&b, at)?;

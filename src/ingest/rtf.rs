@@ -382,7 +382,7 @@ impl Reader {
         }
         match word {
             "ansicpg" => {
-                if let Some(e) = param.and_then(code_page) {
+                if let Some(e) = param.and_then(super::text::code_page) {
                     self.encoding = e;
                 }
             }
@@ -472,22 +472,6 @@ impl Reader {
         }
         into.push_str(s);
     }
-}
-
-/// The encoding of Windows code page `n` (`\ansicpgN`).
-fn code_page(n: i64) -> Option<&'static Encoding> {
-    let label = match n {
-        65001 => "utf-8".to_string(),
-        10000 => "macintosh".to_string(),
-        932 => "shift_jis".to_string(),
-        936 => "gbk".to_string(),
-        949 => "euc-kr".to_string(),
-        950 => "big5".to_string(),
-        874 => "windows-874".to_string(),
-        1250..=1258 => format!("windows-{n}"),
-        _ => return None,
-    };
-    Encoding::for_label(label.as_bytes())
 }
 
 #[cfg(test)]

@@ -91,6 +91,24 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
+/// The encoding of Windows code page `n` (RTF's `\ansicpgN`, a property
+/// set's code-page property).
+pub(crate) fn code_page(n: i64) -> Option<&'static encoding_rs::Encoding> {
+    let label = match n {
+        65001 => "utf-8".to_string(),
+        1200 => "utf-16le".to_string(),
+        10000 => "macintosh".to_string(),
+        932 => "shift_jis".to_string(),
+        936 => "gbk".to_string(),
+        949 => "euc-kr".to_string(),
+        950 => "big5".to_string(),
+        874 => "windows-874".to_string(),
+        1250..=1258 => format!("windows-{n}"),
+        _ => return None,
+    };
+    encoding_rs::Encoding::for_label(label.as_bytes())
+}
+
 /// A UTF-8 text with a few bytes that are not (a `©` pasted in as Latin-1,
 /// one file appended to another): the UTF-8 read as UTF-8 and each byte
 /// that is not as Windows-1252, when the text holds at least as many
