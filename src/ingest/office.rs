@@ -95,9 +95,10 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
         Kind::Odt | Kind::Odp | Kind::Ods => ("content.xml", &[], "meta.xml"),
     };
     if kind == Kind::Xlsx {
+        let workbook = list_part(&mut zip, body, &mut out.warnings)?;
         let sheets = listed_parts(
             &mut zip,
-            (body, "sheet"),
+            (body, &workbook, "sheet"),
             "xl/worksheets/sheet",
             &mut out.warnings,
         )?;
@@ -119,10 +120,8 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
                 .flatten()
                 .map(|xml| date_styles(&xml))
                 .unwrap_or_default(),
-            from_1904: part(&mut zip, body, MAX_PART_BYTES, &mut out.warnings)
-                .ok()
-                .flatten()
-                .and_then(|xml| attributes_of(&xml, "workbookPr", "date1904").pop())
+            from_1904: attributes_of(&workbook, "workbookPr", "date1904")
+                .pop()
                 .is_some_and(|v| v == "1" || v == "true"),
         };
         // a sheet's name first: what its rows are (`Budsjett 2025`)
@@ -133,9 +132,10 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
             (page, None)
         });
     } else if kind == Kind::Pptx {
+        let presentation = list_part(&mut zip, body, &mut out.warnings)?;
         let slides = listed_parts(
             &mut zip,
-            (body, "sldId"),
+            (body, &presentation, "sldId"),
             "ppt/slides/slide",
             &mut out.warnings,
         )?;
@@ -180,22 +180,32 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
     Ok(out)
 }
 
+/// The part that lists a presentation's slides or a workbook's sheets
+/// (`ppt/presentation.xml`, `xl/workbook.xml`): the file has no text
+/// without it.
+fn list_part(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    list: &'static str,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<u8>, OfficeError> {
+    part(zip, list, MAX_PART_BYTES, warnings)?.ok_or(OfficeError::NoBody(list))
+}
+
 /// The parts a list part names, in its order: a presentation's slides in
 /// the order it shows them, a workbook's sheets in tab order
-/// (the part `list` with an `element` per part, its `r:id` resolved
+/// (`listed`, the part `list` with an `element` per part, its `r:id` resolved
 /// through the list's relationships, `folder/_rels/list.rels`); the parts
 /// named `numbered`N`.xml`, by number, when those cannot be read.
 fn listed_parts(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    (list, element): (&'static str, &str),
+    (list, listed, element): (&str, &[u8], &str),
     numbered: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<(String, String)>, OfficeError> {
-    let listed = part(zip, list, MAX_PART_BYTES, warnings)?.ok_or(OfficeError::NoBody(list))?;
     let (folder, file) = list.rsplit_once('/').unwrap_or(("", list));
-    let ids = attributes_of(&listed, element, "r:id");
+    let ids = attributes_of(listed, element, "r:id");
     // each element's `name` (a sheet's; empty for a slide), beside its id
-    let labels = attributes_of(&listed, element, "name");
+    let labels = attributes_of(listed, element, "name");
     let rels = part(
         zip,
         &format!("{folder}/_rels/{file}.rels"),

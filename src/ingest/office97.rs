@@ -200,17 +200,21 @@ fn word97_text(
         "/0Table"
     };
     let table = stream(cf, table_name)?.ok_or(OfficeError::NoBody("1Table"))?;
-    // FibRgFcLcb97: where the piece table is (`fcClx`, `lcbClx`, pair 33)
-    let pairs = u16_at(doc, 152).unwrap_or(0) as usize;
-    if pairs < 34 {
+    const CLX: usize = 33;
+    if (u16_at(doc, 152).unwrap_or(0) as usize) <= CLX {
         return Err(damaged("no piece table"));
     }
-    let fc_clx = u32_at(doc, 154 + 33 * 8).unwrap_or(0) as usize;
-    let lcb_clx = u32_at(doc, 154 + 33 * 8 + 4).unwrap_or(0) as usize;
-    let clx = table
-        .get(fc_clx..fc_clx.saturating_add(lcb_clx))
+    let clx = table_part(doc, &table, CLX)
         .ok_or_else(|| damaged("the piece table lies outside its stream"))?;
     pieces(doc, clx, false, &deleted_runs(doc, &table), warnings)
+}
+
+/// The part of the table stream the FIB's pair `index` of `FibRgFcLcb97`
+/// (an offset `fcX` and a length `lcbX`) names; `None` when it lies outside.
+fn table_part<'t>(doc: &[u8], table: &'t [u8], index: usize) -> Option<&'t [u8]> {
+    let at = u32_at(doc, 154 + 8 * index)? as usize;
+    let len = u32_at(doc, 154 + 8 * index + 4)? as usize;
+    table.get(at..at.saturating_add(len))
 }
 
 /// Where in the document stream the text a tracked change deleted lies
@@ -218,9 +222,8 @@ fn word97_text(
 /// pages ([MS-DOC] 2.9.44) whose properties hold `sprmCFRMarkDel`.
 fn deleted_runs(doc: &[u8], table: &[u8]) -> Vec<(usize, usize)> {
     const SPRM_C_F_RMARK_DEL: u16 = 0x0800;
-    let at = u32_at(doc, 154 + 12 * 8).unwrap_or(0) as usize;
-    let len = u32_at(doc, 154 + 12 * 8 + 4).unwrap_or(0) as usize;
-    let Some(plc) = table.get(at..at.saturating_add(len)) else {
+    const PLCF_BTE_CHPX: usize = 12;
+    let Some(plc) = table_part(doc, table, PLCF_BTE_CHPX) else {
         return Vec::new();
     };
     // n + 1 file positions, then n page numbers
