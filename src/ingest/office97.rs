@@ -650,12 +650,13 @@ fn powerpoint(cf: &mut Compound<'_>) -> Result<OfficeText, OfficeError> {
     let persist = persist_directory(&cu, &b);
     // the current document container: the directory's, else the last one
     // stored (an incremental save appends a new one)
-    let doc_ref = u32_at(&cu, 16)
+    let container =
+        |at: usize, kind: u16| record_at(&b, at).filter(|r| r.kind == kind && r.container);
+    // the current edit names the document's persist id
+    let document = u32_at(&cu, 16)
         .and_then(|edit| u32_at(&b, edit as usize + 24))
         .and_then(|id| persist.get(&id))
-        .and_then(|&at| record_at(&b, at))
-        .filter(|r| r.kind == RT_DOCUMENT && r.container);
-    let document = doc_ref
+        .and_then(|&at| container(at, RT_DOCUMENT))
         .or_else(|| {
             records(&b, 0..b.len())
                 .filter(|r| r.kind == RT_DOCUMENT && r.container)
@@ -687,8 +688,7 @@ fn powerpoint(cf: &mut Compound<'_>) -> Result<OfficeText, OfficeError> {
     for (id, page) in &mut slides {
         let Some(slide) = id
             .and_then(|id| persist.get(&id))
-            .and_then(|&at| record_at(&b, at))
-            .filter(|r| r.kind == RT_SLIDE && r.container)
+            .and_then(|&at| container(at, RT_SLIDE))
         else {
             continue;
         };
