@@ -95,7 +95,7 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
         Kind::Odt | Kind::Odp | Kind::Ods => ("content.xml", &[], "meta.xml"),
     };
     if kind == Kind::Xlsx {
-        let workbook = list_part(&mut zip, body, &mut out.warnings)?;
+        let workbook = body_part(&mut zip, body, &mut out.warnings)?;
         let sheets = listed_parts(
             &mut zip,
             (body, &workbook, "sheet"),
@@ -132,7 +132,7 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
             (page, None)
         });
     } else if kind == Kind::Pptx {
-        let presentation = list_part(&mut zip, body, &mut out.warnings)?;
+        let presentation = body_part(&mut zip, body, &mut out.warnings)?;
         let slides = listed_parts(
             &mut zip,
             (body, &presentation, "sldId"),
@@ -144,8 +144,7 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
             (read.text, read.title)
         });
     } else {
-        let xml = part(&mut zip, body, MAX_PART_BYTES, &mut out.warnings)?
-            .ok_or(OfficeError::NoBody(body))?;
+        let xml = body_part(&mut zip, body, &mut out.warnings)?;
         let read = read_body(&xml, kind);
         if read.broken {
             out.warnings.push(format!(
@@ -180,15 +179,14 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<OfficeText, OfficeError> {
     Ok(out)
 }
 
-/// The part that lists a presentation's slides or a workbook's sheets
-/// (`ppt/presentation.xml`, `xl/workbook.xml`): the file has no text
-/// without it.
-fn list_part(
+/// The part the file has no text without: the body of a text document,
+/// the part that lists a presentation's slides or a workbook's sheets.
+fn body_part(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    list: &'static str,
+    body: &'static str,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<u8>, OfficeError> {
-    part(zip, list, MAX_PART_BYTES, warnings)?.ok_or(OfficeError::NoBody(list))
+    part(zip, body, MAX_PART_BYTES, warnings)?.ok_or(OfficeError::NoBody(body))
 }
 
 /// The parts a list part names, in its order: a presentation's slides in
