@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Bounded fuzzing of the PDF, HTML, office-file and RTF extractors and the query language with
+# Bounded fuzzing of the PDF, HTML, office-file and RTF extractors, the scanned images' header
+# reader and the OCR word layout, and the query language with
 # libFuzzer (cargo fuzz), seeded from the committed fixtures. Not part of
 # `cargo test`: run it by hand or on a schedule.
 #
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     # default 300 s, all of pdf html office query
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     # default 300 s, all of pdf html office scan query
 #
 # A crash is written to fuzz/artifacts/TARGET/; copy it to tests/fixtures/fuzz/
 # (named after what it does) so the regression test replays it for ever.
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-300}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(pdf html office query)
+[ "${#targets[@]}" -gt 0 ] || targets=(pdf html office scan query)
 
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 # cargo fuzz needs nightly flags; use a nightly toolchain when there is one.
@@ -32,6 +33,7 @@ shopt -s nullglob globstar
 seed pdf tests/fixtures/**/*.pdf corpus/*.pdf tests/fixtures/fuzz/*.pdf
 seed html tests/fixtures/**/*.html corpus/*.html tests/fixtures/fuzz/*.html
 seed office tests/fixtures/office/* tests/fixtures/fuzz/*.docx tests/fixtures/fuzz/*.odt tests/fixtures/fuzz/*.rtf
+seed scan tests/fixtures/scans/* tests/fixtures/fuzz/*.tif tests/fixtures/fuzz/*.png tests/fixtures/fuzz/*.jpg
 # Real third-party PDFs make far better seeds, where the shared test data is at hand.
 if [ -d ../shared/testdata/pdfs ]; then
   find ../shared/testdata/pdfs -name '*.pdf' -size -512k | sort | head -300 | while read -r f; do

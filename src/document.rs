@@ -45,6 +45,12 @@ pub enum Format {
     Xls,
     /// A PowerPoint 97–2003 presentation (`.ppt`).
     Ppt,
+    /// A scanned image in TIFF (one page or many), read by OCR.
+    Tiff,
+    /// A scanned image in PNG, read by OCR.
+    Png,
+    /// A scanned image in JPEG, read by OCR.
+    Jpeg,
 }
 
 impl Format {
@@ -64,6 +70,9 @@ impl Format {
             Format::Doc => "doc",
             Format::Xls => "xls",
             Format::Ppt => "ppt",
+            Format::Tiff => "tiff",
+            Format::Png => "png",
+            Format::Jpeg => "jpeg",
         }
     }
 
@@ -87,7 +96,15 @@ impl Format {
             Format::Doc => "application/msword",
             Format::Xls => "application/vnd.ms-excel",
             Format::Ppt => "application/vnd.ms-powerpoint",
+            Format::Tiff => "image/tiff",
+            Format::Png => "image/png",
+            Format::Jpeg => "image/jpeg",
         }
+    }
+
+    /// Whether this is a scanned image, whose text only OCR reads.
+    pub fn is_image(self) -> bool {
+        matches!(self, Format::Tiff | Format::Png | Format::Jpeg)
     }
 
     /// Parse the name written by [`Format::as_str`].
@@ -106,6 +123,9 @@ impl Format {
             "doc" => Some(Format::Doc),
             "xls" => Some(Format::Xls),
             "ppt" => Some(Format::Ppt),
+            "tiff" => Some(Format::Tiff),
+            "png" => Some(Format::Png),
+            "jpeg" => Some(Format::Jpeg),
             _ => None,
         }
     }

@@ -31,6 +31,10 @@ pub enum ExtractError {
     /// A scan without a text layer.
     #[error("the PDF has no text layer ({0} image-only pages)\nhint: run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the result")]
     ImageOnly(usize),
+    /// A scanned image (TIFF, PNG, JPEG), whose text only OCR reads, with
+    /// OCR off.
+    #[error("a scanned image ({}) whose text only OCR reads, and OCR is off\nhint: ingest it with --ocr auto (the default)", .0.as_str())]
+    ScannedImage(crate::document::Format),
     /// Broken or truncated file.
     #[error("the file is damaged: {0}")]
     Malformed(String),

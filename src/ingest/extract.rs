@@ -236,6 +236,10 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
         Format::Doc => from_office97(bytes, office97::Kind::Doc)?,
         Format::Xls => from_office97(bytes, office97::Kind::Xls)?,
         Format::Ppt => from_office97(bytes, office97::Kind::Ppt)?,
+        // read by OCR, outside the worker (`ingest::with_ocr`)
+        Format::Tiff | Format::Png | Format::Jpeg => {
+            return Err(ExtractError::ScannedImage(format));
+        }
         Format::Rtf => {
             let r = rtf::extract(bytes);
             let text = text::join_broken_lines(&text::tidy(&r.text));

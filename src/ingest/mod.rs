@@ -408,14 +408,28 @@ pub fn extract_file(
 
 /// Read the pages of a PDF that have no text layer by OCR, as `opts.ocr`
 /// says: every page of an image-only PDF, the empty pages of one that holds
-/// images (scanned annexes), or every page with `--ocr force`.
+/// images (scanned annexes), or every page with `--ocr force`; and every
+/// page of a scanned image (TIFF, PNG, JPEG).
 fn with_ocr(
     bytes: &[u8],
     extracted: std::result::Result<Extracted, ExtractError>,
     opts: &Options,
 ) -> std::result::Result<Extracted, ExtractError> {
-    let (mut x, pages): (Extracted, Vec<u32>) = match (opts.ocr.mode, extracted) {
+    let memory = supervisor::memory_limit();
+    let (x, pages): (Extracted, Vec<u32>) = match (opts.ocr.mode, extracted) {
         (ocr::Mode::Off, r) => return r,
+        (_, Err(ExtractError::ScannedImage(format))) => {
+            let read = ocr::read_image(bytes, format, &opts.ocr, opts.limits.timeout, memory)?;
+            let n = read.texts.len();
+            let x = Extracted {
+                pages: vec![String::new(); n],
+                paged: true,
+                format: Some(format),
+                has_images: true,
+                ..Extracted::default()
+            };
+            return with_ocr_pages(x, (1..=n as u32).collect(), read);
+        }
         (_, Err(ExtractError::ImageOnly(n))) => (
             Extracted {
                 pages: vec![String::new(); n],
@@ -440,13 +454,17 @@ fn with_ocr(
     if pages.is_empty() {
         return Ok(x);
     }
-    let read = ocr::read_pages(
-        bytes,
-        &pages,
-        &opts.ocr,
-        opts.limits.timeout,
-        supervisor::memory_limit(),
-    )?;
+    let read = ocr::read_pages(bytes, &pages, &opts.ocr, opts.limits.timeout, memory)?;
+    with_ocr_pages(x, pages, read)
+}
+
+/// `x` with `pages` (1-based) as OCR `read` them; an error when no page of
+/// it has text after all.
+fn with_ocr_pages(
+    mut x: Extracted,
+    pages: Vec<u32>,
+    read: ocr::Read,
+) -> std::result::Result<Extracted, ExtractError> {
     for (&page, text) in pages.iter().zip(read.texts) {
         if let Some(slot) = x.pages.get_mut(page as usize - 1) {
             *slot = text::join_broken_lines(&text::tidy(&text));

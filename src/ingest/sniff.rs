@@ -14,15 +14,22 @@ pub enum Sniffed {
     Empty,
 }
 
+/// Scanned images, read by OCR: PNG, JPEG and TIFF (classic and BigTIFF,
+/// either byte order).
+const IMAGES: &[(&[u8], Format)] = &[
+    (b"\x89PNG\r\n\x1a\n", Format::Png),
+    (b"\xff\xd8\xff", Format::Jpeg),
+    (b"II*\x00", Format::Tiff),
+    (b"MM\x00*", Format::Tiff),
+    (b"II+\x00", Format::Tiff),
+    (b"MM\x00+", Format::Tiff),
+];
+
 const MAGICS: &[(&[u8], &str)] = &[
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
     (b"GIF87a", "GIF image"),
     (b"GIF89a", "GIF image"),
     (b"\x1f\x8b", "gzip archive"),
     (b"\x7fELF", "executable"),
-    (b"II*\x00", "TIFF image"),
-    (b"MM\x00*", "TIFF image"),
     (b"BZh", "bzip2 archive"),
     (b"\xfd7zXZ\x00", "xz archive"),
     (b"7z\xbc\xaf\x27\x1c", "7z archive"),
@@ -142,6 +149,9 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     }
     if bytes.starts_with(LEGACY_OFFICE) {
         return compound_kind(bytes);
+    }
+    if let Some((_, format)) = IMAGES.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return Sniffed::Known(*format);
     }
     for (magic, name) in MAGICS {
         // a magic of letters (`GIF89a`, `RIFF`) opens a text too: the binary
@@ -347,13 +357,26 @@ mod tests {
     #[test]
     fn binary_formats_are_named() {
         assert_eq!(
-            sniff(b"\x89PNG\r\n\x1a\n...."),
-            Sniffed::Unsupported("PNG image")
+            sniff(b"GIF89a\x01\0\x01\0\0"),
+            Sniffed::Unsupported("GIF image")
         );
         assert_eq!(
             sniff(&[0u8, 1, 2, 3, 0, 0, 9]),
             Sniffed::Unsupported("binary data")
         );
         assert_eq!(sniff(b""), Sniffed::Empty);
+    }
+
+    #[test]
+    fn scanned_images_are_known_by_their_magic() {
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Sniffed::Known(Format::Png));
+        assert_eq!(sniff(b"\xff\xd8\xff\xe0.."), Sniffed::Known(Format::Jpeg));
+        for tiff in [
+            &b"II*\0\x08\0\0\0"[..],
+            b"MM\0*\0\0\0\x08",
+            b"II+\0\x08\0\0\0",
+        ] {
+            assert_eq!(sniff(tiff), Sniffed::Known(Format::Tiff));
+        }
     }
 }

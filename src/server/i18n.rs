@@ -335,7 +335,7 @@ pub(crate) static EN: Strings = Strings {
         incomplete: "Parts of this document could not be read; the text below is incomplete.",
     },
     language_name: Language::name_en,
-    doctypes: &[("/pdf", "PDF"), ("/html", "Web page"), ("/text", "Text"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003")],
+    doctypes: &[("/pdf", "PDF"), ("/html", "Web page"), ("/text", "Text"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003"), ("/tiff", "Scan (TIFF)"), ("/png", "Scan (PNG)"), ("/jpeg", "Scan (JPEG)")],
     qualities: &[
         ("/ocr-damaged", "OCR-damaged text"),
         ("/partly-extracted", "Partly extracted"),
@@ -429,7 +429,7 @@ pub(crate) static NB: Strings = Strings {
         incomplete: "Deler av dokumentet kunne ikke leses; teksten nedenfor er ufullstendig.",
     },
     language_name: Language::name_nb,
-    doctypes: &[("/pdf", "PDF"), ("/html", "Nettside"), ("/text", "Tekst"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003")],
+    doctypes: &[("/pdf", "PDF"), ("/html", "Nettside"), ("/text", "Tekst"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003"), ("/tiff", "Skannet bilde (TIFF)"), ("/png", "Skannet bilde (PNG)"), ("/jpeg", "Skannet bilde (JPEG)")],
     qualities: &[
         ("/ocr-damaged", "OCR-skadet tekst"),
         ("/partly-extracted", "Delvis lest"),
@@ -523,7 +523,7 @@ pub(crate) static NN: Strings = Strings {
         incomplete: "Delar av dokumentet kunne ikkje lesast; teksten nedanfor er ufullstendig.",
     },
     language_name: Language::name_nb,
-    doctypes: &[("/pdf", "PDF"), ("/html", "Nettside"), ("/text", "Tekst"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003")],
+    doctypes: &[("/pdf", "PDF"), ("/html", "Nettside"), ("/text", "Tekst"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003"), ("/tiff", "Skanna bilete (TIFF)"), ("/png", "Skanna bilete (PNG)"), ("/jpeg", "Skanna bilete (JPEG)")],
     qualities: &[
         ("/ocr-damaged", "OCR-skadd tekst"),
         ("/partly-extracted", "Delvis lesen"),
@@ -617,7 +617,7 @@ pub(crate) static SV: Strings = Strings {
         incomplete: "Delar av dokumentet kunde inte läsas; texten nedan är ofullständig.",
     },
     language_name: language_name_sv,
-    doctypes: &[("/pdf", "PDF"), ("/html", "Webbsida"), ("/text", "Text"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003")],
+    doctypes: &[("/pdf", "PDF"), ("/html", "Webbsida"), ("/text", "Text"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003"), ("/tiff", "Skannad bild (TIFF)"), ("/png", "Skannad bild (PNG)"), ("/jpeg", "Skannad bild (JPEG)")],
     qualities: &[
         ("/ocr-damaged", "OCR-skadad text"),
         ("/partly-extracted", "Delvis läst"),
@@ -713,7 +713,7 @@ pub(crate) static DA: Strings = Strings {
         incomplete: "Dele af dokumentet kunne ikke læses; teksten nedenfor er ufuldstændig.",
     },
     language_name: language_name_da,
-    doctypes: &[("/pdf", "PDF"), ("/html", "Webside"), ("/text", "Tekst"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003")],
+    doctypes: &[("/pdf", "PDF"), ("/html", "Webside"), ("/text", "Tekst"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003"), ("/tiff", "Scannet billede (TIFF)"), ("/png", "Scannet billede (PNG)"), ("/jpeg", "Scannet billede (JPEG)")],
     qualities: &[
         ("/ocr-damaged", "OCR-beskadiget tekst"),
         ("/partly-extracted", "Delvist læst"),
@@ -807,7 +807,7 @@ pub(crate) static FI: Strings = Strings {
         incomplete: "Osaa asiakirjasta ei voitu lukea; alla oleva teksti on vajaa.",
     },
     language_name: language_name_fi,
-    doctypes: &[("/pdf", "PDF"), ("/html", "Verkkosivu"), ("/text", "Teksti"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003")],
+    doctypes: &[("/pdf", "PDF"), ("/html", "Verkkosivu"), ("/text", "Teksti"), ("/docx", "Word"), ("/odt", "OpenDocument"), ("/pptx", "PowerPoint"), ("/odp", "OpenDocument"), ("/rtf", "RTF"), ("/xlsx", "Excel"), ("/ods", "OpenDocument"), ("/doc", "Word 97–2003"), ("/xls", "Excel 97–2003"), ("/ppt", "PowerPoint 97–2003"), ("/tiff", "Skannattu kuva (TIFF)"), ("/png", "Skannattu kuva (PNG)"), ("/jpeg", "Skannattu kuva (JPEG)")],
     qualities: &[
         ("/ocr-damaged", "OCR-vaurioitunut teksti"),
         ("/partly-extracted", "Osittain luettu"),

@@ -354,6 +354,23 @@ fn hostile_samples(seed: u64) -> Vec<Sample> {
             add(&name, bytes, Expect::Survive);
         }
     }
+    // scanned images: a TIFF cut short and with bits flipped in its pages,
+    // a PNG declaring ten billion pixels, a TIFF whose page chain loops
+    let tiff = std::fs::read(crate::common::fixture("scans/long-report-pages-4-5.tif")).unwrap();
+    let cuts = [tiff.len() / 3, tiff.len() * 9 / 10];
+    for (name, bytes) in damaged_copies(&tiff, "tif", &cuts, 2, 16, &mut rng) {
+        add(&name, bytes, Expect::Survive);
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(100_000u32.to_be_bytes());
+    png.extend(100_000u32.to_be_bytes());
+    png.extend(b"\x08\x00\x00\x00\x00");
+    add("bomb.png", png, Expect::Fail);
+    let mut looped = b"II*\0\x08\0\0\0\x02\0".to_vec();
+    looped.extend(b"\0\x01\x03\0\x01\0\0\0\xb0\x09\0\0");
+    looped.extend(b"\x01\x01\x03\0\x01\0\0\0\xb4\x0d\0\0");
+    looped.extend(8u32.to_le_bytes());
+    add("looped.tif", looped, Expect::Fail);
     // 4 GB of zeros in a 2 MB body part: inflated to the part limit only
     add(
         "bomb.docx",

@@ -688,6 +688,110 @@ fn a_scanned_pdf_is_read_by_ocr_and_found_by_its_words() {
     );
 }
 
+/// A two-page TIFF (a fax or an archive scanner's file) is a document of
+/// two pages, each read by OCR, and a word of its second page is found on
+/// that page.
+#[test]
+fn a_scanned_tiff_is_read_page_by_page_and_found_by_its_words() {
+    let tiff = fixture("scans/long-report-pages-4-5.tif");
+    let (_index_dir, index, s) = ingest_fresh(&[tiff.display().to_string()], &options());
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    let (id, _) = index.sources().unwrap().remove(0);
+    let d = index.get_document(&id).unwrap().unwrap();
+    assert_eq!(d.format, Format::Tiff);
+    assert_eq!(d.pages, 2);
+    assert!(
+        d.ocr_damaged,
+        "OCR'd text must get the OCR-tolerant matching"
+    );
+    let on = |page: u32| -> String {
+        d.passages
+            .iter()
+            .filter(|p| p.page == Some(page))
+            .map(|p| p.text.as_str())
+            .collect()
+    };
+    assert!(on(1).contains("Kunnskapsgrunnlag"), "{}", on(1));
+    assert!(on(2).contains("Snøhvitfjorden"), "{}", on(2));
+    assert!(!on(1).contains("Snøhvitfjorden"));
+    let r = searcher(&index)
+        .search(&kartotek::search::Request::new("Snøhvitfjorden"))
+        .unwrap();
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].page, Some(2));
+}
+
+/// A JPEG (a phone's or a scanner's picture of a page) is read by OCR; with
+/// OCR off it is refused with the reason and how to read it.
+#[test]
+fn a_scanned_jpeg_is_read_by_ocr_and_refused_with_a_hint_when_ocr_is_off() {
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-f", "5", "-l", "5", "-r", "150", "-gray", "-jpeg"])
+        .arg(fixture("long-report.pdf"))
+        .output()
+        .expect("pdftoppm (Debian poppler-utils) is needed for the OCR tests");
+    assert!(out.status.success(), "pdftoppm failed");
+    let dir = tempfile::tempdir().unwrap();
+    let jpeg = dir.path().join("side-5.jpg");
+    std::fs::write(&jpeg, &out.stdout).unwrap();
+    let (_index_dir, index, s) = ingest_fresh(&[jpeg.display().to_string()], &options());
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    assert_eq!(hits(&index, "Snøhvitfjorden"), 1);
+    let off = Options {
+        ocr: kartotek::ingest::ocr::Options {
+            mode: kartotek::ingest::ocr::Mode::Off,
+            ..Default::default()
+        },
+        ..options()
+    };
+    let (_other, _index, s) = ingest_fresh(&[jpeg.display().to_string()], &off);
+    assert_eq!(s.failed.len(), 1);
+    assert!(
+        s.failed[0].reason.contains("scanned image (jpeg)")
+            && s.failed[0].reason.contains("--ocr auto"),
+        "{}",
+        s.failed[0].reason
+    );
+}
+
+/// An image that cannot be a scanned page is refused from its header,
+/// before Tesseract starts: an icon, and a 50-byte PNG declaring ten
+/// billion pixels.
+#[test]
+fn icons_and_pixel_bombs_are_refused_from_their_headers() {
+    let png = |w: u32, h: u32| {
+        let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        b.extend(w.to_be_bytes());
+        b.extend(h.to_be_bytes());
+        b.extend(b"\x08\x00\x00\x00\x00\0\0\0\0IEND\xaeB`\x82");
+        b
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let icon = dir.path().join("ikon.png");
+    let bomb = dir.path().join("bombe.png");
+    std::fs::write(&icon, png(64, 64)).unwrap();
+    std::fs::write(&bomb, png(100_000, 100_000)).unwrap();
+    let (_index_dir, _index, s) = ingest_fresh(
+        &[icon.display().to_string(), bomb.display().to_string()],
+        &options(),
+    );
+    assert_eq!(s.failed.len(), 2, "{:?}", s.failed);
+    let reason = |name: &str| {
+        let f = s.failed.iter().find(|f| f.source.ends_with(name)).unwrap();
+        f.reason.clone()
+    };
+    assert!(
+        reason("ikon.png").contains("64 × 64 pixels, too small to be a scanned page"),
+        "{}",
+        reason("ikon.png")
+    );
+    assert!(
+        reason("bombe.png").contains("100000 × 100000 pixels, more than the 150 million"),
+        "{}",
+        reason("bombe.png")
+    );
+}
+
 /// A one-page text PDF in Helvetica (WinAnsi, so ä and ö are single bytes),
 /// one line per entry of `lines`.
 fn helvetica_pdf(lines: &[&str]) -> Vec<u8> {

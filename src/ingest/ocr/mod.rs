@@ -1,5 +1,9 @@
 //! OCR for scanned PDFs (issue 14): pages without a text layer are rendered
 //! by poppler's `pdftoppm` and read by Tesseract 5, both as child processes.
+//! Scanned images (TIFF, PNG, JPEG) go to Tesseract as they are, a page at
+//! a time, after [`image`] has read their pages' sizes from the headers;
+//! [`words`] lays out what Tesseract read and leaves out what it read into
+//! a picture.
 //!
 //! Why the command-line tools and not their libraries: both are Debian
 //! packages a user already has (`poppler-utils`, `tesseract-ocr` with its
@@ -30,6 +34,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::ExtractError;
+
+pub mod image;
+pub mod words;
 
 /// Long side of a rendered page, in pixels: A4 at 300 dpi.
 pub(crate) const MAX_SIDE_PIXELS: u32 = 3508;
@@ -111,16 +118,7 @@ pub(crate) fn read_pages(
     timeout: Duration,
     memory: u64,
 ) -> Result<Read, ExtractError> {
-    let err = |what: &str, f: Failure| ocr_error(what, f, timeout);
-    let installed = installed_langs()?;
-    let auto = opts.langs == AUTO;
-    let mut langs = if auto {
-        FIRST_PASS_LANGS.to_string()
-    } else {
-        opts.langs.clone()
-    };
-    check_langs(&langs, &installed)?;
-    let mut chosen = !auto;
+    let mut reader = Reader::new(opts, "the PDF has no text layer", timeout, memory)?;
     let mut texts = Vec::with_capacity(pages.len());
     let mut warnings = Vec::new();
     let pixels = image_pixels(pdf, Instant::now() + timeout, memory);
@@ -154,38 +152,173 @@ pub(crate) fn read_pages(
             deadline,
             memory,
         )
-        .map_err(|e| err(&format!("rendering page {page}"), e))?;
+        .map_err(|e| reader.error(&format!("rendering page {page}"), e))?;
         if png.is_empty() {
             texts.push(String::new());
             continue;
         }
+        texts.push(reader.read(&png, page, &[], deadline)?);
+    }
+    Ok(Read { texts, warnings })
+}
+
+/// Most pixels of a page of an image file that OCR reads. Tesseract reads
+/// an image at its own resolution (nothing here rescales it, as `pdftoppm`
+/// does a PDF page), about 4 bytes a pixel and more: an A0 sheet scanned
+/// at 300 dpi is 140 million pixels.
+pub(crate) const MAX_IMAGE_PIXELS: u64 = 150_000_000;
+
+/// Fewest pixels of an image page worth reading: smaller images are
+/// icons, logos and buttons (a business card at 300 dpi is 630,000).
+pub(crate) const MIN_IMAGE_PIXELS: u64 = 160_000;
+
+/// Read a scanned image (`format` TIFF, PNG or JPEG) by OCR: a page of text
+/// for each page of the image (a TIFF may hold many), each read within
+/// `timeout`. Pages too large or too small to read are left empty, with a
+/// warning for the large; an image with no page worth reading is an error
+/// saying why.
+pub(crate) fn read_image(
+    bytes: &[u8],
+    format: crate::document::Format,
+    opts: &Options,
+    timeout: Duration,
+    memory: u64,
+) -> Result<Read, ExtractError> {
+    let sizes = image::page_sizes(bytes, format).map_err(ExtractError::Malformed)?;
+    let readable = |&(w, h): &(u64, u64)| {
+        let px = w.saturating_mul(h);
+        (MIN_IMAGE_PIXELS..=MAX_IMAGE_PIXELS).contains(&px) && w.min(h) >= 100
+    };
+    if !sizes.iter().any(readable) {
+        let (w, h) = sizes[0];
+        let px = w.saturating_mul(h);
+        let why = if px > MAX_IMAGE_PIXELS {
+            format!(
+                "an image of {w} × {h} pixels, more than the {} million OCR reads; the file is probably damaged or hostile",
+                MAX_IMAGE_PIXELS / 1_000_000
+            )
+        } else {
+            format!("an image of {w} × {h} pixels, too small to be a scanned page")
+        };
+        return Err(ExtractError::Unsupported(why));
+    }
+    let mut reader = Reader::new(opts, "the file is a scanned image", timeout, memory)?;
+    let mut texts = Vec::with_capacity(sizes.len());
+    let mut warnings = Vec::new();
+    for (i, size) in sizes.iter().enumerate() {
+        let page = i as u32 + 1;
+        if !readable(size) {
+            if size.0.saturating_mul(size.1) > MAX_IMAGE_PIXELS {
+                warnings.push(format!(
+                    "page {page} was not read by OCR: {} × {} pixels, more than the {} million it reads",
+                    size.0,
+                    size.1,
+                    MAX_IMAGE_PIXELS / 1_000_000
+                ));
+            }
+            texts.push(String::new());
+            continue;
+        }
+        // Tesseract reads one page of a multi-page TIFF when told which
+        let which = format!("tessedit_page_number={i}");
+        let extra: &[&str] = if sizes.len() > 1 {
+            &["-c", &which]
+        } else {
+            &[]
+        };
+        let deadline = Instant::now() + timeout;
+        texts.push(reader.read(bytes, page, extra, deadline)?);
+    }
+    if sizes.len() >= image::MAX_PAGES {
+        warnings.push(format!(
+            "only the first {} pages of the image were read",
+            image::MAX_PAGES
+        ));
+    }
+    Ok(Read { texts, warnings })
+}
+
+/// Tesseract, with the languages chosen as the module says: with `auto`,
+/// the first page that gives enough text names the document's language,
+/// which then reads the rest (and that page again, when its language was
+/// not in the first pass).
+struct Reader {
+    installed: Vec<String>,
+    langs: String,
+    chosen: bool,
+    /// What the file is, for the errors a missing tool gives.
+    subject: &'static str,
+    timeout: Duration,
+    memory: u64,
+}
+
+impl Reader {
+    fn new(
+        opts: &Options,
+        subject: &'static str,
+        timeout: Duration,
+        memory: u64,
+    ) -> Result<Reader, ExtractError> {
+        let installed = installed_langs(subject)?;
+        let auto = opts.langs == AUTO;
+        let langs = if auto {
+            FIRST_PASS_LANGS.to_string()
+        } else {
+            opts.langs.clone()
+        };
+        check_langs(&langs, &installed, subject)?;
+        Ok(Reader {
+            installed,
+            langs,
+            chosen: !auto,
+            subject,
+            timeout,
+            memory,
+        })
+    }
+
+    fn error(&self, what: &str, f: Failure) -> ExtractError {
+        ocr_error(self.subject, what, f, self.timeout)
+    }
+
+    /// The text of page `page` of `image` (`extra` arguments say which page
+    /// of a file of several), as [`words::text`] keeps it.
+    fn read(
+        &mut self,
+        image: &[u8],
+        page: u32,
+        extra: &[&str],
+        deadline: Instant,
+    ) -> Result<String, ExtractError> {
+        let (subject, timeout, memory) = (self.subject, self.timeout, self.memory);
         let read = |langs: &str| {
             run(
                 Command::new("tesseract")
                     .args(["stdin", "stdout", "-l", langs, "--psm", "3"])
+                    .args(extra)
+                    .arg("tsv")
                     .env("OMP_THREAD_LIMIT", "1"),
-                &png,
+                image,
                 deadline,
                 memory,
             )
-            .map(|t| String::from_utf8_lossy(&t).into_owned())
-            .map_err(|e| err(&format!("reading page {page}"), e))
+            .map(|t| words::text(&String::from_utf8_lossy(&t)))
+            .map_err(|e| ocr_error(subject, &format!("reading page {page}"), e, timeout))
         };
-        let mut text = read(&langs)?;
-        if !chosen && text.trim().chars().count() >= DETECT_MIN_CHARS {
-            chosen = true;
+        let mut text = read(&self.langs)?;
+        if !self.chosen && text.trim().chars().count() >= DETECT_MIN_CHARS {
+            self.chosen = true;
             let detected = crate::lang::detect(&fold_vowels(&text)).lang;
-            if let Some(better) = tesseract_langs_for(detected, &installed) {
+            if let Some(better) = tesseract_langs_for(detected, &self.installed) {
                 let again = !FIRST_PASS_LANGS.split('+').any(|l| better.starts_with(l));
-                langs = better;
                 if again {
-                    text = read(&langs)?;
+                    text = read(&better)?;
                 }
+                self.langs = better;
             }
         }
-        texts.push(text);
+        Ok(text)
     }
-    Ok(Read { texts, warnings })
 }
 
 /// The pixels each page's images declare, from `pdfimages -list` (poppler,
@@ -287,10 +420,10 @@ enum Failure {
     Failed(String),
 }
 
-fn ocr_error(what: &str, f: Failure, timeout: Duration) -> ExtractError {
+fn ocr_error(subject: &str, what: &str, f: Failure, timeout: Duration) -> ExtractError {
     match f {
         Failure::Missing(tool) => ExtractError::Unsupported(format!(
-            "the PDF has no text layer and OCR needs `{tool}`, which is not installed\nhint: install it (Debian: `apt-get install poppler-utils tesseract-ocr tesseract-ocr-nor`) or run with --ocr off"
+            "{subject}, and OCR needs `{tool}`, which is not installed\nhint: install it (Debian: `apt-get install poppler-utils tesseract-ocr tesseract-ocr-nor`) or run with --ocr off"
         )),
         Failure::Timeout => ExtractError::Timeout {
             seconds: timeout.as_secs(),
@@ -301,12 +434,12 @@ fn ocr_error(what: &str, f: Failure, timeout: Duration) -> ExtractError {
 }
 
 /// The languages Tesseract has data for (`tesseract --list-langs`).
-fn installed_langs() -> Result<Vec<String>, ExtractError> {
+fn installed_langs(subject: &str) -> Result<Vec<String>, ExtractError> {
     let out = Command::new("tesseract")
         .arg("--list-langs")
         .stdin(Stdio::null())
         .output()
-        .map_err(|_| ocr_error("", Failure::Missing("tesseract"), Duration::ZERO))?;
+        .map_err(|_| ocr_error(subject, "", Failure::Missing("tesseract"), Duration::ZERO))?;
     let listed =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     Ok(listed.lines().map(|l| l.trim().to_string()).collect())
@@ -314,7 +447,7 @@ fn installed_langs() -> Result<Vec<String>, ExtractError> {
 
 /// Every language asked for must have its data installed, or the file
 /// fails with what to install (Tesseract would quietly fall back).
-fn check_langs(langs: &str, installed: &[String]) -> Result<(), ExtractError> {
+fn check_langs(langs: &str, installed: &[String], subject: &str) -> Result<(), ExtractError> {
     let missing: Vec<&str> = langs
         .split('+')
         .filter(|l| !l.is_empty() && !installed.iter().any(|i| i == l))
@@ -323,7 +456,7 @@ fn check_langs(langs: &str, installed: &[String]) -> Result<(), ExtractError> {
         return Ok(());
     }
     Err(ExtractError::Unsupported(format!(
-        "the PDF has no text layer and Tesseract has no data for `{}`\nhint: install it (Debian: `apt-get install {}`) or choose others with --ocr-langs",
+        "{subject}, and Tesseract has no data for `{}`\nhint: install it (Debian: `apt-get install {}`) or choose others with --ocr-langs",
         missing.join("+"),
         missing
             .iter()

@@ -1,0 +1,123 @@
+//! A page's text from Tesseract's words (its `tsv` output: one row per
+//! word with its block, paragraph and line, and how confident it is), laid
+//! out as Tesseract's plain text is: words apart by spaces, lines on lines,
+//! a blank line between paragraphs.
+//!
+//! The confidences tell a page of text from a picture. Tesseract reads
+//! something into any photograph or drawing (`Te Hee ju far Mae … pa ra PA
+//! om Pra`), most of it below 60 of 100; the words of a scanned page score
+//! 85–96, and even a blurred, speckled, half-resolution scan whose words
+//! come out damaged has dozens of words of four letters or more at 60 or
+//! above. A page with fewer than [`MIN_CONFIDENT_WORDS`] such words is a
+//! picture, and reads as empty: its letters would be noise in the index.
+
+/// Confidence (0–100) at which Tesseract's reading of a word is trusted.
+const CONFIDENT: f32 = 60.0;
+/// Confident words of four letters or more a page needs to be text.
+pub const MIN_CONFIDENT_WORDS: usize = 3;
+
+/// The text of the words in `tsv`, or nothing when they look like what
+/// Tesseract reads into a picture (module doc).
+pub fn text(tsv: &str) -> String {
+    let mut out = String::new();
+    let mut last: Option<(&str, &str, &str, &str)> = None;
+    let mut confident = 0;
+    for row in tsv.lines() {
+        let cols: Vec<&str> = row.split('\t').collect();
+        // level page block paragraph line word left top width height conf text
+        let [level, page, block, par, line, _, _, _, _, _, conf, word] = cols[..] else {
+            continue;
+        };
+        let word = word.trim();
+        if level != "5" || word.is_empty() {
+            continue;
+        }
+        let conf: f32 = conf.trim().parse().unwrap_or(0.0);
+        if conf >= CONFIDENT && word.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+            confident += 1;
+        }
+        let here = (page, block, par, line);
+        match last {
+            None => {}
+            Some(prev) if (prev.0, prev.1, prev.2) != (page, block, par) => out.push_str("\n\n"),
+            Some(prev) if prev.3 != line => out.push('\n'),
+            Some(_) => out.push(' '),
+        }
+        out.push_str(word);
+        last = Some(here);
+    }
+    if confident < MIN_CONFIDENT_WORDS {
+        return String::new();
+    }
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str =
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext";
+
+    fn tsv(words: &[(u32, u32, u32, f32, &str)]) -> String {
+        let mut s = format!("{HEADER}\n1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t\n");
+        for (i, (block, par, line, conf, word)) in words.iter().enumerate() {
+            s += &format!("4\t1\t{block}\t{par}\t{line}\t0\t0\t0\t9\t9\t-1\t\n");
+            s += &format!("5\t1\t{block}\t{par}\t{line}\t{i}\t0\t0\t9\t9\t{conf}\t{word}\n");
+        }
+        s
+    }
+
+    #[test]
+    fn words_are_laid_out_in_lines_and_paragraphs() {
+        let t = tsv(&[
+            (1, 1, 1, 96.0, "Kystsoneplan"),
+            (1, 1, 1, 95.5, "for"),
+            (1, 1, 2, 91.0, "Nordland"),
+            (1, 2, 1, 93.0, "Havbruket"),
+            (2, 1, 1, 90.0, "veksler."),
+        ]);
+        assert_eq!(
+            text(&t),
+            "Kystsoneplan for\nNordland\n\nHavbruket\n\nveksler.\n"
+        );
+    }
+
+    #[test]
+    fn what_tesseract_reads_into_a_picture_is_left_out() {
+        // the reading of a photograph, confidences as Tesseract gave them
+        let photo = tsv(&[
+            (1, 1, 1, 33.5, "Te"),
+            (1, 1, 1, 19.5, "Hee"),
+            (1, 1, 1, 63.1, "ju"),
+            (1, 1, 2, 57.7, "‘eno"),
+            (1, 1, 2, 79.2, "3ve"),
+            (2, 1, 1, 49.4, "Prasa"),
+            (2, 1, 1, 61.6, "rosk"),
+        ]);
+        assert_eq!(text(&photo), "");
+        // a damaged scan: low confidences, but words enough
+        let scan = tsv(&[
+            (1, 1, 1, 3.0, "Havforsknidgsinstitultet"),
+            (1, 1, 1, 96.0, "viser"),
+            (1, 1, 2, 88.0, "Viktige"),
+            (1, 1, 2, 78.0, "leveomrider"),
+            (1, 1, 2, 35.0, "yngsl"),
+        ]);
+        assert_eq!(
+            text(&scan),
+            "Havforsknidgsinstitultet viser\nViktige leveomrider yngsl\n"
+        );
+    }
+
+    #[test]
+    fn rows_that_are_not_words_are_passed_over() {
+        assert_eq!(text(""), "");
+        assert_eq!(text("garbage\nno\ttabs\there"), "");
+        assert_eq!(
+            text(&format!("{HEADER}\n5\t1\t1\t1\t1\t1\t0\t0\t9\t9\tx\t  \n")),
+            ""
+        );
+    }
+}
