@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dpis=("$@"); [ "${#dpis[@]}" -gt 0 ] || dpis=(300 200)
-bin=target/release/kartotek
+bin=${KARTOTEK_BIN:-target/release/kartotek}   # KARTOTEK_BIN=PATH measures another build
 [ -x "$bin" ] || cargo build --release --bin kartotek
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 pdfs=(corpus/*.pdf tests/fixtures/long-report.pdf)

@@ -606,6 +606,13 @@ fn scan_of(pdf: &std::path::Path, page: u32, dpi: u32) -> Vec<u8> {
 
 /// [`scan_of`] on a page of `size` points.
 fn scan_sized(pdf: &std::path::Path, page: u32, dpi: u32, size: (u32, u32)) -> Vec<u8> {
+    let cm = format!("{} 0 0 {} 0 0", size.0, size.1);
+    scan_drawn(pdf, page, dpi, size, &cm)
+}
+
+/// [`scan_of`] on a page of `size` points, the image drawn by the matrix
+/// `cm` (a scan lying on its side, say).
+fn scan_drawn(pdf: &std::path::Path, page: u32, dpi: u32, size: (u32, u32), cm: &str) -> Vec<u8> {
     let out = std::process::Command::new("pdftoppm")
         .args(["-f", &page.to_string(), "-l", &page.to_string()])
         .args(["-r", &dpi.to_string(), "-gray", "-jpeg"])
@@ -634,7 +641,7 @@ fn scan_sized(pdf: &std::path::Path, page: u32, dpi: u32, size: (u32, u32)) -> V
         }
         at += 2 + len;
     };
-    let content = format!("q {} 0 0 {} 0 0 cm /Im0 Do Q", size.0, size.1);
+    let content = format!("q {cm} cm /Im0 Do Q");
     let mut objects: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
@@ -686,6 +693,26 @@ fn a_scanned_pdf_is_read_by_ocr_and_found_by_its_words() {
         "{}",
         s.failed[0].reason
     );
+}
+
+/// A page scanned on its side reads as noise the right way up; Tesseract's
+/// orientation detection reads it turned.
+#[test]
+fn a_page_scanned_on_its_side_is_read_turned() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("paa-tvers.pdf");
+    // the portrait page's image on a landscape page, turned a quarter
+    let turned = scan_drawn(
+        &fixture("long-report.pdf"),
+        5,
+        200,
+        (792, 612),
+        "0 612 -792 0 792 0",
+    );
+    std::fs::write(&scan, turned).unwrap();
+    let (_index_dir, index, s) = ingest_fresh(&[scan.display().to_string()], &options());
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    assert_eq!(hits(&index, "Snøhvitfjorden"), 1);
 }
 
 /// A two-page TIFF (a fax or an archive scanner's file) is a document of

@@ -282,7 +282,10 @@ impl Reader {
     }
 
     /// The text of page `page` of `image` (`extra` arguments say which page
-    /// of a file of several), as [`words::text`] keeps it.
+    /// of a file of several), as [`words::text`] keeps it. A page that reads
+    /// as a picture is read again with Tesseract's orientation detection
+    /// (`--psm 1`, where its `osd` data is installed): a page scanned on its
+    /// side or upside down reads as text then; a photograph stays empty.
     fn read(
         &mut self,
         image: &[u8],
@@ -291,10 +294,10 @@ impl Reader {
         deadline: Instant,
     ) -> Result<String, ExtractError> {
         let (subject, timeout, memory) = (self.subject, self.timeout, self.memory);
-        let read = |langs: &str| {
+        let read = |langs: &str, psm: &str| {
             run(
                 Command::new("tesseract")
-                    .args(["stdin", "stdout", "-l", langs, "--psm", "3"])
+                    .args(["stdin", "stdout", "-l", langs, "--psm", psm])
                     .args(extra)
                     .arg("tsv")
                     .env("OMP_THREAD_LIMIT", "1"),
@@ -305,14 +308,20 @@ impl Reader {
             .map(|t| words::text(&String::from_utf8_lossy(&t)))
             .map_err(|e| ocr_error(subject, &format!("reading page {page}"), e, timeout))
         };
-        let mut text = read(&self.langs)?;
+        let mut psm = "3";
+        let mut text = read(&self.langs, psm)?;
+        if text.is_none() && self.installed.iter().any(|l| l == "osd") {
+            psm = "1";
+            text = read(&self.langs, psm)?;
+        }
+        let mut text = text.unwrap_or_default();
         if !self.chosen && text.trim().chars().count() >= DETECT_MIN_CHARS {
             self.chosen = true;
             let detected = crate::lang::detect(&fold_vowels(&text)).lang;
             if let Some(better) = tesseract_langs_for(detected, &self.installed) {
                 let again = !FIRST_PASS_LANGS.split('+').any(|l| better.starts_with(l));
                 if again {
-                    text = read(&better)?;
+                    text = read(&better, psm)?.unwrap_or_default();
                 }
                 self.langs = better;
             }

@@ -4,24 +4,31 @@
 //! a blank line between paragraphs.
 //!
 //! The confidences tell a page of text from a picture. Tesseract reads
-//! something into any photograph or drawing (`Te Hee ju far Mae … pa ra PA
-//! om Pra`), most of it below 60 of 100; the words of a scanned page score
-//! 85–96, and even a blurred, speckled, half-resolution scan whose words
-//! come out damaged has dozens of words of four letters or more at 60 or
-//! above. A page with fewer than [`MIN_CONFIDENT_WORDS`] such words is a
-//! picture, and reads as empty: its letters would be noise in the index.
+//! something into any photograph or drawing (`Te Hee ju far Mae … pa ra
+//! PA om Pra`), and into a page lying on its side or upside down
+//! (`oueyejohey JareJaque`), most of it below 60 of 100; the words of a
+//! scanned page score 85–96 (98% of its words of four letters or more at 60
+//! or above), and a blurred, speckled, half-resolution scan whose words come
+//! out damaged still has 18 of its 44 (41%). A page is text when at least
+//! [`MIN_CONFIDENT_WORDS`] of its words of four letters or more, and a
+//! quarter of them, are read with confidence 60 or above (a page on its side
+//! has 4 of 44, 9%); anything else is a picture, or a page to read again
+//! turned (the caller's choice).
 
 /// Confidence (0–100) at which Tesseract's reading of a word is trusted.
 const CONFIDENT: f32 = 60.0;
 /// Confident words of four letters or more a page needs to be text.
 pub const MIN_CONFIDENT_WORDS: usize = 3;
+/// Share of its words of four letters or more a page of text reads with
+/// confidence.
+pub const MIN_CONFIDENT_SHARE: f32 = 0.25;
 
-/// The text of the words in `tsv`, or nothing when they look like what
-/// Tesseract reads into a picture (module doc).
-pub fn text(tsv: &str) -> String {
+/// The text of the words in `tsv`, or `None` when they look like what
+/// Tesseract reads into a picture or a page turned (module doc).
+pub fn text(tsv: &str) -> Option<String> {
     let mut out = String::new();
     let mut last: Option<(&str, &str, &str, &str)> = None;
-    let mut confident = 0;
+    let (mut confident, mut long) = (0, 0);
     for row in tsv.lines() {
         let cols: Vec<&str> = row.split('\t').collect();
         // level page block paragraph line word left top width height conf text
@@ -33,8 +40,9 @@ pub fn text(tsv: &str) -> String {
             continue;
         }
         let conf: f32 = conf.trim().parse().unwrap_or(0.0);
-        if conf >= CONFIDENT && word.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
-            confident += 1;
+        if word.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+            long += 1;
+            confident += usize::from(conf >= CONFIDENT);
         }
         let here = (page, block, par, line);
         match last {
@@ -46,11 +54,11 @@ pub fn text(tsv: &str) -> String {
         out.push_str(word);
         last = Some(here);
     }
-    if confident < MIN_CONFIDENT_WORDS {
-        return String::new();
+    if confident < MIN_CONFIDENT_WORDS || (confident as f32) < MIN_CONFIDENT_SHARE * long as f32 {
+        return None;
     }
     out.push('\n');
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -79,7 +87,7 @@ mod tests {
             (2, 1, 1, 90.0, "veksler."),
         ]);
         assert_eq!(
-            text(&t),
+            text(&t).unwrap(),
             "Kystsoneplan for\nNordland\n\nHavbruket\n\nveksler.\n"
         );
     }
@@ -96,7 +104,16 @@ mod tests {
             (2, 1, 1, 49.4, "Prasa"),
             (2, 1, 1, 61.6, "rosk"),
         ]);
-        assert_eq!(text(&photo), "");
+        assert_eq!(text(&photo), None);
+        // a page on its side: a few long words read with confidence, among
+        // many that are not
+        let mut turned = vec![
+            (1, 1, 1, 91.0, "LARP"),
+            (1, 1, 1, 75.0, "SPIG"),
+            (1, 1, 2, 62.0, "oueyejohey"),
+        ];
+        turned.extend((0..12).map(|_| (1, 1, 3, 31.0, "JareJaque")));
+        assert_eq!(text(&tsv(&turned)), None);
         // a damaged scan: low confidences, but words enough
         let scan = tsv(&[
             (1, 1, 1, 3.0, "Havforsknidgsinstitultet"),
@@ -106,18 +123,18 @@ mod tests {
             (1, 1, 2, 35.0, "yngsl"),
         ]);
         assert_eq!(
-            text(&scan),
-            "Havforsknidgsinstitultet viser\nViktige leveomrider yngsl\n"
+            text(&scan).as_deref(),
+            Some("Havforsknidgsinstitultet viser\nViktige leveomrider yngsl\n")
         );
     }
 
     #[test]
     fn rows_that_are_not_words_are_passed_over() {
-        assert_eq!(text(""), "");
-        assert_eq!(text("garbage\nno\ttabs\there"), "");
+        assert_eq!(text(""), None);
+        assert_eq!(text("garbage\nno\ttabs\there"), None);
         assert_eq!(
             text(&format!("{HEADER}\n5\t1\t1\t1\t1\t1\t0\t0\t9\t9\tx\t  \n")),
-            ""
+            None
         );
     }
 }
