@@ -14,9 +14,9 @@ photographs that must read as no text.
 2. Photographs: the pictures bundled with scikit-image (`pip install
    scikit-image`; BSD-3-Clause; photographs, micrographs, textures and a
    logo, none a page of text) that are large enough to be a scan. Each must
-   read as no text. Beside it, what Tesseract's plain text output gives for
-   the same file (words of four letters or more): what would have been
-   indexed without the confidence test.
+   read as no text. Beside it, the words Tesseract's plain text output gives
+   for the same file: what would have been indexed without the confidence
+   test. `--picture FILE` adds pictures of your own.
 
 Needs poppler-utils, tesseract-ocr (nor, swe, dan, eng), Pillow, and a
 release build.
@@ -132,7 +132,7 @@ def scans(binary, dpi, work):
         )
 
 
-def photos(binary):
+def photos(binary, extra):
     try:
         import skimage
     except ImportError:
@@ -151,12 +151,13 @@ def photos(binary):
             continue
         if w * h >= 160_000 and min(w, h) >= 100:
             files.append(f)
-    print(f"\nphotographs: {len(files)} pictures of scikit-image {skimage.__version__}\n")
-    print("| picture | Kartotek | Tesseract's plain text: words of 4+ letters |")
+    files = [os.path.join(folder, f) for f in files] + list(extra)
+    print(f"\nphotographs: {len(files)} pictures (scikit-image {skimage.__version__} and {len(extra)} more)\n")
+    print("| picture | Kartotek | Tesseract's plain text: words |")
     print("|---|---|---:|")
     kept = noisy = 0
-    for f in files:
-        path = os.path.join(folder, f)
+    for path in files:
+        f = os.path.basename(path)
         text, errors = extract(binary, path)
         plain = subprocess.run(
             ["tesseract", path, "stdout", "-l", "nor+swe+dan+eng"],
@@ -164,14 +165,14 @@ def photos(binary):
             text=True,
             env={**os.environ, "OMP_THREAD_LIMIT": "1"},
         ).stdout
-        long_words = [w for w in words(plain) if len(w) >= 4]
+        long_words = [w for w in words(plain) if any(c.isalpha() for c in w)]
         got = "no text" if text is None else f"**text** ({len(words(text))} words)"
         kept += text is not None
         noisy += bool(long_words)
         print(f"| {f} | {got} | {len(long_words)} |")
     print(
         f"\n{kept} of {len(files)} pictures read as text by Kartotek; "
-        f"{noisy} of {len(files)} give Tesseract's plain output words of 4+ letters"
+        f"{noisy} of {len(files)} give words in Tesseract's plain output"
     )
 
 
@@ -180,13 +181,14 @@ def main():
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "kartotek"))
     ap.add_argument("--no-scans", action="store_true")
+    ap.add_argument("--picture", action="append", default=[])
     args = ap.parse_args()
     if not os.path.exists(args.bin):
         subprocess.run(["cargo", "build", "--release", "--bin", "kartotek"], cwd=ROOT, check=True)
     with tempfile.TemporaryDirectory() as work:
         if not args.no_scans:
             scans(args.bin, args.dpi, work)
-        photos(args.bin)
+        photos(args.bin, args.picture)
 
 
 if __name__ == "__main__":

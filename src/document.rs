@@ -102,11 +102,6 @@ impl Format {
         }
     }
 
-    /// Whether this is a scanned image, whose text only OCR reads.
-    pub fn is_image(self) -> bool {
-        matches!(self, Format::Tiff | Format::Png | Format::Jpeg)
-    }
-
     /// Parse the name written by [`Format::as_str`].
     pub fn from_name(s: &str) -> Option<Format> {
         match s {

@@ -471,6 +471,15 @@ fn with_ocr_pages(
         }
     }
     x.ocr_pages = pages;
+    if x.title.is_none() {
+        // a scan's first heading, as a text file's, before its file name
+        // (`scan0001.tif`)
+        x.title = x
+            .pages
+            .iter()
+            .find(|p| !p.trim().is_empty())
+            .and_then(|p| text::title_of(p));
+    }
     if x.pages.iter().all(|p| p.trim().is_empty()) {
         // a page OCR would not read is the reason there is no text
         return Err(match read.warnings.into_iter().next() {
@@ -699,7 +708,7 @@ pub(crate) fn apply_overrides(doc: &mut Document, o: &metadata::Override) {
 /// differently: without it an index kept what the old build made of them
 /// (text files titled by their file name) until it was rebuilt. Raise it
 /// with any such change.
-const EXTRACTION: &str = "11";
+const EXTRACTION: &str = "12";
 
 /// A document's fingerprint: what an unchanged file is recognised by
 /// (blake3, hex, of the extraction version, the bytes and the metadata

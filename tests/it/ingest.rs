@@ -727,6 +727,12 @@ fn a_scanned_tiff_is_read_page_by_page_and_found_by_its_words() {
     let d = index.get_document(&id).unwrap().unwrap();
     assert_eq!(d.format, Format::Tiff);
     assert_eq!(d.pages, 2);
+    // titled by its first heading, not by its file name
+    assert!(
+        d.title.starts_with("Kystsoneplan") && d.title.contains("sluttrapport"),
+        "{}",
+        d.title
+    );
     assert!(
         d.ocr_damaged,
         "OCR'd text must get the OCR-tolerant matching"
