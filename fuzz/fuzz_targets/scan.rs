@@ -15,5 +15,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     for format in [Format::Tiff, Format::Png, Format::Jpeg] {
         let _ = image::page_sizes(data, format);
     }
-    let _ = words::text(&String::from_utf8_lossy(data));
+    let page = words::Page::read(&String::from_utf8_lossy(data));
+    let _ = page.may_be_turned();
+    let _ = page.into_text();
 });

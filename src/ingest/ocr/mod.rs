@@ -282,10 +282,11 @@ impl Reader {
     }
 
     /// The text of page `page` of `image` (`extra` arguments say which page
-    /// of a file of several), as [`words::text`] keeps it. A page that reads
-    /// as a picture is read again with Tesseract's orientation detection
-    /// (`--psm 1`, where its `osd` data is installed): a page scanned on its
-    /// side or upside down reads as text then; a photograph stays empty.
+    /// of a file of several), as [`words`] keeps it. A page that reads as a
+    /// picture but has many words is read again with Tesseract's
+    /// orientation detection (`--psm 1`, where its `osd` data is
+    /// installed): a page scanned on its side or upside down reads as text
+    /// then. A photograph, with no words or a few, is not read twice.
     fn read(
         &mut self,
         image: &[u8],
@@ -305,23 +306,25 @@ impl Reader {
                 deadline,
                 memory,
             )
-            .map(|t| words::text(&String::from_utf8_lossy(&t)))
+            .map(|t| words::Page::read(&String::from_utf8_lossy(&t)))
             .map_err(|e| ocr_error(subject, &format!("reading page {page}"), e, timeout))
         };
         let mut psm = "3";
-        let mut text = read(&self.langs, psm)?;
-        if text.is_none() && self.installed.iter().any(|l| l == "osd") {
-            psm = "1";
-            text = read(&self.langs, psm)?;
+        let mut read_page = read(&self.langs, psm)?;
+        if read_page.may_be_turned() && self.installed.iter().any(|l| l == "osd") {
+            let turned = read(&self.langs, "1")?;
+            if turned.is_text() {
+                (read_page, psm) = (turned, "1");
+            }
         }
-        let mut text = text.unwrap_or_default();
+        let mut text = read_page.into_text().unwrap_or_default();
         if !self.chosen && text.trim().chars().count() >= DETECT_MIN_CHARS {
             self.chosen = true;
             let detected = crate::lang::detect(&fold_vowels(&text)).lang;
             if let Some(better) = tesseract_langs_for(detected, &self.installed) {
                 let again = !FIRST_PASS_LANGS.split('+').any(|l| better.starts_with(l));
                 if again {
-                    text = read(&better, psm)?.unwrap_or_default();
+                    text = read(&better, psm)?.into_text().unwrap_or_default();
                 }
                 self.langs = better;
             }

@@ -23,47 +23,90 @@ pub const MIN_CONFIDENT_WORDS: usize = 3;
 /// confidence.
 pub const MIN_CONFIDENT_SHARE: f32 = 0.25;
 
-/// The text of the words in `tsv`, or `None` when they look like what
-/// Tesseract reads into a picture or a page turned (module doc).
-pub fn text(tsv: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut last: Option<(&str, &str, &str, &str)> = None;
-    let (mut confident, mut long) = (0, 0);
-    for row in tsv.lines() {
-        let cols: Vec<&str> = row.split('\t').collect();
-        // level page block paragraph line word left top width height conf text
-        let [level, page, block, par, line, _, _, _, _, _, conf, word] = cols[..] else {
-            continue;
-        };
-        let word = word.trim();
-        if level != "5" || word.is_empty() {
-            continue;
+/// Words of four letters or more a page that reads as a picture needs
+/// before it is read again turned: a text page on its side gives dozens
+/// (45 on half an A4 page at 200 dpi), a photograph none to a few.
+pub const MIN_TURNED_WORDS: usize = 10;
+
+/// What Tesseract read on a page: the words laid out, and how many of its
+/// words of four letters or more it read, and read with confidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    text: String,
+    long: usize,
+    confident: usize,
+}
+
+impl Page {
+    /// The page of the words in `tsv` (Tesseract's `tsv` output).
+    pub fn read(tsv: &str) -> Page {
+        let mut text = String::new();
+        let mut last: Option<(&str, &str, &str, &str)> = None;
+        let (mut confident, mut long) = (0, 0);
+        for row in tsv.lines() {
+            let cols: Vec<&str> = row.split('\t').collect();
+            // level page block paragraph line word left top width height conf text
+            let [level, page, block, par, line, _, _, _, _, _, conf, word] = cols[..] else {
+                continue;
+            };
+            let word = word.trim();
+            if level != "5" || word.is_empty() {
+                continue;
+            }
+            let conf: f32 = conf.trim().parse().unwrap_or(0.0);
+            if word.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+                long += 1;
+                confident += usize::from(conf >= CONFIDENT);
+            }
+            let here = (page, block, par, line);
+            match last {
+                None => {}
+                Some(prev) if (prev.0, prev.1, prev.2) != (page, block, par) => {
+                    text.push_str("\n\n")
+                }
+                Some(prev) if prev.3 != line => text.push('\n'),
+                Some(_) => text.push(' '),
+            }
+            text.push_str(word);
+            last = Some(here);
         }
-        let conf: f32 = conf.trim().parse().unwrap_or(0.0);
-        if word.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
-            long += 1;
-            confident += usize::from(conf >= CONFIDENT);
+        if !text.is_empty() {
+            text.push('\n');
         }
-        let here = (page, block, par, line);
-        match last {
-            None => {}
-            Some(prev) if (prev.0, prev.1, prev.2) != (page, block, par) => out.push_str("\n\n"),
-            Some(prev) if prev.3 != line => out.push('\n'),
-            Some(_) => out.push(' '),
+        Page {
+            text,
+            long,
+            confident,
         }
-        out.push_str(word);
-        last = Some(here);
     }
-    if confident < MIN_CONFIDENT_WORDS || (confident as f32) < MIN_CONFIDENT_SHARE * long as f32 {
-        return None;
+
+    /// Whether the words look like a page of text (module doc).
+    pub fn is_text(&self) -> bool {
+        self.confident >= MIN_CONFIDENT_WORDS
+            && self.confident as f32 >= MIN_CONFIDENT_SHARE * self.long as f32
     }
-    out.push('\n');
-    Some(out)
+
+    /// Whether a page that does not read as text has words enough to be a
+    /// page of text lying on its side, worth reading again turned.
+    pub fn may_be_turned(&self) -> bool {
+        !self.is_text() && self.long >= MIN_TURNED_WORDS
+    }
+
+    /// The page's text; nothing when it reads as a picture.
+    pub fn into_text(self) -> Option<String> {
+        self.is_text().then_some(self.text)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text of the words in `tsv`, or `None` when they look like what
+    /// Tesseract reads into a picture or a page turned.
+    fn text(tsv: &str) -> Option<String> {
+        Page::read(tsv).into_text()
+    }
 
     const HEADER: &str =
         "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext";
@@ -114,6 +157,8 @@ mod tests {
         ];
         turned.extend((0..12).map(|_| (1, 1, 3, 31.0, "JareJaque")));
         assert_eq!(text(&tsv(&turned)), None);
+        assert!(Page::read(&tsv(&turned)).may_be_turned());
+        assert!(!Page::read(&photo).may_be_turned());
         // a damaged scan: low confidences, but words enough
         let scan = tsv(&[
             (1, 1, 1, 3.0, "Havforsknidgsinstitultet"),
