@@ -31,6 +31,11 @@ pub enum ExtractError {
     /// A scan without a text layer.
     #[error("the PDF has no text layer ({0} image-only pages)\nhint: run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the result")]
     ImageOnly(usize),
+    /// A PDF that draws no text on any page, with OCR off: blank, or its
+    /// letters drawn as shapes (outlined for print) or in fonts the reader
+    /// cannot follow.
+    #[error("the PDF draws no text on any of its {0} pages (blank, or its letters drawn as shapes)\nhint: ingest it with --ocr auto (the default) to read what its pages show by OCR")]
+    NoTextDrawn(usize),
     /// A scanned image (TIFF, PNG, JPEG), whose text only OCR reads, with
     /// OCR off.
     #[error("a scanned image ({}) whose text only OCR reads, and OCR is off\nhint: ingest it with --ocr auto (the default)", .0.as_str())]

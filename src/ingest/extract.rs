@@ -356,6 +356,7 @@ fn map_pdf_error(e: pdf::PdfError) -> ExtractError {
     match e {
         pdf::PdfError::Encrypted => ExtractError::Encrypted,
         pdf::PdfError::ImageOnly { pages } => ExtractError::ImageOnly(pages),
+        pdf::PdfError::NoText { pages } => ExtractError::NoTextDrawn(pages),
         pdf::PdfError::Empty => ExtractError::NoText,
         // `the file is damaged: …` already says what PdfError's own prefix would
         pdf::PdfError::Malformed(why) => ExtractError::Malformed(why),

@@ -407,9 +407,10 @@ pub fn extract_file(
 }
 
 /// Read the pages of a PDF that have no text layer by OCR, as `opts.ocr`
-/// says: every page of an image-only PDF, the empty pages of one that holds
-/// images (scanned annexes), or every page with `--ocr force`; and every
-/// page of a scanned image (TIFF, PNG, JPEG).
+/// says: every page of an image-only PDF or of one that draws no text at
+/// all, the empty pages of one that holds images (scanned annexes), or every
+/// page with `--ocr force`; and every page of a scanned image (TIFF, PNG,
+/// JPEG).
 fn with_ocr(
     bytes: &[u8],
     extracted: std::result::Result<Extracted, ExtractError>,
@@ -430,16 +431,10 @@ fn with_ocr(
             };
             return with_ocr_pages(x, (1..=n as u32).collect(), read);
         }
-        (_, Err(ExtractError::ImageOnly(n))) => (
-            Extracted {
-                pages: vec![String::new(); n],
-                paged: true,
-                format: Some(Format::Pdf),
-                has_images: true,
-                ..Extracted::default()
-            },
-            (1..=n as u32).collect(),
-        ),
+        // every page of a scan, and of a PDF whose letters are drawn as
+        // shapes (outlined for print) or in fonts the reader cannot follow
+        (_, Err(ExtractError::ImageOnly(n))) => blank_pdf(n, true),
+        (_, Err(ExtractError::NoTextDrawn(n))) => blank_pdf(n, false),
         (mode, Ok(x)) if x.format == Some(Format::Pdf) => {
             let pages = (1..=x.pages.len() as u32)
                 .filter(|&p| {
@@ -454,8 +449,23 @@ fn with_ocr(
     if pages.is_empty() {
         return Ok(x);
     }
-    let read = ocr::read_pages(bytes, &pages, &opts.ocr, opts.limits.timeout, memory)?;
+    // a document with no text of its own is given up on when its first
+    // pages show none either
+    let whole = x.pages.iter().all(|p| p.trim().is_empty());
+    let read = ocr::read_pages(bytes, &pages, whole, &opts.ocr, opts.limits.timeout, memory)?;
     with_ocr_pages(x, pages, read)
+}
+
+/// A PDF of `n` pages that gave no text, every page to be read by OCR.
+fn blank_pdf(n: usize, has_images: bool) -> (Extracted, Vec<u32>) {
+    let x = Extracted {
+        pages: vec![String::new(); n],
+        paged: true,
+        format: Some(Format::Pdf),
+        has_images,
+        ..Extracted::default()
+    };
+    (x, (1..=n as u32).collect())
 }
 
 /// `x` with `pages` (1-based) as OCR `read` them; an error when no page of

@@ -715,6 +715,33 @@ fn a_page_scanned_on_its_side_is_read_turned() {
     assert_eq!(hits(&index, "Snøhvitfjorden"), 1);
 }
 
+/// A PDF whose letters are drawn as shapes (outlined for print) has no
+/// text and no images: OCR reads what its page shows. With OCR off it is
+/// refused saying so, not called damaged.
+#[test]
+fn a_pdf_whose_letters_are_drawn_as_shapes_is_read_by_ocr() {
+    let pdf = fixture("outlined-text.pdf");
+    let (_index_dir, index, s) = ingest_fresh(&[pdf.display().to_string()], &options());
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    assert_eq!(hits(&index, "Konturvika"), 1);
+    let off = Options {
+        ocr: kartotek::ingest::ocr::Options {
+            mode: kartotek::ingest::ocr::Mode::Off,
+            ..Default::default()
+        },
+        ..options()
+    };
+    let (_other, _index, s) = ingest_fresh(&[pdf.display().to_string()], &off);
+    assert_eq!(s.failed.len(), 1);
+    let reason = &s.failed[0].reason;
+    assert!(
+        reason.contains("draws no text")
+            && reason.contains("--ocr auto")
+            && !reason.contains("damaged"),
+        "{reason}"
+    );
+}
+
 /// A two-page TIFF (a fax or an archive scanner's file) is a document of
 /// two pages, each read by OCR, and a word of its second page is found on
 /// that page.
