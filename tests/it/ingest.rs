@@ -598,6 +598,17 @@ fn ligatures_damaged_by_a_ghostscript_rewrite_are_read_as_written() {
     }
 }
 
+/// The test options with OCR off (`--ocr off`).
+fn ocr_off() -> Options {
+    Options {
+        ocr: kartotek::ingest::ocr::Options {
+            mode: kartotek::ingest::ocr::Mode::Off,
+            ..Default::default()
+        },
+        ..options()
+    }
+}
+
 /// A scan made here: a text PDF rendered to a greyscale JPEG by `pdftoppm`
 /// and wrapped as the only content of a one-page image-only PDF.
 fn scan_of(pdf: &std::path::Path, page: u32, dpi: u32) -> Vec<u8> {
@@ -679,13 +690,7 @@ fn a_scanned_pdf_is_read_by_ocr_and_found_by_its_words() {
         "OCR'd text must get the OCR-tolerant matching"
     );
     // With OCR off, a scan is refused with a hint, as before.
-    let off = Options {
-        ocr: kartotek::ingest::ocr::Options {
-            mode: kartotek::ingest::ocr::Mode::Off,
-            ..Default::default()
-        },
-        ..options()
-    };
+    let off = ocr_off();
     let (_other, _index, s) = ingest_fresh(&[scan.display().to_string()], &off);
     assert_eq!(s.failed.len(), 1);
     assert!(
@@ -724,13 +729,7 @@ fn a_pdf_whose_letters_are_drawn_as_shapes_is_read_by_ocr() {
     let (_index_dir, index, s) = ingest_fresh(&[pdf.display().to_string()], &options());
     assert_eq!(s.indexed, 1, "{:?}", s.failed);
     assert_eq!(hits(&index, "Konturvika"), 1);
-    let off = Options {
-        ocr: kartotek::ingest::ocr::Options {
-            mode: kartotek::ingest::ocr::Mode::Off,
-            ..Default::default()
-        },
-        ..options()
-    };
+    let off = ocr_off();
     let (_other, _index, s) = ingest_fresh(&[pdf.display().to_string()], &off);
     assert_eq!(s.failed.len(), 1);
     let reason = &s.failed[0].reason;
@@ -797,13 +796,7 @@ fn a_scanned_jpeg_is_read_by_ocr_and_refused_with_a_hint_when_ocr_is_off() {
     let (_index_dir, index, s) = ingest_fresh(&[jpeg.display().to_string()], &options());
     assert_eq!(s.indexed, 1, "{:?}", s.failed);
     assert_eq!(hits(&index, "Snøhvitfjorden"), 1);
-    let off = Options {
-        ocr: kartotek::ingest::ocr::Options {
-            mode: kartotek::ingest::ocr::Mode::Off,
-            ..Default::default()
-        },
-        ..options()
-    };
+    let off = ocr_off();
     let (_other, _index, s) = ingest_fresh(&[jpeg.display().to_string()], &off);
     assert_eq!(s.failed.len(), 1);
     assert!(
