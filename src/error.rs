@@ -34,8 +34,17 @@ pub enum ExtractError {
     /// A PDF that draws no text on any page, with OCR off: blank, or its
     /// letters drawn as shapes (outlined for print) or in fonts the reader
     /// cannot follow.
-    #[error("the PDF draws no text on any of its {0} pages (blank, or its letters drawn as shapes)\nhint: ingest it with --ocr auto (the default) to read what its pages show by OCR")]
+    #[error("the PDF draws no text on any of its {0} pages (blank, its letters drawn as shapes, or in fonts that name no characters)\nhint: ingest it with --ocr auto (the default) to read what its pages show by OCR")]
     NoTextDrawn(usize),
+    /// A PDF whose text is mostly characters its fonts do not map to
+    /// Unicode, with OCR off.
+    #[error("the PDF's fonts have no Unicode mapping ({percent}% of its characters are unreadable)\nhint: ingest it with --ocr auto (the default) to read what its pages show by OCR, or re-export it with embedded Unicode fonts")]
+    UnmappedFonts {
+        /// Its number of pages.
+        pages: usize,
+        /// Share of its characters that are unreadable, in percent.
+        percent: u32,
+    },
     /// A scanned image (TIFF, PNG, JPEG), whose text only OCR reads, with
     /// OCR off.
     #[error("a scanned image ({}) whose text only OCR reads, and OCR is off\nhint: ingest it with --ocr auto (the default)", .0.as_str())]

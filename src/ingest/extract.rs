@@ -357,6 +357,13 @@ fn map_pdf_error(e: pdf::PdfError) -> ExtractError {
         pdf::PdfError::Encrypted => ExtractError::Encrypted,
         pdf::PdfError::ImageOnly { pages } => ExtractError::ImageOnly(pages),
         pdf::PdfError::NoText { pages } => ExtractError::NoTextDrawn(pages),
+        pdf::PdfError::NoUnicodeText {
+            pages,
+            unreadable_percent,
+        } => ExtractError::UnmappedFonts {
+            pages,
+            percent: unreadable_percent,
+        },
         pdf::PdfError::Empty => ExtractError::NoText,
         // `the file is damaged: …` already says what PdfError's own prefix would
         pdf::PdfError::Malformed(why) => ExtractError::Malformed(why),
@@ -385,6 +392,25 @@ pub(crate) fn install_quiet_panic_hook() {
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    #[test]
+    fn a_pdf_without_readable_text_is_named_for_what_ocr_can_do() {
+        let e = map_pdf_error(pdf::PdfError::NoUnicodeText {
+            pages: 3,
+            unreadable_percent: 80,
+        });
+        assert_eq!(
+            e,
+            ExtractError::UnmappedFonts {
+                pages: 3,
+                percent: 80
+            }
+        );
+        assert!(e.to_string().contains("--ocr auto"), "{e}");
+        let e = map_pdf_error(pdf::PdfError::NoText { pages: 2 });
+        assert_eq!(e, ExtractError::NoTextDrawn(2));
+        assert!(!e.to_string().contains("damaged"), "{e}");
+    }
 
     #[test]
     fn a_text_past_the_cap_is_cut_at_a_space_and_marked() {

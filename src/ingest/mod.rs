@@ -432,9 +432,11 @@ fn with_ocr(
             return with_ocr_pages(x, (1..=n as u32).collect(), read);
         }
         // every page of a scan, and of a PDF whose letters are drawn as
-        // shapes (outlined for print) or in fonts the reader cannot follow
+        // shapes (outlined for print) or in fonts that name no characters
         (_, Err(ExtractError::ImageOnly(n))) => blank_pdf(n, true),
-        (_, Err(ExtractError::NoTextDrawn(n))) => blank_pdf(n, false),
+        (_, Err(ExtractError::NoTextDrawn(n) | ExtractError::UnmappedFonts { pages: n, .. })) => {
+            blank_pdf(n, false)
+        }
         (mode, Ok(x)) if x.format == Some(Format::Pdf) => {
             let pages = (1..=x.pages.len() as u32)
                 .filter(|&p| {

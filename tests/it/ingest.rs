@@ -741,6 +741,23 @@ fn a_pdf_whose_letters_are_drawn_as_shapes_is_read_by_ocr() {
     );
 }
 
+/// A PDF whose font maps its glyphs to no characters (a TrueType subset
+/// without its `/ToUnicode` map) gives no text to any reader; OCR reads
+/// what the page shows.
+#[test]
+fn a_pdf_whose_font_names_no_characters_is_read_by_ocr() {
+    let pdf = fixture("unmapped-font.pdf");
+    let (_index_dir, index, s) = ingest_fresh(&[pdf.display().to_string()], &options());
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    assert_eq!(hits(&index, "Unikodefjorden"), 1);
+    let (_other, _index, s) = ingest_fresh(&[pdf.display().to_string()], &ocr_off());
+    assert!(
+        s.failed[0].reason.contains("fonts that name no characters"),
+        "{}",
+        s.failed[0].reason
+    );
+}
+
 /// A two-page TIFF (a fax or an archive scanner's file) is a document of
 /// two pages, each read by OCR, and a word of its second page is found on
 /// that page.

@@ -37,7 +37,8 @@
 //!   digits ignored, repeat on at least 60% of the pages (and at least three pages), and occur
 //!   once among the lines of that edge of the page (a column of figures is content).
 //! - Text that is mostly U+FFFD, private-use or control characters (fonts without a Unicode
-//!   mapping) is refused as [`PdfError::NoUnicodeText`] instead of being indexed as garbage.
+//!   mapping) is refused as [`PdfError::NoUnicodeText`] instead of being indexed as garbage
+//!   (ingest then reads the pages by OCR, as it does a PDF that gives no text at all).
 //!
 //! This file drives one document (guards, loading, drawing page by page); the steps live
 //! beside it: `repair` (the shapes that make the parsers overflow the stack, allocate
@@ -160,6 +161,8 @@ pub enum PdfError {
     },
     /// The text is mostly unmappable glyphs (fonts without a Unicode mapping).
     NoUnicodeText {
+        /// Number of pages in the document.
+        pages: usize,
         /// Percentage of the non-space characters that were unmappable.
         unreadable_percent: u32,
     },
@@ -189,7 +192,9 @@ impl fmt::Display for PdfError {
                 f,
                 "the PDF has no extractable text on any of its `{pages}` page(s)"
             ),
-            PdfError::NoUnicodeText { unreadable_percent } => write!(
+            PdfError::NoUnicodeText {
+                unreadable_percent, ..
+            } => write!(
                 f,
                 "the PDF's fonts have no Unicode mapping (`{unreadable_percent}%` of the characters are unreadable); re-export it with embedded Unicode fonts or run OCR on it"
             ),
@@ -478,6 +483,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let garbage = garbage_share(&pages);
     if garbage > 0.5 {
         return Err(PdfError::NoUnicodeText {
+            pages: page_ids.len(),
             unreadable_percent: (garbage * 100.0).round() as u32,
         });
     }
