@@ -60,6 +60,10 @@ pub struct Extracted {
     /// Pages (1-based) whose text was read by OCR.
     #[serde(default)]
     pub ocr_pages: Vec<u32>,
+    /// PDF pages (1-based) that show far more characters than were read
+    /// (each has its warning): OCR reads them when it reads more.
+    #[serde(default)]
+    pub partly_read: Vec<u32>,
     /// What could not be read, or only in part (`partly extracted: page 3
     /// gave 12 of ~2,400 characters`): the document is indexed, and marked.
     #[serde(default)]
@@ -219,6 +223,7 @@ pub fn extract(bytes: &[u8], content_type: Option<&str>) -> Result<Extracted, Ex
                 pages: p.pages.into_iter().map(|t| text::tidy(&t)).collect(),
                 paged: true,
                 has_images: p.has_images,
+                partly_read: p.partly_read,
                 warnings: p.warnings,
                 ..Extracted::default()
             }

@@ -429,7 +429,7 @@ fn with_ocr(
                 has_images: true,
                 ..Extracted::default()
             };
-            return with_ocr_pages(x, (1..=n as u32).collect(), read);
+            return with_ocr_pages(x, (1..=n as u32).collect(), read, false);
         }
         // every page of a scan, and of a PDF whose letters are drawn as
         // shapes (outlined for print) or in fonts that name no characters
@@ -442,6 +442,7 @@ fn with_ocr(
                 .filter(|&p| {
                     mode == ocr::Mode::Force
                         || (x.has_images && x.pages[p as usize - 1].trim().is_empty())
+                        || x.partly_read.contains(&p)
                 })
                 .collect();
             (x, pages)
@@ -455,7 +456,7 @@ fn with_ocr(
     // pages show none either
     let whole = x.pages.iter().all(|p| p.trim().is_empty());
     let read = ocr::read_pages(bytes, &pages, whole, &opts.ocr, opts.limits.timeout, memory)?;
-    with_ocr_pages(x, pages, read)
+    with_ocr_pages(x, pages, read, opts.ocr.mode == ocr::Mode::Force)
 }
 
 /// A PDF of `n` pages that gave no text, every page to be read by OCR.
@@ -470,20 +471,31 @@ fn blank_pdf(n: usize, has_images: bool) -> (Extracted, Vec<u32>) {
     (x, (1..=n as u32).collect())
 }
 
-/// `x` with `pages` (1-based) as OCR `read` them; an error when no page of
+/// `x` with `pages` (1-based) as OCR `read` them where OCR read more than
+/// the page's own text (always with `--ocr force`); an error when no page of
 /// it has text after all.
 fn with_ocr_pages(
     mut x: Extracted,
     pages: Vec<u32>,
     read: ocr::Read,
+    force: bool,
 ) -> std::result::Result<Extracted, ExtractError> {
+    let letters = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
+    let own_text = x.pages.iter().any(|p| !p.trim().is_empty());
     for (&page, text) in pages.iter().zip(read.texts) {
-        if let Some(slot) = x.pages.get_mut(page as usize - 1) {
-            *slot = text::join_broken_lines(&text::tidy(&text));
+        let Some(slot) = x.pages.get_mut(page as usize - 1) else {
+            continue;
+        };
+        let text = text::join_broken_lines(&text::tidy(&text));
+        if force || letters(&text) > letters(slot) {
+            *slot = text;
+            x.ocr_pages.push(page);
+            // a page drawn in a way the reader could not follow, read now
+            let prefix = format!("{} ", crate::ingest::pdf::partly_read_prefix(page));
+            x.warnings.retain(|w| !w.starts_with(&prefix));
         }
     }
-    x.ocr_pages = pages;
-    if x.title.is_none() {
+    if x.title.is_none() && !own_text {
         // a scan's first heading, as a text file's, before its file name
         // (`scan0001.tif`)
         x.title = x

@@ -758,6 +758,31 @@ fn a_pdf_whose_font_names_no_characters_is_read_by_ocr() {
     );
 }
 
+/// A page of a text PDF drawn in a font that names no characters is read as
+/// far as it can be and reported as partly extracted; OCR reads it, and its
+/// warning goes. Page 1, whose text was read, keeps its text.
+#[test]
+fn a_page_the_reader_cannot_follow_is_read_by_ocr_and_its_warning_goes() {
+    let pdf = fixture("partly-unmapped.pdf");
+    let off = kartotek::ingest::extract_file(&pdf, &ocr_off()).unwrap();
+    assert!(
+        off.warnings
+            .iter()
+            .any(|w| w.starts_with("partly extracted: page 2 gave")),
+        "{:?}",
+        off.warnings
+    );
+    assert!(!off.pages[1].contains("Unikodefjorden"));
+    let x = kartotek::ingest::extract_file(&pdf, &options()).unwrap();
+    assert_eq!(x.ocr_pages, vec![2]);
+    assert_eq!(
+        x.pages[0], off.pages[0],
+        "the page read from its text is kept"
+    );
+    assert!(x.pages[1].contains("Unikodefjorden"), "{}", x.pages[1]);
+    assert!(x.warnings.is_empty(), "{:?}", x.warnings);
+}
+
 /// A two-page TIFF (a fax or an archive scanner's file) is a document of
 /// two pages, each read by OCR, and a word of its second page is found on
 /// that page.

@@ -139,6 +139,9 @@ pub struct PdfText {
     pub encrypted_empty_password: bool,
     /// True when the document draws images (its empty pages may be scans).
     pub has_images: bool,
+    /// Pages (1-based) that show far more characters than were read (each
+    /// has its warning): what OCR may read better.
+    pub partly_read: Vec<u32>,
     /// Pages that could not be read, or only in part (`partly extracted: page 3
     /// gave 12 of ~2,400 characters`).
     pub warnings: Vec<String>,
@@ -503,7 +506,11 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         .map(|f| format!("could not read {f}"))
         .collect();
     warnings.extend(too_deep);
-    warnings.extend(partly_read_pages(&page_ids, &prepared.shown, &texts));
+    let (partly_read, partly): (Vec<u32>, Vec<String>) =
+        partly_read_pages(&page_ids, &prepared.shown, &texts)
+            .into_iter()
+            .unzip();
+    warnings.extend(partly);
     if let (Some(first), Some(last)) = (unread.first(), unread.last()) {
         warnings.push(format!(
             "partly extracted: {} page(s), {first} to {last}, were not read within the {} s a document's pages may take",
@@ -525,6 +532,7 @@ fn extract_once(bytes: &[u8]) -> Result<PdfText, PdfError> {
         pages: texts,
         encrypted_empty_password: encrypted,
         has_images: had_images,
+        partly_read,
         warnings,
     })
 }
@@ -595,17 +603,26 @@ fn partly_read_pages(
     page_ids: &[(u32, ObjectId)],
     shown: &[usize],
     texts: &[String],
-) -> Vec<String> {
+) -> Vec<(u32, String)> {
     let mut out = Vec::new();
     for ((&(number, _), &shown), text) in page_ids.iter().zip(shown).zip(texts) {
         let read = text.chars().filter(|c| !c.is_whitespace()).count();
         if shown >= PARTLY_READ_MIN && read * 4 < shown {
-            out.push(format!(
-                "partly extracted: page {number} gave {read} of ~{shown} characters"
+            out.push((
+                number,
+                format!(
+                    "{} gave {read} of ~{shown} characters",
+                    partly_read_prefix(number)
+                ),
             ));
         }
     }
     out
+}
+
+/// How the warning on a partly read page begins (`partly extracted: page 3`).
+pub(crate) fn partly_read_prefix(page: u32) -> String {
+    format!("partly extracted: page {page}")
 }
 
 /// Characters a page must show before a shortfall is reported.
