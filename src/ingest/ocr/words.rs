@@ -6,26 +6,28 @@
 //! The confidences tell a page of text from a picture. Tesseract reads
 //! something into any photograph or drawing (`Te Hee ju far Mae … pa ra
 //! PA om Pra`), and into a page lying on its side or upside down
-//! (`oueyejohey JareJaque`), most of it below 60 of 100; the words of a
-//! scanned page score 85–96 (98% of its words of four letters or more at 60
-//! or above), and a blurred, speckled, half-resolution scan whose words come
-//! out damaged still has 18 of its 44 (41%). A page is text when at least
-//! [`MIN_CONFIDENT_WORDS`] of its words of four letters or more, and a
-//! quarter of them, are read with confidence 60 or above (a page on its side
-//! has 4 of 44, 9%); anything else is a picture, or a page to read again
+//! (`oueyejohey JareJaque`), most of it below 60 of 100. Count a page's
+//! words of four letters or digits or more, and those read with confidence
+//! 60 or above: a clean scan has 46 of 47, a blurred, speckled,
+//! half-resolution scan whose words come out damaged 20 of 44, a cover or a
+//! drawing with a few words of text all of its few (`Doesn't`, 1 of 1), a
+//! page turned on its side 6 of 45, and a photograph none (0 of 2). A page
+//! is text when at least [`MIN_CONFIDENT_WORDS`] of them, and a quarter,
+//! are confident; anything else is a picture, or a page to read again
 //! turned (the caller's choice).
 
 /// Confidence (0–100) at which Tesseract's reading of a word is trusted.
 const CONFIDENT: f32 = 60.0;
-/// Confident words of four letters or more a page needs to be text.
-pub const MIN_CONFIDENT_WORDS: usize = 3;
-/// Share of its words of four letters or more a page of text reads with
-/// confidence.
+/// Confident words of four letters or digits or more a page needs to be
+/// text.
+pub const MIN_CONFIDENT_WORDS: usize = 1;
+/// Share of its words of four letters or digits or more a page of text
+/// reads with confidence.
 pub const MIN_CONFIDENT_SHARE: f32 = 0.25;
 
-/// Words of four letters or more a page that reads as a picture needs
-/// before it is read again turned: a text page on its side gives dozens
-/// (45 on half an A4 page at 200 dpi), a photograph none to a few.
+/// Words of four letters or digits or more a page that reads as a picture
+/// needs before it is read again turned: a text page on its side gives
+/// dozens (45 on half an A4 page at 200 dpi), a photograph none to a few.
 pub const MIN_TURNED_WORDS: usize = 10;
 
 /// What Tesseract read on a page: the words laid out, and how many of its
@@ -54,7 +56,7 @@ impl Page {
                 continue;
             }
             let conf: f32 = conf.trim().parse().unwrap_or(0.0);
-            if word.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+            if word.chars().filter(|c| c.is_alphanumeric()).count() >= 4 {
                 long += 1;
                 confident += usize::from(conf >= CONFIDENT);
             }
@@ -137,15 +139,20 @@ mod tests {
 
     #[test]
     fn what_tesseract_reads_into_a_picture_is_left_out() {
-        // the reading of a photograph, confidences as Tesseract gave them
+        // the reading of a photograph, words and confidences as Tesseract
+        // gave them
         let photo = tsv(&[
             (1, 1, 1, 33.5, "Te"),
             (1, 1, 1, 19.5, "Hee"),
             (1, 1, 1, 63.1, "ju"),
-            (1, 1, 2, 57.7, "‘eno"),
-            (1, 1, 2, 79.2, "3ve"),
-            (2, 1, 1, 49.4, "Prasa"),
-            (2, 1, 1, 61.6, "rosk"),
+            (1, 1, 2, 42.7, "far"),
+            (2, 1, 1, 85.0, "™"),
+            (2, 1, 2, 79.2, "3ve"),
+            (2, 1, 3, 57.7, "‘eno"),
+            (2, 1, 4, 61.6, "ros"),
+            (2, 1, 5, 54.1, "peis]"),
+            (2, 1, 6, 29.8, "poss)"),
+            (2, 1, 7, 54.7, "P09"),
         ]);
         assert_eq!(text(&photo), None);
         // a page on its side: a few long words read with confidence, among
@@ -171,6 +178,21 @@ mod tests {
             text(&scan).as_deref(),
             Some("Havforsknidgsinstitultet viser\nViktige leveomrider yngsl\n")
         );
+    }
+
+    #[test]
+    fn a_page_of_a_few_words_or_of_figures_is_text() {
+        // a drawing's speech bubble, a cover's title: few words, all sure
+        let bubble = tsv(&[(1, 1, 1, 96.1, "It"), (1, 1, 2, 94.9, "Doesn't")]);
+        assert_eq!(text(&bubble).as_deref(), Some("It\nDoesn't\n"));
+        // a table of figures
+        let table = tsv(&[
+            (1, 1, 1, 91.0, "2024"),
+            (1, 1, 1, 90.0, "1.250.000"),
+            (1, 1, 2, 89.0, "2025"),
+            (1, 1, 2, 92.0, "980.000"),
+        ]);
+        assert!(text(&table).is_some());
     }
 
     #[test]
