@@ -455,7 +455,23 @@ fn with_ocr(
     // a document with no text of its own is given up on when its first
     // pages show none either
     let whole = x.pages.iter().all(|p| p.trim().is_empty());
-    let read = ocr::read_pages(bytes, &pages, whole, &opts.ocr, opts.limits.timeout, memory)?;
+    let read = match ocr::read_pages(bytes, &pages, whole, &opts.ocr, opts.limits.timeout, memory) {
+        Ok(read) => read,
+        // a document with text of its own keeps it when OCR cannot run
+        // (Tesseract missing, a page past its deadline): a warning, not a
+        // lost file
+        Err(e) if !whole => {
+            let mut x = x;
+            let listed: Vec<String> = pages.iter().map(u32::to_string).collect();
+            x.warnings.push(format!(
+                "partly extracted: page(s) {} could not be read by OCR: {}",
+                listed.join(", "),
+                e.to_string().replace('\n', "; ")
+            ));
+            return Ok(x);
+        }
+        Err(e) => return Err(e),
+    };
     with_ocr_pages(x, pages, read, opts.ocr.mode == ocr::Mode::Force)
 }
 

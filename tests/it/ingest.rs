@@ -783,6 +783,28 @@ fn a_page_the_reader_cannot_follow_is_read_by_ocr_and_its_warning_goes() {
     assert!(x.warnings.is_empty(), "{:?}", x.warnings);
 }
 
+/// Where OCR cannot run (no Tesseract on the `PATH`), a PDF with text of
+/// its own keeps that text, with a warning naming the page OCR would have
+/// read: a file is not lost for want of a tool it only partly needs.
+#[test]
+fn a_text_pdf_keeps_its_text_when_ocr_cannot_run() {
+    let no_tools = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kartotek"))
+        .env("PATH", no_tools.path())
+        .args(["extract", "--json"])
+        .arg(fixture("partly-unmapped.pdf"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["error"].is_null(), "{json}");
+    assert!(json["pages"][0].as_str().unwrap().contains("Konturvika"));
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("page(s) 2 could not be read by OCR") && warnings.contains("tesseract"),
+        "{warnings}"
+    );
+}
+
 /// A two-page TIFF (a fax or an archive scanner's file) is a document of
 /// two pages, each read by OCR, and a word of its second page is found on
 /// that page.

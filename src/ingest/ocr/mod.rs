@@ -207,7 +207,7 @@ pub(crate) fn read_image(
         (MIN_IMAGE_PIXELS..=MAX_IMAGE_PIXELS).contains(&px) && w.min(h) >= 100
     };
     if !sizes.iter().any(readable) {
-        let (w, h) = sizes[0];
+        let (w, h) = sizes.first().copied().unwrap_or_default();
         let px = w.saturating_mul(h);
         let why = if px > MAX_IMAGE_PIXELS {
             format!(
