@@ -609,6 +609,22 @@ fn ocr_off() -> Options {
     }
 }
 
+/// Ingest `file` with OCR: one document, found by `word`; then with OCR
+/// off: the reason it is refused.
+fn found_by_ocr_else_refused(file: &std::path::Path, word: &str) -> String {
+    let (_index_dir, index, s) = ingest_fresh(&[file.display().to_string()], &options());
+    assert_eq!(s.indexed, 1, "{:?}", s.failed);
+    assert_eq!(
+        hits(&index, word),
+        1,
+        "{} not found by `{word}`",
+        file.display()
+    );
+    let (_other, _index, s) = ingest_fresh(&[file.display().to_string()], &ocr_off());
+    assert_eq!(s.failed.len(), 1, "{:?}", s.failed);
+    s.failed[0].reason.clone()
+}
+
 /// A scan made here: a text PDF rendered to a greyscale JPEG by `pdftoppm`
 /// and wrapped as the only content of a one-page image-only PDF.
 fn scan_of(pdf: &std::path::Path, page: u32, dpi: u32) -> Vec<u8> {
@@ -725,14 +741,7 @@ fn a_page_scanned_on_its_side_is_read_turned() {
 /// refused saying so, not called damaged.
 #[test]
 fn a_pdf_whose_letters_are_drawn_as_shapes_is_read_by_ocr() {
-    let pdf = fixture("outlined-text.pdf");
-    let (_index_dir, index, s) = ingest_fresh(&[pdf.display().to_string()], &options());
-    assert_eq!(s.indexed, 1, "{:?}", s.failed);
-    assert_eq!(hits(&index, "Konturvika"), 1);
-    let off = ocr_off();
-    let (_other, _index, s) = ingest_fresh(&[pdf.display().to_string()], &off);
-    assert_eq!(s.failed.len(), 1);
-    let reason = &s.failed[0].reason;
+    let reason = found_by_ocr_else_refused(&fixture("outlined-text.pdf"), "Konturvika");
     assert!(
         reason.contains("draws no text")
             && reason.contains("--ocr auto")
@@ -746,16 +755,8 @@ fn a_pdf_whose_letters_are_drawn_as_shapes_is_read_by_ocr() {
 /// what the page shows.
 #[test]
 fn a_pdf_whose_font_names_no_characters_is_read_by_ocr() {
-    let pdf = fixture("unmapped-font.pdf");
-    let (_index_dir, index, s) = ingest_fresh(&[pdf.display().to_string()], &options());
-    assert_eq!(s.indexed, 1, "{:?}", s.failed);
-    assert_eq!(hits(&index, "Unikodefjorden"), 1);
-    let (_other, _index, s) = ingest_fresh(&[pdf.display().to_string()], &ocr_off());
-    assert!(
-        s.failed[0].reason.contains("fonts that name no characters"),
-        "{}",
-        s.failed[0].reason
-    );
+    let reason = found_by_ocr_else_refused(&fixture("unmapped-font.pdf"), "Unikodefjorden");
+    assert!(reason.contains("fonts that name no characters"), "{reason}");
 }
 
 /// A page of a text PDF drawn in a font that names no characters is read as
@@ -857,17 +858,10 @@ fn a_scanned_jpeg_is_read_by_ocr_and_refused_with_a_hint_when_ocr_is_off() {
     let dir = tempfile::tempdir().unwrap();
     let jpeg = dir.path().join("side-5.jpg");
     std::fs::write(&jpeg, &out.stdout).unwrap();
-    let (_index_dir, index, s) = ingest_fresh(&[jpeg.display().to_string()], &options());
-    assert_eq!(s.indexed, 1, "{:?}", s.failed);
-    assert_eq!(hits(&index, "Snøhvitfjorden"), 1);
-    let off = ocr_off();
-    let (_other, _index, s) = ingest_fresh(&[jpeg.display().to_string()], &off);
-    assert_eq!(s.failed.len(), 1);
+    let reason = found_by_ocr_else_refused(&jpeg, "Snøhvitfjorden");
     assert!(
-        s.failed[0].reason.contains("scanned image (jpeg)")
-            && s.failed[0].reason.contains("--ocr auto"),
-        "{}",
-        s.failed[0].reason
+        reason.contains("scanned image (jpeg)") && reason.contains("--ocr auto"),
+        "{reason}"
     );
 }
 
