@@ -49,6 +49,10 @@ pub enum ExtractError {
     /// OCR off.
     #[error("a scanned image ({}) whose text only OCR reads, and OCR is off\nhint: ingest it with --ocr auto (the default)", .0.as_str())]
     ScannedImage(crate::document::Format),
+    /// OCR is needed and cannot run: Tesseract, poppler or a language's
+    /// data is not installed (the message says which, and what to install).
+    #[error("{0}")]
+    OcrUnavailable(String),
     /// Broken or truncated file.
     #[error("the file is damaged: {0}")]
     Malformed(String),

@@ -132,7 +132,12 @@ pub(crate) fn read_pages(
     timeout: Duration,
     memory: u64,
 ) -> Result<Read, ExtractError> {
-    let mut reader = Reader::new(opts, "the PDF has no text layer", timeout, memory)?;
+    let subject = if whole {
+        "the PDF has no text layer"
+    } else {
+        "pages of the PDF show text only OCR can read"
+    };
+    let mut reader = Reader::new(opts, subject, timeout, memory)?;
     let mut texts = Vec::with_capacity(pages.len());
     let mut warnings = Vec::new();
     let pixels = image_pixels(pdf, Instant::now() + timeout, memory);
@@ -454,7 +459,7 @@ enum Failure {
 
 fn ocr_error(subject: &str, what: &str, f: Failure, timeout: Duration) -> ExtractError {
     match f {
-        Failure::Missing(tool) => ExtractError::Unsupported(format!(
+        Failure::Missing(tool) => ExtractError::OcrUnavailable(format!(
             "{subject}, and OCR needs `{tool}`, which is not installed\nhint: install it (Debian: `apt-get install poppler-utils tesseract-ocr tesseract-ocr-nor`) or run with --ocr off"
         )),
         Failure::Timeout => ExtractError::Timeout {
@@ -487,7 +492,7 @@ fn check_langs(langs: &str, installed: &[String], subject: &str) -> Result<(), E
     if missing.is_empty() {
         return Ok(());
     }
-    Err(ExtractError::Unsupported(format!(
+    Err(ExtractError::OcrUnavailable(format!(
         "{subject}, and Tesseract has no data for `{}`\nhint: install it (Debian: `apt-get install {}`) or choose others with --ocr-langs",
         missing.join("+"),
         missing
